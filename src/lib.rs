@@ -1,0 +1,28 @@
+//! # bcdr — business-continuity and disaster-recovery plan simulator
+//!
+//! A scenario file describes services, their dependencies, sites, threats and
+//! the recovery plan. bcdr validates it into a [`model::Model`], compiles it
+//! into a flat simulation plan, runs Monte Carlo trials in parallel and
+//! summarises recovery times against RTO, data lost against RPO and the
+//! annual loss distribution.
+//!
+//! Stages, one module each:
+//! - [`scenario`]: RON text → raw structs → validated [`model::Model`]
+//! - [`model`]: typed ids, units, distributions and the dependency graph
+//! - [`sim`]: the compiled plan, per-trial simulation and the parallel driver
+//! - [`stats`]: mergeable accumulators and the summary
+//! - [`report`]: exporters (JSON, CSV, DOT/SVG) that return bytes
+//! - [`app`]: one function per command, used by the thin binary
+//!
+//! The library never prints or exits; progress reaches the caller through a
+//! callback.
+
+pub mod app;
+pub mod error;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod sim;
+pub mod stats;
+
+pub use error::{Error, Result};

@@ -1,0 +1,80 @@
+//! Value types whose constructors enforce their invariants.
+
+use std::fmt;
+
+/// A non-negative, finite duration in hours.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct Hours(f64);
+
+impl Hours {
+    pub const ZERO: Hours = Hours(0.0);
+
+    /// `None` when `h` is negative, NaN or infinite.
+    pub fn new(h: f64) -> Option<Hours> {
+        (h.is_finite() && h >= 0.0).then_some(Hours(h))
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Hours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", crate::scenario::duration::format_hours(self.0))
+    }
+}
+
+/// A probability in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct Probability(f64);
+
+impl Probability {
+    pub const ZERO: Probability = Probability(0.0);
+    pub const ONE: Probability = Probability(1.0);
+
+    /// `None` outside [0, 1] or NaN.
+    pub fn new(p: f64) -> Option<Probability> {
+        (0.0..=1.0).contains(&p).then_some(Probability(p))
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+/// A non-negative, finite amount of money in the scenario's currency.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct Money(f64);
+
+impl Money {
+    pub const ZERO: Money = Money(0.0);
+
+    /// `None` when negative, NaN or infinite.
+    pub fn new(m: f64) -> Option<Money> {
+        (m.is_finite() && m >= 0.0).then_some(Money(m))
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constructors_reject_out_of_range_values() {
+        assert!(Hours::new(-1.0).is_none());
+        assert!(Hours::new(f64::NAN).is_none());
+        assert!(Hours::new(f64::INFINITY).is_none());
+        assert_eq!(Hours::new(2.5).map(Hours::get), Some(2.5));
+        assert!(Probability::new(1.01).is_none());
+        assert!(Probability::new(-0.01).is_none());
+        assert!(Probability::new(f64::NAN).is_none());
+        assert_eq!(Probability::new(1.0), Some(Probability::ONE));
+        assert!(Money::new(-5.0).is_none());
+        assert_eq!(Money::new(0.0), Some(Money::ZERO));
+    }
+}

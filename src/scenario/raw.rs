@@ -1,0 +1,288 @@
+//! The serde mirror of a scenario file, exactly as written.
+//!
+//! Nothing here is checked beyond its shape: durations are still strings,
+//! references are still names, and numbers may be out of range. The
+//! validator (`super::validate`) turns these into the typed [`crate::model`].
+//! Every struct denies unknown fields, so a misspelt field is an error that
+//! names it rather than a silently ignored line.
+
+use serde::Deserialize;
+
+/// A duration as written: a number followed by a unit (`"15m"`, `"4h"`).
+pub type RawDuration = String;
+
+/// A distribution as written in the file, over durations (`T = String`)
+/// or money and plain numbers (`T = f64`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub enum RawDist<T> {
+    Fixed(T),
+    Exponential {
+        mean: T,
+    },
+    LogNormal {
+        #[serde(default)]
+        median: Option<T>,
+        #[serde(default)]
+        p90: Option<T>,
+        #[serde(default)]
+        low: Option<T>,
+        #[serde(default)]
+        high: Option<T>,
+    },
+    Triangular {
+        min: T,
+        mode: T,
+        max: T,
+    },
+    Pert {
+        min: T,
+        mode: T,
+        max: T,
+    },
+    Uniform {
+        min: T,
+        max: T,
+    },
+    Weibull {
+        shape: f64,
+        scale: T,
+    },
+    Empirical(Vec<T>),
+}
+
+/// A distribution of durations.
+pub type RawDurationDist = RawDist<RawDuration>;
+/// A distribution of money or of a plain number (a rate).
+pub type RawNumberDist = RawDist<f64>;
+
+/// `rate_per_year`: a plain number, or a distribution sampled once per trial.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum RawRate {
+    Number(f64),
+    Dist(RawNumberDist),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub horizon: Option<RawDuration>,
+    #[serde(default)]
+    pub sites: Vec<Site>,
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    #[serde(default)]
+    pub threats: Vec<Threat>,
+    #[serde(default)]
+    pub risk_appetite: Vec<AppetitePoint>,
+    #[serde(default)]
+    pub plan: Option<Plan>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tier {
+    Infrastructure,
+    Platform,
+    Application,
+    Business,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub tier: Option<Tier>,
+    #[serde(default)]
+    pub site: Option<String>,
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    #[serde(default)]
+    pub degrades_on: Vec<SoftDependency>,
+    #[serde(default)]
+    pub failure: Option<Failure>,
+    #[serde(default)]
+    pub restart: Option<RawDurationDist>,
+    #[serde(default)]
+    pub backup: Option<Backup>,
+    #[serde(default)]
+    pub failover: Option<Failover>,
+    #[serde(default)]
+    pub rto: Option<RawDuration>,
+    #[serde(default)]
+    pub rpo: Option<RawDuration>,
+    #[serde(default)]
+    pub mtpd: Option<RawDuration>,
+    #[serde(default)]
+    pub mbco: Option<f64>,
+    #[serde(default)]
+    pub revenue_per_hour: Option<f64>,
+    #[serde(default)]
+    pub cost_per_outage: Option<f64>,
+    #[serde(default)]
+    pub data_loss_cost_per_hour: Option<f64>,
+    #[serde(default)]
+    pub mtpd_penalty: Option<f64>,
+    #[serde(default)]
+    pub segmented: Option<bool>,
+    /// Per-service override of every ransomware threat's spread probability
+    /// into this service (hardening).
+    #[serde(default)]
+    pub spread_probability: Option<f64>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoftDependency {
+    pub service: String,
+    pub capacity: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Failure {
+    #[serde(default)]
+    pub mtbf: Option<RawDuration>,
+    #[serde(default)]
+    pub ttf: Option<RawDurationDist>,
+    pub repair: RawDurationDist,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    #[serde(default)]
+    pub interval: Option<RawDuration>,
+    #[serde(default)]
+    pub restore: Option<RawDurationDist>,
+    #[serde(default)]
+    pub rebuild: Option<RawDurationDist>,
+    #[serde(default)]
+    pub immutable: Option<bool>,
+    #[serde(default)]
+    pub retention: Option<RawDuration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Failover {
+    pub site: String,
+    pub switchover: RawDurationDist,
+    #[serde(default)]
+    pub success: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub members: Vec<String>,
+    pub need: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub enum Target {
+    Site(String),
+    Service(String),
+    Tier(Tier),
+    Tag(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spread {
+    pub probability: f64,
+    pub time: RawDurationDist,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttackPath {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Threat {
+    Outage {
+        id: String,
+        rate_per_year: RawRate,
+        targets: Vec<Target>,
+        duration: RawDurationDist,
+        #[serde(default)]
+        response_cost: Option<RawNumberDist>,
+    },
+    Disaster {
+        id: String,
+        rate_per_year: RawRate,
+        targets: Vec<Target>,
+        #[serde(default)]
+        response_cost: Option<RawNumberDist>,
+    },
+    Ransomware {
+        id: String,
+        rate_per_year: RawRate,
+        entry: Vec<String>,
+        #[serde(default)]
+        attack_paths: Option<Vec<AttackPath>>,
+        spread: Spread,
+        dwell: RawDurationDist,
+        detection: RawDurationDist,
+        #[serde(default)]
+        backup_compromise: Option<f64>,
+        #[serde(default)]
+        response_cost: Option<RawNumberDist>,
+        /// When the attack is contained, the compromised services are taken
+        /// offline for this long (isolation and clean-up).
+        #[serde(default)]
+        containment_outage: Option<RawDurationDist>,
+    },
+    LossEvent {
+        id: String,
+        rate_per_year: RawRate,
+        cost: RawNumberDist,
+    },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppetitePoint {
+    pub loss: f64,
+    pub probability: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    #[serde(default)]
+    pub crews: Option<u32>,
+    #[serde(default)]
+    pub priority: Vec<String>,
+    #[serde(default)]
+    pub restore_in_dependency_order: Option<bool>,
+    #[serde(default)]
+    pub annual_cost: Option<f64>,
+}

@@ -1,0 +1,1 @@
+//! Simulation: compiled plan, trials, parallel driver.

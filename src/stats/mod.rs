@@ -1,0 +1,1 @@
+//! Mergeable accumulators and the summary.
