@@ -9,6 +9,8 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::report;
 use crate::scenario;
+use crate::sim::{self, SimPlan};
+use crate::stats::{Accumulator, Summary};
 
 /// Options of every simulating command.
 #[derive(Debug, Clone)]
@@ -19,9 +21,6 @@ pub struct SimOptions {
     pub out: Option<PathBuf>,
     pub quiet: bool,
 }
-
-/// Progress callback: trials done so far, out of the total.
-pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 fn io_err(e: std::io::Error) -> Error {
     Error::Write {
@@ -92,31 +91,77 @@ pub fn graph(path: &Path, dir: Option<&Path>, out: &mut dyn Write) -> Result<(),
     Ok(())
 }
 
-/// `bcdr run`.
+/// Progress callback of a simulating command: trials done so far.
+pub type OnProgress<'a> = Option<&'a (dyn Fn(u64) + Sync)>;
+
+/// The result of `bcdr run`, also written to disk.
+pub struct RunOutcome {
+    pub model: Model,
+    pub summary: Summary,
+    pub accumulator: Accumulator,
+    pub files: Vec<PathBuf>,
+}
+
+/// The files every run writes: summary, tables and the exceedance curve.
+pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    Ok(vec![
+        ("summary.json".to_string(), report::json::summary(summary)?),
+        ("services.csv".to_string(), report::csv::services(summary)),
+        ("threats.csv".to_string(), report::csv::threats(summary)),
+        (
+            "loss_exceedance.csv".to_string(),
+            report::csv::loss_exceedance(&acc.annual_hist),
+        ),
+    ])
+}
+
+fn check_trials(trials: u64) -> Result<(), Error> {
+    if trials == 0 {
+        return Err(Error::Usage(
+            "--trials must be at least 1 (100000 gives a 1-in-100 year loss within a few percent)"
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// `bcdr run`: simulate, summarise, write the outputs, print the
+/// one-screen summary unless quiet.
 ///
 /// # Errors
-/// The scenario's errors, or a failed write.
+/// The scenario's errors, a bad option, or a failed write.
 pub fn run(
     path: &Path,
     opts: &SimOptions,
-    progress: bool,
+    progress: OnProgress<'_>,
     out: &mut dyn Write,
-) -> Result<(), Error> {
-    todo!(
-        "{} {opts:?} {progress} {}",
-        path.display(),
-        out.flush().is_ok()
-    )
+) -> Result<RunOutcome, Error> {
+    check_trials(opts.trials)?;
+    let model = scenario::load(path)?;
+    let plan = SimPlan::compile(&model);
+    let accumulator = sim::simulate(&plan, opts.seed, 0..opts.trials, opts.threads, progress)?;
+    let summary = Summary::build(&model, opts.seed, &accumulator);
+    let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
+    let files = report::write_all(&dir, &run_files(&summary, &accumulator)?)?;
+    if !opts.quiet {
+        write!(out, "{}", report::text::screen(&summary)).map_err(io_err)?;
+        writeln!(out, "\nwrote {} files to {}", files.len(), dir.display()).map_err(io_err)?;
+    }
+    Ok(RunOutcome {
+        model,
+        summary,
+        accumulator,
+        files,
+    })
 }
 
-/// `bcdr generate`.
+/// `bcdr generate`: write a layered scenario of `services` services.
 ///
 /// # Errors
-/// A failed write.
+/// A bad size, or a failed write.
 pub fn generate(services: usize, seed: u64, path: &Path, out: &mut dyn Write) -> Result<(), Error> {
-    todo!(
-        "{services} {seed} {} {}",
-        path.display(),
-        out.flush().is_ok()
-    )
+    let text = sim::generate::layered(services, seed)?;
+    report::write_atomic(path, text.as_bytes())?;
+    writeln!(out, "wrote {} ({services} services)", path.display()).map_err(io_err)?;
+    Ok(())
 }

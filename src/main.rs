@@ -40,8 +40,10 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
             bcdr::app::graph(&scenario, dir.as_deref(), &mut out)?
         }
         Command::Run(run) => {
-            let progress = !run.sim.quiet && std::io::stderr().is_terminal();
-            bcdr::app::run(&run.scenario, &sim_options(&run.sim), progress, &mut out)?
+            let bar = progress_bar(&run.sim);
+            let tick = |done: u64| bar.set_position(done);
+            bcdr::app::run(&run.scenario, &sim_options(&run.sim), Some(&tick), &mut out)?;
+            bar.finish_and_clear();
         }
         Command::Generate {
             services,
@@ -50,6 +52,22 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
         } => bcdr::app::generate(services, seed, &path, &mut out)?,
     }
     Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal and the run is not quiet;
+/// otherwise a hidden one, so callers need not care.
+fn progress_bar(sim: &cli::SimArgs) -> indicatif::ProgressBar {
+    if sim.quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(sim.trials);
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos}/{len} trials [{bar:40}] {per_sec} eta {eta}",
+    );
+    if let Ok(style) = style {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
 }
 
 fn sim_options(sim: &cli::SimArgs) -> bcdr::app::SimOptions {

@@ -1,7 +1,10 @@
 //! Exporters: each turns results into bytes; [`write_atomic`] is the one
 //! place that writes files.
 
+pub mod csv;
 pub mod graph;
+pub mod json;
+pub mod text;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,1 +1,82 @@
-//! Simulation: compiled plan, trials, parallel driver.
+//! Simulation: the compiled plan, one trial, and the parallel driver.
+//!
+//! Trials run in fixed-size chunks on a rayon pool; each worker folds its
+//! chunks into its own [`Accumulator`] with a reused [`trial::Trial`]
+//! scratch, and the accumulators are merged at the end. Every random draw
+//! is keyed by (seed, trial, entity, purpose) and every accumulator merge
+//! is exact integer arithmetic, so the result does not depend on the
+//! thread count, the chunking or the merge order.
+
+pub mod compile;
+pub mod generate;
+pub mod rng;
+pub mod trial;
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::stats::Accumulator;
+
+pub use compile::SimPlan;
+pub use trial::Trial;
+
+/// Trials per work unit: large enough to amortise scheduling, small enough
+/// to balance two cores and to report progress smoothly.
+pub const CHUNK: u64 = 256;
+
+/// Run `trials` (a range of trial indices, so that shards run disjoint
+/// ranges of the same sequence) and accumulate them.
+///
+/// `progress` is called from worker threads with the number of trials done
+/// so far in this call.
+///
+/// # Errors
+/// [`Error::Usage`] when the thread pool cannot be built.
+pub fn simulate(
+    plan: &SimPlan,
+    seed: u64,
+    trials: Range<u64>,
+    threads: Option<usize>,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Accumulator, Error> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n.max(1));
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    let done = AtomicU64::new(0);
+    let chunks: Vec<Range<u64>> = (trials.start..trials.end)
+        .step_by(CHUNK as usize)
+        .map(|s| s..(s + CHUNK).min(trials.end))
+        .collect();
+    let empty = || Accumulator::new(plan.n_services, plan.threats.len());
+    let acc = pool.install(|| {
+        chunks
+            .par_iter()
+            .fold(
+                || (empty(), Trial::new(plan)),
+                |(mut acc, mut trial), chunk| {
+                    for t in chunk.clone() {
+                        trial.run(plan, seed, t, &mut acc);
+                    }
+                    let n = done.fetch_add(chunk.end - chunk.start, Ordering::Relaxed)
+                        + (chunk.end - chunk.start);
+                    if let Some(p) = progress {
+                        p(n);
+                    }
+                    (acc, trial)
+                },
+            )
+            .map(|(acc, _)| acc)
+            .reduce(empty, |mut a, b| {
+                a.merge(&b);
+                a
+            })
+    });
+    Ok(acc)
+}

@@ -1,1 +1,11 @@
-//! Mergeable accumulators and the summary.
+//! Mergeable accumulators and the summary built from them.
+
+pub mod acc;
+pub mod exact;
+pub mod hist;
+pub mod summary;
+
+pub use acc::Accumulator;
+pub use exact::ExactSum;
+pub use hist::LogHist;
+pub use summary::Summary;

@@ -1,0 +1,90 @@
+//! The one-screen summary printed when a run ends.
+
+use std::fmt::Write;
+
+use crate::stats::Summary;
+
+/// Money with thousands separators and the currency: "EUR 1,234,567".
+pub fn money(currency: &str, x: f64) -> String {
+    let negative = x < 0.0;
+    let digits = format!("{:.0}", x.abs());
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{currency} {}{grouped}", if negative { "-" } else { "" })
+}
+
+/// Headline numbers, the services that lose most and RTO attainment.
+pub fn screen(s: &Summary) -> String {
+    let c = &s.currency;
+    let a = &s.annual_loss;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} trials, seed {}", s.scenario, s.trials, s.seed);
+    let _ = writeln!(
+        out,
+        "  expected annual loss  {}  (95% CI {} to {})",
+        money(c, a.mean),
+        money(c, a.mean_ci95[0]),
+        money(c, a.mean_ci95[1])
+    );
+    let _ = writeln!(out, "  median year           {}", money(c, a.p50));
+    let _ = writeln!(out, "  1-in-20 year (VaR95)  {}", money(c, a.p95));
+    let _ = writeln!(
+        out,
+        "  1-in-100 year (VaR99) {}  (95% CI {} to {})",
+        money(c, a.p99),
+        money(c, a.p99_ci95[0]),
+        money(c, a.p99_ci95[1])
+    );
+    let _ = writeln!(out, "  worst simulated year  {}", money(c, a.max));
+
+    let mut by_loss: Vec<_> = s.services.iter().filter(|x| x.loss.mean > 0.0).collect();
+    by_loss.sort_by(|x, y| y.loss.mean.total_cmp(&x.loss.mean));
+    if !by_loss.is_empty() {
+        let _ = writeln!(out, "\n  services by expected loss");
+        for x in by_loss.iter().take(5) {
+            let _ = writeln!(out, "    {:<28} {}", x.id, money(c, x.loss.mean));
+        }
+    }
+    let mut threats: Vec<_> = s.threats.iter().filter(|x| x.loss.mean > 0.0).collect();
+    threats.sort_by(|x, y| y.loss.mean.total_cmp(&x.loss.mean));
+    if !threats.is_empty() {
+        let _ = writeln!(out, "\n  threats by expected loss");
+        for x in threats.iter().take(5) {
+            let _ = writeln!(out, "    {:<28} {}", x.id, money(c, x.loss.mean));
+        }
+    }
+    let mut rto: Vec<_> = s
+        .services
+        .iter()
+        .filter_map(|x| Some((x, x.rto_met?, x.rto_hours?)))
+        .collect();
+    rto.sort_by(|x, y| x.1.total_cmp(&y.1));
+    if !rto.is_empty() {
+        let _ = writeln!(out, "\n  RTO met per outage (worst first)");
+        for (x, met, hours) in rto.iter().take(8) {
+            let _ = writeln!(
+                out,
+                "    {:<28} {:>6.1}% within {}",
+                x.id,
+                met * 100.0,
+                crate::scenario::duration::format_hours(*hours)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(super::money("EUR", 1234567.4), "EUR 1,234,567");
+        assert_eq!(super::money("USD", 999.0), "USD 999");
+        assert_eq!(super::money("USD", -1000.0), "USD -1,000");
+    }
+}

@@ -1,0 +1,408 @@
+//! The compiled, flat form of a model that the hot loop runs on.
+//!
+//! Nodes are numbered services first (0..S), then groups (S..S+G). Every
+//! adjacency is a CSR array; every per-service parameter is resolved to
+//! plain numbers (hours, money per hour, `f64::INFINITY` for "no RTO"), so
+//! a trial allocates nothing and never walks the petgraph graph.
+
+use crate::model::{self, Dist, Model, NodeRef, Rate, ThreatKind};
+
+use super::rng::stable_hash;
+
+/// Hours in the year that `rate_per_year` refers to.
+pub const HOURS_PER_YEAR: f64 = 8760.0;
+
+/// Compressed sparse rows: `items[start[i]..start[i + 1]]` belong to row i.
+#[derive(Debug, Clone, Default)]
+pub struct Csr<T> {
+    start: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T: Clone> Csr<T> {
+    /// Build from one list per row.
+    pub fn from_rows(rows: Vec<Vec<T>>) -> Csr<T> {
+        let mut start = Vec::with_capacity(rows.len() + 1);
+        let mut items = Vec::new();
+        start.push(0);
+        for row in rows {
+            items.extend(row);
+            start.push(items.len() as u32);
+        }
+        Csr { start, items }
+    }
+
+    #[inline]
+    pub fn row(&self, i: usize) -> &[T] {
+        &self.items[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+}
+
+/// A dependent of a node, reached when the node changes state.
+#[derive(Debug, Clone, Copy)]
+pub struct Dependent {
+    pub node: u32,
+    /// A hard dependency (counts towards the dependent's `deps_down`);
+    /// otherwise group membership.
+    pub hard: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FailoverPlan {
+    pub site: u32,
+    pub switchover: Dist,
+    pub success: f64,
+}
+
+/// Everything a trial needs about one service.
+#[derive(Debug, Clone)]
+pub struct ServicePlan {
+    /// Stable hash of the id: the entity key of its random streams.
+    pub key: u64,
+    pub site: Option<u32>,
+    pub ttf: Option<Dist>,
+    pub repair: Option<Dist>,
+    pub restart: Option<Dist>,
+    pub backup_interval: Option<f64>,
+    pub restore: Option<Dist>,
+    pub rebuild: Option<Dist>,
+    pub immutable: bool,
+    pub retention: Option<f64>,
+    pub failover: Option<FailoverPlan>,
+    /// `f64::INFINITY` when the service has none.
+    pub rto: f64,
+    pub mtpd: f64,
+    pub revenue_per_hour: f64,
+    pub cost_per_outage: f64,
+    pub data_loss_cost_per_hour: f64,
+    pub mtpd_penalty: f64,
+    /// Position in `plan.priority`; `u32::MAX` when not listed.
+    pub priority_rank: u32,
+    /// This service's revenue plus that of everything that hard-depends on
+    /// it, directly or not: the tie-breaker of the crew queue.
+    pub revenue_at_risk: f64,
+    pub segmented: bool,
+    pub spread_probability: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RansomwarePlan {
+    pub entry: Vec<u32>,
+    /// Attack edges per service (CSR over services): (to, probability).
+    pub edges: Csr<(u32, f64)>,
+    pub spread_time: Dist,
+    pub dwell: Dist,
+    pub detection: Dist,
+    pub backup_compromise: f64,
+    pub containment_outage: Option<Dist>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ThreatPlanKind {
+    Outage {
+        targets: Vec<u32>,
+        sites: Vec<u32>,
+        duration: Dist,
+    },
+    Disaster {
+        targets: Vec<u32>,
+        sites: Vec<u32>,
+    },
+    Ransomware(Box<RansomwarePlan>),
+    LossEvent {
+        cost: Dist,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ThreatPlan {
+    pub key: u64,
+    /// Occurrences per hour; `None` when the rate is a distribution.
+    pub rate_per_hour: Option<f64>,
+    /// Per-year rate distribution, sampled once per trial.
+    pub rate_dist: Option<Dist>,
+    pub response_cost: Option<Dist>,
+    pub kind: ThreatPlanKind,
+}
+
+/// The flat simulation plan.
+#[derive(Debug, Clone)]
+pub struct SimPlan {
+    pub horizon: f64,
+    pub n_services: usize,
+    pub n_sites: usize,
+    /// Per node: how many blocks make it non-functional (1 for a service;
+    /// n − need + 1 failed members for a group).
+    pub threshold: Vec<u32>,
+    /// Per node: the nodes that depend on it (hard) or contain it (member).
+    pub dependents: Csr<Dependent>,
+    /// Per node: the services that degrade when it is down.
+    pub soft_dependents: Csr<u32>,
+    /// Per service: its soft dependencies and the capacity kept.
+    pub soft_deps: Csr<(u32, f64)>,
+    pub services: Vec<ServicePlan>,
+    pub threats: Vec<ThreatPlan>,
+    /// `u32::MAX` for unlimited crews.
+    pub crews: u32,
+    pub dependency_order: bool,
+}
+
+impl SimPlan {
+    pub fn node_count(&self) -> usize {
+        self.threshold.len()
+    }
+
+    /// Compile a validated model.
+    ///
+    /// # Complexity
+    /// O(S·(S + E)) for the revenue-at-risk closure, once per run.
+    pub fn compile(model: &Model) -> SimPlan {
+        let s = model.services.len();
+        let n = s + model.groups.len();
+        let node = |r: NodeRef| match r {
+            NodeRef::Service(id) => id.index() as u32,
+            NodeRef::Group(g) => (s + g.index()) as u32,
+        };
+
+        let mut threshold = vec![1u32; n];
+        for (g, group) in model.groups.iter().enumerate() {
+            threshold[s + g] = (group.members.len() as u32 - group.need) + 1;
+        }
+
+        let mut dependents: Vec<Vec<Dependent>> = vec![Vec::new(); n];
+        let mut soft_dependents: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut soft_deps: Vec<Vec<(u32, f64)>> = vec![Vec::new(); s];
+        for (i, svc) in model.services.iter().enumerate() {
+            for &d in &svc.depends_on {
+                dependents[node(d) as usize].push(Dependent {
+                    node: i as u32,
+                    hard: true,
+                });
+            }
+            for soft in &svc.degrades_on {
+                soft_dependents[node(soft.target) as usize].push(i as u32);
+                soft_deps[i].push((node(soft.target), soft.capacity));
+            }
+        }
+        for (g, group) in model.groups.iter().enumerate() {
+            for &m in &group.members {
+                dependents[node(m) as usize].push(Dependent {
+                    node: (s + g) as u32,
+                    hard: false,
+                });
+            }
+        }
+
+        let revenue_at_risk = revenue_at_risk(model, &dependents, s);
+        let priority_rank = |i: usize| {
+            model
+                .plan
+                .priority
+                .iter()
+                .position(|p| p.index() == i)
+                .map_or(u32::MAX, |r| r as u32)
+        };
+        let site_index = |id: model::SiteId| id.index() as u32;
+
+        let services = model
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, svc)| {
+                let backup = svc.backup.as_ref();
+                ServicePlan {
+                    key: stable_hash(&svc.id),
+                    site: svc.site.map(site_index),
+                    ttf: svc.failure.as_ref().map(|f| f.ttf.clone()),
+                    repair: svc.failure.as_ref().map(|f| f.repair.clone()),
+                    restart: svc.restart.clone(),
+                    backup_interval: backup.and_then(|b| b.interval).map(|h| h.get()),
+                    restore: backup.and_then(|b| b.restore.clone()),
+                    rebuild: backup.and_then(|b| b.rebuild.clone()),
+                    immutable: backup.is_some_and(|b| b.immutable),
+                    retention: backup.and_then(|b| b.retention).map(|h| h.get()),
+                    failover: svc.failover.as_ref().map(|f| FailoverPlan {
+                        site: site_index(f.site),
+                        switchover: f.switchover.clone(),
+                        success: f.success.get(),
+                    }),
+                    rto: svc.rto.map_or(f64::INFINITY, |h| h.get()),
+                    mtpd: svc.mtpd.map_or(f64::INFINITY, |h| h.get()),
+                    revenue_per_hour: svc.revenue_per_hour.get(),
+                    cost_per_outage: svc.cost_per_outage.get(),
+                    data_loss_cost_per_hour: svc.data_loss_cost_per_hour.get(),
+                    mtpd_penalty: svc.mtpd_penalty.get(),
+                    priority_rank: priority_rank(i),
+                    revenue_at_risk: revenue_at_risk[i],
+                    segmented: svc.segmented,
+                    spread_probability: svc.spread_probability.map(|p| p.get()),
+                }
+            })
+            .collect();
+
+        let ids = |v: &[model::ServiceId]| v.iter().map(|x| x.index() as u32).collect::<Vec<_>>();
+        let sites = |v: &[model::SiteId]| v.iter().map(|x| x.index() as u32).collect::<Vec<_>>();
+        let threats = model
+            .threats
+            .iter()
+            .map(|t| {
+                let (rate_per_hour, rate_dist) = match &t.rate_per_year {
+                    Rate::Fixed(r) => (Some(r / HOURS_PER_YEAR), None),
+                    Rate::Uncertain(d) => (None, Some(d.clone())),
+                };
+                let (kind, response_cost) = match &t.kind {
+                    ThreatKind::Outage {
+                        targets,
+                        sites: hit,
+                        duration,
+                        response_cost,
+                    } => (
+                        ThreatPlanKind::Outage {
+                            targets: ids(targets),
+                            sites: sites(hit),
+                            duration: duration.clone(),
+                        },
+                        response_cost.clone(),
+                    ),
+                    ThreatKind::Disaster {
+                        targets,
+                        sites: hit,
+                        response_cost,
+                    } => (
+                        ThreatPlanKind::Disaster {
+                            targets: ids(targets),
+                            sites: sites(hit),
+                        },
+                        response_cost.clone(),
+                    ),
+                    ThreatKind::Ransomware(r) => (
+                        ThreatPlanKind::Ransomware(Box::new(compile_ransomware(model, r))),
+                        r.response_cost.clone(),
+                    ),
+                    ThreatKind::LossEvent { cost } => {
+                        (ThreatPlanKind::LossEvent { cost: cost.clone() }, None)
+                    }
+                };
+                ThreatPlan {
+                    key: stable_hash(&t.id),
+                    rate_per_hour,
+                    rate_dist,
+                    response_cost,
+                    kind,
+                }
+            })
+            .collect();
+
+        SimPlan {
+            horizon: model.horizon.get(),
+            n_services: s,
+            n_sites: model.sites.len(),
+            threshold,
+            dependents: Csr::from_rows(dependents),
+            soft_dependents: Csr::from_rows(soft_dependents),
+            soft_deps: Csr::from_rows(soft_deps),
+            services,
+            threats,
+            crews: model.plan.crews.unwrap_or(u32::MAX),
+            dependency_order: model.plan.restore_in_dependency_order,
+        }
+    }
+}
+
+/// Attack edges: explicit paths, or every hard and soft dependency edge
+/// between two services in both directions (groups are looked through to
+/// their members). Each edge carries the probability of spreading into its
+/// target: the target's hardening override, else the threat's.
+fn compile_ransomware(model: &Model, r: &model::Ransomware) -> RansomwarePlan {
+    let s = model.services.len();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    match &r.attack_paths {
+        Some(paths) => {
+            pairs.extend(
+                paths
+                    .iter()
+                    .map(|(a, b)| (a.index() as u32, b.index() as u32)),
+            );
+        }
+        None => {
+            let members = |r: NodeRef, out: &mut Vec<u32>| expand(model, r, out);
+            for (i, svc) in model.services.iter().enumerate() {
+                let mut targets = Vec::new();
+                for &d in &svc.depends_on {
+                    members(d, &mut targets);
+                }
+                for soft in &svc.degrades_on {
+                    members(soft.target, &mut targets);
+                }
+                for t in targets {
+                    pairs.push((i as u32, t));
+                    pairs.push((t, i as u32));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); s];
+    for (a, b) in pairs {
+        if a == b {
+            continue;
+        }
+        let target = &model.services[b as usize];
+        let p = target
+            .spread_probability
+            .unwrap_or(r.spread_probability)
+            .get();
+        rows[a as usize].push((b, p));
+    }
+    RansomwarePlan {
+        entry: r.entry.iter().map(|e| e.index() as u32).collect(),
+        edges: Csr::from_rows(rows),
+        spread_time: r.spread_time.clone(),
+        dwell: r.dwell.clone(),
+        detection: r.detection.clone(),
+        backup_compromise: r.backup_compromise.get(),
+        containment_outage: r.containment_outage.clone(),
+    }
+}
+
+/// The services a node stands for: itself, or a group's members (nested
+/// groups expanded).
+fn expand(model: &Model, r: NodeRef, out: &mut Vec<u32>) {
+    match r {
+        NodeRef::Service(id) => out.push(id.index() as u32),
+        NodeRef::Group(g) => {
+            for &m in &model.groups[g.index()].members {
+                expand(model, m, out);
+            }
+        }
+    }
+}
+
+/// Per service: its own revenue plus the revenue of every service that
+/// transitively hard-depends on it (through groups too).
+fn revenue_at_risk(model: &Model, dependents: &[Vec<Dependent>], s: usize) -> Vec<f64> {
+    let n = dependents.len();
+    let mut seen = vec![usize::MAX; n];
+    let mut stack = Vec::new();
+    (0..s)
+        .map(|i| {
+            let mut total = 0.0;
+            stack.push(i);
+            seen[i] = i;
+            while let Some(x) = stack.pop() {
+                if x < s {
+                    total += model.services[x].revenue_per_hour.get();
+                }
+                for d in &dependents[x] {
+                    let d = d.node as usize;
+                    if seen[d] != i {
+                        seen[d] = i;
+                        stack.push(d);
+                    }
+                }
+            }
+            total
+        })
+        .collect()
+}

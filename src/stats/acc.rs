@@ -1,0 +1,147 @@
+//! Per-run accumulators: exactly mergeable, memory independent of the
+//! number of trials.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::exact::ExactSum;
+use super::hist::LogHist;
+
+/// Mantissa bits of the annual-loss histogram (±0.39% quantiles).
+pub const LOSS_BITS: u32 = 7;
+/// Mantissa bits of per-service histograms (±0.78% quantiles).
+pub const SERVICE_BITS: u32 = 6;
+/// Trials per convergence point.
+pub const CONVERGENCE_CHUNK: u64 = 1024;
+
+/// One service over all trials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceAcc {
+    /// Hours not functional per trial.
+    pub downtime: ExactSum,
+    pub downtime_hist: LogHist,
+    /// Number of outages, summed over trials.
+    pub outages: u64,
+    /// Outage durations, one value per outage.
+    pub outage_duration: ExactSum,
+    pub outage_hist: LogHist,
+    /// Outages that ended within the RTO.
+    pub rto_met: u64,
+    /// Trials with at least one outage longer than the MTPD.
+    pub mtpd_breached: u64,
+    /// Hours of data lost per trial.
+    pub data_loss: ExactSum,
+    pub data_loss_hist: LogHist,
+    /// Loss attributed to the service per trial.
+    pub loss: ExactSum,
+}
+
+impl ServiceAcc {
+    fn new() -> ServiceAcc {
+        ServiceAcc {
+            downtime: ExactSum::default(),
+            downtime_hist: LogHist::new(SERVICE_BITS),
+            outages: 0,
+            outage_duration: ExactSum::default(),
+            outage_hist: LogHist::new(SERVICE_BITS),
+            rto_met: 0,
+            mtpd_breached: 0,
+            data_loss: ExactSum::default(),
+            data_loss_hist: LogHist::new(SERVICE_BITS),
+            loss: ExactSum::default(),
+        }
+    }
+
+    fn merge(&mut self, o: &ServiceAcc) {
+        self.downtime.merge(&o.downtime);
+        self.downtime_hist.merge(&o.downtime_hist);
+        self.outages += o.outages;
+        self.outage_duration.merge(&o.outage_duration);
+        self.outage_hist.merge(&o.outage_hist);
+        self.rto_met += o.rto_met;
+        self.mtpd_breached += o.mtpd_breached;
+        self.data_loss.merge(&o.data_loss);
+        self.data_loss_hist.merge(&o.data_loss_hist);
+        self.loss.merge(&o.loss);
+    }
+}
+
+/// One cause of loss (random failures, or one threat) over all trials.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CauseAcc {
+    /// Occurrences per trial.
+    pub occurrences: ExactSum,
+    /// Loss attributed per trial.
+    pub loss: ExactSum,
+    /// Ransomware: attacks contained before encryption (summed).
+    pub contained: u64,
+    /// Ransomware: services encrypted (summed over attacks).
+    pub encrypted: u64,
+    /// Ransomware: services compromised (summed over attacks).
+    pub compromised: u64,
+}
+
+impl CauseAcc {
+    fn merge(&mut self, o: &CauseAcc) {
+        self.occurrences.merge(&o.occurrences);
+        self.loss.merge(&o.loss);
+        self.contained += o.contained;
+        self.encrypted += o.encrypted;
+        self.compromised += o.compromised;
+    }
+}
+
+/// Everything a run accumulates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Accumulator {
+    pub trials: u64,
+    pub annual_loss: ExactSum,
+    pub annual_hist: LogHist,
+    pub services: Vec<ServiceAcc>,
+    /// Index 0: random failures; index k + 1: threat k.
+    pub causes: Vec<CauseAcc>,
+    /// Annual loss per block of [`CONVERGENCE_CHUNK`] trials, by block.
+    pub convergence: BTreeMap<u64, ExactSum>,
+}
+
+impl Accumulator {
+    pub fn new(services: usize, threats: usize) -> Accumulator {
+        Accumulator {
+            trials: 0,
+            annual_loss: ExactSum::default(),
+            annual_hist: LogHist::new(LOSS_BITS),
+            services: (0..services).map(|_| ServiceAcc::new()).collect(),
+            causes: vec![CauseAcc::default(); threats + 1],
+            convergence: BTreeMap::new(),
+        }
+    }
+
+    /// Record the annual loss of trial `trial`.
+    pub fn add_annual_loss(&mut self, trial: u64, loss: f64) {
+        self.trials += 1;
+        self.annual_loss.add(loss);
+        self.annual_hist.add(loss);
+        self.convergence
+            .entry(trial / CONVERGENCE_CHUNK)
+            .or_default()
+            .add(loss);
+    }
+
+    /// Merge another accumulator of the same plan. Associative and
+    /// commutative: any order gives the same bytes.
+    pub fn merge(&mut self, o: &Accumulator) {
+        self.trials += o.trials;
+        self.annual_loss.merge(&o.annual_loss);
+        self.annual_hist.merge(&o.annual_hist);
+        for (a, b) in self.services.iter_mut().zip(&o.services) {
+            a.merge(b);
+        }
+        for (a, b) in self.causes.iter_mut().zip(&o.causes) {
+            a.merge(b);
+        }
+        for (k, v) in &o.convergence {
+            self.convergence.entry(*k).or_default().merge(v);
+        }
+    }
+}

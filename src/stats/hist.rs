@@ -1,0 +1,327 @@
+//! A log-linear histogram of non-negative values with a stated relative
+//! accuracy, exactly mergeable (integer counts).
+//!
+//! A positive f64's bit pattern orders like the value; keeping its exponent
+//! and the top `M` bits of its mantissa gives buckets whose width is at most
+//! 2^-M of their lower bound. Reporting a bucket's midpoint, clamped to the
+//! observed min and max, is then within 2^-(M+1) of the true order
+//! statistic: ±0.39% for M = 7 (annual losses), ±0.78% for M = 6 (per
+//! service figures). Values below [`ZERO_BELOW`] count as zero.
+
+use serde::{Deserialize, Serialize};
+
+/// Values below this count as exactly zero (a millisecond in hours, a
+/// thousandth of a currency unit).
+pub const ZERO_BELOW: f64 = 1e-6;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogHist {
+    /// Mantissa bits kept per bucket.
+    bits: u32,
+    zeros: u64,
+    /// Key of `counts[0]`.
+    offset: u64,
+    counts: Vec<u64>,
+    min: f64,
+    max: f64,
+}
+
+impl LogHist {
+    /// An empty histogram keeping `bits` mantissa bits (1..=12).
+    pub fn new(bits: u32) -> LogHist {
+        LogHist {
+            bits: bits.clamp(1, 12),
+            zeros: 0,
+            offset: 0,
+            counts: Vec::new(),
+            // Finite sentinels (values are >= 0), so the histogram
+            // round-trips through JSON.
+            min: f64::MAX,
+            max: 0.0,
+        }
+    }
+
+    /// The relative accuracy of reported quantiles.
+    pub fn relative_accuracy(&self) -> f64 {
+        0.5f64.powi(self.bits as i32 + 1)
+    }
+
+    #[inline]
+    fn key(&self, x: f64) -> u64 {
+        x.to_bits() >> (52 - self.bits)
+    }
+
+    /// Record one value (negative and NaN values count as zero).
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.add_n(x, 1);
+    }
+
+    /// Record `n` copies of one value.
+    #[inline]
+    pub fn add_n(&mut self, x: f64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let x = if x.is_finite() { x } else { 0.0 };
+        let x = x.max(0.0);
+        if x > self.max {
+            self.max = x;
+        }
+        if x < self.min {
+            self.min = x;
+        }
+        if !(x >= ZERO_BELOW) {
+            self.zeros += n;
+            return;
+        }
+        let k = self.key(x);
+        if self.counts.is_empty() {
+            self.offset = k;
+            self.counts.push(0);
+        } else if k < self.offset {
+            let grow = (self.offset - k) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = k;
+        } else if k >= self.offset + self.counts.len() as u64 {
+            self.counts.resize((k - self.offset + 1) as usize, 0);
+        }
+        self.counts[(k - self.offset) as usize] += n;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.zeros + self.counts.iter().sum::<u64>()
+    }
+
+    pub fn max(&self) -> Option<f64> {
+        (self.count() > 0).then_some(self.max)
+    }
+
+    pub fn min(&self) -> Option<f64> {
+        (self.count() > 0).then_some(self.min)
+    }
+
+    /// Merge another histogram with the same resolution.
+    pub fn merge(&mut self, other: &LogHist) {
+        debug_assert_eq!(self.bits, other.bits);
+        self.zeros += other.zeros;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        if other.counts.is_empty() {
+            return;
+        }
+        if self.counts.is_empty() {
+            self.offset = other.offset;
+            self.counts = other.counts.clone();
+            return;
+        }
+        let lo = self.offset.min(other.offset);
+        let hi =
+            (self.offset + self.counts.len() as u64).max(other.offset + other.counts.len() as u64);
+        if lo < self.offset {
+            let grow = (self.offset - lo) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = lo;
+        }
+        self.counts.resize((hi - lo) as usize, 0);
+        let start = (other.offset - self.offset) as usize;
+        for (c, o) in self.counts[start..].iter_mut().zip(&other.counts) {
+            *c += o;
+        }
+    }
+
+    /// The representative value of bucket `i` of `counts`: its midpoint,
+    /// clamped to the observed range.
+    fn bucket_value(&self, i: usize) -> f64 {
+        let k = self.offset + i as u64;
+        let shift = 52 - self.bits;
+        let lo = f64::from_bits(k << shift);
+        let hi = f64::from_bits((k + 1) << shift);
+        (0.5 * (lo + hi)).clamp(self.min, self.max)
+    }
+
+    /// The value of 1-based rank `rank` (1 ≤ rank ≤ count), within the
+    /// stated relative accuracy. `None` when empty.
+    pub fn value_at_rank(&self, rank: u64) -> Option<f64> {
+        let n = self.count();
+        if n == 0 {
+            return None;
+        }
+        let rank = rank.clamp(1, n);
+        if rank <= self.zeros {
+            return Some(0.0);
+        }
+        let mut seen = self.zeros;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return Some(self.bucket_value(i));
+            }
+        }
+        Some(self.max)
+    }
+
+    /// The p-quantile (lower empirical quantile: the value at rank ⌈p·n⌉).
+    pub fn quantile(&self, p: f64) -> Option<f64> {
+        let n = self.count();
+        let rank = (p.clamp(0.0, 1.0) * n as f64).ceil() as u64;
+        self.value_at_rank(rank)
+    }
+
+    /// A distribution-free 95% confidence interval of the p-quantile from
+    /// order statistics at ranks n·p ± 1.96·√(n·p·(1 − p)).
+    pub fn quantile_ci(&self, p: f64) -> Option<(f64, f64)> {
+        let n = self.count() as f64;
+        let half = 1.96 * (n * p * (1.0 - p)).sqrt();
+        let lo = (n * p - half).floor().max(1.0) as u64;
+        let hi = (n * p + half).ceil() as u64;
+        Some((self.value_at_rank(lo)?, self.value_at_rank(hi)?))
+    }
+
+    /// The mean of the values at or above the p-quantile (TVaR), from the
+    /// bucket representatives.
+    pub fn tail_mean(&self, p: f64) -> Option<f64> {
+        let var = self.quantile(p)?;
+        let mut total = 0.0;
+        let mut count = 0u64;
+        if var <= 0.0 {
+            count += self.zeros;
+        }
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            let v = self.bucket_value(i);
+            if v >= var {
+                total += v * c as f64;
+                count += c;
+            }
+        }
+        Some(if count == 0 {
+            var
+        } else {
+            total / count as f64
+        })
+    }
+
+    /// The fraction of values strictly above `x` (to bucket resolution;
+    /// exact for `x` = 0).
+    pub fn exceedance_of(&self, x: f64) -> f64 {
+        let n = self.count();
+        if n == 0 {
+            return 0.0;
+        }
+        let above: u64 = if x < ZERO_BELOW {
+            n - self.zeros
+        } else {
+            let k = self.key(x);
+            self.counts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| self.offset + *i as u64 > k)
+                .map(|(_, c)| c)
+                .sum()
+        };
+        above as f64 / n as f64
+    }
+
+    /// Points (value, probability that a value exceeds it) of the
+    /// exceedance curve, one per non-empty bucket, ascending in value.
+    pub fn exceedance(&self) -> Vec<(f64, f64)> {
+        let n = self.count() as f64;
+        let mut above = self.count() - self.zeros;
+        let mut out = Vec::new();
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            above -= c;
+            out.push((self.bucket_value(i), above as f64 / n));
+        }
+        out
+    }
+
+    /// Non-empty buckets as (lower bound, upper bound, count), plus the
+    /// zeros as (0, 0, count) first when there are any.
+    pub fn buckets(&self) -> Vec<(f64, f64, u64)> {
+        let shift = 52 - self.bits;
+        let mut out = Vec::new();
+        if self.zeros > 0 {
+            out.push((0.0, 0.0, self.zeros));
+        }
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c > 0 {
+                let k = self.offset + i as u64;
+                out.push((
+                    f64::from_bits(k << shift),
+                    f64::from_bits((k + 1) << shift),
+                    c,
+                ));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn quantiles_within_stated_accuracy() {
+        let mut h = LogHist::new(7);
+        let values: Vec<f64> = (1..=10_000).map(|i| i as f64 * 1.37).collect();
+        values.iter().for_each(|&v| h.add(v));
+        for p in [0.01, 0.5, 0.9, 0.99, 1.0] {
+            let exact = values[((p * 10_000.0) as usize).max(1) - 1];
+            let got = h.quantile(p).unwrap();
+            assert!(
+                (got - exact).abs() <= exact * h.relative_accuracy() * 1.0001,
+                "p {p}: {got} vs {exact}"
+            );
+        }
+        assert_eq!(h.max(), Some(13_700.0));
+    }
+
+    #[test]
+    fn zeros_and_empty() {
+        let mut h = LogHist::new(6);
+        assert_eq!(h.quantile(0.5), None);
+        h.add_n(0.0, 9);
+        h.add(5.0);
+        assert_eq!(h.quantile(0.9), Some(0.0));
+        assert_eq!(h.quantile(0.95), Some(5.0));
+        assert_eq!(h.count(), 10);
+    }
+
+    proptest! {
+        #[test]
+        fn merge_equals_sequential(xs in proptest::collection::vec(0f64..1e7, 0..200), cut in 0usize..200) {
+            let cut = cut.min(xs.len());
+            let mut all = LogHist::new(6);
+            xs.iter().for_each(|&x| all.add(x));
+            let (mut a, mut b) = (LogHist::new(6), LogHist::new(6));
+            xs[..cut].iter().for_each(|&x| a.add(x));
+            xs[cut..].iter().for_each(|&x| b.add(x));
+            let mut ba = b.clone();
+            ba.merge(&a);
+            a.merge(&b);
+            prop_assert_eq!(a.quantile(0.5), all.quantile(0.5));
+            prop_assert_eq!(a.buckets(), all.buckets());
+            prop_assert_eq!(ba.buckets(), all.buckets());
+        }
+
+        #[test]
+        fn quantiles_are_monotone(xs in proptest::collection::vec(0f64..1e6, 1..100)) {
+            let mut h = LogHist::new(6);
+            xs.iter().for_each(|&x| h.add(x));
+            let mut last = 0.0;
+            for i in 0..=20 {
+                let q = h.quantile(i as f64 / 20.0).unwrap();
+                prop_assert!(q >= last);
+                last = q;
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! The summary of a run: every number of `summary.json`, as DESIGN.md
+//! defines it. Built from an [`Accumulator`] only, so a merged set of
+//! shards gives the same summary as one run.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Model, ThreatKind};
+
+use super::acc::{Accumulator, LOSS_BITS, SERVICE_BITS};
+use super::hist::LogHist;
+
+/// Bumped whenever a field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// 1.96: the two-sided 95% normal quantile.
+const Z975: f64 = 1.959_963_984_540_054;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub schema_version: u32,
+    pub bcdr_version: String,
+    pub scenario: String,
+    pub currency: String,
+    pub seed: u64,
+    pub trials: u64,
+    pub horizon_hours: f64,
+    /// Relative accuracy of every reported quantile (histogram buckets).
+    pub quantile_accuracy: QuantileAccuracy,
+    pub annual_loss: AnnualLoss,
+    pub services: Vec<ServiceSummary>,
+    /// Random failures first (id `random-failures`), then the threats in
+    /// file order.
+    pub threats: Vec<ThreatSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuantileAccuracy {
+    pub annual_loss: f64,
+    pub services: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnualLoss {
+    pub mean: f64,
+    /// Standard error of the mean: s / √N.
+    pub std_error: f64,
+    /// 95% confidence interval of the mean (normal approximation).
+    pub mean_ci95: [f64; 2],
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    /// Distribution-free 95% confidence interval of p99 (order statistics).
+    pub p99_ci95: [f64; 2],
+    pub tvar_95: f64,
+    pub tvar_99: f64,
+    pub max: f64,
+    /// Probability that a year loses anything at all.
+    pub probability_of_loss: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantiles {
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mean {
+    pub mean: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeanP99 {
+    pub mean: f64,
+    pub p99: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    pub id: String,
+    pub tier: String,
+    /// Fraction of the horizon the service is functional, on average.
+    pub availability: f64,
+    pub downtime_hours: Quantiles,
+    /// Outages per trial.
+    pub outages: Mean,
+    /// Over outages (not trials).
+    pub outage_duration_hours: Quantiles,
+    pub rto_hours: Option<f64>,
+    /// Probability that an outage ends within the RTO; null without an RTO
+    /// or without outages.
+    pub rto_met: Option<f64>,
+    pub mtpd_hours: Option<f64>,
+    /// Probability per trial of at least one outage longer than the MTPD;
+    /// null without an MTPD.
+    pub mtpd_breached: Option<f64>,
+    pub rpo_hours: Option<f64>,
+    /// Hours of data lost per trial.
+    pub data_loss_hours: MeanP99,
+    pub loss: Mean,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreatSummary {
+    pub id: String,
+    pub kind: String,
+    /// Occurrences per trial (random failures: failures per trial).
+    pub occurrences: Mean,
+    pub loss: Mean,
+    /// Ransomware only: the rest are null.
+    pub contained_fraction: Option<f64>,
+    pub services_compromised_per_attack: Option<f64>,
+    pub services_encrypted_per_attack: Option<f64>,
+}
+
+/// The id under which random failures are reported with the threats.
+pub const RANDOM_FAILURES: &str = "random-failures";
+
+fn quantiles(mean: f64, h: &LogHist) -> Quantiles {
+    Quantiles {
+        mean,
+        p50: h.quantile(0.5).unwrap_or(0.0),
+        p90: h.quantile(0.9).unwrap_or(0.0),
+        p99: h.quantile(0.99).unwrap_or(0.0),
+    }
+}
+
+fn ratio(num: u64, den: u64) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+impl Summary {
+    /// Summarise an accumulator of `model`'s plan.
+    pub fn build(model: &Model, seed: u64, acc: &Accumulator) -> Summary {
+        let n = acc.trials;
+        let h = &acc.annual_hist;
+        let mean = acc.annual_loss.mean();
+        let se = acc.annual_loss.std_error();
+        let q = |p: f64| h.quantile(p).unwrap_or(0.0);
+        let p99_ci = h.quantile_ci(0.99).unwrap_or((0.0, 0.0));
+        let annual_loss = AnnualLoss {
+            mean,
+            std_error: se,
+            mean_ci95: [mean - Z975 * se, mean + Z975 * se],
+            p50: q(0.5),
+            p90: q(0.9),
+            p95: q(0.95),
+            p99: q(0.99),
+            p99_ci95: [p99_ci.0, p99_ci.1],
+            tvar_95: h.tail_mean(0.95).unwrap_or(0.0),
+            tvar_99: h.tail_mean(0.99).unwrap_or(0.0),
+            max: h.max().unwrap_or(0.0),
+            probability_of_loss: h.exceedance_of(0.0),
+        };
+        let horizon = model.horizon.get();
+        let services = model
+            .services
+            .iter()
+            .zip(&acc.services)
+            .map(|(svc, a)| ServiceSummary {
+                id: svc.id.clone(),
+                tier: svc.tier.label().to_string(),
+                availability: if horizon > 0.0 {
+                    1.0 - a.downtime.mean() / horizon
+                } else {
+                    1.0
+                },
+                downtime_hours: quantiles(a.downtime.mean(), &a.downtime_hist),
+                outages: Mean {
+                    mean: ratio(a.outages, n).unwrap_or(0.0),
+                },
+                outage_duration_hours: quantiles(a.outage_duration.mean(), &a.outage_hist),
+                rto_hours: svc.rto.map(|h| h.get()),
+                rto_met: svc.rto.and_then(|_| ratio(a.rto_met, a.outages)),
+                mtpd_hours: svc.mtpd.map(|h| h.get()),
+                mtpd_breached: svc.mtpd.and_then(|_| ratio(a.mtpd_breached, n)),
+                rpo_hours: svc.rpo.map(|h| h.get()),
+                data_loss_hours: MeanP99 {
+                    mean: a.data_loss.mean(),
+                    p99: a.data_loss_hist.quantile(0.99).unwrap_or(0.0),
+                },
+                loss: Mean {
+                    mean: a.loss.mean(),
+                },
+            })
+            .collect();
+        let failures = &acc.causes[0];
+        let mut threats = vec![ThreatSummary {
+            id: RANDOM_FAILURES.to_string(),
+            kind: "Failures".to_string(),
+            occurrences: Mean {
+                mean: failures.occurrences.mean(),
+            },
+            loss: Mean {
+                mean: failures.loss.mean(),
+            },
+            contained_fraction: None,
+            services_compromised_per_attack: None,
+            services_encrypted_per_attack: None,
+        }];
+        for (t, a) in model.threats.iter().zip(&acc.causes[1..]) {
+            let attacks = a.occurrences.sum().round() as u64;
+            let ransomware = matches!(t.kind, ThreatKind::Ransomware(_));
+            let per_attack = |x: u64| if ransomware { ratio(x, attacks) } else { None };
+            threats.push(ThreatSummary {
+                id: t.id.clone(),
+                kind: kind_label(&t.kind).to_string(),
+                occurrences: Mean {
+                    mean: a.occurrences.mean(),
+                },
+                loss: Mean {
+                    mean: a.loss.mean(),
+                },
+                contained_fraction: per_attack(a.contained),
+                services_compromised_per_attack: per_attack(a.compromised),
+                services_encrypted_per_attack: per_attack(a.encrypted),
+            });
+        }
+        Summary {
+            schema_version: SCHEMA_VERSION,
+            bcdr_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: model.name.clone(),
+            currency: model.currency.clone(),
+            seed,
+            trials: n,
+            horizon_hours: horizon,
+            quantile_accuracy: QuantileAccuracy {
+                annual_loss: 0.5f64.powi(LOSS_BITS as i32 + 1),
+                services: 0.5f64.powi(SERVICE_BITS as i32 + 1),
+            },
+            annual_loss,
+            services,
+            threats,
+        }
+    }
+}
+
+/// The scenario keyword of a threat kind.
+pub fn kind_label(kind: &ThreatKind) -> &'static str {
+    match kind {
+        ThreatKind::Outage { .. } => "Outage",
+        ThreatKind::Disaster { .. } => "Disaster",
+        ThreatKind::Ransomware(_) => "Ransomware",
+        ThreatKind::LossEvent { .. } => "LossEvent",
+    }
+}
