@@ -139,7 +139,14 @@ pub fn run(
     check_trials(opts.trials)?;
     let model = scenario::load(path)?;
     let plan = SimPlan::compile(&model);
-    let accumulator = sim::simulate(&plan, opts.seed, 0..opts.trials, opts.threads, progress)?;
+    let accumulator = sim::simulate(
+        &plan,
+        sim::Mode::Annual,
+        opts.seed,
+        0..opts.trials,
+        opts.threads,
+        progress,
+    )?;
     let summary = Summary::build(&model, opts.seed, &accumulator);
     let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
     let files = report::write_all(&dir, &run_files(&summary, &accumulator)?)?;

@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::stats::Accumulator;
 
 pub use compile::SimPlan;
-pub use trial::Trial;
+pub use trial::{Mode, Trial};
 
 /// Trials per work unit: large enough to amortise scheduling, small enough
 /// to balance two cores and to report progress smoothly.
@@ -37,6 +37,7 @@ pub const CHUNK: u64 = 256;
 /// [`Error::Usage`] when the thread pool cannot be built.
 pub fn simulate(
     plan: &SimPlan,
+    mode: Mode,
     seed: u64,
     trials: Range<u64>,
     threads: Option<usize>,
@@ -62,7 +63,7 @@ pub fn simulate(
                 || (empty(), Trial::new(plan)),
                 |(mut acc, mut trial), chunk| {
                     for t in chunk.clone() {
-                        trial.run(plan, seed, t, &mut acc);
+                        trial.run(plan, mode, seed, t, &mut acc);
                     }
                     let n = done.fetch_add(chunk.end - chunk.start, Ordering::Relaxed)
                         + (chunk.end - chunk.start);

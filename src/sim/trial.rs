@@ -24,6 +24,15 @@ use super::rng::{self, Purpose, Stream};
 /// Cause index of random failures; threat k is cause k + 1.
 pub const FAILURES: u32 = 0;
 
+/// What a trial simulates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every failure and threat over the horizon.
+    Annual,
+    /// One occurrence of this threat (index) at time zero, nothing else.
+    Drill(u32),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Damage {
     /// Not damaged (it may still be non-functional through a dependency
@@ -540,7 +549,7 @@ impl Trial {
             JobKind::Rebuild => (Purpose::Restore, p.rebuild.as_ref()),
         };
         let Some(dist) = dist else { return };
-        let duration = self.draw(plan, job.svc, purpose, &dist.clone());
+        let duration = self.draw(plan, job.svc, purpose, dist);
         if self.free_crews != u32::MAX {
             self.free_crews -= 1;
         }
@@ -581,7 +590,7 @@ impl Trial {
 
     fn schedule_failure(&mut self, plan: &SimPlan, svc: u32, t: f64) {
         if let Some(ttf) = &plan.services[svc as usize].ttf {
-            let life = self.draw(plan, svc, Purpose::Lifetime, &ttf.clone());
+            let life = self.draw(plan, svc, Purpose::Lifetime, ttf);
             let gen = self.gen[svc as usize];
             self.schedule(t + life, EvKind::Failure { svc, gen });
         }
@@ -607,7 +616,7 @@ impl Trial {
             if let Some(fo) = &p.failover {
                 if self.site_outage[fo.site as usize] == 0 && !self.site_destroyed[fo.site as usize]
                 {
-                    let (success, switchover) = (fo.success, fo.switchover.clone());
+                    let (success, switchover) = (fo.success, &fo.switchover);
                     if self.failover_unit(plan, svc) < success {
                         let d = self.draw(plan, svc, Purpose::Failover, &switchover);
                         let gen = self.gen[i];
@@ -688,21 +697,23 @@ impl Trial {
                 if t >= self.horizon {
                     break;
                 }
-                match &threat.kind {
-                    ThreatPlanKind::LossEvent { cost } => {
-                        let c = self.threat_draw(plan, k, Purpose::Cost, cost);
-                        self.cause_occ[k as usize + 1] += 1;
-                        self.cause_loss[k as usize + 1] += c;
-                    }
-                    ThreatPlanKind::Outage { .. } => {
-                        self.schedule(t, EvKind::OutageStart { threat: k })
-                    }
-                    ThreatPlanKind::Disaster { .. } => {
-                        self.schedule(t, EvKind::Disaster { threat: k })
-                    }
-                    ThreatPlanKind::Ransomware(_) => self.schedule(t, EvKind::Attack { threat: k }),
-                }
+                self.schedule_occurrence(plan, k, t);
             }
+        }
+    }
+
+    /// One occurrence of threat `k` at `t` (loss events are booked at once:
+    /// they take nothing down).
+    fn schedule_occurrence(&mut self, plan: &SimPlan, k: u32, t: f64) {
+        match &plan.threats[k as usize].kind {
+            ThreatPlanKind::LossEvent { cost } => {
+                let c = self.threat_draw(plan, k, Purpose::Cost, cost);
+                self.cause_occ[k as usize + 1] += 1;
+                self.cause_loss[k as usize + 1] += c;
+            }
+            ThreatPlanKind::Outage { .. } => self.schedule(t, EvKind::OutageStart { threat: k }),
+            ThreatPlanKind::Disaster { .. } => self.schedule(t, EvKind::Disaster { threat: k }),
+            ThreatPlanKind::Ransomware(_) => self.schedule(t, EvKind::Attack { threat: k }),
         }
     }
 
@@ -711,8 +722,7 @@ impl Trial {
         let c = threat as usize + 1;
         self.cause_occ[c] += 1;
         if let Some(cost) = &plan.threats[threat as usize].response_cost {
-            let cost = cost.clone();
-            self.cause_loss[c] += self.threat_draw(plan, threat, Purpose::Cost, &cost);
+            self.cause_loss[c] += self.threat_draw(plan, threat, Purpose::Cost, cost);
         }
     }
 
@@ -751,7 +761,7 @@ impl Trial {
                 else {
                     return;
                 };
-                let d = self.threat_draw(plan, threat, Purpose::Duration, &duration.clone());
+                let d = self.threat_draw(plan, threat, Purpose::Duration, duration);
                 for &site in sites {
                     self.site_outage[site as usize] += 1;
                 }
@@ -772,7 +782,7 @@ impl Trial {
                 for &svc in targets {
                     match &plan.services[svc as usize].restart {
                         Some(restart) => {
-                            let r = self.draw(plan, svc, Purpose::Restart, &restart.clone());
+                            let r = self.draw(plan, svc, Purpose::Restart, restart);
                             // Past the horizon it is still restarting at the end.
                             self.schedule(t + r, EvKind::RestartDone { svc });
                         }
@@ -810,12 +820,28 @@ impl Trial {
     }
 
     /// Run one trial and add it to `acc`.
-    pub fn run(&mut self, plan: &SimPlan, seed: u64, trial: u64, acc: &mut Accumulator) {
+    ///
+    /// In [`Mode::Annual`] every failure and threat runs over the horizon;
+    /// in [`Mode::Drill`] the one threat happens at time zero and nothing
+    /// else does (no random failures, no other threat).
+    pub fn run(
+        &mut self,
+        plan: &SimPlan,
+        mode: Mode,
+        seed: u64,
+        trial: u64,
+        acc: &mut Accumulator,
+    ) {
         self.reset(plan, seed, trial);
-        for svc in 0..plan.n_services as u32 {
-            self.schedule_failure(plan, svc, 0.0);
+        match mode {
+            Mode::Annual => {
+                for svc in 0..plan.n_services as u32 {
+                    self.schedule_failure(plan, svc, 0.0);
+                }
+                self.schedule_threats(plan);
+            }
+            Mode::Drill(threat) => self.schedule_occurrence(plan, threat, 0.0),
         }
-        self.schedule_threats(plan);
         while let Some(ev) = self.heap.pop() {
             self.handle(plan, ev);
             if self.dispatch_needed {
@@ -999,7 +1025,7 @@ impl Trial {
         let Some(outage) = &r.containment_outage else {
             return;
         };
-        let d = self.threat_draw(plan, threat, Purpose::Duration, &outage.clone());
+        let d = self.threat_draw(plan, threat, Purpose::Duration, outage);
         let victims: Vec<u32> = self.attacks[attack as usize]
             .compromised
             .iter()
