@@ -34,10 +34,13 @@ pub fn parse_hours(text: &str) -> Result<f64, DurationError> {
     if t.is_empty() {
         return Err(DurationError::Empty);
     }
-    let split = t
-        .find(|c: char| c.is_ascii_alphabetic())
-        .ok_or_else(|| DurationError::NoUnit(t.to_string()))?;
-    let (number, unit) = (t[..split].trim(), t[split..].trim());
+    // The unit is the trailing run of letters, so that "x2h" is a bad
+    // number with a known unit rather than an unknown unit "x2h".
+    let number = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let (number, unit) = (number.trim(), t[number.len()..].trim());
+    if unit.is_empty() {
+        return Err(DurationError::NoUnit(t.to_string()));
+    }
     let factor = UNITS
         .iter()
         .find(|(u, _)| *u == unit)

@@ -2,6 +2,8 @@
 
 pub mod duration;
 pub mod raw;
+mod suggest;
+mod syntax;
 pub mod validate;
 pub mod warnings;
 

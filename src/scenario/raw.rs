@@ -14,7 +14,7 @@ pub type RawDuration = String;
 /// A distribution as written in the file, over durations (`T = String`)
 /// or money and plain numbers (`T = f64`).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Distribution")]
 pub enum RawDist<T> {
     Fixed(T),
     Exponential {
@@ -57,8 +57,17 @@ pub type RawDurationDist = RawDist<RawDuration>;
 pub type RawNumberDist = RawDist<f64>;
 
 /// `rate_per_year`: a plain number, or a distribution sampled once per trial.
+///
+/// Untagged, so serde cannot say which form was meant when neither fits;
+/// `expecting` gives the planner both forms instead of serde's "data did not
+/// match any variant".
 #[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "rate_per_year must be a number of events per year, such as 0.5, or a \
+                 distribution of numbers with all its fields, such as \
+                 Pert(min: 0.05, mode: 0.1, max: 0.4)"
+)]
 pub enum RawRate {
     Number(f64),
     Dist(RawNumberDist),

@@ -1,7 +1,15 @@
 //! Planning warnings a continuity reviewer would raise: the scenario is
 //! valid, but the plan has a gap.
+//!
+//! Each check reads only the validated model (no distribution is sampled or
+//! summarised), and each warning says what would close the gap. The order is
+//! stable: check by check, and within a check in file order.
 
-use crate::model::Model;
+use std::collections::VecDeque;
+
+use crate::model::{Model, NodeRef, Rate, Service, ServiceId, SiteId, ThreatKind};
+
+use super::validate::{group_path, service_path};
 
 /// A planning gap, reported by `bcdr validate` and in the review pack.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -18,7 +26,437 @@ impl std::fmt::Display for Warning {
     }
 }
 
-/// Every planning warning for a validated model, in a stable order.
+/// Every planning warning for a validated model, in a stable order:
+///
+/// 1. a service whose RTO is shorter than the time a hard dependency needs
+///    to recover (the FFIEC planning gap), following groups to their members;
+/// 2. an RTO at or above the MTPD;
+/// 3. an RPO that no backup interval meets;
+/// 4. a revenue-bearing service that a Disaster or Ransomware threat leaves
+///    down to the end of the trial (it, or a hard dependency, is destroyed
+///    and has no restore, rebuild or failover);
+/// 5. a group without redundancy: all members at one site, or `need` equal
+///    to the number of members.
+///
+/// # Complexity
+/// O(threats × (services + edges)).
 pub fn planning_warnings(model: &Model) -> Vec<Warning> {
-    todo!("{}", model.name)
+    let mut out = Vec::new();
+    rto_gaps(model, &mut out);
+    rto_not_below_mtpd(model, &mut out);
+    rpo_unmet(model, &mut out);
+    stranded_revenue(model, &mut out);
+    groups_without_redundancy(model, &mut out);
+    out
+}
+
+fn warn(out: &mut Vec<Warning>, path: String, message: String) {
+    out.push(Warning { path, message });
+}
+
+fn services(model: &Model) -> impl Iterator<Item = (ServiceId, &Service)> {
+    model
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (ServiceId(i as u32), s))
+}
+
+fn path_of(model: &Model, s: ServiceId) -> String {
+    service_path(s.index(), &model.service(s).id)
+}
+
+// ---------------------------------------------------------------------------
+// 1. RTO shorter than a hard dependency's
+
+/// The shortest time a node can take to work again after a disruption that
+/// reaches it, by the RTOs of the services it relies on, and the service
+/// whose RTO sets it.
+///
+/// A service with an RTO: its RTO. A service without one: the longest bound
+/// of its hard dependencies (it works only when all of them do). A k-of-n
+/// group: the k-th shortest bound of its members (it works again once k of
+/// them do); members without a bound count as recovering at once, so the
+/// warning is never raised on a guess.
+fn recovery_bounds(model: &Model) -> Option<Vec<Option<(f64, ServiceId)>>> {
+    let graph = &model.graph;
+    let order = graph.dependencies_first().ok()?;
+    let mut bound: Vec<Option<(f64, ServiceId)>> = vec![None; graph.graph.node_count()];
+    for node in order {
+        let value = match node {
+            NodeRef::Service(s) => match model.service(s).rto {
+                Some(rto) => Some((rto.get(), s)),
+                None => model
+                    .service(s)
+                    .depends_on
+                    .iter()
+                    .filter_map(|&d| bound[graph.index(d).index()])
+                    .fold(None, |best: Option<(f64, ServiceId)>, b| match best {
+                        Some(x) if x.0 >= b.0 => Some(x),
+                        _ => Some(b),
+                    }),
+            },
+            NodeRef::Group(g) => {
+                let group = &model.groups[g.index()];
+                let mut members: Vec<Option<(f64, ServiceId)>> = group
+                    .members
+                    .iter()
+                    .map(|&m| bound[graph.index(m).index()])
+                    .collect();
+                // None (no bound) sorts first: it may recover at once.
+                members.sort_by(|a, b| {
+                    let key = |x: &Option<(f64, ServiceId)>| x.map_or(-1.0, |v| v.0);
+                    key(a).total_cmp(&key(b))
+                });
+                let k = (group.need as usize).max(1);
+                members.get(k - 1).copied().flatten()
+            }
+        };
+        bound[graph.index(node).index()] = value;
+    }
+    Some(bound)
+}
+
+fn rto_gaps(model: &Model, out: &mut Vec<Warning>) {
+    let Some(bound) = recovery_bounds(model) else {
+        return;
+    };
+    for (id, service) in services(model) {
+        let Some(rto) = service.rto else { continue };
+        for &dep in &service.depends_on {
+            let Some((needs, origin)) = bound[model.graph.index(dep).index()] else {
+                continue;
+            };
+            if needs <= rto.get() {
+                continue;
+            }
+            let needs_h = crate::model::Hours::new(needs).unwrap_or_default();
+            let origin_id = &model.service(origin).id;
+            let why = match dep {
+                NodeRef::Service(d) if d == origin => {
+                    format!("the {needs_h} RTO of its hard dependency {origin_id:?}")
+                }
+                NodeRef::Service(d) => format!(
+                    "the {needs_h} RTO of {origin_id:?}, which its hard dependency {:?} needs",
+                    model.service(d).id
+                ),
+                NodeRef::Group(g) => {
+                    let group = &model.groups[g.index()];
+                    format!(
+                        "the {needs_h} its hard dependency {:?} needs to have {} of its {} \
+                         members back (set by the RTO of {origin_id:?})",
+                        group.id,
+                        group.need,
+                        group.members.len()
+                    )
+                }
+            };
+            warn(
+                out,
+                format!("{}.rto", service_path(id.index(), &service.id)),
+                format!(
+                    "RTO {rto} is shorter than {why}: {:?} cannot be back in time while that is \
+                     down; bring the RTO of {origin_id:?} down to {rto} or raise this one \
+                     (dependencies must recover first)",
+                    service.id
+                ),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 2. RTO at or above the MTPD
+
+fn rto_not_below_mtpd(model: &Model, out: &mut Vec<Warning>) {
+    for (id, service) in services(model) {
+        let (Some(rto), Some(mtpd)) = (service.rto, service.mtpd) else {
+            continue;
+        };
+        if rto >= mtpd {
+            warn(
+                out,
+                format!("{}.rto", path_of(model, id)),
+                format!(
+                    "RTO {rto} is not below the MTPD {mtpd}: an outage the RTO allows is already \
+                     intolerable; set the RTO below the MTPD"
+                ),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 3. RPO that no backup meets
+
+fn rpo_unmet(model: &Model, out: &mut Vec<Warning>) {
+    for (id, service) in services(model) {
+        let Some(rpo) = service.rpo else { continue };
+        let path = format!("{}.rpo", path_of(model, id));
+        match service.backup.as_ref().and_then(|b| b.interval) {
+            None => warn(
+                out,
+                path,
+                format!(
+                    "RPO {rpo} cannot be met: there is no backup, so a destroyed or encrypted \
+                     service loses all its data; add backup: (interval: {:?}, restore: ...) with \
+                     an interval of at most {rpo}",
+                    rpo.to_string()
+                ),
+            ),
+            Some(interval) if interval > rpo => warn(
+                out,
+                path,
+                format!(
+                    "RPO {rpo} cannot be met: backups run every {interval}, so a restore can lose \
+                     up to {interval} of data; back up at least every {rpo}, or accept an RPO of \
+                     {interval}"
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 4. Revenue left without a recovery path
+
+/// For one destructive threat: per node, the destroyed service without a
+/// recovery path that keeps it down to the end of the trial, if any.
+fn stranded_by(
+    model: &Model,
+    order: &[NodeRef],
+    kind: &ThreatKind,
+) -> Option<Vec<Option<ServiceId>>> {
+    let graph = &model.graph;
+    let unrecoverable: Vec<bool> = match kind {
+        ThreatKind::Disaster { targets, sites, .. } => {
+            let mut hit = vec![false; model.services.len()];
+            for &t in targets {
+                let s = model.service(t);
+                let backup = s
+                    .backup
+                    .as_ref()
+                    .is_some_and(|b| b.restore.is_some() || b.rebuild.is_some());
+                let failover = s
+                    .failover
+                    .as_ref()
+                    .is_some_and(|f| f.success.get() > 0.0 && !sites.contains(&f.site));
+                hit[t.index()] = !backup && !failover;
+            }
+            hit
+        }
+        ThreatKind::Ransomware(r) => {
+            // Failover replicates the encryption too: only backups and
+            // rebuilds bring an encrypted service back.
+            ransomware_reach(model, r)
+                .into_iter()
+                .enumerate()
+                .map(|(i, reached)| {
+                    reached
+                        && !model.services[i]
+                            .backup
+                            .as_ref()
+                            .is_some_and(|b| b.restore.is_some() || b.rebuild.is_some())
+                })
+                .collect()
+        }
+        ThreatKind::Outage { .. } | ThreatKind::LossEvent { .. } => return None,
+    };
+    let mut cause: Vec<Option<ServiceId>> = vec![None; graph.graph.node_count()];
+    for &node in order {
+        let value = match node {
+            NodeRef::Service(s) if unrecoverable[s.index()] => Some(s),
+            NodeRef::Service(s) => model
+                .service(s)
+                .depends_on
+                .iter()
+                .find_map(|&d| cause[graph.index(d).index()]),
+            NodeRef::Group(g) => {
+                let group = &model.groups[g.index()];
+                let stuck: Vec<ServiceId> = group
+                    .members
+                    .iter()
+                    .filter_map(|&m| cause[graph.index(m).index()])
+                    .collect();
+                let working = group.members.len() - stuck.len();
+                if working < group.need as usize {
+                    stuck.first().copied()
+                } else {
+                    None
+                }
+            }
+        };
+        cause[graph.index(node).index()] = value;
+    }
+    Some(cause)
+}
+
+/// Every service a ransomware attack can reach: its entries, then along
+/// attack paths (or dependency edges both ways, through groups), never into
+/// a segmented service or one it spreads to with probability 0.
+fn ransomware_reach(model: &Model, r: &crate::model::Ransomware) -> Vec<bool> {
+    let graph = &model.graph.graph;
+    let n = graph.node_count();
+    let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); n];
+    match &r.attack_paths {
+        Some(paths) => {
+            for &(from, to) in paths {
+                let (a, b) = (
+                    model.graph.index(NodeRef::Service(from)).index(),
+                    model.graph.index(NodeRef::Service(to)).index(),
+                );
+                adjacent[a].push(b);
+            }
+        }
+        None => {
+            for edge in graph.raw_edges() {
+                let (a, b) = (edge.source().index(), edge.target().index());
+                adjacent[a].push(b);
+                adjacent[b].push(a);
+            }
+        }
+    }
+    let enterable = |i: usize| match graph[petgraph::graph::NodeIndex::new(i)] {
+        NodeRef::Group(_) => true,
+        NodeRef::Service(s) => {
+            let s = model.service(s);
+            let p = s.spread_probability.unwrap_or(r.spread_probability);
+            !s.segmented && p.get() > 0.0
+        }
+    };
+    let mut seen = vec![false; n];
+    let mut queue = VecDeque::new();
+    for &e in &r.entry {
+        let i = model.graph.index(NodeRef::Service(e)).index();
+        if !seen[i] {
+            seen[i] = true;
+            queue.push_back(i);
+        }
+    }
+    while let Some(i) = queue.pop_front() {
+        for &j in &adjacent[i] {
+            if !seen[j] && enterable(j) {
+                seen[j] = true;
+                queue.push_back(j);
+            }
+        }
+    }
+    (0..model.services.len())
+        .map(|s| {
+            seen[model
+                .graph
+                .index(NodeRef::Service(ServiceId(s as u32)))
+                .index()]
+        })
+        .collect()
+}
+
+fn stranded_revenue(model: &Model, out: &mut Vec<Warning>) {
+    let Ok(order) = model.graph.dependencies_first() else {
+        return;
+    };
+    let per_threat: Vec<(usize, Vec<Option<ServiceId>>)> = model
+        .threats
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.rate_per_year, Rate::Fixed(r) if r == 0.0))
+        .filter_map(|(i, t)| stranded_by(model, &order, &t.kind).map(|c| (i, c)))
+        .collect();
+    for (id, service) in services(model) {
+        let revenue = service.revenue_per_hour.get();
+        if revenue <= 0.0 {
+            continue;
+        }
+        let node = model.graph.index(NodeRef::Service(id)).index();
+        for (t, cause) in &per_threat {
+            let Some(root) = cause[node] else { continue };
+            let threat = &model.threats[*t].id;
+            let what = match model.threats[*t].kind {
+                ThreatKind::Ransomware(_) => "encrypts",
+                _ => "destroys",
+            };
+            let fix = match model.threats[*t].kind {
+                ThreatKind::Ransomware(_) => "a backup (interval and restore) or a rebuild",
+                _ => "a backup (interval and restore), a rebuild, or a failover to a site the threat does not hit",
+            };
+            let currency = &model.currency;
+            let message = if root == id {
+                format!(
+                    "earns {revenue} {currency} an hour, but {threat:?} {what} it and it has no \
+                     way back, so it stays down to the end of the trial; add {fix}"
+                )
+            } else {
+                let root_id = &model.service(root).id;
+                format!(
+                    "earns {revenue} {currency} an hour, but it needs {root_id:?}, which \
+                     {threat:?} {what} with no way back, so {:?} stays down to the end of the \
+                     trial; give {root_id:?} {fix}",
+                    service.id
+                )
+            };
+            warn(out, path_of(model, id), message);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 5. Groups without redundancy
+
+/// The services a group is made of, through nested groups.
+fn member_services(model: &Model, group: usize) -> Vec<ServiceId> {
+    let mut out = Vec::new();
+    let mut seen = vec![false; model.groups.len()];
+    let mut stack = vec![group];
+    seen[group] = true;
+    while let Some(g) = stack.pop() {
+        for &m in &model.groups[g].members {
+            match m {
+                NodeRef::Service(s) if !out.contains(&s) => out.push(s),
+                NodeRef::Service(_) => {}
+                NodeRef::Group(h) if !seen[h.index()] => {
+                    seen[h.index()] = true;
+                    stack.push(h.index());
+                }
+                NodeRef::Group(_) => {}
+            }
+        }
+    }
+    out
+}
+
+fn groups_without_redundancy(model: &Model, out: &mut Vec<Warning>) {
+    for (k, group) in model.groups.iter().enumerate() {
+        let path = group_path(k, &group.id);
+        let n = group.members.len();
+        if group.need as usize >= n {
+            let message = if n == 1 {
+                "has a single member, so it is no redundancy: add members".to_string()
+            } else {
+                format!(
+                    "needs all {n} of its members, so it is down whenever any one is: there is no \
+                     redundancy; lower need to {} or add a member",
+                    n - 1
+                )
+            };
+            warn(out, format!("{path}.need"), message);
+            continue;
+        }
+        let members = member_services(model, k);
+        let sites: Vec<Option<SiteId>> = members.iter().map(|&s| model.service(s).site).collect();
+        if let [Some(first), rest @ ..] = sites.as_slice() {
+            if members.len() >= 2 && rest.iter().all(|s| *s == Some(*first)) {
+                warn(
+                    out,
+                    format!("{path}.members"),
+                    format!(
+                        "all {} members run at site {:?}: one outage of that site takes the whole \
+                         group down; place members at different sites",
+                        members.len(),
+                        model.sites[first.index()].id
+                    ),
+                );
+            }
+        }
+    }
 }
