@@ -525,19 +525,17 @@ impl Trial {
             || self.deps_down[job.svc as usize] == 0
     }
 
-    fn enqueue(&mut self, plan: &SimPlan, svc: u32, kind: JobKind, t: f64) {
+    /// Queue a job; it starts at the dispatch that follows the last event
+    /// of this instant, so that simultaneous arrivals (a disaster's
+    /// targets) are taken in priority order, not in arrival order.
+    fn enqueue(&mut self, svc: u32, kind: JobKind) {
         self.seq += 1;
-        let job = Job {
+        self.waiting.push(Job {
             svc,
             kind,
             seq: self.seq,
-        };
-        if self.free_crews > 0 && self.waiting.is_empty() && self.eligible(plan, &job) {
-            self.start(plan, job, t);
-        } else {
-            self.waiting.push(job);
-            self.dispatch_needed = true;
-        }
+        });
+        self.dispatch_needed = true;
     }
 
     fn start(&mut self, plan: &SimPlan, job: Job, t: f64) {
@@ -559,9 +557,22 @@ impl Trial {
     }
 
     /// Start waiting jobs while crews are free: plan priority first, then
-    /// revenue at risk, then arrival.
+    /// revenue at risk, then arrival. With unlimited crews every eligible
+    /// job starts (in queue order, which keeps draws deterministic).
     fn dispatch(&mut self, plan: &SimPlan, t: f64) {
         self.dispatch_needed = false;
+        if self.free_crews == u32::MAX {
+            let mut k = 0;
+            while k < self.waiting.len() {
+                if self.eligible(plan, &self.waiting[k]) {
+                    let job = self.waiting.remove(k);
+                    self.start(plan, job, t);
+                } else {
+                    k += 1;
+                }
+            }
+            return;
+        }
         while self.free_crews > 0 && !self.waiting.is_empty() {
             let mut best: Option<usize> = None;
             for (k, job) in self.waiting.iter().enumerate() {
@@ -638,12 +649,12 @@ impl Trial {
             // restore and a rebuild.
             self.lose_data(plan, svc, t - last, cause);
             if p.retention.is_none_or(|r| t - last <= r) {
-                self.enqueue(plan, svc, JobKind::Restore, t);
+                self.enqueue(svc, JobKind::Restore);
                 return;
             }
         }
         if has_rebuild {
-            self.enqueue(plan, svc, JobKind::Rebuild, t);
+            self.enqueue(svc, JobKind::Rebuild);
         }
     }
 
@@ -733,7 +744,7 @@ impl Trial {
                 if self.gen[svc as usize] == gen && self.damage[svc as usize] == Damage::Up {
                     self.cause_occ[FAILURES as usize] += 1;
                     self.damage(plan, svc, t, FAILURES, Damage::Failed);
-                    self.enqueue(plan, svc, JobKind::Repair, t);
+                    self.enqueue(svc, JobKind::Repair);
                 }
             }
             EvKind::JobDone { svc, gen } => {
@@ -844,7 +855,8 @@ impl Trial {
         }
         while let Some(ev) = self.heap.pop() {
             self.handle(plan, ev);
-            if self.dispatch_needed {
+            // Dispatch once every event of this instant has been handled.
+            if self.dispatch_needed && self.heap.peek().is_none_or(|next| next.t > ev.t) {
                 self.dispatch(plan, ev.t);
             }
         }
