@@ -34,7 +34,10 @@ fn throughput(c: &mut Criterion) {
     files.sort();
     for path in files {
         let model = bcdr::scenario::load(&path).expect("bundled scenario is valid");
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         bench_plan(c, &name, &SimPlan::compile(&model), 20_000);
     }
 }

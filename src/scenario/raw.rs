@@ -233,6 +233,9 @@ pub struct AttackPath {
     pub to: String,
 }
 
+// Parsed once per file: the size difference between variants costs nothing
+// worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Threat {

@@ -629,7 +629,7 @@ impl Trial {
                 {
                     let (success, switchover) = (fo.success, &fo.switchover);
                     if self.failover_unit(plan, svc) < success {
-                        let d = self.draw(plan, svc, Purpose::Failover, &switchover);
+                        let d = self.draw(plan, svc, Purpose::Failover, switchover);
                         let gen = self.gen[i];
                         self.schedule(t + d, EvKind::SwitchoverDone { svc, gen });
                         return;

@@ -71,7 +71,7 @@ impl LogHist {
         if x < self.min {
             self.min = x;
         }
-        if !(x >= ZERO_BELOW) {
+        if x.is_nan() || x < ZERO_BELOW {
             self.zeros += n;
             return;
         }
