@@ -18,6 +18,7 @@
 //! callback.
 
 pub mod app;
+pub mod chart;
 pub mod error;
 pub mod model;
 pub mod report;

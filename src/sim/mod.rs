@@ -63,7 +63,7 @@ pub fn simulate(
                 || (empty(), Trial::new(plan)),
                 |(mut acc, mut trial), chunk| {
                     for t in chunk.clone() {
-                        trial.run(plan, mode, seed, t, &mut acc);
+                        let _ = trial.run(plan, mode, seed, t, &mut acc);
                     }
                     let n = done.fetch_add(chunk.end - chunk.start, Ordering::Relaxed)
                         + (chunk.end - chunk.start);

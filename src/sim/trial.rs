@@ -45,11 +45,35 @@ enum Damage {
     Destroyed,
 }
 
+/// What a crew does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum JobKind {
+pub enum JobKind {
     Repair,
     Restore,
     Rebuild,
+}
+
+/// One step of a service's recovery, recorded when recording is on (drills).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mark {
+    /// Stopped being functional.
+    Down,
+    /// Functional again.
+    Up,
+    /// Revenue capacity changed to this fraction.
+    Capacity(f64),
+    /// A crew started work on it.
+    JobStart(JobKind),
+    /// Its repair, restore or rebuild finished.
+    JobDone,
+}
+
+/// A timestamped [`Mark`] of one service.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Record {
+    pub t: f64,
+    pub svc: u32,
+    pub mark: Mark,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -192,6 +216,8 @@ pub struct Trial {
     reach: Vec<f64>,
     /// (service, duration) of every outage of this trial.
     outage_log: Vec<(u32, f64)>,
+    recording: bool,
+    records: Vec<Record>,
 }
 
 impl Trial {
@@ -238,6 +264,8 @@ impl Trial {
             stack: Vec::new(),
             reach: vec![f64::INFINITY; s],
             outage_log: Vec::new(),
+            recording: false,
+            records: Vec::new(),
         }
     }
 
@@ -281,6 +309,25 @@ impl Trial {
         self.free_crews = plan.crews;
         self.dispatch_needed = false;
         self.outage_log.clear();
+        self.records.clear();
+    }
+
+    /// Turn recording of each service's steps on or off (off by default:
+    /// annual runs do not pay for it).
+    pub fn set_recording(&mut self, on: bool) {
+        self.recording = on;
+    }
+
+    /// The steps of the last trial, in time order, when recording is on.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    #[inline]
+    fn mark(&mut self, t: f64, svc: u32, mark: Mark) {
+        if self.recording {
+            self.records.push(Record { t, svc, mark });
+        }
     }
 
     // ---- random streams -------------------------------------------------
@@ -411,6 +458,7 @@ impl Trial {
         self.down_since[i] = t;
         self.down_cause[i] = cause;
         if i < plan.n_services {
+            self.mark(t, node, Mark::Down);
             self.update_capacity(plan, node, t, cause);
         }
     }
@@ -421,6 +469,7 @@ impl Trial {
             return;
         }
         let duration = t - self.down_since[i];
+        self.mark(t, node, Mark::Up);
         self.record_outage(plan, node, duration);
         let cause = self.down_cause[i];
         self.update_capacity(plan, node, t, cause);
@@ -474,6 +523,9 @@ impl Trial {
         };
         if new < old {
             self.cap_cause[i] = cause;
+        }
+        if new != old {
+            self.mark(t, svc, Mark::Capacity(new));
         }
         self.capacity[i] = new;
     }
@@ -552,6 +604,7 @@ impl Trial {
             self.free_crews -= 1;
         }
         self.job_running[i] = true;
+        self.mark(t, job.svc, Mark::JobStart(job.kind));
         let gen = self.gen[i];
         self.schedule(t + duration, EvKind::JobDone { svc: job.svc, gen });
     }
@@ -749,6 +802,7 @@ impl Trial {
             }
             EvKind::JobDone { svc, gen } => {
                 if self.gen[svc as usize] == gen {
+                    self.mark(t, svc, Mark::JobDone);
                     self.job_running[svc as usize] = false;
                     self.release_crew();
                     self.recovered(plan, svc, t);
@@ -835,6 +889,9 @@ impl Trial {
     /// In [`Mode::Annual`] every failure and threat runs over the horizon;
     /// in [`Mode::Drill`] the one threat happens at time zero and nothing
     /// else does (no random failures, no other threat).
+    ///
+    /// Returns the trial's total loss (what `acc` records as its annual
+    /// loss), for drivers that pair trials (`compare`).
     pub fn run(
         &mut self,
         plan: &SimPlan,
@@ -842,7 +899,7 @@ impl Trial {
         seed: u64,
         trial: u64,
         acc: &mut Accumulator,
-    ) {
+    ) -> f64 {
         self.reset(plan, seed, trial);
         match mode {
             Mode::Annual => {
@@ -861,7 +918,7 @@ impl Trial {
             }
         }
         self.close(plan);
-        self.flush(plan, trial, acc);
+        self.flush(plan, trial, acc)
     }
 
     /// Cut every open outage and revenue segment at the horizon.
@@ -877,7 +934,7 @@ impl Trial {
         }
     }
 
-    fn flush(&mut self, plan: &SimPlan, trial: u64, acc: &mut Accumulator) {
+    fn flush(&mut self, plan: &SimPlan, trial: u64, acc: &mut Accumulator) -> f64 {
         for i in 0..plan.n_services {
             let a = &mut acc.services[i];
             a.downtime.add(self.downtime[i]);
@@ -907,6 +964,7 @@ impl Trial {
             a.contained += u64::from(attack.contained);
         }
         acc.add_annual_loss(trial, total);
+        total
     }
 }
 
