@@ -233,6 +233,9 @@ pub struct AttackPath {
     pub to: String,
 }
 
+// The variants differ in size, but a scenario holds a handful of threats
+// and they are read once: boxing the large one would only cost clarity.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum Threat {
