@@ -33,25 +33,41 @@ pub enum ScenarioError {
         column: usize,
         message: String,
     },
-    #[error("{} problem(s):\n{}", .0.len(), .0.iter().map(|i| format!("  - {i}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{}", list_issues(.0))]
     Invalid(Vec<Issue>),
 }
 
+/// "2 problems:" and one issue per line.
+fn list_issues(issues: &[Issue]) -> String {
+    let mut text = match issues.len() {
+        1 => "1 problem:".to_string(),
+        n => format!("{n} problems:"),
+    };
+    for issue in issues {
+        text.push_str(&format!("\n  - {issue}"));
+    }
+    text
+}
+
 /// Errors of the library's operations.
+///
+/// A variant with a `source` does not repeat it in its own message: the
+/// binary prints every cause of the chain on its own line, so repeating it
+/// would print it twice.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: {source}", path.display())]
+    #[error("invalid scenario {}", path.display())]
     Scenario {
         path: PathBuf,
         source: ScenarioError,
     },
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,

@@ -27,8 +27,7 @@ pub fn message(code: &ron::Error) -> String {
         E::ExpectedComma => "expected a comma `,` between two fields or list items here, or a \
                              closing bracket"
             .into(),
-        E::ExpectedStructLike => "expected `(` opening a group of fields here".into(),
-        E::ExpectedNamedStructLike(name) if name.is_empty() => {
+        E::ExpectedStructLike | E::ExpectedNamedStructLike("") => {
             "expected `(` opening a group of fields here".into()
         }
         E::ExpectedNamedStructLike("Scenario") => {
@@ -110,7 +109,10 @@ pub fn message(code: &ron::Error) -> String {
             "unexpected `'`: strings are written in double quotes, such as \"4h\"".into()
         }
         E::UnexpectedChar(c @ (')' | ']' | '}')) => {
-            format!("unexpected `{c}`: it does not match the bracket it closes, or a value is missing before it")
+            format!(
+                "unexpected `{c}`: it does not match the bracket it closes, or a value is \
+                 missing before it"
+            )
         }
         E::UnexpectedChar(c) => format!("unexpected character {c:?} here"),
         E::TrailingCharacters => "unexpected text after the end of the scenario: a file holds \
@@ -128,10 +130,9 @@ pub fn message(code: &ron::Error) -> String {
         E::ExpectedAttribute | E::ExpectedAttributeEnd => {
             "malformed attribute: write `#![enable(implicit_some)]` on its own line".into()
         }
-        E::ExceededRecursionLimit => format!(
-            "brackets nested more than {MAX_NESTING} levels deep: a scenario never nests \
-             that deep; check for unbalanced brackets"
-        ),
+        E::ExceededRecursionLimit => "brackets nested too deep: a scenario nests only a few \
+                                      levels; check for unbalanced `(` or `[`"
+            .into(),
         E::Utf8Error(_) => "the file is not valid UTF-8; save it as UTF-8".into(),
         // Messages of our own (serde `expecting`, custom errors) are written
         // for planners already.

@@ -2,7 +2,7 @@
 //! checked, the dependency graph acyclic. All problems are collected and
 //! reported together, each with its field path.
 //!
-//! The validator walks the raw scenario in file order with a [`Ctx`] that
+//! The validator walks the raw scenario in file order with a `Ctx` that
 //! collects [`Issue`]s. Each builder computes every part of its value before
 //! it combines them, so that one bad field never hides the problems of the
 //! next; a builder returns `None` only after it has recorded why.
@@ -14,17 +14,21 @@ use petgraph::algo::kosaraju_scc;
 use petgraph::graph::NodeIndex;
 
 use crate::error::{Issue, ScenarioError};
-use crate::model::dist::DistError;
 use crate::model::{
     AppetitePoint, BackupModel, DependencyGraph, Dist, Edge, EdgeKind, FailoverModel, FailureModel,
     Group, GroupId, Hours, Model, Money, NodeRef, Plan, Probability, Ransomware, Rate, Service,
     ServiceId, Site, SiteId, SoftDependency, Threat, ThreatKind, Tier,
 };
 
-use super::duration::{format_hours, parse_hours};
+use super::duration::parse_hours;
 use super::raw;
 use super::suggest;
 use super::syntax;
+
+mod dists;
+mod names;
+
+use names::{threat_id, Names};
 
 pub use super::syntax::MAX_NESTING;
 
@@ -51,18 +55,90 @@ pub const MAX_RATE_PER_YEAR: f64 = 1.0e6;
 pub fn parse_raw(text: &str) -> Result<raw::Scenario, ScenarioError> {
     // Editors on Windows may save a byte-order mark; it is not part of the text.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
+    if only_comments(text) {
         return Err(ScenarioError::Empty);
     }
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(MAX_NESTING)
         .from_str(text)
-        .map_err(|e| ScenarioError::Syntax {
-            line: e.span.start.line.max(1),
-            column: e.span.start.col.max(1),
-            message: syntax::message(&e.code),
+        .map_err(|e| {
+            let (line, column) = visible_start(text, &e.span);
+            ScenarioError::Syntax {
+                line,
+                column,
+                message: syntax::message(&e.code),
+            }
         })
+}
+
+/// The 1-based line and column of an error: the start of ron's span, moved
+/// past blanks that the span covers (ron reports some errors, such as a
+/// number where a string belongs, at the blank before the value).
+fn visible_start(text: &str, span: &ron::error::Span) -> (usize, usize) {
+    let start = (span.start.line, span.start.col);
+    let end = (span.end.line, span.end.col);
+    let (mut line, mut col) = (1, 1);
+    let mut chars = text.chars().peekable();
+    while (line, col) < start {
+        match chars.next() {
+            Some('\n') => (line, col) = (line + 1, 1),
+            Some(_) => col += 1,
+            None => break,
+        }
+    }
+    while (line, col) < end {
+        match chars.next() {
+            Some('\n') => (line, col) = (line + 1, 1),
+            Some(c) if c.is_whitespace() => col += 1,
+            _ => break,
+        }
+    }
+    (line.max(1), col.max(1))
+}
+
+/// Whether the text holds nothing but whitespace and comments (`//` to the
+/// end of the line, `/* ... */` possibly nested, as RON has them).
+fn only_comments(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return true;
+        }
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, next)| next);
+        } else if rest.starts_with("/*") {
+            let mut depth = 0usize;
+            let mut chars = rest.char_indices().peekable();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                let next = chars.peek().map(|&(_, n)| n);
+                match (c, next) {
+                    ('/', Some('*')) => {
+                        depth += 1;
+                        chars.next();
+                    }
+                    ('*', Some('/')) => {
+                        depth = depth.saturating_sub(1);
+                        chars.next();
+                        if depth == 0 {
+                            end = Some(i + 2);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            match end {
+                Some(end) => rest = &rest[end..],
+                // An unclosed comment: let the parser say so.
+                None => return false,
+            }
+        } else {
+            return false;
+        }
+    }
 }
 
 /// Validate raw structs into a model.
@@ -75,15 +151,19 @@ pub fn parse_raw(text: &str) -> Result<raw::Scenario, ScenarioError> {
 /// [`ScenarioError::Invalid`] with every issue found, in file order.
 pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
     let mut cx = Ctx::default();
-    let names = Names::index(&mut cx, raw);
+    let names = Names::index(raw);
 
     let (name, currency, horizon) = header(&mut cx, raw);
     let sites: Vec<Site> = raw
         .sites
         .iter()
-        .map(|s| Site {
-            id: s.id.clone(),
-            name: s.name.clone(),
+        .enumerate()
+        .map(|(i, s)| {
+            names.report_id(&mut cx, &format!("sites[{i}] {:?}", s.id));
+            Site {
+                id: s.id.clone(),
+                name: s.name.clone(),
+            }
         })
         .collect();
 
@@ -233,7 +313,10 @@ impl Ctx {
         } else {
             self.issue(
                 path,
-                format!("{what} {x} is outside 0 to 1: write a fraction of full capacity, such as 0.5 for half"),
+                format!(
+                    "{what} {x} is outside 0 to 1: write a fraction of full capacity, such as \
+                     0.5 for half"
+                ),
             );
             None
         }
@@ -249,380 +332,6 @@ impl Ctx {
             );
             None
         })
-    }
-
-    /// A distribution of durations (in hours) or of numbers.
-    fn dist<T: Param>(&mut self, path: &str, d: &raw::RawDist<T>) -> Option<Dist> {
-        use raw::RawDist as R;
-        let field = |name: &str| format!("{path}.{name}");
-        let built = match d {
-            R::Fixed(v) => Dist::fixed(v.value(self, path)?),
-            R::Exponential { mean } => Dist::exponential(mean.value(self, &field("mean"))?),
-            R::LogNormal {
-                median: Some(median),
-                p90: Some(p90),
-                low: None,
-                high: None,
-            } => {
-                let median = median.value(self, &field("median"));
-                let p90 = p90.value(self, &field("p90"));
-                Dist::lognormal_median_p90(median?, p90?)
-            }
-            R::LogNormal {
-                median: None,
-                p90: None,
-                low: Some(low),
-                high: Some(high),
-            } => {
-                let low = low.value(self, &field("low"));
-                let high = high.value(self, &field("high"));
-                Dist::lognormal_interval(low?, high?)
-            }
-            R::LogNormal { .. } => {
-                self.issue(
-                    path,
-                    format!(
-                        "{}: LogNormal takes either median and p90, or low and high (its 5th and \
-                         95th percentiles), such as LogNormal(median: {}, p90: {})",
-                        as_written(d),
-                        T::example(1.0),
-                        T::example(4.0)
-                    ),
-                );
-                return None;
-            }
-            R::Triangular { min, mode, max } | R::Pert { min, mode, max } => {
-                let min = min.value(self, &field("min"));
-                let mode = mode.value(self, &field("mode"));
-                let max = max.value(self, &field("max"));
-                let (min, mode, max) = (min?, mode?, max?);
-                if matches!(d, R::Pert { .. }) {
-                    Dist::pert(min, mode, max)
-                } else {
-                    Dist::triangular(min, mode, max)
-                }
-            }
-            R::Uniform { min, max } => {
-                let min = min.value(self, &field("min"));
-                let max = max.value(self, &field("max"));
-                Dist::uniform(min?, max?)
-            }
-            R::Weibull { shape, scale } => {
-                Dist::weibull(*shape, scale.value(self, &field("scale"))?)
-            }
-            R::Empirical(values) => {
-                let values: Vec<Option<f64>> = values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| v.value(self, &format!("{path}[{i}]")))
-                    .collect();
-                Dist::empirical(values.into_iter().collect::<Option<_>>()?)
-            }
-        };
-        built
-            .map_err(|e| {
-                let message = format!("{}: {}", as_written(d), explain::<T>(&e));
-                self.issue(path, message);
-            })
-            .ok()
-    }
-}
-
-/// A distribution parameter as written: a duration string or a number.
-trait Param {
-    /// The value in the model's unit (hours for durations), or `None`
-    /// after recording why it is not one.
-    fn value(&self, cx: &mut Ctx, path: &str) -> Option<f64>;
-    /// As written in the file, for messages.
-    fn shown(&self) -> String;
-    /// An example value of this kind, for messages.
-    fn example(x: f64) -> String;
-}
-
-impl Param for String {
-    fn value(&self, cx: &mut Ctx, path: &str) -> Option<f64> {
-        cx.hours(path, self).map(Hours::get)
-    }
-    fn shown(&self) -> String {
-        format!("{self:?}")
-    }
-    fn example(x: f64) -> String {
-        format!("{:?}", format_hours(x * 4.0))
-    }
-}
-
-impl Param for f64 {
-    fn value(&self, _: &mut Ctx, _: &str) -> Option<f64> {
-        // Range checks are the distribution constructors' own.
-        Some(*self)
-    }
-    fn shown(&self) -> String {
-        format!("{self}")
-    }
-    fn example(x: f64) -> String {
-        format!("{}", x * 10_000.0)
-    }
-}
-
-/// A distribution as written, for messages (long lists are cut short).
-fn as_written<T: Param>(d: &raw::RawDist<T>) -> String {
-    use raw::RawDist as R;
-    let fields = |pairs: &[(&str, &T)]| {
-        pairs
-            .iter()
-            .map(|(k, v)| format!("{k}: {}", v.shown()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match d {
-        R::Fixed(v) => format!("Fixed({})", v.shown()),
-        R::Exponential { mean } => format!("Exponential({})", fields(&[("mean", mean)])),
-        R::LogNormal {
-            median,
-            p90,
-            low,
-            high,
-        } => {
-            let given: Vec<(&str, &T)> = [
-                ("median", median),
-                ("p90", p90),
-                ("low", low),
-                ("high", high),
-            ]
-            .into_iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
-            .collect();
-            format!("LogNormal({})", fields(&given))
-        }
-        R::Triangular { min, mode, max } => format!(
-            "Triangular({})",
-            fields(&[("min", min), ("mode", mode), ("max", max)])
-        ),
-        R::Pert { min, mode, max } => format!(
-            "Pert({})",
-            fields(&[("min", min), ("mode", mode), ("max", max)])
-        ),
-        R::Uniform { min, max } => format!("Uniform({})", fields(&[("min", min), ("max", max)])),
-        R::Weibull { shape, scale } => {
-            format!("Weibull(shape: {shape}, scale: {})", scale.shown())
-        }
-        R::Empirical(values) => {
-            const SHOWN: usize = 5;
-            let mut list = values
-                .iter()
-                .take(SHOWN)
-                .map(Param::shown)
-                .collect::<Vec<_>>()
-                .join(", ");
-            if values.len() > SHOWN {
-                list.push_str(", ...");
-            }
-            format!("Empirical([{list}])")
-        }
-    }
-}
-
-/// Why the parameters are rejected, and the fix; the written distribution
-/// precedes it in the message, so the values are not repeated.
-fn explain<T: Param>(e: &DistError) -> String {
-    #[allow(unreachable_patterns)] // DistError may grow variants
-    match e {
-        DistError::Negative { name, .. } => format!("{name} must be a finite number >= 0"),
-        DistError::NotPositive { name, .. } => format!("{name} must be greater than 0"),
-        DistError::Unordered { .. } => "needs min <= mode <= max: put the values in order".into(),
-        DistError::EmptyRange { .. } => format!(
-            "needs min < max: widen the range, or use Fixed({}) for a value that never varies",
-            T::example(1.0)
-        ),
-        DistError::LogNormalForm(what) => format!("LogNormal needs {what}"),
-        DistError::EmptyEmpirical => format!(
-            "needs at least one value, such as Empirical([{}, {}])",
-            T::example(0.5),
-            T::example(2.0)
-        ),
-        other => other.to_string(),
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Names
-
-/// Every id of the scenario, indexed once; duplicates are reported here.
-struct Names<'a> {
-    sites: HashMap<&'a str, SiteId>,
-    site_list: Vec<&'a str>,
-    /// Services and groups share one namespace: both can be depended on.
-    nodes: HashMap<&'a str, NodeRef>,
-    node_list: Vec<&'a str>,
-    service_list: Vec<&'a str>,
-}
-
-impl<'a> Names<'a> {
-    fn index(cx: &mut Ctx, raw: &'a raw::Scenario) -> Self {
-        let mut names = Names {
-            sites: HashMap::new(),
-            site_list: Vec::new(),
-            nodes: HashMap::new(),
-            node_list: Vec::new(),
-            service_list: Vec::new(),
-        };
-        for (i, site) in raw.sites.iter().enumerate() {
-            let path = format!("sites[{i}] {:?}", site.id);
-            if check_id(cx, &path, &site.id) {
-                match names.sites.entry(&site.id) {
-                    Entry::Occupied(first) => cx.issue(
-                        at(&path, "id"),
-                        format!(
-                            "duplicate site id {:?}: sites[{}] already has it; give every site its own id",
-                            site.id,
-                            first.get().index()
-                        ),
-                    ),
-                    Entry::Vacant(slot) => {
-                        slot.insert(SiteId(i as u32));
-                        names.site_list.push(&site.id);
-                    }
-                }
-            }
-        }
-        let services = raw.services.iter().enumerate().map(|(i, s)| {
-            (
-                service_path(i, &s.id),
-                s.id.as_str(),
-                NodeRef::Service(ServiceId(i as u32)),
-            )
-        });
-        let groups = raw.groups.iter().enumerate().map(|(k, g)| {
-            (
-                group_path(k, &g.id),
-                g.id.as_str(),
-                NodeRef::Group(GroupId(k as u32)),
-            )
-        });
-        for (path, id, node) in services.chain(groups) {
-            if !check_id(cx, &path, id) {
-                continue;
-            }
-            match names.nodes.entry(id) {
-                Entry::Occupied(first) => {
-                    let owner = match *first.get() {
-                        NodeRef::Service(s) => service_path(s.index(), id),
-                        NodeRef::Group(g) => group_path(g.index(), id),
-                    };
-                    cx.issue(
-                        at(&path, "id"),
-                        format!(
-                            "duplicate id {id:?}: {owner} already has it; services and groups \
-                             share one namespace (both can be depended on), so give each its own id"
-                        ),
-                    );
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(node);
-                    names.node_list.push(id);
-                    if matches!(node, NodeRef::Service(_)) {
-                        names.service_list.push(id);
-                    }
-                }
-            }
-        }
-        let mut threats: HashMap<&str, usize> = HashMap::new();
-        for (i, t) in raw.threats.iter().enumerate() {
-            let id = threat_id(t);
-            let path = threat_path(i, id);
-            if !check_id(cx, &path, id) {
-                continue;
-            }
-            if let Some(first) = threats.insert(id, i) {
-                // Keep pointing at the first one for later duplicates.
-                threats.insert(id, first);
-                cx.issue(
-                    at(&path, "id"),
-                    format!(
-                        "duplicate threat id {id:?}: threats[{first}] already has it; give every threat its own id"
-                    ),
-                );
-            }
-        }
-        names
-    }
-
-    fn site(&self, cx: &mut Ctx, path: &str, name: &str) -> Option<SiteId> {
-        let found = self.sites.get(name).copied();
-        if found.is_none() {
-            cx.issue(
-                path,
-                suggest::unknown(
-                    "site",
-                    name,
-                    &self.site_list,
-                    &format!("declare it under sites: [Site(id: {name:?})]"),
-                ),
-            );
-        }
-        found
-    }
-
-    /// A service or a group (anything that can be depended on).
-    fn node(&self, cx: &mut Ctx, path: &str, name: &str) -> Option<NodeRef> {
-        let found = self.nodes.get(name).copied();
-        if found.is_none() {
-            cx.issue(
-                path,
-                suggest::unknown(
-                    "service or group",
-                    name,
-                    &self.node_list,
-                    "the scenario declares no services",
-                ),
-            );
-        }
-        found
-    }
-
-    /// A service only; `why` says why a group does not fit here.
-    fn service(&self, cx: &mut Ctx, path: &str, name: &str, why: &str) -> Option<ServiceId> {
-        match self.nodes.get(name) {
-            Some(NodeRef::Service(s)) => Some(*s),
-            Some(NodeRef::Group(_)) => {
-                cx.issue(path, format!("{name:?} is a group, not a service: {why}"));
-                None
-            }
-            None => {
-                cx.issue(
-                    path,
-                    suggest::unknown(
-                        "service",
-                        name,
-                        &self.service_list,
-                        "the scenario declares no services",
-                    ),
-                );
-                None
-            }
-        }
-    }
-}
-
-/// An id must say something; `false` after recording why not.
-fn check_id(cx: &mut Ctx, path: &str, id: &str) -> bool {
-    if id.trim().is_empty() {
-        cx.issue(
-            at(path, "id"),
-            "the id is empty: give it a short name, such as \"core-db\"",
-        );
-        false
-    } else {
-        true
-    }
-}
-
-fn threat_id(t: &raw::Threat) -> &str {
-    match t {
-        raw::Threat::Outage { id, .. }
-        | raw::Threat::Disaster { id, .. }
-        | raw::Threat::Ransomware { id, .. }
-        | raw::Threat::LossEvent { id, .. } => id,
     }
 }
 
@@ -657,7 +366,10 @@ fn header(cx: &mut Ctx, raw: &raw::Scenario) -> (String, Option<String>, Option<
                 } else {
                     cx.issue(
                         "horizon",
-                        format!("{text:?} is longer than the 1000 years a trial may cover: use \"1y\" for an annual risk run"),
+                        format!(
+                            "{text:?} is longer than the 1000 years a trial may cover: use \
+                             \"1y\" for an annual risk run"
+                        ),
                     );
                     None
                 }
@@ -692,6 +404,7 @@ fn service(
 ) -> Option<Service> {
     let p = service_path(i, &s.id);
     let me = NodeRef::Service(ServiceId(i as u32));
+    names.report_id(cx, &p);
 
     let site = written(
         s.site
@@ -786,7 +499,11 @@ fn hard_dependencies(
     let mut ok = true;
     for (j, name) in s.depends_on.iter().enumerate() {
         let path = format!("{p}.depends_on[{j}]");
-        if *name == s.id {
+        let Some(node) = names.node(cx, &path, name) else {
+            ok = false;
+            continue;
+        };
+        if node == me {
             cx.issue(
                 path,
                 format!("{name:?} depends on itself: remove this entry"),
@@ -794,10 +511,6 @@ fn hard_dependencies(
             ok = false;
             continue;
         }
-        let Some(node) = names.node(cx, &path, name) else {
-            ok = false;
-            continue;
-        };
         if out.contains(&node) {
             cx.issue(
                 path,
@@ -835,15 +548,15 @@ fn soft_dependencies(
         let path = at(&base, "service");
         let capacity = cx.fraction(&at(&base, "capacity"), dep.capacity, "the capacity");
         let name = &dep.service;
-        let target = if *name == s.id {
-            cx.issue(
-                &path,
-                format!("{name:?} degrades on itself: remove this entry"),
-            );
-            None
-        } else {
-            names.node(cx, &path, name)
-        };
+        let target = names.node(cx, &path, name).filter(|&t| {
+            if t == me {
+                cx.issue(
+                    &path,
+                    format!("{name:?} degrades on itself: remove this entry"),
+                );
+            }
+            t != me
+        });
         let (Some(target), Some(capacity)) = (target, capacity) else {
             ok = false;
             continue;
@@ -893,7 +606,8 @@ fn failure(cx: &mut Ctx, p: &str, f: &raw::Failure) -> Option<FailureModel> {
             cx.issue(
                 p,
                 "says how long repairs take but not how often failures happen: add mtbf: \
-                 \"2000h\" (mean time between failures) or ttf: Weibull(shape: 1.5, scale: \"300d\")",
+                 \"2000h\" (mean time between failures) or ttf: Weibull(shape: 1.5, \
+                 scale: \"300d\")",
             );
             None
         }
@@ -1026,19 +740,20 @@ fn group(
 ) -> Option<Group> {
     let p = group_path(k, &g.id);
     let me = NodeRef::Group(GroupId(k as u32));
+    names.report_id(cx, &p);
     let mut members = Vec::new();
     let mut ok = true;
     for (j, name) in g.members.iter().enumerate() {
         let path = format!("{p}.members[{j}]");
-        if *name == g.id {
-            cx.issue(path, "a group cannot be its own member: remove this entry");
-            ok = false;
-            continue;
-        }
         let Some(node) = names.node(cx, &path, name) else {
             ok = false;
             continue;
         };
+        if node == me {
+            cx.issue(path, "a group cannot be its own member: remove this entry");
+            ok = false;
+            continue;
+        }
         if members.contains(&node) {
             cx.issue(
                 path,
@@ -1062,21 +777,31 @@ fn group(
     if n == 0 {
         cx.issue(
             at(&p, "members"),
-            "the group has no members: list the services it is made of, such as [\"api-1\", \"api-2\"]",
+            "the group has no members: list the services it is made of, such as \
+             [\"api-1\", \"api-2\"]",
         );
         ok = false;
     } else if g.need == 0 {
         cx.issue(
             at(&p, "need"),
-            format!("need is 0: write how many of the {n} members must work for the group to work, from 1 to {n}"),
+            format!(
+                "need is 0: write how many of the {n} members must work for the group to \
+                 work, from 1 to {n}"
+            ),
         );
         ok = false;
     } else if g.need as usize > n {
+        let (has, fix) = match n {
+            1 => ("its only member".to_string(), "use need: 1".to_string()),
+            _ => (
+                format!("its {n} members"),
+                format!("use a number from 1 to {n}"),
+            ),
+        };
         cx.issue(
             at(&p, "need"),
             format!(
-                "need {} is more than the group's {n} member(s), so it could never work: use a \
-                 number from 1 to {n}, or add members",
+                "need {} is more than {has}, so the group could never work: {fix}, or add members",
                 g.need
             ),
         );
@@ -1191,6 +916,7 @@ fn threat(
 ) -> Option<Threat> {
     let id = threat_id(t);
     let p = threat_path(i, id);
+    names.report_id(cx, &p);
     let rate_per_year = match t {
         raw::Threat::Outage { rate_per_year, .. }
         | raw::Threat::Disaster { rate_per_year, .. }
@@ -1394,7 +1120,8 @@ fn ransomware(cx: &mut Ctx, names: &Names, p: &str, t: &raw::Threat) -> Option<R
     if entry.is_empty() {
         cx.issue(
             at(p, "entry"),
-            "no way in: list the services an attacker can enter through, such as [\"email\", \"vpn\"]",
+            "no way in: list the services an attacker can enter through, such as \
+             [\"email\", \"vpn\"]",
         );
         ok = false;
     }
@@ -1404,7 +1131,10 @@ fn ransomware(cx: &mut Ctx, names: &Names, p: &str, t: &raw::Threat) -> Option<R
             Some(s) if entries.contains(&s) => {
                 cx.issue(
                     path,
-                    format!("{name:?} is listed twice in entry: remove one (each entry is equally likely)"),
+                    format!(
+                        "{name:?} is listed twice in entry: remove one (each entry is equally \
+                         likely)"
+                    ),
                 );
                 ok = false;
             }
@@ -1643,6 +1373,61 @@ mod tests {
         );
     }
 
+    /// Run `f` on a thread with the 2 MiB stack that test threads (and
+    /// most spawned threads) get, and return its result; a stack overflow
+    /// aborts the whole test binary, so passing proves there was none.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(f)
+            .expect("spawns")
+            .join()
+            .expect("does not panic")
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let prefixes = [
+            "",
+            "Scenario(name: \"x\", services: ",
+            "Scenario(name: \"x\", services: [Service(id: \"a\", tags: ",
+            "Scenario(name: \"x\", services: [Service(id: \"a\", restart: ",
+            "Scenario(name: \"x\", services: [Service(id: \"a\", restart: Empirical(",
+            "Scenario(name: \"x\", services: [], threats: [LossEvent(id: \"a\", \
+             cost: Fixed(1.0), rate_per_year: ",
+        ];
+        let openers = ["[", "(", "{", "Some(", "Fixed(", "Pert(min: ", "/*"];
+        for prefix in prefixes {
+            for opener in openers {
+                let text = format!("{prefix}{}", opener.repeat(100_000));
+                let result = on_small_stack(move || crate::scenario::parse_str(&text));
+                assert!(result.is_err(), "{prefix}{opener}...");
+            }
+        }
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_value_not_the_blank_before_it() {
+        let text = "Scenario(name: \"x\",\n services: [Service(id: \"a\", rto:   4)])";
+        match parse_raw(text) {
+            Err(ScenarioError::Syntax { line, column, .. }) => assert_eq!((line, column), (2, 37)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn comments_only_is_empty() {
+        assert_eq!(
+            parse_raw("// a comment\n/* and /* nested */ another */\n").unwrap_err(),
+            ScenarioError::Empty
+        );
+        assert_eq!(parse_raw(" \n\t").unwrap_err(), ScenarioError::Empty);
+        assert!(matches!(
+            parse_raw("/* unclosed"),
+            Err(ScenarioError::Syntax { .. })
+        ));
+    }
+
     #[test]
     fn a_long_chain_does_not_overflow_the_stack() {
         let mut text = String::from("Scenario(name: \"chain\", services: [");
@@ -1653,11 +1438,7 @@ mod tests {
             ));
         }
         text.push_str("Service(id: \"s20000\", depends_on: [\"s0\"])])");
-        let handle = std::thread::Builder::new()
-            .stack_size(2 * 1024 * 1024)
-            .spawn(move || issues(&text))
-            .expect("spawns");
-        let found = handle.join().expect("no stack overflow");
+        let found = on_small_stack(move || issues(&text));
         assert_eq!(found.len(), 1);
         assert!(found[0]
             .message

@@ -378,7 +378,10 @@ fn stranded_revenue(model: &Model, out: &mut Vec<Warning>) {
             };
             let fix = match model.threats[*t].kind {
                 ThreatKind::Ransomware(_) => "a backup (interval and restore) or a rebuild",
-                _ => "a backup (interval and restore), a rebuild, or a failover to a site the threat does not hit",
+                _ => {
+                    "a backup (interval and restore), a rebuild, or a failover to a site the \
+                     threat does not hit"
+                }
             };
             let currency = &model.currency;
             let message = if root == id {

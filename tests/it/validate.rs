@@ -1,0 +1,1064 @@
+//! `bcdr validate`: every class of bad input exits 2 with the file, the
+//! place (line and column, or the field path) and the fix, never a panic;
+//! planning warnings; the model a valid scenario builds.
+
+use std::path::Path;
+
+use bcdr::error::ScenarioError;
+use bcdr::model::{
+    Dist, Edge, EdgeKind, Model, NodeRef, Probability, Rate, ServiceId, SiteId, ThreatKind, Tier,
+};
+use bcdr::scenario::{parse_bytes, parse_str, planning_warnings, Warning};
+use proptest::prelude::*;
+
+use crate::common;
+
+// ---------------------------------------------------------------------------
+// Invalid fixtures, through the CLI
+
+/// Run `bcdr validate scenarios/invalid/<fixture>` from the repository root
+/// and check: exit code 2, nothing on stdout, stderr names the file and
+/// holds every `expected` piece (the place and the fix), and no panic.
+fn rejects(fixture: &str, expected: &[&str]) {
+    let relative = Path::new("scenarios").join("invalid").join(fixture);
+    let out = common::bcdr()
+        .current_dir(common::root())
+        .arg("validate")
+        .arg(&relative)
+        .output()
+        .expect("bcdr runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "{fixture} panicked:\n{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{fixture}:\n{stderr}");
+    assert!(out.stdout.is_empty(), "{fixture} printed to stdout");
+    assert!(
+        stderr.contains(&relative.display().to_string()),
+        "{fixture}: stderr does not name the file:\n{stderr}"
+    );
+    for piece in expected {
+        assert!(
+            stderr.contains(piece),
+            "{fixture}: stderr lacks {piece:?}:\n{stderr}"
+        );
+    }
+}
+
+/// One test per fixture, and the list of fixtures the tests cover.
+macro_rules! fixtures {
+    ($($test:ident: $file:literal => [$($piece:expr),* $(,)?];)*) => {
+        const FIXTURES: &[&str] = &[$($file),*];
+        $(
+            #[test]
+            fn $test() {
+                rejects($file, &[$($piece),*]);
+            }
+        )*
+    };
+}
+
+fixtures! {
+    empty: "empty.ron" => ["the file is empty", "`Scenario(`"];
+    not_utf8: "not-utf8.ron" => ["line 3, column 15", "not valid UTF-8", "save it as UTF-8"];
+    syntax: "syntax.ron" => ["line 6, column 9", "expected a comma `,`"];
+    unclosed_string: "unclosed-string.ron" => ["line 5, column 21", "add the closing `\"`"];
+    trailing_text: "trailing-text.ron" => ["line 5, column 2", "exactly one `Scenario(...)`"];
+    unknown_field: "unknown-field.ron" => [
+        "line 6, column 32",
+        "unknown field `depend_on` in Service(...)",
+        "did you mean `depends_on`?",
+        "`degrades_on`",
+    ];
+    missing_field: "missing-field.ron" => [
+        "line 5, column",
+        "Group(...) is missing the field `need`",
+        "add `need: ...`",
+    ];
+    unknown_variant: "unknown-variant.ron" => [
+        "line 6, column 46",
+        "unknown distribution `Normal`",
+        "`Pert`",
+    ];
+    wrong_type: "wrong-type.ron" => ["line 4, column 44", "expected a string", "\"4h\""];
+    bad_rate: "bad-rate.ron" => [
+        "line 6, column",
+        "rate_per_year must be a number of events per year",
+        "Pert(min: 0.05, mode: 0.1, max: 0.4)",
+    ];
+    deep_nesting: "deep-nesting.ron" => ["line 5, column", "nested too deep", "unbalanced"];
+    negative_rate: "negative-rate.ron" => [
+        r#"threats[0] "breach".rate_per_year"#,
+        "-0.5 is not a rate",
+        "events per year (>= 0)",
+    ];
+    unknown_dependency: "unknown-dependency.ron" => [
+        r#"services[1] "core-db".depends_on[0]"#,
+        r#"unknown service or group "netwrk"; did you mean "network"?"#,
+    ];
+    unknown_site: "unknown-site.ron" => [
+        r#"services[0] "core-db".failover.site"#,
+        r#"unknown site "dc-wset"; did you mean "dc-west"?"#,
+    ];
+    unknown_tag: "unknown-tag.ron" => [
+        r#"threats[0] "pci-audit-freeze".targets[0]"#,
+        r#"no service has the tag "pci"; did you mean "pci-dss"?"#,
+    ];
+    unknown_priority: "unknown-priority.ron" => [
+        "plan.priority[1]",
+        r#"unknown service "coredb"; did you mean "core-db"?"#,
+    ];
+    unknown_attack_path: "unknown-attack-path.ron" => [
+        r#"threats[0] "ransomware".attack_paths[0].to"#,
+        r#"unknown service "fileshare"; did you mean "file-share"?"#,
+    ];
+    group_as_target: "group-as-target.ron" => [
+        r#"threats[0] "bad-deploy".targets[0]"#,
+        r#""api-cluster" is a group, not a service"#,
+        "Tag(..)",
+    ];
+    duplicate_id: "duplicate-id.ron" => [
+        r#"groups[0] "api".id"#,
+        r#"duplicate id "api""#,
+        r#"services[0] "api" already has it"#,
+        "give each its own id",
+    ];
+    cycle: "cycle.ron" => [
+        r#"services[0] "app".depends_on[0]"#,
+        "dependency cycle app -> db -> storage -> app",
+        "remove one of these dependencies",
+    ];
+    self_dependency: "self-dependency.ron" => [
+        r#"services[0] "core-db".depends_on[0]"#,
+        "depends on itself: remove this entry",
+    ];
+    depends_and_degrades: "depends-and-degrades.ron" => [
+        r#"services[1] "payments".degrades_on[0].service"#,
+        r#""fraud-scoring" is also in depends_on"#,
+        "remove one",
+    ];
+    duplicate_member: "duplicate-member.ron" => [
+        r#"groups[0] "api-cluster".members[2]"#,
+        r#""api-1" is listed twice"#,
+    ];
+    negative_duration: "negative-duration.ron" => [
+        r#"services[0] "core-db".rto"#,
+        r#""-2h" is negative"#,
+        "durations must be >= 0",
+    ];
+    bad_unit: "bad-unit.ron" => [
+        r#"services[0] "core-db".rpo"#,
+        r#"unknown unit "mins""#,
+        "use s, m, h, d, w or y",
+    ];
+    zero_horizon: "zero-horizon.ron" => ["horizon: the horizon must be longer than 0"];
+    probability_range: "probability-range.ron" => [
+        r#"services[0] "core-db".failover.success"#,
+        "90 is not a probability",
+        "a number from 0 to 1",
+    ];
+    capacity_range: "capacity-range.ron" => [
+        r#"services[1] "payments".degrades_on[0].capacity"#,
+        "capacity 80 is outside 0 to 1",
+        "0.5 for half",
+    ];
+    mbco_range: "mbco-range.ron" => [
+        r#"services[0] "payments".mbco"#,
+        "MBCO 1.5 is outside 0 to 1",
+    ];
+    negative_money: "negative-money.ron" => [
+        r#"services[0] "payments".revenue_per_hour"#,
+        "-50000 is not an amount of money",
+        "a number >= 0",
+    ];
+    need_too_large: "need-too-large.ron" => [
+        r#"groups[0] "api-cluster".need"#,
+        "need 4 is more than its 3 members",
+        "use a number from 1 to 3",
+    ];
+    need_zero: "need-zero.ron" => [
+        r#"groups[0] "api-cluster".need"#,
+        "need is 0",
+        "from 1 to 2",
+    ];
+    pert_order: "pert-order.ron" => [
+        r#"services[0] "core-db".backup.restore"#,
+        r#"Pert(min: "4h", mode: "2h", max: "16h")"#,
+        "needs min <= mode <= max: put the values in order",
+    ];
+    lognormal_form: "lognormal-form.ron" => [
+        r#"services[0] "core-db".failure.repair"#,
+        "either median and p90, or low and high",
+    ];
+    failure_mtbf_and_ttf: "failure-mtbf-and-ttf.ron" => [
+        r#"services[0] "disk-array".failure"#,
+        "both mtbf and ttf: keep one",
+    ];
+    failure_without_lifetime: "failure-without-lifetime.ron" => [
+        r#"services[0] "disk-array".failure"#,
+        "add mtbf:",
+    ];
+    backup_without_restore: "backup-without-restore.ron" => [
+        r#"services[0] "core-db".backup"#,
+        "nothing says how long a restore takes",
+        "add restore:",
+    ];
+    restore_without_interval: "restore-without-interval.ron" => [
+        r#"services[0] "core-db".backup"#,
+        "a restore without a backup interval",
+        "add interval:",
+    ];
+    backup_no_way_back: "backup-no-way-back.ron" => [
+        r#"services[0] "web".backup"#,
+        "gives no way back",
+        "rebuild",
+    ];
+    failover_own_site: "failover-own-site.ron" => [
+        r#"services[0] "core-db".failover.site"#,
+        r#"fails over to its own site "dc-east""#,
+        "another site",
+    ];
+    zero_crews: "zero-crews.ron" => ["plan.crews", "crews is 0", "leave crews out for unlimited"];
+    empty_entry: "empty-entry.ron" => [
+        r#"threats[0] "ransomware".entry"#,
+        "list the services an attacker can enter through",
+    ];
+    empty_targets: "empty-targets.ron" => [
+        r#"threats[0] "power".targets"#,
+        "the threat hits nothing",
+        "Site(\"dc-east\")",
+    ];
+    appetite_range: "appetite-range.ron" => [
+        "risk_appetite[0].probability",
+        "0 is not an exceedance probability",
+        "above 0 and at most 1",
+    ];
+    appetite_rising: "appetite-rising.ron" => [
+        "risk_appetite[1].probability",
+        "more than the 0.01 accepted for the smaller loss",
+        "lower this probability",
+    ];
+    penalty_without_mtpd: "penalty-without-mtpd.ron" => [
+        r#"services[0] "payments".mtpd_penalty"#,
+        "add mtpd:",
+    ];
+    no_services: "no-services.ron" => ["services: the scenario has no services", "add at least one"];
+    many_problems: "many-problems.ron" => [
+        "6 problems:",
+        r#"services[0] "network".site: unknown site "dc-est"; did you mean "dc-east"?"#,
+        r#"services[1] "core-db".depends_on[0]: unknown service or group "netwrk"; did you mean "network"?"#,
+        r#"services[1] "core-db".rto: "4 hours" has an unknown unit "hours""#,
+        r#"services[1] "core-db".mbco"#,
+        r#"services[2] "core-db".id: duplicate id "core-db""#,
+        r#"groups[0] "pair".need: need 2 is more than its only member"#,
+    ];
+}
+
+#[test]
+fn every_invalid_fixture_has_a_test_and_says_what_it_demonstrates() {
+    let dir = common::root().join("scenarios").join("invalid");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .expect("scenarios/invalid exists")
+        .map(|e| {
+            e.expect("readable")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.ends_with(".ron"))
+        .collect();
+    on_disk.sort();
+    let mut tested: Vec<String> = FIXTURES.iter().map(|s| s.to_string()).collect();
+    tested.sort();
+    assert_eq!(
+        on_disk, tested,
+        "every fixture needs a test, and only those"
+    );
+    assert!(on_disk.len() >= 20);
+    for name in &on_disk {
+        let bytes = std::fs::read(dir.join(name)).expect("readable");
+        assert!(
+            bytes.starts_with(b"// Demonstrates: "),
+            "{name} does not start with a comment saying what it demonstrates"
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_is_an_error_naming_it() {
+    let out = common::bcdr()
+        .args(["validate", "no/such/scenario.ron"])
+        .output()
+        .expect("bcdr runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("cannot read no/such/scenario.ron"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn errors_are_printed_once() {
+    let out = common::bcdr()
+        .current_dir(common::root())
+        .args(["validate", "scenarios/invalid/cycle.ron"])
+        .output()
+        .expect("bcdr runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("dependency cycle").count(), 1, "{stderr}");
+}
+
+// ---------------------------------------------------------------------------
+// Bundled scenarios
+
+/// Enabled at merge: the bundled example scenarios are written on another
+/// branch.
+#[test]
+#[ignore = "enabled at merge"]
+fn every_bundled_scenario_validates() {
+    let dir = common::root().join("scenarios");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("scenarios/ exists") {
+        let path = entry.expect("readable").path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            let out = common::bcdr()
+                .arg("validate")
+                .arg(&path)
+                .output()
+                .expect("bcdr runs");
+            assert!(
+                out.status.success(),
+                "{}:\n{}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            count += 1;
+        }
+    }
+    assert!(
+        count >= 4,
+        "expected at least 4 bundled scenarios, found {count}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The model a valid scenario builds
+
+/// A complete scenario using every feature; valid, with some planning gaps.
+const BANK: &str = r#"
+#![enable(implicit_some)]
+// The design document's regional bank, completed.
+Scenario(
+    name: "Regional bank",
+    currency: "EUR",
+    horizon: "1y",
+    sites: [Site(id: "dc-east"), Site(id: "dc-west", name: "West data centre")],
+    services: [
+        Service(id: "network", site: "dc-east", tier: Infrastructure,
+            failure: (mtbf: "2000h", repair: LogNormal(median: "1h", p90: "4h")),
+            backup: (rebuild: Fixed("8h"))),
+        Service(id: "identity", site: "dc-east", tier: Platform, rto: "1h",
+            backup: (interval: "4h", restore: Fixed("2h"), immutable: true, retention: "30d")),
+        Service(id: "email", site: "dc-west", tags: ["internet-facing"]),
+        Service(id: "vpn", site: "dc-east", depends_on: ["identity"], tags: ["internet-facing"]),
+        Service(id: "fraud-scoring", site: "dc-west", segmented: true),
+        Service(id: "api-1", site: "dc-east", depends_on: ["network"]),
+        Service(id: "api-2", site: "dc-west", depends_on: ["network"]),
+        Service(id: "api-3", site: "dc-west", depends_on: ["network"]),
+        Service(id: "core-db", site: "dc-east", tier: Application,
+            depends_on: ["network", "identity"],
+            failure: (ttf: Weibull(shape: 1.5, scale: "300d"), repair: Uniform(min: "1h", max: "3h")),
+            restart: Fixed("15m"),
+            backup: (interval: "15m", restore: Pert(min: "2h", mode: "4h", max: "16h")),
+            failover: (site: "dc-west", switchover: Fixed("15m"), success: 0.9),
+            rto: "4h", rpo: "15m", mtpd: "24h",
+            data_loss_cost_per_hour: 20000, spread_probability: 0.1),
+        Service(id: "payments", tier: Business,
+            depends_on: ["core-db", "api-cluster"],
+            degrades_on: [(service: "fraud-scoring", capacity: 0.8)],
+            revenue_per_hour: 50000, cost_per_outage: 10000, mtpd_penalty: 100000,
+            rto: "6h", mtpd: "8h", mbco: 0.5),
+    ],
+    groups: [Group(id: "api-cluster", members: ["api-1", "api-2", "api-3"], need: 2)],
+    threats: [
+        Outage(id: "east-power", rate_per_year: 0.5, targets: [Site("dc-east"), Service("api-1")],
+               duration: LogNormal(low: "1h", high: "10h")),
+        Disaster(id: "east-dc-fire", rate_per_year: 0.01, targets: [Site("dc-east")],
+                 response_cost: Triangular(min: 1000, mode: 5000, max: 20000)),
+        Outage(id: "internet-ddos", rate_per_year: 2, targets: [Tag("internet-facing"), Tier(Platform)],
+               duration: Empirical(["30m", "2h", "26h"])),
+        Ransomware(id: "ransomware", rate_per_year: 0.3, entry: ["email", "vpn"],
+            spread: (probability: 0.4, time: Exponential(mean: "12h")),
+            dwell: LogNormal(median: "5d", p90: "30d"), detection: Exponential(mean: "10d"),
+            response_cost: Pert(min: 50000, mode: 200000, max: 2000000),
+            containment_outage: Fixed("1d")),
+        LossEvent(id: "card-data-breach", rate_per_year: Pert(min: 0.05, mode: 0.1, max: 0.4),
+                  cost: LogNormal(low: 100000, high: 5000000)),
+    ],
+    risk_appetite: [(loss: 10000000, probability: 0.01), (loss: 1000000, probability: 0.10)],
+    plan: Plan(crews: 3, priority: ["network", "identity", "core-db"],
+               restore_in_dependency_order: true, annual_cost: 250000),
+)
+"#;
+
+fn model(text: &str) -> Model {
+    match parse_str(text) {
+        Ok(model) => model,
+        Err(e) => panic!("expected a valid scenario, got:\n{e}"),
+    }
+}
+
+fn sid(model: &Model, name: &str) -> ServiceId {
+    model.service_id(name).expect("service exists")
+}
+
+#[test]
+fn a_complete_scenario_builds_the_expected_model() {
+    let m = model(BANK);
+    assert_eq!(m.name, "Regional bank");
+    assert_eq!(m.currency, "EUR");
+    assert_eq!(m.horizon.get(), 8760.0);
+    assert_eq!(m.sites.len(), 2);
+    assert_eq!(m.sites[1].name.as_deref(), Some("West data centre"));
+    let ids: Vec<&str> = m.services.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "network",
+            "identity",
+            "email",
+            "vpn",
+            "fraud-scoring",
+            "api-1",
+            "api-2",
+            "api-3",
+            "core-db",
+            "payments"
+        ],
+        "services in file order"
+    );
+
+    let db = m.service(sid(&m, "core-db"));
+    assert_eq!(db.tier, Tier::Application);
+    assert_eq!(db.site, Some(SiteId(0)));
+    assert_eq!(
+        db.depends_on,
+        [
+            NodeRef::Service(sid(&m, "network")),
+            NodeRef::Service(sid(&m, "identity"))
+        ]
+    );
+    let failure = db.failure.as_ref().expect("failure model");
+    assert_eq!(failure.ttf, Dist::weibull(1.5, 7200.0).unwrap());
+    assert_eq!(failure.repair, Dist::uniform(1.0, 3.0).unwrap());
+    assert_eq!(db.restart, Some(Dist::Fixed(0.25)));
+    let backup = db.backup.as_ref().expect("backup");
+    assert_eq!(backup.interval.map(|h| h.get()), Some(0.25));
+    assert_eq!(backup.restore, Some(Dist::pert(2.0, 4.0, 16.0).unwrap()));
+    assert_eq!(backup.rebuild, None);
+    assert!(!backup.immutable);
+    let failover = db.failover.as_ref().expect("failover");
+    assert_eq!(failover.site, SiteId(1));
+    assert_eq!(failover.success.get(), 0.9);
+    assert_eq!(db.rto.map(|h| h.get()), Some(4.0));
+    assert_eq!(db.rpo.map(|h| h.get()), Some(0.25));
+    assert_eq!(db.mtpd.map(|h| h.get()), Some(24.0));
+    assert_eq!(db.data_loss_cost_per_hour.get(), 20000.0);
+    assert_eq!(db.spread_probability.map(Probability::get), Some(0.1));
+
+    let network = m.service(sid(&m, "network"));
+    assert_eq!(
+        network.failure.as_ref().map(|f| &f.ttf),
+        Some(&Dist::exponential(2000.0).unwrap())
+    );
+    let identity = m
+        .service(sid(&m, "identity"))
+        .backup
+        .as_ref()
+        .expect("backup");
+    assert!(identity.immutable);
+    assert_eq!(identity.retention.map(|h| h.get()), Some(720.0));
+
+    let payments = m.service(sid(&m, "payments"));
+    assert_eq!(payments.tier, Tier::Business);
+    assert_eq!(payments.site, None);
+    assert_eq!(
+        payments.depends_on[1],
+        NodeRef::Group(bcdr::model::GroupId(0))
+    );
+    assert_eq!(payments.degrades_on[0].capacity, 0.8);
+    assert_eq!(payments.revenue_per_hour.get(), 50000.0);
+    assert_eq!(payments.mbco, Some(0.5));
+    assert!(m.service(sid(&m, "fraud-scoring")).segmented);
+
+    assert_eq!(m.groups[0].need, 2);
+    assert_eq!(m.groups[0].members.len(), 3);
+
+    // Targets: sorted, without repeats, sites kept for failover checks.
+    let east: Vec<ServiceId> = ["network", "identity", "vpn", "api-1", "core-db"]
+        .iter()
+        .map(|n| sid(&m, n))
+        .collect();
+    match &m.threats[0].kind {
+        ThreatKind::Outage {
+            targets,
+            sites,
+            duration,
+            ..
+        } => {
+            assert_eq!(targets, &east, "api-1 is both at dc-east and named");
+            assert_eq!(sites, &[SiteId(0)]);
+            assert_eq!(duration, &Dist::lognormal_interval(1.0, 10.0).unwrap());
+        }
+        other => panic!("{other:?}"),
+    }
+    match &m.threats[1].kind {
+        ThreatKind::Disaster {
+            targets,
+            response_cost,
+            ..
+        } => {
+            assert_eq!(targets, &east);
+            assert_eq!(
+                response_cost,
+                &Some(Dist::triangular(1000.0, 5000.0, 20000.0).unwrap())
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match &m.threats[2].kind {
+        ThreatKind::Outage { targets, sites, .. } => {
+            let expected: Vec<ServiceId> = ["identity", "email", "vpn"]
+                .iter()
+                .map(|n| sid(&m, n))
+                .collect();
+            assert_eq!(targets, &expected, "tag and tier targets");
+            assert!(sites.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(m.threats[2].rate_per_year, Rate::Fixed(2.0));
+    match &m.threats[3].kind {
+        ThreatKind::Ransomware(r) => {
+            assert_eq!(r.entry, [sid(&m, "email"), sid(&m, "vpn")]);
+            assert_eq!(r.attack_paths, None);
+            assert_eq!(r.spread_probability.get(), 0.4);
+            assert_eq!(r.backup_compromise, Probability::ZERO, "default");
+            assert_eq!(r.containment_outage, Some(Dist::Fixed(24.0)));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        m.threats[4].rate_per_year,
+        Rate::Uncertain(Dist::pert(0.05, 0.1, 0.4).unwrap())
+    );
+
+    assert_eq!(m.risk_appetite.len(), 2);
+    assert_eq!(
+        m.risk_appetite[0].loss.get(),
+        10_000_000.0,
+        "file order kept"
+    );
+    assert_eq!(m.plan.crews, Some(3));
+    assert_eq!(
+        m.plan.priority,
+        [sid(&m, "network"), sid(&m, "identity"), sid(&m, "core-db")]
+    );
+    assert!(m.plan.restore_in_dependency_order);
+    assert_eq!(m.plan.annual_cost.get(), 250_000.0);
+}
+
+#[test]
+fn the_graph_has_hard_soft_and_member_edges() {
+    let m = model(BANK);
+    let g = &m.graph;
+    let edge = |from: NodeRef, to: NodeRef| -> Option<Edge> {
+        g.graph
+            .find_edge(g.index(from), g.index(to))
+            .map(|e| g.graph[e])
+    };
+    let s = |n: &str| NodeRef::Service(sid(&m, n));
+    let cluster = NodeRef::Group(bcdr::model::GroupId(0));
+    assert_eq!(
+        edge(s("payments"), s("core-db")).map(|e| e.kind),
+        Some(EdgeKind::Hard)
+    );
+    assert_eq!(
+        edge(s("payments"), cluster).map(|e| e.kind),
+        Some(EdgeKind::Hard)
+    );
+    assert_eq!(
+        edge(s("payments"), s("fraud-scoring")),
+        Some(Edge {
+            kind: EdgeKind::Soft,
+            capacity: 0.8
+        })
+    );
+    assert_eq!(
+        edge(cluster, s("api-2")).map(|e| e.kind),
+        Some(EdgeKind::Member)
+    );
+    assert_eq!(
+        edge(s("core-db"), s("payments")),
+        None,
+        "edges point at dependencies"
+    );
+    // vpn 1, api-1..3 3, core-db 2, payments 3 (2 hard, 1 soft), members 3
+    assert_eq!(g.graph.edge_count(), 12);
+    let order = g.dependencies_first().expect("acyclic");
+    let pos = |n: NodeRef| order.iter().position(|&x| x == n).expect("in order");
+    assert!(pos(s("network")) < pos(s("core-db")));
+    assert!(pos(cluster) < pos(s("payments")));
+}
+
+#[test]
+fn a_minimal_scenario_gets_the_defaults() {
+    let m = model(r#"Scenario(name: "tiny", services: [Service(id: "app")])"#);
+    assert_eq!(m.currency, "USD");
+    assert_eq!(m.horizon.get(), 8760.0);
+    let app = &m.services[0];
+    assert_eq!(app.tier, Tier::Application);
+    assert_eq!(app.site, None);
+    assert!(app.depends_on.is_empty() && app.degrades_on.is_empty());
+    assert!(app.failure.is_none() && app.backup.is_none() && app.failover.is_none());
+    assert_eq!(app.revenue_per_hour.get(), 0.0);
+    assert!(!app.segmented);
+    assert!(m.threats.is_empty() && m.groups.is_empty() && m.sites.is_empty());
+    assert_eq!(m.plan.crews, None, "unlimited crews");
+    assert!(m.plan.priority.is_empty());
+    assert!(!m.plan.restore_in_dependency_order);
+    assert_eq!(m.plan.annual_cost.get(), 0.0);
+    assert_eq!(m.graph.graph.node_count(), 1);
+}
+
+#[test]
+fn failover_success_defaults_to_one() {
+    let m = model(
+        r#"Scenario(name: "x", sites: [Site(id: "a"), Site(id: "b")],
+            services: [Service(id: "db", site: "a", failover: (site: "b", switchover: Fixed("5m")))])"#,
+    );
+    let failover = m.services[0].failover.as_ref().expect("failover");
+    assert_eq!(failover.success, Probability::ONE);
+}
+
+#[test]
+fn optional_fields_may_be_written_with_or_without_some() {
+    let bare = r#"Scenario(name: "x", currency: "EUR", services: [Service(id: "a", rto: "4h")])"#;
+    let wrapped = r#"Scenario(name: "x", currency: Some("EUR"), services: [Service(id: "a", rto: Some("4h"))])"#;
+    let attribute = format!("#![enable(implicit_some)]\n{bare}");
+    for text in [bare, wrapped, attribute.as_str()] {
+        let m = model(text);
+        assert_eq!(m.currency, "EUR");
+        assert_eq!(m.services[0].rto.map(|h| h.get()), Some(4.0));
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let text = "\u{feff}Scenario(name: \"x\", services: [Service(id: \"a\")])";
+    assert!(parse_bytes(text.as_bytes()).is_ok());
+}
+
+#[test]
+fn every_issue_is_reported_at_once() {
+    let err = parse_str(
+        r#"Scenario(name: "", currency: " ", horizon: "2000y", services: [
+            Service(id: "a", depends_on: ["b", "b"], backup: (interval: "0h", restore: Fixed("1h"))),
+            Service(id: "b", failover: (site: "nowhere", switchover: Exponential(mean: "0h"))),
+        ], threats: [
+            LossEvent(id: "x", rate_per_year: 1e9, cost: Fixed(-1)),
+            LossEvent(id: "x", rate_per_year: 1, cost: Fixed(1)),
+        ])"#,
+    )
+    .unwrap_err();
+    let ScenarioError::Invalid(issues) = err else {
+        panic!("{err:?}")
+    };
+    let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "name",
+            "currency",
+            "horizon",
+            r#"services[0] "a".depends_on[1]"#,
+            r#"services[0] "a".backup.interval"#,
+            r#"services[1] "b".failover.site"#,
+            r#"services[1] "b".failover.switchover"#,
+            r#"threats[0] "x".rate_per_year"#,
+            r#"threats[0] "x".cost"#,
+            r#"threats[1] "x".id"#,
+        ],
+        "{issues:#?}"
+    );
+    assert!(issues[6].message.contains("mean must be greater than 0"));
+}
+
+// ---------------------------------------------------------------------------
+// Planning warnings
+
+fn warnings(text: &str) -> Vec<Warning> {
+    planning_warnings(&model(text))
+}
+
+fn one_warning(text: &str) -> Warning {
+    let found = warnings(text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    found.into_iter().next().expect("one")
+}
+
+#[test]
+fn a_sound_plan_has_no_warnings() {
+    let found = warnings(
+        r#"Scenario(name: "sound", sites: [Site(id: "a"), Site(id: "b")], services: [
+            Service(id: "db", site: "a", rto: "2h", rpo: "1h", mtpd: "1d",
+                backup: (interval: "30m", restore: Fixed("1h"))),
+            Service(id: "web-1", site: "a", rto: "4h", depends_on: ["db"]),
+            Service(id: "web-2", site: "b", rto: "4h", depends_on: ["db"]),
+            Service(id: "shop", rto: "4h", depends_on: ["web"], revenue_per_hour: 1000),
+        ], groups: [Group(id: "web", members: ["web-1", "web-2"], need: 1)],
+        threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Site("a")])])"#,
+    );
+    // web-1 and web-2 have no backup, but the group needs only one of them.
+    assert_eq!(found, [], "{found:#?}");
+}
+
+#[test]
+fn warns_when_an_rto_is_shorter_than_a_hard_dependency_rto() {
+    let w = one_warning(
+        r#"Scenario(name: "x", services: [
+            Service(id: "db", rto: "8h"),
+            Service(id: "app", rto: "2h", depends_on: ["db"]),
+        ])"#,
+    );
+    assert_eq!(w.path, r#"services[1] "app".rto"#);
+    assert!(
+        w.message
+            .starts_with(r#"RTO 2h is shorter than the 8h RTO of its hard dependency "db""#),
+        "{w}"
+    );
+    assert!(
+        w.message.contains(r#"bring the RTO of "db" down to 2h"#),
+        "{w}"
+    );
+}
+
+#[test]
+fn the_rto_gap_is_found_through_services_without_an_rto() {
+    let w = one_warning(
+        r#"Scenario(name: "x", services: [
+            Service(id: "storage", rto: "12h"),
+            Service(id: "db", depends_on: ["storage"]),
+            Service(id: "app", rto: "2h", depends_on: ["db"]),
+        ])"#,
+    );
+    assert_eq!(w.path, r#"services[2] "app".rto"#);
+    assert!(
+        w.message
+            .contains(r#"the 12h RTO of "storage", which its hard dependency "db" needs"#),
+        "{w}"
+    );
+}
+
+#[test]
+fn the_rto_gap_follows_groups_to_their_members() {
+    // 2 of 3 needed: the group is back once the second fastest member is.
+    let text = |rtos: [&str; 3]| {
+        format!(
+            r#"Scenario(name: "x", services: [
+                Service(id: "api-1", rto: "{}"), Service(id: "api-2", rto: "{}"),
+                Service(id: "api-3", rto: "{}"),
+                Service(id: "app", rto: "4h", depends_on: ["api"]),
+            ], groups: [Group(id: "api", members: ["api-1", "api-2", "api-3"], need: 2)])"#,
+            rtos[0], rtos[1], rtos[2]
+        )
+    };
+    let w = one_warning(&text(["1h", "8h", "24h"]));
+    assert_eq!(w.path, r#"services[3] "app".rto"#);
+    assert!(
+        w.message
+            .contains(r#"the 8h its hard dependency "api" needs to have 2 of its 3 members back"#),
+        "{w}"
+    );
+    assert!(w.message.contains(r#"set by the RTO of "api-2""#), "{w}");
+    // One slow member does not hold a 2-of-3 group back.
+    assert_eq!(warnings(&text(["1h", "2h", "24h"])), []);
+}
+
+#[test]
+fn warns_when_an_rto_is_not_below_the_mtpd() {
+    let w =
+        one_warning(r#"Scenario(name: "x", services: [Service(id: "a", rto: "1d", mtpd: "24h")])"#);
+    assert_eq!(w.path, r#"services[0] "a".rto"#);
+    assert!(
+        w.message.contains("RTO 24h is not below the MTPD 24h"),
+        "{w}"
+    );
+    assert!(w.message.contains("set the RTO below the MTPD"), "{w}");
+}
+
+#[test]
+fn warns_when_no_backup_meets_the_rpo() {
+    let w = one_warning(r#"Scenario(name: "x", services: [Service(id: "a", rpo: "1h")])"#);
+    assert_eq!(w.path, r#"services[0] "a".rpo"#);
+    assert!(w.message.contains("there is no backup"), "{w}");
+    assert!(w.message.contains("interval of at most 1h"), "{w}");
+
+    let w = one_warning(
+        r#"Scenario(name: "x", services: [Service(id: "a", rpo: "15m",
+            backup: (interval: "1h", restore: Fixed("2h")))])"#,
+    );
+    assert!(
+        w.message
+            .contains("backups run every 1h, so a restore can lose up to 1h of data"),
+        "{w}"
+    );
+    assert!(w.message.contains("back up at least every 15m"), "{w}");
+
+    let rebuild_only = one_warning(
+        r#"Scenario(name: "x", services: [Service(id: "a", rpo: "1h", backup: (rebuild: Fixed("2h")))])"#,
+    );
+    assert!(rebuild_only.message.contains("there is no backup"));
+}
+
+const STRANDED: &str = r#"Scenario(name: "x", sites: [Site(id: "east"), Site(id: "west")], services: [
+    Service(id: "db", site: "east"),
+    Service(id: "shop", site: "west", depends_on: ["db"], revenue_per_hour: 1000),
+], threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Site("east")])])"#;
+
+#[test]
+fn warns_when_a_disaster_leaves_revenue_without_a_way_back() {
+    let w = one_warning(STRANDED);
+    assert_eq!(w.path, r#"services[1] "shop""#);
+    assert!(w.message.contains("earns 1000 USD an hour"), "{w}");
+    assert!(
+        w.message
+            .contains(r#"it needs "db", which "fire" destroys with no way back"#),
+        "{w}"
+    );
+    assert!(w.message.contains(r#"give "db" a backup"#), "{w}");
+
+    let direct = one_warning(
+        r#"Scenario(name: "x", services: [Service(id: "shop", revenue_per_hour: 5)],
+            threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Service("shop")])])"#,
+    );
+    assert!(
+        direct
+            .message
+            .contains(r#""fire" destroys it and it has no way back"#),
+        "{direct}"
+    );
+}
+
+#[test]
+fn a_recovery_path_closes_the_gap() {
+    let with = |db: &str| STRANDED.replace(r#"Service(id: "db", site: "east")"#, db);
+    for db in [
+        r#"Service(id: "db", site: "east", backup: (interval: "1h", restore: Fixed("4h")))"#,
+        r#"Service(id: "db", site: "east", backup: (rebuild: Fixed("1d")))"#,
+        r#"Service(id: "db", site: "east", failover: (site: "west", switchover: Fixed("5m")))"#,
+    ] {
+        assert_eq!(warnings(&with(db)), [], "{db}");
+    }
+    // A failover into a site the same disaster destroys is no way back.
+    let both = with(
+        r#"Service(id: "db", site: "east", failover: (site: "west", switchover: Fixed("5m")))"#,
+    )
+    .replace(
+        r#"targets: [Site("east")]"#,
+        r#"targets: [Site("east"), Site("west")]"#,
+    );
+    let found = warnings(&both);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    // A threat that never happens, or a service that earns nothing, is no gap.
+    assert_eq!(
+        warnings(&STRANDED.replace("rate_per_year: 0.01", "rate_per_year: 0")),
+        []
+    );
+    assert_eq!(
+        warnings(&STRANDED.replace(", revenue_per_hour: 1000", "")),
+        []
+    );
+}
+
+#[test]
+fn warns_when_ransomware_can_spread_to_revenue_without_backups() {
+    let text = |segmented: bool| {
+        format!(
+            r#"Scenario(name: "x", services: [
+                Service(id: "email", backup: (rebuild: Fixed("4h"))),
+                Service(id: "files", depends_on: ["email"], segmented: {segmented},
+                    backup: (interval: "1d", restore: Fixed("8h"))),
+                Service(id: "erp", depends_on: ["files"], revenue_per_hour: 100),
+            ], threats: [Ransomware(id: "crypto", rate_per_year: 0.3, entry: ["email"],
+                spread: (probability: 0.2, time: Fixed("1h")),
+                dwell: Fixed("1d"), detection: Fixed("1w"))])"#
+        )
+    };
+    let w = one_warning(&text(false));
+    assert_eq!(w.path, r#"services[2] "erp""#);
+    assert!(w.message.contains(r#""crypto" encrypts it"#), "{w}");
+    assert!(
+        w.message
+            .contains("a backup (interval and restore) or a rebuild"),
+        "{w}"
+    );
+    // Segmentation stops the spread before it reaches erp.
+    assert_eq!(warnings(&text(true)), []);
+}
+
+#[test]
+fn warns_when_a_group_has_no_real_redundancy() {
+    let w = one_warning(
+        r#"Scenario(name: "x", sites: [Site(id: "east")], services: [
+            Service(id: "api-1", site: "east"), Service(id: "api-2", site: "east"),
+        ], groups: [Group(id: "api", members: ["api-1", "api-2"], need: 1)])"#,
+    );
+    assert_eq!(w.path, r#"groups[0] "api".members"#);
+    assert!(
+        w.message.contains(r#"all 2 members run at site "east""#),
+        "{w}"
+    );
+    assert!(
+        w.message.contains("place members at different sites"),
+        "{w}"
+    );
+
+    let w = one_warning(
+        r#"Scenario(name: "x", services: [Service(id: "api-1"), Service(id: "api-2")],
+            groups: [Group(id: "api", members: ["api-1", "api-2"], need: 2)])"#,
+    );
+    assert_eq!(w.path, r#"groups[0] "api".need"#);
+    assert!(w.message.contains("no redundancy; lower need to 1"), "{w}");
+}
+
+#[test]
+fn warnings_come_check_by_check_in_file_order() {
+    let m = model(
+        r#"Scenario(name: "x", services: [
+            Service(id: "shop", rto: "1h", mtpd: "1h", rpo: "1h", depends_on: ["db"],
+                revenue_per_hour: 10),
+            Service(id: "db", rto: "4h", mtpd: "4h", rpo: "1h"),
+        ], groups: [Group(id: "pair", members: ["shop", "db"], need: 2)],
+        threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Service("db")])])"#,
+    );
+    let first = planning_warnings(&m);
+    assert_eq!(first, planning_warnings(&m));
+    let paths: Vec<&str> = first.iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            r#"services[0] "shop".rto"#, // shorter than the RTO of db
+            r#"services[0] "shop".rto"#, // not below the MTPD
+            r#"services[1] "db".rto"#,
+            r#"services[0] "shop".rpo"#,
+            r#"services[1] "db".rpo"#,
+            r#"services[0] "shop""#, // db has no way back from the fire
+            r#"groups[0] "pair".need"#,
+        ],
+        "{first:#?}"
+    );
+}
+
+#[test]
+fn the_complete_scenario_has_only_the_ransomware_gap() {
+    let found = planning_warnings(&model(BANK));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].path, r#"services[9] "payments""#);
+    assert!(found[0].message.contains(r#""ransomware" encrypts it"#));
+}
+
+#[test]
+fn validate_prints_warnings_and_exits_zero() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("stranded.ron");
+    std::fs::write(&path, STRANDED).expect("writes");
+    let out = common::bcdr()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("bcdr runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("valid"), "{stdout}");
+    assert!(stdout.contains("warning: services[1] \"shop\""), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------
+// Never a panic
+
+/// Pieces that make mutations interesting: brackets, quotes, separators,
+/// numbers and names the grammar knows.
+const TOKENS: &[&str] = &[
+    "(", ")", "[", "]", "{", "}", "\"", ",", ":", "-", "0", "1e999", "NaN", "inf", "Some(", "None",
+    "/*", "//", "\n", "Fixed(", "Pert(", "\"-1h\"", "\"\"", "\u{feff}", "\u{e9}", "r#\"",
+];
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete(usize, usize),
+    Insert(usize, u8),
+    Token(usize, usize),
+}
+
+fn apply(text: &str, edits: &[Edit]) -> Vec<u8> {
+    let mut bytes = text.as_bytes().to_vec();
+    for edit in edits {
+        let at = |i: usize, len: usize| if len == 0 { 0 } else { i % (len + 1) };
+        match *edit {
+            Edit::Delete(i, n) => {
+                let start = at(i, bytes.len()).min(bytes.len());
+                let end = (start + n).min(bytes.len());
+                bytes.drain(start..end);
+            }
+            Edit::Insert(i, b) => {
+                let pos = at(i, bytes.len());
+                bytes.insert(pos, b);
+            }
+            Edit::Token(i, t) => {
+                let pos = at(i, bytes.len());
+                let token = TOKENS[t % TOKENS.len()].as_bytes();
+                bytes.splice(pos..pos, token.iter().copied());
+            }
+        }
+    }
+    bytes
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), 1..20usize).prop_map(|(i, n)| Edit::Delete(i, n)),
+        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Insert(i, b)),
+        (any::<usize>(), any::<usize>()).prop_map(|(i, t)| Edit::Token(i, t)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn parse_str_never_panics_on_arbitrary_text(text in "\\PC*") {
+        let _ = parse_str(&text);
+    }
+
+    #[test]
+    fn parse_bytes_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = parse_bytes(&bytes);
+    }
+
+    #[test]
+    fn parse_never_panics_on_mutated_scenarios(edits in proptest::collection::vec(edit(), 1..8)) {
+        let bytes = apply(BANK, &edits);
+        if let Ok(model) = parse_bytes(&bytes) {
+            // A mutation that is still valid must give warnings without panicking too.
+            let _ = planning_warnings(&model);
+        }
+    }
+}
