@@ -233,13 +233,8 @@ pub struct AttackPath {
     pub to: String,
 }
 
-<<<<<<< HEAD
-// Parsed once per file: the size difference between variants costs nothing
-// worth boxing for.
-=======
 // The variants differ in size, but a scenario holds a handful of threats
 // and they are read once: boxing the large one would only cost clarity.
->>>>>>> validate
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
