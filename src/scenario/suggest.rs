@@ -25,7 +25,7 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         if lower.len() >= 2 && (other.contains(&lower) || lower.contains(&other)) {
             score = score.max(THRESHOLD);
         }
-        if score >= THRESHOLD && best.map_or(true, |(b, _)| score > b) {
+        if score >= THRESHOLD && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, candidate));
         }
     }

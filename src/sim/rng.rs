@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(first, GOLDEN_FIRST_DRAW);
     }
 
-    const GOLDEN_FIRST_DRAW: u64 = 0x0;
+    const GOLDEN_FIRST_DRAW: u64 = 1_212_518_700_947_399_920;
 
     #[test]
     fn keys_separate_entities_purposes_and_trials() {
