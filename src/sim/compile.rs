@@ -125,6 +125,17 @@ pub struct ThreatPlan {
     pub kind: ThreatPlanKind,
 }
 
+/// The per-service numbers every outage reads, packed together so that
+/// booking an outage touches one cache line of the plan.
+#[derive(Debug, Clone, Copy)]
+pub struct Hot {
+    pub rto: f64,
+    pub mtpd: f64,
+    pub revenue_per_hour: f64,
+    pub cost_per_outage: f64,
+    pub mtpd_penalty: f64,
+}
+
 /// The flat simulation plan.
 #[derive(Debug, Clone)]
 pub struct SimPlan {
@@ -141,6 +152,8 @@ pub struct SimPlan {
     /// Per service: its soft dependencies and the capacity kept.
     pub soft_deps: Csr<(u32, f64)>,
     pub services: Vec<ServicePlan>,
+    /// Per service: the hot subset of [`ServicePlan`].
+    pub hot: Vec<Hot>,
     pub threats: Vec<ThreatPlan>,
     /// `u32::MAX` for unlimited crews.
     pub crews: u32,
@@ -204,7 +217,7 @@ impl SimPlan {
         };
         let site_index = |id: model::SiteId| id.index() as u32;
 
-        let services = model
+        let services: Vec<ServicePlan> = model
             .services
             .iter()
             .enumerate()
@@ -293,6 +306,16 @@ impl SimPlan {
             })
             .collect();
 
+        let hot = services
+            .iter()
+            .map(|p: &ServicePlan| Hot {
+                rto: p.rto,
+                mtpd: p.mtpd,
+                revenue_per_hour: p.revenue_per_hour,
+                cost_per_outage: p.cost_per_outage,
+                mtpd_penalty: p.mtpd_penalty,
+            })
+            .collect();
         SimPlan {
             horizon: model.horizon.get(),
             n_services: s,
@@ -302,6 +325,7 @@ impl SimPlan {
             soft_dependents: Csr::from_rows(soft_dependents),
             soft_deps: Csr::from_rows(soft_deps),
             services,
+            hot,
             threats,
             crews: model.plan.crews.unwrap_or(u32::MAX),
             dependency_order: model.plan.restore_in_dependency_order,

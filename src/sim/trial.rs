@@ -155,6 +155,52 @@ impl Ord for Event {
     }
 }
 
+/// The state of a node (service or group) in a trial.
+#[derive(Debug, Clone, Copy, Default)]
+struct NodeState {
+    /// Causes that stop it: its own damage, outages and restarts, hard
+    /// dependencies down; for a group, members down.
+    blocks: u32,
+    /// Hard dependencies not functional.
+    deps_down: u32,
+    /// Cause of the current outage.
+    down_cause: u32,
+    /// Start of the current outage.
+    down_since: f64,
+}
+
+/// What a trial books for one service, kept together so that an outage
+/// touches one cache line.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    downtime: f64,
+    data_loss: f64,
+    loss: f64,
+    /// Current revenue capacity and since when.
+    cap: f64,
+    cap_since: f64,
+    outages: u32,
+    rto_met: u32,
+    cap_cause: u32,
+    breached: bool,
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally {
+            downtime: 0.0,
+            data_loss: 0.0,
+            loss: 0.0,
+            cap: 1.0,
+            cap_since: 0.0,
+            outages: 0,
+            rto_met: 0,
+            cap_cause: 0,
+            breached: false,
+        }
+    }
+}
+
 /// A ransomware attack in flight: what it has compromised, and when.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Attack {
@@ -173,30 +219,19 @@ pub struct Trial {
     key: u64,
     horizon: f64,
     // Node state.
-    blocks: Vec<u32>,
-    deps_down: Vec<u32>,
+    nodes: Vec<NodeState>,
     // Service state.
     damage: Vec<Damage>,
     gen: Vec<u32>,
     job_running: Vec<bool>,
-    down_since: Vec<f64>,
-    down_cause: Vec<u32>,
-    capacity: Vec<f64>,
-    cap_since: Vec<f64>,
-    cap_cause: Vec<u32>,
     backup_phase: Vec<f64>,
     lifetime: Vec<Option<Stream>>,
     repair: Vec<Option<Stream>>,
     restore: Vec<Option<Stream>>,
     restart: Vec<Option<Stream>>,
     failover: Vec<Option<Stream>>,
-    // Per-trial results.
-    downtime: Vec<f64>,
-    outages: Vec<u32>,
-    rto_met: Vec<u32>,
-    mtpd_breached: Vec<bool>,
-    data_loss: Vec<f64>,
-    svc_loss: Vec<f64>,
+    // Per-trial results, one record per service.
+    tally: Vec<Tally>,
     cause_loss: Vec<f64>,
     cause_occ: Vec<u32>,
     // Threats.
@@ -216,6 +251,9 @@ pub struct Trial {
     reach: Vec<f64>,
     /// (service, duration) of every outage of this trial.
     outage_log: Vec<(u32, f64)>,
+    /// The outage durations grouped by service, and where each starts.
+    by_service: Vec<f64>,
+    by_service_start: Vec<u32>,
     recording: bool,
     records: Vec<Record>,
 }
@@ -228,28 +266,17 @@ impl Trial {
         Trial {
             key: 0,
             horizon: plan.horizon,
-            blocks: vec![0; n],
-            deps_down: vec![0; n],
+            nodes: vec![NodeState::default(); n],
             damage: vec![Damage::Up; s],
             gen: vec![0; s],
             job_running: vec![false; s],
-            down_since: vec![0.0; n],
-            down_cause: vec![0; n],
-            capacity: vec![1.0; s],
-            cap_since: vec![0.0; s],
-            cap_cause: vec![0; s],
             backup_phase: vec![f64::NAN; s],
             lifetime: vec![None; s],
             repair: vec![None; s],
             restore: vec![None; s],
             restart: vec![None; s],
             failover: vec![None; s],
-            downtime: vec![0.0; s],
-            outages: vec![0; s],
-            rto_met: vec![0; s],
-            mtpd_breached: vec![false; s],
-            data_loss: vec![0.0; s],
-            svc_loss: vec![0.0; s],
+            tally: vec![Tally::default(); s],
             cause_loss: vec![0.0; c],
             cause_occ: vec![0; c],
             threat_streams: vec![Default::default(); plan.threats.len()],
@@ -264,6 +291,8 @@ impl Trial {
             stack: Vec::new(),
             reach: vec![f64::INFINITY; s],
             outage_log: Vec::new(),
+            by_service: Vec::new(),
+            by_service_start: Vec::new(),
             recording: false,
             records: Vec::new(),
         }
@@ -271,14 +300,10 @@ impl Trial {
 
     fn reset(&mut self, plan: &SimPlan, seed: u64, trial: u64) {
         self.key = rng::trial_key(seed, trial);
-        self.blocks.fill(0);
-        self.deps_down.fill(0);
+        self.nodes.fill(NodeState::default());
         self.damage.fill(Damage::Up);
         self.gen.fill(0);
         self.job_running.fill(false);
-        self.capacity.fill(1.0);
-        self.cap_since.fill(0.0);
-        self.cap_cause.fill(0);
         self.backup_phase.fill(f64::NAN);
         for v in [
             &mut self.lifetime,
@@ -289,12 +314,7 @@ impl Trial {
         ] {
             v.fill(None);
         }
-        self.downtime.fill(0.0);
-        self.outages.fill(0);
-        self.rto_met.fill(0);
-        self.mtpd_breached.fill(false);
-        self.data_loss.fill(0.0);
-        self.svc_loss.fill(0.0);
+        self.tally.fill(Tally::default());
         self.cause_loss.fill(0.0);
         self.cause_occ.fill(0);
         for t in &mut self.threat_streams {
@@ -403,14 +423,14 @@ impl Trial {
         stack.push(node);
         while let Some(n) = stack.pop() {
             let i = n as usize;
-            self.blocks[i] += 1;
-            if self.blocks[i] != plan.threshold[i] {
+            self.nodes[i].blocks += 1;
+            if self.nodes[i].blocks != plan.threshold[i] {
                 continue;
             }
             self.went_down(plan, n, t, cause);
             for d in plan.dependents.row(i) {
                 if d.hard {
-                    self.deps_down[d.node as usize] += 1;
+                    self.nodes[d.node as usize].deps_down += 1;
                 }
                 stack.push(d.node);
             }
@@ -427,18 +447,18 @@ impl Trial {
         stack.push(node);
         while let Some(n) = stack.pop() {
             let i = n as usize;
-            self.blocks[i] -= 1;
-            if self.blocks[i] + 1 != plan.threshold[i] {
+            self.nodes[i].blocks -= 1;
+            if self.nodes[i].blocks + 1 != plan.threshold[i] {
                 continue;
             }
             self.went_up(plan, n, t);
             for d in plan.dependents.row(i) {
                 if d.hard {
-                    self.deps_down[d.node as usize] -= 1;
+                    self.nodes[d.node as usize].deps_down -= 1;
                 }
                 stack.push(d.node);
             }
-            let cause = self.down_cause[i];
+            let cause = self.nodes[i].down_cause;
             for &s in plan.soft_dependents.row(i) {
                 self.update_capacity(plan, s, t, cause);
             }
@@ -450,13 +470,13 @@ impl Trial {
     }
 
     fn functional(&self, plan: &SimPlan, node: u32) -> bool {
-        self.blocks[node as usize] < plan.threshold[node as usize]
+        self.nodes[node as usize].blocks < plan.threshold[node as usize]
     }
 
     fn went_down(&mut self, plan: &SimPlan, node: u32, t: f64, cause: u32) {
         let i = node as usize;
-        self.down_since[i] = t;
-        self.down_cause[i] = cause;
+        self.nodes[i].down_since = t;
+        self.nodes[i].down_cause = cause;
         if i < plan.n_services {
             self.mark(t, node, Mark::Down);
             self.update_capacity(plan, node, t, cause);
@@ -468,29 +488,29 @@ impl Trial {
         if i >= plan.n_services {
             return;
         }
-        let duration = t - self.down_since[i];
+        let duration = t - self.nodes[i].down_since;
         self.mark(t, node, Mark::Up);
         self.record_outage(plan, node, duration);
-        let cause = self.down_cause[i];
+        let cause = self.nodes[i].down_cause;
         self.update_capacity(plan, node, t, cause);
     }
 
     /// Book one outage of a service (ended, or cut by the horizon).
     fn record_outage(&mut self, plan: &SimPlan, svc: u32, duration: f64) {
         let i = svc as usize;
-        let p = &plan.services[i];
-        let cause = self.down_cause[i] as usize;
-        self.downtime[i] += duration;
-        self.outages[i] += 1;
+        let p = &plan.hot[i];
+        let cause = self.nodes[i].down_cause as usize;
+        self.tally[i].downtime += duration;
+        self.tally[i].outages += 1;
         if duration <= p.rto {
-            self.rto_met[i] += 1;
+            self.tally[i].rto_met += 1;
         }
         let mut cost = p.cost_per_outage;
         if duration > p.mtpd {
-            self.mtpd_breached[i] = true;
+            self.tally[i].breached = true;
             cost += p.mtpd_penalty;
         }
-        self.svc_loss[i] += cost;
+        self.tally[i].loss += cost;
         self.cause_loss[cause] += cost;
         self.outage_log.push((svc, duration));
     }
@@ -500,17 +520,17 @@ impl Trial {
     /// dependencies' capacities while they are down).
     fn update_capacity(&mut self, plan: &SimPlan, svc: u32, t: f64, cause: u32) {
         let i = svc as usize;
-        let revenue = plan.services[i].revenue_per_hour;
+        let revenue = plan.hot[i].revenue_per_hour;
         if revenue <= 0.0 {
             return;
         }
-        let old = self.capacity[i];
-        let lost = revenue * (1.0 - old) * (t - self.cap_since[i]);
+        let old = self.tally[i].cap;
+        let lost = revenue * (1.0 - old) * (t - self.tally[i].cap_since);
         if lost > 0.0 {
-            self.svc_loss[i] += lost;
-            self.cause_loss[self.cap_cause[i] as usize] += lost;
+            self.tally[i].loss += lost;
+            self.cause_loss[self.tally[i].cap_cause as usize] += lost;
         }
-        self.cap_since[i] = t;
+        self.tally[i].cap_since = t;
         let new = if self.functional(plan, svc) {
             plan.soft_deps
                 .row(i)
@@ -522,12 +542,12 @@ impl Trial {
             0.0
         };
         if new < old {
-            self.cap_cause[i] = cause;
+            self.tally[i].cap_cause = cause;
         }
         if new != old {
             self.mark(t, svc, Mark::Capacity(new));
         }
-        self.capacity[i] = new;
+        self.tally[i].cap = new;
     }
 }
 
@@ -574,7 +594,7 @@ impl Trial {
     fn eligible(&self, plan: &SimPlan, job: &Job) -> bool {
         job.kind == JobKind::Repair
             || !plan.dependency_order
-            || self.deps_down[job.svc as usize] == 0
+            || self.nodes[job.svc as usize].deps_down == 0
     }
 
     /// Queue a job; it starts at the dispatch that follows the last event
@@ -713,9 +733,9 @@ impl Trial {
 
     fn lose_data(&mut self, plan: &SimPlan, svc: u32, hours: f64, cause: u32) {
         let i = svc as usize;
-        self.data_loss[i] += hours;
+        self.tally[i].data_loss += hours;
         let cost = hours * plan.services[i].data_loss_cost_per_hour;
-        self.svc_loss[i] += cost;
+        self.tally[i].loss += cost;
         self.cause_loss[cause as usize] += cost;
     }
 }
@@ -926,30 +946,50 @@ impl Trial {
         let h = self.horizon;
         for svc in 0..plan.n_services as u32 {
             if !self.functional(plan, svc) {
-                let d = h - self.down_since[svc as usize];
+                let d = h - self.nodes[svc as usize].down_since;
                 self.record_outage(plan, svc, d);
             }
-            let cause = self.cap_cause[svc as usize];
+            let cause = self.tally[svc as usize].cap_cause;
             self.update_capacity(plan, svc, h, cause);
         }
     }
 
     fn flush(&mut self, plan: &SimPlan, trial: u64, acc: &mut Accumulator) -> f64 {
+        // Group the outage durations by service (a counting sort), so each
+        // service's accumulator is visited once per trial, not once per
+        // outage: the accumulators of a large estate do not fit in cache.
+        let s = plan.n_services;
+        self.by_service_start.clear();
+        self.by_service_start.resize(s + 1, 0);
+        for &(svc, _) in &self.outage_log {
+            self.by_service_start[svc as usize + 1] += 1;
+        }
+        for i in 0..s {
+            self.by_service_start[i + 1] += self.by_service_start[i];
+        }
+        self.by_service.clear();
+        self.by_service.resize(self.outage_log.len(), 0.0);
+        let mut next = self.by_service_start.clone();
+        for &(svc, d) in &self.outage_log {
+            let slot = &mut next[svc as usize];
+            self.by_service[*slot as usize] = d;
+            *slot += 1;
+        }
         for i in 0..plan.n_services {
             let a = &mut acc.services[i];
-            a.downtime.add(self.downtime[i]);
-            a.downtime_hist.add(self.downtime[i]);
-            a.outages += u64::from(self.outages[i]);
-            a.rto_met += u64::from(self.rto_met[i]);
-            a.mtpd_breached += u64::from(self.mtpd_breached[i]);
-            a.data_loss.add(self.data_loss[i]);
-            a.data_loss_hist.add(self.data_loss[i]);
-            a.loss.add(self.svc_loss[i]);
-        }
-        for &(svc, d) in &self.outage_log {
-            let a = &mut acc.services[svc as usize];
-            a.outage_duration.add(d);
-            a.outage_hist.add(d);
+            let range = self.by_service_start[i] as usize..self.by_service_start[i + 1] as usize;
+            for &d in &self.by_service[range] {
+                a.outage_duration.add(d);
+                a.outage_hist.add(d);
+            }
+            a.downtime.add(self.tally[i].downtime);
+            a.downtime_hist.add(self.tally[i].downtime);
+            a.outages += u64::from(self.tally[i].outages);
+            a.rto_met += u64::from(self.tally[i].rto_met);
+            a.mtpd_breached += u64::from(self.tally[i].breached);
+            a.data_loss.add(self.tally[i].data_loss);
+            a.data_loss_hist.add(self.tally[i].data_loss);
+            a.loss.add(self.tally[i].loss);
         }
         let mut total = 0.0;
         for (c, a) in acc.causes.iter_mut().enumerate() {

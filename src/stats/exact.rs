@@ -11,6 +11,20 @@ use serde::{Deserialize, Serialize};
 /// Fixed-point scale: values are stored as round(x · 2^32).
 const SCALE: f64 = 4_294_967_296.0;
 
+/// Round half away from zero to an integer. Values that fit in an i64 (all
+/// but annual losses beyond two billion) take the one-instruction
+/// conversion; the rest the slower i128 one. Both are exact functions of
+/// the input, so results do not depend on the path.
+#[inline]
+fn fixed(v: f64) -> i128 {
+    let r = v + 0.5f64.copysign(v);
+    if r.abs() < 9.0e18 {
+        i128::from(r as i64)
+    } else {
+        r as i128
+    }
+}
+
 /// A signed 256-bit integer, just enough for exact accumulation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Wide {
@@ -57,9 +71,9 @@ impl ExactSum {
     pub fn add(&mut self, x: f64) {
         self.n += 1;
         if x != 0.0 {
-            self.sum.add(Wide::from_i128((x * SCALE).round() as i128));
+            self.sum.add(Wide::from_i128(fixed(x * SCALE)));
             self.sum_sq
-                .add(Wide::from_i128((x * x * SCALE).round() as i128));
+                .add(Wide::from_i128(fixed(x * x * SCALE)));
         }
     }
 
