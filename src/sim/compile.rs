@@ -147,6 +147,11 @@ pub struct SimPlan {
     pub threshold: Vec<u32>,
     /// Per node: the nodes that depend on it (hard) or contain it (member).
     pub dependents: Csr<Dependent>,
+    /// Per node: what it needs (a service's hard dependencies, a group's
+    /// members).
+    pub hard_deps: Csr<u32>,
+    /// Every node, dependencies before dependents.
+    pub order: Vec<u32>,
     /// Per node: the services that degrade when it is down.
     pub soft_dependents: Csr<u32>,
     /// Per service: its soft dependencies and the capacity kept.
@@ -176,6 +181,21 @@ impl SimPlan {
             NodeRef::Service(id) => id.index() as u32,
             NodeRef::Group(g) => (s + g.index()) as u32,
         };
+
+        let mut hard_deps: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, svc) in model.services.iter().enumerate() {
+            hard_deps[i] = svc.depends_on.iter().map(|&d| node(d)).collect();
+        }
+        for (g, group) in model.groups.iter().enumerate() {
+            hard_deps[s + g] = group.members.iter().map(|&m| node(m)).collect();
+        }
+        // Validation guarantees an acyclic graph; should it ever not be,
+        // file order is the fallback rather than a panic.
+        let order = model
+            .graph
+            .dependencies_first()
+            .map(|o| o.into_iter().map(node).collect())
+            .unwrap_or_else(|_| (0..n as u32).collect());
 
         let mut threshold = vec![1u32; n];
         for (g, group) in model.groups.iter().enumerate() {
@@ -321,6 +341,8 @@ impl SimPlan {
             n_services: s,
             n_sites: model.sites.len(),
             threshold,
+            hard_deps: Csr::from_rows(hard_deps),
+            order,
             dependents: Csr::from_rows(dependents),
             soft_dependents: Csr::from_rows(soft_dependents),
             soft_deps: Csr::from_rows(soft_deps),

@@ -9,6 +9,7 @@
 
 pub mod compile;
 pub mod generate;
+pub mod intervals;
 pub mod rng;
 pub mod trial;
 
@@ -65,6 +66,7 @@ pub fn simulate(
                     for t in chunk.clone() {
                         let _ = trial.run(plan, mode, seed, t, &mut acc);
                     }
+                    trial.finish(plan, &mut acc);
                     let n = done.fetch_add(chunk.end - chunk.start, Ordering::Relaxed)
                         + (chunk.end - chunk.start);
                     if let Some(p) = progress {

@@ -19,7 +19,12 @@ use crate::model::Dist;
 use crate::stats::Accumulator;
 
 use super::compile::{SimPlan, ThreatPlanKind, HOURS_PER_YEAR};
+use super::intervals::{at_least, union_into, Iv};
 use super::rng::{self, Purpose, Stream};
+
+/// Trials whose per-service figures are buffered before they reach the
+/// accumulator (see [`Trial::finish`]).
+pub const PENDING: usize = 64;
 
 /// Cause index of random failures; threat k is cause k + 1.
 pub const FAILURES: u32 = 0;
@@ -155,50 +160,18 @@ impl Ord for Event {
     }
 }
 
-/// The state of a node (service or group) in a trial.
+/// What a trial books for one service, kept together so that booking an
+/// outage touches one cache line.
 #[derive(Debug, Clone, Copy, Default)]
-struct NodeState {
-    /// Causes that stop it: its own damage, outages and restarts, hard
-    /// dependencies down; for a group, members down.
-    blocks: u32,
-    /// Hard dependencies not functional.
-    deps_down: u32,
-    /// Cause of the current outage.
-    down_cause: u32,
-    /// Start of the current outage.
-    down_since: f64,
-}
-
-/// What a trial books for one service, kept together so that an outage
-/// touches one cache line.
-#[derive(Debug, Clone, Copy)]
 struct Tally {
     downtime: f64,
+    /// Σ duration² over the trial's outages (Σ duration is the downtime).
+    downtime_sq: f64,
     data_loss: f64,
     loss: f64,
-    /// Current revenue capacity and since when.
-    cap: f64,
-    cap_since: f64,
     outages: u32,
     rto_met: u32,
-    cap_cause: u32,
     breached: bool,
-}
-
-impl Default for Tally {
-    fn default() -> Tally {
-        Tally {
-            downtime: 0.0,
-            data_loss: 0.0,
-            loss: 0.0,
-            cap: 1.0,
-            cap_since: 0.0,
-            outages: 0,
-            rto_met: 0,
-            cap_cause: 0,
-            breached: false,
-        }
-    }
 }
 
 /// A ransomware attack in flight: what it has compromised, and when.
@@ -218,8 +191,22 @@ pub(crate) struct Attack {
 pub struct Trial {
     key: u64,
     horizon: f64,
-    // Node state.
-    nodes: Vec<NodeState>,
+    // Own state of each service: how many things stop it by itself
+    // (damage, outages, restarts, isolation), since when and why.
+    own: Vec<u32>,
+    own_since: Vec<f64>,
+    own_cause: Vec<u32>,
+    /// Own down intervals per service, in time order.
+    own_iv: Vec<Vec<Iv>>,
+    /// Functional down intervals per node (services and groups).
+    down_iv: Vec<Vec<Iv>>,
+    iv_tmp: Vec<Iv>,
+    sweep: Vec<(f64, i32, u32)>,
+    cap_events: Vec<(f64, i32, u32, u32)>,
+    /// Memo of "functional now" for the dependency-order check.
+    memo_epoch: Vec<u32>,
+    memo_value: Vec<bool>,
+    epoch: u32,
     // Service state.
     damage: Vec<Damage>,
     gen: Vec<u32>,
@@ -246,7 +233,6 @@ pub struct Trial {
     waiting: Vec<Job>,
     free_crews: u32,
     dispatch_needed: bool,
-    stack: Vec<u32>,
     /// Earliest compromise time per service while an attack spreads.
     reach: Vec<f64>,
     /// (service, duration) of every outage of this trial.
@@ -254,6 +240,13 @@ pub struct Trial {
     /// The outage durations grouped by service, and where each starts.
     by_service: Vec<f64>,
     by_service_start: Vec<u32>,
+    by_service_next: Vec<u32>,
+    /// Trials booked but not yet moved into the accumulator, and their
+    /// per-service (downtime, data loss, loss), service-major.
+    pending: usize,
+    pend_values: Vec<f64>,
+    /// Per service: outages, RTO met, MTPD breaches over the pending trials.
+    pend_counts: Vec<[u32; 3]>,
     recording: bool,
     records: Vec<Record>,
 }
@@ -266,7 +259,17 @@ impl Trial {
         Trial {
             key: 0,
             horizon: plan.horizon,
-            nodes: vec![NodeState::default(); n],
+            own: vec![0; s],
+            own_since: vec![0.0; s],
+            own_cause: vec![0; s],
+            own_iv: vec![Vec::new(); s],
+            down_iv: vec![Vec::new(); n],
+            iv_tmp: Vec::new(),
+            sweep: Vec::new(),
+            cap_events: Vec::new(),
+            memo_epoch: vec![0; n],
+            memo_value: vec![false; n],
+            epoch: 0,
             damage: vec![Damage::Up; s],
             gen: vec![0; s],
             job_running: vec![false; s],
@@ -288,11 +291,14 @@ impl Trial {
             waiting: Vec::new(),
             free_crews: plan.crews,
             dispatch_needed: false,
-            stack: Vec::new(),
             reach: vec![f64::INFINITY; s],
             outage_log: Vec::new(),
             by_service: Vec::new(),
             by_service_start: Vec::new(),
+            by_service_next: Vec::new(),
+            pending: 0,
+            pend_values: vec![0.0; s * PENDING * 4],
+            pend_counts: vec![[0; 3]; s],
             recording: false,
             records: Vec::new(),
         }
@@ -300,7 +306,10 @@ impl Trial {
 
     fn reset(&mut self, plan: &SimPlan, seed: u64, trial: u64) {
         self.key = rng::trial_key(seed, trial);
-        self.nodes.fill(NodeState::default());
+        self.own.fill(0);
+        for v in &mut self.own_iv {
+            v.clear();
+        }
         self.damage.fill(Damage::Up);
         self.gen.fill(0);
         self.job_running.fill(false);
@@ -328,7 +337,6 @@ impl Trial {
         self.waiting.clear();
         self.free_crews = plan.crews;
         self.dispatch_needed = false;
-        self.outage_log.clear();
         self.records.clear();
     }
 
@@ -415,139 +423,59 @@ impl Trial {
         }
     }
 
-    // ---- state propagation ----------------------------------------------
+    // ---- own state ---------------------------------------------------------
 
-    /// Add one block to `node`; propagate if it stops being functional.
-    fn block(&mut self, plan: &SimPlan, node: u32, t: f64, cause: u32) {
-        let mut stack = std::mem::take(&mut self.stack);
-        stack.push(node);
-        while let Some(n) = stack.pop() {
-            let i = n as usize;
-            self.nodes[i].blocks += 1;
-            if self.nodes[i].blocks != plan.threshold[i] {
-                continue;
-            }
-            self.went_down(plan, n, t, cause);
-            for d in plan.dependents.row(i) {
-                if d.hard {
-                    self.nodes[d.node as usize].deps_down += 1;
-                }
-                stack.push(d.node);
-            }
-            for &s in plan.soft_dependents.row(i) {
-                self.update_capacity(plan, s, t, cause);
-            }
+    /// One more thing stops `svc` by itself (damage, an outage, a restart,
+    /// isolation). Dependents are worked out after the event loop, from
+    /// the intervals.
+    fn block(&mut self, svc: u32, t: f64, cause: u32) {
+        let i = svc as usize;
+        self.own[i] += 1;
+        if self.own[i] == 1 {
+            self.own_since[i] = t;
+            self.own_cause[i] = cause;
         }
-        self.stack = stack;
     }
 
-    /// Remove one block from `node`; propagate if it becomes functional.
-    fn unblock(&mut self, plan: &SimPlan, node: u32, t: f64) {
-        let mut stack = std::mem::take(&mut self.stack);
-        stack.push(node);
-        while let Some(n) = stack.pop() {
-            let i = n as usize;
-            self.nodes[i].blocks -= 1;
-            if self.nodes[i].blocks + 1 != plan.threshold[i] {
-                continue;
+    /// One thing fewer stops `svc`; at zero its own down interval closes.
+    fn unblock(&mut self, svc: u32, t: f64) {
+        let i = svc as usize;
+        self.own[i] -= 1;
+        if self.own[i] == 0 {
+            if t > self.own_since[i] {
+                self.own_iv[i].push(Iv {
+                    start: self.own_since[i],
+                    end: t,
+                    cause: self.own_cause[i],
+                });
             }
-            self.went_up(plan, n, t);
-            for d in plan.dependents.row(i) {
-                if d.hard {
-                    self.nodes[d.node as usize].deps_down -= 1;
-                }
-                stack.push(d.node);
-            }
-            let cause = self.nodes[i].down_cause;
-            for &s in plan.soft_dependents.row(i) {
-                self.update_capacity(plan, s, t, cause);
-            }
+            // A dependency-ordered restore may be waiting for this one.
             if !self.waiting.is_empty() {
                 self.dispatch_needed = true;
             }
         }
-        self.stack = stack;
     }
 
-    fn functional(&self, plan: &SimPlan, node: u32) -> bool {
-        self.nodes[node as usize].blocks < plan.threshold[node as usize]
-    }
-
-    fn went_down(&mut self, plan: &SimPlan, node: u32, t: f64, cause: u32) {
+    /// Whether `node` is functional at the current instant of the event
+    /// loop, from the own states (memoised for one dispatch).
+    fn functional_now(&mut self, plan: &SimPlan, node: u32) -> bool {
         let i = node as usize;
-        self.nodes[i].down_since = t;
-        self.nodes[i].down_cause = cause;
-        if i < plan.n_services {
-            self.mark(t, node, Mark::Down);
-            self.update_capacity(plan, node, t, cause);
+        if self.memo_epoch[i] == self.epoch {
+            return self.memo_value[i];
         }
-    }
-
-    fn went_up(&mut self, plan: &SimPlan, node: u32, t: f64) {
-        let i = node as usize;
-        if i >= plan.n_services {
-            return;
-        }
-        let duration = t - self.nodes[i].down_since;
-        self.mark(t, node, Mark::Up);
-        self.record_outage(plan, node, duration);
-        let cause = self.nodes[i].down_cause;
-        self.update_capacity(plan, node, t, cause);
-    }
-
-    /// Book one outage of a service (ended, or cut by the horizon).
-    fn record_outage(&mut self, plan: &SimPlan, svc: u32, duration: f64) {
-        let i = svc as usize;
-        let p = &plan.hot[i];
-        let cause = self.nodes[i].down_cause as usize;
-        self.tally[i].downtime += duration;
-        self.tally[i].outages += 1;
-        if duration <= p.rto {
-            self.tally[i].rto_met += 1;
-        }
-        let mut cost = p.cost_per_outage;
-        if duration > p.mtpd {
-            self.tally[i].breached = true;
-            cost += p.mtpd_penalty;
-        }
-        self.tally[i].loss += cost;
-        self.cause_loss[cause] += cost;
-        self.outage_log.push((svc, duration));
-    }
-
-    /// Settle lost revenue up to `t` at the old capacity, then take the
-    /// new capacity (0 when not functional, else the product of the soft
-    /// dependencies' capacities while they are down).
-    fn update_capacity(&mut self, plan: &SimPlan, svc: u32, t: f64, cause: u32) {
-        let i = svc as usize;
-        let revenue = plan.hot[i].revenue_per_hour;
-        if revenue <= 0.0 {
-            return;
-        }
-        let old = self.tally[i].cap;
-        let lost = revenue * (1.0 - old) * (t - self.tally[i].cap_since);
-        if lost > 0.0 {
-            self.tally[i].loss += lost;
-            self.cause_loss[self.tally[i].cap_cause as usize] += lost;
-        }
-        self.tally[i].cap_since = t;
-        let new = if self.functional(plan, svc) {
-            plan.soft_deps
-                .row(i)
-                .iter()
-                .filter(|(d, _)| !self.functional(plan, *d))
-                .map(|(_, c)| c)
-                .product()
+        let deps = plan.hard_deps.row(i);
+        let value = if i < plan.n_services {
+            self.own[i] == 0 && deps.iter().all(|&d| self.functional_now(plan, d))
         } else {
-            0.0
+            let down = deps
+                .iter()
+                .filter(|&&d| !self.functional_now(plan, d))
+                .count() as u32;
+            down < plan.threshold[i]
         };
-        if new < old {
-            self.tally[i].cap_cause = cause;
-        }
-        if new != old {
-            self.mark(t, svc, Mark::Capacity(new));
-        }
-        self.tally[i].cap = new;
+        self.memo_epoch[i] = self.epoch;
+        self.memo_value[i] = value;
+        value
     }
 }
 
@@ -555,13 +483,13 @@ impl Trial {
 
 impl Trial {
     /// A random failure, a destruction or an encryption damages a service.
-    fn damage(&mut self, plan: &SimPlan, svc: u32, t: f64, cause: u32, to: Damage) {
+    fn damage(&mut self, svc: u32, t: f64, cause: u32, to: Damage) {
         let i = svc as usize;
         match self.damage[i] {
             Damage::Up => {
                 self.damage[i] = to;
                 self.gen[i] += 1;
-                self.block(plan, svc, t, cause);
+                self.block(svc, t, cause);
             }
             Damage::Failed if to == Damage::Destroyed => {
                 self.cancel_job(svc);
@@ -590,11 +518,17 @@ impl Trial {
         }
     }
 
-    /// Whether a waiting job may start now.
-    fn eligible(&self, plan: &SimPlan, job: &Job) -> bool {
+    /// Whether a waiting job may start now: repairs always; restores and
+    /// rebuilds in dependency order only once every hard dependency is
+    /// functional.
+    fn eligible(&mut self, plan: &SimPlan, job: Job) -> bool {
         job.kind == JobKind::Repair
             || !plan.dependency_order
-            || self.nodes[job.svc as usize].deps_down == 0
+            || plan
+                .hard_deps
+                .row(job.svc as usize)
+                .iter()
+                .all(|&d| self.functional_now(plan, d))
     }
 
     /// Queue a job; it starts at the dispatch that follows the last event
@@ -634,11 +568,18 @@ impl Trial {
     /// job starts (in queue order, which keeps draws deterministic).
     fn dispatch(&mut self, plan: &SimPlan, t: f64) {
         self.dispatch_needed = false;
+        // Own states do not change during a dispatch: one memo serves all.
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.memo_epoch.fill(0);
+            self.epoch = 1;
+        }
         if self.free_crews == u32::MAX {
             let mut k = 0;
             while k < self.waiting.len() {
-                if self.eligible(plan, &self.waiting[k]) {
-                    let job = self.waiting.remove(k);
+                let job = self.waiting[k];
+                if self.eligible(plan, job) {
+                    self.waiting.remove(k);
                     self.start(plan, job, t);
                 } else {
                     k += 1;
@@ -648,12 +589,13 @@ impl Trial {
         }
         while self.free_crews > 0 && !self.waiting.is_empty() {
             let mut best: Option<usize> = None;
-            for (k, job) in self.waiting.iter().enumerate() {
+            for k in 0..self.waiting.len() {
+                let job = self.waiting[k];
                 if !self.eligible(plan, job) {
                     continue;
                 }
                 best = match best {
-                    Some(b) if !before(plan, job, &self.waiting[b]) => Some(b),
+                    Some(b) if !before(plan, &job, &self.waiting[b]) => Some(b),
                     _ => Some(k),
                 };
             }
@@ -668,7 +610,7 @@ impl Trial {
         let i = svc as usize;
         self.damage[i] = Damage::Up;
         self.gen[i] += 1;
-        self.unblock(plan, svc, t);
+        self.unblock(svc, t);
         self.schedule_failure(plan, svc, t);
     }
 
@@ -816,7 +758,7 @@ impl Trial {
             EvKind::Failure { svc, gen } => {
                 if self.gen[svc as usize] == gen && self.damage[svc as usize] == Damage::Up {
                     self.cause_occ[FAILURES as usize] += 1;
-                    self.damage(plan, svc, t, FAILURES, Damage::Failed);
+                    self.damage(svc, t, FAILURES, Damage::Failed);
                     self.enqueue(svc, JobKind::Repair);
                 }
             }
@@ -833,9 +775,7 @@ impl Trial {
                     self.recovered(plan, svc, t);
                 }
             }
-            EvKind::RestartDone { svc } | EvKind::ContainmentEnd { svc } => {
-                self.unblock(plan, svc, t)
-            }
+            EvKind::RestartDone { svc } | EvKind::ContainmentEnd { svc } => self.unblock(svc, t),
             EvKind::OutageStart { threat } => {
                 self.occurred(plan, threat);
                 let ThreatPlanKind::Outage {
@@ -851,7 +791,7 @@ impl Trial {
                     self.site_outage[site as usize] += 1;
                 }
                 for &svc in targets {
-                    self.block(plan, svc, t, threat + 1);
+                    self.block(svc, t, threat + 1);
                 }
                 self.schedule(t + d, EvKind::OutageEnd { threat });
             }
@@ -871,7 +811,7 @@ impl Trial {
                             // Past the horizon it is still restarting at the end.
                             self.schedule(t + r, EvKind::RestartDone { svc });
                         }
-                        None => self.unblock(plan, svc, t),
+                        None => self.unblock(svc, t),
                     }
                 }
             }
@@ -891,7 +831,7 @@ impl Trial {
                     if self.damage[svc as usize] == Damage::Destroyed {
                         continue;
                     }
-                    self.damage(plan, svc, t, threat + 1, Damage::Destroyed);
+                    self.damage(svc, t, threat + 1, Damage::Destroyed);
                     self.recover_destroyed(plan, svc, t, threat + 1, true, None);
                 }
             }
@@ -941,56 +881,186 @@ impl Trial {
         self.flush(plan, trial, acc)
     }
 
-    /// Cut every open outage and revenue segment at the horizon.
+    /// After the event loop: close the own intervals at the horizon, work
+    /// out every node's functional down intervals in dependency order
+    /// (unions for services, k-of-n counts for groups), then book each
+    /// service's outages and lost revenue.
+    ///
+    /// # Complexity
+    /// Linear in the number of intervals for services; groups sort their
+    /// members' endpoints.
     fn close(&mut self, plan: &SimPlan) {
         let h = self.horizon;
-        for svc in 0..plan.n_services as u32 {
-            if !self.functional(plan, svc) {
-                let d = h - self.nodes[svc as usize].down_since;
-                self.record_outage(plan, svc, d);
+        for i in 0..plan.n_services {
+            if self.own[i] > 0 && h > self.own_since[i] {
+                self.own_iv[i].push(Iv {
+                    start: self.own_since[i],
+                    end: h,
+                    cause: self.own_cause[i],
+                });
             }
-            let cause = self.tally[svc as usize].cap_cause;
-            self.update_capacity(plan, svc, h, cause);
+        }
+        for &node in &plan.order {
+            let i = node as usize;
+            let mut out = std::mem::take(&mut self.down_iv[i]);
+            let deps = plan.hard_deps.row(i);
+            if i < plan.n_services {
+                out.clear();
+                out.extend_from_slice(&self.own_iv[i]);
+                for &d in deps {
+                    let dep = &self.down_iv[d as usize];
+                    if dep.is_empty() {
+                        continue;
+                    }
+                    union_into(&out, dep, &mut self.iv_tmp);
+                    std::mem::swap(&mut out, &mut self.iv_tmp);
+                }
+            } else {
+                let members: Vec<&[Iv]> = deps
+                    .iter()
+                    .map(|&d| self.down_iv[d as usize].as_slice())
+                    .collect();
+                at_least(&members, plan.threshold[i], &mut self.sweep, &mut out);
+            }
+            self.down_iv[i] = out;
+        }
+        for svc in 0..plan.n_services {
+            self.book(plan, svc);
+        }
+        if self.recording {
+            self.records.sort_by(|a, b| a.t.total_cmp(&b.t));
         }
     }
 
-    fn flush(&mut self, plan: &SimPlan, trial: u64, acc: &mut Accumulator) -> f64 {
-        // Group the outage durations by service (a counting sort), so each
-        // service's accumulator is visited once per trial, not once per
-        // outage: the accumulators of a large estate do not fit in cache.
-        let s = plan.n_services;
-        self.by_service_start.clear();
-        self.by_service_start.resize(s + 1, 0);
-        for &(svc, _) in &self.outage_log {
-            self.by_service_start[svc as usize + 1] += 1;
-        }
-        for i in 0..s {
-            self.by_service_start[i + 1] += self.by_service_start[i];
-        }
-        self.by_service.clear();
-        self.by_service.resize(self.outage_log.len(), 0.0);
-        let mut next = self.by_service_start.clone();
-        for &(svc, d) in &self.outage_log {
-            let slot = &mut next[svc as usize];
-            self.by_service[*slot as usize] = d;
-            *slot += 1;
-        }
-        for i in 0..plan.n_services {
-            let a = &mut acc.services[i];
-            let range = self.by_service_start[i] as usize..self.by_service_start[i + 1] as usize;
-            for &d in &self.by_service[range] {
-                a.outage_duration.add(d);
-                a.outage_hist.add(d);
+    /// Book one service's outages: downtime, RTO and MTPD, costs, lost
+    /// revenue (all of it while down, the capacity lost to soft
+    /// dependencies while up).
+    fn book(&mut self, plan: &SimPlan, svc: usize) {
+        let p = plan.hot[svc];
+        let h = self.horizon;
+        let down = std::mem::take(&mut self.down_iv[svc]);
+        let tally = &mut self.tally[svc];
+        for iv in &down {
+            let d = iv.end - iv.start;
+            tally.downtime += d;
+            tally.downtime_sq += d * d;
+            tally.outages += 1;
+            if d <= p.rto {
+                tally.rto_met += 1;
             }
-            a.downtime.add(self.tally[i].downtime);
-            a.downtime_hist.add(self.tally[i].downtime);
-            a.outages += u64::from(self.tally[i].outages);
-            a.rto_met += u64::from(self.tally[i].rto_met);
-            a.mtpd_breached += u64::from(self.tally[i].breached);
-            a.data_loss.add(self.tally[i].data_loss);
-            a.data_loss_hist.add(self.tally[i].data_loss);
-            a.loss.add(self.tally[i].loss);
+            let mut cost = p.cost_per_outage + p.revenue_per_hour * d;
+            if d > p.mtpd {
+                tally.breached = true;
+                cost += p.mtpd_penalty;
+            }
+            tally.loss += cost;
+            self.cause_loss[iv.cause as usize] += cost;
+            self.outage_log.push((svc as u32, d));
         }
+        if self.recording {
+            for iv in &down {
+                self.records.push(Record {
+                    t: iv.start,
+                    svc: svc as u32,
+                    mark: Mark::Down,
+                });
+                if iv.end < h {
+                    self.records.push(Record {
+                        t: iv.end,
+                        svc: svc as u32,
+                        mark: Mark::Up,
+                    });
+                }
+            }
+        }
+        let soft = plan.soft_deps.row(svc);
+        if p.revenue_per_hour > 0.0 && (!soft.is_empty() || self.recording) {
+            self.degrade(plan, svc, &down);
+        }
+        self.down_iv[svc] = down;
+    }
+
+    /// Revenue capacity over the trial: 0 while down, else the product of
+    /// the capacities kept by the soft dependencies that are down. Books
+    /// the revenue lost while up and degraded (attributed to the cause of
+    /// the latest degradation), and records capacity changes.
+    fn degrade(&mut self, plan: &SimPlan, svc: usize, down: &[Iv]) {
+        const OWN: u32 = u32::MAX;
+        let revenue = plan.hot[svc].revenue_per_hour;
+        let soft = plan.soft_deps.row(svc);
+        let mut events = std::mem::take(&mut self.cap_events);
+        events.clear();
+        for iv in down {
+            events.push((iv.start, 1, OWN, iv.cause));
+            events.push((iv.end, -1, OWN, iv.cause));
+        }
+        for (k, &(node, _)) in soft.iter().enumerate() {
+            for iv in &self.down_iv[node as usize] {
+                events.push((iv.start, 1, k as u32, iv.cause));
+                events.push((iv.end, -1, k as u32, iv.cause));
+            }
+        }
+        events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut active = vec![0u32; soft.len()];
+        let mut own_down = 0u32;
+        let (mut t_prev, mut cap_prev, mut cause) = (0.0, 1.0, 0u32);
+        let factor = |active: &[u32]| -> f64 {
+            soft.iter()
+                .zip(active)
+                .filter(|(_, &a)| a > 0)
+                .map(|((_, c), _)| c)
+                .product()
+        };
+        for &(t, delta, kind, c) in &events {
+            if own_down == 0 && t > t_prev {
+                let lost = revenue * (1.0 - factor(&active)) * (t - t_prev);
+                if lost > 0.0 {
+                    self.tally[svc].loss += lost;
+                    self.cause_loss[cause as usize] += lost;
+                }
+            }
+            if kind == OWN {
+                own_down = own_down.wrapping_add_signed(delta);
+            } else {
+                let a = &mut active[kind as usize];
+                *a = a.wrapping_add_signed(delta);
+                if delta > 0 {
+                    cause = c;
+                }
+            }
+            let cap = if own_down > 0 { 0.0 } else { factor(&active) };
+            if self.recording && cap != cap_prev {
+                self.records.push(Record {
+                    t,
+                    svc: svc as u32,
+                    mark: Mark::Capacity(cap),
+                });
+            }
+            cap_prev = cap;
+            t_prev = t;
+        }
+        self.cap_events = events;
+    }
+
+    /// Book the trial: its per-service figures wait in a buffer of up to
+    /// [`PENDING`] trials (see [`Trial::finish`]); threat figures and the
+    /// annual loss go straight to `acc`.
+    fn flush(&mut self, plan: &SimPlan, trial: u64, acc: &mut Accumulator) -> f64 {
+        let s = plan.n_services;
+        let k = self.pending;
+        for (i, t) in self.tally.iter().enumerate() {
+            let base = (i * PENDING + k) * 4;
+            self.pend_values[base] = t.downtime;
+            self.pend_values[base + 1] = t.data_loss;
+            self.pend_values[base + 2] = t.loss;
+            self.pend_values[base + 3] = t.downtime_sq;
+            let c = &mut self.pend_counts[i];
+            c[0] += t.outages;
+            c[1] += t.rto_met;
+            c[2] += u32::from(t.breached);
+        }
+        debug_assert_eq!(self.tally.len(), s);
+        self.pending += 1;
         let mut total = 0.0;
         for (c, a) in acc.causes.iter_mut().enumerate() {
             a.occurrences.add(f64::from(self.cause_occ[c]));
@@ -1004,7 +1074,75 @@ impl Trial {
             a.contained += u64::from(attack.contained);
         }
         acc.add_annual_loss(trial, total);
+        if self.pending == PENDING {
+            self.finish(plan, acc);
+        }
         total
+    }
+
+    /// Move the buffered trials' per-service figures into `acc`. Call it
+    /// after the last trial of a batch; `run` calls it whenever the buffer
+    /// is full.
+    ///
+    /// Buffering is for speed: a large estate's per-service accumulators do
+    /// not fit in cache, so visiting each once per [`PENDING`] trials, with
+    /// its outage durations grouped by a counting sort, instead of once
+    /// per outage, saves most of the memory traffic of the hot loop.
+    pub fn finish(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
+        let s = plan.n_services;
+        self.by_service_start.clear();
+        self.by_service_start.resize(s + 1, 0);
+        for &(svc, _) in &self.outage_log {
+            self.by_service_start[svc as usize + 1] += 1;
+        }
+        for i in 0..s {
+            self.by_service_start[i + 1] += self.by_service_start[i];
+        }
+        self.by_service.clear();
+        self.by_service.resize(self.outage_log.len(), 0.0);
+        self.by_service_next.clear();
+        self.by_service_next
+            .extend_from_slice(&self.by_service_start);
+        for &(svc, d) in &self.outage_log {
+            let slot = &mut self.by_service_next[svc as usize];
+            self.by_service[*slot as usize] = d;
+            *slot += 1;
+        }
+        for i in 0..s {
+            let a = &mut acc.services[i];
+            let range = self.by_service_start[i] as usize..self.by_service_start[i + 1] as usize;
+            for &d in &self.by_service[range] {
+                a.outage_hist.add(d);
+            }
+            let c = &mut self.pend_counts[i];
+            for k in 0..self.pending {
+                let base = (i * PENDING + k) * 4;
+                let (down, lost_data, loss, down_sq) = (
+                    self.pend_values[base],
+                    self.pend_values[base + 1],
+                    self.pend_values[base + 2],
+                    self.pend_values[base + 3],
+                );
+                // Outage durations enter the mean and standard error per
+                // trial, as sums: identical in any order, and one exact
+                // addition per trial instead of one per outage.
+                if down > 0.0 {
+                    a.outage_duration.add_batch(0, down, down_sq);
+                }
+                a.downtime.add(down);
+                a.downtime_hist.add(down);
+                a.data_loss.add(lost_data);
+                a.data_loss_hist.add(lost_data);
+                a.loss.add(loss);
+            }
+            a.outage_duration.add_batch(u64::from(c[0]), 0.0, 0.0);
+            a.outages += u64::from(c[0]);
+            a.rto_met += u64::from(c[1]);
+            a.mtpd_breached += u64::from(c[2]);
+            *c = [0; 3];
+        }
+        self.outage_log.clear();
+        self.pending = 0;
     }
 }
 
@@ -1118,7 +1256,7 @@ impl Trial {
             }
             let immutable = plan.services[svc as usize].immutable;
             let clean_before = (a.backups_compromised && !immutable).then_some(a.start + at);
-            self.damage(plan, svc, t, cause, Damage::Destroyed);
+            self.damage(svc, t, cause, Damage::Destroyed);
             self.recover_destroyed(plan, svc, t, cause, false, clean_before);
             encrypted += 1;
         }
@@ -1142,7 +1280,7 @@ impl Trial {
             .map(|c| c.0)
             .collect();
         for svc in victims {
-            self.block(plan, svc, t, threat + 1);
+            self.block(svc, t, threat + 1);
             self.schedule(t + d, EvKind::ContainmentEnd { svc });
         }
     }

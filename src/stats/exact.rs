@@ -72,8 +72,20 @@ impl ExactSum {
         self.n += 1;
         if x != 0.0 {
             self.sum.add(Wide::from_i128(fixed(x * SCALE)));
-            self.sum_sq
-                .add(Wide::from_i128(fixed(x * x * SCALE)));
+            self.sum_sq.add(Wide::from_i128(fixed(x * x * SCALE)));
+        }
+    }
+
+    /// Add `n` values known only by their sum and sum of squares (computed
+    /// by the caller in a fixed order, so still deterministic).
+    #[inline]
+    pub fn add_batch(&mut self, n: u64, sum: f64, sum_sq: f64) {
+        self.n += n;
+        if sum != 0.0 {
+            self.sum.add(Wide::from_i128(fixed(sum * SCALE)));
+        }
+        if sum_sq != 0.0 {
+            self.sum_sq.add(Wide::from_i128(fixed(sum_sq * SCALE)));
         }
     }
 

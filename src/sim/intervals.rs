@@ -1,0 +1,210 @@
+//! Down intervals and the two operations the engine needs on them: the
+//! union (a service is down while it or any hard dependency is) and the
+//! k-of-n count (a group is down while at least n − need + 1 members are).
+//!
+//! Lists are sorted by start and disjoint; touching intervals are merged,
+//! so one continuous stretch of downtime is one outage. A merged interval
+//! keeps the cause of its earliest part: the disruption that started it.
+
+/// A half-open stretch of time [start, end) and what started it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Iv {
+    pub start: f64,
+    pub end: f64,
+    pub cause: u32,
+}
+
+/// Append `iv` to a sorted, disjoint list, merging when it touches or
+/// overlaps the last interval.
+#[inline]
+fn push_merged(out: &mut Vec<Iv>, iv: Iv) {
+    if let Some(last) = out.last_mut() {
+        if iv.start <= last.end {
+            if iv.end > last.end {
+                last.end = iv.end;
+            }
+            return;
+        }
+    }
+    out.push(iv);
+}
+
+/// The union of two sorted, disjoint lists into `out` (cleared first).
+/// At equal starts `a` comes first, so its cause wins.
+///
+/// # Complexity
+/// O(|a| + |b|), no allocation beyond `out`'s growth.
+pub fn union_into(a: &[Iv], b: &[Iv], out: &mut Vec<Iv>) {
+    out.clear();
+    out.reserve(a.len() + b.len());
+    let (mut a, mut b) = (a, b);
+    // Merge while both have intervals, then copy the tail of the other.
+    while let (Some(x), Some(y)) = (a.first(), b.first()) {
+        let iv = if x.start <= y.start {
+            a = &a[1..];
+            *x
+        } else {
+            b = &b[1..];
+            *y
+        };
+        push_merged(out, iv);
+    }
+    for &iv in a.iter().chain(b) {
+        push_merged(out, iv);
+    }
+}
+
+/// Stretches where at least `threshold` of the `inputs` are down, into
+/// `out` (cleared first). Ends are processed before starts at equal
+/// times, so a hand-over between two members is no outage.
+///
+/// # Complexity
+/// O(m log m) for m intervals in all inputs (a sort of the endpoints).
+pub fn at_least(
+    inputs: &[&[Iv]],
+    threshold: u32,
+    scratch: &mut Vec<(f64, i32, u32)>,
+    out: &mut Vec<Iv>,
+) {
+    out.clear();
+    scratch.clear();
+    for list in inputs {
+        for iv in *list {
+            // Ends (−1) sort before starts (+1) at equal times.
+            scratch.push((iv.start, 1, iv.cause));
+            scratch.push((iv.end, -1, iv.cause));
+        }
+    }
+    scratch.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    let mut count: i64 = 0;
+    let mut open: Option<(f64, u32)> = None;
+    for &(t, delta, cause) in scratch.iter() {
+        count += i64::from(delta);
+        if open.is_none() && count >= i64::from(threshold) {
+            open = Some((t, cause));
+        } else if count < i64::from(threshold) {
+            if let Some((start, c)) = open.take() {
+                push_merged(
+                    out,
+                    Iv {
+                        start,
+                        end: t,
+                        cause: c,
+                    },
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn iv(start: f64, end: f64) -> Iv {
+        Iv {
+            start,
+            end,
+            cause: 0,
+        }
+    }
+
+    /// Build a sorted disjoint list from arbitrary pairs.
+    fn normalise(pairs: &[(u8, u8)], cause: u32) -> Vec<Iv> {
+        let mut v: Vec<Iv> = pairs
+            .iter()
+            .filter(|(a, b)| a < b)
+            .map(|&(a, b)| Iv {
+                start: f64::from(a),
+                end: f64::from(b),
+                cause,
+            })
+            .collect();
+        v.sort_by(|x, y| x.start.total_cmp(&y.start));
+        let mut out = Vec::new();
+        for x in v {
+            push_merged(&mut out, x);
+        }
+        out
+    }
+
+    /// Down-ness at the midpoint of each unit step, by brute force.
+    fn down_at(lists: &[Vec<Iv>], t: f64, threshold: usize) -> bool {
+        lists
+            .iter()
+            .filter(|l| l.iter().any(|x| x.start <= t && t < x.end))
+            .count()
+            >= threshold
+    }
+
+    #[test]
+    fn touching_intervals_merge_and_keep_the_first_cause() {
+        let a = [Iv {
+            start: 0.0,
+            end: 2.0,
+            cause: 1,
+        }];
+        let b = [
+            Iv {
+                start: 2.0,
+                end: 5.0,
+                cause: 2,
+            },
+            iv(7.0, 8.0),
+        ];
+        let mut out = Vec::new();
+        union_into(&a, &b, &mut out);
+        assert_eq!(
+            out,
+            vec![
+                Iv {
+                    start: 0.0,
+                    end: 5.0,
+                    cause: 1
+                },
+                iv(7.0, 8.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn hand_over_between_members_is_no_outage() {
+        let (a, b) = ([iv(0.0, 2.0)], [iv(2.0, 4.0)]);
+        let mut out = Vec::new();
+        at_least(&[&a, &b], 2, &mut Vec::new(), &mut out);
+        assert!(out.is_empty());
+        at_least(&[&a, &b], 1, &mut Vec::new(), &mut out);
+        assert_eq!(out, vec![iv(0.0, 4.0)]);
+    }
+
+    proptest! {
+        #[test]
+        fn union_matches_brute_force(a in proptest::collection::vec((0u8..50, 0u8..50), 0..8),
+                                     b in proptest::collection::vec((0u8..50, 0u8..50), 0..8)) {
+            let (a, b) = (normalise(&a, 1), normalise(&b, 2));
+            let mut out = Vec::new();
+            union_into(&a, &b, &mut out);
+            for w in out.windows(2) {
+                prop_assert!(w[0].end < w[1].start);
+            }
+            for k in 0..50 {
+                let t = k as f64 + 0.5;
+                prop_assert_eq!(down_at(&[out.clone()], t, 1), down_at(&[a.clone(), b.clone()], t, 1));
+            }
+        }
+
+        #[test]
+        fn k_of_n_matches_brute_force(lists in proptest::collection::vec(proptest::collection::vec((0u8..40, 0u8..40), 0..6), 1..5),
+                                      threshold in 1u32..4) {
+            let lists: Vec<Vec<Iv>> = lists.iter().map(|l| normalise(l, 0)).collect();
+            let refs: Vec<&[Iv]> = lists.iter().map(|l| l.as_slice()).collect();
+            let mut out = Vec::new();
+            at_least(&refs, threshold, &mut Vec::new(), &mut out);
+            for k in 0..40 {
+                let t = k as f64 + 0.5;
+                prop_assert_eq!(down_at(&[out.clone()], t, 1), down_at(&lists, t, threshold as usize));
+            }
+        }
+    }
+}
