@@ -145,15 +145,11 @@ pub struct SimPlan {
     /// Per node: how many blocks make it non-functional (1 for a service;
     /// n − need + 1 failed members for a group).
     pub threshold: Vec<u32>,
-    /// Per node: the nodes that depend on it (hard) or contain it (member).
-    pub dependents: Csr<Dependent>,
     /// Per node: what it needs (a service's hard dependencies, a group's
     /// members).
     pub hard_deps: Csr<u32>,
     /// Every node, dependencies before dependents.
     pub order: Vec<u32>,
-    /// Per node: the services that degrade when it is down.
-    pub soft_dependents: Csr<u32>,
     /// Per service: its soft dependencies and the capacity kept.
     pub soft_deps: Csr<(u32, f64)>,
     pub services: Vec<ServicePlan>,
@@ -203,7 +199,6 @@ impl SimPlan {
         }
 
         let mut dependents: Vec<Vec<Dependent>> = vec![Vec::new(); n];
-        let mut soft_dependents: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut soft_deps: Vec<Vec<(u32, f64)>> = vec![Vec::new(); s];
         for (i, svc) in model.services.iter().enumerate() {
             for &d in &svc.depends_on {
@@ -213,7 +208,6 @@ impl SimPlan {
                 });
             }
             for soft in &svc.degrades_on {
-                soft_dependents[node(soft.target) as usize].push(i as u32);
                 soft_deps[i].push((node(soft.target), soft.capacity));
             }
         }
@@ -343,8 +337,6 @@ impl SimPlan {
             threshold,
             hard_deps: Csr::from_rows(hard_deps),
             order,
-            dependents: Csr::from_rows(dependents),
-            soft_dependents: Csr::from_rows(soft_dependents),
             soft_deps: Csr::from_rows(soft_deps),
             services,
             hot,
