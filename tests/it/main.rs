@@ -4,4 +4,5 @@ mod common;
 mod engine;
 mod graph;
 mod ransomware;
+mod run;
 mod validate;

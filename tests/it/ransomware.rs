@@ -319,3 +319,46 @@ fn a_contained_attack_can_take_services_offline_for_clean_up() {
     assert_eq!(run.summary.services[0].outage_duration_hours.mean, 5.0);
     assert_eq!(run.summary.services[0].data_loss_hours.mean, 0.0);
 }
+
+#[test]
+fn immutable_backups_and_segmentation_lose_less_data_under_common_random_numbers() {
+    let run = |file: &str| {
+        let model = bcdr::scenario::load(&crate::common::scenario(file))
+            .expect("bundled scenario is valid");
+        let plan = bcdr::sim::SimPlan::compile(&model);
+        let acc = bcdr::sim::simulate(&plan, bcdr::sim::Mode::Annual, SEED, 0..3000, None, None)
+            .expect("runs");
+        bcdr::stats::Summary::build(&model, SEED, &acc)
+    };
+    let (mutable, immutable) = (
+        run("ransomware-mutable.ron"),
+        run("ransomware-immutable.ron"),
+    );
+    let lost = |s: &bcdr::stats::Summary| {
+        s.services
+            .iter()
+            .map(|x| x.data_loss_hours.mean)
+            .sum::<f64>()
+    };
+    assert!(
+        lost(&immutable) < lost(&mutable),
+        "{} vs {}",
+        lost(&immutable),
+        lost(&mutable)
+    );
+    // Same attacks in both (common random numbers): the same occurrences.
+    let attacks = |s: &bcdr::stats::Summary| {
+        s.threats
+            .iter()
+            .find(|t| t.id == "ransomware")
+            .map(|t| t.occurrences.mean)
+    };
+    assert_eq!(attacks(&immutable), attacks(&mutable));
+    let encrypted = |s: &bcdr::stats::Summary| {
+        s.threats
+            .iter()
+            .find(|t| t.id == "ransomware")
+            .and_then(|t| t.services_encrypted_per_attack)
+    };
+    assert!(encrypted(&immutable) < encrypted(&mutable));
+}

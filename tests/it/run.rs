@@ -1,0 +1,142 @@
+//! `bcdr run` and `bcdr generate` through the command line.
+
+use crate::common::{bcdr, scenario};
+
+fn run_to(dir: &std::path::Path, file: &str, threads: &str) {
+    bcdr()
+        .args([
+            "run",
+            "--trials",
+            "3000",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir)
+        .arg(scenario(file))
+        .assert()
+        .success();
+}
+
+#[test]
+fn one_and_two_threads_give_byte_identical_results() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for file in ["regional-bank.ron", "ransomware-mutable.ron"] {
+        let (a, b) = (tmp.path().join("one"), tmp.path().join("two"));
+        run_to(&a, file, "1");
+        run_to(&b, file, "2");
+        for out in [
+            "summary.json",
+            "services.csv",
+            "threats.csv",
+            "loss_exceedance.csv",
+        ] {
+            let x = std::fs::read(a.join(out)).expect("written");
+            let y = std::fs::read(b.join(out)).expect("written");
+            assert!(!x.is_empty());
+            assert!(x == y, "{file}: {out} differs between 1 and 2 threads");
+        }
+    }
+}
+
+#[test]
+fn summary_json_has_every_documented_field() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    run_to(tmp.path(), "online-retailer.ron", "2");
+    let text = std::fs::read_to_string(tmp.path().join("summary.json")).expect("written");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["seed"], 7);
+    assert_eq!(v["trials"], 3000);
+    assert_eq!(v["horizon_hours"], 8760.0);
+    for k in [
+        "mean",
+        "std_error",
+        "p50",
+        "p90",
+        "p95",
+        "p99",
+        "p99_ci95",
+        "tvar_95",
+        "tvar_99",
+        "max",
+    ] {
+        assert!(!v["annual_loss"][k].is_null(), "annual_loss.{k}");
+    }
+    let a = &v["annual_loss"];
+    let num = |k: &str| a[k].as_f64().unwrap_or(f64::NAN);
+    assert!(
+        num("p50") <= num("p90")
+            && num("p90") <= num("p95")
+            && num("p95") <= num("p99")
+            && num("p99") <= num("max")
+    );
+    assert!(num("tvar_99") >= num("p99") && num("tvar_95") >= num("p95"));
+    let services = v["services"].as_array().expect("services");
+    assert!(!services.is_empty());
+    for s in services {
+        for k in [
+            "id",
+            "availability",
+            "downtime_hours",
+            "outages",
+            "outage_duration_hours",
+            "rto_met",
+            "mtpd_breached",
+            "data_loss_hours",
+            "loss",
+        ] {
+            assert!(s.get(k).is_some(), "service field {k}");
+        }
+        let avail = s["availability"].as_f64().unwrap_or(-1.0);
+        assert!((0.0..=1.0).contains(&avail));
+    }
+    let threats = v["threats"].as_array().expect("threats");
+    assert_eq!(threats[0]["id"], "random-failures");
+    assert!(threats
+        .iter()
+        .all(|t| t["occurrences"]["mean"].is_number() && t["loss"]["mean"].is_number()));
+    // The screen summary and the CSVs are there too.
+    let csv = std::fs::read_to_string(tmp.path().join("services.csv")).expect("written");
+    assert_eq!(csv.lines().count(), services.len() + 1);
+}
+
+#[test]
+fn zero_trials_is_a_clear_error_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    bcdr()
+        .args(["run", "--trials", "0", "--out"])
+        .arg(&out)
+        .arg(scenario("hospital.ron"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--trials must be at least 1"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn generated_estate_is_valid_and_runs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("estate.ron");
+    bcdr()
+        .args(["generate", "--services", "200", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
+    bcdr().arg("validate").arg(&file).assert().success();
+    bcdr()
+        .args(["run", "--trials", "200", "--quiet", "--out"])
+        .arg(tmp.path().join("out"))
+        .arg(&file)
+        .assert()
+        .success();
+    bcdr()
+        .args(["generate", "--services", "2", "--out"])
+        .arg(&file)
+        .assert()
+        .code(2);
+}
