@@ -912,6 +912,10 @@ impl Trial {
                     if dep.is_empty() {
                         continue;
                     }
+                    if out.is_empty() {
+                        out.extend_from_slice(dep);
+                        continue;
+                    }
                     union_into(&out, dep, &mut self.iv_tmp);
                     std::mem::swap(&mut out, &mut self.iv_tmp);
                 }

@@ -72,6 +72,18 @@ impl LogHist {
             return;
         }
         let k = self.key(x);
+        let index = k.wrapping_sub(self.offset);
+        if index < self.counts.len() as u64 {
+            self.counts[index as usize] += n;
+        } else {
+            self.grow_and_add(k, n);
+        }
+    }
+
+    /// The slow path of [`LogHist::add_n`]: widen the bucket range to
+    /// cover key `k`.
+    #[cold]
+    fn grow_and_add(&mut self, k: u64, n: u64) {
         if self.counts.is_empty() {
             self.offset = k;
             self.counts.push(0);
@@ -79,7 +91,7 @@ impl LogHist {
             let grow = (self.offset - k) as usize;
             self.counts.splice(0..0, std::iter::repeat_n(0, grow));
             self.offset = k;
-        } else if k >= self.offset + self.counts.len() as u64 {
+        } else {
             self.counts.resize((k - self.offset + 1) as usize, 0);
         }
         self.counts[(k - self.offset) as usize] += n;
