@@ -172,3 +172,126 @@ pub fn generate(services: usize, seed: u64, path: &Path, out: &mut dyn Write) ->
     writeln!(out, "wrote {} ({services} services)", path.display()).map_err(io_err)?;
     Ok(())
 }
+
+/// `bcdr run SCENARIO --shard I/N`: run shard I (0-based) of N and write
+/// `partial-I-of-N.json` into the output folder (see [`crate::shard`]).
+///
+/// # Errors
+/// The scenario's errors, more shards than trials, or a failed write.
+pub fn run_shard(
+    path: &Path,
+    shard: crate::shard::Shard,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<PathBuf, Error> {
+    use crate::shard::Partial;
+    check_trials(opts.trials)?;
+    if shard.count > opts.trials {
+        return Err(Error::Usage(format!(
+            "--shard {shard}: {} shards for {} trials would leave shards without trials; use at \
+             most {} shards",
+            shard.count, opts.trials, opts.trials
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let model = scenario::parse_bytes(&bytes).map_err(|source| Error::Scenario {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // parse_bytes has checked the text is UTF-8.
+    let text = String::from_utf8_lossy(&bytes);
+    let plan = SimPlan::compile(&model);
+    let range = shard.range(opts.trials);
+    let acc = sim::simulate(
+        &plan,
+        sim::Mode::Annual,
+        opts.seed,
+        range.clone(),
+        opts.threads,
+        progress,
+    )?;
+    let partial = Partial::new(&model, path, &text, opts.seed, opts.trials, shard, acc);
+    let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
+    let written = report::write_all(&dir, &[(shard.file_name(), partial.to_json()?)])?;
+    let file = written
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| dir.join(shard.file_name()));
+    if !opts.quiet {
+        writeln!(
+            out,
+            "shard {shard}: trials {}..{} of {} (seed {}); wrote {}\nmerge every shard with: \
+             bcdr merge {}",
+            range.start,
+            range.end,
+            opts.trials,
+            opts.seed,
+            file.display(),
+            dir.join(format!("partial-*-of-{}.json", shard.count))
+                .display()
+        )
+        .map_err(io_err)?;
+    }
+    Ok(file)
+}
+
+/// `bcdr merge PARTS...`: check that the parts are every shard of one run
+/// and write the files `bcdr run` writes, identical to a single run.
+/// Nothing is written when a check fails.
+///
+/// `scenario`, when given, must be the scenario file the parts ran; the
+/// output folder defaults to `outputs/<scenario file stem>/`, as for
+/// `bcdr run`.
+///
+/// # Errors
+/// Unreadable, foreign or damaged parts, parts of different runs, a
+/// duplicate or missing shard, a different scenario, or a failed write.
+pub fn merge(
+    parts: &[PathBuf],
+    scenario_file: Option<&Path>,
+    dir: Option<&Path>,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<RunOutcome, Error> {
+    use crate::shard::{self, Partial};
+    let read: Vec<(PathBuf, Partial)> = parts
+        .iter()
+        .map(|p| Partial::read(p).map(|partial| (p.clone(), partial)))
+        .collect::<Result<_, _>>()?;
+    let scenario_bytes = scenario_file
+        .map(|p| {
+            std::fs::read(p).map_err(|source| Error::Read {
+                path: p.to_path_buf(),
+                source,
+            })
+        })
+        .transpose()?;
+    let merged = shard::merge(&read, scenario_file.zip(scenario_bytes.as_deref()))?;
+    let summary = Summary::build(&merged.model, merged.seed, &merged.accumulator);
+    let dir = dir.map_or_else(
+        || default_out_dir(Path::new(&merged.scenario_file)),
+        Path::to_path_buf,
+    );
+    let files = report::write_all(&dir, &run_files(&summary, &merged.accumulator)?)?;
+    if !quiet {
+        write!(out, "{}", report::text::screen(&summary)).map_err(io_err)?;
+        writeln!(
+            out,
+            "\nmerged {} shards; wrote {} files to {}",
+            merged.shards,
+            files.len(),
+            dir.display()
+        )
+        .map_err(io_err)?;
+    }
+    Ok(RunOutcome {
+        model: merged.model,
+        summary,
+        accumulator: merged.accumulator,
+        files,
+    })
+}

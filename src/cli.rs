@@ -34,6 +34,11 @@ pub enum Command {
     },
     /// The annual risk run: every threat and failure over the horizon.
     Run(RunArgs),
+    /// Merge the shards of `bcdr run --shard I/N` into one run's results.
+    ///
+    /// The merged files are identical to those of a single run with the
+    /// same seed and trial count, whatever the order of the parts.
+    Merge(MergeArgs),
     /// Write a generated layered scenario (for benchmarks and scale tests).
     Generate {
         /// Number of services (split 1% infrastructure, 9% platform, 40%
@@ -73,4 +78,26 @@ pub struct RunArgs {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Run only shard I of N (numbered from 0, like SLURM_ARRAY_TASK_ID and
+    /// JOB_COMPLETION_INDEX) and write partial-I-of-N.json; combine the parts
+    /// with `bcdr merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<bcdr::shard::Shard>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The partial-I-of-N.json files of every shard, in any order.
+    #[arg(required = true, value_name = "PARTS")]
+    pub parts: Vec<PathBuf>,
+    /// Output folder (default: outputs/<scenario file stem>/, as `bcdr run`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Check that the parts ran this scenario file (the parts carry a copy
+    /// of it, so it is not needed otherwise).
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// No summary on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
