@@ -173,6 +173,86 @@ pub fn generate(services: usize, seed: u64, path: &Path, out: &mut dyn Write) ->
     Ok(())
 }
 
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map_or_else(
+        || "scenario".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
+/// The default output folder of `bcdr compare A B`:
+/// `outputs/compare-<A stem>-vs-<B stem>/`.
+pub fn default_compare_dir(a: &Path, b: &Path) -> PathBuf {
+    Path::new("outputs").join(format!("compare-{}-vs-{}", file_stem(a), file_stem(b)))
+}
+
+/// `bcdr compare A B`: both plans on the same trials with the same seed
+/// (common random numbers); writes `compare.json`, `compare.md`, the CSV
+/// tables and charts, and each side's own results under `a/` and `b/`.
+///
+/// # Errors
+/// Either scenario's errors, plans that cannot be compared (different
+/// horizon or currency), a bad option, or a failed write.
+pub fn compare(
+    a: &Path,
+    b: &Path,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<crate::stats::comparison::Comparison, Error> {
+    use crate::stats::comparison::Comparison;
+    check_trials(opts.trials)?;
+    let (ma, mb) = (scenario::load(a)?, scenario::load(b)?);
+    if ma.horizon != mb.horizon {
+        return Err(Error::Usage(format!(
+            "{} has a horizon of {} and {} of {}: compare needs the same horizon on both sides, \
+             or the annual losses are not comparable",
+            a.display(),
+            ma.horizon,
+            b.display(),
+            mb.horizon
+        )));
+    }
+    if ma.currency != mb.currency {
+        return Err(Error::Usage(format!(
+            "{} counts in {} and {} in {}: compare needs one currency",
+            a.display(),
+            ma.currency,
+            b.display(),
+            mb.currency
+        )));
+    }
+    let (pa, pb) = (SimPlan::compile(&ma), SimPlan::compile(&mb));
+    let pair = sim::compare::simulate_pair(
+        &pa,
+        &pb,
+        sim::Mode::Annual,
+        [opts.seed, opts.seed],
+        0..opts.trials,
+        opts.threads,
+        progress,
+    )?;
+    let names = [a.display().to_string(), b.display().to_string()];
+    let cmp = Comparison::build([&ma, &mb], [&names[0], &names[1]], opts.seed, &pair);
+    let mut files = report::compare::files(&cmp, &pair)?;
+    for (side, model, acc) in [("a", &ma, &pair.a), ("b", &mb, &pair.b)] {
+        let summary = Summary::build(model, opts.seed, acc);
+        for (name, bytes) in run_files(&summary, acc)? {
+            files.push((format!("{side}/{name}"), bytes));
+        }
+    }
+    let dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| default_compare_dir(a, b));
+    let written = report::write_all(&dir, &files)?;
+    if !opts.quiet {
+        write!(out, "{}", report::compare::screen(&cmp)).map_err(io_err)?;
+        writeln!(out, "\nwrote {} files to {}", written.len(), dir.display()).map_err(io_err)?;
+    }
+    Ok(cmp)
+}
+
 /// `bcdr run SCENARIO --shard I/N`: run shard I (0-based) of N and write
 /// `partial-I-of-N.json` into the output folder (see [`crate::shard`]).
 ///

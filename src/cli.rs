@@ -34,6 +34,13 @@ pub enum Command {
     },
     /// The annual risk run: every threat and failure over the horizon.
     Run(RunArgs),
+    /// Compare two plans with common random numbers.
+    ///
+    /// Runs both scenarios on the same trials with the same seed and reports
+    /// the difference in annual loss with a confidence interval, the change
+    /// per service and per threat, and the return on plan B's extra
+    /// annual_cost.
+    Compare(CompareArgs),
     /// Merge the shards of `bcdr run --shard I/N` into one run's results.
     ///
     /// The merged files are identical to those of a single run with the
@@ -83,6 +90,17 @@ pub struct RunArgs {
     /// with `bcdr merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<bcdr::shard::Shard>,
+}
+
+#[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output folder (default: outputs/compare-<A stem>-vs-<B stem>/)")))]
+pub struct CompareArgs {
+    /// Plan A: the baseline scenario.
+    pub a: PathBuf,
+    /// Plan B: the same estate under the plan to evaluate.
+    pub b: PathBuf,
+    #[command(flatten)]
+    pub sim: SimArgs,
 }
 
 #[derive(Debug, Args)]

@@ -40,6 +40,7 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
             bcdr::app::graph(&scenario, dir.as_deref(), &mut out)?
         }
         Command::Run(run) if run.shard.is_some() => run_shard(run, &mut out)?,
+        Command::Compare(args) => compare(args, &mut out)?,
         Command::Merge(args) => bcdr::app::merge(
             &args.parts,
             args.scenario.as_deref(),
@@ -78,6 +79,14 @@ fn run_shard(run: cli::RunArgs, out: &mut dyn std::io::Write) -> anyhow::Result<
         Some(&tick),
         out,
     )?;
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn compare(args: cli::CompareArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let bar = progress_bar(&args.sim);
+    let tick = |done: u64| bar.set_position(done);
+    bcdr::app::compare(&args.a, &args.b, &sim_options(&args.sim), Some(&tick), out)?;
     bar.finish_and_clear();
     Ok(())
 }

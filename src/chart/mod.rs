@@ -147,6 +147,10 @@ pub fn draw_err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
+// Charts of `bcdr compare`.
+pub mod compare;
+pub mod difference;
+
 #[cfg(test)]
 mod tests {
     use super::*;

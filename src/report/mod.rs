@@ -1,6 +1,7 @@
 //! Exporters: each turns results into bytes; [`write_atomic`] is the one
 //! place that writes files.
 
+pub mod compare;
 pub mod csv;
 pub mod graph;
 pub mod json;

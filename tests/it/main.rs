@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per behaviour.
 
 mod common;
+mod compare;
 mod engine;
 mod graph;
 mod shards;
