@@ -375,3 +375,62 @@ pub fn merge(
         files,
     })
 }
+
+/// The default output folder of a sweep:
+/// `outputs/sweep-<scenario stem>-<parameter path>/`.
+pub fn default_sweep_dir(path: &Path, parameter: &str) -> PathBuf {
+    let param: String = parameter
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Path::new("outputs").join(format!("sweep-{}-{param}", file_stem(path)))
+}
+
+/// `bcdr sweep SCENARIO --set PATH=VALUES`: run every value with the same
+/// seed and write `sweep.json`, `sweep.csv`, `sweep_services.csv` and the
+/// charts. With `threat`, every value runs drills of that threat instead
+/// of the annual simulation; with `service`, RTO attainment is that
+/// service's.
+///
+/// # Errors
+/// The scenario's errors, an unknown id, a bad option, or a failed write.
+pub fn sweep(
+    path: &Path,
+    setting: &crate::sweep::Setting,
+    threat: Option<&str>,
+    service: Option<&str>,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<crate::sweep::SweepResult, Error> {
+    check_trials(opts.trials)?;
+    let model = scenario::load(path)?;
+    let result = crate::sweep::run(
+        &model,
+        &crate::sweep::SweepRun {
+            setting,
+            threat,
+            service,
+            seed: opts.seed,
+            trials: opts.trials,
+            threads: opts.threads,
+        },
+        progress,
+    )?;
+    let dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| default_sweep_dir(path, &setting.path));
+    let files = report::write_all(&dir, &report::sweep::files(&result)?)?;
+    if !opts.quiet {
+        write!(out, "{}", report::sweep::screen(&result)).map_err(io_err)?;
+        writeln!(out, "\nwrote {} files to {}", files.len(), dir.display()).map_err(io_err)?;
+    }
+    Ok(result)
+}

@@ -46,6 +46,11 @@ pub enum Command {
     /// The merged files are identical to those of a single run with the
     /// same seed and trial count, whatever the order of the parts.
     Merge(MergeArgs),
+    /// Run one scenario at several values of one parameter (sensitivity).
+    ///
+    /// Every value runs with the same seed and trials (common random
+    /// numbers), so the curve shows the parameter's effect, not noise.
+    Sweep(SweepArgs),
     /// Write a generated layered scenario (for benchmarks and scale tests).
     Generate {
         /// Number of services (split 1% infrastructure, 9% platform, 40%
@@ -118,4 +123,25 @@ pub struct MergeArgs {
     /// No summary on stdout.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output folder (default: outputs/sweep-<scenario stem>-<parameter>/)")))]
+pub struct SweepArgs {
+    pub scenario: PathBuf,
+    /// PATH=VALUES: plan.crews, plan.annual_cost, threats.<id>.rate_per_year,
+    /// services.<id>.rto, services.<id>.failover.success or
+    /// services.<id>.backup.interval, set to a list (1,2,4,8), a range (1..6)
+    /// or a range with a step (0.1..0.5:0.1; durations take units: 1h..8h:1h).
+    #[arg(long, value_name = "PATH=VALUES")]
+    pub set: String,
+    /// Run drills of this threat at every value instead of the annual run.
+    #[arg(long)]
+    pub threat: Option<String>,
+    /// Report this service's RTO attainment (default: the mean over
+    /// services with an RTO).
+    #[arg(long)]
+    pub service: Option<String>,
+    #[command(flatten)]
+    pub sim: SimArgs,
 }

@@ -13,6 +13,7 @@
 //! - [`stats`]: mergeable accumulators and the summary
 //! - [`report`]: exporters (JSON, CSV, DOT/SVG) that return bytes
 //! - [`shard`]: sharded runs: the partial-result format and the merge
+//! - [`sweep`]: sensitivity sweeps of one parameter
 //! - [`app`]: one function per command, used by the thin binary
 //!
 //! The library never prints or exits; progress reaches the caller through a
@@ -27,5 +28,6 @@ pub mod scenario;
 pub mod shard;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
 
 pub use error::{Error, Result};

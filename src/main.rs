@@ -49,6 +49,7 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
             &mut out,
         )
         .map(drop)?,
+        Command::Sweep(args) => sweep(args, &mut out)?,
         Command::Run(run) => {
             let bar = progress_bar(&run.sim);
             let tick = |done: u64| bar.set_position(done);
@@ -87,6 +88,24 @@ fn compare(args: cli::CompareArgs, out: &mut dyn std::io::Write) -> anyhow::Resu
     let bar = progress_bar(&args.sim);
     let tick = |done: u64| bar.set_position(done);
     bcdr::app::compare(&args.a, &args.b, &sim_options(&args.sim), Some(&tick), out)?;
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn sweep(args: cli::SweepArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let setting = bcdr::sweep::Setting::parse(&args.set)?;
+    let bar = progress_bar(&args.sim);
+    bar.set_length(args.sim.trials.saturating_mul(setting.values.len() as u64));
+    let tick = |done: u64| bar.set_position(done);
+    bcdr::app::sweep(
+        &args.scenario,
+        &setting,
+        args.threat.as_deref(),
+        args.service.as_deref(),
+        &sim_options(&args.sim),
+        Some(&tick),
+        out,
+    )?;
     bar.finish_and_clear();
     Ok(())
 }

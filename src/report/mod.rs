@@ -5,6 +5,7 @@ pub mod compare;
 pub mod csv;
 pub mod graph;
 pub mod json;
+pub mod sweep;
 pub mod text;
 
 use std::io::Write;

@@ -5,3 +5,4 @@ mod compare;
 mod engine;
 mod graph;
 mod shards;
+mod sweep;
