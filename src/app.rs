@@ -172,3 +172,265 @@ pub fn generate(services: usize, seed: u64, path: &Path, out: &mut dyn Write) ->
     writeln!(out, "wrote {} ({services} services)", path.display()).map_err(io_err)?;
     Ok(())
 }
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map_or_else(
+        || "scenario".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
+/// The default output folder of `bcdr compare A B`:
+/// `outputs/compare-<A stem>-vs-<B stem>/`.
+pub fn default_compare_dir(a: &Path, b: &Path) -> PathBuf {
+    Path::new("outputs").join(format!("compare-{}-vs-{}", file_stem(a), file_stem(b)))
+}
+
+/// `bcdr compare A B`: both plans on the same trials with the same seed
+/// (common random numbers); writes `compare.json`, `compare.md`, the CSV
+/// tables and charts, and each side's own results under `a/` and `b/`.
+///
+/// # Errors
+/// Either scenario's errors, plans that cannot be compared (different
+/// horizon or currency), a bad option, or a failed write.
+pub fn compare(
+    a: &Path,
+    b: &Path,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<crate::stats::comparison::Comparison, Error> {
+    use crate::stats::comparison::Comparison;
+    check_trials(opts.trials)?;
+    let (ma, mb) = (scenario::load(a)?, scenario::load(b)?);
+    if ma.horizon != mb.horizon {
+        return Err(Error::Usage(format!(
+            "{} has a horizon of {} and {} of {}: compare needs the same horizon on both sides, \
+             or the annual losses are not comparable",
+            a.display(),
+            ma.horizon,
+            b.display(),
+            mb.horizon
+        )));
+    }
+    if ma.currency != mb.currency {
+        return Err(Error::Usage(format!(
+            "{} counts in {} and {} in {}: compare needs one currency",
+            a.display(),
+            ma.currency,
+            b.display(),
+            mb.currency
+        )));
+    }
+    let (pa, pb) = (SimPlan::compile(&ma), SimPlan::compile(&mb));
+    let pair = sim::compare::simulate_pair(
+        &pa,
+        &pb,
+        sim::Mode::Annual,
+        [opts.seed, opts.seed],
+        0..opts.trials,
+        opts.threads,
+        progress,
+    )?;
+    let names = [a.display().to_string(), b.display().to_string()];
+    let cmp = Comparison::build([&ma, &mb], [&names[0], &names[1]], opts.seed, &pair);
+    let mut files = report::compare::files(&cmp, &pair)?;
+    for (side, model, acc) in [("a", &ma, &pair.a), ("b", &mb, &pair.b)] {
+        let summary = Summary::build(model, opts.seed, acc);
+        for (name, bytes) in run_files(&summary, acc)? {
+            files.push((format!("{side}/{name}"), bytes));
+        }
+    }
+    let dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| default_compare_dir(a, b));
+    let written = report::write_all(&dir, &files)?;
+    if !opts.quiet {
+        write!(out, "{}", report::compare::screen(&cmp)).map_err(io_err)?;
+        writeln!(out, "\nwrote {} files to {}", written.len(), dir.display()).map_err(io_err)?;
+    }
+    Ok(cmp)
+}
+
+/// `bcdr run SCENARIO --shard I/N`: run shard I (0-based) of N and write
+/// `partial-I-of-N.json` into the output folder (see [`crate::shard`]).
+///
+/// # Errors
+/// The scenario's errors, more shards than trials, or a failed write.
+pub fn run_shard(
+    path: &Path,
+    shard: crate::shard::Shard,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<PathBuf, Error> {
+    use crate::shard::Partial;
+    check_trials(opts.trials)?;
+    if shard.count > opts.trials {
+        return Err(Error::Usage(format!(
+            "--shard {shard}: {} shards for {} trials would leave shards without trials; use at \
+             most {} shards",
+            shard.count, opts.trials, opts.trials
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let model = scenario::parse_bytes(&bytes).map_err(|source| Error::Scenario {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    // parse_bytes has checked the text is UTF-8.
+    let text = String::from_utf8_lossy(&bytes);
+    let plan = SimPlan::compile(&model);
+    let range = shard.range(opts.trials);
+    let acc = sim::simulate(
+        &plan,
+        sim::Mode::Annual,
+        opts.seed,
+        range.clone(),
+        opts.threads,
+        progress,
+    )?;
+    let partial = Partial::new(&model, path, &text, opts.seed, opts.trials, shard, acc);
+    let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
+    let written = report::write_all(&dir, &[(shard.file_name(), partial.to_json()?)])?;
+    let file = written
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| dir.join(shard.file_name()));
+    if !opts.quiet {
+        writeln!(
+            out,
+            "shard {shard}: trials {}..{} of {} (seed {}); wrote {}\nmerge every shard with: \
+             bcdr merge {}",
+            range.start,
+            range.end,
+            opts.trials,
+            opts.seed,
+            file.display(),
+            dir.join(format!("partial-*-of-{}.json", shard.count))
+                .display()
+        )
+        .map_err(io_err)?;
+    }
+    Ok(file)
+}
+
+/// `bcdr merge PARTS...`: check that the parts are every shard of one run
+/// and write the files `bcdr run` writes, identical to a single run.
+/// Nothing is written when a check fails.
+///
+/// `scenario`, when given, must be the scenario file the parts ran; the
+/// output folder defaults to `outputs/<scenario file stem>/`, as for
+/// `bcdr run`.
+///
+/// # Errors
+/// Unreadable, foreign or damaged parts, parts of different runs, a
+/// duplicate or missing shard, a different scenario, or a failed write.
+pub fn merge(
+    parts: &[PathBuf],
+    scenario_file: Option<&Path>,
+    dir: Option<&Path>,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<RunOutcome, Error> {
+    use crate::shard::{self, Partial};
+    let read: Vec<(PathBuf, Partial)> = parts
+        .iter()
+        .map(|p| Partial::read(p).map(|partial| (p.clone(), partial)))
+        .collect::<Result<_, _>>()?;
+    let scenario_bytes = scenario_file
+        .map(|p| {
+            std::fs::read(p).map_err(|source| Error::Read {
+                path: p.to_path_buf(),
+                source,
+            })
+        })
+        .transpose()?;
+    let merged = shard::merge(&read, scenario_file.zip(scenario_bytes.as_deref()))?;
+    let summary = Summary::build(&merged.model, merged.seed, &merged.accumulator);
+    let dir = dir.map_or_else(
+        || default_out_dir(Path::new(&merged.scenario_file)),
+        Path::to_path_buf,
+    );
+    let files = report::write_all(&dir, &run_files(&summary, &merged.accumulator)?)?;
+    if !quiet {
+        write!(out, "{}", report::text::screen(&summary)).map_err(io_err)?;
+        writeln!(
+            out,
+            "\nmerged {} shards; wrote {} files to {}",
+            merged.shards,
+            files.len(),
+            dir.display()
+        )
+        .map_err(io_err)?;
+    }
+    Ok(RunOutcome {
+        model: merged.model,
+        summary,
+        accumulator: merged.accumulator,
+        files,
+    })
+}
+
+/// The default output folder of a sweep:
+/// `outputs/sweep-<scenario stem>-<parameter path>/`.
+pub fn default_sweep_dir(path: &Path, parameter: &str) -> PathBuf {
+    let param: String = parameter
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Path::new("outputs").join(format!("sweep-{}-{param}", file_stem(path)))
+}
+
+/// `bcdr sweep SCENARIO --set PATH=VALUES`: run every value with the same
+/// seed and write `sweep.json`, `sweep.csv`, `sweep_services.csv` and the
+/// charts. With `threat`, every value runs drills of that threat instead
+/// of the annual simulation; with `service`, RTO attainment is that
+/// service's.
+///
+/// # Errors
+/// The scenario's errors, an unknown id, a bad option, or a failed write.
+pub fn sweep(
+    path: &Path,
+    setting: &crate::sweep::Setting,
+    threat: Option<&str>,
+    service: Option<&str>,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<crate::sweep::SweepResult, Error> {
+    check_trials(opts.trials)?;
+    let model = scenario::load(path)?;
+    let result = crate::sweep::run(
+        &model,
+        &crate::sweep::SweepRun {
+            setting,
+            threat,
+            service,
+            seed: opts.seed,
+            trials: opts.trials,
+            threads: opts.threads,
+        },
+        progress,
+    )?;
+    let dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| default_sweep_dir(path, &setting.path));
+    let files = report::write_all(&dir, &report::sweep::files(&result)?)?;
+    if !opts.quiet {
+        write!(out, "{}", report::sweep::screen(&result)).map_err(io_err)?;
+        writeln!(out, "\nwrote {} files to {}", files.len(), dir.display()).map_err(io_err)?;
+    }
+    Ok(result)
+}

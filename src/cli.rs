@@ -34,6 +34,23 @@ pub enum Command {
     },
     /// The annual risk run: every threat and failure over the horizon.
     Run(RunArgs),
+    /// Compare two plans with common random numbers.
+    ///
+    /// Runs both scenarios on the same trials with the same seed and reports
+    /// the difference in annual loss with a confidence interval, the change
+    /// per service and per threat, and the return on plan B's extra
+    /// annual_cost.
+    Compare(CompareArgs),
+    /// Merge the shards of `bcdr run --shard I/N` into one run's results.
+    ///
+    /// The merged files are identical to those of a single run with the
+    /// same seed and trial count, whatever the order of the parts.
+    Merge(MergeArgs),
+    /// Run one scenario at several values of one parameter (sensitivity).
+    ///
+    /// Every value runs with the same seed and trials (common random
+    /// numbers), so the curve shows the parameter's effect, not noise.
+    Sweep(SweepArgs),
     /// Write a generated layered scenario (for benchmarks and scale tests).
     Generate {
         /// Number of services (split 1% infrastructure, 9% platform, 40%
@@ -71,6 +88,60 @@ pub struct SimArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     pub scenario: PathBuf,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Run only shard I of N (numbered from 0, like SLURM_ARRAY_TASK_ID and
+    /// JOB_COMPLETION_INDEX) and write partial-I-of-N.json; combine the parts
+    /// with `bcdr merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<bcdr::shard::Shard>,
+}
+
+#[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output folder (default: outputs/compare-<A stem>-vs-<B stem>/)")))]
+pub struct CompareArgs {
+    /// Plan A: the baseline scenario.
+    pub a: PathBuf,
+    /// Plan B: the same estate under the plan to evaluate.
+    pub b: PathBuf,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The partial-I-of-N.json files of every shard, in any order.
+    #[arg(required = true, value_name = "PARTS")]
+    pub parts: Vec<PathBuf>,
+    /// Output folder (default: outputs/<scenario file stem>/, as `bcdr run`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Check that the parts ran this scenario file (the parts carry a copy
+    /// of it, so it is not needed otherwise).
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// No summary on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output folder (default: outputs/sweep-<scenario stem>-<parameter>/)")))]
+pub struct SweepArgs {
+    pub scenario: PathBuf,
+    /// PATH=VALUES: plan.crews, plan.annual_cost, threats.<id>.rate_per_year,
+    /// services.<id>.rto, services.<id>.failover.success or
+    /// services.<id>.backup.interval, set to a list (1,2,4,8), a range (1..6)
+    /// or a range with a step (0.1..0.5:0.1; durations take units: 1h..8h:1h).
+    #[arg(long, value_name = "PATH=VALUES")]
+    pub set: String,
+    /// Run drills of this threat at every value instead of the annual run.
+    #[arg(long)]
+    pub threat: Option<String>,
+    /// Report this service's RTO attainment (default: the mean over
+    /// services with an RTO).
+    #[arg(long)]
+    pub service: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
 }

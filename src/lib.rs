@@ -12,6 +12,8 @@
 //! - [`sim`]: the compiled plan, per-trial simulation and the parallel driver
 //! - [`stats`]: mergeable accumulators and the summary
 //! - [`report`]: exporters (JSON, CSV, DOT/SVG) that return bytes
+//! - [`shard`]: sharded runs: the partial-result format and the merge
+//! - [`sweep`]: sensitivity sweeps of one parameter
 //! - [`app`]: one function per command, used by the thin binary
 //!
 //! The library never prints or exits; progress reaches the caller through a
@@ -23,7 +25,9 @@ pub mod error;
 pub mod model;
 pub mod report;
 pub mod scenario;
+pub mod shard;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
 
 pub use error::{Error, Result};

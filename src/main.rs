@@ -42,6 +42,17 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
         Command::Graph { scenario, out: dir } => {
             bcdr::app::graph(&scenario, dir.as_deref(), &mut out)?
         }
+        Command::Run(run) if run.shard.is_some() => run_shard(run, &mut out)?,
+        Command::Compare(args) => compare(args, &mut out)?,
+        Command::Merge(args) => bcdr::app::merge(
+            &args.parts,
+            args.scenario.as_deref(),
+            args.out.as_deref(),
+            args.quiet,
+            &mut out,
+        )
+        .map(drop)?,
+        Command::Sweep(args) => sweep(args, &mut out)?,
         Command::Run(run) => {
             let bar = progress_bar(&run.sim);
             let tick = |done: u64| bar.set_position(done);
@@ -54,6 +65,51 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
             out: path,
         } => bcdr::app::generate(services, seed, &path, &mut out)?,
     }
+    Ok(())
+}
+
+fn run_shard(run: cli::RunArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let Some(shard) = run.shard else {
+        return Ok(());
+    };
+    let bar = progress_bar(&run.sim);
+    let range = shard.range(run.sim.trials);
+    bar.set_length(range.end - range.start);
+    let tick = |done: u64| bar.set_position(done);
+    bcdr::app::run_shard(
+        &run.scenario,
+        shard,
+        &sim_options(&run.sim),
+        Some(&tick),
+        out,
+    )?;
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn compare(args: cli::CompareArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let bar = progress_bar(&args.sim);
+    let tick = |done: u64| bar.set_position(done);
+    bcdr::app::compare(&args.a, &args.b, &sim_options(&args.sim), Some(&tick), out)?;
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn sweep(args: cli::SweepArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let setting = bcdr::sweep::Setting::parse(&args.set)?;
+    let bar = progress_bar(&args.sim);
+    bar.set_length(args.sim.trials.saturating_mul(setting.values.len() as u64));
+    let tick = |done: u64| bar.set_position(done);
+    bcdr::app::sweep(
+        &args.scenario,
+        &setting,
+        args.threat.as_deref(),
+        args.service.as_deref(),
+        &sim_options(&args.sim),
+        Some(&tick),
+        out,
+    )?;
+    bar.finish_and_clear();
     Ok(())
 }
 

@@ -147,6 +147,11 @@ pub fn draw_err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
+// Charts of `bcdr compare` and `bcdr sweep`.
+pub mod compare;
+pub mod difference;
+pub mod sweep;
+
 #[cfg(test)]
 mod tests {
     use super::*;

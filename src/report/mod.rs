@@ -1,9 +1,11 @@
 //! Exporters: each turns results into bytes; [`write_atomic`] is the one
 //! place that writes files.
 
+pub mod compare;
 pub mod csv;
 pub mod graph;
 pub mod json;
+pub mod sweep;
 pub mod text;
 
 use std::io::Write;

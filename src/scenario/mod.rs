@@ -2,7 +2,7 @@
 
 pub mod duration;
 pub mod raw;
-mod suggest;
+pub(crate) mod suggest;
 mod syntax;
 pub mod validate;
 pub mod warnings;

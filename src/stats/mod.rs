@@ -1,6 +1,8 @@
 //! Mergeable accumulators and the summary built from them.
 
 pub mod acc;
+pub mod comparison;
+pub mod diff;
 pub mod exact;
 pub mod hist;
 pub mod summary;

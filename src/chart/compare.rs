@@ -1,0 +1,229 @@
+//! `compare_loss_exceedance`: both plans' loss exceedance curves on one
+//! chart, money on a log axis and the probability of exceeding it on a log
+//! axis, so the 1-in-100 year tail is as readable as the body.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::stats::LogHist;
+
+use super::{draw_err, font, Chart, BLUE, LABEL_SIZE, ORANGE, TICK_SIZE, TITLE_SIZE};
+
+/// Line width of the two curves.
+const STROKE: u32 = 3;
+
+/// A money amount for an axis tick: 950, 12k, 3.4M, 1.2B.
+pub fn money(x: f64) -> String {
+    let a = x.abs();
+    let (v, unit) = if a >= 1e9 {
+        (x / 1e9, "B")
+    } else if a >= 1e6 {
+        (x / 1e6, "M")
+    } else if a >= 1e3 {
+        (x / 1e3, "k")
+    } else {
+        (x, "")
+    };
+    let s = if v.abs() >= 100.0 || v == v.trunc() {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    format!("{s}{unit}")
+}
+
+/// A probability for an axis tick, as a percentage.
+pub fn percent(p: f64) -> String {
+    let v = p * 100.0;
+    let s = if v.abs() >= 10.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &s
+    };
+    format!("{s}%")
+}
+
+/// The staircase of a loss exceedance curve: (loss, P(annual loss > loss))
+/// for the positive losses, starting at P(loss > 0).
+fn staircase(h: &LogHist) -> Vec<(f64, f64)> {
+    let n = h.count() as f64;
+    let mut out = Vec::new();
+    if n == 0.0 {
+        return out;
+    }
+    let mut above: u64 = h.buckets().iter().filter(|b| b.1 > 0.0).map(|b| b.2).sum();
+    for (lo, hi, c) in h.buckets() {
+        if hi <= 0.0 {
+            continue;
+        }
+        let v = 0.5 * (lo + hi);
+        out.push((v, above as f64 / n));
+        above -= c;
+        if above > 0 {
+            out.push((v, above as f64 / n));
+        }
+    }
+    out
+}
+
+/// Two loss exceedance curves, A and B, overlaid.
+pub struct ExceedanceOverlay {
+    pub a_label: String,
+    pub b_label: String,
+    pub a: Vec<(f64, f64)>,
+    pub b: Vec<(f64, f64)>,
+    pub currency: String,
+    pub trials: u64,
+}
+
+impl ExceedanceOverlay {
+    pub fn new(
+        a_label: &str,
+        b_label: &str,
+        a: &LogHist,
+        b: &LogHist,
+        currency: &str,
+    ) -> ExceedanceOverlay {
+        ExceedanceOverlay {
+            a_label: a_label.to_string(),
+            b_label: b_label.to_string(),
+            a: staircase(a),
+            b: staircase(b),
+            currency: currency.to_string(),
+            trials: a.count().max(b.count()),
+        }
+    }
+}
+
+impl Chart for ExceedanceOverlay {
+    fn name(&self) -> &str {
+        "compare_loss_exceedance"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let all = || self.a.iter().chain(&self.b);
+        let x_min = all().map(|p| p.0).fold(f64::INFINITY, f64::min);
+        let x_max = all().map(|p| p.0).fold(0.0, f64::max);
+        let (x_min, x_max) = if x_min.is_finite() && x_max > 0.0 {
+            (x_min / 1.5, (x_max * 1.5).max(x_min * 10.0))
+        } else {
+            (1.0, 10.0)
+        };
+        let y_min = (0.5 / self.trials.max(1) as f64).min(1.0);
+        let caption = "Loss exceedance: plan A and plan B (common random numbers)";
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, font(TITLE_SIZE))
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(90)
+            .build_cartesian_2d((x_min..x_max).log_scale(), (y_min..1.0).log_scale())
+            .map_err(draw_err)?;
+        let x_fmt = |x: &f64| money(*x);
+        let y_fmt = |p: &f64| percent(*p);
+        chart
+            .configure_mesh()
+            .x_desc(format!("annual loss ({}), log scale", self.currency))
+            .y_desc("probability a year loses more")
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .axis_desc_style(font(LABEL_SIZE))
+            .label_style(font(TICK_SIZE))
+            .draw()
+            .map_err(draw_err)?;
+        if self.a.is_empty() && self.b.is_empty() {
+            let style = font(LABEL_SIZE);
+            area.draw(&Text::new(
+                "no trial lost anything under either plan",
+                (200, 300),
+                style,
+            ))
+            .map_err(draw_err)?;
+            return Ok(());
+        }
+        for (points, label, colour) in [
+            (&self.a, &self.a_label, BLUE),
+            (&self.b, &self.b_label, ORANGE),
+        ] {
+            chart
+                .draw_series(LineSeries::new(
+                    points.iter().copied(),
+                    colour.stroke_width(STROKE),
+                ))
+                .map_err(draw_err)?
+                .label(label.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(STROKE))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .label_font(font(LABEL_SIZE))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(draw_err)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_and_percent_labels() {
+        assert_eq!(money(950.0), "950");
+        assert_eq!(money(12_000.0), "12k");
+        assert_eq!(money(3_400_000.0), "3.4M");
+        assert_eq!(money(-2_500.0), "-2.5k");
+        assert_eq!(money(0.0), "0");
+        assert_eq!(percent(0.5), "50%");
+        assert_eq!(percent(0.001), "0.1%");
+        assert_eq!(percent(0.015), "1.5%");
+        assert_eq!(percent(0.02), "2%");
+    }
+
+    #[test]
+    fn staircase_starts_at_the_probability_of_any_loss() {
+        let mut h = LogHist::new(7);
+        h.add_n(0.0, 6);
+        h.add(100.0);
+        h.add(1000.0);
+        h.add(1000.0);
+        h.add(5000.0);
+        let s = staircase(&h);
+        assert_eq!(s.first().map(|p| p.1), Some(0.4));
+        assert!(s.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 >= w[1].1));
+        assert!(s.iter().all(|p| p.1 > 0.0));
+    }
+
+    #[test]
+    fn renders() {
+        let mut a = LogHist::new(7);
+        let mut b = LogHist::new(7);
+        for i in 1..200 {
+            a.add(f64::from(i) * 1000.0);
+            b.add(f64::from(i) * 700.0);
+        }
+        let chart = ExceedanceOverlay::new("A: base", "B: hot site", &a, &b, "EUR");
+        let r = super::super::render(&chart).expect("renders");
+        assert!(r.svg.contains("hot site"));
+        let empty = ExceedanceOverlay::new("A", "B", &LogHist::new(7), &LogHist::new(7), "EUR");
+        assert!(super::super::render(&empty).is_ok());
+    }
+}

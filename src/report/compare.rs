@@ -1,0 +1,481 @@
+//! The files of `bcdr compare`: `compare.json`, `compare.md`,
+//! `compare_services.csv`, `compare_threats.csv` and
+//! `compare_difference.csv`.
+
+use std::fmt::Write;
+
+use crate::chart::{self, compare::ExceedanceOverlay, difference::DifferenceHistogram};
+use crate::error::Error;
+use crate::sim::compare::PairAccumulator;
+use crate::stats::comparison::{Comparison, Presence};
+use crate::stats::diff::DiffAcc;
+
+/// Pretty-printed JSON with a trailing newline (stable field order).
+///
+/// # Errors
+/// Serialisation cannot fail for these types; an error is still mapped.
+pub fn json(c: &Comparison) -> Result<Vec<u8>, Error> {
+    let mut bytes = serde_json::to_vec_pretty(c)
+        .map_err(|e| Error::Usage(format!("cannot encode compare.json: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Quote a CSV field when it needs it (RFC 4180).
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// One row per service: A, B and the change B − A.
+pub fn services_csv(c: &Comparison) -> Vec<u8> {
+    let mut out = String::from(
+        "id,present_in,availability_a,availability_b,downtime_mean_h_a,downtime_mean_h_b,\
+         downtime_change_h,outage_mean_h_a,outage_mean_h_b,rto_h_a,rto_h_b,rto_met_a,rto_met_b,\
+         rto_met_change,mtpd_breached_a,mtpd_breached_b,data_loss_mean_h_a,data_loss_mean_h_b,\
+         loss_mean_a,loss_mean_b,loss_change\n",
+    );
+    for s in &c.services {
+        let (a, b, d) = (s.a.as_ref(), s.b.as_ref(), s.change.as_ref());
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            field(&s.id),
+            s.present_in.label(),
+            opt(a.map(|x| x.availability)),
+            opt(b.map(|x| x.availability)),
+            opt(a.map(|x| x.downtime_hours)),
+            opt(b.map(|x| x.downtime_hours)),
+            opt(d.map(|x| x.downtime_hours)),
+            opt(a.map(|x| x.outage_duration_hours)),
+            opt(b.map(|x| x.outage_duration_hours)),
+            opt(a.and_then(|x| x.rto_hours)),
+            opt(b.and_then(|x| x.rto_hours)),
+            opt(a.and_then(|x| x.rto_met)),
+            opt(b.and_then(|x| x.rto_met)),
+            opt(d.and_then(|x| x.rto_met)),
+            opt(a.and_then(|x| x.mtpd_breached)),
+            opt(b.and_then(|x| x.mtpd_breached)),
+            opt(a.map(|x| x.data_loss_hours)),
+            opt(b.map(|x| x.data_loss_hours)),
+            opt(a.map(|x| x.loss)),
+            opt(b.map(|x| x.loss)),
+            opt(d.map(|x| x.loss)),
+        );
+    }
+    out.into_bytes()
+}
+
+/// One row per threat (random failures first): A, B and the change.
+pub fn threats_csv(c: &Comparison) -> Vec<u8> {
+    let mut out = String::from(
+        "id,kind,present_in,occurrences_mean_a,occurrences_mean_b,loss_mean_a,loss_mean_b,\
+         loss_change\n",
+    );
+    for t in &c.threats {
+        let (a, b, d) = (t.a.as_ref(), t.b.as_ref(), t.change.as_ref());
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{}",
+            field(&t.id),
+            t.kind,
+            t.present_in.label(),
+            opt(a.map(|x| x.occurrences)),
+            opt(b.map(|x| x.occurrences)),
+            opt(a.map(|x| x.loss)),
+            opt(b.map(|x| x.loss)),
+            opt(d.map(|x| x.loss)),
+        );
+    }
+    out.into_bytes()
+}
+
+/// The distribution of ΔL = L_A − L_B: one row per histogram bucket,
+/// ascending (ties as a 0..0 row).
+pub fn difference_csv(d: &DiffAcc) -> Vec<u8> {
+    let mut out = String::from("difference_from,difference_to,trials\n");
+    for (lo, hi, c) in d.buckets() {
+        let _ = writeln!(out, "{lo},{hi},{c}");
+    }
+    out.into_bytes()
+}
+
+/// Money with thousands separators and no decimals: 1,234,567.
+pub fn money(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let r = x.round();
+    let digits = format!("{}", r.abs() as u128);
+    let mut s = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            s.push(',');
+        }
+        s.push(ch);
+    }
+    if r < 0.0 {
+        format!("-{s}")
+    } else {
+        s
+    }
+}
+
+/// A percentage to 0.1%, never rounding a rare event to 0% or 100%.
+fn pct(p: f64) -> String {
+    if p > 0.0 && p < 0.0005 {
+        "<0.1%".to_string()
+    } else if p < 1.0 && p > 0.9995 {
+        ">99.9%".to_string()
+    } else {
+        format!("{:.1}%", 100.0 * p)
+    }
+}
+
+fn opt_pct(p: Option<f64>) -> String {
+    p.map_or_else(|| "–".to_string(), pct)
+}
+
+/// Signed change with an explicit sign.
+fn signed(x: f64, f: impl Fn(f64) -> String) -> String {
+    if x > 0.0 {
+        format!("+{}", f(x))
+    } else {
+        f(x)
+    }
+}
+
+/// `compare.md`: the comparison in plain language, then the tables.
+pub fn markdown(c: &Comparison) -> Vec<u8> {
+    let cur = &c.currency;
+    let d = &c.difference;
+    let r = &c.return_on_plan;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Compare: {} (A) vs {} (B)\n",
+        c.a.scenario, c.b.scenario
+    );
+    let _ = writeln!(
+        s,
+        "A: `{}` · B: `{}` · {} paired trials · seed {} · horizon {} h · bcdr {}\n",
+        c.a.file, c.b.file, c.trials, c.seed, c.horizon_hours, c.bcdr_version
+    );
+    let _ = writeln!(
+        s,
+        "Both plans ran on the same trial indices with the same seed (common random numbers): \
+         a service or threat present in both saw the same failures and attacks, so the \
+         difference below is what the plans change, not sampling noise.\n"
+    );
+
+    s.push_str("## Reading\n\n");
+    let direction = if d.mean_ci95[0] > 0.0 {
+        "B loses less than A on average, and the whole 95% interval is above zero"
+    } else if d.mean_ci95[1] < 0.0 {
+        "B loses more than A on average, and the whole 95% interval is below zero"
+    } else {
+        "the 95% interval includes zero: at this trial count the data cannot tell which plan \
+         loses less on average"
+    };
+    let _ = writeln!(
+        s,
+        "- Expected annual loss: A {} {cur}, B {} {cur}. The difference A − B is {} {cur} a \
+         year (95% CI {} to {}): {direction}.",
+        money(c.a.expected_annual_loss),
+        money(c.b.expected_annual_loss),
+        money(d.mean),
+        money(d.mean_ci95[0]),
+        money(d.mean_ci95[1]),
+    );
+    let _ = writeln!(
+        s,
+        "- In {} of years B loses less, in {} it loses more, and in {} both lose exactly \
+         the same.",
+        pct(d.probability_b_loses_less),
+        pct(d.probability_a_loses_less),
+        pct(d.probability_equal)
+    );
+    let _ = writeln!(
+        s,
+        "- The year-to-year difference A − B ranges over {} to {} {cur} (5th to 95th \
+         percentile; median {}).",
+        money(d.p5),
+        money(d.p95),
+        money(d.p50)
+    );
+    match (r.rosi, r.rosi_ci95) {
+        (Some(rosi), Some(ci)) => {
+            let _ = writeln!(
+                s,
+                "- Plan B costs {} {cur} a year more. Its net benefit (the reduction in \
+                 expected annual loss minus that cost) is {} {cur} a year (95% CI {} to {}); \
+                 the return on security investment (ROSI) is {} (95% CI {} to {}).",
+                money(r.delta_cost),
+                money(r.net_benefit),
+                money(r.net_benefit_ci95[0]),
+                money(r.net_benefit_ci95[1]),
+                pct(rosi),
+                pct(ci[0]),
+                pct(ci[1]),
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                s,
+                "- Net benefit of B (reduction in expected annual loss minus its extra cost of \
+                 {} {cur}): {} {cur} a year (95% CI {} to {}). {}.",
+                money(r.delta_cost),
+                money(r.net_benefit),
+                money(r.net_benefit_ci95[0]),
+                money(r.net_benefit_ci95[1]),
+                r.note.as_deref().unwrap_or("ROSI is undefined"),
+            );
+        }
+    }
+    if let Some(f) = d.variance_reduction_vs_independent {
+        let times = if f >= 100.0 {
+            money(f)
+        } else {
+            format!("{f:.1}")
+        };
+        let _ = writeln!(
+            s,
+            "- Common random numbers made the variance of the difference {times} times smaller \
+             than two independent runs would (correlation of the two plans' losses {}): an \
+             independent comparison would need about {times} times the trials for the same \
+             precision.",
+            d.correlation
+                .map_or_else(|| "n/a".to_string(), |x| format!("{x:.3}")),
+        );
+    }
+    s.push('\n');
+
+    s.push_str("## Annual loss\n\n");
+    let _ = writeln!(s, "| | A | B | A − B |\n|---|---:|---:|---:|");
+    let _ = writeln!(
+        s,
+        "| expected annual loss ({cur}) | {} | {} | {} |",
+        money(c.a.expected_annual_loss),
+        money(c.b.expected_annual_loss),
+        money(d.mean)
+    );
+    let _ = writeln!(
+        s,
+        "| 95% CI of the mean | {} – {} | {} – {} | {} – {} |",
+        money(c.a.mean_ci95[0]),
+        money(c.a.mean_ci95[1]),
+        money(c.b.mean_ci95[0]),
+        money(c.b.mean_ci95[1]),
+        money(d.mean_ci95[0]),
+        money(d.mean_ci95[1])
+    );
+    let _ = writeln!(
+        s,
+        "| 1-in-20 year loss (p95) | {} | {} | |",
+        money(c.a.p95),
+        money(c.b.p95)
+    );
+    let _ = writeln!(
+        s,
+        "| 1-in-100 year loss (p99) | {} | {} | |",
+        money(c.a.p99),
+        money(c.b.p99)
+    );
+    let _ = writeln!(
+        s,
+        "| plan.annual_cost | {} | {} | {} (B − A) |",
+        money(c.a.annual_cost),
+        money(c.b.annual_cost),
+        money(r.delta_cost)
+    );
+    let _ = writeln!(
+        s,
+        "| RTO attainment (mean over services with an RTO) | {} | {} | |\n",
+        opt_pct(c.a.rto_attainment),
+        opt_pct(c.b.rto_attainment)
+    );
+    s.push_str(
+        "![Loss exceedance curves of A and B](compare_loss_exceedance.png)\n\n\
+         ![Histogram of the difference A − B](compare_difference.png)\n\n",
+    );
+
+    s.push_str("## Services\n\nChanges are B − A: a negative downtime or loss change is an improvement.\n\n");
+    s.push_str(
+        "| service | in | downtime h/yr A | B | change | RTO met A | B | loss/yr A | B | change |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let num = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |v| format!("{v:.2}"));
+    for sv in &c.services {
+        let (a, b, ch) = (sv.a.as_ref(), sv.b.as_ref(), sv.change.as_ref());
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            sv.id,
+            if sv.present_in == Presence::Both {
+                "both"
+            } else {
+                sv.present_in.label()
+            },
+            num(a.map(|x| x.downtime_hours)),
+            num(b.map(|x| x.downtime_hours)),
+            ch.map_or_else(
+                || "–".to_string(),
+                |x| signed(x.downtime_hours, |v| format!("{v:.2}"))
+            ),
+            opt_pct(a.and_then(|x| x.rto_met)),
+            opt_pct(b.and_then(|x| x.rto_met)),
+            a.map_or_else(|| "–".to_string(), |x| money(x.loss)),
+            b.map_or_else(|| "–".to_string(), |x| money(x.loss)),
+            ch.map_or_else(|| "–".to_string(), |x| signed(x.loss, money)),
+        );
+    }
+    s.push_str("\n## Threats\n\n");
+    s.push_str(
+        "| threat | kind | in | occurrences/yr A | B | loss/yr A | B | change |\n\
+         |---|---|---|---:|---:|---:|---:|---:|\n",
+    );
+    for t in &c.threats {
+        let (a, b, ch) = (t.a.as_ref(), t.b.as_ref(), t.change.as_ref());
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            t.id,
+            t.kind,
+            t.present_in.label(),
+            num(a.map(|x| x.occurrences)),
+            num(b.map(|x| x.occurrences)),
+            a.map_or_else(|| "–".to_string(), |x| money(x.loss)),
+            b.map_or_else(|| "–".to_string(), |x| money(x.loss)),
+            ch.map_or_else(|| "–".to_string(), |x| signed(x.loss, money)),
+        );
+    }
+    s.push_str(
+        "\nEach side's own results (summary.json and the CSV tables) are in `a/` and `b/`.\n",
+    );
+    s.into_bytes()
+}
+
+/// Every file of a comparison except each side's own results: JSON,
+/// Markdown, the CSV tables and the two charts (PNG and SVG).
+///
+/// # Errors
+/// A chart that fails to render.
+pub fn files(c: &Comparison, pair: &PairAccumulator) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut out = vec![
+        ("compare.json".to_string(), json(c)?),
+        ("compare.md".to_string(), markdown(c)),
+        ("compare_services.csv".to_string(), services_csv(c)),
+        ("compare_threats.csv".to_string(), threats_csv(c)),
+        (
+            "compare_difference.csv".to_string(),
+            difference_csv(&pair.diff),
+        ),
+    ];
+    let lec = ExceedanceOverlay::new(
+        &format!("A: {}", c.a.scenario),
+        &format!("B: {}", c.b.scenario),
+        &pair.a.annual_hist,
+        &pair.b.annual_hist,
+        &c.currency,
+    );
+    out.extend(chart::render(&lec)?.files());
+    let diff = DifferenceHistogram::new(&pair.diff, &c.currency);
+    out.extend(chart::render(&diff)?.files());
+    Ok(out)
+}
+
+/// The one-screen summary printed by `bcdr compare`.
+pub fn screen(c: &Comparison) -> String {
+    let d = &c.difference;
+    let r = &c.return_on_plan;
+    let cur = &c.currency;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "compare: A = {} ({}), B = {} ({}), {} paired trials, seed {}",
+        c.a.scenario, c.a.file, c.b.scenario, c.b.file, c.trials, c.seed
+    );
+    let _ = writeln!(
+        s,
+        "  expected annual loss   A {} {cur}   B {} {cur}",
+        money(c.a.expected_annual_loss),
+        money(c.b.expected_annual_loss)
+    );
+    let _ = writeln!(
+        s,
+        "  difference A - B       {} {cur} a year (95% CI {} to {})",
+        money(d.mean),
+        money(d.mean_ci95[0]),
+        money(d.mean_ci95[1])
+    );
+    let _ = writeln!(
+        s,
+        "  per year, A - B        p5 {}  p50 {}  p95 {}",
+        money(d.p5),
+        money(d.p50),
+        money(d.p95)
+    );
+    let _ = writeln!(
+        s,
+        "  B loses less in {} of years, more in {}, the same in {}",
+        pct(d.probability_b_loses_less),
+        pct(d.probability_a_loses_less),
+        pct(d.probability_equal)
+    );
+    let _ = writeln!(
+        s,
+        "  extra cost of B        {} {cur} a year; net benefit {} {cur} (95% CI {} to {})",
+        money(r.delta_cost),
+        money(r.net_benefit),
+        money(r.net_benefit_ci95[0]),
+        money(r.net_benefit_ci95[1])
+    );
+    match (r.rosi, r.rosi_ci95) {
+        (Some(x), Some(ci)) => {
+            let _ = writeln!(
+                s,
+                "  ROSI                   {} (95% CI {} to {})",
+                pct(x),
+                pct(ci[0]),
+                pct(ci[1])
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                s,
+                "  ROSI                   n/a: {}",
+                r.note.as_deref().unwrap_or("")
+            );
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(0.0), "0");
+        assert_eq!(money(999.4), "999");
+        assert_eq!(money(1234567.0), "1,234,567");
+        assert_eq!(money(-12345.0), "-12,345");
+    }
+
+    #[test]
+    fn rare_events_are_not_rounded_away() {
+        assert_eq!(pct(0.0), "0.0%");
+        assert_eq!(pct(0.00005), "<0.1%");
+        assert_eq!(pct(0.99999), ">99.9%");
+        assert_eq!(pct(1.0), "100.0%");
+        assert_eq!(pct(0.2062), "20.6%");
+    }
+}

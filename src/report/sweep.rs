@@ -1,0 +1,135 @@
+//! The files of `bcdr sweep`: `sweep.json`, `sweep.csv` (one row per
+//! value), `sweep_services.csv` (one row per value and service) and the
+//! two charts.
+
+use std::fmt::Write;
+
+use crate::chart::{self, sweep::SweepChart};
+use crate::error::Error;
+use crate::sweep::SweepResult;
+
+fn opt(x: Option<f64>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Quote a CSV field when it needs it (RFC 4180).
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One row per value: loss (annual, or per drill) and RTO attainment.
+pub fn csv(r: &SweepResult) -> Vec<u8> {
+    let mut out = String::from(
+        "value,label,loss_mean,loss_std_error,loss_ci95_low,loss_ci95_high,loss_p95,loss_p99,\
+         rto_attainment\n",
+    );
+    for p in &r.points {
+        let l = &p.loss;
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{}",
+            p.value,
+            field(&p.label),
+            l.mean,
+            l.std_error,
+            l.mean_ci95[0],
+            l.mean_ci95[1],
+            l.p95,
+            l.p99,
+            opt(p.rto_attainment)
+        );
+    }
+    out.into_bytes()
+}
+
+/// One row per value and service.
+pub fn services_csv(r: &SweepResult) -> Vec<u8> {
+    let mut out = String::from(
+        "value,label,id,availability,downtime_mean_h,downtime_std_error_h,outages_mean,\
+         outage_mean_h,outage_std_error_h,rto_h,rto_met,rto_met_ci95_low,rto_met_ci95_high,\
+         loss_mean\n",
+    );
+    for p in &r.points {
+        for s in &p.services {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                p.value,
+                field(&p.label),
+                field(&s.id),
+                s.availability,
+                s.downtime_hours.mean,
+                s.downtime_hours.std_error,
+                s.outages,
+                s.outage_duration_hours.mean,
+                s.outage_duration_hours.std_error,
+                opt(s.rto_hours),
+                opt(s.rto_met),
+                opt(s.rto_met_ci95.map(|c| c[0])),
+                opt(s.rto_met_ci95.map(|c| c[1])),
+                s.loss
+            );
+        }
+    }
+    out.into_bytes()
+}
+
+/// Every file of a sweep.
+///
+/// # Errors
+/// A chart that fails to render.
+pub fn files(r: &SweepResult) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut json = serde_json::to_vec_pretty(r)
+        .map_err(|e| Error::Usage(format!("cannot encode sweep.json: {e}")))?;
+    json.push(b'\n');
+    let mut out = vec![
+        ("sweep.json".to_string(), json),
+        ("sweep.csv".to_string(), csv(r)),
+        ("sweep_services.csv".to_string(), services_csv(r)),
+    ];
+    out.extend(chart::render(&SweepChart::loss(r))?.files());
+    out.extend(chart::render(&SweepChart::rto(r))?.files());
+    Ok(out)
+}
+
+/// The table printed by `bcdr sweep`.
+pub fn screen(r: &SweepResult) -> String {
+    let what = match &r.threat {
+        Some(t) => format!("loss per drill of {t}"),
+        None => "expected annual loss".to_string(),
+    };
+    let mut s = format!(
+        "sweep {} over {} value(s) of {}, {} trials each, seed {} (common random numbers)\n",
+        r.scenario,
+        r.points.len(),
+        r.parameter,
+        r.trials,
+        r.seed
+    );
+    let _ = writeln!(
+        s,
+        "  {:>12}  {:>30}  {:>14}",
+        "value",
+        format!("{what} ({})", r.currency),
+        "RTO attainment"
+    );
+    for p in &r.points {
+        let l = &p.loss;
+        let _ = writeln!(
+            s,
+            "  {:>12}  {:>30}  {:>14}",
+            p.label,
+            format!(
+                "{:.0} [{:.0}, {:.0}]",
+                l.mean, l.mean_ci95[0], l.mean_ci95[1]
+            ),
+            p.rto_attainment
+                .map_or_else(|| "-".to_string(), |x| format!("{:.1}%", 100.0 * x))
+        );
+    }
+    s
+}

@@ -1,0 +1,625 @@
+//! Sensitivity sweeps: run one scenario at several values of one
+//! parameter, with common random numbers.
+//!
+//! `--set PATH=VALUES` names the parameter and its values. Each value is
+//! applied to a copy of the validated [`Model`], which is then compiled
+//! and simulated with the same seed and trial indices as every other
+//! value: since every draw is keyed by (seed, trial, entity, purpose), the
+//! values differ only through the parameter, and the curve of a result
+//! against the parameter is smooth rather than noisy.
+//!
+//! Values are a list (`1,2,4,8`), an inclusive range `START..END` (step 1)
+//! or `START..END:STEP`, or one value. Durations take a unit in every
+//! item (`2h,4h,8h`, `1h..8h:1h`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::{Hours, Model, Money, Probability, Rate};
+use crate::scenario::duration::{format_hours, parse_hours};
+use crate::scenario::suggest;
+use crate::sim::{self, Mode, SimPlan};
+use crate::stats::comparison::rto_attainment;
+use crate::stats::Summary;
+
+/// Bumped whenever a field of `sweep.json` changes meaning or disappears.
+pub const SWEEP_SCHEMA_VERSION: u32 = 1;
+
+/// The parameter paths a sweep can set, for error messages and help.
+pub const SUPPORTED: &str = "plan.crews, plan.annual_cost, threats.<id>.rate_per_year, \
+                             services.<id>.rto, services.<id>.failover.success, \
+                             services.<id>.backup.interval";
+
+/// Most values one sweep may run.
+pub const MAX_VALUES: usize = 200;
+
+/// 1.96: the two-sided 95% normal quantile.
+const Z975: f64 = 1.959_963_984_540_054;
+
+/// A parameter a sweep can set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Param {
+    /// `plan.crews`: recovery crews (an integer >= 1).
+    Crews,
+    /// `plan.annual_cost`: the plan's yearly cost (money >= 0).
+    AnnualCost,
+    /// `threats.<id>.rate_per_year`: a fixed Poisson rate (>= 0).
+    ThreatRate(String),
+    /// `services.<id>.rto`: a duration.
+    Rto(String),
+    /// `services.<id>.failover.success`: a probability.
+    FailoverSuccess(String),
+    /// `services.<id>.backup.interval`: a duration > 0.
+    BackupInterval(String),
+}
+
+/// What kind of number a parameter takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Count,
+    Money,
+    Rate,
+    Duration,
+    Probability,
+}
+
+impl Param {
+    /// Parse a parameter path.
+    ///
+    /// # Errors
+    /// A message naming the supported paths.
+    pub fn parse(path: &str) -> Result<Param, String> {
+        let unknown = || {
+            format!("unknown parameter \"{path}\": --set supports {SUPPORTED} (use the ids of the scenario)")
+        };
+        let middle = |prefix: &str, suffix: &str| {
+            path.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix))
+                .filter(|id| !id.is_empty())
+                .map(str::to_string)
+        };
+        Ok(match path {
+            "plan.crews" => Param::Crews,
+            "plan.annual_cost" => Param::AnnualCost,
+            _ => {
+                if let Some(id) = middle("threats.", ".rate_per_year") {
+                    Param::ThreatRate(id)
+                } else if let Some(id) = middle("services.", ".failover.success") {
+                    Param::FailoverSuccess(id)
+                } else if let Some(id) = middle("services.", ".backup.interval") {
+                    Param::BackupInterval(id)
+                } else if let Some(id) = middle("services.", ".rto") {
+                    Param::Rto(id)
+                } else {
+                    return Err(unknown());
+                }
+            }
+        })
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            Param::Crews => Kind::Count,
+            Param::AnnualCost => Kind::Money,
+            Param::ThreatRate(_) => Kind::Rate,
+            Param::Rto(_) | Param::BackupInterval(_) => Kind::Duration,
+            Param::FailoverSuccess(_) => Kind::Probability,
+        }
+    }
+
+    /// The unit of the parameter's values, for reports.
+    pub fn unit(&self) -> &'static str {
+        match self.kind() {
+            Kind::Count => "crews",
+            Kind::Money => "currency per year",
+            Kind::Rate => "per year",
+            Kind::Duration => "hours",
+            Kind::Probability => "probability",
+        }
+    }
+
+    /// Check that the parameter exists in `model` (its service or threat,
+    /// and the failover or backup it changes) and that every value fits it.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] naming the path and the fix.
+    pub fn check(&self, path: &str, model: &Model, values: &[f64]) -> Result<(), Error> {
+        let service = |id: &str| {
+            model
+                .service_id(id)
+                .map(|s| model.service(s))
+                .ok_or_else(|| {
+                    let known: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
+                    Error::Usage(format!(
+                        "--set {path}: {}",
+                        suggest::unknown("service", id, &known, "the scenario has no services")
+                    ))
+                })
+        };
+        match self {
+            Param::Crews | Param::AnnualCost => {}
+            Param::ThreatRate(id) => {
+                if model.threat_id(id).is_none() {
+                    let known: Vec<&str> = model.threats.iter().map(|t| t.id.as_str()).collect();
+                    return Err(Error::Usage(format!(
+                        "--set {path}: {}",
+                        suggest::unknown("threat", id, &known, "the scenario has no threats")
+                    )));
+                }
+            }
+            Param::Rto(id) => {
+                service(id)?;
+            }
+            Param::FailoverSuccess(id) => {
+                if service(id)?.failover.is_none() {
+                    return Err(Error::Usage(format!(
+                        "--set {path}: service \"{id}\" has no failover to change; add \
+                         `failover: (site: ..., switchover: ..., success: ...)` to it in the \
+                         scenario, or sweep another parameter"
+                    )));
+                }
+            }
+            Param::BackupInterval(id) => {
+                let Some(backup) = service(id)?.backup.as_ref().filter(|b| b.restore.is_some())
+                else {
+                    return Err(Error::Usage(format!(
+                        "--set {path}: service \"{id}\" has no backup with a restore to change; \
+                         add `backup: (interval: ..., restore: ...)` to it in the scenario, or \
+                         sweep another parameter"
+                    )));
+                };
+                if let Some(&v) = values.iter().find(|&&v| v <= 0.0) {
+                    return Err(Error::Usage(format!(
+                        "--set {path}: a backup interval of {} is not > 0",
+                        format_hours(v)
+                    )));
+                }
+                if let Some(keep) = backup.retention {
+                    if let Some(&v) = values.iter().find(|&&v| v > keep.get()) {
+                        return Err(Error::Usage(format!(
+                            "--set {path}: backups of \"{id}\" are kept for {keep}, so an \
+                             interval of {} would leave times with no backup; sweep intervals \
+                             up to the retention",
+                            format_hours(v)
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Set the parameter to `v` in `model` (already range checked by
+    /// [`Setting::parse`] and existence checked by [`Param::check`]).
+    fn apply(&self, model: &mut Model, v: f64) {
+        fn svc<'m>(model: &'m mut Model, id: &str) -> Option<&'m mut crate::model::Service> {
+            let i = model.service_id(id)?.index();
+            model.services.get_mut(i)
+        }
+        match self {
+            Param::Crews => model.plan.crews = Some(v as u32),
+            Param::AnnualCost => model.plan.annual_cost = Money::new(v).unwrap_or_default(),
+            Param::ThreatRate(id) => {
+                if let Some(t) = model.threat_id(id) {
+                    model.threats[t.index()].rate_per_year = Rate::Fixed(v);
+                }
+            }
+            Param::Rto(id) => {
+                if let Some(s) = svc(model, id) {
+                    s.rto = Hours::new(v);
+                }
+            }
+            Param::FailoverSuccess(id) => {
+                if let Some(f) = svc(model, id).and_then(|s| s.failover.as_mut()) {
+                    f.success = Probability::new(v).unwrap_or(f.success);
+                }
+            }
+            Param::BackupInterval(id) => {
+                if let Some(b) = svc(model, id).and_then(|s| s.backup.as_mut()) {
+                    b.interval = Hours::new(v);
+                }
+            }
+        }
+    }
+}
+
+/// A parsed `--set PATH=VALUES`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    pub path: String,
+    pub param: Param,
+    pub values: Vec<f64>,
+}
+
+/// Round away the binary noise of `start + i·step` (0.30000000000000004).
+fn tidy(x: f64) -> f64 {
+    format!("{x:.10}").parse().unwrap_or(x)
+}
+
+impl Setting {
+    /// Parse `PATH=VALUES` (syntax and ranges; ids are checked against the
+    /// model by [`Param::check`]).
+    ///
+    /// # Errors
+    /// [`Error::Usage`] saying what is wrong and how to write it.
+    pub fn parse(text: &str) -> Result<Setting, Error> {
+        let usage = |m: String| Error::Usage(format!("--set {text}: {m}"));
+        let (path, values) = text.split_once('=').ok_or_else(|| {
+            Error::Usage(format!(
+                "--set {text}: write PATH=VALUES, such as plan.crews=1..6, plan.crews=1,2,4,8 \
+                 or threats.<id>.rate_per_year=0.1..0.5:0.1; PATH is one of {SUPPORTED}"
+            ))
+        })?;
+        let path = path.trim();
+        let param = Param::parse(path).map_err(Error::Usage)?;
+        let kind = param.kind();
+        let values = parse_values(values.trim(), kind).map_err(usage)?;
+        for &v in &values {
+            check_value(kind, v).map_err(usage)?;
+        }
+        Ok(Setting {
+            path: path.to_string(),
+            param,
+            values,
+        })
+    }
+
+    /// How a value reads in reports: `4h` for durations, the number
+    /// otherwise.
+    pub fn label(&self, v: f64) -> String {
+        match self.param.kind() {
+            Kind::Duration => format_hours(v),
+            _ => v.to_string(),
+        }
+    }
+}
+
+fn parse_item(s: &str, kind: Kind) -> Result<f64, String> {
+    let s = s.trim();
+    if kind == Kind::Duration {
+        return parse_hours(s).map_err(|e| e.to_string());
+    }
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| format!("\"{s}\" is not a number"))
+}
+
+fn parse_values(s: &str, kind: Kind) -> Result<Vec<f64>, String> {
+    if s.is_empty() {
+        return Err("no values after '='".to_string());
+    }
+    let values = if let Some((start, rest)) = s.split_once("..") {
+        let (end, step) = match rest.split_once(':') {
+            Some((end, step)) => (end, Some(step)),
+            None => (rest, None),
+        };
+        let (start, end) = (parse_item(start, kind)?, parse_item(end, kind)?);
+        let step = match step {
+            Some(step) => parse_item(step, kind)?,
+            None if kind == Kind::Duration => {
+                return Err(
+                    "a range of durations needs a step with a unit, such as 1h..8h:1h".to_string(),
+                )
+            }
+            None => 1.0,
+        };
+        if step.is_nan() || step <= 0.0 {
+            return Err(format!("the step must be > 0, got {step}"));
+        }
+        if end < start {
+            return Err(format!(
+                "the range runs backwards ({start} > {end}): write START..END with START <= END"
+            ));
+        }
+        let n = ((end - start) / step * (1.0 + 1e-12) + 1e-9).floor() + 1.0;
+        if n > MAX_VALUES as f64 {
+            return Err(format!(
+                "the range gives {n} values; a sweep runs at most {MAX_VALUES}: use a larger step"
+            ));
+        }
+        (0..n as usize)
+            .map(|i| tidy(start + i as f64 * step))
+            .collect()
+    } else {
+        s.split(',')
+            .map(|item| parse_item(item, kind))
+            .collect::<Result<Vec<f64>, String>>()?
+    };
+    if values.len() > MAX_VALUES {
+        return Err(format!(
+            "{} values; a sweep runs at most {MAX_VALUES}",
+            values.len()
+        ));
+    }
+    Ok(values)
+}
+
+fn check_value(kind: Kind, v: f64) -> Result<(), String> {
+    let ok = match kind {
+        Kind::Count => v >= 1.0 && v == v.trunc() && v <= f64::from(u32::MAX),
+        Kind::Money | Kind::Rate | Kind::Duration => v >= 0.0,
+        Kind::Probability => (0.0..=1.0).contains(&v),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(match kind {
+            Kind::Count => format!("{v} is not a whole number of crews >= 1"),
+            Kind::Money => format!("{v} is negative: money must be >= 0"),
+            Kind::Rate => format!("{v} is negative: a rate per year must be >= 0"),
+            Kind::Duration => format!("{v} h is negative: durations must be >= 0"),
+            Kind::Probability => format!("{v} is not a probability in [0, 1]"),
+        })
+    }
+}
+
+/// The annual loss (or loss per drill) at one value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LossPoint {
+    pub mean: f64,
+    pub std_error: f64,
+    pub mean_ci95: [f64; 2],
+    pub p95: f64,
+    pub p99: f64,
+}
+
+/// A mean with its standard error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeanSe {
+    pub mean: f64,
+    pub std_error: f64,
+}
+
+/// One service at one value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepService {
+    pub id: String,
+    pub availability: f64,
+    /// Hours not functional per trial.
+    pub downtime_hours: MeanSe,
+    pub outages: f64,
+    /// Over outages (not trials).
+    pub outage_duration_hours: MeanSe,
+    pub rto_hours: Option<f64>,
+    pub rto_met: Option<f64>,
+    /// Wilson 95% interval of `rto_met` over the outages.
+    pub rto_met_ci95: Option<[f64; 2]>,
+    pub loss: f64,
+}
+
+/// Everything at one value of the parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    pub value: f64,
+    pub label: String,
+    pub loss: LossPoint,
+    /// The selected service's `rto_met`, or the mean over services with an
+    /// RTO and at least one outage; null when there is none.
+    pub rto_attainment: Option<f64>,
+    pub services: Vec<SweepService>,
+}
+
+/// The result of `bcdr sweep` (`sweep.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepResult {
+    pub schema_version: u32,
+    pub bcdr_version: String,
+    pub scenario: String,
+    pub currency: String,
+    /// The parameter path, such as `plan.crews`.
+    pub parameter: String,
+    pub unit: String,
+    /// `annual`, or `drill` of `threat`.
+    pub mode: String,
+    pub threat: Option<String>,
+    /// The service whose RTO attainment is reported, if one was chosen.
+    pub service: Option<String>,
+    pub seed: u64,
+    pub trials: u64,
+    pub points: Vec<SweepPoint>,
+}
+
+/// Wilson score interval of k successes in n.
+fn wilson(k: u64, n: u64) -> Option<[f64; 2]> {
+    if n == 0 {
+        return None;
+    }
+    let (n, p, z) = (n as f64, k as f64 / n as f64, Z975);
+    let den = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / den;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / den;
+    Some([(centre - half).max(0.0), (centre + half).min(1.0)])
+}
+
+/// Options of one sweep.
+pub struct SweepRun<'a> {
+    pub setting: &'a Setting,
+    /// Drill this threat instead of the annual run.
+    pub threat: Option<&'a str>,
+    /// Report this service's RTO attainment instead of the mean.
+    pub service: Option<&'a str>,
+    pub seed: u64,
+    pub trials: u64,
+    pub threads: Option<usize>,
+}
+
+/// Run a sweep: every value with the same seed and trials.
+///
+/// `progress` receives the trials done over all values so far.
+///
+/// # Errors
+/// [`Error::Usage`] for an unknown id (parameter, threat or service) or a
+/// thread pool that cannot start.
+pub fn run(
+    model: &Model,
+    opts: &SweepRun<'_>,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<SweepResult, Error> {
+    let setting = opts.setting;
+    setting.param.check(&setting.path, model, &setting.values)?;
+    let mode = match opts.threat {
+        None => Mode::Annual,
+        Some(id) => Mode::Drill(
+            model
+                .threat_id(id)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = model.threats.iter().map(|t| t.id.as_str()).collect();
+                    Error::Usage(format!(
+                        "--threat: {}",
+                        suggest::unknown("threat", id, &known, "the scenario has no threats")
+                    ))
+                })?
+                .0,
+        ),
+    };
+    let selected = match opts.service {
+        None => None,
+        Some(id) => Some(model.service_id(id).map(|s| s.index()).ok_or_else(|| {
+            let known: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
+            Error::Usage(format!(
+                "--service: {}",
+                suggest::unknown("service", id, &known, "the scenario has no services")
+            ))
+        })?),
+    };
+    let mut points = Vec::with_capacity(setting.values.len());
+    for (k, &v) in setting.values.iter().enumerate() {
+        let mut m = model.clone();
+        setting.param.apply(&mut m, v);
+        let plan = SimPlan::compile(&m);
+        let offset = k as u64 * opts.trials;
+        let tick = |n: u64| {
+            if let Some(p) = progress {
+                p(offset + n);
+            }
+        };
+        let acc = sim::simulate(
+            &plan,
+            mode,
+            opts.seed,
+            0..opts.trials,
+            opts.threads,
+            Some(&tick),
+        )?;
+        let summary = Summary::build(&m, opts.seed, &acc);
+        let al = &summary.annual_loss;
+        let services: Vec<SweepService> = summary
+            .services
+            .iter()
+            .zip(&acc.services)
+            .map(|(s, a)| SweepService {
+                id: s.id.clone(),
+                availability: s.availability,
+                downtime_hours: MeanSe {
+                    mean: a.downtime.mean(),
+                    std_error: a.downtime.std_error(),
+                },
+                outages: s.outages.mean,
+                outage_duration_hours: MeanSe {
+                    mean: a.outage_duration.mean(),
+                    std_error: a.outage_duration.std_error(),
+                },
+                rto_hours: s.rto_hours,
+                rto_met: s.rto_met,
+                rto_met_ci95: s.rto_met.and_then(|_| wilson(a.rto_met, a.outages)),
+                loss: s.loss.mean,
+            })
+            .collect();
+        let rto = match selected {
+            Some(i) => services[i].rto_met,
+            None => rto_attainment(&summary),
+        };
+        points.push(SweepPoint {
+            value: v,
+            label: setting.label(v),
+            loss: LossPoint {
+                mean: al.mean,
+                std_error: al.std_error,
+                mean_ci95: al.mean_ci95,
+                p95: al.p95,
+                p99: al.p99,
+            },
+            rto_attainment: rto,
+            services,
+        });
+    }
+    Ok(SweepResult {
+        schema_version: SWEEP_SCHEMA_VERSION,
+        bcdr_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: model.name.clone(),
+        currency: model.currency.clone(),
+        parameter: setting.path.clone(),
+        unit: setting.param.unit().to_string(),
+        mode: if opts.threat.is_some() {
+            "drill"
+        } else {
+            "annual"
+        }
+        .to_string(),
+        threat: opts.threat.map(str::to_string),
+        service: opts.service.map(str::to_string),
+        seed: opts.seed,
+        trials: opts.trials,
+        points,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ranges_lists_and_steps() {
+        let s = Setting::parse("plan.crews=1..6").expect("parses");
+        assert_eq!(s.param, Param::Crews);
+        assert_eq!(s.values, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        let s = Setting::parse("plan.crews=1,2,4,8").expect("parses");
+        assert_eq!(s.values, vec![1.0, 2.0, 4.0, 8.0]);
+        let s = Setting::parse("threats.east-dc.fire.rate_per_year=0.1..0.5:0.1").expect("parses");
+        assert_eq!(s.param, Param::ThreatRate("east-dc.fire".to_string()));
+        assert_eq!(s.values, vec![0.1, 0.2, 0.3, 0.4, 0.5]);
+        let s = Setting::parse("services.db.backup.interval=1h..4h:30m").expect("parses");
+        assert_eq!(s.param, Param::BackupInterval("db".to_string()));
+        assert_eq!(s.values.len(), 7);
+        assert_eq!(s.label(1.5), "1.5h");
+        let s = Setting::parse("services.db.rto=2h,4h,1d").expect("parses");
+        assert_eq!(s.values, vec![2.0, 4.0, 24.0]);
+        let s = Setting::parse("services.db.failover.success=0.5..1:0.25").expect("parses");
+        assert_eq!(s.values, vec![0.5, 0.75, 1.0]);
+        let s = Setting::parse("plan.annual_cost=250000").expect("parses");
+        assert_eq!(s.values, vec![250000.0]);
+    }
+
+    #[test]
+    fn rejects_bad_settings_with_the_supported_paths() {
+        for (bad, needle) in [
+            ("plan.crew=1..3", "plan.crews, plan.annual_cost"),
+            ("crews", "PATH=VALUES"),
+            ("plan.crews=", "no values"),
+            ("plan.crews=0..3", "whole number"),
+            ("plan.crews=1.5", "whole number"),
+            ("plan.crews=5..1", "backwards"),
+            ("plan.crews=1..5:0", "step must be > 0"),
+            ("plan.crews=1..100000", "at most"),
+            ("services.db.rto=1h..8h", "needs a step"),
+            ("services.db.rto=4", "no unit"),
+            ("services.db.failover.success=0.5,1.5", "probability"),
+            ("threats.x.rate_per_year=-1", "negative"),
+            ("threats.x.rate_per_year=a,b", "not a number"),
+            ("services..rto=4h", "unknown parameter"),
+        ] {
+            let msg = Setting::parse(bad).expect_err(bad).to_string();
+            assert!(msg.contains(needle), "{bad}: {msg}");
+        }
+    }
+
+    #[test]
+    fn wilson_interval_stays_in_unit_range() {
+        let [lo, hi] = wilson(10, 10).expect("n > 0");
+        assert!(lo > 0.6 && hi > 1.0 - 1e-12 && hi <= 1.0, "{lo} {hi}");
+        let [lo, hi] = wilson(50, 100).expect("n > 0");
+        assert!((lo - 0.4038).abs() < 1e-3 && (hi - 0.5962).abs() < 1e-3);
+        assert_eq!(wilson(0, 0), None);
+    }
+}
