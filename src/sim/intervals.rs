@@ -37,20 +37,34 @@ fn push_merged(out: &mut Vec<Iv>, iv: Iv) {
 pub fn union_into(a: &[Iv], b: &[Iv], out: &mut Vec<Iv>) {
     out.clear();
     out.reserve(a.len() + b.len());
-    let (mut a, mut b) = (a, b);
-    // Merge while both have intervals, then copy the tail of the other.
-    while let (Some(x), Some(y)) = (a.first(), b.first()) {
-        let iv = if x.start <= y.start {
-            a = &a[1..];
-            *x
-        } else {
-            b = &b[1..];
-            *y
-        };
-        push_merged(out, iv);
+    let (mut i, mut j) = (0, 0);
+    // The run being built stays in registers; it is written out only when
+    // the next interval starts after it ends.
+    let mut run: Option<Iv> = None;
+    let mut step = |iv: Iv, out: &mut Vec<Iv>| match &mut run {
+        Some(r) if iv.start <= r.end => {
+            if iv.end > r.end {
+                r.end = iv.end;
+            }
+        }
+        Some(r) => {
+            out.push(*r);
+            *r = iv;
+        }
+        None => run = Some(iv),
+    };
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        let take_a = x.start <= y.start;
+        i += usize::from(take_a);
+        j += usize::from(!take_a);
+        step(if take_a { x } else { y }, out);
     }
-    for &iv in a.iter().chain(b) {
-        push_merged(out, iv);
+    for &iv in a[i..].iter().chain(&b[j..]) {
+        step(iv, out);
+    }
+    if let Some(r) = run {
+        out.push(r);
     }
 }
 

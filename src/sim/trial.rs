@@ -235,12 +235,8 @@ pub struct Trial {
     dispatch_needed: bool,
     /// Earliest compromise time per service while an attack spreads.
     reach: Vec<f64>,
-    /// (service, duration) of every outage of this trial.
-    outage_log: Vec<(u32, f64)>,
-    /// The outage durations grouped by service, and where each starts.
-    by_service: Vec<f64>,
-    by_service_start: Vec<u32>,
-    by_service_next: Vec<u32>,
+    /// Per service: the durations of its outages in the pending trials.
+    outages: Vec<Vec<f64>>,
     /// Trials booked but not yet moved into the accumulator, and their
     /// per-service (downtime, data loss, loss), service-major.
     pending: usize,
@@ -292,10 +288,7 @@ impl Trial {
             free_crews: plan.crews,
             dispatch_needed: false,
             reach: vec![f64::INFINITY; s],
-            outage_log: Vec::new(),
-            by_service: Vec::new(),
-            by_service_start: Vec::new(),
-            by_service_next: Vec::new(),
+            outages: vec![Vec::new(); s],
             pending: 0,
             pend_values: vec![0.0; s * PENDING * 4],
             pend_counts: vec![[0; 3]; s],
@@ -959,7 +952,7 @@ impl Trial {
             }
             tally.loss += cost;
             self.cause_loss[iv.cause as usize] += cost;
-            self.outage_log.push((svc as u32, d));
+            self.outages[svc].push(d);
         }
         if self.recording {
             for iv in &down {
@@ -1090,34 +1083,16 @@ impl Trial {
     ///
     /// Buffering is for speed: a large estate's per-service accumulators do
     /// not fit in cache, so visiting each once per [`PENDING`] trials, with
-    /// its outage durations grouped by a counting sort, instead of once
-    /// per outage, saves most of the memory traffic of the hot loop.
+    /// its outage durations collected per service, instead of once per
+    /// outage, saves most of the memory traffic of the hot loop.
     pub fn finish(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
         let s = plan.n_services;
-        self.by_service_start.clear();
-        self.by_service_start.resize(s + 1, 0);
-        for &(svc, _) in &self.outage_log {
-            self.by_service_start[svc as usize + 1] += 1;
-        }
-        for i in 0..s {
-            self.by_service_start[i + 1] += self.by_service_start[i];
-        }
-        self.by_service.clear();
-        self.by_service.resize(self.outage_log.len(), 0.0);
-        self.by_service_next.clear();
-        self.by_service_next
-            .extend_from_slice(&self.by_service_start);
-        for &(svc, d) in &self.outage_log {
-            let slot = &mut self.by_service_next[svc as usize];
-            self.by_service[*slot as usize] = d;
-            *slot += 1;
-        }
         for i in 0..s {
             let a = &mut acc.services[i];
-            let range = self.by_service_start[i] as usize..self.by_service_start[i + 1] as usize;
-            for &d in &self.by_service[range] {
+            for &d in &self.outages[i] {
                 a.outage_hist.add(d);
             }
+            self.outages[i].clear();
             let c = &mut self.pend_counts[i];
             for k in 0..self.pending {
                 let base = (i * PENDING + k) * 4;
@@ -1145,7 +1120,6 @@ impl Trial {
             a.mtpd_breached += u64::from(c[2]);
             *c = [0; 3];
         }
-        self.outage_log.clear();
         self.pending = 0;
     }
 }

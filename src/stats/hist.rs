@@ -65,8 +65,14 @@ impl LogHist {
         }
         // NaN, infinities and negatives count as zero.
         let x = if x.is_finite() && x > 0.0 { x } else { 0.0 };
-        self.max = self.max.max(x);
-        self.min = self.min.min(x);
+        // Plain comparisons: x is finite here, and the branches are
+        // predictable, unlike f64::max's NaN handling.
+        if x > self.max {
+            self.max = x;
+        }
+        if x < self.min {
+            self.min = x;
+        }
         if x < ZERO_BELOW {
             self.zeros += n;
             return;
