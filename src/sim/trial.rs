@@ -19,7 +19,7 @@ use crate::model::Dist;
 use crate::stats::Accumulator;
 
 use super::compile::{SimPlan, ThreatPlanKind, HOURS_PER_YEAR};
-use super::intervals::{at_least, union_into, Iv};
+use super::intervals::{at_least, union_many, Iv};
 use super::rng::{self, Purpose, Stream};
 
 /// Trials whose per-service figures are buffered before they reach the
@@ -200,7 +200,6 @@ pub struct Trial {
     own_iv: Vec<Vec<Iv>>,
     /// Functional down intervals per node (services and groups).
     down_iv: Vec<Vec<Iv>>,
-    iv_tmp: Vec<Iv>,
     sweep: Vec<(f64, i32, u32)>,
     cap_events: Vec<(f64, i32, u32, u32)>,
     /// Memo of "functional now" for the dependency-order check.
@@ -260,7 +259,6 @@ impl Trial {
             own_cause: vec![0; s],
             own_iv: vec![Vec::new(); s],
             down_iv: vec![Vec::new(); n],
-            iv_tmp: Vec::new(),
             sweep: Vec::new(),
             cap_events: Vec::new(),
             memo_epoch: vec![0; n],
@@ -898,19 +896,18 @@ impl Trial {
             let mut out = std::mem::take(&mut self.down_iv[i]);
             let deps = plan.hard_deps.row(i);
             if i < plan.n_services {
-                out.clear();
-                out.extend_from_slice(&self.own_iv[i]);
-                for &d in deps {
-                    let dep = &self.down_iv[d as usize];
-                    if dep.is_empty() {
-                        continue;
+                let mut lists: [&[Iv]; 8] = [&[]; 8];
+                lists[0] = &self.own_iv[i];
+                if deps.len() < lists.len() {
+                    for (slot, &d) in lists[1..].iter_mut().zip(deps) {
+                        *slot = &self.down_iv[d as usize];
                     }
-                    if out.is_empty() {
-                        out.extend_from_slice(dep);
-                        continue;
-                    }
-                    union_into(&out, dep, &mut self.iv_tmp);
-                    std::mem::swap(&mut out, &mut self.iv_tmp);
+                    union_many(&lists[..=deps.len()], &mut out);
+                } else {
+                    let all: Vec<&[Iv]> = std::iter::once(self.own_iv[i].as_slice())
+                        .chain(deps.iter().map(|&d| self.down_iv[d as usize].as_slice()))
+                        .collect();
+                    union_many(&all, &mut out);
                 }
             } else {
                 let members: Vec<&[Iv]> = deps
