@@ -243,7 +243,13 @@ pub struct Trial {
     /// Per service: outages, RTO met, MTPD breaches over the pending trials.
     pend_counts: Vec<[u32; 3]>,
     recording: bool,
+    /// Random failures run (annual mode); a drill has none, not even after
+    /// a recovery restarts a service's failure clock.
+    failures: bool,
     records: Vec<Record>,
+    /// Hours of data lost per service in the last trial (kept when
+    /// recording).
+    data_lost: Vec<f64>,
 }
 
 impl Trial {
@@ -291,7 +297,9 @@ impl Trial {
             pend_values: vec![0.0; s * PENDING * 4],
             pend_counts: vec![[0; 3]; s],
             recording: false,
+            failures: true,
             records: Vec::new(),
+            data_lost: vec![0.0; s],
         }
     }
 
@@ -340,6 +348,12 @@ impl Trial {
     /// The steps of the last trial, in time order, when recording is on.
     pub fn records(&self) -> &[Record] {
         &self.records
+    }
+
+    /// Hours of data lost per service in the last trial, when recording
+    /// is on.
+    pub fn data_loss(&self) -> &[f64] {
+        &self.data_lost
     }
 
     #[inline]
@@ -602,7 +616,9 @@ impl Trial {
         self.damage[i] = Damage::Up;
         self.gen[i] += 1;
         self.unblock(svc, t);
-        self.schedule_failure(plan, svc, t);
+        if self.failures {
+            self.schedule_failure(plan, svc, t);
+        }
     }
 
     fn schedule_failure(&mut self, plan: &SimPlan, svc: u32, t: f64) {
@@ -854,12 +870,16 @@ impl Trial {
         self.reset(plan, seed, trial);
         match mode {
             Mode::Annual => {
+                self.failures = true;
                 for svc in 0..plan.n_services as u32 {
                     self.schedule_failure(plan, svc, 0.0);
                 }
                 self.schedule_threats(plan);
             }
-            Mode::Drill(threat) => self.schedule_occurrence(plan, threat, 0.0),
+            Mode::Drill(threat) => {
+                self.failures = false;
+                self.schedule_occurrence(plan, threat, 0.0);
+            }
         }
         while let Some(ev) = self.heap.pop() {
             self.handle(plan, ev);
@@ -923,6 +943,9 @@ impl Trial {
         }
         if self.recording {
             self.records.sort_by(|a, b| a.t.total_cmp(&b.t));
+            for (d, t) in self.data_lost.iter_mut().zip(&self.tally) {
+                *d = t.data_loss;
+            }
         }
     }
 
