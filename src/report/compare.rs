@@ -21,18 +21,7 @@ pub fn json(c: &Comparison) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
-/// Quote a CSV field when it needs it (RFC 4180).
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn opt(x: Option<f64>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
-}
+use super::csv::{field, opt};
 
 /// One row per service: A, B and the change B − A.
 pub fn services_csv(c: &Comparison) -> Vec<u8> {

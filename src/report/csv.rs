@@ -6,7 +6,7 @@ use std::fmt::Write;
 use crate::stats::{LogHist, Summary};
 
 /// Quote a field when it needs it (RFC 4180).
-fn field(s: &str) -> String {
+pub fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -14,7 +14,8 @@ fn field(s: &str) -> String {
     }
 }
 
-fn opt(x: Option<f64>) -> String {
+/// An optional number, empty when absent.
+pub fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 

@@ -23,7 +23,7 @@ use crate::error::Error;
 use crate::stats::diff::DiffAcc;
 use crate::stats::Accumulator;
 
-use super::{Mode, SimPlan, Trial, CHUNK};
+use super::{Mode, SimPlan, Trial};
 
 /// What a paired run accumulates: each side as a plain run would, and the
 /// per-trial difference ΔL = L_A − L_B.
@@ -74,18 +74,9 @@ pub fn simulate_pair(
     threads: Option<usize>,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<PairAccumulator, Error> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    let pool = super::thread_pool(threads)?;
     let done = AtomicU64::new(0);
-    let chunks: Vec<Range<u64>> = (trials.start..trials.end)
-        .step_by(CHUNK as usize)
-        .map(|s| s..(s + CHUNK).min(trials.end))
-        .collect();
+    let chunks = super::chunks(trials);
     let empty = || PairAccumulator::new(a, b);
     let acc = pool.install(|| {
         chunks

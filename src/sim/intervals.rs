@@ -14,19 +14,41 @@ pub struct Iv {
     pub cause: u32,
 }
 
-/// Append `iv` to a sorted, disjoint list, merging when it touches or
-/// overlaps the last interval.
-#[inline]
-fn push_merged(out: &mut Vec<Iv>, iv: Iv) {
-    if let Some(last) = out.last_mut() {
-        if iv.start <= last.end {
-            if iv.end > last.end {
-                last.end = iv.end;
+/// Builds a sorted, disjoint list from intervals given in order of start,
+/// merging those that touch or overlap. The run being built stays in
+/// registers and is written out only when the next interval starts after
+/// it ends.
+struct Runs<'a> {
+    out: &'a mut Vec<Iv>,
+    run: Option<Iv>,
+}
+
+impl<'a> Runs<'a> {
+    fn new(out: &'a mut Vec<Iv>) -> Self {
+        Runs { out, run: None }
+    }
+
+    #[inline]
+    fn push(&mut self, iv: Iv) {
+        match &mut self.run {
+            Some(r) if iv.start <= r.end => {
+                if iv.end > r.end {
+                    r.end = iv.end;
+                }
             }
-            return;
+            Some(r) => {
+                self.out.push(*r);
+                *r = iv;
+            }
+            None => self.run = Some(iv),
         }
     }
-    out.push(iv);
+
+    fn finish(self) {
+        if let Some(r) = self.run {
+            self.out.push(r);
+        }
+    }
 }
 
 /// The union of two sorted, disjoint lists into `out` (cleared first).
@@ -38,34 +60,18 @@ pub fn union_into(a: &[Iv], b: &[Iv], out: &mut Vec<Iv>) {
     out.clear();
     out.reserve(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
-    // The run being built stays in registers; it is written out only when
-    // the next interval starts after it ends.
-    let mut run: Option<Iv> = None;
-    let mut step = |iv: Iv, out: &mut Vec<Iv>| match &mut run {
-        Some(r) if iv.start <= r.end => {
-            if iv.end > r.end {
-                r.end = iv.end;
-            }
-        }
-        Some(r) => {
-            out.push(*r);
-            *r = iv;
-        }
-        None => run = Some(iv),
-    };
+    let mut runs = Runs::new(out);
     while i < a.len() && j < b.len() {
         let (x, y) = (a[i], b[j]);
         let take_a = x.start <= y.start;
         i += usize::from(take_a);
         j += usize::from(!take_a);
-        step(if take_a { x } else { y }, out);
+        runs.push(if take_a { x } else { y });
     }
     for &iv in a[i..].iter().chain(&b[j..]) {
-        step(iv, out);
+        runs.push(iv);
     }
-    if let Some(r) = run {
-        out.push(r);
-    }
+    runs.finish();
 }
 
 /// The union of several sorted, disjoint lists into `out` (cleared first),
@@ -103,7 +109,7 @@ pub fn union_many(lists: &[&[Iv]], out: &mut Vec<Iv>) {
         _ => {}
     }
     out.reserve(heads[..k].iter().map(|h| h.len()).sum());
-    let mut run: Option<Iv> = None;
+    let mut runs = Runs::new(out);
     loop {
         let mut best = usize::MAX;
         let mut best_start = f64::INFINITY;
@@ -118,24 +124,10 @@ pub fn union_many(lists: &[&[Iv]], out: &mut Vec<Iv>) {
         if best == usize::MAX {
             break;
         }
-        let iv = heads[best][0];
+        runs.push(heads[best][0]);
         heads[best] = &heads[best][1..];
-        match &mut run {
-            Some(r) if iv.start <= r.end => {
-                if iv.end > r.end {
-                    r.end = iv.end;
-                }
-            }
-            Some(r) => {
-                out.push(*r);
-                *r = iv;
-            }
-            None => run = Some(iv),
-        }
     }
-    if let Some(r) = run {
-        out.push(r);
-    }
+    runs.finish();
 }
 
 /// Stretches where at least `threshold` of the `inputs` are down, into
@@ -162,23 +154,22 @@ pub fn at_least(
     scratch.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
     let mut count: i64 = 0;
     let mut open: Option<(f64, u32)> = None;
+    let mut runs = Runs::new(out);
     for &(t, delta, cause) in scratch.iter() {
         count += i64::from(delta);
         if open.is_none() && count >= i64::from(threshold) {
             open = Some((t, cause));
         } else if count < i64::from(threshold) {
             if let Some((start, c)) = open.take() {
-                push_merged(
-                    out,
-                    Iv {
-                        start,
-                        end: t,
-                        cause: c,
-                    },
-                );
+                runs.push(Iv {
+                    start,
+                    end: t,
+                    cause: c,
+                });
             }
         }
     }
+    runs.finish();
 }
 
 #[cfg(test)]
@@ -207,9 +198,11 @@ mod tests {
             .collect();
         v.sort_by(|x, y| x.start.total_cmp(&y.start));
         let mut out = Vec::new();
+        let mut runs = Runs::new(&mut out);
         for x in v {
-            push_merged(&mut out, x);
+            runs.push(x);
         }
+        runs.finish();
         out
     }
 

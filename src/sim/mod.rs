@@ -29,6 +29,28 @@ pub use trial::{Mode, Trial};
 /// to balance two cores and to report progress smoothly.
 pub const CHUNK: u64 = 256;
 
+/// A rayon pool of `threads` workers (default: one per core).
+///
+/// # Errors
+/// [`Error::Usage`] when the pool cannot be built.
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n.max(1));
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
+}
+
+/// A range of trial indices cut into work units of [`CHUNK`] trials.
+pub fn chunks(trials: Range<u64>) -> Vec<Range<u64>> {
+    (trials.start..trials.end)
+        .step_by(CHUNK as usize)
+        .map(|s| s..(s + CHUNK).min(trials.end))
+        .collect()
+}
+
 /// Run `trials` (a range of trial indices, so that shards run disjoint
 /// ranges of the same sequence) and accumulate them.
 ///
@@ -45,18 +67,9 @@ pub fn simulate(
     threads: Option<usize>,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Accumulator, Error> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        builder = builder.num_threads(n.max(1));
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    let pool = thread_pool(threads)?;
     let done = AtomicU64::new(0);
-    let chunks: Vec<Range<u64>> = (trials.start..trials.end)
-        .step_by(CHUNK as usize)
-        .map(|s| s..(s + CHUNK).min(trials.end))
-        .collect();
+    let chunks = chunks(trials);
     let empty = || Accumulator::new(plan.n_services, plan.threats.len());
     let acc = pool.install(|| {
         chunks
