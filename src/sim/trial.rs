@@ -217,6 +217,9 @@ pub struct Trial {
     /// (service, duration) of every outage of this trial.
     outage_log: Vec<(u32, f64)>,
     recording: bool,
+    /// Random failures run (annual mode); a drill has none, not even after
+    /// a recovery restarts a service's failure clock.
+    failures: bool,
     records: Vec<Record>,
 }
 
@@ -265,6 +268,7 @@ impl Trial {
             reach: vec![f64::INFINITY; s],
             outage_log: Vec::new(),
             recording: false,
+            failures: true,
             records: Vec::new(),
         }
     }
@@ -321,6 +325,11 @@ impl Trial {
     /// The steps of the last trial, in time order, when recording is on.
     pub fn records(&self) -> &[Record] {
         &self.records
+    }
+
+    /// Hours of data lost per service in the last trial.
+    pub fn data_loss(&self) -> &[f64] {
+        &self.data_loss
     }
 
     #[inline]
@@ -649,7 +658,9 @@ impl Trial {
         self.damage[i] = Damage::Up;
         self.gen[i] += 1;
         self.unblock(plan, svc, t);
-        self.schedule_failure(plan, svc, t);
+        if self.failures {
+            self.schedule_failure(plan, svc, t);
+        }
     }
 
     fn schedule_failure(&mut self, plan: &SimPlan, svc: u32, t: f64) {
@@ -903,12 +914,16 @@ impl Trial {
         self.reset(plan, seed, trial);
         match mode {
             Mode::Annual => {
+                self.failures = true;
                 for svc in 0..plan.n_services as u32 {
                     self.schedule_failure(plan, svc, 0.0);
                 }
                 self.schedule_threats(plan);
             }
-            Mode::Drill(threat) => self.schedule_occurrence(plan, threat, 0.0),
+            Mode::Drill(threat) => {
+                self.failures = false;
+                self.schedule_occurrence(plan, threat, 0.0);
+            }
         }
         while let Some(ev) = self.heap.pop() {
             self.handle(plan, ev);
