@@ -6,6 +6,13 @@
 //! binary and registered with plotters' pure-Rust `ab_glyph` text backend,
 //! so no system font library is needed.
 
+pub mod against_target;
+pub mod axis;
+pub mod convergence;
+pub mod loss_exceedance;
+pub mod loss_histogram;
+pub mod pareto;
+
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;

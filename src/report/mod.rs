@@ -2,6 +2,7 @@
 //! place that writes files.
 
 pub mod csv;
+pub mod fmt;
 pub mod graph;
 pub mod json;
 pub mod text;
