@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::model::Model;
 use crate::report;
+use crate::report::review::Provenance;
 use crate::scenario;
 use crate::sim::{self, SimPlan};
 use crate::stats::{Accumulator, Summary};
@@ -102,7 +103,8 @@ pub struct RunOutcome {
     pub files: Vec<PathBuf>,
 }
 
-/// The files every run writes: summary, tables and the exceedance curve.
+/// The data files every run writes: summary, tables and the exceedance
+/// curve (the charts and reports come from [`report::pack::run_pack`]).
 pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Vec<u8>)>, Error> {
     Ok(vec![
         ("summary.json".to_string(), report::json::summary(summary)?),
@@ -113,6 +115,21 @@ pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Ve
             report::csv::loss_exceedance(&acc.annual_hist),
         ),
     ])
+}
+
+/// The command line that reproduces a result: the command, the scenario
+/// as given, the threat of a drill, the trial count and the seed (the
+/// thread count and the output folder do not change the numbers).
+pub fn command_line(command: &str, path: &Path, threat: Option<&str>, opts: &SimOptions) -> String {
+    let mut s = format!(
+        "bcdr {command} {}",
+        report::fmt::shell_quote(&path.display().to_string())
+    );
+    if let Some(threat) = threat {
+        s.push_str(&format!(" --threat {}", report::fmt::shell_quote(threat)));
+    }
+    s.push_str(&format!(" --trials {} --seed {}", opts.trials, opts.seed));
+    s
 }
 
 fn check_trials(trials: u64) -> Result<(), Error> {
@@ -149,7 +166,20 @@ pub fn run(
     )?;
     let summary = Summary::build(&model, opts.seed, &accumulator);
     let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
-    let files = report::write_all(&dir, &run_files(&summary, &accumulator)?)?;
+    let warnings = scenario::planning_warnings(&model);
+    let prov = Provenance {
+        command: command_line("run", path, None, opts),
+    };
+    // Render everything before writing anything.
+    let mut bytes = run_files(&summary, &accumulator)?;
+    bytes.extend(report::pack::run_pack(
+        &model,
+        &summary,
+        &accumulator,
+        &warnings,
+        &prov,
+    )?);
+    let files = report::write_all(&dir, &bytes)?;
     if !opts.quiet {
         write!(out, "{}", report::text::screen(&summary)).map_err(io_err)?;
         writeln!(out, "\nwrote {} files to {}", files.len(), dir.display()).map_err(io_err)?;

@@ -2,9 +2,12 @@
 //! place that writes files.
 
 pub mod csv;
+pub mod doc;
 pub mod fmt;
 pub mod graph;
 pub mod json;
+pub mod pack;
+pub mod review;
 pub mod text;
 
 use std::io::Write;
