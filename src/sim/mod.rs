@@ -8,6 +8,7 @@
 //! thread count, the chunking or the merge order.
 
 pub mod compile;
+pub mod drill;
 pub mod generate;
 pub mod rng;
 pub mod trial;

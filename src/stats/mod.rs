@@ -1,6 +1,7 @@
 //! Mergeable accumulators and the summary built from them.
 
 pub mod acc;
+pub mod drill;
 pub mod exact;
 pub mod hist;
 pub mod summary;
