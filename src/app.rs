@@ -6,11 +6,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::model::Model;
+use crate::model::{Model, ThreatKind};
 use crate::report;
 use crate::report::review::Provenance;
 use crate::scenario;
+use crate::sim::drill::DrillPlan;
 use crate::sim::{self, SimPlan};
+use crate::stats::drill::{DrillAcc, DrillContext, DrillSummary};
+use crate::stats::summary::kind_label;
 use crate::stats::{Accumulator, Summary};
 
 /// Options of every simulating command.
@@ -188,6 +191,149 @@ pub fn run(
         model,
         summary,
         accumulator,
+        files,
+    })
+}
+
+/// The result of `bcdr drill`, also written to disk.
+pub struct DrillRun {
+    pub model: Model,
+    /// The summary of the drill trials (`summary.json`).
+    pub summary: Summary,
+    pub drill: DrillSummary,
+    pub accumulator: Accumulator,
+    pub drill_accumulator: DrillAcc,
+    pub files: Vec<PathBuf>,
+}
+
+/// The default output folder of a drill: `outputs/<file stem>-drill-<threat>/`,
+/// so that it never overwrites the annual run's pack.
+pub fn default_drill_dir(scenario: &Path, threat: &str) -> PathBuf {
+    let base = default_out_dir(scenario);
+    let stem = base
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let threat: String = threat
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    base.with_file_name(format!("{stem}-drill-{threat}"))
+}
+
+/// The index of the threat a drill runs, or a usage error that lists the
+/// scenario's threats.
+///
+/// # Errors
+/// [`Error::Usage`] for an unknown id, or a `LossEvent` (it takes nothing
+/// down, so there is no recovery to drill).
+pub fn drill_threat(model: &Model, id: &str) -> Result<u32, Error> {
+    let drillable: Vec<&str> = model
+        .threats
+        .iter()
+        .filter(|t| !matches!(t.kind, ThreatKind::LossEvent { .. }))
+        .map(|t| t.id.as_str())
+        .collect();
+    let choices = if drillable.is_empty() {
+        "the scenario has no Outage, Disaster or Ransomware threat to drill".to_string()
+    } else {
+        format!("the threats you can drill are: {}", drillable.join(", "))
+    };
+    match model.threat_id(id) {
+        None => Err(Error::Usage(format!(
+            "--threat {id:?}: no threat with this id; {choices}"
+        ))),
+        Some(t) if matches!(model.threats[t.index()].kind, ThreatKind::LossEvent { .. }) => {
+            Err(Error::Usage(format!(
+                "--threat {id:?} is a LossEvent: it takes nothing down, so there is no recovery \
+                 to drill; {choices}"
+            )))
+        }
+        Some(t) => Ok(t.0),
+    }
+}
+
+/// `bcdr drill`: run one threat at time zero `opts.trials` times, write the
+/// drill pack, print the one-screen summary unless quiet.
+///
+/// # Errors
+/// The scenario's errors, an unknown threat or a bad option, or a failed
+/// write.
+pub fn drill(
+    path: &Path,
+    threat: &str,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<DrillRun, Error> {
+    check_trials(opts.trials)?;
+    let model = scenario::load(path)?;
+    let index = drill_threat(&model, threat)?;
+    let plan = SimPlan::compile(&model);
+    let dplan = DrillPlan::new(&model, index);
+    let (accumulator, drill_accumulator) = sim::drill::drill(
+        &plan,
+        &dplan,
+        opts.seed,
+        0..opts.trials,
+        opts.threads,
+        progress,
+    )?;
+    let summary = Summary::build(&model, opts.seed, &accumulator);
+    let threat_model = &model.threats[index as usize];
+    let cx = DrillContext {
+        scenario: &model.name,
+        currency: &model.currency,
+        threat: &threat_model.id,
+        threat_kind: kind_label(&threat_model.kind),
+        seed: opts.seed,
+        horizon: model.horizon.get(),
+        services: model
+            .services
+            .iter()
+            .map(|s| {
+                (
+                    s.id.as_str(),
+                    s.tier.label(),
+                    s.rto.map(|h| h.get()),
+                    s.rpo.map(|h| h.get()),
+                )
+            })
+            .collect(),
+        has_business: dplan.has_business,
+        weighting: dplan.weighting,
+    };
+    let drill = DrillSummary::build(&cx, &drill_accumulator);
+    let warnings = scenario::planning_warnings(&model);
+    let prov = Provenance {
+        command: command_line("drill", path, Some(threat), opts),
+    };
+    let dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| default_drill_dir(path, threat));
+    // Render everything before writing anything.
+    let mut bytes = run_files(&summary, &accumulator)?;
+    bytes.extend(report::drill::drill_pack(
+        &model, &drill, &summary, &warnings, &prov,
+    )?);
+    let files = report::write_all(&dir, &bytes)?;
+    if !opts.quiet {
+        write!(out, "{}", report::drill::screen(&drill, &summary)).map_err(io_err)?;
+        writeln!(out, "\nwrote {} files to {}", files.len(), dir.display()).map_err(io_err)?;
+    }
+    Ok(DrillRun {
+        model,
+        summary,
+        drill,
+        accumulator,
+        drill_accumulator,
         files,
     })
 }

@@ -9,9 +9,12 @@
 pub mod against_target;
 pub mod axis;
 pub mod convergence;
+pub mod critical_path;
+pub mod gantt;
 pub mod loss_exceedance;
 pub mod loss_histogram;
 pub mod pareto;
+pub mod recovery_curve;
 
 use std::sync::OnceLock;
 

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod doc;
+pub mod drill;
 pub mod fmt;
 pub mod graph;
 pub mod json;
