@@ -259,40 +259,41 @@ pub fn drill_threat(model: &Model, id: &str) -> Result<u32, Error> {
     }
 }
 
-/// `bcdr drill`: run one threat at time zero `opts.trials` times, write the
-/// drill pack, print the one-screen summary unless quiet.
+/// What a drill computes, before anything is rendered.
+pub struct DrillResults {
+    pub accumulator: Accumulator,
+    pub drill_accumulator: DrillAcc,
+    /// The summary of the drill trials (`summary.json`).
+    pub summary: Summary,
+    /// `drill.json`.
+    pub drill: DrillSummary,
+}
+
+/// Run drills `trials` of threat `threat` (an index from [`drill_threat`])
+/// and summarise them: the library core of `bcdr drill`.
 ///
 /// # Errors
-/// The scenario's errors, an unknown threat or a bad option, or a failed
-/// write.
-pub fn drill(
-    path: &Path,
-    threat: &str,
-    opts: &SimOptions,
+/// [`Error::Usage`] when the thread pool cannot be built.
+pub fn drill_results(
+    model: &Model,
+    threat: u32,
+    seed: u64,
+    trials: std::ops::Range<u64>,
+    threads: Option<usize>,
     progress: OnProgress<'_>,
-    out: &mut dyn Write,
-) -> Result<DrillRun, Error> {
-    check_trials(opts.trials)?;
-    let model = scenario::load(path)?;
-    let index = drill_threat(&model, threat)?;
-    let plan = SimPlan::compile(&model);
-    let dplan = DrillPlan::new(&model, index);
-    let (accumulator, drill_accumulator) = sim::drill::drill(
-        &plan,
-        &dplan,
-        opts.seed,
-        0..opts.trials,
-        opts.threads,
-        progress,
-    )?;
-    let summary = Summary::build(&model, opts.seed, &accumulator);
-    let threat_model = &model.threats[index as usize];
+) -> Result<DrillResults, Error> {
+    let plan = SimPlan::compile(model);
+    let dplan = DrillPlan::new(model, threat);
+    let (accumulator, drill_accumulator) =
+        sim::drill::drill(&plan, &dplan, seed, trials, threads, progress)?;
+    let summary = Summary::build(model, seed, &accumulator);
+    let threat_model = &model.threats[threat as usize];
     let cx = DrillContext {
         scenario: &model.name,
         currency: &model.currency,
         threat: &threat_model.id,
         threat_kind: kind_label(&threat_model.kind),
-        seed: opts.seed,
+        seed,
         horizon: model.horizon.get(),
         services: model
             .services
@@ -310,6 +311,43 @@ pub fn drill(
         weighting: dplan.weighting,
     };
     let drill = DrillSummary::build(&cx, &drill_accumulator);
+    Ok(DrillResults {
+        accumulator,
+        drill_accumulator,
+        summary,
+        drill,
+    })
+}
+
+/// `bcdr drill`: run one threat at time zero `opts.trials` times, write the
+/// drill pack, print the one-screen summary unless quiet.
+///
+/// # Errors
+/// The scenario's errors, an unknown threat or a bad option, or a failed
+/// write.
+pub fn drill(
+    path: &Path,
+    threat: &str,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<DrillRun, Error> {
+    check_trials(opts.trials)?;
+    let model = scenario::load(path)?;
+    let index = drill_threat(&model, threat)?;
+    let DrillResults {
+        accumulator,
+        drill_accumulator,
+        summary,
+        drill,
+    } = drill_results(
+        &model,
+        index,
+        opts.seed,
+        0..opts.trials,
+        opts.threads,
+        progress,
+    )?;
     let warnings = scenario::planning_warnings(&model);
     let prov = Provenance {
         command: command_line("drill", path, Some(threat), opts),
