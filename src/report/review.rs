@@ -151,8 +151,9 @@ fn reading(s: &Summary) -> Vec<Spans> {
         }
     } else {
         out.push(vec![t(format!(
-            "No simulated year lost anything in {} trials.",
-            s.trials
+            "No simulated year lost anything in {} trial{}.",
+            s.trials,
+            if s.trials == 1 { "" } else { "s" }
         ))]);
     }
     let misses = rto_misses(s);
