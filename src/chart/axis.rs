@@ -204,11 +204,12 @@ pub fn header<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let (w, _) = area.dim_in_pixel();
     let w = w as i32;
+    let (style, title) = title_fit(area, title);
     text(
         area,
-        title,
+        &title,
         (w / 2, 30),
-        font(TITLE_SIZE),
+        style,
         (HPos::Center, VPos::Center),
     )?;
     let style = font(TICK_SIZE);
@@ -321,6 +322,31 @@ pub fn zero_to(hi: f64) -> f64 {
     }
 }
 
+/// The title style that fits `title` in `area`'s width (from
+/// [`TITLE_SIZE`] down to 22 px), and the title, cut with an ellipsis if
+/// even that is too wide.
+pub fn title_fit<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> (TextStyle<'static>, String) {
+    let room = area.dim_in_pixel().0.saturating_sub(60);
+    let width = |t: &str, size: u32| {
+        area.estimate_text_size(t, &font(size))
+            .map_or(t.chars().count() as u32 * size / 2, |(w, _)| w)
+    };
+    let mut size = TITLE_SIZE;
+    while size > 22 && width(title, size) > room {
+        size -= 2;
+    }
+    let mut text = title.to_string();
+    let mut keep = title.chars().count();
+    while keep > 10 && width(&text, size) > room {
+        keep -= 1;
+        text = clip_label(title, keep);
+    }
+    (font(size), text)
+}
+
 /// Draw `text` at a pixel position of `area` with the given anchor.
 ///
 /// # Errors
@@ -370,11 +396,12 @@ pub fn empty<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
+    let (style, title) = title_fit(area, title);
     text(
         area,
-        title,
+        &title,
         (w / 2, 40),
-        font(TITLE_SIZE),
+        style,
         (HPos::Center, VPos::Center),
     )?;
     area.draw(&Rectangle::new(

@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use crate::stats::ExactSum;
 
 use super::axis::{self, money_short};
-use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, SKY, TICK_SIZE, TITLE_SIZE};
+use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, SKY, TICK_SIZE};
 
 /// 1.96: the two-sided 95% normal quantile.
 const Z: f64 = 1.959_963_984_540_054;
@@ -82,8 +82,9 @@ impl Chart for Convergence {
         };
         let (lo, y1) = (lower - pad, upper + pad);
         let x1 = (last.trials as f64).max(1.0);
+        let (title_style, title_text) = axis::title_fit(area, &title);
         let mut chart = ChartBuilder::on(area)
-            .caption(&title, font(TITLE_SIZE))
+            .caption(&title_text, title_style)
             .margin(20)
             .margin_right(40)
             .x_label_area_size(70)

@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, decades, is_round_tick, money_short, percent_short};
-use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, VERMILION};
+use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TICK_SIZE, VERMILION};
 
 /// What the chart needs; built from the run's histogram and summary.
 #[derive(Debug, Clone)]
@@ -86,8 +86,9 @@ impl Chart for LossExceedance {
         let (y0, _) = decades(p_min, p_min);
 
         let x_desc = format!("annual loss ({}, log scale)", self.currency);
+        let (title_style, title_text) = axis::title_fit(area, &title);
         let mut chart = ChartBuilder::on(area)
-            .caption(&title, font(TITLE_SIZE))
+            .caption(&title_text, title_style)
             .margin(20)
             .margin_right(40)
             .x_label_area_size(70)

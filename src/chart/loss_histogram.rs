@@ -9,9 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, decades, is_round_tick, money_short, percent_short};
-use super::{
-    draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, PURPLE, TICK_SIZE, TITLE_SIZE, VERMILION,
-};
+use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, PURPLE, TICK_SIZE, VERMILION};
 
 #[derive(Debug, Clone)]
 pub struct LossHistogram {
@@ -88,8 +86,9 @@ impl Chart for LossHistogram {
             "annual loss ({}, log scale; bars of equal log width)",
             self.currency
         );
+        let (title_style, title_text) = axis::title_fit(area, &title);
         let mut chart = ChartBuilder::on(area)
-            .caption(&title, font(TITLE_SIZE))
+            .caption(&title_text, title_style)
             .margin(20)
             .margin_right(40)
             .x_label_area_size(70)

@@ -7,9 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{self, hours_short, percent_short};
-use super::{
-    draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, PURPLE, SKY, TICK_SIZE, TITLE_SIZE,
-};
+use super::{draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, PURPLE, SKY, TICK_SIZE};
 
 #[derive(Debug, Clone)]
 pub struct RecoveryCurve {
@@ -43,8 +41,9 @@ impl Chart for RecoveryCurve {
             return axis::empty(area, &self.title, "No drill was run.");
         }
         let x1 = self.hours[n - 1].max(f64::MIN_POSITIVE);
+        let (title_style, title_text) = axis::title_fit(area, &self.title);
         let mut chart = ChartBuilder::on(area)
-            .caption(&self.title, font(TITLE_SIZE))
+            .caption(&title_text, title_style)
             .margin(20)
             .margin_right(40)
             .x_label_area_size(70)
@@ -53,7 +52,7 @@ impl Chart for RecoveryCurve {
             .map_err(draw_err)?;
         chart
             .configure_mesh()
-            .x_desc("hours after the threat")
+            .x_desc("time after the threat")
             .y_desc(format!("capacity restored (share of {})", self.weighting))
             .axis_desc_style(font(LABEL_SIZE))
             .label_style(font(TICK_SIZE))
