@@ -308,6 +308,7 @@ pub fn drill_results(
             })
             .collect(),
         has_business: dplan.has_business,
+        business_functions: dplan.business_functions,
         weighting: dplan.weighting,
     };
     let drill = DrillSummary::build(&cx, &drill_accumulator);

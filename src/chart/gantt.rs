@@ -130,7 +130,7 @@ impl Chart for Gantt {
             .map_err(draw_err)?;
         chart
             .configure_mesh()
-            .x_desc("hours after the threat (medians over the drills)")
+            .x_desc("time after the threat (medians over the drills)")
             .axis_desc_style(font(LABEL_SIZE))
             .label_style(font(TICK_SIZE))
             .x_labels(12)

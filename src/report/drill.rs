@@ -32,7 +32,8 @@ pub const DRILL_CHARTS: [(&str, &str); 5] = [
         "gantt",
         "Median recovery order: per service, the median time it went down, its crew's job \
          (restore, repair or rebuild) and its return, with the RTO counted from when it went \
-         down.",
+         down. For a service a crew works on in at least half of the drills that hit it, the \
+         medians are over those drills.",
     ),
     (
         "drill_recovery_vs_rto",
@@ -94,13 +95,15 @@ pub fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
         tasks: d
             .services
             .iter()
-            .filter(|s| s.hit > 0.0)
-            .map(|s| Task {
-                label: s.id.clone(),
-                down: s.down_at_hours_p50.unwrap_or(0.0),
-                job: s.job_start_hours_p50.zip(s.job_done_hours_p50),
-                recovered: s.recovered_hours_p50.unwrap_or(0.0),
-                rto: s.rto_hours,
+            .filter_map(|s| {
+                let t = s.timeline.as_ref()?;
+                Some(Task {
+                    label: s.id.clone(),
+                    down: t.down,
+                    job: t.job_start.zip(t.job_done),
+                    recovered: t.back,
+                    rto: s.rto_hours,
+                })
             })
             .collect(),
     };
@@ -194,7 +197,7 @@ fn headline(d: &DrillSummary, s: &Summary) -> Block {
     let mut rows = Vec::new();
     if let Some(x) = &d.business {
         rows.push(time_row(
-            "Last business function back (hours after the threat)",
+            "Last business function back, hours after the threat (0 when none stops)",
             &x.recovery_hours,
         ));
     }
@@ -246,7 +249,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
     let mut out: Vec<Spans> = Vec::new();
     match &d.business {
         None => out.push(vec![t(
-            "The scenario has no Business-tier service, so there is no business recovery time.",
+            "The scenario has no service, so there is no business recovery time.",
         )]),
         Some(x) if x.hit == 0.0 => out.push(vec![t(format!(
             "No business function stopped in any of the {} drills.",
@@ -275,7 +278,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
                     b(pct(x.not_recovered)),
                     t(format!(
                         " of the drills a business function is still down at the end of the {} \
-                         horizon: it has no recovery path from this threat.",
+                         horizon.",
                         hours(d.horizon_hours)
                     )),
                 ]);
@@ -460,6 +463,10 @@ pub fn drill_doc(d: &DrillSummary, s: &Summary, warnings: &[Warning], prov: &Pro
         )),
     ]);
     doc.h2("Headline");
+    doc.para(vec![t(format!(
+        "Business functions: {}.",
+        d.business_functions
+    ))]);
     doc.push(headline(d, s));
     doc.h2("Reading");
     doc.push(Block::Bullets(reading(d, s)));

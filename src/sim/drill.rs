@@ -12,12 +12,15 @@
 //! - Its **outage** is the time from its first stop until then: what the
 //!   RTO is judged on (for a Disaster or an Outage the two coincide; for
 //!   ransomware the outage starts at encryption).
-//! - The **MBCO time** is when every Business-tier service is back at or
-//!   above its `mbco` capacity (1 when it has none) for good.
+//! - The **business functions** are the Business-tier services; in a
+//!   scenario without that tier, the services with revenue; without
+//!   revenue either, every service.
+//! - The **MBCO time** is when every business function is back at or above
+//!   its `mbco` capacity (1 when it has none) for good.
 //! - The **restored share** at time t is Σ wᵢ·capacityᵢ(t) / Σ wᵢ with wᵢ the
 //!   revenue per hour; without any revenue, every Business-tier service
 //!   weighs 1; without those, every service does.
-//! - The **critical path** starts at the Business-tier service that is back
+//! - The **critical path** starts at the business function that is back
 //!   last (without one hit: the service back last), and steps to the hard
 //!   dependency (through k-of-n groups, to the member that brought the group
 //!   back) that recovered last, as long as that dependency gated it: it
@@ -56,6 +59,8 @@ pub struct DrillPlan {
     pub n_services: usize,
     business: Vec<bool>,
     pub has_business: bool,
+    /// Which services count as business functions, in words.
+    pub business_functions: &'static str,
     /// Capacity a Business-tier service must get back to (1 without mbco).
     mbco: Vec<f64>,
     /// Whether the engine records `Capacity` marks (revenue > 0).
@@ -82,7 +87,7 @@ impl DrillPlan {
             NodeRef::Service(id) => id.index() as u32,
             NodeRef::Group(g) => (s + g.index()) as u32,
         };
-        let business: Vec<bool> = model
+        let tier: Vec<bool> = model
             .services
             .iter()
             .map(|x| x.tier == Tier::Business)
@@ -92,8 +97,8 @@ impl DrillPlan {
             .iter()
             .map(|x| x.revenue_per_hour.get() > 0.0)
             .collect();
-        let has_business = business.iter().any(|b| *b);
-        let (weight, weighting) = if revenue.iter().any(|r| *r) {
+        let any = |v: &[bool]| v.iter().any(|b| *b);
+        let (weight, weighting) = if any(&revenue) {
             (
                 model
                     .services
@@ -102,20 +107,38 @@ impl DrillPlan {
                     .collect(),
                 "revenue",
             )
-        } else if has_business {
+        } else if any(&tier) {
             (
-                business.iter().map(|b| f64::from(u8::from(*b))).collect(),
+                tier.iter().map(|b| f64::from(u8::from(*b))).collect(),
                 "business services",
             )
         } else {
             (vec![1.0; s], "services")
         };
+        // The business functions: the Business tier; a scenario without
+        // one (the ransomware pair labels its functions Application) is
+        // read through the services that carry revenue.
+        let (business, business_functions) = if any(&tier) {
+            (tier, "Business-tier services")
+        } else if any(&revenue) {
+            (
+                revenue.clone(),
+                "services with revenue_per_hour (the scenario has no Business tier)",
+            )
+        } else {
+            (
+                vec![true; s],
+                "every service (the scenario has no Business tier and no revenue)",
+            )
+        };
+        let has_business = any(&business);
         DrillPlan {
             threat,
             horizon: model.horizon.get(),
             n_services: s,
             business,
             has_business,
+            business_functions,
             mbco: model
                 .services
                 .iter()

@@ -45,13 +45,13 @@ pub struct ServiceOutcome {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DrillOutcome {
     pub services: Vec<ServiceOutcome>,
-    /// When the last Business-tier service that stopped was functional
+    /// When the last business function that stopped was functional
     /// again for good (the horizon when one never was); `None` when no
-    /// Business-tier service stopped.
+    /// business function stopped.
     pub business_recovered_at: Option<f64>,
-    /// When every Business-tier service was back at its MBCO for good
+    /// When every business function was back at its MBCO for good
     /// (0 when none fell below it); `None` when one never was, or when the
-    /// scenario has no Business-tier service.
+    /// scenario has no business function.
     pub mbco_at: Option<f64>,
     /// The restored share (0..=1) at each point of the time grid.
     pub curve: Vec<f64>,
@@ -74,10 +74,14 @@ pub struct ServiceDrillAcc {
     pub outage_hist: LogHist,
     /// Hits whose outage ended within the RTO.
     pub rto_met: u64,
-    /// Drills with a crew job on it.
+    /// Drills with a crew job on it, and over those drills: when it went
+    /// down, when the first job started, when the last ended, when it was
+    /// back (medians of steps of the same drills keep their order).
     pub jobs: u64,
+    pub job_down: LogHist,
     pub job_start: LogHist,
     pub job_done: LogHist,
+    pub job_back: LogHist,
     /// Drills in which it lost data, and how much (those drills only).
     pub data_lost: u64,
     pub data_loss: ExactSum,
@@ -101,8 +105,10 @@ impl ServiceDrillAcc {
             outage_hist: h(),
             rto_met: 0,
             jobs: 0,
+            job_down: h(),
             job_start: h(),
             job_done: h(),
+            job_back: h(),
             data_lost: 0,
             data_loss: ExactSum::default(),
             data_loss_hist: h(),
@@ -122,8 +128,10 @@ impl ServiceDrillAcc {
         self.outage_hist.merge(&o.outage_hist);
         self.rto_met += o.rto_met;
         self.jobs += o.jobs;
+        self.job_down.merge(&o.job_down);
         self.job_start.merge(&o.job_start);
         self.job_done.merge(&o.job_done);
+        self.job_back.merge(&o.job_back);
         self.data_lost += o.data_lost;
         self.data_loss.merge(&o.data_loss);
         self.data_loss_hist.merge(&o.data_loss_hist);
@@ -138,15 +146,15 @@ impl ServiceDrillAcc {
 pub struct DrillAcc {
     pub trials: u64,
     pub services: Vec<ServiceDrillAcc>,
-    /// Drills in which a Business-tier service stopped.
+    /// Drills in which a business function stopped.
     pub business_hit: u64,
     /// Drills in which one was still down at the horizon.
     pub business_not_recovered: u64,
-    /// Hours until the last Business-tier service was back (0 when none
+    /// Hours until the last business function was back (0 when none
     /// stopped), over all drills.
     pub business: ExactSum,
     pub business_hist: LogHist,
-    /// Drills in which every Business-tier service got back to its MBCO.
+    /// Drills in which every business function got back to its MBCO.
     pub mbco_reached: u64,
     pub mbco: ExactSum,
     pub mbco_hist: LogHist,
@@ -210,10 +218,11 @@ impl DrillAcc {
             }
             if let Some(start) = s.job_start {
                 a.jobs += 1;
+                a.job_down.add(down);
                 a.job_start.add(start);
-            }
-            if let Some(done) = s.job_done {
-                a.job_done.add(done);
+                // A job still running at the horizon ends with it.
+                a.job_done.add(s.job_done.unwrap_or(back));
+                a.job_back.add(back);
             }
         }
         match o.business_recovered_at {
@@ -329,10 +338,10 @@ fn ratio(num: u64, den: u64) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
 }
 
-/// The last Business-tier service back.
+/// The last business function back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BusinessRecovery {
-    /// Fraction of drills in which a Business-tier service stopped.
+    /// Fraction of drills in which a business function stopped.
     pub hit: f64,
     /// Fraction of drills in which one was still down at the horizon.
     pub not_recovered: f64,
@@ -341,7 +350,7 @@ pub struct BusinessRecovery {
     pub recovery_hours: Stats,
 }
 
-/// Every Business-tier service back at its MBCO.
+/// Every business function back at its MBCO.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MbcoRecovery {
     /// Fraction of drills in which it happened before the horizon.
@@ -368,11 +377,12 @@ pub struct ServiceDrill {
     pub rto_hours: Option<f64>,
     /// Fraction of hits whose outage ended within the RTO.
     pub rto_met: Option<f64>,
-    /// Medians of the first crew job's start and the last job's end,
-    /// hours after the threat, over drills with a job.
-    pub job_start_hours_p50: Option<f64>,
-    pub job_done_hours_p50: Option<f64>,
-    pub recovered_hours_p50: Option<f64>,
+    /// Fraction of hits in which a crew worked on it (a restore, repair
+    /// or rebuild; not a failover, and not a service that only waited for
+    /// a dependency).
+    pub crew_job: Option<f64>,
+    /// The median timeline drawn in the Gantt chart; null when never hit.
+    pub timeline: Option<Timeline>,
     pub rpo_hours: Option<f64>,
     /// Fraction of drills in which it lost data.
     pub data_lost: f64,
@@ -384,6 +394,44 @@ pub struct ServiceDrill {
     pub critical_path: f64,
     /// Fraction of drills in which its recovery ends the critical path.
     pub bottleneck: f64,
+}
+
+/// Median hours after the threat of each step of a service's recovery.
+///
+/// When a crew worked on the service in at least half of the drills that
+/// hit it, the medians are over those drills (`basis`: "crew job"), and
+/// since each drill's steps are in order, so are the medians; otherwise
+/// they are over every drill that hit it ("all hits") and there is no job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub basis: String,
+    pub down: f64,
+    pub job_start: Option<f64>,
+    pub job_done: Option<f64>,
+    pub back: f64,
+}
+
+fn timeline(a: &ServiceDrillAcc) -> Option<Timeline> {
+    let p50 = |h: &LogHist| h.quantile(0.5).unwrap_or(0.0);
+    if a.hit == 0 {
+        None
+    } else if 2 * a.jobs >= a.hit {
+        Some(Timeline {
+            basis: "crew job".to_string(),
+            down: p50(&a.job_down),
+            job_start: a.job_start.quantile(0.5),
+            job_done: a.job_done.quantile(0.5),
+            back: p50(&a.job_back),
+        })
+    } else {
+        Some(Timeline {
+            basis: "all hits".to_string(),
+            down: p50(&a.down_at),
+            job_start: None,
+            job_done: None,
+            back: p50(&a.recovery_hist),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -417,7 +465,12 @@ pub struct DrillSummary {
     pub horizon_hours: f64,
     /// Relative accuracy of every reported quantile.
     pub quantile_accuracy: f64,
-    /// Null when the scenario has no Business-tier service.
+    /// Which services count as business functions: the Business tier, or
+    /// without one the services with revenue, or without those every
+    /// service.
+    pub business_functions: String,
+    /// Null when there is no business function (a scenario without
+    /// services).
     pub business: Option<BusinessRecovery>,
     pub mbco: Option<MbcoRecovery>,
     pub services: Vec<ServiceDrill>,
@@ -439,6 +492,8 @@ pub struct DrillContext<'a> {
     /// Per service: id, tier label, RTO, RPO.
     pub services: Vec<(&'a str, &'a str, Option<f64>, Option<f64>)>,
     pub has_business: bool,
+    /// Which services are the business functions, in words.
+    pub business_functions: &'a str,
     pub weighting: &'a str,
 }
 
@@ -463,9 +518,8 @@ impl DrillSummary {
                     outage_hours: hit.then(|| quantiles(&a.outage, &a.outage_hist)),
                     rto_hours: rto,
                     rto_met: rto.and_then(|_| ratio(a.rto_met, a.hit)),
-                    job_start_hours_p50: p50(&a.job_start),
-                    job_done_hours_p50: p50(&a.job_done),
-                    recovered_hours_p50: p50(&a.recovery_hist),
+                    crew_job: ratio(a.jobs, a.hit),
+                    timeline: timeline(a),
                     rpo_hours: rpo,
                     data_lost: frac(a.data_lost),
                     data_loss_hours: (a.data_lost > 0)
@@ -504,6 +558,7 @@ impl DrillSummary {
             trials: n,
             horizon_hours: cx.horizon,
             quantile_accuracy: 0.5f64.powi(SERVICE_BITS as i32 + 1),
+            business_functions: cx.business_functions.to_string(),
             business: cx.has_business.then(|| BusinessRecovery {
                 hit: frac(acc.business_hit),
                 not_recovered: frac(acc.business_not_recovered),

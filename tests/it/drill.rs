@@ -147,9 +147,18 @@ fn deterministic_drill_checked_by_hand() {
         let s = service(&r, id);
         assert_eq!(s.hit, 1.0, "{id}");
         assert_eq!(s.down_at_hours_p50, Some(0.0), "{id}");
-        assert_eq!(s.job_start_hours_p50, start, "{id} job start");
-        assert_eq!(s.job_done_hours_p50, done, "{id} job done");
-        assert_eq!(s.recovered_hours_p50, Some(back), "{id} back");
+        let g = s.timeline.as_ref().expect("a timeline");
+        assert_eq!((g.down, g.back), (0.0, back), "{id}");
+        assert_eq!(g.job_start, start, "{id} job start");
+        assert_eq!(g.job_done, done, "{id} job done");
+        assert_eq!(
+            g.basis,
+            if start.is_some() {
+                "crew job"
+            } else {
+                "all hits"
+            }
+        );
         let rec = s.recovery_hours.as_ref().expect("hit");
         assert_eq!((rec.mean, rec.p99), (back, back), "{id}");
     }
@@ -246,9 +255,10 @@ fn deterministic_drill_checked_by_hand() {
 #[test]
 fn parallel_restores_make_the_slowest_dependency_the_bottleneck() {
     let r = drill(&BY_HAND.replace("PLAN", ""), "fire", 50, None);
-    assert_eq!(service(&r, "app").recovered_hours_p50, Some(6.0));
-    assert_eq!(service(&r, "app").job_done_hours_p50, Some(1.0));
-    assert_eq!(service(&r, "shop").recovered_hours_p50, Some(6.0));
+    let app = service(&r, "app").timeline.as_ref().expect("hit");
+    assert_eq!((app.job_done, app.back), (Some(1.0), 6.0));
+    let shop = service(&r, "shop").timeline.as_ref().expect("hit");
+    assert_eq!(shop.back, 6.0);
     let b = r.drill.business.as_ref().expect("business");
     assert_eq!(b.recovery_hours.mean, 6.0);
     assert_eq!(r.drill.mbco.as_ref().expect("mbco").hours.mean, 20.0);
