@@ -68,16 +68,32 @@ pub fn percent_short(p: f64) -> String {
     format!("{pct:.decimals$}%")
 }
 
-/// Whether a log-axis tick is worth a label: 1, 2 and 5 times a power of
-/// ten (plotters also proposes 3, 4, 6, …, which crowd the axis).
-pub fn is_round_tick(x: f64) -> bool {
-    if x <= 0.0 || !x.is_finite() {
-        return false;
+/// Tick marks of a log axis over `[lo, hi]`: 1, 2 and 5 times each power
+/// of ten inside it (only the powers of ten when that makes more than
+/// `max`). plotters' own log ticks repeat each power of ten, which draws
+/// its label twice.
+pub fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && lo.is_finite() && hi.is_finite()) {
+        return Vec::new();
     }
-    let m = x / 10f64.powf(x.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .any(|r| (m - r).abs() < 1e-6 * r)
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().ceil() as i32;
+    let at = |k: i32, m: f64| {
+        if k >= 0 {
+            m * 10f64.powi(k)
+        } else {
+            m / 10f64.powi(-k)
+        }
+    };
+    let inside = |v: &f64| *v >= lo * (1.0 - 1e-9) && *v <= hi * (1.0 + 1e-9);
+    let all: Vec<f64> = (first..=last)
+        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| at(k, m)))
+        .filter(inside)
+        .collect();
+    if all.len() <= max {
+        return all;
+    }
+    (first..=last).map(|k| at(k, 1.0)).filter(inside).collect()
 }
 
 /// A log range containing `[lo, hi]` (both > 0), widened to whole decades
@@ -442,9 +458,15 @@ mod tests {
         assert_eq!(decades(3.0, 450.0), (1.0, 1000.0));
         assert_eq!(decades(10.0, 10.0), (10.0, 100.0));
         assert_eq!(decades(0.0, 0.0), (1.0, 10.0));
-        assert!(is_round_tick(2000.0));
-        assert!(is_round_tick(0.05));
-        assert!(!is_round_tick(3000.0));
+        assert_eq!(
+            log_ticks(500.0, 20_000.0, 12),
+            vec![500.0, 1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0]
+        );
+        assert_eq!(
+            log_ticks(1e-5, 1.0, 12),
+            vec![1e-5, 1e-4, 1e-3, 0.01, 0.1, 1.0]
+        );
+        assert_eq!(log_ticks(0.05, 0.05, 12), Vec::<f64>::new());
         assert_eq!(round_log_range(880_000.0, 115e6), (500_000.0, 200e6));
         assert_eq!(round_log_range(3.0, 3.0), (2.0, 5.0));
         let (a, b, ticks) = hour_axis(0.7, 30.0);

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axis::{self, decades, is_round_tick, money_short, percent_short};
+use super::axis::{self, decades, money_short, percent_short};
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TICK_SIZE, VERMILION};
 
 /// What the chart needs; built from the run's histogram and summary.
@@ -93,7 +93,14 @@ impl Chart for LossExceedance {
             .margin_right(40)
             .x_label_area_size(70)
             .y_label_area_size(110)
-            .build_cartesian_2d((x0..x1).log_scale(), (y0..1.0).log_scale())
+            .build_cartesian_2d(
+                (x0..x1)
+                    .log_scale()
+                    .with_key_points(axis::log_ticks(x0, x1, 12)),
+                (y0..1.0)
+                    .log_scale()
+                    .with_key_points(axis::log_ticks(y0, 1.0, 12)),
+            )
             .map_err(draw_err)?;
         chart
             .configure_mesh()
@@ -101,22 +108,8 @@ impl Chart for LossExceedance {
             .y_desc("probability a year loses at least this much")
             .axis_desc_style(font(LABEL_SIZE))
             .label_style(font(TICK_SIZE))
-            .x_labels(20)
-            .y_labels(20)
-            .x_label_formatter(&|x| {
-                if is_round_tick(*x) {
-                    money_short(*x)
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|p| {
-                if is_round_tick(*p) {
-                    percent_short(*p)
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| money_short(*x))
+            .y_label_formatter(&|p| percent_short(*p))
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(GREY.mix(0.25))
             .draw()

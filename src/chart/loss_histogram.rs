@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axis::{self, decades, is_round_tick, money_short, percent_short};
+use super::axis::{self, decades, money_short, percent_short};
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, PURPLE, TICK_SIZE, VERMILION};
 
 #[derive(Debug, Clone)]
@@ -93,7 +93,12 @@ impl Chart for LossHistogram {
             .margin_right(40)
             .x_label_area_size(70)
             .y_label_area_size(100)
-            .build_cartesian_2d((x0..x1).log_scale(), 0.0..y1)
+            .build_cartesian_2d(
+                (x0..x1)
+                    .log_scale()
+                    .with_key_points(axis::log_ticks(x0, x1, 12)),
+                0.0..y1,
+            )
             .map_err(draw_err)?;
         chart
             .configure_mesh()
@@ -101,14 +106,7 @@ impl Chart for LossHistogram {
             .y_desc("share of simulated years")
             .axis_desc_style(font(LABEL_SIZE))
             .label_style(font(TICK_SIZE))
-            .x_labels(20)
-            .x_label_formatter(&|x| {
-                if is_round_tick(*x) {
-                    money_short(*x)
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| money_short(*x))
             .y_label_formatter(&|p| percent_short(*p))
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(GREY.mix(0.25))
