@@ -269,6 +269,27 @@ fn parallel_restores_make_the_slowest_dependency_the_bottleneck() {
     assert_eq!(service(&r, "db").bottleneck, 1.0);
 }
 
+/// A k-of-n group is back when its `need`-th member is: the path goes
+/// through the member that brought it back.
+#[test]
+fn critical_path_goes_through_the_member_that_brings_a_group_back() {
+    let text = r#"Scenario(name: "pool", sites: [Site(id: "dc")], services: [
+        Service(id: "a1", site: "dc", backup: (rebuild: Fixed("1h"))),
+        Service(id: "a2", site: "dc", backup: (rebuild: Fixed("2h"))),
+        Service(id: "a3", site: "dc", backup: (rebuild: Fixed("3h"))),
+        Service(id: "biz", tier: Business, depends_on: ["pool"]),
+    ], groups: [Group(id: "pool", members: ["a1", "a2", "a3"], need: 2)],
+    threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])])"#;
+    let r = drill(text, "fire", 20, None);
+    let b = r.drill.business.as_ref().expect("business");
+    assert_eq!(b.recovery_hours.mean, 2.0, "2 of 3 back at 2 h");
+    assert_eq!(service(&r, "biz").critical_path, 1.0);
+    assert_eq!(service(&r, "a2").critical_path, 1.0);
+    assert_eq!(service(&r, "a2").bottleneck, 1.0);
+    assert_eq!(service(&r, "a1").critical_path, 0.0);
+    assert_eq!(service(&r, "a3").critical_path, 0.0);
+}
+
 /// Regression: a drill is the threat and nothing else, but a restored
 /// service used to restart its random-failure clock.
 #[test]
