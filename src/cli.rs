@@ -51,6 +51,10 @@ pub enum Command {
     /// Every value runs with the same seed and trials (common random
     /// numbers), so the curve shows the parameter's effect, not noise.
     Sweep(SweepArgs),
+    /// One threat at time zero, nothing else: the recovery timeline, recovery
+    /// time against RTO, data lost against RPO, time to MBCO, the critical
+    /// path.
+    Drill(DrillArgs),
     /// Write a generated layered scenario (for benchmarks and scale tests).
     Generate {
         /// Number of services (split 1% infrastructure, 9% platform, 40%
@@ -144,4 +148,40 @@ pub struct SweepArgs {
     pub service: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    pub scenario: PathBuf,
+    /// The id of the threat to drill (an Outage, Disaster or Ransomware).
+    #[arg(long)]
+    pub threat: String,
+    /// Number of drills.
+    #[arg(long, default_value_t = 10_000)]
+    pub trials: u64,
+    /// Seed of every random stream: the same seed gives the same results.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default: outputs/<scenario file stem>-drill-<threat>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no summary on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl DrillArgs {
+    /// The options every simulating command shares.
+    pub fn sim(&self) -> SimArgs {
+        SimArgs {
+            trials: self.trials,
+            seed: self.seed,
+            threads: self.threads,
+            out: self.out.clone(),
+            quiet: self.quiet,
+        }
+    }
 }

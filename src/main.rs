@@ -59,6 +59,19 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
             bcdr::app::run(&run.scenario, &sim_options(&run.sim), Some(&tick), &mut out)?;
             bar.finish_and_clear();
         }
+        Command::Drill(drill) => {
+            let sim = drill.sim();
+            let bar = progress_bar(&sim);
+            let tick = |done: u64| bar.set_position(done);
+            bcdr::app::drill(
+                &drill.scenario,
+                &drill.threat,
+                &sim_options(&sim),
+                Some(&tick),
+                &mut out,
+            )?;
+            bar.finish_and_clear();
+        }
         Command::Generate {
             services,
             seed,

@@ -6,6 +6,16 @@
 //! binary and registered with plotters' pure-Rust `ab_glyph` text backend,
 //! so no system font library is needed.
 
+pub mod against_target;
+pub mod axis;
+pub mod convergence;
+pub mod critical_path;
+pub mod gantt;
+pub mod loss_exceedance;
+pub mod loss_histogram;
+pub mod pareto;
+pub mod recovery_curve;
+
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;

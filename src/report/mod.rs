@@ -3,8 +3,13 @@
 
 pub mod compare;
 pub mod csv;
+pub mod doc;
+pub mod drill;
+pub mod fmt;
 pub mod graph;
 pub mod json;
+pub mod pack;
+pub mod review;
 pub mod sweep;
 pub mod text;
 

@@ -9,6 +9,7 @@
 
 pub mod compare;
 pub mod compile;
+pub mod drill;
 pub mod generate;
 pub mod intervals;
 pub mod rng;

@@ -3,6 +3,7 @@
 pub mod acc;
 pub mod comparison;
 pub mod diff;
+pub mod drill;
 pub mod exact;
 pub mod hist;
 pub mod summary;

@@ -31,6 +31,24 @@ pub struct Summary {
     /// Random failures first (id `random-failures`), then the threats in
     /// file order.
     pub threats: Vec<ThreatSummary>,
+    /// The scenario's risk appetite against the simulated curve, in the
+    /// scenario's order; empty when it gives none.
+    #[serde(default)]
+    pub risk_appetite: Vec<AppetiteCheck>,
+}
+
+/// One point of the risk appetite against the simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppetiteCheck {
+    pub loss: f64,
+    /// The probability per year of losing more that the board accepts.
+    pub accepted: f64,
+    /// The simulated probability of losing more (to the histogram's
+    /// resolution: losses within `quantile_accuracy` of `loss` count as
+    /// not more).
+    pub simulated: f64,
+    /// `simulated <= accepted`.
+    pub within: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -234,6 +252,19 @@ impl Summary {
             annual_loss,
             services,
             threats,
+            risk_appetite: model
+                .risk_appetite
+                .iter()
+                .map(|a| {
+                    let simulated = h.exceedance_of(a.loss.get());
+                    AppetiteCheck {
+                        loss: a.loss.get(),
+                        accepted: a.probability.get(),
+                        simulated,
+                        within: simulated <= a.probability.get(),
+                    }
+                })
+                .collect(),
         }
     }
 }

@@ -68,3 +68,171 @@ pub mod engine {
         )
     }
 }
+
+/// Checks of written files, and parsers for the numbers of the reports
+/// (the inverse of `bcdr::report::fmt`).
+pub mod files {
+    use std::path::Path;
+
+    /// Decode a PNG completely; its size.
+    pub fn png(path: &Path) -> (u32, u32) {
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!bytes.is_empty(), "{} is empty", path.display());
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder
+            .read_info()
+            .unwrap_or_else(|e| panic!("{} is not a PNG: {e}", path.display()));
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader
+            .next_frame(&mut buf)
+            .unwrap_or_else(|e| panic!("{} does not decode: {e}", path.display()));
+        assert!(info.width > 0 && info.height > 0);
+        (info.width, info.height)
+    }
+
+    /// Parse an SVG as XML; its text.
+    pub fn svg(path: &Path) -> String {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let doc = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("{} is not well-formed: {e}", path.display()));
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        assert!(doc.descendants().count() > 5, "{} is empty", path.display());
+        text
+    }
+
+    /// Every attribute value that could load something.
+    fn references(html: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for key in ["src=\"", "href=\"", "src='", "href='", "url("] {
+            let mut rest = html;
+            while let Some(i) = rest.find(key) {
+                let after = &rest[i + key.len()..];
+                let end = after.find(['"', '\'', ')']).unwrap_or(after.len()).min(200);
+                out.push(after[..end].to_string());
+                rest = after;
+            }
+        }
+        out
+    }
+
+    /// A page that loads nothing from anywhere: no scripts, styles or fonts
+    /// from outside, every `src`/`href`/`url()` a data URI or a fragment,
+    /// and no http(s) address except the SVG namespace.
+    pub fn self_contained_html(html: &str) {
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.trim_end().ends_with("</html>"));
+        let lower = html.to_ascii_lowercase();
+        for tag in [
+            "<link", "<script", "@import", "<iframe", "<object", "<embed",
+        ] {
+            assert!(!lower.contains(tag), "the page contains {tag}");
+        }
+        for r in references(html) {
+            assert!(
+                r.starts_with("data:") || r.starts_with('#'),
+                "external reference {r:?}"
+            );
+        }
+        // Scan the page without its data URIs: base64 can spell "http".
+        let mut text = String::with_capacity(lower.len());
+        let mut rest = lower.as_str();
+        while let Some(i) = rest.find("data:") {
+            text.push_str(&rest[..i]);
+            let after = &rest[i..];
+            let end = after.find(['"', '\'', ')']).unwrap_or(after.len());
+            rest = &after[end..];
+        }
+        text.push_str(rest);
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("http") {
+            let tail = &rest[i..];
+            assert!(
+                tail.starts_with("http://www.w3.org/2000/svg")
+                    || tail.starts_with("http://www.w3.org/1999/xlink"),
+                "an address in the page: {}",
+                &tail[..tail.len().min(60)]
+            );
+            rest = &rest[i + 4..];
+        }
+    }
+
+    /// "EUR 1,234,567" (or "1,234", "EUR -1,000") → 1234567.
+    pub fn money(s: &str) -> f64 {
+        let digits: String = s
+            .trim()
+            .trim_start_matches(|c: char| c.is_alphabetic() || c == ' ')
+            .replace(',', "");
+        digits
+            .parse()
+            .unwrap_or_else(|e| panic!("not money: {s:?}: {e}"))
+    }
+
+    /// "12.3%" → 0.123.
+    pub fn pct(s: &str) -> f64 {
+        let v: f64 = s
+            .trim()
+            .strip_suffix('%')
+            .unwrap_or_else(|| panic!("not a percentage: {s:?}"))
+            .parse()
+            .unwrap_or_else(|e| panic!("not a percentage: {s:?}: {e}"));
+        v / 100.0
+    }
+
+    /// "45m", "4.25h", "2.5d" → hours, and the precision of the text
+    /// (half a unit of its last decimal, in hours).
+    pub fn hours(s: &str) -> (f64, f64) {
+        let s = s.trim();
+        let (num, unit) = s.split_at(s.len() - 1);
+        let scale = match unit {
+            "m" => 1.0 / 60.0,
+            "h" => 1.0,
+            "d" => 24.0,
+            _ => panic!("not a duration: {s:?}"),
+        };
+        let v: f64 = num
+            .parse()
+            .unwrap_or_else(|e| panic!("not a duration: {s:?}: {e}"));
+        // format_hours keeps two decimals and trims zeros.
+        (v * scale, 0.005 * scale)
+    }
+
+    /// The rows of the first table after the heading `## heading` of a
+    /// Markdown report (header row and rule left out), cells unescaped.
+    pub fn md_table(md: &str, heading: &str) -> Vec<Vec<String>> {
+        let start = md
+            .find(&format!("\n## {heading}\n"))
+            .unwrap_or_else(|| panic!("no section {heading:?}"));
+        let section = &md[start + heading.len() + 5..];
+        let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+        let rows: Vec<Vec<String>> = section
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .skip(2)
+            .map(|l| {
+                let inner = l.trim().trim_start_matches('|').trim_end_matches('|');
+                split_cells(inner)
+                    .into_iter()
+                    .map(|c| c.trim().replace("\\|", "|").replace('\\', ""))
+                    .collect()
+            })
+            .collect();
+        assert!(!rows.is_empty(), "no table under {heading:?}");
+        rows
+    }
+
+    fn split_cells(row: &str) -> Vec<String> {
+        let mut cells = vec![String::new()];
+        let mut escaped = false;
+        for c in row.chars() {
+            if c == '|' && !escaped {
+                cells.push(String::new());
+            } else if let Some(last) = cells.last_mut() {
+                last.push(c);
+            }
+            escaped = c == '\\';
+        }
+        cells
+    }
+}

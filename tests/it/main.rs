@@ -2,8 +2,10 @@
 
 mod common;
 mod compare;
+mod drill;
 mod engine;
 mod graph;
+mod pack;
 mod ransomware;
 mod run;
 mod shards;

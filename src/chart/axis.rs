@@ -1,0 +1,481 @@
+//! What the review-pack charts share beyond [`super`]: tick label formats,
+//! log ranges that end on whole decades, row labels drawn beside a plot,
+//! and the "nothing to draw" chart.
+//!
+//! plotters does not clip elements to the plotting area, so every chart
+//! clamps its data to the ranges it built; the helpers here return ranges
+//! that already contain the data with some room.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{draw_err, font, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+
+/// Money on an axis: "950", "12k", "3.4M", "1.2bn" (the currency is in the
+/// axis description, not on every tick).
+pub fn money_short(x: f64) -> String {
+    let a = x.abs();
+    let (v, unit) = if a >= 1e9 {
+        (x / 1e9, "bn")
+    } else if a >= 1e6 {
+        (x / 1e6, "M")
+    } else if a >= 1e3 {
+        (x / 1e3, "k")
+    } else {
+        (x, "")
+    };
+    format!("{}{unit}", significant(v))
+}
+
+/// Up to three significant digits, trailing zeros trimmed.
+fn significant(v: f64) -> String {
+    let s = if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Hours on an axis: "30m", "4h", "2.5d".
+pub fn hours_short(h: f64) -> String {
+    if h <= 0.0 {
+        "0".to_string()
+    } else {
+        crate::scenario::duration::format_hours(h)
+    }
+}
+
+/// A probability as a percentage with as many decimals as it needs:
+/// "50%", "5%", "0.1%", "0.01%".
+pub fn percent_short(p: f64) -> String {
+    let pct = p * 100.0;
+    if pct == 0.0 {
+        return "0%".to_string();
+    }
+    let decimals = if pct >= 1.0 {
+        0
+    } else {
+        (-pct.log10()).ceil() as usize
+    };
+    format!("{pct:.decimals$}%")
+}
+
+/// Tick marks of a log axis over `[lo, hi]`: 1, 2 and 5 times each power
+/// of ten inside it (only the powers of ten when that makes more than
+/// `max`). plotters' own log ticks repeat each power of ten, which draws
+/// its label twice.
+pub fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && lo.is_finite() && hi.is_finite()) {
+        return Vec::new();
+    }
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().ceil() as i32;
+    let at = |k: i32, m: f64| {
+        if k >= 0 {
+            m * 10f64.powi(k)
+        } else {
+            m / 10f64.powi(-k)
+        }
+    };
+    let inside = |v: &f64| *v >= lo * (1.0 - 1e-9) && *v <= hi * (1.0 + 1e-9);
+    let all: Vec<f64> = (first..=last)
+        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| at(k, m)))
+        .filter(inside)
+        .collect();
+    if all.len() <= max {
+        return all;
+    }
+    (first..=last).map(|k| at(k, 1.0)).filter(inside).collect()
+}
+
+/// A log range containing `[lo, hi]` (both > 0), widened to whole decades
+/// and at least one decade wide.
+pub fn decades(lo: f64, hi: f64) -> (f64, f64) {
+    let lo = if lo > 0.0 && lo.is_finite() { lo } else { 1.0 };
+    let hi = if hi.is_finite() { hi.max(lo) } else { lo };
+    let a = 10f64.powf(lo.log10().floor());
+    let mut b = 10f64.powf(hi.log10().ceil());
+    if b <= a {
+        b = a * 10.0;
+    }
+    (a, b)
+}
+
+/// A log range containing `[lo, hi]` (both > 0) whose ends are 1, 2 or 5
+/// times a power of ten: tighter than [`decades`] when the data span less
+/// than a few decades.
+pub fn round_log_range(lo: f64, hi: f64) -> (f64, f64) {
+    let lo = if lo > 0.0 && lo.is_finite() { lo } else { 1.0 };
+    let hi = if hi.is_finite() { hi.max(lo) } else { lo };
+    let steps = [1.0, 2.0, 5.0, 10.0];
+    let d = 10f64.powf(lo.log10().floor());
+    let a = steps
+        .iter()
+        .rev()
+        .map(|m| m * d)
+        .find(|v| *v <= lo * (1.0 + 1e-12))
+        .unwrap_or(d);
+    let d = 10f64.powf(hi.log10().floor());
+    let mut b = steps
+        .iter()
+        .map(|m| m * d)
+        .find(|v| *v >= hi * (1.0 - 1e-12))
+        .unwrap_or(10.0 * d);
+    if b <= a {
+        b = a * 2.0;
+    }
+    (a, b)
+}
+
+/// Durations a planner reads at a glance, in hours: 1m … 1y.
+const HOUR_TICKS: [f64; 20] = [
+    1.0 / 60.0,
+    5.0 / 60.0,
+    0.25,
+    0.5,
+    1.0,
+    2.0,
+    4.0,
+    8.0,
+    12.0,
+    24.0,
+    48.0,
+    96.0,
+    168.0,
+    336.0,
+    720.0,
+    1440.0,
+    2160.0,
+    4380.0,
+    8760.0,
+    17520.0,
+];
+
+/// A log range of hours containing `[lo, hi]` whose ends are round
+/// durations (see [`HOUR_TICKS`]), and the round durations inside it as
+/// tick marks (at most about a dozen).
+pub fn hour_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
+    let lo = if lo > 0.0 && lo.is_finite() { lo } else { 1.0 };
+    let hi = if hi.is_finite() { hi.max(lo) } else { lo };
+    let a = HOUR_TICKS
+        .iter()
+        .rev()
+        .copied()
+        .find(|v| *v <= lo * (1.0 + 1e-12))
+        .unwrap_or(lo);
+    let mut b = HOUR_TICKS
+        .iter()
+        .copied()
+        .find(|v| *v >= hi * (1.0 - 1e-12))
+        .unwrap_or(hi);
+    if b <= a {
+        b = HOUR_TICKS
+            .iter()
+            .copied()
+            .find(|v| *v > a)
+            .unwrap_or(a * 2.0);
+    }
+    let inside: Vec<f64> = HOUR_TICKS
+        .iter()
+        .copied()
+        .filter(|v| *v >= a * (1.0 - 1e-12) && *v <= b * (1.0 + 1e-12))
+        .collect();
+    let step = inside.len().div_ceil(12).max(1);
+    let ticks = inside.into_iter().step_by(step).collect();
+    (a, b, ticks)
+}
+
+/// A legend entry of a [`header`]: how its mark is drawn.
+#[derive(Debug, Clone, Copy)]
+pub enum Key {
+    /// A filled box.
+    Bar(RGBColor),
+    /// A line of this width.
+    Line(RGBColor, u32),
+    /// A short vertical mark (a target).
+    Tick(RGBColor),
+}
+
+/// Height of a [`header`]: the title and one row of legend entries.
+pub const HEADER: u32 = 100;
+
+/// A title and, under it, the legend as one centred row of entries; for
+/// charts whose plot is full of rows and has no room for a legend box.
+/// Build the chart below it with `margin_top(HEADER)` and no caption.
+///
+/// # Errors
+/// The backend's error, as a message.
+pub fn header<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    keys: &[(Key, &str)],
+) -> Result<(), String> {
+    let (w, _) = area.dim_in_pixel();
+    let w = w as i32;
+    let (style, title) = title_fit(area, title);
+    text(
+        area,
+        &title,
+        (w / 2, 30),
+        style,
+        (HPos::Center, VPos::Center),
+    )?;
+    let style = font(TICK_SIZE);
+    let widths: Vec<i32> = keys
+        .iter()
+        .map(|(_, label)| {
+            area.estimate_text_size(label, &style)
+                .map_or(label.chars().count() as i32 * 10, |(tw, _)| tw as i32)
+        })
+        .collect();
+    let (mark, gap, space) = (30, 8, 28);
+    let total: i32 = widths.iter().map(|tw| mark + gap + tw).sum::<i32>()
+        + space * (keys.len() as i32 - 1).max(0);
+    let mut x = (w - total) / 2;
+    let y = 72;
+    for ((key, label), tw) in keys.iter().zip(widths) {
+        match *key {
+            Key::Bar(c) => area
+                .draw(&Rectangle::new([(x, y - 8), (x + mark, y + 8)], c.filled()))
+                .map_err(draw_err)?,
+            Key::Line(c, width) => area
+                .draw(&PathElement::new(
+                    [(x, y), (x + mark, y)],
+                    c.stroke_width(width),
+                ))
+                .map_err(draw_err)?,
+            Key::Tick(c) => area
+                .draw(&PathElement::new(
+                    [(x + mark / 2, y - 11), (x + mark / 2, y + 11)],
+                    c.stroke_width(4),
+                ))
+                .map_err(draw_err)?,
+        }
+        text(
+            area,
+            label,
+            (x + mark + gap, y),
+            style.clone(),
+            (HPos::Left, VPos::Center),
+        )?;
+        x += mark + gap + tw + space;
+    }
+    Ok(())
+}
+
+/// Round steps of a linear time axis, in hours: 1m … 90d.
+const HOUR_STEPS: [f64; 17] = [
+    1.0 / 60.0,
+    5.0 / 60.0,
+    0.25,
+    0.5,
+    1.0,
+    2.0,
+    3.0,
+    6.0,
+    12.0,
+    24.0,
+    48.0,
+    72.0,
+    168.0,
+    336.0,
+    720.0,
+    1440.0,
+    2160.0,
+];
+
+/// The step of a linear time axis from 0 to `end` hours: the smallest
+/// round step that gives at most `max` intervals (use it with plotters'
+/// `.step()` and `x_labels(max + 2)`).
+pub fn hour_step(end: f64, max: usize) -> f64 {
+    let end = if end > 0.0 && end.is_finite() {
+        end
+    } else {
+        1.0
+    };
+    let max = max.max(1) as f64;
+    HOUR_STEPS
+        .iter()
+        .copied()
+        .find(|s| end / s <= max)
+        .unwrap_or_else(|| (end / max / 8760.0).ceil() * 8760.0)
+}
+
+/// The legend box every chart uses, at `position`.
+///
+/// # Errors
+/// The backend's error, as a message.
+pub fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(font(TICK_SIZE))
+        .legend_area_size(45)
+        .background_style(WHITE.mix(0.92))
+        .border_style(GREY)
+        .margin(10)
+        .draw()
+        .map_err(draw_err)
+}
+
+/// A linear range `[0, hi]` with a little headroom, never empty.
+pub fn zero_to(hi: f64) -> f64 {
+    if hi > 0.0 && hi.is_finite() {
+        hi * 1.08
+    } else {
+        1.0
+    }
+}
+
+/// The title style that fits `title` in `area`'s width (from
+/// [`TITLE_SIZE`] down to 22 px), and the title, cut with an ellipsis if
+/// even that is too wide.
+pub fn title_fit<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> (TextStyle<'static>, String) {
+    let room = area.dim_in_pixel().0.saturating_sub(60);
+    let width = |t: &str, size: u32| {
+        area.estimate_text_size(t, &font(size))
+            .map_or(t.chars().count() as u32 * size / 2, |(w, _)| w)
+    };
+    let mut size = TITLE_SIZE;
+    while size > 22 && width(title, size) > room {
+        size -= 2;
+    }
+    let mut text = title.to_string();
+    let mut keep = title.chars().count();
+    while keep > 10 && width(&text, size) > room {
+        keep -= 1;
+        text = clip_label(title, keep);
+    }
+    (font(size), text)
+}
+
+/// Draw `text` at a pixel position of `area` with the given anchor.
+///
+/// # Errors
+/// The backend's error, as a message.
+pub fn text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    (x, y): (i32, i32),
+    style: TextStyle<'_>,
+    anchor: (HPos, VPos),
+) -> Result<(), String> {
+    area.draw(&Text::new(
+        text.to_string(),
+        (x, y),
+        style.pos(Pos::new(anchor.0, anchor.1)),
+    ))
+    .map_err(draw_err)
+}
+
+/// Convert an absolute backend coordinate (as `ChartContext::backend_coord`
+/// returns) into one relative to `area`.
+pub fn relative<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: (i32, i32)) -> (i32, i32) {
+    let (bx, by) = area.get_base_pixel();
+    (p.0 - bx, p.1 - by)
+}
+
+/// Shorten a label to `max` characters with an ellipsis.
+pub fn clip_label(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// The chart drawn when there is nothing to plot: the title, and a note
+/// in the middle saying why.
+///
+/// # Errors
+/// The backend's error, as a message.
+pub fn empty<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    note: &str,
+) -> Result<(), String> {
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let (style, title) = title_fit(area, title);
+    text(
+        area,
+        &title,
+        (w / 2, 40),
+        style,
+        (HPos::Center, VPos::Center),
+    )?;
+    area.draw(&Rectangle::new(
+        [(60, 90), (w - 60, h - 60)],
+        ShapeStyle::from(&GREY.mix(0.5)).stroke_width(1),
+    ))
+    .map_err(draw_err)?;
+    for (i, line) in note.lines().enumerate() {
+        text(
+            area,
+            line,
+            (w / 2, h / 2 + i as i32 * (LABEL_SIZE as i32 + 8)),
+            font(LABEL_SIZE).color(&GREY),
+            (HPos::Center, VPos::Center),
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_labels() {
+        assert_eq!(money_short(950.0), "950");
+        assert_eq!(money_short(12_000.0), "12k");
+        assert_eq!(money_short(3_400_000.0), "3.4M");
+        assert_eq!(money_short(1_250_000_000.0), "1.25bn");
+        assert_eq!(percent_short(0.5), "50%");
+        assert_eq!(percent_short(0.001), "0.1%");
+        assert_eq!(percent_short(0.0001), "0.01%");
+        assert_eq!(hours_short(0.5), "30m");
+    }
+
+    #[test]
+    fn decade_ranges() {
+        assert_eq!(decades(3.0, 450.0), (1.0, 1000.0));
+        assert_eq!(decades(10.0, 10.0), (10.0, 100.0));
+        assert_eq!(decades(0.0, 0.0), (1.0, 10.0));
+        assert_eq!(
+            log_ticks(500.0, 20_000.0, 12),
+            vec![500.0, 1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0]
+        );
+        assert_eq!(
+            log_ticks(1e-5, 1.0, 12),
+            vec![1e-5, 1e-4, 1e-3, 0.01, 0.1, 1.0]
+        );
+        assert_eq!(log_ticks(0.05, 0.05, 12), Vec::<f64>::new());
+        assert_eq!(round_log_range(880_000.0, 115e6), (500_000.0, 200e6));
+        assert_eq!(round_log_range(3.0, 3.0), (2.0, 5.0));
+        let (a, b, ticks) = hour_axis(0.7, 30.0);
+        assert_eq!((a, b), (0.5, 48.0));
+        assert_eq!(ticks, vec![0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 48.0]);
+        assert_eq!(hour_step(100.0, 10), 12.0);
+        assert_eq!(hour_step(0.0, 10), 0.25);
+        assert_eq!(hour_step(1e6, 10), 8760.0 * 12.0);
+        let (_, _, ticks) = hour_axis(0.01, 10_000.0);
+        assert!(ticks.len() <= 12, "{ticks:?}");
+    }
+}

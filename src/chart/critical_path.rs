@@ -1,0 +1,130 @@
+//! The critical path of a drill: for each service, the share of drills in
+//! which its recovery gated the last business function (it is on the
+//! chain of dependencies that came back last), and the share in which its
+//! own restore was the last step of that chain: the bottleneck to speed up.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::axis::{self, percent_short, Key};
+use super::{draw_err, font, Chart, BLUE, GREY, HEIGHT, LABEL_SIZE, TICK_SIZE, VERMILION, WIDTH};
+
+/// At most this many rows.
+pub const MAX_ROWS: usize = 20;
+
+#[derive(Debug, Clone)]
+pub struct CriticalPath {
+    pub title: String,
+    /// (service, share of drills on the path, share as the bottleneck),
+    /// most often on the path first.
+    pub entries: Vec<(String, f64, f64)>,
+}
+
+impl Chart for CriticalPath {
+    fn name(&self) -> &str {
+        "critical_path"
+    }
+
+    fn size(&self) -> (u32, u32) {
+        let rows = self.entries.len().min(MAX_ROWS) as u32;
+        (WIDTH, HEIGHT.max(200 + rows * 30))
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let rows = &self.entries[..self.entries.len().min(MAX_ROWS)];
+        if rows.is_empty() {
+            return axis::empty(
+                area,
+                &self.title,
+                "No service went down in these drills: there is no critical path.",
+            );
+        }
+        axis::header(
+            area,
+            &self.title,
+            &[
+                (Key::Bar(BLUE), "on the critical path"),
+                (
+                    Key::Bar(VERMILION),
+                    "its recovery is the last step (bottleneck)",
+                ),
+            ],
+        )?;
+        let n = rows.len();
+        let mut chart = ChartBuilder::on(area)
+            .margin(20)
+            .margin_top(axis::HEADER)
+            .margin_right(150)
+            .x_label_area_size(70)
+            .y_label_area_size(260)
+            .build_cartesian_2d(0.0..1.0, -0.6..(n as f64 - 0.4))
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .x_desc("share of drills")
+            .axis_desc_style(font(LABEL_SIZE))
+            .label_style(font(TICK_SIZE))
+            .x_label_formatter(&|x| percent_short(*x))
+            .y_labels(0)
+            .disable_y_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(GREY.mix(0.25))
+            .draw()
+            .map_err(draw_err)?;
+        for (i, (label, on, last)) in rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            chart
+                .draw_series([
+                    Rectangle::new(
+                        [(0.0, y - 0.34), (on.clamp(0.0, 1.0), y + 0.34)],
+                        BLUE.filled(),
+                    ),
+                    Rectangle::new(
+                        [(0.0, y - 0.14), (last.clamp(0.0, 1.0), y + 0.14)],
+                        VERMILION.filled(),
+                    ),
+                ])
+                .map_err(draw_err)?;
+            let left = axis::relative(area, chart.backend_coord(&(0.0, y)));
+            axis::text(
+                area,
+                &axis::clip_label(label, 24),
+                (left.0 - 12, left.1),
+                font(TICK_SIZE),
+                (HPos::Right, VPos::Center),
+            )?;
+            let end = axis::relative(area, chart.backend_coord(&(on.clamp(0.0, 1.0), y)));
+            axis::text(
+                area,
+                &format!("{} / {}", percent_short(*on), percent_short(*last)),
+                (end.0 + 8, end.1),
+                font(TICK_SIZE).color(&GREY),
+                (HPos::Left, VPos::Center),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_with_and_without_entries() {
+        let c = CriticalPath {
+            title: "t".into(),
+            entries: vec![("db".into(), 1.0, 0.7), ("app".into(), 0.3, 0.3)],
+        };
+        assert!(super::super::render(&c).is_ok());
+        let none = CriticalPath {
+            title: "t".into(),
+            entries: vec![],
+        };
+        assert!(super::super::render(&none)
+            .expect("renders")
+            .svg
+            .contains("no critical path"));
+    }
+}

@@ -1,0 +1,225 @@
+//! The loss exceedance curve: for each annual loss, the probability that a
+//! year loses at least that much. Both axes are logarithmic so the 1-in-100
+//! tail is as readable as the typical year. VaR 95 and VaR 99 are marked on
+//! the curve, and the board's risk appetite, when the scenario gives one,
+//! is drawn as points joined by a line: where the curve runs above them the
+//! risk is outside appetite.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::axis::{self, decades, money_short, percent_short};
+use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TICK_SIZE, VERMILION};
+
+/// What the chart needs; built from the run's histogram and summary.
+#[derive(Debug, Clone)]
+pub struct LossExceedance {
+    pub scenario: String,
+    pub currency: String,
+    pub trials: u64,
+    /// (loss, probability that a year loses more), ascending in loss, as
+    /// `LogHist::exceedance` gives it.
+    pub curve: Vec<(f64, f64)>,
+    /// Probability that a year loses anything.
+    pub probability_of_loss: f64,
+    pub var95: f64,
+    pub var99: f64,
+    /// (loss, acceptable probability of exceeding it), from the scenario.
+    pub appetite: Vec<(f64, f64)>,
+}
+
+impl LossExceedance {
+    /// The curve as steps: (loss, P(a year loses at least this much)),
+    /// positive losses and probabilities only.
+    fn steps(&self) -> Vec<(f64, f64)> {
+        let mut out = Vec::with_capacity(self.curve.len() * 2);
+        let mut before = self.probability_of_loss;
+        for &(x, p) in &self.curve {
+            if x <= 0.0 || before <= 0.0 {
+                before = p;
+                continue;
+            }
+            out.push((x, before));
+            if p > 0.0 {
+                out.push((x, p));
+            }
+            before = p;
+        }
+        out
+    }
+}
+
+impl Chart for LossExceedance {
+    fn name(&self) -> &str {
+        "loss_exceedance"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let title = format!("Annual loss exceedance — {}", self.scenario);
+        let steps = self.steps();
+        if steps.is_empty() {
+            return axis::empty(
+                area,
+                &title,
+                &format!(
+                    "No simulated year lost anything ({} trials):\nthere is no curve to draw.",
+                    self.trials
+                ),
+            );
+        }
+        let losses = steps
+            .iter()
+            .map(|s| s.0)
+            .chain(self.appetite.iter().map(|a| a.0))
+            .chain([self.var95, self.var99])
+            .filter(|x| *x > 0.0);
+        let (lo, hi) = losses.fold((f64::MAX, 0f64), |(a, b), x| (a.min(x), b.max(x)));
+        let (x0, x1) = axis::round_log_range(lo / 1.2, hi * 1.2);
+        let p_min = steps
+            .iter()
+            .map(|s| s.1)
+            .chain(self.appetite.iter().map(|a| a.1))
+            .filter(|p| *p > 0.0)
+            .fold(1.0f64, f64::min)
+            .min(1.0 / self.trials.max(1) as f64);
+        let (y0, _) = decades(p_min, p_min);
+
+        let x_desc = format!("annual loss ({}, log scale)", self.currency);
+        let (title_style, title_text) = axis::title_fit(area, &title);
+        let mut chart = ChartBuilder::on(area)
+            .caption(&title_text, title_style)
+            .margin(20)
+            .margin_right(40)
+            .x_label_area_size(70)
+            .y_label_area_size(110)
+            .build_cartesian_2d(
+                (x0..x1)
+                    .log_scale()
+                    .with_key_points(axis::log_ticks(x0, x1, 12)),
+                (y0..1.0)
+                    .log_scale()
+                    .with_key_points(axis::log_ticks(y0, 1.0, 12)),
+            )
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc("probability a year loses at least this much")
+            .axis_desc_style(font(LABEL_SIZE))
+            .label_style(font(TICK_SIZE))
+            .x_label_formatter(&|x| money_short(*x))
+            .y_label_formatter(&|p| percent_short(*p))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(GREY.mix(0.25))
+            .draw()
+            .map_err(draw_err)?;
+
+        chart
+            .draw_series(LineSeries::new(
+                steps.iter().copied(),
+                ShapeStyle::from(&BLUE).stroke_width(3),
+            ))
+            .map_err(draw_err)?
+            .label(format!(
+                "simulated ({} trials)",
+                crate::report::fmt::money("", self.trials as f64)
+            ))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 30, y)], BLUE.stroke_width(3)));
+
+        // VaR markers: where the curve crosses 1 in 20 and 1 in 100.
+        let c = self.currency.as_str();
+        for (v, p, label) in [(self.var95, 0.05, "VaR 95"), (self.var99, 0.01, "VaR 99")] {
+            if v <= 0.0 || p < y0 {
+                continue;
+            }
+            let v = v.clamp(x0, x1);
+            chart
+                .draw_series([
+                    PathElement::new([(x0, p), (v, p)], GREY.stroke_width(1)),
+                    PathElement::new([(v, y0), (v, p)], GREY.stroke_width(1)),
+                ])
+                .map_err(draw_err)?;
+            chart
+                .draw_series([Circle::new((v, p), 7, BLUE.filled())])
+                .map_err(draw_err)?;
+            let at = axis::relative(area, chart.backend_coord(&(v, p)));
+            axis::text(
+                area,
+                &format!("{label}: {c} {}", money_short(v)),
+                (at.0 + 12, at.1 - 14),
+                font(TICK_SIZE),
+                (HPos::Left, VPos::Bottom),
+            )?;
+        }
+
+        if !self.appetite.is_empty() {
+            let mut pts: Vec<(f64, f64)> = self
+                .appetite
+                .iter()
+                .map(|&(l, p)| (l.clamp(x0, x1), p.clamp(y0, 1.0)))
+                .collect();
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().copied(),
+                    ShapeStyle::from(&VERMILION).stroke_width(2),
+                ))
+                .map_err(draw_err)?
+                .label("risk appetite")
+                .legend(|(x, y)| {
+                    PathElement::new([(x, y), (x + 30, y)], VERMILION.stroke_width(2))
+                });
+            chart
+                .draw_series(
+                    pts.iter()
+                        .map(|&p| TriangleMarker::new(p, 9, VERMILION.filled())),
+                )
+                .map_err(draw_err)?;
+        }
+
+        axis::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(curve: Vec<(f64, f64)>, p_loss: f64) -> LossExceedance {
+        LossExceedance {
+            scenario: "test".into(),
+            currency: "EUR".into(),
+            trials: 10,
+            curve,
+            probability_of_loss: p_loss,
+            var95: 500.0,
+            var99: 900.0,
+            appetite: vec![(100.0, 0.5), (1000.0, 0.01)],
+        }
+    }
+
+    #[test]
+    fn steps_start_at_the_probability_of_any_loss() {
+        let c = chart(vec![(100.0, 0.3), (500.0, 0.1), (900.0, 0.0)], 0.5);
+        assert_eq!(
+            c.steps(),
+            vec![
+                (100.0, 0.5),
+                (100.0, 0.3),
+                (500.0, 0.3),
+                (500.0, 0.1),
+                (900.0, 0.1)
+            ]
+        );
+    }
+
+    #[test]
+    fn renders_and_degenerate_data_gives_a_note() {
+        let r = super::super::render(&chart(vec![(100.0, 0.3), (500.0, 0.0)], 0.4));
+        assert!(r.is_ok());
+        let empty = super::super::render(&chart(vec![], 0.0)).expect("renders");
+        assert!(empty.svg.contains("No simulated year lost anything"));
+    }
+}

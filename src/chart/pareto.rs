@@ -1,0 +1,199 @@
+//! A Pareto chart of the expected annual loss by service or by threat:
+//! one bar per item, largest first, and the cumulative share of the total
+//! as a line on the top axis, so "these three cause 80%" reads at a glance.
+//! Bars are horizontal so that ids stay horizontal text on a projector.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::axis::{self, money_short, percent_short, Key};
+use super::{draw_err, font, Chart, BLUE, GREY, HEIGHT, LABEL_SIZE, TICK_SIZE, VERMILION, WIDTH};
+
+/// Bars drawn at most; the rest are summed into one "others" bar.
+pub const MAX_BARS: usize = 15;
+
+#[derive(Debug, Clone)]
+pub struct Pareto {
+    /// File stem: `loss_by_service`, `loss_by_threat`.
+    pub name: String,
+    pub title: String,
+    pub currency: String,
+    /// What the items are, for the axis and the note: "service", "threat".
+    pub item: String,
+    /// (label, expected annual loss), any order.
+    pub items: Vec<(String, f64)>,
+}
+
+impl Pareto {
+    /// Largest first, at most [`MAX_BARS`] with the rest summed into an
+    /// "others" bar; with the cumulative share after each bar.
+    pub fn bars(&self) -> Vec<(String, f64, f64)> {
+        let mut items: Vec<(String, f64)> = self
+            .items
+            .iter()
+            .filter(|(_, v)| *v > 0.0 && v.is_finite())
+            .cloned()
+            .collect();
+        items.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let total: f64 = items.iter().map(|i| i.1).sum();
+        if items.len() > MAX_BARS {
+            let rest = items.split_off(MAX_BARS - 1);
+            let sum = rest.iter().map(|i| i.1).sum();
+            items.push((format!("{} other {}s", rest.len(), self.item), sum));
+        }
+        let mut cumulative = 0.0;
+        items
+            .into_iter()
+            .map(|(l, v)| {
+                cumulative += v;
+                (l, v, if total > 0.0 { cumulative / total } else { 0.0 })
+            })
+            .collect()
+    }
+}
+
+impl Chart for Pareto {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, HEIGHT)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let bars = self.bars();
+        if bars.is_empty() {
+            return axis::empty(
+                area,
+                &self.title,
+                &format!("No {} has an expected loss above zero.", self.item),
+            );
+        }
+        let n = bars.len();
+        let top = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+        let x1 = axis::zero_to(top) * 1.12;
+        let y_range = -0.6..(n as f64 - 0.4);
+        let x_desc = format!("expected annual loss ({})", self.currency);
+        let bar_label = format!("expected annual loss per {}", self.item);
+        axis::header(
+            area,
+            &self.title,
+            &[
+                (Key::Bar(BLUE), &bar_label),
+                (Key::Line(VERMILION, 3), "cumulative share (top axis)"),
+            ],
+        )?;
+        let mut chart = ChartBuilder::on(area)
+            .margin(20)
+            .margin_top(axis::HEADER - 20)
+            .margin_right(50)
+            .x_label_area_size(70)
+            .top_x_label_area_size(40)
+            .y_label_area_size(260)
+            .build_cartesian_2d(0.0..x1, y_range.clone())
+            .map_err(draw_err)?
+            .set_secondary_coord(0.0..1.0, y_range);
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .axis_desc_style(font(LABEL_SIZE))
+            .label_style(font(TICK_SIZE))
+            .x_label_formatter(&|x| money_short(*x))
+            .y_labels(0)
+            .disable_y_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(GREY.mix(0.25))
+            .draw()
+            .map_err(draw_err)?;
+        chart
+            .configure_secondary_axes()
+            .label_style(font(TICK_SIZE).color(&VERMILION))
+            .x_labels(6)
+            .x_label_formatter(&|p| percent_short(*p))
+            .y_labels(0)
+            .draw()
+            .map_err(draw_err)?;
+
+        let half = 0.35;
+        let y_of = |i: usize| (n - 1 - i) as f64;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let y = y_of(i);
+                Rectangle::new([(0.0, y - half), (b.1.min(x1), y + half)], BLUE.filled())
+            }))
+            .map_err(draw_err)?;
+        let line: Vec<(f64, f64)> = bars
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.2.clamp(0.0, 1.0), y_of(i)))
+            .collect();
+        chart
+            .draw_secondary_series(LineSeries::new(
+                line.iter().copied(),
+                ShapeStyle::from(&VERMILION).stroke_width(3),
+            ))
+            .map_err(draw_err)?;
+        chart
+            .draw_secondary_series(line.iter().map(|&p| Circle::new(p, 5, VERMILION.filled())))
+            .map_err(draw_err)?;
+
+        let c = self.currency.as_str();
+        for (i, (label, value, _)) in bars.iter().enumerate() {
+            let y = y_of(i);
+            let left = axis::relative(area, chart.backend_coord(&(0.0, y)));
+            axis::text(
+                area,
+                &axis::clip_label(label, 24),
+                (left.0 - 12, left.1),
+                font(TICK_SIZE),
+                (HPos::Right, VPos::Center),
+            )?;
+            let end = axis::relative(area, chart.backend_coord(&(value.min(x1), y)));
+            axis::text(
+                area,
+                &format!("{c} {}", money_short(*value)),
+                (end.0 + 8, end.1),
+                font(TICK_SIZE).color(&GREY),
+                (HPos::Left, VPos::Center),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pareto(items: Vec<(String, f64)>) -> Pareto {
+        Pareto {
+            name: "loss_by_service".into(),
+            title: "Loss by service".into(),
+            currency: "EUR".into(),
+            item: "service".into(),
+            items,
+        }
+    }
+
+    #[test]
+    fn bars_are_sorted_cumulative_and_capped() {
+        let items = (0..20).map(|i| (format!("s{i}"), i as f64)).collect();
+        let bars = pareto(items).bars();
+        assert_eq!(bars.len(), MAX_BARS);
+        assert_eq!(bars[0].0, "s19");
+        assert_eq!(bars[MAX_BARS - 1].0, "5 other services");
+        // s0 (zero) is dropped; s1..s5 are summed: 15.
+        assert_eq!(bars[MAX_BARS - 1].1, 15.0);
+        assert!((bars[MAX_BARS - 1].2 - 1.0).abs() < 1e-12);
+        assert!(bars.windows(2).all(|w| w[0].2 <= w[1].2));
+    }
+
+    #[test]
+    fn renders_and_handles_all_zero() {
+        assert!(super::super::render(&pareto(vec![("a".into(), 3.0), ("b".into(), 1.0)])).is_ok());
+        let r = super::super::render(&pareto(vec![("a".into(), 0.0)])).expect("renders");
+        assert!(r.svg.contains("No service"));
+    }
+}

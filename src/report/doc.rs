@@ -1,0 +1,402 @@
+//! A small document model for the review pack, rendered twice: as
+//! Markdown (`report.md`, charts linked as the files next to it) and as a
+//! self-contained HTML page (`report.html`: inline CSS, charts inline as
+//! base64 PNG data URIs, the dependency graph as inline SVG, no external
+//! request of any kind). Both come from the same blocks, so they carry the
+//! same numbers.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// A run of text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Span {
+    Text(String),
+    Strong(String),
+    Code(String),
+}
+
+/// Text with emphasis: `vec![t("a "), b("bold"), t(".")]`.
+pub type Spans = Vec<Span>;
+
+pub fn t(s: impl Into<String>) -> Span {
+    Span::Text(s.into())
+}
+pub fn b(s: impl Into<String>) -> Span {
+    Span::Strong(s.into())
+}
+pub fn code(s: impl Into<String>) -> Span {
+    Span::Code(s.into())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(u8, String),
+    Para(Spans),
+    Bullets(Vec<Spans>),
+    Table {
+        head: Vec<String>,
+        align: Vec<Align>,
+        rows: Vec<Vec<String>>,
+    },
+    /// A chart: `<stem>.png` next to the report, inline in the HTML.
+    Figure {
+        stem: String,
+        caption: String,
+    },
+    /// An SVG drawing: `<file>` next to the report, inline in the HTML.
+    Drawing {
+        file: String,
+        caption: String,
+    },
+    CodeBlock(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Doc {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Doc {
+    pub fn new(title: impl Into<String>) -> Doc {
+        Doc {
+            title: title.into(),
+            blocks: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, block: Block) -> &mut Self {
+        self.blocks.push(block);
+        self
+    }
+
+    pub fn h2(&mut self, s: impl Into<String>) -> &mut Self {
+        self.push(Block::Heading(2, s.into()))
+    }
+
+    pub fn para(&mut self, spans: Spans) -> &mut Self {
+        self.push(Block::Para(spans))
+    }
+
+    /// The Markdown text.
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# {}\n", md_escape(&self.title));
+        for block in &self.blocks {
+            match block {
+                Block::Heading(level, s) => {
+                    let _ = writeln!(
+                        out,
+                        "{} {}\n",
+                        "#".repeat(usize::from(*level)),
+                        md_escape(s)
+                    );
+                }
+                Block::Para(spans) => {
+                    let _ = writeln!(out, "{}\n", md_spans(spans));
+                }
+                Block::Bullets(items) => {
+                    for item in items {
+                        let _ = writeln!(out, "- {}", md_spans(item));
+                    }
+                    out.push('\n');
+                }
+                Block::Table { head, align, rows } => {
+                    let cell = |s: &String| md_escape(s).replace('|', "\\|");
+                    let _ = writeln!(
+                        out,
+                        "| {} |",
+                        head.iter().map(cell).collect::<Vec<_>>().join(" | ")
+                    );
+                    let rule: Vec<&str> = (0..head.len())
+                        .map(|i| match align.get(i) {
+                            Some(Align::Right) => "---:",
+                            _ => "---",
+                        })
+                        .collect();
+                    let _ = writeln!(out, "| {} |", rule.join(" | "));
+                    for row in rows {
+                        let _ = writeln!(
+                            out,
+                            "| {} |",
+                            row.iter().map(cell).collect::<Vec<_>>().join(" | ")
+                        );
+                    }
+                    out.push('\n');
+                }
+                Block::Figure { stem, caption } => {
+                    let _ = writeln!(
+                        out,
+                        "![{}]({stem}.png)\n\n*{}* ([SVG]({stem}.svg))\n",
+                        md_escape(caption),
+                        md_escape(caption)
+                    );
+                }
+                Block::Drawing { file, caption } => {
+                    let _ = writeln!(out, "![{}]({file})\n", md_escape(caption));
+                }
+                Block::CodeBlock(s) => {
+                    let _ = writeln!(out, "```\n{s}\n```\n");
+                }
+            }
+        }
+        out
+    }
+
+    /// The self-contained HTML page. `pngs` maps a figure's stem to its
+    /// PNG bytes; `drawings` maps a drawing's file to its SVG text. A
+    /// figure or drawing without bytes is left out with a note.
+    pub fn html(
+        &self,
+        pngs: &BTreeMap<String, Vec<u8>>,
+        drawings: &BTreeMap<String, String>,
+    ) -> String {
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n",
+            html_escape(&self.title),
+            html_escape(&self.title)
+        );
+        for block in &self.blocks {
+            match block {
+                Block::Heading(level, s) => {
+                    let l = (*level).clamp(2, 6);
+                    let _ = writeln!(out, "<h{l}>{}</h{l}>", html_escape(s));
+                }
+                Block::Para(spans) => {
+                    let _ = writeln!(out, "<p>{}</p>", html_spans(spans));
+                }
+                Block::Bullets(items) => {
+                    out.push_str("<ul>\n");
+                    for item in items {
+                        let _ = writeln!(out, "<li>{}</li>", html_spans(item));
+                    }
+                    out.push_str("</ul>\n");
+                }
+                Block::Table { head, align, rows } => {
+                    out.push_str("<div class=\"table\"><table>\n<thead><tr>");
+                    let class = |i: usize| match align.get(i) {
+                        Some(Align::Right) => " class=\"num\"",
+                        _ => "",
+                    };
+                    for (i, h) in head.iter().enumerate() {
+                        let _ = write!(out, "<th{}>{}</th>", class(i), html_escape(h));
+                    }
+                    out.push_str("</tr></thead>\n<tbody>\n");
+                    for row in rows {
+                        out.push_str("<tr>");
+                        for (i, c) in row.iter().enumerate() {
+                            let _ = write!(out, "<td{}>{}</td>", class(i), html_escape(c));
+                        }
+                        out.push_str("</tr>\n");
+                    }
+                    out.push_str("</tbody></table></div>\n");
+                }
+                Block::Figure { stem, caption } => match pngs.get(stem) {
+                    Some(png) => {
+                        let _ = writeln!(
+                            out,
+                            "<figure><img src=\"data:image/png;base64,{}\" alt=\"{}\">\
+                             <figcaption>{}</figcaption></figure>",
+                            base64(png),
+                            html_escape(caption),
+                            html_escape(caption)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "<p class=\"note\">(chart {} missing)</p>",
+                            html_escape(stem)
+                        );
+                    }
+                },
+                Block::Drawing { file, caption } => match drawings.get(file) {
+                    Some(svg) => {
+                        let _ = writeln!(
+                            out,
+                            "<figure class=\"drawing\"><div class=\"scroll\">{}</div>\
+                             <figcaption>{}</figcaption></figure>",
+                            inline_svg(svg),
+                            html_escape(caption)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "<p class=\"note\">(drawing {} missing)</p>",
+                            html_escape(file)
+                        );
+                    }
+                },
+                Block::CodeBlock(s) => {
+                    let _ = writeln!(out, "<pre><code>{}</code></pre>", html_escape(s));
+                }
+            }
+        }
+        out.push_str("</main>\n</body>\n</html>\n");
+        out
+    }
+}
+
+/// Print-friendly and projector-friendly, no web fonts.
+const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:#222;\
+background:#fff;margin:0;line-height:1.45}\
+main{max-width:1320px;margin:0 auto;padding:24px 32px}\
+h1{font-size:2em;margin:.3em 0}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:1.8em}\
+table{border-collapse:collapse;font-size:.92em}th,td{padding:4px 10px;border-bottom:1px solid #ddd;\
+text-align:left;vertical-align:top}th{background:#f2f2f2}td.num,th.num{text-align:right;\
+font-variant-numeric:tabular-nums}.table{overflow-x:auto}\
+figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}\
+figcaption{color:#555;font-size:.92em;margin-top:.4em}.scroll{overflow:auto;max-height:900px;\
+border:1px solid #ddd}pre{background:#f6f6f6;padding:10px;overflow-x:auto}.note{color:#777}\
+@media print{h2{page-break-before:auto}figure{page-break-inside:avoid}}";
+
+/// An SVG document ready to sit inside HTML: without its XML declaration.
+fn inline_svg(svg: &str) -> &str {
+    let s = svg.trim_start();
+    match s.strip_prefix("<?xml") {
+        Some(rest) => rest.find("?>").map_or(s, |i| rest[i + 2..].trim_start()),
+        None => s,
+    }
+}
+
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape what Markdown would read as formatting in ids and names.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_[]<>#".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn md_spans(spans: &[Span]) -> String {
+    spans
+        .iter()
+        .map(|s| match s {
+            Span::Text(x) => md_escape(x),
+            Span::Strong(x) => format!("**{}**", md_escape(x)),
+            Span::Code(x) => format!("`{x}`"),
+        })
+        .collect()
+}
+
+fn html_spans(spans: &[Span]) -> String {
+    spans
+        .iter()
+        .map(|s| match s {
+            Span::Text(x) => html_escape(x),
+            Span::Strong(x) => format!("<strong>{}</strong>", html_escape(x)),
+            Span::Code(x) => format!("<code>{}</code>", html_escape(x)),
+        })
+        .collect()
+}
+
+/// Standard base64 (RFC 4648) with padding.
+pub fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn renders_both_ways_and_escapes() {
+        let mut doc = Doc::new("A <b> & c_d");
+        doc.h2("Numbers")
+            .para(vec![
+                t("loss "),
+                b("EUR 1,000"),
+                t(" for "),
+                code("core_db"),
+            ])
+            .push(Block::Table {
+                head: vec!["id".into(), "value".into()],
+                align: vec![Align::Left, Align::Right],
+                rows: vec![vec!["a|b".into(), "1".into()]],
+            })
+            .push(Block::Figure {
+                stem: "chart".into(),
+                caption: "The chart".into(),
+            });
+        let md = doc.markdown();
+        assert!(md.starts_with("# A \\<b\\> & c\\_d\n"));
+        assert!(md.contains("**EUR 1,000**"));
+        assert!(md.contains("| a\\|b | 1 |"));
+        assert!(md.contains("| --- | ---: |"));
+        assert!(md.contains("![The chart](chart.png)"));
+        let mut pngs = BTreeMap::new();
+        pngs.insert("chart".to_string(), vec![1u8, 2, 3]);
+        let html = doc.html(&pngs, &BTreeMap::new());
+        assert!(html.contains("<title>A &lt;b&gt; &amp; c_d</title>"));
+        assert!(html.contains("src=\"data:image/png;base64,AQID\""));
+        assert!(html.contains("<td class=\"num\">1</td>"));
+    }
+
+    #[test]
+    fn inline_svg_drops_the_xml_declaration() {
+        assert_eq!(
+            inline_svg("<?xml version=\"1.0\"?>\n<svg></svg>"),
+            "<svg></svg>"
+        );
+        assert_eq!(inline_svg("<svg/>"), "<svg/>");
+    }
+}

@@ -1,0 +1,629 @@
+//! The drill pack: `drill.json`, the drill's charts and its report, and the
+//! one-screen summary printed at the end of `bcdr drill`. Every number of
+//! the report is formatted from the [`DrillSummary`] (written as
+//! `drill.json`) or the [`Summary`] of the drill trials (`summary.json`).
+
+use std::fmt::Write as _;
+
+use crate::chart::against_target::{self, AgainstTarget, Row};
+use crate::chart::critical_path::CriticalPath;
+use crate::chart::gantt::{Gantt, Task};
+use crate::chart::recovery_curve::RecoveryCurve;
+use crate::error::Error;
+use crate::model::Model;
+use crate::scenario::Warning;
+use crate::stats::drill::{DrillSummary, ServiceDrill};
+use crate::stats::Summary;
+
+use super::doc::{b, code, t, Align, Block, Doc, Spans};
+use super::fmt::{hours, money, or_dash, pct};
+use super::pack::{doc_files, graph_files, job, render_all, Files, Job};
+use super::review::{self, Provenance};
+
+/// The charts of a drill, in the order the report shows them.
+pub const DRILL_CHARTS: [(&str, &str); 5] = [
+    (
+        "recovery_curve",
+        "Recovery curve: the share of capacity restored over the hours after the threat, median \
+         drill and 10–90% band, with the median MBCO and full-recovery times of the business \
+         functions.",
+    ),
+    (
+        "gantt",
+        "Median recovery order: per service, the median time it went down, its crew's job \
+         (restore, repair or rebuild) and its return, with the RTO counted from when it went \
+         down. For a service a crew works on in at least half of the drills that hit it, the \
+         medians are over those drills.",
+    ),
+    (
+        "drill_recovery_vs_rto",
+        "Outage per service in the drill (from going down to functional again) against its RTO: \
+         median to p90 (bar), p90 to p99 (line), and the share of drills that miss it.",
+    ),
+    (
+        "drill_data_loss_vs_rpo",
+        "Data lost per service (over the drills that lost some) against its RPO, and the share \
+         of all drills that lose more than the RPO.",
+    ),
+    (
+        "critical_path",
+        "Critical path: how often each service's recovery gates the last business function, and \
+         how often its own recovery is the last step (the bottleneck).",
+    ),
+];
+
+/// `drill.json`: pretty JSON with a trailing newline.
+///
+/// # Errors
+/// Serialisation cannot fail for these types; an error is still mapped.
+pub fn json(d: &DrillSummary) -> Result<Vec<u8>, Error> {
+    let mut bytes = serde_json::to_vec_pretty(d)
+        .map_err(|e| Error::Usage(format!("cannot encode drill.json: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn affected(d: &DrillSummary) -> impl Iterator<Item = &ServiceDrill> {
+    d.services
+        .iter()
+        .filter(|s| s.hit > 0.0 || s.data_lost > 0.0)
+}
+
+/// The charts of a drill, in [`DRILL_CHARTS`] order.
+pub fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
+    let head = format!("{} — {}", d.threat, d.scenario);
+    let curve = RecoveryCurve {
+        title: format!("Recovery after {head}"),
+        weighting: d.recovery_curve.weighting.clone(),
+        hours: d.recovery_curve.hours.clone(),
+        p10: d.recovery_curve.p10.clone(),
+        p50: d.recovery_curve.p50.clone(),
+        p90: d.recovery_curve.p90.clone(),
+        mbco_p50: d
+            .mbco
+            .as_ref()
+            .filter(|m| m.reached >= 0.5)
+            .map(|m| m.hours.p50),
+        business_p50: d
+            .business
+            .as_ref()
+            .filter(|x| x.hit > 0.0)
+            .map(|x| x.recovery_hours.p50),
+    };
+    let gantt = Gantt {
+        title: format!("Median recovery order after {head}"),
+        tasks: d
+            .services
+            .iter()
+            .filter_map(|s| {
+                let t = s.timeline.as_ref()?;
+                Some(Task {
+                    label: s.id.clone(),
+                    down: t.down,
+                    job: t.job_start.zip(t.job_done),
+                    recovered: t.back,
+                    rto: s.rto_hours,
+                })
+            })
+            .collect(),
+    };
+    let with_rto = d.services.iter().filter(|s| s.rto_hours.is_some()).count();
+    let (rows, left_out) = against_target::worst_first(
+        d.services
+            .iter()
+            .filter(|s| s.hit > 0.0)
+            .filter_map(|s| {
+                let o = s.outage_hours.as_ref()?;
+                Some(Row {
+                    label: s.id.clone(),
+                    p50: o.p50,
+                    p90: o.p90,
+                    p99: o.p99,
+                    target: Some(s.rto_hours?),
+                    miss: s.rto_met.map(|m| 1.0 - m),
+                })
+            })
+            .collect(),
+    );
+    let rto = AgainstTarget {
+        name: "drill_recovery_vs_rto".into(),
+        title: format!("Outage against RTO after {head}"),
+        x_desc: "outage (log scale)".into(),
+        target_label: "RTO".into(),
+        miss_label: "miss RTO".into(),
+        rows,
+        empty_note: if with_rto == 0 {
+            "No service in this scenario has an RTO.".to_string()
+        } else {
+            format!("No service with an RTO went down in {} drills.", d.trials)
+        },
+        left_out,
+    };
+    let with_rpo = d.services.iter().filter(|s| s.rpo_hours.is_some()).count();
+    let (rows, left_out) = against_target::worst_first(
+        d.services
+            .iter()
+            .filter_map(|s| {
+                let l = s.data_loss_hours.as_ref()?;
+                Some(Row {
+                    label: s.id.clone(),
+                    p50: l.p50,
+                    p90: l.p90,
+                    p99: l.p99,
+                    target: Some(s.rpo_hours?),
+                    miss: s.rpo_breached,
+                })
+            })
+            .collect(),
+    );
+    let rpo = AgainstTarget {
+        name: "drill_data_loss_vs_rpo".into(),
+        title: format!("Data lost against RPO after {head}"),
+        x_desc: "hours of data lost (log scale)".into(),
+        target_label: "RPO".into(),
+        miss_label: "miss RPO".into(),
+        rows,
+        empty_note: if with_rpo == 0 {
+            "No service in this scenario has an RPO.".to_string()
+        } else {
+            format!("No service with an RPO lost data in {} drills.", d.trials)
+        },
+        left_out,
+    };
+    let path = CriticalPath {
+        title: format!("Critical path after {head}"),
+        entries: d
+            .critical_path
+            .iter()
+            .map(|e| (e.id.clone(), e.on_path, e.bottleneck))
+            .collect(),
+    };
+    vec![job(curve), job(gantt), job(rto), job(rpo), job(path)]
+}
+
+/// (median, p90, p99, mean with its 95% interval) of a time.
+fn time_row(label: &str, s: &crate::stats::drill::Stats) -> Vec<String> {
+    vec![
+        label.to_string(),
+        hours(s.p50),
+        hours(s.p90),
+        hours(s.p99),
+        hours(s.mean),
+        format!("{} to {}", hours(s.mean_ci95[0]), hours(s.mean_ci95[1])),
+    ]
+}
+
+fn headline(d: &DrillSummary, s: &Summary) -> Block {
+    let mut rows = Vec::new();
+    if let Some(x) = &d.business {
+        rows.push(time_row(
+            "Last business function back, hours after the threat (0 when none stops)",
+            &x.recovery_hours,
+        ));
+    }
+    if let Some(m) = &d.mbco {
+        rows.push(time_row(
+            "Every business function at its MBCO (drills where reached)",
+            &m.hours,
+        ));
+    }
+    let c = s.currency.as_str();
+    let a = &s.annual_loss;
+    rows.push(vec![
+        "Loss per drill".to_string(),
+        money(c, a.p50),
+        money(c, a.p90),
+        money(c, a.p99),
+        money(c, a.mean),
+        format!(
+            "{} to {}",
+            money(c, a.mean_ci95[0]),
+            money(c, a.mean_ci95[1])
+        ),
+    ]);
+    Block::Table {
+        head: [
+            "measure",
+            "median",
+            "p90",
+            "p99",
+            "mean",
+            "95% CI of the mean",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        align: vec![
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+        rows,
+    }
+}
+
+fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
+    let mut out: Vec<Spans> = Vec::new();
+    match &d.business {
+        None => out.push(vec![t(
+            "The scenario has no service, so there is no business recovery time.",
+        )]),
+        Some(x) if x.hit == 0.0 => out.push(vec![t(format!(
+            "No business function stopped in any of the {} drills.",
+            d.trials
+        ))]),
+        Some(x) => {
+            let r = &x.recovery_hours;
+            out.push(vec![
+                t(format!(
+                    "A business function stops in {} of the drills. The last one is back within ",
+                    pct(x.hit)
+                )),
+                b(hours(r.p50)),
+                t(" in half of the drills and within "),
+                b(hours(r.p90)),
+                t(format!(
+                    " in 9 of 10 (mean {}, 95% confidence interval {} to {}).",
+                    hours(r.mean),
+                    hours(r.mean_ci95[0]),
+                    hours(r.mean_ci95[1])
+                )),
+            ]);
+            if x.not_recovered > 0.0 {
+                out.push(vec![
+                    t("In "),
+                    b(pct(x.not_recovered)),
+                    t(format!(
+                        " of the drills a business function is still down at the end of the {} \
+                         horizon.",
+                        hours(d.horizon_hours)
+                    )),
+                ]);
+            }
+        }
+    }
+    if let Some(m) = &d.mbco {
+        if m.reached > 0.0 {
+            out.push(vec![
+                t("Every business function is back at its MBCO (minimum capacity) after "),
+                b(hours(m.hours.p50)),
+                t(format!(
+                    " in half of the drills where that happens ({} of the drills), and after {} \
+                     in 9 of 10.",
+                    pct(m.reached),
+                    hours(m.hours.p90)
+                )),
+            ]);
+        } else {
+            out.push(vec![t(
+                "The business functions never all get back to their MBCO within the horizon.",
+            )]);
+        }
+    }
+    let mut misses: Vec<&ServiceDrill> = d
+        .services
+        .iter()
+        .filter(|x| x.rto_met.is_some_and(|m| m < 1.0))
+        .collect();
+    misses.sort_by(|a, b| {
+        a.rto_met
+            .unwrap_or(1.0)
+            .total_cmp(&b.rto_met.unwrap_or(1.0))
+            .then(a.id.cmp(&b.id))
+    });
+    for x in misses.iter().take(3) {
+        let (Some(met), Some(rto)) = (x.rto_met, x.rto_hours) else {
+            continue;
+        };
+        out.push(vec![
+            code(&x.id),
+            t(format!(" misses its {} RTO in ", hours(rto))),
+            b(pct(1.0 - met)),
+            t(format!(
+                " of the drills in which it goes down (median outage {}).",
+                or_dash(x.outage_hours.as_ref().map(|o| o.p50), hours)
+            )),
+        ]);
+    }
+    if misses.is_empty() && d.services.iter().any(|x| x.rto_met.is_some()) {
+        out.push(vec![t(
+            "Every service with an RTO that goes down meets it in every drill.",
+        )]);
+    }
+    if !d.critical_path.is_empty() {
+        let mut spans = vec![t("The critical path runs most often through ")];
+        for (i, e) in d.critical_path.iter().take(3).enumerate() {
+            if i > 0 {
+                spans.push(t(", "));
+            }
+            spans.push(code(&e.id));
+            spans.push(t(format!(" ({})", pct(e.on_path))));
+        }
+        spans.push(t(". "));
+        if let Some(bn) = d
+            .critical_path
+            .iter()
+            .max_by(|a, b| a.bottleneck.total_cmp(&b.bottleneck).then(b.id.cmp(&a.id)))
+        {
+            spans.push(t(
+                "The bottleneck, the recovery that ends last, is most often ",
+            ));
+            spans.push(code(&bn.id));
+            spans.push(t(format!(" ({} of the drills).", pct(bn.bottleneck))));
+        }
+        out.push(spans);
+    }
+    let mut rpo: Vec<&ServiceDrill> = d
+        .services
+        .iter()
+        .filter(|x| x.rpo_breached.is_some_and(|p| p > 0.0))
+        .collect();
+    rpo.sort_by(|a, b| {
+        b.rpo_breached
+            .unwrap_or(0.0)
+            .total_cmp(&a.rpo_breached.unwrap_or(0.0))
+            .then(a.id.cmp(&b.id))
+    });
+    for x in rpo.iter().take(3) {
+        let (Some(p), Some(h)) = (x.rpo_breached, x.rpo_hours) else {
+            continue;
+        };
+        out.push(vec![
+            code(&x.id),
+            t(format!(" loses more data than its {} RPO in ", hours(h))),
+            b(pct(p)),
+            t(" of the drills."),
+        ]);
+    }
+    let c = s.currency.as_str();
+    out.push(vec![
+        t("One occurrence costs on average "),
+        b(money(c, s.annual_loss.mean)),
+        t(format!(
+            " (median {}, 1 in 100 above {}).",
+            money(c, s.annual_loss.p50),
+            money(c, s.annual_loss.p99)
+        )),
+    ]);
+    out
+}
+
+fn services_table(d: &DrillSummary) -> Block {
+    let head = [
+        "service",
+        "tier",
+        "goes down",
+        "down at (p50)",
+        "back at p50",
+        "back at p90",
+        "back at p99",
+        "outage p50",
+        "outage p99",
+        "RTO",
+        "RTO met",
+        "not recovered",
+        "data lost p50",
+        "RPO",
+        "RPO breached",
+        "critical path",
+        "bottleneck",
+    ];
+    let mut align = vec![Align::Left, Align::Left];
+    align.extend([Align::Right; 15]);
+    Block::Table {
+        head: head.iter().map(|h| h.to_string()).collect(),
+        align,
+        rows: affected(d)
+            .map(|x| {
+                let rec = x.recovery_hours.as_ref();
+                let out = x.outage_hours.as_ref();
+                vec![
+                    x.id.clone(),
+                    x.tier.clone(),
+                    pct(x.hit),
+                    or_dash(x.down_at_hours_p50, hours),
+                    or_dash(rec.map(|r| r.p50), hours),
+                    or_dash(rec.map(|r| r.p90), hours),
+                    or_dash(rec.map(|r| r.p99), hours),
+                    or_dash(out.map(|r| r.p50), hours),
+                    or_dash(out.map(|r| r.p99), hours),
+                    or_dash(x.rto_hours, hours),
+                    or_dash(x.rto_met, pct),
+                    or_dash(x.not_recovered, pct),
+                    or_dash(x.data_loss_hours.as_ref().map(|l| l.p50), hours),
+                    or_dash(x.rpo_hours, hours),
+                    or_dash(x.rpo_breached, pct),
+                    pct(x.critical_path),
+                    pct(x.bottleneck),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The whole report of a drill.
+pub fn drill_doc(d: &DrillSummary, s: &Summary, warnings: &[Warning], prov: &Provenance) -> Doc {
+    let mut doc = Doc::new(format!("{}: drill of {}", d.scenario, d.threat));
+    doc.para(vec![
+        t(format!(
+            "{} drills of the {} threat ",
+            d.trials, d.threat_kind
+        )),
+        code(&d.threat),
+        t(format!(
+            ": it happens at time zero and nothing else does (no random failures, no other \
+             threat). Each drill runs for up to {}. Seed {}, bcdr {}. Times are hours after the \
+             threat, in minutes (m), hours (h) or days (d).",
+            hours(d.horizon_hours),
+            d.seed,
+            d.bcdr_version
+        )),
+    ]);
+    doc.h2("Headline");
+    doc.para(vec![t(format!(
+        "Business functions: {}.",
+        d.business_functions
+    ))]);
+    doc.push(headline(d, s));
+    doc.h2("Reading");
+    doc.push(Block::Bullets(reading(d, s)));
+    doc.h2("Charts");
+    for (stem, caption) in DRILL_CHARTS {
+        doc.push(Block::Figure {
+            stem: stem.to_string(),
+            caption: caption.to_string(),
+        });
+    }
+    doc.h2("Services");
+    let quiet = d.services.len() - affected(d).count();
+    doc.para(vec![t(format!(
+        "Services that go down or lose data in at least one drill ({} never do). \"Goes down\" is \
+         the share of drills in which it stops being functional; the times after it are over \
+         those drills. \"Back at\" counts from the threat, \"outage\" from when the service went \
+         down (what the RTO is judged on). Data lost is over the drills that lost some; RPO \
+         breached, critical path and bottleneck are shares of all drills.",
+        quiet
+    ))]);
+    doc.push(services_table(d));
+    doc.h2("Critical path");
+    if d.critical_path.is_empty() {
+        doc.para(vec![t("No service went down: there is no critical path.")]);
+    } else {
+        doc.para(vec![t(
+            "From the business function that is back last, the path follows the hard \
+             dependency that came back last while that dependency gated it (it came back when \
+             the service did, or when the service's own restore started); its last step is the \
+             bottleneck.",
+        )]);
+        doc.push(Block::Table {
+            head: vec![
+                "service".into(),
+                "on the critical path".into(),
+                "bottleneck".into(),
+            ],
+            align: vec![Align::Left, Align::Right, Align::Right],
+            rows: d
+                .critical_path
+                .iter()
+                .map(|e| vec![e.id.clone(), pct(e.on_path), pct(e.bottleneck)])
+                .collect(),
+        });
+    }
+    doc.h2("Dependency graph");
+    doc.push(Block::Drawing {
+        file: "graph.svg".to_string(),
+        caption: "Services and k-of-n groups; arrows point from a service to what it depends on."
+            .to_string(),
+    });
+    doc.h2("Planning warnings");
+    doc.push(review::warnings_block(warnings));
+    doc.h2("Reproduce");
+    doc.push(Block::CodeBlock(prov.command.clone()));
+    doc
+}
+
+/// Every file of a drill's pack beyond `summary.json` and the CSV tables:
+/// `drill.json`, the charts, the dependency graph and the reports.
+///
+/// # Errors
+/// [`Error::Chart`] naming a chart that failed to draw.
+pub fn drill_pack(
+    model: &Model,
+    d: &DrillSummary,
+    s: &Summary,
+    warnings: &[Warning],
+    prov: &Provenance,
+) -> Result<Files, Error> {
+    let charts = render_all(&drill_charts(d))?;
+    let mut files = vec![("drill.json".to_string(), json(d)?)];
+    let (graph, drawings) = graph_files(model);
+    files.extend(graph);
+    let doc = drill_doc(d, s, warnings, prov);
+    files.extend(doc_files(&doc, charts, &drawings));
+    Ok(files)
+}
+
+/// The one-screen summary of a drill.
+pub fn screen(d: &DrillSummary, s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — drill of {} ({}), {} drills, seed {}",
+        d.scenario, d.threat, d.threat_kind, d.trials, d.seed
+    );
+    if let Some(x) = &d.business {
+        let r = &x.recovery_hours;
+        let _ = writeln!(
+            out,
+            "  last business function back  median {}, p90 {}, p99 {} (mean {}, 95% CI {} to {})",
+            hours(r.p50),
+            hours(r.p90),
+            hours(r.p99),
+            hours(r.mean),
+            hours(r.mean_ci95[0]),
+            hours(r.mean_ci95[1])
+        );
+        if x.not_recovered > 0.0 {
+            let _ = writeln!(
+                out,
+                "  not recovered by the horizon  {} of drills",
+                pct(x.not_recovered)
+            );
+        }
+    }
+    if let Some(m) = &d.mbco {
+        let _ = writeln!(
+            out,
+            "  business at MBCO              median {}, p90 {} (reached in {} of drills)",
+            hours(m.hours.p50),
+            hours(m.hours.p90),
+            pct(m.reached)
+        );
+    }
+    let c = s.currency.as_str();
+    let _ = writeln!(
+        out,
+        "  loss per drill                mean {}, p99 {}",
+        money(c, s.annual_loss.mean),
+        money(c, s.annual_loss.p99)
+    );
+    let mut hit: Vec<&ServiceDrill> = d.services.iter().filter(|x| x.hit > 0.0).collect();
+    hit.sort_by(|a, b| {
+        let key = |x: &ServiceDrill| x.recovery_hours.as_ref().map_or(0.0, |r| r.p50);
+        key(b).total_cmp(&key(a)).then(a.id.cmp(&b.id))
+    });
+    if !hit.is_empty() {
+        let _ = writeln!(out, "\n  services back last (median, RTO met)");
+        for x in hit.iter().take(8) {
+            let _ = writeln!(
+                out,
+                "    {:<28} {:>8}  {}",
+                x.id,
+                or_dash(x.recovery_hours.as_ref().map(|r| r.p50), hours),
+                match (x.rto_met, x.rto_hours) {
+                    (Some(m), Some(h)) => format!("{} within {}", pct(m), hours(h)),
+                    _ => "no RTO".to_string(),
+                }
+            );
+        }
+    }
+    if !d.critical_path.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n  critical path (share of drills on it / bottleneck)"
+        );
+        for e in d.critical_path.iter().take(5) {
+            let _ = writeln!(
+                out,
+                "    {:<28} {:>6} / {}",
+                e.id,
+                pct(e.on_path),
+                pct(e.bottleneck)
+            );
+        }
+    }
+    out
+}

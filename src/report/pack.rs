@@ -1,0 +1,193 @@
+//! The review pack: every chart (PNG and SVG), the dependency graph and
+//! the two reports of a run, rendered to bytes. Nothing is written here:
+//! the caller passes the files to [`super::write_all`] once all of them
+//! rendered, so a chart that fails to draw leaves the previous pack intact.
+//!
+//! Charts are rendered in parallel (they are independent); the bytes do not
+//! depend on the order.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::chart::against_target::{self, AgainstTarget, Row};
+use crate::chart::convergence::{self, Convergence};
+use crate::chart::loss_exceedance::LossExceedance;
+use crate::chart::loss_histogram::LossHistogram;
+use crate::chart::pareto::Pareto;
+use crate::chart::{self, Rendered};
+use crate::error::Error;
+use crate::model::Model;
+use crate::scenario::Warning;
+use crate::stats::{Accumulator, Summary};
+
+use super::doc::Doc;
+use super::review::{self, Provenance};
+
+/// Files by name, as [`super::write_all`] takes them.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// A chart to render, boxed so different chart types share one list.
+pub type Job<'a> = Box<dyn Fn() -> Result<Rendered, Error> + Send + Sync + 'a>;
+
+/// Wrap a chart value into a render job.
+pub fn job<'a, C: chart::Chart + Send + Sync + 'a>(c: C) -> Job<'a> {
+    Box::new(move || chart::render(&c))
+}
+
+/// Render every job (in parallel), in the list's order.
+///
+/// # Errors
+/// The first chart that fails, in list order.
+pub fn render_all(jobs: &[Job<'_>]) -> Result<Vec<Rendered>, Error> {
+    jobs.par_iter().map(|j| j()).collect()
+}
+
+/// The charts of an annual run, in [`review::RUN_CHARTS`] order.
+pub fn run_charts<'a>(model: &'a Model, s: &'a Summary, acc: &'a Accumulator) -> Vec<Job<'a>> {
+    let a = &s.annual_loss;
+    let exceedance = LossExceedance {
+        scenario: s.scenario.clone(),
+        currency: s.currency.clone(),
+        trials: s.trials,
+        curve: acc.annual_hist.exceedance(),
+        probability_of_loss: a.probability_of_loss,
+        var95: a.p95,
+        var99: a.p99,
+        appetite: model
+            .risk_appetite
+            .iter()
+            .map(|p| (p.loss.get(), p.probability.get()))
+            .collect(),
+    };
+    let histogram = LossHistogram {
+        scenario: s.scenario.clone(),
+        currency: s.currency.clone(),
+        trials: s.trials,
+        buckets: acc.annual_hist.buckets(),
+        mean: a.mean,
+        var95: a.p95,
+        var99: a.p99,
+    };
+    let with_rto = s.services.iter().filter(|x| x.rto_hours.is_some()).count();
+    let rows = s
+        .services
+        .iter()
+        .filter(|x| x.outages.mean > 0.0)
+        .filter_map(|x| {
+            Some(Row {
+                label: x.id.clone(),
+                p50: x.outage_duration_hours.p50,
+                p90: x.outage_duration_hours.p90,
+                p99: x.outage_duration_hours.p99,
+                target: Some(x.rto_hours?),
+                miss: x.rto_met.map(|m| 1.0 - m),
+            })
+        })
+        .collect();
+    let (rows, left_out) = against_target::worst_first(rows);
+    let outage = AgainstTarget {
+        name: "outage_vs_rto".into(),
+        title: format!("Outage duration against RTO — {}", s.scenario),
+        x_desc: "outage duration (log scale)".into(),
+        target_label: "RTO".into(),
+        miss_label: "miss RTO".into(),
+        rows,
+        empty_note: if with_rto == 0 {
+            "No service in this scenario has an RTO.".to_string()
+        } else {
+            format!(
+                "None of the {with_rto} services with an RTO had an outage in {} trials.",
+                s.trials
+            )
+        },
+        left_out,
+    };
+    let by_service = Pareto {
+        name: "loss_by_service".into(),
+        title: format!("Expected annual loss by service — {}", s.scenario),
+        currency: s.currency.clone(),
+        item: "service".into(),
+        items: s
+            .services
+            .iter()
+            .map(|x| (x.id.clone(), x.loss.mean))
+            .collect(),
+    };
+    let by_threat = Pareto {
+        name: "loss_by_threat".into(),
+        title: format!("Expected annual loss by threat — {}", s.scenario),
+        currency: s.currency.clone(),
+        item: "threat".into(),
+        items: s
+            .threats
+            .iter()
+            .map(|x| (x.id.clone(), x.loss.mean))
+            .collect(),
+    };
+    let convergence = Convergence {
+        scenario: s.scenario.clone(),
+        currency: s.currency.clone(),
+        points: convergence::running(&acc.convergence),
+    };
+    vec![
+        job(exceedance),
+        job(histogram),
+        job(outage),
+        job(by_service),
+        job(by_threat),
+        job(convergence),
+    ]
+}
+
+/// The report files and chart files of a doc: `report.md`, `report.html`
+/// and each chart's PNG and SVG.
+pub fn doc_files(doc: &Doc, charts: Vec<Rendered>, drawings: &BTreeMap<String, String>) -> Files {
+    let pngs: BTreeMap<String, Vec<u8>> = charts
+        .iter()
+        .map(|r| (r.name.clone(), r.png.clone()))
+        .collect();
+    let html = doc.html(&pngs, drawings);
+    let mut files = vec![
+        ("report.md".to_string(), doc.markdown().into_bytes()),
+        ("report.html".to_string(), html.into_bytes()),
+    ];
+    for c in charts {
+        files.extend(c.files());
+    }
+    files
+}
+
+/// The dependency graph, as files and as the drawing the HTML inlines.
+pub fn graph_files(model: &Model) -> (Files, BTreeMap<String, String>) {
+    let svg = super::graph::svg(model);
+    let files = vec![
+        (
+            "graph.dot".to_string(),
+            super::graph::dot(model).into_bytes(),
+        ),
+        ("graph.svg".to_string(), svg.clone().into_bytes()),
+    ];
+    let mut drawings = BTreeMap::new();
+    drawings.insert("graph.svg".to_string(), svg);
+    (files, drawings)
+}
+
+/// Every file of the review pack of an annual run, beyond those of
+/// `app::run_files`: the charts, the dependency graph and the reports.
+///
+/// # Errors
+/// [`Error::Chart`] naming a chart that failed to draw.
+pub fn run_pack(
+    model: &Model,
+    summary: &Summary,
+    acc: &Accumulator,
+    warnings: &[Warning],
+    prov: &Provenance,
+) -> Result<Files, Error> {
+    let charts = render_all(&run_charts(model, summary, acc))?;
+    let (mut files, drawings) = graph_files(model);
+    let doc = review::run_doc(summary, warnings, prov);
+    files.extend(doc_files(&doc, charts, &drawings));
+    Ok(files)
+}

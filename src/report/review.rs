@@ -1,0 +1,413 @@
+//! The review pack of an annual run as a [`Doc`]: headline numbers with
+//! their confidence intervals, a plain-language reading, the charts, the
+//! per-service and per-threat tables, the planning warnings and the command
+//! that reproduces it. Every number is formatted (by [`super::fmt`]) from a
+//! value of the [`Summary`], the same one written to `summary.json`.
+
+use crate::scenario::Warning;
+use crate::stats::summary::{ServiceSummary, RANDOM_FAILURES};
+use crate::stats::Summary;
+
+use super::doc::{b, code, t, Align, Block, Doc, Spans};
+use super::fmt::{availability, hours, money, or_dash, pct, rate};
+
+/// The charts of a run, in the order the report shows them, with their
+/// captions.
+pub const RUN_CHARTS: [(&str, &str); 6] = [
+    (
+        "loss_exceedance",
+        "Loss exceedance curve: the probability that a year loses at least each amount (log axes), \
+         with VaR 95 and VaR 99 and the risk appetite when the scenario gives one.",
+    ),
+    (
+        "loss_histogram",
+        "Annual loss distribution (log-width bins), with the mean, VaR 95 and VaR 99.",
+    ),
+    (
+        "outage_vs_rto",
+        "Outage duration per service against its RTO: median to p90 (bar), p90 to p99 (line), \
+         the RTO (red mark) and the share of outages that miss it; worst first.",
+    ),
+    (
+        "loss_by_service",
+        "Expected annual loss by service, largest first, with the cumulative share of the loss \
+         attributed to services (threats' response costs and loss events belong to no service).",
+    ),
+    (
+        "loss_by_threat",
+        "Expected annual loss by threat (random failures included), largest first, with the \
+         cumulative share.",
+    ),
+    (
+        "convergence",
+        "Convergence: the running expected annual loss after each block of 1024 trials, with \
+         its 95% confidence band.",
+    ),
+];
+
+/// Provenance of a result: what to type to get it again.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    /// The exact command line, e.g. `bcdr run scenarios/bank.ron --trials
+    /// 100000 --seed 1`.
+    pub command: String,
+}
+
+/// Services that had outages and have an RTO, worst miss rate first.
+fn rto_misses(s: &Summary) -> Vec<(&ServiceSummary, f64, f64)> {
+    let mut v: Vec<_> = s
+        .services
+        .iter()
+        .filter(|x| x.outages.mean > 0.0)
+        .filter_map(|x| Some((x, 1.0 - x.rto_met?, x.rto_hours?)))
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
+    v
+}
+
+/// The plain-language reading.
+fn reading(s: &Summary) -> Vec<Spans> {
+    let c = s.currency.as_str();
+    let a = &s.annual_loss;
+    let mut out: Vec<Spans> = Vec::new();
+    out.push(vec![
+        t("A typical (median) year loses "),
+        b(money(c, a.p50)),
+        t("; on average a year loses "),
+        b(money(c, a.mean)),
+        t(format!(
+            " (95% confidence interval {} to {}).",
+            money(c, a.mean_ci95[0]),
+            money(c, a.mean_ci95[1])
+        )),
+    ]);
+    out.push(vec![
+        t("A 1-in-20 year loses at least "),
+        b(money(c, a.p95)),
+        t("; a 1-in-100 year loses at least "),
+        b(money(c, a.p99)),
+        t(format!(
+            " (95% confidence interval {} to {}). The worst simulated year lost {}.",
+            money(c, a.p99_ci95[0]),
+            money(c, a.p99_ci95[1]),
+            money(c, a.max)
+        )),
+    ]);
+    for ap in &s.risk_appetite {
+        out.push(vec![
+            t(format!(
+                "Risk appetite: the board accepts a {} chance per year of losing more than {}; \
+                 the simulated chance is {}: ",
+                pct(ap.accepted),
+                money(c, ap.loss),
+                pct(ap.simulated)
+            )),
+            b(if ap.within {
+                "within appetite"
+            } else {
+                "outside appetite"
+            }),
+            t("."),
+        ]);
+    }
+    if a.mean > 0.0 {
+        let top_service = s
+            .services
+            .iter()
+            .filter(|x| x.loss.mean > 0.0)
+            .max_by(|x, y| x.loss.mean.total_cmp(&y.loss.mean).then(y.id.cmp(&x.id)));
+        let top_threat = s
+            .threats
+            .iter()
+            .filter(|x| x.loss.mean > 0.0)
+            .max_by(|x, y| x.loss.mean.total_cmp(&y.loss.mean).then(y.id.cmp(&x.id)));
+        let mut spans = Vec::new();
+        if let Some(x) = top_service {
+            spans.push(t("Service "));
+            spans.push(code(&x.id));
+            spans.push(t(format!(
+                " carries the largest expected loss: {} a year, {} of the expected annual loss",
+                money(c, x.loss.mean),
+                pct(x.loss.mean / a.mean)
+            )));
+        }
+        if let Some(x) = top_threat {
+            spans.push(t(if spans.is_empty() { "" } else { "; " }));
+            spans.push(if x.id == RANDOM_FAILURES {
+                t("random failures")
+            } else {
+                code(&x.id)
+            });
+            spans.push(t(format!(
+                " cause the most: {} a year ({}).",
+                money(c, x.loss.mean),
+                pct(x.loss.mean / a.mean)
+            )));
+        } else if !spans.is_empty() {
+            spans.push(t("."));
+        }
+        if !spans.is_empty() {
+            out.push(spans);
+        }
+    } else {
+        out.push(vec![t(format!(
+            "No simulated year lost anything in {} trial{}.",
+            s.trials,
+            if s.trials == 1 { "" } else { "s" }
+        ))]);
+    }
+    let misses = rto_misses(s);
+    let missing: Vec<_> = misses.iter().filter(|m| m.1 > 0.0).take(3).collect();
+    if missing.is_empty() {
+        if !misses.is_empty() {
+            out.push(vec![t(
+                "Every service with an RTO met it in every simulated outage.",
+            )]);
+        }
+    } else {
+        for (x, miss, rto) in missing {
+            out.push(vec![
+                code(&x.id),
+                t(format!(" misses its {} RTO in ", hours(*rto))),
+                b(pct(*miss)),
+                t(format!(
+                    " of outages ({} outages a year; median outage {}, 1 in 100 longer than {}).",
+                    rate(x.outages.mean),
+                    hours(x.outage_duration_hours.p50),
+                    hours(x.outage_duration_hours.p99)
+                )),
+            ]);
+        }
+    }
+    let mut mtpd: Vec<_> = s
+        .services
+        .iter()
+        .filter_map(|x| Some((x, x.mtpd_breached?, x.mtpd_hours?)))
+        .filter(|m| m.1 > 0.0)
+        .collect();
+    mtpd.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
+    for (x, p, h) in mtpd.iter().take(3) {
+        out.push(vec![
+            code(&x.id),
+            t(format!(" outlasts its {} MTPD in ", hours(*h))),
+            b(pct(*p)),
+            t(" of years."),
+        ]);
+    }
+    if a.mean > 0.0 {
+        out.push(vec![t(format!(
+            "Precision: with {} trials the expected annual loss is known to ±{} (95%); quantiles \
+             are accurate to ±{} from the histogram.",
+            s.trials,
+            pct((a.mean_ci95[1] - a.mean) / a.mean),
+            pct(s.quantile_accuracy.annual_loss)
+        ))]);
+    }
+    out
+}
+
+/// The headline table.
+pub fn headline(s: &Summary) -> Block {
+    let c = s.currency.as_str();
+    let a = &s.annual_loss;
+    let row = |m: &str, v: String, ci: String| vec![m.to_string(), v, ci];
+    let ci = |lo: f64, hi: f64| format!("{} to {}", money(c, lo), money(c, hi));
+    Block::Table {
+        head: vec![
+            "measure".into(),
+            "value".into(),
+            "95% confidence interval".into(),
+        ],
+        align: vec![Align::Left, Align::Right, Align::Right],
+        rows: vec![
+            row(
+                "Expected annual loss (mean)",
+                money(c, a.mean),
+                ci(a.mean_ci95[0], a.mean_ci95[1]),
+            ),
+            row("Median year (p50)", money(c, a.p50), String::new()),
+            row("1-in-10 year (p90)", money(c, a.p90), String::new()),
+            row("1-in-20 year (VaR 95)", money(c, a.p95), String::new()),
+            row(
+                "1-in-100 year (VaR 99)",
+                money(c, a.p99),
+                ci(a.p99_ci95[0], a.p99_ci95[1]),
+            ),
+            row(
+                "Mean of the worst 5% of years (TVaR 95)",
+                money(c, a.tvar_95),
+                String::new(),
+            ),
+            row(
+                "Mean of the worst 1% of years (TVaR 99)",
+                money(c, a.tvar_99),
+                String::new(),
+            ),
+            row("Worst simulated year", money(c, a.max), String::new()),
+            row(
+                "Probability that a year loses anything",
+                pct(a.probability_of_loss),
+                String::new(),
+            ),
+        ],
+    }
+}
+
+/// The per-service table.
+pub fn services_table(s: &Summary) -> Block {
+    let c = s.currency.as_str();
+    let head = [
+        "service",
+        "tier",
+        "availability",
+        "outages / year",
+        "outage p50",
+        "outage p90",
+        "outage p99",
+        "RTO",
+        "RTO met",
+        "MTPD",
+        "MTPD breached / year",
+        "RPO",
+        "data lost / year",
+        "expected loss / year",
+    ];
+    let mut align = vec![Align::Left, Align::Left];
+    align.extend([Align::Right; 12]);
+    Block::Table {
+        head: head.iter().map(|h| h.to_string()).collect(),
+        align,
+        rows: s
+            .services
+            .iter()
+            .map(|x| {
+                vec![
+                    x.id.clone(),
+                    x.tier.clone(),
+                    availability(x.availability),
+                    rate(x.outages.mean),
+                    hours(x.outage_duration_hours.p50),
+                    hours(x.outage_duration_hours.p90),
+                    hours(x.outage_duration_hours.p99),
+                    or_dash(x.rto_hours, hours),
+                    or_dash(x.rto_met, pct),
+                    or_dash(x.mtpd_hours, hours),
+                    or_dash(x.mtpd_breached, pct),
+                    or_dash(x.rpo_hours, hours),
+                    hours(x.data_loss_hours.mean),
+                    money(c, x.loss.mean),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The per-threat table.
+pub fn threats_table(s: &Summary) -> Block {
+    let c = s.currency.as_str();
+    let total = s.annual_loss.mean;
+    Block::Table {
+        head: vec![
+            "threat".into(),
+            "kind".into(),
+            "occurrences / year".into(),
+            "expected loss / year".into(),
+            "share of the expected annual loss".into(),
+        ],
+        align: vec![
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
+        rows: s
+            .threats
+            .iter()
+            .map(|x| {
+                vec![
+                    x.id.clone(),
+                    x.kind.clone(),
+                    rate(x.occurrences.mean),
+                    money(c, x.loss.mean),
+                    if total > 0.0 {
+                        pct(x.loss.mean / total)
+                    } else {
+                        "–".to_string()
+                    },
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The planning warnings, or a line saying there are none.
+pub fn warnings_block(warnings: &[Warning]) -> Block {
+    if warnings.is_empty() {
+        Block::Para(vec![
+            t("None: "),
+            code("bcdr validate"),
+            t(" found no planning gap in this scenario."),
+        ])
+    } else {
+        Block::Bullets(
+            warnings
+                .iter()
+                .map(|w| vec![code(&w.path), t(format!(": {}", w.message))])
+                .collect(),
+        )
+    }
+}
+
+/// The whole report of an annual run.
+pub fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance) -> Doc {
+    let mut doc = Doc::new(format!("{}: annual risk review", s.scenario));
+    doc.para(vec![t(format!(
+        "{} simulated years of {} each, seed {}, bcdr {}. Money in {}; durations in minutes (m), \
+         hours (h) or days (d).",
+        s.trials,
+        hours(s.horizon_hours),
+        s.seed,
+        s.bcdr_version,
+        if s.currency.is_empty() {
+            "the scenario's currency"
+        } else {
+            s.currency.as_str()
+        }
+    ))]);
+    doc.h2("Headline");
+    doc.push(headline(s));
+    doc.h2("Reading");
+    doc.push(Block::Bullets(reading(s)));
+    doc.h2("Charts");
+    for (stem, caption) in RUN_CHARTS {
+        doc.push(Block::Figure {
+            stem: stem.to_string(),
+            caption: caption.to_string(),
+        });
+    }
+    doc.h2("Services");
+    doc.para(vec![t(
+        "Outage figures are per outage; RTO met is the share of outages that ended within the \
+         RTO; MTPD breached is the share of years with at least one outage longer than the MTPD.",
+    )]);
+    doc.push(services_table(s));
+    doc.h2("Threats");
+    doc.push(threats_table(s));
+    doc.h2("Dependency graph");
+    doc.push(Block::Drawing {
+        file: "graph.svg".to_string(),
+        caption: "Services and k-of-n groups; arrows point from a service to what it depends on \
+                  (also graph.dot for Graphviz)."
+            .to_string(),
+    });
+    doc.h2("Planning warnings");
+    doc.push(warnings_block(warnings));
+    doc.h2("Reproduce");
+    doc.para(vec![t(
+        "The same scenario, seed and trial count give the same numbers on any machine and any \
+         number of threads:",
+    )]);
+    doc.push(Block::CodeBlock(prov.command.clone()));
+    doc
+}

@@ -1,0 +1,631 @@
+//! The drill accumulator and the drill summary (`drill.json`).
+//!
+//! A drill runs one threat at time zero many times. Each trial is reduced
+//! by the driver (`crate::sim::drill`) to a [`DrillOutcome`]; outcomes are
+//! folded into a [`DrillAcc`] made only of integer counts, exact sums
+//! ([`ExactSum`]) and log histograms ([`LogHist`]), plus a histogram of the
+//! restored share at each point of a fixed time grid. Every merge is integer
+//! arithmetic, so a drill gives the same bytes on any number of threads.
+
+use serde::{Deserialize, Serialize};
+
+use super::acc::SERVICE_BITS;
+use super::exact::ExactSum;
+use super::hist::LogHist;
+
+/// Intervals of the recovery-curve time grid (the grid has one more point).
+pub const GRID: usize = 120;
+/// Resolution of the restored share: 1/1000 (0.1%).
+pub const SHARE_BINS: usize = 1000;
+/// Bumped whenever a field of `drill.json` changes meaning or disappears.
+pub const DRILL_SCHEMA_VERSION: u32 = 1;
+
+const Z975: f64 = 1.959_963_984_540_054;
+
+/// What one drill trial did to one service.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ServiceOutcome {
+    /// Hours after the threat when it first stopped being functional;
+    /// `None` when it never did (then nothing else is recorded for it).
+    pub down_at: Option<f64>,
+    /// Hours after the threat when it was functional again for good;
+    /// `None` when it was still down at the end of the horizon.
+    pub recovered_at: Option<f64>,
+    /// First crew job on it: start, and end of its last job.
+    pub job_start: Option<f64>,
+    pub job_done: Option<f64>,
+    /// Hours of data lost.
+    pub data_loss: f64,
+    /// On the critical path of this trial, and its last step.
+    pub on_path: bool,
+    pub bottleneck: bool,
+}
+
+/// One drill trial, reduced.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DrillOutcome {
+    pub services: Vec<ServiceOutcome>,
+    /// When the last business function that stopped was functional
+    /// again for good (the horizon when one never was); `None` when no
+    /// business function stopped.
+    pub business_recovered_at: Option<f64>,
+    /// When every business function was back at its MBCO for good
+    /// (0 when none fell below it); `None` when one never was, or when the
+    /// scenario has no business function.
+    pub mbco_at: Option<f64>,
+    /// The restored share (0..=1) at each point of the time grid.
+    pub curve: Vec<f64>,
+}
+
+/// One service over all drills.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDrillAcc {
+    /// Drills in which it stopped being functional.
+    pub hit: u64,
+    /// Drills in which it was still down at the end of the horizon.
+    pub not_recovered: u64,
+    pub down_at: LogHist,
+    /// Hours from the threat until functional for good (hits only; the
+    /// horizon when never).
+    pub recovery: ExactSum,
+    pub recovery_hist: LogHist,
+    /// Hours from its first stop until functional for good (hits only).
+    pub outage: ExactSum,
+    pub outage_hist: LogHist,
+    /// Hits whose outage ended within the RTO.
+    pub rto_met: u64,
+    /// Drills with a crew job on it, and over those drills: when it went
+    /// down, when the first job started, when the last ended, when it was
+    /// back (medians of steps of the same drills keep their order).
+    pub jobs: u64,
+    pub job_down: LogHist,
+    pub job_start: LogHist,
+    pub job_done: LogHist,
+    pub job_back: LogHist,
+    /// Drills in which it lost data, and how much (those drills only).
+    pub data_lost: u64,
+    pub data_loss: ExactSum,
+    pub data_loss_hist: LogHist,
+    /// Drills in which it lost more data than its RPO.
+    pub rpo_breached: u64,
+    pub on_path: u64,
+    pub bottleneck: u64,
+}
+
+impl ServiceDrillAcc {
+    fn new() -> ServiceDrillAcc {
+        let h = || LogHist::new(SERVICE_BITS);
+        ServiceDrillAcc {
+            hit: 0,
+            not_recovered: 0,
+            down_at: h(),
+            recovery: ExactSum::default(),
+            recovery_hist: h(),
+            outage: ExactSum::default(),
+            outage_hist: h(),
+            rto_met: 0,
+            jobs: 0,
+            job_down: h(),
+            job_start: h(),
+            job_done: h(),
+            job_back: h(),
+            data_lost: 0,
+            data_loss: ExactSum::default(),
+            data_loss_hist: h(),
+            rpo_breached: 0,
+            on_path: 0,
+            bottleneck: 0,
+        }
+    }
+
+    fn merge(&mut self, o: &ServiceDrillAcc) {
+        self.hit += o.hit;
+        self.not_recovered += o.not_recovered;
+        self.down_at.merge(&o.down_at);
+        self.recovery.merge(&o.recovery);
+        self.recovery_hist.merge(&o.recovery_hist);
+        self.outage.merge(&o.outage);
+        self.outage_hist.merge(&o.outage_hist);
+        self.rto_met += o.rto_met;
+        self.jobs += o.jobs;
+        self.job_down.merge(&o.job_down);
+        self.job_start.merge(&o.job_start);
+        self.job_done.merge(&o.job_done);
+        self.job_back.merge(&o.job_back);
+        self.data_lost += o.data_lost;
+        self.data_loss.merge(&o.data_loss);
+        self.data_loss_hist.merge(&o.data_loss_hist);
+        self.rpo_breached += o.rpo_breached;
+        self.on_path += o.on_path;
+        self.bottleneck += o.bottleneck;
+    }
+}
+
+/// Everything a drill accumulates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrillAcc {
+    pub trials: u64,
+    pub services: Vec<ServiceDrillAcc>,
+    /// Drills in which a business function stopped.
+    pub business_hit: u64,
+    /// Drills in which one was still down at the horizon.
+    pub business_not_recovered: u64,
+    /// Hours until the last business function was back (0 when none
+    /// stopped), over all drills.
+    pub business: ExactSum,
+    pub business_hist: LogHist,
+    /// Drills in which every business function got back to its MBCO.
+    pub mbco_reached: u64,
+    pub mbco: ExactSum,
+    pub mbco_hist: LogHist,
+    /// The time grid ends here (hours); points at `end · k / GRID`.
+    pub curve_end: f64,
+    /// Counts per grid point and share bin: `curve[k · (SHARE_BINS + 1) + b]`.
+    pub curve: Vec<u64>,
+}
+
+impl DrillAcc {
+    pub fn new(services: usize, curve_end: f64) -> DrillAcc {
+        DrillAcc {
+            trials: 0,
+            services: (0..services).map(|_| ServiceDrillAcc::new()).collect(),
+            business_hit: 0,
+            business_not_recovered: 0,
+            business: ExactSum::default(),
+            business_hist: LogHist::new(SERVICE_BITS),
+            mbco_reached: 0,
+            mbco: ExactSum::default(),
+            mbco_hist: LogHist::new(SERVICE_BITS),
+            curve_end,
+            curve: vec![0; (GRID + 1) * (SHARE_BINS + 1)],
+        }
+    }
+
+    /// The time of grid point `k`.
+    pub fn grid_time(&self, k: usize) -> f64 {
+        self.curve_end * k as f64 / GRID as f64
+    }
+
+    /// Fold in one trial. `horizon` stands in for a recovery that never
+    /// came; `rto` and `rpo` are per service (`f64::INFINITY` for none).
+    pub fn add(&mut self, o: &DrillOutcome, horizon: f64, rto: &[f64], rpo: &[f64]) {
+        self.trials += 1;
+        for (i, (a, s)) in self.services.iter_mut().zip(&o.services).enumerate() {
+            if s.data_loss > 0.0 {
+                a.data_lost += 1;
+                a.data_loss.add(s.data_loss);
+                a.data_loss_hist.add(s.data_loss);
+                if s.data_loss > rpo[i] {
+                    a.rpo_breached += 1;
+                }
+            }
+            a.on_path += u64::from(s.on_path);
+            a.bottleneck += u64::from(s.bottleneck);
+            let Some(down) = s.down_at else { continue };
+            a.hit += 1;
+            a.down_at.add(down);
+            let back = s.recovered_at.unwrap_or_else(|| {
+                a.not_recovered += 1;
+                horizon
+            });
+            a.recovery.add(back);
+            a.recovery_hist.add(back);
+            let outage = back - down;
+            a.outage.add(outage);
+            a.outage_hist.add(outage);
+            if s.recovered_at.is_some() && outage <= rto[i] {
+                a.rto_met += 1;
+            }
+            if let Some(start) = s.job_start {
+                a.jobs += 1;
+                a.job_down.add(down);
+                a.job_start.add(start);
+                // A job still running at the horizon ends with it.
+                a.job_done.add(s.job_done.unwrap_or(back));
+                a.job_back.add(back);
+            }
+        }
+        match o.business_recovered_at {
+            Some(t) => {
+                self.business_hit += 1;
+                if t >= horizon {
+                    self.business_not_recovered += 1;
+                }
+                self.business.add(t);
+                self.business_hist.add(t);
+            }
+            None => {
+                self.business.add(0.0);
+                self.business_hist.add(0.0);
+            }
+        }
+        if let Some(t) = o.mbco_at {
+            self.mbco_reached += 1;
+            self.mbco.add(t);
+            self.mbco_hist.add(t);
+        }
+        for (k, share) in o.curve.iter().enumerate().take(GRID + 1) {
+            let b = (share.clamp(0.0, 1.0) * SHARE_BINS as f64).round() as usize;
+            self.curve[k * (SHARE_BINS + 1) + b] += 1;
+        }
+    }
+
+    /// Merge another accumulator of the same drill (same grid).
+    /// Associative and commutative.
+    pub fn merge(&mut self, o: &DrillAcc) {
+        debug_assert_eq!(self.curve_end, o.curve_end);
+        self.trials += o.trials;
+        for (a, b) in self.services.iter_mut().zip(&o.services) {
+            a.merge(b);
+        }
+        self.business_hit += o.business_hit;
+        self.business_not_recovered += o.business_not_recovered;
+        self.business.merge(&o.business);
+        self.business_hist.merge(&o.business_hist);
+        self.mbco_reached += o.mbco_reached;
+        self.mbco.merge(&o.mbco);
+        self.mbco_hist.merge(&o.mbco_hist);
+        for (a, b) in self.curve.iter_mut().zip(&o.curve) {
+            *a += b;
+        }
+    }
+
+    /// The p-quantile of the restored share at grid point `k` (lower
+    /// empirical quantile, to 1/[`SHARE_BINS`]); 0 without trials.
+    pub fn curve_quantile(&self, k: usize, p: f64) -> f64 {
+        let row = &self.curve[k * (SHARE_BINS + 1)..(k + 1) * (SHARE_BINS + 1)];
+        let n: u64 = row.iter().sum();
+        if n == 0 {
+            return 0.0;
+        }
+        let rank = ((p.clamp(0.0, 1.0) * n as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        for (b, &c) in row.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return b as f64 / SHARE_BINS as f64;
+            }
+        }
+        1.0
+    }
+}
+
+// ---- drill.json ------------------------------------------------------------
+
+/// Mean with its standard error and 95% interval, and quantiles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub mean: f64,
+    pub std_error: f64,
+    pub mean_ci95: [f64; 2],
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+fn stats(sum: &ExactSum, hist: &LogHist) -> Stats {
+    let (mean, se) = (sum.mean(), sum.std_error());
+    Stats {
+        mean,
+        std_error: se,
+        mean_ci95: [mean - Z975 * se, mean + Z975 * se],
+        p50: hist.quantile(0.5).unwrap_or(0.0),
+        p90: hist.quantile(0.9).unwrap_or(0.0),
+        p99: hist.quantile(0.99).unwrap_or(0.0),
+        max: hist.max().unwrap_or(0.0),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantiles {
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+}
+
+fn quantiles(sum: &ExactSum, hist: &LogHist) -> Quantiles {
+    Quantiles {
+        mean: sum.mean(),
+        p50: hist.quantile(0.5).unwrap_or(0.0),
+        p90: hist.quantile(0.9).unwrap_or(0.0),
+        p99: hist.quantile(0.99).unwrap_or(0.0),
+    }
+}
+
+fn ratio(num: u64, den: u64) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+/// The last business function back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusinessRecovery {
+    /// Fraction of drills in which a business function stopped.
+    pub hit: f64,
+    /// Fraction of drills in which one was still down at the horizon.
+    pub not_recovered: f64,
+    /// Hours until the last one was functional again (0 in drills where
+    /// none stopped; the horizon where one never recovered).
+    pub recovery_hours: Stats,
+}
+
+/// Every business function back at its MBCO.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MbcoRecovery {
+    /// Fraction of drills in which it happened before the horizon.
+    pub reached: f64,
+    /// Hours, over the drills in which it happened.
+    pub hours: Stats,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDrill {
+    pub id: String,
+    pub tier: String,
+    /// Fraction of drills in which it stopped being functional; the
+    /// figures below are over those drills.
+    pub hit: f64,
+    /// Fraction of hits still down at the end of the horizon.
+    pub not_recovered: Option<f64>,
+    pub down_at_hours_p50: Option<f64>,
+    /// Hours from the threat until functional again for good.
+    pub recovery_hours: Option<Quantiles>,
+    /// Hours from its own first stop until functional again: what the RTO
+    /// is judged on.
+    pub outage_hours: Option<Quantiles>,
+    pub rto_hours: Option<f64>,
+    /// Fraction of hits whose outage ended within the RTO.
+    pub rto_met: Option<f64>,
+    /// Fraction of hits in which a crew worked on it (a restore, repair
+    /// or rebuild; not a failover, and not a service that only waited for
+    /// a dependency).
+    pub crew_job: Option<f64>,
+    /// The median timeline drawn in the Gantt chart; null when never hit.
+    pub timeline: Option<Timeline>,
+    pub rpo_hours: Option<f64>,
+    /// Fraction of drills in which it lost data.
+    pub data_lost: f64,
+    /// Hours of data lost, over the drills in which some was lost.
+    pub data_loss_hours: Option<Quantiles>,
+    /// Fraction of drills losing more data than the RPO; null without RPO.
+    pub rpo_breached: Option<f64>,
+    /// Fraction of drills in which it is on the critical path.
+    pub critical_path: f64,
+    /// Fraction of drills in which its recovery ends the critical path.
+    pub bottleneck: f64,
+}
+
+/// Median hours after the threat of each step of a service's recovery.
+///
+/// When a crew worked on the service in at least half of the drills that
+/// hit it, the medians are over those drills (`basis`: "crew job"), and
+/// since each drill's steps are in order, so are the medians; otherwise
+/// they are over every drill that hit it ("all hits") and there is no job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub basis: String,
+    pub down: f64,
+    pub job_start: Option<f64>,
+    pub job_done: Option<f64>,
+    pub back: f64,
+}
+
+fn timeline(a: &ServiceDrillAcc) -> Option<Timeline> {
+    let p50 = |h: &LogHist| h.quantile(0.5).unwrap_or(0.0);
+    if a.hit == 0 {
+        None
+    } else if 2 * a.jobs >= a.hit {
+        Some(Timeline {
+            basis: "crew job".to_string(),
+            down: p50(&a.job_down),
+            job_start: a.job_start.quantile(0.5),
+            job_done: a.job_done.quantile(0.5),
+            back: p50(&a.job_back),
+        })
+    } else {
+        Some(Timeline {
+            basis: "all hits".to_string(),
+            down: p50(&a.down_at),
+            job_start: None,
+            job_done: None,
+            back: p50(&a.recovery_hist),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathEntry {
+    pub id: String,
+    pub on_path: f64,
+    pub bottleneck: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryCurve {
+    /// What the share weighs: "revenue", "business services" or "services".
+    pub weighting: String,
+    pub hours: Vec<f64>,
+    pub p10: Vec<f64>,
+    pub p50: Vec<f64>,
+    pub p90: Vec<f64>,
+}
+
+/// `drill.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrillSummary {
+    pub schema_version: u32,
+    pub bcdr_version: String,
+    pub scenario: String,
+    pub currency: String,
+    pub threat: String,
+    pub threat_kind: String,
+    pub seed: u64,
+    pub trials: u64,
+    pub horizon_hours: f64,
+    /// Relative accuracy of every reported quantile.
+    pub quantile_accuracy: f64,
+    /// Which services count as business functions: the Business tier, or
+    /// without one the services with revenue, or without those every
+    /// service.
+    pub business_functions: String,
+    /// Null when there is no business function (a scenario without
+    /// services).
+    pub business: Option<BusinessRecovery>,
+    pub mbco: Option<MbcoRecovery>,
+    pub services: Vec<ServiceDrill>,
+    /// Services on the critical path, most often first.
+    pub critical_path: Vec<PathEntry>,
+    pub recovery_curve: RecoveryCurve,
+}
+
+/// What the summary needs to know about the scenario beyond the
+/// accumulator.
+#[derive(Debug, Clone)]
+pub struct DrillContext<'a> {
+    pub scenario: &'a str,
+    pub currency: &'a str,
+    pub threat: &'a str,
+    pub threat_kind: &'a str,
+    pub seed: u64,
+    pub horizon: f64,
+    /// Per service: id, tier label, RTO, RPO.
+    pub services: Vec<(&'a str, &'a str, Option<f64>, Option<f64>)>,
+    pub has_business: bool,
+    /// Which services are the business functions, in words.
+    pub business_functions: &'a str,
+    pub weighting: &'a str,
+}
+
+impl DrillSummary {
+    pub fn build(cx: &DrillContext<'_>, acc: &DrillAcc) -> DrillSummary {
+        let n = acc.trials;
+        let frac = |x: u64| ratio(x, n).unwrap_or(0.0);
+        let services: Vec<ServiceDrill> = cx
+            .services
+            .iter()
+            .zip(&acc.services)
+            .map(|(&(id, tier, rto, rpo), a)| {
+                let hit = a.hit > 0;
+                let p50 = |h: &LogHist| h.quantile(0.5);
+                ServiceDrill {
+                    id: id.to_string(),
+                    tier: tier.to_string(),
+                    hit: frac(a.hit),
+                    not_recovered: ratio(a.not_recovered, a.hit),
+                    down_at_hours_p50: p50(&a.down_at),
+                    recovery_hours: hit.then(|| quantiles(&a.recovery, &a.recovery_hist)),
+                    outage_hours: hit.then(|| quantiles(&a.outage, &a.outage_hist)),
+                    rto_hours: rto,
+                    rto_met: rto.and_then(|_| ratio(a.rto_met, a.hit)),
+                    crew_job: ratio(a.jobs, a.hit),
+                    timeline: timeline(a),
+                    rpo_hours: rpo,
+                    data_lost: frac(a.data_lost),
+                    data_loss_hours: (a.data_lost > 0)
+                        .then(|| quantiles(&a.data_loss, &a.data_loss_hist)),
+                    rpo_breached: rpo.map(|_| frac(a.rpo_breached)),
+                    critical_path: frac(a.on_path),
+                    bottleneck: frac(a.bottleneck),
+                }
+            })
+            .collect();
+        let mut critical_path: Vec<PathEntry> = services
+            .iter()
+            .filter(|s| s.critical_path > 0.0)
+            .map(|s| PathEntry {
+                id: s.id.clone(),
+                on_path: s.critical_path,
+                bottleneck: s.bottleneck,
+            })
+            .collect();
+        critical_path.sort_by(|a, b| {
+            b.on_path
+                .total_cmp(&a.on_path)
+                .then(b.bottleneck.total_cmp(&a.bottleneck))
+                .then(a.id.cmp(&b.id))
+        });
+        let hours: Vec<f64> = (0..=GRID).map(|k| acc.grid_time(k)).collect();
+        let curve = |p: f64| (0..=GRID).map(|k| acc.curve_quantile(k, p)).collect();
+        DrillSummary {
+            schema_version: DRILL_SCHEMA_VERSION,
+            bcdr_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: cx.scenario.to_string(),
+            currency: cx.currency.to_string(),
+            threat: cx.threat.to_string(),
+            threat_kind: cx.threat_kind.to_string(),
+            seed: cx.seed,
+            trials: n,
+            horizon_hours: cx.horizon,
+            quantile_accuracy: 0.5f64.powi(SERVICE_BITS as i32 + 1),
+            business_functions: cx.business_functions.to_string(),
+            business: cx.has_business.then(|| BusinessRecovery {
+                hit: frac(acc.business_hit),
+                not_recovered: frac(acc.business_not_recovered),
+                recovery_hours: stats(&acc.business, &acc.business_hist),
+            }),
+            mbco: cx.has_business.then(|| MbcoRecovery {
+                reached: frac(acc.mbco_reached),
+                hours: stats(&acc.mbco, &acc.mbco_hist),
+            }),
+            services,
+            critical_path,
+            recovery_curve: RecoveryCurve {
+                weighting: cx.weighting.to_string(),
+                hours,
+                p10: curve(0.1),
+                p50: curve(0.5),
+                p90: curve(0.9),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(share: f64, business: Option<f64>) -> DrillOutcome {
+        DrillOutcome {
+            services: vec![ServiceOutcome {
+                down_at: Some(0.0),
+                recovered_at: business,
+                job_start: Some(0.0),
+                job_done: business,
+                data_loss: 0.5,
+                on_path: true,
+                bottleneck: true,
+            }],
+            business_recovered_at: business.or(Some(100.0)),
+            mbco_at: business,
+            curve: vec![share; GRID + 1],
+        }
+    }
+
+    #[test]
+    fn merge_equals_sequential_and_curve_quantiles() {
+        let outcomes: Vec<DrillOutcome> = (0..10)
+            .map(|i| outcome(i as f64 / 10.0, (i % 3 != 0).then_some(i as f64)))
+            .collect();
+        let (rto, rpo) = ([5.0], [1.0]);
+        let mut all = DrillAcc::new(1, 10.0);
+        outcomes.iter().for_each(|o| all.add(o, 100.0, &rto, &rpo));
+        let mut a = DrillAcc::new(1, 10.0);
+        let mut b = DrillAcc::new(1, 10.0);
+        outcomes[..4]
+            .iter()
+            .for_each(|o| a.add(o, 100.0, &rto, &rpo));
+        outcomes[4..]
+            .iter()
+            .for_each(|o| b.add(o, 100.0, &rto, &rpo));
+        b.merge(&a);
+        assert_eq!(b, all);
+        assert_eq!(all.curve_quantile(0, 0.5), 0.4);
+        assert_eq!(all.curve_quantile(GRID, 0.1), 0.0);
+        assert_eq!(all.curve_quantile(GRID, 0.9), 0.8);
+        assert_eq!(all.services[0].hit, 10);
+        assert_eq!(all.services[0].not_recovered, 4);
+        assert_eq!(all.business_not_recovered, 4);
+        assert_eq!(all.mbco_reached, 6);
+    }
+}
