@@ -571,7 +571,33 @@ pub fn merge(
         || default_out_dir(Path::new(&merged.scenario_file)),
         Path::to_path_buf,
     );
-    let files = report::write_all(&dir, &run_files(&summary, &merged.accumulator)?)?;
+    // The same files as the single run would write, pack included; its
+    // "reproduce" line is that single run.
+    let single = SimOptions {
+        trials: merged.accumulator.trials,
+        seed: merged.seed,
+        threads: None,
+        out: None,
+        quiet,
+    };
+    let prov = Provenance {
+        command: command_line(
+            "run",
+            scenario_file.unwrap_or(Path::new(&merged.scenario_file)),
+            None,
+            &single,
+        ),
+    };
+    let warnings = scenario::planning_warnings(&merged.model);
+    let mut bytes = run_files(&summary, &merged.accumulator)?;
+    bytes.extend(report::pack::run_pack(
+        &merged.model,
+        &summary,
+        &merged.accumulator,
+        &warnings,
+        &prov,
+    )?);
+    let files = report::write_all(&dir, &bytes)?;
     if !quiet {
         write!(out, "{}", report::text::screen(&summary)).map_err(io_err)?;
         writeln!(

@@ -127,10 +127,29 @@ fn merged_shards_are_byte_identical_to_a_single_run_in_any_order() {
     // --scenario checks the file: the same one passes.
     let mut cmd = s.merge(&[part(1), part(2), part(0)], &s.path("checked"));
     cmd.arg("--scenario").arg(&s.scenario).assert().success();
-    assert_eq!(
-        bytes(&s.path("checked/summary.json")),
-        bytes(&s.path("whole/summary.json"))
-    );
+    // Given the scenario as the single run was, merge writes the same
+    // review pack too, byte for byte: charts, report.md and report.html.
+    let whole = s.path("whole");
+    let mut names: Vec<String> = std::fs::read_dir(&whole)
+        .expect("run wrote files")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    for pack in [
+        "report.md",
+        "report.html",
+        "loss_exceedance.png",
+        "loss_exceedance.svg",
+    ] {
+        assert!(names.iter().any(|n| n == pack), "run wrote {pack}");
+    }
+    for f in &names {
+        assert_eq!(
+            bytes(&s.path("checked").join(f)),
+            bytes(&whole.join(f)),
+            "{f}: merged vs single run"
+        );
+    }
 }
 
 /// Without --out, shards and merge use the folder `bcdr run` would.
