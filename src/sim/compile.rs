@@ -38,15 +38,6 @@ impl<T: Clone> Csr<T> {
     }
 }
 
-/// A dependent of a node, reached when the node changes state.
-#[derive(Debug, Clone, Copy)]
-pub struct Dependent {
-    pub node: u32,
-    /// A hard dependency (counts towards the dependent's `deps_down`);
-    /// otherwise group membership.
-    pub hard: bool,
-}
-
 #[derive(Debug, Clone)]
 pub struct FailoverPlan {
     pub site: u32,
@@ -198,14 +189,13 @@ impl SimPlan {
             threshold[s + g] = (group.members.len() as u32 - group.need) + 1;
         }
 
-        let mut dependents: Vec<Vec<Dependent>> = vec![Vec::new(); n];
+        // Per node: the services that hard-depend on it and the groups it is
+        // in, for the revenue-at-risk closure.
+        let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut soft_deps: Vec<Vec<(u32, f64)>> = vec![Vec::new(); s];
         for (i, svc) in model.services.iter().enumerate() {
             for &d in &svc.depends_on {
-                dependents[node(d) as usize].push(Dependent {
-                    node: i as u32,
-                    hard: true,
-                });
+                dependents[node(d) as usize].push(i as u32);
             }
             for soft in &svc.degrades_on {
                 soft_deps[i].push((node(soft.target), soft.capacity));
@@ -213,10 +203,7 @@ impl SimPlan {
         }
         for (g, group) in model.groups.iter().enumerate() {
             for &m in &group.members {
-                dependents[node(m) as usize].push(Dependent {
-                    node: (s + g) as u32,
-                    hard: false,
-                });
+                dependents[node(m) as usize].push((s + g) as u32);
             }
         }
 
@@ -419,7 +406,7 @@ fn expand(model: &Model, r: NodeRef, out: &mut Vec<u32>) {
 
 /// Per service: its own revenue plus the revenue of every service that
 /// transitively hard-depends on it (through groups too).
-fn revenue_at_risk(model: &Model, dependents: &[Vec<Dependent>], s: usize) -> Vec<f64> {
+fn revenue_at_risk(model: &Model, dependents: &[Vec<u32>], s: usize) -> Vec<f64> {
     let n = dependents.len();
     let mut seen = vec![usize::MAX; n];
     let mut stack = Vec::new();
@@ -432,8 +419,8 @@ fn revenue_at_risk(model: &Model, dependents: &[Vec<Dependent>], s: usize) -> Ve
                 if x < s {
                     total += model.services[x].revenue_per_hour.get();
                 }
-                for d in &dependents[x] {
-                    let d = d.node as usize;
+                for &d in &dependents[x] {
+                    let d = d as usize;
                     if seen[d] != i {
                         seen[d] = i;
                         stack.push(d);

@@ -1,15 +1,25 @@
-//! One trial: a discrete-event simulation of failures, threats and
-//! recovery over the horizon.
+//! One trial: failures, threats and recovery over the horizon, in two
+//! steps.
 //!
-//! State per node is a block count: a service is functional while nothing
-//! blocks it (its own damage, an active outage or restart, a hard
-//! dependency that is not functional); a group is functional while fewer
-//! than n − need + 1 of its members are blocked. A change of state walks the
-//! dependents (CSR) with an explicit stack, so a failure deep in the stack
-//! reaches every service above it in time linear in what changes.
+//! 1. A discrete-event simulation of each service's *own* state: random
+//!    failures and repairs, the crew queue, outages and restarts, disasters
+//!    and failovers, ransomware spread, encryption and restores. A service
+//!    is stopped by itself while anything blocks it (damage, an outage, a
+//!    restart, isolation); each such stretch becomes an own down interval.
+//!    The only place where dependencies matter during the events is the
+//!    dependency-ordered restore, which asks whether the hard dependencies
+//!    are functional *now* (memoised per dispatch).
+//! 2. In dependency order, each node's functional down intervals: the union
+//!    of its own and its hard dependencies' for a service, the stretches
+//!    with at least n − need + 1 members down for a group
+//!    ([`super::intervals`]). Each service's outages, costs and lost revenue
+//!    are then booked from its intervals.
 //!
-//! Events at equal times run in the order they were scheduled (a sequence
-//! number breaks ties), so a trial is a pure function of its streams.
+//! Splitting the two keeps the hot loop on flat, sorted arrays: a failure
+//! deep in the stack costs one interval, not a walk over every service above
+//! it at each change. Events at equal times run in the order they were
+//! scheduled (a sequence number breaks ties), so a trial is a pure function
+//! of its streams.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
