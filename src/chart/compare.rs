@@ -7,55 +7,11 @@ use plotters::prelude::*;
 
 use crate::stats::LogHist;
 
+use super::axis::{money_short, percent_short};
 use super::{draw_err, font, Chart, BLUE, LABEL_SIZE, ORANGE, TICK_SIZE, TITLE_SIZE};
 
 /// Line width of the two curves.
 const STROKE: u32 = 3;
-
-/// A money amount for an axis tick: 950, 12k, 3.4M, 1.2B.
-pub fn money(x: f64) -> String {
-    let a = x.abs();
-    let (v, unit) = if a >= 1e9 {
-        (x / 1e9, "B")
-    } else if a >= 1e6 {
-        (x / 1e6, "M")
-    } else if a >= 1e3 {
-        (x / 1e3, "k")
-    } else {
-        (x, "")
-    };
-    let s = if v.abs() >= 100.0 || v == v.trunc() {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    };
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    format!("{s}{unit}")
-}
-
-/// A probability for an axis tick, as a percentage.
-pub fn percent(p: f64) -> String {
-    let v = p * 100.0;
-    let s = if v.abs() >= 10.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 1.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.3}")
-    };
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &s
-    };
-    format!("{s}%")
-}
 
 /// The staircase of a loss exceedance curve: (loss, P(annual loss > loss))
 /// for the positive losses, starting at P(loss > 0).
@@ -132,8 +88,8 @@ impl Chart for ExceedanceOverlay {
             .y_label_area_size(90)
             .build_cartesian_2d((x_min..x_max).log_scale(), (y_min..1.0).log_scale())
             .map_err(draw_err)?;
-        let x_fmt = |x: &f64| money(*x);
-        let y_fmt = |p: &f64| percent(*p);
+        let x_fmt = |x: &f64| money_short(*x);
+        let y_fmt = |p: &f64| percent_short(*p);
         chart
             .configure_mesh()
             .x_desc(format!("annual loss ({}), log scale", self.currency))
@@ -169,14 +125,7 @@ impl Chart for ExceedanceOverlay {
                     PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(STROKE))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(font(LABEL_SIZE))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(draw_err)?;
+        super::axis::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }
@@ -184,19 +133,6 @@ impl Chart for ExceedanceOverlay {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_and_percent_labels() {
-        assert_eq!(money(950.0), "950");
-        assert_eq!(money(12_000.0), "12k");
-        assert_eq!(money(3_400_000.0), "3.4M");
-        assert_eq!(money(-2_500.0), "-2.5k");
-        assert_eq!(money(0.0), "0");
-        assert_eq!(percent(0.5), "50%");
-        assert_eq!(percent(0.001), "0.1%");
-        assert_eq!(percent(0.015), "1.5%");
-        assert_eq!(percent(0.02), "2%");
-    }
 
     #[test]
     fn staircase_starts_at_the_probability_of_any_loss() {

@@ -13,7 +13,7 @@ use plotters::prelude::*;
 
 use crate::stats::diff::DiffAcc;
 
-use super::compare::{money, percent};
+use super::axis::{money_short as money, percent_short as percent};
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, SKY, TICK_SIZE, TITLE_SIZE, VERMILION};
 
 /// Number of bars.
@@ -154,14 +154,7 @@ impl Chart for DifferenceHistogram {
                     PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(font(LABEL_SIZE))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(draw_err)?;
+        super::axis::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 
 use crate::sweep::SweepResult;
 
-use super::compare::{money, percent};
+use super::axis::{money_short as money, percent_short as percent};
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 
 /// How the y values read.
