@@ -103,7 +103,14 @@ pub fn union_many(lists: &[&[Iv]], out: &mut Vec<Iv>) {
     match k {
         0 => return,
         1 => {
-            out.extend_from_slice(heads[0]);
+            // Still through `Runs`: an own list may hold intervals that
+            // touch (an unblock and a new block at the same instant), and
+            // those are one outage.
+            let mut runs = Runs::new(out);
+            for &iv in heads[0] {
+                runs.push(iv);
+            }
+            runs.finish();
             return;
         }
         _ => {}

@@ -972,7 +972,9 @@ impl Trial {
             tally.downtime += d;
             tally.downtime_sq += d * d;
             tally.outages += 1;
-            if d <= p.rto {
+            // An outage still open at the horizon has not ended, so it has
+            // not ended within the RTO.
+            if d <= p.rto && iv.end < h {
                 tally.rto_met += 1;
             }
             let mut cost = p.cost_per_outage + p.revenue_per_hour * d;
@@ -1258,12 +1260,14 @@ impl Trial {
         let a = std::mem::take(&mut self.attacks[attack as usize]);
         let cause = a.threat + 1;
         let mut encrypted = 0;
-        for &(svc, at) in &a.compromised {
+        for &(svc, _) in &a.compromised {
             if self.damage[svc as usize] == Damage::Destroyed {
                 continue;
             }
             let immutable = plan.services[svc as usize].immutable;
-            let clean_before = (a.backups_compromised && !immutable).then_some(a.start + at);
+            // Backups taken during the dwell are unusable: the restore goes
+            // back to the last backup before the attack began.
+            let clean_before = (a.backups_compromised && !immutable).then_some(a.start);
             self.damage(svc, t, cause, Damage::Destroyed);
             self.recover_destroyed(plan, svc, t, cause, false, clean_before);
             encrypted += 1;

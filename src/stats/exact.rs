@@ -51,8 +51,17 @@ impl Wide {
             .wrapping_add(i128::from(carry));
     }
 
+    /// The value as a float. A negative value is negated first: in two's
+    /// complement its low word is close to 2^128, and adding the two words
+    /// as floats would cancel everything below about 4e12 units.
     fn to_f64(self) -> f64 {
-        self.hi as f64 * 2f64.powi(128) + self.lo as f64
+        if self.hi < 0 {
+            let lo = (!self.lo).wrapping_add(1);
+            let hi = (!self.hi).wrapping_add(i128::from(lo == 0));
+            -(hi as f64 * 2f64.powi(128) + lo as f64)
+        } else {
+            self.hi as f64 * 2f64.powi(128) + self.lo as f64
+        }
     }
 }
 
@@ -154,6 +163,22 @@ mod tests {
         assert!((s.mean() - 0.0).abs() < 1e-9);
         // sample variance of {1,2,3,4,-10}: sum sq 130, mean 0 → 130/4
         assert!((s.variance() - 32.5).abs() < 1e-6);
+    }
+
+    /// Regression: negative totals read back as about zero, which made
+    /// `compare` report no difference whenever plan B lost more.
+    #[test]
+    fn negative_sums_read_back_exactly() {
+        let mut s = ExactSum::default();
+        s.add(-1.0);
+        s.add(-2.5);
+        assert_eq!(s.sum(), -3.5);
+        assert_eq!(s.mean(), -1.75);
+        let mut big = ExactSum::default();
+        big.add(-305_842.25);
+        big.add(1_000.5);
+        assert_eq!(big.sum(), -304_841.75);
+        assert!((big.variance() - 2.0 * (153_421.375f64).powi(2)).abs() < 1e-3);
     }
 
     #[test]

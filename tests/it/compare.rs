@@ -175,6 +175,27 @@ fn common_random_numbers_shrink_the_variance_of_the_difference() {
     assert_eq!(single, crn, "thread count changed the paired result");
 }
 
+/// Regression: when plan B loses more, the mean difference is negative,
+/// and it must read back as such (exact sums once returned about zero for
+/// any negative total). Swapping the plans negates every paired
+/// difference, so it negates the mean exactly.
+#[test]
+fn a_worse_plan_b_gives_a_negative_difference() {
+    let (pa, pb) = (plan(PLAN_A), plan(&plan_b()));
+    let ab = simulate_pair(&pa, &pb, Mode::Annual, [5, 5], 0..1500, None, None).expect("runs");
+    let ba = simulate_pair(&pb, &pa, Mode::Annual, [5, 5], 0..1500, None, None).expect("runs");
+    let forward = ab.diff.sum.mean();
+    assert!(
+        forward > 0.0,
+        "plan B (failover, three crews) loses less: {forward}"
+    );
+    assert_eq!(ba.diff.sum.mean(), -forward);
+    assert_eq!(ba.diff.sum.std_error(), ab.diff.sum.std_error());
+    // ... and equals the difference of the two sides' expected losses.
+    let eal = |acc: &Accumulator| acc.annual_loss.mean();
+    assert!((ba.diff.sum.mean() - (eal(&ba.a) - eal(&ba.b))).abs() < 1e-6 * forward);
+}
+
 /// A plan compared with itself differs in nothing: every trial's
 /// difference is exactly zero, and so is every per-service change.
 #[test]

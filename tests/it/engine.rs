@@ -393,3 +393,20 @@ fn merging_any_split_of_trials_is_byte_identical() {
     let b = serde_json::to_string(&Summary::build(&model, 9, &whole)).expect("json");
     assert_eq!(a, b);
 }
+
+/// Regression: an outage still open at the horizon has not ended, so it
+/// never counts as meeting the RTO (a service beyond recovery once showed
+/// 1% RTO attainment, from disasters in the last week of the year).
+#[test]
+fn outages_open_at_the_horizon_do_not_meet_the_rto() {
+    let text = r#"Scenario(name: "censored", services: [
+        Service(id: "db", rto: "1w", mtpd: "2w", backup: (rebuild: Fixed("1d"))),
+        Service(id: "dead", rto: "1w", mtpd: "2w"),
+    ], threats: [Disaster(id: "x", rate_per_year: 1.0, targets: [Service("db"), Service("dead")])])"#;
+    let run = annual(text, 4000);
+    assert_eq!(run.summary.services[1].rto_met, Some(0.0));
+    // db misses only the rebuilds cut by the horizon: about P(disaster in
+    // the last day) over all its outages, a fraction of a percent.
+    let met = run.summary.services[0].rto_met.unwrap_or(0.0);
+    assert!(met < 1.0 && met > 0.99, "{met}");
+}
