@@ -410,3 +410,45 @@ fn outages_open_at_the_horizon_do_not_meet_the_rto() {
     let met = run.summary.services[0].rto_met.unwrap_or(0.0);
     assert!(met < 1.0 && met > 0.99, "{met}");
 }
+
+mod invariants {
+    use bcdr::sim::{self, generate, Mode, SimPlan};
+    use bcdr::stats::Summary;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// On any generated estate: the threats' losses add up to the
+        /// annual loss, the services' losses stay within it, availability
+        /// is a probability, quantiles are ordered, and the result does
+        /// not depend on how the trials are split.
+        #[test]
+        fn books_balance_and_splits_agree(services in 4usize..80, seed in 0u64..1000) {
+            let text = generate::layered(services, seed).expect("generates");
+            let model = bcdr::scenario::parse_str(&text).expect("generated scenario is valid");
+            let plan = SimPlan::compile(&model);
+            let whole = sim::simulate(&plan, Mode::Annual, seed, 0..300, Some(2), None).expect("runs");
+            let mut a = sim::simulate(&plan, Mode::Annual, seed, 0..123, Some(1), None).expect("runs");
+            let b = sim::simulate(&plan, Mode::Annual, seed, 123..300, Some(1), None).expect("runs");
+            a.merge(&b);
+            prop_assert_eq!(&a, &whole);
+
+            let s = Summary::build(&model, seed, &whole);
+            let threats: f64 = s.threats.iter().map(|t| t.loss.mean).sum();
+            let eal = s.annual_loss.mean;
+            prop_assert!((threats - eal).abs() <= 1e-6 * eal.max(1.0), "{} vs {}", threats, eal);
+            let by_service: f64 = s.services.iter().map(|x| x.loss.mean).sum();
+            prop_assert!(by_service <= eal * (1.0 + 1e-9) + 1e-6);
+            let q = &s.annual_loss;
+            prop_assert!(q.p50 <= q.p90 && q.p90 <= q.p95 && q.p95 <= q.p99 && q.p99 <= q.max);
+            for x in &s.services {
+                prop_assert!((0.0..=1.0).contains(&x.availability));
+                prop_assert!(x.downtime_hours.mean <= s.horizon_hours * (1.0 + 1e-12));
+                if let Some(met) = x.rto_met {
+                    prop_assert!((0.0..=1.0).contains(&met));
+                }
+            }
+        }
+    }
+}
