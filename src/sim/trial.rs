@@ -500,6 +500,11 @@ impl Trial {
     /// A random failure, a destruction or an encryption damages a service.
     fn damage(&mut self, svc: u32, t: f64, cause: u32, to: Damage) {
         let i = svc as usize;
+        if to == Damage::Destroyed && self.damage[i] != Damage::Destroyed {
+            // A destruction decides how long the service stays down from
+            // now on: whatever stopped it before is charged only until now.
+            self.own_split(svc, t, cause);
+        }
         match self.damage[i] {
             Damage::Up => {
                 self.damage[i] = to;
@@ -512,6 +517,24 @@ impl Trial {
                 self.gen[i] += 1;
             }
             _ => {}
+        }
+    }
+
+    /// End the current own down segment of `svc` at `t` and start a new
+    /// one with `cause`, when it is down for another cause: one outage,
+    /// two segments, each charged to its own cause.
+    fn own_split(&mut self, svc: u32, t: f64, cause: u32) {
+        let i = svc as usize;
+        if self.own[i] > 0 && self.own_cause[i] != cause {
+            if t > self.own_since[i] {
+                self.own_iv[i].push(Iv {
+                    start: self.own_since[i],
+                    end: t,
+                    cause: self.own_cause[i],
+                });
+            }
+            self.own_since[i] = t;
+            self.own_cause[i] = cause;
         }
     }
 
@@ -967,40 +990,57 @@ impl Trial {
         let h = self.horizon;
         let down = std::mem::take(&mut self.down_iv[svc]);
         let tally = &mut self.tally[svc];
-        for iv in &down {
-            let d = iv.end - iv.start;
+        // An outage is a chain of touching segments; each segment's lost
+        // revenue goes to its own cause, the outage's fixed costs to the
+        // cause that started it.
+        let mut k = 0;
+        while k < down.len() {
+            let first = down[k];
+            let mut end = first.end;
+            let mut last = k;
+            while last + 1 < down.len() && down[last + 1].start == end {
+                last += 1;
+                end = down[last].end;
+            }
+            let d = end - first.start;
             tally.downtime += d;
             tally.downtime_sq += d * d;
             tally.outages += 1;
             // An outage still open at the horizon has not ended, so it has
             // not ended within the RTO.
-            if d <= p.rto && iv.end < h {
+            if d <= p.rto && end < h {
                 tally.rto_met += 1;
             }
-            let mut cost = p.cost_per_outage + p.revenue_per_hour * d;
+            let mut cost = p.cost_per_outage;
             if d > p.mtpd {
                 tally.breached = true;
                 cost += p.mtpd_penalty;
             }
             tally.loss += cost;
-            self.cause_loss[iv.cause as usize] += cost;
+            self.cause_loss[first.cause as usize] += cost;
+            if p.revenue_per_hour > 0.0 {
+                for seg in &down[k..=last] {
+                    let lost = p.revenue_per_hour * (seg.end - seg.start);
+                    tally.loss += lost;
+                    self.cause_loss[seg.cause as usize] += lost;
+                }
+            }
             self.outages[svc].push(d);
-        }
-        if self.recording {
-            for iv in &down {
+            if self.recording {
                 self.records.push(Record {
-                    t: iv.start,
+                    t: first.start,
                     svc: svc as u32,
                     mark: Mark::Down,
                 });
-                if iv.end < h {
+                if end < h {
                     self.records.push(Record {
-                        t: iv.end,
+                        t: end,
                         svc: svc as u32,
                         mark: Mark::Up,
                     });
                 }
             }
+            k = last + 1;
         }
         let soft = plan.soft_deps.row(svc);
         if p.revenue_per_hour > 0.0 && (!soft.is_empty() || self.recording) {
