@@ -948,7 +948,12 @@ impl Trial {
             let i = node as usize;
             let mut out = std::mem::take(&mut self.down_iv[i]);
             let deps = plan.hard_deps.row(i);
-            if i < plan.n_services {
+            if i < plan.n_services && deps.len() == 1 && self.own_iv[i].is_empty() {
+                // Down exactly when its one dependency is: that list is
+                // already in normal form, so a copy is the union.
+                out.clear();
+                out.extend_from_slice(&self.down_iv[deps[0] as usize]);
+            } else if i < plan.n_services {
                 let mut lists: [&[Iv]; 8] = [&[]; 8];
                 lists[0] = &self.own_iv[i];
                 if deps.len() < lists.len() {
