@@ -81,7 +81,8 @@ pub fn union_into(a: &[Iv], b: &[Iv], out: &mut Vec<Iv>) {
     runs.finish();
 }
 
-/// The union of several sorted, disjoint lists into `out` (cleared first),
+/// The union of several lists in normal form (sorted, disjoint, touching
+/// only where causes differ) into `out` (cleared first),
 /// in one pass: at each step the earliest head among the lists (the first
 /// list wins ties). Cheaper than folding [`union_into`] over the lists,
 /// which copies the growing result once per list.
@@ -109,15 +110,9 @@ pub fn union_many(lists: &[&[Iv]], out: &mut Vec<Iv>) {
     }
     match k {
         0 => return,
+        // Every input is in normal form already: a copy is the union.
         1 => {
-            // Still through `Runs`: an own list may hold intervals that
-            // touch (an unblock and a new block at the same instant), and
-            // those are one outage.
-            let mut runs = Runs::new(out);
-            for &iv in heads[0] {
-                runs.push(iv);
-            }
-            runs.finish();
+            out.extend_from_slice(heads[0]);
             return;
         }
         _ => {}

@@ -457,17 +457,30 @@ impl Trial {
         let i = svc as usize;
         self.own[i] -= 1;
         if self.own[i] == 0 {
-            if t > self.own_since[i] {
-                self.own_iv[i].push(Iv {
-                    start: self.own_since[i],
-                    end: t,
-                    cause: self.own_cause[i],
-                });
-            }
+            self.close_own(i, t);
             // A dependency-ordered restore may be waiting for this one.
             if !self.waiting.is_empty() {
                 self.dispatch_needed = true;
             }
+        }
+    }
+
+    /// Append the open own segment of service `i`, ending at `t`, to its
+    /// list, in normal form: a segment that touches the previous one with
+    /// the same cause extends it (an unblock and a new block at the same
+    /// instant are one outage), so the list needs no further merging.
+    fn close_own(&mut self, i: usize, t: f64) {
+        let (start, cause) = (self.own_since[i], self.own_cause[i]);
+        if t <= start {
+            return;
+        }
+        match self.own_iv[i].last_mut() {
+            Some(last) if last.end == start && last.cause == cause => last.end = t,
+            _ => self.own_iv[i].push(Iv {
+                start,
+                end: t,
+                cause,
+            }),
         }
     }
 
@@ -526,13 +539,7 @@ impl Trial {
     fn own_split(&mut self, svc: u32, t: f64, cause: u32) {
         let i = svc as usize;
         if self.own[i] > 0 && self.own_cause[i] != cause {
-            if t > self.own_since[i] {
-                self.own_iv[i].push(Iv {
-                    start: self.own_since[i],
-                    end: t,
-                    cause: self.own_cause[i],
-                });
-            }
+            self.close_own(i, t);
             self.own_since[i] = t;
             self.own_cause[i] = cause;
         }
@@ -936,12 +943,8 @@ impl Trial {
     fn close(&mut self, plan: &SimPlan) {
         let h = self.horizon;
         for i in 0..plan.n_services {
-            if self.own[i] > 0 && h > self.own_since[i] {
-                self.own_iv[i].push(Iv {
-                    start: self.own_since[i],
-                    end: h,
-                    cause: self.own_cause[i],
-                });
+            if self.own[i] > 0 {
+                self.close_own(i, h);
             }
         }
         for &node in &plan.order {
