@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::acc::SERVICE_BITS;
 use super::exact::ExactSum;
 use super::hist::LogHist;
+use super::summary::ratio;
+pub use super::summary::Quantiles;
 
 /// Intervals of the recovery-curve time grid (the grid has one more point).
 pub const GRID: usize = 120;
@@ -317,25 +319,8 @@ fn stats(sum: &ExactSum, hist: &LogHist) -> Stats {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Quantiles {
-    pub mean: f64,
-    pub p50: f64,
-    pub p90: f64,
-    pub p99: f64,
-}
-
 fn quantiles(sum: &ExactSum, hist: &LogHist) -> Quantiles {
-    Quantiles {
-        mean: sum.mean(),
-        p50: hist.quantile(0.5).unwrap_or(0.0),
-        p90: hist.quantile(0.9).unwrap_or(0.0),
-        p99: hist.quantile(0.99).unwrap_or(0.0),
-    }
-}
-
-fn ratio(num: u64, den: u64) -> Option<f64> {
-    (den > 0).then(|| num as f64 / den as f64)
+    super::summary::quantiles(sum.mean(), hist)
 }
 
 /// The last business function back.

@@ -137,7 +137,8 @@ pub struct ThreatSummary {
 /// The id under which random failures are reported with the threats.
 pub const RANDOM_FAILURES: &str = "random-failures";
 
-fn quantiles(mean: f64, h: &LogHist) -> Quantiles {
+/// The mean with the median, p90 and p99 of a histogram (0 when empty).
+pub(crate) fn quantiles(mean: f64, h: &LogHist) -> Quantiles {
     Quantiles {
         mean,
         p50: h.quantile(0.5).unwrap_or(0.0),
@@ -146,7 +147,8 @@ fn quantiles(mean: f64, h: &LogHist) -> Quantiles {
     }
 }
 
-fn ratio(num: u64, den: u64) -> Option<f64> {
+/// `num / den`, or `None` when there is nothing to divide by.
+pub(crate) fn ratio(num: u64, den: u64) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
 }
 
