@@ -146,6 +146,15 @@ pub struct SimPlan {
     pub services: Vec<ServicePlan>,
     /// Per service: the hot subset of [`ServicePlan`].
     pub hot: Vec<Hot>,
+    /// Per node: its down intervals are read after its own turn (it is a
+    /// group member or a soft dependency), so a trial keeps them.
+    pub keep_list: Vec<bool>,
+    /// Per node: a service hard-depends on it, so a trial keeps its set
+    /// of own-interval bits for its dependents.
+    pub feeds_service: Vec<bool>,
+    /// Per service: booked after every node's intervals are known, since
+    /// its lost revenue reads its soft dependencies' intervals.
+    pub book_late: Vec<bool>,
     pub threats: Vec<ThreatPlan>,
     /// `u32::MAX` for unlimited crews.
     pub crews: u32,
@@ -307,6 +316,29 @@ impl SimPlan {
             })
             .collect();
 
+        let mut keep_list = vec![false; n];
+        let mut feeds_service = vec![false; n];
+        for (i, row) in hard_deps.iter().enumerate() {
+            for &d in row {
+                if i < s {
+                    feeds_service[d as usize] = true;
+                } else {
+                    keep_list[d as usize] = true;
+                }
+            }
+        }
+        for row in &soft_deps {
+            for &(d, _) in row {
+                keep_list[d as usize] = true;
+            }
+        }
+        let book_late: Vec<bool> = (0..s)
+            .map(|i| !soft_deps[i].is_empty() && services[i].revenue_per_hour > 0.0)
+            .collect();
+        for (i, &late) in book_late.iter().enumerate() {
+            keep_list[i] |= late;
+        }
+
         let hot = services
             .iter()
             .map(|p: &ServicePlan| Hot {
@@ -327,6 +359,9 @@ impl SimPlan {
             soft_deps: Csr::from_rows(soft_deps),
             services,
             hot,
+            keep_list,
+            feeds_service,
+            book_late,
             threats,
             crews: model.plan.crews.unwrap_or(u32::MAX),
             dependency_order: model.plan.restore_in_dependency_order,

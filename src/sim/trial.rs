@@ -9,11 +9,13 @@
 //!    The only place where dependencies matter during the events is the
 //!    dependency-ordered restore, which asks whether the hard dependencies
 //!    are functional *now* (memoised per dispatch).
-//! 2. In dependency order, each node's functional down intervals: the union
-//!    of its own and its hard dependencies' for a service, the stretches
-//!    with at least n − need + 1 members down for a group
-//!    ([`super::intervals`]). Each service's outages, costs and lost revenue
-//!    are then booked from its intervals.
+//! 2. In dependency order, each node's functional down intervals: for a
+//!    service, the union of the own segments of itself and of everything it
+//!    hard-depends on (kept as a row of bits over the trial's segments, its
+//!    own OR its dependencies' rows); for a group, the stretches with at
+//!    least n − need + 1 members down ([`super::intervals`]). Each
+//!    service's outages, costs and lost revenue are booked from its
+//!    intervals as soon as they are known.
 //!
 //! Splitting the two keeps the hot loop on flat, sorted arrays: a failure
 //! deep in the stack costs one interval, not a walk over every service above
@@ -29,7 +31,7 @@ use crate::model::Dist;
 use crate::stats::Accumulator;
 
 use super::compile::{SimPlan, ThreatPlanKind, HOURS_PER_YEAR};
-use super::intervals::{at_least, union_many, Iv};
+use super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
 use super::rng::{self, Purpose, Stream};
 
 /// Trials whose per-service figures are buffered before they reach the
@@ -184,6 +186,16 @@ struct Tally {
     breached: bool,
 }
 
+/// Marks "none" in segment indices.
+const NONE: u32 = u32::MAX;
+
+/// One own down segment of one service.
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    iv: Iv,
+    svc: u32,
+}
+
 /// A ransomware attack in flight: what it has compromised, and when.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Attack {
@@ -202,14 +214,32 @@ pub struct Trial {
     key: u64,
     horizon: f64,
     // Own state of each service: how many things stop it by itself
-    // (damage, outages, restarts, isolation), since when and why.
+    // (damage, outages, restarts, isolation).
     own: Vec<u32>,
-    own_since: Vec<f64>,
-    own_cause: Vec<u32>,
-    /// Own down intervals per service, in time order.
-    own_iv: Vec<Vec<Iv>>,
-    /// Functional down intervals per node (services and groups).
+    /// Every own down segment of the trial, in order of start (segments
+    /// open as the event loop reaches their start); an open one ends at
+    /// NaN until it closes.
+    segs: Vec<Seg>,
+    /// Per service: its open segment (while `own > 0`) and its last
+    /// closed one (`NONE` before the first).
+    own_open: Vec<u32>,
+    own_last: Vec<u32>,
+    /// After the loop: the distinct live segments, sorted by start, and
+    /// each segment's index among them (`NONE` for empty ones).
+    distinct: Vec<Iv>,
+    canon: Vec<u32>,
+    same_start: Vec<u32>,
+    /// Per node, `words` bits: which distinct segments stop it (its own
+    /// and, for a service, every hard dependency's).
+    bits: Vec<u64>,
+    row: Vec<u64>,
+    /// Per node: intervals that reach it through groups (a group's own
+    /// k-of-n stretches are not segments, so they travel as lists).
+    via_groups: Vec<Vec<Iv>>,
+    /// Functional down intervals of the nodes that keep them
+    /// ([`SimPlan::keep_list`]), and of every group.
     down_iv: Vec<Vec<Iv>>,
+    scratch: Vec<Iv>,
     sweep: Vec<(f64, i32, u32)>,
     cap_events: Vec<(f64, i32, u32, u32)>,
     /// Memo of "functional now" for the dependency-order check.
@@ -271,10 +301,17 @@ impl Trial {
             key: 0,
             horizon: plan.horizon,
             own: vec![0; s],
-            own_since: vec![0.0; s],
-            own_cause: vec![0; s],
-            own_iv: vec![Vec::new(); s],
+            segs: Vec::new(),
+            own_open: vec![NONE; s],
+            own_last: vec![NONE; s],
+            distinct: Vec::new(),
+            canon: Vec::new(),
+            same_start: Vec::new(),
+            bits: Vec::new(),
+            row: Vec::new(),
+            via_groups: vec![Vec::new(); n],
             down_iv: vec![Vec::new(); n],
+            scratch: Vec::new(),
             sweep: Vec::new(),
             cap_events: Vec::new(),
             memo_epoch: vec![0; n],
@@ -316,9 +353,8 @@ impl Trial {
     fn reset(&mut self, plan: &SimPlan, seed: u64, trial: u64) {
         self.key = rng::trial_key(seed, trial);
         self.own.fill(0);
-        for v in &mut self.own_iv {
-            v.clear();
-        }
+        self.segs.clear();
+        self.own_last.fill(NONE);
         self.damage.fill(Damage::Up);
         self.gen.fill(0);
         self.job_running.fill(false);
@@ -447,9 +483,33 @@ impl Trial {
         let i = svc as usize;
         self.own[i] += 1;
         if self.own[i] == 1 {
-            self.own_since[i] = t;
-            self.own_cause[i] = cause;
+            self.open_own(i, t, cause);
         }
+    }
+
+    /// Open an own down segment of service `i` at `t`. A segment that
+    /// closed at this instant with the same cause reopens instead (an
+    /// unblock and a new block at one instant are one outage), so each
+    /// service's segments are disjoint and never touch with one cause.
+    fn open_own(&mut self, i: usize, t: f64, cause: u32) {
+        let last = self.own_last[i];
+        if last != NONE {
+            let seg = &mut self.segs[last as usize];
+            if seg.iv.end == t && seg.iv.cause == cause {
+                seg.iv.end = f64::NAN;
+                self.own_open[i] = last;
+                return;
+            }
+        }
+        self.own_open[i] = self.segs.len() as u32;
+        self.segs.push(Seg {
+            iv: Iv {
+                start: t,
+                end: f64::NAN,
+                cause,
+            },
+            svc: i as u32,
+        });
     }
 
     /// One thing fewer stops `svc`; at zero its own down interval closes.
@@ -465,23 +525,12 @@ impl Trial {
         }
     }
 
-    /// Append the open own segment of service `i`, ending at `t`, to its
-    /// list, in normal form: a segment that touches the previous one with
-    /// the same cause extends it (an unblock and a new block at the same
-    /// instant are one outage), so the list needs no further merging.
+    /// Close the open own segment of service `i` at `t` (an empty one
+    /// stays in the list, and is skipped after the loop).
     fn close_own(&mut self, i: usize, t: f64) {
-        let (start, cause) = (self.own_since[i], self.own_cause[i]);
-        if t <= start {
-            return;
-        }
-        match self.own_iv[i].last_mut() {
-            Some(last) if last.end == start && last.cause == cause => last.end = t,
-            _ => self.own_iv[i].push(Iv {
-                start,
-                end: t,
-                cause,
-            }),
-        }
+        let id = self.own_open[i];
+        self.segs[id as usize].iv.end = t;
+        self.own_last[i] = id;
     }
 
     /// Whether `node` is functional at the current instant of the event
@@ -538,10 +587,9 @@ impl Trial {
     /// two segments, each charged to its own cause.
     fn own_split(&mut self, svc: u32, t: f64, cause: u32) {
         let i = svc as usize;
-        if self.own[i] > 0 && self.own_cause[i] != cause {
+        if self.own[i] > 0 && self.segs[self.own_open[i] as usize].iv.cause != cause {
             self.close_own(i, t);
-            self.own_since[i] = t;
-            self.own_cause[i] = cause;
+            self.open_own(i, t, cause);
         }
     }
 
@@ -932,56 +980,121 @@ impl Trial {
         self.flush(plan, trial, acc)
     }
 
-    /// After the event loop: close the own intervals at the horizon, work
+    /// After the event loop: close the own segments at the horizon, work
     /// out every node's functional down intervals in dependency order
-    /// (unions for services, k-of-n counts for groups), then book each
+    /// (unions for services, k-of-n counts for groups), and book each
     /// service's outages and lost revenue.
     ///
+    /// A service is down while any segment of its closure is: its own, or
+    /// a hard dependency's, transitively. Segments are indexed by start;
+    /// a service's set is a row of bits, its own OR its dependencies'
+    /// rows, and only that final set is merged into intervals, rather than
+    /// merging the dependencies' merged lists again at every level. A
+    /// group's k-of-n stretches are new intervals, not segments: they reach
+    /// the services above the group as lists (`via_groups`).
+    ///
     /// # Complexity
-    /// Linear in the number of intervals for services; groups sort their
-    /// members' endpoints.
+    /// O(N·w + Σ m) for N nodes, w = ⌈distinct segments / 64⌉ words and
+    /// m set bits per service; groups sort their members' endpoints.
     fn close(&mut self, plan: &SimPlan) {
         let h = self.horizon;
-        for i in 0..plan.n_services {
+        let s = plan.n_services;
+        for i in 0..s {
             if self.own[i] > 0 {
                 self.close_own(i, h);
             }
         }
+        self.index_segments();
+        let w = self.distinct.len().div_ceil(64);
+        self.bits.clear();
+        self.bits.resize(plan.node_count() * w, 0);
+        for (seg, &c) in self.segs.iter().zip(&self.canon) {
+            if c != NONE {
+                self.bits[seg.svc as usize * w + c as usize / 64] |= 1 << (c % 64);
+            }
+        }
+        let mut row = std::mem::take(&mut self.row);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut raw = Vec::new();
+        let mut late = false;
         for &node in &plan.order {
             let i = node as usize;
-            let mut out = std::mem::take(&mut self.down_iv[i]);
             let deps = plan.hard_deps.row(i);
-            if i < plan.n_services && deps.len() == 1 && self.own_iv[i].is_empty() {
-                // Down exactly when its one dependency is: that list is
-                // already in normal form, so a copy is the union.
-                out.clear();
-                out.extend_from_slice(&self.down_iv[deps[0] as usize]);
-            } else if i < plan.n_services {
-                let mut lists: [&[Iv]; 8] = [&[]; 8];
-                lists[0] = &self.own_iv[i];
-                if deps.len() < lists.len() {
-                    for (slot, &d) in lists[1..].iter_mut().zip(deps) {
-                        *slot = &self.down_iv[d as usize];
-                    }
-                    union_many(&lists[..=deps.len()], &mut out);
-                } else {
-                    let all: Vec<&[Iv]> = std::iter::once(self.own_iv[i].as_slice())
-                        .chain(deps.iter().map(|&d| self.down_iv[d as usize].as_slice()))
-                        .collect();
-                    union_many(&all, &mut out);
-                }
-            } else {
+            if i >= s {
+                let mut out = std::mem::take(&mut self.down_iv[i]);
                 let members: Vec<&[Iv]> = deps
                     .iter()
                     .map(|&d| self.down_iv[d as usize].as_slice())
                     .collect();
                 at_least(&members, plan.threshold[i], &mut self.sweep, &mut out);
+                self.down_iv[i] = out;
+                continue;
             }
-            self.down_iv[i] = out;
+            row.clear();
+            row.extend_from_slice(&self.bits[i * w..(i + 1) * w]);
+            let mut through_groups = false;
+            for &d in deps {
+                let d = d as usize;
+                if d < s {
+                    for (r, b) in row.iter_mut().zip(&self.bits[d * w..(d + 1) * w]) {
+                        *r |= b;
+                    }
+                    through_groups |= !self.via_groups[d].is_empty();
+                } else {
+                    through_groups = true;
+                }
+            }
+            if plan.feeds_service[i] {
+                self.bits[i * w..(i + 1) * w].copy_from_slice(&row);
+            }
+            let mut via = std::mem::take(&mut self.via_groups[i]);
+            via.clear();
+            if through_groups {
+                let lists: Vec<&[Iv]> = deps
+                    .iter()
+                    .map(|&d| {
+                        let d = d as usize;
+                        if d < s {
+                            self.via_groups[d].as_slice()
+                        } else {
+                            self.down_iv[d].as_slice()
+                        }
+                    })
+                    .collect();
+                union_many(&lists, &mut via);
+            }
+            let mut out = if plan.keep_list[i] {
+                std::mem::take(&mut self.down_iv[i])
+            } else {
+                std::mem::take(&mut scratch)
+            };
+            if via.is_empty() {
+                union_bits(&row, &self.distinct, &mut out);
+            } else {
+                select_bits(&row, &self.distinct, &mut raw);
+                union_into(&raw, &via, &mut out);
+            }
+            self.via_groups[i] = via;
+            if plan.book_late[i] {
+                late = true;
+            } else {
+                self.book(plan, i, &out);
+            }
+            if plan.keep_list[i] {
+                self.down_iv[i] = out;
+            } else {
+                scratch = out;
+            }
         }
-        for svc in 0..plan.n_services {
-            self.book(plan, svc);
+        if late {
+            for svc in (0..s).filter(|&i| plan.book_late[i]) {
+                let down = std::mem::take(&mut self.down_iv[svc]);
+                self.book(plan, svc, &down);
+                self.down_iv[svc] = down;
+            }
         }
+        self.row = row;
+        self.scratch = scratch;
         if self.recording {
             self.records.sort_by(|a, b| a.t.total_cmp(&b.t));
             for (d, t) in self.data_lost.iter_mut().zip(&self.tally) {
@@ -990,13 +1103,61 @@ impl Trial {
         }
     }
 
+    /// Index the trial's segments: `distinct` gets each distinct non-empty
+    /// one in order of start (segments equal in start, end and cause, as a
+    /// site outage gives every service of the site, count once; equal
+    /// starts are ordered by cause, then end, so the earliest-listed cause
+    /// wins a tie), and `canon` each segment's place there.
+    fn index_segments(&mut self) {
+        let segs = &self.segs;
+        self.canon.clear();
+        self.canon.resize(segs.len(), NONE);
+        self.distinct.clear();
+        let mut i = 0;
+        while i < segs.len() {
+            let start = segs[i].iv.start;
+            let mut j = i + 1;
+            while j < segs.len() && segs[j].iv.start == start {
+                j += 1;
+            }
+            debug_assert!(j == segs.len() || segs[j].iv.start > start);
+            if j == i + 1 {
+                if segs[i].iv.end > start {
+                    self.canon[i] = self.distinct.len() as u32;
+                    self.distinct.push(segs[i].iv);
+                }
+                i = j;
+                continue;
+            }
+            self.same_start.clear();
+            self.same_start
+                .extend((i..j).filter(|&k| segs[k].iv.end > start).map(|k| k as u32));
+            self.same_start.sort_unstable_by(|&a, &b| {
+                let (x, y) = (&segs[a as usize].iv, &segs[b as usize].iv);
+                x.cause
+                    .cmp(&y.cause)
+                    .then(x.end.total_cmp(&y.end))
+                    .then(a.cmp(&b))
+            });
+            let mut prev: Option<(u32, f64)> = None;
+            for &k in &self.same_start {
+                let iv = segs[k as usize].iv;
+                if prev != Some((iv.cause, iv.end)) {
+                    self.distinct.push(iv);
+                    prev = Some((iv.cause, iv.end));
+                }
+                self.canon[k as usize] = self.distinct.len() as u32 - 1;
+            }
+            i = j;
+        }
+    }
+
     /// Book one service's outages: downtime, RTO and MTPD, costs, lost
     /// revenue (all of it while down, the capacity lost to soft
     /// dependencies while up).
-    fn book(&mut self, plan: &SimPlan, svc: usize) {
+    fn book(&mut self, plan: &SimPlan, svc: usize, down: &[Iv]) {
         let p = plan.hot[svc];
         let h = self.horizon;
-        let down = std::mem::take(&mut self.down_iv[svc]);
         let tally = &mut self.tally[svc];
         // An outage is a chain of touching segments; each segment's lost
         // revenue goes to its own cause, the outage's fixed costs to the
@@ -1052,9 +1213,8 @@ impl Trial {
         }
         let soft = plan.soft_deps.row(svc);
         if p.revenue_per_hour > 0.0 && (!soft.is_empty() || self.recording) {
-            self.degrade(plan, svc, &down);
+            self.degrade(plan, svc, down);
         }
-        self.down_iv[svc] = down;
     }
 
     /// Revenue capacity over the trial: 0 while down, else the product of
@@ -1343,5 +1503,118 @@ impl Trial {
             self.block(svc, t, threat + 1);
             self.schedule(t + d, EvKind::ContainmentEnd { svc });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::intervals::Runs;
+
+    /// An estate with every way down can travel: nested groups, a group
+    /// above services above a group, soft dependencies, fixed and random
+    /// restarts (identical segments across a site, and near-identical
+    /// ones), failover and restores after a disaster, frequent failures.
+    const ESTATE: &str = r#"Scenario(name: "reference", horizon: "1y",
+        sites: [Site(id: "a"), Site(id: "b")],
+        services: [
+            Service(id: "net", site: "a", failure: (mtbf: "900h", repair: Exponential(mean: "6h")), restart: Fixed("10m")),
+            Service(id: "x", site: "a", depends_on: ["net"], failure: (mtbf: "300h", repair: Exponential(mean: "20h")), restart: Fixed("10m")),
+            Service(id: "y", site: "b", failure: (mtbf: "300h", repair: Exponential(mean: "20h")), restart: LogNormal(median: "20m", p90: "1h")),
+            Service(id: "z", site: "a", failure: (mtbf: "300h", repair: Exponential(mean: "20h")), restart: Fixed("10m"),
+                backup: (interval: "4h", restore: Exponential(mean: "12h"))),
+            Service(id: "db", site: "a", depends_on: ["pair"], failure: (mtbf: "700h", repair: Fixed("3h")),
+                failover: (site: "b", switchover: Fixed("1h"), success: 0.7),
+                backup: (interval: "1h", restore: Fixed("8h")), restart: Fixed("10m")),
+            Service(id: "cache", site: "b", failure: (mtbf: "200h", repair: Fixed("2h"))),
+            Service(id: "app", site: "a", depends_on: ["cluster", "db"], degrades_on: [(service: "cache", capacity: 0.5)],
+                revenue_per_hour: 100, failure: (mtbf: "500h", repair: Exponential(mean: "4h")), restart: Fixed("10m")),
+            Service(id: "web", depends_on: ["app", "net"], degrades_on: [(service: "pair", capacity: 0.9)], revenue_per_hour: 10),
+            Service(id: "top", depends_on: ["web", "cluster"], revenue_per_hour: 5),
+        ],
+        groups: [
+            Group(id: "pair", members: ["y", "cache"], need: 1),
+            Group(id: "cluster", members: ["x", "y", "z", "pair"], need: 3),
+        ],
+        threats: [
+            Outage(id: "power-a", rate_per_year: 6, targets: [Site("a")], duration: Fixed("3h")),
+            Outage(id: "power-b", rate_per_year: 6, targets: [Site("b")], duration: LogNormal(median: "2h", p90: "6h")),
+            Disaster(id: "fire", rate_per_year: 1, targets: [Site("a")]),
+        ],
+        plan: Plan(crews: 2, restore_in_dependency_order: true),
+    )"#;
+
+    /// Outages (chains of touching intervals) as (start, end) pairs.
+    fn chains(ivs: &[Iv]) -> Vec<(f64, f64)> {
+        let mut out: Vec<(f64, f64)> = Vec::new();
+        for x in ivs {
+            match out.last_mut() {
+                Some(last) if last.1 == x.start => last.1 = x.end,
+                _ => out.push((x.start, x.end)),
+            }
+        }
+        out
+    }
+
+    /// The engine's outages must equal those of the plain definition,
+    /// computed from the trial's own segments: a service is down while it
+    /// or any hard dependency is, a group while too few members are up.
+    #[test]
+    fn outages_match_the_definition_on_a_reference_estate() {
+        let model = crate::scenario::parse_str(ESTATE).expect("valid");
+        let plan = SimPlan::compile(&model);
+        let mut trial = Trial::new(&plan);
+        trial.set_recording(true);
+        let mut acc = Accumulator::new(plan.n_services, plan.threats.len());
+        let mut outages = 0;
+        for k in 0..300 {
+            trial.run(&plan, Mode::Annual, 11, k, &mut acc);
+            // The definition, list by list in dependency order.
+            let mut down: Vec<Vec<Iv>> = vec![Vec::new(); plan.node_count()];
+            for &node in &plan.order {
+                let i = node as usize;
+                let deps = plan.hard_deps.row(i);
+                let mut out = Vec::new();
+                if i < plan.n_services {
+                    let mut own: Vec<Iv> = trial
+                        .segs
+                        .iter()
+                        .filter(|s| s.svc as usize == i && s.iv.end > s.iv.start)
+                        .map(|s| s.iv)
+                        .collect();
+                    own.sort_by(|a, b| a.start.total_cmp(&b.start));
+                    let mut normal = Vec::new();
+                    let mut runs = Runs::new(&mut normal);
+                    for x in own {
+                        runs.push(x);
+                    }
+                    runs.finish();
+                    let mut lists: Vec<&[Iv]> = vec![&normal];
+                    lists.extend(deps.iter().map(|&d| down[d as usize].as_slice()));
+                    union_many(&lists, &mut out);
+                } else {
+                    let members: Vec<&[Iv]> =
+                        deps.iter().map(|&d| down[d as usize].as_slice()).collect();
+                    at_least(&members, plan.threshold[i], &mut Vec::new(), &mut out);
+                }
+                down[i] = out;
+            }
+            for (svc, list) in down.iter().enumerate().take(plan.n_services) {
+                let mut recorded: Vec<(f64, f64)> = Vec::new();
+                for r in trial.records().iter().filter(|r| r.svc as usize == svc) {
+                    match r.mark {
+                        Mark::Down => recorded.push((r.t, plan.horizon)),
+                        Mark::Up => recorded.last_mut().expect("down before up").1 = r.t,
+                        _ => {}
+                    }
+                }
+                recorded.sort_by(|a, b| a.0.total_cmp(&b.0));
+                assert_eq!(recorded, chains(list), "trial {k}, service {svc}");
+                outages += recorded.len();
+            }
+        }
+        trial.finish(&plan, &mut acc);
+        // The estate is busy enough for the comparison to mean something.
+        assert!(outages > 300 * 9 * 5, "{outages}");
     }
 }
