@@ -28,7 +28,8 @@ use std::collections::BinaryHeap;
 
 use crate::model::dist::unit_open;
 use crate::model::Dist;
-use crate::stats::Accumulator;
+use crate::stats::acc::SERVICE_BITS;
+use crate::stats::{hist, Accumulator};
 
 use super::compile::{SimPlan, ThreatPlanKind, HOURS_PER_YEAR};
 use super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
@@ -274,8 +275,11 @@ pub struct Trial {
     dispatch_needed: bool,
     /// Earliest compromise time per service while an attack spreads.
     reach: Vec<f64>,
-    /// Per service: the durations of its outages in the pending trials.
-    outages: Vec<Vec<f64>>,
+    /// Per service: the durations of its outages in the pending trials,
+    /// as histogram buckets ([`hist::compact`]: a quarter of the memory,
+    /// so the buffer stays in cache), and their min and max.
+    outages: Vec<Vec<u16>>,
+    outage_range: Vec<(f64, f64)>,
     /// Trials booked but not yet moved into the accumulator, and their
     /// per-service (downtime, data loss, loss), service-major.
     pending: usize,
@@ -340,6 +344,7 @@ impl Trial {
             dispatch_needed: false,
             reach: vec![f64::INFINITY; s],
             outages: vec![Vec::new(); s],
+            outage_range: vec![(f64::INFINITY, 0.0); s],
             pending: 0,
             pend_values: vec![0.0; s * PENDING * 4],
             pend_counts: vec![[0; 3]; s],
@@ -1158,7 +1163,11 @@ impl Trial {
     fn book(&mut self, plan: &SimPlan, svc: usize, down: &[Iv]) {
         let p = plan.hot[svc];
         let h = self.horizon;
-        let tally = &mut self.tally[svc];
+        // Local copies: the compiler cannot tell the tally from the cause
+        // sums, and would otherwise store and reload it at every outage.
+        let mut tally = self.tally[svc];
+        let mut durations = std::mem::take(&mut self.outages[svc]);
+        let (mut shortest, mut longest) = self.outage_range[svc];
         // An outage is a chain of touching segments; each segment's lost
         // revenue goes to its own cause, the outage's fixed costs to the
         // cause that started it.
@@ -1177,9 +1186,7 @@ impl Trial {
             tally.outages += 1;
             // An outage still open at the horizon has not ended, so it has
             // not ended within the RTO.
-            if d <= p.rto && end < h {
-                tally.rto_met += 1;
-            }
+            tally.rto_met += u32::from(d <= p.rto && end < h);
             let mut cost = p.cost_per_outage;
             if d > p.mtpd {
                 tally.breached = true;
@@ -1194,7 +1201,9 @@ impl Trial {
                     self.cause_loss[seg.cause as usize] += lost;
                 }
             }
-            self.outages[svc].push(d);
+            durations.push(hist::compact(SERVICE_BITS, d));
+            shortest = shortest.min(d);
+            longest = longest.max(d);
             if self.recording {
                 self.records.push(Record {
                     t: first.start,
@@ -1211,6 +1220,9 @@ impl Trial {
             }
             k = last + 1;
         }
+        self.tally[svc] = tally;
+        self.outages[svc] = durations;
+        self.outage_range[svc] = (shortest, longest);
         let soft = plan.soft_deps.row(svc);
         if p.revenue_per_hour > 0.0 && (!soft.is_empty() || self.recording) {
             self.degrade(plan, svc, down);
@@ -1329,10 +1341,15 @@ impl Trial {
         let s = plan.n_services;
         for i in 0..s {
             let a = &mut acc.services[i];
-            for &d in &self.outages[i] {
-                a.outage_hist.add(d);
+            if !self.outages[i].is_empty() {
+                for &d in &self.outages[i] {
+                    a.outage_hist.add_compact(d);
+                }
+                let (lo, hi) = self.outage_range[i];
+                a.outage_hist.observe(lo, hi);
+                self.outages[i].clear();
+                self.outage_range[i] = (f64::INFINITY, 0.0);
             }
-            self.outages[i].clear();
             let c = &mut self.pend_counts[i];
             for k in 0..self.pending {
                 let base = (i * PENDING + k) * 4;

@@ -14,6 +14,8 @@ pub const LOSS_BITS: u32 = 7;
 /// per octave keeps a thousand services' histograms small enough to stay
 /// in cache, which the outage-heavy hot loop needs.
 pub const SERVICE_BITS: u32 = 5;
+// The engine buffers per-service values as 16-bit bucket keys.
+const _: () = assert!(SERVICE_BITS <= super::hist::COMPACT_BITS);
 /// Trials per convergence point.
 pub const CONVERGENCE_CHUNK: u64 = 1024;
 

@@ -14,6 +14,27 @@ use serde::{Deserialize, Serialize};
 /// thousandth of a currency unit).
 pub const ZERO_BELOW: f64 = 1e-6;
 
+/// The most mantissa bits for which [`compact`] keys fit in 16 bits: 32
+/// buckets per octave over the ~1040 octaves from [`ZERO_BELOW`] to the
+/// largest double.
+pub const COMPACT_BITS: u32 = 5;
+
+/// A value reduced to its bucket in a histogram of `bits` (at most
+/// [`COMPACT_BITS`]) mantissa bits, in 16 bits, for buffering many values
+/// before adding them ([`LogHist::add_compact`]; min and max go through
+/// [`LogHist::observe`]): 0 for a value that counts as zero, else one more
+/// than its bucket's distance above the bucket of [`ZERO_BELOW`].
+#[inline]
+pub fn compact(bits: u32, x: f64) -> u16 {
+    debug_assert!(bits <= COMPACT_BITS);
+    if x.is_finite() && x >= ZERO_BELOW {
+        let key = |v: f64| v.to_bits() >> (52 - bits);
+        (key(x) - key(ZERO_BELOW) + 1) as u16
+    } else {
+        0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogHist {
     /// Mantissa bits kept per bucket.
@@ -83,6 +104,37 @@ impl LogHist {
             self.counts[index as usize] += n;
         } else {
             self.grow_and_add(k, n);
+        }
+    }
+
+    /// Record a value given as [`compact`] made it for this histogram's bits (the min and
+    /// max as [`LogHist::observe`] makes them). Adding every value this way
+    /// gives the same histogram as [`LogHist::add`].
+    #[inline]
+    pub fn add_compact(&mut self, k: u16) {
+        if k == 0 {
+            self.zeros += 1;
+            return;
+        }
+        let key = self.key(ZERO_BELOW) + u64::from(k) - 1;
+        let index = key.wrapping_sub(self.offset);
+        if index < self.counts.len() as u64 {
+            self.counts[index as usize] += 1;
+        } else {
+            self.grow_and_add(key, 1);
+        }
+    }
+
+    /// Take `lo` and `hi` into the observed min and max (the extremes of
+    /// values added through [`LogHist::add_compact`]).
+    pub fn observe(&mut self, lo: f64, hi: f64) {
+        let clean = |x: f64| if x.is_finite() && x > 0.0 { x } else { 0.0 };
+        let (lo, hi) = (clean(lo), clean(hi));
+        if hi > self.max {
+            self.max = hi;
+        }
+        if lo < self.min {
+            self.min = lo;
         }
     }
 
@@ -324,6 +376,23 @@ mod tests {
             prop_assert_eq!(a.quantile(0.5), all.quantile(0.5));
             prop_assert_eq!(a.buckets(), all.buckets());
             prop_assert_eq!(ba.buckets(), all.buckets());
+        }
+
+        #[test]
+        fn compact_adds_equal_plain_adds(xs in proptest::collection::vec(prop_oneof![0f64..1e-5, 0f64..1e7, Just(0.0), Just(f64::MAX)], 0..200)) {
+            let mut plain = LogHist::new(COMPACT_BITS);
+            let mut compact = LogHist::new(COMPACT_BITS);
+            for &x in &xs {
+                plain.add(x);
+                compact.add_compact(super::compact(COMPACT_BITS, x));
+            }
+            if let (Some(lo), Some(hi)) = (
+                xs.iter().copied().reduce(f64::min),
+                xs.iter().copied().reduce(f64::max),
+            ) {
+                compact.observe(lo, hi);
+            }
+            prop_assert_eq!(plain, compact);
         }
 
         #[test]
