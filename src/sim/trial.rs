@@ -281,11 +281,9 @@ pub struct Trial {
     outages: Vec<Vec<u16>>,
     outage_range: Vec<(f64, f64)>,
     /// Trials booked but not yet moved into the accumulator, and their
-    /// per-service (downtime, data loss, loss), service-major.
+    /// tallies, trial-major (a trial's are copied in one go).
     pending: usize,
-    pend_values: Vec<f64>,
-    /// Per service: outages, RTO met, MTPD breaches over the pending trials.
-    pend_counts: Vec<[u32; 3]>,
+    pend: Vec<Tally>,
     recording: bool,
     /// Random failures run (annual mode); a drill has none, not even after
     /// a recovery restarts a service's failure clock.
@@ -346,8 +344,7 @@ impl Trial {
             outages: vec![Vec::new(); s],
             outage_range: vec![(f64::INFINITY, 0.0); s],
             pending: 0,
-            pend_values: vec![0.0; s * PENDING * 4],
-            pend_counts: vec![[0; 3]; s],
+            pend: vec![Tally::default(); s * PENDING],
             recording: false,
             failures: true,
             records: Vec::new(),
@@ -1297,18 +1294,7 @@ impl Trial {
     fn flush(&mut self, plan: &SimPlan, trial: u64, acc: &mut Accumulator) -> f64 {
         let s = plan.n_services;
         let k = self.pending;
-        for (i, t) in self.tally.iter().enumerate() {
-            let base = (i * PENDING + k) * 4;
-            self.pend_values[base] = t.downtime;
-            self.pend_values[base + 1] = t.data_loss;
-            self.pend_values[base + 2] = t.loss;
-            self.pend_values[base + 3] = t.downtime_sq;
-            let c = &mut self.pend_counts[i];
-            c[0] += t.outages;
-            c[1] += t.rto_met;
-            c[2] += u32::from(t.breached);
-        }
-        debug_assert_eq!(self.tally.len(), s);
+        self.pend[k * s..(k + 1) * s].copy_from_slice(&self.tally);
         self.pending += 1;
         let mut total = 0.0;
         for (c, a) in acc.causes.iter_mut().enumerate() {
@@ -1350,32 +1336,28 @@ impl Trial {
                 self.outages[i].clear();
                 self.outage_range[i] = (f64::INFINITY, 0.0);
             }
-            let c = &mut self.pend_counts[i];
+            let (mut outages, mut rto_met, mut breached) = (0u64, 0u64, 0u64);
             for k in 0..self.pending {
-                let base = (i * PENDING + k) * 4;
-                let (down, lost_data, loss, down_sq) = (
-                    self.pend_values[base],
-                    self.pend_values[base + 1],
-                    self.pend_values[base + 2],
-                    self.pend_values[base + 3],
-                );
+                let t = &self.pend[k * s + i];
                 // Outage durations enter the mean and standard error per
                 // trial, as sums: identical in any order, and one exact
                 // addition per trial instead of one per outage.
-                if down > 0.0 {
-                    a.outage_duration.add_batch(0, down, down_sq);
+                if t.downtime > 0.0 {
+                    a.outage_duration.add_batch(0, t.downtime, t.downtime_sq);
                 }
-                a.downtime.add(down);
-                a.downtime_hist.add(down);
-                a.data_loss.add(lost_data);
-                a.data_loss_hist.add(lost_data);
-                a.loss.add(loss);
+                a.downtime.add(t.downtime);
+                a.downtime_hist.add(t.downtime);
+                a.data_loss.add(t.data_loss);
+                a.data_loss_hist.add(t.data_loss);
+                a.loss.add(t.loss);
+                outages += u64::from(t.outages);
+                rto_met += u64::from(t.rto_met);
+                breached += u64::from(t.breached);
             }
-            a.outage_duration.add_batch(u64::from(c[0]), 0.0, 0.0);
-            a.outages += u64::from(c[0]);
-            a.rto_met += u64::from(c[1]);
-            a.mtpd_breached += u64::from(c[2]);
-            *c = [0; 3];
+            a.outage_duration.add_batch(outages, 0.0, 0.0);
+            a.outages += outages;
+            a.rto_met += rto_met;
+            a.mtpd_breached += breached;
         }
         self.pending = 0;
     }
