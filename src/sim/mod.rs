@@ -12,6 +12,7 @@ pub mod compile;
 pub mod drill;
 pub mod generate;
 pub mod intervals;
+pub mod queue;
 pub mod rng;
 pub mod trial;
 

@@ -30,6 +30,7 @@ use crate::stats::Accumulator;
 
 use super::compile::{SimPlan, ThreatPlanKind, HOURS_PER_YEAR};
 use super::intervals::{at_least, union_many, Iv};
+use super::queue::Queue;
 use super::rng::{self, Purpose, Stream};
 
 /// Trials whose per-service figures are buffered before they reach the
@@ -141,35 +142,6 @@ enum EvKind {
     },
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Event {
-    t: f64,
-    seq: u64,
-    kind: EvKind,
-}
-
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Event {}
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Event {
-    /// Reversed, so that `BinaryHeap` pops the earliest event first and,
-    /// among equal times, the one scheduled first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .t
-            .total_cmp(&self.t)
-            .then_with(|| other.seq.cmp(&self.seq))
-    }
-}
-
 /// What a trial books for one service, kept together so that booking an
 /// outage touches one cache line.
 #[derive(Debug, Clone, Copy, Default)]
@@ -237,7 +209,8 @@ pub struct Trial {
     site_outage: Vec<u32>,
     site_destroyed: Vec<bool>,
     // Scheduling.
-    heap: BinaryHeap<Event>,
+    /// Pending events by (time, seq).
+    queue: Queue<EvKind>,
     seq: u64,
     waiting: Vec<Job>,
     free_crews: u32,
@@ -296,7 +269,7 @@ impl Trial {
             attacks: Vec::new(),
             site_outage: vec![0; plan.n_sites],
             site_destroyed: vec![false; plan.n_sites],
-            heap: BinaryHeap::new(),
+            queue: Queue::default(),
             seq: 0,
             waiting: Vec::new(),
             free_crews: plan.crews,
@@ -341,7 +314,7 @@ impl Trial {
         self.attacks.clear();
         self.site_outage.fill(0);
         self.site_destroyed.fill(false);
-        self.heap.clear();
+        self.queue.clear();
         self.seq = 0;
         self.waiting.clear();
         self.free_crews = plan.crews;
@@ -430,11 +403,7 @@ impl Trial {
     fn schedule(&mut self, t: f64, kind: EvKind) {
         if t < self.horizon {
             self.seq += 1;
-            self.heap.push(Event {
-                t,
-                seq: self.seq,
-                kind,
-            });
+            self.queue.push(t, self.seq, kind);
         }
     }
 
@@ -799,9 +768,8 @@ impl Trial {
         }
     }
 
-    fn handle(&mut self, plan: &SimPlan, ev: Event) {
-        let t = ev.t;
-        match ev.kind {
+    fn handle(&mut self, plan: &SimPlan, t: f64, kind: EvKind) {
+        match kind {
             EvKind::Failure { svc, gen } => {
                 if self.gen[svc as usize] == gen && self.damage[svc as usize] == Damage::Up {
                     self.cause_occ[FAILURES as usize] += 1;
@@ -921,11 +889,11 @@ impl Trial {
                 self.schedule_occurrence(plan, threat, 0.0);
             }
         }
-        while let Some(ev) = self.heap.pop() {
-            self.handle(plan, ev);
+        while let Some((t, kind)) = self.queue.pop() {
+            self.handle(plan, t, kind);
             // Dispatch once every event of this instant has been handled.
-            if self.dispatch_needed && self.heap.peek().is_none_or(|next| next.t > ev.t) {
-                self.dispatch(plan, ev.t);
+            if self.dispatch_needed && self.queue.peek_time().is_none_or(|next| next > t) {
+                self.dispatch(plan, t);
             }
         }
         self.close(plan);
