@@ -14,6 +14,7 @@ pub mod generate;
 pub mod intervals;
 pub mod queue;
 pub mod rng;
+pub mod streams;
 pub mod trial;
 
 use std::ops::Range;

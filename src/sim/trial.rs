@@ -32,6 +32,7 @@ use super::compile::{SimPlan, ThreatPlanKind, HOURS_PER_YEAR};
 use super::intervals::{at_least, union_many, Iv};
 use super::queue::Queue;
 use super::rng::{self, Purpose, Stream};
+use super::streams::Streams;
 
 /// Trials whose per-service figures are buffered before they reach the
 /// accumulator (see [`Trial::finish`]).
@@ -193,17 +194,17 @@ pub struct Trial {
     gen: Vec<u32>,
     job_running: Vec<bool>,
     backup_phase: Vec<f64>,
-    lifetime: Vec<Option<Stream>>,
-    repair: Vec<Option<Stream>>,
-    restore: Vec<Option<Stream>>,
-    restart: Vec<Option<Stream>>,
-    failover: Vec<Option<Stream>>,
+    /// Per service: its lifetime, repair, restore, restart and failover
+    /// streams ([`svc_slot`]).
+    svc_streams: Streams,
     // Per-trial results, one record per service.
     tally: Vec<Tally>,
     cause_loss: Vec<f64>,
     cause_occ: Vec<u32>,
     // Threats.
-    threat_streams: Vec<[Option<Stream>; 5]>,
+    /// Per threat: its duration, cost, attack, spread and backup
+    /// compromise streams ([`threat_slot`]).
+    threat_streams: Streams,
     pub(crate) attacks: Vec<Attack>,
     // Sites.
     site_outage: Vec<u32>,
@@ -257,15 +258,11 @@ impl Trial {
             gen: vec![0; s],
             job_running: vec![false; s],
             backup_phase: vec![f64::NAN; s],
-            lifetime: vec![None; s],
-            repair: vec![None; s],
-            restore: vec![None; s],
-            restart: vec![None; s],
-            failover: vec![None; s],
+            svc_streams: Streams::new(s),
             tally: vec![Tally::default(); s],
             cause_loss: vec![0.0; c],
             cause_occ: vec![0; c],
-            threat_streams: vec![Default::default(); plan.threats.len()],
+            threat_streams: Streams::new(plan.threats.len()),
             attacks: Vec::new(),
             site_outage: vec![0; plan.n_sites],
             site_destroyed: vec![false; plan.n_sites],
@@ -296,21 +293,11 @@ impl Trial {
         self.gen.fill(0);
         self.job_running.fill(false);
         self.backup_phase.fill(f64::NAN);
-        for v in [
-            &mut self.lifetime,
-            &mut self.repair,
-            &mut self.restore,
-            &mut self.restart,
-            &mut self.failover,
-        ] {
-            v.fill(None);
-        }
+        self.svc_streams.clear();
         self.tally.fill(Tally::default());
         self.cause_loss.fill(0.0);
         self.cause_occ.fill(0);
-        for t in &mut self.threat_streams {
-            *t = Default::default();
-        }
+        self.threat_streams.clear();
         self.attacks.clear();
         self.site_outage.fill(0);
         self.site_destroyed.fill(false);
@@ -348,42 +335,35 @@ impl Trial {
 
     // ---- random streams -------------------------------------------------
 
-    fn draw(&mut self, plan: &SimPlan, svc: u32, purpose: Purpose, dist: &Dist) -> f64 {
-        let key = self.key;
+    /// A service's stream for one purpose, created on first use.
+    #[inline]
+    fn svc_stream(&mut self, plan: &SimPlan, svc: u32, purpose: Purpose) -> &mut Stream {
         let entity = plan.services[svc as usize].key;
-        let slot = match purpose {
-            Purpose::Lifetime => &mut self.lifetime[svc as usize],
-            Purpose::Repair => &mut self.repair[svc as usize],
-            Purpose::Restore => &mut self.restore[svc as usize],
-            Purpose::Restart => &mut self.restart[svc as usize],
-            _ => &mut self.failover[svc as usize],
-        };
-        let s = slot.get_or_insert_with(|| rng::stream(key, entity, purpose));
-        dist.sample(s)
+        self.svc_streams
+            .get(svc as usize, svc_slot(purpose), self.key, entity, purpose)
+    }
+
+    /// A draw from a service's stream.
+    #[inline]
+    fn draw(&mut self, plan: &SimPlan, svc: u32, purpose: Purpose, dist: &Dist) -> f64 {
+        dist.sample(self.svc_stream(plan, svc, purpose))
     }
 
     /// A uniform draw from a service's failover stream.
     fn failover_unit(&mut self, plan: &SimPlan, svc: u32) -> f64 {
-        let key = self.key;
-        let entity = plan.services[svc as usize].key;
-        let s = self.failover[svc as usize]
-            .get_or_insert_with(|| rng::stream(key, entity, Purpose::Failover));
-        unit_open(s)
+        unit_open(self.svc_stream(plan, svc, Purpose::Failover))
     }
 
     /// A threat's stream for one purpose, created on first use.
     fn threat_stream(&mut self, plan: &SimPlan, threat: u32, purpose: Purpose) -> &mut Stream {
-        let key = self.key;
         let entity = plan.threats[threat as usize].key;
-        let slot = match purpose {
-            Purpose::Duration => 0,
-            Purpose::Cost => 1,
-            Purpose::Attack => 2,
-            Purpose::Spread => 3,
-            _ => 4,
-        };
-        self.threat_streams[threat as usize][slot]
-            .get_or_insert_with(|| rng::stream(key, entity, purpose))
+        self.threat_streams.get(
+            threat as usize,
+            threat_slot(purpose),
+            self.key,
+            entity,
+            purpose,
+        )
     }
 
     /// A draw from a threat's stream.
@@ -695,6 +675,31 @@ impl Trial {
         let cost = hours * plan.services[i].data_loss_cost_per_hour;
         self.tally[i].loss += cost;
         self.cause_loss[cause as usize] += cost;
+    }
+}
+
+/// Where a service keeps its stream for `purpose` in [`Trial::svc_streams`].
+#[inline]
+fn svc_slot(purpose: Purpose) -> usize {
+    match purpose {
+        Purpose::Lifetime => 0,
+        Purpose::Repair => 1,
+        Purpose::Restore => 2,
+        Purpose::Restart => 3,
+        _ => 4,
+    }
+}
+
+/// Where a threat keeps its stream for `purpose` in
+/// [`Trial::threat_streams`].
+#[inline]
+fn threat_slot(purpose: Purpose) -> usize {
+    match purpose {
+        Purpose::Duration => 0,
+        Purpose::Cost => 1,
+        Purpose::Attack => 2,
+        Purpose::Spread => 3,
+        _ => 4,
     }
 }
 
