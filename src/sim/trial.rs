@@ -618,6 +618,24 @@ impl Trial {
         }
     }
 
+    /// [`Trial::schedule_failure`] at time zero, for every service at the
+    /// start of a trial: a draw past [`ServicePlan::ttf_past_horizon`]
+    /// would give a failure at or after the horizon, which is not
+    /// scheduled, so its time is not computed (most services do not fail
+    /// in a year: this skips most of the logarithms of a trial's start).
+    ///
+    /// [`ServicePlan::ttf_past_horizon`]: super::compile::ServicePlan::ttf_past_horizon
+    fn schedule_first_failure(&mut self, plan: &SimPlan, svc: u32) {
+        let p = &plan.services[svc as usize];
+        if let Some(ttf) = &p.ttf {
+            let u = unit_open(self.svc_stream(plan, svc, Purpose::Lifetime));
+            if u < p.ttf_past_horizon {
+                let gen = self.gen[svc as usize];
+                self.schedule(0.0 + ttf.quantile(u), EvKind::Failure { svc, gen });
+            }
+        }
+    }
+
     /// A destroyed or encrypted service: fail over when it can (not after
     /// ransomware: the replica is encrypted too), else restore from the
     /// backup taken `extra_loss` hours before the last one when recent
@@ -885,7 +903,7 @@ impl Trial {
             Mode::Annual => {
                 self.failures = true;
                 for svc in 0..plan.n_services as u32 {
-                    self.schedule_failure(plan, svc, 0.0);
+                    self.schedule_first_failure(plan, svc);
                 }
                 self.schedule_threats(plan);
             }
