@@ -216,6 +216,9 @@ pub struct Trial {
     waiting: Vec<Job>,
     free_crews: u32,
     dispatch_needed: bool,
+    /// Per service: the first draw of its lifetime stream in this trial
+    /// (scratch of [`Trial::schedule_first_failures`]).
+    first_draws: Vec<f64>,
     /// Earliest compromise time per service while an attack spreads.
     reach: Vec<f64>,
     /// Per service: the durations of its outages in the pending trials.
@@ -271,6 +274,7 @@ impl Trial {
             waiting: Vec::new(),
             free_crews: plan.crews,
             dispatch_needed: false,
+            first_draws: Vec::with_capacity(s),
             reach: vec![f64::INFINITY; s],
             outages: vec![Vec::new(); s],
             pending: 0,
@@ -618,22 +622,41 @@ impl Trial {
         }
     }
 
-    /// [`Trial::schedule_failure`] at time zero, for every service at the
-    /// start of a trial: a draw past [`ServicePlan::ttf_past_horizon`]
-    /// would give a failure at or after the horizon, which is not
-    /// scheduled, so its time is not computed (most services do not fail
-    /// in a year: this skips most of the logarithms of a trial's start).
+    /// [`Trial::schedule_failure`] at time zero for every service, at the
+    /// start of a trial, in two passes.
+    ///
+    /// 1. Make every lifetime stream and take its first draw. Making a
+    ///    stream is a chain of six dependent multiply-mix steps; with
+    ///    nothing else in the loop, the processor overlaps the chains of
+    ///    consecutive services instead of waiting on each.
+    /// 2. Schedule the failures, in service order as before. A draw past
+    ///    [`ServicePlan::ttf_past_horizon`] would give a failure at or after
+    ///    the horizon, which is not scheduled, so its time is not computed
+    ///    (most services do not fail in a year: this skips most of the
+    ///    logarithms of a trial's start).
     ///
     /// [`ServicePlan::ttf_past_horizon`]: super::compile::ServicePlan::ttf_past_horizon
-    fn schedule_first_failure(&mut self, plan: &SimPlan, svc: u32) {
-        let p = &plan.services[svc as usize];
-        if let Some(ttf) = &p.ttf {
-            let u = unit_open(self.svc_stream(plan, svc, Purpose::Lifetime));
-            if u < p.ttf_past_horizon {
-                let gen = self.gen[svc as usize];
-                self.schedule(0.0 + ttf.quantile(u), EvKind::Failure { svc, gen });
+    fn schedule_first_failures(&mut self, plan: &SimPlan) {
+        let mut first = std::mem::take(&mut self.first_draws);
+        first.clear();
+        for (svc, p) in plan.services.iter().enumerate() {
+            first.push(if p.ttf.is_some() {
+                unit_open(self.svc_stream(plan, svc as u32, Purpose::Lifetime))
+            } else {
+                f64::INFINITY
+            });
+        }
+        for (svc, (p, &u)) in plan.services.iter().zip(&first).enumerate() {
+            if let (Some(ttf), true) = (&p.ttf, u < p.ttf_past_horizon) {
+                let gen = self.gen[svc];
+                let failure = EvKind::Failure {
+                    svc: svc as u32,
+                    gen,
+                };
+                self.schedule(0.0 + ttf.quantile(u), failure);
             }
         }
+        self.first_draws = first;
     }
 
     /// A destroyed or encrypted service: fail over when it can (not after
@@ -902,9 +925,7 @@ impl Trial {
         match mode {
             Mode::Annual => {
                 self.failures = true;
-                for svc in 0..plan.n_services as u32 {
-                    self.schedule_first_failure(plan, svc);
-                }
+                self.schedule_first_failures(plan);
                 self.schedule_threats(plan);
             }
             Mode::Drill(threat) => {
