@@ -8,6 +8,12 @@
 //!   unsigned order is [`f64::total_cmp`]'s order, above the sequence
 //!   number. One integer comparison replaces a float comparison, a branch
 //!   and a second comparison.
+//! - Items pushed before the first pop (a trial's initial failures and
+//!   threat occurrences: most of what it ever queues) are sorted once into
+//!   a run that pops from the front; only the items pushed while popping go
+//!   to a heap, which then stays small (the jobs under way and the failures
+//!   drawn since), so each pop sifts through a few levels instead of a
+//!   year's worth of pending failures.
 //! - The heap is hand-written rather than [`std::collections::BinaryHeap`]
 //!   with a reversed `Ord`, so that the loop can look at the next time
 //!   without decoding an event, and pops with the same "hole to the bottom,
@@ -41,29 +47,44 @@ struct Entry<T> {
     item: T,
 }
 
-/// A min-heap of items by (time, seq).
+/// A priority queue of items by (time, seq), earliest first.
 #[derive(Debug, Clone)]
 pub struct Queue<T> {
+    /// Items pushed before the first pop, sorted at that pop; `next` is
+    /// the first not yet popped.
+    run: Vec<Entry<T>>,
+    next: usize,
+    /// Whether a pop has happened since the last clear.
+    popping: bool,
+    /// A binary min-heap of the items pushed since.
     heap: Vec<Entry<T>>,
 }
 
 impl<T: Copy> Default for Queue<T> {
     fn default() -> Self {
-        Queue { heap: Vec::new() }
+        Queue {
+            run: Vec::new(),
+            next: 0,
+            popping: false,
+            heap: Vec::new(),
+        }
     }
 }
 
 impl<T: Copy> Queue<T> {
     pub fn clear(&mut self) {
+        self.run.clear();
+        self.next = 0;
+        self.popping = false;
         self.heap.clear();
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.run.len() - self.next + self.heap.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 
     /// Add `item` at time `t`; `seq` must differ from every other queued
@@ -74,6 +95,56 @@ impl<T: Copy> Queue<T> {
             key: u128::from(time_key(t)) << 64 | u128::from(seq),
             item,
         };
+        if self.popping {
+            self.heap_push(entry);
+        } else {
+            self.run.push(entry);
+        }
+    }
+
+    /// Sort the run at the first pop (or peek).
+    #[inline]
+    fn start_popping(&mut self) {
+        if !self.popping {
+            self.popping = true;
+            self.run.sort_unstable_by_key(|e| e.key);
+        }
+    }
+
+    /// The time of the earliest item.
+    #[inline]
+    pub fn peek_time(&mut self) -> Option<f64> {
+        self.start_popping();
+        let run = self.run.get(self.next).map(|e| e.key);
+        let heap = self.heap.first().map(|e| e.key);
+        let key = match (run, heap) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        Some(key_time((key >> 64) as u64))
+    }
+
+    /// Remove the earliest item (ties by the smallest `seq`), with its time.
+    #[inline]
+    pub fn pop(&mut self) -> Option<(f64, T)> {
+        self.start_popping();
+        let from_run = match (self.run.get(self.next), self.heap.first()) {
+            (Some(a), Some(b)) => a.key < b.key,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let e = if from_run {
+            self.next += 1;
+            self.run[self.next - 1]
+        } else {
+            self.heap_pop()?
+        };
+        Some((key_time((e.key >> 64) as u64), e.item))
+    }
+
+    /// Push onto the heap.
+    #[inline]
+    fn heap_push(&mut self, entry: Entry<T>) {
         let mut pos = self.heap.len();
         self.heap.push(entry);
         while pos > 0 {
@@ -87,18 +158,12 @@ impl<T: Copy> Queue<T> {
         self.heap[pos] = entry;
     }
 
-    /// The time of the earliest item.
+    /// Pop the heap's smallest entry.
     #[inline]
-    pub fn peek_time(&self) -> Option<f64> {
-        self.heap.first().map(|e| key_time((e.key >> 64) as u64))
-    }
-
-    /// Remove the earliest item (ties by the smallest `seq`), with its time.
-    #[inline]
-    pub fn pop(&mut self) -> Option<(f64, T)> {
+    fn heap_pop(&mut self) -> Option<Entry<T>> {
         let last = self.heap.pop()?;
         let Some(&top) = self.heap.first() else {
-            return Some((key_time((last.key >> 64) as u64), last.item));
+            return Some(last);
         };
         // Move the hole at the root down to a leaf along the smaller
         // children, then sift `last` up from there.
@@ -126,7 +191,7 @@ impl<T: Copy> Queue<T> {
             pos = parent;
         }
         heap[pos] = last;
-        Some((key_time((top.key >> 64) as u64), top.item))
+        Some(top)
     }
 }
 
@@ -175,14 +240,16 @@ mod tests {
                     let want = reference.pop();
                     let got = q.pop().map(|(t, s): (f64, u64)| (t, s));
                     prop_assert_eq!(got, want);
+                    // (Peeking only after pops leaves the pushes before the
+                    // first pop to the sorted run.)
+                    let min = reference.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
+                    prop_assert_eq!(q.peek_time(), (!reference.is_empty()).then_some(min));
                 } else if let Some(t) = next.next() {
                     seq += 1;
                     q.push(t, seq, seq);
                     reference.push((t, seq));
                 }
                 prop_assert_eq!(q.len(), reference.len());
-                let min = reference.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
-                prop_assert_eq!(q.peek_time(), (!reference.is_empty()).then_some(min));
             }
         }
     }
