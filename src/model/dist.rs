@@ -274,6 +274,37 @@ impl Dist {
         }
     }
 
+    /// A uniform draw from which the quantile surely reaches `x`: for every
+    /// u in [returned value, 1), `self.quantile(u) >= x` as computed in
+    /// floating point. A caller that only needs to know whether a sample
+    /// reaches `x` (a time to failure past the horizon) can then skip
+    /// computing it. +∞ where no bound is worked out.
+    ///
+    /// Only the exponential has one: its quantile −mean·ln(1 − u) reaches
+    /// x(1 + 1e-9) exactly from u = 1 − e^(−x(1 + 1e-9)/mean). The margin of
+    /// 1e-9 is a million times the relative error of computing that bound
+    /// (`exp_m1`, within about 2 ulps even after the rounding of its
+    /// argument, which moves ln(1 − u) by at most (e^y − 1)/y·4.4e-16 <=
+    /// 1e-12 relative for y <= 10) and of the quantile itself (`ln_1p` and
+    /// one product, a few ulps): past the bound, the computed quantile can
+    /// not fall below x. Beyond y = 10 (x more than ten means) the rounding
+    /// of u near 1 would eat the margin, so no bound is given there.
+    pub fn quantile_reaches_from(&self, x: f64) -> f64 {
+        /// Relative margin above `x` (see above).
+        const MARGIN: f64 = 1e-9;
+        match *self {
+            Dist::Exponential { mean } => {
+                let y = x / mean * (1.0 + MARGIN);
+                if (0.0..=10.0).contains(&y) {
+                    -(-y).exp_m1()
+                } else {
+                    f64::INFINITY
+                }
+            }
+            _ => f64::INFINITY,
+        }
+    }
+
     /// Multiply every value by `factor` (> 0), e.g. to change units.
     pub fn scaled(&self, factor: f64) -> Dist {
         match *self {
@@ -1506,6 +1537,36 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn quantile_reaches_from_is_a_sound_and_tight_bound(
+            mean in 1e-3..1e7f64,
+            ratio in 0.0..12.0f64,
+            steps in proptest::collection::vec(0u64..1 << 40, 8),
+        ) {
+            let d = Dist::exponential(mean).expect("valid");
+            let x = ratio * mean;
+            let from = d.quantile_reaches_from(x);
+            if ratio * (1.0 + 1e-9) > 10.0 {
+                prop_assert_eq!(from, f64::INFINITY);
+            } else {
+                // Sound at the bound, on the next draws of the grid and
+                // anywhere above.
+                prop_assert!(from > 0.0 || x == 0.0);
+                let mut u = from;
+                for _ in 0..64 {
+                    prop_assert!(u >= 1.0 || d.quantile(u) >= x, "u {u} from {from}");
+                    u = f64::from_bits(u.to_bits() + 1);
+                }
+                for k in steps {
+                    let u = from + (1.0 - from) * (k as f64 / (1u64 << 40) as f64);
+                    prop_assert!(u >= 1.0 || d.quantile(u) >= x, "u {u} from {from}");
+                }
+                // Tight: a little below it the quantile is below x.
+                let below = from * (1.0 - 1e-6);
+                prop_assert!(x == 0.0 || d.quantile(below) < x);
+            }
+        }
 
         #[test]
         fn quantile_is_monotone(d in any_dist(), u1 in 0.0..1.0f64, u2 in 0.0..1.0f64) {

@@ -52,6 +52,11 @@ pub struct ServicePlan {
     pub key: u64,
     pub site: Option<u32>,
     pub ttf: Option<Dist>,
+    /// Draws of the lifetime stream from which a time to failure surely
+    /// reaches the horizon ([`Dist::quantile_reaches_from`]; +∞ when
+    /// unknown or without failures): a trial's first lifetime draws past it
+    /// need not be turned into times.
+    pub ttf_past_horizon: f64,
     pub repair: Option<Dist>,
     pub restart: Option<Dist>,
     pub backup_interval: Option<f64>,
@@ -237,6 +242,9 @@ impl SimPlan {
                     key: stable_hash(&svc.id),
                     site: svc.site.map(site_index),
                     ttf: svc.failure.as_ref().map(|f| f.ttf.clone()),
+                    ttf_past_horizon: svc.failure.as_ref().map_or(f64::INFINITY, |f| {
+                        f.ttf.quantile_reaches_from(model.horizon.get())
+                    }),
                     repair: svc.failure.as_ref().map(|f| f.repair.clone()),
                     restart: svc.restart.clone(),
                     backup_interval: backup.and_then(|b| b.interval).map(|h| h.get()),

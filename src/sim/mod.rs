@@ -12,7 +12,9 @@ pub mod compile;
 pub mod drill;
 pub mod generate;
 pub mod intervals;
+pub mod queue;
 pub mod rng;
+pub mod streams;
 pub mod trial;
 
 use std::ops::Range;

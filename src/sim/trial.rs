@@ -33,7 +33,9 @@ use crate::stats::{hist, Accumulator};
 
 use super::compile::{SimPlan, ThreatPlanKind, HOURS_PER_YEAR};
 use super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
+use super::queue::Queue;
 use super::rng::{self, Purpose, Stream};
+use super::streams::Streams;
 
 /// Trials whose per-service figures are buffered before they reach the
 /// accumulator (see [`Trial::finish`]).
@@ -144,35 +146,6 @@ enum EvKind {
     },
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Event {
-    t: f64,
-    seq: u64,
-    kind: EvKind,
-}
-
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Event {}
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Event {
-    /// Reversed, so that `BinaryHeap` pops the earliest event first and,
-    /// among equal times, the one scheduled first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .t
-            .total_cmp(&self.t)
-            .then_with(|| other.seq.cmp(&self.seq))
-    }
-}
-
 /// What a trial books for one service, kept together so that booking an
 /// outage touches one cache line.
 #[derive(Debug, Clone, Copy, Default)]
@@ -252,27 +225,31 @@ pub struct Trial {
     gen: Vec<u32>,
     job_running: Vec<bool>,
     backup_phase: Vec<f64>,
-    lifetime: Vec<Option<Stream>>,
-    repair: Vec<Option<Stream>>,
-    restore: Vec<Option<Stream>>,
-    restart: Vec<Option<Stream>>,
-    failover: Vec<Option<Stream>>,
+    /// Per service: its lifetime, repair, restore, restart and failover
+    /// streams ([`svc_slot`]).
+    svc_streams: Streams,
     // Per-trial results, one record per service.
     tally: Vec<Tally>,
     cause_loss: Vec<f64>,
     cause_occ: Vec<u32>,
     // Threats.
-    threat_streams: Vec<[Option<Stream>; 5]>,
+    /// Per threat: its duration, cost, attack, spread and backup
+    /// compromise streams ([`threat_slot`]).
+    threat_streams: Streams,
     pub(crate) attacks: Vec<Attack>,
     // Sites.
     site_outage: Vec<u32>,
     site_destroyed: Vec<bool>,
     // Scheduling.
-    heap: BinaryHeap<Event>,
+    /// Pending events by (time, seq).
+    queue: Queue<EvKind>,
     seq: u64,
     waiting: Vec<Job>,
     free_crews: u32,
     dispatch_needed: bool,
+    /// Per service: the first draw of its lifetime stream in this trial
+    /// (scratch of [`Trial::schedule_first_failures`]).
+    first_draws: Vec<f64>,
     /// Earliest compromise time per service while an attack spreads.
     reach: Vec<f64>,
     /// Per service: the durations of its outages in the pending trials,
@@ -323,23 +300,20 @@ impl Trial {
             gen: vec![0; s],
             job_running: vec![false; s],
             backup_phase: vec![f64::NAN; s],
-            lifetime: vec![None; s],
-            repair: vec![None; s],
-            restore: vec![None; s],
-            restart: vec![None; s],
-            failover: vec![None; s],
+            svc_streams: Streams::new(s),
             tally: vec![Tally::default(); s],
             cause_loss: vec![0.0; c],
             cause_occ: vec![0; c],
-            threat_streams: vec![Default::default(); plan.threats.len()],
+            threat_streams: Streams::new(plan.threats.len()),
             attacks: Vec::new(),
             site_outage: vec![0; plan.n_sites],
             site_destroyed: vec![false; plan.n_sites],
-            heap: BinaryHeap::new(),
+            queue: Queue::default(),
             seq: 0,
             waiting: Vec::new(),
             free_crews: plan.crews,
             dispatch_needed: false,
+            first_draws: Vec::with_capacity(s),
             reach: vec![f64::INFINITY; s],
             outages: vec![Vec::new(); s],
             outage_range: vec![(f64::INFINITY, 0.0); s],
@@ -361,25 +335,15 @@ impl Trial {
         self.gen.fill(0);
         self.job_running.fill(false);
         self.backup_phase.fill(f64::NAN);
-        for v in [
-            &mut self.lifetime,
-            &mut self.repair,
-            &mut self.restore,
-            &mut self.restart,
-            &mut self.failover,
-        ] {
-            v.fill(None);
-        }
+        self.svc_streams.clear();
         self.tally.fill(Tally::default());
         self.cause_loss.fill(0.0);
         self.cause_occ.fill(0);
-        for t in &mut self.threat_streams {
-            *t = Default::default();
-        }
+        self.threat_streams.clear();
         self.attacks.clear();
         self.site_outage.fill(0);
         self.site_destroyed.fill(false);
-        self.heap.clear();
+        self.queue.clear();
         self.seq = 0;
         self.waiting.clear();
         self.free_crews = plan.crews;
@@ -413,42 +377,35 @@ impl Trial {
 
     // ---- random streams -------------------------------------------------
 
-    fn draw(&mut self, plan: &SimPlan, svc: u32, purpose: Purpose, dist: &Dist) -> f64 {
-        let key = self.key;
+    /// A service's stream for one purpose, created on first use.
+    #[inline]
+    fn svc_stream(&mut self, plan: &SimPlan, svc: u32, purpose: Purpose) -> &mut Stream {
         let entity = plan.services[svc as usize].key;
-        let slot = match purpose {
-            Purpose::Lifetime => &mut self.lifetime[svc as usize],
-            Purpose::Repair => &mut self.repair[svc as usize],
-            Purpose::Restore => &mut self.restore[svc as usize],
-            Purpose::Restart => &mut self.restart[svc as usize],
-            _ => &mut self.failover[svc as usize],
-        };
-        let s = slot.get_or_insert_with(|| rng::stream(key, entity, purpose));
-        dist.sample(s)
+        self.svc_streams
+            .get(svc as usize, svc_slot(purpose), self.key, entity, purpose)
+    }
+
+    /// A draw from a service's stream.
+    #[inline]
+    fn draw(&mut self, plan: &SimPlan, svc: u32, purpose: Purpose, dist: &Dist) -> f64 {
+        dist.sample(self.svc_stream(plan, svc, purpose))
     }
 
     /// A uniform draw from a service's failover stream.
     fn failover_unit(&mut self, plan: &SimPlan, svc: u32) -> f64 {
-        let key = self.key;
-        let entity = plan.services[svc as usize].key;
-        let s = self.failover[svc as usize]
-            .get_or_insert_with(|| rng::stream(key, entity, Purpose::Failover));
-        unit_open(s)
+        unit_open(self.svc_stream(plan, svc, Purpose::Failover))
     }
 
     /// A threat's stream for one purpose, created on first use.
     fn threat_stream(&mut self, plan: &SimPlan, threat: u32, purpose: Purpose) -> &mut Stream {
-        let key = self.key;
         let entity = plan.threats[threat as usize].key;
-        let slot = match purpose {
-            Purpose::Duration => 0,
-            Purpose::Cost => 1,
-            Purpose::Attack => 2,
-            Purpose::Spread => 3,
-            _ => 4,
-        };
-        self.threat_streams[threat as usize][slot]
-            .get_or_insert_with(|| rng::stream(key, entity, purpose))
+        self.threat_streams.get(
+            threat as usize,
+            threat_slot(purpose),
+            self.key,
+            entity,
+            purpose,
+        )
     }
 
     /// A draw from a threat's stream.
@@ -468,11 +425,7 @@ impl Trial {
     fn schedule(&mut self, t: f64, kind: EvKind) {
         if t < self.horizon {
             self.seq += 1;
-            self.heap.push(Event {
-                t,
-                seq: self.seq,
-                kind,
-            });
+            self.queue.push(t, self.seq, kind);
         }
     }
 
@@ -719,6 +672,43 @@ impl Trial {
         }
     }
 
+    /// [`Trial::schedule_failure`] at time zero for every service, at the
+    /// start of a trial, in two passes.
+    ///
+    /// 1. Make every lifetime stream and take its first draw. Making a
+    ///    stream is a chain of six dependent multiply-mix steps; with
+    ///    nothing else in the loop, the processor overlaps the chains of
+    ///    consecutive services instead of waiting on each.
+    /// 2. Schedule the failures, in service order as before. A draw past
+    ///    [`ServicePlan::ttf_past_horizon`] would give a failure at or after
+    ///    the horizon, which is not scheduled, so its time is not computed
+    ///    (most services do not fail in a year: this skips most of the
+    ///    logarithms of a trial's start).
+    ///
+    /// [`ServicePlan::ttf_past_horizon`]: super::compile::ServicePlan::ttf_past_horizon
+    fn schedule_first_failures(&mut self, plan: &SimPlan) {
+        let mut first = std::mem::take(&mut self.first_draws);
+        first.clear();
+        for (svc, p) in plan.services.iter().enumerate() {
+            first.push(if p.ttf.is_some() {
+                unit_open(self.svc_stream(plan, svc as u32, Purpose::Lifetime))
+            } else {
+                f64::INFINITY
+            });
+        }
+        for (svc, (p, &u)) in plan.services.iter().zip(&first).enumerate() {
+            if let (Some(ttf), true) = (&p.ttf, u < p.ttf_past_horizon) {
+                let gen = self.gen[svc];
+                let failure = EvKind::Failure {
+                    svc: svc as u32,
+                    gen,
+                };
+                self.schedule(0.0 + ttf.quantile(u), failure);
+            }
+        }
+        self.first_draws = first;
+    }
+
     /// A destroyed or encrypted service: fail over when it can (not after
     /// ransomware: the replica is encrypted too), else restore from the
     /// backup taken `extra_loss` hours before the last one when recent
@@ -776,6 +766,31 @@ impl Trial {
         let cost = hours * plan.services[i].data_loss_cost_per_hour;
         self.tally[i].loss += cost;
         self.cause_loss[cause as usize] += cost;
+    }
+}
+
+/// Where a service keeps its stream for `purpose` in [`Trial::svc_streams`].
+#[inline]
+fn svc_slot(purpose: Purpose) -> usize {
+    match purpose {
+        Purpose::Lifetime => 0,
+        Purpose::Repair => 1,
+        Purpose::Restore => 2,
+        Purpose::Restart => 3,
+        _ => 4,
+    }
+}
+
+/// Where a threat keeps its stream for `purpose` in
+/// [`Trial::threat_streams`].
+#[inline]
+fn threat_slot(purpose: Purpose) -> usize {
+    match purpose {
+        Purpose::Duration => 0,
+        Purpose::Cost => 1,
+        Purpose::Attack => 2,
+        Purpose::Spread => 3,
+        _ => 4,
     }
 }
 
@@ -849,9 +864,8 @@ impl Trial {
         }
     }
 
-    fn handle(&mut self, plan: &SimPlan, ev: Event) {
-        let t = ev.t;
-        match ev.kind {
+    fn handle(&mut self, plan: &SimPlan, t: f64, kind: EvKind) {
+        match kind {
             EvKind::Failure { svc, gen } => {
                 if self.gen[svc as usize] == gen && self.damage[svc as usize] == Damage::Up {
                     self.cause_occ[FAILURES as usize] += 1;
@@ -961,9 +975,7 @@ impl Trial {
         match mode {
             Mode::Annual => {
                 self.failures = true;
-                for svc in 0..plan.n_services as u32 {
-                    self.schedule_failure(plan, svc, 0.0);
-                }
+                self.schedule_first_failures(plan);
                 self.schedule_threats(plan);
             }
             Mode::Drill(threat) => {
@@ -971,11 +983,11 @@ impl Trial {
                 self.schedule_occurrence(plan, threat, 0.0);
             }
         }
-        while let Some(ev) = self.heap.pop() {
-            self.handle(plan, ev);
+        while let Some((t, kind)) = self.queue.pop() {
+            self.handle(plan, t, kind);
             // Dispatch once every event of this instant has been handled.
-            if self.dispatch_needed && self.heap.peek().is_none_or(|next| next.t > ev.t) {
-                self.dispatch(plan, ev.t);
+            if self.dispatch_needed && self.queue.peek_time().is_none_or(|next| next > t) {
+                self.dispatch(plan, t);
             }
         }
         self.close(plan);
