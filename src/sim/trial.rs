@@ -39,7 +39,7 @@ use super::streams::Streams;
 
 /// Trials whose per-service figures are buffered before they reach the
 /// accumulator (see [`Trial::finish`]).
-pub const PENDING: usize = 64;
+pub const PENDING: usize = 32;
 
 /// Cause index of random failures; threat k is cause k + 1.
 pub const FAILURES: u32 = 0;
