@@ -8,7 +8,9 @@
 //! cause and otherwise stay apart as segments, so that a service already
 //! down for one reason when another takes over (a destruction during an
 //! outage) charges each part to its own cause. Touching segments are one
-//! outage (see `Trial::book`).
+//! outage (see `Trial::book`). Where two intervals start at one instant,
+//! the engine puts the lower cause index first (random failures, then
+//! threats in scenario order), so that cause wins the merged stretch.
 
 /// A half-open stretch of time [start, end) and what started it.
 #[derive(Debug, Clone, Copy, PartialEq)]
