@@ -353,6 +353,19 @@ impl Trial {
         dist.sample(self.svc_stream(plan, svc, purpose))
     }
 
+    /// A draw from a service's stream that serves `dist` alone (lifetime,
+    /// repair, restart): a fixed value is returned without making the
+    /// stream, since its draws would not change the value and nothing else
+    /// reads that stream. (Restore and rebuild share a stream, and so do
+    /// the failover draws: those go through [`Trial::draw`].)
+    #[inline]
+    fn draw_own(&mut self, plan: &SimPlan, svc: u32, purpose: Purpose, dist: &Dist) -> f64 {
+        match *dist {
+            Dist::Fixed(v) => v,
+            _ => self.draw(plan, svc, purpose, dist),
+        }
+    }
+
     /// A uniform draw from a service's failover stream.
     fn failover_unit(&mut self, plan: &SimPlan, svc: u32) -> f64 {
         unit_open(self.svc_stream(plan, svc, Purpose::Failover))
@@ -551,7 +564,11 @@ impl Trial {
             JobKind::Rebuild => (Purpose::Restore, p.rebuild.as_ref()),
         };
         let Some(dist) = dist else { return };
-        let duration = self.draw(plan, job.svc, purpose, dist);
+        let duration = if purpose == Purpose::Repair {
+            self.draw_own(plan, job.svc, purpose, dist)
+        } else {
+            self.draw(plan, job.svc, purpose, dist)
+        };
         if self.free_crews != u32::MAX {
             self.free_crews -= 1;
         }
@@ -616,7 +633,7 @@ impl Trial {
 
     fn schedule_failure(&mut self, plan: &SimPlan, svc: u32, t: f64) {
         if let Some(ttf) = &plan.services[svc as usize].ttf {
-            let life = self.draw(plan, svc, Purpose::Lifetime, ttf);
+            let life = self.draw_own(plan, svc, Purpose::Lifetime, ttf);
             let gen = self.gen[svc as usize];
             self.schedule(t + life, EvKind::Failure { svc, gen });
         }
@@ -868,7 +885,7 @@ impl Trial {
                 for &svc in targets {
                     match &plan.services[svc as usize].restart {
                         Some(restart) => {
-                            let r = self.draw(plan, svc, Purpose::Restart, restart);
+                            let r = self.draw_own(plan, svc, Purpose::Restart, restart);
                             // Past the horizon it is still restarting at the end.
                             self.schedule(t + r, EvKind::RestartDone { svc });
                         }
