@@ -353,8 +353,9 @@ impl Trial {
         dist.sample(self.svc_stream(plan, svc, purpose))
     }
 
-    /// A draw from a service's stream that serves `dist` alone (lifetime,
-    /// repair, restart): a fixed value is returned without making the
+    /// A draw from a service's stream that serves `dist` alone (repair,
+    /// restart; lifetimes do the same in [`Trial::schedule_failure`]): a
+    /// fixed value is returned without making the
     /// stream, since its draws would not change the value and nothing else
     /// reads that stream. (Restore and rebuild share a stream, and so do
     /// the failover draws: those go through [`Trial::draw`].)
@@ -631,9 +632,25 @@ impl Trial {
         }
     }
 
+    /// The next failure of `svc`, up at `t`. A draw past
+    /// [`ServicePlan::ttf_past_horizon`] gives a time to failure of at least
+    /// the horizon, so a failure at or after it from any `t` >= 0, which
+    /// [`Trial::schedule`] would drop: its time is not computed.
+    ///
+    /// [`ServicePlan::ttf_past_horizon`]: super::compile::ServicePlan::ttf_past_horizon
     fn schedule_failure(&mut self, plan: &SimPlan, svc: u32, t: f64) {
-        if let Some(ttf) = &plan.services[svc as usize].ttf {
-            let life = self.draw_own(plan, svc, Purpose::Lifetime, ttf);
+        let p = &plan.services[svc as usize];
+        if let Some(ttf) = &p.ttf {
+            let life = match *ttf {
+                Dist::Fixed(v) => v,
+                _ => {
+                    let u = unit_open(self.svc_stream(plan, svc, Purpose::Lifetime));
+                    if u >= p.ttf_past_horizon {
+                        return;
+                    }
+                    ttf.quantile(u)
+                }
+            };
             let gen = self.gen[svc as usize];
             self.schedule(t + life, EvKind::Failure { svc, gen });
         }
