@@ -54,8 +54,9 @@ pub struct ServicePlan {
     pub ttf: Option<Dist>,
     /// Draws of the lifetime stream from which a time to failure surely
     /// reaches the horizon ([`Dist::quantile_reaches_from`]; +∞ when
-    /// unknown or without failures): a trial's first lifetime draws past it
-    /// need not be turned into times.
+    /// unknown or without failures): the failure then falls at or after the
+    /// horizon from any start, so such a draw need not be turned into a
+    /// time.
     pub ttf_past_horizon: f64,
     pub repair: Option<Dist>,
     pub restart: Option<Dist>,

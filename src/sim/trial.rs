@@ -391,6 +391,20 @@ impl Trial {
         dist.sample(self.svc_stream(plan, svc, purpose))
     }
 
+    /// A draw from a service's stream that serves `dist` alone (repair,
+    /// restart; lifetimes do the same in [`Trial::schedule_failure`]): a
+    /// fixed value is returned without making the
+    /// stream, since its draws would not change the value and nothing else
+    /// reads that stream. (Restore and rebuild share a stream, and so do
+    /// the failover draws: those go through [`Trial::draw`].)
+    #[inline]
+    fn draw_own(&mut self, plan: &SimPlan, svc: u32, purpose: Purpose, dist: &Dist) -> f64 {
+        match *dist {
+            Dist::Fixed(v) => v,
+            _ => self.draw(plan, svc, purpose, dist),
+        }
+    }
+
     /// A uniform draw from a service's failover stream.
     fn failover_unit(&mut self, plan: &SimPlan, svc: u32) -> f64 {
         unit_open(self.svc_stream(plan, svc, Purpose::Failover))
@@ -601,7 +615,11 @@ impl Trial {
             JobKind::Rebuild => (Purpose::Restore, p.rebuild.as_ref()),
         };
         let Some(dist) = dist else { return };
-        let duration = self.draw(plan, job.svc, purpose, dist);
+        let duration = if purpose == Purpose::Repair {
+            self.draw_own(plan, job.svc, purpose, dist)
+        } else {
+            self.draw(plan, job.svc, purpose, dist)
+        };
         if self.free_crews != u32::MAX {
             self.free_crews -= 1;
         }
@@ -664,9 +682,25 @@ impl Trial {
         }
     }
 
+    /// The next failure of `svc`, up at `t`. A draw past
+    /// [`ServicePlan::ttf_past_horizon`] gives a time to failure of at least
+    /// the horizon, so a failure at or after it from any `t` >= 0, which
+    /// [`Trial::schedule`] would drop: its time is not computed.
+    ///
+    /// [`ServicePlan::ttf_past_horizon`]: super::compile::ServicePlan::ttf_past_horizon
     fn schedule_failure(&mut self, plan: &SimPlan, svc: u32, t: f64) {
-        if let Some(ttf) = &plan.services[svc as usize].ttf {
-            let life = self.draw(plan, svc, Purpose::Lifetime, ttf);
+        let p = &plan.services[svc as usize];
+        if let Some(ttf) = &p.ttf {
+            let life = match *ttf {
+                Dist::Fixed(v) => v,
+                _ => {
+                    let u = unit_open(self.svc_stream(plan, svc, Purpose::Lifetime));
+                    if u >= p.ttf_past_horizon {
+                        return;
+                    }
+                    ttf.quantile(u)
+                }
+            };
             let gen = self.gen[svc as usize];
             self.schedule(t + life, EvKind::Failure { svc, gen });
         }
@@ -918,7 +952,7 @@ impl Trial {
                 for &svc in targets {
                     match &plan.services[svc as usize].restart {
                         Some(restart) => {
-                            let r = self.draw(plan, svc, Purpose::Restart, restart);
+                            let r = self.draw_own(plan, svc, Purpose::Restart, restart);
                             // Past the horizon it is still restarting at the end.
                             self.schedule(t + r, EvKind::RestartDone { svc });
                         }
