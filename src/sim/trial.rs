@@ -1500,6 +1500,8 @@ impl Trial {
                 self.outage_range[i] = (f64::INFINITY, 0.0);
             }
             let (mut outages, mut rto_met, mut breached) = (0u64, 0u64, 0u64);
+            // Most trials lose no data: their zeros go in at once.
+            let mut no_data_lost = 0u64;
             for k in 0..self.pending {
                 let t = &self.pend[k * s + i];
                 // Outage durations enter the mean and standard error per
@@ -1510,13 +1512,19 @@ impl Trial {
                 }
                 a.downtime.add(t.downtime);
                 a.downtime_hist.add(t.downtime);
-                a.data_loss.add(t.data_loss);
-                a.data_loss_hist.add(t.data_loss);
+                if t.data_loss == 0.0 {
+                    no_data_lost += 1;
+                } else {
+                    a.data_loss.add(t.data_loss);
+                    a.data_loss_hist.add(t.data_loss);
+                }
                 a.loss.add(t.loss);
                 outages += u64::from(t.outages);
                 rto_met += u64::from(t.rto_met);
                 breached += u64::from(t.breached);
             }
+            a.data_loss.add_zeros(no_data_lost);
+            a.data_loss_hist.add_n(0.0, no_data_lost);
             a.outage_duration.add_batch(outages, 0.0, 0.0);
             a.outages += outages;
             a.rto_met += rto_met;
