@@ -495,42 +495,70 @@ fn hard_dependencies(
     me: NodeRef,
     s: &raw::Service,
 ) -> Option<Vec<NodeRef>> {
-    let mut out = Vec::new();
-    let mut ok = true;
-    for (j, name) in s.depends_on.iter().enumerate() {
-        let path = format!("{p}.depends_on[{j}]");
-        let Some(node) = names.node(cx, &path, name) else {
-            ok = false;
-            continue;
-        };
-        if node == me {
-            cx.issue(
+    let list = NodeList {
+        field: "depends_on",
+        kind: EdgeKind::Hard,
+        itself: |name| format!("{name:?} depends on itself: remove this entry"),
+    };
+    list.resolve(cx, names, links, p, me, &s.depends_on)
+}
+
+/// A list of node names that links its owner to each of them
+/// (`depends_on`, a group's `members`): each name must exist, differ from
+/// the owner and appear once.
+struct NodeList<F: Fn(&str) -> String> {
+    field: &'static str,
+    kind: EdgeKind,
+    /// The issue when the owner names itself.
+    itself: F,
+}
+
+impl<F: Fn(&str) -> String> NodeList<F> {
+    /// The nodes, in order, with one link each; `None` after reporting
+    /// every bad entry.
+    fn resolve(
+        &self,
+        cx: &mut Ctx,
+        names: &Names,
+        links: &mut Vec<Link>,
+        p: &str,
+        me: NodeRef,
+        list: &[String],
+    ) -> Option<Vec<NodeRef>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (j, name) in list.iter().enumerate() {
+            let path = format!("{p}.{}[{j}]", self.field);
+            let Some(node) = names.node(cx, &path, name) else {
+                ok = false;
+                continue;
+            };
+            if node == me {
+                cx.issue(path, (self.itself)(name));
+                ok = false;
+                continue;
+            }
+            if out.contains(&node) {
+                cx.issue(
+                    path,
+                    format!("{name:?} is listed twice in {}: remove one", self.field),
+                );
+                ok = false;
+                continue;
+            }
+            links.push(Link {
+                from: me,
+                to: node,
+                edge: Edge {
+                    kind: self.kind,
+                    capacity: 0.0,
+                },
                 path,
-                format!("{name:?} depends on itself: remove this entry"),
-            );
-            ok = false;
-            continue;
+            });
+            out.push(node);
         }
-        if out.contains(&node) {
-            cx.issue(
-                path,
-                format!("{name:?} is listed twice in depends_on: remove one"),
-            );
-            ok = false;
-            continue;
-        }
-        links.push(Link {
-            from: me,
-            to: node,
-            edge: Edge {
-                kind: EdgeKind::Hard,
-                capacity: 0.0,
-            },
-            path,
-        });
-        out.push(node);
+        ok.then_some(out)
     }
-    ok.then_some(out)
 }
 
 fn soft_dependencies(
@@ -741,38 +769,13 @@ fn group(
     let p = group_path(k, &g.id);
     let me = NodeRef::Group(GroupId(k as u32));
     names.report_id(cx, &p);
-    let mut members = Vec::new();
-    let mut ok = true;
-    for (j, name) in g.members.iter().enumerate() {
-        let path = format!("{p}.members[{j}]");
-        let Some(node) = names.node(cx, &path, name) else {
-            ok = false;
-            continue;
-        };
-        if node == me {
-            cx.issue(path, "a group cannot be its own member: remove this entry");
-            ok = false;
-            continue;
-        }
-        if members.contains(&node) {
-            cx.issue(
-                path,
-                format!("{name:?} is listed twice in members: remove one"),
-            );
-            ok = false;
-            continue;
-        }
-        links.push(Link {
-            from: me,
-            to: node,
-            edge: Edge {
-                kind: EdgeKind::Member,
-                capacity: 0.0,
-            },
-            path,
-        });
-        members.push(node);
-    }
+    let list = NodeList {
+        field: "members",
+        kind: EdgeKind::Member,
+        itself: |_| "a group cannot be its own member: remove this entry".to_string(),
+    };
+    let members = list.resolve(cx, names, links, &p, me, &g.members);
+    let mut ok = members.is_some();
     let n = g.members.len();
     if n == 0 {
         cx.issue(
@@ -807,7 +810,8 @@ fn group(
         );
         ok = false;
     }
-    ok.then(|| Group {
+    let members = members.filter(|_| ok)?;
+    Some(Group {
         id: g.id.clone(),
         name: g.name.clone(),
         members,
