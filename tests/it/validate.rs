@@ -142,6 +142,14 @@ fixtures! {
         r#"groups[0] "api-cluster".members[2]"#,
         r#""api-1" is listed twice"#,
     ];
+    group_own_member: "group-own-member.ron" => [
+        r#"groups[0] "api-cluster".members[1]"#,
+        "a group cannot be its own member: remove this entry",
+    ];
+    duplicate_dependency: "duplicate-dependency.ron" => [
+        r#"services[1] "app".depends_on[1]"#,
+        r#""db" is listed twice in depends_on: remove one"#,
+    ];
     negative_duration: "negative-duration.ron" => [
         r#"services[0] "core-db".rto"#,
         r#""-2h" is negative"#,
