@@ -155,13 +155,8 @@ pub fn union_many(lists: &[&[Iv]], out: &mut Vec<Iv>) {
 pub fn union_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
     out.clear();
     let mut runs = Runs::new(out);
-    for (w, &word) in bits.iter().enumerate() {
-        let mut x = word;
-        while x != 0 {
-            let k = x.trailing_zeros() as usize;
-            x &= x - 1;
-            runs.push(ivs[w * 64 + k]);
-        }
+    for k in set_bits(bits) {
+        runs.push(ivs[k]);
     }
     runs.finish();
 }
@@ -170,14 +165,23 @@ pub fn union_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
 /// order, as they are (not merged), into `out` (cleared first).
 pub fn select_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
     out.clear();
-    for (w, &word) in bits.iter().enumerate() {
+    out.extend(set_bits(bits).map(|k| ivs[k]));
+}
+
+/// The indices of the set bits, in increasing order (bit `k` of word `w`
+/// is index 64·w + k).
+#[inline]
+pub fn set_bits(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    bits.iter().enumerate().flat_map(|(w, &word)| {
         let mut x = word;
-        while x != 0 {
-            let k = x.trailing_zeros() as usize;
-            x &= x - 1;
-            out.push(ivs[w * 64 + k]);
-        }
-    }
+        std::iter::from_fn(move || {
+            (x != 0).then(|| {
+                let k = x.trailing_zeros() as usize;
+                x &= x - 1;
+                w * 64 + k
+            })
+        })
+    })
 }
 
 /// Stretches where at least `threshold` of the `inputs` are down, into

@@ -1359,6 +1359,8 @@ impl Trial {
                 }
             };
         }
+        // The bits are walked by hand, not with `intervals::set_bits`: the
+        // iterator measured 2-3% slower on the whole run here.
         for (w, &word) in row.iter().enumerate() {
             let mut x = word;
             while x != 0 {

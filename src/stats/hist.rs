@@ -19,6 +19,13 @@ pub const ZERO_BELOW: f64 = 1e-6;
 /// largest double.
 pub const COMPACT_BITS: u32 = 5;
 
+/// The bucket key of a non-negative value: its exponent and top `bits`
+/// mantissa bits (a positive f64's bit pattern orders like the value).
+#[inline]
+fn key(x: f64, bits: u32) -> u64 {
+    x.to_bits() >> (52 - bits)
+}
+
 /// A value reduced to its bucket in a histogram of `bits` (at most
 /// [`COMPACT_BITS`]) mantissa bits, in 16 bits, for buffering many values
 /// before adding them ([`LogHist::add_compact`]; min and max go through
@@ -28,8 +35,7 @@ pub const COMPACT_BITS: u32 = 5;
 pub fn compact(bits: u32, x: f64) -> u16 {
     debug_assert!(bits <= COMPACT_BITS);
     if x.is_finite() && x >= ZERO_BELOW {
-        let key = |v: f64| v.to_bits() >> (52 - bits);
-        (key(x) - key(ZERO_BELOW) + 1) as u16
+        (key(x, bits) - key(ZERO_BELOW, bits) + 1) as u16
     } else {
         0
     }
@@ -69,7 +75,7 @@ impl LogHist {
 
     #[inline]
     fn key(&self, x: f64) -> u64 {
-        x.to_bits() >> (52 - self.bits)
+        key(x, self.bits)
     }
 
     /// Record one value (negative and NaN values count as zero).
