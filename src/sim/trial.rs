@@ -233,6 +233,8 @@ pub struct Trial {
     /// ([`SimPlan::keep_list`]), and of every group.
     down_iv: Vec<Vec<Iv>>,
     scratch: Vec<Iv>,
+    /// Unmerged intervals of one node (or an outage's later segments).
+    raw: Vec<Iv>,
     sweep: Vec<(f64, i32, u32)>,
     cap_events: Vec<(f64, i32, u32, u32)>,
     /// Memo of "functional now" for the dependency-order check.
@@ -313,6 +315,7 @@ impl Trial {
             via_groups: vec![Vec::new(); n],
             down_iv: vec![Vec::new(); n],
             scratch: Vec::new(),
+            raw: Vec::new(),
             sweep: Vec::new(),
             cap_events: Vec::new(),
             memo_epoch: vec![0; n],
@@ -1086,7 +1089,7 @@ impl Trial {
         }
         let mut row = std::mem::take(&mut self.row);
         let mut scratch = std::mem::take(&mut self.scratch);
-        let mut raw = Vec::new();
+        let mut raw = std::mem::take(&mut self.raw);
         let mut late = false;
         for &node in &plan.order {
             let i = node as usize;
@@ -1174,6 +1177,7 @@ impl Trial {
         }
         self.row = row;
         self.scratch = scratch;
+        self.raw = raw;
         if self.recording {
             self.records.sort_by(|a, b| a.t.total_cmp(&b.t));
             for (d, t) in self.data_lost.iter_mut().zip(&self.tally) {
