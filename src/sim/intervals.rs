@@ -184,6 +184,42 @@ pub fn set_bits(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// The indices of the set bits of `bits`, in increasing order, at the
+/// start of `out`; returns how many. `out` is grown when it might be too
+/// short, never shrunk, so a buffer reused across calls is written, not
+/// cleared or filled: what lies past the count is garbage.
+///
+/// [`set_bits`] collected, without a hard-to-predict branch per word: each
+/// word writes four slots whether it has that many bits or not, and the
+/// count moves on by how many of them were real; only a word with more
+/// than four bits takes a loop.
+pub fn decode_bits(bits: &[u64], out: &mut Vec<u32>) -> usize {
+    let need = bits.len() * 64 + 4;
+    if out.len() < need {
+        out.resize(need, 0);
+    }
+    let mut n = 0;
+    for (w, &word) in bits.iter().enumerate() {
+        let base = (w * 64) as u32;
+        let mut x = word;
+        let mut count = 0;
+        for slot in &mut out[n..n + 4] {
+            // trailing_zeros of 0 is 64: a slot past this word's bits,
+            // overwritten by the next word or past the count.
+            *slot = base + x.trailing_zeros();
+            count += usize::from(x != 0);
+            x &= x.wrapping_sub(1);
+        }
+        n += count;
+        while x != 0 {
+            out[n] = base + x.trailing_zeros();
+            x &= x - 1;
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Stretches where at least `threshold` of the `inputs` are down, into
 /// `out` (cleared first). Ends are processed before starts at equal
 /// times, so a hand-over between two members is no outage.
@@ -382,6 +418,27 @@ mod tests {
             let mut two = Vec::new();
             union_into(&chosen, &[], &mut two);
             prop_assert_eq!(out, two);
+        }
+
+        #[test]
+        fn decoded_bits_match_the_set_bits(words in proptest::collection::vec(any::<u64>(), 0..6),
+                                           dense in proptest::collection::vec(any::<bool>(), 6)) {
+            // Sparse and full words both: random words have ~32 bits set,
+            // so mask most of them down to a few.
+            let bits: Vec<u64> = words
+                .iter()
+                .zip(&dense)
+                .map(|(&w, &d)| if d { w } else { w & (w >> 7) & (w >> 13) })
+                .collect();
+            let mut out = vec![7; 3];
+            let n = decode_bits(&bits, &mut out);
+            let expected: Vec<u32> = set_bits(&bits).map(|k| k as u32).collect();
+            prop_assert_eq!(&out[..n], &expected[..]);
+            // Reused: a second, sparser row over the garbage of the first.
+            let sparse: Vec<u64> = bits.iter().map(|&w| w & (w >> 11)).collect();
+            let n = decode_bits(&sparse, &mut out);
+            let expected: Vec<u32> = set_bits(&sparse).map(|k| k as u32).collect();
+            prop_assert_eq!(&out[..n], &expected[..]);
         }
 
         #[test]

@@ -32,7 +32,9 @@ use crate::stats::acc::SERVICE_BITS;
 use crate::stats::{hist, Accumulator};
 
 use super::compile::{Hot, SimPlan, ThreatPlanKind, HOURS_PER_YEAR};
-use super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
+use super::intervals::{
+    at_least, decode_bits, select_bits, union_bits, union_into, union_many, Iv,
+};
 use super::queue::Queue;
 use super::rng::{self, Purpose, Stream};
 use super::streams::Streams;
@@ -160,23 +162,148 @@ struct Tally {
     breached: bool,
 }
 
-/// Books one outage of `d` hours ending at `end` into `tally`, the fixed
-/// cost included, and returns that cost (for the cause that started it).
+/// Books one outage of `d` hours ending at `end` into `tally`, all but
+/// its costs ([`settle`] books those); returns whether it breached the
+/// MTPD.
 #[inline(always)]
-fn count_outage(p: &Hot, h: f64, d: f64, end: f64, tally: &mut Tally) -> f64 {
+fn count_outage(p: &Hot, h: f64, d: f64, end: f64, tally: &mut Tally) -> bool {
     tally.downtime += d;
     tally.downtime_sq += d * d;
     tally.outages += 1;
     // An outage still open at the horizon has not ended, so it has not
     // ended within the RTO.
     tally.rto_met += u32::from(d <= p.rto && end < h);
-    let mut cost = p.cost_per_outage;
-    if d > p.mtpd {
-        tally.breached = true;
-        cost += p.mtpd_penalty;
+    let breached = d > p.mtpd;
+    tally.breached |= breached;
+    breached
+}
+
+/// One cause's part in one service's outages of a trial: the outages it
+/// started (each carries the fixed cost, and the MTPD penalty if it
+/// breached) and the hours of the segments it caused (they carry the lost
+/// revenue).
+#[derive(Debug, Clone, Copy, Default)]
+struct Share {
+    outages: u32,
+    breaches: u32,
+    hours: f64,
+}
+
+/// Books a service's outage costs and lost revenue, cause by cause in
+/// cause order, into its tally and the causes' losses, and empties
+/// `shares`. Only `shares[..touched]` may be non-empty.
+///
+/// Summing per cause first keeps the booking of each outage free of
+/// floating-point chains through memory; the order is fixed, so the
+/// result is as deterministic as booking outage by outage.
+fn settle(
+    p: &Hot,
+    shares: &mut [Share],
+    touched: usize,
+    tally: &mut Tally,
+    cause_loss: &mut [f64],
+) {
+    for (c, share) in shares[..touched].iter_mut().enumerate() {
+        if share.outages > 0 || share.hours > 0.0 {
+            let loss = f64::from(share.outages) * p.cost_per_outage
+                + f64::from(share.breaches) * p.mtpd_penalty
+                + p.revenue_per_hour * share.hours;
+            tally.loss += loss;
+            cause_loss[c] += loss;
+        }
+        *share = Share::default();
     }
-    tally.loss += cost;
-    cost
+}
+
+/// A distinct segment of a trial as the booking of a row reads it: its
+/// span, its duration and the duration's bucket key, whether random
+/// failures caused it, and whether it is still open at the horizon.
+#[derive(Debug, Clone, Copy, Default)]
+struct SegInfo {
+    start: f64,
+    end: f64,
+    hours: f64,
+    key: u16,
+    failure: bool,
+    open: bool,
+}
+
+/// What [`sum_apart`] sums over a row's segments.
+#[derive(Debug, Clone, Copy)]
+struct Apart {
+    downtime: f64,
+    downtime_sq: f64,
+    outages: u32,
+    rto_met: u32,
+    breaches: u32,
+    failure_breaches: u32,
+    failure_hours: f64,
+    /// Segments of causes other than random failures.
+    others: u32,
+    shortest: f64,
+    longest: f64,
+}
+
+/// The outages of a row (bits over `segs`), if its segments are apart
+/// (each starts after the one before it ends, so each is one outage):
+/// downtime, RTO and MTPD counts, random failures' share, the shortest and
+/// the longest, and each duration's bucket key appended to `keys`. `None`
+/// (and `keys` partly written) if two segments overlap or touch.
+///
+/// One pass over the bits with per-segment figures worked out once per
+/// trial, in a function of its own with few live values, so that every
+/// sum stays in a register.
+#[inline(never)]
+fn sum_apart(picked: &[u32], segs: &[SegInfo], p: &Hot, keys: &mut Vec<u16>) -> Option<Apart> {
+    let from = keys.len();
+    keys.resize(from + picked.len(), 0);
+    let (rto, mtpd) = (p.rto, p.mtpd);
+    let mut a = Apart {
+        downtime: 0.0,
+        downtime_sq: 0.0,
+        outages: picked.len() as u32,
+        rto_met: 0,
+        breaches: 0,
+        failure_breaches: 0,
+        failure_hours: 0.0,
+        others: 0,
+        shortest: f64::INFINITY,
+        longest: 0.0,
+    };
+    let mut last_end = f64::NEG_INFINITY;
+    let mut apart = true;
+    // No branch on the data: the checks and the per-cause split are
+    // selects, so that the loop runs without mispredictions.
+    for (key, &k) in keys[from..].iter_mut().zip(picked) {
+        let seg = segs[k as usize];
+        apart &= seg.start > last_end;
+        last_end = seg.end;
+        let d = seg.hours;
+        a.downtime += d;
+        a.downtime_sq += d * d;
+        // An outage still open at the horizon has not ended within the
+        // RTO (as in `count_outage`).
+        a.rto_met += u32::from((d <= rto) & !seg.open);
+        let breached = u32::from(d > mtpd);
+        a.breaches += breached;
+        a.shortest = if d < a.shortest { d } else { a.shortest };
+        a.longest = if d > a.longest { d } else { a.longest };
+        let failure = u32::from(seg.failure);
+        a.failure_breaches += breached & failure;
+        a.failure_hours += if seg.failure { d } else { 0.0 };
+        a.others += 1 - failure;
+        *key = seg.key;
+    }
+    apart.then_some(a)
+}
+
+/// One service's outage durations in [`Trial::keys`].
+#[derive(Debug, Clone)]
+struct Booked {
+    svc: u32,
+    keys: std::ops::Range<u32>,
+    lo: f64,
+    hi: f64,
 }
 
 /// Marks "none" in segment indices.
@@ -222,6 +349,10 @@ pub struct Trial {
     distinct: Vec<Iv>,
     canon: Vec<u32>,
     same_start: Vec<u32>,
+    /// The set bits of the row being booked ([`Trial::book_bits`]).
+    picked: Vec<u32>,
+    /// Per distinct segment: what booking a row reads of it.
+    seg_info: Vec<SegInfo>,
     /// Per node, `words` bits: which distinct segments stop it (its own
     /// and, for a service, every hard dependency's).
     bits: Vec<u64>,
@@ -252,6 +383,9 @@ pub struct Trial {
     // Per-trial results, one record per service.
     tally: Vec<Tally>,
     cause_loss: Vec<f64>,
+    /// Per cause: its share in the outages of the service being booked
+    /// ([`settle`]).
+    shares: Vec<Share>,
     cause_occ: Vec<u32>,
     // Threats.
     /// Per threat: its duration, cost, attack, spread and backup
@@ -273,11 +407,15 @@ pub struct Trial {
     first_draws: Vec<f64>,
     /// Earliest compromise time per service while an attack spreads.
     reach: Vec<f64>,
-    /// Per service: the durations of its outages in the pending trials,
-    /// as histogram buckets ([`hist::compact`]: a quarter of the memory,
-    /// so the buffer stays in cache), and their min and max.
-    outages: Vec<Vec<u16>>,
-    outage_range: Vec<(f64, f64)>,
+    /// Per service: the durations of its outages since the end of the last
+    /// batch of trials, counted by histogram bucket in 16 bits (see
+    /// [`hist::Batch`]).
+    outage_batch: Vec<hist::Batch>,
+    /// The bucket keys ([`hist::compact`]) of the trial's outages, service
+    /// by service in booking order, and where each service's are; counted
+    /// into the batches once every service is booked.
+    keys: Vec<u16>,
+    booked: Vec<Booked>,
     /// Trials booked but not yet moved into the accumulator, and their
     /// tallies, trial-major (a trial's are copied in one go).
     pending: usize,
@@ -310,6 +448,8 @@ impl Trial {
             distinct: Vec::new(),
             canon: Vec::new(),
             same_start: Vec::new(),
+            picked: Vec::new(),
+            seg_info: Vec::new(),
             bits: Vec::new(),
             row: Vec::new(),
             via_groups: vec![Vec::new(); n],
@@ -328,6 +468,7 @@ impl Trial {
             svc_streams: Streams::new(s),
             tally: vec![Tally::default(); s],
             cause_loss: vec![0.0; c],
+            shares: vec![Share::default(); c],
             cause_occ: vec![0; c],
             threat_streams: Streams::new(plan.threats.len()),
             attacks: Vec::new(),
@@ -340,8 +481,9 @@ impl Trial {
             dispatch_needed: false,
             first_draws: Vec::with_capacity(s),
             reach: vec![f64::INFINITY; s],
-            outages: vec![Vec::new(); s],
-            outage_range: vec![(f64::INFINITY, 0.0); s],
+            outage_batch: vec![hist::Batch::default(); s],
+            keys: Vec::new(),
+            booked: Vec::new(),
             pending: 0,
             pend: vec![Tally::default(); s * PENDING],
             recording: false,
@@ -1050,7 +1192,7 @@ impl Trial {
                 self.dispatch(plan, t);
             }
         }
-        self.close(plan);
+        self.close(plan, acc);
         self.flush(plan, trial, acc)
     }
 
@@ -1070,7 +1212,7 @@ impl Trial {
     /// # Complexity
     /// O(N·w + Σ m) for N nodes, w = ⌈distinct segments / 64⌉ words and
     /// m set bits per service; groups sort their members' endpoints.
-    fn close(&mut self, plan: &SimPlan) {
+    fn close(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
         let h = self.horizon;
         let s = plan.n_services;
         for i in 0..s {
@@ -1079,6 +1221,18 @@ impl Trial {
             }
         }
         self.index_segments();
+        self.seg_info.clear();
+        self.seg_info.extend(self.distinct.iter().map(|iv| {
+            let hours = iv.end - iv.start;
+            SegInfo {
+                start: iv.start,
+                end: iv.end,
+                hours,
+                key: hist::compact(SERVICE_BITS, hours),
+                failure: iv.cause == FAILURES,
+                open: iv.end >= h,
+            }
+        }));
         let w = self.distinct.len().div_ceil(64);
         self.bits.clear();
         self.bits.resize(plan.node_count() * w, 0);
@@ -1175,6 +1329,7 @@ impl Trial {
                 self.down_iv[svc] = down;
             }
         }
+        self.count_durations(acc);
         self.row = row;
         self.scratch = scratch;
         self.raw = raw;
@@ -1244,8 +1399,11 @@ impl Trial {
         // Local copies: the compiler cannot tell the tally from the cause
         // sums, and would otherwise store and reload it at every outage.
         let mut tally = self.tally[svc];
-        let mut durations = std::mem::take(&mut self.outages[svc]);
-        let (mut shortest, mut longest) = self.outage_range[svc];
+        let mut durations = std::mem::take(&mut self.keys);
+        let from = durations.len();
+        let (mut shortest, mut longest) = (f64::INFINITY, 0.0);
+        let mut shares = std::mem::take(&mut self.shares);
+        let mut touched = 0;
         // An outage is a chain of touching segments; each segment's lost
         // revenue goes to its own cause, the outage's fixed costs to the
         // cause that started it.
@@ -1259,18 +1417,17 @@ impl Trial {
                 end = down[last].end;
             }
             let d = end - first.start;
-            let cost = count_outage(&p, h, d, end, &mut tally);
-            self.cause_loss[first.cause as usize] += cost;
-            if p.revenue_per_hour > 0.0 {
-                for seg in &down[k..=last] {
-                    let lost = p.revenue_per_hour * (seg.end - seg.start);
-                    tally.loss += lost;
-                    self.cause_loss[seg.cause as usize] += lost;
-                }
+            let breached = count_outage(&p, h, d, end, &mut tally);
+            let share = &mut shares[first.cause as usize];
+            share.outages += 1;
+            share.breaches += u32::from(breached);
+            for seg in &down[k..=last] {
+                shares[seg.cause as usize].hours += seg.end - seg.start;
+                touched = touched.max(seg.cause as usize + 1);
             }
             durations.push(hist::compact(SERVICE_BITS, d));
-            shortest = shortest.min(d);
-            longest = longest.max(d);
+            shortest = if d < shortest { d } else { shortest };
+            longest = if d > longest { d } else { longest };
             if self.recording {
                 self.records.push(Record {
                     t: first.start,
@@ -1287,9 +1444,11 @@ impl Trial {
             }
             k = last + 1;
         }
+        settle(&p, &mut shares, touched, &mut tally, &mut self.cause_loss);
+        self.shares = shares;
         self.tally[svc] = tally;
-        self.outages[svc] = durations;
-        self.outage_range[svc] = (shortest, longest);
+        self.keys = durations;
+        self.note_durations(svc, from, shortest, longest);
         let soft = plan.soft_deps.row(svc);
         if p.revenue_per_hour > 0.0 && (!soft.is_empty() || self.recording) {
             self.degrade(plan, svc, down);
@@ -1301,76 +1460,109 @@ impl Trial {
     /// with building it: each run of the union is booked as it completes.
     /// Only for a service booked in its turn whose list is not kept and
     /// with recording off (no records, no degradation). The same
-    /// floating-point operations in the same order as `book`: an outage's
-    /// segments after the first wait in `extra` until its fixed cost is
-    /// booked.
+    /// floating-point operations in the same order as `book`.
+    ///
+    /// Most rows need no merging at all: on a large estate a service's
+    /// segments rarely overlap or touch, so each is one outage. Such a row
+    /// takes a straight loop, with random failures' shares in registers;
+    /// the others the general merge.
     fn book_bits(&mut self, plan: &SimPlan, svc: usize, row: &[u64], extra: &mut Vec<Iv>) {
         let p = plan.hot[svc];
         let h = self.horizon;
-        let revenue = p.revenue_per_hour;
         let mut tally = self.tally[svc];
-        let mut durations = std::mem::take(&mut self.outages[svc]);
-        let (mut shortest, mut longest) = self.outage_range[svc];
+        let mut durations = std::mem::take(&mut self.keys);
+        let from = durations.len();
+        let (mut shortest, mut longest);
+        let mut shares = std::mem::take(&mut self.shares);
+        let mut touched = 0;
+        let mut decoded = std::mem::take(&mut self.picked);
         let ivs = self.distinct.as_slice();
-        let cause_loss = self.cause_loss.as_mut_slice();
-        extra.clear();
-        // The run of the union being merged (the `Runs` rule).
-        let mut run = Iv {
-            start: 0.0,
-            end: 0.0,
-            cause: 0,
-        };
-        let mut in_run = false;
-        // The outage being chained: its first segment, its end so far;
-        // its further segments are in `extra`.
-        let mut first = run;
-        let mut end = 0.0;
-        let mut in_outage = false;
-        macro_rules! close_outage {
-            () => {
-                let d = end - first.start;
-                let cost = count_outage(&p, h, d, end, &mut tally);
-                cause_loss[first.cause as usize] += cost;
-                if revenue > 0.0 {
-                    let lost = revenue * (first.end - first.start);
-                    tally.loss += lost;
-                    cause_loss[first.cause as usize] += lost;
-                    for seg in extra.iter() {
-                        let lost = revenue * (seg.end - seg.start);
-                        tally.loss += lost;
-                        cause_loss[seg.cause as usize] += lost;
+        let count = decode_bits(row, &mut decoded);
+        let picked = &decoded[..count];
+        if let Some(a) = sum_apart(picked, &self.seg_info, &p, &mut durations) {
+            shortest = a.shortest;
+            longest = a.longest;
+            // The first booking of the trial: the sums start at zero.
+            debug_assert_eq!(tally.outages, 0);
+            tally.downtime += a.downtime;
+            tally.downtime_sq += a.downtime_sq;
+            tally.outages += a.outages;
+            tally.rto_met += a.rto_met;
+            tally.breached |= a.breaches > 0;
+            let failures = a.outages - a.others;
+            if failures > 0 {
+                shares[FAILURES as usize] = Share {
+                    outages: failures,
+                    breaches: a.failure_breaches,
+                    hours: a.failure_hours,
+                };
+                touched = FAILURES as usize + 1;
+            }
+            if a.others > 0 {
+                for &k in picked {
+                    let k = k as usize;
+                    let seg = &self.seg_info[k];
+                    if !seg.failure {
+                        let cause = ivs[k].cause as usize;
+                        let share = &mut shares[cause];
+                        share.outages += 1;
+                        share.breaches += u32::from(seg.hours > p.mtpd);
+                        share.hours += seg.hours;
+                        touched = touched.max(cause + 1);
                     }
                 }
-                extra.clear();
-                durations.push(hist::compact(SERVICE_BITS, d));
-                shortest = shortest.min(d);
-                longest = longest.max(d);
+            }
+        } else {
+            durations.truncate(from);
+            (shortest, longest) = (f64::INFINITY, 0.0);
+            extra.clear();
+            // The run of the union being merged (the `Runs` rule).
+            let mut run = Iv {
+                start: 0.0,
+                end: 0.0,
+                cause: 0,
             };
-        }
-        // A completed run: it continues the outage if it touches it.
-        macro_rules! complete_run {
-            () => {
-                if in_outage && run.start == end {
-                    extra.push(run);
-                    end = run.end;
-                } else {
-                    if in_outage {
-                        close_outage!();
+            let mut in_run = false;
+            // The outage being chained: its first segment, its end so far;
+            // its further segments are in `extra`.
+            let mut first = run;
+            let mut end = 0.0;
+            let mut in_outage = false;
+            macro_rules! close_outage {
+                () => {
+                    let d = end - first.start;
+                    let breached = count_outage(&p, h, d, end, &mut tally);
+                    let share = &mut shares[first.cause as usize];
+                    share.outages += 1;
+                    share.breaches += u32::from(breached);
+                    for seg in std::iter::once(&first).chain(extra.iter()) {
+                        shares[seg.cause as usize].hours += seg.end - seg.start;
+                        touched = touched.max(seg.cause as usize + 1);
                     }
-                    first = run;
-                    end = run.end;
-                    in_outage = true;
-                }
-            };
-        }
-        // The bits are walked by hand, not with `intervals::set_bits`: the
-        // iterator measured 2-3% slower on the whole run here.
-        for (w, &word) in row.iter().enumerate() {
-            let mut x = word;
-            while x != 0 {
-                let k = x.trailing_zeros() as usize;
-                x &= x - 1;
-                let iv = ivs[w * 64 + k];
+                    extra.clear();
+                    durations.push(hist::compact(SERVICE_BITS, d));
+                    shortest = if d < shortest { d } else { shortest };
+                    longest = if d > longest { d } else { longest };
+                };
+            }
+            // A completed run: it continues the outage if it touches it.
+            macro_rules! complete_run {
+                () => {
+                    if in_outage && run.start == end {
+                        extra.push(run);
+                        end = run.end;
+                    } else {
+                        if in_outage {
+                            close_outage!();
+                        }
+                        first = run;
+                        end = run.end;
+                        in_outage = true;
+                    }
+                };
+            }
+            for &k in picked {
+                let iv = ivs[k as usize];
                 if in_run {
                     if iv.start < run.end || (iv.start == run.end && iv.cause == run.cause) {
                         if iv.end > run.end {
@@ -1383,16 +1575,58 @@ impl Trial {
                 run = iv;
                 in_run = true;
             }
+            if in_run {
+                complete_run!();
+            }
+            if in_outage {
+                close_outage!();
+            }
         }
-        if in_run {
-            complete_run!();
-        }
-        if in_outage {
-            close_outage!();
-        }
+        settle(&p, &mut shares, touched, &mut tally, &mut self.cause_loss);
+        self.shares = shares;
+        self.picked = decoded;
         self.tally[svc] = tally;
-        self.outages[svc] = durations;
-        self.outage_range[svc] = (shortest, longest);
+        self.keys = durations;
+        self.note_durations(svc, from, shortest, longest);
+    }
+
+    /// Note that `svc`'s outage durations of this trial are the keys from
+    /// `from` on, with this min and max.
+    fn note_durations(&mut self, svc: usize, from: usize, lo: f64, hi: f64) {
+        if self.keys.len() > from {
+            self.booked.push(Booked {
+                svc: svc as u32,
+                keys: from as u32..self.keys.len() as u32,
+                lo,
+                hi,
+            });
+        }
+    }
+
+    /// Count every booked service's outage durations of the trial into its
+    /// batch, absorbing a batch into its histogram first if it has no room
+    /// for them. One loop over all services after booking, so that the
+    /// cache misses of many batches overlap.
+    fn count_durations(&mut self, acc: &mut Accumulator) {
+        for b in &self.booked {
+            let keys = &self.keys[b.keys.start as usize..b.keys.end as usize];
+            let batch = &mut self.outage_batch[b.svc as usize];
+            let hist = &mut acc.services[b.svc as usize].outage_hist;
+            if keys.len() > batch.room() {
+                hist.absorb(batch);
+            }
+            if keys.len() > batch.room() {
+                // More outages in one trial than a batch counts: straight in.
+                for &k in keys {
+                    hist.add_compact(k);
+                }
+                hist.observe(b.lo, b.hi);
+            } else {
+                batch.add(keys, b.lo, b.hi);
+            }
+        }
+        self.keys.clear();
+        self.booked.clear();
     }
 
     /// Revenue capacity over the trial: 0 while down, else the product of
@@ -1479,32 +1713,32 @@ impl Trial {
         }
         acc.add_annual_loss(trial, total);
         if self.pending == PENDING {
-            self.finish(plan, acc);
+            self.move_pending(plan, acc);
         }
         total
     }
 
-    /// Move the buffered trials' per-service figures into `acc`. Call it
-    /// after the last trial of a batch; `run` calls it whenever the buffer
-    /// is full.
+    /// Move everything buffered into `acc`: the pending trials' figures
+    /// and the outage durations' batches. Call it after the last trial of
+    /// a batch (a chunk).
     ///
     /// Buffering is for speed: a large estate's per-service accumulators do
-    /// not fit in cache, so visiting each once per [`PENDING`] trials, with
-    /// its outage durations collected per service, instead of once per
-    /// outage, saves most of the memory traffic of the hot loop.
+    /// not fit in cache, so each is visited once per [`PENDING`] trials,
+    /// and each outage-duration histogram once per batch, instead of once
+    /// per trial or per outage.
     pub fn finish(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
+        self.move_pending(plan, acc);
+        for (batch, a) in self.outage_batch.iter_mut().zip(&mut acc.services) {
+            a.outage_hist.absorb(batch);
+        }
+    }
+
+    /// Move the pending trials' per-service figures into `acc`; `flush`
+    /// calls it whenever the buffer is full.
+    fn move_pending(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
         let s = plan.n_services;
         for i in 0..s {
             let a = &mut acc.services[i];
-            if !self.outages[i].is_empty() {
-                for &d in &self.outages[i] {
-                    a.outage_hist.add_compact(d);
-                }
-                let (lo, hi) = self.outage_range[i];
-                a.outage_hist.observe(lo, hi);
-                self.outages[i].clear();
-                self.outage_range[i] = (f64::INFINITY, 0.0);
-            }
             let (mut outages, mut rto_met, mut breached) = (0u64, 0u64, 0u64);
             // Most trials lose no data: their zeros go in at once.
             let mut no_data_lost = 0u64;
@@ -1797,6 +2031,47 @@ mod tests {
     /// The fused booking ([`Trial::book_bits`]) books exactly what the
     /// list-then-book path does, bit for bit, on the reference estate and
     /// on a generated one.
+    #[test]
+    fn outage_histograms_do_not_depend_on_when_batches_are_absorbed() {
+        // "busy" has ~21 000 outages a trial, so its 16-bit batch fills up
+        // within a few trials and is absorbed mid-chunk; "frantic" has
+        // ~88 000, more than a batch holds, and goes straight in.
+        let src = r#"Scenario(name: "busy", horizon: "1y",
+            sites: [Site(id: "a")],
+            services: [
+                Service(id: "busy", site: "a", failure: (mtbf: "20m", repair: Exponential(mean: "5m"))),
+                Service(id: "frantic", site: "a", failure: (mtbf: "5m", repair: Exponential(mean: "1m"))),
+                Service(id: "top", depends_on: ["busy"], revenue_per_hour: 1),
+            ],
+            plan: Plan(crews: 3),
+        )"#;
+        let model = crate::scenario::parse_str(src).expect("valid");
+        let plan = SimPlan::compile(&model);
+        let trials = 5;
+        let run = |absorb_each_trial: bool| {
+            let mut trial = Trial::new(&plan);
+            let mut acc = Accumulator::new(plan.n_services, plan.threats.len());
+            for k in 0..trials {
+                trial.run(&plan, Mode::Annual, 3, k, &mut acc);
+                if absorb_each_trial {
+                    trial.finish(&plan, &mut acc);
+                }
+            }
+            trial.finish(&plan, &mut acc);
+            acc
+        };
+        let (once, each) = (run(false), run(true));
+        let room = usize::from(u16::MAX) as u64;
+        let (busy, frantic) = (&once.services[0], &once.services[1]);
+        assert!(busy.outages > room && busy.outages < room * trials / 2);
+        assert!(frantic.outages > room * trials);
+        for (i, (a, b)) in once.services.iter().zip(&each.services).enumerate() {
+            assert_eq!(a.outages, b.outages, "service {i}");
+            assert_eq!(a.outage_hist.count(), a.outages, "service {i}");
+            assert!(a.outage_hist == b.outage_hist, "service {i}");
+        }
+    }
+
     #[test]
     fn fused_booking_matches_booking_the_list() {
         let generated = crate::sim::generate::layered(200, 5).expect("valid");

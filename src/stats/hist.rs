@@ -41,6 +41,89 @@ pub fn compact(bits: u32, x: f64) -> u16 {
     }
 }
 
+/// Counts of values by their [`compact`] keys, 16 bits a bucket, that pile
+/// up over a batch of trials before they go into a [`LogHist`] of the same
+/// bits ([`LogHist::absorb`]). A quarter of a histogram's memory, so the
+/// batches of a large estate stay in cache while trials run, and the
+/// histograms themselves are visited once a batch.
+///
+/// No count can overflow: the batch takes at most [`Batch::room`] more
+/// values before it must be absorbed.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    /// Compact key of `counts[0]`.
+    offset: u32,
+    counts: Vec<u16>,
+    zeros: u64,
+    /// Values counted since the batch was last absorbed.
+    added: u32,
+    min: f64,
+    max: f64,
+}
+
+impl Default for Batch {
+    fn default() -> Batch {
+        Batch {
+            offset: 0,
+            counts: Vec::new(),
+            zeros: 0,
+            added: 0,
+            min: f64::INFINITY,
+            max: 0.0,
+        }
+    }
+}
+
+impl Batch {
+    /// How many more values the batch can take.
+    pub fn room(&self) -> usize {
+        usize::from(u16::MAX) - self.added as usize
+    }
+
+    /// Count values by their compact keys, whose min and max are `lo` and
+    /// `hi`. At most [`Batch::room`] of them.
+    pub fn add(&mut self, keys: &[u16], lo: f64, hi: f64) {
+        assert!(keys.len() <= self.room(), "a batch count would overflow");
+        self.added += keys.len() as u32;
+        if lo < self.min {
+            self.min = lo;
+        }
+        if hi > self.max {
+            self.max = hi;
+        }
+        for &k in keys {
+            // Keys below the offset wrap to far beyond the range.
+            let index = u32::from(k).wrapping_sub(self.offset) as usize;
+            if index < self.counts.len() {
+                self.counts[index] += 1;
+            } else {
+                self.grow_and_add(k);
+            }
+        }
+    }
+
+    /// The slow path of [`Batch::add`]: a zero, or a key outside the range.
+    #[cold]
+    fn grow_and_add(&mut self, k: u16) {
+        let k = u32::from(k);
+        if k == 0 {
+            self.zeros += 1;
+            return;
+        }
+        if self.counts.is_empty() {
+            self.offset = k;
+            self.counts.push(0);
+        } else if k < self.offset {
+            let grow = (self.offset - k) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = k;
+        } else {
+            self.counts.resize((k - self.offset + 1) as usize, 0);
+        }
+        self.counts[(k - self.offset) as usize] += 1;
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogHist {
     /// Mantissa bits kept per bucket.
@@ -129,6 +212,34 @@ impl LogHist {
         } else {
             self.grow_and_add(key, 1);
         }
+    }
+
+    /// Add every value counted in `batch` (made with this histogram's bits)
+    /// and empty it; it keeps its range for the next batch. The same
+    /// histogram as adding each value with [`LogHist::add`].
+    pub fn absorb(&mut self, batch: &mut Batch) {
+        if batch.added == 0 {
+            return;
+        }
+        let first = self.key(ZERO_BELOW) - 1 + u64::from(batch.offset);
+        for (j, count) in batch.counts.iter_mut().enumerate() {
+            if *count > 0 {
+                let key = first + j as u64;
+                let index = key.wrapping_sub(self.offset);
+                if index < self.counts.len() as u64 {
+                    self.counts[index as usize] += u64::from(*count);
+                } else {
+                    self.grow_and_add(key, u64::from(*count));
+                }
+                *count = 0;
+            }
+        }
+        self.zeros += batch.zeros;
+        self.observe(batch.min, batch.max);
+        batch.zeros = 0;
+        batch.added = 0;
+        batch.min = f64::INFINITY;
+        batch.max = 0.0;
     }
 
     /// Take `lo` and `hi` into the observed min and max (the extremes of
@@ -399,6 +510,40 @@ mod tests {
                 compact.observe(lo, hi);
             }
             prop_assert_eq!(plain, compact);
+        }
+
+        #[test]
+        fn batches_equal_plain_adds(xs in proptest::collection::vec(prop_oneof![0f64..1e-5, 0f64..1e7, 1e3f64..1e4, Just(0.0), Just(f64::MAX)], 0..300),
+                                    cuts in proptest::collection::vec(0usize..300, 0..4)) {
+            // Values in a few batches of various sizes, absorbed in turn
+            // into one histogram, which also takes some plain adds.
+            let mut plain = LogHist::new(COMPACT_BITS);
+            let mut batched = LogHist::new(COMPACT_BITS);
+            let mut batch = Batch::default();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(xs.len())).collect();
+            cuts.push(xs.len());
+            cuts.sort_unstable();
+            let mut from = 0;
+            for (n, &to) in cuts.iter().enumerate() {
+                let part = &xs[from..to];
+                part.iter().for_each(|&x| plain.add(x));
+                if n % 3 == 2 {
+                    part.iter().for_each(|&x| batched.add(x));
+                } else if !part.is_empty() {
+                    let keys: Vec<u16> = part.iter().map(|&x| super::compact(COMPACT_BITS, x)).collect();
+                    let lo = part.iter().copied().reduce(f64::min).unwrap();
+                    let hi = part.iter().copied().reduce(f64::max).unwrap();
+                    prop_assert!(keys.len() <= batch.room());
+                    batch.add(&keys, lo, hi);
+                    if n % 2 == 1 {
+                        batched.absorb(&mut batch);
+                        prop_assert_eq!(batch.room(), usize::from(u16::MAX));
+                    }
+                }
+                from = to;
+            }
+            batched.absorb(&mut batch);
+            prop_assert_eq!(plain, batched);
         }
 
         #[test]
