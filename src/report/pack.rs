@@ -185,8 +185,13 @@ pub fn run_pack(
     warnings: &[Warning],
     prov: &Provenance,
 ) -> Result<Files, Error> {
-    let charts = render_all(&run_charts(model, summary, acc))?;
-    let (mut files, drawings) = graph_files(model);
+    // The dependency graph needs only the model: drawn while the charts
+    // render.
+    let (charts, (mut files, drawings)) = rayon::join(
+        || render_all(&run_charts(model, summary, acc)),
+        || graph_files(model),
+    );
+    let charts = charts?;
     let doc = review::run_doc(summary, warnings, prov);
     files.extend(doc_files(&doc, charts, &drawings));
     Ok(files)

@@ -609,17 +609,25 @@ fn escape(text: &str) -> String {
 
 /// A coordinate with at most one decimal, without a trailing ".0": short,
 /// stable text (no `-0`, no exponent, no NaN).
+///
+/// Written from the whole number of tenths with integer formatting: the
+/// same text as formatting the float to one decimal, a fraction of the
+/// cost (a large graph has tens of thousands of coordinates).
 fn num(x: f64) -> String {
     if !x.is_finite() {
         return "0".to_string();
     }
     let tenths = (x * 10.0).round();
-    if tenths == 0.0 {
-        "0".to_string()
-    } else if tenths % 10.0 == 0.0 {
-        format!("{:.0}", tenths / 10.0)
-    } else {
-        format!("{:.1}", tenths / 10.0)
+    if tenths.abs() >= 1e15 {
+        // Beyond any drawing; floats format it the same, exactly.
+        return format!("{:.0}", tenths / 10.0);
+    }
+    let t = tenths as i64;
+    let (whole, tenth) = (t / 10, (t % 10).abs());
+    match (tenth, t < 0 && whole == 0) {
+        (0, _) => whole.to_string(),
+        (_, true) => format!("-0.{tenth}"),
+        (_, false) => format!("{whole}.{tenth}"),
     }
 }
 
@@ -880,5 +888,20 @@ mod tests {
         assert_eq!(num(-0.01), "0");
         assert_eq!(num(-3.5), "-3.5");
         assert_eq!(num(f64::NAN), "0");
+        assert_eq!(num(-0.5), "-0.5");
+        assert_eq!(num(-0.04), "0");
+        // The same text as formatting the float, over a sweep of values.
+        for k in -20_000..20_000 {
+            let x = f64::from(k) * 0.037;
+            let tenths = (x * 10.0).round();
+            let float = if tenths == 0.0 {
+                "0".to_string()
+            } else if tenths % 10.0 == 0.0 {
+                format!("{:.0}", tenths / 10.0)
+            } else {
+                format!("{:.1}", tenths / 10.0)
+            };
+            assert_eq!(num(x), float, "{x}");
+        }
     }
 }
