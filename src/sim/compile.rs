@@ -155,9 +155,6 @@ pub struct SimPlan {
     /// Per node: its down intervals are read after its own turn (it is a
     /// group member or a soft dependency), so a trial keeps them.
     pub keep_list: Vec<bool>,
-    /// Per node: a service hard-depends on it, so a trial keeps its set
-    /// of own-interval bits for its dependents.
-    pub feeds_service: Vec<bool>,
     /// Per service: booked after every node's intervals are known, since
     /// its lost revenue reads its soft dependencies' intervals.
     pub book_late: Vec<bool>,
@@ -326,12 +323,9 @@ impl SimPlan {
             .collect();
 
         let mut keep_list = vec![false; n];
-        let mut feeds_service = vec![false; n];
         for (i, row) in hard_deps.iter().enumerate() {
             for &d in row {
-                if i < s {
-                    feeds_service[d as usize] = true;
-                } else {
+                if i >= s {
                     keep_list[d as usize] = true;
                 }
             }
@@ -369,7 +363,6 @@ impl SimPlan {
             services,
             hot,
             keep_list,
-            feeds_service,
             book_late,
             threats,
             crews: model.plan.crews.unwrap_or(u32::MAX),

@@ -25,6 +25,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::ops::Range;
 
 use crate::model::dist::unit_open;
 use crate::model::Dist;
@@ -297,6 +298,22 @@ fn sum_apart(picked: &[u32], segs: &[SegInfo], p: &Hot, keys: &mut Vec<u16>) -> 
     apart.then_some(a)
 }
 
+/// `bits` row `into` |= row `from` (rows of `w` words, `into` ≠ `from`).
+#[inline]
+fn or_row(bits: &mut [u64], w: usize, into: usize, from: usize) {
+    debug_assert_ne!(into, from);
+    let (to, by) = if into < from {
+        let (lo, hi) = bits.split_at_mut(from * w);
+        (&mut lo[into * w..(into + 1) * w], &hi[..w])
+    } else {
+        let (lo, hi) = bits.split_at_mut(into * w);
+        (&mut hi[..w], &lo[from * w..(from + 1) * w])
+    };
+    for (a, b) in to.iter_mut().zip(by.iter()) {
+        *a |= b;
+    }
+}
+
 /// One service's outage durations in [`Trial::keys`].
 #[derive(Debug, Clone)]
 struct Booked {
@@ -356,7 +373,6 @@ pub struct Trial {
     /// Per node, `words` bits: which distinct segments stop it (its own
     /// and, for a service, every hard dependency's).
     bits: Vec<u64>,
-    row: Vec<u64>,
     /// Per node: intervals that reach it through groups (a group's own
     /// k-of-n stretches are not segments, so they travel as lists).
     via_groups: Vec<Vec<Iv>>,
@@ -451,7 +467,6 @@ impl Trial {
             picked: Vec::new(),
             seg_info: Vec::new(),
             bits: Vec::new(),
-            row: Vec::new(),
             via_groups: vec![Vec::new(); n],
             down_iv: vec![Vec::new(); n],
             scratch: Vec::new(),
@@ -1241,7 +1256,6 @@ impl Trial {
                 self.bits[seg.svc as usize * w + c as usize / 64] |= 1 << (c % 64);
             }
         }
-        let mut row = std::mem::take(&mut self.row);
         let mut scratch = std::mem::take(&mut self.scratch);
         let mut raw = std::mem::take(&mut self.raw);
         let mut late = false;
@@ -1258,23 +1272,20 @@ impl Trial {
                 self.down_iv[i] = out;
                 continue;
             }
-            row.clear();
-            row.extend_from_slice(&self.bits[i * w..(i + 1) * w]);
+            // The row is built in place: its own bits OR its dependencies'
+            // rows (no copies: at a few words a row, a copy is mostly the
+            // cost of calling memcpy).
             let mut through_groups = false;
             for &d in deps {
                 let d = d as usize;
                 if d < s {
-                    for (r, b) in row.iter_mut().zip(&self.bits[d * w..(d + 1) * w]) {
-                        *r |= b;
-                    }
+                    or_row(&mut self.bits, w, i, d);
                     through_groups |= !self.via_groups[d].is_empty();
                 } else {
                     through_groups = true;
                 }
             }
-            if plan.feeds_service[i] {
-                self.bits[i * w..(i + 1) * w].copy_from_slice(&row);
-            }
+            let row = i * w..(i + 1) * w;
             let mut via = std::mem::take(&mut self.via_groups[i]);
             via.clear();
             if through_groups {
@@ -1296,7 +1307,7 @@ impl Trial {
                 // the outages as the union goes, without writing it out.
                 debug_assert!(!plan.book_late[i]);
                 self.via_groups[i] = via;
-                self.book_bits(plan, i, &row, &mut raw);
+                self.book_bits(plan, i, row, &mut raw);
                 continue;
             }
             let mut out = if plan.keep_list[i] {
@@ -1305,9 +1316,9 @@ impl Trial {
                 std::mem::take(&mut scratch)
             };
             if via.is_empty() {
-                union_bits(&row, &self.distinct, &mut out);
+                union_bits(&self.bits[row], &self.distinct, &mut out);
             } else {
-                select_bits(&row, &self.distinct, &mut raw);
+                select_bits(&self.bits[row], &self.distinct, &mut raw);
                 union_into(&raw, &via, &mut out);
             }
             self.via_groups[i] = via;
@@ -1330,7 +1341,6 @@ impl Trial {
             }
         }
         self.count_durations(acc);
-        self.row = row;
         self.scratch = scratch;
         self.raw = raw;
         if self.recording {
@@ -1466,7 +1476,7 @@ impl Trial {
     /// segments rarely overlap or touch, so each is one outage. Such a row
     /// takes a straight loop, with random failures' shares in registers;
     /// the others the general merge.
-    fn book_bits(&mut self, plan: &SimPlan, svc: usize, row: &[u64], extra: &mut Vec<Iv>) {
+    fn book_bits(&mut self, plan: &SimPlan, svc: usize, row: Range<usize>, extra: &mut Vec<Iv>) {
         let p = plan.hot[svc];
         let h = self.horizon;
         let mut tally = self.tally[svc];
@@ -1477,7 +1487,7 @@ impl Trial {
         let mut touched = 0;
         let mut decoded = std::mem::take(&mut self.picked);
         let ivs = self.distinct.as_slice();
-        let count = decode_bits(row, &mut decoded);
+        let count = decode_bits(&self.bits[row], &mut decoded);
         let picked = &decoded[..count];
         if let Some(a) = sum_apart(picked, &self.seg_info, &p, &mut durations) {
             shortest = a.shortest;
