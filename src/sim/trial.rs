@@ -237,10 +237,9 @@ struct Apart {
     outages: u32,
     rto_met: u32,
     breaches: u32,
-    failure_breaches: u32,
+    /// Segments that random failures caused, and their hours.
+    failures: u32,
     failure_hours: f64,
-    /// Segments of causes other than random failures.
-    others: u32,
     shortest: f64,
     longest: f64,
 }
@@ -256,8 +255,7 @@ struct Apart {
 /// sum stays in a register.
 #[inline(never)]
 fn sum_apart(picked: &[u32], segs: &[SegInfo], p: &Hot, keys: &mut Vec<u16>) -> Option<Apart> {
-    let from = keys.len();
-    keys.resize(from + picked.len(), 0);
+    keys.extend(picked.iter().map(|&k| segs[k as usize].key));
     let (rto, mtpd) = (p.rto, p.mtpd);
     let mut a = Apart {
         downtime: 0.0,
@@ -265,17 +263,17 @@ fn sum_apart(picked: &[u32], segs: &[SegInfo], p: &Hot, keys: &mut Vec<u16>) -> 
         outages: picked.len() as u32,
         rto_met: 0,
         breaches: 0,
-        failure_breaches: 0,
+        failures: 0,
         failure_hours: 0.0,
-        others: 0,
         shortest: f64::INFINITY,
         longest: 0.0,
     };
     let mut last_end = f64::NEG_INFINITY;
     let mut apart = true;
     // No branch on the data: the checks and the per-cause split are
-    // selects, so that the loop runs without mispredictions.
-    for (key, &k) in keys[from..].iter_mut().zip(picked) {
+    // selects and products (d · 1 = d, d · 0 = +0 adds nothing), so that
+    // the loop runs without mispredictions.
+    for &k in picked {
         let seg = segs[k as usize];
         apart &= seg.start > last_end;
         last_end = seg.end;
@@ -285,15 +283,11 @@ fn sum_apart(picked: &[u32], segs: &[SegInfo], p: &Hot, keys: &mut Vec<u16>) -> 
         // An outage still open at the horizon has not ended within the
         // RTO (as in `count_outage`).
         a.rto_met += u32::from((d <= rto) & !seg.open);
-        let breached = u32::from(d > mtpd);
-        a.breaches += breached;
+        a.breaches += u32::from(d > mtpd);
         a.shortest = if d < a.shortest { d } else { a.shortest };
         a.longest = if d > a.longest { d } else { a.longest };
-        let failure = u32::from(seg.failure);
-        a.failure_breaches += breached & failure;
-        a.failure_hours += if seg.failure { d } else { 0.0 };
-        a.others += 1 - failure;
-        *key = seg.key;
+        a.failures += u32::from(seg.failure);
+        a.failure_hours += d * f64::from(u8::from(seg.failure));
     }
     apart.then_some(a)
 }
@@ -1499,28 +1493,32 @@ impl Trial {
             tally.outages += a.outages;
             tally.rto_met += a.rto_met;
             tally.breached |= a.breaches > 0;
-            let failures = a.outages - a.others;
-            if failures > 0 {
-                shares[FAILURES as usize] = Share {
-                    outages: failures,
-                    breaches: a.failure_breaches,
-                    hours: a.failure_hours,
-                };
-                touched = FAILURES as usize + 1;
-            }
-            if a.others > 0 {
+            // Threats' shares segment by segment (few), random failures'
+            // from the sums: their breaches are what the others leave.
+            let mut failure_breaches = a.breaches;
+            if a.failures < a.outages {
                 for &k in picked {
                     let k = k as usize;
                     let seg = &self.seg_info[k];
                     if !seg.failure {
+                        let breached = u32::from(seg.hours > p.mtpd);
+                        failure_breaches -= breached;
                         let cause = ivs[k].cause as usize;
                         let share = &mut shares[cause];
                         share.outages += 1;
-                        share.breaches += u32::from(seg.hours > p.mtpd);
+                        share.breaches += breached;
                         share.hours += seg.hours;
                         touched = touched.max(cause + 1);
                     }
                 }
+            }
+            if a.failures > 0 {
+                shares[FAILURES as usize] = Share {
+                    outages: a.failures,
+                    breaches: failure_breaches,
+                    hours: a.failure_hours,
+                };
+                touched = touched.max(FAILURES as usize + 1);
             }
         } else {
             durations.truncate(from);
