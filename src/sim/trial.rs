@@ -1619,19 +1619,9 @@ impl Trial {
         for b in &self.booked {
             let keys = &self.keys[b.keys.start as usize..b.keys.end as usize];
             let batch = &mut self.outage_batch[b.svc as usize];
-            let hist = &mut acc.services[b.svc as usize].outage_hist;
-            if keys.len() > batch.room() {
-                hist.absorb(batch);
-            }
-            if keys.len() > batch.room() {
-                // More outages in one trial than a batch counts: straight in.
-                for &k in keys {
-                    hist.add_compact(k);
-                }
-                hist.observe(b.lo, b.hi);
-            } else {
-                batch.add(keys, b.lo, b.hi);
-            }
+            acc.services[b.svc as usize]
+                .outage_hist
+                .add_via(batch, keys, b.lo, b.hi);
         }
         self.keys.clear();
         self.booked.clear();

@@ -242,6 +242,24 @@ impl LogHist {
         batch.max = 0.0;
     }
 
+    /// Count values given by their compact keys (min `lo`, max `hi`) into
+    /// `batch`, this histogram's batch: absorbed first if it has no room
+    /// for them, and the values added straight here if they are more
+    /// than a batch can ever hold.
+    pub fn add_via(&mut self, batch: &mut Batch, keys: &[u16], lo: f64, hi: f64) {
+        if keys.len() > batch.room() {
+            self.absorb(batch);
+        }
+        if keys.len() > batch.room() {
+            for &k in keys {
+                self.add_compact(k);
+            }
+            self.observe(lo, hi);
+        } else {
+            batch.add(keys, lo, hi);
+        }
+    }
+
     /// Take `lo` and `hi` into the observed min and max (the extremes of
     /// values added through [`LogHist::add_compact`]).
     pub fn observe(&mut self, lo: f64, hi: f64) {
