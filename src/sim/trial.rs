@@ -20,8 +20,8 @@
 //! Splitting the two keeps the hot loop on flat, sorted arrays: a failure
 //! deep in the stack costs one interval, not a walk over every service above
 //! it at each change. Events at equal times run in the order they were
-//! scheduled (a sequence number breaks ties), so a trial is a pure function
-//! of its streams.
+//! scheduled (the queue breaks ties by push order), so a trial is a pure
+//! function of its streams.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -102,6 +102,7 @@ pub struct Record {
 struct Job {
     svc: u32,
     kind: JobKind,
+    /// Arrival number: the last tie-break of the crew queue.
     seq: u64,
 }
 
@@ -396,8 +397,9 @@ pub struct Trial {
     site_outage: Vec<u32>,
     site_destroyed: Vec<bool>,
     // Scheduling.
-    /// Pending events by (time, seq).
+    /// Pending events by time, then in the order they were scheduled.
     queue: Queue<EvKind>,
+    /// Jobs queued so far in the trial (a job's arrival number).
     seq: u64,
     waiting: Vec<Job>,
     free_crews: u32,
@@ -606,8 +608,7 @@ impl Trial {
 
     fn schedule(&mut self, t: f64, kind: EvKind) {
         if t < self.horizon {
-            self.seq += 1;
-            self.queue.push(t, self.seq, kind);
+            self.queue.push(t, kind);
         }
     }
 
