@@ -1,13 +1,14 @@
-//! The event queue of a trial: a min-heap on (time, sequence number).
+//! The event queue of a trial: a min-heap on (time, push order).
 //!
-//! Sequence numbers are unique, so (time, seq) is a total order and any
+//! Push order is unique, so (time, push order) is a total order and any
 //! correct priority queue pops events in exactly the same order: the
 //! queue's shape is free, and is chosen for speed.
 //!
 //! - The key is packed into one `u128`: the time's bits, mapped so that
-//!   unsigned order is [`f64::total_cmp`]'s order, above the sequence
-//!   number. One integer comparison replaces a float comparison, a branch
-//!   and a second comparison.
+//!   unsigned order is [`f64::total_cmp`]'s order, above the item's index
+//!   in push order. One integer comparison replaces a float comparison, a
+//!   branch and a second comparison, and the items stay where they were
+//!   pushed: sorting and sifting move 16-byte keys, not whole events.
 //! - Items pushed before the first pop (a trial's initial failures and
 //!   threat occurrences: most of what it ever queues) are sorted once into
 //!   a run that pops from the front; only the items pushed while popping go
@@ -40,29 +41,29 @@ pub fn key_time(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Entry<T> {
-    /// `time_key(t) << 64 | seq`.
-    key: u128,
-    item: T,
-}
-
-/// A priority queue of items by (time, seq), earliest first.
+/// A priority queue of items by time, earliest first; items of equal time
+/// pop in the order they were pushed.
 #[derive(Debug, Clone)]
 pub struct Queue<T> {
-    /// Items pushed before the first pop, sorted at that pop; `next` is
-    /// the first not yet popped.
-    run: Vec<Entry<T>>,
+    /// Every item pushed since the last clear, in push order. An item's
+    /// key is `time_key(t) << 64 | index here`: the index is the tie-break
+    /// (push order) and finds the item again, so the run and the heap move
+    /// 16-byte keys only.
+    items: Vec<T>,
+    /// Keys of the items pushed before the first pop, sorted at that pop;
+    /// `next` is the first not yet popped.
+    run: Vec<u128>,
     next: usize,
     /// Whether a pop has happened since the last clear.
     popping: bool,
-    /// A binary min-heap of the items pushed since.
-    heap: Vec<Entry<T>>,
+    /// A binary min-heap of the keys pushed since.
+    heap: Vec<u128>,
 }
 
 impl<T: Copy> Default for Queue<T> {
     fn default() -> Self {
         Queue {
+            items: Vec::new(),
             run: Vec::new(),
             next: 0,
             popping: false,
@@ -73,6 +74,7 @@ impl<T: Copy> Default for Queue<T> {
 
 impl<T: Copy> Queue<T> {
     pub fn clear(&mut self) {
+        self.items.clear();
         self.run.clear();
         self.next = 0;
         self.popping = false;
@@ -87,18 +89,15 @@ impl<T: Copy> Queue<T> {
         self.len() == 0
     }
 
-    /// Add `item` at time `t`; `seq` must differ from every other queued
-    /// item's for the pop order to be fully determined.
+    /// Add `item` at time `t`, after every queued item of the same time.
     #[inline]
-    pub fn push(&mut self, t: f64, seq: u64, item: T) {
-        let entry = Entry {
-            key: u128::from(time_key(t)) << 64 | u128::from(seq),
-            item,
-        };
+    pub fn push(&mut self, t: f64, item: T) {
+        let key = u128::from(time_key(t)) << 64 | self.items.len() as u128;
+        self.items.push(item);
         if self.popping {
-            self.heap_push(entry);
+            self.heap_push(key);
         } else {
-            self.run.push(entry);
+            self.run.push(key);
         }
     }
 
@@ -107,7 +106,7 @@ impl<T: Copy> Queue<T> {
     fn start_popping(&mut self) {
         if !self.popping {
             self.popping = true;
-            self.run.sort_unstable_by_key(|e| e.key);
+            self.run.sort_unstable();
         }
     }
 
@@ -115,8 +114,8 @@ impl<T: Copy> Queue<T> {
     #[inline]
     pub fn peek_time(&mut self) -> Option<f64> {
         self.start_popping();
-        let run = self.run.get(self.next).map(|e| e.key);
-        let heap = self.heap.first().map(|e| e.key);
+        let run = self.run.get(self.next).copied();
+        let heap = self.heap.first().copied();
         let key = match (run, heap) {
             (Some(a), Some(b)) => a.min(b),
             (a, b) => a.or(b)?,
@@ -124,43 +123,46 @@ impl<T: Copy> Queue<T> {
         Some(key_time((key >> 64) as u64))
     }
 
-    /// Remove the earliest item (ties by the smallest `seq`), with its time.
+    /// Remove the earliest item (ties by push order), with its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, T)> {
         self.start_popping();
         let from_run = match (self.run.get(self.next), self.heap.first()) {
-            (Some(a), Some(b)) => a.key < b.key,
+            (Some(a), Some(b)) => a < b,
             (Some(_), None) => true,
             (None, _) => false,
         };
-        let e = if from_run {
+        let key = if from_run {
             self.next += 1;
             self.run[self.next - 1]
         } else {
             self.heap_pop()?
         };
-        Some((key_time((e.key >> 64) as u64), e.item))
+        Some((
+            key_time((key >> 64) as u64),
+            self.items[key as u64 as usize],
+        ))
     }
 
     /// Push onto the heap.
     #[inline]
-    fn heap_push(&mut self, entry: Entry<T>) {
+    fn heap_push(&mut self, key: u128) {
         let mut pos = self.heap.len();
-        self.heap.push(entry);
+        self.heap.push(key);
         while pos > 0 {
             let parent = (pos - 1) / 2;
-            if self.heap[parent].key <= entry.key {
+            if self.heap[parent] <= key {
                 break;
             }
             self.heap[pos] = self.heap[parent];
             pos = parent;
         }
-        self.heap[pos] = entry;
+        self.heap[pos] = key;
     }
 
-    /// Pop the heap's smallest entry.
+    /// Pop the heap's smallest key.
     #[inline]
-    fn heap_pop(&mut self) -> Option<Entry<T>> {
+    fn heap_pop(&mut self) -> Option<u128> {
         let last = self.heap.pop()?;
         let Some(&top) = self.heap.first() else {
             return Some(last);
@@ -173,7 +175,7 @@ impl<T: Copy> Queue<T> {
         let heap = &mut self.heap[..n];
         while child + 1 < n {
             // Branch-free: which child is smaller is a coin flip.
-            child += usize::from(heap[child + 1].key < heap[child].key);
+            child += usize::from(heap[child + 1] < heap[child]);
             heap[pos] = heap[child];
             pos = child;
             child = 2 * pos + 1;
@@ -184,7 +186,7 @@ impl<T: Copy> Queue<T> {
         }
         while pos > 0 {
             let parent = (pos - 1) / 2;
-            if heap[parent].key <= last.key {
+            if heap[parent] <= last {
                 break;
             }
             heap[pos] = heap[parent];
@@ -225,7 +227,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn pops_in_time_then_seq_order(
+        fn pops_in_time_then_push_order(
             times in proptest::collection::vec(prop_oneof![0.0..100.0f64, Just(5.0), Just(0.0)], 0..200),
             pops in proptest::collection::vec(any::<bool>(), 0..400),
         ) {
@@ -233,7 +235,7 @@ mod tests {
             let mut q = Queue::default();
             let mut reference: Vec<(f64, u64)> = Vec::new();
             let mut next = times.into_iter();
-            let mut seq = 0;
+            let mut seq = 0u64;
             for pop in pops {
                 if pop {
                     reference.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
@@ -246,7 +248,7 @@ mod tests {
                     prop_assert_eq!(q.peek_time(), (!reference.is_empty()).then_some(min));
                 } else if let Some(t) = next.next() {
                     seq += 1;
-                    q.push(t, seq, seq);
+                    q.push(t, seq);
                     reference.push((t, seq));
                 }
                 prop_assert_eq!(q.len(), reference.len());

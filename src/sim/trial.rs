@@ -20,8 +20,8 @@
 //! Splitting the two keeps the hot loop on flat, sorted arrays: a failure
 //! deep in the stack costs one interval, not a walk over every service above
 //! it at each change. Events at equal times run in the order they were
-//! scheduled (a sequence number breaks ties), so a trial is a pure function
-//! of its streams.
+//! scheduled (the queue breaks ties by push order), so a trial is a pure
+//! function of its streams.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -103,6 +103,7 @@ pub struct Record {
 struct Job {
     svc: u32,
     kind: JobKind,
+    /// Arrival number: the last tie-break of the crew queue.
     seq: u64,
 }
 
@@ -120,8 +121,18 @@ enum EvKind {
         svc: u32,
         gen: u32,
     },
-    RestartDone {
-        svc: u32,
+    /// Services that resume at one instant, `unblocks[from..to]`: the
+    /// restarts after an outage that end together (every service of a site
+    /// with the same fixed restart time), or the end of a containment.
+    ///
+    /// One event stands for the run of single unblocks that its scheduler
+    /// would have queued back to back at this time: they would pop back to
+    /// back too (equal times pop in push order, and nothing was pushed
+    /// between them), so unblocking them in one go, in the same order,
+    /// changes nothing but the queue's work.
+    Unblock {
+        from: u32,
+        to: u32,
     },
     OutageStart {
         threat: u32,
@@ -142,10 +153,6 @@ enum EvKind {
     /// A contained attack's isolation starts (at detection).
     Contain {
         attack: u32,
-    },
-    /// A contained attack's isolation ends for one service.
-    ContainmentEnd {
-        svc: u32,
     },
 }
 
@@ -406,8 +413,11 @@ pub struct Trial {
     site_outage: Vec<u32>,
     site_destroyed: Vec<bool>,
     // Scheduling.
-    /// Pending events by (time, seq).
+    /// Pending events by time, then in the order they were scheduled.
     queue: Queue<EvKind>,
+    /// The services of the trial's [`EvKind::Unblock`] events.
+    unblocks: Vec<u32>,
+    /// Jobs queued so far in the trial (a job's arrival number).
     seq: u64,
     waiting: Vec<Job>,
     free_crews: u32,
@@ -484,6 +494,7 @@ impl Trial {
             site_outage: vec![0; plan.n_sites],
             site_destroyed: vec![false; plan.n_sites],
             queue: Queue::default(),
+            unblocks: Vec::new(),
             seq: 0,
             waiting: Vec::new(),
             free_crews: plan.crews,
@@ -521,6 +532,7 @@ impl Trial {
         self.site_outage.fill(0);
         self.site_destroyed.fill(false);
         self.queue.clear();
+        self.unblocks.clear();
         self.seq = 0;
         self.waiting.clear();
         self.free_crews = plan.crews;
@@ -615,8 +627,17 @@ impl Trial {
 
     fn schedule(&mut self, t: f64, kind: EvKind) {
         if t < self.horizon {
-            self.seq += 1;
-            self.queue.push(t, self.seq, kind);
+            self.queue.push(t, kind);
+        }
+    }
+
+    /// Schedule the unblock at `t` of the services `unblocks[from..]` (if
+    /// any), as one [`EvKind::Unblock`].
+    fn schedule_unblocks(&mut self, t: f64, from: usize) {
+        let to = self.unblocks.len();
+        if from < to {
+            let (from, to) = (from as u32, to as u32);
+            self.schedule(t, EvKind::Unblock { from, to });
         }
     }
 
@@ -1097,7 +1118,12 @@ impl Trial {
                     self.recovered(plan, svc, t);
                 }
             }
-            EvKind::RestartDone { svc } | EvKind::ContainmentEnd { svc } => self.unblock(svc, t),
+            EvKind::Unblock { from, to } => {
+                for k in from as usize..to as usize {
+                    let svc = self.unblocks[k];
+                    self.unblock(svc, t);
+                }
+            }
             EvKind::OutageStart { threat } => {
                 self.occurred(plan, threat);
                 let ThreatPlanKind::Outage {
@@ -1126,16 +1152,27 @@ impl Trial {
                 for &site in sites {
                     self.site_outage[site as usize] -= 1;
                 }
+                // Restarts that end at the same time as the one before
+                // join its batch (bit for bit: the queue orders times by
+                // their bits). Unblocking the others now pushes nothing,
+                // so a batch's restarts would have been queued back to
+                // back.
+                let mut batch = (f64::NAN, self.unblocks.len());
                 for &svc in targets {
                     match &plan.services[svc as usize].restart {
                         Some(restart) => {
-                            let r = self.draw_own(plan, svc, Purpose::Restart, restart);
-                            // Past the horizon it is still restarting at the end.
-                            self.schedule(t + r, EvKind::RestartDone { svc });
+                            let end = t + self.draw_own(plan, svc, Purpose::Restart, restart);
+                            if end.to_bits() != batch.0.to_bits() {
+                                self.schedule_unblocks(batch.0, batch.1);
+                                batch = (end, self.unblocks.len());
+                            }
+                            self.unblocks.push(svc);
                         }
                         None => self.unblock(svc, t),
                     }
                 }
+                // Past the horizon they are still restarting at the end.
+                self.schedule_unblocks(batch.0, batch.1);
             }
             EvKind::Disaster { threat } => {
                 self.occurred(plan, threat);
@@ -1902,15 +1939,14 @@ impl Trial {
             return;
         };
         let d = self.threat_draw(plan, threat, Purpose::Duration, outage);
-        let victims: Vec<u32> = self.attacks[attack as usize]
-            .compromised
-            .iter()
-            .map(|c| c.0)
-            .collect();
-        for svc in victims {
+        let from = self.unblocks.len();
+        let victims = self.attacks[attack as usize].compromised.iter();
+        self.unblocks.extend(victims.map(|c| c.0));
+        for k in from..self.unblocks.len() {
+            let svc = self.unblocks[k];
             self.block(svc, t, threat + 1);
-            self.schedule(t + d, EvKind::ContainmentEnd { svc });
         }
+        self.schedule_unblocks(t + d, from);
     }
 }
 
