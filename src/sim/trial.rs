@@ -247,6 +247,8 @@ struct Apart {
     /// Segments that random failures caused, and their hours.
     failures: u32,
     failure_hours: f64,
+    /// How many segments other causes caused (listed by `sum_apart`).
+    others: usize,
     shortest: f64,
     longest: f64,
 }
@@ -261,8 +263,17 @@ struct Apart {
 /// trial, in a function of its own with few live values, so that every
 /// sum stays in a register.
 #[inline(never)]
-fn sum_apart(picked: &[u32], segs: &[SegInfo], p: &Hot, keys: &mut Vec<u16>) -> Option<Apart> {
+fn sum_apart(
+    picked: &[u32],
+    segs: &[SegInfo],
+    p: &Hot,
+    keys: &mut Vec<u16>,
+    others: &mut Vec<u32>,
+) -> Option<Apart> {
     keys.extend(picked.iter().map(|&k| segs[k as usize].key));
+    if others.len() < picked.len() {
+        others.resize(picked.len(), 0);
+    }
     let (rto, mtpd) = (p.rto, p.mtpd);
     let mut a = Apart {
         downtime: 0.0,
@@ -272,6 +283,7 @@ fn sum_apart(picked: &[u32], segs: &[SegInfo], p: &Hot, keys: &mut Vec<u16>) -> 
         breaches: 0,
         failures: 0,
         failure_hours: 0.0,
+        others: 0,
         shortest: f64::INFINITY,
         longest: 0.0,
     };
@@ -295,6 +307,9 @@ fn sum_apart(picked: &[u32], segs: &[SegInfo], p: &Hot, keys: &mut Vec<u16>) -> 
         a.longest = if d > a.longest { d } else { a.longest };
         a.failures += u32::from(seg.failure);
         a.failure_hours += d * f64::from(u8::from(seg.failure));
+        // Every segment is written, only other causes' are kept.
+        others[a.others] = k;
+        a.others += usize::from(!seg.failure);
     }
     apart.then_some(a)
 }
@@ -371,6 +386,9 @@ pub struct Trial {
     picked: Vec<u32>,
     /// Per distinct segment: what booking a row reads of it.
     seg_info: Vec<SegInfo>,
+    /// The segments of a row booked apart that random failures did not
+    /// cause ([`sum_apart`]; past the count, garbage).
+    others: Vec<u32>,
     /// Per node, `words` bits: which distinct segments stop it (its own
     /// and, for a service, every hard dependency's).
     bits: Vec<u64>,
@@ -470,6 +488,7 @@ impl Trial {
             same_start: Vec::new(),
             picked: Vec::new(),
             seg_info: Vec::new(),
+            others: Vec::new(),
             bits: Vec::new(),
             via_groups: vec![Vec::new(); n],
             down_iv: vec![Vec::new(); n],
@@ -1520,7 +1539,8 @@ impl Trial {
         let ivs = self.distinct.as_slice();
         let count = decode_bits(&self.bits[row], &mut decoded);
         let picked = &decoded[..count];
-        if let Some(a) = sum_apart(picked, &self.seg_info, &p, &mut durations) {
+        let mut others = std::mem::take(&mut self.others);
+        if let Some(a) = sum_apart(picked, &self.seg_info, &p, &mut durations, &mut others) {
             shortest = a.shortest;
             longest = a.longest;
             // The first booking of the trial: the sums start at zero.
@@ -1533,21 +1553,17 @@ impl Trial {
             // Threats' shares segment by segment (few), random failures'
             // from the sums: their breaches are what the others leave.
             let mut failure_breaches = a.breaches;
-            if a.failures < a.outages {
-                for &k in picked {
-                    let k = k as usize;
-                    let seg = &self.seg_info[k];
-                    if !seg.failure {
-                        let breached = u32::from(seg.hours > p.mtpd);
-                        failure_breaches -= breached;
-                        let cause = ivs[k].cause as usize;
-                        let share = &mut shares[cause];
-                        share.outages += 1;
-                        share.breaches += breached;
-                        share.hours += seg.hours;
-                        touched = touched.max(cause + 1);
-                    }
-                }
+            for &k in &others[..a.others] {
+                let k = k as usize;
+                let seg = &self.seg_info[k];
+                let breached = u32::from(seg.hours > p.mtpd);
+                failure_breaches -= breached;
+                let cause = ivs[k].cause as usize;
+                let share = &mut shares[cause];
+                share.outages += 1;
+                share.breaches += breached;
+                share.hours += seg.hours;
+                touched = touched.max(cause + 1);
             }
             if a.failures > 0 {
                 shares[FAILURES as usize] = Share {
@@ -1630,6 +1646,7 @@ impl Trial {
         settle(&p, &mut shares, touched, &mut tally, &mut self.cause_loss);
         self.shares = shares;
         self.picked = decoded;
+        self.others = others;
         self.tally[svc] = tally;
         self.keys = durations;
         self.note_durations(svc, from, shortest, longest);
