@@ -331,9 +331,8 @@ fn or_row(bits: &mut [u64], w: usize, into: usize, from: usize) {
 }
 
 /// One service's outage durations in [`Trial::keys`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Booked {
-    svc: u32,
     keys: std::ops::Range<u32>,
     lo: f64,
     hi: f64,
@@ -450,8 +449,8 @@ pub struct Trial {
     /// [`hist::Batch`]).
     outage_batch: Vec<hist::Batch>,
     /// The bucket keys ([`hist::compact`]) of the trial's outages, service
-    /// by service in booking order, and where each service's are; counted
-    /// into the batches once every service is booked.
+    /// by service in booking order, and per service where its keys are;
+    /// counted into the batches once every service is booked.
     keys: Vec<u16>,
     booked: Vec<Booked>,
     /// Trials booked but not yet moved into the accumulator, and their
@@ -522,7 +521,7 @@ impl Trial {
             reach: vec![f64::INFINITY; s],
             outage_batch: vec![hist::Batch::default(); s],
             keys: Vec::new(),
-            booked: Vec::new(),
+            booked: vec![Booked::default(); s],
             pending: 0,
             pend: vec![Tally::default(); s * PENDING],
             recording: false,
@@ -1655,30 +1654,31 @@ impl Trial {
     /// Note that `svc`'s outage durations of this trial are the keys from
     /// `from` on, with this min and max.
     fn note_durations(&mut self, svc: usize, from: usize, lo: f64, hi: f64) {
-        if self.keys.len() > from {
-            self.booked.push(Booked {
-                svc: svc as u32,
-                keys: from as u32..self.keys.len() as u32,
-                lo,
-                hi,
-            });
-        }
+        self.booked[svc] = Booked {
+            keys: from as u32..self.keys.len() as u32,
+            lo,
+            hi,
+        };
     }
 
     /// Count every booked service's outage durations of the trial into its
     /// batch, absorbing a batch into its histogram first if it has no room
-    /// for them. One loop over all services after booking, so that the
-    /// cache misses of many batches overlap.
+    /// for them. One loop over all services, in order, after booking, so
+    /// that the cache misses of many batches overlap.
     fn count_durations(&mut self, acc: &mut Accumulator) {
-        for b in &self.booked {
-            let keys = &self.keys[b.keys.start as usize..b.keys.end as usize];
-            let batch = &mut self.outage_batch[b.svc as usize];
-            acc.services[b.svc as usize]
-                .outage_hist
-                .add_via(batch, keys, b.lo, b.hi);
+        for (svc, b) in self.booked.iter_mut().enumerate() {
+            if !b.keys.is_empty() {
+                let keys = &self.keys[b.keys.start as usize..b.keys.end as usize];
+                acc.services[svc].outage_hist.add_via(
+                    &mut self.outage_batch[svc],
+                    keys,
+                    b.lo,
+                    b.hi,
+                );
+                b.keys = 0..0;
+            }
         }
         self.keys.clear();
-        self.booked.clear();
     }
 
     /// Revenue capacity over the trial: 0 while down, else the product of
