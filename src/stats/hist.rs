@@ -41,6 +41,22 @@ pub fn compact(bits: u32, x: f64) -> u16 {
     }
 }
 
+/// Widen `counts`, whose first bucket has key `offset`, to cover key `k`,
+/// which lies outside it; returns `k`'s index.
+fn widen<T: Copy + Default>(counts: &mut Vec<T>, offset: &mut u64, k: u64) -> usize {
+    if counts.is_empty() {
+        *offset = k;
+        counts.push(T::default());
+    } else if k < *offset {
+        let grow = (*offset - k) as usize;
+        counts.splice(0..0, std::iter::repeat_n(T::default(), grow));
+        *offset = k;
+    } else {
+        counts.resize((k - *offset + 1) as usize, T::default());
+    }
+    (k - *offset) as usize
+}
+
 /// Counts of values by their [`compact`] keys, 16 bits a bucket, that pile
 /// up over a batch of trials before they go into a [`LogHist`] of the same
 /// bits ([`LogHist::absorb`]). A quarter of a histogram's memory, so the
@@ -52,7 +68,7 @@ pub fn compact(bits: u32, x: f64) -> u16 {
 #[derive(Debug, Clone)]
 pub struct Batch {
     /// Compact key of `counts[0]`.
-    offset: u32,
+    offset: u64,
     counts: Vec<u16>,
     zeros: u64,
     /// Values counted since the batch was last absorbed.
@@ -93,7 +109,7 @@ impl Batch {
         }
         for &k in keys {
             // Keys below the offset wrap to far beyond the range.
-            let index = u32::from(k).wrapping_sub(self.offset) as usize;
+            let index = u64::from(k).wrapping_sub(self.offset) as usize;
             if index < self.counts.len() {
                 self.counts[index] += 1;
             } else {
@@ -105,22 +121,12 @@ impl Batch {
     /// The slow path of [`Batch::add`]: a zero, or a key outside the range.
     #[cold]
     fn grow_and_add(&mut self, k: u16) {
-        let k = u32::from(k);
         if k == 0 {
             self.zeros += 1;
             return;
         }
-        if self.counts.is_empty() {
-            self.offset = k;
-            self.counts.push(0);
-        } else if k < self.offset {
-            let grow = (self.offset - k) as usize;
-            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.offset = k;
-        } else {
-            self.counts.resize((k - self.offset + 1) as usize, 0);
-        }
-        self.counts[(k - self.offset) as usize] += 1;
+        let index = widen(&mut self.counts, &mut self.offset, u64::from(k));
+        self.counts[index] += 1;
     }
 }
 
@@ -221,7 +227,7 @@ impl LogHist {
         if batch.added == 0 {
             return;
         }
-        let first = self.key(ZERO_BELOW) - 1 + u64::from(batch.offset);
+        let first = self.key(ZERO_BELOW) - 1 + batch.offset;
         for (j, count) in batch.counts.iter_mut().enumerate() {
             if *count > 0 {
                 let key = first + j as u64;
@@ -277,17 +283,8 @@ impl LogHist {
     /// cover key `k`.
     #[cold]
     fn grow_and_add(&mut self, k: u64, n: u64) {
-        if self.counts.is_empty() {
-            self.offset = k;
-            self.counts.push(0);
-        } else if k < self.offset {
-            let grow = (self.offset - k) as usize;
-            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.offset = k;
-        } else {
-            self.counts.resize((k - self.offset + 1) as usize, 0);
-        }
-        self.counts[(k - self.offset) as usize] += n;
+        let index = widen(&mut self.counts, &mut self.offset, k);
+        self.counts[index] += n;
     }
 
     pub fn count(&self) -> u64 {
