@@ -253,15 +253,17 @@ struct Apart {
     longest: f64,
 }
 
-/// The outages of a row (bits over `segs`), if its segments are apart
-/// (each starts after the one before it ends, so each is one outage):
-/// downtime, RTO and MTPD counts, random failures' share, the shortest and
-/// the longest, and each duration's bucket key appended to `keys`. `None`
-/// (and `keys` partly written) if two segments overlap or touch.
+/// The outages of a row (`picked`, its segments' indices into `segs`, in
+/// order), if its segments are apart (each starts after the one before it
+/// ends, so each is one outage): downtime, RTO and MTPD counts, random
+/// failures' share, the shortest and the longest; each duration's bucket
+/// key is appended to `keys`, and the segments of other causes are listed
+/// at the start of `others`. `None` (with the keys appended all the same)
+/// if two segments overlap or touch.
 ///
-/// One pass over the bits with per-segment figures worked out once per
-/// trial, in a function of its own with few live values, so that every
-/// sum stays in a register.
+/// One pass with per-segment figures worked out once per trial, in a
+/// function of its own with few live values, so that every sum stays in a
+/// register.
 #[inline(never)]
 fn sum_apart(
     picked: &[u32],
