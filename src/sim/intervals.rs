@@ -24,18 +24,18 @@ pub struct Iv {
 /// merging those that touch or overlap. The run being built stays in
 /// registers and is written out only when the next interval starts after
 /// it ends.
-pub(crate) struct Runs<'a> {
+struct Runs<'a> {
     out: &'a mut Vec<Iv>,
     run: Option<Iv>,
 }
 
 impl<'a> Runs<'a> {
-    pub(crate) fn new(out: &'a mut Vec<Iv>) -> Self {
+    fn new(out: &'a mut Vec<Iv>) -> Self {
         Runs { out, run: None }
     }
 
     #[inline]
-    pub(crate) fn push(&mut self, iv: Iv) {
+    fn push(&mut self, iv: Iv) {
         match &mut self.run {
             // Overlapping: one stretch, charged to what started it.
             Some(r) if iv.start < r.end || (iv.start == r.end && iv.cause == r.cause) => {
@@ -53,7 +53,7 @@ impl<'a> Runs<'a> {
         }
     }
 
-    pub(crate) fn finish(self) {
+    fn finish(self) {
         if let Some(r) = self.run {
             self.out.push(r);
         }
@@ -262,6 +262,20 @@ pub fn at_least(
     runs.finish();
 }
 
+/// Intervals in any order, in normal form: sorted by start and merged by
+/// the [`Runs`] rule (for tests that build reference lists by hand).
+#[cfg(test)]
+pub(crate) fn normal_form(mut ivs: Vec<Iv>) -> Vec<Iv> {
+    ivs.sort_by(|x, y| x.start.total_cmp(&y.start));
+    let mut out = Vec::new();
+    let mut runs = Runs::new(&mut out);
+    for x in ivs {
+        runs.push(x);
+    }
+    runs.finish();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,7 +291,7 @@ mod tests {
 
     /// Build a sorted disjoint list from arbitrary pairs.
     fn normalise(pairs: &[(u8, u8)], cause: u32) -> Vec<Iv> {
-        let mut v: Vec<Iv> = pairs
+        let v: Vec<Iv> = pairs
             .iter()
             .filter(|(a, b)| a < b)
             .map(|&(a, b)| Iv {
@@ -286,14 +300,7 @@ mod tests {
                 cause,
             })
             .collect();
-        v.sort_by(|x, y| x.start.total_cmp(&y.start));
-        let mut out = Vec::new();
-        let mut runs = Runs::new(&mut out);
-        for x in v {
-            runs.push(x);
-        }
-        runs.finish();
-        out
+        normal_form(v)
     }
 
     /// Down-ness at the midpoint of each unit step, by brute force.

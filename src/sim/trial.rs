@@ -1972,7 +1972,7 @@ impl Trial {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::intervals::Runs;
+    use crate::sim::intervals::normal_form;
 
     /// An estate with every way down can travel: nested groups, a group
     /// above services above a group, soft dependencies, fixed and random
@@ -2039,19 +2039,14 @@ mod tests {
                 let deps = plan.hard_deps.row(i);
                 let mut out = Vec::new();
                 if i < plan.n_services {
-                    let mut own: Vec<Iv> = trial
-                        .segs
-                        .iter()
-                        .filter(|s| s.svc as usize == i && s.iv.end > s.iv.start)
-                        .map(|s| s.iv)
-                        .collect();
-                    own.sort_by(|a, b| a.start.total_cmp(&b.start));
-                    let mut normal = Vec::new();
-                    let mut runs = Runs::new(&mut normal);
-                    for x in own {
-                        runs.push(x);
-                    }
-                    runs.finish();
+                    let normal = normal_form(
+                        trial
+                            .segs
+                            .iter()
+                            .filter(|s| s.svc as usize == i && s.iv.end > s.iv.start)
+                            .map(|s| s.iv)
+                            .collect(),
+                    );
                     let mut lists: Vec<&[Iv]> = vec![&normal];
                     lists.extend(deps.iter().map(|&d| down[d as usize].as_slice()));
                     union_many(&lists, &mut out);
