@@ -223,17 +223,23 @@ fn settle(
     }
 }
 
-/// A distinct segment of a trial as the booking of a row reads it: its
-/// span, its duration and the duration's bucket key, whether random
-/// failures caused it, and whether it is still open at the horizon.
+/// A distinct segment of a trial as the booking of a row reads it, worked
+/// out once per trial so that each of its outages costs few operations:
+/// its span, its duration and the duration's bucket key, and whether
+/// random failures caused it.
 #[derive(Debug, Clone, Copy, Default)]
 struct SegInfo {
     start: f64,
     end: f64,
-    hours: f64,
+    /// Its duration d and d², side by side, added as a pair.
+    hours: [f64; 2],
+    /// d if random failures caused it, else 0 (which adds nothing).
+    failure_hours: f64,
+    /// d, or NaN if it is still open at the horizon (an open outage has
+    /// not ended within the RTO, and NaN compares false).
+    rto_hours: f64,
     key: u16,
     failure: bool,
-    open: bool,
 }
 
 /// What [`sum_apart`] sums over a row's segments.
@@ -298,17 +304,17 @@ fn sum_apart(
         let seg = segs[k as usize];
         apart &= seg.start > last_end;
         last_end = seg.end;
-        let d = seg.hours;
+        let [d, d2] = seg.hours;
         a.downtime += d;
-        a.downtime_sq += d * d;
+        a.downtime_sq += d2;
         // An outage still open at the horizon has not ended within the
         // RTO (as in `count_outage`).
-        a.rto_met += u32::from((d <= rto) & !seg.open);
+        a.rto_met += u32::from(seg.rto_hours <= rto);
         a.breaches += u32::from(d > mtpd);
         a.shortest = if d < a.shortest { d } else { a.shortest };
         a.longest = if d > a.longest { d } else { a.longest };
         a.failures += u32::from(seg.failure);
-        a.failure_hours += d * f64::from(u8::from(seg.failure));
+        a.failure_hours += seg.failure_hours;
         // Every segment is written, only other causes' are kept.
         others[a.others] = k;
         a.others += usize::from(!seg.failure);
@@ -1289,14 +1295,16 @@ impl Trial {
         self.index_segments();
         self.seg_info.clear();
         self.seg_info.extend(self.distinct.iter().map(|iv| {
-            let hours = iv.end - iv.start;
+            let d = iv.end - iv.start;
+            let failure = iv.cause == FAILURES;
             SegInfo {
                 start: iv.start,
                 end: iv.end,
-                hours,
-                key: hist::compact(SERVICE_BITS, hours),
-                failure: iv.cause == FAILURES,
-                open: iv.end >= h,
+                hours: [d, d * d],
+                failure_hours: if failure { d } else { 0.0 },
+                rto_hours: if iv.end >= h { f64::NAN } else { d },
+                key: hist::compact(SERVICE_BITS, d),
+                failure,
             }
         }));
         let w = self.distinct.len().div_ceil(64);
@@ -1530,7 +1538,6 @@ impl Trial {
     fn book_bits(&mut self, plan: &SimPlan, svc: usize, row: Range<usize>, extra: &mut Vec<Iv>) {
         let p = plan.hot[svc];
         let h = self.horizon;
-        let mut tally = self.tally[svc];
         let mut durations = std::mem::take(&mut self.keys);
         let from = durations.len();
         let (mut shortest, mut longest);
@@ -1544,7 +1551,10 @@ impl Trial {
         if let Some(a) = sum_apart(picked, &self.seg_info, &p, &mut durations, &mut others) {
             shortest = a.shortest;
             longest = a.longest;
-            // The first booking of the trial: the sums start at zero.
+            // The first booking of the trial: the sums start at zero. The
+            // tally is written in place: a copy read back whole after
+            // narrow writes would wait on store forwarding.
+            let tally = &mut self.tally[svc];
             debug_assert_eq!(tally.outages, 0);
             tally.downtime += a.downtime;
             tally.downtime_sq += a.downtime_sq;
@@ -1557,13 +1567,14 @@ impl Trial {
             for &k in &others[..a.others] {
                 let k = k as usize;
                 let seg = &self.seg_info[k];
-                let breached = u32::from(seg.hours > p.mtpd);
+                let d = seg.hours[0];
+                let breached = u32::from(d > p.mtpd);
                 failure_breaches -= breached;
                 let cause = ivs[k].cause as usize;
                 let share = &mut shares[cause];
                 share.outages += 1;
                 share.breaches += breached;
-                share.hours += seg.hours;
+                share.hours += d;
                 touched = touched.max(cause + 1);
             }
             if a.failures > 0 {
@@ -1577,6 +1588,10 @@ impl Trial {
         } else {
             durations.truncate(from);
             (shortest, longest) = (f64::INFINITY, 0.0);
+            // A local copy: the compiler cannot tell the tally from the
+            // cause sums, and would otherwise store and reload it at every
+            // outage.
+            let mut tally = self.tally[svc];
             extra.clear();
             // The run of the union being merged (the `Runs` rule).
             let mut run = Iv {
@@ -1643,12 +1658,18 @@ impl Trial {
             if in_outage {
                 close_outage!();
             }
+            self.tally[svc] = tally;
         }
-        settle(&p, &mut shares, touched, &mut tally, &mut self.cause_loss);
+        settle(
+            &p,
+            &mut shares,
+            touched,
+            &mut self.tally[svc],
+            &mut self.cause_loss,
+        );
         self.shares = shares;
         self.picked = decoded;
         self.others = others;
-        self.tally[svc] = tally;
         self.keys = durations;
         self.note_durations(svc, from, shortest, longest);
     }
