@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::error::Error;
 
-use super::rng::Stream;
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 const SITES: [&str; 3] = ["site-a", "site-b", "site-c"];
 
@@ -26,7 +26,7 @@ pub fn layered(services: usize, seed: u64) -> Result<String, Error> {
             "--services must be between 4 and 1000000, got {services}"
         )));
     }
-    let mut rng = Stream::seed_from_u64(seed);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let infra = (services / 100).max(1);
     let platform = (services * 9 / 100).max(1);
     let application = (services * 40 / 100).max(1);
