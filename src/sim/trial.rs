@@ -243,20 +243,26 @@ struct SegInfo {
 }
 
 /// What [`sum_apart`] sums over a row's segments.
+///
+/// In C layout, with fields that the caller adds into neighbouring tally
+/// fields (shortest and longest, outages and RTO met) apart: written one
+/// by one, as a pair they would be read back as one wider load, which
+/// waits for the stores to drain instead of taking them forwarded.
 #[derive(Debug, Clone, Copy)]
+#[repr(C)]
 struct Apart {
+    shortest: f64,
     downtime: f64,
     downtime_sq: f64,
-    outages: u32,
-    rto_met: u32,
-    breaches: u32,
     /// Segments that random failures caused, and their hours.
-    failures: u32,
     failure_hours: f64,
+    longest: f64,
     /// How many segments other causes caused (listed by `sum_apart`).
     others: usize,
-    shortest: f64,
-    longest: f64,
+    outages: u32,
+    breaches: u32,
+    rto_met: u32,
+    failures: u32,
 }
 
 /// The outages of a row (`picked`, its segments' indices into `segs`, in
