@@ -896,7 +896,15 @@ impl Trial {
                 };
             }
             let Some(b) = best else { break };
-            let job = self.waiting.swap_remove(b);
+            // Most often the job is the last one, queued at this instant:
+            // dropped without reading it back whole (its fields were just
+            // stored one by one, and a wide reload would wait for them).
+            let job = self.waiting[b];
+            if b + 1 == self.waiting.len() {
+                self.waiting.truncate(b);
+            } else {
+                self.waiting.swap_remove(b);
+            }
             self.start(plan, job, t);
         }
     }
