@@ -284,7 +284,9 @@ fn sum_apart(
     keys: &mut Vec<u16>,
     others: &mut Vec<u32>,
 ) -> Option<Apart> {
-    keys.extend(picked.iter().map(|&k| segs[k as usize].key));
+    let from = keys.len();
+    keys.resize(from + picked.len(), 0);
+    let keys = &mut keys[from..];
     if others.len() < picked.len() {
         others.resize(picked.len(), 0);
     }
@@ -306,8 +308,9 @@ fn sum_apart(
     // No branch on the data: the checks and the per-cause split are
     // selects and products (d · 1 = d, d · 0 = +0 adds nothing), so that
     // the loop runs without mispredictions.
-    for &k in picked {
+    for (&k, key) in picked.iter().zip(keys) {
         let seg = segs[k as usize];
+        *key = seg.key;
         apart &= seg.start > last_end;
         last_end = seg.end;
         let [d, d2] = seg.hours;
