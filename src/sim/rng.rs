@@ -1,11 +1,10 @@
 //! Keyed random streams: every draw is a pure function of
 //! (seed, trial, entity, purpose, draw index).
 //!
-//! The generator is Xoshiro256++, seeded with four
-//! outputs of SplitMix64 run from a key that mixes the run's seed, the trial
-//! index, a stable hash of the entity's id (a service or threat name, so the
-//! same id gets the same draws in two scenarios) and the purpose of the
-//! draws. Nothing depends on thread scheduling or on the order in which
+//! The generator is Xoshiro256++ ([`Stream`]), seeded with four outputs of
+//! SplitMix64 run from a key that mixes the run's seed, the trial index, a
+//! stable hash of the entity's id (a service or threat name, so the same id
+//! gets the same draws in two scenarios) and the purpose of the draws. Nothing depends on thread scheduling or on the order in which
 //! other entities draw: this is what makes results identical on any thread
 //! count and what makes common random numbers line up in `compare`.
 
