@@ -1622,16 +1622,29 @@ impl Trial {
             let mut first = run;
             let mut end = 0.0;
             let mut in_outage = false;
+            // Random failures' share in registers (most segments are
+            // theirs), with its hours summed in the same order as the
+            // others' in `shares`.
+            let mut failures = Share::default();
             macro_rules! close_outage {
                 () => {
                     let d = end - first.start;
                     let breached = count_outage(&p, h, d, end, &mut tally);
-                    let share = &mut shares[first.cause as usize];
+                    let share = if first.cause == FAILURES {
+                        &mut failures
+                    } else {
+                        &mut shares[first.cause as usize]
+                    };
                     share.outages += 1;
                     share.breaches += u32::from(breached);
                     for seg in std::iter::once(&first).chain(extra.iter()) {
-                        shares[seg.cause as usize].hours += seg.end - seg.start;
-                        touched = touched.max(seg.cause as usize + 1);
+                        let hours = seg.end - seg.start;
+                        if seg.cause == FAILURES {
+                            failures.hours += hours;
+                        } else {
+                            shares[seg.cause as usize].hours += hours;
+                            touched = touched.max(seg.cause as usize + 1);
+                        }
                     }
                     extra.clear();
                     durations.push(hist::compact(SERVICE_BITS, d));
@@ -1674,6 +1687,10 @@ impl Trial {
             }
             if in_outage {
                 close_outage!();
+            }
+            if failures.outages > 0 || failures.hours > 0.0 {
+                shares[FAILURES as usize] = failures;
+                touched = touched.max(FAILURES as usize + 1);
             }
             self.tally[svc] = tally;
         }
