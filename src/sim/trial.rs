@@ -465,6 +465,9 @@ pub struct Trial {
     /// batch of trials, counted by histogram bucket in 16 bits (see
     /// [`hist::Batch`]).
     outage_batch: Vec<hist::Batch>,
+    /// Per service: its downtimes of the trials moved since the end of
+    /// the last batch, counted in the same way.
+    downtime_batch: Vec<hist::Batch>,
     /// The bucket keys ([`hist::compact`]) of the trial's outages, service
     /// by service in booking order, and per service where its keys are;
     /// counted into the batches once every service is booked.
@@ -537,6 +540,7 @@ impl Trial {
             first_draws: Vec::with_capacity(s),
             reach: vec![f64::INFINITY; s],
             outage_batch: vec![hist::Batch::default(); s],
+            downtime_batch: vec![hist::Batch::default(); s],
             keys: Vec::new(),
             booked: vec![Booked::default(); s],
             pending: 0,
@@ -1828,17 +1832,20 @@ impl Trial {
     }
 
     /// Move everything buffered into `acc`: the pending trials' figures
-    /// and the outage durations' batches. Call it after the last trial of
-    /// a batch (a chunk).
+    /// and the outage durations' and downtimes' batches. Call it after the
+    /// last trial of a batch (a chunk).
     ///
     /// Buffering is for speed: a large estate's per-service accumulators do
     /// not fit in cache, so each is visited once per [`PENDING`] trials,
-    /// and each outage-duration histogram once per batch, instead of once
-    /// per trial or per outage.
+    /// and each outage-duration and downtime histogram once per batch,
+    /// instead of once per trial or per outage.
     pub fn finish(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
         self.move_pending(plan, acc);
         for (batch, a) in self.outage_batch.iter_mut().zip(&mut acc.services) {
             a.outage_hist.absorb(batch);
+        }
+        for (batch, a) in self.downtime_batch.iter_mut().zip(&mut acc.services) {
+            a.downtime_hist.absorb(batch);
         }
     }
 
@@ -1851,7 +1858,11 @@ impl Trial {
             let (mut outages, mut rto_met, mut breached) = (0u64, 0u64, 0u64);
             // Most trials lose no data: their zeros go in at once.
             let mut no_data_lost = 0u64;
-            for k in 0..self.pending {
+            // Downtimes are counted into a 16-bit batch, as outage
+            // durations are: the histograms would miss the cache a count.
+            let mut downtimes = [0u16; PENDING];
+            let (mut shortest, mut longest) = (f64::INFINITY, 0.0_f64);
+            for (k, key) in downtimes[..self.pending].iter_mut().enumerate() {
                 let t = &self.pend[k * s + i];
                 // Outage durations enter the mean and standard error per
                 // trial, as sums: identical in any order, and one exact
@@ -1860,7 +1871,9 @@ impl Trial {
                     a.outage_duration.add_batch(0, t.downtime, t.downtime_sq);
                 }
                 a.downtime.add(t.downtime);
-                a.downtime_hist.add(t.downtime);
+                *key = hist::compact(SERVICE_BITS, t.downtime);
+                shortest = shortest.min(t.downtime);
+                longest = longest.max(t.downtime);
                 if t.data_loss == 0.0 {
                     no_data_lost += 1;
                 } else {
@@ -1872,6 +1885,12 @@ impl Trial {
                 rto_met += u64::from(t.rto_met);
                 breached += u64::from(t.breached);
             }
+            a.downtime_hist.add_via(
+                &mut self.downtime_batch[i],
+                &downtimes[..self.pending],
+                shortest,
+                longest,
+            );
             a.data_loss.add_zeros(no_data_lost);
             a.data_loss_hist.add_n(0.0, no_data_lost);
             a.outage_duration.add_batch(outages, 0.0, 0.0);
@@ -2135,7 +2154,7 @@ mod tests {
     /// list-then-book path does, bit for bit, on the reference estate and
     /// on a generated one.
     #[test]
-    fn outage_histograms_do_not_depend_on_when_batches_are_absorbed() {
+    fn histograms_do_not_depend_on_when_batches_are_absorbed() {
         // "busy" has ~21 000 outages a trial, so its 16-bit batch fills up
         // within a few trials and is absorbed mid-chunk; "frantic" has
         // ~88 000, more than a batch holds, and goes straight in.
@@ -2172,6 +2191,8 @@ mod tests {
             assert_eq!(a.outages, b.outages, "service {i}");
             assert_eq!(a.outage_hist.count(), a.outages, "service {i}");
             assert!(a.outage_hist == b.outage_hist, "service {i}");
+            assert_eq!(a.downtime_hist.count(), trials, "service {i}");
+            assert!(a.downtime_hist == b.downtime_hist, "service {i}");
         }
     }
 
