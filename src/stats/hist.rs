@@ -98,6 +98,7 @@ impl Batch {
 
     /// Count values by their compact keys, whose min and max are `lo` and
     /// `hi`. At most [`Batch::room`] of them.
+    #[inline]
     pub fn add(&mut self, keys: &[u16], lo: f64, hi: f64) {
         assert!(keys.len() <= self.room(), "a batch count would overflow");
         self.added += keys.len() as u32;
@@ -252,6 +253,7 @@ impl LogHist {
     /// `batch`, this histogram's batch: absorbed first if it has no room
     /// for them, and the values added straight here if they are more
     /// than a batch can ever hold.
+    #[inline]
     pub fn add_via(&mut self, batch: &mut Batch, keys: &[u16], lo: f64, hi: f64) {
         if keys.len() > batch.room() {
             self.absorb(batch);
