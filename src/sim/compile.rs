@@ -5,6 +5,7 @@
 //! plain numbers (hours, money per hour, `f64::INFINITY` for "no RTO"), so
 //! a trial allocates nothing and never walks the petgraph graph.
 
+use super::clock::on_grid;
 use crate::model::{self, Dist, Model, NodeRef, Rate, ThreatKind};
 
 use super::rng::stable_hash;
@@ -137,6 +138,9 @@ pub struct Hot {
 #[derive(Debug, Clone)]
 pub struct SimPlan {
     pub horizon: f64,
+    /// The losses of the risk appetite's points, whose exceedances the
+    /// accumulator counts trial by trial.
+    pub appetite: Vec<f64>,
     pub n_services: usize,
     pub n_sites: usize,
     /// Per node: how many blocks make it non-functional (1 for a service;
@@ -345,8 +349,10 @@ impl SimPlan {
         let hot = services
             .iter()
             .map(|p: &ServicePlan| Hot {
-                rto: p.rto,
-                mtpd: p.mtpd,
+                // On the clock's grid, so that an outage of exactly the
+                // RTO meets it (see `clock`).
+                rto: on_grid(p.rto),
+                mtpd: on_grid(p.mtpd),
                 revenue_per_hour: p.revenue_per_hour,
                 cost_per_outage: p.cost_per_outage,
                 mtpd_penalty: p.mtpd_penalty,
@@ -354,6 +360,7 @@ impl SimPlan {
             .collect();
         SimPlan {
             horizon: model.horizon.get(),
+            appetite: model.risk_appetite.iter().map(|a| a.loss.get()).collect(),
             n_services: s,
             n_sites: model.sites.len(),
             threshold,

@@ -7,6 +7,7 @@
 //! is exact integer arithmetic, so the result does not depend on the
 //! thread count, the chunking or the merge order.
 
+pub mod clock;
 pub mod compare;
 pub mod compile;
 pub mod drill;
@@ -73,7 +74,8 @@ pub fn simulate(
     let pool = thread_pool(threads)?;
     let done = AtomicU64::new(0);
     let chunks = chunks(trials);
-    let empty = || Accumulator::new(plan.n_services, plan.threats.len());
+    let empty =
+        || Accumulator::new(plan.n_services, plan.threats.len()).with_appetite(&plan.appetite);
     let acc = pool.install(|| {
         chunks
             .par_iter()
