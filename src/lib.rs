@@ -20,6 +20,7 @@
 //! callback.
 
 pub mod app;
+pub mod review;
 pub mod chart;
 pub mod error;
 pub mod model;

@@ -35,6 +35,14 @@ pub struct Summary {
     /// scenario's order; empty when it gives none.
     #[serde(default)]
     pub risk_appetite: Vec<AppetiteCheck>,
+    /// `bcdr run --label`: the run's name in a review (such as `2026-Q3`);
+    /// absent without `--label`, so unlabelled runs keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// With `--label`: `sha256:` and the SHA-256 of the scenario file's
+    /// bytes, so that `bcdr trend` can tell when the scenario changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_hash: Option<String>,
 }
 
 /// One point of the risk appetite against the simulation.
@@ -272,6 +280,8 @@ impl Summary {
                     }
                 })
                 .collect(),
+            label: None,
+            scenario_hash: None,
         }
     }
 }
