@@ -156,8 +156,31 @@ pub fn run(
     progress: OnProgress<'_>,
     out: &mut dyn Write,
 ) -> Result<RunOutcome, Error> {
+    run_labelled(path, None, opts, progress, out)
+}
+
+/// `bcdr run --label TEXT`: as [`run`], with the label and the scenario
+/// file's SHA-256 in `summary.json` (for `bcdr trend`). Without a label
+/// the summary is exactly [`run`]'s.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_labelled(
+    path: &Path,
+    label: Option<&str>,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<RunOutcome, Error> {
     check_trials(opts.trials)?;
-    let model = scenario::load(path)?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let model = scenario::parse_bytes(&bytes).map_err(|source| Error::Scenario {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let plan = SimPlan::compile(&model);
     let accumulator = sim::simulate(
         &plan,
@@ -167,12 +190,20 @@ pub fn run(
         opts.threads,
         progress,
     )?;
-    let summary = Summary::build(&model, opts.seed, &accumulator);
+    let mut summary = Summary::build(&model, opts.seed, &accumulator);
+    if let Some(label) = label {
+        summary.label = Some(label.to_string());
+        summary.scenario_hash = Some(crate::review::hash::scenario_hash(&bytes));
+    }
     let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
     let warnings = scenario::planning_warnings(&model);
-    let prov = Provenance {
+    let mut prov = Provenance {
         command: command_line("run", path, None, opts),
     };
+    if let Some(label) = label {
+        prov.command
+            .push_str(&format!(" --label {}", report::fmt::shell_quote(label)));
+    }
     // Render everything before writing anything.
     let mut bytes = run_files(&summary, &accumulator)?;
     bytes.extend(report::pack::run_pack(
