@@ -20,11 +20,11 @@
 //! callback.
 
 pub mod app;
-pub mod review;
 pub mod chart;
 pub mod error;
 pub mod model;
 pub mod report;
+pub mod review;
 pub mod scenario;
 pub mod shard;
 pub mod sim;

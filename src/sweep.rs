@@ -112,7 +112,10 @@ pub enum ThreatProb {
 const SERVICE_MONEY: [(&str, ServiceMoney); 4] = [
     (".revenue_per_hour", ServiceMoney::RevenuePerHour),
     (".cost_per_outage", ServiceMoney::CostPerOutage),
-    (".data_loss_cost_per_hour", ServiceMoney::DataLossCostPerHour),
+    (
+        ".data_loss_cost_per_hour",
+        ServiceMoney::DataLossCostPerHour,
+    ),
     (".mtpd_penalty", ServiceMoney::MtpdPenalty),
 ];
 const SERVICE_DIST: [(&str, ServiceDist); 4] = [
@@ -223,6 +226,15 @@ impl Param {
 
     /// The unit of the parameter's values, for reports.
     pub fn unit(&self) -> &'static str {
+        if let Param::ServiceMoney(_, f) = self {
+            return match f {
+                ServiceMoney::RevenuePerHour | ServiceMoney::DataLossCostPerHour => {
+                    "currency per hour"
+                }
+                ServiceMoney::CostPerOutage => "currency per outage",
+                ServiceMoney::MtpdPenalty => "currency per breach",
+            };
+        }
         match self.kind() {
             Kind::Count => "crews",
             Kind::Money => "currency per year",

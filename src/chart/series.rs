@@ -7,7 +7,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{clip_label, money_short, percent_short};
-use super::{draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, ORANGE, PURPLE, SKY, TICK_SIZE, TITLE_SIZE, VERMILION};
+use super::{
+    draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, ORANGE, PURPLE, SKY, TICK_SIZE,
+    TITLE_SIZE, VERMILION,
+};
 
 /// Colours of successive series.
 pub const COLOURS: [RGBColor; 6] = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY];

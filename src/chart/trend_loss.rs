@@ -17,7 +17,12 @@ pub fn chart(t: &Trend) -> Series {
             points: t
                 .runs
                 .iter()
-                .map(|r| Some((r.expected_annual_loss, Some((r.mean_ci95[0], r.mean_ci95[1])))))
+                .map(|r| {
+                    Some((
+                        r.expected_annual_loss,
+                        Some((r.mean_ci95[0], r.mean_ci95[1])),
+                    ))
+                })
                 .collect(),
             dashed: false,
         }],

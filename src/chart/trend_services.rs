@@ -21,7 +21,12 @@ pub fn lines(t: &Trend, tops: fn(&TrendRun) -> &[Top]) -> Vec<Line> {
             points: t
                 .runs
                 .iter()
-                .map(|r| Some((tops(r).iter().find(|x| x.id == *id).map_or(0.0, |x| x.loss), None)))
+                .map(|r| {
+                    Some((
+                        tops(r).iter().find(|x| x.id == *id).map_or(0.0, |x| x.loss),
+                        None,
+                    ))
+                })
                 .collect(),
             dashed: false,
         })
@@ -32,7 +37,10 @@ pub fn chart(t: &Trend) -> Series {
     Series {
         name: "trend_services".to_string(),
         title: "Services that lose most, per review".to_string(),
-        y_desc: format!("expected annual loss ({}); 0 outside the top five", t.currency),
+        y_desc: format!(
+            "expected annual loss ({}); 0 outside the top five",
+            t.currency
+        ),
         y_format: YFormat::Money,
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),
         lines: lines(t, |r| &r.top_services),

@@ -10,7 +10,10 @@ pub fn chart(t: &Trend) -> Series {
     Series {
         name: "trend_threats".to_string(),
         title: "Threats that lose most, per review".to_string(),
-        y_desc: format!("expected annual loss ({}); 0 outside the top five", t.currency),
+        y_desc: format!(
+            "expected annual loss ({}); 0 outside the top five",
+            t.currency
+        ),
         y_format: YFormat::Money,
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),
         lines: lines(t, |r| &r.top_threats),

@@ -8,7 +8,9 @@ use plotters::prelude::*;
 use crate::review::explain::Explain;
 
 use super::axis::{clip_label, money_short};
-use super::{draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, VERMILION};
+use super::{
+    draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, VERMILION,
+};
 
 /// Most steps drawn one by one; the rest are summed into one bar.
 pub const MAX_BARS: usize = 14;
@@ -22,19 +24,43 @@ pub struct Waterfall {
 
 impl Waterfall {
     pub fn new(e: &Explain) -> Waterfall {
-        let mut bars = vec![("OLD".to_string(), 0.0, e.old_expected_annual_loss, None, true)];
+        let mut bars = vec![(
+            "OLD".to_string(),
+            0.0,
+            e.old_expected_annual_loss,
+            None,
+            true,
+        )];
         let mut level = e.old_expected_annual_loss;
         for (k, s) in e.steps.iter().enumerate() {
             if k + 1 == MAX_BARS && e.steps.len() > MAX_BARS {
                 let rest: f64 = e.steps[k..].iter().map(|s| s.contribution.mean).sum();
-                bars.push((format!("{} more", e.steps.len() - k), level, level + rest, None, false));
+                bars.push((
+                    format!("{} more", e.steps.len() - k),
+                    level,
+                    level + rest,
+                    None,
+                    false,
+                ));
                 break;
             }
             let c = &s.contribution;
-            bars.push((s.label.clone(), level, level + c.mean, Some(c.ci95[1] - c.mean), false));
+            bars.push((
+                s.label.clone(),
+                level,
+                level + c.mean,
+                Some(c.ci95[1] - c.mean),
+                false,
+            ));
             level += c.mean;
         }
-        bars.push(("NEW".to_string(), 0.0, e.new_expected_annual_loss, None, true));
+        bars.push((
+            "NEW".to_string(),
+            0.0,
+            e.new_expected_annual_loss,
+            None,
+            true,
+        ));
         Waterfall {
             title: "Why the expected annual loss moved".to_string(),
             y_desc: format!("expected annual loss ({})", e.currency),

@@ -41,7 +41,10 @@ pub fn csv(e: &Explain) -> Vec<u8> {
 /// The report.
 pub fn doc(e: &Explain) -> Doc {
     let c = e.currency.as_str();
-    let mut doc = Doc::new(format!("Why the expected annual loss moved: {} → {}", e.old_file, e.new_file));
+    let mut doc = Doc::new(format!(
+        "Why the expected annual loss moved: {} → {}",
+        e.old_file, e.new_file
+    ));
     doc.para(vec![t(format!(
         "{} trials of each version with seed {} (common random numbers: the same trials, so \
          every difference is paired), bcdr {}.",
@@ -49,27 +52,52 @@ pub fn doc(e: &Explain) -> Doc {
     ))]);
     doc.h2("Headline");
     doc.push(Block::Bullets(vec![
-        vec![t("Old: "), b(money(c, e.old_expected_annual_loss)), t(format!(" ({})", e.old_file))],
-        vec![t("New: "), b(money(c, e.new_expected_annual_loss)), t(format!(" ({})", e.new_file))],
+        vec![
+            t("Old: "),
+            b(money(c, e.old_expected_annual_loss)),
+            t(format!(" ({})", e.old_file)),
+        ],
+        vec![
+            t("New: "),
+            b(money(c, e.new_expected_annual_loss)),
+            t(format!(" ({})", e.new_file)),
+        ],
         vec![
             t("Change: "),
             b(delta(c, &e.total)),
-            t(format!(" (paired 95% interval; significant: {})", significant(&e.total))),
+            t(format!(
+                " (paired 95% interval; significant: {})",
+                significant(&e.total)
+            )),
         ],
     ]));
     doc.h2("The changes, one at a time");
     doc.para(vec![
-        t("Each change is applied to the scenario the previous ones left, in NEW's order \
+        t(
+            "Each change is applied to the scenario the previous ones left, in NEW's order \
            (settings, sites, services, groups, threats, appetite, plan). The contributions add \
-           up to the total change exactly (they are differences of exact fixed-point sums, "),
+           up to the total change exactly (they are differences of exact fixed-point sums, ",
+        ),
         code("exact_units"),
         t(" in explain.json). A change that cannot stand alone is merged with the next one."),
     ]);
     doc.push(Block::Table {
-        head: ["step", "change", "contribution [95% CI]", "significant", "expected annual loss after"]
-            .map(String::from)
-            .to_vec(),
-        align: vec![Align::Right, Align::Left, Align::Right, Align::Left, Align::Right],
+        head: [
+            "step",
+            "change",
+            "contribution [95% CI]",
+            "significant",
+            "expected annual loss after",
+        ]
+        .map(String::from)
+        .to_vec(),
+        align: vec![
+            Align::Right,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+        ],
         rows: e
             .steps
             .iter()
@@ -86,7 +114,9 @@ pub fn doc(e: &Explain) -> Doc {
             .collect(),
     });
     if e.steps.is_empty() {
-        doc.para(vec![t("The two files describe the same scenario: nothing changed.")]);
+        doc.para(vec![t(
+            "The two files describe the same scenario: nothing changed.",
+        )]);
     }
     doc.h2("Waterfall");
     doc.push(Block::Figure {
@@ -132,7 +162,13 @@ pub fn screen(e: &Explain) -> String {
         e.seed
     );
     for (k, st) in e.steps.iter().enumerate() {
-        let _ = writeln!(s, "  {:>2}. {:<40} {}", k + 1, st.label, delta(c, &st.contribution));
+        let _ = writeln!(
+            s,
+            "  {:>2}. {:<40} {}",
+            k + 1,
+            st.label,
+            delta(c, &st.contribution)
+        );
     }
     s
 }

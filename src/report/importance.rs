@@ -66,7 +66,10 @@ fn show(c: &str, d: Option<Delta>) -> String {
 /// The report.
 pub fn doc(im: &Importance) -> Doc {
     let c = im.currency.as_str();
-    let mut doc = Doc::new(format!("{}: which services and controls matter most", im.scenario));
+    let mut doc = Doc::new(format!(
+        "{}: which services and controls matter most",
+        im.scenario
+    ));
     doc.para(vec![t(format!(
         "{} trials per variant with seed {} (common random numbers: every variant runs the base \
          run's trials, so each worth is paired), {} simulations, bcdr {}. Base expected annual \
@@ -87,7 +90,9 @@ pub fn doc(im: &Importance) -> Doc {
         im.top
     ))]);
     doc.push(Block::Table {
-        head: ["service", "risk reduction worth", "risk achievement worth"].map(String::from).to_vec(),
+        head: ["service", "risk reduction worth", "risk achievement worth"]
+            .map(String::from)
+            .to_vec(),
         align: vec![Align::Left, Align::Right, Align::Right],
         rows: im
             .services
@@ -108,16 +113,27 @@ pub fn doc(im: &Importance) -> Doc {
          minus the base.",
     )]);
     doc.push(Block::Table {
-        head: ["control", "service", "removed as", "loss saved"].map(String::from).to_vec(),
+        head: ["control", "service", "removed as", "loss saved"]
+            .map(String::from)
+            .to_vec(),
         align: vec![Align::Left, Align::Left, Align::Left, Align::Right],
         rows: im
             .controls
             .iter()
-            .map(|x| vec![x.control.clone(), x.service.clone(), x.removed.clone(), show(c, x.loss_saved)])
+            .map(|x| {
+                vec![
+                    x.control.clone(),
+                    x.service.clone(),
+                    x.removed.clone(),
+                    show(c, x.loss_saved),
+                ]
+            })
             .collect(),
     });
     if im.controls.is_empty() {
-        doc.para(vec![t("The scenario has no failover, immutable backup, segmentation or second crew.")]);
+        doc.para(vec![t(
+            "The scenario has no failover, immutable backup, segmentation or second crew.",
+        )]);
     }
     doc
 }
@@ -147,11 +163,23 @@ pub fn screen(im: &Importance) -> String {
         im.trials
     );
     for x in im.services.iter().take(10) {
-        let _ = writeln!(s, "  {:<28} {:>32} | {}", x.id, show(c, x.risk_reduction_worth), show(c, x.risk_achievement_worth));
+        let _ = writeln!(
+            s,
+            "  {:<28} {:>32} | {}",
+            x.id,
+            show(c, x.risk_reduction_worth),
+            show(c, x.risk_achievement_worth)
+        );
     }
     s.push_str("controls (loss saved):\n");
     for x in im.controls.iter().take(10) {
-        let _ = writeln!(s, "  {:<18} {:<24} {}", x.control, x.service, show(c, x.loss_saved));
+        let _ = writeln!(
+            s,
+            "  {:<18} {:<24} {}",
+            x.control,
+            x.service,
+            show(c, x.loss_saved)
+        );
     }
     s
 }

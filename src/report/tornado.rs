@@ -54,7 +54,10 @@ fn rto(d: Option<Delta>) -> String {
 /// The report.
 pub fn doc(tr: &Tornado) -> Doc {
     let c = tr.currency.as_str();
-    let mut doc = Doc::new(format!("{}: what moves the expected annual loss", tr.scenario));
+    let mut doc = Doc::new(format!(
+        "{}: what moves the expected annual loss",
+        tr.scenario
+    ));
     doc.para(vec![t(format!(
         "Every numeric parameter moved down and up by {:.0}% one at a time, {} trials each with \
          seed {} (common random numbers: each end is paired with the base run, trial by \
@@ -80,10 +83,24 @@ pub fn doc(tr: &Tornado) -> Doc {
          conservative).",
     )]);
     doc.push(Block::Table {
-        head: ["parameter", "low → high", "loss change at low", "loss change at high", "RTO at low", "RTO at high"]
-            .map(String::from)
-            .to_vec(),
-        align: vec![Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Right],
+        head: [
+            "parameter",
+            "low → high",
+            "loss change at low",
+            "loss change at high",
+            "RTO at low",
+            "RTO at high",
+        ]
+        .map(String::from)
+        .to_vec(),
+        align: vec![
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
         rows: tr
             .bars
             .iter()

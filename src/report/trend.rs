@@ -15,16 +15,31 @@ use super::pack::{doc_files, job, render_all, Files};
 
 /// The charts, with their captions, in report order.
 pub const TREND_CHARTS: [(&str, &str); 6] = [
-    ("trend_loss", "Expected annual loss per review, with its 95% confidence interval."),
-    ("trend_var", "Value at risk: the 1-in-20 (95%) and 1-in-100 (99%) year losses."),
+    (
+        "trend_loss",
+        "Expected annual loss per review, with its 95% confidence interval.",
+    ),
+    (
+        "trend_var",
+        "Value at risk: the 1-in-20 (95%) and 1-in-100 (99%) year losses.",
+    ),
     (
         "trend_appetite",
         "Each point of the risk appetite: the simulated probability of losing more over the \
          accepted one; above 1 the point is breached.",
     ),
-    ("trend_services", "The services that lose most (the top five of any review)."),
-    ("trend_threats", "The threats that lose most (the top five of any review)."),
-    ("trend_rto", "RTO attainment: outages ending within the RTO, mean over services."),
+    (
+        "trend_services",
+        "The services that lose most (the top five of any review).",
+    ),
+    (
+        "trend_threats",
+        "The threats that lose most (the top five of any review).",
+    ),
+    (
+        "trend_rto",
+        "RTO attainment: outages ending within the RTO, mean over services.",
+    ),
 ];
 
 /// One row per run.
@@ -74,14 +89,36 @@ pub fn doc(tr: &Trend) -> Doc {
         "{} runs in the order given, bcdr {}. Money in {}.",
         tr.runs.len(),
         tr.bcdr_version,
-        if c.is_empty() { "the scenario's currency" } else { c }
+        if c.is_empty() {
+            "the scenario's currency"
+        } else {
+            c
+        }
     ))]);
     doc.h2("Runs");
     doc.push(Block::Table {
-        head: ["run", "expected annual loss", "95% CI", "VaR 95", "VaR 99", "appetite", "RTO attainment", "seed / trials"]
-            .map(String::from)
-            .to_vec(),
-        align: vec![Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left, Align::Right, Align::Right],
+        head: [
+            "run",
+            "expected annual loss",
+            "95% CI",
+            "VaR 95",
+            "VaR 99",
+            "appetite",
+            "RTO attainment",
+            "seed / trials",
+        ]
+        .map(String::from)
+        .to_vec(),
+        align: vec![
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+        ],
         rows: tr
             .runs
             .iter()
@@ -89,7 +126,11 @@ pub fn doc(tr: &Trend) -> Doc {
                 vec![
                     r.label.clone(),
                     money(c, r.expected_annual_loss),
-                    format!("{} to {}", money(c, r.mean_ci95[0]), money(c, r.mean_ci95[1])),
+                    format!(
+                        "{} to {}",
+                        money(c, r.mean_ci95[0]),
+                        money(c, r.mean_ci95[1])
+                    ),
                     money(c, r.var_95),
                     money(c, r.var_99),
                     if r.appetite.is_empty() {
@@ -97,7 +138,11 @@ pub fn doc(tr: &Trend) -> Doc {
                     } else if r.appetite_breached == 0 {
                         format!("all {} points within", r.appetite.len())
                     } else {
-                        format!("{} of {} points breached", r.appetite_breached, r.appetite.len())
+                        format!(
+                            "{} of {} points breached",
+                            r.appetite_breached,
+                            r.appetite.len()
+                        )
                     },
                     r.rto_attainment.map_or_else(|| "-".to_string(), pct),
                     format!("{} / {}", r.seed, r.trials),
@@ -124,7 +169,9 @@ pub fn doc(tr: &Trend) -> Doc {
             )),
         ];
         if s.notes.is_empty() {
-            spans.push(t(" Same scenario, seed, trials and bcdr version.".to_string()));
+            spans.push(t(
+                " Same scenario, seed, trials and bcdr version.".to_string()
+            ));
         }
         for n in &s.notes {
             spans.push(t(format!(" Changed: {n}.")));
@@ -144,7 +191,9 @@ pub fn doc(tr: &Trend) -> Doc {
     }
     doc.h2("Top services and threats");
     doc.push(Block::Table {
-        head: ["run", "services that lose most", "threats that lose most"].map(String::from).to_vec(),
+        head: ["run", "services that lose most", "threats that lose most"]
+            .map(String::from)
+            .to_vec(),
         align: vec![Align::Left, Align::Left, Align::Left],
         rows: tr
             .runs
@@ -202,7 +251,11 @@ pub fn screen(tr: &Trend) -> String {
                 s,
                 "  change {} ({})",
                 delta(c, &st.delta),
-                if st.delta.significant { "significant" } else { "not significant" }
+                if st.delta.significant {
+                    "significant"
+                } else {
+                    "not significant"
+                }
             );
             if !st.changed.is_empty() {
                 let _ = write!(s, "; changed: {}", st.changed.join(", "));

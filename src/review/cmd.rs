@@ -23,11 +23,19 @@ fn io_err(e: std::io::Error) -> Error {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned())
+    path.file_stem().map_or_else(
+        || "scenario".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
 }
 
-fn finish(files: &[(String, Vec<u8>)], dir: &Path, screen: String, quiet: bool, out: &mut dyn Write) -> Result<(), Error> {
+fn finish(
+    files: &[(String, Vec<u8>)],
+    dir: &Path,
+    screen: String,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let written = report::write_all(dir, files)?;
     if !quiet {
         write!(out, "{screen}").map_err(io_err)?;
@@ -41,10 +49,21 @@ fn finish(files: &[(String, Vec<u8>)], dir: &Path, screen: String, quiet: bool, 
 ///
 /// # Errors
 /// No folder, a folder without a readable `summary.json`, a failed write.
-pub fn trend(dirs: &[PathBuf], dir: Option<&Path>, quiet: bool, out: &mut dyn Write) -> Result<Trend, Error> {
+pub fn trend(
+    dirs: &[PathBuf],
+    dir: Option<&Path>,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<Trend, Error> {
     let tr = super::trend::trend(dirs)?;
     let dir = dir.map_or_else(|| Path::new("outputs").join("trend"), Path::to_path_buf);
-    finish(&report::trend::files(&tr)?, &dir, report::trend::screen(&tr), quiet, out)?;
+    finish(
+        &report::trend::files(&tr)?,
+        &dir,
+        report::trend::screen(&tr),
+        quiet,
+        out,
+    )?;
     Ok(tr)
 }
 
@@ -67,7 +86,13 @@ fn load_raw(path: &Path) -> Result<crate::scenario::raw::Scenario, Error> {
 ///
 /// # Errors
 /// Either scenario's errors, a bad option, a failed write.
-pub fn explain(old: &Path, new: &Path, opts: &SimOptions, progress: OnProgress<'_>, out: &mut dyn Write) -> Result<Explain, Error> {
+pub fn explain(
+    old: &Path,
+    new: &Path,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<Explain, Error> {
     let (ro, rn) = (load_raw(old)?, load_raw(new)?);
     let e = super::explain::explain(
         &ro,
@@ -81,11 +106,16 @@ pub fn explain(old: &Path, new: &Path, opts: &SimOptions, progress: OnProgress<'
         },
         progress,
     )?;
-    let dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("explain-{}-vs-{}", stem(old), stem(new))));
-    finish(&report::explain::files(&e)?, &dir, report::explain::screen(&e), opts.quiet, out)?;
+    let dir = opts.out.clone().unwrap_or_else(|| {
+        Path::new("outputs").join(format!("explain-{}-vs-{}", stem(old), stem(new)))
+    });
+    finish(
+        &report::explain::files(&e)?,
+        &dir,
+        report::explain::screen(&e),
+        opts.quiet,
+        out,
+    )?;
     Ok(e)
 }
 
@@ -94,7 +124,13 @@ pub fn explain(old: &Path, new: &Path, opts: &SimOptions, progress: OnProgress<'
 ///
 /// # Errors
 /// The scenario's errors, a bad option, a failed write.
-pub fn tornado(path: &Path, vary: f64, opts: &SimOptions, progress: OnProgress<'_>, out: &mut dyn Write) -> Result<Tornado, Error> {
+pub fn tornado(
+    path: &Path,
+    vary: f64,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<Tornado, Error> {
     let model = scenario::load(path)?;
     let t = super::tornado::tornado(
         &model,
@@ -110,7 +146,13 @@ pub fn tornado(path: &Path, vary: f64, opts: &SimOptions, progress: OnProgress<'
         .out
         .clone()
         .unwrap_or_else(|| Path::new("outputs").join(format!("tornado-{}", stem(path))));
-    finish(&report::tornado::files(&t)?, &dir, report::tornado::screen(&t), opts.quiet, out)?;
+    finish(
+        &report::tornado::files(&t)?,
+        &dir,
+        report::tornado::screen(&t),
+        opts.quiet,
+        out,
+    )?;
     Ok(t)
 }
 
@@ -119,7 +161,13 @@ pub fn tornado(path: &Path, vary: f64, opts: &SimOptions, progress: OnProgress<'
 ///
 /// # Errors
 /// The scenario's errors, a bad option, a failed write.
-pub fn importance(path: &Path, top: usize, opts: &SimOptions, progress: OnProgress<'_>, out: &mut dyn Write) -> Result<Importance, Error> {
+pub fn importance(
+    path: &Path,
+    top: usize,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<Importance, Error> {
     let model = scenario::load(path)?;
     let im = super::importance::importance(
         &model,
@@ -135,6 +183,12 @@ pub fn importance(path: &Path, top: usize, opts: &SimOptions, progress: OnProgre
         .out
         .clone()
         .unwrap_or_else(|| Path::new("outputs").join(format!("importance-{}", stem(path))));
-    finish(&report::importance::files(&im)?, &dir, report::importance::screen(&im), opts.quiet, out)?;
+    finish(
+        &report::importance::files(&im)?,
+        &dir,
+        report::importance::screen(&im),
+        opts.quiet,
+        out,
+    )?;
     Ok(im)
 }

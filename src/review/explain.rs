@@ -172,26 +172,43 @@ fn section_changes<T: Keyed>(kind: EntityKind, old: &[T], new: &[T], out: &mut V
     }
 }
 
-/// A section with the changes in `applied` made: NEW's order, each entry
-/// in its NEW form if applied or its OLD form if not (left out if it is
-/// not in OLD), then OLD's entries that NEW removes and that are not yet
-/// removed.
-fn section<T: Keyed>(kind: EntityKind, old: &[T], new: &[T], applied: &BTreeSet<(EntityKind, String)>) -> Vec<T> {
+/// A section with the changes in `applied` made, entries in one merged
+/// order: NEW's, with each entry NEW removes put back right after the entry
+/// it follows in OLD (so that OLD, with nothing applied, keeps its own
+/// order when NEW only adds and removes). Each entry is in its NEW form if
+/// applied, its OLD form if not (left out if it is not in OLD), and a
+/// removed entry stays until its removal is applied.
+fn section<T: Keyed>(
+    kind: EntityKind,
+    old: &[T],
+    new: &[T],
+    applied: &BTreeSet<(EntityKind, String)>,
+) -> Vec<T> {
     let done = |id: &str| applied.contains(&(kind, id.to_string()));
-    let mut out = Vec::new();
-    for n in new {
-        if done(n.key()) {
-            out.push(n.clone());
-        } else if let Some(o) = old.iter().find(|o| o.key() == n.key()) {
-            out.push(o.clone());
+    let mut order: Vec<&str> = new.iter().map(Keyed::key).collect();
+    for (k, o) in old.iter().enumerate() {
+        if order.contains(&o.key()) {
+            continue;
         }
+        let after = old[..k]
+            .iter()
+            .rev()
+            .find_map(|p| order.iter().position(|&id| id == p.key()));
+        order.insert(after.map_or(0, |i| i + 1), o.key());
     }
-    for o in old {
-        if !new.iter().any(|n| n.key() == o.key()) && !done(o.key()) {
-            out.push(o.clone());
-        }
-    }
-    out
+    order
+        .iter()
+        .filter_map(|&id| {
+            let n = new.iter().find(|n| n.key() == id);
+            let o = old.iter().find(|o| o.key() == id);
+            match (n, o) {
+                (Some(n), _) if done(id) => Some(n.clone()),
+                (_, Some(_)) if n.is_none() && done(id) => None,
+                (_, Some(o)) => Some(o.clone()),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 fn settings(s: &raw::Scenario) -> String {
@@ -228,7 +245,11 @@ pub fn changes(old: &raw::Scenario, new: &raw::Scenario) -> Vec<Change> {
 }
 
 /// OLD with the changes in `applied` made (entries in NEW's order).
-fn build(old: &raw::Scenario, new: &raw::Scenario, applied: &BTreeSet<(EntityKind, String)>) -> raw::Scenario {
+fn build(
+    old: &raw::Scenario,
+    new: &raw::Scenario,
+    applied: &BTreeSet<(EntityKind, String)>,
+) -> raw::Scenario {
     let has = |k: EntityKind| applied.contains(&(k, String::new()));
     let base = if has(EntityKind::Settings) { new } else { old };
     raw::Scenario {
@@ -253,7 +274,10 @@ fn build(old: &raw::Scenario, new: &raw::Scenario, applied: &BTreeSet<(EntityKin
 /// # Errors
 /// [`Error::Usage`] when NEW itself does not validate (the caller has
 /// already loaded both, so this does not happen in practice).
-pub fn stages(old: &raw::Scenario, new: &raw::Scenario) -> Result<Vec<(Vec<Change>, Model)>, Error> {
+pub fn stages(
+    old: &raw::Scenario,
+    new: &raw::Scenario,
+) -> Result<Vec<(Vec<Change>, Model)>, Error> {
     let invalid = |e: crate::error::ScenarioError| Error::Usage(format!("explain: {e}"));
     let mut out = vec![(Vec::new(), validate::validate(old).map_err(invalid)?)];
     let none = BTreeSet::new();
@@ -277,7 +301,11 @@ pub fn stages(old: &raw::Scenario, new: &raw::Scenario) -> Result<Vec<(Vec<Chang
         applied.insert((ch.kind, ch.id.clone()));
         pending.push(ch.clone());
         let last = i + 1 == all.len();
-        let state = if last { new.clone() } else { build(old, new, &applied) };
+        let state = if last {
+            new.clone()
+        } else {
+            build(old, new, &applied)
+        };
         match validate::validate(&state) {
             Ok(m) => out.push((std::mem::take(&mut pending), m)),
             Err(e) if last => return Err(invalid(e)),
@@ -305,7 +333,12 @@ pub struct ExplainRun<'a> {
 /// # Complexity
 /// One annual simulation of `trials` trials per step (plus OLD); memory
 /// one f64 per trial and step.
-pub fn explain(old: &raw::Scenario, new: &raw::Scenario, opts: &ExplainRun<'_>, progress: Option<&(dyn Fn(u64) + Sync)>) -> Result<Explain, Error> {
+pub fn explain(
+    old: &raw::Scenario,
+    new: &raw::Scenario,
+    opts: &ExplainRun<'_>,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Explain, Error> {
     super::check_trials(opts.trials, "--trials")?;
     let stages = stages(old, new)?;
     let mut runs: Vec<Vec<f64>> = Vec::with_capacity(stages.len());
@@ -316,7 +349,10 @@ pub fn explain(old: &raw::Scenario, new: &raw::Scenario, opts: &ExplainRun<'_>, 
             p((k as u64 + 1) * opts.trials);
         }
     }
-    let units: Vec<i128> = runs.iter().map(|r| r.iter().map(|&x| fixed(x)).sum()).collect();
+    let units: Vec<i128> = runs
+        .iter()
+        .map(|r| r.iter().map(|&x| fixed(x)).sum())
+        .collect();
     let scale = FIXED_SCALE * opts.trials as f64;
     let mut steps = Vec::new();
     for k in 1..stages.len() {
@@ -324,7 +360,11 @@ pub fn explain(old: &raw::Scenario, new: &raw::Scenario, opts: &ExplainRun<'_>, 
         let paired = Delta::paired(&runs[k - 1], &runs[k]);
         let changes = stages[k].0.clone();
         steps.push(Step {
-            label: changes.iter().map(Change::label).collect::<Vec<_>>().join(" + "),
+            label: changes
+                .iter()
+                .map(Change::label)
+                .collect::<Vec<_>>()
+                .join(" + "),
             changes,
             contribution: Delta::new(exact as f64 / scale, paired.std_error),
             exact_units: exact.to_string(),

@@ -30,9 +30,22 @@ pub struct Finding {
 
 impl Finding {
     fn new(path: String, message: String) -> Finding {
+        // Messages say what is wrong, then `; ` and the fix; some say it
+        // after `: ` with an imperative ("...: use s, m, h, d, w or y").
+        const VERBS: [&str; 12] = [
+            "use ", "add ", "set ", "write ", "remove ", "give ", "lower ", "raise ", "bring ",
+            "rename ", "list ", "declare ",
+        ];
         let fix = message
             .rsplit_once("; ")
-            .map(|(_, fix)| fix.trim().to_string())
+            .map(|(_, fix)| fix)
+            .or_else(|| {
+                message
+                    .match_indices(": ")
+                    .map(|(i, _)| &message[i + 2..])
+                    .find(|rest| VERBS.iter().any(|v| rest.starts_with(v)))
+            })
+            .map(|fix| fix.trim().to_string())
             .filter(|f| !f.is_empty());
         Finding { path, message, fix }
     }

@@ -158,10 +158,21 @@ pub struct ImportanceRun {
 /// # Complexity
 /// One simulation of `trials` for the base run and one per measured
 /// variant: at most 1 + 2·top + (controls measured).
-pub fn importance(model: &Model, opts: &ImportanceRun, progress: Option<&(dyn Fn(u64) + Sync)>) -> Result<Importance, Error> {
+pub fn importance(
+    model: &Model,
+    opts: &ImportanceRun,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Importance, Error> {
     super::check_trials(opts.trials, "--trials")?;
     let plan = SimPlan::compile(model);
-    let acc = sim::simulate(&plan, Mode::Annual, opts.seed, 0..opts.trials, opts.threads, None)?;
+    let acc = sim::simulate(
+        &plan,
+        Mode::Annual,
+        opts.seed,
+        0..opts.trials,
+        opts.threads,
+        None,
+    )?;
     let summary = Summary::build(model, opts.seed, &acc);
     let base = losses(&plan, opts.seed, 0..opts.trials, opts.threads)?;
     let horizon = model.horizon.get();
@@ -174,10 +185,15 @@ pub fn importance(model: &Model, opts: &ImportanceRun, progress: Option<&(dyn Fn
     // Screening scores from the base run.
     let n = model.services.len();
     let rrw_score: Vec<f64> = (0..n)
-        .map(|i| acc.services[i].downtime.mean() * plan.services[i].revenue_at_risk + acc.services[i].loss.mean())
+        .map(|i| {
+            acc.services[i].downtime.mean() * plan.services[i].revenue_at_risk
+                + acc.services[i].loss.mean()
+        })
         .collect();
     let raw_score: Vec<f64> = (0..n)
-        .map(|i| (horizon - acc.services[i].downtime.mean()).max(0.0) * plan.services[i].revenue_at_risk)
+        .map(|i| {
+            (horizon - acc.services[i].downtime.mean()).max(0.0) * plan.services[i].revenue_at_risk
+        })
         .collect();
     let ranked = |score: &[f64]| {
         let mut idx: Vec<usize> = (0..n).collect();
@@ -192,13 +208,23 @@ pub fn importance(model: &Model, opts: &ImportanceRun, progress: Option<&(dyn Fn
             rrw[i] = Some(Delta::new(0.0, 0.0));
             continue;
         }
-        let v = losses(&SimPlan::compile(&immune(model, i)), opts.seed, 0..opts.trials, opts.threads)?;
+        let v = losses(
+            &SimPlan::compile(&immune(model, i)),
+            opts.seed,
+            0..opts.trials,
+            opts.threads,
+        )?;
         rrw[i] = Some(Delta::paired(&v, &base));
         runs += 1;
         tick(runs);
     }
     for i in ranked(&raw_score) {
-        let v = losses(&knocked_out(&plan, i), opts.seed, 0..opts.trials, opts.threads)?;
+        let v = losses(
+            &knocked_out(&plan, i),
+            opts.seed,
+            0..opts.trials,
+            opts.threads,
+        )?;
         raw[i] = Some(Delta::paired(&base, &v));
         runs += 1;
         tick(runs);
@@ -216,7 +242,8 @@ pub fn importance(model: &Model, opts: &ImportanceRun, progress: Option<&(dyn Fn
     let key = |s: &ServiceImportance| {
         (
             s.risk_reduction_worth.map_or(f64::NEG_INFINITY, |d| d.mean),
-            s.risk_achievement_worth.map_or(f64::NEG_INFINITY, |d| d.mean),
+            s.risk_achievement_worth
+                .map_or(f64::NEG_INFINITY, |d| d.mean),
             s.rrw_score,
         )
     };
@@ -261,7 +288,11 @@ pub fn importance(model: &Model, opts: &ImportanceRun, progress: Option<&(dyn Fn
             push("segmentation", "not segmented", m);
         }
     }
-    controls.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(a.0.service.cmp(&b.0.service)));
+    controls.sort_by(|a, b| {
+        b.0.score
+            .total_cmp(&a.0.score)
+            .then(a.0.service.cmp(&b.0.service))
+    });
     if let Some(c) = model.plan.crews.filter(|&c| c >= 2) {
         let mut m = model.clone();
         m.plan.crews = Some(c - 1);
@@ -280,7 +311,12 @@ pub fn importance(model: &Model, opts: &ImportanceRun, progress: Option<&(dyn Fn
         if k >= opts.top && c.control != "crews" {
             continue;
         }
-        let v = losses(&SimPlan::compile(m), opts.seed, 0..opts.trials, opts.threads)?;
+        let v = losses(
+            &SimPlan::compile(m),
+            opts.seed,
+            0..opts.trials,
+            opts.threads,
+        )?;
         c.loss_saved = Some(Delta::paired(&base, &v));
         runs += 1;
         tick(runs);
@@ -293,7 +329,9 @@ pub fn importance(model: &Model, opts: &ImportanceRun, progress: Option<&(dyn Fn
     }
     controls.sort_by(|a, b| {
         let m = |c: &ControlImportance| c.loss_saved.map_or(f64::NEG_INFINITY, |d| d.mean);
-        m(b).total_cmp(&m(a)).then(a.service.cmp(&b.service)).then(a.control.cmp(&b.control))
+        m(b).total_cmp(&m(a))
+            .then(a.service.cmp(&b.service))
+            .then(a.control.cmp(&b.control))
     });
     Ok(Importance {
         schema_version: IMPORTANCE_SCHEMA_VERSION,

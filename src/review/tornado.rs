@@ -118,7 +118,14 @@ pub fn moves(model: &Model, vary: f64) -> Vec<Move> {
     let factor = (lo, hi);
     if let Some(c) = model.plan.crews {
         let c = f64::from(c);
-        push(&mut out, model, "plan.crews".into(), c, (c * lo).floor().max(1.0), (c * hi).ceil());
+        push(
+            &mut out,
+            model,
+            "plan.crews".into(),
+            c,
+            (c * lo).floor().max(1.0),
+            (c * hi).ceil(),
+        );
     }
     for t in &model.threats {
         let p = |s: &str| format!("threats.{}.{s}", t.id);
@@ -130,9 +137,14 @@ pub fn moves(model: &Model, vary: f64) -> Vec<Move> {
             Rate::Uncertain(_) => push(&mut out, model, p("rate.scale"), 1.0, factor.0, factor.1),
         }
         match &t.kind {
-            ThreatKind::Outage { .. } => {
-                push(&mut out, model, p("duration.scale"), 1.0, factor.0, factor.1)
-            }
+            ThreatKind::Outage { .. } => push(
+                &mut out,
+                model,
+                p("duration.scale"),
+                1.0,
+                factor.0,
+                factor.1,
+            ),
             ThreatKind::Ransomware(r) => {
                 for s in ["dwell.scale", "detection.scale", "spread.time.scale"] {
                     push(&mut out, model, p(s), 1.0, factor.0, factor.1);
@@ -155,8 +167,22 @@ pub fn moves(model: &Model, vary: f64) -> Vec<Move> {
         }
         if let Some(f) = &s.failover {
             let (l, h) = prob(f.success.get());
-            push(&mut out, model, p("failover.success"), f.success.get(), l, h);
-            push(&mut out, model, p("failover.switchover.scale"), 1.0, factor.0, factor.1);
+            push(
+                &mut out,
+                model,
+                p("failover.success"),
+                f.success.get(),
+                l,
+                h,
+            );
+            push(
+                &mut out,
+                model,
+                p("failover.switchover.scale"),
+                1.0,
+                factor.0,
+                factor.1,
+            );
         }
         if let Some(b) = &s.backup {
             if let (Some(i), Some(_)) = (b.interval, &b.restore) {
@@ -167,7 +193,14 @@ pub fn moves(model: &Model, vary: f64) -> Vec<Move> {
                 push(&mut out, model, p("backup.interval"), i.get(), l, h);
             }
             if b.restore.is_some() {
-                push(&mut out, model, p("backup.restore.scale"), 1.0, factor.0, factor.1);
+                push(
+                    &mut out,
+                    model,
+                    p("backup.restore.scale"),
+                    1.0,
+                    factor.0,
+                    factor.1,
+                );
             }
         }
         for (field, m) in [
@@ -180,8 +213,22 @@ pub fn moves(model: &Model, vary: f64) -> Vec<Move> {
             push(&mut out, model, p(field), m.get(), l, h);
         }
         if s.failure.is_some() {
-            push(&mut out, model, p("failure.ttf.scale"), 1.0, factor.0, factor.1);
-            push(&mut out, model, p("failure.repair.scale"), 1.0, factor.0, factor.1);
+            push(
+                &mut out,
+                model,
+                p("failure.ttf.scale"),
+                1.0,
+                factor.0,
+                factor.1,
+            );
+            push(
+                &mut out,
+                model,
+                p("failure.repair.scale"),
+                1.0,
+                factor.0,
+                factor.1,
+            );
         }
     }
     out
@@ -220,7 +267,11 @@ pub struct TornadoRun {
 ///
 /// # Complexity
 /// Two paired runs (four simulations of `trials`) per parameter.
-pub fn tornado(model: &Model, opts: &TornadoRun, progress: Option<&(dyn Fn(u64) + Sync)>) -> Result<Tornado, Error> {
+pub fn tornado(
+    model: &Model,
+    opts: &TornadoRun,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Tornado, Error> {
     super::check_trials(opts.trials, "--trials")?;
     if !(opts.vary > 0.0 && opts.vary < 1.0) {
         return Err(Error::Usage(format!(
@@ -229,7 +280,14 @@ pub fn tornado(model: &Model, opts: &TornadoRun, progress: Option<&(dyn Fn(u64) 
         )));
     }
     let base_plan = SimPlan::compile(model);
-    let base_acc = sim::simulate(&base_plan, Mode::Annual, opts.seed, 0..opts.trials, opts.threads, None)?;
+    let base_acc = sim::simulate(
+        &base_plan,
+        Mode::Annual,
+        opts.seed,
+        0..opts.trials,
+        opts.threads,
+        None,
+    )?;
     let base = Summary::build(model, opts.seed, &base_acc);
     let base_rto = rto_attainment(&base);
     let base_rto_se = rto_se(&base, &base_acc);
@@ -283,7 +341,11 @@ pub fn tornado(model: &Model, opts: &TornadoRun, progress: Option<&(dyn Fn(u64) 
             rto_delta_high: hi.3,
         });
     }
-    bars.sort_by(|a, b| b.swing.total_cmp(&a.swing).then_with(|| a.path.cmp(&b.path)));
+    bars.sort_by(|a, b| {
+        b.swing
+            .total_cmp(&a.swing)
+            .then_with(|| a.path.cmp(&b.path))
+    });
     Ok(Tornado {
         schema_version: TORNADO_SCHEMA_VERSION,
         bcdr_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -309,7 +371,9 @@ pub fn parse_vary(s: &str) -> Result<f64, Error> {
         Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
         None => t.parse::<f64>(),
     };
-    v.ok()
-        .filter(|v| *v > 0.0 && *v < 1.0)
-        .ok_or_else(|| Error::Usage(format!("--vary {s}: write a percentage between 0% and 100%, such as 25% (or 0.25)")))
+    v.ok().filter(|v| *v > 0.0 && *v < 1.0).ok_or_else(|| {
+        Error::Usage(format!(
+            "--vary {s}: write a percentage between 0% and 100%, such as 25% (or 0.25)"
+        ))
+    })
 }

@@ -155,7 +155,11 @@ pub fn step(a: &TrendRun, b: &TrendRun, currency_changed: bool) -> Step {
     match (&a.scenario_hash, &b.scenario_hash) {
         (Some(x), Some(y)) if x != y => {
             changed.push("scenario".to_string());
-            notes.push(format!("the scenario file changed ({} → {})", short(x), short(y)));
+            notes.push(format!(
+                "the scenario file changed ({} → {})",
+                short(x),
+                short(y)
+            ));
         }
         (Some(_), Some(_)) => {}
         _ => {
@@ -167,11 +171,17 @@ pub fn step(a: &TrendRun, b: &TrendRun, currency_changed: bool) -> Step {
     }
     if a.seed != b.seed {
         changed.push("seed".to_string());
-        notes.push(format!("seed {} → {} (other random numbers)", a.seed, b.seed));
+        notes.push(format!(
+            "seed {} → {} (other random numbers)",
+            a.seed, b.seed
+        ));
     }
     if a.trials != b.trials {
         changed.push("trials".to_string());
-        notes.push(format!("trials {} → {} (other precision)", a.trials, b.trials));
+        notes.push(format!(
+            "trials {} → {} (other precision)",
+            a.trials, b.trials
+        ));
     }
     if a.bcdr_version != b.bcdr_version {
         changed.push("bcdr_version".to_string());

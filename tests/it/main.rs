@@ -9,6 +9,7 @@ mod engine;
 mod graph;
 mod pack;
 mod ransomware;
+mod review;
 mod run;
 mod shards;
 mod sweep;
