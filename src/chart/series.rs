@@ -24,11 +24,14 @@ pub enum YFormat {
     Ratio,
 }
 
+/// A value with an optional 95% interval (low, high).
+pub type Point = (f64, Option<(f64, f64)>);
+
 /// One line: a name and one optional value (and interval) per run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     pub name: String,
-    pub points: Vec<Option<(f64, Option<(f64, f64)>)>>,
+    pub points: Vec<Option<Point>>,
     /// Dashed (a reference, such as an accepted limit).
     pub dashed: bool,
 }

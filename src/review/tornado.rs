@@ -320,7 +320,7 @@ pub fn tornado(
         if let Some(p) = progress {
             p(k as u64 + 1);
         }
-        let (lo, hi) = (ends[0].clone(), ends[1].clone());
+        let (lo, hi) = (ends[0], ends[1]);
         let s = &mv.setting;
         bars.push(Bar {
             path: s.path.clone(),

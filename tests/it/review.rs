@@ -414,7 +414,7 @@ fn ci_gates_exit_1_on_a_breach_or_a_denied_warning_and_2_on_errors() {
     let invalid = bundled("invalid/many-problems.ron");
     gate(&invalid).code(2);
 
-    let warned = write(
+    write(
         dir,
         "warned.ron",
         r#"Scenario(name: "w", services: [Service(id: "a", rto: "4h", mtpd: "2h")])"#,
