@@ -76,6 +76,8 @@ pub enum Error {
     Usage(String),
     #[error("chart {chart}: {message}")]
     Chart { chart: String, message: String },
+    #[error("{file}: {message}")]
+    Export { file: String, message: String },
     #[error("{}: not a bcdr partial result: {message}", path.display())]
     Partial { path: PathBuf, message: String },
 }

@@ -11,3 +11,4 @@ mod run;
 mod shards;
 mod sweep;
 mod validate;
+mod xlsx;
