@@ -94,7 +94,7 @@ pub fn message(code: &ron::Error) -> String {
         },
         E::InvalidValueForType { expected, found } => wrong_type(expected, found),
         E::ExpectedDifferentLength { expected, found } => {
-            format!("expected {expected}, found {found} value(s)")
+            format!("expected {expected}, found {}", crate::report::fmt::plural(*found, "value"))
         }
         E::IntegerOutOfBounds => "whole number out of range here: counts such as `need` and \
                                   `crews` are whole numbers from 1 up"
