@@ -64,7 +64,12 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
     if warnings.is_empty() {
         writeln!(out, "no planning warnings").map_err(io_err)?;
     } else {
-        writeln!(out, "{}:", report::fmt::plural(warnings.len(), "planning warning")).map_err(io_err)?;
+        writeln!(
+            out,
+            "{}:",
+            report::fmt::plural(warnings.len(), "planning warning")
+        )
+        .map_err(io_err)?;
         for w in &warnings {
             writeln!(out, "  warning: {w}").map_err(io_err)?;
         }

@@ -47,8 +47,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::model::Model;
-use crate::scenario;
 use crate::report::fmt::plural;
+use crate::scenario;
 use crate::stats::Accumulator;
 
 /// The `format` tag of a partial result.

@@ -21,8 +21,7 @@
 //! write identical files whatever the thread count.
 
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-    XlsxError,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use crate::error::Error;
@@ -177,9 +176,17 @@ fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> 
         ("1-in-100 year (VaR 99)", a.p99, &f.money),
         ("95% CI of VaR 99, low", a.p99_ci95[0], &f.money),
         ("95% CI of VaR 99, high", a.p99_ci95[1], &f.money),
-        ("mean of the worst 5% of years (TVaR 95)", a.tvar_95, &f.money),
+        (
+            "mean of the worst 5% of years (TVaR 95)",
+            a.tvar_95,
+            &f.money,
+        ),
         ("worst simulated year", a.max, &f.money),
-        ("probability of any loss in a year", a.probability_of_loss, &f.pct),
+        (
+            "probability of any loss in a year",
+            a.probability_of_loss,
+            &f.pct,
+        ),
     ];
     ws.write_string_with_format(3, 0, "headline", &f.header)?;
     ws.write_string_with_format(3, 1, "value", &f.header)?;

@@ -37,7 +37,10 @@ fn every_positional_argument_has_help_text() {
             } else {
                 line.split_once("  ").map_or("", |(_, t)| t.trim())
             };
-            assert!(!text.is_empty(), "{command}: {line} has no help text\n{help}");
+            assert!(
+                !text.is_empty(),
+                "{command}: {line} has no help text\n{help}"
+            );
         }
     }
 }
@@ -51,7 +54,10 @@ fn validate_counts_in_words() {
             .assert()
             .success(),
     );
-    assert!(out.contains("2 sites, 27 services, 1 group, 7 threats"), "{out}");
+    assert!(
+        out.contains("2 sites, 27 services, 1 group, 7 threats"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -77,7 +83,9 @@ fn a_mistyped_drill_threat_gets_a_suggestion() {
         .code(2);
     let err = stderr(&a);
     assert!(
-        err.contains("--threat \"ransomwar\": no threat with this id; did you mean \"ransomware\"?"),
+        err.contains(
+            "--threat \"ransomwar\": no threat with this id; did you mean \"ransomware\"?"
+        ),
         "{err}"
     );
 }
@@ -122,7 +130,15 @@ fn compare_writes_money_currency_first_and_no_signed_zero() {
         .expect("a headline");
     assert!(line.contains("A EUR ") && line.contains("B EUR "), "{line}");
     let md = std::fs::read_to_string(dir.path().join("compare.md")).expect("compare.md");
-    for bad in ["| +0 |", "| -0 |", "-0.00", "+0.00", "EUR +0 ", "EUR -0 ", " EUR a year"] {
+    for bad in [
+        "| +0 |",
+        "| -0 |",
+        "-0.00",
+        "+0.00",
+        "EUR +0 ",
+        "EUR -0 ",
+        " EUR a year",
+    ] {
         assert!(!md.contains(bad), "{bad:?} in\n{md}");
     }
     assert!(md.contains("| EUR "), "{md}");

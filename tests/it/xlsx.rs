@@ -104,7 +104,10 @@ fn workbook_has_the_board_services_and_threats_of_summary_json() {
 
     // Formats: the currency before the amount, percentages.
     let styles = &parts["xl/styles.xml"];
-    assert!(styles.contains(r#"formatCode="&quot;EUR &quot;#,##0"#), "{styles}");
+    assert!(
+        styles.contains(r#"formatCode="&quot;EUR &quot;#,##0"#),
+        "{styles}"
+    );
     assert!(styles.contains(r#"formatCode="0.0%""#), "{styles}");
 
     // The board: headline figures and appetite verdicts.
@@ -141,7 +144,12 @@ fn workbook_has_the_board_services_and_threats_of_summary_json() {
     assert_eq!(sv["A1"], "service");
     assert_eq!(sv["D1"], "availability");
     assert_eq!(sv["R1"], "expected annual loss");
-    for (i, x) in s["services"].as_array().expect("an array").iter().enumerate() {
+    for (i, x) in s["services"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .enumerate()
+    {
         let r = i + 2;
         assert_eq!(sv[&format!("A{r}")], x["id"].as_str().expect("an id"));
         assert_eq!(sv[&format!("B{r}")], x["id"].as_str().expect("an id"));
@@ -158,7 +166,12 @@ fn workbook_has_the_board_services_and_threats_of_summary_json() {
     assert_eq!(th["A1"], "threat");
     assert_eq!(th["E1"], "expected annual loss");
     assert_eq!(th["A2"], "Random failures");
-    for (i, t) in s["threats"].as_array().expect("an array").iter().enumerate() {
+    for (i, t) in s["threats"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .enumerate()
+    {
         let r = i + 2;
         assert_eq!(th[&format!("B{r}")], t["id"].as_str().expect("an id"));
         assert_eq!(num(&th, &format!("D{r}")), f(&t["occurrences"]["mean"]));
