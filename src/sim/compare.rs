@@ -38,8 +38,8 @@ pub struct PairAccumulator {
 impl PairAccumulator {
     pub fn new(a: &SimPlan, b: &SimPlan) -> PairAccumulator {
         PairAccumulator {
-            a: Accumulator::new(a.n_services, a.threats.len()),
-            b: Accumulator::new(b.n_services, b.threats.len()),
+            a: Accumulator::new(a.n_services, a.threats.len()).with_appetite(&a.appetite),
+            b: Accumulator::new(b.n_services, b.threats.len()).with_appetite(&b.appetite),
             diff: DiffAcc::new(),
         }
     }

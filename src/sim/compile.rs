@@ -137,6 +137,9 @@ pub struct Hot {
 #[derive(Debug, Clone)]
 pub struct SimPlan {
     pub horizon: f64,
+    /// The losses of the risk appetite's points, whose exceedances the
+    /// accumulator counts trial by trial.
+    pub appetite: Vec<f64>,
     pub n_services: usize,
     pub n_sites: usize,
     /// Per node: how many blocks make it non-functional (1 for a service;
@@ -354,6 +357,7 @@ impl SimPlan {
             .collect();
         SimPlan {
             horizon: model.horizon.get(),
+            appetite: model.risk_appetite.iter().map(|a| a.loss.get()).collect(),
             n_services: s,
             n_sites: model.sites.len(),
             threshold,
