@@ -184,7 +184,7 @@ mod tests {
 
     #[test]
     fn speed_is_a_whole_number_of_trials_per_second() {
-        assert_eq!(speed(46_535.4782), "46,535 trials/s");
+        assert_eq!(speed(46535.4782), "46,535 trials/s");
         assert_eq!(speed(0.2), "0 trials/s");
     }
 
