@@ -5,6 +5,7 @@
 //! plain numbers (hours, money per hour, `f64::INFINITY` for "no RTO"), so
 //! a trial allocates nothing and never walks the petgraph graph.
 
+use super::clock::on_grid;
 use crate::model::{self, Dist, Model, NodeRef, Rate, ThreatKind};
 
 use super::rng::stable_hash;
@@ -348,8 +349,10 @@ impl SimPlan {
         let hot = services
             .iter()
             .map(|p: &ServicePlan| Hot {
-                rto: p.rto,
-                mtpd: p.mtpd,
+                // On the clock's grid, so that an outage of exactly the
+                // RTO meets it (see `clock`).
+                rto: on_grid(p.rto),
+                mtpd: on_grid(p.mtpd),
                 revenue_per_hour: p.revenue_per_hour,
                 cost_per_outage: p.cost_per_outage,
                 mtpd_penalty: p.mtpd_penalty,

@@ -7,6 +7,7 @@
 //! is exact integer arithmetic, so the result does not depend on the
 //! thread count, the chunking or the merge order.
 
+pub mod clock;
 pub mod compare;
 pub mod compile;
 pub mod drill;

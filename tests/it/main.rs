@@ -3,6 +3,7 @@
 mod common;
 mod compare;
 mod drill;
+mod edges;
 mod engine;
 mod graph;
 mod messages;
