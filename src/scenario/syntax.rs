@@ -209,6 +209,17 @@ const NAMES: [&str; 20] = [
     "LossEvent",
 ];
 
+/// The fields whose value is a single duration (a string with a unit).
+const DURATIONS: [&str; 7] = [
+    "rto",
+    "rpo",
+    "mtpd",
+    "mtbf",
+    "interval",
+    "retention",
+    "horizon",
+];
+
 /// Where a syntax error is, in the scenario's own terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place<'a> {
@@ -455,6 +466,23 @@ fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
             None
         }
         // ron's "try the raw identifier `r#2000000`": a name that is not one.
+        // `rto: 4`: a number where a duration belongs.
+        ron::Error::ExpectedString | ron::Error::InvalidValueForType { .. }
+            if field.is_some_and(|f| DURATIONS.contains(&f))
+                && place.rest.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            let number: String = place
+                .rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            (!number.is_empty()).then(|| {
+                format!(
+                    "a duration is a string with its unit: write {} (or \"{number}m\", \"{number}d\")",
+                    written(field, &format!("\"{number}h\""))
+                )
+            })
+        }
         ron::Error::SuggestRawIdentifier(found) => {
             if found.starts_with(|c: char| c.is_ascii_digit())
                 && found

@@ -81,7 +81,12 @@ fixtures! {
         "unknown distribution `Normal`",
         "`Pert`",
     ];
-    wrong_type: "wrong-type.ron" => ["line 4, column 44", "expected a string", "\"4h\""];
+    wrong_type: "wrong-type.ron" => [
+        "line 4, column 44",
+        r#"(at services[0] "core-db".rto)"#,
+        "a duration is a string with its unit",
+        r#"write `rto: "4h"`"#,
+    ];
     bare_duration: "bare-duration.ron" => [
         "line 5, column 56",
         r#"(at services[0] "app".restart)"#,
