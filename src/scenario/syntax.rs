@@ -631,4 +631,15 @@ mod tests {
             "{e}"
         );
     }
+
+    proptest::proptest! {
+        /// Any text, any offset: a place and an excerpt, never a panic
+        /// (the scanner sees files that are broken by definition).
+        #[test]
+        fn any_text_has_a_place(text in "[ -~\n\t\"()\\[\\]{}é/*:,]{0,80}", at in 0usize..100, line in 0usize..5, col in 0usize..90) {
+            let p = place(&text, at);
+            proptest::prop_assert_eq!(p.before.len() + p.rest.len(), text.len());
+            let _ = excerpt(&text, line, col);
+        }
+    }
 }
