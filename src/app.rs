@@ -612,8 +612,8 @@ pub fn merge(
         write!(out, "{}", report::text::screen(&summary)).map_err(io_err)?;
         writeln!(
             out,
-            "\nmerged {} shards; wrote {} files to {}",
-            merged.shards,
+            "\nmerged {}; wrote {} files to {}",
+            report::fmt::plural(merged.shards as usize, "shard"),
             files.len(),
             dir.display()
         )
