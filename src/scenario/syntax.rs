@@ -465,31 +465,61 @@ fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
             }
             None
         }
-        // ron's "try the raw identifier `r#2000000`": a name that is not one.
-        // `rto: 4`: a number where a duration belongs.
+        // `rto: 4` or `Fixed(2h)`: a duration without its quotes or unit.
         ron::Error::ExpectedString | ron::Error::InvalidValueForType { .. }
-            if field.is_some_and(|f| DURATIONS.contains(&f))
-                && place.rest.starts_with(|c: char| c.is_ascii_digit()) =>
+            if place.rest.starts_with(|c: char| c.is_ascii_digit()) =>
         {
-            let number: String = place
-                .rest
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
-                .collect();
-            (!number.is_empty()).then(|| {
+            let token = leading_token(place.rest);
+            if parse_hours(token).is_ok() {
+                return Some(format!(
+                    "a duration is a string in double quotes: write {}",
+                    written(field, &format!("\"{token}\""))
+                ));
+            }
+            let duration_field = field.is_some_and(|f| DURATIONS.contains(&f));
+            (duration_field && token.parse::<f64>().is_ok()).then(|| {
                 format!(
-                    "a duration is a string with its unit: write {} (or \"{number}m\", \"{number}d\")",
-                    written(field, &format!("\"{number}h\""))
+                    "a duration is a string with its unit: write {} (or \"{token}m\", \
+                     \"{token}d\")",
+                    written(field, &format!("\"{token}h\""))
                 )
             })
         }
+        // `revenue_per_hour: "100"`: a number in quotes.
+        ron::Error::ExpectedFloat
+        | ron::Error::ExpectedInteger
+        | ron::Error::InvalidValueForType { .. } => {
+            let quoted = place.rest.strip_prefix('"')?;
+            let value = quoted[..quoted.find('"')?].trim();
+            value.parse::<f64>().ok()?;
+            Some(format!(
+                "a number is written without quotes: write {}",
+                written(field, value)
+            ))
+        }
+        // ron's "try the raw identifier `r#2000000`": a name that is not one.
         ron::Error::SuggestRawIdentifier(found) => {
+            if let Some(fix) = comma_in_number(place, found) {
+                return Some(fix);
+            }
             if found.starts_with(|c: char| c.is_ascii_digit())
                 && found
                     .chars()
                     .all(|c| c.is_ascii_digit() || "._".contains(c))
             {
                 return Some(unnamed_fields(place, found));
+            }
+            // `restore: 2h`: a duration without quotes.
+            if parse_hours(found).is_ok() {
+                let fix = if field.is_some_and(|f| DURATIONS.contains(&f)) || field.is_none() {
+                    format!("\"{found}\"")
+                } else {
+                    format!("Fixed(\"{found}\")")
+                };
+                return Some(format!(
+                    "a duration is a string in double quotes: write {}",
+                    written(field, &fix)
+                ));
             }
             let letters = found.trim_start_matches(|c: char| c.is_ascii_digit() || c == '_');
             let near = NAMES
@@ -504,6 +534,53 @@ fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
             ))
         }
         _ => None,
+    }
+}
+
+/// The number or word at the start of `text`: `2h` of `2h),`.
+fn leading_token(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_'))
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// `success: 0,85` or `revenue_per_hour: 1,500`: a comma inside a number
+/// makes the digits after it look like the next field's name. `found` is
+/// those digits.
+fn comma_in_number(place: &Place<'_>, found: &str) -> Option<String> {
+    if !found.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let before = place.before.trim_end().strip_suffix(',')?.trim_end();
+    let whole_start = before
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    let whole = &before[whole_start..];
+    if whole.is_empty() || whole.contains('.') {
+        return None;
+    }
+    let field = before[..whole_start]
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end();
+    let name_start = field
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let field = &field[name_start..];
+    if field.is_empty() {
+        return None;
+    }
+    let decimal = format!("{field}: {whole}.{found}");
+    if found.len() == 3 && whole != "0" {
+        Some(format!(
+            "a number has no thousands separator and a dot before its decimals: write \
+             `{field}: {whole}{found}` (or `{decimal}` for a decimal)"
+        ))
+    } else {
+        Some(format!(
+            "a number has a dot before its decimals, not a comma: write `{decimal}`"
+        ))
     }
 }
 

@@ -1157,6 +1157,21 @@ fn common_syntax_mistakes_quote_the_users_value() {
             "`(loss: 250000, probability: 0.05)`",
         ),
         (r#"[Site("a")]"#, r#"["a"]"#, r#"write `Site("a")`"#),
+        // European habits and missing quotes.
+        ("success: 0.9", "success: 0,9", "`success: 0.9`"),
+        ("(loss: 100,", "(loss: 2,500,", "`loss: 2500`"),
+        (r#"mtbf: "900h""#, "mtbf: 900h", r#"`mtbf: "900h"`"#),
+        (r#"mtbf: "900h""#, "mtbf: 900", r#"`mtbf: "900h"`"#),
+        (
+            r#"duration: Fixed("2h")"#,
+            "duration: 2h",
+            r#"`duration: Fixed("2h")`"#,
+        ),
+        (
+            "(loss: 100, probability: 0.5)",
+            r#"(loss: "100", probability: 0.5)"#,
+            "`loss: 100`",
+        ),
     ];
     for (good, bad, fix) in cases {
         let text = base.replace(good, bad);
