@@ -160,3 +160,31 @@ fn sweep_writes_money_currency_first() {
     assert!(out.contains("over 2 values of"), "{out}");
     assert!(out.contains("EUR "), "{out}");
 }
+
+/// The syntax error shown in the documentation is what `validate` prints.
+#[test]
+fn the_documented_syntax_error_is_the_real_one() {
+    let root = crate::common::root();
+    let mut docs = vec![root.join("README.md")];
+    if let Ok(dir) = std::fs::read_dir(root.join("docs")) {
+        docs.extend(dir.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    let head = "error: invalid scenario scenarios/invalid/bare-duration.ron";
+    let shown: Vec<String> = docs
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .find_map(|text| {
+            let start = text.find(head)?;
+            let block = &text[start..];
+            let end = block.find("```")?;
+            Some(block[..end].lines().map(str::to_string).collect())
+        })
+        .expect("the documentation shows the bare-duration error");
+    let a = bcdr()
+        .current_dir(&root)
+        .args(["validate", "scenarios/invalid/bare-duration.ron"])
+        .assert()
+        .failure();
+    let real: Vec<String> = stderr(&a).lines().map(str::to_string).collect();
+    assert_eq!(shown, real);
+}
