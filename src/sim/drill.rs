@@ -405,12 +405,14 @@ fn grid_end(
                 trial.set_recording(true);
                 let mut red = Reducer::new(p);
                 let mut scratch = Accumulator::new(plan.n_services, plan.threats.len());
+                // A trial that breaks the event budget ends the pilot; the
+                // drill itself then reports it.
                 chunk
                     .clone()
-                    .map(move |t| {
+                    .map_while(move |t| {
                         trial.run(plan, Mode::Drill(p.threat), seed, t, &mut scratch);
                         red.reduce(p, trial.records(), trial.data_loss(), 1.0);
-                        red.settle
+                        scratch.overflow.is_none().then_some(red.settle)
                     })
                     .collect::<Vec<_>>()
             })
@@ -481,6 +483,9 @@ pub fn drill(
                 },
                 |((mut acc, mut dacc), mut trial, mut red), chunk| {
                     for t in chunk.clone() {
+                        if acc.overflow.is_some() {
+                            break;
+                        }
                         trial.run(plan, Mode::Drill(p.threat), seed, t, &mut acc);
                         red.reduce(p, trial.records(), trial.data_loss(), end);
                         dacc.add(&red.outcome, p.horizon, &p.rto, &p.rpo);
@@ -501,6 +506,7 @@ pub fn drill(
                 (a, da)
             })
     });
+    super::check_budget(&result.0)?;
     Ok(result)
 }
 
