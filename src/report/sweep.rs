@@ -8,7 +8,7 @@ use crate::chart::{self, sweep::SweepChart};
 use crate::error::Error;
 use crate::sweep::SweepResult;
 
-use super::fmt::{count, money, plural};
+use super::fmt::{money, plural};
 
 fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
@@ -112,22 +112,24 @@ pub fn screen(r: &SweepResult) -> String {
         r.trials,
         r.seed
     );
+    let c = &r.currency;
+    let w = what.chars().count().max(20);
     let _ = writeln!(
         s,
-        "  {:>12}  {:>42}  {:>14}",
-        "value", what, "RTO attainment"
+        "  {:>12}  {what:>w$}  {:>34}  {:>14}",
+        "value", "95% CI", "RTO attainment"
     );
     for p in &r.points {
         let l = &p.loss;
         let _ = writeln!(
             s,
-            "  {:>12}  {:>42}  {:>14}",
+            "  {:>12}  {:>w$}  {:>34}  {:>14}",
             p.label,
+            money(c, l.mean),
             format!(
-                "{} [{}, {}]",
-                money(&r.currency, l.mean),
-                count(l.mean_ci95[0]),
-                count(l.mean_ci95[1])
+                "{} to {}",
+                money(c, l.mean_ci95[0]),
+                money(c, l.mean_ci95[1])
             ),
             p.rto_attainment
                 .map_or_else(|| "-".to_string(), |x| format!("{:.1}%", 100.0 * x))

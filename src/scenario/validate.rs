@@ -672,7 +672,10 @@ fn failure(cx: &mut Ctx, p: &str, f: &raw::Failure) -> Option<FailureModel> {
     // than anything may happen (`ttf: Fixed("0h")` would never let time
     // move on).
     let min_ttf = crate::model::HOURS_PER_YEAR / MAX_RATE_PER_YEAR;
-    if let Some(d) = ttf.as_ref().filter(|d| d.mean().is_nan() || d.mean() < min_ttf) {
+    if let Some(d) = ttf
+        .as_ref()
+        .filter(|d| d.mean().is_nan() || d.mean() < min_ttf)
+    {
         let field = if f.mtbf.is_some() { "mtbf" } else { "ttf" };
         cx.issue(
             at(p, field),
