@@ -7,6 +7,8 @@
 
 pub mod dist;
 pub mod graph;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod units;
 
 pub use dist::Dist;

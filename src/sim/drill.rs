@@ -1,7 +1,7 @@
 //! The drill driver: one threat at time zero, many times, with each
 //! trial's recovery recorded and reduced to a [`DrillOutcome`].
 //!
-//! Definitions (also in the README):
+//! Definitions (also in docs/engine.md):
 //!
 //! - A service is **hit** when it stops being functional during the drill
 //!   (directly or through a dependency). Services never hit are left out of

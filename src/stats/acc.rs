@@ -52,7 +52,7 @@ impl ServiceAcc {
             rto_met: 0,
             mtpd_breached: 0,
             data_loss: ExactSum::default(),
-            data_loss_hist: LogHist::new(SERVICE_BITS),
+            data_loss_hist: LogHist::exact(SERVICE_BITS),
             loss: ExactSum::default(),
         }
     }

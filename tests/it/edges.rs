@@ -226,3 +226,19 @@ fn a_trial_that_breaks_the_event_budget_fails_the_run_naming_its_cause() {
     plan.event_budget = 1_000_000;
     sim::simulate(&plan, Mode::Annual, SEED, 0..10, None, None).expect("within budget");
 }
+
+#[test]
+fn a_drill_rebuilt_in_exactly_the_rto_meets_it() {
+    let text = r#"Scenario(name: "drill", horizon: "1y", sites: [Site(id: "dc")],
+        services: [
+            Service(id: "db", site: "dc", backup: (rebuild: Fixed("24h")), rto: "24h", mtpd: "24h"),
+            Service(id: "app", depends_on: ["db"], rto: "1d", mtpd: "1d"),
+        ],
+        threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])])"#;
+    let run = drill(text, "fire", 50);
+    for s in &run.summary.services {
+        assert_eq!(s.rto_met, Some(1.0), "{}", s.id);
+        assert_eq!(s.mtpd_breached, Some(0.0), "{}", s.id);
+        assert_eq!(s.outage_duration_hours.p99, 24.0, "{}", s.id);
+    }
+}

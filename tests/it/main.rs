@@ -2,6 +2,7 @@
 
 mod common;
 mod compare;
+mod docs;
 mod drill;
 mod edges;
 mod engine;
