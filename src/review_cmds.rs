@@ -7,7 +7,7 @@ use std::io::Write;
 use bcdr::review::gate;
 
 use crate::cli::{self, FailOn, Format};
-use crate::{progress_bar, sim_options};
+use crate::{forward, progress_bar, sim_options};
 
 /// `bcdr validate [--deny-warnings] [--format json]`.
 pub fn validate(
@@ -32,7 +32,7 @@ pub fn validate(
 /// `bcdr run` (not sharded), with `--label` and `--fail-on appetite`.
 pub fn run(run: cli::RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let bar = progress_bar(&run.sim);
-    let tick = |done: u64| bar.set_position(done);
+    let tick = forward(&bar);
     let outcome = bcdr::app::run_labelled(
         &run.scenario,
         run.label.as_deref(),

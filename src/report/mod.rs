@@ -17,6 +17,7 @@ pub mod sweep;
 pub mod text;
 pub mod tornado;
 pub mod trend;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

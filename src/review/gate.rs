@@ -146,8 +146,14 @@ fn findings(e: &ScenarioError) -> Vec<Finding> {
             line,
             column,
             message,
+            path,
+            ..
         } => vec![Finding::new(
-            format!("line {line}, column {column}"),
+            if path.is_empty() {
+                format!("line {line}, column {column}")
+            } else {
+                format!("{path} (line {line}, column {column})")
+            },
             message.clone(),
         )],
         other => vec![Finding::new(String::new(), other.to_string())],
