@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::review::Delta;
 
-use super::fmt::money;
+use super::fmt::money_change;
 
 /// Pretty JSON with a trailing newline.
 ///
@@ -41,13 +41,12 @@ pub fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// A signed money amount: `+EUR 1,234`, `-EUR 56`.
+/// A signed money amount, written one way: `EUR +1,234`, `EUR -56`.
 pub fn signed(currency: &str, x: f64) -> String {
-    let sign = if x < 0.0 { "-" } else { "+" };
-    format!("{sign}{}", money(currency, x.abs()))
+    money_change(currency, x)
 }
 
-/// `+EUR 1,234 [+EUR 100, +EUR 2,368]`, and whether it is significant.
+/// `EUR +1,234 [EUR +100, EUR +2,368]`, and whether it is significant.
 pub fn delta(currency: &str, d: &Delta) -> String {
     format!(
         "{} [{}, {}]",

@@ -233,35 +233,37 @@ pub fn files(tr: &Trend) -> Result<Files, Error> {
     Ok(out)
 }
 
-/// What `bcdr trend` prints.
+/// What `bcdr trend` prints: each run, and under it what changed from
+/// the run before and whether the loss moved significantly.
 pub fn screen(tr: &Trend) -> String {
     let c = tr.currency.as_str();
+    let width = tr.runs.iter().map(|r| r.label.chars().count()).max().unwrap_or(0);
     let mut s = String::new();
     for (k, r) in tr.runs.iter().enumerate() {
-        let _ = write!(
+        if let Some(st) = k.checked_sub(1).and_then(|i| tr.steps.get(i)) {
+            let _ = writeln!(
+                s,
+                "{:width$}  change {}: {}",
+                "",
+                delta(c, &st.delta),
+                if st.delta.significant {
+                    "significant"
+                } else {
+                    "not significant (the interval includes 0)"
+                }
+            );
+            for n in &st.notes {
+                let _ = writeln!(s, "{:width$}  {n}", "");
+            }
+        }
+        let _ = writeln!(
             s,
-            "{:<12} expected annual loss {} [{}, {}]",
+            "{:width$}  expected annual loss {} (95% CI {} to {})",
             r.label,
             money(c, r.expected_annual_loss),
             money(c, r.mean_ci95[0]),
             money(c, r.mean_ci95[1])
         );
-        if let Some(st) = k.checked_sub(1).and_then(|i| tr.steps.get(i)) {
-            let _ = write!(
-                s,
-                "  change {} ({})",
-                delta(c, &st.delta),
-                if st.delta.significant {
-                    "significant"
-                } else {
-                    "not significant"
-                }
-            );
-            if !st.changed.is_empty() {
-                let _ = write!(s, "; changed: {}", st.changed.join(", "));
-            }
-        }
-        s.push('\n');
     }
     s
 }

@@ -219,3 +219,33 @@ fn every_link_between_the_pages_resolves() {
     }
     assert!(checked >= 20, "only {checked} links found");
 }
+
+#[test]
+fn tutorial_trend_output_is_current() {
+    let readme = readme();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let tutorial = read(&scenario("tutorial.ron"));
+    let second = tutorial.replace("revenue_per_hour: 1500", "revenue_per_hour: 1800");
+    assert_ne!(second, tutorial, "step 7 raises revenue_per_hour: 1500");
+    std::fs::write(tmp.path().join("first.ron"), &tutorial).expect("written");
+    std::fs::write(tmp.path().join("second.ron"), second).expect("written");
+    let marker = "<!-- tutorial: trend -->\n";
+    let at = readme.find(marker).expect("README has the trend step");
+    let commands: Vec<Vec<&str>> = readme[at..]
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.starts_with("```"))
+        .filter_map(|l| l.strip_prefix("$ cargo run --release -- "))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(commands.len(), 3, "two labelled runs and the trend");
+    let mut printed = String::new();
+    for args in &commands {
+        printed = stdout_in(tmp.path(), args);
+    }
+    assert_eq!(
+        printed,
+        block(&readme, "trend"),
+        "step 7 of the README's tutorial is stale; `bcdr trend` now prints:\n{printed}"
+    );
+}
