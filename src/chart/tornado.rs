@@ -26,7 +26,10 @@ impl TornadoChart {
                 "What moves the expected annual loss (each parameter ±{:.0}%)",
                 t.vary * 100.0
             ),
-            x_desc: format!("change of the expected annual loss ({})", t.currency),
+            x_desc: format!(
+                "change of the expected annual loss ({}); orange: parameter down, blue: up",
+                t.currency
+            ),
             bars: t
                 .bars
                 .iter()

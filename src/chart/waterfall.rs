@@ -76,17 +76,31 @@ impl Chart for Waterfall {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let n = self.bars.len();
-        let hi = self
-            .bars
-            .iter()
-            .map(|b| b.1.max(b.2) + b.3.unwrap_or(0.0))
-            .fold(0.0f64, f64::max);
-        let lo = self
-            .bars
-            .iter()
-            .map(|b| b.1.min(b.2) - b.3.unwrap_or(0.0))
-            .fold(0.0f64, f64::min);
-        let (y0, y1) = (lo * 1.1, if hi > lo { hi * 1.15 } else { lo + 1.0 });
+        // Steps are often small next to the totals: the axis spans the
+        // levels the bars reach (totals included at their top), not 0.
+        let ends = || {
+            self.bars.iter().flat_map(|b| {
+                let h = b.3.unwrap_or(0.0);
+                if b.4 {
+                    vec![b.2]
+                } else {
+                    vec![b.1, b.2 - h, b.2 + h]
+                }
+            })
+        };
+        let hi = ends().fold(f64::NEG_INFINITY, f64::max);
+        let lo = ends().fold(f64::INFINITY, f64::min);
+        let span = if hi > lo {
+            hi - lo
+        } else {
+            hi.abs().max(1.0) * 0.01
+        };
+        let y1 = hi + 0.3 * span;
+        let y0 = if lo >= 0.0 {
+            (lo - 0.6 * span).max(0.0)
+        } else {
+            lo - 0.3 * span
+        };
         let mut chart = ChartBuilder::on(area)
             .caption(&self.title, font(TITLE_SIZE))
             .margin(20)
@@ -101,13 +115,17 @@ impl Chart for Waterfall {
             }
             self.bars
                 .get(k as usize)
-                .map(|b| clip_label(&b.0, 14))
+                .map(|b| clip_label(&b.0, 20))
                 .unwrap_or_default()
         };
         chart
             .configure_mesh()
             .x_labels(n)
-            .y_desc(self.y_desc.as_str())
+            .y_desc(if y0 > 0.0 {
+                format!("{} (axis not from 0)", self.y_desc)
+            } else {
+                self.y_desc.clone()
+            })
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&|y| money_short(*y))
             .axis_desc_style(font(LABEL_SIZE))

@@ -237,7 +237,12 @@ pub fn files(tr: &Trend) -> Result<Files, Error> {
 /// the run before and whether the loss moved significantly.
 pub fn screen(tr: &Trend) -> String {
     let c = tr.currency.as_str();
-    let width = tr.runs.iter().map(|r| r.label.chars().count()).max().unwrap_or(0);
+    let width = tr
+        .runs
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut s = String::new();
     for (k, r) in tr.runs.iter().enumerate() {
         if let Some(st) = k.checked_sub(1).and_then(|i| tr.steps.get(i)) {
