@@ -480,3 +480,72 @@ fn a_run_without_label_keeps_its_summary() {
         serde_json::from_str::<serde_json::Value>(&plain).expect("JSON")
     );
 }
+
+#[test]
+fn review_commands_write_their_packs_and_agree_across_thread_counts() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    write(dir, "small.ron", SMALL);
+    write(
+        dir,
+        "next.ron",
+        &SMALL
+            .replace("plan: Plan(crews: 2)", "plan: Plan(crews: 1)")
+            .replace("rate_per_year: 2,", "rate_per_year: 3,"),
+    );
+    let go = |args: &[&str], threads: &str, out: &str| {
+        bcdr()
+            .current_dir(dir)
+            .args(args)
+            .args(["--trials", "400", "--threads", threads, "--out", out, "-q"])
+            .assert()
+            .success();
+    };
+    for (cmd, files) in [
+        (
+            vec!["explain", "small.ron", "next.ron"],
+            vec![
+                "explain.json",
+                "explain.csv",
+                "waterfall.png",
+                "waterfall.svg",
+            ],
+        ),
+        (
+            vec!["tornado", "small.ron"],
+            vec!["tornado.json", "tornado.csv", "tornado.png", "tornado.svg"],
+        ),
+        (
+            vec!["importance", "small.ron"],
+            vec![
+                "importance.json",
+                "importance_services.csv",
+                "importance_controls.csv",
+            ],
+        ),
+    ] {
+        go(&cmd, "1", "one");
+        go(&cmd, "2", "two");
+        for f in files.iter().chain(&["report.md", "report.html"]) {
+            let (a, b) = (
+                std::fs::read(dir.join("one").join(f)),
+                std::fs::read(dir.join("two").join(f)),
+            );
+            assert_eq!(
+                a.expect(f),
+                b.expect(f),
+                "{cmd:?} {f}: 1 and 2 threads differ"
+            );
+        }
+        let html = std::fs::read_to_string(dir.join("one/report.html")).expect("html");
+        crate::common::files::self_contained_html(&html);
+    }
+    let e = read_json(&dir.join("one/explain.json"));
+    let steps: Vec<&str> = e["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| s["label"].as_str().expect("label"))
+        .collect();
+    assert_eq!(steps, ["threat \"power\" changed", "plan changed"]);
+}
