@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::review::trend::Trend;
 
 use super::doc::{b, t, Align, Block, Doc};
-use super::fmt::{money, pct};
+use super::fmt::{money, pct, plural};
 use super::loop_util::{cell, delta, json, opt, significant};
 use super::pack::{doc_files, job, render_all, Files};
 
@@ -136,12 +136,12 @@ pub fn doc(tr: &Trend) -> Doc {
                     if r.appetite.is_empty() {
                         "none set".to_string()
                     } else if r.appetite_breached == 0 {
-                        format!("all {} points within", r.appetite.len())
+                        format!("{} within", plural(r.appetite.len(), "point"))
                     } else {
                         format!(
-                            "{} of {} points breached",
+                            "{} of {} breached",
                             r.appetite_breached,
-                            r.appetite.len()
+                            plural(r.appetite.len(), "point")
                         )
                     },
                     r.rto_attainment.map_or_else(|| "-".to_string(), pct),
@@ -174,7 +174,9 @@ pub fn doc(tr: &Trend) -> Doc {
             ));
         }
         for n in &s.notes {
-            spans.push(t(format!(" Changed: {n}.")));
+            let mut c = n.chars();
+            let first = c.next().map(|f| f.to_uppercase().collect::<String>());
+            spans.push(t(format!(" {}{}.", first.unwrap_or_default(), c.as_str())));
         }
         items.push(spans);
     }
