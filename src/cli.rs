@@ -262,9 +262,11 @@ pub struct SweepArgs {
     /// The scenario file (RON) whose parameter to sweep.
     pub scenario: PathBuf,
     /// PATH=VALUES: plan.crews, plan.annual_cost, threats.<id>.rate_per_year,
-    /// services.<id>.rto, services.<id>.failover.success or
-    /// services.<id>.backup.interval, set to a list (1,2,4,8), a range (1..6)
-    /// or a range with a step (0.1..0.5:0.1; durations take units: 1h..8h:1h).
+    /// services.<id>.rto, services.<id>.failover.success,
+    /// services.<id>.backup.interval, or a path of `bcdr tornado` (money,
+    /// `.scale` factors, probabilities: docs/review-loop.md), set to a list
+    /// (1,2,4,8), a range (1..6) or a range with a step (0.1..0.5:0.1;
+    /// durations take units: 1h..8h:1h).
     #[arg(long, value_name = "PATH=VALUES")]
     pub set: String,
     /// Run drills of this threat at every value instead of the annual run.
