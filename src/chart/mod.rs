@@ -162,7 +162,9 @@ pub mod compare;
 pub mod difference;
 pub mod sweep;
 
-// Charts of the review loop: `bcdr trend`, `explain` and `tornado`.
+// Charts of the review loop: `bcdr trend`, `explain`, `tornado` and
+// `importance`.
+pub mod importance;
 pub mod series;
 pub mod tornado;
 pub mod trend_appetite;
