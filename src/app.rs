@@ -126,10 +126,10 @@ pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Ve
 pub fn command_line(command: &str, path: &Path, threat: Option<&str>, opts: &SimOptions) -> String {
     let mut s = format!(
         "bcdr {command} {}",
-        report::fmt::shell_quote(&path.display().to_string())
+        crate::fmt::shell_quote(&path.display().to_string())
     );
     if let Some(threat) = threat {
-        s.push_str(&format!(" --threat {}", report::fmt::shell_quote(threat)));
+        s.push_str(&format!(" --threat {}", crate::fmt::shell_quote(threat)));
     }
     s.push_str(&format!(" --trials {} --seed {}", opts.trials, opts.seed));
     s

@@ -1,21 +1,33 @@
 //! The validated scenario: typed ids, checked values and the dependency graph.
 //!
-//! A [`Model`] is only ever built by [`crate::scenario::validate`]; every
-//! reference in it is resolved to an index, every number is range checked
-//! and the dependency graph is acyclic. The simulator compiles it into a
-//! flat plan (`crate::sim::compile`) and never sees the raw file.
+//! A [`Model`] is only ever built by the scenario validator
+//! (`crate::scenario::validate`); every reference in it is resolved to an
+//! index, every number is range checked and the dependency graph is
+//! acyclic. The simulator compiles it into a flat plan
+//! (`crate::sim::compile`) and never sees the raw file. This module
+//! imports nothing from those stages: they build on it.
 
 pub mod dist;
 pub mod graph;
+mod spread;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod units;
 
 pub use dist::Dist;
 pub use graph::{DependencyGraph, Edge, EdgeKind, NodeRef};
-pub use units::{Hours, Money, Probability};
+pub use units::{Hours, Money, Probability, HOURS_PER_YEAR};
 
-pub use crate::scenario::raw::Tier;
+/// A service's layer, from the ground up: a label for reports, charts and
+/// `Tier(..)` targets that changes no behaviour. Written in scenario files
+/// by name (`tier: Platform`).
+#[derive(Debug, Clone, Copy, serde::Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tier {
+    Infrastructure,
+    Platform,
+    Application,
+    Business,
+}
 
 /// Index of a site in [`Model::sites`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

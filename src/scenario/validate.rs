@@ -24,6 +24,7 @@ use super::duration::parse_hours;
 use super::raw;
 use super::suggest;
 use super::syntax;
+use crate::model::HOURS_PER_YEAR;
 
 mod dists;
 mod names;
@@ -35,10 +36,10 @@ pub use super::syntax::MAX_NESTING;
 /// The currency when the scenario names none.
 pub const DEFAULT_CURRENCY: &str = "USD";
 /// The horizon when the scenario gives none: one year.
-pub const DEFAULT_HORIZON_HOURS: f64 = 8760.0;
+pub const DEFAULT_HORIZON_HOURS: f64 = HOURS_PER_YEAR;
 /// The longest horizon accepted: a thousand years. Anything longer is a typo
 /// (`"1000000y"`), and would make every trial needlessly slow.
-pub const MAX_HORIZON_HOURS: f64 = 1000.0 * 8760.0;
+pub const MAX_HORIZON_HOURS: f64 = 1000.0 * HOURS_PER_YEAR;
 /// The highest fixed threat rate accepted, in events per year (about two a
 /// minute): beyond it a "threat" is a permanent state, and a typo such as
 /// `1e9` would make every trial hang.

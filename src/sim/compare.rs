@@ -17,40 +17,11 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::stats::diff::DiffAcc;
-use crate::stats::Accumulator;
+use crate::stats::comparison::PairAccumulator;
 
 use super::{Mode, SimPlan, Trial};
-
-/// What a paired run accumulates: each side as a plain run would, and the
-/// per-trial difference ΔL = L_A − L_B.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PairAccumulator {
-    pub a: Accumulator,
-    pub b: Accumulator,
-    /// ΔL = L_A − L_B per trial: positive when B loses less.
-    pub diff: DiffAcc,
-}
-
-impl PairAccumulator {
-    pub fn new(a: &SimPlan, b: &SimPlan) -> PairAccumulator {
-        PairAccumulator {
-            a: Accumulator::new(a.n_services, a.threats.len()).with_appetite(&a.appetite),
-            b: Accumulator::new(b.n_services, b.threats.len()).with_appetite(&b.appetite),
-            diff: DiffAcc::new(),
-        }
-    }
-
-    /// Merge another paired accumulator of the same two plans.
-    pub fn merge(&mut self, o: &PairAccumulator) {
-        self.a.merge(&o.a);
-        self.b.merge(&o.b);
-        self.diff.merge(&o.diff);
-    }
-}
 
 /// Run trials `trials` of plan `a` with seed `seeds[0]` and of plan `b`
 /// with seed `seeds[1]`, pairing trial t of A with trial t of B.
@@ -77,7 +48,7 @@ pub fn simulate_pair(
     let pool = super::thread_pool(threads)?;
     let done = AtomicU64::new(0);
     let chunks = super::chunks(trials);
-    let empty = || PairAccumulator::new(a, b);
+    let empty = || PairAccumulator::new(a.accumulator(), b.accumulator());
     let acc = pool.install(|| {
         chunks
             .par_iter()

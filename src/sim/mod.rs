@@ -74,8 +74,7 @@ pub fn simulate(
     let pool = thread_pool(threads)?;
     let done = AtomicU64::new(0);
     let chunks = chunks(trials);
-    let empty =
-        || Accumulator::new(plan.n_services, plan.threats.len()).with_appetite(&plan.appetite);
+    let empty = || plan.accumulator();
     let acc = pool.install(|| {
         chunks
             .par_iter()
