@@ -9,14 +9,12 @@
 //! (Var(A − B) = Var A + Var B − 2 Cov(A, B)), which is what makes a
 //! comparison precise at a modest trial count.
 //!
-//! The driver mirrors [`super::simulate`]: fixed chunks on a rayon pool,
-//! two reused [`Trial`] scratches per worker, and exact, order-independent
-//! merges, so the result does not depend on the thread count.
+//! It runs on the one driver, [`super::drive`]: fixed chunks on a rayon
+//! pool, two reused [`Trial`] scratches per worker, and exact,
+//! order-independent merges, so the result does not depend on the thread
+//! count.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::stats::comparison::PairAccumulator;
@@ -46,35 +44,21 @@ pub fn simulate_pair(
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<PairAccumulator, Error> {
     let pool = super::thread_pool(threads)?;
-    let done = AtomicU64::new(0);
-    let chunks = super::chunks(trials);
-    let empty = || PairAccumulator::new(a.accumulator(), b.accumulator());
-    let acc = pool.install(|| {
-        chunks
-            .par_iter()
-            .fold(
-                || (empty(), Trial::new(a), Trial::new(b)),
-                |(mut acc, mut ta, mut tb), chunk| {
-                    for t in chunk.clone() {
-                        let la = ta.run(a, mode, seeds[0], t, &mut acc.a);
-                        let lb = tb.run(b, mode, seeds[1], t, &mut acc.b);
-                        acc.diff.add(la - lb);
-                    }
-                    ta.finish(a, &mut acc.a);
-                    tb.finish(b, &mut acc.b);
-                    let len = chunk.end - chunk.start;
-                    let n = done.fetch_add(len, Ordering::Relaxed) + len;
-                    if let Some(p) = progress {
-                        p(n);
-                    }
-                    (acc, ta, tb)
-                },
-            )
-            .map(|(acc, _, _)| acc)
-            .reduce(empty, |mut x, y| {
-                x.merge(&y);
-                x
-            })
-    });
-    Ok(acc)
+    Ok(super::drive(
+        &pool,
+        trials,
+        progress,
+        || PairAccumulator::new(a.accumulator(), b.accumulator()),
+        || (Trial::new(a), Trial::new(b)),
+        |acc, (ta, tb), chunk| {
+            for t in chunk {
+                let la = ta.run(a, mode, seeds[0], t, &mut acc.a);
+                let lb = tb.run(b, mode, seeds[1], t, &mut acc.b);
+                acc.diff.add(la - lb);
+            }
+            ta.finish(a, &mut acc.a);
+            tb.finish(b, &mut acc.b);
+        },
+        PairAccumulator::merge,
+    ))
 }
