@@ -29,6 +29,13 @@ pub enum Tier {
     Business,
 }
 
+/// The highest threat rate, in events per year (about two a minute), and
+/// the most random failures a year a service may have on average: beyond
+/// it a "threat" is a permanent state, and a typo such as `1e9` would make
+/// every trial hang. Rate distributions are held to it by their
+/// 1-in-a-billion value, and the engine caps every drawn rate at it.
+pub const MAX_RATE_PER_YEAR: f64 = 1.0e6;
+
 /// Index of a site in [`Model::sites`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SiteId(pub u32);

@@ -44,7 +44,7 @@ pub fn simulate_pair(
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<PairAccumulator, Error> {
     let pool = super::thread_pool(threads)?;
-    Ok(super::drive(
+    let acc = super::drive(
         &pool,
         trials,
         progress,
@@ -52,6 +52,9 @@ pub fn simulate_pair(
         || (Trial::new(a), Trial::new(b)),
         |acc, (ta, tb), chunk| {
             for t in chunk {
+                if acc.a.overflow.is_some() || acc.b.overflow.is_some() {
+                    break;
+                }
                 let la = ta.run(a, mode, seeds[0], t, &mut acc.a);
                 let lb = tb.run(b, mode, seeds[1], t, &mut acc.b);
                 acc.diff.add(la - lb);
@@ -60,5 +63,8 @@ pub fn simulate_pair(
             tb.finish(b, &mut acc.b);
         },
         PairAccumulator::merge,
-    ))
+    );
+    super::check_budget(&acc.a)?;
+    super::check_budget(&acc.b)?;
+    Ok(acc)
 }

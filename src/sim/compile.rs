@@ -139,6 +139,11 @@ pub struct SimPlan {
     /// The losses of the risk appetite's points, whose exceedances the
     /// accumulator counts trial by trial.
     pub appetite: Vec<f64>,
+    /// The most events one trial may handle ([`super::trial::EVENT_BUDGET`]).
+    pub event_budget: u64,
+    /// Service and threat ids, for messages.
+    pub service_ids: Vec<String>,
+    pub threat_ids: Vec<String>,
     pub n_services: usize,
     pub n_sites: usize,
     /// Per node: how many blocks make it non-functional (1 for a service;
@@ -363,6 +368,9 @@ impl SimPlan {
         SimPlan {
             horizon: model.horizon.get(),
             appetite: model.risk_appetite.iter().map(|a| a.loss.get()).collect(),
+            event_budget: super::trial::EVENT_BUDGET,
+            service_ids: model.services.iter().map(|x| x.id.clone()).collect(),
+            threat_ids: model.threats.iter().map(|x| x.id.clone()).collect(),
             n_services: s,
             n_sites: model.sites.len(),
             threshold,

@@ -404,12 +404,14 @@ fn grid_end(
                 trial.set_recording(true);
                 let mut red = Reducer::new(p);
                 let mut scratch = Accumulator::new(plan.n_services, plan.threats.len());
+                // A trial that breaks the event budget ends the pilot; the
+                // drill itself then reports it.
                 chunk
                     .clone()
-                    .map(move |t| {
+                    .map_while(move |t| {
                         trial.run(plan, Mode::Drill(p.threat), seed, t, &mut scratch);
                         red.reduce(p, trial.records(), trial.data_loss(), 1.0);
-                        red.settle
+                        scratch.overflow.is_none().then_some(red.settle)
                     })
                     .collect::<Vec<_>>()
             })
@@ -462,7 +464,7 @@ pub fn drill(
 ) -> Result<(Accumulator, DrillAcc), Error> {
     let pool = super::thread_pool(threads)?;
     let end = grid_end(plan, p, seed, &trials, &pool);
-    Ok(super::drive(
+    let result = super::drive(
         &pool,
         trials,
         progress,
@@ -479,6 +481,9 @@ pub fn drill(
         },
         |(acc, dacc), (trial, red), chunk| {
             for t in chunk {
+                if acc.overflow.is_some() {
+                    break;
+                }
                 trial.run(plan, Mode::Drill(p.threat), seed, t, acc);
                 red.reduce(p, trial.records(), trial.data_loss(), end);
                 dacc.add(&red.outcome, p.horizon, &p.rto, &p.rpo);
@@ -489,7 +494,9 @@ pub fn drill(
             a.merge(b);
             da.merge(db);
         },
-    ))
+    );
+    super::check_budget(&result.0)?;
+    Ok(result)
 }
 
 #[cfg(test)]

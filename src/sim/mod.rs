@@ -48,6 +48,18 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
+/// The run's error if one of its trials broke the event budget
+/// ([`trial::EVENT_BUDGET`]).
+///
+/// # Errors
+/// [`Error::EventBudget`], naming what caused the events.
+pub fn check_budget(acc: &Accumulator) -> Result<(), Error> {
+    match &acc.overflow {
+        Some(o) => Err(Error::EventBudget(o.message.clone())),
+        None => Ok(()),
+    }
+}
+
 /// A range of trial indices cut into work units of [`CHUNK`] trials.
 pub fn chunks(trials: Range<u64>) -> Vec<Range<u64>> {
     (trials.start..trials.end)
@@ -125,7 +137,7 @@ pub fn simulate(
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Accumulator, Error> {
     let pool = thread_pool(threads)?;
-    Ok(drive(
+    let acc = drive(
         &pool,
         trials,
         progress,
@@ -133,10 +145,15 @@ pub fn simulate(
         || Trial::new(plan),
         |acc, trial, chunk| {
             for t in chunk {
+                if acc.overflow.is_some() {
+                    break;
+                }
                 let _ = trial.run(plan, mode, seed, t, acc);
             }
             trial.finish(plan, acc);
         },
         Accumulator::merge,
-    ))
+    );
+    check_budget(&acc)?;
+    Ok(acc)
 }

@@ -45,6 +45,13 @@ use super::streams::Streams;
 /// accumulator (see [`Trial::finish`]).
 pub const PENDING: usize = 32;
 
+/// The most events one trial may handle. A trial of a 10 000-service estate
+/// handles about a million; one that needs twenty times that is a scenario
+/// that cannot be simulated in useful time or memory (a failure every few
+/// seconds, a rate drawn from a heavy tail), and the run fails with what
+/// caused it rather than hang or exhaust memory.
+pub const EVENT_BUDGET: u64 = 20_000_000;
+
 /// Cause index of random failures; threat k is cause k + 1.
 pub const FAILURES: u32 = 0;
 
@@ -1158,7 +1165,9 @@ impl Trial {
                 (Some(r), _) => *r,
                 (None, Some(d)) => {
                     let mut s = rng::stream(self.key, threat.key, Purpose::Rate);
-                    d.sample(&mut s) / HOURS_PER_YEAR
+                    // Validation holds rate distributions to the cap by
+                    // their 1-in-a-billion value; the rest is capped here.
+                    d.sample(&mut s).min(crate::model::MAX_RATE_PER_YEAR) / HOURS_PER_YEAR
                 }
                 (None, None) => 0.0,
             };
@@ -1337,7 +1346,14 @@ impl Trial {
                 self.schedule_occurrence(plan, threat, 0.0);
             }
         }
+        let mut events = 0u64;
         while let Some((t, kind)) = self.queue.pop() {
+            events += 1;
+            if events > plan.event_budget {
+                let message = self.budget_message(plan, trial, t);
+                acc.overflowed(trial, message);
+                break;
+            }
             self.handle(plan, t, kind);
             // Dispatch once every event of this instant has been handled.
             if self.dispatch_needed && self.queue.peek_time().is_none_or(|next| next > t) {
@@ -1346,6 +1362,45 @@ impl Trial {
         }
         self.close(plan, acc);
         self.flush(plan, trial, acc)
+    }
+
+    /// What broke the event budget in trial `trial`, stopped at `t`: the
+    /// service that went down most often by itself, or the threat that
+    /// occurred most often, with the numbers and the fix.
+    fn budget_message(&self, plan: &SimPlan, trial: u64, t: f64) -> String {
+        let mut downs = vec![0u64; plan.n_services];
+        for seg in &self.segs {
+            downs[seg.svc as usize] += 1;
+        }
+        let (svc, most_downs) = downs
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))
+            .map_or((0, 0), |(i, &n)| (i, n));
+        let (threat, most_occ) = self.cause_occ[1..]
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))
+            .map_or((0, 0), |(i, &n)| (i, u64::from(n)));
+        let head = format!(
+            "trial {trial} stopped after {} events, {t:.1} hours into the horizon (the most one \
+             trial may handle)",
+            plan.event_budget
+        );
+        if most_occ > most_downs {
+            format!(
+                "{head}: threat \"{}\" occurred {most_occ} times in it; lower its rate_per_year \
+                 (a rate distribution with a narrower range, such as Pert(min: 0.1, mode: 1, \
+                 max: 10))",
+                plan.threat_ids[threat]
+            )
+        } else {
+            format!(
+                "{head}: service \"{}\" went down {most_downs} times in it; check its \
+                 failure (a longer mtbf or ttf) and the threats that target it",
+                plan.service_ids[svc]
+            )
+        }
     }
 
     /// After the event loop: close the own segments at the horizon, work

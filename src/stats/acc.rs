@@ -52,7 +52,7 @@ impl ServiceAcc {
             rto_met: 0,
             mtpd_breached: 0,
             data_loss: ExactSum::default(),
-            data_loss_hist: LogHist::new(SERVICE_BITS),
+            data_loss_hist: LogHist::exact(SERVICE_BITS),
             loss: ExactSum::default(),
         }
     }
@@ -111,6 +111,17 @@ pub struct Accumulator {
     /// annual loss was strictly greater (counted exactly, trial by trial).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub appetite: Vec<Exceeded>,
+    /// Set when a trial broke the event budget; the run has failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overflow: Option<Overflow>,
+}
+
+/// A trial stopped because it handled more events than a trial may: the
+/// run fails with `message` (the earliest such trial of those run).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overflow {
+    pub trial: u64,
+    pub message: String,
 }
 
 /// How many trials lost strictly more than `loss`.
@@ -130,6 +141,15 @@ impl Accumulator {
             causes: vec![CauseAcc::default(); threats + 1],
             convergence: BTreeMap::new(),
             appetite: Vec::new(),
+            overflow: None,
+        }
+    }
+
+    /// Note that trial `trial` broke the event budget (the earliest one
+    /// is kept).
+    pub fn overflowed(&mut self, trial: u64, message: String) {
+        if self.overflow.as_ref().is_none_or(|o| trial < o.trial) {
+            self.overflow = Some(Overflow { trial, message });
         }
     }
 
@@ -178,6 +198,9 @@ impl Accumulator {
         }
         for (k, v) in &o.convergence {
             self.convergence.entry(*k).or_default().merge(v);
+        }
+        if let Some(x) = &o.overflow {
+            self.overflowed(x.trial, x.message.clone());
         }
         if self.appetite.is_empty() {
             self.appetite.clone_from(&o.appetite);

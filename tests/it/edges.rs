@@ -159,3 +159,86 @@ fn an_outage_pauses_the_failure_clock() {
     // Without the pause it would be about 87.6.
     assert!(failures.mean() < 60.0);
 }
+
+#[test]
+fn what_cannot_be_simulated_is_refused_with_the_fix() {
+    let cases = [
+        (
+            r#"threats: [LossEvent(id: "x", rate_per_year: Uniform(min: 1e12, max: 2e12), cost: Fixed(1))]"#,
+            "rate_per_year",
+            "Pert(",
+        ),
+        (
+            r#"threats: [LossEvent(id: "x", rate_per_year: LogNormal(median: 1, p90: 1000), cost: Fixed(1))]"#,
+            "rate_per_year",
+            "1-in-a-billion",
+        ),
+    ];
+    for (threats, field, fix) in cases {
+        let text = format!(
+            r#"Scenario(name: "bad", horizon: "1y", services: [Service(id: "a")], {threats})"#
+        );
+        let err = bcdr::scenario::parse_str(&text).expect_err("refused");
+        let msg = err.to_string();
+        assert!(msg.contains(field) && msg.contains(fix), "{msg}");
+    }
+    for failure in [
+        r#"(mtbf: "0.001s", repair: Fixed("1h"))"#,
+        r#"(ttf: Fixed("0h"), repair: Fixed("0h"))"#,
+    ] {
+        let text = format!(
+            r#"Scenario(name: "bad", horizon: "1y", services: [Service(id: "a", failure: {failure})])"#
+        );
+        let err = bcdr::scenario::parse_str(&text).expect_err("refused");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("services[0]") && msg.contains("mtbf: \"2000h\""),
+            "{msg}"
+        );
+    }
+    // At the cap itself it is accepted: a failure every 31.5 s on average.
+    let text = r#"Scenario(name: "ok", horizon: "1y", services: [Service(id: "a",
+        failure: (mtbf: "31.536s", repair: Fixed("1s")))])"#;
+    bcdr::scenario::parse_str(text).expect("at the cap");
+}
+
+#[test]
+fn a_trial_that_breaks_the_event_budget_fails_the_run_naming_its_cause() {
+    use bcdr::sim::{self, Mode, SimPlan};
+    let text = r#"Scenario(name: "busy", horizon: "1y", services: [
+        Service(id: "calm", failure: (mtbf: "1y", repair: Fixed("1h"))),
+        Service(id: "flaky", failure: (mtbf: "1h", repair: Fixed("1m"))),
+    ])"#;
+    let model = bcdr::scenario::parse_str(text).expect("valid");
+    let mut plan = SimPlan::compile(&model);
+    plan.event_budget = 5_000;
+    for threads in [1, 2] {
+        let err = sim::simulate(&plan, Mode::Annual, SEED, 0..1000, Some(threads), None)
+            .expect_err("over budget");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("\"flaky\"") && msg.contains("5000 events"),
+            "{msg}"
+        );
+        assert!(msg.contains("mtbf"), "{msg}");
+    }
+    // Within the budget it runs.
+    plan.event_budget = 1_000_000;
+    sim::simulate(&plan, Mode::Annual, SEED, 0..10, None, None).expect("within budget");
+}
+
+#[test]
+fn a_drill_rebuilt_in_exactly_the_rto_meets_it() {
+    let text = r#"Scenario(name: "drill", horizon: "1y", sites: [Site(id: "dc")],
+        services: [
+            Service(id: "db", site: "dc", backup: (rebuild: Fixed("24h")), rto: "24h", mtpd: "24h"),
+            Service(id: "app", depends_on: ["db"], rto: "1d", mtpd: "1d"),
+        ],
+        threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])])"#;
+    let run = drill(text, "fire", 50);
+    for s in &run.summary.services {
+        assert_eq!(s.rto_met, Some(1.0), "{}", s.id);
+        assert_eq!(s.mtpd_breached, Some(0.0), "{}", s.id);
+        assert_eq!(s.outage_duration_hours.p99, 24.0, "{}", s.id);
+    }
+}
