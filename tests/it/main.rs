@@ -13,3 +13,4 @@ mod run;
 mod shards;
 mod sweep;
 mod validate;
+mod warnings;
