@@ -139,7 +139,7 @@ const STRANDED: &str = r#"Scenario(name: "x", sites: [Site(id: "east"), Site(id:
 fn warns_when_a_disaster_leaves_revenue_without_a_way_back() {
     let w = one_warning(STRANDED);
     assert_eq!(w.path, r#"services[1] "shop""#);
-    assert!(w.message.contains("earns 1000 USD an hour"), "{w}");
+    assert!(w.message.contains("earns USD 1,000 an hour"), "{w}");
     assert!(
         w.message
             .contains(r#"it needs "db", which "fire" destroys with no way back"#),
