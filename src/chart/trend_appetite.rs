@@ -2,7 +2,7 @@
 //! simulated probability of losing more over the probability accepted;
 //! above the line at 1 the point is breached.
 
-use crate::report::fmt::money;
+use crate::fmt::money;
 use crate::review::trend::Trend;
 
 use super::series::{Line, Series, YFormat};

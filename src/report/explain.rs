@@ -9,9 +9,9 @@ use crate::error::Error;
 use crate::review::explain::Explain;
 
 use super::doc::{b, code, t, Align, Block, Doc};
-use super::fmt::money;
 use super::loop_util::{cell, delta, json, significant};
 use super::pack::{doc_files, job, render_all, Files};
+use crate::fmt::money;
 
 /// One row per step.
 pub fn csv(e: &Explain) -> Vec<u8> {
@@ -128,8 +128,8 @@ pub fn doc(e: &Explain) -> Doc {
     doc.h2("Reproduce");
     doc.push(Block::CodeBlock(format!(
         "bcdr explain {} {} --trials {} --seed {}",
-        super::fmt::shell_quote(&e.old_file),
-        super::fmt::shell_quote(&e.new_file),
+        crate::fmt::shell_quote(&e.old_file),
+        crate::fmt::shell_quote(&e.new_file),
         e.trials,
         e.seed
     )));

@@ -10,9 +10,9 @@ use crate::review::importance::Importance;
 use crate::review::Delta;
 
 use super::doc::{t, Align, Block, Doc};
-use super::fmt::money;
 use super::loop_util::{cell, delta, json, opt};
 use super::pack::{doc_files, job, render_all, Files};
+use crate::fmt::money;
 
 fn m(d: Option<Delta>) -> (String, String, String) {
     (

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::review::Delta;
 
-use super::fmt::money_change;
+use crate::fmt::money_change;
 
 /// Pretty JSON with a trailing newline.
 ///

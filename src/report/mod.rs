@@ -6,7 +6,6 @@ pub mod csv;
 pub mod doc;
 pub mod drill;
 pub mod explain;
-pub mod fmt;
 pub mod graph;
 pub mod importance;
 pub mod json;

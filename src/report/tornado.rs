@@ -10,9 +10,9 @@ use crate::review::tornado::Tornado;
 use crate::review::Delta;
 
 use super::doc::{t, Align, Block, Doc};
-use super::fmt::{money, pct};
 use super::loop_util::{cell, delta, json, opt};
 use super::pack::{doc_files, job, render_all, Files};
+use crate::fmt::{money, pct};
 
 /// One row per parameter.
 pub fn csv(tr: &Tornado) -> Vec<u8> {

@@ -9,9 +9,9 @@ use crate::error::Error;
 use crate::review::trend::Trend;
 
 use super::doc::{b, t, Align, Block, Doc};
-use super::fmt::{money, pct, plural};
 use super::loop_util::{cell, delta, json, opt, significant};
 use super::pack::{doc_files, job, render_all, Files};
+use crate::fmt::{money, pct, plural};
 
 /// The charts, with their captions, in report order.
 pub const TREND_CHARTS: [(&str, &str); 6] = [

@@ -21,7 +21,6 @@ pub mod trend;
 
 use std::ops::Range;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -58,33 +57,44 @@ pub fn losses(
     threads: Option<usize>,
 ) -> Result<Vec<f64>, Error> {
     let pool = sim::thread_pool(threads)?;
-    let chunks = sim::chunks(trials);
     let empty =
         || Accumulator::new(plan.n_services, plan.threats.len()).with_appetite(&plan.appetite);
-    let parts: Vec<Result<Vec<f64>, Error>> = pool.install(|| {
-        chunks
-            .par_iter()
-            .map_init(
-                || (empty(), Trial::new(plan)),
-                |(acc, trial), chunk| {
-                    let mut out = Vec::with_capacity((chunk.end - chunk.start) as usize);
-                    for t in chunk.clone() {
-                        out.push(trial.run(plan, Mode::Annual, seed, t, acc));
-                        sim::check_budget(acc)?;
-                    }
-                    // The accumulator is scratch (its histograms have a fixed
-                    // size); only the returned losses matter.
-                    trial.finish(plan, acc);
-                    Ok(out)
-                },
-            )
-            .collect()
-    });
-    let mut all = Vec::new();
-    for p in parts {
-        all.extend(p?);
+    // The one driver's accumulator here: each chunk's losses keyed by its
+    // first trial (sorted at the end, so the merge order does not matter),
+    // and the first event-budget breach.
+    let (mut pieces, overflow) = sim::drive(
+        &pool,
+        trials,
+        None,
+        || (Vec::<(u64, Vec<f64>)>::new(), None::<String>),
+        || (empty(), Trial::new(plan)),
+        |out, (acc, trial), chunk| {
+            let start = chunk.start;
+            let mut losses = Vec::with_capacity((chunk.end - chunk.start) as usize);
+            for t in chunk {
+                losses.push(trial.run(plan, Mode::Annual, seed, t, acc));
+                if let Some(o) = &acc.overflow {
+                    out.1.get_or_insert_with(|| o.message.clone());
+                    break;
+                }
+            }
+            // The accumulator is scratch (its histograms have a fixed
+            // size); only the losses matter.
+            trial.finish(plan, acc);
+            out.0.push((start, losses));
+        },
+        |a, b| {
+            a.0.extend(b.0.iter().cloned());
+            if a.1.is_none() {
+                a.1.clone_from(&b.1);
+            }
+        },
+    );
+    if let Some(message) = overflow {
+        return Err(Error::EventBudget(message));
     }
-    Ok(all)
+    pieces.sort_unstable_by_key(|p| p.0);
+    Ok(pieces.into_iter().flat_map(|p| p.1).collect())
 }
 
 /// A change of a mean with its 95% interval.

@@ -15,4 +15,5 @@ mod run;
 mod shards;
 mod sweep;
 mod validate;
+mod warnings;
 mod xlsx;
