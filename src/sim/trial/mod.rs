@@ -28,14 +28,14 @@
 //! | module | concern |
 //! |---|---|
 //! | this one | the [`Trial`] and its parts, a trial's run from reset to flush |
-//! | [`own`] | own state: blocks and unblocks, own down segments, the failure clock, "functional now" |
-//! | [`crews`] | damage, the crew queue and its dispatch, recovery of destroyed services, data loss |
-//! | [`events`] | the event kinds, scheduling, threat occurrences, the event handler |
-//! | [`ransomware`] | an attack's spread, its payload and its containment |
-//! | [`book`] | after the loop: segments indexed, unions in dependency order, booking a list, degradation |
-//! | [`outage`] | the one rule that books an outage (a chain of touching segments) |
-//! | [`fused`] | the fast booking of a bit row, fenced: equal to [`outage`]'s rule bit for bit |
-//! | [`flush`] | the trial's figures into the accumulator: pending trials, duration batches |
+//! | `own` | own state: blocks and unblocks, own down segments, the failure clock, "functional now" |
+//! | `crews` | damage, the crew queue and its dispatch, recovery of destroyed services, data loss |
+//! | `events` | the event kinds, scheduling, threat occurrences, the event handler |
+//! | `ransomware` | an attack's spread, its payload and its containment |
+//! | `book` | after the loop: segments indexed, unions in dependency order, booking a list, degradation |
+//! | `outage` | the one rule that books an outage (a chain of touching segments) |
+//! | `fused` | the fast booking of a bit row, fenced: equal to `outage`'s rule bit for bit |
+//! | `flush` | the trial's figures into the accumulator: pending trials, duration batches |
 
 mod book;
 mod crews;

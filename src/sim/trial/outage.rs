@@ -17,12 +17,10 @@
 //!   summed per cause and settled in cause order ([`settle`]).
 //!
 //! [`Outages`] applies it to runs given one by one; both the booking of a
-//! list ([`Trial::book`]) and the general case of the booking of a bit row
+//! list ([`super::book`]) and the general case of the booking of a bit row
 //! ([`super::fused::book_bits`]) feed it. The fast case of the latter
 //! (rows whose runs are apart) is the same rule with each run its own
 //! outage, written out in [`super::fused`] from these same functions.
-//!
-//! [`Trial::book`]: super::Trial::book
 
 use crate::stats::acc::SERVICE_BITS;
 use crate::stats::hist;
