@@ -335,3 +335,59 @@ impl<'a> Outages<'a> {
         self.tally
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(start: f64, end: f64, cause: u32) -> Iv {
+        Iv { start, end, cause }
+    }
+
+    /// Touching runs of two causes are one outage: its fixed cost to the
+    /// cause that started it, each run's hours to its own cause; an
+    /// outage still open at the horizon is cut there and misses the RTO.
+    #[test]
+    fn the_rule_chains_touching_runs_and_splits_costs_by_cause() {
+        let p = Hot {
+            rto: 4.0,
+            mtpd: 10.0,
+            revenue_per_hour: 100.0,
+            cost_per_outage: 1000.0,
+            mtpd_penalty: 50_000.0,
+        };
+        let h = 100.0;
+        let mut shares = vec![Share::default(); 3];
+        let mut keys = Vec::new();
+        let mut outages = Outages::new(p, h, Tally::default(), &mut shares, &mut keys);
+        let mut spans = Vec::new();
+        // A failure handed over to threat 1 at t = 12: one outage of 5 h.
+        spans.extend(outages.run(run(10.0, 12.0, FAILURES)));
+        spans.extend(outages.run(run(12.0, 15.0, 2)));
+        // Apart: threat 1 alone, 3 h, within the RTO.
+        spans.extend(outages.run(run(20.0, 23.0, 2)));
+        // Open at the horizon (ends past it): 12 h, breaches the MTPD.
+        spans.extend(outages.run(run(88.0, f64::INFINITY, FAILURES)));
+        spans.extend(outages.last());
+        assert_eq!(
+            spans,
+            vec![(10.0, 15.0), (20.0, 23.0), (88.0, f64::INFINITY)]
+        );
+        assert_eq!((outages.shortest, outages.longest), (3.0, 12.0));
+        let mut cause_loss = vec![0.0; 3];
+        let tally = outages.settle(&mut cause_loss);
+        assert_eq!(keys.len(), 3);
+        assert_eq!(tally.outages, 3);
+        assert_eq!(tally.downtime, 5.0 + 3.0 + 12.0);
+        assert_eq!(tally.downtime_sq, 25.0 + 9.0 + 144.0);
+        // 5 h > 4 h misses; 3 h meets; the open one misses.
+        assert_eq!(tally.rto_met, 1);
+        assert!(tally.breached);
+        // Failures: two outages started, one breach, 2 + 12 hours.
+        assert_eq!(cause_loss[0], 2.0 * 1000.0 + 50_000.0 + 14.0 * 100.0);
+        // Threat 1: one outage started, 3 + 3 hours.
+        assert_eq!(cause_loss[2], 1000.0 + 6.0 * 100.0);
+        assert_eq!(tally.loss, cause_loss[0] + cause_loss[2]);
+        assert!(shares.iter().all(|s| s.outages == 0 && s.hours == 0.0));
+    }
+}
