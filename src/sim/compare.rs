@@ -76,11 +76,9 @@ pub fn simulate_pair(
 ) -> Result<PairAccumulator, Error> {
     let pool = super::thread_pool(threads)?;
     let done = AtomicU64::new(0);
-    let chunks = super::chunks(trials);
     let empty = || PairAccumulator::new(a, b);
     let acc = pool.install(|| {
-        chunks
-            .par_iter()
+        super::chunks(trials)
             .fold(
                 || (empty(), Trial::new(a), Trial::new(b)),
                 |(mut acc, mut ta, mut tb), chunk| {

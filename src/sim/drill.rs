@@ -398,7 +398,6 @@ fn grid_end(
     let pilot = trials.start..trials.end.min(trials.start + PILOT);
     let mut settle: Vec<f64> = pool.install(|| {
         super::chunks(pilot)
-            .par_iter()
             .flat_map_iter(|chunk| {
                 let mut trial = Trial::new(plan);
                 trial.set_recording(true);
@@ -471,7 +470,6 @@ pub fn drill(
     };
     let result = pool.install(|| {
         super::chunks(trials.clone())
-            .par_iter()
             .fold(
                 || {
                     let mut trial = Trial::new(plan);
