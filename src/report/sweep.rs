@@ -12,14 +12,7 @@ fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// Quote a CSV field when it needs it (RFC 4180).
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
+use super::csv::field;
 
 /// One row per value: loss (annual, or per drill) and RTO attainment.
 pub fn csv(r: &SweepResult) -> Vec<u8> {
