@@ -547,10 +547,7 @@ pub fn run_shard(
             shard.count, opts.trials, opts.trials
         )));
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input::read_limited(path, crate::input::MAX_SCENARIO_BYTES, "a scenario")?;
     let model = scenario::parse_bytes(&bytes).map_err(|source| Error::Scenario {
         path: path.to_path_buf(),
         source,
@@ -614,12 +611,7 @@ pub fn merge(
         .map(|p| Partial::read(p).map(|partial| (p.clone(), partial)))
         .collect::<Result<_, _>>()?;
     let scenario_bytes = scenario_file
-        .map(|p| {
-            std::fs::read(p).map_err(|source| Error::Read {
-                path: p.to_path_buf(),
-                source,
-            })
-        })
+        .map(|p| crate::input::read_limited(p, crate::input::MAX_SCENARIO_BYTES, "a scenario"))
         .transpose()?;
     let merged = shard::merge(&read, scenario_file.zip(scenario_bytes.as_deref()))?;
     let dir = OutDir::lock(

@@ -14,6 +14,7 @@
 //! - [`report`]: exporters (JSON, CSV, DOT/SVG) that return bytes
 //! - [`shard`]: sharded runs: the partial-result format and the merge
 //! - [`sweep`]: sensitivity sweeps of one parameter
+//! - [`input`]: reading input files with a size limit
 //! - [`app`]: one function per command, used by the thin binary
 //!
 //! The library never prints or exits; progress reaches the caller through a
@@ -22,6 +23,7 @@
 pub mod app;
 pub mod chart;
 pub mod error;
+pub mod input;
 pub mod model;
 pub mod report;
 pub mod scenario;

@@ -5,6 +5,8 @@ mod cli;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 
@@ -54,15 +56,15 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
         .map(drop)?,
         Command::Sweep(args) => sweep(args, &mut out)?,
         Command::Run(run) => {
-            let bar = progress_bar(&run.sim);
-            let tick = |done: u64| bar.set_position(done);
+            let bar = Progress::new(&run.sim, run.sim.trials);
+            let tick = |done: u64| bar.tick(done);
             bcdr::app::run(&run.scenario, &sim_options(&run.sim), Some(&tick), &mut out)?;
-            bar.finish_and_clear();
+            bar.finish();
         }
         Command::Drill(drill) => {
             let sim = drill.sim();
-            let bar = progress_bar(&sim);
-            let tick = |done: u64| bar.set_position(done);
+            let bar = Progress::new(&sim, sim.trials);
+            let tick = |done: u64| bar.tick(done);
             bcdr::app::drill(
                 &drill.scenario,
                 &drill.threat,
@@ -70,7 +72,7 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
                 Some(&tick),
                 &mut out,
             )?;
-            bar.finish_and_clear();
+            bar.finish();
         }
         Command::Generate {
             services,
@@ -85,10 +87,9 @@ fn run_shard(run: cli::RunArgs, out: &mut dyn std::io::Write) -> anyhow::Result<
     let Some(shard) = run.shard else {
         return Ok(());
     };
-    let bar = progress_bar(&run.sim);
     let range = shard.range(run.sim.trials);
-    bar.set_length(range.end - range.start);
-    let tick = |done: u64| bar.set_position(done);
+    let bar = Progress::new(&run.sim, range.end - range.start);
+    let tick = |done: u64| bar.tick(done);
     bcdr::app::run_shard(
         &run.scenario,
         shard,
@@ -96,23 +97,26 @@ fn run_shard(run: cli::RunArgs, out: &mut dyn std::io::Write) -> anyhow::Result<
         Some(&tick),
         out,
     )?;
-    bar.finish_and_clear();
+    bar.finish();
     Ok(())
 }
 
 fn compare(args: cli::CompareArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let bar = progress_bar(&args.sim);
-    let tick = |done: u64| bar.set_position(done);
+    // Two plans a trial: twice the work of a run.
+    let bar = Progress::new(&args.sim, args.sim.trials);
+    let tick = |done: u64| bar.tick(done);
     bcdr::app::compare(&args.a, &args.b, &sim_options(&args.sim), Some(&tick), out)?;
-    bar.finish_and_clear();
+    bar.finish();
     Ok(())
 }
 
 fn sweep(args: cli::SweepArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let setting = bcdr::sweep::Setting::parse(&args.set)?;
-    let bar = progress_bar(&args.sim);
-    bar.set_length(args.sim.trials.saturating_mul(setting.values.len() as u64));
-    let tick = |done: u64| bar.set_position(done);
+    let bar = Progress::new(
+        &args.sim,
+        args.sim.trials.saturating_mul(setting.values.len() as u64),
+    );
+    let tick = |done: u64| bar.tick(done);
     bcdr::app::sweep(
         &args.scenario,
         &setting,
@@ -122,17 +126,85 @@ fn sweep(args: cli::SweepArgs, out: &mut dyn std::io::Write) -> anyhow::Result<(
         Some(&tick),
         out,
     )?;
-    bar.finish_and_clear();
+    bar.finish();
     Ok(())
+}
+
+/// A run that will take at least this long says so on stderr, with its
+/// estimated duration, even when quiet.
+const ANNOUNCE_LONGER_THAN: Duration = Duration::from_secs(30);
+
+/// Measure at least this long before estimating (the first chunks run
+/// while the other workers start).
+const MEASURE_FOR: Duration = Duration::from_secs(2);
+
+/// Progress of a simulating command: the bar (when shown), and the
+/// estimate of a long run's duration (always).
+struct Progress {
+    bar: indicatif::ProgressBar,
+    start: Instant,
+    total: u64,
+    told: AtomicBool,
+}
+
+impl Progress {
+    fn new(sim: &cli::SimArgs, total: u64) -> Progress {
+        Progress {
+            bar: progress_bar(sim, total),
+            start: Instant::now(),
+            total,
+            told: AtomicBool::new(false),
+        }
+    }
+
+    /// `done` trials of `total` are done (from worker threads).
+    fn tick(&self, done: u64) {
+        self.bar.set_position(done);
+        if self.told.load(Ordering::Relaxed) || done == 0 {
+            return;
+        }
+        let elapsed = self.start.elapsed();
+        if elapsed < MEASURE_FOR {
+            return;
+        }
+        let estimate = elapsed.mul_f64(self.total as f64 / done as f64);
+        if estimate < ANNOUNCE_LONGER_THAN || self.told.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        self.bar.suspend(|| {
+            eprintln!(
+                "bcdr: {} trials will take about {} in all at this pace ({done} done in {}); \
+                 Ctrl-C stops, fewer --trials or --shard across machines go faster",
+                self.total,
+                human(estimate),
+                human(elapsed)
+            );
+        });
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// `3 h 20 min`, `12 min`, `45 s`.
+fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s / 60),
+        7200..=172_799 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} days", s / 86_400),
+    }
 }
 
 /// A progress bar on stderr when it is a terminal and the run is not quiet;
 /// otherwise a hidden one, so callers need not care.
-fn progress_bar(sim: &cli::SimArgs) -> indicatif::ProgressBar {
+fn progress_bar(sim: &cli::SimArgs, total: u64) -> indicatif::ProgressBar {
     if sim.quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(sim.trials);
+    let bar = indicatif::ProgressBar::new(total);
     let style = indicatif::ProgressStyle::with_template(
         "{spinner} {pos}/{len} trials [{bar:40}] {per_sec} eta {eta}",
     );

@@ -25,9 +25,11 @@
 //! # Exclusion and clean-up
 //!
 //! A command holds an exclusive lock on `.<name>.bcdr-lock` beside the
-//! folder from before it simulates until its files are in place; a second
-//! command writing to the same folder meanwhile stops at once with an
-//! error naming the first one's process id. Holding the lock, a command
+//! folder from before it simulates until its files are in place (the file
+//! is removed when it is done; a killed run leaves it, unlocked, for the
+//! next run to take); a second command writing to the same folder
+//! meanwhile stops at once with an error naming the first one's process
+//! id. Holding the lock, a command
 //! removes the temporaries of killed runs (and completes a swap a kill
 //! interrupted) before it writes.
 //!
@@ -60,8 +62,19 @@ pub struct OutDir {
     name: String,
     /// Written in place (a mount point), not swapped.
     in_place: bool,
+    /// `.<name>.bcdr-lock` beside the folder, removed when done.
+    lock_path: PathBuf,
     /// Held for the life of the value; the OS releases it on exit or kill.
     _lock: File,
+}
+
+impl Drop for OutDir {
+    /// Remove the lock file, then let go of the lock (in that order: a
+    /// process waiting on the file sees it gone and starts over).
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        let _ = fs::remove_file(&self.lock_path);
+    }
 }
 
 fn write_err(path: &Path) -> impl Fn(io::Error) -> Error + '_ {
@@ -121,36 +134,43 @@ impl OutDir {
         let target = parent.join(&name);
         let in_place = is_mount_point(&target, &parent);
         let lock_path = parent.join(format!(".{name}{MARK}lock"));
-        let mut lock = open_nofollow(&lock_path).map_err(|e| {
-            if e.raw_os_error() == Some(ELOOP) {
-                Error::Usage(format!(
-                    "{} is a symbolic link: bcdr's lock file must be a plain file; remove it",
-                    lock_path.display()
-                ))
-            } else {
-                write_err(&lock_path)(e)
-            }
-        })?;
-        match wait {
-            Wait::Yes => lock.lock().map_err(write_err(&lock_path))?,
-            Wait::No => match lock.try_lock() {
-                Ok(()) => {}
-                Err(fs::TryLockError::WouldBlock) => {
-                    let mut text = String::new();
-                    let _ = lock.read_to_string(&mut text);
-                    let who = match text.trim().parse::<u32>() {
-                        Ok(pid) => format!("another bcdr (process {pid})"),
-                        Err(_) => "another bcdr".to_string(),
-                    };
-                    return Err(Error::Usage(format!(
-                        "{who} is writing to {}: wait for it to finish, or pass another --out \
-                         (two commands writing one folder would mix their files)",
-                        dir.display()
-                    )));
+        let mut lock = loop {
+            let lock = open_nofollow(&lock_path).map_err(|e| {
+                if e.raw_os_error() == Some(ELOOP) {
+                    Error::Usage(format!(
+                        "{} is a symbolic link: bcdr's lock file must be a plain file; remove it",
+                        lock_path.display()
+                    ))
+                } else {
+                    write_err(&lock_path)(e)
                 }
-                Err(fs::TryLockError::Error(e)) => return Err(write_err(&lock_path)(e)),
-            },
-        }
+            })?;
+            match wait {
+                Wait::Yes => lock.lock().map_err(write_err(&lock_path))?,
+                Wait::No => match lock.try_lock() {
+                    Ok(()) => {}
+                    Err(fs::TryLockError::WouldBlock) => {
+                        let mut text = String::new();
+                        let _ = (&lock).read_to_string(&mut text);
+                        let who = match text.trim().parse::<u32>() {
+                            Ok(pid) => format!("another bcdr (process {pid})"),
+                            Err(_) => "another bcdr".to_string(),
+                        };
+                        return Err(Error::Usage(format!(
+                            "{who} is writing to {}: wait for it to finish, or pass another \
+                             --out (two commands writing one folder would mix their files)",
+                            dir.display()
+                        )));
+                    }
+                    Err(fs::TryLockError::Error(e)) => return Err(write_err(&lock_path)(e)),
+                },
+            }
+            // The holder before us removes the file as it lets go: a lock
+            // on a file no longer at the path locks nothing, so try again.
+            if same_file(&lock, &lock_path) {
+                break lock;
+            }
+        };
         // Ours now: say who holds it.
         let _ = lock.set_len(0);
         let _ = writeln!(lock, "{}", std::process::id());
@@ -159,6 +179,7 @@ impl OutDir {
             parent,
             name,
             in_place,
+            lock_path,
             _lock: lock,
         };
         out.clean();
@@ -551,6 +572,23 @@ fn open_nofollow(path: &Path) -> io::Result<File> {
     o.open(path)
 }
 
+/// Whether the open `file` is the one at `path`.
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
 /// Whether `dir` is on another file system than its parent.
 fn is_mount_point(dir: &Path, parent: &Path) -> bool {
     #[cfg(unix)]
@@ -720,6 +758,8 @@ mod tests {
             beside.iter().all(|n| n == "out" || n == ".out.bcdr-lock"),
             "{beside:?}"
         );
+        drop(_out);
+        assert!(!tmp.path().join(".out.bcdr-lock").exists());
     }
 
     #[test]
