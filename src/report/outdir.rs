@@ -288,6 +288,7 @@ impl OutDir {
             return self.write_in_place(files, &fault);
         }
         let tmp = self.temp("tmp");
+        let ready = self.temp("ready");
         let result = (|| {
             fs::create_dir(&tmp).map_err(write_err(&tmp))?;
             fault.step()?;
@@ -303,13 +304,13 @@ impl OutDir {
                 carry_over(&target, &tmp, Path::new(""), files, &fault)?;
             }
             sync_dirs(&tmp, files).map_err(write_err(&tmp))?;
-            let ready = self.temp("ready");
             fs::rename(&tmp, &ready).map_err(write_err(&tmp))?;
             fault.step()?;
             self.swap(&ready, &fault)
         })();
         if result.is_err() {
             let _ = remove_any(&tmp);
+            let _ = remove_any(&ready);
         }
         result?;
         Ok(files.iter().map(|(n, _)| self.shown.join(n)).collect())
@@ -322,19 +323,20 @@ impl OutDir {
         if fs::symlink_metadata(&target).is_err() {
             fs::rename(ready, &target).map_err(&err)?;
         } else if exchange(ready, &target).is_ok() {
-            // `ready` now holds the previous pack.
-            fault.step()?;
+            // Done: `ready` now holds the previous pack.
+            fault.kill();
             let _ = remove_any(ready);
         } else {
             let old = self.temp("old");
             fs::rename(&target, &old).map_err(&err)?;
-            fault.step()?;
+            // No folder now: a later run completes the swap.
+            fault.kill();
             if let Err(e) = fs::rename(ready, &target) {
                 // Put the previous pack back.
                 let _ = fs::rename(&old, &target);
                 return Err(err(e));
             }
-            fault.step()?;
+            fault.kill();
             let _ = remove_any(&old);
         }
         let _ = sync_dir(&self.parent);
@@ -691,6 +693,14 @@ impl Fault {
         Fault {
             at,
             seen: AtomicU64::new(0),
+        }
+    }
+
+    /// A point after the pack is committed (or half-way through a swap):
+    /// a kill only.
+    fn kill(&self) {
+        if let Some((true, _)) = self.at {
+            let _ = self.step();
         }
     }
 

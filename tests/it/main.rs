@@ -5,6 +5,7 @@ mod compare;
 mod drill;
 mod engine;
 mod graph;
+mod outdir;
 mod pack;
 mod ransomware;
 mod run;
