@@ -13,4 +13,5 @@ mod run;
 mod safety;
 mod shards;
 mod sweep;
+mod tamper;
 mod validate;
