@@ -4,6 +4,7 @@ mod common;
 mod compare;
 mod drill;
 mod engine;
+mod fuzz;
 mod graph;
 mod limits;
 mod outdir;
