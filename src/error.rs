@@ -78,6 +78,10 @@ pub enum Error {
     Chart { chart: String, message: String },
     #[error("{}: not a bcdr partial result: {message}", path.display())]
     Partial { path: PathBuf, message: String },
+    /// A trial handled more events than any trial may (see
+    /// `sim::trial::EVENT_BUDGET`): the message names what caused them.
+    #[error("{0}")]
+    EventBudget(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

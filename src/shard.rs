@@ -495,7 +495,9 @@ pub fn merge(
         path: PathBuf::from(&first.scenario_file),
         source,
     })?;
-    let mut accumulator = Accumulator::new(model.services.len(), model.threats.len());
+    let appetite: Vec<f64> = model.risk_appetite.iter().map(|a| a.loss.get()).collect();
+    let mut accumulator =
+        Accumulator::new(model.services.len(), model.threats.len()).with_appetite(&appetite);
     for (path, p) in by_index.values() {
         let a = &p.accumulator;
         if a.services.len() != model.services.len() || a.causes.len() != model.threats.len() + 1 {
@@ -508,6 +510,16 @@ pub fn merge(
                     a.causes.len(),
                     model.services.len(),
                     model.threats.len()
+                ),
+            });
+        }
+        let counted: Vec<f64> = a.appetite.iter().map(|e| e.loss).collect();
+        if counted != appetite {
+            return Err(Error::Partial {
+                path: path.to_path_buf(),
+                message: format!(
+                    "it counts the risk appetite at losses {counted:?}, but its scenario's \
+                     appetite is at {appetite:?}: the file was edited or damaged"
                 ),
             });
         }

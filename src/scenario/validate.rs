@@ -39,10 +39,7 @@ pub const DEFAULT_HORIZON_HOURS: f64 = 8760.0;
 /// The longest horizon accepted: a thousand years. Anything longer is a typo
 /// (`"1000000y"`), and would make every trial needlessly slow.
 pub const MAX_HORIZON_HOURS: f64 = 1000.0 * 8760.0;
-/// The highest fixed threat rate accepted, in events per year (about two a
-/// minute): beyond it a "threat" is a permanent state, and a typo such as
-/// `1e9` would make every trial hang.
-pub const MAX_RATE_PER_YEAR: f64 = 1.0e6;
+pub use crate::model::MAX_RATE_PER_YEAR;
 
 /// Parse RON text into the raw structs (optional fields may be written
 /// without `Some(...)`).
@@ -713,6 +710,27 @@ fn failure(cx: &mut Ctx, p: &str, f: &raw::Failure) -> Option<FailureModel> {
             None
         }
     };
+    // A mean time to failure below a year over the cap fails more often
+    // than anything may happen (`ttf: Fixed("0h")` would never let time
+    // move on).
+    let min_ttf = crate::model::HOURS_PER_YEAR / MAX_RATE_PER_YEAR;
+    if let Some(d) = ttf
+        .as_ref()
+        .filter(|d| d.mean().is_nan() || d.mean() < min_ttf)
+    {
+        let field = if f.mtbf.is_some() { "mtbf" } else { "ttf" };
+        cx.issue(
+            at(p, field),
+            format!(
+                "a mean time to failure of {:.3} seconds is a failure more than \
+                 {MAX_RATE_PER_YEAR} times a year, more than a simulation can follow: write the \
+                 time between failures, such as mtbf: \"2000h\" (at least {:.1} seconds)",
+                d.mean() * 3600.0,
+                min_ttf * 3600.0
+            ),
+        );
+        return None;
+    }
     let repair = cx.dist(&at(p, "repair"), &f.repair);
     Some(FailureModel {
         ttf: ttf?,
@@ -1074,7 +1092,24 @@ fn rate(cx: &mut Ctx, path: &str, r: &raw::RawRate) -> Option<Rate> {
             );
             None
         }
-        raw::RawRate::Dist(ref d) => cx.dist(path, d).map(Rate::Uncertain),
+        raw::RawRate::Dist(ref d) => {
+            let dist = cx.dist(path, d)?;
+            // Held to the cap by its 1-in-a-billion value: a distribution
+            // that can draw more would hang the trials that draw it.
+            let top = dist.quantile(1.0 - 1e-9);
+            if top > MAX_RATE_PER_YEAR || !top.is_finite() {
+                cx.issue(
+                    path,
+                    format!(
+                        "this distribution can draw {top:.3e} events a year (its 1-in-a-billion \
+                         value), more than the {MAX_RATE_PER_YEAR} a threat may have: give it a \
+                         range of rates a year, such as Pert(min: 0.1, mode: 0.5, max: 2)"
+                    ),
+                );
+                return None;
+            }
+            Some(Rate::Uncertain(dist))
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! is exact integer arithmetic, so the result does not depend on the
 //! thread count, the chunking or the merge order.
 
+pub mod clock;
 pub mod compare;
 pub mod compile;
 pub mod drill;
@@ -55,6 +56,18 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
+/// The run's error if one of its trials broke the event budget
+/// ([`trial::EVENT_BUDGET`]).
+///
+/// # Errors
+/// [`Error::EventBudget`], naming what caused the events.
+pub fn check_budget(acc: &Accumulator) -> Result<(), Error> {
+    match &acc.overflow {
+        Some(o) => Err(Error::EventBudget(o.message.clone())),
+        None => Ok(()),
+    }
+}
+
 /// A range of trial indices cut into work units of [`CHUNK`] trials,
 /// made as they are taken (a list of them would need 16 bytes per 256
 /// trials before the first trial runs: 62 GB for 10^12 trials).
@@ -85,13 +98,17 @@ pub fn simulate(
 ) -> Result<Accumulator, Error> {
     let pool = thread_pool(threads)?;
     let done = AtomicU64::new(0);
-    let empty = || Accumulator::new(plan.n_services, plan.threats.len());
+    let empty =
+        || Accumulator::new(plan.n_services, plan.threats.len()).with_appetite(&plan.appetite);
     let acc = pool.install(|| {
         chunks(trials)
             .fold(
                 || (empty(), Trial::new(plan)),
                 |(mut acc, mut trial), chunk| {
                     for t in chunk.clone() {
+                        if acc.overflow.is_some() {
+                            break;
+                        }
                         let _ = trial.run(plan, mode, seed, t, &mut acc);
                     }
                     trial.finish(plan, &mut acc);
@@ -109,5 +126,6 @@ pub fn simulate(
                 a
             })
     });
+    check_budget(&acc)?;
     Ok(acc)
 }

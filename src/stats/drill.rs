@@ -96,7 +96,7 @@ pub struct ServiceDrillAcc {
 
 impl ServiceDrillAcc {
     fn new() -> ServiceDrillAcc {
-        let h = || LogHist::new(SERVICE_BITS);
+        let h = || LogHist::exact(SERVICE_BITS);
         ServiceDrillAcc {
             hit: 0,
             not_recovered: 0,
@@ -174,10 +174,10 @@ impl DrillAcc {
             business_hit: 0,
             business_not_recovered: 0,
             business: ExactSum::default(),
-            business_hist: LogHist::new(SERVICE_BITS),
+            business_hist: LogHist::exact(SERVICE_BITS),
             mbco_reached: 0,
             mbco: ExactSum::default(),
-            mbco_hist: LogHist::new(SERVICE_BITS),
+            mbco_hist: LogHist::exact(SERVICE_BITS),
             curve_end,
             curve: vec![0; (GRID + 1) * (SHARE_BINS + 1)],
         }

@@ -2,7 +2,9 @@
 
 mod common;
 mod compare;
+mod docs;
 mod drill;
+mod edges;
 mod engine;
 mod fuzz;
 mod graph;
