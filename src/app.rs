@@ -568,7 +568,8 @@ pub fn run_shard(
     let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
     // Shards of one job share a folder: each adds its part, waiting its
     // turn, and keeps the others'.
-    let file = OutDir::lock(&dir, Wait::Yes)?.write_file(&shard.file_name(), &partial.to_json()?)?;
+    let file =
+        OutDir::lock(&dir, Wait::Yes)?.write_file(&shard.file_name(), &partial.to_json()?)?;
     if !opts.quiet {
         writeln!(
             out,
@@ -694,7 +695,9 @@ pub fn sweep(
 ) -> Result<crate::sweep::SweepResult, Error> {
     check_sim(opts)?;
     let model = scenario::load(path)?;
-    setting.param.check(&setting.path, &model, &setting.values)?;
+    setting
+        .param
+        .check(&setting.path, &model, &setting.values)?;
     let dir = OutDir::lock(
         &opts
             .out
@@ -715,6 +718,12 @@ pub fn sweep(
         progress,
     )?;
     let screen = (!opts.quiet).then(|| report::sweep::screen(&result));
-    emit(&dir, &report::sweep::files(&result)?, screen.as_deref(), "", out)?;
+    emit(
+        &dir,
+        &report::sweep::files(&result)?,
+        screen.as_deref(),
+        "",
+        out,
+    )?;
     Ok(result)
 }

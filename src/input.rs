@@ -72,7 +72,9 @@ mod tests {
         let p = dir.path().join("f");
         std::fs::write(&p, vec![b'a'; 10_000]).expect("written");
         assert_eq!(read_limited(&p, 10_000, "x").expect("fits").len(), 10_000);
-        let e = read_limited(&p, 9_999, "a scenario").unwrap_err().to_string();
+        let e = read_limited(&p, 9_999, "a scenario")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("larger than") && e.contains("a scenario"), "{e}");
         std::fs::write(&p, b"abc\0def").expect("written");
         let e = read_limited(&p, 100, "a scenario").unwrap_err().to_string();

@@ -232,11 +232,8 @@ impl Partial {
     /// [`Error::Read`] when the file cannot be read, [`Error::Partial`]
     /// when it is not a (sound) partial result.
     pub fn read(path: &Path) -> Result<Partial, Error> {
-        let bytes = crate::input::read_limited(
-            path,
-            crate::input::MAX_PARTIAL_BYTES,
-            "a partial result",
-        )?;
+        let bytes =
+            crate::input::read_limited(path, crate::input::MAX_PARTIAL_BYTES, "a partial result")?;
         let bad = |message: String| Error::Partial {
             path: path.to_path_buf(),
             message,
@@ -265,9 +262,11 @@ impl Partial {
             None => return Err(bad("it has no format_version".to_string())),
         }
         let stored = stored_checksum(&bytes).ok_or_else(|| {
-            bad("it does not end with its checksum: the file is incomplete or was edited; \
+            bad(
+                "it does not end with its checksum: the file is incomplete or was edited; \
                  run the shard again"
-                .to_string())
+                    .to_string(),
+            )
         })?;
         if content_hash(&bytes[..stored.0]) != stored.1 {
             return Err(bad(format!(

@@ -615,7 +615,10 @@ mod tests {
             ("services.db.failover.success=0.5,1.5", "probability"),
             ("threats.x.rate_per_year=-1", "negative"),
             ("threats.x.rate_per_year=1e300", "more than the 1000000"),
-            ("threats.x.rate_per_year=1..2e6:1e6", "more than the 1000000"),
+            (
+                "threats.x.rate_per_year=1..2e6:1e6",
+                "more than the 1000000",
+            ),
             ("threats.x.rate_per_year=a,b", "not a number"),
             ("services..rto=4h", "unknown parameter"),
         ] {

@@ -117,7 +117,10 @@ mod tests {
         assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("\tx"), "'\tx");
         assert_eq!(field("\rx"), "\"'\rx\"");
-        assert_eq!(field("=HYPERLINK(\"a\",\"b\")"), "\"'=HYPERLINK(\"\"a\"\",\"\"b\"\")\"");
+        assert_eq!(
+            field("=HYPERLINK(\"a\",\"b\")"),
+            "\"'=HYPERLINK(\"\"a\"\",\"\"b\"\")\""
+        );
         assert_eq!(field("-5"), "-5");
         assert_eq!(field("+0.5"), "+0.5");
         assert_eq!(field("-inf"), "'-inf");

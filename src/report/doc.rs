@@ -440,7 +440,10 @@ mod tests {
         assert_eq!(md_code("a`b"), "``a`b``");
         assert_eq!(md_code("`x"), "`` `x ``");
         assert_eq!(md_code("a\n# b"), "`a # b`");
-        assert_eq!(md_escape("<img src=x onerror=alert(1)>"), "\\<img src=x onerror=alert(1)\\>");
+        assert_eq!(
+            md_escape("<img src=x onerror=alert(1)>"),
+            "\\<img src=x onerror=alert(1)\\>"
+        );
         assert_eq!(md_escape("a\n# b"), "a \\# b");
         assert_eq!(md_cell("a|b"), "a\\|b");
         let mut doc = Doc::new("t");

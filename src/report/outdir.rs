@@ -145,10 +145,10 @@ impl OutDir {
                     write_err(&lock_path)(e)
                 }
             })?;
-            match wait {
-                Wait::Yes => lock.lock().map_err(write_err(&lock_path))?,
+            let taken = match wait {
+                Wait::Yes => lock.lock(),
                 Wait::No => match lock.try_lock() {
-                    Ok(()) => {}
+                    Ok(()) => Ok(()),
                     Err(fs::TryLockError::WouldBlock) => {
                         let mut text = String::new();
                         let _ = (&lock).read_to_string(&mut text);
@@ -162,8 +162,16 @@ impl OutDir {
                             dir.display()
                         )));
                     }
-                    Err(fs::TryLockError::Error(e)) => return Err(write_err(&lock_path)(e)),
+                    Err(fs::TryLockError::Error(e)) => Err(e),
                 },
+            };
+            match taken {
+                Ok(()) => {}
+                // A file system without locks (some network shares): the
+                // swap still keeps each pack whole; only the exclusion of
+                // a second writer is lost.
+                Err(e) if no_locks(&e) => break lock,
+                Err(e) => return Err(write_err(&lock_path)(e)),
             }
             // The holder before us removes the file as it lets go: a lock
             // on a file no longer at the path locks nothing, so try again.
@@ -572,6 +580,18 @@ fn open_nofollow(path: &Path) -> io::Result<File> {
         o.custom_flags(libc::O_NOFOLLOW);
     }
     o.open(path)
+}
+
+/// Whether a lock failed because the file system has no locks.
+fn no_locks(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    if matches!(
+        e.raw_os_error(),
+        Some(libc::ENOLCK | libc::EOPNOTSUPP | libc::ENOSYS)
+    ) {
+        return true;
+    }
+    e.kind() == io::ErrorKind::Unsupported
 }
 
 /// Whether the open `file` is the one at `path`.

@@ -147,7 +147,10 @@ pub fn message(code: &ron::Error) -> String {
 /// The names a scenario writes without quotes: tiers, distributions,
 /// targets and threat kinds.
 const NAMES: &[(&str, &[&str])] = &[
-    ("tiers", &["Infrastructure", "Platform", "Application", "Business"]),
+    (
+        "tiers",
+        &["Infrastructure", "Platform", "Application", "Business"],
+    ),
     (
         "distributions",
         &[
@@ -172,8 +175,7 @@ const NAMES: &[(&str, &[&str])] = &[
 /// nearest valid one, and the lists.
 fn bad_name(found: &str) -> String {
     let all = NAMES.iter().flat_map(|(_, names)| names.iter().copied());
-    let near = nearest(found, all)
-        .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+    let near = nearest(found, all).map_or(String::new(), |n| format!("; did you mean `{n}`?"));
     let lists = NAMES
         .iter()
         .map(|(what, names)| format!("{what}: {}", names.join(", ")))

@@ -75,7 +75,9 @@ pub fn chunks(trials: Range<u64>) -> impl IndexedParallelIterator<Item = Range<u
     let n = trials.end.saturating_sub(trials.start).div_ceil(CHUNK);
     let n = usize::try_from(n).unwrap_or(usize::MAX);
     (0..n).into_par_iter().map(move |i| {
-        let s = trials.start.saturating_add((i as u64).saturating_mul(CHUNK));
+        let s = trials
+            .start
+            .saturating_add((i as u64).saturating_mul(CHUNK));
         s..s.saturating_add(CHUNK).min(trials.end)
     })
 }

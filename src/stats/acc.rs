@@ -200,18 +200,30 @@ impl Accumulator {
             if got == want {
                 Ok(())
             } else {
-                Err(format!("{field}: it counts {got} value(s), but {want} {what}"))
+                Err(format!(
+                    "{field}: it counts {got} value(s), but {want} {what}"
+                ))
             }
         };
         let per_trial = "trial(s) ran";
         self.annual_loss
             .check(true)
             .map_err(at("annual_loss".into()))?;
-        count("annual_loss".into(), self.annual_loss.count(), trials, per_trial)?;
+        count(
+            "annual_loss".into(),
+            self.annual_loss.count(),
+            trials,
+            per_trial,
+        )?;
         self.annual_hist
             .check(LOSS_BITS, true)
             .map_err(at("annual_hist".into()))?;
-        count("annual_hist".into(), self.annual_hist.count(), trials, per_trial)?;
+        count(
+            "annual_hist".into(),
+            self.annual_hist.count(),
+            trials,
+            per_trial,
+        )?;
         for (i, s) in self.services.iter().enumerate() {
             let f = |name: &str| format!("services[{i}].{name}");
             for (name, sum) in [
@@ -236,7 +248,12 @@ impl Accumulator {
                 .check(SERVICE_BITS, false)
                 .map_err(at(f("outage_hist")))?;
             let outages = "outages it had (its outages field)";
-            count(f("outage_duration"), s.outage_duration.count(), s.outages, outages)?;
+            count(
+                f("outage_duration"),
+                s.outage_duration.count(),
+                s.outages,
+                outages,
+            )?;
             count(f("outage_hist"), s.outage_hist.count(), s.outages, outages)?;
             if s.rto_met > s.outages {
                 return Err(format!(

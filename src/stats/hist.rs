@@ -451,9 +451,11 @@ impl LogHist {
             ));
         }
         if self.counts.first() == Some(&0) || self.counts.last() == Some(&0) {
-            return Err("its first or last bucket is empty (a histogram keeps only the range \
+            return Err(
+                "its first or last bucket is empty (a histogram keeps only the range \
                         its values cover)"
-                .to_string());
+                    .to_string(),
+            );
         }
         if let Some(range) = &self.range {
             if range.len() != self.counts.len() {

@@ -64,7 +64,15 @@ fn absurd_thread_counts_are_capped() {
     let start = Instant::now();
     for (threads, out) in [("100000", "many"), ("1", "one")] {
         bcdr()
-            .args(["run", "-q", "--trials", "2000", "--threads", threads, "--out"])
+            .args([
+                "run",
+                "-q",
+                "--trials",
+                "2000",
+                "--threads",
+                threads,
+                "--out",
+            ])
             .arg(dir.path().join(out))
             .arg(&s)
             .assert()
@@ -127,7 +135,10 @@ fn a_missing_shard_list_is_summarised() {
         .arg(out.join("partial-5-of-1000000000.json"))
         .arg("--out")
         .arg(dir.path().join("never"));
-    let err = fails_with(cmd, "missing 999999999 of 1000000000 shard(s): 0, 1, 2, 3, 4, 6,");
+    let err = fails_with(
+        cmd,
+        "missing 999999999 of 1000000000 shard(s): 0, 1, 2, 3, 4, 6,",
+    );
     assert!(err.contains("and 999999989 more"), "{err}");
     assert!(err.len() < 2000, "{} bytes", err.len());
     assert!(start.elapsed() < Duration::from_secs(10));

@@ -29,10 +29,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let t = e.file_type().expect("a type");
             if t.is_symlink() {
                 let target = std::fs::read_link(&p).expect("a link");
-                out.insert(
-                    format!("{rel} -> {}", target.display()),
-                    Vec::new(),
-                );
+                out.insert(format!("{rel} -> {}", target.display()), Vec::new());
             } else if t.is_dir() {
                 walk(root, &p, out);
             } else {
@@ -47,7 +44,11 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Names beside `dir` in its parent that belong to bcdr (`.out.bcdr-*`).
 fn leftovers(dir: &Path) -> Vec<String> {
-    let name = dir.file_name().expect("a name").to_string_lossy().into_owned();
+    let name = dir
+        .file_name()
+        .expect("a name")
+        .to_string_lossy()
+        .into_owned();
     let prefix = format!(".{name}.bcdr-");
     std::fs::read_dir(dir.parent().expect("a parent"))
         .expect("readable")
@@ -147,7 +148,11 @@ fn a_pack_is_whole_or_untouched_at_every_moment() {
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "step {step}: {stderr}");
             assert!(stderr.contains("No space left"), "step {step}: {stderr}");
-            assert_eq!(snapshot(&c.out), old, "error at step {step} changed the pack");
+            assert_eq!(
+                snapshot(&c.out),
+                old,
+                "error at step {step} changed the pack"
+            );
             assert!(leftovers(&c.out).is_empty(), "{:?}", leftovers(&c.out));
         }
         restore(&c.out, &old);
@@ -191,7 +196,10 @@ fn a_second_writer_is_refused_naming_the_first() {
         .arg(&c.scenario);
     fails_with(
         cmd,
-        &format!("another bcdr (process {}) is writing to", std::process::id()),
+        &format!(
+            "another bcdr (process {}) is writing to",
+            std::process::id()
+        ),
     );
     drop(held);
     let mut cmd = bcdr();
@@ -249,7 +257,10 @@ fn planted_symlinks_are_not_followed() {
     assert_eq!(std::fs::read(&victim).expect("kept"), b"precious");
     let summary = c.out.join("summary.json");
     assert!(!summary.symlink_metadata().expect("there").is_symlink());
-    assert!(!c.out.join(".summary.json.tmp4242").exists(), "stale temp removed");
+    assert!(
+        !c.out.join(".summary.json.tmp4242").exists(),
+        "stale temp removed"
+    );
 }
 
 /// Stale temporaries of killed runs, beside the folder and inside it, are

@@ -125,8 +125,7 @@ fn csv_cells_are_neutralised_and_reports_escaped() {
         let p = e.expect("entry").path();
         if p.extension().is_some_and(|x| x == "svg") {
             let text = std::fs::read_to_string(&p).expect("UTF-8");
-            roxmltree::Document::parse(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         }
     }
     let services = cells(&read("services.csv"));
@@ -144,7 +143,8 @@ fn csv_cells_are_neutralised_and_reports_escaped() {
     assert!(threats.contains(&"'=HYPERLINK(\"http://e.vil\",\"x\")".to_string()));
     for cell in services.iter().chain(&threats) {
         assert!(
-            !cell.starts_with(['=', '+', '@', '\t', '\r']) && (cell == "-5" || !cell.starts_with('-')),
+            !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                && (cell == "-5" || !cell.starts_with('-')),
             "{cell}"
         );
     }
@@ -214,7 +214,10 @@ fn validate_fails(text: &str, needles: &[&str]) {
 fn validate_refuses_control_characters_in_ids_and_names() {
     validate_fails(
         r#"Scenario(name: "x\u{1b}]0;owned\u{7}", services: [Service(id: "a")])"#,
-        &["name: the name contains the control character U+001B (ESC)", "remove it"],
+        &[
+            "name: the name contains the control character U+001B (ESC)",
+            "remove it",
+        ],
     );
     validate_fails(
         r#"Scenario(name: "x", services: [Service(id: "a\u{0}b")])"#,
@@ -226,7 +229,10 @@ fn validate_refuses_control_characters_in_ids_and_names() {
     );
     validate_fails(
         r#"Scenario(name: "x", services: [Service(id: "a", tags: ["t\u{1b}[2J"])], threats: [LossEvent(id: "t\u{202e}", rate_per_year: 1, cost: Fixed(1))])"#,
-        &[r#".tags[0]: the tag contains"#, "U+202E (a bidirectional override)"],
+        &[
+            r#".tags[0]: the tag contains"#,
+            "U+202E (a bidirectional override)",
+        ],
     );
     // A description may span lines.
     let dir = tempfile::tempdir().expect("a folder");
@@ -254,5 +260,8 @@ fn a_tier_starting_with_a_digit_lists_the_tiers() {
         fails_with(cmd, "did you mean `Business`?")
     };
     assert!(!err.contains("r#"), "{err}");
-    assert!(err.contains("Infrastructure, Platform, Application, Business"), "{err}");
+    assert!(
+        err.contains("Infrastructure, Platform, Application, Business"),
+        "{err}"
+    );
 }

@@ -275,11 +275,7 @@ fn merge_refuses_incomplete_duplicate_and_foreign_parts() {
     );
     // A part whose trial range does not fit its shard number.
     let moved = s.path("moved.json");
-    std::fs::write(
-        &moved,
-        restamp(&text.replace("\"index\":1", "\"index\":2")),
-    )
-    .expect("writes");
+    std::fs::write(&moved, restamp(&text.replace("\"index\":1", "\"index\":2"))).expect("writes");
     fails_with(
         s.merge(&[part(0), part(1), moved], &out),
         "must hold trials 600..900",

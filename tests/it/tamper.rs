@@ -35,7 +35,14 @@ fn parts() -> Parts {
     std::fs::write(&s, SCENARIO).expect("written");
     for i in 0..2 {
         bcdr()
-            .args(["run", "-q", "--trials", "3000", "--shard", &format!("{i}/2")])
+            .args([
+                "run",
+                "-q",
+                "--trials",
+                "3000",
+                "--shard",
+                &format!("{i}/2"),
+            ])
             .arg("--out")
             .arg(dir.path().join("p"))
             .arg(&s)
@@ -74,7 +81,11 @@ fn numbers(text: &str) -> Vec<std::ops::Range<usize>> {
 
 /// Replace `range` of `text` with `with`, and forge the checksum.
 fn forge(text: &str, range: std::ops::Range<usize>, with: &str) -> String {
-    restamp(&format!("{}{with}{}", &text[..range.start], &text[range.end..]))
+    restamp(&format!(
+        "{}{with}{}",
+        &text[..range.start],
+        &text[range.end..]
+    ))
 }
 
 /// The number after the `n`-th `key` (counting from 0) past each anchor in
@@ -178,7 +189,9 @@ fn the_edits_that_panicked_are_refused_by_name() {
     let acc = ("\"accumulator\":", 0);
     let annual = ("\"annual_hist\":", 0);
     let services = ("\"services\":", 0);
-    let cases: Vec<(Vec<(&str, usize)>, &str, &str)> = vec![
+    // (where, the forged value, what the message says)
+    type Case<'a> = (Vec<(&'a str, usize)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         // f64::clamp with min > max.
         (
             vec![acc, annual, ("\"min\":", 0)],
@@ -228,9 +241,16 @@ fn one_changed_digit_is_refused_by_the_checksum() {
     let p = parts();
     let text = std::fs::read_to_string(&p.parts[1]).expect("readable");
     let at = text.find("\"annual_loss\"").expect("a sum");
-    let digit = at + text[at..].find(|c: char| c.is_ascii_digit() && c != '0').expect("a digit");
+    let digit = at
+        + text[at..]
+            .find(|c: char| c.is_ascii_digit() && c != '0')
+            .expect("a digit");
     let mut bytes = text.into_bytes();
-    bytes[digit] = if bytes[digit] == b'9' { b'8' } else { bytes[digit] + 1 };
+    bytes[digit] = if bytes[digit] == b'9' {
+        b'8'
+    } else {
+        bytes[digit] + 1
+    };
     let edited = p.dir.path().join("edited.json");
     std::fs::write(&edited, bytes).expect("written");
     let mut cmd = bcdr();
@@ -239,7 +259,10 @@ fn one_changed_digit_is_refused_by_the_checksum() {
         .arg(&edited)
         .arg("--out")
         .arg(p.dir.path().join("never"));
-    fails_with(cmd, "edited.json: not a bcdr partial result: its checksum does not match");
+    fails_with(
+        cmd,
+        "edited.json: not a bcdr partial result: its checksum does not match",
+    );
     // A part cut short.
     let text = std::fs::read(&p.parts[1]).expect("readable");
     std::fs::write(&edited, &text[..text.len() - 10]).expect("written");
