@@ -33,10 +33,11 @@
 //! removes the temporaries of killed runs (and completes a swap a kill
 //! interrupted) before it writes.
 //!
-//! A folder that is a mount point (a container volume, say) cannot be
-//! swapped: there the files are written into a hidden folder inside it
-//! and renamed into place one by one, so each file is whole but a kill
-//! can leave a mix of two packs.
+//! A folder that is a mount point (a container volume, say), that holds
+//! more than [`MAX_CARRIED`] entries or a mount, or that is the current
+//! folder or one of its parents is not swapped: there the files are
+//! written into a hidden folder inside it and renamed into place one by
+//! one, so each file is whole but a kill can leave a mix of two packs.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -132,7 +133,12 @@ impl OutDir {
             (parent, name)
         };
         let target = parent.join(&name);
-        let in_place = is_mount_point(&target, &parent);
+        // Swapping the current folder (or a parent of it) would leave the
+        // shell in a deleted folder: write those in place too.
+        let cwd = std::env::current_dir()
+            .and_then(fs::canonicalize)
+            .unwrap_or_default();
+        let in_place = is_mount_point(&target, &parent) || cwd.starts_with(&target);
         let lock_path = parent.join(format!(".{name}{MARK}lock"));
         let mut lock = loop {
             let lock = open_nofollow(&lock_path).map_err(|e| {
@@ -292,7 +298,7 @@ impl OutDir {
         }
         let fault = Fault::from_env();
         let target = self.target();
-        if self.in_place {
+        if self.in_place || !swappable(&target) {
             return self.write_in_place(files, &fault);
         }
         let tmp = self.temp("tmp");
@@ -398,6 +404,50 @@ impl OutDir {
             .write(bytes)
             .map_err(write_err(&self.shown.join(name)))?;
         Ok(self.shown.join(name))
+    }
+}
+
+/// The most entries (files and folders, at any depth) a folder may hold
+/// to be swapped: carrying them over links each one.
+const MAX_CARRIED: usize = 10_000;
+
+/// Whether `dir` can be swapped: at most [`MAX_CARRIED`] entries, none of
+/// them on another file system (a mount inside it).
+fn swappable(dir: &Path) -> bool {
+    fn walk(dir: &Path, dev: Option<u64>, seen: &mut usize) -> bool {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return true;
+        };
+        for e in entries.flatten() {
+            *seen += 1;
+            if *seen > MAX_CARRIED {
+                return false;
+            }
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                if device(&e.path()) != dev {
+                    return false;
+                }
+                if !walk(&e.path(), dev, seen) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+    walk(dir, device(dir), &mut 0)
+}
+
+/// The file system of a path.
+fn device(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path).ok().map(|m| m.dev())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 

@@ -334,3 +334,45 @@ fn a_full_disk_leaves_the_previous_pack() {
     assert_eq!(snapshot(&out), old, "the full disk changed the pack");
     assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
 }
+
+/// `--out .` is written in place (swapping the current folder would leave
+/// the shell in a deleted one), keeping everything else in it.
+#[test]
+fn the_current_folder_is_written_in_place() {
+    let c = case();
+    let here = c.out.with_file_name("here");
+    std::fs::create_dir_all(here.join("src")).expect("made");
+    std::fs::write(here.join("src/main.rs"), "fn main() {}").expect("written");
+    let inode = |p: &Path| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(p).expect("there").ino()
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = p;
+            0
+        }
+    };
+    let before = inode(&here);
+    bcdr()
+        .current_dir(&here)
+        .args(["run", "-q", "--trials", "10", "--out", "."])
+        .arg(&c.scenario)
+        .assert()
+        .success();
+    assert_eq!(inode(&here), before, "the folder itself stays");
+    assert!(here.join("summary.json").is_file());
+    assert_eq!(
+        std::fs::read(here.join("src/main.rs")).expect("kept"),
+        b"fn main() {}"
+    );
+    assert!(leftovers(&here).is_empty(), "{:?}", leftovers(&here));
+    let hidden: Vec<String> = std::fs::read_dir(&here)
+        .expect("readable")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+}
