@@ -6,6 +6,7 @@ mod cli;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
@@ -142,6 +143,11 @@ const MEASURE_FOR: Duration = Duration::from_secs(2);
 /// estimate of a long run's duration (always).
 struct Progress {
     bar: indicatif::ProgressBar,
+    /// The count shown: workers report the trials done from several
+    /// threads, and a report can arrive after a later, larger one (a
+    /// thread that finished its chunk first may print last). The bar only
+    /// moves forward, so it ends at the full count, not at a straggler's.
+    shown: Mutex<u64>,
     start: Instant,
     total: u64,
     told: AtomicBool,
@@ -151,6 +157,7 @@ impl Progress {
     fn new(sim: &cli::SimArgs, total: u64) -> Progress {
         Progress {
             bar: progress_bar(sim, total),
+            shown: Mutex::new(0),
             start: Instant::now(),
             total,
             told: AtomicBool::new(false),
@@ -159,7 +166,13 @@ impl Progress {
 
     /// `done` trials of `total` are done (from worker threads).
     fn tick(&self, done: u64) {
-        self.bar.set_position(done);
+        {
+            let mut shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
+            if done > *shown {
+                *shown = done;
+                self.bar.set_position(done);
+            }
+        }
         if self.told.load(Ordering::Relaxed) || done == 0 {
             return;
         }
@@ -206,12 +219,21 @@ fn progress_bar(sim: &cli::SimArgs, total: u64) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(total);
     let style = indicatif::ProgressStyle::with_template(
-        "{spinner} {pos}/{len} trials [{bar:40}] {per_sec} eta {eta}",
+        "{spinner} {human_pos}/{human_len} trials [{bar:40}] {speed} eta {eta}",
     );
     if let Ok(style) = style {
-        bar.set_style(style.progress_chars("=> "));
+        let speed = |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&speed(state.per_sec()));
+        };
+        bar.set_style(style.with_key("speed", speed).progress_chars("=> "));
     }
     bar
+}
+
+/// Trials per second as a whole number: "46,535 trials/s" (indicatif's own
+/// `{per_sec}` prints four decimals).
+fn speed(per_sec: f64) -> String {
+    format!("{} trials/s", bcdr::report::fmt::count(per_sec))
 }
 
 fn sim_options(sim: &cli::SimArgs) -> bcdr::app::SimOptions {
@@ -221,5 +243,34 @@ fn sim_options(sim: &cli::SimArgs) -> bcdr::app::SimOptions {
         threads: sim.threads,
         out: sim.out.clone(),
         quiet: sim.quiet,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_is_a_whole_number_of_trials_per_second() {
+        assert_eq!(speed(46535.4782), "46,535 trials/s");
+        assert_eq!(speed(0.2), "0 trials/s");
+    }
+
+    /// The bar stopped at 299 488 of 300 000: the report of an earlier
+    /// chunk arrived after the last one's.
+    #[test]
+    fn a_late_report_does_not_move_the_bar_back() {
+        let sim = cli::SimArgs {
+            trials: 300_000,
+            seed: 1,
+            threads: None,
+            out: None,
+            quiet: true,
+        };
+        let progress = Progress::new(&sim, 300_000);
+        progress.tick(299_232);
+        progress.tick(300_000);
+        progress.tick(299_488);
+        assert_eq!(progress.bar.position(), 300_000);
     }
 }

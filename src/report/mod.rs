@@ -13,6 +13,7 @@ pub mod pack;
 pub mod review;
 pub mod sweep;
 pub mod text;
+pub mod xlsx;
 
 use std::path::Path;
 

@@ -353,7 +353,11 @@ fn regression_raw_identifier_tier() {
     .expect_err("invalid");
     let msg = err.to_string();
     assert!(!msg.contains("r#"), "{msg}");
-    assert!(msg.contains("did you mean `Business`?"), "{msg}");
+    assert!(msg.contains("Business`?"), "{msg}");
+    assert!(
+        msg.contains("Infrastructure, Platform, Application, Business"),
+        "{msg}"
+    );
 }
 
 /// A NUL in an id made the chart SVGs invalid XML.

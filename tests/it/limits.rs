@@ -137,7 +137,7 @@ fn a_missing_shard_list_is_summarised() {
         .arg(dir.path().join("never"));
     let err = fails_with(
         cmd,
-        "missing 999999999 of 1000000000 shard(s): 0, 1, 2, 3, 4, 6,",
+        "missing 999999999 of 1000000000 shards: 0, 1, 2, 3, 4, 6,",
     );
     assert!(err.contains("and 999999989 more"), "{err}");
     assert!(err.len() < 2000, "{} bytes", err.len());

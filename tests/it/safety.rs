@@ -257,7 +257,7 @@ fn a_tier_starting_with_a_digit_lists_the_tiers() {
         .expect("written");
         let mut cmd = bcdr();
         cmd.arg("validate").arg(Path::new(&p));
-        fails_with(cmd, "did you mean `Business`?")
+        fails_with(cmd, "did you mean `tier: Business`?")
     };
     assert!(!err.contains("r#"), "{err}");
     assert!(
