@@ -34,7 +34,7 @@
 //! interrupted) before it writes.
 //!
 //! A folder that is a mount point (a container volume, say), that holds
-//! more than [`MAX_CARRIED`] entries or a mount, or that is the current
+//! more than 10 000 entries or a mount, or that is the current
 //! folder or one of its parents is not swapped: there the files are
 //! written into a hidden folder inside it and renamed into place one by
 //! one, so each file is whole but a kill can leave a mix of two packs.
