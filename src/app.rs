@@ -85,10 +85,10 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
         "{}: valid: \"{}\", {}, {}, {}, {}, horizon {}",
         path.display(),
         model.name,
-        report::fmt::plural(model.sites.len(), "site"),
-        report::fmt::plural(model.services.len(), "service"),
-        report::fmt::plural(model.groups.len(), "group"),
-        report::fmt::plural(model.threats.len(), "threat"),
+        crate::fmt::plural(model.sites.len(), "site"),
+        crate::fmt::plural(model.services.len(), "service"),
+        crate::fmt::plural(model.groups.len(), "group"),
+        crate::fmt::plural(model.threats.len(), "threat"),
         model.horizon
     )
     .map_err(io_err)?;
@@ -98,7 +98,7 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
         writeln!(
             out,
             "{}:",
-            report::fmt::plural(warnings.len(), "planning warning")
+            crate::fmt::plural(warnings.len(), "planning warning")
         )
         .map_err(io_err)?;
         for w in &warnings {
@@ -163,10 +163,10 @@ pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Ve
 pub fn command_line(command: &str, path: &Path, threat: Option<&str>, opts: &SimOptions) -> String {
     let mut s = format!(
         "bcdr {command} {}",
-        report::fmt::shell_quote(&path.display().to_string())
+        crate::fmt::shell_quote(&path.display().to_string())
     );
     if let Some(threat) = threat {
-        s.push_str(&format!(" --threat {}", report::fmt::shell_quote(threat)));
+        s.push_str(&format!(" --threat {}", crate::fmt::shell_quote(threat)));
     }
     s.push_str(&format!(" --trials {} --seed {}", opts.trials, opts.seed));
     s
@@ -662,7 +662,7 @@ pub fn merge(
     let screen = (!quiet).then(|| report::text::screen(&summary));
     let done = format!(
         "merged {}; ",
-        report::fmt::plural(merged.shards as usize, "shard")
+        crate::fmt::plural(merged.shards as usize, "shard")
     );
     let files = emit(&dir, &bytes, screen.as_deref(), &done, out)?;
     Ok(RunOutcome {

@@ -5,7 +5,6 @@ pub mod compare;
 pub mod csv;
 pub mod doc;
 pub mod drill;
-pub mod fmt;
 pub mod graph;
 pub mod json;
 pub mod outdir;

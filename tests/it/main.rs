@@ -19,4 +19,5 @@ mod shards;
 mod sweep;
 mod tamper;
 mod validate;
+mod warnings;
 mod xlsx;
