@@ -30,10 +30,12 @@ pub const DRILL_CHARTS: [(&str, &str); 5] = [
     ),
     (
         "gantt",
-        "Median recovery order: per service, the median time it went down, its crew's job \
-         (restore, repair or rebuild) and its return, with the RTO counted from when it went \
-         down. For a service a crew works on in at least half of the drills that hit it, the \
-         medians are over those drills.",
+        "Median recovery order: per service, the median time it went down, waited for its \
+         dependencies and for a crew, its crew's job (restore, repair or rebuild) and its \
+         return, with the RTO counted from when it went down. For a service a crew works on in \
+         some of the drills that hit it, the medians are over those drills, and the share is in \
+         brackets after its return time; a service still down at the horizon is drawn as not \
+         recovered.",
     ),
     (
         "drill_recovery_vs_rto",
@@ -100,8 +102,12 @@ pub fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
                 Some(Task {
                     label: s.id.clone(),
                     down: t.down,
+                    deps_back: t.deps_back,
                     job: t.job_start.zip(t.job_done),
+                    crew_share: s.crew_job,
                     recovered: t.back,
+                    not_recovered: t.back >= d.horizon_hours * 0.99
+                        || s.not_recovered.is_some_and(|x| x >= 0.5),
                     rto: s.rto_hours,
                 })
             })
