@@ -3,6 +3,7 @@
 mod common;
 mod compare;
 mod drill;
+mod drill_truth;
 mod engine;
 mod graph;
 mod pack;
