@@ -18,7 +18,8 @@ use crate::stats::Summary;
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
 use super::fmt::{hours, money, or_dash, pct};
 use super::pack::{doc_files, graph_files, job, render_all, Files, Job};
-use super::review::{self, Provenance};
+use super::names::Names;
+use super::review::{self, named, Provenance};
 
 /// The charts of a drill, in the order the report shows them.
 pub const DRILL_CHARTS: [(&str, &str); 5] = [
@@ -251,7 +252,7 @@ fn headline(d: &DrillSummary, s: &Summary) -> Block {
     }
 }
 
-fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
+fn reading(d: &DrillSummary, s: &Summary, names: &Names) -> Vec<Spans> {
     let mut out: Vec<Spans> = Vec::new();
     match &d.business {
         None => out.push(vec![t(
@@ -325,7 +326,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
             continue;
         };
         out.push(vec![
-            code(&x.id),
+            named(names, &x.id),
             t(format!(" misses its {} RTO in ", hours(rto))),
             b(pct(1.0 - met)),
             t(format!(
@@ -345,7 +346,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
             if i > 0 {
                 spans.push(t(", "));
             }
-            spans.push(code(&e.id));
+            spans.push(named(names, &e.id));
             spans.push(t(format!(" ({})", pct(e.on_path))));
         }
         spans.push(t(". "));
@@ -357,7 +358,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
             spans.push(t(
                 "The bottleneck, the recovery that ends last, is most often ",
             ));
-            spans.push(code(&bn.id));
+            spans.push(named(names, &bn.id));
             spans.push(t(format!(" ({} of the drills).", pct(bn.bottleneck))));
         }
         out.push(spans);
@@ -378,7 +379,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
             continue;
         };
         out.push(vec![
-            code(&x.id),
+            named(names, &x.id),
             t(format!(" loses more data than its {} RPO in ", hours(h))),
             b(pct(p)),
             t(" of the drills."),
@@ -397,7 +398,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
     out
 }
 
-fn services_table(d: &DrillSummary) -> Block {
+fn services_table(d: &DrillSummary, names: &Names) -> Block {
     let head = [
         "service",
         "tier",
@@ -427,7 +428,7 @@ fn services_table(d: &DrillSummary) -> Block {
                 let rec = x.recovery_hours.as_ref();
                 let out = x.outage_hours.as_ref();
                 vec![
-                    x.id.clone(),
+                    names.of(&x.id),
                     x.tier.clone(),
                     pct(x.hit),
                     or_dash(x.down_at_hours_p50, hours),
@@ -451,8 +452,17 @@ fn services_table(d: &DrillSummary) -> Block {
 }
 
 /// The whole report of a drill.
-pub fn drill_doc(d: &DrillSummary, s: &Summary, warnings: &[Warning], prov: &Provenance) -> Doc {
+pub fn drill_doc(
+    d: &DrillSummary,
+    s: &Summary,
+    warnings: &[Warning],
+    prov: &Provenance,
+    names: &Names,
+) -> Doc {
     let mut doc = Doc::new(format!("{}: drill of {}", d.scenario, d.threat));
+    if let Some(x) = names.description_block() {
+        doc.push(x);
+    }
     doc.para(vec![
         t(format!(
             "{} drills of the {} threat ",
@@ -475,7 +485,7 @@ pub fn drill_doc(d: &DrillSummary, s: &Summary, warnings: &[Warning], prov: &Pro
     ))]);
     doc.push(headline(d, s));
     doc.h2("Reading");
-    doc.push(Block::Bullets(reading(d, s)));
+    doc.push(Block::Bullets(reading(d, s, names)));
     doc.h2("Charts");
     for (stem, caption) in DRILL_CHARTS {
         doc.push(Block::Figure {
@@ -493,10 +503,12 @@ pub fn drill_doc(d: &DrillSummary, s: &Summary, warnings: &[Warning], prov: &Pro
          breached, critical path and bottleneck are shares of all drills.",
         quiet
     ))]);
-    doc.push(services_table(d));
+    doc.push(services_table(d, names));
     doc.h2("Critical path");
     if d.critical_path.is_empty() {
-        doc.para(vec![t("No service went down: there is no critical path.")]);
+        doc.para(vec![t(
+            "No business function went down in any drill: there is no critical path.",
+        )]);
     } else {
         doc.para(vec![t(
             "From the business function that is back last, the path follows the hard \
@@ -514,7 +526,7 @@ pub fn drill_doc(d: &DrillSummary, s: &Summary, warnings: &[Warning], prov: &Pro
             rows: d
                 .critical_path
                 .iter()
-                .map(|e| vec![e.id.clone(), pct(e.on_path), pct(e.bottleneck)])
+                .map(|e| vec![names.of(&e.id), pct(e.on_path), pct(e.bottleneck)])
                 .collect(),
         });
     }
@@ -547,7 +559,7 @@ pub fn drill_pack(
     let mut files = vec![("drill.json".to_string(), json(d)?)];
     let (graph, drawings) = graph_files(model);
     files.extend(graph);
-    let doc = drill_doc(d, s, warnings, prov);
+    let doc = drill_doc(d, s, warnings, prov, &Names::from_model(model));
     files.extend(doc_files(&doc, charts, &drawings));
     Ok(files)
 }

@@ -8,6 +8,7 @@ pub mod drill;
 pub mod fmt;
 pub mod graph;
 pub mod json;
+pub mod names;
 pub mod pack;
 pub mod review;
 pub mod sweep;
