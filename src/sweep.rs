@@ -27,8 +27,13 @@ pub const SWEEP_SCHEMA_VERSION: u32 = 1;
 
 /// The parameter paths a sweep can set, for error messages and help.
 pub const SUPPORTED: &str = "plan.crews, plan.annual_cost, threats.<id>.rate_per_year, \
+                             threats.<id>.detection, threats.<id>.dwell, \
+                             threats.<id>.backup_compromise, threats.<id>.spread.probability, \
                              services.<id>.rto, services.<id>.failover.success, \
-                             services.<id>.backup.interval";
+                             services.<id>.failover.switchover, services.<id>.backup.interval, \
+                             services.<id>.backup.restore, services.<id>.backup.rebuild, \
+                             services.<id>.failure.mtbf, services.<id>.failure.repair, \
+                             services.<id>.spread_probability, services.<id>.revenue_per_hour";
 
 /// Most values one sweep may run.
 pub const MAX_VALUES: usize = 200;
@@ -51,6 +56,95 @@ pub enum Param {
     FailoverSuccess(String),
     /// `services.<id>.backup.interval`: a duration > 0.
     BackupInterval(String),
+    /// `services.<id>.backup.restore`, `.backup.rebuild`,
+    /// `.failover.switchover`, `.failure.repair`: the median of that
+    /// duration; the distribution is scaled, its shape kept.
+    Median(String, DurationField),
+    /// `services.<id>.failure.mtbf`: the mean time to failure (the
+    /// lifetime distribution scaled, its shape kept).
+    Mtbf(String),
+    /// `services.<id>.spread_probability`: ransomware spread onto it.
+    ServiceSpread(String),
+    /// `services.<id>.revenue_per_hour`: money per hour >= 0.
+    Revenue(String),
+    /// `threats.<id>.detection` and `.dwell` (a ransomware threat): the
+    /// median, the distribution scaled.
+    ThreatMedian(String, ThreatDuration),
+    /// `threats.<id>.backup_compromise` (ransomware): a probability.
+    BackupCompromise(String),
+    /// `threats.<id>.spread.probability` (ransomware): a probability.
+    ThreatSpread(String),
+}
+
+/// The duration of a service whose median a sweep sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationField {
+    Restore,
+    Rebuild,
+    Switchover,
+    Repair,
+}
+
+/// The duration of a ransomware threat whose median a sweep sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreatDuration {
+    Detection,
+    Dwell,
+}
+
+impl DurationField {
+    fn label(self) -> &'static str {
+        match self {
+            DurationField::Restore => "backup.restore",
+            DurationField::Rebuild => "backup.rebuild",
+            DurationField::Switchover => "failover.switchover",
+            DurationField::Repair => "failure.repair",
+        }
+    }
+
+    fn get(self, s: &crate::model::Service) -> Option<&crate::model::Dist> {
+        match self {
+            DurationField::Restore => s.backup.as_ref()?.restore.as_ref(),
+            DurationField::Rebuild => s.backup.as_ref()?.rebuild.as_ref(),
+            DurationField::Switchover => Some(&s.failover.as_ref()?.switchover),
+            DurationField::Repair => Some(&s.failure.as_ref()?.repair),
+        }
+    }
+
+    fn get_mut(self, s: &mut crate::model::Service) -> Option<&mut crate::model::Dist> {
+        match self {
+            DurationField::Restore => s.backup.as_mut()?.restore.as_mut(),
+            DurationField::Rebuild => s.backup.as_mut()?.rebuild.as_mut(),
+            DurationField::Switchover => Some(&mut s.failover.as_mut()?.switchover),
+            DurationField::Repair => Some(&mut s.failure.as_mut()?.repair),
+        }
+    }
+}
+
+fn ransomware_mut<'m>(model: &'m mut Model, id: &str) -> Option<&'m mut crate::model::Ransomware> {
+    let t = model.threat_id(id)?.index();
+    match &mut model.threats.get_mut(t)?.kind {
+        crate::model::ThreatKind::Ransomware(r) => Some(r),
+        _ => None,
+    }
+}
+
+fn ransomware<'m>(model: &'m Model, id: &str) -> Option<&'m crate::model::Ransomware> {
+    let t = model.threat_id(id)?.index();
+    match &model.threats.get(t)?.kind {
+        crate::model::ThreatKind::Ransomware(r) => Some(r),
+        _ => None,
+    }
+}
+
+/// `dist` scaled so that its median is `v` (its shape kept).
+fn with_median(dist: &crate::model::Dist, v: f64) -> crate::model::Dist {
+    let m = dist.quantile(0.5);
+    if m > 0.0 && m.is_finite() {
+        dist.scaled(v / m)
+    } else {
+        crate::model::Dist::Fixed(v)
+    }
 }
 
 /// What kind of number a parameter takes.
@@ -84,6 +178,28 @@ impl Param {
             _ => {
                 if let Some(id) = middle("threats.", ".rate_per_year") {
                     Param::ThreatRate(id)
+                } else if let Some(id) = middle("threats.", ".detection") {
+                    Param::ThreatMedian(id, ThreatDuration::Detection)
+                } else if let Some(id) = middle("threats.", ".dwell") {
+                    Param::ThreatMedian(id, ThreatDuration::Dwell)
+                } else if let Some(id) = middle("threats.", ".backup_compromise") {
+                    Param::BackupCompromise(id)
+                } else if let Some(id) = middle("threats.", ".spread.probability") {
+                    Param::ThreatSpread(id)
+                } else if let Some(id) = middle("services.", ".backup.restore") {
+                    Param::Median(id, DurationField::Restore)
+                } else if let Some(id) = middle("services.", ".backup.rebuild") {
+                    Param::Median(id, DurationField::Rebuild)
+                } else if let Some(id) = middle("services.", ".failover.switchover") {
+                    Param::Median(id, DurationField::Switchover)
+                } else if let Some(id) = middle("services.", ".failure.repair") {
+                    Param::Median(id, DurationField::Repair)
+                } else if let Some(id) = middle("services.", ".failure.mtbf") {
+                    Param::Mtbf(id)
+                } else if let Some(id) = middle("services.", ".spread_probability") {
+                    Param::ServiceSpread(id)
+                } else if let Some(id) = middle("services.", ".revenue_per_hour") {
+                    Param::Revenue(id)
                 } else if let Some(id) = middle("services.", ".failover.success") {
                     Param::FailoverSuccess(id)
                 } else if let Some(id) = middle("services.", ".backup.interval") {
@@ -100,15 +216,49 @@ impl Param {
     fn kind(&self) -> Kind {
         match self {
             Param::Crews => Kind::Count,
-            Param::AnnualCost => Kind::Money,
+            Param::AnnualCost | Param::Revenue(_) => Kind::Money,
             Param::ThreatRate(_) => Kind::Rate,
-            Param::Rto(_) | Param::BackupInterval(_) => Kind::Duration,
-            Param::FailoverSuccess(_) => Kind::Probability,
+            Param::Rto(_)
+            | Param::BackupInterval(_)
+            | Param::Median(..)
+            | Param::Mtbf(_)
+            | Param::ThreatMedian(..) => Kind::Duration,
+            Param::FailoverSuccess(_)
+            | Param::ServiceSpread(_)
+            | Param::BackupCompromise(_)
+            | Param::ThreatSpread(_) => Kind::Probability,
+        }
+    }
+
+    /// The service the parameter belongs to, if it is a service's.
+    pub fn service(&self) -> Option<&str> {
+        match self {
+            Param::Rto(id)
+            | Param::FailoverSuccess(id)
+            | Param::BackupInterval(id)
+            | Param::Median(id, _)
+            | Param::Mtbf(id)
+            | Param::ServiceSpread(id)
+            | Param::Revenue(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Whether the values are a median or mean that scales a
+    /// distribution (said in reports).
+    pub fn scales(&self) -> Option<&'static str> {
+        match self {
+            Param::Median(..) | Param::ThreatMedian(..) => Some("median"),
+            Param::Mtbf(_) => Some("mean"),
+            _ => None,
         }
     }
 
     /// The unit of the parameter's values, for reports.
     pub fn unit(&self) -> &'static str {
+        if matches!(self, Param::Revenue(_)) {
+            return "currency per hour";
+        }
         match self.kind() {
             Kind::Count => "crews",
             Kind::Money => "currency per year",
@@ -147,8 +297,58 @@ impl Param {
                     )));
                 }
             }
-            Param::Rto(id) => {
+            Param::Rto(id) | Param::ServiceSpread(id) | Param::Revenue(id) => {
                 service(id)?;
+            }
+            Param::Median(id, field) => {
+                if field.get(service(id)?).is_none() {
+                    return Err(Error::Usage(format!(
+                        "--set {path}: service \"{id}\" has no {} to change; give it one in the \
+                         scenario, or sweep another parameter",
+                        field.label()
+                    )));
+                }
+            }
+            Param::Mtbf(id) => {
+                if service(id)?.failure.is_none() {
+                    return Err(Error::Usage(format!(
+                        "--set {path}: service \"{id}\" has no random failures to change; add \
+                         `failure: (mtbf: ..., repair: ...)` to it in the scenario, or sweep \
+                         another parameter"
+                    )));
+                }
+                if let Some(&v) = values.iter().find(|&&v| v <= 0.0) {
+                    return Err(Error::Usage(format!(
+                        "--set {path}: an MTBF of {} is not > 0",
+                        format_hours(v)
+                    )));
+                }
+            }
+            Param::ThreatMedian(id, _) | Param::BackupCompromise(id) | Param::ThreatSpread(id) => {
+                if model.threat_id(id).is_none() {
+                    let known: Vec<&str> = model.threats.iter().map(|t| t.id.as_str()).collect();
+                    return Err(Error::Usage(format!(
+                        "--set {path}: {}",
+                        suggest::unknown("threat", id, &known, "the scenario has no threats")
+                    )));
+                }
+                if ransomware(model, id).is_none() {
+                    let known: Vec<&str> = model
+                        .threats
+                        .iter()
+                        .filter(|t| matches!(t.kind, crate::model::ThreatKind::Ransomware(_)))
+                        .map(|t| t.id.as_str())
+                        .collect();
+                    return Err(Error::Usage(format!(
+                        "--set {path}: threat \"{id}\" is not a Ransomware threat; this \
+                         parameter belongs to ransomware ({})",
+                        if known.is_empty() {
+                            "the scenario has none".to_string()
+                        } else {
+                            format!("the scenario's: {}", known.join(", "))
+                        }
+                    )));
+                }
             }
             Param::FailoverSuccess(id) => {
                 if service(id)?.failover.is_none() {
@@ -217,6 +417,50 @@ impl Param {
             Param::BackupInterval(id) => {
                 if let Some(b) = svc(model, id).and_then(|s| s.backup.as_mut()) {
                     b.interval = Hours::new(v);
+                }
+            }
+            Param::Median(id, field) => {
+                if let Some(d) = svc(model, id).and_then(|s| field.get_mut(s)) {
+                    *d = with_median(d, v);
+                }
+            }
+            Param::Mtbf(id) => {
+                if let Some(f) = svc(model, id).and_then(|s| s.failure.as_mut()) {
+                    let mean = f.ttf.mean();
+                    f.ttf = if mean > 0.0 && mean.is_finite() {
+                        f.ttf.scaled(v / mean)
+                    } else {
+                        crate::model::Dist::Exponential { mean: v }
+                    };
+                }
+            }
+            Param::ServiceSpread(id) => {
+                if let Some(s) = svc(model, id) {
+                    s.spread_probability = Probability::new(v);
+                }
+            }
+            Param::Revenue(id) => {
+                if let Some(s) = svc(model, id) {
+                    s.revenue_per_hour = Money::new(v).unwrap_or_default();
+                }
+            }
+            Param::ThreatMedian(id, which) => {
+                if let Some(r) = ransomware_mut(model, id) {
+                    let d = match which {
+                        ThreatDuration::Detection => &mut r.detection,
+                        ThreatDuration::Dwell => &mut r.dwell,
+                    };
+                    *d = with_median(d, v);
+                }
+            }
+            Param::BackupCompromise(id) => {
+                if let Some(r) = ransomware_mut(model, id) {
+                    r.backup_compromise = Probability::new(v).unwrap_or(r.backup_compromise);
+                }
+            }
+            Param::ThreatSpread(id) => {
+                if let Some(r) = ransomware_mut(model, id) {
+                    r.spread_probability = Probability::new(v).unwrap_or(r.spread_probability);
                 }
             }
         }
@@ -386,6 +630,18 @@ pub struct SweepService {
     /// Wilson 95% interval of `rto_met` over the outages.
     pub rto_met_ci95: Option<[f64; 2]>,
     pub loss: f64,
+    /// Hours of data lost per trial (a year, or a drill).
+    #[serde(default)]
+    pub data_loss_hours: Option<MeanSe>,
+    /// The 99th percentile of the data lost per trial.
+    #[serde(default)]
+    pub data_loss_p99: Option<f64>,
+    #[serde(default)]
+    pub rpo_hours: Option<f64>,
+    /// Share of trials losing more data in total than the RPO; null
+    /// without an RPO.
+    #[serde(default)]
+    pub data_loss_above_rpo: Option<f64>,
 }
 
 /// Everything at one value of the parameter.
@@ -524,6 +780,13 @@ pub fn run(
                 rto_met: s.rto_met,
                 rto_met_ci95: s.rto_met.and_then(|_| wilson(a.rto_met, a.outages)),
                 loss: s.loss.mean,
+                data_loss_hours: Some(MeanSe {
+                    mean: a.data_loss.mean(),
+                    std_error: a.data_loss.std_error(),
+                }),
+                data_loss_p99: Some(s.data_loss_hours.p99),
+                rpo_hours: s.rpo_hours,
+                data_loss_above_rpo: s.rpo_hours.map(|r| a.data_loss_hist.exceedance_of(r)),
             })
             .collect();
         let rto = match selected {
