@@ -2,6 +2,7 @@
 //! place that writes files.
 
 pub mod compare;
+pub mod compare_doc;
 pub mod csv;
 pub mod doc;
 pub mod drill;
@@ -12,6 +13,7 @@ pub mod names;
 pub mod pack;
 pub mod review;
 pub mod sweep;
+pub mod sweep_doc;
 pub mod text;
 
 use std::io::Write;
