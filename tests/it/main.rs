@@ -8,6 +8,7 @@ mod engine;
 mod graph;
 mod pack;
 mod ransomware;
+mod reports;
 mod run;
 mod shards;
 mod sweep;
