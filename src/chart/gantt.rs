@@ -135,16 +135,25 @@ impl Chart for Gantt {
         } else {
             self.title.clone()
         };
-        let mut keys = vec![
-            (Key::Bar(ORANGE), "waiting for dependencies"),
-            (Key::Bar(WAITING), "waiting for a crew"),
-            (Key::Bar(BLUE), "crew at work"),
-            (Key::Bar(SKY), "failover, no crew"),
-            (Key::Tick(VERMILION), "RTO"),
-        ];
+        // The legend lists the kinds drawn (and the RTO).
+        let used = |kind: u8| {
+            rows.iter()
+                .any(|t| t.segments_to(x1).iter().any(|s| s.2 == kind))
+        };
+        let mut keys: Vec<(Key, &str)> = [
+            (DEPS, Key::Bar(ORANGE), "waiting for dependencies"),
+            (CREW_WAIT, Key::Bar(WAITING), "waiting for a crew"),
+            (CREW, Key::Bar(BLUE), "crew at work"),
+            (NO_CREW, Key::Bar(SKY), "failover, no crew"),
+        ]
+        .into_iter()
+        .filter(|(kind, _, _)| used(*kind))
+        .map(|(_, key, label)| (key, label))
+        .collect();
         if rows.iter().any(|t| t.not_recovered) {
-            keys.insert(4, (Key::Bar(LOST), "not recovered"));
+            keys.push((Key::Bar(LOST), "not recovered"));
         }
+        keys.push((Key::Tick(VERMILION), "RTO"));
         axis::header(area, &title, &keys)?;
         let mut chart = ChartBuilder::on(area)
             .margin(20)
@@ -195,19 +204,22 @@ impl Chart for Gantt {
                 };
                 bars.push(Rectangle::new([(a, y - 0.32), (b, y + 0.32)], c.filled()));
             }
-            // A short crew job stays visible next to long outages: drawn
-            // on top, at least MIN_BAR of the axis wide.
-            if let Some((a, b, _)) = task
-                .segments_to(end)
-                .into_iter()
-                .find(|(_, _, k)| *k == CREW)
-            {
-                if b - a < min_bar {
-                    let a = a.min(x1 - min_bar).max(0.0);
-                    bars.push(Rectangle::new(
-                        [(a, y - 0.32), (a + min_bar, y + 0.32)],
-                        BLUE.filled(),
-                    ));
+            // A short outage, or a short crew job, stays visible next to
+            // long outages: drawn on top, at least MIN_BAR of the axis wide.
+            let segments = task.segments_to(end);
+            let short = |a: f64, b: f64| b - a < min_bar;
+            let widened = |a: f64, c: RGBColor| {
+                let a = a.min(x1 - min_bar).max(0.0);
+                Rectangle::new([(a, y - 0.32), (a + min_bar, y + 0.32)], c.filled())
+            };
+            if let (Some(first), Some(last)) = (segments.first(), segments.last()) {
+                if short(first.0, last.1) {
+                    bars.push(widened(first.0, colour(last.2)));
+                }
+            }
+            if let Some((a, b, _)) = segments.iter().find(|(_, _, k)| *k == CREW) {
+                if short(*a, *b) {
+                    bars.push(widened(*a, BLUE));
                 }
             }
             chart.draw_series(bars).map_err(draw_err)?;
