@@ -137,8 +137,10 @@ impl Chart for Gantt {
         };
         // The legend lists the kinds drawn (and the RTO).
         let used = |kind: u8| {
-            rows.iter()
-                .any(|t| t.segments_to(x1).iter().any(|s| s.2 == kind))
+            rows.iter().any(|t| {
+                let end = if t.not_recovered { x1 } else { t.recovered.min(x1) };
+                t.segments_to(end).iter().any(|s| s.2 == kind)
+            })
         };
         let mut keys: Vec<(Key, &str)> = [
             (DEPS, Key::Bar(ORANGE), "waiting for dependencies"),

@@ -29,6 +29,9 @@ pub struct RecoveryCurve {
     pub mbco_p50: Option<f64>,
     /// Median hours until the last Business-tier service is back.
     pub business_p50: Option<f64>,
+    /// In the median drill a business function is still down at the
+    /// horizon (then `business_p50` is not drawn).
+    pub business_not_recovered: bool,
 }
 
 impl Chart for RecoveryCurve {
@@ -133,6 +136,15 @@ impl Chart for RecoveryCurve {
                 .label(format!("{label}: {}", hours_short(t)))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 30, y)], style));
         }
+        if self.business_not_recovered {
+            chart
+                .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+                .map_err(draw_err)?
+                .label("every business function back: not within the horizon (median drill)")
+                .legend(|(x, y)| {
+                    PathElement::new([(x, y), (x + 30, y)], PURPLE.stroke_width(2))
+                });
+        }
         axis::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
@@ -190,6 +202,7 @@ mod tests {
             p90: vec![0.0, 0.9, 1.0],
             mbco_p50: Some(1.0),
             business_p50: Some(2.0),
+            business_not_recovered: false,
         };
         assert!(super::super::render(&c).is_ok());
         let none = RecoveryCurve { hours: vec![], ..c.clone() };
@@ -214,10 +227,12 @@ mod tests {
             p90: vec![1.0; 101],
             mbco_p50: Some(5.0),
             business_p50: Some(90.0),
+            business_not_recovered: true,
         };
         let end = c.fitted_end(101);
         assert!((end - 11.0 * 1.15).abs() < 1e-9, "{end}");
         let svg = super::super::render(&c).expect("renders").svg;
         assert!(svg.contains("off the chart"));
+        assert!(svg.contains("not within the horizon"));
     }
 }

@@ -90,8 +90,12 @@ pub fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
         business_p50: d
             .business
             .as_ref()
-            .filter(|x| x.hit > 0.0)
+            .filter(|x| x.hit > 0.0 && x.recovery_hours.p50 < d.horizon_hours * 0.99)
             .map(|x| x.recovery_hours.p50),
+        business_not_recovered: d
+            .business
+            .as_ref()
+            .is_some_and(|x| x.hit > 0.0 && x.recovery_hours.p50 >= d.horizon_hours * 0.99),
     };
     let gantt = Gantt {
         title: format!("Median recovery order after {head}"),

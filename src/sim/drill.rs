@@ -263,8 +263,10 @@ impl Reducer {
             }
             // The effective capacity: the engine's for revenue-bearing
             // services, functional or not for the others.
+            // (The engine closes every capacity segment at the horizon:
+            // that is the end of the drill, not a recovery.)
             let new = match (r.mark, p.revenue[i]) {
-                (Mark::Capacity(c), true) => Some(c),
+                (Mark::Capacity(c), true) if r.t < p.horizon => Some(c),
                 (Mark::Down, false) => Some(0.0),
                 (Mark::Up, false) => Some(1.0),
                 _ => None,

@@ -56,8 +56,8 @@ fn critical_path_never_names_a_soft_dependency() {
 const PARTIAL: &str = r#"Scenario(name: "partial", services: [
     Service(id: "entry", backup: (rebuild: Fixed("1h"))),
     Service(id: "app", depends_on: ["entry"], backup: (rebuild: Fixed("2h"))),
-    Service(id: "biz", tier: Business, depends_on: ["app"]),
-    Service(id: "saas", tier: Business),
+    Service(id: "biz", tier: Business, depends_on: ["app"], revenue_per_hour: 100),
+    Service(id: "saas", tier: Business, revenue_per_hour: 50),
 ], threats: [
     Ransomware(id: "rw", rate_per_year: 1.0, entry: ["entry", "saas"],
         spread: (probability: 0.4, time: Fixed("1h")),
@@ -81,6 +81,12 @@ fn crew_work_is_drawn_over_the_drills_that_had_it_and_lost_services_are_not_reco
     // horizon in every drill.
     let saas = r.drill.services.iter().find(|s| s.id == "saas").expect("saas");
     assert_eq!(saas.not_recovered, Some(1.0));
+    // The engine closes capacity at the horizon: that is not a recovery,
+    // so the curve does not run to the horizon nor climb back at its end.
+    let c = &r.drill.recovery_curve;
+    let horizon = r.drill.horizon_hours;
+    assert!(*c.hours.last().expect("grid") < horizon / 10.0, "{:?}", c.hours.last());
+    assert!(c.p50.last().is_some_and(|p| *p < 1.0), "{:?}", c.p50.last());
     // The drill report's Gantt draws it as not recovered without
     // stretching the axis past the others.
     let tasks: Vec<Task> = r
