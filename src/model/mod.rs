@@ -7,11 +7,23 @@
 
 pub mod dist;
 pub mod graph;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod units;
 
 pub use dist::Dist;
 pub use graph::{DependencyGraph, Edge, EdgeKind, NodeRef};
 pub use units::{Hours, Money, Probability};
+
+/// Hours in a year: the unit of every rate (`rate_per_year`, annual loss).
+pub const HOURS_PER_YEAR: f64 = 8760.0;
+
+/// The highest threat rate, in events per year (about two a minute), and
+/// the most random failures a year a service may have on average: beyond
+/// it a "threat" is a permanent state, and a typo such as `1e9` would make
+/// every trial hang. Rate distributions are held to it by their
+/// 1-in-a-billion value, and the engine caps every drawn rate at it.
+pub const MAX_RATE_PER_YEAR: f64 = 1.0e6;
 
 pub use crate::scenario::raw::Tier;
 

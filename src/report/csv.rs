@@ -77,8 +77,10 @@ pub fn threats(summary: &Summary) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// The loss exceedance curve: annual loss and the probability that a
-/// year loses more, one row per histogram bucket.
+/// The loss exceedance curve, one row per non-empty histogram bucket:
+/// `annual_loss` is the largest annual loss simulated in the bucket, and
+/// `probability_exceeded` the exact fraction of trials that lost strictly
+/// more than it.
 pub fn loss_exceedance(hist: &LogHist) -> Vec<u8> {
     let mut out = String::from("annual_loss,probability_exceeded\n");
     for (loss, p) in hist.exceedance() {

@@ -15,8 +15,6 @@
 mod dot;
 mod layout;
 mod svg;
-#[cfg(test)]
-mod testutil;
 
 pub use dot::dot;
 pub use svg::svg;

@@ -15,6 +15,7 @@ pub mod review;
 pub mod sweep;
 pub mod sweep_doc;
 pub mod text;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -39,10 +39,7 @@ pub const DEFAULT_HORIZON_HOURS: f64 = 8760.0;
 /// The longest horizon accepted: a thousand years. Anything longer is a typo
 /// (`"1000000y"`), and would make every trial needlessly slow.
 pub const MAX_HORIZON_HOURS: f64 = 1000.0 * 8760.0;
-/// The highest fixed threat rate accepted, in events per year (about two a
-/// minute): beyond it a "threat" is a permanent state, and a typo such as
-/// `1e9` would make every trial hang.
-pub const MAX_RATE_PER_YEAR: f64 = 1.0e6;
+pub use crate::model::MAX_RATE_PER_YEAR;
 
 /// Parse RON text into the raw structs (optional fields may be written
 /// without `Some(...)`).
@@ -64,10 +61,17 @@ pub fn parse_raw(text: &str) -> Result<raw::Scenario, ScenarioError> {
         .from_str(text)
         .map_err(|e| {
             let (line, column) = visible_start(text, &e.span);
+            let at = syntax::place(text, byte_offset(text, line, column));
             ScenarioError::Syntax {
                 line,
                 column,
-                message: syntax::message(&e.code),
+                message: syntax::message_at(&e.code, &at),
+                path: if syntax::has_path(&e.code) {
+                    at.path
+                } else {
+                    String::new()
+                },
+                excerpt: syntax::excerpt(text, line, column),
             }
         })
 }
@@ -95,6 +99,22 @@ fn visible_start(text: &str, span: &ron::error::Span) -> (usize, usize) {
         }
     }
     (line.max(1), col.max(1))
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let (mut l, mut c) = (1, 1);
+    for (i, ch) in text.char_indices() {
+        if (l, c) >= (line, column) {
+            return i;
+        }
+        if ch == '\n' {
+            (l, c) = (l + 1, 1);
+        } else {
+            c += 1;
+        }
+    }
+    text.len()
 }
 
 /// Whether the text holds nothing but whitespace and comments (`//` to the
@@ -648,6 +668,27 @@ fn failure(cx: &mut Ctx, p: &str, f: &raw::Failure) -> Option<FailureModel> {
             None
         }
     };
+    // A mean time to failure below a year over the cap fails more often
+    // than anything may happen (`ttf: Fixed("0h")` would never let time
+    // move on).
+    let min_ttf = crate::model::HOURS_PER_YEAR / MAX_RATE_PER_YEAR;
+    if let Some(d) = ttf
+        .as_ref()
+        .filter(|d| d.mean().is_nan() || d.mean() < min_ttf)
+    {
+        let field = if f.mtbf.is_some() { "mtbf" } else { "ttf" };
+        cx.issue(
+            at(p, field),
+            format!(
+                "a mean time to failure of {:.3} seconds is a failure more than \
+                 {MAX_RATE_PER_YEAR} times a year, more than a simulation can follow: write the \
+                 time between failures, such as mtbf: \"2000h\" (at least {:.1} seconds)",
+                d.mean() * 3600.0,
+                min_ttf * 3600.0
+            ),
+        );
+        return None;
+    }
     let repair = cx.dist(&at(p, "repair"), &f.repair);
     Some(FailureModel {
         ttf: ttf?,
@@ -1006,7 +1047,24 @@ fn rate(cx: &mut Ctx, path: &str, r: &raw::RawRate) -> Option<Rate> {
             );
             None
         }
-        raw::RawRate::Dist(ref d) => cx.dist(path, d).map(Rate::Uncertain),
+        raw::RawRate::Dist(ref d) => {
+            let dist = cx.dist(path, d)?;
+            // Held to the cap by its 1-in-a-billion value: a distribution
+            // that can draw more would hang the trials that draw it.
+            let top = dist.quantile(1.0 - 1e-9);
+            if top > MAX_RATE_PER_YEAR || !top.is_finite() {
+                cx.issue(
+                    path,
+                    format!(
+                        "this distribution can draw {top:.3e} events a year (its 1-in-a-billion \
+                         value), more than the {MAX_RATE_PER_YEAR} a threat may have: give it a \
+                         range of rates a year, such as Pert(min: 0.1, mode: 0.5, max: 2)"
+                    ),
+                );
+                return None;
+            }
+            Some(Rate::Uncertain(dist))
+        }
     }
 }
 

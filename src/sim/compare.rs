@@ -38,8 +38,8 @@ pub struct PairAccumulator {
 impl PairAccumulator {
     pub fn new(a: &SimPlan, b: &SimPlan) -> PairAccumulator {
         PairAccumulator {
-            a: Accumulator::new(a.n_services, a.threats.len()),
-            b: Accumulator::new(b.n_services, b.threats.len()),
+            a: Accumulator::new(a.n_services, a.threats.len()).with_appetite(&a.appetite),
+            b: Accumulator::new(b.n_services, b.threats.len()).with_appetite(&b.appetite),
             diff: DiffAcc::new(),
         }
     }
@@ -85,6 +85,9 @@ pub fn simulate_pair(
                 || (empty(), Trial::new(a), Trial::new(b)),
                 |(mut acc, mut ta, mut tb), chunk| {
                     for t in chunk.clone() {
+                        if acc.a.overflow.is_some() || acc.b.overflow.is_some() {
+                            break;
+                        }
                         let la = ta.run(a, mode, seeds[0], t, &mut acc.a);
                         let lb = tb.run(b, mode, seeds[1], t, &mut acc.b);
                         acc.diff.add(la - lb);
@@ -105,5 +108,7 @@ pub fn simulate_pair(
                 x
             })
     });
+    super::check_budget(&acc.a)?;
+    super::check_budget(&acc.b)?;
     Ok(acc)
 }

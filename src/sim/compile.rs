@@ -5,12 +5,13 @@
 //! plain numbers (hours, money per hour, `f64::INFINITY` for "no RTO"), so
 //! a trial allocates nothing and never walks the petgraph graph.
 
+use super::clock::on_grid;
 use crate::model::{self, Dist, Model, NodeRef, Rate, ThreatKind};
 
 use super::rng::stable_hash;
 
 /// Hours in the year that `rate_per_year` refers to.
-pub const HOURS_PER_YEAR: f64 = 8760.0;
+pub use crate::model::HOURS_PER_YEAR;
 
 /// Compressed sparse rows: `items[start[i]..start[i + 1]]` belong to row i.
 #[derive(Debug, Clone, Default)]
@@ -137,6 +138,14 @@ pub struct Hot {
 #[derive(Debug, Clone)]
 pub struct SimPlan {
     pub horizon: f64,
+    /// The losses of the risk appetite's points, whose exceedances the
+    /// accumulator counts trial by trial.
+    pub appetite: Vec<f64>,
+    /// The most events one trial may handle ([`super::trial::EVENT_BUDGET`]).
+    pub event_budget: u64,
+    /// Service and threat ids, for messages.
+    pub service_ids: Vec<String>,
+    pub threat_ids: Vec<String>,
     pub n_services: usize,
     pub n_sites: usize,
     /// Per node: how many blocks make it non-functional (1 for a service;
@@ -345,8 +354,10 @@ impl SimPlan {
         let hot = services
             .iter()
             .map(|p: &ServicePlan| Hot {
-                rto: p.rto,
-                mtpd: p.mtpd,
+                // On the clock's grid, so that an outage of exactly the
+                // RTO meets it (see `clock`).
+                rto: on_grid(p.rto),
+                mtpd: on_grid(p.mtpd),
                 revenue_per_hour: p.revenue_per_hour,
                 cost_per_outage: p.cost_per_outage,
                 mtpd_penalty: p.mtpd_penalty,
@@ -354,6 +365,10 @@ impl SimPlan {
             .collect();
         SimPlan {
             horizon: model.horizon.get(),
+            appetite: model.risk_appetite.iter().map(|a| a.loss.get()).collect(),
+            event_budget: super::trial::EVENT_BUDGET,
+            service_ids: model.services.iter().map(|x| x.id.clone()).collect(),
+            threat_ids: model.threats.iter().map(|x| x.id.clone()).collect(),
             n_services: s,
             n_sites: model.sites.len(),
             threshold,

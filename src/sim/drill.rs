@@ -1,7 +1,7 @@
 //! The drill driver: one threat at time zero, many times, with each
 //! trial's recovery recorded and reduced to a [`DrillOutcome`].
 //!
-//! Definitions (also in the README):
+//! Definitions (also in docs/engine.md):
 //!
 //! - A service is **hit** when it stops being functional during the drill
 //!   (directly or through a dependency). Services never hit are left out of
@@ -34,6 +34,7 @@
 //! 1, 1.5, 2, 3, 4, 5, 6 or 8 × 10ᵏ hours). The pilot's drills are the run's
 //! first drills, so the grid is a pure function of (scenario, seed, trials).
 
+use super::clock::on_grid;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -165,7 +166,7 @@ impl DrillPlan {
             rto: model
                 .services
                 .iter()
-                .map(|x| x.rto.map_or(f64::INFINITY, |h| h.get()))
+                .map(|x| x.rto.map_or(f64::INFINITY, |h| on_grid(h.get())))
                 .collect(),
             rpo: model
                 .services
@@ -412,12 +413,14 @@ fn grid_end(
                 trial.set_recording(true);
                 let mut red = Reducer::new(p);
                 let mut scratch = Accumulator::new(plan.n_services, plan.threats.len());
+                // A trial that breaks the event budget ends the pilot; the
+                // drill itself then reports it.
                 chunk
                     .clone()
-                    .map(move |t| {
+                    .map_while(move |t| {
                         trial.run(plan, Mode::Drill(p.threat), seed, t, &mut scratch);
                         red.reduce(p, trial.records(), trial.data_loss(), 1.0);
-                        red.settle
+                        scratch.overflow.is_none().then_some(red.settle)
                     })
                     .collect::<Vec<_>>()
             })
@@ -488,6 +491,9 @@ pub fn drill(
                 },
                 |((mut acc, mut dacc), mut trial, mut red), chunk| {
                     for t in chunk.clone() {
+                        if acc.overflow.is_some() {
+                            break;
+                        }
                         trial.run(plan, Mode::Drill(p.threat), seed, t, &mut acc);
                         red.reduce(p, trial.records(), trial.data_loss(), end);
                         dacc.add(&red.outcome, p.horizon, &p.rto, &p.rpo);
@@ -508,6 +514,7 @@ pub fn drill(
                 (a, da)
             })
     });
+    super::check_budget(&result.0)?;
     Ok(result)
 }
 

@@ -7,6 +7,7 @@
 //! is exact integer arithmetic, so the result does not depend on the
 //! thread count, the chunking or the merge order.
 
+pub mod clock;
 pub mod compare;
 pub mod compile;
 pub mod drill;
@@ -46,6 +47,18 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
+/// The run's error if one of its trials broke the event budget
+/// ([`trial::EVENT_BUDGET`]).
+///
+/// # Errors
+/// [`Error::EventBudget`], naming what caused the events.
+pub fn check_budget(acc: &Accumulator) -> Result<(), Error> {
+    match &acc.overflow {
+        Some(o) => Err(Error::EventBudget(o.message.clone())),
+        None => Ok(()),
+    }
+}
+
 /// A range of trial indices cut into work units of [`CHUNK`] trials.
 pub fn chunks(trials: Range<u64>) -> Vec<Range<u64>> {
     (trials.start..trials.end)
@@ -73,7 +86,8 @@ pub fn simulate(
     let pool = thread_pool(threads)?;
     let done = AtomicU64::new(0);
     let chunks = chunks(trials);
-    let empty = || Accumulator::new(plan.n_services, plan.threats.len());
+    let empty =
+        || Accumulator::new(plan.n_services, plan.threats.len()).with_appetite(&plan.appetite);
     let acc = pool.install(|| {
         chunks
             .par_iter()
@@ -81,6 +95,9 @@ pub fn simulate(
                 || (empty(), Trial::new(plan)),
                 |(mut acc, mut trial), chunk| {
                     for t in chunk.clone() {
+                        if acc.overflow.is_some() {
+                            break;
+                        }
                         let _ = trial.run(plan, mode, seed, t, &mut acc);
                     }
                     trial.finish(plan, &mut acc);
@@ -98,5 +115,6 @@ pub fn simulate(
                 a
             })
     });
+    check_budget(&acc)?;
     Ok(acc)
 }

@@ -32,6 +32,7 @@ use crate::model::Dist;
 use crate::stats::acc::SERVICE_BITS;
 use crate::stats::{hist, Accumulator};
 
+use super::clock::{on_grid, open_end};
 use super::compile::{Hot, SimPlan, ThreatPlanKind, HOURS_PER_YEAR};
 use super::intervals::{
     at_least, decode_bits, select_bits, union_bits, union_into, union_many, Iv,
@@ -43,6 +44,13 @@ use super::streams::Streams;
 /// Trials whose per-service figures are buffered before they reach the
 /// accumulator (see [`Trial::finish`]).
 pub const PENDING: usize = 32;
+
+/// The most events one trial may handle. A trial of a 10 000-service estate
+/// handles about a million; one that needs twenty times that is a scenario
+/// that cannot be simulated in useful time or memory (a failure every few
+/// seconds, a rate drawn from a heavy tail), and the run fails with what
+/// caused it rather than hang or exhaust memory.
+pub const EVENT_BUDGET: u64 = 20_000_000;
 
 /// Cause index of random failures; threat k is cause k + 1.
 pub const FAILURES: u32 = 0;
@@ -178,9 +186,10 @@ fn count_outage(p: &Hot, h: f64, d: f64, end: f64, tally: &mut Tally) -> bool {
     tally.downtime += d;
     tally.downtime_sq += d * d;
     tally.outages += 1;
-    // An outage still open at the horizon has not ended, so it has not
-    // ended within the RTO.
-    tally.rto_met += u32::from(d <= p.rto && end < h);
+    // An outage still open at the horizon (it ends past it, see
+    // `clock::open_end`) has not ended, so it has not ended within the
+    // RTO; one that ends exactly at the horizon has.
+    tally.rto_met += u32::from(d <= p.rto && end <= h);
     let breached = d > p.mtpd;
     tally.breached |= breached;
     breached
@@ -427,6 +436,12 @@ pub struct Trial {
     // Service state.
     damage: Vec<Damage>,
     gen: Vec<u32>,
+    /// Per service: when its pending random failure happens (+∞ when none
+    /// is pending), and the time to failure left while its failure clock
+    /// is paused (NaN when it is not). The clock runs only while the
+    /// service is not stopped by itself ([`Trial::block`]).
+    fail_at: Vec<f64>,
+    life_left: Vec<f64>,
     job_running: Vec<bool>,
     backup_phase: Vec<f64>,
     /// Per service: its lifetime, repair, restore, restart and failover
@@ -521,6 +536,8 @@ impl Trial {
             epoch: 0,
             damage: vec![Damage::Up; s],
             gen: vec![0; s],
+            fail_at: vec![f64::INFINITY; s],
+            life_left: vec![f64::NAN; s],
             job_running: vec![false; s],
             backup_phase: vec![f64::NAN; s],
             svc_streams: Streams::new(s),
@@ -561,6 +578,8 @@ impl Trial {
         self.own_last.fill(NONE);
         self.damage.fill(Damage::Up);
         self.gen.fill(0);
+        self.fail_at.fill(f64::INFINITY);
+        self.life_left.fill(f64::NAN);
         self.job_running.fill(false);
         self.backup_phase.fill(f64::NAN);
         self.svc_streams.clear();
@@ -665,8 +684,21 @@ impl Trial {
         self.backup_phase[i]
     }
 
+    /// Queue an event at `t`, put on the clock's grid (see [`super::clock`]),
+    /// if it happens within the horizon. An event that ends something (a
+    /// repair, a switchover, a restart, an outage) still happens at exactly
+    /// the horizon: what ends there has ended. One that starts something
+    /// there would start a stretch of no length, and is dropped.
     fn schedule(&mut self, t: f64, kind: EvKind) {
-        if t < self.horizon {
+        let t = on_grid(t);
+        let ends = matches!(
+            kind,
+            EvKind::JobDone { .. }
+                | EvKind::SwitchoverDone { .. }
+                | EvKind::Unblock { .. }
+                | EvKind::OutageEnd { .. }
+        );
+        if t < self.horizon || (ends && t == self.horizon) {
             self.queue.push(t, kind);
         }
     }
@@ -686,11 +718,21 @@ impl Trial {
     /// One more thing stops `svc` by itself (damage, an outage, a restart,
     /// isolation). Dependents are worked out after the event loop, from
     /// the intervals.
+    ///
+    /// A service fails at random only while it is not stopped by itself:
+    /// an outage, a restart or isolation pauses its failure clock (a
+    /// damage cancels it: the recovery starts a new one).
     fn block(&mut self, svc: u32, t: f64, cause: u32) {
         let i = svc as usize;
         self.own[i] += 1;
         if self.own[i] == 1 {
             self.open_own(i, t, cause);
+            if self.fail_at[i] < f64::INFINITY && self.damage[i] == Damage::Up {
+                self.life_left[i] = self.fail_at[i] - t;
+                self.fail_at[i] = f64::INFINITY;
+                // The pending failure event no longer counts.
+                self.gen[i] += 1;
+            }
         }
     }
 
@@ -725,6 +767,14 @@ impl Trial {
         self.own[i] -= 1;
         if self.own[i] == 0 {
             self.close_own(i, t);
+            if !self.life_left[i].is_nan() && self.damage[i] == Damage::Up {
+                // The failure clock resumes where it paused.
+                let at = on_grid(t + self.life_left[i]);
+                self.life_left[i] = f64::NAN;
+                self.fail_at[i] = at;
+                let gen = self.gen[i];
+                self.schedule(at, EvKind::Failure { svc, gen });
+            }
             // A dependency-ordered restore may be waiting for this one.
             if !self.waiting.is_empty() {
                 self.dispatch_needed = true;
@@ -769,6 +819,9 @@ impl Trial {
     /// A random failure, a destruction or an encryption damages a service.
     fn damage(&mut self, svc: u32, t: f64, cause: u32, to: Damage) {
         let i = svc as usize;
+        // Damaged: no failure clock runs until it is recovered.
+        self.fail_at[i] = f64::INFINITY;
+        self.life_left[i] = f64::NAN;
         if to == Damage::Destroyed && self.damage[i] != Damage::Destroyed {
             // A destruction decides how long the service stays down from
             // now on: whatever stopped it before is charged only until now.
@@ -947,8 +1000,17 @@ impl Trial {
                     ttf.quantile(u)
                 }
             };
-            let gen = self.gen[svc as usize];
-            self.schedule(t + life, EvKind::Failure { svc, gen });
+            let i = svc as usize;
+            if self.own[i] > 0 {
+                // Still stopped by itself (an outage outlasted the
+                // repair): the clock starts when it resumes.
+                self.life_left[i] = life;
+                return;
+            }
+            let at = on_grid(t + life);
+            self.fail_at[i] = at;
+            let gen = self.gen[i];
+            self.schedule(at, EvKind::Failure { svc, gen });
         }
     }
 
@@ -983,7 +1045,9 @@ impl Trial {
                     svc: svc as u32,
                     gen,
                 };
-                self.schedule(0.0 + ttf.quantile(u), failure);
+                let at = on_grid(0.0 + ttf.quantile(u));
+                self.fail_at[svc] = at;
+                self.schedule(at, failure);
             }
         }
         self.first_draws = first;
@@ -1101,7 +1165,9 @@ impl Trial {
                 (Some(r), _) => *r,
                 (None, Some(d)) => {
                     let mut s = rng::stream(self.key, threat.key, Purpose::Rate);
-                    d.sample(&mut s) / HOURS_PER_YEAR
+                    // Validation holds rate distributions to the cap by
+                    // their 1-in-a-billion value; the rest is capped here.
+                    d.sample(&mut s).min(crate::model::MAX_RATE_PER_YEAR) / HOURS_PER_YEAR
                 }
                 (None, None) => 0.0,
             };
@@ -1209,7 +1275,8 @@ impl Trial {
                 for &svc in targets {
                     match &plan.services[svc as usize].restart {
                         Some(restart) => {
-                            let end = t + self.draw_own(plan, svc, Purpose::Restart, restart);
+                            let end =
+                                on_grid(t + self.draw_own(plan, svc, Purpose::Restart, restart));
                             if end.to_bits() != batch.0.to_bits() {
                                 self.schedule_unblocks(batch.0, batch.1);
                                 batch = (end, self.unblocks.len());
@@ -1279,7 +1346,14 @@ impl Trial {
                 self.schedule_occurrence(plan, threat, 0.0);
             }
         }
+        let mut events = 0u64;
         while let Some((t, kind)) = self.queue.pop() {
+            events += 1;
+            if events > plan.event_budget {
+                let message = self.budget_message(plan, trial, t);
+                acc.overflowed(trial, message);
+                break;
+            }
             self.handle(plan, t, kind);
             // Dispatch once every event of this instant has been handled.
             if self.dispatch_needed && self.queue.peek_time().is_none_or(|next| next > t) {
@@ -1288,6 +1362,45 @@ impl Trial {
         }
         self.close(plan, acc);
         self.flush(plan, trial, acc)
+    }
+
+    /// What broke the event budget in trial `trial`, stopped at `t`: the
+    /// service that went down most often by itself, or the threat that
+    /// occurred most often, with the numbers and the fix.
+    fn budget_message(&self, plan: &SimPlan, trial: u64, t: f64) -> String {
+        let mut downs = vec![0u64; plan.n_services];
+        for seg in &self.segs {
+            downs[seg.svc as usize] += 1;
+        }
+        let (svc, most_downs) = downs
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))
+            .map_or((0, 0), |(i, &n)| (i, n));
+        let (threat, most_occ) = self.cause_occ[1..]
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))
+            .map_or((0, 0), |(i, &n)| (i, u64::from(n)));
+        let head = format!(
+            "trial {trial} stopped after {} events, {t:.1} hours into the horizon (the most one \
+             trial may handle)",
+            plan.event_budget
+        );
+        if most_occ > most_downs {
+            format!(
+                "{head}: threat \"{}\" occurred {most_occ} times in it; lower its rate_per_year \
+                 (a rate distribution with a narrower range, such as Pert(min: 0.1, mode: 1, \
+                 max: 10))",
+                plan.threat_ids[threat]
+            )
+        } else {
+            format!(
+                "{head}: service \"{}\" went down {most_downs} times in it; check its \
+                 failure (a longer mtbf or ttf) and the threats that target it",
+                plan.service_ids[svc]
+            )
+        }
     }
 
     /// After the event loop: close the own segments at the horizon, work
@@ -1309,22 +1422,25 @@ impl Trial {
     fn close(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
         let h = self.horizon;
         let s = plan.n_services;
+        // Still stopped at the horizon: open, ending past it (durations are
+        // taken to the horizon).
+        let open = open_end(h);
         for i in 0..s {
             if self.own[i] > 0 {
-                self.close_own(i, h);
+                self.close_own(i, open);
             }
         }
         self.index_segments();
         self.seg_info.clear();
         self.seg_info.extend(self.distinct.iter().map(|iv| {
-            let d = iv.end - iv.start;
+            let d = iv.end.min(h) - iv.start;
             let failure = iv.cause == FAILURES;
             SegInfo {
                 start: iv.start,
                 end: iv.end,
                 hours: [d, d * d],
                 failure_hours: if failure { d } else { 0.0 },
-                rto_hours: if iv.end >= h { f64::NAN } else { d },
+                rto_hours: if iv.end > h { f64::NAN } else { d },
                 key: hist::compact(SERVICE_BITS, d),
                 failure,
             }
@@ -1507,13 +1623,13 @@ impl Trial {
                 last += 1;
                 end = down[last].end;
             }
-            let d = end - first.start;
+            let d = end.min(h) - first.start;
             let breached = count_outage(&p, h, d, end, &mut tally);
             let share = &mut shares[first.cause as usize];
             share.outages += 1;
             share.breaches += u32::from(breached);
             for seg in &down[k..=last] {
-                shares[seg.cause as usize].hours += seg.end - seg.start;
+                shares[seg.cause as usize].hours += seg.end.min(h) - seg.start;
                 touched = touched.max(seg.cause as usize + 1);
             }
             durations.push(hist::compact(SERVICE_BITS, d));
@@ -1525,7 +1641,7 @@ impl Trial {
                     svc: svc as u32,
                     mark: Mark::Down,
                 });
-                if end < h {
+                if end <= h {
                     self.records.push(Record {
                         t: end,
                         svc: svc as u32,
@@ -1633,7 +1749,7 @@ impl Trial {
             let mut failures = Share::default();
             macro_rules! close_outage {
                 () => {
-                    let d = end - first.start;
+                    let d = end.min(h) - first.start;
                     let breached = count_outage(&p, h, d, end, &mut tally);
                     let share = if first.cause == FAILURES {
                         &mut failures
@@ -1643,7 +1759,7 @@ impl Trial {
                     share.outages += 1;
                     share.breaches += u32::from(breached);
                     for seg in std::iter::once(&first).chain(extra.iter()) {
-                        let hours = seg.end - seg.start;
+                        let hours = seg.end.min(h) - seg.start;
                         if seg.cause == FAILURES {
                             failures.hours += hours;
                         } else {
@@ -1753,14 +1869,16 @@ impl Trial {
         let soft = plan.soft_deps.row(svc);
         let mut events = std::mem::take(&mut self.cap_events);
         events.clear();
+        // Stretches open at the horizon end past it: cut them there.
+        let h = self.horizon;
         for iv in down {
             events.push((iv.start, 1, OWN, iv.cause));
-            events.push((iv.end, -1, OWN, iv.cause));
+            events.push((iv.end.min(h), -1, OWN, iv.cause));
         }
         for (k, &(node, _)) in soft.iter().enumerate() {
             for iv in &self.down_iv[node as usize] {
                 events.push((iv.start, 1, k as u32, iv.cause));
-                events.push((iv.end, -1, k as u32, iv.cause));
+                events.push((iv.end.min(h), -1, k as u32, iv.cause));
             }
         }
         events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -2142,7 +2260,12 @@ mod tests {
                     }
                 }
                 recorded.sort_by(|a, b| a.0.total_cmp(&b.0));
-                assert_eq!(recorded, chains(list), "trial {k}, service {svc}");
+                // Stretches still open end just past the horizon.
+                let expected: Vec<(f64, f64)> = chains(list)
+                    .into_iter()
+                    .map(|(a, b)| (a, b.min(plan.horizon)))
+                    .collect();
+                assert_eq!(recorded, expected, "trial {k}, service {svc}");
                 outages += recorded.len();
             }
         }

@@ -52,7 +52,7 @@ impl ServiceAcc {
             rto_met: 0,
             mtpd_breached: 0,
             data_loss: ExactSum::default(),
-            data_loss_hist: LogHist::new(SERVICE_BITS),
+            data_loss_hist: LogHist::exact(SERVICE_BITS),
             loss: ExactSum::default(),
         }
     }
@@ -107,6 +107,28 @@ pub struct Accumulator {
     pub causes: Vec<CauseAcc>,
     /// Annual loss per block of [`CONVERGENCE_CHUNK`] trials, by block.
     pub convergence: BTreeMap<u64, ExactSum>,
+    /// Per point of the risk appetite: its loss, and the trials whose
+    /// annual loss was strictly greater (counted exactly, trial by trial).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appetite: Vec<Exceeded>,
+    /// Set when a trial broke the event budget; the run has failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overflow: Option<Overflow>,
+}
+
+/// A trial stopped because it handled more events than a trial may: the
+/// run fails with `message` (the earliest such trial of those run).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overflow {
+    pub trial: u64,
+    pub message: String,
+}
+
+/// How many trials lost strictly more than `loss`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Exceeded {
+    pub loss: f64,
+    pub trials: u64,
 }
 
 impl Accumulator {
@@ -114,11 +136,38 @@ impl Accumulator {
         Accumulator {
             trials: 0,
             annual_loss: ExactSum::default(),
-            annual_hist: LogHist::new(LOSS_BITS),
+            annual_hist: LogHist::exact(LOSS_BITS),
             services: (0..services).map(|_| ServiceAcc::new()).collect(),
             causes: vec![CauseAcc::default(); threats + 1],
             convergence: BTreeMap::new(),
+            appetite: Vec::new(),
+            overflow: None,
         }
+    }
+
+    /// Note that trial `trial` broke the event budget (the earliest one
+    /// is kept).
+    pub fn overflowed(&mut self, trial: u64, message: String) {
+        if self.overflow.as_ref().is_none_or(|o| trial < o.trial) {
+            self.overflow = Some(Overflow { trial, message });
+        }
+    }
+
+    /// Count, trial by trial, the annual losses strictly above each of
+    /// `losses` (the risk appetite's points).
+    pub fn with_appetite(mut self, losses: &[f64]) -> Accumulator {
+        self.appetite = losses
+            .iter()
+            .map(|&loss| Exceeded { loss, trials: 0 })
+            .collect();
+        self
+    }
+
+    /// The exact fraction of trials that lost strictly more than `loss`,
+    /// when it is a counted appetite point.
+    pub fn exceeded(&self, loss: f64) -> Option<f64> {
+        let e = self.appetite.iter().find(|e| e.loss == loss)?;
+        (self.trials > 0).then(|| e.trials as f64 / self.trials as f64)
     }
 
     /// Record the annual loss of trial `trial`.
@@ -126,6 +175,9 @@ impl Accumulator {
         self.trials += 1;
         self.annual_loss.add(loss);
         self.annual_hist.add(loss);
+        for e in &mut self.appetite {
+            e.trials += u64::from(loss > e.loss);
+        }
         self.convergence
             .entry(trial / CONVERGENCE_CHUNK)
             .or_default()
@@ -146,6 +198,17 @@ impl Accumulator {
         }
         for (k, v) in &o.convergence {
             self.convergence.entry(*k).or_default().merge(v);
+        }
+        if let Some(x) = &o.overflow {
+            self.overflowed(x.trial, x.message.clone());
+        }
+        if self.appetite.is_empty() {
+            self.appetite.clone_from(&o.appetite);
+        } else {
+            debug_assert_eq!(self.appetite.len(), o.appetite.len());
+            for (a, b) in self.appetite.iter_mut().zip(&o.appetite) {
+                a.trials += b.trials;
+            }
         }
     }
 }

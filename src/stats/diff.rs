@@ -40,8 +40,8 @@ impl DiffAcc {
     pub fn new() -> DiffAcc {
         DiffAcc {
             sum: ExactSum::default(),
-            pos: LogHist::new(LOSS_BITS),
-            neg: LogHist::new(LOSS_BITS),
+            pos: LogHist::exact(LOSS_BITS),
+            neg: LogHist::exact(LOSS_BITS),
             ties: 0,
         }
     }

@@ -104,7 +104,7 @@ pub struct ServiceDrillAcc {
 }
 
 fn empty_hist() -> LogHist {
-    LogHist::new(SERVICE_BITS)
+    LogHist::exact(SERVICE_BITS)
 }
 
 impl ServiceDrillAcc {
@@ -191,10 +191,10 @@ impl DrillAcc {
             business_hit: 0,
             business_not_recovered: 0,
             business: ExactSum::default(),
-            business_hist: LogHist::new(SERVICE_BITS),
+            business_hist: LogHist::exact(SERVICE_BITS),
             mbco_reached: 0,
             mbco: ExactSum::default(),
-            mbco_hist: LogHist::new(SERVICE_BITS),
+            mbco_hist: LogHist::exact(SERVICE_BITS),
             curve_end,
             curve: vec![0; (GRID + 1) * (SHARE_BINS + 1)],
         }

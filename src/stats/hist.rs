@@ -57,6 +57,22 @@ fn widen<T: Copy + Default>(counts: &mut Vec<T>, offset: &mut u64, k: u64) -> us
     (k - *offset) as usize
 }
 
+/// Keep an exact histogram's per-bucket ranges in step with its counts,
+/// whose first key moved from `before` to `offset` and which now hold
+/// `len` buckets (new buckets hold the empty range).
+fn align_range(range: &mut Vec<[f64; 2]>, before: u64, offset: u64, len: usize) {
+    const EMPTY: [f64; 2] = [f64::MAX, 0.0];
+    if range.is_empty() {
+        range.resize(len, EMPTY);
+        return;
+    }
+    if offset < before {
+        let grow = (before - offset) as usize;
+        range.splice(0..0, std::iter::repeat_n(EMPTY, grow));
+    }
+    range.resize(len, EMPTY);
+}
+
 /// Counts of values by their [`compact`] keys, 16 bits a bucket, that pile
 /// up over a batch of trials before they go into a [`LogHist`] of the same
 /// bits ([`LogHist::absorb`]). A quarter of a histogram's memory, so the
@@ -131,6 +147,14 @@ impl Batch {
     }
 }
 
+/// A log-linear histogram (see the module doc).
+///
+/// A histogram made with [`LogHist::exact`] also keeps each bucket's
+/// exact minimum and maximum, which merge exactly: a quantile that falls
+/// in a bucket whose values are all equal is reported exactly (an atom,
+/// such as a fixed cost), and never outside its bucket's observed range.
+/// Such a histogram takes its values through [`LogHist::add`] only (not
+/// compact keys or batches, which carry no values).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogHist {
     /// Mantissa bits kept per bucket.
@@ -141,6 +165,11 @@ pub struct LogHist {
     counts: Vec<u64>,
     min: f64,
     max: f64,
+    /// Per bucket of `counts`, the least and the greatest value counted
+    /// in it ([`LogHist::exact`] histograms only; empty buckets hold
+    /// (+MAX, 0)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    range: Option<Vec<[f64; 2]>>,
 }
 
 impl LogHist {
@@ -155,6 +184,16 @@ impl LogHist {
             // round-trips through JSON.
             min: f64::MAX,
             max: 0.0,
+            range: None,
+        }
+    }
+
+    /// An empty histogram that also keeps each bucket's exact minimum and
+    /// maximum (see [`LogHist`]).
+    pub fn exact(bits: u32) -> LogHist {
+        LogHist {
+            range: Some(Vec::new()),
+            ..LogHist::new(bits)
         }
     }
 
@@ -196,10 +235,16 @@ impl LogHist {
         }
         let k = self.key(x);
         let index = k.wrapping_sub(self.offset);
-        if index < self.counts.len() as u64 {
+        let index = if index < self.counts.len() as u64 {
             self.counts[index as usize] += n;
+            index as usize
         } else {
-            self.grow_and_add(k, n);
+            self.grow_and_add(k, n)
+        };
+        if let Some(range) = &mut self.range {
+            let r = &mut range[index];
+            r[0] = r[0].min(x);
+            r[1] = r[1].max(x);
         }
     }
 
@@ -208,6 +253,7 @@ impl LogHist {
     /// gives the same histogram as [`LogHist::add`].
     #[inline]
     pub fn add_compact(&mut self, k: u16) {
+        debug_assert!(self.range.is_none(), "an exact histogram takes values");
         if k == 0 {
             self.zeros += 1;
             return;
@@ -225,6 +271,7 @@ impl LogHist {
     /// and empty it; it keeps its range for the next batch. The same
     /// histogram as adding each value with [`LogHist::add`].
     pub fn absorb(&mut self, batch: &mut Batch) {
+        debug_assert!(self.range.is_none(), "an exact histogram takes values");
         if batch.added == 0 {
             return;
         }
@@ -282,11 +329,16 @@ impl LogHist {
     }
 
     /// The slow path of [`LogHist::add_n`]: widen the bucket range to
-    /// cover key `k`.
+    /// cover key `k`; returns its index.
     #[cold]
-    fn grow_and_add(&mut self, k: u64, n: u64) {
+    fn grow_and_add(&mut self, k: u64, n: u64) -> usize {
+        let before = self.offset;
         let index = widen(&mut self.counts, &mut self.offset, k);
         self.counts[index] += n;
+        if let Some(range) = &mut self.range {
+            align_range(range, before, self.offset, self.counts.len());
+        }
+        index
     }
 
     pub fn count(&self) -> u64 {
@@ -313,8 +365,12 @@ impl LogHist {
         if self.counts.is_empty() {
             self.offset = other.offset;
             self.counts = other.counts.clone();
+            if let (Some(mine), Some(theirs)) = (&mut self.range, &other.range) {
+                mine.clone_from(theirs);
+            }
             return;
         }
+        let before = self.offset;
         let lo = self.offset.min(other.offset);
         let hi =
             (self.offset + self.counts.len() as u64).max(other.offset + other.counts.len() as u64);
@@ -328,16 +384,41 @@ impl LogHist {
         for (c, o) in self.counts[start..].iter_mut().zip(&other.counts) {
             *c += o;
         }
+        if let (Some(mine), Some(theirs)) = (&mut self.range, &other.range) {
+            align_range(mine, before, self.offset, self.counts.len());
+            for (r, o) in mine[start..].iter_mut().zip(theirs) {
+                r[0] = r[0].min(o[0]);
+                r[1] = r[1].max(o[1]);
+            }
+        }
     }
 
     /// The representative value of bucket `i` of `counts`: its midpoint,
-    /// clamped to the observed range.
+    /// clamped to the observed range (the bucket's own, in an exact
+    /// histogram: its one value when all its values are equal).
     fn bucket_value(&self, i: usize) -> f64 {
         let k = self.offset + i as u64;
         let shift = 52 - self.bits;
         let lo = f64::from_bits(k << shift);
         let hi = f64::from_bits((k + 1) << shift);
-        (0.5 * (lo + hi)).clamp(self.min, self.max)
+        let (min, max) = match &self.range {
+            Some(range) => (range[i][0], range[i][1]),
+            None => (self.min, self.max),
+        };
+        // `max` first: a corrupt or empty range cannot panic the clamp.
+        (0.5 * (lo + hi)).min(max).max(min)
+    }
+
+    /// The greatest value counted in bucket `i`: exact in an exact
+    /// histogram, else the bucket's upper bound within the observed range.
+    fn bucket_max(&self, i: usize) -> f64 {
+        match &self.range {
+            Some(range) => range[i][1],
+            None => {
+                let k = self.offset + i as u64 + 1;
+                f64::from_bits(k << (52 - self.bits)).min(self.max)
+            }
+        }
     }
 
     /// The value of 1-based rank `rank` (1 ≤ rank ≤ count), within the
@@ -378,34 +459,44 @@ impl LogHist {
         Some((self.value_at_rank(lo)?, self.value_at_rank(hi)?))
     }
 
-    /// The mean of the values at or above the p-quantile (TVaR), from the
-    /// bucket representatives.
+    /// The expected shortfall at level `p` (TVaR): the mean of the worst
+    /// (1 − p)·n values, with the value at the quantile counted for the
+    /// fraction of it that the worst (1 − p)·n cut (Acerbi and Tasche,
+    /// 2002). With many values equal to the quantile (an atom, such as the
+    /// years without loss) it is the mean of the worst (1 − p)·n values,
+    /// not of every value at or above the quantile. Values are bucket
+    /// representatives ([`LogHist::quantile`]'s accuracy; exact for atoms
+    /// in an exact histogram). `None` when empty.
     pub fn tail_mean(&self, p: f64) -> Option<f64> {
-        let var = self.quantile(p)?;
-        let mut total = 0.0;
-        let mut count = 0u64;
-        if var <= 0.0 {
-            count += self.zeros;
+        let n = self.count();
+        if n == 0 {
+            return None;
         }
-        for (i, &c) in self.counts.iter().enumerate() {
+        let p = p.clamp(0.0, 1.0);
+        // The worst k = n − p·n values (so written, k is exact where p·n
+        // is: 1 − 0.95 is not 0.05 in binary).
+        let k = (n as f64 - p * n as f64).max(f64::MIN_POSITIVE);
+        let mut left = k;
+        let mut total = 0.0;
+        for (i, &c) in self.counts.iter().enumerate().rev() {
             if c == 0 {
                 continue;
             }
-            let v = self.bucket_value(i);
-            if v >= var {
-                total += v * c as f64;
-                count += c;
+            let take = (c as f64).min(left);
+            total += self.bucket_value(i) * take;
+            left -= take;
+            if left <= 0.0 {
+                break;
             }
         }
-        Some(if count == 0 {
-            var
-        } else {
-            total / count as f64
-        })
+        // What is left comes from the zeros, which add nothing.
+        Some(total / k)
     }
 
-    /// The fraction of values strictly above `x` (to bucket resolution;
-    /// exact for `x` = 0).
+    /// The fraction of values strictly above `x`: exact for `x` = 0, and
+    /// in an exact histogram unless `x` lies within the observed range of
+    /// its bucket (then that bucket's values count as not above); else to
+    /// bucket resolution.
     pub fn exceedance_of(&self, x: f64) -> f64 {
         let n = self.count();
         if n == 0 {
@@ -418,7 +509,10 @@ impl LogHist {
             self.counts
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| self.offset + *i as u64 > k)
+                .filter(|(i, _)| {
+                    let key = self.offset + *i as u64;
+                    key > k || (key == k && self.range.as_ref().is_some_and(|r| r[*i][0] > x))
+                })
                 .map(|(_, c)| c)
                 .sum()
         };
@@ -426,7 +520,11 @@ impl LogHist {
     }
 
     /// Points (value, probability that a value exceeds it) of the
-    /// exceedance curve, one per non-empty bucket, ascending in value.
+    /// exceedance curve, one per non-empty bucket, ascending in value: the
+    /// value is the greatest counted in the bucket ([`LogHist::exact`]
+    /// histograms; else the bucket's upper bound within the observed
+    /// range), so each probability is the exact fraction of values
+    /// strictly above it. The zeros give no point.
     pub fn exceedance(&self) -> Vec<(f64, f64)> {
         let n = self.count() as f64;
         let mut above = self.count() - self.zeros;
@@ -436,7 +534,7 @@ impl LogHist {
                 continue;
             }
             above -= c;
-            out.push((self.bucket_value(i), above as f64 / n));
+            out.push((self.bucket_max(i), above as f64 / n));
         }
         out
     }
@@ -495,7 +593,81 @@ mod tests {
         assert_eq!(h.count(), 10);
     }
 
+    #[test]
+    fn an_atom_is_reported_exactly() {
+        // Issue 12: a loss of exactly 10 000 in every loss year was
+        // reported as the bucket's midpoint (10 016).
+        let mut h = LogHist::exact(7);
+        h.add_n(0.0, 90);
+        h.add_n(10_000.0, 10);
+        assert_eq!(h.quantile(0.95), Some(10_000.0));
+        assert_eq!(h.quantile(0.99), Some(10_000.0));
+        // Two values in one bucket: never outside their observed range.
+        h.add(10_010.0);
+        let q = h.quantile(0.999).unwrap();
+        assert!((10_000.0..=10_010.0).contains(&q), "{q}");
+    }
+
+    #[test]
+    fn expected_shortfall_splits_the_atom_at_var() {
+        // 5% of years lose 600 000, the rest nothing: VaR 95 = 0, and the
+        // mean of the worst 5% is 600 000 (not the mean of every year).
+        let mut h = LogHist::exact(7);
+        h.add_n(0.0, 950);
+        h.add_n(600_000.0, 50);
+        assert_eq!(h.quantile(0.95), Some(0.0));
+        assert_eq!(h.tail_mean(0.95), Some(600_000.0));
+        // 2% of years lose it: the worst 5% are 2% of 600 000 and 3% of 0.
+        let mut h = LogHist::exact(7);
+        h.add_n(0.0, 980);
+        h.add_n(600_000.0, 20);
+        assert!((h.tail_mean(0.95).unwrap() - 240_000.0).abs() < 1e-6);
+        assert_eq!(h.tail_mean(0.99), Some(600_000.0));
+        // Ten distinct values: the worst 20% is the mean of the top two,
+        // the worst 15% 1.5 values: (10 + 0.5·9) / 1.5.
+        let mut h = LogHist::exact(7);
+        (1..=10).for_each(|i| h.add(f64::from(i)));
+        assert_eq!(h.tail_mean(0.8), Some(9.5));
+        assert!((h.tail_mean(0.85).unwrap() - 14.5 / 1.5).abs() < 1e-12);
+        assert_eq!(LogHist::exact(7).tail_mean(0.95), None);
+    }
+
+    #[test]
+    fn exceedance_rows_are_exact_at_their_losses() {
+        let mut h = LogHist::exact(7);
+        let values = [0.0, 0.0, 1_000_000.0, 1_001_472.0, 1_003_000.0, 5e6];
+        values.iter().for_each(|&v| h.add(v));
+        for (loss, p) in h.exceedance() {
+            let above = values.iter().filter(|&&v| v > loss).count();
+            assert_eq!(p, above as f64 / values.len() as f64, "at {loss}");
+            assert!(values.contains(&loss), "{loss} is a simulated loss");
+        }
+        // A threshold below every value of its bucket counts them all.
+        assert_eq!(h.exceedance_of(999_999.0), 4.0 / 6.0);
+        assert_eq!(h.exceedance_of(1_003_000.0), 1.0 / 6.0);
+    }
+
     proptest! {
+        #[test]
+        fn exact_merge_equals_sequential(xs in proptest::collection::vec(prop_oneof![0f64..1e7, Just(0.0), Just(5000.0)], 0..200), cut in 0usize..200) {
+            let cut = cut.min(xs.len());
+            let mut all = LogHist::exact(7);
+            xs.iter().for_each(|&x| all.add(x));
+            let (mut a, mut b) = (LogHist::exact(7), LogHist::exact(7));
+            xs[..cut].iter().for_each(|&x| a.add(x));
+            xs[cut..].iter().for_each(|&x| b.add(x));
+            let mut ba = b.clone();
+            ba.merge(&a);
+            a.merge(&b);
+            prop_assert_eq!(&a, &all);
+            prop_assert_eq!(&ba, &all);
+            // Every quantile is a value within its bucket's observed range.
+            for i in 0..=20 {
+                let q = all.quantile(i as f64 / 20.0).unwrap_or(0.0);
+                prop_assert!(xs.is_empty() || q == 0.0 || (q >= all.min().unwrap() && q <= all.max().unwrap()));
+            }
+        }
+
         #[test]
         fn merge_equals_sequential(xs in proptest::collection::vec(0f64..1e7, 0..200), cut in 0usize..200) {
             let cut = cut.min(xs.len());

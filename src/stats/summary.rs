@@ -43,9 +43,8 @@ pub struct AppetiteCheck {
     pub loss: f64,
     /// The probability per year of losing more that the board accepts.
     pub accepted: f64,
-    /// The simulated probability of losing more (to the histogram's
-    /// resolution: losses within `quantile_accuracy` of `loss` count as
-    /// not more).
+    /// The simulated probability of losing strictly more: the fraction of
+    /// trials whose annual loss exceeded `loss`, counted exactly.
     pub simulated: f64,
     /// `simulated <= accepted`.
     pub within: bool,
@@ -70,7 +69,11 @@ pub struct AnnualLoss {
     pub p99: f64,
     /// Distribution-free 95% confidence interval of p99 (order statistics).
     pub p99_ci95: [f64; 2],
+    /// Expected shortfall at 95%: the mean of the worst 5% of years
+    /// (Acerbi–Tasche: the atom at VaR counted for the part of it that
+    /// falls in the worst 5%).
     pub tvar_95: f64,
+    /// Expected shortfall at 99%: the mean of the worst 1% of years.
     pub tvar_99: f64,
     pub max: f64,
     /// Probability that a year loses anything at all.
@@ -258,7 +261,9 @@ impl Summary {
                 .risk_appetite
                 .iter()
                 .map(|a| {
-                    let simulated = h.exceedance_of(a.loss.get());
+                    let simulated = acc
+                        .exceeded(a.loss.get())
+                        .unwrap_or_else(|| h.exceedance_of(a.loss.get()));
                     AppetiteCheck {
                         loss: a.loss.get(),
                         accepted: a.probability.get(),

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The repository root (where Cargo.toml is).
 pub fn root() -> PathBuf {
@@ -17,6 +17,45 @@ pub fn scenario(name: &str) -> PathBuf {
 /// The `bcdr` binary under test.
 pub fn bcdr() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("bcdr").expect("the bcdr binary is built")
+}
+
+/// `got` is within `tolerance` of `expected` (inclusive).
+#[track_caller]
+pub fn assert_close(what: &str, got: f64, expected: f64, tolerance: f64) {
+    assert!(
+        (got - expected).abs() <= tolerance,
+        "{what}: got {got}, expected {expected} ± {tolerance}"
+    );
+}
+
+/// Write a scenario `name` into `dir`; its path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("writes the scenario");
+    path
+}
+
+/// Read and parse a JSON file.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("{}: invalid JSON: {e}", path.display()))
+}
+
+/// A site disaster destroys four services, each restored from backup in
+/// Exp(10 h); the Business-tier service needs all four. `plan` is appended
+/// to the scenario's fields: `""` (unlimited crews) or
+/// `", plan: Plan(crews: 2)"`.
+pub fn site_disaster(plan: &str) -> String {
+    format!(
+        r#"Scenario(name: "dc fire", sites: [Site(id: "dc")], services: [
+        Service(id: "s1", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
+        Service(id: "s2", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
+        Service(id: "s3", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
+        Service(id: "s4", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
+        Service(id: "biz", tier: Business, depends_on: ["s1", "s2", "s3", "s4"]),
+    ], threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Site("dc")])] {plan})"#
+    )
 }
 
 /// Running scenarios given as text through the library.

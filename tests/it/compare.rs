@@ -6,9 +6,8 @@ use std::path::Path;
 use bcdr::sim::compare::simulate_pair;
 use bcdr::sim::{self, Mode, SimPlan, Trial};
 use bcdr::stats::Accumulator;
-use serde_json::Value;
 
-use crate::common::bcdr;
+use crate::common::{bcdr, read_json, write};
 use crate::shards::fails_with;
 
 /// Standard errors allowed between two estimates (a correct engine fails
@@ -63,17 +62,6 @@ fn plan_b() -> String {
 fn plan(text: &str) -> SimPlan {
     let model = bcdr::scenario::parse_str(text).unwrap_or_else(|e| panic!("invalid: {e}"));
     SimPlan::compile(&model)
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("writes the scenario");
-    path
-}
-
-fn read_json(path: &Path) -> Value {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_slice(&bytes).expect("valid JSON")
 }
 
 /// Sample moments of one series: mean, variance (n − 1), and the

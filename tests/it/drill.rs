@@ -6,10 +6,9 @@
 
 use bcdr::app::{drill_results, drill_threat, DrillResults};
 use bcdr::stats::drill::ServiceDrill;
-use serde_json::Value;
 
 use crate::common::engine::SEED;
-use crate::common::{bcdr, files};
+use crate::common::{assert_close, bcdr, files, read_json, site_disaster};
 use crate::pack::{check_pack, SCENARIO};
 
 /// Standard errors allowed: a false failure about once in 16 000 runs.
@@ -28,25 +27,6 @@ fn service<'a>(r: &'a DrillResults, id: &str) -> &'a ServiceDrill {
         .iter()
         .find(|s| s.id == id)
         .unwrap_or_else(|| panic!("no service {id}"))
-}
-
-fn assert_close(what: &str, got: f64, want: f64, tol: f64) {
-    assert!(
-        (got - want).abs() <= tol,
-        "{what}: got {got}, expected {want} ± {tol}"
-    );
-}
-
-fn site_disaster(plan: &str) -> String {
-    format!(
-        r#"Scenario(name: "dc fire", sites: [Site(id: "dc")], services: [
-        Service(id: "s1", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
-        Service(id: "s2", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
-        Service(id: "s3", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
-        Service(id: "s4", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
-        Service(id: "biz", tier: Business, depends_on: ["s1", "s2", "s3", "s4"]),
-    ], threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Site("dc")])] {plan})"#
-    )
 }
 
 /// After a site disaster the last business function waits for the slowest
@@ -366,9 +346,7 @@ fn drill_writes_its_pack_and_screen() {
     assert!(md.contains("--threat fire --trials 600 --seed 5"), "{md}");
 
     // The headline's business recovery is drill.json's.
-    let d: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("drill.json")).expect("drill.json"))
-            .expect("valid JSON");
+    let d = read_json(&out.join("drill.json"));
     assert_eq!(d["threat"], "fire");
     assert_eq!(d["trials"], 600);
     let t = &d["business"]["recovery_hours"];

@@ -10,6 +10,7 @@ use bcdr::sim::{self, Mode, SimPlan};
 use bcdr::stats::{Accumulator, Summary};
 
 use crate::common::engine::*;
+use crate::common::{assert_close, site_disaster};
 
 /// Standard errors allowed between simulation and closed form.
 const Z: f64 = 4.0;
@@ -29,13 +30,6 @@ fn integrate(h: f64, f: impl Fn(f64) -> f64) -> f64 {
         s += f(i as f64 * dx) * if i % 2 == 1 { 4.0 } else { 2.0 };
     }
     s * dx / 3.0
-}
-
-fn assert_close(what: &str, got: f64, expected: f64, tolerance: f64) {
-    assert!(
-        (got - expected).abs() <= tolerance,
-        "{what}: simulated {got}, closed form {expected}, tolerance {tolerance}"
-    );
 }
 
 #[test]
@@ -151,18 +145,6 @@ fn finite_source_repair_queue_with_one_crew() {
         .sum::<f64>()
         / h;
     assert_close("independent machines", got, 3.0 * l / (l + m), Z * se);
-}
-
-fn site_disaster(crews: &str) -> String {
-    format!(
-        r#"Scenario(name: "dc fire", sites: [Site(id: "dc")], services: [
-        Service(id: "s1", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
-        Service(id: "s2", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
-        Service(id: "s3", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
-        Service(id: "s4", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
-        Service(id: "biz", tier: Business, depends_on: ["s1", "s2", "s3", "s4"]),
-    ], threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Site("dc")])] {crews})"#
-    )
 }
 
 #[test]

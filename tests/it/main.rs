@@ -2,10 +2,13 @@
 
 mod common;
 mod compare;
+mod docs;
 mod drill;
 mod drill_truth;
+mod edges;
 mod engine;
 mod graph;
+mod messages;
 mod pack;
 mod ransomware;
 mod reports;
@@ -13,3 +16,4 @@ mod run;
 mod shards;
 mod sweep;
 mod validate;
+mod xlsx;

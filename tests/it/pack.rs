@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{bcdr, files};
+use crate::common::{bcdr, files, read_json};
 
 /// Small, but with every part of the pack: RTOs, an RPO no backup meets
 /// (a planning warning), an MTPD, a risk appetite, a loss event, random
@@ -49,7 +49,7 @@ pub const RUN_CHARTS: [&str; 6] = [
 
 /// Write `text` as a scenario in a fresh folder and run `bcdr run` on it
 /// quietly; the folder (kept alive by the guard) and the output folder.
-fn run(text: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
+pub fn run(text: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let scenario = dir.path().join("pack.ron");
     std::fs::write(&scenario, text).expect("the scenario is written");
@@ -73,10 +73,6 @@ fn names(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-fn json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("valid JSON")
 }
 
 /// Check every chart, the graph and the reports of a pack folder.
@@ -112,6 +108,7 @@ fn run_writes_every_chart_and_report() {
         "services.csv",
         "threats.csv",
         "loss_exceedance.csv",
+        "summary.xlsx",
         "graph.dot",
         "graph.svg",
         "report.md",
@@ -147,7 +144,7 @@ fn run_writes_every_chart_and_report() {
 #[test]
 fn report_numbers_are_the_summary_numbers() {
     let (_guard, out) = run(SCENARIO, &["--trials", "2000", "--seed", "3"]);
-    let s = json(&out.join("summary.json"));
+    let s = read_json(&out.join("summary.json"));
     let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
     let num = |v: &Value| v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
     let close = |what: &str, got: f64, want: f64, tol: f64| {

@@ -6,16 +6,10 @@
 //! by Popoviciu's inequality, Var X ≤ (max − min)²/4, which needs no
 //! estimate and can only make the test stricter than it looks.
 
+use crate::common::assert_close;
 use crate::common::engine::*;
 
 const Z: f64 = 4.0;
-
-fn assert_close(what: &str, got: f64, expected: f64, tolerance: f64) {
-    assert!(
-        (got - expected).abs() <= tolerance,
-        "{what}: simulated {got}, closed form {expected}, tolerance {tolerance}"
-    );
-}
 
 /// A chain s0 → s1 → … of `n` services with the given attack paths.
 fn chain(n: usize, p: f64, spread_time: &str, dwell: &str, detection: &str, paths: bool) -> String {

@@ -140,3 +140,36 @@ fn generated_estate_is_valid_and_runs() {
         .assert()
         .code(2);
 }
+
+/// Every bundled scenario runs and writes its review pack.
+#[test]
+fn every_bundled_scenario_runs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut count = 0;
+    for entry in std::fs::read_dir(crate::common::root().join("scenarios")).expect("scenarios/") {
+        let path = entry.expect("readable").path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let out = tmp.path().join(path.file_stem().expect("a name"));
+        bcdr()
+            .args(["run", "--trials", "300", "--quiet", "--out"])
+            .arg(&out)
+            .arg(&path)
+            .assert()
+            .success();
+        for file in [
+            "summary.json",
+            "report.md",
+            "report.html",
+            "loss_exceedance.png",
+        ] {
+            assert!(out.join(file).is_file(), "{}: no {file}", path.display());
+        }
+        count += 1;
+    }
+    assert!(
+        count >= 7,
+        "expected the 7 bundled scenarios, found {count}"
+    );
+}

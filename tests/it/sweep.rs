@@ -1,10 +1,8 @@
 //! `bcdr sweep`: one parameter over several values, common random numbers.
 
-use std::path::{Path, PathBuf};
-
 use serde_json::Value;
 
-use crate::common::bcdr;
+use crate::common::{bcdr, read_json, write};
 use crate::shards::fails_with;
 
 /// Standard errors allowed between simulation and closed form.
@@ -22,17 +20,6 @@ const SITE_FIRE: &str = r#"Scenario(name: "dc fire", sites: [Site(id: "dc")], se
             revenue_per_hour: 1000),
 ], threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Site("dc")])],
    plan: Plan(crews: 1))"#;
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("writes the scenario");
-    path
-}
-
-fn read_json(path: &Path) -> Value {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_slice(&bytes).expect("valid JSON")
-}
 
 fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))

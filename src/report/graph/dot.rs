@@ -157,8 +157,8 @@ fn quote(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{bank, generated, ModelBuilder};
     use super::*;
+    use crate::model::testutil::{bank, generated, ModelBuilder};
     use crate::model::Tier;
 
     /// The quoted strings of a DOT text, unescaped as Graphviz reads them,

@@ -633,8 +633,8 @@ fn num(x: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{bank, generated, ModelBuilder};
     use super::*;
+    use crate::model::testutil::{bank, generated, ModelBuilder};
 
     fn parse(svg: &str) -> roxmltree::Document<'_> {
         match roxmltree::Document::parse(svg) {

@@ -1,4 +1,7 @@
-//! Small hand-built models for the graph tests.
+//! Small hand-built models for unit tests: [`ModelBuilder`] assembles a
+//! [`Model`] service by service without a scenario file, and [`bank`] and
+//! [`generated`] are two ready-made ones (the graph exporters' tests use
+//! them).
 
 use crate::model::{
     DependencyGraph, Edge, EdgeKind, Group, GroupId, Hours, Model, Money, NodeRef, Plan, Service,

@@ -1,0 +1,244 @@
+//! Numbers at the edges (issue 12): exact thresholds and durations, honest
+//! tails. Each test names the boundary it pins; tolerances are derived
+//! from the run's own standard errors.
+
+use crate::common::engine::*;
+
+/// Standard errors allowed between simulation and closed form.
+const Z: f64 = 4.0;
+
+fn close(what: &str, got: f64, expected: f64, tolerance: f64) {
+    assert!(
+        (got - expected).abs() <= tolerance,
+        "{what}: simulated {got}, closed form {expected}, tolerance {tolerance}"
+    );
+}
+
+/// A service that fails every 100 h exactly and is repaired in exactly
+/// `repair`, against an RTO and MTPD of `limit`, over `horizon`.
+fn fixed_repair(repair: &str, limit: &str, horizon: &str) -> String {
+    format!(
+        r#"Scenario(name: "edge", horizon: "{horizon}", services: [
+            Service(id: "a", failure: (ttf: Fixed("100h"), repair: Fixed("{repair}")),
+                rto: "{limit}", mtpd: "{limit}", mtpd_penalty: 1000, revenue_per_hour: 10),
+        ])"#
+    )
+}
+
+#[test]
+fn an_outage_of_exactly_the_rto_meets_it_and_does_not_breach_the_mtpd() {
+    // Issue 12: a fixed 4 h repair against RTO = MTPD = 4 h gave RTO met
+    // 0, MTPD breached 1 and a penalty, because (t + 4) − t came out above
+    // 4. Units that are not whole binary fractions of an hour too.
+    for (repair, hours) in [("4h", 4.0), ("10m", 1.0 / 6.0), ("7s", 7.0 / 3600.0)] {
+        let run = annual(&fixed_repair(repair, repair, "1y"), 50);
+        let s = &run.summary.services[0];
+        assert!(s.outages.mean > 80.0, "{repair}: {}", s.outages.mean);
+        assert_eq!(s.rto_met, Some(1.0), "{repair}: RTO met");
+        assert_eq!(s.mtpd_breached, Some(0.0), "{repair}: MTPD breached");
+        // No penalty: the loss is the lost revenue alone.
+        let expected = s.outages.mean * hours * 10.0;
+        // Times are on a grid of 2⁻³⁰ h: each outage within half a tick.
+        let ticks = s.outages.mean * 10.0 * 0.5f64.powi(31);
+        close(repair, s.loss.mean, expected, ticks + expected * 1e-12);
+    }
+    // One second more than the limit misses it and breaches, every time.
+    let run = annual(&fixed_repair("14401s", "4h", "1y"), 20);
+    let s = &run.summary.services[0];
+    assert_eq!(s.rto_met, Some(0.0));
+    assert_eq!(s.mtpd_breached, Some(1.0));
+}
+
+#[test]
+fn a_repair_ending_exactly_at_the_horizon_has_ended() {
+    // Fails at 100 h, repaired at 104 h = the horizon: it ended within the
+    // RTO. At a horizon of 103 h it is still open: not met.
+    let run = annual(&fixed_repair("4h", "4h", "104h"), 10);
+    let s = &run.summary.services[0];
+    assert_eq!(s.outages.mean, 1.0);
+    assert_eq!(s.rto_met, Some(1.0));
+    assert_eq!(s.downtime_hours.mean, 4.0);
+    let run = annual(&fixed_repair("4h", "4h", "103h"), 10);
+    let s = &run.summary.services[0];
+    assert_eq!(s.rto_met, Some(0.0));
+    assert_eq!(s.downtime_hours.mean, 3.0);
+    assert_eq!(s.mtpd_breached, Some(0.0));
+}
+
+#[test]
+fn the_appetite_counts_losses_just_above_its_point() {
+    // Issue 12: a fixed 1 000 000 response cost (plus a little lost
+    // revenue) at 0.1 a year against (loss: 1000000, probability: 0.05)
+    // was "0.5%: within appetite"; the truth is 1 − e^−0.1 = 9.5%.
+    let text = r#"Scenario(name: "appetite", horizon: "1y",
+        sites: [Site(id: "dc")],
+        services: [Service(id: "a", site: "dc", revenue_per_hour: 100,
+            backup: (rebuild: Fixed("24h")))],
+        threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")],
+            response_cost: Fixed(1000000))],
+        risk_appetite: [(loss: 1000000, probability: 0.05)],
+    )"#;
+    let n = 20_000;
+    let run = annual(text, n);
+    let check = &run.summary.risk_appetite[0];
+    let p = 1.0 - (-0.1f64).exp();
+    let se = (p * (1.0 - p) / n as f64).sqrt();
+    close("P(loss > 1 000 000)", check.simulated, p, Z * se);
+    assert!(!check.within, "outside appetite");
+    // The count is exact: it equals the trials that lost more.
+    let counted = run.acc.appetite[0].trials;
+    assert_eq!(check.simulated, counted as f64 / n as f64);
+    // Every row of the exceedance curve is exact at its loss.
+    let p95 = run.summary.annual_loss.p95;
+    assert!(p95 > 1_000_000.0, "{p95}");
+}
+
+#[test]
+fn expected_shortfall_when_var_is_zero() {
+    // Issue 12: rare large losses (p95 = 0) gave tvar_95 = the mean loss.
+    // A loss year is rarer than 5% (1 − e^−0.04 = 3.9%), so the worst 5%
+    // of years hold every loss: ES95 = E[L] / 0.05 = 600 000 · 0.04 / 0.05.
+    let text = r#"Scenario(name: "rare", horizon: "1y", services: [Service(id: "a")],
+        threats: [LossEvent(id: "breach", rate_per_year: 0.04, cost: Fixed(600000))])"#;
+    let run = annual(text, 40_000);
+    let a = &run.summary.annual_loss;
+    assert_eq!(a.p95, 0.0);
+    let mean = &run.acc.annual_loss;
+    close(
+        "ES95",
+        a.tvar_95,
+        mean.mean() / 0.05,
+        Z * mean.std_error() / 0.05,
+    );
+    close(
+        "ES95 closed form",
+        a.tvar_95,
+        480_000.0,
+        Z * mean.std_error() / 0.05,
+    );
+    assert!(a.tvar_95 > 10.0 * a.mean);
+}
+
+#[test]
+fn an_atom_is_its_own_quantile() {
+    // Issue 12: exactly 10 000 in every loss year was reported as p95 =
+    // 10 016. P(L ≥ 10 000) = 18% and P(L > 10 000) = 1.8%, so p95 and
+    // p90 are the atom itself.
+    let text = r#"Scenario(name: "atom", horizon: "1y", services: [Service(id: "a")],
+        threats: [LossEvent(id: "fine", rate_per_year: 0.2, cost: Fixed(10000))])"#;
+    let run = annual(text, 10_000);
+    let a = &run.summary.annual_loss;
+    assert_eq!(a.p90, 10_000.0);
+    assert_eq!(a.p95, 10_000.0);
+    assert_eq!(a.p50, 0.0);
+}
+
+#[test]
+fn an_outage_pauses_the_failure_clock() {
+    // Issue 12: the clock runs only while the service is itself up. Fixed
+    // 43.8 h outages at 100 a year stop it for an expected B hours of the
+    // year (a Poisson boolean model started empty), so it fails
+    // (8760 − B) / MTBF times a year (repairs of one second aside).
+    let text = r#"Scenario(name: "pause", horizon: "1y",
+        services: [Service(id: "a", failure: (mtbf: "100h", repair: Fixed("1s")))],
+        threats: [Outage(id: "cut", rate_per_year: 100, targets: [Service("a")],
+            duration: Fixed("43.8h"))])"#;
+    let run = annual(text, 8_000);
+    let (h, d) = (8760.0f64, 43.8f64);
+    let l = 100.0 / h;
+    let q = 1.0 - (-l * d).exp();
+    let blocked = (h - d) * q + d - q / l;
+    let expected = (h - blocked) / 100.0;
+    let failures = &run.acc.causes[0].occurrences;
+    close(
+        "failures a year",
+        failures.mean(),
+        expected,
+        Z * failures.std_error() + 0.01,
+    );
+    // Without the pause it would be about 87.6.
+    assert!(failures.mean() < 60.0);
+}
+
+#[test]
+fn what_cannot_be_simulated_is_refused_with_the_fix() {
+    let cases = [
+        (
+            r#"threats: [LossEvent(id: "x", rate_per_year: Uniform(min: 1e12, max: 2e12), cost: Fixed(1))]"#,
+            "rate_per_year",
+            "Pert(",
+        ),
+        (
+            r#"threats: [LossEvent(id: "x", rate_per_year: LogNormal(median: 1, p90: 1000), cost: Fixed(1))]"#,
+            "rate_per_year",
+            "1-in-a-billion",
+        ),
+    ];
+    for (threats, field, fix) in cases {
+        let text = format!(
+            r#"Scenario(name: "bad", horizon: "1y", services: [Service(id: "a")], {threats})"#
+        );
+        let err = bcdr::scenario::parse_str(&text).expect_err("refused");
+        let msg = err.to_string();
+        assert!(msg.contains(field) && msg.contains(fix), "{msg}");
+    }
+    for failure in [
+        r#"(mtbf: "0.001s", repair: Fixed("1h"))"#,
+        r#"(ttf: Fixed("0h"), repair: Fixed("0h"))"#,
+    ] {
+        let text = format!(
+            r#"Scenario(name: "bad", horizon: "1y", services: [Service(id: "a", failure: {failure})])"#
+        );
+        let err = bcdr::scenario::parse_str(&text).expect_err("refused");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("services[0]") && msg.contains("mtbf: \"2000h\""),
+            "{msg}"
+        );
+    }
+    // At the cap itself it is accepted: a failure every 31.5 s on average.
+    let text = r#"Scenario(name: "ok", horizon: "1y", services: [Service(id: "a",
+        failure: (mtbf: "31.536s", repair: Fixed("1s")))])"#;
+    bcdr::scenario::parse_str(text).expect("at the cap");
+}
+
+#[test]
+fn a_trial_that_breaks_the_event_budget_fails_the_run_naming_its_cause() {
+    use bcdr::sim::{self, Mode, SimPlan};
+    let text = r#"Scenario(name: "busy", horizon: "1y", services: [
+        Service(id: "calm", failure: (mtbf: "1y", repair: Fixed("1h"))),
+        Service(id: "flaky", failure: (mtbf: "1h", repair: Fixed("1m"))),
+    ])"#;
+    let model = bcdr::scenario::parse_str(text).expect("valid");
+    let mut plan = SimPlan::compile(&model);
+    plan.event_budget = 5_000;
+    for threads in [1, 2] {
+        let err = sim::simulate(&plan, Mode::Annual, SEED, 0..1000, Some(threads), None)
+            .expect_err("over budget");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("\"flaky\"") && msg.contains("5000 events"),
+            "{msg}"
+        );
+        assert!(msg.contains("mtbf"), "{msg}");
+    }
+    // Within the budget it runs.
+    plan.event_budget = 1_000_000;
+    sim::simulate(&plan, Mode::Annual, SEED, 0..10, None, None).expect("within budget");
+}
+
+#[test]
+fn a_drill_rebuilt_in_exactly_the_rto_meets_it() {
+    let text = r#"Scenario(name: "drill", horizon: "1y", sites: [Site(id: "dc")],
+        services: [
+            Service(id: "db", site: "dc", backup: (rebuild: Fixed("24h")), rto: "24h", mtpd: "24h"),
+            Service(id: "app", depends_on: ["db"], rto: "1d", mtpd: "1d"),
+        ],
+        threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])])"#;
+    let run = drill(text, "fire", 50);
+    for s in &run.summary.services {
+        assert_eq!(s.rto_met, Some(1.0), "{}", s.id);
+        assert_eq!(s.mtpd_breached, Some(0.0), "{}", s.id);
+        assert_eq!(s.outage_duration_hours.p99, 24.0, "{}", s.id);
+    }
+}
