@@ -467,13 +467,8 @@ pub fn compare(
         opts.trials,
         opts.seed
     );
-    let reports = report::compare_doc::report_files(
-        &cmp,
-        [&ma, &mb],
-        [&pair.a, &pair.b],
-        &command,
-        &files,
-    )?;
+    let reports =
+        report::compare_doc::report_files(&cmp, [&ma, &mb], [&pair.a, &pair.b], &command, &files)?;
     files.extend(reports);
     for (side, model, acc) in [("a", &ma, &pair.a), ("b", &mb, &pair.b)] {
         let summary = Summary::build(model, opts.seed, acc);

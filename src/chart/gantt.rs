@@ -18,8 +18,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, hours_short, Key};
 use super::{
-    draw_err, font, Chart, BLUE, GREY, HEIGHT, LABEL_SIZE, ORANGE, SKY, TICK_SIZE, VERMILION,
-    WIDTH,
+    draw_err, font, Chart, BLUE, GREY, HEIGHT, LABEL_SIZE, ORANGE, SKY, TICK_SIZE, VERMILION, WIDTH,
 };
 
 /// Light grey: waiting for a crew (dependencies back, no crew at work).
@@ -138,7 +137,11 @@ impl Chart for Gantt {
         // The legend lists the kinds drawn (and the RTO).
         let used = |kind: u8| {
             rows.iter().any(|t| {
-                let end = if t.not_recovered { x1 } else { t.recovered.min(x1) };
+                let end = if t.not_recovered {
+                    x1
+                } else {
+                    t.recovered.min(x1)
+                };
                 t.segments_to(end).iter().any(|s| s.2 == kind)
             })
         };
@@ -249,7 +252,11 @@ impl Chart for Gantt {
                 area,
                 &task.back_label(),
                 (right.0 + 12, right.1),
-                font(TICK_SIZE).color(if task.not_recovered { &VERMILION } else { &GREY }),
+                font(TICK_SIZE).color(if task.not_recovered {
+                    &VERMILION
+                } else {
+                    &GREY
+                }),
                 (HPos::Left, VPos::Center),
             )?;
         }
@@ -338,7 +345,12 @@ mod tests {
         };
         assert_eq!(
             t.segments(),
-            vec![(0.0, 1.0, DEPS), (1.0, 2.0, CREW_WAIT), (2.0, 5.0, CREW), (5.0, 6.0, DEPS)]
+            vec![
+                (0.0, 1.0, DEPS),
+                (1.0, 2.0, CREW_WAIT),
+                (2.0, 5.0, CREW),
+                (5.0, 6.0, DEPS)
+            ]
         );
         let t = Task {
             deps_back: 2.0,

@@ -141,9 +141,7 @@ impl Chart for RecoveryCurve {
                 .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
                 .map_err(draw_err)?
                 .label("every business function back: not within the horizon (median drill)")
-                .legend(|(x, y)| {
-                    PathElement::new([(x, y), (x + 30, y)], PURPLE.stroke_width(2))
-                });
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 30, y)], PURPLE.stroke_width(2)));
         }
         axis::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
@@ -205,7 +203,10 @@ mod tests {
             business_not_recovered: false,
         };
         assert!(super::super::render(&c).is_ok());
-        let none = RecoveryCurve { hours: vec![], ..c.clone() };
+        let none = RecoveryCurve {
+            hours: vec![],
+            ..c.clone()
+        };
         assert!(super::super::render(&none)
             .expect("renders")
             .svg

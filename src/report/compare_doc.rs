@@ -121,7 +121,11 @@ pub fn compare_doc(
         super::fmt::hours(c.horizon_hours),
         c.seed,
         c.bcdr_version,
-        if cur.is_empty() { "the scenario's currency" } else { cur }
+        if cur.is_empty() {
+            "the scenario's currency"
+        } else {
+            cur
+        }
     ))]);
 
     doc.h2("Risk appetite: does plan B bring us within it?");
@@ -135,7 +139,13 @@ pub fn compare_doc(
                 "B: simulated chance".into(),
                 "B".into(),
             ],
-            align: vec![Align::Left, Align::Right, Align::Left, Align::Right, Align::Left],
+            align: vec![
+                Align::Left,
+                Align::Right,
+                Align::Left,
+                Align::Right,
+                Align::Left,
+            ],
             rows: verdicts
                 .iter()
                 .map(|v| {
@@ -223,12 +233,34 @@ pub fn compare_doc(
             ),
             row(
                 "95% CI of the mean",
-                format!("{} to {}", money(cur, c.a.mean_ci95[0]), money(cur, c.a.mean_ci95[1])),
-                format!("{} to {}", money(cur, c.b.mean_ci95[0]), money(cur, c.b.mean_ci95[1])),
-                format!("{} to {}", money(cur, d.mean_ci95[0]), money(cur, d.mean_ci95[1])),
+                format!(
+                    "{} to {}",
+                    money(cur, c.a.mean_ci95[0]),
+                    money(cur, c.a.mean_ci95[1])
+                ),
+                format!(
+                    "{} to {}",
+                    money(cur, c.b.mean_ci95[0]),
+                    money(cur, c.b.mean_ci95[1])
+                ),
+                format!(
+                    "{} to {}",
+                    money(cur, d.mean_ci95[0]),
+                    money(cur, d.mean_ci95[1])
+                ),
             ),
-            row("1-in-20 year (VaR 95)", money(cur, c.a.p95), money(cur, c.b.p95), String::new()),
-            row("1-in-100 year (VaR 99)", money(cur, c.a.p99), money(cur, c.b.p99), String::new()),
+            row(
+                "1-in-20 year (VaR 95)",
+                money(cur, c.a.p95),
+                money(cur, c.b.p95),
+                String::new(),
+            ),
+            row(
+                "1-in-100 year (VaR 99)",
+                money(cur, c.a.p99),
+                money(cur, c.b.p99),
+                String::new(),
+            ),
             row(
                 "Plan cost a year",
                 money(cur, c.a.annual_cost),

@@ -17,8 +17,8 @@ use crate::stats::Summary;
 
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
 use super::fmt::{hours, money, or_dash, pct};
-use super::pack::{doc_files, graph_files, job, render_all, Files, Job};
 use super::names::Names;
+use super::pack::{doc_files, graph_files, job, render_all, Files, Job};
 use super::review::{self, named, Provenance};
 
 /// The charts of a drill, in the order the report shows them.

@@ -55,7 +55,10 @@ impl Names {
 
     /// The display name of `id`, or the id when it has none.
     pub fn of(&self, id: &str) -> String {
-        self.names.get(id).cloned().unwrap_or_else(|| id.to_string())
+        self.names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
     }
 
     /// Whether `id` has a display name.

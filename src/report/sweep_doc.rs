@@ -67,7 +67,11 @@ pub fn sweep_doc(r: &SweepResult, param: &Param, names: &Names, command: &str) -
             },
             r.seed,
             r.bcdr_version,
-            if c.is_empty() { "the scenario's currency" } else { c }
+            if c.is_empty() {
+                "the scenario's currency"
+            } else {
+                c
+            }
         )),
     ]);
     doc.h2("Reading");
@@ -190,7 +194,14 @@ fn results_table(r: &SweepResult) -> Block {
             format!("1-in-100 {} (p99)", per(r)),
             "RTO attainment".into(),
         ],
-        align: vec![Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Right],
+        align: vec![
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+        ],
         rows: r
             .points
             .iter()
@@ -279,9 +290,7 @@ pub fn report_files(
 pub fn render(doc: &Doc, files: &Files) -> Files {
     let pngs: BTreeMap<String, Vec<u8>> = files
         .iter()
-        .filter_map(|(name, bytes)| {
-            Some((name.strip_suffix(".png")?.to_string(), bytes.clone()))
-        })
+        .filter_map(|(name, bytes)| Some((name.strip_suffix(".png")?.to_string(), bytes.clone())))
         .collect();
     vec![
         ("report.md".to_string(), doc.markdown().into_bytes()),

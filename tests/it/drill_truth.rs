@@ -32,7 +32,12 @@ const SOFT: &str = r#"Scenario(name: "soft", sites: [Site(id: "dc")], services: 
 #[test]
 fn critical_path_never_names_a_soft_dependency() {
     let r = drill(SOFT, "mail-down", 200);
-    let email = r.drill.services.iter().find(|s| s.id == "email").expect("email");
+    let email = r
+        .drill
+        .services
+        .iter()
+        .find(|s| s.id == "email")
+        .expect("email");
     assert_eq!(email.hit, 1.0, "the outage takes email down in every drill");
     assert_eq!(r.drill.business.as_ref().expect("business").hit, 0.0);
     assert!(
@@ -41,7 +46,12 @@ fn critical_path_never_names_a_soft_dependency() {
         r.drill.critical_path
     );
     let r = drill(SOFT, "fire", 200);
-    let mut ids: Vec<&str> = r.drill.critical_path.iter().map(|e| e.id.as_str()).collect();
+    let mut ids: Vec<&str> = r
+        .drill
+        .critical_path
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
     ids.sort_unstable();
     assert_eq!(ids, ["biz", "db"]);
     // The bottleneck ends every path: its shares add up to the drills in
@@ -67,25 +77,48 @@ const PARTIAL: &str = r#"Scenario(name: "partial", services: [
 #[test]
 fn crew_work_is_drawn_over_the_drills_that_had_it_and_lost_services_are_not_recovered() {
     let r = drill(PARTIAL, "rw", 2000);
-    let app = r.drill.services.iter().find(|s| s.id == "app").expect("app");
+    let app = r
+        .drill
+        .services
+        .iter()
+        .find(|s| s.id == "app")
+        .expect("app");
     let share = app.crew_job.expect("app is hit");
-    assert!(share > 0.3 && share < 0.5, "crew on app in {share} of its hits");
+    assert!(
+        share > 0.3 && share < 0.5,
+        "crew on app in {share} of its hits"
+    );
     let tl = app.timeline.as_ref().expect("a timeline");
     assert_eq!(tl.basis, "crew job");
-    let (start, done) = (tl.job_start.expect("job start"), tl.job_done.expect("job done"));
+    let (start, done) = (
+        tl.job_start.expect("job start"),
+        tl.job_done.expect("job done"),
+    );
     // Fixed 2 h rebuild: the median job lasts 2 h (to the histogram's
     // accuracy) and the service is back when it ends.
-    assert!((done - start - 2.0).abs() < 0.05 * 2.0 + 0.05, "{start} {done}");
+    assert!(
+        (done - start - 2.0).abs() < 0.05 * 2.0 + 0.05,
+        "{start} {done}"
+    );
     assert!(tl.back >= done - 1e-9);
     // `saas` has no way back: encrypted without a backup, down at the
     // horizon in every drill.
-    let saas = r.drill.services.iter().find(|s| s.id == "saas").expect("saas");
+    let saas = r
+        .drill
+        .services
+        .iter()
+        .find(|s| s.id == "saas")
+        .expect("saas");
     assert_eq!(saas.not_recovered, Some(1.0));
     // The engine closes capacity at the horizon: that is not a recovery,
     // so the curve does not run to the horizon nor climb back at its end.
     let c = &r.drill.recovery_curve;
     let horizon = r.drill.horizon_hours;
-    assert!(*c.hours.last().expect("grid") < horizon / 10.0, "{:?}", c.hours.last());
+    assert!(
+        *c.hours.last().expect("grid") < horizon / 10.0,
+        "{:?}",
+        c.hours.last()
+    );
     assert!(c.p50.last().is_some_and(|p| *p < 1.0), "{:?}", c.p50.last());
     // The drill report's Gantt draws it as not recovered without
     // stretching the axis past the others.
@@ -109,11 +142,18 @@ fn crew_work_is_drawn_over_the_drills_that_had_it_and_lost_services_are_not_reco
         .collect();
     let rows: Vec<&Task> = tasks.iter().collect();
     let end = axis_end(&rows);
-    assert!(end < 24.0 * 10.0, "the axis ends at {end} h, not at the horizon");
+    assert!(
+        end < 24.0 * 10.0,
+        "the axis ends at {end} h, not at the horizon"
+    );
     let lost = rows.iter().find(|t| t.label == "saas").expect("saas row");
     assert_eq!(lost.back_label(), "not recovered");
     let app_row = rows.iter().find(|t| t.label == "app").expect("app row");
-    assert!(app_row.back_label().contains('%'), "{}", app_row.back_label());
+    assert!(
+        app_row.back_label().contains('%'),
+        "{}",
+        app_row.back_label()
+    );
 }
 
 #[test]

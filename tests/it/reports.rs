@@ -106,7 +106,10 @@ fn compare_of_the_bundled_pair_names_both_verdicts() {
     let verdicts = ["Yes: plan B", "Both plans are within", "No: plan B"];
     assert!(verdicts.iter().any(|v| md.contains(v)), "{md}");
     assert!(out.join("report.html").exists());
-    assert!(out.join("compare.md").exists(), "compare.md is still written");
+    assert!(
+        out.join("compare.md").exists(),
+        "compare.md is still written"
+    );
 }
 
 /// A fire destroys the database at time zero; it comes back from the last
@@ -153,7 +156,10 @@ fn sweeping_a_backup_interval_shows_data_loss_against_the_rpo() {
         let above = num(&db["data_loss_above_rpo"]);
         let want = (1.0 - 3.0 / i).max(0.0);
         let tol = Z * (want * (1.0 - want) / n as f64).sqrt() + 0.01;
-        assert!((above - want).abs() <= tol, "interval {i}: {above} vs {want}");
+        assert!(
+            (above - want).abs() <= tol,
+            "interval {i}: {above} vs {want}"
+        );
     }
     assert!(md.contains("One database in one room."));
     assert!(md.contains("## Service Customer database"));
@@ -182,20 +188,50 @@ fn sweeping_a_restore_median_scales_the_distribution() {
 #[test]
 fn every_new_sweep_path_parses_and_is_checked_against_the_scenario() {
     let cases = [
-        ("services.db.backup.restore=1h,2h", Param::Median("db".into(), DurationField::Restore)),
-        ("services.db.backup.rebuild=1h,2h", Param::Median("db".into(), DurationField::Rebuild)),
+        (
+            "services.db.backup.restore=1h,2h",
+            Param::Median("db".into(), DurationField::Restore),
+        ),
+        (
+            "services.db.backup.rebuild=1h,2h",
+            Param::Median("db".into(), DurationField::Rebuild),
+        ),
         (
             "services.db.failover.switchover=5m,15m",
             Param::Median("db".into(), DurationField::Switchover),
         ),
-        ("services.db.failure.repair=1h,2h", Param::Median("db".into(), DurationField::Repair)),
-        ("services.db.failure.mtbf=100h,1000h", Param::Mtbf("db".into())),
-        ("services.db.spread_probability=0..1:0.5", Param::ServiceSpread("db".into())),
-        ("services.db.revenue_per_hour=0,1000", Param::Revenue("db".into())),
-        ("threats.rw.detection=1d,10d", Param::ThreatMedian("rw".into(), ThreatDuration::Detection)),
-        ("threats.rw.dwell=1d,10d", Param::ThreatMedian("rw".into(), ThreatDuration::Dwell)),
-        ("threats.rw.backup_compromise=0,0.5,1", Param::BackupCompromise("rw".into())),
-        ("threats.rw.spread.probability=0.1,0.9", Param::ThreatSpread("rw".into())),
+        (
+            "services.db.failure.repair=1h,2h",
+            Param::Median("db".into(), DurationField::Repair),
+        ),
+        (
+            "services.db.failure.mtbf=100h,1000h",
+            Param::Mtbf("db".into()),
+        ),
+        (
+            "services.db.spread_probability=0..1:0.5",
+            Param::ServiceSpread("db".into()),
+        ),
+        (
+            "services.db.revenue_per_hour=0,1000",
+            Param::Revenue("db".into()),
+        ),
+        (
+            "threats.rw.detection=1d,10d",
+            Param::ThreatMedian("rw".into(), ThreatDuration::Detection),
+        ),
+        (
+            "threats.rw.dwell=1d,10d",
+            Param::ThreatMedian("rw".into(), ThreatDuration::Dwell),
+        ),
+        (
+            "threats.rw.backup_compromise=0,0.5,1",
+            Param::BackupCompromise("rw".into()),
+        ),
+        (
+            "threats.rw.spread.probability=0.1,0.9",
+            Param::ThreatSpread("rw".into()),
+        ),
     ];
     for (text, want) in cases {
         let s = Setting::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -206,20 +242,40 @@ fn every_new_sweep_path_parses_and_is_checked_against_the_scenario() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = write(dir.path(), "fire.ron", FIRE);
     let out = bcdr()
-        .args(["sweep", "--trials", "10", "--quiet", "--set", "threats.fire.detection=1d,2d"])
+        .args([
+            "sweep",
+            "--trials",
+            "10",
+            "--quiet",
+            "--set",
+            "threats.fire.detection=1d,2d",
+        ])
         .arg(&file)
         .output()
         .expect("runs");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("not a Ransomware threat"), "{err}");
+    assert!(
+        !out.status.success() && err.contains("not a Ransomware threat"),
+        "{err}"
+    );
     // A duration the service does not have.
     let out = bcdr()
-        .args(["sweep", "--trials", "10", "--quiet", "--set", "services.db.backup.rebuild=1h"])
+        .args([
+            "sweep",
+            "--trials",
+            "10",
+            "--quiet",
+            "--set",
+            "services.db.backup.rebuild=1h",
+        ])
         .arg(&file)
         .output()
         .expect("runs");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("has no backup.rebuild"), "{err}");
+    assert!(
+        !out.status.success() && err.contains("has no backup.rebuild"),
+        "{err}"
+    );
 }
 
 /// The bundled bank: run and drill reports open with the description and
@@ -238,7 +294,10 @@ fn run_and_drill_reports_show_the_description_and_names() {
             .assert()
             .success();
         let md = read(&out.join("report.md"));
-        assert!(md.contains("Regional retail bank: core banking, payments"), "{cmd}");
+        assert!(
+            md.contains("Regional retail bank: core banking, payments"),
+            "{cmd}"
+        );
         assert!(md.contains("| Core banking database |"), "{cmd}: {md}");
         let html = read(&out.join("report.html"));
         assert!(html.contains("<table class=\"wide\">"), "{cmd}");
