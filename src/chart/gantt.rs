@@ -214,8 +214,8 @@ impl Chart for Gantt {
             let segments = task.segments_to(end);
             let short = |a: f64, b: f64| b - a < min_bar;
             let widened = |a: f64, c: RGBColor| {
-                let a = a.min(x1 - min_bar).max(0.0);
-                Rectangle::new([(a, y - 0.32), (a + min_bar, y + 0.32)], c.filled())
+                let (a, b) = visible(a, a, x1);
+                Rectangle::new([(a, y - 0.32), (b, y + 0.32)], c.filled())
             };
             if let (Some(first), Some(last)) = (segments.first(), segments.last()) {
                 if short(first.0, last.1) {
@@ -290,6 +290,18 @@ impl Task {
     }
 }
 
+/// The span drawn for a bar from `a` to `b` on an axis ending at `x1`: at
+/// least [`MIN_BAR`] of the axis wide, inside the axis.
+pub fn visible(a: f64, b: f64, x1: f64) -> (f64, f64) {
+    let min = x1 * MIN_BAR;
+    if b - a >= min {
+        (a, b)
+    } else {
+        let a = a.min(x1 - min).max(0.0);
+        (a, a + min)
+    }
+}
+
 /// The end of the time axis: the recovered rows' return and RTO, and for
 /// rows never recovered only what happened before (so one service lost
 /// for good does not hide everyone else's recovery).
@@ -357,6 +369,20 @@ mod tests {
             ..task("e", None, 3.0)
         };
         assert_eq!(t.segments(), vec![(0.0, 2.0, DEPS), (2.0, 3.0, NO_CREW)]);
+    }
+
+    #[test]
+    fn a_short_rebuild_next_to_long_outages_stays_visible() {
+        // A 2 h rebuild on a 30-day axis: 0.26% of it, under a pixel or
+        // two; drawn at MIN_BAR.
+        let x1 = axis_end(&[&task("long", Some((0.0, 720.0)), 720.0)]);
+        let (a, b) = visible(50.0, 52.0, x1);
+        assert_eq!(a, 50.0);
+        assert!((b - a - x1 * MIN_BAR).abs() < 1e-9 && b - a > 2.0);
+        // At the end of the axis it stays inside it; long bars are as is.
+        let (a, b) = visible(x1, x1, x1);
+        assert!(b <= x1 + 1e-9 && a < b);
+        assert_eq!(visible(0.0, 100.0, x1), (0.0, 100.0));
     }
 
     #[test]
