@@ -54,10 +54,10 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
         "{}: valid: \"{}\", {}, {}, {}, {}, horizon {}",
         path.display(),
         model.name,
-        report::fmt::plural(model.sites.len(), "site"),
-        report::fmt::plural(model.services.len(), "service"),
-        report::fmt::plural(model.groups.len(), "group"),
-        report::fmt::plural(model.threats.len(), "threat"),
+        crate::fmt::plural(model.sites.len(), "site"),
+        crate::fmt::plural(model.services.len(), "service"),
+        crate::fmt::plural(model.groups.len(), "group"),
+        crate::fmt::plural(model.threats.len(), "threat"),
         model.horizon
     )
     .map_err(io_err)?;
@@ -67,7 +67,7 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
         writeln!(
             out,
             "{}:",
-            report::fmt::plural(warnings.len(), "planning warning")
+            crate::fmt::plural(warnings.len(), "planning warning")
         )
         .map_err(io_err)?;
         for w in &warnings {
@@ -131,10 +131,10 @@ pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Ve
 pub fn command_line(command: &str, path: &Path, threat: Option<&str>, opts: &SimOptions) -> String {
     let mut s = format!(
         "bcdr {command} {}",
-        report::fmt::shell_quote(&path.display().to_string())
+        crate::fmt::shell_quote(&path.display().to_string())
     );
     if let Some(threat) = threat {
-        s.push_str(&format!(" --threat {}", report::fmt::shell_quote(threat)));
+        s.push_str(&format!(" --threat {}", crate::fmt::shell_quote(threat)));
     }
     s.push_str(&format!(" --trials {} --seed {}", opts.trials, opts.seed));
     s
@@ -462,8 +462,8 @@ pub fn compare(
     let mut files = report::compare::files(&cmp, &pair)?;
     let command = format!(
         "bcdr compare {} {} --trials {} --seed {}",
-        report::fmt::shell_quote(&a.display().to_string()),
-        report::fmt::shell_quote(&b.display().to_string()),
+        crate::fmt::shell_quote(&a.display().to_string()),
+        crate::fmt::shell_quote(&b.display().to_string()),
         opts.trials,
         opts.seed
     );
@@ -623,7 +623,7 @@ pub fn merge(
         writeln!(
             out,
             "\nmerged {}; wrote {} files to {}",
-            report::fmt::plural(merged.shards as usize, "shard"),
+            crate::fmt::plural(merged.shards as usize, "shard"),
             files.len(),
             dir.display()
         )
@@ -691,8 +691,8 @@ pub fn sweep(
     let mut bytes = report::sweep::files(&result)?;
     let mut command = format!(
         "bcdr sweep {} --set {}",
-        report::fmt::shell_quote(&path.display().to_string()),
-        report::fmt::shell_quote(&format!(
+        crate::fmt::shell_quote(&path.display().to_string()),
+        crate::fmt::shell_quote(&format!(
             "{}={}",
             setting.path,
             setting
@@ -705,7 +705,7 @@ pub fn sweep(
     );
     for (flag, v) in [("--threat", threat), ("--service", service)] {
         if let Some(v) = v {
-            command.push_str(&format!(" {flag} {}", report::fmt::shell_quote(v)));
+            command.push_str(&format!(" {flag} {}", crate::fmt::shell_quote(v)));
         }
     }
     command.push_str(&format!(" --trials {} --seed {}", opts.trials, opts.seed));

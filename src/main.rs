@@ -148,7 +148,7 @@ fn progress_bar(sim: &cli::SimArgs) -> indicatif::ProgressBar {
 /// Trials per second as a whole number: "46,535 trials/s" (indicatif's own
 /// `{per_sec}` prints four decimals).
 fn speed(per_sec: f64) -> String {
-    format!("{} trials/s", bcdr::report::fmt::count(per_sec))
+    format!("{} trials/s", bcdr::fmt::count(per_sec))
 }
 
 /// The progress callback of `bar`: workers report the trials done from

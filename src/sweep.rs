@@ -12,18 +12,19 @@
 //! or `START..END:STEP`, or one value. Durations take a unit in every
 //! item (`2h,4h,8h`, `1h..8h:1h`).
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::Error;
+use crate::fmt::format_hours;
 use crate::model::{Hours, Model, Money, Probability, Rate};
-use crate::scenario::duration::{format_hours, parse_hours};
+use crate::scenario::duration::parse_hours;
 use crate::scenario::suggest;
 use crate::sim::{self, Mode, SimPlan};
 use crate::stats::comparison::rto_attainment;
+use crate::stats::sweep::wilson;
 use crate::stats::Summary;
 
-/// Bumped whenever a field of `sweep.json` changes meaning or disappears.
-pub const SWEEP_SCHEMA_VERSION: u32 = 1;
+pub use crate::stats::sweep::{
+    LossPoint, MeanSe, SweepPoint, SweepResult, SweepService, SWEEP_SCHEMA_VERSION,
+};
 
 /// The parameter paths a sweep can set, for error messages and help.
 pub const SUPPORTED: &str = "plan.crews, plan.annual_cost, threats.<id>.rate_per_year, \
@@ -37,9 +38,6 @@ pub const SUPPORTED: &str = "plan.crews, plan.annual_cost, threats.<id>.rate_per
 
 /// Most values one sweep may run.
 pub const MAX_VALUES: usize = 200;
-
-/// 1.96: the two-sided 95% normal quantile.
-const Z975: f64 = 1.959_963_984_540_054;
 
 /// A parameter a sweep can set.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -598,96 +596,6 @@ fn check_value(kind: Kind, v: f64) -> Result<(), String> {
     }
 }
 
-/// The annual loss (or loss per drill) at one value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LossPoint {
-    pub mean: f64,
-    pub std_error: f64,
-    pub mean_ci95: [f64; 2],
-    pub p95: f64,
-    pub p99: f64,
-}
-
-/// A mean with its standard error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MeanSe {
-    pub mean: f64,
-    pub std_error: f64,
-}
-
-/// One service at one value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepService {
-    pub id: String,
-    pub availability: f64,
-    /// Hours not functional per trial.
-    pub downtime_hours: MeanSe,
-    pub outages: f64,
-    /// Over outages (not trials).
-    pub outage_duration_hours: MeanSe,
-    pub rto_hours: Option<f64>,
-    pub rto_met: Option<f64>,
-    /// Wilson 95% interval of `rto_met` over the outages.
-    pub rto_met_ci95: Option<[f64; 2]>,
-    pub loss: f64,
-    /// Hours of data lost per trial (a year, or a drill).
-    #[serde(default)]
-    pub data_loss_hours: Option<MeanSe>,
-    /// The 99th percentile of the data lost per trial.
-    #[serde(default)]
-    pub data_loss_p99: Option<f64>,
-    #[serde(default)]
-    pub rpo_hours: Option<f64>,
-    /// Share of trials losing more data in total than the RPO; null
-    /// without an RPO.
-    #[serde(default)]
-    pub data_loss_above_rpo: Option<f64>,
-}
-
-/// Everything at one value of the parameter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepPoint {
-    pub value: f64,
-    pub label: String,
-    pub loss: LossPoint,
-    /// The selected service's `rto_met`, or the mean over services with an
-    /// RTO and at least one outage; null when there is none.
-    pub rto_attainment: Option<f64>,
-    pub services: Vec<SweepService>,
-}
-
-/// The result of `bcdr sweep` (`sweep.json`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepResult {
-    pub schema_version: u32,
-    pub bcdr_version: String,
-    pub scenario: String,
-    pub currency: String,
-    /// The parameter path, such as `plan.crews`.
-    pub parameter: String,
-    pub unit: String,
-    /// `annual`, or `drill` of `threat`.
-    pub mode: String,
-    pub threat: Option<String>,
-    /// The service whose RTO attainment is reported, if one was chosen.
-    pub service: Option<String>,
-    pub seed: u64,
-    pub trials: u64,
-    pub points: Vec<SweepPoint>,
-}
-
-/// Wilson score interval of k successes in n.
-fn wilson(k: u64, n: u64) -> Option<[f64; 2]> {
-    if n == 0 {
-        return None;
-    }
-    let (n, p, z) = (n as f64, k as f64 / n as f64, Z975);
-    let den = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / den;
-    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / den;
-    Some([(centre - half).max(0.0), (centre + half).min(1.0)])
-}
-
 /// Options of one sweep.
 pub struct SweepRun<'a> {
     pub setting: &'a Setting,
@@ -875,14 +783,5 @@ mod tests {
             let msg = Setting::parse(bad).expect_err(bad).to_string();
             assert!(msg.contains(needle), "{bad}: {msg}");
         }
-    }
-
-    #[test]
-    fn wilson_interval_stays_in_unit_range() {
-        let [lo, hi] = wilson(10, 10).expect("n > 0");
-        assert!(lo > 0.6 && hi > 1.0 - 1e-12 && hi <= 1.0, "{lo} {hi}");
-        let [lo, hi] = wilson(50, 100).expect("n > 0");
-        assert!((lo - 0.4038).abs() < 1e-3 && (hi - 0.5962).abs() < 1e-3);
-        assert_eq!(wilson(0, 0), None);
     }
 }

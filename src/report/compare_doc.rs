@@ -10,9 +10,9 @@ use crate::stats::comparison::{Comparison, Presence};
 use crate::stats::Accumulator;
 
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
-use super::fmt::{money, or_dash, pct};
 use super::names::Names;
 use super::pack::Files;
+use crate::fmt::{money, or_dash, pct};
 
 /// One risk appetite point judged on both plans.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,7 +118,7 @@ pub fn compare_doc(
          both saw the same failures and attacks, so the difference is what the plans change, \
          not sampling noise. Money in {}.",
         c.trials,
-        super::fmt::hours(c.horizon_hours),
+        crate::fmt::hours(c.horizon_hours),
         c.seed,
         c.bcdr_version,
         if cur.is_empty() {

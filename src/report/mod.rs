@@ -6,7 +6,6 @@ pub mod compare_doc;
 pub mod csv;
 pub mod doc;
 pub mod drill;
-pub mod fmt;
 pub mod graph;
 pub mod json;
 pub mod names;

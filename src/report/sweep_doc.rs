@@ -10,9 +10,9 @@ use crate::model::Model;
 use crate::sweep::{Param, SweepPoint, SweepResult};
 
 use super::doc::{b, code, t, Align, Block, Doc};
-use super::fmt::{availability, hours, money, or_dash, pct, rate};
 use super::names::Names;
 use super::pack::Files;
+use crate::fmt::{availability, hours, money, or_dash, pct, rate};
 
 /// The sweep's charts with their captions.
 const CHARTS: [(&str, &str); 2] = [

@@ -8,12 +8,10 @@ use crate::model::{Model, ThreatKind};
 
 use super::acc::{Accumulator, LOSS_BITS, SERVICE_BITS};
 use super::hist::LogHist;
+use super::Z975;
 
 /// Bumped whenever a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// 1.96: the two-sided 95% normal quantile.
-const Z975: f64 = 1.959_963_984_540_054;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {

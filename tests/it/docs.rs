@@ -219,3 +219,49 @@ fn every_link_between_the_pages_resolves() {
     }
     assert!(checked >= 20, "only {checked} links found");
 }
+
+/// The README is a guide for planners (issue 13): the reference material
+/// lives in docs/.
+#[test]
+fn the_readme_is_a_guide_of_at_most_500_lines() {
+    let lines = readme().lines().count();
+    assert!(
+        lines <= 500,
+        "README.md has {lines} lines: move reference material to docs/ (see its Further reading)"
+    );
+}
+
+/// No source file over 900 lines, tests included (issue 13), so that each
+/// can be read in one sitting. `src/sim/trial.rs` is being split.
+#[test]
+fn no_source_file_is_over_900_lines() {
+    const BEING_SPLIT: &[&str] = &["src/sim/trial.rs"];
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("readable folder") {
+            let path = entry.expect("readable").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = root();
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        walk(&root.join(dir), &mut files);
+    }
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|p| {
+            let name = p
+                .strip_prefix(&root)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            let n = read(p).lines().count();
+            (n > 900 && !BEING_SPLIT.contains(&name.as_str())).then(|| format!("{name}: {n}"))
+        })
+        .collect();
+    assert!(long.is_empty(), "files over 900 lines: {long:?}");
+}

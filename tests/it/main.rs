@@ -16,4 +16,5 @@ mod run;
 mod shards;
 mod sweep;
 mod validate;
+mod warnings;
 mod xlsx;
