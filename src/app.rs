@@ -553,6 +553,16 @@ pub fn compare(
     let names = [a.display().to_string(), b.display().to_string()];
     let cmp = Comparison::build([&ma, &mb], [&names[0], &names[1]], opts.seed, &pair);
     let mut files = report::compare::files(&cmp, &pair)?;
+    let command = format!(
+        "bcdr compare {} {} --trials {} --seed {}",
+        crate::fmt::shell_quote(&a.display().to_string()),
+        crate::fmt::shell_quote(&b.display().to_string()),
+        opts.trials,
+        opts.seed
+    );
+    let reports =
+        report::compare_doc::report_files(&cmp, [&ma, &mb], [&pair.a, &pair.b], &command, &files)?;
+    files.extend(reports);
     for (side, model, acc) in [("a", &ma, &pair.a), ("b", &mb, &pair.b)] {
         let summary = Summary::build(model, opts.seed, acc);
         for (name, bytes) in run_files(&summary, acc)? {
@@ -758,13 +768,31 @@ pub fn sweep(
         },
         progress,
     )?;
+    let mut bytes = report::sweep::files(&result)?;
+    let mut command = format!(
+        "bcdr sweep {} --set {}",
+        crate::fmt::shell_quote(&path.display().to_string()),
+        crate::fmt::shell_quote(&format!(
+            "{}={}",
+            setting.path,
+            setting
+                .values
+                .iter()
+                .map(|v| setting.label(*v))
+                .collect::<Vec<_>>()
+                .join(",")
+        ))
+    );
+    for (flag, v) in [("--threat", threat), ("--service", service)] {
+        if let Some(v) = v {
+            command.push_str(&format!(" {flag} {}", crate::fmt::shell_quote(v)));
+        }
+    }
+    command.push_str(&format!(" --trials {} --seed {}", opts.trials, opts.seed));
+    let reports =
+        report::sweep_doc::report_files(&result, &setting.param, &model, &command, &bytes)?;
+    bytes.extend(reports);
     let screen = (!opts.quiet).then(|| report::sweep::screen(&result));
-    emit(
-        &dir,
-        &report::sweep::files(&result)?,
-        screen.as_deref(),
-        "",
-        out,
-    )?;
+    emit(&dir, &bytes, screen.as_deref(), "", out)?;
     Ok(result)
 }

@@ -187,7 +187,11 @@ impl Doc {
                     out.push_str("</ul>\n");
                 }
                 Block::Table { head, align, rows } => {
-                    out.push_str("<div class=\"table\"><table>\n<thead><tr>");
+                    out.push_str(if head.len() > WIDE {
+                        "<div class=\"table\"><table class=\"wide\">\n<thead><tr>"
+                    } else {
+                        "<div class=\"table\"><table>\n<thead><tr>"
+                    });
                     let class = |i: usize| match align.get(i) {
                         Some(Align::Right) => " class=\"num\"",
                         _ => "",
@@ -252,18 +256,36 @@ impl Doc {
     }
 }
 
-/// Print-friendly and projector-friendly, no web fonts.
+/// Print-friendly and projector-friendly, no web fonts. On screen a wide
+/// table (more than [`WIDE`] columns) is set smaller so that even the
+/// drill's 17 columns fit a 1280 px window; in print the page is A4
+/// landscape, every table shrinks to the page width (no column is cut),
+/// and the dependency graph is scaled to fit the page instead of scrolling.
 const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:#222;\
 background:#fff;margin:0;line-height:1.45}\
 main{max-width:1320px;margin:0 auto;padding:24px 32px}\
 h1{font-size:2em;margin:.3em 0}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:1.8em}\
+p.lead{font-size:1.08em;color:#333;max-width:60em}\
 table{border-collapse:collapse;font-size:.92em}th,td{padding:4px 10px;border-bottom:1px solid #ddd;\
 text-align:left;vertical-align:top}th{background:#f2f2f2}td.num,th.num{text-align:right;\
 font-variant-numeric:tabular-nums}.table{overflow-x:auto}\
+table.wide{font-size:.78em}table.wide th,table.wide td{padding:3px 5px}\
+table.wide td.num{white-space:nowrap}\
 figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}\
 figcaption{color:#555;font-size:.92em;margin-top:.4em}.scroll{overflow:auto;max-height:900px;\
 border:1px solid #ddd}pre{background:#f6f6f6;padding:10px;overflow-x:auto}.note{color:#777}\
-@media print{h2{page-break-before:auto}figure{page-break-inside:avoid}}";
+@page{size:A4 landscape;margin:10mm}\
+@media print{body{font-size:9.5pt;line-height:1.3}main{max-width:none;padding:0}\
+h1{font-size:1.6em}h2{page-break-before:auto;page-break-after:avoid;margin-top:1.2em}\
+figure{page-break-inside:avoid}figure img{max-height:170mm;width:auto;max-width:100%}\
+.table{overflow:visible}table{width:100%;font-size:7.5pt;page-break-inside:auto}\
+table.wide{font-size:6.5pt}th,td,table.wide th,table.wide td{padding:2px 3px}\
+tr{page-break-inside:avoid}thead{display:table-header-group}\
+.scroll{overflow:visible;max-height:none;border:none}\
+.scroll svg{width:100%;height:auto;max-height:175mm}pre{white-space:pre-wrap}}";
+
+/// Tables with more columns than this are set smaller.
+pub const WIDE: usize = 10;
 
 /// An SVG document ready to sit inside HTML: without its XML declaration.
 fn inline_svg(svg: &str) -> &str {

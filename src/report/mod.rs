@@ -2,6 +2,7 @@
 //! and [`write_atomic`] (single files) are the only places that write.
 
 pub mod compare;
+pub mod compare_doc;
 pub mod csv;
 pub mod doc;
 pub mod drill;
@@ -10,10 +11,12 @@ pub mod graph;
 pub mod importance;
 pub mod json;
 pub mod loop_util;
+pub mod names;
 pub mod outdir;
 pub mod pack;
 pub mod review;
 pub mod sweep;
+pub mod sweep_doc;
 pub mod text;
 pub mod tornado;
 pub mod trend;

@@ -193,7 +193,8 @@ pub fn run_pack(
         || graph_files(model),
     );
     let charts = charts?;
-    let doc = review::run_doc(summary, warnings, prov);
+    let names = super::names::Names::from_model(model);
+    let doc = review::run_doc(summary, warnings, prov, &names);
     files.extend(doc_files(&doc, charts, &drawings));
     files.push((
         super::xlsx::FILE.to_string(),

@@ -12,6 +12,10 @@
 //! or `START..END:STEP`, or one value. Durations take a unit in every
 //! item (`2h,4h,8h`, `1h..8h:1h`).
 
+mod fields;
+
+pub use fields::{DurationField, ThreatDuration};
+
 use crate::error::Error;
 use crate::fmt::format_hours;
 use crate::model::{Hours, Model, Money, Probability, Rate, ThreatKind};
@@ -37,7 +41,12 @@ pub const SUPPORTED: &str = "plan.crews, plan.annual_cost, threats.<id>.rate_per
                              backup.restore.scale, failover.switchover.scale), \
                              threats.<id>.rate.scale, threats.<id>.duration.scale (or \
                              dwell.scale, detection.scale, spread.time.scale), \
-                             threats.<id>.spread.probability, threats.<id>.backup_compromise";
+                             threats.<id>.spread.probability, threats.<id>.backup_compromise, \
+                             threats.<id>.detection, threats.<id>.dwell (medians), \
+                             services.<id>.backup.restore, services.<id>.backup.rebuild, \
+                             services.<id>.failover.switchover, services.<id>.failure.repair \
+                             (medians), services.<id>.failure.mtbf, \
+                             services.<id>.spread_probability";
 
 /// Most values one sweep may run.
 pub const MAX_VALUES: usize = 200;
@@ -70,6 +79,18 @@ pub enum Param {
     /// `threats.<id>.spread.probability` or `threats.<id>.backup_compromise`
     /// of a Ransomware threat.
     ThreatProbability(String, ThreatProb),
+    /// `services.<id>.backup.restore`, `.backup.rebuild`,
+    /// `.failover.switchover`, `.failure.repair`: the median of that
+    /// duration; the distribution is scaled, its shape kept.
+    Median(String, DurationField),
+    /// `services.<id>.failure.mtbf`: the mean time to failure (the
+    /// lifetime distribution scaled, its shape kept).
+    Mtbf(String),
+    /// `services.<id>.spread_probability`: ransomware spread onto it.
+    ServiceSpread(String),
+    /// `threats.<id>.detection` and `.dwell` (a ransomware threat): the
+    /// median, the distribution scaled.
+    ThreatMedian(String, ThreatDuration),
 }
 
 /// A money field of a service.
@@ -167,6 +188,8 @@ impl Param {
             _ => {
                 if let Some(p) = Param::parse_family(&middle) {
                     p
+                } else if let Some(p) = fields::parse_median(&middle) {
+                    p
                 } else if let Some(id) = middle("threats.", ".rate_per_year") {
                     Param::ThreatRate(id)
                 } else if let Some(id) = middle("services.", ".failover.success") {
@@ -218,8 +241,12 @@ impl Param {
             Param::Crews => Kind::Count,
             Param::AnnualCost => Kind::Money,
             Param::ThreatRate(_) => Kind::Rate,
-            Param::Rto(_) | Param::BackupInterval(_) => Kind::Duration,
-            Param::FailoverSuccess(_) => Kind::Probability,
+            Param::Rto(_)
+            | Param::BackupInterval(_)
+            | Param::Median(..)
+            | Param::Mtbf(_)
+            | Param::ThreatMedian(..) => Kind::Duration,
+            Param::FailoverSuccess(_) | Param::ServiceSpread(_) => Kind::Probability,
         }
     }
 
@@ -281,6 +308,12 @@ impl Param {
         };
         match self {
             Param::Crews | Param::AnnualCost => {}
+            Param::Median(..)
+            | Param::Mtbf(_)
+            | Param::ServiceSpread(_)
+            | Param::ThreatMedian(..) => {
+                fields::check(self, path, model, values)?;
+            }
             Param::ServiceMoney(id, _) => {
                 service(id)?;
             }
@@ -372,6 +405,12 @@ impl Param {
             model.services.get_mut(i)
         }
         match self {
+            Param::Median(..)
+            | Param::Mtbf(_)
+            | Param::ServiceSpread(_)
+            | Param::ThreatMedian(..) => {
+                fields::apply(self, model, v);
+            }
             Param::Crews => model.plan.crews = Some(v as u32),
             Param::AnnualCost => model.plan.annual_cost = Money::new(v).unwrap_or_default(),
             Param::ThreatRate(id) => {
@@ -694,6 +733,13 @@ pub fn run(
                 rto_met: s.rto_met,
                 rto_met_ci95: s.rto_met.and_then(|_| wilson(a.rto_met, a.outages)),
                 loss: s.loss.mean,
+                data_loss_hours: Some(MeanSe {
+                    mean: a.data_loss.mean(),
+                    std_error: a.data_loss.std_error(),
+                }),
+                data_loss_p99: Some(s.data_loss_hours.p99),
+                rpo_hours: s.rpo_hours,
+                data_loss_above_rpo: s.rpo_hours.map(|r| a.data_loss_hist.exceedance_of(r)),
             })
             .collect();
         let rto = match selected {
