@@ -51,20 +51,25 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
     let warnings = scenario::planning_warnings(&model);
     writeln!(
         out,
-        "{}: valid: \"{}\", {} sites, {} services, {} groups, {} threats, horizon {}",
+        "{}: valid: \"{}\", {}, {}, {}, {}, horizon {}",
         path.display(),
         model.name,
-        model.sites.len(),
-        model.services.len(),
-        model.groups.len(),
-        model.threats.len(),
+        report::fmt::plural(model.sites.len(), "site"),
+        report::fmt::plural(model.services.len(), "service"),
+        report::fmt::plural(model.groups.len(), "group"),
+        report::fmt::plural(model.threats.len(), "threat"),
         model.horizon
     )
     .map_err(io_err)?;
     if warnings.is_empty() {
         writeln!(out, "no planning warnings").map_err(io_err)?;
     } else {
-        writeln!(out, "{} planning warning(s):", warnings.len()).map_err(io_err)?;
+        writeln!(
+            out,
+            "{}:",
+            report::fmt::plural(warnings.len(), "planning warning")
+        )
+        .map_err(io_err)?;
         for w in &warnings {
             writeln!(out, "  warning: {w}").map_err(io_err)?;
         }
@@ -246,9 +251,14 @@ pub fn drill_threat(model: &Model, id: &str) -> Result<u32, Error> {
         format!("the threats you can drill are: {}", drillable.join(", "))
     };
     match model.threat_id(id) {
-        None => Err(Error::Usage(format!(
-            "--threat {id:?}: no threat with this id; {choices}"
-        ))),
+        None => {
+            let near = scenario::suggest::nearest(id, drillable.iter().copied())
+                .map(|n| format!(" did you mean {n:?}?"))
+                .unwrap_or_default();
+            Err(Error::Usage(format!(
+                "--threat {id:?}: no threat with this id;{near} {choices}"
+            )))
+        }
         Some(t) if matches!(model.threats[t.index()].kind, ThreatKind::LossEvent { .. }) => {
             Err(Error::Usage(format!(
                 "--threat {id:?} is a LossEvent: it takes nothing down, so there is no recovery \
@@ -602,8 +612,8 @@ pub fn merge(
         write!(out, "{}", report::text::screen(&summary)).map_err(io_err)?;
         writeln!(
             out,
-            "\nmerged {} shards; wrote {} files to {}",
-            merged.shards,
+            "\nmerged {}; wrote {} files to {}",
+            report::fmt::plural(merged.shards as usize, "shard"),
             files.len(),
             dir.display()
         )

@@ -27,6 +27,7 @@ pub enum Command {
     },
     /// Write the dependency graph as DOT and SVG.
     Graph {
+        /// The scenario file (RON).
         scenario: PathBuf,
         /// Output folder (default: outputs/<scenario file stem>/).
         #[arg(long)]
@@ -91,6 +92,7 @@ pub struct SimArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    /// The scenario file (RON) to simulate.
     pub scenario: PathBuf,
     #[command(flatten)]
     pub sim: SimArgs,
@@ -132,6 +134,7 @@ pub struct MergeArgs {
 #[derive(Debug, Args)]
 #[command(mut_arg("out", |a| a.help("Output folder (default: outputs/sweep-<scenario stem>-<parameter>/)")))]
 pub struct SweepArgs {
+    /// The scenario file (RON) whose parameter to sweep.
     pub scenario: PathBuf,
     /// PATH=VALUES: plan.crews, plan.annual_cost, threats.<id>.rate_per_year,
     /// services.<id>.rto, services.<id>.failover.success or
@@ -152,6 +155,7 @@ pub struct SweepArgs {
 
 #[derive(Debug, Args)]
 pub struct DrillArgs {
+    /// The scenario file (RON) that defines the threat.
     pub scenario: PathBuf,
     /// The id of the threat to drill (an Outage, Disaster or Ransomware).
     #[arg(long)]

@@ -27,14 +27,31 @@ pub enum ScenarioError {
     Empty,
     #[error("line {line}, column {column}: the file is not valid UTF-8; save it as UTF-8")]
     NotUtf8 { line: usize, column: usize },
-    #[error("line {line}, column {column}: {message}")]
+    /// A RON syntax error: the first one in the file (the parser stops
+    /// there), with the field path when there is one, and the line with a
+    /// caret under the column.
+    #[error("line {line}, column {column}{}: {message}{excerpt}", in_path(.path))]
     Syntax {
         line: usize,
         column: usize,
         message: String,
+        /// `services[0] "core-db".backup.restore`, or empty.
+        path: String,
+        /// The offending line and a caret under the column, indented,
+        /// each on its own line; empty when the line is not known.
+        excerpt: String,
     },
     #[error("{}", list_issues(.0))]
     Invalid(Vec<Issue>),
+}
+
+/// " (at services[0] \"core-db\".rto)", or nothing for an empty path.
+fn in_path(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!(" (at {path})")
+    }
 }
 
 /// "2 problems:" and one issue per line.
@@ -76,6 +93,8 @@ pub enum Error {
     Usage(String),
     #[error("chart {chart}: {message}")]
     Chart { chart: String, message: String },
+    #[error("{file}: {message}")]
+    Export { file: String, message: String },
     #[error("{}: not a bcdr partial result: {message}", path.display())]
     Partial { path: PathBuf, message: String },
     /// A trial handled more events than any trial may (see

@@ -55,14 +55,14 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
         Command::Sweep(args) => sweep(args, &mut out)?,
         Command::Run(run) => {
             let bar = progress_bar(&run.sim);
-            let tick = |done: u64| bar.set_position(done);
+            let tick = forward(&bar);
             bcdr::app::run(&run.scenario, &sim_options(&run.sim), Some(&tick), &mut out)?;
             bar.finish_and_clear();
         }
         Command::Drill(drill) => {
             let sim = drill.sim();
             let bar = progress_bar(&sim);
-            let tick = |done: u64| bar.set_position(done);
+            let tick = forward(&bar);
             bcdr::app::drill(
                 &drill.scenario,
                 &drill.threat,
@@ -88,7 +88,7 @@ fn run_shard(run: cli::RunArgs, out: &mut dyn std::io::Write) -> anyhow::Result<
     let bar = progress_bar(&run.sim);
     let range = shard.range(run.sim.trials);
     bar.set_length(range.end - range.start);
-    let tick = |done: u64| bar.set_position(done);
+    let tick = forward(&bar);
     bcdr::app::run_shard(
         &run.scenario,
         shard,
@@ -102,7 +102,7 @@ fn run_shard(run: cli::RunArgs, out: &mut dyn std::io::Write) -> anyhow::Result<
 
 fn compare(args: cli::CompareArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let bar = progress_bar(&args.sim);
-    let tick = |done: u64| bar.set_position(done);
+    let tick = forward(&bar);
     bcdr::app::compare(&args.a, &args.b, &sim_options(&args.sim), Some(&tick), out)?;
     bar.finish_and_clear();
     Ok(())
@@ -112,7 +112,7 @@ fn sweep(args: cli::SweepArgs, out: &mut dyn std::io::Write) -> anyhow::Result<(
     let setting = bcdr::sweep::Setting::parse(&args.set)?;
     let bar = progress_bar(&args.sim);
     bar.set_length(args.sim.trials.saturating_mul(setting.values.len() as u64));
-    let tick = |done: u64| bar.set_position(done);
+    let tick = forward(&bar);
     bcdr::app::sweep(
         &args.scenario,
         &setting,
@@ -134,12 +134,38 @@ fn progress_bar(sim: &cli::SimArgs) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(sim.trials);
     let style = indicatif::ProgressStyle::with_template(
-        "{spinner} {pos}/{len} trials [{bar:40}] {per_sec} eta {eta}",
+        "{spinner} {human_pos}/{human_len} trials [{bar:40}] {speed} eta {eta}",
     );
     if let Ok(style) = style {
-        bar.set_style(style.progress_chars("=> "));
+        let speed = |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&speed(state.per_sec()));
+        };
+        bar.set_style(style.with_key("speed", speed).progress_chars("=> "));
     }
     bar
+}
+
+/// Trials per second as a whole number: "46,535 trials/s" (indicatif's own
+/// `{per_sec}` prints four decimals).
+fn speed(per_sec: f64) -> String {
+    format!("{} trials/s", bcdr::report::fmt::count(per_sec))
+}
+
+/// The progress callback of `bar`: workers report the trials done from
+/// several threads, and a report can arrive after a later, larger one (a
+/// thread that finished its chunk first may print last). The bar only
+/// moves forward, so it ends at the full count, not at a straggler's.
+fn forward(bar: &indicatif::ProgressBar) -> impl Fn(u64) + Sync + '_ {
+    let shown = std::sync::Mutex::new(0u64);
+    move |done: u64| {
+        let mut shown = shown
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if done > *shown {
+            *shown = done;
+            bar.set_position(done);
+        }
+    }
 }
 
 fn sim_options(sim: &cli::SimArgs) -> bcdr::app::SimOptions {
@@ -149,5 +175,29 @@ fn sim_options(sim: &cli::SimArgs) -> bcdr::app::SimOptions {
         threads: sim.threads,
         out: sim.out.clone(),
         quiet: sim.quiet,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_is_a_whole_number_of_trials_per_second() {
+        assert_eq!(speed(46535.4782), "46,535 trials/s");
+        assert_eq!(speed(0.2), "0 trials/s");
+    }
+
+    /// The bar stopped at 299 488 of 300 000: the report of an earlier
+    /// chunk arrived after the last one's.
+    #[test]
+    fn a_late_report_does_not_move_the_bar_back() {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_length(300_000);
+        let tick = forward(&bar);
+        tick(299_232);
+        tick(300_000);
+        tick(299_488);
+        assert_eq!(bar.position(), 300_000);
     }
 }

@@ -47,6 +47,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::model::Model;
+use crate::report::fmt::plural;
 use crate::scenario;
 use crate::stats::Accumulator;
 
@@ -71,9 +72,10 @@ impl Shard {
         }
         if index >= count {
             return Err(format!(
-                "shard {index} does not exist in {count} shard(s): shards are numbered from 0, \
+                "shard {index} does not exist in {}: shards are numbered from 0, \
                  so I/N needs 0 <= I <= {} (pass SLURM_ARRAY_TASK_ID with --array=0-{} or \
                  JOB_COMPLETION_INDEX as I)",
+                plural(count as usize, "shard"),
                 count - 1,
                 count - 1
             ));
@@ -249,9 +251,14 @@ impl Partial {
         let r = shard.range(p.trials);
         if p.trial_range != [r.start, r.end] || p.accumulator.trials != r.end - r.start {
             return Err(bad(format!(
-                "shard {shard} of {} trials must hold trials {}..{}, but it holds {} trial(s) \
+                "shard {shard} of {} trials must hold trials {}..{}, but it holds {} \
                  over {}..{}: the file was edited or damaged; run the shard again",
-                p.trials, r.start, r.end, p.accumulator.trials, p.trial_range[0], p.trial_range[1]
+                p.trials,
+                r.start,
+                r.end,
+                plural(p.accumulator.trials as usize, "trial"),
+                p.trial_range[0],
+                p.trial_range[1]
             )));
         }
         Ok(p)
@@ -347,8 +354,9 @@ pub fn merge(
             .map(|&i| Shard { index: i, count }.file_name())
             .collect();
         return Err(Error::Usage(format!(
-            "missing {} of {count} shard(s): {} ({}); merge needs every shard of the run",
+            "missing {} of {}: {} ({}); merge needs every shard of the run",
             missing.len(),
+            plural(count as usize, "shard"),
             missing
                 .iter()
                 .map(u64::to_string)

@@ -22,6 +22,7 @@ pub fn json(c: &Comparison) -> Result<Vec<u8>, Error> {
 }
 
 use super::csv::{field, opt};
+use super::fmt::{count, money, money_change, signed};
 
 /// One row per service: A, B and the change B − A.
 pub fn services_csv(c: &Comparison) -> Vec<u8> {
@@ -96,27 +97,6 @@ pub fn difference_csv(d: &DiffAcc) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// Money with thousands separators and no decimals: 1,234,567.
-pub fn money(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
-    }
-    let r = x.round();
-    let digits = format!("{}", r.abs() as u128);
-    let mut s = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            s.push(',');
-        }
-        s.push(ch);
-    }
-    if r < 0.0 {
-        format!("-{s}")
-    } else {
-        s
-    }
-}
-
 /// A percentage to 0.1%, never rounding a rare event to 0% or 100%.
 fn pct(p: f64) -> String {
     if p > 0.0 && p < 0.0005 {
@@ -130,15 +110,6 @@ fn pct(p: f64) -> String {
 
 fn opt_pct(p: Option<f64>) -> String {
     p.map_or_else(|| "–".to_string(), pct)
-}
-
-/// Signed change with an explicit sign.
-fn signed(x: f64, f: impl Fn(f64) -> String) -> String {
-    if x > 0.0 {
-        format!("+{}", f(x))
-    } else {
-        f(x)
-    }
 }
 
 /// `compare.md`: the comparison in plain language, then the tables.
@@ -175,13 +146,13 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
     };
     let _ = writeln!(
         s,
-        "- Expected annual loss: A {} {cur}, B {} {cur}. The difference A − B is {} {cur} a \
+        "- Expected annual loss: A {}, B {}. The difference A − B is {} a \
          year (95% CI {} to {}): {direction}.",
-        money(c.a.expected_annual_loss),
-        money(c.b.expected_annual_loss),
-        money(d.mean),
-        money(d.mean_ci95[0]),
-        money(d.mean_ci95[1]),
+        money(cur, c.a.expected_annual_loss),
+        money(cur, c.b.expected_annual_loss),
+        money(cur, d.mean),
+        money(cur, d.mean_ci95[0]),
+        money(cur, d.mean_ci95[1]),
     );
     let _ = writeln!(
         s,
@@ -193,23 +164,23 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
     );
     let _ = writeln!(
         s,
-        "- The year-to-year difference A − B ranges over {} to {} {cur} (5th to 95th \
+        "- The year-to-year difference A − B ranges over {} to {} (5th to 95th \
          percentile; median {}).",
-        money(d.p5),
-        money(d.p95),
-        money(d.p50)
+        money(cur, d.p5),
+        money(cur, d.p95),
+        money(cur, d.p50)
     );
     match (r.rosi, r.rosi_ci95) {
         (Some(rosi), Some(ci)) => {
             let _ = writeln!(
                 s,
-                "- Plan B costs {} {cur} a year more. Its net benefit (the reduction in \
-                 expected annual loss minus that cost) is {} {cur} a year (95% CI {} to {}); \
+                "- Plan B costs {} a year more. Its net benefit (the reduction in \
+                 expected annual loss minus that cost) is {} a year (95% CI {} to {}); \
                  the return on security investment (ROSI) is {} (95% CI {} to {}).",
-                money(r.delta_cost),
-                money(r.net_benefit),
-                money(r.net_benefit_ci95[0]),
-                money(r.net_benefit_ci95[1]),
+                money(cur, r.delta_cost),
+                money(cur, r.net_benefit),
+                money(cur, r.net_benefit_ci95[0]),
+                money(cur, r.net_benefit_ci95[1]),
                 pct(rosi),
                 pct(ci[0]),
                 pct(ci[1]),
@@ -219,18 +190,18 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
             let _ = writeln!(
                 s,
                 "- Net benefit of B (reduction in expected annual loss minus its extra cost of \
-                 {} {cur}): {} {cur} a year (95% CI {} to {}). {}.",
-                money(r.delta_cost),
-                money(r.net_benefit),
-                money(r.net_benefit_ci95[0]),
-                money(r.net_benefit_ci95[1]),
+                 {}): {} a year (95% CI {} to {}). {}.",
+                money(cur, r.delta_cost),
+                money(cur, r.net_benefit),
+                money(cur, r.net_benefit_ci95[0]),
+                money(cur, r.net_benefit_ci95[1]),
                 r.note.as_deref().unwrap_or("ROSI is undefined"),
             );
         }
     }
     if let Some(f) = d.variance_reduction_vs_independent {
         let times = if f >= 100.0 {
-            money(f)
+            count(f)
         } else {
             format!("{f:.1}")
         };
@@ -250,39 +221,39 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
     let _ = writeln!(s, "| | A | B | A − B |\n|---|---:|---:|---:|");
     let _ = writeln!(
         s,
-        "| expected annual loss ({cur}) | {} | {} | {} |",
-        money(c.a.expected_annual_loss),
-        money(c.b.expected_annual_loss),
-        money(d.mean)
+        "| expected annual loss | {} | {} | {} |",
+        money(cur, c.a.expected_annual_loss),
+        money(cur, c.b.expected_annual_loss),
+        money(cur, d.mean)
     );
     let _ = writeln!(
         s,
         "| 95% CI of the mean | {} – {} | {} – {} | {} – {} |",
-        money(c.a.mean_ci95[0]),
-        money(c.a.mean_ci95[1]),
-        money(c.b.mean_ci95[0]),
-        money(c.b.mean_ci95[1]),
-        money(d.mean_ci95[0]),
-        money(d.mean_ci95[1])
+        money(cur, c.a.mean_ci95[0]),
+        money(cur, c.a.mean_ci95[1]),
+        money(cur, c.b.mean_ci95[0]),
+        money(cur, c.b.mean_ci95[1]),
+        money(cur, d.mean_ci95[0]),
+        money(cur, d.mean_ci95[1])
     );
     let _ = writeln!(
         s,
         "| 1-in-20 year loss (p95) | {} | {} | |",
-        money(c.a.p95),
-        money(c.b.p95)
+        money(cur, c.a.p95),
+        money(cur, c.b.p95)
     );
     let _ = writeln!(
         s,
         "| 1-in-100 year loss (p99) | {} | {} | |",
-        money(c.a.p99),
-        money(c.b.p99)
+        money(cur, c.a.p99),
+        money(cur, c.b.p99)
     );
     let _ = writeln!(
         s,
         "| plan.annual_cost | {} | {} | {} (B − A) |",
-        money(c.a.annual_cost),
-        money(c.b.annual_cost),
-        money(r.delta_cost)
+        money(cur, c.a.annual_cost),
+        money(cur, c.b.annual_cost),
+        money(cur, r.delta_cost)
     );
     let _ = writeln!(
         s,
@@ -320,9 +291,9 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
             ),
             opt_pct(a.and_then(|x| x.rto_met)),
             opt_pct(b.and_then(|x| x.rto_met)),
-            a.map_or_else(|| "–".to_string(), |x| money(x.loss)),
-            b.map_or_else(|| "–".to_string(), |x| money(x.loss)),
-            ch.map_or_else(|| "–".to_string(), |x| signed(x.loss, money)),
+            a.map_or_else(|| "–".to_string(), |x| money(cur, x.loss)),
+            b.map_or_else(|| "–".to_string(), |x| money(cur, x.loss)),
+            ch.map_or_else(|| "–".to_string(), |x| money_change(cur, x.loss)),
         );
     }
     s.push_str("\n## Threats\n\n");
@@ -340,9 +311,9 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
             t.present_in.label(),
             num(a.map(|x| x.occurrences)),
             num(b.map(|x| x.occurrences)),
-            a.map_or_else(|| "–".to_string(), |x| money(x.loss)),
-            b.map_or_else(|| "–".to_string(), |x| money(x.loss)),
-            ch.map_or_else(|| "–".to_string(), |x| signed(x.loss, money)),
+            a.map_or_else(|| "–".to_string(), |x| money(cur, x.loss)),
+            b.map_or_else(|| "–".to_string(), |x| money(cur, x.loss)),
+            ch.map_or_else(|| "–".to_string(), |x| money_change(cur, x.loss)),
         );
     }
     s.push_str(
@@ -393,23 +364,23 @@ pub fn screen(c: &Comparison) -> String {
     );
     let _ = writeln!(
         s,
-        "  expected annual loss   A {} {cur}   B {} {cur}",
-        money(c.a.expected_annual_loss),
-        money(c.b.expected_annual_loss)
+        "  expected annual loss   A {}   B {}",
+        money(cur, c.a.expected_annual_loss),
+        money(cur, c.b.expected_annual_loss)
     );
     let _ = writeln!(
         s,
-        "  difference A - B       {} {cur} a year (95% CI {} to {})",
-        money(d.mean),
-        money(d.mean_ci95[0]),
-        money(d.mean_ci95[1])
+        "  difference A - B       {} a year (95% CI {} to {})",
+        money(cur, d.mean),
+        money(cur, d.mean_ci95[0]),
+        money(cur, d.mean_ci95[1])
     );
     let _ = writeln!(
         s,
         "  per year, A - B        p5 {}  p50 {}  p95 {}",
-        money(d.p5),
-        money(d.p50),
-        money(d.p95)
+        money(cur, d.p5),
+        money(cur, d.p50),
+        money(cur, d.p95)
     );
     let _ = writeln!(
         s,
@@ -420,11 +391,11 @@ pub fn screen(c: &Comparison) -> String {
     );
     let _ = writeln!(
         s,
-        "  extra cost of B        {} {cur} a year; net benefit {} {cur} (95% CI {} to {})",
-        money(r.delta_cost),
-        money(r.net_benefit),
-        money(r.net_benefit_ci95[0]),
-        money(r.net_benefit_ci95[1])
+        "  extra cost of B        {} a year; net benefit {} (95% CI {} to {})",
+        money(cur, r.delta_cost),
+        money(cur, r.net_benefit),
+        money(cur, r.net_benefit_ci95[0]),
+        money(cur, r.net_benefit_ci95[1])
     );
     match (r.rosi, r.rosi_ci95) {
         (Some(x), Some(ci)) => {
@@ -450,14 +421,6 @@ pub fn screen(c: &Comparison) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_groups_thousands() {
-        assert_eq!(money(0.0), "0");
-        assert_eq!(money(999.4), "999");
-        assert_eq!(money(1234567.0), "1,234,567");
-        assert_eq!(money(-12345.0), "-12,345");
-    }
 
     #[test]
     fn rare_events_are_not_rounded_away() {

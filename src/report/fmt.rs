@@ -6,18 +6,88 @@
 //! | function | example | precision |
 //! |---|---|---|
 //! | [`money`] | `EUR 1,234,567` | whole currency units |
+//! | [`money_change`] | `EUR +1,234`, `EUR 0` | whole currency units |
+//! | [`count`] | `46,535` | whole numbers |
 //! | [`pct`] | `12.3%` | 0.1 percentage point |
 //! | [`availability`] | `99.9861%` | 0.0001 percentage point |
 //! | [`hours`] | `45m`, `4.25h`, `2.5d` | two decimals of the unit shown |
 //! | [`rate`] | `0.125` | three decimals |
+//!
+//! Money is written one way in every output, the terminal included: the
+//! currency code, a space, the amount in whole units with a comma every
+//! three digits (`EUR 1,234,567`, `EUR -12,345`). [`money`] is its only
+//! home; charts shorten the amount on their axes (`EUR 1.2M`) but keep the
+//! currency first.
 
 use crate::scenario::duration::format_hours;
 
+/// The digits of a whole number with a comma every three: "1,234,567".
+pub fn thousands(n: u128) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// A count or a large factor rounded to a whole number with thousands
+/// separators: "46,535". A value that rounds to zero is "0", never "-0".
+pub fn count(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let r = x.round();
+    let sign = if r < 0.0 { "-" } else { "" };
+    format!("{sign}{}", thousands(r.abs() as u128))
+}
+
 /// Money in whole units with thousands separators, after the currency
-/// when there is one.
+/// when there is one: "EUR 1,234,567", "EUR -12,345", never "EUR -0".
 pub fn money(currency: &str, x: f64) -> String {
-    let s = super::text::money(currency, x);
-    s.trim_start().to_string()
+    with_currency(currency, count(x))
+}
+
+/// A change of money with an explicit sign: "EUR +1,234", "EUR -1,234",
+/// and "EUR 0" (no sign) for a change that rounds to nothing.
+pub fn money_change(currency: &str, x: f64) -> String {
+    with_currency(currency, signed(x, count))
+}
+
+/// A change with an explicit sign, written by `f` from its magnitude:
+/// "+1.25", "-0.50", and no sign at all when `f` writes the magnitude as
+/// zero ("0.00", not "-0.00" or "+0.00").
+pub fn signed(x: f64, f: impl Fn(f64) -> String) -> String {
+    let magnitude = f(x.abs());
+    let zero = !magnitude.chars().any(|c| c.is_ascii_digit() && c != '0');
+    if zero || x.is_nan() {
+        magnitude
+    } else if x > 0.0 {
+        format!("+{magnitude}")
+    } else {
+        format!("-{magnitude}")
+    }
+}
+
+fn with_currency(currency: &str, amount: String) -> String {
+    if currency.is_empty() {
+        amount
+    } else {
+        format!("{currency} {amount}")
+    }
+}
+
+/// "1 group", "2 groups", "0 groups": a count and its noun, plural unless
+/// the count is one. `noun` is the singular; the plural adds an "s".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// A probability as a percentage with one decimal.
@@ -69,6 +139,26 @@ mod tests {
     fn formats() {
         assert_eq!(money("EUR", 1234.4), "EUR 1,234");
         assert_eq!(money("", 1234.6), "1,235");
+        assert_eq!(money("EUR", 1234567.4), "EUR 1,234,567");
+        assert_eq!(money("USD", 999.0), "USD 999");
+        assert_eq!(money("USD", -1000.0), "USD -1,000");
+        assert_eq!(money("USD", -0.4), "USD 0", "never -0");
+        assert_eq!(money("EUR", 0.0), "EUR 0");
+        assert_eq!(money_change("EUR", 1234.4), "EUR +1,234");
+        assert_eq!(money_change("EUR", -1234.4), "EUR -1,234");
+        assert_eq!(money_change("EUR", 0.3), "EUR 0", "never +0");
+        assert_eq!(money_change("EUR", -0.3), "EUR 0", "never -0");
+        assert_eq!(signed(-0.001, |v| format!("{v:.2}")), "0.00", "never -0.00");
+        assert_eq!(signed(0.001, |v| format!("{v:.2}")), "0.00", "never +0.00");
+        assert_eq!(signed(1.5, |v| format!("{v:.2}")), "+1.50");
+        assert_eq!(signed(-1.5, |v| format!("{v:.2}")), "-1.50");
+        assert_eq!(count(46535.4782), "46,535");
+        assert_eq!(count(-0.2), "0");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(plural(1, "group"), "1 group");
+        assert_eq!(plural(0, "group"), "0 groups");
+        assert_eq!(plural(3, "warning"), "3 warnings");
         assert_eq!(pct(0.1234), "12.3%");
         assert_eq!(hours(0.0), "0h");
         assert_eq!(hours(4.25), "4.25h");

@@ -12,6 +12,7 @@ pub mod pack;
 pub mod review;
 pub mod sweep;
 pub mod text;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

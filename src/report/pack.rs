@@ -174,7 +174,8 @@ pub fn graph_files(model: &Model) -> (Files, BTreeMap<String, String>) {
 }
 
 /// Every file of the review pack of an annual run, beyond those of
-/// `app::run_files`: the charts, the dependency graph and the reports.
+/// `app::run_files`: the workbook, the charts, the dependency graph and
+/// the reports.
 ///
 /// # Errors
 /// [`Error::Chart`] naming a chart that failed to draw.
@@ -194,5 +195,9 @@ pub fn run_pack(
     let charts = charts?;
     let doc = review::run_doc(summary, warnings, prov);
     files.extend(doc_files(&doc, charts, &drawings));
+    files.push((
+        super::xlsx::FILE.to_string(),
+        super::xlsx::workbook(model, summary)?,
+    ));
     Ok(files)
 }

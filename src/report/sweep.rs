@@ -8,6 +8,8 @@ use crate::chart::{self, sweep::SweepChart};
 use crate::error::Error;
 use crate::sweep::SweepResult;
 
+use super::fmt::{money, plural};
+
 fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -103,29 +105,31 @@ pub fn screen(r: &SweepResult) -> String {
         None => "expected annual loss".to_string(),
     };
     let mut s = format!(
-        "sweep {} over {} value(s) of {}, {} trials each, seed {} (common random numbers)\n",
+        "sweep {} over {} of {}, {} trials each, seed {} (common random numbers)\n",
         r.scenario,
-        r.points.len(),
+        plural(r.points.len(), "value"),
         r.parameter,
         r.trials,
         r.seed
     );
+    let c = &r.currency;
+    let w = what.chars().count().max(20);
     let _ = writeln!(
         s,
-        "  {:>12}  {:>30}  {:>14}",
-        "value",
-        format!("{what} ({})", r.currency),
-        "RTO attainment"
+        "  {:>12}  {what:>w$}  {:>34}  {:>14}",
+        "value", "95% CI", "RTO attainment"
     );
     for p in &r.points {
         let l = &p.loss;
         let _ = writeln!(
             s,
-            "  {:>12}  {:>30}  {:>14}",
+            "  {:>12}  {:>w$}  {:>34}  {:>14}",
             p.label,
+            money(c, l.mean),
             format!(
-                "{:.0} [{:.0}, {:.0}]",
-                l.mean, l.mean_ci95[0], l.mean_ci95[1]
+                "{} to {}",
+                money(c, l.mean_ci95[0]),
+                money(c, l.mean_ci95[1])
             ),
             p.rto_attainment
                 .map_or_else(|| "-".to_string(), |x| format!("{:.1}%", 100.0 * x))

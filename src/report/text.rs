@@ -4,19 +4,7 @@ use std::fmt::Write;
 
 use crate::stats::Summary;
 
-/// Money with thousands separators and the currency: "EUR 1,234,567".
-pub fn money(currency: &str, x: f64) -> String {
-    let negative = x < 0.0;
-    let digits = format!("{:.0}", x.abs());
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{currency} {}{grouped}", if negative { "-" } else { "" })
-}
+use super::fmt::money;
 
 /// Headline numbers, the services that lose most and RTO attainment.
 pub fn screen(s: &Summary) -> String {
@@ -77,14 +65,4 @@ pub fn screen(s: &Summary) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn money_groups_thousands() {
-        assert_eq!(super::money("EUR", 1234567.4), "EUR 1,234,567");
-        assert_eq!(super::money("USD", 999.0), "USD 999");
-        assert_eq!(super::money("USD", -1000.0), "USD -1,000");
-    }
 }

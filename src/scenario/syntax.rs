@@ -5,6 +5,7 @@
 //! editing a scenario needs to know what to type instead. Every message here
 //! says what is wrong at the position and, where there is one, the fix.
 
+use super::duration::parse_hours;
 use super::suggest::nearest;
 
 /// Deepest nesting of brackets accepted. A complete scenario nests about six
@@ -94,7 +95,10 @@ pub fn message(code: &ron::Error) -> String {
         },
         E::InvalidValueForType { expected, found } => wrong_type(expected, found),
         E::ExpectedDifferentLength { expected, found } => {
-            format!("expected {expected}, found {found} value(s)")
+            format!(
+                "expected {expected}, found {}",
+                crate::report::fmt::plural(*found, "value")
+            )
         }
         E::IntegerOutOfBounds => "whole number out of range here: counts such as `need` and \
                                   `crews` are whole numbers from 1 up"
@@ -180,6 +184,468 @@ fn wrong_type(expected: &str, found: &str) -> String {
     format!("expected {plain}, found {found}{hint}")
 }
 
+/// The names the scenario language writes without quotes: tiers,
+/// distributions, targets and threat kinds.
+const NAMES: [&str; 20] = [
+    "Infrastructure",
+    "Platform",
+    "Application",
+    "Business",
+    "Fixed",
+    "Exponential",
+    "LogNormal",
+    "Triangular",
+    "Pert",
+    "Uniform",
+    "Weibull",
+    "Empirical",
+    "Site",
+    "Service",
+    "Tier",
+    "Tag",
+    "Outage",
+    "Disaster",
+    "Ransomware",
+    "LossEvent",
+];
+
+/// The fields whose value is a single duration (a string with a unit).
+const DURATIONS: [&str; 7] = [
+    "rto",
+    "rpo",
+    "mtpd",
+    "mtbf",
+    "interval",
+    "retention",
+    "horizon",
+];
+
+/// Where a syntax error is, in the scenario's own terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place<'a> {
+    /// The field path, as the validator writes it:
+    /// `services[0] "core-db".backup.restore` (empty at the top level).
+    pub path: String,
+    /// The field whose value is being written, if any (`restore`).
+    pub field: Option<String>,
+    /// The text before the error.
+    pub before: &'a str,
+    /// The text from the error on.
+    pub rest: &'a str,
+}
+
+/// One open bracket while scanning.
+#[derive(Debug, Default)]
+struct Frame {
+    /// `[`: a list, whose items are counted; otherwise a group of fields.
+    list: bool,
+    /// The field being written in a group of fields.
+    field: Option<String>,
+    /// The item being written in a list.
+    index: usize,
+    /// The group's `id: "..."`, when it came before the error.
+    id: Option<String>,
+}
+
+/// The field path and the text around byte `offset` of `text`.
+///
+/// A small scanner of RON's brackets, strings, comments and `name:`
+/// pairs; it only needs to be right in files that are valid up to the
+/// error, which is what a parser's first error guarantees.
+///
+/// # Complexity
+/// O(offset).
+pub fn place(text: &str, offset: usize) -> Place<'_> {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let (before, rest) = text.split_at(offset);
+    let mut frames: Vec<Frame> = Vec::new();
+    // The last identifier, which becomes a field name if `:` follows it.
+    let mut pending: Option<String> = None;
+    let mut chars = before.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut depth = 1usize;
+                let mut last = '\0';
+                for c in chars.by_ref() {
+                    match (last, c) {
+                        ('/', '*') => (depth, last) = (depth + 1, '\0'),
+                        ('*', '/') => (depth, last) = (depth - 1, '\0'),
+                        _ => last = c,
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                let mut value = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        c => value.push(c),
+                    }
+                }
+                if let Some(f) = frames.last_mut() {
+                    if !f.list && f.field.as_deref() == Some("id") && f.id.is_none() {
+                        f.id = Some(value);
+                    }
+                }
+                pending = None;
+            }
+            '(' | '[' | '{' => {
+                frames.push(Frame {
+                    list: c == '[',
+                    ..Frame::default()
+                });
+                pending = None;
+            }
+            ')' | ']' | '}' => {
+                frames.pop();
+                pending = None;
+            }
+            ',' => {
+                if let Some(f) = frames.last_mut() {
+                    if f.list {
+                        f.index += 1;
+                    } else {
+                        f.field = None;
+                    }
+                }
+                pending = None;
+            }
+            ':' => {
+                if let (Some(f), Some(name)) = (frames.last_mut(), pending.take()) {
+                    if !f.list {
+                        f.field = Some(name);
+                    }
+                }
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let mut name = c.to_string();
+                while let Some(&c) = chars.peek() {
+                    if !(c.is_alphanumeric() || c == '_') {
+                        break;
+                    }
+                    name.push(c);
+                    chars.next();
+                }
+                pending = Some(name);
+            }
+            c if c.is_whitespace() => {}
+            _ => pending = None,
+        }
+    }
+    // At a closing bracket the error is about the group it closes (a
+    // missing field, a value of the wrong form), not its last field.
+    if rest.starts_with([')', ']', '}']) {
+        if let Some(f) = frames.last_mut() {
+            f.field = None;
+        }
+    }
+    let mut path = String::new();
+    for (i, f) in frames.iter().enumerate() {
+        if f.list {
+            path.push_str(&format!("[{}]", f.index));
+            if let Some(id) = frames.get(i + 1).and_then(|next| next.id.as_ref()) {
+                path.push_str(&format!(" {id:?}"));
+            }
+        } else if let Some(field) = &f.field {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(field);
+        }
+    }
+    // In a list the value is an item, not a field's.
+    let field = frames
+        .last()
+        .filter(|f| !f.list)
+        .and_then(|f| f.field.clone());
+    Place {
+        path,
+        field,
+        before,
+        rest,
+    }
+}
+
+/// The message for a RON error at `place`: a fix in the user's own text
+/// for the commonest mistakes, else [`message`].
+pub fn message_at(code: &ron::Error, place: &Place<'_>) -> String {
+    common_mistake(code, place).unwrap_or_else(|| message(code))
+}
+
+/// Whether ron's error has a place worth a field path: an error at the
+/// end of the file or deep in runaway brackets is about the whole file.
+pub fn has_path(code: &ron::Error) -> bool {
+    !matches!(
+        code,
+        ron::Error::Eof
+            | ron::Error::TrailingCharacters
+            | ron::Error::ExceededRecursionLimit
+            | ron::Error::Utf8Error(_)
+            | ron::Error::UnclosedBlockComment
+    )
+}
+
+/// `field: value`, or the value alone in a list.
+fn written(field: Option<&str>, value: &str) -> String {
+    match field {
+        Some(f) => format!("`{f}: {value}`"),
+        None => format!("`{value}`"),
+    }
+}
+
+/// The commonest mistakes, recognised from the error and the text at it.
+fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
+    let field = place.field.as_deref();
+    // `success: 85%`: a percentage where a probability belongs.
+    if place.rest.starts_with('%') {
+        let digits = place
+            .before
+            .trim_end()
+            .rsplit(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .filter(|d| !d.is_empty())?;
+        let number: f64 = digits.parse().ok()?;
+        let fraction = number / 100.0;
+        let what = field.map_or("this value".to_string(), |f| format!("`{f}`"));
+        return Some(format!(
+            "{what} is a probability from 0 to 1, not a percentage: write {} for {digits}%",
+            written(field, &fraction.to_string())
+        ));
+    }
+    match code {
+        // A string where a name or a distribution belongs.
+        ron::Error::ExpectedIdentifier => {
+            let quoted = place.rest.strip_prefix('"')?;
+            let value = &quoted[..quoted.find('"')?];
+            let name = NAMES.iter().find(|n| n.eq_ignore_ascii_case(value.trim()));
+            if let Some(name) = name {
+                return Some(format!(
+                    "{name} is a name, not a string: write {} without the quotes",
+                    written(field, name)
+                ));
+            }
+            let what = field.map_or("this value".to_string(), |f| format!("`{f}`"));
+            if parse_hours(value).is_ok() {
+                return Some(format!(
+                    "{what} takes a distribution, not a bare duration: write {} for exactly \
+                     {value}, or a distribution such as `Exponential(mean: \"{value}\")`",
+                    written(field, &format!("Fixed(\"{value}\")"))
+                ));
+            }
+            if value.trim().parse::<f64>().is_ok() {
+                return Some(format!(
+                    "{what} takes a distribution, not a bare number: write {} for exactly \
+                     {value}, or a distribution such as `Uniform(min: ..., max: ...)`",
+                    written(field, &format!("Fixed({})", value.trim()))
+                ));
+            }
+            if place.path.ends_with(']') || place.path.contains("targets[") {
+                return Some(format!(
+                    "a target names its kind: write `Site(\"{value}\")`, `Service(\"{value}\")` \
+                     or `Tag(\"{value}\")`"
+                ));
+            }
+            None
+        }
+        // `rto: 4` or `Fixed(2h)`: a duration without its quotes or unit.
+        ron::Error::ExpectedString | ron::Error::InvalidValueForType { .. }
+            if place.rest.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            let token = leading_token(place.rest);
+            if parse_hours(token).is_ok() {
+                return Some(format!(
+                    "a duration is a string in double quotes: write {}",
+                    written(field, &format!("\"{token}\""))
+                ));
+            }
+            let duration_field = field.is_some_and(|f| DURATIONS.contains(&f));
+            (duration_field && token.parse::<f64>().is_ok()).then(|| {
+                format!(
+                    "a duration is a string with its unit: write {} (or \"{token}m\", \
+                     \"{token}d\")",
+                    written(field, &format!("\"{token}h\""))
+                )
+            })
+        }
+        // `revenue_per_hour: "100"`: a number in quotes.
+        ron::Error::ExpectedFloat
+        | ron::Error::ExpectedInteger
+        | ron::Error::InvalidValueForType { .. } => {
+            let quoted = place.rest.strip_prefix('"')?;
+            let value = quoted[..quoted.find('"')?].trim();
+            value.parse::<f64>().ok()?;
+            Some(format!(
+                "a number is written without quotes: write {}",
+                written(field, value)
+            ))
+        }
+        // ron's "try the raw identifier `r#2000000`": a name that is not one.
+        ron::Error::SuggestRawIdentifier(found) => {
+            if let Some(fix) = comma_in_number(place, found) {
+                return Some(fix);
+            }
+            if found.starts_with(|c: char| c.is_ascii_digit())
+                && found
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "._".contains(c))
+            {
+                return Some(unnamed_fields(place, found));
+            }
+            // `restore: 2h`: a duration without quotes.
+            if parse_hours(found).is_ok() {
+                let fix = if field.is_some_and(|f| DURATIONS.contains(&f)) || field.is_none() {
+                    format!("\"{found}\"")
+                } else {
+                    format!("Fixed(\"{found}\")")
+                };
+                return Some(format!(
+                    "a duration is a string in double quotes: write {}",
+                    written(field, &fix)
+                ));
+            }
+            let letters = found.trim_start_matches(|c: char| c.is_ascii_digit() || c == '_');
+            let near = NAMES
+                .iter()
+                .copied()
+                .find(|n| n.eq_ignore_ascii_case(letters))
+                .or_else(|| nearest(letters, NAMES))
+                .map(|n| format!("; did you mean {}?", written(field, n)))
+                .unwrap_or_default();
+            Some(format!(
+                "`{found}` is not a name: names start with a letter{near}"
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The number or word at the start of `text`: `2h` of `2h),`.
+fn leading_token(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_'))
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// `success: 0,85` or `revenue_per_hour: 1,500`: a comma inside a number
+/// makes the digits after it look like the next field's name. `found` is
+/// those digits.
+fn comma_in_number(place: &Place<'_>, found: &str) -> Option<String> {
+    if !found.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let before = place.before.trim_end().strip_suffix(',')?.trim_end();
+    let whole_start = before
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(0, |i| i + 1);
+    let whole = &before[whole_start..];
+    if whole.is_empty() || whole.contains('.') {
+        return None;
+    }
+    let field = before[..whole_start]
+        .trim_end()
+        .strip_suffix(':')?
+        .trim_end();
+    let name_start = field
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let field = &field[name_start..];
+    if field.is_empty() {
+        return None;
+    }
+    let decimal = format!("{field}: {whole}.{found}");
+    if found.len() == 3 && whole != "0" {
+        Some(format!(
+            "a number has no thousands separator and a dot before its decimals: write \
+             `{field}: {whole}{found}` (or `{decimal}` for a decimal)"
+        ))
+    } else {
+        Some(format!(
+            "a number has a dot before its decimals, not a comma: write `{decimal}`"
+        ))
+    }
+}
+
+/// A group of fields written without its field names, `(2000000, 0.10)`.
+fn unnamed_fields(place: &Place<'_>, found: &str) -> String {
+    let inside = place.rest.split(')').next().unwrap_or(found);
+    let values: Vec<&str> = inside.split(',').map(str::trim).collect();
+    let in_appetite = place
+        .path
+        .rsplit_once('[')
+        .is_some_and(|(list, _)| list.ends_with("risk_appetite"));
+    if in_appetite {
+        let (loss, probability) = match values.as_slice() {
+            [loss, probability] => (*loss, *probability),
+            _ => (found, "0.01"),
+        };
+        return format!(
+            "each point of the risk appetite names its two fields: write `(loss: {loss}, \
+             probability: {probability})`"
+        );
+    }
+    format!(
+        "a number where a field name belongs: the fields of `(...)` are written with their \
+         names, `name: value`, such as `(loss: {found}, probability: 0.01)`"
+    )
+}
+
+/// The line of `text` that holds byte `offset`, and under it a caret at
+/// the column, each indented for an error message; a long line is cut to
+/// the part around the column.
+pub fn excerpt(text: &str, line: usize, column: usize) -> String {
+    // Lines up to LONG characters are shown whole; a longer one (a
+    // generated file, runaway brackets) WIDTH characters either side.
+    const LONG: usize = 140;
+    const WIDTH: usize = 60;
+    let Some(source) = text.lines().nth(line.saturating_sub(1)) else {
+        return String::new();
+    };
+    let chars: Vec<char> = source.chars().collect();
+    let col = column.saturating_sub(1).min(chars.len());
+    let (start, end) = if chars.len() <= LONG {
+        (0, chars.len())
+    } else {
+        (col.saturating_sub(WIDTH), (col + WIDTH).min(chars.len()))
+    };
+    let mut shown: String = chars[start..end].iter().collect();
+    let mut pad: String = chars[start..col]
+        .iter()
+        .map(|&c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    if start > 0 {
+        shown.insert(0, '…');
+        pad.insert(0, ' ');
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    let number = line.to_string();
+    let gutter = " ".repeat(number.len());
+    format!(
+        "\n    {number} | {}\n    {gutter} | {pad}^",
+        shown.trim_end()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +670,53 @@ mod tests {
         );
         let msg = wrong_type("a string", "the unsigned integer `4`");
         assert!(msg.contains("\"4h\""), "{msg}");
+    }
+
+    fn at<'a>(text: &'a str, needle: &str) -> Place<'a> {
+        place(text, text.find(needle).expect("the needle is in the text"))
+    }
+
+    #[test]
+    fn the_path_names_lists_ids_and_fields() {
+        let text = r#"Scenario(name: "x", // a comment: (not a bracket
+            services: [Service(id: "a"), Service(id: "db", backup: (interval: "4h", restore: "2h"))])"#;
+        let p = at(text, r#""2h""#);
+        assert_eq!(p.path, r#"services[1] "db".backup.restore"#);
+        assert_eq!(p.field.as_deref(), Some("restore"));
+        let p = at(text, "Service(id: \"a\"");
+        assert_eq!(p.path, "services[0]");
+        let text = "Scenario(risk_appetite: [(loss: 1, probability: 0.1), (2000000, 0.10)])";
+        assert_eq!(at(text, "2000000").path, "risk_appetite[1]");
+    }
+
+    #[test]
+    fn the_excerpt_puts_a_caret_under_the_column() {
+        let text = "a\n  tier: \"Business\",\n";
+        assert_eq!(
+            excerpt(text, 2, 9),
+            "\n    2 |   tier: \"Business\",\n      |         ^"
+        );
+        let long = format!("{}X{}", "a".repeat(200), "b".repeat(200));
+        assert_eq!(excerpt(&long, 2, 1), "", "no such line");
+        let e = excerpt(&long, 1, 201);
+        assert!(e.contains("…") && e.lines().count() == 3, "{e}");
+        let caret = e.lines().nth(2).expect("a caret line");
+        let line = e.lines().nth(1).expect("a source line");
+        assert_eq!(
+            line.chars().nth(caret.chars().count() - 1),
+            Some('X'),
+            "{e}"
+        );
+    }
+
+    proptest::proptest! {
+        /// Any text, any offset: a place and an excerpt, never a panic
+        /// (the scanner sees files that are broken by definition).
+        #[test]
+        fn any_text_has_a_place(text in "[ -~\n\t\"()\\[\\]{}é/*:,]{0,80}", at in 0usize..100, line in 0usize..5, col in 0usize..90) {
+            let p = place(&text, at);
+            proptest::prop_assert_eq!(p.before.len() + p.rest.len(), text.len());
+            let _ = excerpt(&text, line, col);
+        }
     }
 }

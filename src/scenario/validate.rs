@@ -61,10 +61,17 @@ pub fn parse_raw(text: &str) -> Result<raw::Scenario, ScenarioError> {
         .from_str(text)
         .map_err(|e| {
             let (line, column) = visible_start(text, &e.span);
+            let at = syntax::place(text, byte_offset(text, line, column));
             ScenarioError::Syntax {
                 line,
                 column,
-                message: syntax::message(&e.code),
+                message: syntax::message_at(&e.code, &at),
+                path: if syntax::has_path(&e.code) {
+                    at.path
+                } else {
+                    String::new()
+                },
+                excerpt: syntax::excerpt(text, line, column),
             }
         })
 }
@@ -92,6 +99,22 @@ fn visible_start(text: &str, span: &ron::error::Span) -> (usize, usize) {
         }
     }
     (line.max(1), col.max(1))
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let (mut l, mut c) = (1, 1);
+    for (i, ch) in text.char_indices() {
+        if (l, c) >= (line, column) {
+            return i;
+        }
+        if ch == '\n' {
+            (l, c) = (l + 1, 1);
+        } else {
+            c += 1;
+        }
+    }
+    text.len()
 }
 
 /// Whether the text holds nothing but whitespace and comments (`//` to the

@@ -383,16 +383,16 @@ fn stranded_revenue(model: &Model, out: &mut Vec<Warning>) {
                      threat does not hit"
                 }
             };
-            let currency = &model.currency;
+            let revenue = crate::report::fmt::money(&model.currency, revenue);
             let message = if root == id {
                 format!(
-                    "earns {revenue} {currency} an hour, but {threat:?} {what} it and it has no \
+                    "earns {revenue} an hour, but {threat:?} {what} it and it has no \
                      way back, so it stays down to the end of the trial; add {fix}"
                 )
             } else {
                 let root_id = &model.service(root).id;
                 format!(
-                    "earns {revenue} {currency} an hour, but it needs {root_id:?}, which \
+                    "earns {revenue} an hour, but it needs {root_id:?}, which \
                      {threat:?} {what} with no way back, so {:?} stays down to the end of the \
                      trial; give {root_id:?} {fix}",
                     service.id

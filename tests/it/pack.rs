@@ -49,7 +49,7 @@ pub const RUN_CHARTS: [&str; 6] = [
 
 /// Write `text` as a scenario in a fresh folder and run `bcdr run` on it
 /// quietly; the folder (kept alive by the guard) and the output folder.
-fn run(text: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
+pub fn run(text: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let scenario = dir.path().join("pack.ron");
     std::fs::write(&scenario, text).expect("the scenario is written");
@@ -108,6 +108,7 @@ fn run_writes_every_chart_and_report() {
         "services.csv",
         "threats.csv",
         "loss_exceedance.csv",
+        "summary.xlsx",
         "graph.dot",
         "graph.svg",
         "report.md",

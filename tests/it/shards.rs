@@ -206,7 +206,7 @@ fn merge_refuses_incomplete_duplicate_and_foreign_parts() {
     let cases: Vec<(Vec<PathBuf>, &str)> = vec![
         (
             vec![part(0), part(2)],
-            "missing 1 of 3 shard(s): 1 (partial-1-of-3.json)",
+            "missing 1 of 3 shards: 1 (partial-1-of-3.json)",
         ),
         (
             vec![part(0), part(1), part(1), part(2)],

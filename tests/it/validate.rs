@@ -81,7 +81,42 @@ fixtures! {
         "unknown distribution `Normal`",
         "`Pert`",
     ];
-    wrong_type: "wrong-type.ron" => ["line 4, column 44", "expected a string", "\"4h\""];
+    wrong_type: "wrong-type.ron" => [
+        "line 4, column 44",
+        r#"(at services[0] "core-db".rto)"#,
+        "a duration is a string with its unit",
+        r#"write `rto: "4h"`"#,
+    ];
+    bare_duration: "bare-duration.ron" => [
+        "line 5, column 56",
+        r#"(at services[0] "app".restart)"#,
+        "not a bare duration",
+        r#"write `restart: Fixed("10m")`"#,
+        r#"    5 |         Service(id: "app", tier: Application, restart: "10m"),"#,
+        "\n      |                                                        ^\n",
+    ];
+    quoted_enum: "quoted-enum.ron" => [
+        "line 5, column 35",
+        r#"(at services[0] "shop".tier)"#,
+        "write `tier: Business` without the quotes",
+        "\n      |                                   ^\n",
+    ];
+    unnamed_appetite: "unnamed-appetite.ron" => [
+        "line 5, column 56",
+        "(at risk_appetite[1])",
+        "write `(loss: 2000000, probability: 0.10)`",
+    ];
+    percent: "percent.ron" => [
+        "line 7, column 76",
+        r#"(at services[0] "db".failover.success)"#,
+        "a probability from 0 to 1",
+        "write `success: 0.85`",
+    ];
+    digit_name: "digit-name.ron" => [
+        "line 5, column 35",
+        "`3Business` is not a name",
+        "did you mean `tier: Business`?",
+    ];
     bad_rate: "bad-rate.ron" => [
         "line 6, column",
         "rate_per_year must be a number of events per year",
@@ -839,7 +874,7 @@ const STRANDED: &str = r#"Scenario(name: "x", sites: [Site(id: "east"), Site(id:
 fn warns_when_a_disaster_leaves_revenue_without_a_way_back() {
     let w = one_warning(STRANDED);
     assert_eq!(w.path, r#"services[1] "shop""#);
-    assert!(w.message.contains("earns 1000 USD an hour"), "{w}");
+    assert!(w.message.contains("earns USD 1,000 an hour"), "{w}");
     assert!(
         w.message
             .contains(r#"it needs "db", which "fire" destroys with no way back"#),
@@ -1066,5 +1101,82 @@ proptest! {
             // A mutation that is still valid must give warnings without panicking too.
             let _ = planning_warnings(&model);
         }
+    }
+}
+
+/// The commonest syntax mistakes said "check for a stray character or a
+/// doubled comma", or leaked RON's "try the raw identifier `r#2000000`".
+#[test]
+fn common_syntax_mistakes_do_not_give_ron_advice() {
+    for fixture in [
+        "bare-duration.ron",
+        "quoted-enum.ron",
+        "unnamed-appetite.ron",
+        "percent.ron",
+        "digit-name.ron",
+    ] {
+        let out = common::bcdr()
+            .current_dir(common::root())
+            .arg("validate")
+            .arg(Path::new("scenarios").join("invalid").join(fixture))
+            .output()
+            .expect("bcdr runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for bad in ["stray character", "raw identifier", "r#", "std identifier"] {
+            assert!(!stderr.contains(bad), "{fixture}: {bad:?} in\n{stderr}");
+        }
+    }
+}
+
+/// The fix is written in the user's own text: the value they typed.
+#[test]
+fn common_syntax_mistakes_quote_the_users_value() {
+    let base = r#"Scenario(name: "x", sites: [Site(id: "a"), Site(id: "b")],
+    services: [Service(id: "db", site: "a", tier: Platform,
+        failure: (mtbf: "900h", repair: Exponential(mean: "3h")),
+        failover: (site: "b", switchover: Fixed("5m"), success: 0.9))],
+    threats: [Outage(id: "cut", rate_per_year: 1.0, targets: [Site("a")], duration: Fixed("2h"))],
+    risk_appetite: [(loss: 100, probability: 0.5)])"#;
+    assert!(parse_str(base).is_ok());
+    let cases = [
+        (
+            r#"repair: Exponential(mean: "3h")"#,
+            r#"repair: "45m""#,
+            r#"`repair: Fixed("45m")`"#,
+        ),
+        (
+            r#"duration: Fixed("2h")"#,
+            r#"duration: "2.5h""#,
+            r#"`duration: Fixed("2.5h")`"#,
+        ),
+        ("tier: Platform", r#"tier: "platform""#, "`tier: Platform`"),
+        ("success: 0.9", "success: 12.5%", "`success: 0.125`"),
+        (
+            "(loss: 100, probability: 0.5)",
+            "(250000, 0.05)",
+            "`(loss: 250000, probability: 0.05)`",
+        ),
+        (r#"[Site("a")]"#, r#"["a"]"#, r#"write `Site("a")`"#),
+        // European habits and missing quotes.
+        ("success: 0.9", "success: 0,9", "`success: 0.9`"),
+        ("(loss: 100,", "(loss: 2,500,", "`loss: 2500`"),
+        (r#"mtbf: "900h""#, "mtbf: 900h", r#"`mtbf: "900h"`"#),
+        (r#"mtbf: "900h""#, "mtbf: 900", r#"`mtbf: "900h"`"#),
+        (
+            r#"duration: Fixed("2h")"#,
+            "duration: 2h",
+            r#"`duration: Fixed("2h")`"#,
+        ),
+        (
+            "(loss: 100, probability: 0.5)",
+            r#"(loss: "100", probability: 0.5)"#,
+            "`loss: 100`",
+        ),
+    ];
+    for (good, bad, fix) in cases {
+        let text = base.replace(good, bad);
+        let err = parse_str(&text).expect_err(bad).to_string();
+        assert!(err.contains(fix), "{bad}: {err}");
+        assert!(err.contains(bad), "{bad}: the line is shown: {err}");
     }
 }

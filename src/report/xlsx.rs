@@ -1,0 +1,322 @@
+//! `summary.xlsx`: the run's results as a workbook a spreadsheet opens the
+//! same way in every locale.
+//!
+//! The CSVs beside it are for programs: a dot decimal, a comma separator
+//! and every digit of the f64. A spreadsheet set to a European locale
+//! reads those columns as text or dates; the workbook stores real numbers
+//! (the very values of `summary.json`) and shows them with a currency or
+//! percentage format, which Excel and LibreOffice render in the reader's
+//! own locale.
+//!
+//! Three sheets:
+//!
+//! | sheet | rows |
+//! |---|---|
+//! | `Board` | the headline (expected annual loss, VaR 95 and 99, …) and the risk appetite verdicts |
+//! | `Services` | one row per service, display name first (the id where there is none) |
+//! | `Threats` | random failures, then one row per threat |
+//!
+//! The bytes depend only on the results: the creation date is fixed (the
+//! zip entries carry a fixed date already), so two runs with the same seed
+//! write identical files whatever the thread count.
+
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::error::Error;
+use crate::model::Model;
+use crate::stats::summary::RANDOM_FAILURES;
+use crate::stats::Summary;
+
+/// The name of the file in the pack.
+pub const FILE: &str = "summary.xlsx";
+
+/// The sheet names, in order.
+pub const SHEETS: [&str; 3] = ["Board", "Services", "Threats"];
+
+/// The column headers of the `Services` sheet.
+pub const SERVICE_HEADERS: [&str; 19] = [
+    "service",
+    "id",
+    "tier",
+    "availability",
+    "downtime h/yr (mean)",
+    "outages/yr",
+    "outage h (mean)",
+    "outage h (p50)",
+    "outage h (p90)",
+    "outage h (p99)",
+    "RTO h",
+    "RTO met",
+    "MTPD h",
+    "MTPD breached",
+    "RPO h",
+    "data lost h/yr (mean)",
+    "data lost h/yr (p99)",
+    "expected annual loss",
+    "share of loss",
+];
+
+/// The column headers of the `Threats` sheet.
+pub const THREAT_HEADERS: [&str; 9] = [
+    "threat",
+    "id",
+    "kind",
+    "occurrences/yr",
+    "expected annual loss",
+    "share of loss",
+    "contained",
+    "services compromised per attack",
+    "services encrypted per attack",
+];
+
+/// The fixed creation date written into the workbook's properties.
+const CREATED: (u16, u8, u8) = (2000, 1, 1);
+
+/// The number formats of the workbook.
+struct Formats {
+    title: Format,
+    header: Format,
+    label: Format,
+    money: Format,
+    pct: Format,
+    availability: Format,
+    hours: Format,
+    rate: Format,
+    count: Format,
+}
+
+impl Formats {
+    fn new(currency: &str) -> Formats {
+        // The currency code as literal text before the amount, as every
+        // other output writes it ("EUR 1,234,567"); quotes would end the
+        // literal, so they are dropped.
+        let code: String = currency.chars().filter(|c| *c != '"').collect();
+        let money = if code.is_empty() {
+            "#,##0;-#,##0".to_string()
+        } else {
+            format!("\"{code} \"#,##0;\"{code} \"-#,##0")
+        };
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_border_bottom(FormatBorder::Thin),
+            label: Format::new().set_bold(),
+            money: Format::new().set_num_format(money),
+            pct: Format::new().set_num_format("0.0%"),
+            availability: Format::new().set_num_format("0.0000%"),
+            hours: Format::new().set_num_format("#,##0.00"),
+            rate: Format::new().set_num_format("0.000"),
+            count: Format::new().set_num_format("#,##0"),
+        }
+    }
+}
+
+/// The workbook's bytes.
+///
+/// `model` gives the display names of the services; every number comes
+/// from `summary`, unrounded (the formats round only what is shown).
+///
+/// # Errors
+/// [`Error::Export`] if the workbook cannot be assembled (it does not
+/// happen with the sheet names and sizes used here).
+pub fn workbook(model: &Model, summary: &Summary) -> Result<Vec<u8>, Error> {
+    build(model, summary).map_err(|e| Error::Export {
+        file: FILE.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn build(model: &Model, s: &Summary) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new(&s.currency);
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(format!("bcdr — {}", s.scenario))
+            .set_author("bcdr")
+            .set_comment(format!(
+                "bcdr {}, {} trials, seed {}",
+                s.bcdr_version, s.trials, s.seed
+            ))
+            .set_creation_datetime(&created),
+    );
+    board(book.add_worksheet(), s, &f)?;
+    services(book.add_worksheet(), model, s, &f)?;
+    threats(book.add_worksheet(), s, &f)?;
+    book.save_to_buffer()
+}
+
+/// The headline and the risk appetite.
+fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(SHEETS[0])?;
+    ws.set_landscape();
+    ws.write_string_with_format(0, 0, format!("Annual risk — {}", s.scenario), &f.title)?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "{} trials, seed {}, horizon {} h, amounts in {} (bcdr {})",
+            s.trials, s.seed, s.horizon_hours, s.currency, s.bcdr_version
+        ),
+    )?;
+
+    let a = &s.annual_loss;
+    let rows: [(&str, f64, &Format); 12] = [
+        ("expected annual loss", a.mean, &f.money),
+        ("95% CI of the mean, low", a.mean_ci95[0], &f.money),
+        ("95% CI of the mean, high", a.mean_ci95[1], &f.money),
+        ("median year (p50)", a.p50, &f.money),
+        ("1-in-10 year (p90)", a.p90, &f.money),
+        ("1-in-20 year (VaR 95)", a.p95, &f.money),
+        ("1-in-100 year (VaR 99)", a.p99, &f.money),
+        ("95% CI of VaR 99, low", a.p99_ci95[0], &f.money),
+        ("95% CI of VaR 99, high", a.p99_ci95[1], &f.money),
+        (
+            "mean of the worst 5% of years (TVaR 95)",
+            a.tvar_95,
+            &f.money,
+        ),
+        ("worst simulated year", a.max, &f.money),
+        (
+            "probability of any loss in a year",
+            a.probability_of_loss,
+            &f.pct,
+        ),
+    ];
+    ws.write_string_with_format(3, 0, "headline", &f.header)?;
+    ws.write_string_with_format(3, 1, "value", &f.header)?;
+    let mut row = 4;
+    for (label, value, format) in rows {
+        ws.write_string_with_format(row, 0, label, &f.label)?;
+        ws.write_number_with_format(row, 1, value, format)?;
+        row += 1;
+    }
+    ws.write_string_with_format(row, 0, "trials", &f.label)?;
+    ws.write_number_with_format(row, 1, s.trials as f64, &f.count)?;
+    row += 2;
+
+    ws.write_string_with_format(row, 0, "risk appetite", &f.header)?;
+    for (col, h) in [
+        "loss of more than",
+        "accepted probability",
+        "simulated probability",
+        "verdict",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(row, col as u16 + 1, *h, &f.header)?;
+    }
+    row += 1;
+    if s.risk_appetite.is_empty() {
+        ws.write_string(row, 0, "the scenario states no risk appetite")?;
+    }
+    for (i, p) in s.risk_appetite.iter().enumerate() {
+        ws.write_string(row, 0, format!("point {}", i + 1))?;
+        ws.write_number_with_format(row, 1, p.loss, &f.money)?;
+        ws.write_number_with_format(row, 2, p.accepted, &f.pct)?;
+        ws.write_number_with_format(row, 3, p.simulated, &f.pct)?;
+        ws.write_string(row, 4, if p.within { "within" } else { "breached" })?;
+        row += 1;
+    }
+    ws.set_column_width(0, 40)?;
+    for col in 1..=4 {
+        ws.set_column_width(col, 22)?;
+    }
+    Ok(())
+}
+
+/// A number, or an empty cell when there is none.
+fn opt(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    x: Option<f64>,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if let Some(x) = x {
+        ws.write_number_with_format(row, col, x, format)?;
+    }
+    Ok(())
+}
+
+/// The share of the total expected loss, when there is a loss.
+fn share(loss: f64, total: f64) -> Option<f64> {
+    (total > 0.0).then(|| loss / total)
+}
+
+fn header_row(ws: &mut Worksheet, headers: &[&str], f: &Formats) -> Result<(), XlsxError> {
+    for (col, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, col as u16, *h, &f.header)?;
+        ws.set_column_width(col as u16, if col == 0 { 36 } else { 14 })?;
+    }
+    ws.set_freeze_panes(1, 1)?;
+    ws.set_landscape();
+    Ok(())
+}
+
+fn services(ws: &mut Worksheet, model: &Model, s: &Summary, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(SHEETS[1])?;
+    header_row(ws, &SERVICE_HEADERS, f)?;
+    let total: f64 = s.services.iter().map(|x| x.loss.mean).sum();
+    for (i, x) in s.services.iter().enumerate() {
+        let row = i as u32 + 1;
+        let name = model
+            .services
+            .iter()
+            .find(|m| m.id == x.id)
+            .and_then(|m| m.name.as_deref())
+            .unwrap_or(&x.id);
+        ws.write_string(row, 0, name)?;
+        ws.write_string(row, 1, &x.id)?;
+        ws.write_string(row, 2, &x.tier)?;
+        ws.write_number_with_format(row, 3, x.availability, &f.availability)?;
+        ws.write_number_with_format(row, 4, x.downtime_hours.mean, &f.hours)?;
+        ws.write_number_with_format(row, 5, x.outages.mean, &f.rate)?;
+        let o = &x.outage_duration_hours;
+        for (col, v) in [(6, o.mean), (7, o.p50), (8, o.p90), (9, o.p99)] {
+            ws.write_number_with_format(row, col, v, &f.hours)?;
+        }
+        opt(ws, row, 10, x.rto_hours, &f.hours)?;
+        opt(ws, row, 11, x.rto_met, &f.pct)?;
+        opt(ws, row, 12, x.mtpd_hours, &f.hours)?;
+        opt(ws, row, 13, x.mtpd_breached, &f.pct)?;
+        opt(ws, row, 14, x.rpo_hours, &f.hours)?;
+        ws.write_number_with_format(row, 15, x.data_loss_hours.mean, &f.hours)?;
+        ws.write_number_with_format(row, 16, x.data_loss_hours.p99, &f.hours)?;
+        ws.write_number_with_format(row, 17, x.loss.mean, &f.money)?;
+        opt(ws, row, 18, share(x.loss.mean, total), &f.pct)?;
+    }
+    Ok(())
+}
+
+fn threats(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(SHEETS[2])?;
+    header_row(ws, &THREAT_HEADERS, f)?;
+    let total: f64 = s.threats.iter().map(|x| x.loss.mean).sum();
+    for (i, t) in s.threats.iter().enumerate() {
+        let row = i as u32 + 1;
+        // Threats have no display name in the scenario language: the id,
+        // but random failures in words.
+        let name = if t.id == RANDOM_FAILURES {
+            "Random failures"
+        } else {
+            &t.id
+        };
+        ws.write_string(row, 0, name)?;
+        ws.write_string(row, 1, &t.id)?;
+        ws.write_string(row, 2, &t.kind)?;
+        ws.write_number_with_format(row, 3, t.occurrences.mean, &f.rate)?;
+        ws.write_number_with_format(row, 4, t.loss.mean, &f.money)?;
+        opt(ws, row, 5, share(t.loss.mean, total), &f.pct)?;
+        opt(ws, row, 6, t.contained_fraction, &f.pct)?;
+        opt(ws, row, 7, t.services_compromised_per_attack, &f.rate)?;
+        opt(ws, row, 8, t.services_encrypted_per_attack, &f.rate)?;
+    }
+    Ok(())
+}
