@@ -26,10 +26,11 @@
 //! hold the whole table to |x − exact| ≤ 1e-9 · min(x, 1 − x) over a dense
 //! grid of u including every interval's midpoint (where Hermite's error
 //! peaks) and both tails down to 2^−53, for PERT shapes from α = 1.0001 to
-//! 4.9999 (the worst measured is 4.6e-11, twenty times inside the bound). Interpolation with exact
-//! derivatives of a monotone smooth function on this fine a grid is itself
-//! monotone (Fritsch–Carlson: every interval's derivative ratios are near 1;
-//! [`BetaTable::new`] checks them).
+//! 4.9999 (the worst measured is 4.6e-11, twenty times inside the bound).
+//! Interpolation with exact derivatives of a monotone smooth function on
+//! this fine a grid is itself monotone (Fritsch–Carlson: every interval's derivative ratios are near 1;
+//! [`BetaTable::new`] checks them in debug builds, the tests on every shape
+//! they try).
 //!
 //! A table is 2 × ([`INTERVALS`] + 1) × 16 bytes (about 16 KB) and takes
 //! 2 × 513 exact quantiles (about 1 ms) to build. Tables are shared by
