@@ -8,7 +8,7 @@
 //! cause and otherwise stay apart as segments, so that a service already
 //! down for one reason when another takes over (a destruction during an
 //! outage) charges each part to its own cause. Touching segments are one
-//! outage (see `Trial::book`). Where two intervals start at one instant,
+//! outage (see `trial::outage`). Where two intervals start at one instant,
 //! the engine puts the lower cause index first (random failures, then
 //! threats in scenario order), so that cause wins the merged stretch.
 
@@ -44,7 +44,7 @@ impl<'a> Runs<'a> {
                 }
             }
             // Touching with another cause, or after a gap: a new segment
-            // (touching segments are one outage, see `Trial::book`).
+            // (touching segments are one outage, see `trial::outage`).
             Some(r) => {
                 self.out.push(*r);
                 *r = iv;

@@ -1,4 +1,5 @@
-//! Tests of the distributions and the special functions.
+//! The distributions against closed forms, quadrature, sampling and
+//! property tests, and the special functions behind them.
 
 use super::special::beta_quantile_iterative;
 use super::*;

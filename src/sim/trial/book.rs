@@ -1,0 +1,393 @@
+//! After the event loop: the own segments closed at the horizon and
+//! indexed, every node's functional down intervals in dependency order
+//! (unions for services, k-of-n counts for groups), and each service's
+//! outages booked ([`super::outage`]'s rule) with the revenue lost to
+//! degradation.
+
+use crate::stats::Accumulator;
+
+use super::super::clock::open_end;
+use super::super::compile::SimPlan;
+use super::super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
+use super::fused;
+use super::outage::{Ledger, Outages, Totals};
+use super::own::Seg;
+use super::{Mark, Record, Trial, NONE};
+
+/// The trial's distinct segments, and each segment's place among them.
+#[derive(Default)]
+pub(super) struct SegIndex {
+    /// The distinct live segments, sorted by start.
+    pub(super) distinct: Vec<Iv>,
+    /// Per segment: its index in `distinct` (`NONE` for empty ones).
+    canon: Vec<u32>,
+    /// Scratch: the segments that start at one instant.
+    same_start: Vec<u32>,
+}
+
+impl SegIndex {
+    /// Index the trial's segments: `distinct` gets each distinct non-empty
+    /// one in order of start (segments equal in start, end and cause, as a
+    /// site outage gives every service of the site, count once; equal
+    /// starts are ordered by cause, then end, so the earliest-listed cause
+    /// wins a tie), and `canon` each segment's place there.
+    fn build(&mut self, segs: &[Seg]) {
+        self.canon.clear();
+        self.canon.resize(segs.len(), NONE);
+        self.distinct.clear();
+        let mut i = 0;
+        while i < segs.len() {
+            let start = segs[i].iv.start;
+            let mut j = i + 1;
+            while j < segs.len() && segs[j].iv.start == start {
+                j += 1;
+            }
+            debug_assert!(j == segs.len() || segs[j].iv.start > start);
+            if j == i + 1 {
+                if segs[i].iv.end > start {
+                    self.canon[i] = self.distinct.len() as u32;
+                    self.distinct.push(segs[i].iv);
+                }
+                i = j;
+                continue;
+            }
+            self.same_start.clear();
+            self.same_start
+                .extend((i..j).filter(|&k| segs[k].iv.end > start).map(|k| k as u32));
+            self.same_start.sort_unstable_by(|&a, &b| {
+                let (x, y) = (&segs[a as usize].iv, &segs[b as usize].iv);
+                x.cause
+                    .cmp(&y.cause)
+                    .then(x.end.total_cmp(&y.end))
+                    .then(a.cmp(&b))
+            });
+            let mut prev: Option<(u32, f64)> = None;
+            for &k in &self.same_start {
+                let iv = segs[k as usize].iv;
+                if prev != Some((iv.cause, iv.end)) {
+                    self.distinct.push(iv);
+                    prev = Some((iv.cause, iv.end));
+                }
+                self.canon[k as usize] = self.distinct.len() as u32 - 1;
+            }
+            i = j;
+        }
+    }
+}
+
+/// The nodes' interval lists and their scratch.
+pub(super) struct Lists {
+    /// Per node: intervals that reach it through groups (a group's own
+    /// k-of-n stretches are not segments, so they travel as lists).
+    via_groups: Vec<Vec<Iv>>,
+    /// Functional down intervals of the nodes that keep them
+    /// ([`SimPlan::keep_list`]), and of every group.
+    down_iv: Vec<Vec<Iv>>,
+    /// The list of a service booked in its turn and not kept.
+    scratch: Vec<Iv>,
+    /// Unmerged intervals of one node.
+    raw: Vec<Iv>,
+    /// Scratch of [`at_least`].
+    sweep: Vec<(f64, i32, u32)>,
+}
+
+impl Lists {
+    pub(super) fn new(n: usize) -> Lists {
+        Lists {
+            via_groups: vec![Vec::new(); n],
+            down_iv: vec![Vec::new(); n],
+            scratch: Vec::new(),
+            raw: Vec::new(),
+            sweep: Vec::new(),
+        }
+    }
+}
+
+impl Trial {
+    /// After the event loop: close the own segments at the horizon, work
+    /// out every node's functional down intervals in dependency order
+    /// (unions for services, k-of-n counts for groups), and book each
+    /// service's outages and lost revenue.
+    ///
+    /// A service is down while any segment of its closure is: its own, or
+    /// a hard dependency's, transitively. Segments are indexed by start;
+    /// a service's set is a row of bits, its own OR its dependencies'
+    /// rows, and only that final set is merged into intervals, rather than
+    /// merging the dependencies' merged lists again at every level. A
+    /// group's k-of-n stretches are new intervals, not segments: they reach
+    /// the services above the group as lists (`via_groups`).
+    ///
+    /// # Complexity
+    /// O(N·w + Σ m) for N nodes, w = ⌈distinct segments / 64⌉ words and
+    /// m set bits per service; groups sort their members' endpoints.
+    pub(super) fn close(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
+        let h = self.horizon;
+        let s = plan.n_services;
+        // Still stopped at the horizon: open, ending past it (durations are
+        // taken to the horizon).
+        let open = open_end(h);
+        for i in 0..s {
+            if self.own.count[i] > 0 {
+                self.own.close(i, open);
+            }
+        }
+        self.index.build(&self.own.segs);
+        let distinct = &self.index.distinct;
+        self.rows.fill(
+            distinct,
+            &self.own.segs,
+            &self.index.canon,
+            plan.node_count(),
+            h,
+        );
+        let lists = &mut self.lists;
+        let mut records = self.recording.then_some(&mut self.records);
+        let mut late = false;
+        for &node in &plan.order {
+            let i = node as usize;
+            let deps = plan.hard_deps.row(i);
+            if i >= s {
+                // A group's list is built from its members' lists, in the
+                // same table: taken out meanwhile.
+                let mut out = std::mem::take(&mut lists.down_iv[i]);
+                let members: Vec<&[Iv]> = deps
+                    .iter()
+                    .map(|&d| lists.down_iv[d as usize].as_slice())
+                    .collect();
+                at_least(&members, plan.threshold[i], &mut lists.sweep, &mut out);
+                lists.down_iv[i] = out;
+                continue;
+            }
+            // The row is built in place: its own bits OR its dependencies'
+            // rows.
+            let mut through_groups = false;
+            for &d in deps {
+                let d = d as usize;
+                if d < s {
+                    self.rows.or_row(i, d);
+                    through_groups |= !lists.via_groups[d].is_empty();
+                } else {
+                    through_groups = true;
+                }
+            }
+            // Taken out while the dependencies' lists (in the same table)
+            // are read.
+            let mut via = std::mem::take(&mut lists.via_groups[i]);
+            via.clear();
+            if through_groups {
+                let from: Vec<&[Iv]> = deps
+                    .iter()
+                    .map(|&d| {
+                        let d = d as usize;
+                        if d < s {
+                            lists.via_groups[d].as_slice()
+                        } else {
+                            lists.down_iv[d].as_slice()
+                        }
+                    })
+                    .collect();
+                union_many(&from, &mut via);
+            }
+            if self.fused && via.is_empty() && !plan.keep_list[i] && records.is_none() {
+                // Not kept, not late (that implies kept), not recorded:
+                // book the outages as the union goes, without writing it
+                // out.
+                debug_assert!(!plan.book_late[i]);
+                lists.via_groups[i] = via;
+                fused::book_bits(
+                    plan,
+                    i,
+                    &mut self.rows,
+                    distinct,
+                    &mut self.totals,
+                    &mut self.ledger,
+                );
+                continue;
+            }
+            let keep = plan.keep_list[i];
+            let out = if keep {
+                &mut lists.down_iv[i]
+            } else {
+                &mut lists.scratch
+            };
+            if via.is_empty() {
+                union_bits(self.rows.row(i), distinct, out);
+            } else {
+                select_bits(self.rows.row(i), distinct, &mut lists.raw);
+                union_into(&lists.raw, &via, out);
+            }
+            lists.via_groups[i] = via;
+            if plan.book_late[i] {
+                late = true;
+            } else {
+                let down = if keep {
+                    &lists.down_iv[i]
+                } else {
+                    &lists.scratch
+                };
+                book(
+                    plan,
+                    i,
+                    down,
+                    &lists.down_iv,
+                    &mut self.ledger,
+                    &mut self.totals,
+                    records.as_deref_mut(),
+                );
+            }
+        }
+        if late {
+            for svc in (0..s).filter(|&i| plan.book_late[i]) {
+                let down = &lists.down_iv[svc];
+                book(
+                    plan,
+                    svc,
+                    down,
+                    &lists.down_iv,
+                    &mut self.ledger,
+                    &mut self.totals,
+                    records.as_deref_mut(),
+                );
+            }
+        }
+        self.pending.count_durations(&mut self.ledger, acc);
+        if self.recording {
+            self.records.sort_by(|a, b| a.t.total_cmp(&b.t));
+            for (d, t) in self.data_lost.iter_mut().zip(&self.totals.tally) {
+                *d = t.data_loss;
+            }
+        }
+    }
+}
+
+/// Book one service's outages from its list `down` with the rule
+/// ([`Outages`]): downtime, RTO and MTPD, costs, lost revenue (all of it
+/// while down, the capacity lost to soft dependencies while up, from
+/// their lists in `lists`); with `records`, each outage's start and end.
+fn book(
+    plan: &SimPlan,
+    svc: usize,
+    down: &[Iv],
+    lists: &[Vec<Iv>],
+    ledger: &mut Ledger,
+    totals: &mut Totals,
+    mut records: Option<&mut Vec<Record>>,
+) {
+    let p = plan.hot[svc];
+    let h = plan.horizon;
+    let from = ledger.keys.len();
+    let mut outages = Outages::new(
+        p,
+        h,
+        totals.tally[svc],
+        &mut ledger.shares,
+        &mut ledger.keys,
+    );
+    let mut mark = |span: Option<(f64, f64)>| {
+        if let (Some((start, end)), Some(records)) = (span, records.as_deref_mut()) {
+            let svc = svc as u32;
+            records.push(Record {
+                t: start,
+                svc,
+                mark: Mark::Down,
+            });
+            if end <= h {
+                records.push(Record {
+                    t: end,
+                    svc,
+                    mark: Mark::Up,
+                });
+            }
+        }
+    };
+    for &run in down {
+        mark(outages.run(run));
+    }
+    mark(outages.last());
+    let (shortest, longest) = (outages.shortest, outages.longest);
+    totals.tally[svc] = outages.settle(&mut totals.cause_loss);
+    ledger.note(svc, from, shortest, longest);
+    let soft = plan.soft_deps.row(svc);
+    if p.revenue_per_hour > 0.0 && (!soft.is_empty() || records.is_some()) {
+        degrade(
+            plan,
+            svc,
+            down,
+            lists,
+            &mut ledger.cap_events,
+            totals,
+            records,
+        );
+    }
+}
+
+/// Revenue capacity over the trial: 0 while down, else the product of
+/// the capacities kept by the soft dependencies that are down (their
+/// lists in `lists`). Books the revenue lost while up and degraded
+/// (attributed to the cause of the latest degradation), and records
+/// capacity changes.
+fn degrade(
+    plan: &SimPlan,
+    svc: usize,
+    down: &[Iv],
+    lists: &[Vec<Iv>],
+    events: &mut Vec<(f64, i32, u32, u32)>,
+    totals: &mut Totals,
+    mut records: Option<&mut Vec<Record>>,
+) {
+    const OWN: u32 = u32::MAX;
+    let revenue = plan.hot[svc].revenue_per_hour;
+    let soft = plan.soft_deps.row(svc);
+    events.clear();
+    // Stretches open at the horizon end past it: cut them there.
+    let h = plan.horizon;
+    for iv in down {
+        events.push((iv.start, 1, OWN, iv.cause));
+        events.push((iv.end.min(h), -1, OWN, iv.cause));
+    }
+    for (k, &(node, _)) in soft.iter().enumerate() {
+        for iv in &lists[node as usize] {
+            events.push((iv.start, 1, k as u32, iv.cause));
+            events.push((iv.end.min(h), -1, k as u32, iv.cause));
+        }
+    }
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut active = vec![0u32; soft.len()];
+    let mut own_down = 0u32;
+    let (mut t_prev, mut cap_prev, mut cause) = (0.0, 1.0, 0u32);
+    let factor = |active: &[u32]| -> f64 {
+        soft.iter()
+            .zip(active)
+            .filter(|(_, &a)| a > 0)
+            .map(|((_, c), _)| c)
+            .product()
+    };
+    for &(t, delta, kind, c) in events.iter() {
+        if own_down == 0 && t > t_prev {
+            let lost = revenue * (1.0 - factor(&active)) * (t - t_prev);
+            if lost > 0.0 {
+                totals.tally[svc].loss += lost;
+                totals.cause_loss[cause as usize] += lost;
+            }
+        }
+        if kind == OWN {
+            own_down = own_down.wrapping_add_signed(delta);
+        } else {
+            let a = &mut active[kind as usize];
+            *a = a.wrapping_add_signed(delta);
+            if delta > 0 {
+                cause = c;
+            }
+        }
+        let cap = if own_down > 0 { 0.0 } else { factor(&active) };
+        if let (true, Some(records)) = (cap != cap_prev, records.as_deref_mut()) {
+            records.push(Record {
+                t,
+                svc: svc as u32,
+                mark: Mark::Capacity(cap),
+            });
+        }
+        cap_prev = cap;
+        t_prev = t;
+    }
+}

@@ -1,0 +1,275 @@
+//! Damage and recovery: random failures, destructions and encryptions
+//! damage a service; crews repair, restore and rebuild in plan order
+//! (dependency order when the plan asks for it); a destroyed service
+//! fails over, restores from its last clean backup (losing the data since)
+//! or is rebuilt.
+
+use std::cmp::Ordering;
+
+use super::super::compile::SimPlan;
+use super::super::rng::Purpose;
+use super::events::EvKind;
+use super::own::Damage;
+use super::{JobKind, Mark, Trial};
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Job {
+    svc: u32,
+    kind: JobKind,
+    /// Arrival number: the last tie-break of the crew queue.
+    seq: u64,
+}
+
+/// The crew queue.
+pub(super) struct Crews {
+    /// Jobs queued so far in the trial (a job's arrival number).
+    seq: u64,
+    pub(super) waiting: Vec<Job>,
+    /// Crews not at work (`u32::MAX`: unlimited).
+    free: u32,
+    /// Waiting jobs may start: dispatch after the last event of this
+    /// instant.
+    pub(super) dispatch_needed: bool,
+}
+
+impl Crews {
+    pub(super) fn new(crews: u32) -> Crews {
+        Crews {
+            seq: 0,
+            waiting: Vec::new(),
+            free: crews,
+            dispatch_needed: false,
+        }
+    }
+
+    pub(super) fn reset(&mut self, crews: u32) {
+        self.seq = 0;
+        self.waiting.clear();
+        self.free = crews;
+        self.dispatch_needed = false;
+    }
+
+    /// A crew goes free.
+    pub(super) fn release(&mut self) {
+        if self.free != u32::MAX {
+            self.free += 1;
+            self.dispatch_needed = !self.waiting.is_empty();
+        }
+    }
+
+    /// Queue a job; it starts at the dispatch that follows the last event
+    /// of this instant, so that simultaneous arrivals (a disaster's
+    /// targets) are taken in priority order, not in arrival order.
+    fn enqueue(&mut self, svc: u32, kind: JobKind) {
+        self.seq += 1;
+        self.waiting.push(Job {
+            svc,
+            kind,
+            seq: self.seq,
+        });
+        self.dispatch_needed = true;
+    }
+}
+
+impl Trial {
+    /// A random failure, a destruction or an encryption damages a service.
+    pub(super) fn damage(&mut self, svc: u32, t: f64, cause: u32, to: Damage) {
+        let i = svc as usize;
+        // Damaged: no failure clock runs until it is recovered.
+        self.svcs.fail_at[i] = f64::INFINITY;
+        self.svcs.life_left[i] = f64::NAN;
+        if to == Damage::Destroyed && self.svcs.damage[i] != Damage::Destroyed {
+            // A destruction decides how long the service stays down from
+            // now on: whatever stopped it before is charged only until now.
+            self.own.split(i, t, cause);
+        }
+        match self.svcs.damage[i] {
+            Damage::Up => {
+                self.svcs.damage[i] = to;
+                self.svcs.gen[i] += 1;
+                self.block(svc, t, cause);
+            }
+            Damage::Failed if to == Damage::Destroyed => {
+                self.cancel_job(svc);
+                self.svcs.damage[i] = to;
+                self.svcs.gen[i] += 1;
+            }
+            _ => {}
+        }
+    }
+
+    /// Drop a service's pending or running job (its crew goes free).
+    fn cancel_job(&mut self, svc: u32) {
+        let i = svc as usize;
+        if self.svcs.job_running[i] {
+            self.svcs.job_running[i] = false;
+            self.crews.release();
+        } else if let Some(pos) = self.crews.waiting.iter().position(|j| j.svc == svc) {
+            self.crews.waiting.remove(pos);
+        }
+    }
+
+    /// A random failure: queue its repair.
+    pub(super) fn enqueue_repair(&mut self, svc: u32) {
+        self.crews.enqueue(svc, JobKind::Repair);
+    }
+
+    /// Whether a waiting job may start now: repairs always; restores and
+    /// rebuilds in dependency order only once every hard dependency is
+    /// functional.
+    fn eligible(&mut self, plan: &SimPlan, job: Job) -> bool {
+        job.kind == JobKind::Repair
+            || !plan.dependency_order
+            || plan
+                .hard_deps
+                .row(job.svc as usize)
+                .iter()
+                .all(|&d| self.functional_now(plan, d))
+    }
+
+    fn start(&mut self, plan: &SimPlan, job: Job, t: f64) {
+        let i = job.svc as usize;
+        let p = &plan.services[i];
+        let (purpose, dist) = match job.kind {
+            JobKind::Repair => (Purpose::Repair, p.repair.as_ref()),
+            JobKind::Restore => (Purpose::Restore, p.restore.as_ref()),
+            JobKind::Rebuild => (Purpose::Restore, p.rebuild.as_ref()),
+        };
+        let Some(dist) = dist else { return };
+        let duration = if purpose == Purpose::Repair {
+            self.draw_own(plan, job.svc, purpose, dist)
+        } else {
+            self.draw(plan, job.svc, purpose, dist)
+        };
+        if self.crews.free != u32::MAX {
+            self.crews.free -= 1;
+        }
+        self.svcs.job_running[i] = true;
+        self.mark(t, job.svc, Mark::JobStart(job.kind));
+        let gen = self.svcs.gen[i];
+        self.schedule(t + duration, EvKind::JobDone { svc: job.svc, gen });
+    }
+
+    /// Start waiting jobs while crews are free: plan priority first, then
+    /// revenue at risk, then arrival. With unlimited crews every eligible
+    /// job starts (in queue order, which keeps draws deterministic).
+    pub(super) fn dispatch(&mut self, plan: &SimPlan, t: f64) {
+        self.crews.dispatch_needed = false;
+        // Own states do not change during a dispatch: one memo serves all.
+        self.memo.next_epoch();
+        if self.crews.free == u32::MAX {
+            let mut k = 0;
+            while k < self.crews.waiting.len() {
+                let job = self.crews.waiting[k];
+                if self.eligible(plan, job) {
+                    self.crews.waiting.remove(k);
+                    self.start(plan, job, t);
+                } else {
+                    k += 1;
+                }
+            }
+            return;
+        }
+        while self.crews.free > 0 && !self.crews.waiting.is_empty() {
+            let mut best: Option<usize> = None;
+            for k in 0..self.crews.waiting.len() {
+                let job = self.crews.waiting[k];
+                if !self.eligible(plan, job) {
+                    continue;
+                }
+                best = match best {
+                    Some(b) if !before(plan, &job, &self.crews.waiting[b]) => Some(b),
+                    _ => Some(k),
+                };
+            }
+            let Some(b) = best else { break };
+            // Most often the job is the last one, queued at this instant:
+            // dropped without reading it back whole (its fields were just
+            // stored one by one, and a wide reload would wait for them).
+            let waiting = &mut self.crews.waiting;
+            let job = waiting[b];
+            if b + 1 == waiting.len() {
+                waiting.truncate(b);
+            } else {
+                waiting.swap_remove(b);
+            }
+            self.start(plan, job, t);
+        }
+    }
+
+    /// Back up after a repair, restore, rebuild or switchover.
+    pub(super) fn recovered(&mut self, plan: &SimPlan, svc: u32, t: f64) {
+        let i = svc as usize;
+        self.svcs.damage[i] = Damage::Up;
+        self.svcs.gen[i] += 1;
+        self.unblock(svc, t);
+        if self.failures {
+            self.schedule_failure(plan, svc, t);
+        }
+    }
+
+    /// A destroyed or encrypted service: fail over when it can (not after
+    /// ransomware: the replica is encrypted too), else restore from the
+    /// backup taken `extra_loss` hours before the last one when recent
+    /// backups are compromised, else rebuild; with none of these it stays
+    /// down to the end of the trial.
+    pub(super) fn recover_destroyed(
+        &mut self,
+        plan: &SimPlan,
+        svc: u32,
+        t: f64,
+        cause: u32,
+        allow_failover: bool,
+        clean_before: Option<f64>,
+    ) {
+        let i = svc as usize;
+        let p = &plan.services[i];
+        if allow_failover {
+            if let Some(fo) = &p.failover {
+                let site = fo.site as usize;
+                if self.threats.site_outage[site] == 0 && !self.threats.site_destroyed[site] {
+                    let (success, switchover) = (fo.success, &fo.switchover);
+                    if self.failover_unit(plan, svc) < success {
+                        let d = self.draw(plan, svc, Purpose::Failover, switchover);
+                        let gen = self.svcs.gen[i];
+                        self.schedule(t + d, EvKind::SwitchoverDone { svc, gen });
+                        return;
+                    }
+                }
+            }
+        }
+        let has_rebuild = p.rebuild.is_some();
+        if let (Some(interval), true) = (p.backup_interval, p.restore.is_some()) {
+            let phase = self.backup_phase(plan, svc, interval);
+            // The newest clean backup: at or before the cut-off time (now,
+            // or the compromise when recent backups are unusable).
+            let cutoff = clean_before.unwrap_or(t);
+            let last = cutoff - (cutoff - phase).rem_euclid(interval);
+            // Data loss is the work since the last clean backup, whether or
+            // not retention still holds it; retention decides between a
+            // restore and a rebuild.
+            self.totals.lose_data(plan, svc, t - last, cause);
+            if p.retention.is_none_or(|r| t - last <= r) {
+                self.crews.enqueue(svc, JobKind::Restore);
+                return;
+            }
+        }
+        if has_rebuild {
+            self.crews.enqueue(svc, JobKind::Rebuild);
+        }
+    }
+}
+
+/// Crew queue order: plan priority, then revenue at risk (higher first),
+/// then arrival.
+fn before(plan: &SimPlan, a: &Job, b: &Job) -> bool {
+    let (pa, pb) = (
+        &plan.services[a.svc as usize],
+        &plan.services[b.svc as usize],
+    );
+    pa.priority_rank
+        .cmp(&pb.priority_rank)
+        .then_with(|| pb.revenue_at_risk.total_cmp(&pa.revenue_at_risk))
+        .then_with(|| a.seq.cmp(&b.seq))
+        == Ordering::Less
+}

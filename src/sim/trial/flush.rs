@@ -1,0 +1,159 @@
+//! A booked trial's figures into the accumulator: threat figures and the
+//! annual loss at once; per-service figures through a buffer of
+//! [`PENDING`] trials; outage durations and downtimes through 16-bit
+//! batches ([`hist::Batch`]).
+//!
+//! Buffering is for speed: a large estate's per-service accumulators do
+//! not fit in cache, so each is visited once per [`PENDING`] trials, and
+//! each outage-duration and downtime histogram once per batch, instead of
+//! once per trial or per outage.
+
+use crate::stats::acc::SERVICE_BITS;
+use crate::stats::{hist, Accumulator};
+
+use super::super::compile::SimPlan;
+use super::outage::{Ledger, Tally};
+use super::{Trial, PENDING};
+
+/// Trials booked but not yet moved into the accumulator, and the batches.
+pub(super) struct Pending {
+    /// How many trials are buffered.
+    count: usize,
+    /// Their tallies, trial-major (a trial's are copied in one go).
+    pend: Vec<Tally>,
+    /// Per service: the durations of its outages since the end of the last
+    /// batch of trials, counted by histogram bucket in 16 bits (see
+    /// [`hist::Batch`]).
+    outage_batch: Vec<hist::Batch>,
+    /// Per service: its downtimes of the trials moved since the end of
+    /// the last batch, counted in the same way.
+    downtime_batch: Vec<hist::Batch>,
+}
+
+impl Pending {
+    pub(super) fn new(s: usize) -> Pending {
+        Pending {
+            count: 0,
+            pend: vec![Tally::default(); s * PENDING],
+            outage_batch: vec![hist::Batch::default(); s],
+            downtime_batch: vec![hist::Batch::default(); s],
+        }
+    }
+
+    /// Count every booked service's outage durations of the trial into its
+    /// batch, absorbing a batch into its histogram first if it has no room
+    /// for them. One loop over all services, in order, after booking, so
+    /// that the cache misses of many batches overlap.
+    pub(super) fn count_durations(&mut self, ledger: &mut Ledger, acc: &mut Accumulator) {
+        for (svc, b) in ledger.booked.iter_mut().enumerate() {
+            if !b.keys.is_empty() {
+                let keys = &ledger.keys[b.keys.start as usize..b.keys.end as usize];
+                acc.services[svc].outage_hist.add_via(
+                    &mut self.outage_batch[svc],
+                    keys,
+                    b.lo,
+                    b.hi,
+                );
+                b.keys = 0..0;
+            }
+        }
+        ledger.keys.clear();
+    }
+
+    /// Move the pending trials' per-service figures into `acc`; `flush`
+    /// calls it whenever the buffer is full.
+    fn move_pending(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
+        let s = plan.n_services;
+        for i in 0..s {
+            let a = &mut acc.services[i];
+            let (mut outages, mut rto_met, mut breached) = (0u64, 0u64, 0u64);
+            // Most trials lose no data: their zeros go in at once.
+            let mut no_data_lost = 0u64;
+            // Downtimes are counted into a 16-bit batch, as outage
+            // durations are: the histograms would miss the cache a count.
+            let mut downtimes = [0u16; PENDING];
+            let (mut shortest, mut longest) = (f64::INFINITY, 0.0_f64);
+            for (k, key) in downtimes[..self.count].iter_mut().enumerate() {
+                let t = &self.pend[k * s + i];
+                // Outage durations enter the mean and standard error per
+                // trial, as sums: identical in any order, and one exact
+                // addition per trial instead of one per outage.
+                if t.downtime > 0.0 {
+                    a.outage_duration.add_batch(0, t.downtime, t.downtime_sq);
+                }
+                a.downtime.add(t.downtime);
+                *key = hist::compact(SERVICE_BITS, t.downtime);
+                shortest = shortest.min(t.downtime);
+                longest = longest.max(t.downtime);
+                if t.data_loss == 0.0 {
+                    no_data_lost += 1;
+                } else {
+                    a.data_loss.add(t.data_loss);
+                    a.data_loss_hist.add(t.data_loss);
+                }
+                a.loss.add(t.loss);
+                outages += u64::from(t.outages);
+                rto_met += u64::from(t.rto_met);
+                breached += u64::from(t.breached);
+            }
+            a.downtime_hist.add_via(
+                &mut self.downtime_batch[i],
+                &downtimes[..self.count],
+                shortest,
+                longest,
+            );
+            a.data_loss.add_zeros(no_data_lost);
+            a.data_loss_hist.add_n(0.0, no_data_lost);
+            a.outage_duration.add_batch(outages, 0.0, 0.0);
+            a.outages += outages;
+            a.rto_met += rto_met;
+            a.mtpd_breached += breached;
+        }
+        self.count = 0;
+    }
+}
+
+impl Trial {
+    /// Book the trial: its per-service figures wait in a buffer of up to
+    /// [`PENDING`] trials (see [`Trial::finish`]); threat figures and the
+    /// annual loss go straight to `acc`.
+    pub(super) fn flush(&mut self, plan: &SimPlan, trial: u64, acc: &mut Accumulator) -> f64 {
+        let s = plan.n_services;
+        let pending = &mut self.pending;
+        let k = pending.count;
+        pending.pend[k * s..(k + 1) * s].copy_from_slice(&self.totals.tally);
+        pending.count += 1;
+        let mut total = 0.0;
+        let totals = &self.totals;
+        for (c, a) in acc.causes.iter_mut().enumerate() {
+            a.occurrences.add(f64::from(totals.cause_occ[c]));
+            a.loss.add(totals.cause_loss[c]);
+            total += totals.cause_loss[c];
+        }
+        for attack in &self.threats.attacks {
+            let a = &mut acc.causes[attack.threat as usize + 1];
+            a.compromised += attack.compromised.len() as u64;
+            a.encrypted += attack.encrypted as u64;
+            a.contained += u64::from(attack.contained);
+        }
+        acc.add_annual_loss(trial, total);
+        if pending.count == PENDING {
+            pending.move_pending(plan, acc);
+        }
+        total
+    }
+
+    /// Move everything buffered into `acc`: the pending trials' figures
+    /// and the outage durations' and downtimes' batches. Call it after the
+    /// last trial of a batch (a chunk).
+    pub fn finish(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
+        let pending = &mut self.pending;
+        pending.move_pending(plan, acc);
+        for (batch, a) in pending.outage_batch.iter_mut().zip(&mut acc.services) {
+            a.outage_hist.absorb(batch);
+        }
+        for (batch, a) in pending.downtime_batch.iter_mut().zip(&mut acc.services) {
+            a.downtime_hist.absorb(batch);
+        }
+    }
+}
