@@ -14,9 +14,11 @@
 
 mod dot;
 mod layout;
+mod summary;
 mod svg;
 
 pub use dot::dot;
+pub use summary::SUMMARY_ABOVE;
 pub use svg::svg;
 
 use crate::model::{EdgeKind, Tier};

@@ -1,6 +1,7 @@
 //! The distributions against closed forms, quadrature, sampling and
-//! property tests.
+//! property tests, and the special functions behind them.
 
+use super::special::beta_quantile_iterative;
 use super::*;
 use proptest::prelude::*;
 // Explicit: proptest's prelude also exports an `RngCore`.
@@ -309,7 +310,7 @@ thread_local! {
 }
 
 /// Counts evaluations (see [`beta_quantile_lower`]).
-pub(super) fn count_beta_eval() {
+pub(crate) fn count_beta_eval() {
     BETA_EVALS.with(|c| c.set(c.get() + 1));
 }
 

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use petgraph::visit::EdgeRef;
 
 use super::layout::{layout, Layout, Point, Spacing};
+use super::summary::SUMMARY_ABOVE;
 use super::{
     capacity_label, edge_style, group_label, tier_fill, EdgeStyle, EDGE_KINDS, GROUP_FILL,
     NODE_STROKE, SOFT_EDGE, TIERS,
@@ -40,7 +41,7 @@ const LARGE_GRAPH: usize = 200;
 const TITLE_CHARS: usize = 90;
 /// Prefix of the marker ids, so the SVG can be inlined into an HTML page
 /// next to other drawings without id clashes.
-const MARKER_PREFIX: &str = "bcdr-graph-arrow";
+pub(super) const MARKER_PREFIX: &str = "bcdr-graph-arrow";
 
 /// Bounds of [`row_limit`].
 const MIN_ROW: usize = 12;
@@ -70,7 +71,9 @@ const LARGE_SPACING: Spacing = Spacing {
     placement_rounds: 6,
 };
 
-/// A standalone SVG drawing of the dependency graph.
+/// A standalone SVG drawing of the dependency graph; above
+/// [`SUMMARY_ABOVE`] nodes, its summary by tier and site (see `summary.rs`),
+/// which links `graph.dot` for the full graph.
 ///
 /// Services are rounded boxes filled with their tier's colour and labelled
 /// with their id; k-of-n groups are grey hexagons labelled
@@ -90,6 +93,9 @@ const LARGE_SPACING: Spacing = Spacing {
 /// dummy points for edges spanning several rows; output size O(V + D + E).
 #[must_use]
 pub fn svg(model: &Model) -> String {
+    if model.graph.graph.node_count() > SUMMARY_ABOVE {
+        return super::summary::svg(model);
+    }
     let nodes = Nodes::of(model);
     let graph = &model.graph.graph;
     let edges: Vec<(usize, usize, Edge)> = graph
@@ -285,7 +291,7 @@ fn render(model: &Model, nodes: &Nodes, edges: &[(usize, usize, Edge)], placed: 
     out
 }
 
-fn plural(n: usize) -> &'static str {
+pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {
@@ -295,7 +301,7 @@ fn plural(n: usize) -> &'static str {
 
 /// One arrowhead marker per edge kind: SVG 1.1 markers cannot take the
 /// colour of the line they end.
-fn write_defs(out: &mut String) {
+pub(super) fn write_defs(out: &mut String) {
     out.push_str("<defs>\n");
     for kind in EDGE_KINDS {
         let style = edge_style(kind);
@@ -309,7 +315,7 @@ fn write_defs(out: &mut String) {
 }
 
 /// Stroke attributes of an edge kind.
-fn stroke(style: &EdgeStyle) -> String {
+pub(super) fn stroke(style: &EdgeStyle) -> String {
     let mut s = format!(
         r#"fill="none" stroke="{}" stroke-width="1.3""#,
         style.colour
@@ -467,9 +473,9 @@ fn hexagon(x0: f64, y0: f64, w: f64, h: f64) -> String {
 
 /// The legend row: one swatch per tier, the group shape, one line sample
 /// per edge kind.
-struct Legend {
+pub(super) struct Legend {
     entries: Vec<(LegendMark, String)>,
-    width: f64,
+    pub(super) width: f64,
 }
 
 #[derive(Clone, Copy)]
@@ -486,7 +492,7 @@ const MARK_GAP: f64 = 5.0;
 const ENTRY_GAP: f64 = 16.0;
 
 impl Legend {
-    fn new() -> Legend {
+    pub(super) fn new() -> Legend {
         let mut entries: Vec<(LegendMark, String)> = TIERS
             .iter()
             .map(|&t| (LegendMark::Tier(t), t.label().to_string()))
@@ -519,7 +525,7 @@ impl Legend {
     }
 
     /// Draw the legend with its vertical centre at `y`.
-    fn write(&self, out: &mut String, left: f64, y: f64) {
+    pub(super) fn write(&self, out: &mut String, left: f64, y: f64) {
         out.push_str("<g class=\"legend\" font-size=\"11\">\n");
         let mut x = left;
         for (mark, text) in &self.entries {
@@ -572,7 +578,7 @@ impl Legend {
 
 /// `text` cut to at most `max` characters, the last one an ellipsis when
 /// anything was cut.
-fn truncate(text: &str, max: usize) -> Cow<'_, str> {
+pub(super) fn truncate(text: &str, max: usize) -> Cow<'_, str> {
     if text.chars().count() <= max {
         return Cow::Borrowed(text);
     }
@@ -588,7 +594,7 @@ fn truncate(text: &str, max: usize) -> Cow<'_, str> {
 /// spaces), and characters XML 1.0 forbids even as references (most ASCII
 /// control characters, U+FFFE, U+FFFF) become U+FFFD, so that any id yields
 /// a well-formed document.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -613,7 +619,7 @@ fn escape(text: &str) -> String {
 /// Written from the whole number of tenths with integer formatting: the
 /// same text as formatting the float to one decimal, a fraction of the
 /// cost (a large graph has tens of thousands of coordinates).
-fn num(x: f64) -> String {
+pub(super) fn num(x: f64) -> String {
     if !x.is_finite() {
         return "0".to_string();
     }

@@ -1,0 +1,28 @@
+//! The dependency-graph drawings of generated estates (`bcdr generate`):
+//! the SVG (laid out in full at 1 000 services, summarised by tier and site
+//! above 1 000 nodes) and the DOT, at 1 000 and 10 000 services.
+//!
+//! Run `cargo bench --bench graph` (CI runs it in a short mode).
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+use bcdr::report::graph;
+
+fn drawings(c: &mut Criterion) {
+    let mut group = c.benchmark_group("graph");
+    group.sample_size(10);
+    for services in [1_000usize, 10_000] {
+        let text = bcdr::sim::generate::layered(services, 1).expect("generates");
+        let model = bcdr::scenario::parse_str(&text).expect("generated scenario is valid");
+        group.bench_with_input(BenchmarkId::new("svg", services), &model, |b, m| {
+            b.iter(|| graph::svg(m));
+        });
+        group.bench_with_input(BenchmarkId::new("dot", services), &model, |b, m| {
+            b.iter(|| graph::dot(m));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, drawings);
+criterion_main!(benches);
