@@ -4,6 +4,7 @@ mod common;
 mod compare;
 mod docs;
 mod drill;
+mod drplan;
 mod edges;
 mod engine;
 mod graph;

@@ -208,7 +208,7 @@ impl Trial {
         let i = svc as usize;
         self.svcs.damage[i] = Damage::Up;
         self.svcs.gen[i] += 1;
-        self.unblock(svc, t);
+        self.release(svc, t);
         if self.failures {
             self.schedule_failure(plan, svc, t);
         }

@@ -324,10 +324,18 @@ impl Trial {
     pub(super) fn unblock(&mut self, svc: u32, t: f64) {
         let i = svc as usize;
         if self.dr.stale.get(i).is_some_and(|&n| n > 0) {
-            // A block from home, left behind by a switchover.
+            // A block from home (an outage, a restart), left behind by a
+            // switchover.
             self.dr.stale[i] -= 1;
             return;
         }
+        self.release(svc, t);
+    }
+
+    /// [`Trial::unblock`] of a block that is surely current: a damage's,
+    /// released by its recovery.
+    pub(super) fn release(&mut self, svc: u32, t: f64) {
+        let i = svc as usize;
         if self.dr.watched.get(i) == Some(&true) {
             self.dr.touched.push((svc, NONE));
         }
