@@ -157,3 +157,34 @@ fn unknown_ids_in_failover_fields_name_the_path() {
         assert!(err.contains(path), "{field}: {err}");
     }
 }
+
+/// The planning warnings name the fix in the scenario's ids.
+#[test]
+fn warnings_for_a_standby_at_home_and_a_late_invocation() {
+    let text = two_sites(
+        r#"(site: "dc-2", switchover: Fixed("2h"), invoke_after: "8h")"#,
+        FLOOD,
+    );
+    let model = bcdr::scenario::parse_str(&text).expect("valid");
+    let warnings = bcdr::scenario::planning_warnings(&model);
+    let text_of = |path: &str| {
+        warnings
+            .iter()
+            .find(|w| w.path.ends_with(path))
+            .map(|w| w.message.clone())
+            .unwrap_or_else(|| panic!("no warning at {path}: {warnings:?}"))
+    };
+    let home = text_of("\"db\".failover");
+    assert!(home.contains("\"vm\"") && home.contains("\"vm-dr\""), "{home}");
+    let late = text_of("\"db\".failover.invoke_after");
+    assert!(late.contains("8h") && late.contains("4h"), "{late}");
+    // Given standby dependencies at dc-2, neither applies.
+    let fixed = text
+        .replace("invoke_after: \"8h\"", "invoke_after: \"1h\", depends_on: [\"vm-dr\"]");
+    let model = bcdr::scenario::parse_str(&fixed).expect("valid");
+    let warnings = bcdr::scenario::planning_warnings(&model);
+    assert!(
+        !warnings.iter().any(|w| w.path.contains("failover")),
+        "{warnings:?}"
+    );
+}
