@@ -188,3 +188,40 @@ fn warnings_for_a_standby_at_home_and_a_late_invocation() {
         "{warnings:?}"
     );
 }
+
+/// The bundled insurer pair: the same ids with and without the DR site, so
+/// `bcdr compare` values the site trial by trial; with it, a flood costs
+/// less.
+#[test]
+fn the_insurer_pair_values_the_dr_site() {
+    let read = |name: &str| {
+        std::fs::read_to_string(crate::common::scenario(name)).expect("bundled scenario")
+    };
+    let (with, without) = (read("insurer-dr-site.ron"), read("insurer-no-dr-site.ron"));
+    let (a, b) = (drill(&without, "flood", 400), drill(&with, "flood", 400));
+    let ids = |r: &Run| {
+        r.model
+            .services
+            .iter()
+            .map(|s| s.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&a), ids(&b), "same ids on both sides");
+    let loss = |r: &Run| r.summary.annual_loss.mean;
+    assert!(
+        loss(&b) < 0.5 * loss(&a),
+        "a flood with the DR site {} vs without {}",
+        loss(&b),
+        loss(&a)
+    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = crate::common::bcdr()
+        .args(["compare"])
+        .arg(crate::common::scenario("insurer-no-dr-site.ron"))
+        .arg(crate::common::scenario("insurer-dr-site.ron"))
+        .args(["--trials", "500", "--quiet", "--out"])
+        .arg(tmp.path())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
