@@ -115,7 +115,7 @@ mod tests {
             Err(DurationError::BadNumber(_))
         ));
         let msg = parse_hours("4 hrs").unwrap_err().to_string();
-        assert!(msg.contains("use s, m, h, d, w or y"), "{msg}");
+        assert!(msg.contains("use s, m, h, d, w, mo, q or y"), "{msg}");
     }
 
     #[test]

@@ -193,7 +193,7 @@ fixtures! {
     bad_unit: "bad-unit.ron" => [
         r#"services[0] "core-db".rpo"#,
         r#"unknown unit "mins""#,
-        "use s, m, h, d, w or y",
+        "use s, m, h, d, w, mo, q or y",
     ];
     zero_horizon: "zero-horizon.ron" => ["horizon: the horizon must be longer than 0"];
     probability_range: "probability-range.ron" => [
