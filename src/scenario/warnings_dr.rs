@@ -4,7 +4,7 @@
 
 use crate::model::{Model, NodeRef, ServiceId};
 
-use super::duration::format_hours;
+use crate::fmt::format_hours;
 use super::validate::service_path;
 use super::warnings::Warning;
 

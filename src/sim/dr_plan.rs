@@ -25,6 +25,8 @@ pub struct DrPlan {
     /// Per node: the services with `invoke_after` that go down with it
     /// (itself, or anything in their hard-dependency closure at home).
     pub watchers: Csr<u32>,
+    /// Per service: its home site (empty without failovers).
+    pub home: Vec<Option<u32>>,
     /// Per service: it has watchers (so its blocks and unblocks are
     /// reported to the DR invocation check).
     pub watched: Vec<bool>,
@@ -89,7 +91,17 @@ impl DrPlan {
         }
         let invokes = watchers.iter().any(|w| !w.is_empty());
         let watched = (0..s).map(|i| !watchers[i].is_empty()).collect();
+        let home = if any {
+            model
+                .services
+                .iter()
+                .map(|x| x.site.map(|s| s.index() as u32))
+                .collect()
+        } else {
+            Vec::new()
+        };
         DrPlan {
+            home,
             any,
             relocates,
             movers,

@@ -290,9 +290,7 @@ impl Trial {
             .copied()
             .filter(|&svc| {
                 self.dr.moved(svc)
-                    && plan.services[svc as usize]
-                        .site
-                        .is_some_and(|home| sites.contains(&home))
+                    && plan.dr.home[svc as usize].is_some_and(|home| sites.contains(&home))
             })
             .collect();
         let come = plan.dr.movers[threat as usize]
