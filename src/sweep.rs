@@ -17,6 +17,7 @@ use crate::fmt::format_hours;
 use crate::model::{Hours, Model, Money, Probability, Rate, ThreatKind};
 use crate::scenario::duration::parse_hours;
 use crate::scenario::suggest;
+use crate::scenario::validate::MAX_RATE_PER_YEAR;
 use crate::sim::{self, Mode, SimPlan};
 use crate::stats::comparison::rto_attainment;
 use crate::stats::sweep::wilson;
@@ -576,7 +577,10 @@ fn parse_values(s: &str, kind: Kind) -> Result<Vec<f64>, String> {
 fn check_value(kind: Kind, v: f64) -> Result<(), String> {
     let ok = match kind {
         Kind::Count => v >= 1.0 && v == v.trunc() && v <= f64::from(u32::MAX),
-        Kind::Money | Kind::Rate | Kind::Duration => v >= 0.0,
+        Kind::Money | Kind::Duration => v >= 0.0,
+        // The scenario's own cap: a swept value may not be what the
+        // scenario file could not hold (1e300 a year would never end).
+        Kind::Rate => (0.0..=MAX_RATE_PER_YEAR).contains(&v),
         Kind::Probability => (0.0..=1.0).contains(&v),
         Kind::Factor => v >= 0.0,
     };
@@ -586,6 +590,10 @@ fn check_value(kind: Kind, v: f64) -> Result<(), String> {
         Err(match kind {
             Kind::Count => format!("{v} is not a whole number of crews >= 1"),
             Kind::Money => format!("{v} is negative: money must be >= 0"),
+            Kind::Rate if v > MAX_RATE_PER_YEAR => format!(
+                "{v} events a year is more than the {MAX_RATE_PER_YEAR} a threat may have (as \
+                 in the scenario file): sweep rates up to {MAX_RATE_PER_YEAR}"
+            ),
             Kind::Rate => format!("{v} is negative: a rate per year must be >= 0"),
             Kind::Duration => format!("{v} h is negative: durations must be >= 0"),
             Kind::Probability => format!("{v} is not a probability in [0, 1]"),
@@ -768,6 +776,11 @@ mod tests {
             ("services.db.rto=4", "no unit"),
             ("services.db.failover.success=0.5,1.5", "probability"),
             ("threats.x.rate_per_year=-1", "negative"),
+            ("threats.x.rate_per_year=1e300", "more than the 1000000"),
+            (
+                "threats.x.rate_per_year=1..2e6:1e6",
+                "more than the 1000000",
+            ),
             ("threats.x.rate_per_year=a,b", "not a number"),
             ("services..rto=4h", "unknown parameter"),
         ] {

@@ -143,7 +143,10 @@ impl Doc {
                     let _ = writeln!(out, "![{}]({file})\n", md_escape(caption));
                 }
                 Block::CodeBlock(s) => {
-                    let _ = writeln!(out, "```\n{s}\n```\n");
+                    // A fence longer than any run of backticks inside, so
+                    // a file name cannot close it.
+                    let fence = "`".repeat(longest_run(s, '`').max(2) + 1);
+                    let _ = writeln!(out, "{fence}\n{s}\n{fence}\n");
                 }
             }
         }
@@ -286,10 +289,17 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
-/// Escape what Markdown would read as formatting in ids and names.
+/// Escape what Markdown would read as formatting in ids and names: the
+/// markup characters get a backslash (`<` too, so no raw HTML gets
+/// through), and control characters (a line break would end the
+/// paragraph, or start a heading) become spaces.
 pub fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
+        if c.is_control() {
+            out.push(' ');
+            continue;
+        }
         if "\\`*_[]<>#".contains(c) {
             out.push('\\');
         }
@@ -298,13 +308,46 @@ pub fn md_escape(s: &str) -> String {
     out
 }
 
+/// [`md_escape`] for a table cell: `|` escaped as well.
+pub fn md_cell(s: &str) -> String {
+    md_escape(s).replace('|', "\\|")
+}
+
+/// An inline code span that its content cannot break out of: fenced by
+/// more backticks than any run inside it (CommonMark), padded when the
+/// content starts or ends with one, control characters as spaces. Code
+/// spans show their content literally, raw HTML included.
+pub fn md_code(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let fence = "`".repeat(longest_run(&s, '`') + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+/// The longest run of `c` in `s`.
+fn longest_run(s: &str, c: char) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for x in s.chars() {
+        run = if x == c { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
 fn md_spans(spans: &[Span]) -> String {
     spans
         .iter()
         .map(|s| match s {
             Span::Text(x) => md_escape(x),
             Span::Strong(x) => format!("**{}**", md_escape(x)),
-            Span::Code(x) => format!("`{x}`"),
+            Span::Code(x) => md_code(x),
         })
         .collect()
 }
@@ -389,6 +432,27 @@ mod tests {
         assert!(html.contains("<title>A &lt;b&gt; &amp; c_d</title>"));
         assert!(html.contains("src=\"data:image/png;base64,AQID\""));
         assert!(html.contains("<td class=\"num\">1</td>"));
+    }
+
+    #[test]
+    fn ids_cannot_break_out_of_markdown() {
+        assert_eq!(md_code("core-db"), "`core-db`");
+        assert_eq!(md_code("a`b"), "``a`b``");
+        assert_eq!(md_code("`x"), "`` `x ``");
+        assert_eq!(md_code("a\n# b"), "`a # b`");
+        assert_eq!(
+            md_escape("<img src=x onerror=alert(1)>"),
+            "\\<img src=x onerror=alert(1)\\>"
+        );
+        assert_eq!(md_escape("a\n# b"), "a \\# b");
+        assert_eq!(md_cell("a|b"), "a\\|b");
+        let mut doc = Doc::new("t");
+        doc.push(Block::CodeBlock("bcdr run 'x\n```\n<b>'".into()));
+        let md = doc.markdown();
+        assert!(md.contains("````\nbcdr run 'x\n```\n<b>'\n````\n"), "{md}");
+        let mut doc = Doc::new("t");
+        doc.push(Block::CodeBlock("bcdr run x.ron".into()));
+        assert!(doc.markdown().contains("```\nbcdr run x.ron\n```\n"));
     }
 
     #[test]

@@ -398,7 +398,6 @@ fn grid_end(
     let pilot = trials.start..trials.end.min(trials.start + PILOT);
     let mut settle: Vec<f64> = pool.install(|| {
         super::chunks(pilot)
-            .par_iter()
             .flat_map_iter(|chunk| {
                 let mut trial = Trial::new(plan);
                 trial.set_recording(true);
