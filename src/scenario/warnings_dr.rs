@@ -4,9 +4,9 @@
 
 use crate::model::{Model, NodeRef, ServiceId};
 
-use crate::fmt::format_hours;
 use super::validate::service_path;
 use super::warnings::Warning;
+use crate::fmt::format_hours;
 
 /// The services a node stands for (a group's members, recursively).
 fn leaves(model: &Model, node: NodeRef, out: &mut Vec<ServiceId>) {

@@ -49,7 +49,10 @@ fn a_relocated_failover_outage_is_the_switchover() {
     let run = drill(&moves, "flood", 50);
     let db = &run.acc.services[3];
     assert_close("relocated: the switchover", db.downtime.mean(), 2.0, 1e-6);
-    assert_eq!(db.rto_met, 50, "a 2 h outage meets a 4 h RTO in every drill");
+    assert_eq!(
+        db.rto_met, 50,
+        "a 2 h outage meets a 4 h RTO in every drill"
+    );
 }
 
 /// Site threats follow the service: once at dc-2, a flood of dc-2 hits it
@@ -81,7 +84,12 @@ fn invocation_after_t_gives_t_plus_switchover() {
     // With T >= D the outage ends first: no invocation.
     let late = text.replace("invoke_after: \"3h\"", "invoke_after: \"30h\"");
     let run = drill(&late, "power", 50);
-    assert_close("no invocation", run.acc.services[3].downtime.mean(), 24.0, 1e-6);
+    assert_close(
+        "no invocation",
+        run.acc.services[3].downtime.mean(),
+        24.0,
+        1e-6,
+    );
 }
 
 /// A dependency at home that stays down is a cause too: the VM cluster's
@@ -93,7 +101,12 @@ fn invocation_counts_a_dependency_at_home() {
         r#"Outage(id: "vm-down", rate_per_year: 1, targets: [Service("vm")], duration: Fixed("24h"))"#,
     );
     let run = drill(&text, "vm-down", 50);
-    assert_close("T + switchover", run.acc.services[3].downtime.mean(), 3.0, 1e-6);
+    assert_close(
+        "T + switchover",
+        run.acc.services[3].downtime.mean(),
+        3.0,
+        1e-6,
+    );
 }
 
 /// Asynchronous replication: the mean data lost per failover is the mean
@@ -126,7 +139,12 @@ fn a_switchover_waits_for_what_it_requires() {
         r#"Disaster(id: "flood", rate_per_year: 1, targets: [Site("dc-1"), Service("dns")])"#,
     );
     let run = drill(&text, "flood", 20);
-    assert_close("wait + switchover", run.acc.services[3].downtime.mean(), 7.0, 1e-6);
+    assert_close(
+        "wait + switchover",
+        run.acc.services[3].downtime.mean(),
+        7.0,
+        1e-6,
+    );
 }
 
 #[test]
@@ -153,7 +171,9 @@ fn unknown_ids_in_failover_fields_name_the_path() {
             &format!(r#"(site: "dc-2", switchover: Fixed("2h"), {field})"#),
             FLOOD,
         );
-        let err = bcdr::scenario::parse_str(&text).expect_err(field).to_string();
+        let err = bcdr::scenario::parse_str(&text)
+            .expect_err(field)
+            .to_string();
         assert!(err.contains(path), "{field}: {err}");
     }
 }
@@ -175,12 +195,17 @@ fn warnings_for_a_standby_at_home_and_a_late_invocation() {
             .unwrap_or_else(|| panic!("no warning at {path}: {warnings:?}"))
     };
     let home = text_of("\"db\".failover");
-    assert!(home.contains("\"vm\"") && home.contains("\"vm-dr\""), "{home}");
+    assert!(
+        home.contains("\"vm\"") && home.contains("\"vm-dr\""),
+        "{home}"
+    );
     let late = text_of("\"db\".failover.invoke_after");
     assert!(late.contains("8h") && late.contains("4h"), "{late}");
     // Given standby dependencies at dc-2, neither applies.
-    let fixed = text
-        .replace("invoke_after: \"8h\"", "invoke_after: \"1h\", depends_on: [\"vm-dr\"]");
+    let fixed = text.replace(
+        "invoke_after: \"8h\"",
+        "invoke_after: \"1h\", depends_on: [\"vm-dr\"]",
+    );
     let model = bcdr::scenario::parse_str(&fixed).expect("valid");
     let warnings = bcdr::scenario::planning_warnings(&model);
     assert!(
@@ -223,5 +248,9 @@ fn the_insurer_pair_values_the_dr_site() {
         .arg(tmp.path())
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -409,9 +409,9 @@ pub(super) fn failover(
     );
     let lag = match &f.replication {
         None | Some(raw::Replication::Synchronous) => Some(None),
-        Some(raw::Replication::Asynchronous { lag }) => cx
-            .dist(&at(&at(p, "replication"), "lag"), lag)
-            .map(Some),
+        Some(raw::Replication::Asynchronous { lag }) => {
+            cx.dist(&at(&at(p, "replication"), "lag"), lag).map(Some)
+        }
     };
     Some(FailoverModel {
         site: site?,
@@ -445,10 +445,16 @@ fn failover_nodes(
             continue;
         };
         if node == me {
-            cx.issue(path, format!("{name:?} is the service itself: remove this entry"));
+            cx.issue(
+                path,
+                format!("{name:?} is the service itself: remove this entry"),
+            );
             ok = false;
         } else if out.contains(&node) {
-            cx.issue(path, format!("{name:?} is listed twice in {field}: remove one"));
+            cx.issue(
+                path,
+                format!("{name:?} is listed twice in {field}: remove one"),
+            );
             ok = false;
         } else {
             out.push(node);

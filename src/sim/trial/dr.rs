@@ -120,8 +120,9 @@ impl Trial {
         };
         if let Some(lag) = &fo.lag {
             let key = self.key;
-            let stream = self.dr.lag[i]
-                .get_or_insert_with(|| rng::stream(key, plan.services[i].key, Purpose::Replication));
+            let stream = self.dr.lag[i].get_or_insert_with(|| {
+                rng::stream(key, plan.services[i].key, Purpose::Replication)
+            });
             let hours = lag.sample(stream);
             self.totals.lose_data(plan, svc, hours, cause);
         }
