@@ -254,3 +254,20 @@ fn the_insurer_pair_values_the_dr_site() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A scenario without failovers compiles to an inert DR plan: no hook of
+/// `trial::dr` runs, so its trials are the bytes they were before (checked
+/// on every bundled scenario without a failover and on a generated
+/// 1000-service estate against the binary before the change).
+#[test]
+fn without_failovers_the_dr_plan_is_inert() {
+    for name in ["ransomware-mutable.ron", "ransomware-immutable.ron"] {
+        let text = std::fs::read_to_string(crate::common::scenario(name)).expect("bundled");
+        let plan = bcdr::sim::SimPlan::compile(&bcdr::scenario::parse_str(&text).expect("valid"));
+        assert!(
+            !plan.dr.any && !plan.dr.relocates && !plan.dr.invokes,
+            "{name}"
+        );
+        assert!(plan.dr.movers.iter().all(Vec::is_empty), "{name}");
+    }
+}
