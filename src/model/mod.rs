@@ -122,6 +122,17 @@ pub struct FailoverModel {
     pub site: SiteId,
     pub switchover: Dist,
     pub success: Probability,
+    /// The standby's hard dependencies (`None`: the service's own
+    /// `depends_on`): while failed over, what the service needs.
+    pub depends_on: Option<Vec<NodeRef>>,
+    /// DR invocation: fail over once the service has been non-functional
+    /// this long, for any cause (`None`: only a `Disaster` triggers it).
+    pub invoke_after: Option<Hours>,
+    /// Asynchronous replication: the data lost at each switchover (`None`:
+    /// synchronous, nothing lost).
+    pub lag: Option<Dist>,
+    /// What must be functional for the switchover to start.
+    pub requires: Vec<NodeRef>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

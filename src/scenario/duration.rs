@@ -3,12 +3,14 @@
 use crate::model::HOURS_PER_YEAR;
 
 /// Hours in one unit of each accepted suffix.
-const UNITS: [(&str, f64); 6] = [
+const UNITS: [(&str, f64); 8] = [
     ("s", 1.0 / 3600.0),
     ("m", 1.0 / 60.0),
     ("h", 1.0),
     ("d", 24.0),
     ("w", 168.0),
+    ("mo", HOURS_PER_YEAR / 12.0),
+    ("q", HOURS_PER_YEAR / 4.0),
     ("y", HOURS_PER_YEAR),
 ];
 
@@ -17,9 +19,9 @@ const UNITS: [(&str, f64); 6] = [
 pub enum DurationError {
     #[error("empty duration: write a number and a unit, such as \"4h\"")]
     Empty,
-    #[error("\"{0}\" has no unit: add one of s, m, h, d, w, y (for example \"{0}h\")")]
+    #[error("\"{0}\" has no unit: add one of s, m, h, d, w, mo, q, y (for example \"{0}h\")")]
     NoUnit(String),
-    #[error("\"{text}\" has an unknown unit \"{unit}\": use s, m, h, d, w or y (y = 8760 h)")]
+    #[error("\"{text}\" has an unknown unit \"{unit}\": use s, m, h, d, w, mo, q or y (mo = 730 h, q = 2190 h, y = 8760 h)")]
     UnknownUnit { text: String, unit: String },
     #[error("\"{0}\" is not a number followed by a unit, such as \"15m\" or \"1.5d\"")]
     BadNumber(String),
@@ -27,7 +29,8 @@ pub enum DurationError {
     Negative(String),
 }
 
-/// Parse `"15m"`, `"4h"`, `"1.5d"`, `"2w"`, `"1y"` (y = 8760 h) into hours.
+/// Parse `"15m"`, `"4h"`, `"1.5d"`, `"2w"`, `"1mo"` (730 h), `"1q"` (2190 h),
+/// `"1y"` (y = 8760 h) into hours.
 ///
 /// # Errors
 /// A [`DurationError`] that says what is wrong and how to write it.
@@ -99,6 +102,6 @@ mod tests {
             Err(DurationError::BadNumber(_))
         ));
         let msg = parse_hours("4 hrs").unwrap_err().to_string();
-        assert!(msg.contains("use s, m, h, d, w or y"), "{msg}");
+        assert!(msg.contains("use s, m, h, d, w, mo, q or y"), "{msg}");
     }
 }

@@ -6,6 +6,7 @@ pub(crate) mod suggest;
 mod syntax;
 pub mod validate;
 pub mod warnings;
+pub mod warnings_dr;
 
 use std::path::Path;
 

@@ -193,6 +193,25 @@ pub struct Failover {
     pub switchover: RawDurationDist,
     #[serde(default)]
     pub success: Option<f64>,
+    /// The standby's hard dependencies (default: the service's own).
+    #[serde(default)]
+    pub depends_on: Option<Vec<String>>,
+    /// DR invocation: fail over once non-functional this long.
+    #[serde(default)]
+    pub invoke_after: Option<RawDuration>,
+    #[serde(default)]
+    pub replication: Option<Replication>,
+    /// What must be functional for the switchover to start.
+    #[serde(default)]
+    pub requires: Vec<String>,
+}
+
+/// How the standby is kept up to date.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Replication {
+    Synchronous,
+    Asynchronous { lag: RawDurationDist },
 }
 
 #[derive(Debug, Clone, Deserialize)]

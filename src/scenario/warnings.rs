@@ -36,7 +36,9 @@ impl std::fmt::Display for Warning {
 ///    down to the end of the trial (it, or a hard dependency, is destroyed
 ///    and has no restore, rebuild or failover);
 /// 5. a group without redundancy: all members at one site, or `need` equal
-///    to the number of members.
+///    to the number of members;
+/// 6. the DR plan ([`super::warnings_dr`]): a failover whose dependencies
+///    run at the home site, an `invoke_after` longer than the RTO.
 ///
 /// # Complexity
 /// O(threats × (services + edges)).
@@ -47,6 +49,7 @@ pub fn planning_warnings(model: &Model) -> Vec<Warning> {
     rpo_unmet(model, &mut out);
     stranded_revenue(model, &mut out);
     groups_without_redundancy(model, &mut out);
+    super::warnings_dr::dr_warnings(model, &mut out);
     out
 }
 

@@ -9,6 +9,7 @@ use super::clock::on_grid;
 use crate::model::{self, Dist, Model, NodeRef, Rate, ThreatKind};
 use crate::stats::Accumulator;
 
+use super::dr_plan::{self, DrPlan};
 use super::rng::stable_hash;
 
 pub use crate::model::HOURS_PER_YEAR;
@@ -44,6 +45,14 @@ pub struct FailoverPlan {
     pub site: u32,
     pub switchover: Dist,
     pub success: f64,
+    /// The standby's hard dependencies (nodes); `None`: the service's own.
+    pub deps: Option<Vec<u32>>,
+    /// DR invocation delay (+∞: only a disaster triggers the failover).
+    pub invoke_after: f64,
+    /// Asynchronous replication: the data lost at a switchover.
+    pub lag: Option<Dist>,
+    /// What must be functional for the switchover to start (nodes).
+    pub requires: Vec<u32>,
 }
 
 /// Everything a trial needs about one service.
@@ -169,6 +178,8 @@ pub struct SimPlan {
     /// `u32::MAX` for unlimited crews.
     pub crews: u32,
     pub dependency_order: bool,
+    /// Failovers that move services, DR invocation ([`DrPlan`]).
+    pub dr: DrPlan,
 }
 
 impl SimPlan {
@@ -266,6 +277,10 @@ impl SimPlan {
                         site: site_index(f.site),
                         switchover: f.switchover.clone(),
                         success: f.success.get(),
+                        deps: f.depends_on.as_ref().map(|d| dr_plan::nodes(model, d)),
+                        invoke_after: f.invoke_after.map_or(f64::INFINITY, |h| on_grid(h.get())),
+                        lag: f.lag.clone(),
+                        requires: dr_plan::nodes(model, &f.requires),
                     }),
                     rto: svc.rto.map_or(f64::INFINITY, |h| h.get()),
                     mtpd: svc.mtpd.map_or(f64::INFINITY, |h| h.get()),
@@ -346,6 +361,28 @@ impl SimPlan {
                 keep_list[d as usize] = true;
             }
         }
+        // A service that moves reads its home and standby dependencies'
+        // lists at its turn, clipped at the switchover.
+        for svc in &services {
+            if let Some(deps) = svc.failover.as_ref().and_then(|f| f.deps.as_ref()) {
+                for &d in deps {
+                    keep_list[d as usize] = true;
+                }
+            }
+        }
+        for (i, svc) in services.iter().enumerate() {
+            if svc.failover.as_ref().is_some_and(|f| f.deps.is_some()) {
+                for &d in &hard_deps[i] {
+                    keep_list[d as usize] = true;
+                }
+            }
+        }
+        let dr = DrPlan::compile(model, &hard_deps);
+        let order = if dr.relocates {
+            relocation_order(model, &node)
+        } else {
+            order
+        };
         let book_late: Vec<bool> = (0..s)
             .map(|i| !soft_deps[i].is_empty() && services[i].revenue_per_hour > 0.0)
             .collect();
@@ -384,8 +421,30 @@ impl SimPlan {
             threats,
             crews: model.plan.crews.unwrap_or(u32::MAX),
             dependency_order: model.plan.restore_in_dependency_order,
+            dr,
         }
     }
+}
+
+/// Dependencies first, counting a standby's dependencies
+/// (`failover.depends_on`) as dependencies of its service.
+fn relocation_order(model: &Model, node: &dyn Fn(NodeRef) -> u32) -> Vec<u32> {
+    let mut graph = model.graph.clone();
+    for (i, svc) in model.services.iter().enumerate() {
+        if let Some(deps) = svc.failover.as_ref().and_then(|f| f.depends_on.as_ref()) {
+            for &d in deps {
+                let edge = crate::model::Edge {
+                    kind: crate::model::EdgeKind::Hard,
+                    capacity: 0.0,
+                };
+                graph.add_edge(NodeRef::Service(crate::model::ServiceId(i as u32)), d, edge);
+            }
+        }
+    }
+    graph
+        .dependencies_first()
+        .map(|o| o.into_iter().map(node).collect())
+        .unwrap_or_else(|_| (0..(model.services.len() + model.groups.len()) as u32).collect())
 }
 
 /// Attack edges ([`Model::attack_edges`]), each with the probability of

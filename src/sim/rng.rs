@@ -79,6 +79,9 @@ pub enum Purpose {
     Failover = 5,
     /// A service's restores and rebuilds.
     Restore = 6,
+    /// A service's replication lag at each switchover (asynchronous
+    /// replication).
+    Replication = 7,
     /// A threat's rate for this trial (frequency uncertainty).
     Rate = 16,
     /// A threat's occurrence times.

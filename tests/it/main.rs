@@ -5,6 +5,7 @@ mod compare;
 mod docs;
 mod drill;
 mod drill_truth;
+mod drplan;
 mod edges;
 mod engine;
 mod fuzz;

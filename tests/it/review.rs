@@ -36,7 +36,7 @@ fn run_mean(text: &str, seed: u64, trials: u64) -> f64 {
 fn tutorial_next_quarter() -> String {
     TUTORIAL
         .replace("plan: Plan(crews: 1)", "plan: Plan(crews: 2)")
-        .replace("success: 0.9)", "success: 0.99)")
+        .replace("success: 0.9,", "success: 0.99,")
         .replace(
             "    ],\n    threats: [",
             "        Service(id: \"crm\", tier: Business, depends_on: [\"crm-db\"], revenue_per_hour: 300),\n        Service(id: \"crm-db\", tier: Platform, site: \"cloud\", failure: (mtbf: \"2000h\", repair: Exponential(mean: \"3h\"))),\n    ],\n    threats: [\n        Outage(id: \"crm-bug\", rate_per_year: 4, targets: [Service(\"crm\")], duration: Exponential(mean: \"2h\")),",

@@ -193,7 +193,7 @@ fixtures! {
     bad_unit: "bad-unit.ron" => [
         r#"services[0] "core-db".rpo"#,
         r#"unknown unit "mins""#,
-        "use s, m, h, d, w or y",
+        "use s, m, h, d, w, mo, q or y",
     ];
     zero_horizon: "zero-horizon.ron" => ["horizon: the horizon must be longer than 0"];
     probability_range: "probability-range.ron" => [
@@ -414,7 +414,7 @@ Scenario(
             failure: (ttf: Weibull(shape: 1.5, scale: "300d"), repair: Uniform(min: "1h", max: "3h")),
             restart: Fixed("15m"),
             backup: (interval: "15m", restore: Pert(min: "2h", mode: "4h", max: "16h")),
-            failover: (site: "dc-west", switchover: Fixed("15m"), success: 0.9),
+            failover: (site: "dc-west", switchover: Fixed("15m"), success: 0.9, depends_on: []),
             rto: "4h", rpo: "15m", mtpd: "24h",
             data_loss_cost_per_hour: 20000, spread_probability: 0.1),
         Service(id: "payments", tier: Business,

@@ -43,7 +43,7 @@ pub(super) fn service(
     let failover = written(
         s.failover
             .as_ref()
-            .map(|f| failover(cx, names, &at(&p, "failover"), f, s.site.as_deref())),
+            .map(|f| failover(cx, names, &at(&p, "failover"), f, s.site.as_deref(), me)),
     );
     let rto = cx.opt_hours(&at(&p, "rto"), s.rto.as_deref());
     let rpo = cx.opt_hours(&at(&p, "rpo"), s.rpo.as_deref());
@@ -376,6 +376,7 @@ pub(super) fn failover(
     p: &str,
     f: &raw::Failover,
     home: Option<&str>,
+    me: NodeRef,
 ) -> Option<FailoverModel> {
     let site_path = at(p, "site");
     let site = if home == Some(f.site.as_str()) {
@@ -395,11 +396,71 @@ pub(super) fn failover(
         None => Some(Probability::ONE),
         Some(x) => cx.probability(&at(p, "success"), x),
     };
+    let depends_on = written(
+        f.depends_on
+            .as_ref()
+            .map(|list| failover_nodes(cx, names, p, "depends_on", me, list)),
+    );
+    let requires = failover_nodes(cx, names, p, "requires", me, &f.requires);
+    let invoke_after = written(
+        f.invoke_after
+            .as_deref()
+            .map(|t| cx.positive_hours(&at(p, "invoke_after"), t, "invoke_after")),
+    );
+    let lag = match &f.replication {
+        None | Some(raw::Replication::Synchronous) => Some(None),
+        Some(raw::Replication::Asynchronous { lag }) => {
+            cx.dist(&at(&at(p, "replication"), "lag"), lag).map(Some)
+        }
+    };
     Some(FailoverModel {
         site: site?,
         switchover: switchover?,
         success: success?,
+        depends_on: depends_on?,
+        invoke_after: invoke_after?,
+        lag: lag?,
+        requires: requires?,
     })
+}
+
+/// A failover's list of nodes (`depends_on`, `requires`): each must exist,
+/// differ from the service and appear once. They are not edges of the
+/// dependency graph (the standby's dependencies hold only after a
+/// failover); [`failover_cycles`] checks they do not lead back.
+fn failover_nodes(
+    cx: &mut Ctx,
+    names: &Names,
+    p: &str,
+    field: &str,
+    me: NodeRef,
+    list: &[String],
+) -> Option<Vec<NodeRef>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (j, name) in list.iter().enumerate() {
+        let path = format!("{p}.{field}[{j}]");
+        let Some(node) = names.node(cx, &path, name) else {
+            ok = false;
+            continue;
+        };
+        if node == me {
+            cx.issue(
+                path,
+                format!("{name:?} is the service itself: remove this entry"),
+            );
+            ok = false;
+        } else if out.contains(&node) {
+            cx.issue(
+                path,
+                format!("{name:?} is listed twice in {field}: remove one"),
+            );
+            ok = false;
+        } else {
+            out.push(node);
+        }
+    }
+    ok.then_some(out)
 }
 
 pub(super) fn group(
@@ -466,6 +527,45 @@ pub(super) fn group(
 }
 
 /// The graph of every resolved link; each cycle is an issue naming its nodes.
+/// A failover's `depends_on` must not lead back to the service: the
+/// standby cannot need what needs it.
+pub(super) fn failover_cycles(
+    cx: &mut Ctx,
+    raw: &raw::Scenario,
+    services: &[Option<Service>],
+    graph: &DependencyGraph,
+) {
+    for (i, svc) in services.iter().enumerate() {
+        let Some(deps) = svc
+            .as_ref()
+            .and_then(|s| s.failover.as_ref())
+            .and_then(|f| f.depends_on.as_ref())
+        else {
+            continue;
+        };
+        let me = graph.index(NodeRef::Service(ServiceId(i as u32)));
+        for (j, &d) in deps.iter().enumerate() {
+            if petgraph::algo::has_path_connecting(&graph.graph, graph.index(d), me, None) {
+                let p = service_path(i, &raw.services[i].id);
+                cx.issue(
+                    format!("{p}.failover.depends_on[{j}]"),
+                    format!(
+                        "{:?} depends on {:?} itself: the standby cannot need what needs it; \
+                         remove this entry",
+                        raw.services[i]
+                            .failover
+                            .as_ref()
+                            .and_then(|f| f.depends_on.as_ref())
+                            .and_then(|l| l.get(j))
+                            .map_or("", String::as_str),
+                        raw.services[i].id
+                    ),
+                );
+            }
+        }
+    }
+}
+
 pub(super) fn dependency_graph(
     cx: &mut Ctx,
     raw: &raw::Scenario,

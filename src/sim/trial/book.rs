@@ -158,23 +158,34 @@ impl Trial {
                 lists.down_iv[i] = out;
                 continue;
             }
+            // Moved in this trial: its dependencies are its home ones until
+            // the switchover, the standby's after it ([`super::dr`]).
+            let moved = if plan.dr.relocates {
+                self.dr.moved_deps(plan, i, &lists.down_iv)
+            } else {
+                None
+            };
             // The row is built in place: its own bits OR its dependencies'
             // rows.
             let mut through_groups = false;
-            for &d in deps {
-                let d = d as usize;
-                if d < s {
-                    self.rows.or_row(i, d);
-                    through_groups |= !lists.via_groups[d].is_empty();
-                } else {
-                    through_groups = true;
+            if moved.is_none() {
+                for &d in deps {
+                    let d = d as usize;
+                    if d < s {
+                        self.rows.or_row(i, d);
+                        through_groups |= !lists.via_groups[d].is_empty();
+                    } else {
+                        through_groups = true;
+                    }
                 }
             }
             // Taken out while the dependencies' lists (in the same table)
             // are read.
             let mut via = std::mem::take(&mut lists.via_groups[i]);
             via.clear();
-            if through_groups {
+            if let Some(moved) = moved {
+                via = moved;
+            } else if through_groups {
                 let from: Vec<&[Iv]> = deps
                     .iter()
                     .map(|&d| {

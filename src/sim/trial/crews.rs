@@ -99,7 +99,7 @@ impl Trial {
     }
 
     /// Drop a service's pending or running job (its crew goes free).
-    fn cancel_job(&mut self, svc: u32) {
+    pub(super) fn cancel_job(&mut self, svc: u32) {
         let i = svc as usize;
         if self.svcs.job_running[i] {
             self.svcs.job_running[i] = false;
@@ -118,13 +118,19 @@ impl Trial {
     /// rebuilds in dependency order only once every hard dependency is
     /// functional.
     fn eligible(&mut self, plan: &SimPlan, job: Job) -> bool {
-        job.kind == JobKind::Repair
-            || !plan.dependency_order
-            || plan
-                .hard_deps
-                .row(job.svc as usize)
-                .iter()
-                .all(|&d| self.functional_now(plan, d))
+        if job.kind == JobKind::Repair || !plan.dependency_order {
+            return true;
+        }
+        let i = job.svc as usize;
+        let deps = match self.memo.moved.get(i) {
+            Some(true) => plan.services[i]
+                .failover
+                .as_ref()
+                .and_then(|f| f.deps.as_deref())
+                .unwrap_or(plan.hard_deps.row(i)),
+            _ => plan.hard_deps.row(i),
+        };
+        deps.iter().all(|&d| self.functional_now(plan, d))
     }
 
     fn start(&mut self, plan: &SimPlan, job: Job, t: f64) {
@@ -202,7 +208,7 @@ impl Trial {
         let i = svc as usize;
         self.svcs.damage[i] = Damage::Up;
         self.svcs.gen[i] += 1;
-        self.unblock(svc, t);
+        self.release(svc, t);
         if self.failures {
             self.schedule_failure(plan, svc, t);
         }
@@ -225,16 +231,10 @@ impl Trial {
         let i = svc as usize;
         let p = &plan.services[i];
         if allow_failover {
-            if let Some(fo) = &p.failover {
-                let site = fo.site as usize;
-                if self.threats.site_outage[site] == 0 && !self.threats.site_destroyed[site] {
-                    let (success, switchover) = (fo.success, &fo.switchover);
-                    if self.failover_unit(plan, svc) < success {
-                        let d = self.draw(plan, svc, Purpose::Failover, switchover);
-                        let gen = self.svcs.gen[i];
-                        self.schedule(t + d, EvKind::SwitchoverDone { svc, gen });
-                        return;
-                    }
+            if let (Some(fo), true) = (&p.failover, self.can_fail_over(plan, svc)) {
+                if self.failover_unit(plan, svc) < fo.success {
+                    self.start_switchover(plan, svc, t, cause);
+                    return;
                 }
             }
         }

@@ -11,7 +11,7 @@ use super::super::rng::{self, Purpose, Stream};
 use super::super::streams::Streams;
 use super::own::Damage;
 use super::ransomware::Attack;
-use super::{Mark, Trial, FAILURES};
+use super::{Mark, Trial, FAILURES, NONE};
 
 #[derive(Debug, Clone, Copy)]
 pub(super) enum EvKind {
@@ -45,6 +45,9 @@ pub(super) enum EvKind {
     },
     OutageEnd {
         threat: u32,
+        /// The occurrence's moved services ([`super::dr`]); `NONE` when
+        /// none.
+        occ: u32,
     },
     Disaster {
         threat: u32,
@@ -59,6 +62,12 @@ pub(super) enum EvKind {
     /// A contained attack's isolation starts (at detection).
     Contain {
         attack: u32,
+    },
+    /// DR invocation: `invoke_after` has passed since the service went
+    /// down (episode `gen`).
+    Invoke {
+        svc: u32,
+        gen: u32,
     },
 }
 
@@ -250,6 +259,9 @@ impl Trial {
             }
             EvKind::SwitchoverDone { svc, gen } => {
                 if self.svcs.gen[svc as usize] == gen {
+                    if plan.dr.any {
+                        self.relocate(plan, svc, t);
+                    }
                     self.recovered(plan, svc, t);
                 }
             }
@@ -273,12 +285,25 @@ impl Trial {
                 for &site in sites {
                     self.threats.site_outage[site as usize] += 1;
                 }
+                let occ = if plan.dr.any {
+                    self.outage_moves(plan, threat)
+                } else {
+                    NONE
+                };
                 for &svc in targets {
-                    self.block(svc, t, threat + 1);
+                    if occ == NONE || !self.dr.occs[occ as usize].0.contains(&svc) {
+                        self.block(svc, t, threat + 1);
+                    }
                 }
-                self.schedule(t + d, EvKind::OutageEnd { threat });
+                if occ != NONE {
+                    for k in 0..self.dr.occs[occ as usize].1.len() {
+                        let svc = self.dr.occs[occ as usize].1[k];
+                        self.block(svc, t, threat + 1);
+                    }
+                }
+                self.schedule(t + d, EvKind::OutageEnd { threat, occ });
             }
-            EvKind::OutageEnd { threat } => self.outage_end(plan, threat, t),
+            EvKind::OutageEnd { threat, occ } => self.outage_end(plan, threat, occ, t),
             EvKind::Disaster { threat } => {
                 self.occurred(plan, threat);
                 let ThreatPlanKind::Disaster { targets, sites } =
@@ -291,7 +316,12 @@ impl Trial {
                 for &site in sites {
                     self.threats.site_destroyed[site as usize] = true;
                 }
-                for &svc in targets {
+                let (gone, come) = if plan.dr.any {
+                    self.moves(plan, threat)
+                } else {
+                    (Vec::new(), Vec::new())
+                };
+                for &svc in targets.iter().filter(|s| !gone.contains(s)).chain(&come) {
                     if self.svcs.damage[svc as usize] == Damage::Destroyed {
                         continue;
                     }
@@ -305,12 +335,13 @@ impl Trial {
             }
             EvKind::Encrypt { attack } => self.encrypt(plan, attack, t),
             EvKind::Contain { attack } => self.contain(plan, attack, t),
+            EvKind::Invoke { svc, gen } => self.invoke(plan, svc, gen, t),
         }
     }
 
     /// An outage ends: its sites are up again, and its targets restart
     /// (those without a restart time resume at once).
-    fn outage_end(&mut self, plan: &SimPlan, threat: u32, t: f64) {
+    fn outage_end(&mut self, plan: &SimPlan, threat: u32, occ: u32, t: f64) {
         let ThreatPlanKind::Outage { targets, sites, .. } = &plan.threats[threat as usize].kind
         else {
             return;
@@ -323,7 +354,19 @@ impl Trial {
         // Unblocking the others now pushes nothing, so a batch's restarts
         // would have been queued back to back.
         let mut batch = (f64::NAN, self.unblocks.len());
+        if occ != NONE {
+            // Moved services: those it did not stop at home are skipped;
+            // those it stopped at their failover site resume now.
+            let (gone, come) = std::mem::take(&mut self.dr.occs[occ as usize]);
+            for &svc in &come {
+                self.unblock(svc, t);
+            }
+            self.dr.occs[occ as usize].0 = gone;
+        }
         for &svc in targets {
+            if occ != NONE && self.dr.occs[occ as usize].0.contains(&svc) {
+                continue;
+            }
             match &plan.services[svc as usize].restart {
                 Some(restart) => {
                     let end = on_grid(t + self.draw_own(plan, svc, Purpose::Restart, restart));

@@ -39,6 +39,7 @@
 
 mod book;
 mod crews;
+mod dr;
 mod events;
 mod flush;
 mod fused;
@@ -56,6 +57,7 @@ use super::rng;
 
 use book::{Lists, SegIndex};
 use crews::Crews;
+use dr::Dr;
 use events::{EvKind, Threats};
 use flush::Pending;
 use fused::Rows;
@@ -169,6 +171,8 @@ pub struct Trial {
     /// Hours of data lost per service in the last trial (kept when
     /// recording).
     data_lost: Vec<f64>,
+    /// The DR plan's state: moved services, DR invocation ([`dr`]).
+    dr: Dr,
 }
 
 impl Trial {
@@ -198,6 +202,7 @@ impl Trial {
             failures: true,
             records: Vec::new(),
             data_lost: vec![0.0; s],
+            dr: Dr::new(plan),
         }
     }
 
@@ -211,6 +216,10 @@ impl Trial {
         self.unblocks.clear();
         self.crews.reset(plan.crews);
         self.records.clear();
+        if plan.dr.any {
+            self.dr.reset();
+            self.memo.reset_moved();
+        }
     }
 
     /// Turn recording of each service's steps on or off (off by default:
@@ -274,6 +283,9 @@ impl Trial {
                 break;
             }
             self.handle(plan, t, kind);
+            if !self.dr.touched.is_empty() || !self.dr.waiting.is_empty() {
+                self.dr_after_event(plan, t);
+            }
             // Dispatch once every event of this instant has been handled.
             if self.crews.dispatch_needed && self.queue.peek_time().is_none_or(|next| next > t) {
                 self.dispatch(plan, t);

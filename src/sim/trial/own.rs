@@ -181,6 +181,9 @@ pub(super) struct Memo {
     epoch: Vec<u32>,
     value: Vec<bool>,
     now: u32,
+    /// Per service that has moved to its failover site: its hard
+    /// dependencies are the standby's (empty without relocations).
+    pub(super) moved: Vec<bool>,
 }
 
 impl Memo {
@@ -189,7 +192,13 @@ impl Memo {
             epoch: vec![0; n],
             value: vec![false; n],
             now: 0,
+            moved: Vec::new(),
         }
+    }
+
+    /// Every service at home again (a new trial).
+    pub(super) fn reset_moved(&mut self) {
+        self.moved.clear();
     }
 
     /// Forget every value: own states may have changed.
@@ -208,7 +217,14 @@ impl Memo {
         if self.epoch[i] == self.now {
             return self.value[i];
         }
-        let deps = plan.hard_deps.row(i);
+        let deps = match self.moved.get(i) {
+            Some(true) => plan.services[i]
+                .failover
+                .as_ref()
+                .and_then(|f| f.deps.as_deref())
+                .unwrap_or(plan.hard_deps.row(i)),
+            _ => plan.hard_deps.row(i),
+        };
         let value = if i < plan.n_services {
             own[i] == 0 && deps.iter().all(|&d| self.functional_now(plan, own, d))
         } else {
@@ -289,6 +305,9 @@ impl Trial {
     pub(super) fn block(&mut self, svc: u32, t: f64, cause: u32) {
         let i = svc as usize;
         self.own.count[i] += 1;
+        if self.dr.watched.get(i) == Some(&true) {
+            self.dr.touched.push((svc, cause));
+        }
         if self.own.count[i] == 1 {
             self.own.open(i, t, cause);
             let v = &mut self.svcs;
@@ -304,6 +323,22 @@ impl Trial {
     /// One thing fewer stops `svc`; at zero its own down interval closes.
     pub(super) fn unblock(&mut self, svc: u32, t: f64) {
         let i = svc as usize;
+        if self.dr.stale.get(i).is_some_and(|&n| n > 0) {
+            // A block from home (an outage, a restart), left behind by a
+            // switchover.
+            self.dr.stale[i] -= 1;
+            return;
+        }
+        self.release(svc, t);
+    }
+
+    /// [`Trial::unblock`] of a block that is surely current: a damage's,
+    /// released by its recovery.
+    pub(super) fn release(&mut self, svc: u32, t: f64) {
+        let i = svc as usize;
+        if self.dr.watched.get(i) == Some(&true) {
+            self.dr.touched.push((svc, NONE));
+        }
         self.own.count[i] -= 1;
         if self.own.count[i] == 0 {
             self.own.close(i, t);

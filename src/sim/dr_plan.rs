@@ -1,0 +1,119 @@
+//! The DR plan's part of the compiled plan (DESIGN-2 A1): where failed-over
+//! services run, which threats follow them there, and which services watch
+//! for DR invocation. Kept apart from [`super::compile`] so that a scenario
+//! without failovers compiles to exactly what it did before.
+
+use crate::model::{Model, NodeRef, ThreatKind};
+
+use super::compile::Csr;
+
+/// What the trial needs to move failed-over services and invoke DR.
+#[derive(Debug, Clone)]
+pub struct DrPlan {
+    /// Some service has a failover: switchovers relocate services, and
+    /// site threats follow them.
+    pub any: bool,
+    /// Some service has `failover.depends_on`: its dependencies change at
+    /// the switchover.
+    pub relocates: bool,
+    /// Per threat (outages and disasters): the services with a failover to
+    /// one of the threat's sites that it does not target at home; they are
+    /// hit once they run there.
+    pub movers: Vec<Vec<u32>>,
+    /// Some service has `failover.invoke_after`.
+    pub invokes: bool,
+    /// Per node: the services with `invoke_after` that go down with it
+    /// (itself, or anything in their hard-dependency closure at home).
+    pub watchers: Csr<u32>,
+    /// Per service: its home site (empty without failovers).
+    pub home: Vec<Option<u32>>,
+    /// Per service: it has watchers (so its blocks and unblocks are
+    /// reported to the DR invocation check).
+    pub watched: Vec<bool>,
+}
+
+/// A node's index in the flat plan (services first, then groups).
+fn node(s: usize, r: NodeRef) -> u32 {
+    match r {
+        NodeRef::Service(id) => id.index() as u32,
+        NodeRef::Group(g) => (s + g.index()) as u32,
+    }
+}
+
+impl DrPlan {
+    pub fn compile(model: &Model, hard_deps: &[Vec<u32>]) -> DrPlan {
+        let s = model.services.len();
+        let n = hard_deps.len();
+        let failovers = || {
+            model
+                .services
+                .iter()
+                .enumerate()
+                .filter_map(|(i, svc)| svc.failover.as_ref().map(|f| (i, svc, f)))
+        };
+        let any = failovers().next().is_some();
+        let relocates = failovers().any(|(_, _, f)| f.depends_on.is_some());
+        let movers = model
+            .threats
+            .iter()
+            .map(|t| {
+                let (targets, sites) = match &t.kind {
+                    ThreatKind::Outage { targets, sites, .. }
+                    | ThreatKind::Disaster { targets, sites, .. } => (targets, sites),
+                    _ => return Vec::new(),
+                };
+                failovers()
+                    .filter(|(i, _, f)| {
+                        sites.contains(&f.site) && !targets.iter().any(|x| x.index() == *i)
+                    })
+                    .map(|(i, _, _)| i as u32)
+                    .collect()
+            })
+            .collect();
+        let mut watchers: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut seen = vec![u32::MAX; n];
+        let mut stack = Vec::new();
+        for (i, _, f) in failovers() {
+            if f.invoke_after.is_none() {
+                continue;
+            }
+            stack.push(i);
+            seen[i] = i as u32;
+            while let Some(x) = stack.pop() {
+                watchers[x].push(i as u32);
+                for &d in &hard_deps[x] {
+                    if seen[d as usize] != i as u32 {
+                        seen[d as usize] = i as u32;
+                        stack.push(d as usize);
+                    }
+                }
+            }
+        }
+        let invokes = watchers.iter().any(|w| !w.is_empty());
+        let watched = (0..s).map(|i| !watchers[i].is_empty()).collect();
+        let home = if any {
+            model
+                .services
+                .iter()
+                .map(|x| x.site.map(|s| s.index() as u32))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        DrPlan {
+            home,
+            any,
+            relocates,
+            movers,
+            invokes,
+            watchers: Csr::from_rows(watchers),
+            watched,
+        }
+    }
+}
+
+/// The failover's dependencies and `requires` as node indices.
+pub fn nodes(model: &Model, list: &[NodeRef]) -> Vec<u32> {
+    let s = model.services.len();
+    list.iter().map(|&r| node(s, r)).collect()
+}

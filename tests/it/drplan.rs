@@ -1,0 +1,273 @@
+//! The DR plan as planners write it (DESIGN-2 A1, A6): failover that
+//! moves the service, DR invocation, asynchronous replication, switchovers
+//! that wait, and the units `mo` and `q`, against closed forms.
+//!
+//! Tolerances: fixed durations give exact outages (on the clock's grid of
+//! 2^-30 h, so within 1e-6 h); means of random draws are within `Z`
+//! standard errors of the run's own accumulators.
+
+use crate::common::assert_close;
+use crate::common::engine::*;
+
+const Z: f64 = 4.0;
+
+/// Two data centres; the database runs at dc-1 on its VM cluster and fails
+/// over to dc-2, where it runs on the DR cluster.
+fn two_sites(failover: &str, threats: &str) -> String {
+    format!(
+        r#"Scenario(name: "insurer", horizon: "1y",
+    sites: [Site(id: "dc-1"), Site(id: "dc-2")],
+    services: [
+        Service(id: "vm", site: "dc-1", backup: (rebuild: Fixed("500h"))),
+        Service(id: "vm-dr", site: "dc-2"),
+        Service(id: "dns", site: "dc-2", backup: (rebuild: Fixed("5h"))),
+        Service(id: "db", site: "dc-1", depends_on: ["vm"],
+            backup: (interval: "24h", restore: Fixed("48h")),
+            failover: {failover}, rto: "4h", data_loss_cost_per_hour: 100),
+    ],
+    threats: [{threats}])"#
+    )
+}
+
+const FLOOD: &str = r#"Disaster(id: "flood", rate_per_year: 1, targets: [Site("dc-1")])"#;
+
+/// The issue's insurer: without `failover.depends_on` the database keeps
+/// needing the destroyed VM cluster after it fails over and stays down for
+/// the rebuild; with it, its outage is the switchover.
+#[test]
+fn a_relocated_failover_outage_is_the_switchover() {
+    let stays = two_sites(r#"(site: "dc-2", switchover: Fixed("2h"))"#, FLOOD);
+    let run = drill(&stays, "flood", 50);
+    let db = &run.acc.services[3];
+    assert_close("without relocation", db.downtime.mean(), 500.0, 1e-6);
+    assert_eq!(db.rto_met, 0);
+
+    let moves = two_sites(
+        r#"(site: "dc-2", switchover: Fixed("2h"), depends_on: ["vm-dr"])"#,
+        FLOOD,
+    );
+    let run = drill(&moves, "flood", 50);
+    let db = &run.acc.services[3];
+    assert_close("relocated: the switchover", db.downtime.mean(), 2.0, 1e-6);
+    assert_eq!(
+        db.rto_met, 50,
+        "a 2 h outage meets a 4 h RTO in every drill"
+    );
+}
+
+/// Site threats follow the service: once at dc-2, a flood of dc-2 hits it
+/// (it stays down: no failback), a flood of dc-1 no longer does.
+#[test]
+fn site_threats_follow_a_moved_service() {
+    let text = two_sites(
+        r#"(site: "dc-2", switchover: Fixed("2h"), depends_on: ["vm-dr"])"#,
+        r#"Disaster(id: "flood", rate_per_year: 1, targets: [Site("dc-1")]),
+           Outage(id: "dr-power", rate_per_year: 1, targets: [Site("dc-2")], duration: Fixed("10h"))"#,
+    );
+    let model = bcdr::scenario::parse_str(&text).expect("valid");
+    let plan = bcdr::sim::SimPlan::compile(&model);
+    assert_eq!(plan.dr.movers[1], vec![3], "db moves into dr-power's site");
+    assert!(plan.dr.movers[0].is_empty());
+}
+
+/// An outage of fixed length D with `invoke_after` T < D: the disaster is
+/// declared at T and the switchover S follows, so the outage is T + S.
+#[test]
+fn invocation_after_t_gives_t_plus_switchover() {
+    let text = two_sites(
+        r#"(site: "dc-2", switchover: Fixed("1h"), depends_on: ["vm-dr"], invoke_after: "3h")"#,
+        r#"Outage(id: "power", rate_per_year: 1, targets: [Site("dc-1")], duration: Fixed("24h"))"#,
+    );
+    let run = drill(&text, "power", 50);
+    let db = &run.acc.services[3];
+    assert_close("T + switchover", db.downtime.mean(), 4.0, 1e-6);
+    // With T >= D the outage ends first: no invocation.
+    let late = text.replace("invoke_after: \"3h\"", "invoke_after: \"30h\"");
+    let run = drill(&late, "power", 50);
+    assert_close(
+        "no invocation",
+        run.acc.services[3].downtime.mean(),
+        24.0,
+        1e-6,
+    );
+}
+
+/// A dependency at home that stays down is a cause too: the VM cluster's
+/// outage takes the database down and DR is invoked after T.
+#[test]
+fn invocation_counts_a_dependency_at_home() {
+    let text = two_sites(
+        r#"(site: "dc-2", switchover: Fixed("1h"), depends_on: ["vm-dr"], invoke_after: "2h")"#,
+        r#"Outage(id: "vm-down", rate_per_year: 1, targets: [Service("vm")], duration: Fixed("24h"))"#,
+    );
+    let run = drill(&text, "vm-down", 50);
+    assert_close(
+        "T + switchover",
+        run.acc.services[3].downtime.mean(),
+        3.0,
+        1e-6,
+    );
+}
+
+/// Asynchronous replication: the mean data lost per failover is the mean
+/// lag, and it is costed at data_loss_cost_per_hour.
+#[test]
+fn mean_data_loss_per_asynchronous_failover_is_the_mean_lag() {
+    let text = two_sites(
+        r#"(site: "dc-2", switchover: Fixed("2h"), depends_on: ["vm-dr"],
+            replication: Asynchronous(lag: Exponential(mean: "15m")))"#,
+        FLOOD,
+    );
+    let run = drill(&text, "flood", 4000);
+    let db = &run.acc.services[3];
+    let loss = &db.data_loss;
+    assert_close("mean lag", loss.mean(), 0.25, Z * loss.std_error());
+    assert_close(
+        "costed",
+        db.loss.mean(),
+        100.0 * loss.mean(),
+        1e-9 * db.loss.mean().max(1.0),
+    );
+}
+
+/// A switchover that requires DNS waits for it: the flood also destroys
+/// DNS, rebuilt in 5 h, so the outage is 5 h + the 2 h switchover.
+#[test]
+fn a_switchover_waits_for_what_it_requires() {
+    let text = two_sites(
+        r#"(site: "dc-2", switchover: Fixed("2h"), depends_on: ["vm-dr"], requires: ["dns"])"#,
+        r#"Disaster(id: "flood", rate_per_year: 1, targets: [Site("dc-1"), Service("dns")])"#,
+    );
+    let run = drill(&text, "flood", 20);
+    assert_close(
+        "wait + switchover",
+        run.acc.services[3].downtime.mean(),
+        7.0,
+        1e-6,
+    );
+}
+
+#[test]
+fn months_and_quarters() {
+    use bcdr::scenario::duration::parse_hours;
+    assert_eq!(parse_hours("1mo"), Ok(730.0));
+    assert_eq!(parse_hours("1q"), Ok(2190.0));
+    assert_eq!(parse_hours("12mo"), parse_hours("1y"));
+    let text = r#"Scenario(name: "q", horizon: "1q", services: [Service(id: "a")])"#;
+    let model = bcdr::scenario::parse_str(text).expect("valid");
+    assert_eq!(model.horizon.get(), 2190.0);
+}
+
+/// Bad input names the field.
+#[test]
+fn unknown_ids_in_failover_fields_name_the_path() {
+    for (field, path) in [
+        ("depends_on: [\"vm-drr\"]", "failover.depends_on[0]"),
+        ("requires: [\"dnss\"]", "failover.requires[0]"),
+        ("invoke_after: \"0h\"", "failover.invoke_after"),
+        ("depends_on: [\"db\"]", "failover.depends_on[0]"),
+    ] {
+        let text = two_sites(
+            &format!(r#"(site: "dc-2", switchover: Fixed("2h"), {field})"#),
+            FLOOD,
+        );
+        let err = bcdr::scenario::parse_str(&text)
+            .expect_err(field)
+            .to_string();
+        assert!(err.contains(path), "{field}: {err}");
+    }
+}
+
+/// The planning warnings name the fix in the scenario's ids.
+#[test]
+fn warnings_for_a_standby_at_home_and_a_late_invocation() {
+    let text = two_sites(
+        r#"(site: "dc-2", switchover: Fixed("2h"), invoke_after: "8h")"#,
+        FLOOD,
+    );
+    let model = bcdr::scenario::parse_str(&text).expect("valid");
+    let warnings = bcdr::scenario::planning_warnings(&model);
+    let text_of = |path: &str| {
+        warnings
+            .iter()
+            .find(|w| w.path.ends_with(path))
+            .map(|w| w.message.clone())
+            .unwrap_or_else(|| panic!("no warning at {path}: {warnings:?}"))
+    };
+    let home = text_of("\"db\".failover");
+    assert!(
+        home.contains("\"vm\"") && home.contains("\"vm-dr\""),
+        "{home}"
+    );
+    let late = text_of("\"db\".failover.invoke_after");
+    assert!(late.contains("8h") && late.contains("4h"), "{late}");
+    // Given standby dependencies at dc-2, neither applies.
+    let fixed = text.replace(
+        "invoke_after: \"8h\"",
+        "invoke_after: \"1h\", depends_on: [\"vm-dr\"]",
+    );
+    let model = bcdr::scenario::parse_str(&fixed).expect("valid");
+    let warnings = bcdr::scenario::planning_warnings(&model);
+    assert!(
+        !warnings.iter().any(|w| w.path.contains("failover")),
+        "{warnings:?}"
+    );
+}
+
+/// The bundled insurer pair: the same ids with and without the DR site, so
+/// `bcdr compare` values the site trial by trial; with it, a flood costs
+/// less.
+#[test]
+fn the_insurer_pair_values_the_dr_site() {
+    let read = |name: &str| {
+        std::fs::read_to_string(crate::common::scenario(name)).expect("bundled scenario")
+    };
+    let (with, without) = (read("insurer-dr-site.ron"), read("insurer-no-dr-site.ron"));
+    let (a, b) = (drill(&without, "flood", 400), drill(&with, "flood", 400));
+    let ids = |r: &Run| {
+        r.model
+            .services
+            .iter()
+            .map(|s| s.id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&a), ids(&b), "same ids on both sides");
+    let loss = |r: &Run| r.summary.annual_loss.mean;
+    assert!(
+        loss(&b) < 0.5 * loss(&a),
+        "a flood with the DR site {} vs without {}",
+        loss(&b),
+        loss(&a)
+    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = crate::common::bcdr()
+        .args(["compare"])
+        .arg(crate::common::scenario("insurer-no-dr-site.ron"))
+        .arg(crate::common::scenario("insurer-dr-site.ron"))
+        .args(["--trials", "500", "--quiet", "--out"])
+        .arg(tmp.path())
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A scenario without failovers compiles to an inert DR plan: no hook of
+/// `trial::dr` runs, so its trials are the bytes they were before (checked
+/// on every bundled scenario without a failover and on a generated
+/// 1000-service estate against the binary before the change).
+#[test]
+fn without_failovers_the_dr_plan_is_inert() {
+    for name in ["ransomware-mutable.ron", "ransomware-immutable.ron"] {
+        let text = std::fs::read_to_string(crate::common::scenario(name)).expect("bundled");
+        let plan = bcdr::sim::SimPlan::compile(&bcdr::scenario::parse_str(&text).expect("valid"));
+        assert!(
+            !plan.dr.any && !plan.dr.relocates && !plan.dr.invokes,
+            "{name}"
+        );
+        assert!(plan.dr.movers.iter().all(Vec::is_empty), "{name}");
+    }
+}
