@@ -5,12 +5,14 @@
 //! and the dependency graph is acyclic. The simulator compiles it into a
 //! flat plan (`crate::sim::compile`) and never sees the raw file.
 
+pub mod coupling;
 pub mod dist;
 pub mod graph;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod units;
 
+pub use coupling::{CommonFactor, Coupling, Trigger};
 pub use dist::Dist;
 pub use graph::{DependencyGraph, Edge, EdgeKind, NodeRef};
 pub use units::{Hours, Money, Probability};
@@ -242,6 +244,8 @@ pub struct Model {
     pub threats: Vec<Threat>,
     pub risk_appetite: Vec<AppetitePoint>,
     pub plan: Plan,
+    /// Triggers between threats and common factors over their rates.
+    pub coupling: Coupling,
     /// Services and groups as nodes, edges from a dependent to what it
     /// depends on; acyclic.
     pub graph: DependencyGraph,

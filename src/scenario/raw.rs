@@ -94,6 +94,29 @@ pub struct Scenario {
     pub risk_appetite: Vec<AppetitePoint>,
     #[serde(default)]
     pub plan: Option<Plan>,
+    #[serde(default)]
+    pub common_factors: Vec<RawCommonFactor>,
+}
+
+/// `(threat: id, probability: p, delay: duration distribution)` in a
+/// threat's `triggers`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrigger {
+    pub threat: String,
+    pub probability: f64,
+    #[serde(default)]
+    pub delay: Option<RawDurationDist>,
+}
+
+/// `(id, threats: [ids], multiplier: number distribution)` in the
+/// scenario's `common_factors`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCommonFactor {
+    pub id: String,
+    pub threats: Vec<String>,
+    pub multiplier: RawNumberDist,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -242,6 +265,9 @@ pub enum Threat {
     Outage {
         id: String,
         rate_per_year: RawRate,
+        /// Threats this one sets off (DESIGN-2 B2).
+        #[serde(default)]
+        triggers: Vec<RawTrigger>,
         targets: Vec<Target>,
         duration: RawDurationDist,
         #[serde(default)]
@@ -250,6 +276,9 @@ pub enum Threat {
     Disaster {
         id: String,
         rate_per_year: RawRate,
+        /// Threats this one sets off (DESIGN-2 B2).
+        #[serde(default)]
+        triggers: Vec<RawTrigger>,
         targets: Vec<Target>,
         #[serde(default)]
         response_cost: Option<RawNumberDist>,
@@ -257,6 +286,9 @@ pub enum Threat {
     Ransomware {
         id: String,
         rate_per_year: RawRate,
+        /// Threats this one sets off (DESIGN-2 B2).
+        #[serde(default)]
+        triggers: Vec<RawTrigger>,
         entry: Vec<String>,
         #[serde(default)]
         attack_paths: Option<Vec<AttackPath>>,
@@ -275,6 +307,9 @@ pub enum Threat {
     LossEvent {
         id: String,
         rate_per_year: RawRate,
+        /// Threats this one sets off (DESIGN-2 B2).
+        #[serde(default)]
+        triggers: Vec<RawTrigger>,
         cost: RawNumberDist,
     },
 }

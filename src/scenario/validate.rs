@@ -25,6 +25,7 @@ use super::raw;
 use super::suggest;
 use super::syntax;
 
+mod coupling;
 mod dists;
 mod names;
 
@@ -210,6 +211,7 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
         .collect();
     let risk_appetite = appetite(&mut cx, &raw.risk_appetite);
     let plan = plan(&mut cx, &names, raw.plan.as_ref());
+    let coupling = coupling::coupling(&mut cx, raw);
 
     let model = (|| {
         Some(Model {
@@ -223,6 +225,7 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
             threats: threats.into_iter().collect::<Option<_>>()?,
             risk_appetite: risk_appetite?,
             plan: plan?,
+            coupling: coupling?,
             graph,
         })
     })();
