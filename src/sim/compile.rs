@@ -168,6 +168,8 @@ pub struct SimPlan {
     /// its lost revenue reads its soft dependencies' intervals.
     pub book_late: Vec<bool>,
     pub threats: Vec<ThreatPlan>,
+    /// Triggers between threats and common factors (DESIGN-2 B2).
+    pub coupling: super::coupling::CouplingPlan,
     /// `u32::MAX` for unlimited crews.
     pub crews: u32,
     pub dependency_order: bool,
@@ -380,6 +382,7 @@ impl SimPlan {
             keep_list,
             book_late,
             threats,
+            coupling: super::coupling::CouplingPlan::compile(model),
             crews: model.plan.crews.unwrap_or(u32::MAX),
             dependency_order: model.plan.restore_in_dependency_order,
         }

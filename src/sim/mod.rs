@@ -10,6 +10,7 @@
 pub mod clock;
 pub mod compare;
 pub mod compile;
+pub mod coupling;
 pub mod drill;
 pub mod generate;
 pub mod intervals;

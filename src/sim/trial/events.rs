@@ -190,7 +190,7 @@ impl Trial {
                     d.sample(&mut s).min(crate::model::MAX_RATE_PER_YEAR) / HOURS_PER_YEAR
                 }
                 (None, None) => 0.0,
-            };
+            } * self.links.mult[k as usize];
             if rate_per_hour <= 0.0 {
                 continue;
             }
@@ -214,6 +214,9 @@ impl Trial {
                 let c = self.threat_draw(plan, k, Purpose::Cost, cost);
                 self.totals.cause_occ[k as usize + 1] += 1;
                 self.totals.cause_loss[k as usize + 1] += c;
+                if plan.coupling.any_trigger {
+                    self.fire_triggers(plan, k, t);
+                }
             }
             ThreatPlanKind::Outage { .. } => self.schedule(t, EvKind::OutageStart { threat: k }),
             ThreatPlanKind::Disaster { .. } => self.schedule(t, EvKind::Disaster { threat: k }),
@@ -222,11 +225,19 @@ impl Trial {
     }
 
     /// Count an occurrence and pay its response cost.
-    fn occurred(&mut self, plan: &SimPlan, threat: u32) {
+    fn occurred(&mut self, plan: &SimPlan, threat: u32, t: f64) {
         let c = threat as usize + 1;
         self.totals.cause_occ[c] += 1;
         if let Some(cost) = &plan.threats[threat as usize].response_cost {
             self.totals.cause_loss[c] += self.threat_draw(plan, threat, Purpose::Cost, cost);
+        }
+        // A ransomware attack triggers from its encryption (`encrypt`).
+        let ransomware = matches!(
+            plan.threats[threat as usize].kind,
+            ThreatPlanKind::Ransomware(_)
+        );
+        if plan.coupling.any_trigger && !ransomware {
+            self.fire_triggers(plan, threat, t);
         }
     }
 
@@ -260,7 +271,7 @@ impl Trial {
                 }
             }
             EvKind::OutageStart { threat } => {
-                self.occurred(plan, threat);
+                self.occurred(plan, threat, t);
                 let ThreatPlanKind::Outage {
                     targets,
                     sites,
@@ -280,7 +291,7 @@ impl Trial {
             }
             EvKind::OutageEnd { threat } => self.outage_end(plan, threat, t),
             EvKind::Disaster { threat } => {
-                self.occurred(plan, threat);
+                self.occurred(plan, threat, t);
                 let ThreatPlanKind::Disaster { targets, sites } =
                     &plan.threats[threat as usize].kind
                 else {
@@ -300,7 +311,7 @@ impl Trial {
                 }
             }
             EvKind::Attack { threat } => {
-                self.occurred(plan, threat);
+                self.occurred(plan, threat, t);
                 self.start_attack(plan, threat, t);
             }
             EvKind::Encrypt { attack } => self.encrypt(plan, attack, t),

@@ -38,6 +38,7 @@
 //! | `flush` | the trial's figures into the accumulator: pending trials, duration batches |
 
 mod book;
+mod coupling;
 mod crews;
 mod events;
 mod flush;
@@ -138,6 +139,8 @@ pub struct Trial {
     crews: Crews,
     /// Threats' streams, sites' states and ransomware attacks in flight.
     threats: Threats,
+    /// Common factors' multipliers and trigger streams (DESIGN-2 B2).
+    links: coupling::Links,
     /// Pending events by time, then in the order they were scheduled.
     queue: Queue<EvKind>,
     /// The services of the trial's [`EvKind::Unblock`] events.
@@ -184,6 +187,7 @@ impl Trial {
             memo: Memo::new(n),
             crews: Crews::new(plan.crews),
             threats: Threats::new(plan),
+            links: coupling::Links::new(plan),
             queue: Queue::default(),
             unblocks: Vec::new(),
             first_draws: Vec::with_capacity(s),
@@ -207,6 +211,7 @@ impl Trial {
         self.svcs.reset();
         self.totals.reset();
         self.threats.reset();
+        self.links.reset();
         self.queue.clear();
         self.unblocks.clear();
         self.crews.reset(plan.crews);
@@ -258,6 +263,9 @@ impl Trial {
             Mode::Annual => {
                 self.failures = true;
                 self.schedule_first_failures(plan);
+                if !plan.coupling.factors.is_empty() {
+                    self.draw_factors(plan);
+                }
                 self.schedule_threats(plan);
             }
             Mode::Drill(threat) => {
