@@ -229,6 +229,17 @@ pub struct Plan {
     pub priority: Vec<ServiceId>,
     pub restore_in_dependency_order: bool,
     pub annual_cost: Money,
+    /// Teams with skills (DESIGN-2 B4); jobs that match none go to `crews`.
+    pub teams: Vec<Team>,
+}
+
+/// A team of `crews` crews that recovers the services its skills match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    pub id: String,
+    pub crews: u32,
+    /// The services its skills match, in id order.
+    pub services: Vec<ServiceId>,
 }
 
 /// A validated scenario.

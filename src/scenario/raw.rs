@@ -332,4 +332,16 @@ pub struct Plan {
     pub restore_in_dependency_order: Option<bool>,
     #[serde(default)]
     pub annual_cost: Option<f64>,
+    #[serde(default)]
+    pub teams: Vec<RawTeam>,
+}
+
+/// `(id, crews: n, skills: [targets])` in `Plan.teams`: the crews that
+/// recover the services its skills match.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    pub id: String,
+    pub crews: u32,
+    pub skills: Vec<Target>,
 }

@@ -27,6 +27,7 @@ use super::syntax;
 
 mod coupling;
 mod dists;
+mod teams;
 mod names;
 
 use names::{threat_id, Names};
@@ -210,7 +211,7 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
         .map(|(i, t)| threat(&mut cx, &names, raw, i, t))
         .collect();
     let risk_appetite = appetite(&mut cx, &raw.risk_appetite);
-    let plan = plan(&mut cx, &names, raw.plan.as_ref());
+    let plan = plan(&mut cx, &names, raw.plan.as_ref(), &raw.services);
     let coupling = coupling::coupling(&mut cx, raw);
 
     let model = (|| {
@@ -1332,7 +1333,12 @@ fn appetite(cx: &mut Ctx, points: &[raw::AppetitePoint]) -> Option<Vec<AppetiteP
     ok.then_some(out)
 }
 
-fn plan(cx: &mut Ctx, names: &Names, plan: Option<&raw::Plan>) -> Option<Plan> {
+fn plan(
+    cx: &mut Ctx,
+    names: &Names,
+    plan: Option<&raw::Plan>,
+    services: &[raw::Service],
+) -> Option<Plan> {
     let Some(plan) = plan else {
         return Some(Plan::default());
     };
@@ -1362,11 +1368,13 @@ fn plan(cx: &mut Ctx, names: &Names, plan: Option<&raw::Plan>) -> Option<Plan> {
         }
     }
     let annual_cost = cx.money("plan.annual_cost", plan.annual_cost);
+    let teams = teams::teams(cx, names, plan, services);
     let model = Plan {
         crews: plan.crews,
         priority,
         restore_in_dependency_order: plan.restore_in_dependency_order.unwrap_or(false),
         annual_cost: annual_cost?,
+        teams: teams?,
     };
     ok.then_some(model)
 }

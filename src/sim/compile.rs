@@ -172,6 +172,11 @@ pub struct SimPlan {
     pub coupling: super::coupling::CouplingPlan,
     /// `u32::MAX` for unlimited crews.
     pub crews: u32,
+    /// Crews per team (DESIGN-2 B4); empty without teams.
+    pub teams: Vec<u32>,
+    /// Per service: its team (the first whose skills match), `u32::MAX`
+    /// for `crews`; empty without teams.
+    pub team_of: Vec<u32>,
     pub dependency_order: bool,
 }
 
@@ -384,9 +389,26 @@ impl SimPlan {
             threats,
             coupling: super::coupling::CouplingPlan::compile(model),
             crews: model.plan.crews.unwrap_or(u32::MAX),
+            teams: model.plan.teams.iter().map(|t| t.crews).collect(),
+            team_of: team_of(model),
             dependency_order: model.plan.restore_in_dependency_order,
         }
     }
+}
+
+/// Per service: the first team whose skills match it (`u32::MAX`: the
+/// plan's crews); empty without teams.
+fn team_of(model: &Model) -> Vec<u32> {
+    if model.plan.teams.is_empty() {
+        return Vec::new();
+    }
+    let mut of = vec![u32::MAX; model.services.len()];
+    for (k, team) in model.plan.teams.iter().enumerate().rev() {
+        for s in &team.services {
+            of[s.index()] = k as u32;
+        }
+    }
+    of
 }
 
 /// Attack edges: explicit paths, or every hard and soft dependency edge

@@ -255,7 +255,7 @@ impl Trial {
                 if self.svcs.gen[svc as usize] == gen {
                     self.mark(t, svc, Mark::JobDone);
                     self.svcs.job_running[svc as usize] = false;
-                    self.crews.release();
+                    self.release_crew(svc);
                     self.recovered(plan, svc, t);
                 }
             }

@@ -48,6 +48,8 @@ mod own;
 mod ransomware;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_teams;
 
 use crate::stats::Accumulator;
 
@@ -56,7 +58,7 @@ use super::queue::Queue;
 use super::rng;
 
 use book::{Lists, SegIndex};
-use crews::Crews;
+use crews::{Crews, Teams};
 use events::{EvKind, Threats};
 use flush::Pending;
 use fused::Rows;
@@ -137,6 +139,8 @@ pub struct Trial {
     memo: Memo,
     /// The crew queue.
     crews: Crews,
+    /// The teams' crew queues (DESIGN-2 B4).
+    teams: Teams,
     /// Threats' streams, sites' states and ransomware attacks in flight.
     threats: Threats,
     /// Common factors' multipliers and trigger streams (DESIGN-2 B2).
@@ -186,6 +190,7 @@ impl Trial {
             svcs: Services::new(s),
             memo: Memo::new(n),
             crews: Crews::new(plan.crews),
+            teams: Teams::new(plan),
             threats: Threats::new(plan),
             links: coupling::Links::new(plan),
             queue: Queue::default(),
@@ -215,6 +220,7 @@ impl Trial {
         self.queue.clear();
         self.unblocks.clear();
         self.crews.reset(plan.crews);
+        self.teams.reset(plan);
         self.records.clear();
     }
 
