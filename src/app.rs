@@ -54,10 +54,10 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
         "{}: valid: \"{}\", {}, {}, {}, {}, horizon {}",
         path.display(),
         model.name,
-        report::fmt::plural(model.sites.len(), "site"),
-        report::fmt::plural(model.services.len(), "service"),
-        report::fmt::plural(model.groups.len(), "group"),
-        report::fmt::plural(model.threats.len(), "threat"),
+        crate::fmt::plural(model.sites.len(), "site"),
+        crate::fmt::plural(model.services.len(), "service"),
+        crate::fmt::plural(model.groups.len(), "group"),
+        crate::fmt::plural(model.threats.len(), "threat"),
         model.horizon
     )
     .map_err(io_err)?;
@@ -67,7 +67,7 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
         writeln!(
             out,
             "{}:",
-            report::fmt::plural(warnings.len(), "planning warning")
+            crate::fmt::plural(warnings.len(), "planning warning")
         )
         .map_err(io_err)?;
         for w in &warnings {
@@ -131,10 +131,10 @@ pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Ve
 pub fn command_line(command: &str, path: &Path, threat: Option<&str>, opts: &SimOptions) -> String {
     let mut s = format!(
         "bcdr {command} {}",
-        report::fmt::shell_quote(&path.display().to_string())
+        crate::fmt::shell_quote(&path.display().to_string())
     );
     if let Some(threat) = threat {
-        s.push_str(&format!(" --threat {}", report::fmt::shell_quote(threat)));
+        s.push_str(&format!(" --threat {}", crate::fmt::shell_quote(threat)));
     }
     s.push_str(&format!(" --trials {} --seed {}", opts.trials, opts.seed));
     s
@@ -161,8 +161,31 @@ pub fn run(
     progress: OnProgress<'_>,
     out: &mut dyn Write,
 ) -> Result<RunOutcome, Error> {
+    run_labelled(path, None, opts, progress, out)
+}
+
+/// `bcdr run --label TEXT`: as [`run`], with the label and the scenario
+/// file's SHA-256 in `summary.json` (for `bcdr trend`). Without a label
+/// the summary is exactly [`run`]'s.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_labelled(
+    path: &Path,
+    label: Option<&str>,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<RunOutcome, Error> {
     check_trials(opts.trials)?;
-    let model = scenario::load(path)?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let model = scenario::parse_bytes(&bytes).map_err(|source| Error::Scenario {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let plan = SimPlan::compile(&model);
     let accumulator = sim::simulate(
         &plan,
@@ -172,12 +195,20 @@ pub fn run(
         opts.threads,
         progress,
     )?;
-    let summary = Summary::build(&model, opts.seed, &accumulator);
+    let mut summary = Summary::build(&model, opts.seed, &accumulator);
+    if let Some(label) = label {
+        summary.label = Some(label.to_string());
+        summary.scenario_hash = Some(crate::review::hash::scenario_hash(&bytes));
+    }
     let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
     let warnings = scenario::planning_warnings(&model);
-    let prov = Provenance {
+    let mut prov = Provenance {
         command: command_line("run", path, None, opts),
     };
+    if let Some(label) = label {
+        prov.command
+            .push_str(&format!(" --label {}", crate::fmt::shell_quote(label)));
+    }
     // Render everything before writing anything.
     let mut bytes = run_files(&summary, &accumulator)?;
     bytes.extend(report::pack::run_pack(
@@ -613,7 +644,7 @@ pub fn merge(
         writeln!(
             out,
             "\nmerged {}; wrote {} files to {}",
-            report::fmt::plural(merged.shards as usize, "shard"),
+            crate::fmt::plural(merged.shards as usize, "shard"),
             files.len(),
             dir.display()
         )

@@ -20,10 +20,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check a scenario: errors (non-zero exit) and planning warnings.
+    /// Check a scenario: errors (exit 2) and planning warnings.
     Validate {
         /// The scenario file (RON).
         scenario: PathBuf,
+        /// Exit 1 when there are planning warnings (a CI gate).
+        #[arg(long)]
+        deny_warnings: bool,
+        /// `text`, or `json`: every error and warning with its field path,
+        /// message and fix.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Write the dependency graph as DOT and SVG.
     Graph {
@@ -56,6 +63,19 @@ pub enum Command {
     /// time against RTO, data lost against RPO, time to MBCO, the critical
     /// path.
     Drill(DrillArgs),
+    /// Trends across review runs: the runs of `bcdr run --label` in order,
+    /// what changed between them and whether the expected loss moved
+    /// significantly.
+    Trend(TrendArgs),
+    /// Why the expected loss moved between two versions of a scenario: the
+    /// changes one at a time on common random numbers, as a waterfall.
+    Explain(ExplainArgs),
+    /// Every numeric parameter moved down and up: which assumptions move
+    /// the expected loss most.
+    Tornado(TornadoArgs),
+    /// Which services and controls matter most: risk reduction and risk
+    /// achievement worth per service, the loss each control saves.
+    Importance(ImportanceArgs),
     /// Write a generated layered scenario (for benchmarks and scale tests).
     Generate {
         /// Number of services (split 1% infrastructure, 9% platform, 40%
@@ -101,6 +121,111 @@ pub struct RunArgs {
     /// with `bcdr merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<bcdr::shard::Shard>,
+    /// Name the run in a review (such as 2026-Q3): stores the label and the
+    /// scenario file's SHA-256 in summary.json for `bcdr trend`.
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
+    /// Exit 1 when a point of the risk appetite is breached (a CI gate; 2
+    /// stays for errors).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// Output format of `bcdr validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// What `run --fail-on` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// A point of the scenario's risk appetite is breached.
+    Appetite,
+}
+
+/// Trials, seed, threads, output folder and quiet, with a command's own
+/// trial count.
+#[derive(Debug, Args, Clone)]
+pub struct LoopSim {
+    /// Seed of every random stream: the same seed gives the same results.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress and no summary on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// Output folders of `bcdr run`, oldest first.
+    #[arg(required = true, value_name = "RUN_DIR")]
+    pub runs: Vec<PathBuf>,
+    /// Output folder (default: outputs/trend/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No summary on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The earlier version of the scenario.
+    pub old: PathBuf,
+    /// The later version.
+    pub new: PathBuf,
+    /// Trials per step (every step runs the same trials).
+    #[arg(long, default_value_t = 20_000)]
+    pub trials: u64,
+    #[command(flatten)]
+    pub sim: LoopSim,
+}
+
+#[derive(Debug, Args)]
+pub struct TornadoArgs {
+    pub scenario: PathBuf,
+    /// How far each parameter moves down and up: 25% (or 0.25).
+    #[arg(long, default_value = "25%")]
+    pub vary: String,
+    /// Trials per end of every bar.
+    #[arg(long, default_value_t = 10_000)]
+    pub trials: u64,
+    #[command(flatten)]
+    pub sim: LoopSim,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportanceArgs {
+    pub scenario: PathBuf,
+    /// Trials per variant.
+    #[arg(long, default_value_t = 4_000)]
+    pub trials: u64,
+    /// Services (and controls) of each screening ranking to measure.
+    #[arg(long, default_value_t = 25)]
+    pub top: usize,
+    #[command(flatten)]
+    pub sim: LoopSim,
+}
+
+impl LoopSim {
+    /// The options every simulating command shares.
+    pub fn with_trials(&self, trials: u64) -> SimArgs {
+        SimArgs {
+            trials,
+            seed: self.seed,
+            threads: self.threads,
+            out: self.out.clone(),
+            quiet: self.quiet,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -137,9 +262,11 @@ pub struct SweepArgs {
     /// The scenario file (RON) whose parameter to sweep.
     pub scenario: PathBuf,
     /// PATH=VALUES: plan.crews, plan.annual_cost, threats.<id>.rate_per_year,
-    /// services.<id>.rto, services.<id>.failover.success or
-    /// services.<id>.backup.interval, set to a list (1,2,4,8), a range (1..6)
-    /// or a range with a step (0.1..0.5:0.1; durations take units: 1h..8h:1h).
+    /// services.<id>.rto, services.<id>.failover.success,
+    /// services.<id>.backup.interval, or a path of `bcdr tornado` (money,
+    /// `.scale` factors, probabilities: docs/review-loop.md), set to a list
+    /// (1,2,4,8), a range (1..6) or a range with a step (0.1..0.5:0.1;
+    /// durations take units: 1h..8h:1h).
     #[arg(long, value_name = "PATH=VALUES")]
     pub set: String,
     /// Run drills of this threat at every value instead of the annual run.

@@ -10,11 +10,22 @@
 //! - [`scenario`]: RON text → raw structs → validated [`model::Model`]
 //! - [`model`]: typed ids, units, distributions and the dependency graph
 //! - [`sim`]: the compiled plan, per-trial simulation and the parallel driver
-//! - [`stats`]: mergeable accumulators and the summary
-//! - [`report`]: exporters (JSON, CSV, DOT/SVG) that return bytes
+//! - [`stats`]: mergeable accumulators, the summary and the other results
+//!   (drill, comparison, sweep)
+//! - [`chart`]: one file per chart, drawn from results
+//! - [`report`]: exporters (JSON, CSV, Markdown, HTML, DOT/SVG) that return
+//!   bytes
 //! - [`shard`]: sharded runs: the partial-result format and the merge
 //! - [`sweep`]: sensitivity sweeps of one parameter
 //! - [`app`]: one function per command, used by the thin binary
+//!
+//! Beside them, [`fmt`] (how numbers are written) and [`error`].
+//!
+//! Imports run one way, each layer using only the layers below it:
+//! `fmt` and `error`; then `model`; then `scenario` (which builds a model)
+//! and `stats` (which accumulates over one); then `sim` (which runs a
+//! model's compiled plan into `stats` accumulators); then `chart`, then
+//! `report`; then the commands: `shard`, `sweep` and `app`.
 //!
 //! The library never prints or exits; progress reaches the caller through a
 //! callback.
@@ -22,8 +33,10 @@
 pub mod app;
 pub mod chart;
 pub mod error;
+pub mod fmt;
 pub mod model;
 pub mod report;
+pub mod review;
 pub mod scenario;
 pub mod shard;
 pub mod sim;

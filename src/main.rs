@@ -2,6 +2,7 @@
 //! error chain, set the exit code.
 
 mod cli;
+mod review_cmds;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match dispatch(args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(err) => {
             // A closed pipe (`bcdr ... | head`) is not an error worth a message.
             let broken_pipe = err.chain().any(|cause| {
@@ -31,18 +32,26 @@ fn main() -> ExitCode {
     }
 }
 
-fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
+/// Run the command; `Ok` carries the exit code of a gate (0 or 1).
+fn dispatch(args: cli::Cli) -> anyhow::Result<u8> {
     use cli::Command;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.command {
-        Command::Validate { scenario } => {
-            bcdr::app::validate(&scenario, &mut out)?;
-        }
+        Command::Validate {
+            scenario,
+            deny_warnings,
+            format,
+        } => return review_cmds::validate(&scenario, deny_warnings, format, &mut out),
+        Command::Run(run) if run.shard.is_none() => return review_cmds::run(run, &mut out),
+        Command::Trend(a) => review_cmds::trend(a, &mut out)?,
+        Command::Explain(a) => review_cmds::explain(a, &mut out)?,
+        Command::Tornado(a) => review_cmds::tornado(a, &mut out)?,
+        Command::Importance(a) => review_cmds::importance(a, &mut out)?,
         Command::Graph { scenario, out: dir } => {
             bcdr::app::graph(&scenario, dir.as_deref(), &mut out)?
         }
-        Command::Run(run) if run.shard.is_some() => run_shard(run, &mut out)?,
+        Command::Run(run) => run_shard(run, &mut out)?,
         Command::Compare(args) => compare(args, &mut out)?,
         Command::Merge(args) => bcdr::app::merge(
             &args.parts,
@@ -53,12 +62,6 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
         )
         .map(drop)?,
         Command::Sweep(args) => sweep(args, &mut out)?,
-        Command::Run(run) => {
-            let bar = progress_bar(&run.sim);
-            let tick = forward(&bar);
-            bcdr::app::run(&run.scenario, &sim_options(&run.sim), Some(&tick), &mut out)?;
-            bar.finish_and_clear();
-        }
         Command::Drill(drill) => {
             let sim = drill.sim();
             let bar = progress_bar(&sim);
@@ -78,13 +81,19 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<()> {
             out: path,
         } => bcdr::app::generate(services, seed, &path, &mut out)?,
     }
-    Ok(())
+    Ok(0)
 }
 
 fn run_shard(run: cli::RunArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let Some(shard) = run.shard else {
         return Ok(());
     };
+    if run.label.is_some() || run.fail_on.is_some() {
+        anyhow::bail!(
+            "--label and --fail-on apply to a whole run: use them with bcdr run without --shard \
+             (a merged run has no label)"
+        );
+    }
     let bar = progress_bar(&run.sim);
     let range = shard.range(run.sim.trials);
     bar.set_length(range.end - range.start);
@@ -128,7 +137,7 @@ fn sweep(args: cli::SweepArgs, out: &mut dyn std::io::Write) -> anyhow::Result<(
 
 /// A progress bar on stderr when it is a terminal and the run is not quiet;
 /// otherwise a hidden one, so callers need not care.
-fn progress_bar(sim: &cli::SimArgs) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(sim: &cli::SimArgs) -> indicatif::ProgressBar {
     if sim.quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
@@ -148,14 +157,14 @@ fn progress_bar(sim: &cli::SimArgs) -> indicatif::ProgressBar {
 /// Trials per second as a whole number: "46,535 trials/s" (indicatif's own
 /// `{per_sec}` prints four decimals).
 fn speed(per_sec: f64) -> String {
-    format!("{} trials/s", bcdr::report::fmt::count(per_sec))
+    format!("{} trials/s", bcdr::fmt::count(per_sec))
 }
 
 /// The progress callback of `bar`: workers report the trials done from
 /// several threads, and a report can arrive after a later, larger one (a
 /// thread that finished its chunk first may print last). The bar only
 /// moves forward, so it ends at the full count, not at a straggler's.
-fn forward(bar: &indicatif::ProgressBar) -> impl Fn(u64) + Sync + '_ {
+pub(crate) fn forward(bar: &indicatif::ProgressBar) -> impl Fn(u64) + Sync + '_ {
     let shown = std::sync::Mutex::new(0u64);
     move |done: u64| {
         let mut shown = shown
@@ -168,7 +177,7 @@ fn forward(bar: &indicatif::ProgressBar) -> impl Fn(u64) + Sync + '_ {
     }
 }
 
-fn sim_options(sim: &cli::SimArgs) -> bcdr::app::SimOptions {
+pub(crate) fn sim_options(sim: &cli::SimArgs) -> bcdr::app::SimOptions {
     bcdr::app::SimOptions {
         trials: sim.trials,
         seed: sim.seed,

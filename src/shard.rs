@@ -46,8 +46,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::fmt::plural;
 use crate::model::Model;
-use crate::report::fmt::plural;
 use crate::scenario;
 use crate::stats::Accumulator;
 

@@ -12,29 +12,34 @@
 //! or `START..END:STEP`, or one value. Durations take a unit in every
 //! item (`2h,4h,8h`, `1h..8h:1h`).
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::Error;
-use crate::model::{Hours, Model, Money, Probability, Rate};
-use crate::scenario::duration::{format_hours, parse_hours};
+use crate::fmt::format_hours;
+use crate::model::{Hours, Model, Money, Probability, Rate, ThreatKind};
+use crate::scenario::duration::parse_hours;
 use crate::scenario::suggest;
 use crate::sim::{self, Mode, SimPlan};
 use crate::stats::comparison::rto_attainment;
+use crate::stats::sweep::wilson;
 use crate::stats::Summary;
 
-/// Bumped whenever a field of `sweep.json` changes meaning or disappears.
-pub const SWEEP_SCHEMA_VERSION: u32 = 1;
+pub use crate::stats::sweep::{
+    LossPoint, MeanSe, SweepPoint, SweepResult, SweepService, SWEEP_SCHEMA_VERSION,
+};
 
 /// The parameter paths a sweep can set, for error messages and help.
 pub const SUPPORTED: &str = "plan.crews, plan.annual_cost, threats.<id>.rate_per_year, \
                              services.<id>.rto, services.<id>.failover.success, \
-                             services.<id>.backup.interval";
+                             services.<id>.backup.interval, \
+                             services.<id>.revenue_per_hour (or cost_per_outage, \
+                             data_loss_cost_per_hour, mtpd_penalty), \
+                             services.<id>.failure.ttf.scale (or failure.repair.scale, \
+                             backup.restore.scale, failover.switchover.scale), \
+                             threats.<id>.rate.scale, threats.<id>.duration.scale (or \
+                             dwell.scale, detection.scale, spread.time.scale), \
+                             threats.<id>.spread.probability, threats.<id>.backup_compromise";
 
 /// Most values one sweep may run.
 pub const MAX_VALUES: usize = 200;
-
-/// 1.96: the two-sided 95% normal quantile.
-const Z975: f64 = 1.959_963_984_540_054;
 
 /// A parameter a sweep can set.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +56,82 @@ pub enum Param {
     FailoverSuccess(String),
     /// `services.<id>.backup.interval`: a duration > 0.
     BackupInterval(String),
+    /// `services.<id>.revenue_per_hour` and the other money fields of a
+    /// service.
+    ServiceMoney(String, ServiceMoney),
+    /// `services.<id>.failure.ttf.scale` and the other durations of a
+    /// service: a factor on the whole distribution (1 leaves it as it is).
+    ServiceScale(String, ServiceDist),
+    /// `threats.<id>.rate.scale`: a factor on the rate, fixed or uncertain.
+    RateScale(String),
+    /// `threats.<id>.duration.scale` and the other durations of a threat.
+    ThreatScale(String, ThreatDist),
+    /// `threats.<id>.spread.probability` or `threats.<id>.backup_compromise`
+    /// of a Ransomware threat.
+    ThreatProbability(String, ThreatProb),
 }
+
+/// A money field of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceMoney {
+    RevenuePerHour,
+    CostPerOutage,
+    DataLossCostPerHour,
+    MtpdPenalty,
+}
+
+/// A duration distribution of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceDist {
+    Ttf,
+    Repair,
+    Restore,
+    Switchover,
+}
+
+/// A duration distribution of a threat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreatDist {
+    Duration,
+    Dwell,
+    Detection,
+    SpreadTime,
+}
+
+/// A probability of a Ransomware threat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreatProb {
+    Spread,
+    BackupCompromise,
+}
+
+/// The suffixes of the parameters added for `bcdr tornado`, longest
+/// first within a family so that none shadows another.
+const SERVICE_MONEY: [(&str, ServiceMoney); 4] = [
+    (".revenue_per_hour", ServiceMoney::RevenuePerHour),
+    (".cost_per_outage", ServiceMoney::CostPerOutage),
+    (
+        ".data_loss_cost_per_hour",
+        ServiceMoney::DataLossCostPerHour,
+    ),
+    (".mtpd_penalty", ServiceMoney::MtpdPenalty),
+];
+const SERVICE_DIST: [(&str, ServiceDist); 4] = [
+    (".failure.ttf.scale", ServiceDist::Ttf),
+    (".failure.repair.scale", ServiceDist::Repair),
+    (".backup.restore.scale", ServiceDist::Restore),
+    (".failover.switchover.scale", ServiceDist::Switchover),
+];
+const THREAT_DIST: [(&str, ThreatDist); 4] = [
+    (".duration.scale", ThreatDist::Duration),
+    (".dwell.scale", ThreatDist::Dwell),
+    (".detection.scale", ThreatDist::Detection),
+    (".spread.time.scale", ThreatDist::SpreadTime),
+];
+const THREAT_PROB: [(&str, ThreatProb); 2] = [
+    (".spread.probability", ThreatProb::Spread),
+    (".backup_compromise", ThreatProb::BackupCompromise),
+];
 
 /// What kind of number a parameter takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +141,8 @@ enum Kind {
     Rate,
     Duration,
     Probability,
+    /// A factor on a distribution or a rate (>= 0).
+    Factor,
 }
 
 impl Param {
@@ -82,7 +164,9 @@ impl Param {
             "plan.crews" => Param::Crews,
             "plan.annual_cost" => Param::AnnualCost,
             _ => {
-                if let Some(id) = middle("threats.", ".rate_per_year") {
+                if let Some(p) = Param::parse_family(&middle) {
+                    p
+                } else if let Some(id) = middle("threats.", ".rate_per_year") {
                     Param::ThreatRate(id)
                 } else if let Some(id) = middle("services.", ".failover.success") {
                     Param::FailoverSuccess(id)
@@ -97,8 +181,39 @@ impl Param {
         })
     }
 
+    /// The parameters added for `bcdr tornado`.
+    fn parse_family(middle: &dyn Fn(&str, &str) -> Option<String>) -> Option<Param> {
+        if let Some(id) = middle("threats.", ".rate.scale") {
+            return Some(Param::RateScale(id));
+        }
+        for (suffix, f) in SERVICE_MONEY {
+            if let Some(id) = middle("services.", suffix) {
+                return Some(Param::ServiceMoney(id, f));
+            }
+        }
+        for (suffix, f) in SERVICE_DIST {
+            if let Some(id) = middle("services.", suffix) {
+                return Some(Param::ServiceScale(id, f));
+            }
+        }
+        for (suffix, f) in THREAT_DIST {
+            if let Some(id) = middle("threats.", suffix) {
+                return Some(Param::ThreatScale(id, f));
+            }
+        }
+        for (suffix, f) in THREAT_PROB {
+            if let Some(id) = middle("threats.", suffix) {
+                return Some(Param::ThreatProbability(id, f));
+            }
+        }
+        None
+    }
+
     fn kind(&self) -> Kind {
         match self {
+            Param::ServiceMoney(..) => Kind::Money,
+            Param::ServiceScale(..) | Param::RateScale(_) | Param::ThreatScale(..) => Kind::Factor,
+            Param::ThreatProbability(..) => Kind::Probability,
             Param::Crews => Kind::Count,
             Param::AnnualCost => Kind::Money,
             Param::ThreatRate(_) => Kind::Rate,
@@ -109,12 +224,22 @@ impl Param {
 
     /// The unit of the parameter's values, for reports.
     pub fn unit(&self) -> &'static str {
+        if let Param::ServiceMoney(_, f) = self {
+            return match f {
+                ServiceMoney::RevenuePerHour | ServiceMoney::DataLossCostPerHour => {
+                    "currency per hour"
+                }
+                ServiceMoney::CostPerOutage => "currency per outage",
+                ServiceMoney::MtpdPenalty => "currency per breach",
+            };
+        }
         match self.kind() {
             Kind::Count => "crews",
             Kind::Money => "currency per year",
             Kind::Rate => "per year",
             Kind::Duration => "hours",
             Kind::Probability => "probability",
+            Kind::Factor => "factor",
         }
     }
 
@@ -136,8 +261,57 @@ impl Param {
                     ))
                 })
         };
+        let threat = |id: &str| {
+            model
+                .threat_id(id)
+                .map(|t| &model.threats[t.index()])
+                .ok_or_else(|| {
+                    let known: Vec<&str> = model.threats.iter().map(|t| t.id.as_str()).collect();
+                    Error::Usage(format!(
+                        "--set {path}: {}",
+                        suggest::unknown("threat", id, &known, "the scenario has no threats")
+                    ))
+                })
+        };
+        let lacks = |what: &str| {
+            Err(Error::Usage(format!(
+                "--set {path}: {what} to change; sweep another parameter"
+            )))
+        };
         match self {
             Param::Crews | Param::AnnualCost => {}
+            Param::ServiceMoney(id, _) => {
+                service(id)?;
+            }
+            Param::ServiceScale(id, f) => {
+                let s = service(id)?;
+                let has = match f {
+                    ServiceDist::Ttf | ServiceDist::Repair => s.failure.is_some(),
+                    ServiceDist::Restore => s.backup.as_ref().is_some_and(|b| b.restore.is_some()),
+                    ServiceDist::Switchover => s.failover.is_some(),
+                };
+                if !has {
+                    return lacks(&format!("service \"{id}\" has no such distribution"));
+                }
+            }
+            Param::RateScale(id) => {
+                threat(id)?;
+            }
+            Param::ThreatScale(id, f) => {
+                let ok = match (&threat(id)?.kind, f) {
+                    (ThreatKind::Outage { .. }, ThreatDist::Duration) => true,
+                    (ThreatKind::Ransomware(_), d) => *d != ThreatDist::Duration,
+                    _ => false,
+                };
+                if !ok {
+                    return lacks(&format!("threat \"{id}\" has no such distribution"));
+                }
+            }
+            Param::ThreatProbability(id, _) => {
+                if !matches!(threat(id)?.kind, ThreatKind::Ransomware(_)) {
+                    return lacks(&format!("threat \"{id}\" is not a Ransomware threat"));
+                }
+            }
             Param::ThreatRate(id) => {
                 if model.threat_id(id).is_none() {
                     let known: Vec<&str> = model.threats.iter().map(|t| t.id.as_str()).collect();
@@ -191,7 +365,7 @@ impl Param {
 
     /// Set the parameter to `v` in `model` (already range checked by
     /// [`Setting::parse`] and existence checked by [`Param::check`]).
-    fn apply(&self, model: &mut Model, v: f64) {
+    pub fn apply(&self, model: &mut Model, v: f64) {
         fn svc<'m>(model: &'m mut Model, id: &str) -> Option<&'m mut crate::model::Service> {
             let i = model.service_id(id)?.index();
             model.services.get_mut(i)
@@ -217,6 +391,70 @@ impl Param {
             Param::BackupInterval(id) => {
                 if let Some(b) = svc(model, id).and_then(|s| s.backup.as_mut()) {
                     b.interval = Hours::new(v);
+                }
+            }
+            Param::ServiceMoney(id, f) => {
+                if let Some(s) = svc(model, id) {
+                    let m = Money::new(v).unwrap_or_default();
+                    match f {
+                        ServiceMoney::RevenuePerHour => s.revenue_per_hour = m,
+                        ServiceMoney::CostPerOutage => s.cost_per_outage = m,
+                        ServiceMoney::DataLossCostPerHour => s.data_loss_cost_per_hour = m,
+                        ServiceMoney::MtpdPenalty => s.mtpd_penalty = m,
+                    }
+                }
+            }
+            Param::ServiceScale(id, f) => {
+                if let Some(s) = svc(model, id) {
+                    let d = match f {
+                        ServiceDist::Ttf => s.failure.as_mut().map(|x| &mut x.ttf),
+                        ServiceDist::Repair => s.failure.as_mut().map(|x| &mut x.repair),
+                        ServiceDist::Restore => s.backup.as_mut().and_then(|b| b.restore.as_mut()),
+                        ServiceDist::Switchover => s.failover.as_mut().map(|x| &mut x.switchover),
+                    };
+                    if let Some(d) = d {
+                        *d = d.scaled(v);
+                    }
+                }
+            }
+            Param::RateScale(id) => {
+                if let Some(t) = model.threat_id(id) {
+                    let r = &mut model.threats[t.index()].rate_per_year;
+                    *r = match r {
+                        Rate::Fixed(x) => Rate::Fixed(*x * v),
+                        Rate::Uncertain(d) => Rate::Uncertain(d.scaled(v)),
+                    };
+                }
+            }
+            Param::ThreatScale(id, f) => {
+                if let Some(t) = model.threat_id(id) {
+                    let d = match (&mut model.threats[t.index()].kind, f) {
+                        (ThreatKind::Outage { duration, .. }, ThreatDist::Duration) => {
+                            Some(duration)
+                        }
+                        (ThreatKind::Ransomware(r), ThreatDist::Dwell) => Some(&mut r.dwell),
+                        (ThreatKind::Ransomware(r), ThreatDist::Detection) => {
+                            Some(&mut r.detection)
+                        }
+                        (ThreatKind::Ransomware(r), ThreatDist::SpreadTime) => {
+                            Some(&mut r.spread_time)
+                        }
+                        _ => None,
+                    };
+                    if let Some(d) = d {
+                        *d = d.scaled(v);
+                    }
+                }
+            }
+            Param::ThreatProbability(id, f) => {
+                if let Some(t) = model.threat_id(id) {
+                    if let ThreatKind::Ransomware(r) = &mut model.threats[t.index()].kind {
+                        let p = match f {
+                            ThreatProb::Spread => &mut r.spread_probability,
+                            ThreatProb::BackupCompromise => &mut r.backup_compromise,
+                        };
+                        *p = Probability::new(v).unwrap_or(*p);
+                    }
                 }
             }
         }
@@ -340,6 +578,7 @@ fn check_value(kind: Kind, v: f64) -> Result<(), String> {
         Kind::Count => v >= 1.0 && v == v.trunc() && v <= f64::from(u32::MAX),
         Kind::Money | Kind::Rate | Kind::Duration => v >= 0.0,
         Kind::Probability => (0.0..=1.0).contains(&v),
+        Kind::Factor => v >= 0.0,
     };
     if ok {
         Ok(())
@@ -350,86 +589,9 @@ fn check_value(kind: Kind, v: f64) -> Result<(), String> {
             Kind::Rate => format!("{v} is negative: a rate per year must be >= 0"),
             Kind::Duration => format!("{v} h is negative: durations must be >= 0"),
             Kind::Probability => format!("{v} is not a probability in [0, 1]"),
+            Kind::Factor => format!("{v} is negative: a scale factor must be >= 0"),
         })
     }
-}
-
-/// The annual loss (or loss per drill) at one value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LossPoint {
-    pub mean: f64,
-    pub std_error: f64,
-    pub mean_ci95: [f64; 2],
-    pub p95: f64,
-    pub p99: f64,
-}
-
-/// A mean with its standard error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MeanSe {
-    pub mean: f64,
-    pub std_error: f64,
-}
-
-/// One service at one value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepService {
-    pub id: String,
-    pub availability: f64,
-    /// Hours not functional per trial.
-    pub downtime_hours: MeanSe,
-    pub outages: f64,
-    /// Over outages (not trials).
-    pub outage_duration_hours: MeanSe,
-    pub rto_hours: Option<f64>,
-    pub rto_met: Option<f64>,
-    /// Wilson 95% interval of `rto_met` over the outages.
-    pub rto_met_ci95: Option<[f64; 2]>,
-    pub loss: f64,
-}
-
-/// Everything at one value of the parameter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepPoint {
-    pub value: f64,
-    pub label: String,
-    pub loss: LossPoint,
-    /// The selected service's `rto_met`, or the mean over services with an
-    /// RTO and at least one outage; null when there is none.
-    pub rto_attainment: Option<f64>,
-    pub services: Vec<SweepService>,
-}
-
-/// The result of `bcdr sweep` (`sweep.json`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepResult {
-    pub schema_version: u32,
-    pub bcdr_version: String,
-    pub scenario: String,
-    pub currency: String,
-    /// The parameter path, such as `plan.crews`.
-    pub parameter: String,
-    pub unit: String,
-    /// `annual`, or `drill` of `threat`.
-    pub mode: String,
-    pub threat: Option<String>,
-    /// The service whose RTO attainment is reported, if one was chosen.
-    pub service: Option<String>,
-    pub seed: u64,
-    pub trials: u64,
-    pub points: Vec<SweepPoint>,
-}
-
-/// Wilson score interval of k successes in n.
-fn wilson(k: u64, n: u64) -> Option<[f64; 2]> {
-    if n == 0 {
-        return None;
-    }
-    let (n, p, z) = (n as f64, k as f64 / n as f64, Z975);
-    let den = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / den;
-    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / den;
-    Some([(centre - half).max(0.0), (centre + half).min(1.0)])
 }
 
 /// Options of one sweep.
@@ -612,14 +774,5 @@ mod tests {
             let msg = Setting::parse(bad).expect_err(bad).to_string();
             assert!(msg.contains(needle), "{bad}: {msg}");
         }
-    }
-
-    #[test]
-    fn wilson_interval_stays_in_unit_range() {
-        let [lo, hi] = wilson(10, 10).expect("n > 0");
-        assert!(lo > 0.6 && hi > 1.0 - 1e-12 && hi <= 1.0, "{lo} {hi}");
-        let [lo, hi] = wilson(50, 100).expect("n > 0");
-        assert!((lo - 0.4038).abs() < 1e-3 && (hi - 0.5962).abs() < 1e-3);
-        assert_eq!(wilson(0, 0), None);
     }
 }

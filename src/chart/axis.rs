@@ -10,6 +10,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::model::HOURS_PER_YEAR;
+
 use super::{draw_err, font, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 
 /// Money on an axis: "950", "12k", "3.4M", "1.2bn" (the currency is in the
@@ -49,7 +51,7 @@ pub fn hours_short(h: f64) -> String {
     if h <= 0.0 {
         "0".to_string()
     } else {
-        crate::scenario::duration::format_hours(h)
+        crate::fmt::format_hours(h)
     }
 }
 
@@ -155,8 +157,8 @@ const HOUR_TICKS: [f64; 20] = [
     1440.0,
     2160.0,
     4380.0,
-    8760.0,
-    17520.0,
+    HOURS_PER_YEAR,
+    2.0 * HOURS_PER_YEAR,
 ];
 
 /// A log range of hours containing `[lo, hi]` whose ends are round
@@ -306,7 +308,7 @@ pub fn hour_step(end: f64, max: usize) -> f64 {
         .iter()
         .copied()
         .find(|s| end / s <= max)
-        .unwrap_or_else(|| (end / max / 8760.0).ceil() * 8760.0)
+        .unwrap_or_else(|| (end / max / HOURS_PER_YEAR).ceil() * HOURS_PER_YEAR)
 }
 
 /// The legend box every chart uses, at `position`.

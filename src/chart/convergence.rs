@@ -9,13 +9,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use crate::stats::ExactSum;
+use crate::stats::{ExactSum, Z975 as Z};
 
 use super::axis::{self, money_short};
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, SKY, TICK_SIZE};
-
-/// 1.96: the two-sided 95% normal quantile.
-const Z: f64 = 1.959_963_984_540_054;
 
 /// One point: trials so far, running mean, its standard error.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -123,7 +123,7 @@ impl Chart for LossExceedance {
             .map_err(draw_err)?
             .label(format!(
                 "simulated ({} trials)",
-                crate::report::fmt::money("", self.trials as f64)
+                crate::fmt::count(self.trials as f64)
             ))
             .legend(|(x, y)| PathElement::new([(x, y), (x + 30, y)], BLUE.stroke_width(3)));
 

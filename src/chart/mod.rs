@@ -162,6 +162,19 @@ pub mod compare;
 pub mod difference;
 pub mod sweep;
 
+// Charts of the review loop: `bcdr trend`, `explain`, `tornado` and
+// `importance`.
+pub mod importance;
+pub mod series;
+pub mod tornado;
+pub mod trend_appetite;
+pub mod trend_loss;
+pub mod trend_rto;
+pub mod trend_services;
+pub mod trend_threats;
+pub mod trend_var;
+pub mod waterfall;
+
 #[cfg(test)]
 mod tests {
     use super::*;

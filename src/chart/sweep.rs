@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::sweep::SweepResult;
+use crate::stats::sweep::SweepResult;
 
 use super::axis::{money_short as money, percent_short as percent};
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};

@@ -1,13 +1,16 @@
 //! The validated scenario: typed ids, checked values and the dependency graph.
 //!
-//! A [`Model`] is only ever built by [`crate::scenario::validate`]; every
-//! reference in it is resolved to an index, every number is range checked
-//! and the dependency graph is acyclic. The simulator compiles it into a
-//! flat plan (`crate::sim::compile`) and never sees the raw file.
+//! A [`Model`] is only ever built by the scenario validator
+//! (`crate::scenario::validate`); every reference in it is resolved to an
+//! index, every number is range checked and the dependency graph is
+//! acyclic. The simulator compiles it into a flat plan
+//! (`crate::sim::compile`) and never sees the raw file. This module
+//! imports nothing from those stages: they build on it.
 
 pub mod coupling;
 pub mod dist;
 pub mod graph;
+mod spread;
 #[cfg(test)]
 pub(crate) mod testutil;
 pub mod units;
@@ -15,10 +18,18 @@ pub mod units;
 pub use coupling::{CommonFactor, Coupling, Trigger};
 pub use dist::Dist;
 pub use graph::{DependencyGraph, Edge, EdgeKind, NodeRef};
-pub use units::{Hours, Money, Probability};
+pub use units::{Hours, Money, Probability, HOURS_PER_YEAR};
 
-/// Hours in a year: the unit of every rate (`rate_per_year`, annual loss).
-pub const HOURS_PER_YEAR: f64 = 8760.0;
+/// A service's layer, from the ground up: a label for reports, charts and
+/// `Tier(..)` targets that changes no behaviour. Written in scenario files
+/// by name (`tier: Platform`).
+#[derive(Debug, Clone, Copy, serde::Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tier {
+    Infrastructure,
+    Platform,
+    Application,
+    Business,
+}
 
 /// The highest threat rate, in events per year (about two a minute), and
 /// the most random failures a year a service may have on average: beyond
@@ -26,8 +37,6 @@ pub const HOURS_PER_YEAR: f64 = 8760.0;
 /// every trial hang. Rate distributions are held to it by their
 /// 1-in-a-billion value, and the engine caps every drawn rate at it.
 pub const MAX_RATE_PER_YEAR: f64 = 1.0e6;
-
-pub use crate::scenario::raw::Tier;
 
 /// Index of a site in [`Model::sites`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -5,7 +5,7 @@
 
 use crate::model::{
     DependencyGraph, Edge, EdgeKind, Group, GroupId, Hours, Model, Money, NodeRef, Plan, Service,
-    ServiceId, SoftDependency, Tier,
+    ServiceId, SoftDependency, Tier, HOURS_PER_YEAR,
 };
 
 /// A service with every optional field empty and every cost zero.
@@ -128,7 +128,7 @@ impl ModelBuilder {
             name: self.name,
             description: None,
             currency: "EUR".to_string(),
-            horizon: Hours::new(8760.0).unwrap_or(Hours::ZERO),
+            horizon: Hours::new(HOURS_PER_YEAR).unwrap_or(Hours::ZERO),
             sites: Vec::new(),
             services: self.services,
             groups: self.groups,

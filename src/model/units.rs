@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+/// Hours in a year of 365 days: the `y` unit of durations, the default
+/// horizon, and the year that every `rate_per_year` refers to.
+pub const HOURS_PER_YEAR: f64 = 8760.0;
+
 /// A non-negative, finite duration in hours.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Hours(f64);
@@ -21,7 +25,7 @@ impl Hours {
 
 impl fmt::Display for Hours {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", crate::scenario::duration::format_hours(self.0))
+        write!(f, "{}", crate::fmt::format_hours(self.0))
     }
 }
 

@@ -6,8 +6,7 @@ use std::fmt::Write;
 
 use crate::chart::{self, compare::ExceedanceOverlay, difference::DifferenceHistogram};
 use crate::error::Error;
-use crate::sim::compare::PairAccumulator;
-use crate::stats::comparison::{Comparison, Presence};
+use crate::stats::comparison::{Comparison, PairAccumulator, Presence};
 use crate::stats::diff::DiffAcc;
 
 /// Pretty-printed JSON with a trailing newline (stable field order).
@@ -15,14 +14,11 @@ use crate::stats::diff::DiffAcc;
 /// # Errors
 /// Serialisation cannot fail for these types; an error is still mapped.
 pub fn json(c: &Comparison) -> Result<Vec<u8>, Error> {
-    let mut bytes = serde_json::to_vec_pretty(c)
-        .map_err(|e| Error::Usage(format!("cannot encode compare.json: {e}")))?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    super::json::pretty(c, "compare.json")
 }
 
 use super::csv::{field, opt};
-use super::fmt::{count, money, money_change, signed};
+use crate::fmt::{count, money, money_change, signed};
 
 /// One row per service: A, B and the change B − A.
 pub fn services_csv(c: &Comparison) -> Vec<u8> {

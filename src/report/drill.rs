@@ -16,9 +16,9 @@ use crate::stats::drill::{DrillSummary, ServiceDrill};
 use crate::stats::Summary;
 
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
-use super::fmt::{hours, money, or_dash, pct};
 use super::pack::{doc_files, graph_files, job, render_all, Files, Job};
 use super::review::{self, Provenance};
+use crate::fmt::{hours, money, or_dash, pct};
 
 /// The charts of a drill, in the order the report shows them.
 pub const DRILL_CHARTS: [(&str, &str); 5] = [
@@ -57,10 +57,7 @@ pub const DRILL_CHARTS: [(&str, &str); 5] = [
 /// # Errors
 /// Serialisation cannot fail for these types; an error is still mapped.
 pub fn json(d: &DrillSummary) -> Result<Vec<u8>, Error> {
-    let mut bytes = serde_json::to_vec_pretty(d)
-        .map_err(|e| Error::Usage(format!("cannot encode drill.json: {e}")))?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    super::json::pretty(d, "drill.json")
 }
 
 fn affected(d: &DrillSummary) -> impl Iterator<Item = &ServiceDrill> {

@@ -5,13 +5,17 @@ pub mod compare;
 pub mod csv;
 pub mod doc;
 pub mod drill;
-pub mod fmt;
+pub mod explain;
 pub mod graph;
+pub mod importance;
 pub mod json;
+pub mod loop_util;
 pub mod pack;
 pub mod review;
 pub mod sweep;
 pub mod text;
+pub mod tornado;
+pub mod trend;
 pub mod xlsx;
 
 use std::io::Write;

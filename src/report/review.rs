@@ -1,7 +1,7 @@
 //! The review pack of an annual run as a [`Doc`]: headline numbers with
 //! their confidence intervals, a plain-language reading, the charts, the
 //! per-service and per-threat tables, the planning warnings and the command
-//! that reproduces it. Every number is formatted (by [`super::fmt`]) from a
+//! that reproduces it. Every number is formatted (by [`crate::fmt`]) from a
 //! value of the [`Summary`], the same one written to `summary.json`.
 
 use crate::scenario::Warning;
@@ -9,7 +9,7 @@ use crate::stats::summary::{ServiceSummary, RANDOM_FAILURES};
 use crate::stats::Summary;
 
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
-use super::fmt::{availability, hours, money, or_dash, pct, rate};
+use crate::fmt::{availability, hours, money, or_dash, pct, rate};
 
 /// The charts of a run, in the order the report shows them, with their
 /// captions.

@@ -6,22 +6,11 @@ use std::fmt::Write;
 
 use crate::chart::{self, sweep::SweepChart};
 use crate::error::Error;
-use crate::sweep::SweepResult;
+use crate::stats::sweep::SweepResult;
 
-use super::fmt::{money, plural};
+use crate::fmt::{money, plural};
 
-fn opt(x: Option<f64>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// Quote a CSV field when it needs it (RFC 4180).
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
+use super::csv::{field, opt};
 
 /// One row per value: loss (annual, or per drill) and RTO attainment.
 pub fn csv(r: &SweepResult) -> Vec<u8> {
@@ -85,9 +74,7 @@ pub fn services_csv(r: &SweepResult) -> Vec<u8> {
 /// # Errors
 /// A chart that fails to render.
 pub fn files(r: &SweepResult) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let mut json = serde_json::to_vec_pretty(r)
-        .map_err(|e| Error::Usage(format!("cannot encode sweep.json: {e}")))?;
-    json.push(b'\n');
+    let json = super::json::pretty(r, "sweep.json")?;
     let mut out = vec![
         ("sweep.json".to_string(), json),
         ("sweep.csv".to_string(), csv(r)),

@@ -2,9 +2,8 @@
 
 use std::fmt::Write;
 
+use crate::fmt::{format_hours, money};
 use crate::stats::Summary;
-
-use super::fmt::money;
 
 /// Headline numbers, the services that lose most and RTO attainment.
 pub fn screen(s: &Summary) -> String {
@@ -60,7 +59,7 @@ pub fn screen(s: &Summary) -> String {
                 "    {:<28} {:>6.1}% within {}",
                 x.id,
                 met * 100.0,
-                crate::scenario::duration::format_hours(*hours)
+                format_hours(*hours)
             );
         }
     }

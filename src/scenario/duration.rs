@@ -1,5 +1,7 @@
 //! Durations as written in scenarios: a number and a unit.
 
+use crate::model::HOURS_PER_YEAR;
+
 /// Hours in one unit of each accepted suffix.
 const UNITS: [(&str, f64); 6] = [
     ("s", 1.0 / 3600.0),
@@ -7,7 +9,7 @@ const UNITS: [(&str, f64); 6] = [
     ("h", 1.0),
     ("d", 24.0),
     ("w", 168.0),
-    ("y", 8760.0),
+    ("y", HOURS_PER_YEAR),
 ];
 
 /// Why a duration string is rejected.
@@ -60,21 +62,6 @@ pub fn parse_hours(text: &str) -> Result<f64, DurationError> {
     Ok(value * factor)
 }
 
-/// A compact human form of a number of hours: "45m", "4h", "2.5d".
-pub fn format_hours(h: f64) -> String {
-    fn trim(x: f64) -> String {
-        let s = format!("{x:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-    if h < 1.0 {
-        format!("{}m", trim(h * 60.0))
-    } else if h < 48.0 {
-        format!("{}h", trim(h))
-    } else {
-        format!("{}d", trim(h / 24.0))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,12 +100,5 @@ mod tests {
         ));
         let msg = parse_hours("4 hrs").unwrap_err().to_string();
         assert!(msg.contains("use s, m, h, d, w or y"), "{msg}");
-    }
-
-    #[test]
-    fn formats_compactly() {
-        assert_eq!(format_hours(0.25), "15m");
-        assert_eq!(format_hours(4.0), "4h");
-        assert_eq!(format_hours(60.0), "2.5d");
     }
 }

@@ -127,13 +127,7 @@ pub struct Site {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Tier {
-    Infrastructure,
-    Platform,
-    Application,
-    Business,
-}
+pub use crate::model::Tier;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -97,7 +97,7 @@ pub fn message(code: &ron::Error) -> String {
         E::ExpectedDifferentLength { expected, found } => {
             format!(
                 "expected {expected}, found {}",
-                crate::report::fmt::plural(*found, "value")
+                crate::fmt::plural(*found, "value")
             )
         }
         E::IntegerOutOfBounds => "whole number out of range here: counts such as `need` and \

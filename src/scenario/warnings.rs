@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use crate::model::{Model, NodeRef, Rate, Service, ServiceId, SiteId, ThreatKind};
+use crate::model::{GroupId, Model, NodeRef, Rate, Service, ServiceId, SiteId, ThreatKind};
 
 use super::validate::{group_path, service_path};
 
@@ -293,63 +293,32 @@ fn stranded_by(
 }
 
 /// Every service a ransomware attack can reach: its entries, then along
-/// attack paths (or dependency edges both ways, through groups), never into
-/// a segmented service or one it spreads to with probability 0.
+/// its attack edges ([`Model::attack_edges`], as the simulator spreads),
+/// never into a segmented service or one it spreads to with probability 0.
 fn ransomware_reach(model: &Model, r: &crate::model::Ransomware) -> Vec<bool> {
-    let graph = &model.graph.graph;
-    let n = graph.node_count();
-    let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); n];
-    match &r.attack_paths {
-        Some(paths) => {
-            for &(from, to) in paths {
-                let (a, b) = (
-                    model.graph.index(NodeRef::Service(from)).index(),
-                    model.graph.index(NodeRef::Service(to)).index(),
-                );
-                adjacent[a].push(b);
-            }
-        }
-        None => {
-            for edge in graph.raw_edges() {
-                let (a, b) = (edge.source().index(), edge.target().index());
-                adjacent[a].push(b);
-                adjacent[b].push(a);
-            }
-        }
+    let n = model.services.len();
+    let mut adjacent: Vec<Vec<ServiceId>> = vec![Vec::new(); n];
+    for (a, b) in model.attack_edges(r) {
+        adjacent[a.index()].push(b);
     }
-    let enterable = |i: usize| match graph[petgraph::graph::NodeIndex::new(i)] {
-        NodeRef::Group(_) => true,
-        NodeRef::Service(s) => {
-            let s = model.service(s);
-            let p = s.spread_probability.unwrap_or(r.spread_probability);
-            !s.segmented && p.get() > 0.0
-        }
-    };
+    let enterable =
+        |s: ServiceId| !model.service(s).segmented && model.spread_probability(r, s).get() > 0.0;
     let mut seen = vec![false; n];
     let mut queue = VecDeque::new();
     for &e in &r.entry {
-        let i = model.graph.index(NodeRef::Service(e)).index();
-        if !seen[i] {
-            seen[i] = true;
-            queue.push_back(i);
+        if !std::mem::replace(&mut seen[e.index()], true) {
+            queue.push_back(e);
         }
     }
-    while let Some(i) = queue.pop_front() {
-        for &j in &adjacent[i] {
-            if !seen[j] && enterable(j) {
-                seen[j] = true;
-                queue.push_back(j);
+    while let Some(s) = queue.pop_front() {
+        for &t in &adjacent[s.index()] {
+            if !seen[t.index()] && enterable(t) {
+                seen[t.index()] = true;
+                queue.push_back(t);
             }
         }
     }
-    (0..model.services.len())
-        .map(|s| {
-            seen[model
-                .graph
-                .index(NodeRef::Service(ServiceId(s as u32)))
-                .index()]
-        })
-        .collect()
+    seen
 }
 
 fn stranded_revenue(model: &Model, out: &mut Vec<Warning>) {
@@ -383,7 +352,7 @@ fn stranded_revenue(model: &Model, out: &mut Vec<Warning>) {
                      threat does not hit"
                 }
             };
-            let revenue = crate::report::fmt::money(&model.currency, revenue);
+            let revenue = crate::fmt::money(&model.currency, revenue);
             let message = if root == id {
                 format!(
                     "earns {revenue} an hour, but {threat:?} {what} it and it has no \
@@ -406,28 +375,6 @@ fn stranded_revenue(model: &Model, out: &mut Vec<Warning>) {
 // ---------------------------------------------------------------------------
 // 5. Groups without redundancy
 
-/// The services a group is made of, through nested groups.
-fn member_services(model: &Model, group: usize) -> Vec<ServiceId> {
-    let mut out = Vec::new();
-    let mut seen = vec![false; model.groups.len()];
-    let mut stack = vec![group];
-    seen[group] = true;
-    while let Some(g) = stack.pop() {
-        for &m in &model.groups[g].members {
-            match m {
-                NodeRef::Service(s) if !out.contains(&s) => out.push(s),
-                NodeRef::Service(_) => {}
-                NodeRef::Group(h) if !seen[h.index()] => {
-                    seen[h.index()] = true;
-                    stack.push(h.index());
-                }
-                NodeRef::Group(_) => {}
-            }
-        }
-    }
-    out
-}
-
 fn groups_without_redundancy(model: &Model, out: &mut Vec<Warning>) {
     for (k, group) in model.groups.iter().enumerate() {
         let path = group_path(k, &group.id);
@@ -445,7 +392,7 @@ fn groups_without_redundancy(model: &Model, out: &mut Vec<Warning>) {
             warn(out, format!("{path}.need"), message);
             continue;
         }
-        let members = member_services(model, k);
+        let members = model.member_services(NodeRef::Group(GroupId(k as u32)));
         let sites: Vec<Option<SiteId>> = members.iter().map(|&s| model.service(s).site).collect();
         if let [Some(first), rest @ ..] = sites.as_slice() {
             if members.len() >= 2 && rest.iter().all(|s| *s == Some(*first)) {

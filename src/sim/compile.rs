@@ -7,10 +7,10 @@
 
 use super::clock::on_grid;
 use crate::model::{self, Dist, Model, NodeRef, Rate, ThreatKind};
+use crate::stats::Accumulator;
 
 use super::rng::stable_hash;
 
-/// Hours in the year that `rate_per_year` refers to.
 pub use crate::model::HOURS_PER_YEAR;
 
 /// Compressed sparse rows: `items[start[i]..start[i + 1]]` belong to row i.
@@ -51,7 +51,6 @@ pub struct FailoverPlan {
 pub struct ServicePlan {
     /// Stable hash of the id: the entity key of its random streams.
     pub key: u64,
-    pub site: Option<u32>,
     pub ttf: Option<Dist>,
     /// Draws of the lifetime stream from which a time to failure surely
     /// reaches the horizon ([`Dist::quantile_reaches_from`]; +∞ when
@@ -80,7 +79,6 @@ pub struct ServicePlan {
     /// it, directly or not: the tie-breaker of the crew queue.
     pub revenue_at_risk: f64,
     pub segmented: bool,
-    pub spread_probability: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -185,6 +183,12 @@ impl SimPlan {
         self.threshold.len()
     }
 
+    /// An empty accumulator for this plan: its services, its threats and
+    /// the losses of its risk appetite.
+    pub fn accumulator(&self) -> Accumulator {
+        Accumulator::new(self.n_services, self.threats.len()).with_appetite(&self.appetite)
+    }
+
     /// Compile a validated model.
     ///
     /// # Complexity
@@ -254,7 +258,6 @@ impl SimPlan {
                 let backup = svc.backup.as_ref();
                 ServicePlan {
                     key: stable_hash(&svc.id),
-                    site: svc.site.map(site_index),
                     ttf: svc.failure.as_ref().map(|f| f.ttf.clone()),
                     ttf_past_horizon: svc.failure.as_ref().map_or(f64::INFINITY, |f| {
                         f.ttf.quantile_reaches_from(model.horizon.get())
@@ -280,7 +283,6 @@ impl SimPlan {
                     priority_rank: priority_rank(i),
                     revenue_at_risk: revenue_at_risk[i],
                     segmented: svc.segmented,
-                    spread_probability: svc.spread_probability.map(|p| p.get()),
                 }
             })
             .collect();
@@ -411,51 +413,13 @@ fn team_of(model: &Model) -> Vec<u32> {
     of
 }
 
-/// Attack edges: explicit paths, or every hard and soft dependency edge
-/// between two services in both directions (groups are looked through to
-/// their members). Each edge carries the probability of spreading into its
-/// target: the target's hardening override, else the threat's.
+/// Attack edges ([`Model::attack_edges`]), each with the probability of
+/// spreading into its target ([`Model::spread_probability`]).
 fn compile_ransomware(model: &Model, r: &model::Ransomware) -> RansomwarePlan {
-    let s = model.services.len();
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    match &r.attack_paths {
-        Some(paths) => {
-            pairs.extend(
-                paths
-                    .iter()
-                    .map(|(a, b)| (a.index() as u32, b.index() as u32)),
-            );
-        }
-        None => {
-            let members = |r: NodeRef, out: &mut Vec<u32>| expand(model, r, out);
-            for (i, svc) in model.services.iter().enumerate() {
-                let mut targets = Vec::new();
-                for &d in &svc.depends_on {
-                    members(d, &mut targets);
-                }
-                for soft in &svc.degrades_on {
-                    members(soft.target, &mut targets);
-                }
-                for t in targets {
-                    pairs.push((i as u32, t));
-                    pairs.push((t, i as u32));
-                }
-            }
-        }
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); s];
-    for (a, b) in pairs {
-        if a == b {
-            continue;
-        }
-        let target = &model.services[b as usize];
-        let p = target
-            .spread_probability
-            .unwrap_or(r.spread_probability)
-            .get();
-        rows[a as usize].push((b, p));
+    let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); model.services.len()];
+    for (a, b) in model.attack_edges(r) {
+        let p = model.spread_probability(r, b).get();
+        rows[a.index()].push((b.0, p));
     }
     RansomwarePlan {
         entry: r.entry.iter().map(|e| e.index() as u32).collect(),
@@ -465,19 +429,6 @@ fn compile_ransomware(model: &Model, r: &model::Ransomware) -> RansomwarePlan {
         detection: r.detection.clone(),
         backup_compromise: r.backup_compromise.get(),
         containment_outage: r.containment_outage.clone(),
-    }
-}
-
-/// The services a node stands for: itself, or a group's members (nested
-/// groups expanded).
-fn expand(model: &Model, r: NodeRef, out: &mut Vec<u32>) {
-    match r {
-        NodeRef::Service(id) => out.push(id.index() as u32),
-        NodeRef::Group(g) => {
-            for &m in &model.groups[g.index()].members {
-                expand(model, m, out);
-            }
-        }
     }
 }
 

@@ -36,7 +36,6 @@
 
 use super::clock::on_grid;
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -465,47 +464,37 @@ pub fn drill(
 ) -> Result<(Accumulator, DrillAcc), Error> {
     let pool = super::thread_pool(threads)?;
     let end = grid_end(plan, p, seed, &trials, &pool);
-    let done = AtomicU64::new(0);
-    let empty = || {
-        (
-            Accumulator::new(plan.n_services, plan.threats.len()),
-            DrillAcc::new(plan.n_services, end),
-        )
-    };
-    let result = pool.install(|| {
-        super::chunks(trials.clone())
-            .par_iter()
-            .fold(
-                || {
-                    let mut trial = Trial::new(plan);
-                    trial.set_recording(true);
-                    (empty(), trial, Reducer::new(p))
-                },
-                |((mut acc, mut dacc), mut trial, mut red), chunk| {
-                    for t in chunk.clone() {
-                        if acc.overflow.is_some() {
-                            break;
-                        }
-                        trial.run(plan, Mode::Drill(p.threat), seed, t, &mut acc);
-                        red.reduce(p, trial.records(), trial.data_loss(), end);
-                        dacc.add(&red.outcome, p.horizon, &p.rto, &p.rpo);
-                    }
-                    trial.finish(plan, &mut acc);
-                    let n = chunk.end - chunk.start;
-                    let so_far = done.fetch_add(n, Ordering::Relaxed) + n;
-                    if let Some(cb) = progress {
-                        cb(so_far);
-                    }
-                    ((acc, dacc), trial, red)
-                },
+    let result = super::drive(
+        &pool,
+        trials,
+        progress,
+        || {
+            (
+                Accumulator::new(plan.n_services, plan.threats.len()),
+                DrillAcc::new(plan.n_services, end),
             )
-            .map(|(accs, _, _)| accs)
-            .reduce(empty, |(mut a, mut da), (b, db)| {
-                a.merge(&b);
-                da.merge(&db);
-                (a, da)
-            })
-    });
+        },
+        || {
+            let mut trial = Trial::new(plan);
+            trial.set_recording(true);
+            (trial, Reducer::new(p))
+        },
+        |(acc, dacc), (trial, red), chunk| {
+            for t in chunk {
+                if acc.overflow.is_some() {
+                    break;
+                }
+                trial.run(plan, Mode::Drill(p.threat), seed, t, acc);
+                red.reduce(p, trial.records(), trial.data_loss(), end);
+                dacc.add(&red.outcome, p.horizon, &p.rto, &p.rpo);
+            }
+            trial.finish(plan, acc);
+        },
+        |(a, da), (b, db)| {
+            a.merge(b);
+            da.merge(db);
+        },
+    );
     super::check_budget(&result.0)?;
     Ok(result)
 }

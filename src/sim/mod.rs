@@ -1,8 +1,9 @@
 //! Simulation: the compiled plan, one trial, and the parallel driver.
 //!
-//! Trials run in fixed-size chunks on a rayon pool; each worker folds its
-//! chunks into its own [`Accumulator`] with a reused [`trial::Trial`]
-//! scratch, and the accumulators are merged at the end. Every random draw
+//! Trials run in fixed-size chunks on a rayon pool ([`drive`], the one
+//! driver of every run); each worker folds its chunks into its own
+//! accumulator with a reused [`trial::Trial`] scratch, and the
+//! accumulators are merged at the end. Every random draw
 //! is keyed by (seed, trial, entity, purpose) and every accumulator merge
 //! is exact integer arithmetic, so the result does not depend on the
 //! thread count, the chunking or the merge order.
@@ -68,6 +69,58 @@ pub fn chunks(trials: Range<u64>) -> Vec<Range<u64>> {
         .collect()
 }
 
+/// The one parallel driver of every run (annual, paired, drill; a sweep
+/// runs it once per value): cut `trials` into [`chunks`], fold each chunk
+/// on a worker of `pool` into that worker's accumulator with its reused
+/// scratch, and merge the workers' accumulators.
+///
+/// - `empty` makes an empty accumulator, `scratch` a worker's scratch (its
+///   [`Trial`]s and whatever else it reuses from chunk to chunk);
+/// - `run_chunk` runs one chunk of trial indices, in order, into an
+///   accumulator;
+/// - `merge` adds one accumulator into another.
+///
+/// The result does not depend on the thread count or the scheduling as
+/// long as `merge` is exact and order-independent and a chunk's result
+/// depends only on its trial indices (every draw is keyed by the trial):
+/// both hold for every accumulator of bcdr.
+///
+/// `progress` is called from worker threads, after each chunk, with the
+/// number of trials done so far in this call.
+pub fn drive<A: Send, W: Send>(
+    pool: &rayon::ThreadPool,
+    trials: Range<u64>,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+    empty: impl Fn() -> A + Sync + Send,
+    scratch: impl Fn() -> W + Sync + Send,
+    run_chunk: impl Fn(&mut A, &mut W, Range<u64>) + Sync + Send,
+    merge: impl Fn(&mut A, &A) + Sync + Send,
+) -> A {
+    let done = AtomicU64::new(0);
+    let chunks = chunks(trials);
+    pool.install(|| {
+        chunks
+            .par_iter()
+            .fold(
+                || (empty(), scratch()),
+                |(mut acc, mut w), chunk| {
+                    run_chunk(&mut acc, &mut w, chunk.clone());
+                    let len = chunk.end - chunk.start;
+                    let n = done.fetch_add(len, Ordering::Relaxed) + len;
+                    if let Some(p) = progress {
+                        p(n);
+                    }
+                    (acc, w)
+                },
+            )
+            .map(|(acc, _)| acc)
+            .reduce(&empty, |mut a, b| {
+                merge(&mut a, &b);
+                a
+            })
+    })
+}
+
 /// Run `trials` (a range of trial indices, so that shards run disjoint
 /// ranges of the same sequence) and accumulate them.
 ///
@@ -85,37 +138,23 @@ pub fn simulate(
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Accumulator, Error> {
     let pool = thread_pool(threads)?;
-    let done = AtomicU64::new(0);
-    let chunks = chunks(trials);
-    let empty =
-        || Accumulator::new(plan.n_services, plan.threats.len()).with_appetite(&plan.appetite);
-    let acc = pool.install(|| {
-        chunks
-            .par_iter()
-            .fold(
-                || (empty(), Trial::new(plan)),
-                |(mut acc, mut trial), chunk| {
-                    for t in chunk.clone() {
-                        if acc.overflow.is_some() {
-                            break;
-                        }
-                        let _ = trial.run(plan, mode, seed, t, &mut acc);
-                    }
-                    trial.finish(plan, &mut acc);
-                    let n = done.fetch_add(chunk.end - chunk.start, Ordering::Relaxed)
-                        + (chunk.end - chunk.start);
-                    if let Some(p) = progress {
-                        p(n);
-                    }
-                    (acc, trial)
-                },
-            )
-            .map(|(acc, _)| acc)
-            .reduce(empty, |mut a, b| {
-                a.merge(&b);
-                a
-            })
-    });
+    let acc = drive(
+        &pool,
+        trials,
+        progress,
+        || plan.accumulator(),
+        || Trial::new(plan),
+        |acc, trial, chunk| {
+            for t in chunk {
+                if acc.overflow.is_some() {
+                    break;
+                }
+                let _ = trial.run(plan, mode, seed, t, acc);
+            }
+            trial.finish(plan, acc);
+        },
+        Accumulator::merge,
+    );
     check_budget(&acc)?;
     Ok(acc)
 }

@@ -13,15 +13,42 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::Model;
-use crate::sim::compare::PairAccumulator;
 
+use super::acc::Accumulator;
+use super::diff::DiffAcc;
 use super::summary::{ServiceSummary, Summary, ThreatSummary};
+use super::Z975;
 
 /// Bumped whenever a field of `compare.json` changes meaning or disappears.
 pub const COMPARE_SCHEMA_VERSION: u32 = 1;
 
-/// 1.96: the two-sided 95% normal quantile.
-const Z975: f64 = 1.959_963_984_540_054;
+/// What a paired run accumulates: each side as a plain run would, and the
+/// per-trial difference ΔL = L_A − L_B.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairAccumulator {
+    pub a: Accumulator,
+    pub b: Accumulator,
+    /// ΔL = L_A − L_B per trial: positive when B loses less.
+    pub diff: DiffAcc,
+}
+
+impl PairAccumulator {
+    /// Two empty sides (each sized for its plan) and no difference yet.
+    pub fn new(a: Accumulator, b: Accumulator) -> PairAccumulator {
+        PairAccumulator {
+            a,
+            b,
+            diff: DiffAcc::new(),
+        }
+    }
+
+    /// Merge another paired accumulator of the same two plans.
+    pub fn merge(&mut self, o: &PairAccumulator) {
+        self.a.merge(&o.a);
+        self.b.merge(&o.b);
+        self.diff.merge(&o.diff);
+    }
+}
 
 /// The result of comparing plan A with plan B.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

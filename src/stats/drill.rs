@@ -14,6 +14,7 @@ use super::exact::ExactSum;
 use super::hist::LogHist;
 use super::summary::ratio;
 pub use super::summary::Quantiles;
+use super::Z975;
 
 /// Intervals of the recovery-curve time grid (the grid has one more point).
 pub const GRID: usize = 120;
@@ -21,8 +22,6 @@ pub const GRID: usize = 120;
 pub const SHARE_BINS: usize = 1000;
 /// Bumped whenever a field of `drill.json` changes meaning or disappears.
 pub const DRILL_SCHEMA_VERSION: u32 = 1;
-
-const Z975: f64 = 1.959_963_984_540_054;
 
 /// What one drill trial did to one service.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -8,12 +8,10 @@ use crate::model::{Model, ThreatKind};
 
 use super::acc::{Accumulator, LOSS_BITS, SERVICE_BITS};
 use super::hist::LogHist;
+use super::Z975;
 
 /// Bumped whenever a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// 1.96: the two-sided 95% normal quantile.
-const Z975: f64 = 1.959_963_984_540_054;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -35,6 +33,14 @@ pub struct Summary {
     /// scenario's order; empty when it gives none.
     #[serde(default)]
     pub risk_appetite: Vec<AppetiteCheck>,
+    /// `bcdr run --label`: the run's name in a review (such as `2026-Q3`);
+    /// absent without `--label`, so unlabelled runs keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// With `--label`: `sha256:` and the SHA-256 of the scenario file's
+    /// bytes, so that `bcdr trend` can tell when the scenario changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_hash: Option<String>,
 }
 
 /// One point of the risk appetite against the simulation.
@@ -272,6 +278,8 @@ impl Summary {
                     }
                 })
                 .collect(),
+            label: None,
+            scenario_hash: None,
         }
     }
 }

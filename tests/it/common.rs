@@ -109,7 +109,7 @@ pub mod engine {
 }
 
 /// Checks of written files, and parsers for the numbers of the reports
-/// (the inverse of `bcdr::report::fmt`).
+/// (the inverse of `bcdr::fmt`).
 pub mod files {
     use std::path::Path;
 

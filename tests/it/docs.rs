@@ -219,3 +219,78 @@ fn every_link_between_the_pages_resolves() {
     }
     assert!(checked >= 20, "only {checked} links found");
 }
+
+#[test]
+fn tutorial_trend_output_is_current() {
+    let readme = readme();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let tutorial = read(&scenario("tutorial.ron"));
+    let second = tutorial.replace("revenue_per_hour: 1500", "revenue_per_hour: 1800");
+    assert_ne!(second, tutorial, "step 7 raises revenue_per_hour: 1500");
+    std::fs::write(tmp.path().join("first.ron"), &tutorial).expect("written");
+    std::fs::write(tmp.path().join("second.ron"), second).expect("written");
+    let marker = "<!-- tutorial: trend -->\n";
+    let at = readme.find(marker).expect("README has the trend step");
+    let commands: Vec<Vec<&str>> = readme[at..]
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.starts_with("```"))
+        .filter_map(|l| l.strip_prefix("$ cargo run --release -- "))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(commands.len(), 3, "two labelled runs and the trend");
+    let mut printed = String::new();
+    for args in &commands {
+        printed = stdout_in(tmp.path(), args);
+    }
+    assert_eq!(
+        printed,
+        block(&readme, "trend"),
+        "step 7 of the README's tutorial is stale; `bcdr trend` now prints:\n{printed}"
+    );
+}
+
+/// The README is a guide for planners (issue 13): the reference material
+/// lives in docs/.
+#[test]
+fn the_readme_is_a_guide_of_at_most_500_lines() {
+    let lines = readme().lines().count();
+    assert!(
+        lines <= 500,
+        "README.md has {lines} lines: move reference material to docs/ (see its Further reading)"
+    );
+}
+
+/// No source file over 900 lines, tests included (issue 13), so that each
+/// can be read in one sitting.
+#[test]
+fn no_source_file_is_over_900_lines() {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("readable folder") {
+            let path = entry.expect("readable").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = root();
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        walk(&root.join(dir), &mut files);
+    }
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|p| {
+            let name = p
+                .strip_prefix(&root)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            let n = read(p).lines().count();
+            (n > 900).then(|| format!("{name}: {n}"))
+        })
+        .collect();
+    assert!(long.is_empty(), "files over 900 lines: {long:?}");
+}

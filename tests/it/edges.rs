@@ -2,17 +2,11 @@
 //! tails. Each test names the boundary it pins; tolerances are derived
 //! from the run's own standard errors.
 
+use crate::common::assert_close as close;
 use crate::common::engine::*;
 
 /// Standard errors allowed between simulation and closed form.
 const Z: f64 = 4.0;
-
-fn close(what: &str, got: f64, expected: f64, tolerance: f64) {
-    assert!(
-        (got - expected).abs() <= tolerance,
-        "{what}: simulated {got}, closed form {expected}, tolerance {tolerance}"
-    );
-}
 
 /// A service that fails every 100 h exactly and is repaired in exactly
 /// `repair`, against an RTO and MTPD of `limit`, over `horizon`.

@@ -255,7 +255,7 @@ fn report_numbers_are_the_summary_numbers() {
             .lines()
             .find(|l| {
                 l.contains("Risk appetite")
-                    && l.contains(&bcdr::report::fmt::money("EUR", num(&ap["loss"])))
+                    && l.contains(&bcdr::fmt::money("EUR", num(&ap["loss"])))
             })
             .expect("an appetite sentence per point");
         let pcts: Vec<f64> = line

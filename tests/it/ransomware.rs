@@ -356,3 +356,39 @@ fn immutable_backups_and_segmentation_lose_less_data_under_common_random_numbers
     };
     assert!(encrypted(&immutable) < encrypted(&mutable));
 }
+
+/// The planning warnings and the simulator spread along the same edges: a
+/// k-of-n group is no shortcut from one member to another. Here the only
+/// way from `m1` to `m2` runs through `app`, which is segmented, so `m2` is
+/// never encrypted, and no warning says it would be (one did, when the
+/// warnings walked the group's node).
+#[test]
+fn a_group_is_no_shortcut_for_spread_in_warnings_or_simulation() {
+    let text = r#"Scenario(name: "pair", services: [
+        Service(id: "m1", backup: (rebuild: Fixed("1h"))),
+        Service(id: "m2", revenue_per_hour: 100),
+        Service(id: "app", depends_on: ["pair"], segmented: true, backup: (rebuild: Fixed("1h"))),
+    ], groups: [Group(id: "pair", members: ["m1", "m2"], need: 1)],
+    threats: [Ransomware(id: "rw", rate_per_year: 1, entry: ["m1"],
+        spread: (probability: 1, time: Fixed("1h")), dwell: Fixed("1d"), detection: Fixed("30d"))])"#;
+    let model = bcdr::scenario::parse_str(text).expect("valid");
+    let warnings = bcdr::scenario::planning_warnings(&model);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let run = drill(text, "rw", 50);
+    assert_eq!(threat(&run, "rw").services_encrypted_per_attack, Some(1.0));
+    assert_eq!(run.summary.services[1].outages.mean, 0.0, "m2 stays up");
+
+    // Without the segmentation, the attack reaches m2 through app, and the
+    // warning says m2 has no way back.
+    let open = text.replace("segmented: true, ", "");
+    let model = bcdr::scenario::parse_str(&open).expect("valid");
+    let warnings = bcdr::scenario::planning_warnings(&model);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.to_string().contains("\"rw\" encrypts it")),
+        "{warnings:?}"
+    );
+    let run = drill(&open, "rw", 50);
+    assert_eq!(threat(&run, "rw").services_encrypted_per_attack, Some(3.0));
+}

@@ -6,7 +6,7 @@ use crate::model::dist::DistError;
 use crate::model::{Dist, Hours};
 
 use super::Ctx;
-use crate::scenario::duration::format_hours;
+use crate::fmt::format_hours;
 use crate::scenario::raw;
 
 impl Ctx {

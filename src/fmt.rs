@@ -1,6 +1,7 @@
-//! How the reports write numbers. Every number in `report.md` and
-//! `report.html` goes through one of these, from a value of `summary.json`
-//! or `drill.json`, so a reader (or a test) can parse it back and find the
+//! How numbers are written for people: in reports, charts, the screen
+//! summary and messages. Every number in `report.md` and `report.html`
+//! goes through one of these, from a value of `summary.json` or
+//! `drill.json`, so a reader (or a test) can parse it back and find the
 //! same value to the stated precision:
 //!
 //! | function | example | precision |
@@ -8,6 +9,7 @@
 //! | [`money`] | `EUR 1,234,567` | whole currency units |
 //! | [`money_change`] | `EUR +1,234`, `EUR 0` | whole currency units |
 //! | [`count`] | `46,535` | whole numbers |
+//! | [`format_hours`] | `45m`, `4.25h`, `2.5d` (and `0m`) | two decimals of the unit shown |
 //! | [`pct`] | `12.3%` | 0.1 percentage point |
 //! | [`availability`] | `99.9861%` | 0.0001 percentage point |
 //! | [`hours`] | `45m`, `4.25h`, `2.5d` | two decimals of the unit shown |
@@ -18,8 +20,6 @@
 //! three digits (`EUR 1,234,567`, `EUR -12,345`). [`money`] is its only
 //! home; charts shorten the amount on their axes (`EUR 1.2M`) but keep the
 //! currency first.
-
-use crate::scenario::duration::format_hours;
 
 /// The digits of a whole number with a comma every three: "1,234,567".
 pub fn thousands(n: u128) -> String {
@@ -90,6 +90,21 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// A compact human form of a number of hours: "45m", "4h", "2.5d".
+pub fn format_hours(h: f64) -> String {
+    fn trim(x: f64) -> String {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+    if h < 1.0 {
+        format!("{}m", trim(h * 60.0))
+    } else if h < 48.0 {
+        format!("{}h", trim(h))
+    } else {
+        format!("{}d", trim(h / 24.0))
+    }
+}
+
 /// A probability as a percentage with one decimal.
 pub fn pct(p: f64) -> String {
     format!("{:.1}%", p * 100.0)
@@ -100,7 +115,8 @@ pub fn availability(a: f64) -> String {
     format!("{:.4}%", a * 100.0)
 }
 
-/// A duration in minutes below an hour, hours below two days, else days.
+/// A duration in minutes below an hour, hours below two days, else days
+/// ([`format_hours`], but "0h" for nothing).
 pub fn hours(h: f64) -> String {
     if h <= 0.0 {
         "0h".to_string()
@@ -142,6 +158,9 @@ mod tests {
         assert_eq!(money("EUR", 1234567.4), "EUR 1,234,567");
         assert_eq!(money("USD", 999.0), "USD 999");
         assert_eq!(money("USD", -1000.0), "USD -1,000");
+        assert_eq!(format_hours(0.25), "15m");
+        assert_eq!(format_hours(4.0), "4h");
+        assert_eq!(format_hours(60.0), "2.5d");
         assert_eq!(money("USD", -0.4), "USD 0", "never -0");
         assert_eq!(money("EUR", 0.0), "EUR 0");
         assert_eq!(money_change("EUR", 1234.4), "EUR +1,234");

@@ -1,0 +1,109 @@
+//! `importance`: the services with the largest risk reduction worth, one
+//! bar each with its paired 95% interval as a whisker.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::review::importance::Importance;
+
+use super::axis::{clip_label, money_short};
+use super::{draw_err, font, Chart, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, VERMILION};
+
+/// Most services drawn.
+pub const MAX_BARS: usize = 15;
+
+pub struct ImportanceChart {
+    pub x_desc: String,
+    /// (service, worth, 95% interval), largest first.
+    pub bars: Vec<(String, f64, [f64; 2])>,
+}
+
+impl ImportanceChart {
+    pub fn new(im: &Importance) -> ImportanceChart {
+        ImportanceChart {
+            x_desc: format!(
+                "expected annual loss saved if the service never failed ({}), paired 95% CI",
+                im.currency
+            ),
+            bars: im
+                .services
+                .iter()
+                .filter_map(|s| {
+                    let d = s.risk_reduction_worth?;
+                    Some((
+                        s.name.clone().unwrap_or_else(|| s.id.clone()),
+                        d.mean,
+                        d.ci95,
+                    ))
+                })
+                .take(MAX_BARS)
+                .collect(),
+        }
+    }
+}
+
+impl Chart for ImportanceChart {
+    fn name(&self) -> &str {
+        "importance"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let n = self.bars.len().max(1);
+        let hi = self
+            .bars
+            .iter()
+            .map(|b| b.2[1].max(b.1))
+            .fold(0.0f64, f64::max)
+            .max(1.0)
+            * 1.1;
+        let lo = self
+            .bars
+            .iter()
+            .map(|b| b.2[0].min(0.0))
+            .fold(0.0f64, f64::min)
+            * 1.1;
+        let mut chart = ChartBuilder::on(area)
+            .caption("Risk reduction worth per service", font(TITLE_SIZE))
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(300)
+            .build_cartesian_2d(lo..hi, -0.5f64..(n as f64 - 0.5))
+            .map_err(draw_err)?;
+        let y_fmt = |y: &f64| {
+            let k = y.round();
+            if (y - k).abs() > 1e-9 || k < 0.0 || k as usize >= n {
+                return String::new();
+            }
+            self.bars
+                .get(n - 1 - k as usize)
+                .map(|b| clip_label(&b.0, 34))
+                .unwrap_or_default()
+        };
+        chart
+            .configure_mesh()
+            .y_labels(n)
+            .x_desc(self.x_desc.as_str())
+            .x_label_formatter(&|x| money_short(*x))
+            .y_label_formatter(&y_fmt)
+            .axis_desc_style(font(LABEL_SIZE))
+            .label_style(font(TICK_SIZE))
+            .draw()
+            .map_err(draw_err)?;
+        for (k, (_, v, ci)) in self.bars.iter().enumerate() {
+            let y = (n - 1 - k) as f64;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y - 0.35), (v.clamp(lo, hi), y + 0.35)],
+                    VERMILION.mix(0.85).filled(),
+                )))
+                .map_err(draw_err)?;
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(ci[0].clamp(lo, hi), y), (ci[1].clamp(lo, hi), y)],
+                    GREY.stroke_width(3),
+                )))
+                .map_err(draw_err)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,160 @@
+//! What the `bcdr trend` charts share: one or more series over the runs
+//! (a categorical x axis labelled by the runs' labels), each point with an
+//! optional 95% interval drawn as a whisker. Each trend chart is a file of
+//! its own that fills a [`Series`] chart.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::axis::{clip_label, money_short, percent_short};
+use super::{
+    draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, ORANGE, PURPLE, SKY, TICK_SIZE,
+    TITLE_SIZE, VERMILION,
+};
+
+/// Colours of successive series.
+pub const COLOURS: [RGBColor; 6] = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY];
+
+/// How the y values read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YFormat {
+    Money,
+    Fraction,
+    /// A ratio, 1 marked as the limit.
+    Ratio,
+}
+
+/// A value with an optional 95% interval (low, high).
+pub type Point = (f64, Option<(f64, f64)>);
+
+/// One line: a name and one optional value (and interval) per run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub name: String,
+    pub points: Vec<Option<Point>>,
+    /// Dashed (a reference, such as an accepted limit).
+    pub dashed: bool,
+}
+
+/// Lines over the runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub title: String,
+    pub y_desc: String,
+    pub y_format: YFormat,
+    /// One label per run.
+    pub labels: Vec<String>,
+    pub lines: Vec<Line>,
+}
+
+impl Chart for Series {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let n = self.labels.len().max(1);
+        let values = || {
+            self.lines.iter().flat_map(|l| {
+                l.points.iter().flatten().flat_map(|(v, ci)| {
+                    let (lo, hi) = ci.unwrap_or((*v, *v));
+                    [*v, lo, hi]
+                })
+            })
+        };
+        let hi = values().fold(0.0f64, f64::max);
+        let lo = values().fold(0.0f64, f64::min);
+        let (y0, y1) = match self.y_format {
+            YFormat::Fraction => (0.0, 1.05),
+            YFormat::Ratio => (0.0, (hi.max(1.0)) * 1.15),
+            YFormat::Money => (lo * 1.1, if hi > lo { hi * 1.15 } else { lo + 1.0 }),
+        };
+        let mut chart = ChartBuilder::on(area)
+            .caption(&self.title, font(TITLE_SIZE))
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(100)
+            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
+            .map_err(draw_err)?;
+        let x_fmt = |x: &f64| {
+            let k = x.round();
+            if (x - k).abs() > 1e-9 || k < 0.0 {
+                return String::new();
+            }
+            self.labels
+                .get(k as usize)
+                .map(|s| clip_label(s, 18))
+                .unwrap_or_default()
+        };
+        let y_fmt = |y: &f64| match self.y_format {
+            YFormat::Money => money_short(*y),
+            YFormat::Fraction => percent_short(*y),
+            YFormat::Ratio => format!("{y:.2}"),
+        };
+        chart
+            .configure_mesh()
+            .x_labels(n.min(12))
+            .y_desc(self.y_desc.as_str())
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .axis_desc_style(font(LABEL_SIZE))
+            .label_style(font(TICK_SIZE))
+            .draw()
+            .map_err(draw_err)?;
+        if self.y_format == YFormat::Ratio {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(-0.5, 1.0), (n as f64 - 0.5, 1.0)],
+                    GREY.stroke_width(2),
+                )))
+                .map_err(draw_err)?;
+        }
+        for (k, line) in self.lines.iter().enumerate() {
+            let colour = COLOURS[k % COLOURS.len()];
+            let pts: Vec<(f64, f64)> = line
+                .points
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.map(|(v, _)| (i as f64, v.clamp(y0, y1))))
+                .collect();
+            let width = if line.dashed { 1 } else { 3 };
+            chart
+                .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(width)))
+                .map_err(draw_err)?
+                .label(clip_label(&line.name, 28))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+                });
+            chart
+                .draw_series(pts.iter().map(|&p| Circle::new(p, 5, colour.filled())))
+                .map_err(draw_err)?;
+            let whiskers: Vec<(f64, f64, f64)> = line
+                .points
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| {
+                    let (_, ci) = (*p)?;
+                    let (a, b) = ci?;
+                    Some((i as f64, a.clamp(y0, y1), b.clamp(y0, y1)))
+                })
+                .collect();
+            chart
+                .draw_series(whiskers.iter().map(|&(x, a, b)| {
+                    PathElement::new(vec![(x, a), (x, b)], colour.stroke_width(2))
+                }))
+                .map_err(draw_err)?;
+        }
+        if self.lines.len() > 1 {
+            chart
+                .configure_series_labels()
+                .label_font(font(TICK_SIZE))
+                .background_style(WHITE.mix(0.85))
+                .border_style(GREY)
+                .position(SeriesLabelPosition::UpperLeft)
+                .draw()
+                .map_err(draw_err)?;
+        }
+        Ok(())
+    }
+}

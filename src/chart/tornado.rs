@@ -1,0 +1,105 @@
+//! `tornado`: the change of the expected annual loss when each parameter
+//! moves down (orange) and up (blue), largest swing at the top.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::review::tornado::Tornado;
+
+use super::axis::{clip_label, money_short};
+use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, TICK_SIZE, TITLE_SIZE};
+
+/// Most parameters drawn.
+pub const MAX_BARS: usize = 15;
+
+pub struct TornadoChart {
+    pub title: String,
+    pub x_desc: String,
+    /// (path, change at low, change at high), largest swing first.
+    pub bars: Vec<(String, f64, f64)>,
+}
+
+impl TornadoChart {
+    pub fn new(t: &Tornado) -> TornadoChart {
+        TornadoChart {
+            title: format!(
+                "What moves the expected annual loss (each parameter ±{:.0}%)",
+                t.vary * 100.0
+            ),
+            x_desc: format!(
+                "change of the expected annual loss ({}); orange: parameter down, blue: up",
+                t.currency
+            ),
+            bars: t
+                .bars
+                .iter()
+                .take(MAX_BARS)
+                .map(|b| (b.path.clone(), b.delta_low.mean, b.delta_high.mean))
+                .collect(),
+        }
+    }
+}
+
+impl Chart for TornadoChart {
+    fn name(&self) -> &str {
+        "tornado"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let n = self.bars.len().max(1);
+        let m = self
+            .bars
+            .iter()
+            .map(|b| b.1.abs().max(b.2.abs()))
+            .fold(0.0f64, f64::max)
+            .max(1.0)
+            * 1.1;
+        let mut chart = ChartBuilder::on(area)
+            .caption(&self.title, font(TITLE_SIZE))
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(380)
+            .build_cartesian_2d(-m..m, -0.5f64..(n as f64 - 0.5))
+            .map_err(draw_err)?;
+        // Row 0 (the largest) at the top.
+        let row = |k: usize| (n - 1 - k) as f64;
+        let y_fmt = |y: &f64| {
+            let k = y.round();
+            if (y - k).abs() > 1e-9 || k < 0.0 || k as usize >= n {
+                return String::new();
+            }
+            self.bars
+                .get(n - 1 - k as usize)
+                .map(|b| clip_label(&b.0, 44))
+                .unwrap_or_default()
+        };
+        chart
+            .configure_mesh()
+            .y_labels(n)
+            .x_desc(self.x_desc.as_str())
+            .x_label_formatter(&|x| money_short(*x))
+            .y_label_formatter(&y_fmt)
+            .axis_desc_style(font(LABEL_SIZE))
+            .label_style(font(TICK_SIZE))
+            .draw()
+            .map_err(draw_err)?;
+        for (k, (_, lo, hi)) in self.bars.iter().enumerate() {
+            let y = row(k);
+            for (v, colour) in [(*lo, ORANGE), (*hi, BLUE)] {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(0.0, y - 0.35), (v.clamp(-m, m), y + 0.35)],
+                        colour.mix(0.85).filled(),
+                    )))
+                    .map_err(draw_err)?;
+            }
+        }
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+                GREY.stroke_width(2),
+            )))
+            .map_err(draw_err)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,42 @@
+//! `trend_appetite`: each point of the risk appetite per run, as the
+//! simulated probability of losing more over the probability accepted;
+//! above the line at 1 the point is breached.
+
+use crate::fmt::money;
+use crate::review::trend::Trend;
+
+use super::series::{Line, Series, YFormat};
+
+pub fn chart(t: &Trend) -> Series {
+    // The points of every run, by loss (a point may come and go).
+    let mut losses: Vec<f64> = t
+        .runs
+        .iter()
+        .flat_map(|r| r.appetite.iter().map(|a| a.loss))
+        .collect();
+    losses.sort_by(f64::total_cmp);
+    losses.dedup();
+    let lines = losses
+        .iter()
+        .map(|&loss| Line {
+            name: format!("losing more than {}", money(&t.currency, loss)),
+            points: t
+                .runs
+                .iter()
+                .map(|r| {
+                    let a = r.appetite.iter().find(|a| a.loss == loss)?;
+                    (a.accepted > 0.0).then(|| (a.simulated / a.accepted, None))
+                })
+                .collect(),
+            dashed: false,
+        })
+        .collect();
+    Series {
+        name: "trend_appetite".to_string(),
+        title: "Risk appetite per review (above 1: breached)".to_string(),
+        y_desc: "simulated ÷ accepted probability".to_string(),
+        y_format: YFormat::Ratio,
+        labels: t.runs.iter().map(|r| r.label.clone()).collect(),
+        lines,
+    }
+}

@@ -1,0 +1,30 @@
+//! `trend_loss`: the expected annual loss of each run with its 95%
+//! confidence interval.
+
+use crate::review::trend::Trend;
+
+use super::series::{Line, Series, YFormat};
+
+pub fn chart(t: &Trend) -> Series {
+    Series {
+        name: "trend_loss".to_string(),
+        title: "Expected annual loss per review".to_string(),
+        y_desc: format!("expected annual loss ({}), 95% CI", t.currency),
+        y_format: YFormat::Money,
+        labels: t.runs.iter().map(|r| r.label.clone()).collect(),
+        lines: vec![Line {
+            name: "expected annual loss".to_string(),
+            points: t
+                .runs
+                .iter()
+                .map(|r| {
+                    Some((
+                        r.expected_annual_loss,
+                        Some((r.mean_ci95[0], r.mean_ci95[1])),
+                    ))
+                })
+                .collect(),
+            dashed: false,
+        }],
+    }
+}

@@ -1,0 +1,48 @@
+//! `trend_services`: the expected annual loss of the services that were
+//! among the five that lose most in any run.
+
+use crate::review::trend::{Top, Trend, TrendRun};
+
+use super::series::{Line, Series, YFormat};
+
+/// Lines for the ids that are in any run's top list.
+pub fn lines(t: &Trend, tops: fn(&TrendRun) -> &[Top]) -> Vec<Line> {
+    let mut ids: Vec<&str> = Vec::new();
+    for r in &t.runs {
+        for x in tops(r) {
+            if !ids.contains(&x.id.as_str()) {
+                ids.push(&x.id);
+            }
+        }
+    }
+    ids.iter()
+        .map(|id| Line {
+            name: id.to_string(),
+            points: t
+                .runs
+                .iter()
+                .map(|r| {
+                    Some((
+                        tops(r).iter().find(|x| x.id == *id).map_or(0.0, |x| x.loss),
+                        None,
+                    ))
+                })
+                .collect(),
+            dashed: false,
+        })
+        .collect()
+}
+
+pub fn chart(t: &Trend) -> Series {
+    Series {
+        name: "trend_services".to_string(),
+        title: "Services that lose most, per review".to_string(),
+        y_desc: format!(
+            "expected annual loss ({}); 0 outside the top five",
+            t.currency
+        ),
+        y_format: YFormat::Money,
+        labels: t.runs.iter().map(|r| r.label.clone()).collect(),
+        lines: lines(t, |r| &r.top_services),
+    }
+}

@@ -1,0 +1,25 @@
+//! `trend_var`: value at risk at 95% and 99% (the 1-in-20 and 1-in-100
+//! year losses) of each run.
+
+use crate::review::trend::Trend;
+
+use super::series::{Line, Series, YFormat};
+
+pub fn chart(t: &Trend) -> Series {
+    let line = |name: &str, f: fn(&crate::review::trend::TrendRun) -> f64| Line {
+        name: name.to_string(),
+        points: t.runs.iter().map(|r| Some((f(r), None))).collect(),
+        dashed: false,
+    };
+    Series {
+        name: "trend_var".to_string(),
+        title: "Value at risk per review".to_string(),
+        y_desc: format!("annual loss ({})", t.currency),
+        y_format: YFormat::Money,
+        labels: t.runs.iter().map(|r| r.label.clone()).collect(),
+        lines: vec![
+            line("VaR 95% (1 year in 20)", |r| r.var_95),
+            line("VaR 99% (1 year in 100)", |r| r.var_99),
+        ],
+    }
+}

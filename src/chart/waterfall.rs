@@ -1,0 +1,162 @@
+//! `waterfall`: `bcdr explain`'s steps from OLD's expected annual loss to
+//! NEW's, one floating bar per change (up: vermilion, down: green) with
+//! its paired 95% interval as a whisker at the bar's end.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::review::explain::Explain;
+
+use super::axis::{clip_label, money_short};
+use super::{
+    draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, VERMILION,
+};
+
+/// Most steps drawn one by one; the rest are summed into one bar.
+pub const MAX_BARS: usize = 14;
+
+pub struct Waterfall {
+    pub title: String,
+    pub y_desc: String,
+    /// (label, start, end, optional half-width of the 95% interval, total?)
+    pub bars: Vec<(String, f64, f64, Option<f64>, bool)>,
+}
+
+impl Waterfall {
+    pub fn new(e: &Explain) -> Waterfall {
+        let mut bars = vec![(
+            "OLD".to_string(),
+            0.0,
+            e.old_expected_annual_loss,
+            None,
+            true,
+        )];
+        let mut level = e.old_expected_annual_loss;
+        for (k, s) in e.steps.iter().enumerate() {
+            if k + 1 == MAX_BARS && e.steps.len() > MAX_BARS {
+                let rest: f64 = e.steps[k..].iter().map(|s| s.contribution.mean).sum();
+                bars.push((
+                    format!("{} more", e.steps.len() - k),
+                    level,
+                    level + rest,
+                    None,
+                    false,
+                ));
+                break;
+            }
+            let c = &s.contribution;
+            bars.push((
+                s.label.clone(),
+                level,
+                level + c.mean,
+                Some(c.ci95[1] - c.mean),
+                false,
+            ));
+            level += c.mean;
+        }
+        bars.push((
+            "NEW".to_string(),
+            0.0,
+            e.new_expected_annual_loss,
+            None,
+            true,
+        ));
+        Waterfall {
+            title: "Why the expected annual loss moved".to_string(),
+            y_desc: format!("expected annual loss ({})", e.currency),
+            bars,
+        }
+    }
+}
+
+impl Chart for Waterfall {
+    fn name(&self) -> &str {
+        "waterfall"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let n = self.bars.len();
+        // Steps are often small next to the totals: the axis spans the
+        // levels the bars reach (totals included at their top), not 0.
+        let ends = || {
+            self.bars.iter().flat_map(|b| {
+                let h = b.3.unwrap_or(0.0);
+                if b.4 {
+                    vec![b.2]
+                } else {
+                    vec![b.1, b.2 - h, b.2 + h]
+                }
+            })
+        };
+        let hi = ends().fold(f64::NEG_INFINITY, f64::max);
+        let lo = ends().fold(f64::INFINITY, f64::min);
+        let span = if hi > lo {
+            hi - lo
+        } else {
+            hi.abs().max(1.0) * 0.01
+        };
+        let y1 = hi + 0.3 * span;
+        let y0 = if lo >= 0.0 {
+            (lo - 0.6 * span).max(0.0)
+        } else {
+            lo - 0.3 * span
+        };
+        let mut chart = ChartBuilder::on(area)
+            .caption(&self.title, font(TITLE_SIZE))
+            .margin(20)
+            .x_label_area_size(70)
+            .y_label_area_size(100)
+            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
+            .map_err(draw_err)?;
+        let x_fmt = |x: &f64| {
+            let k = x.round();
+            if (x - k).abs() > 1e-9 || k < 0.0 {
+                return String::new();
+            }
+            self.bars
+                .get(k as usize)
+                .map(|b| clip_label(&b.0, 20))
+                .unwrap_or_default()
+        };
+        chart
+            .configure_mesh()
+            .x_labels(n)
+            .y_desc(if y0 > 0.0 {
+                format!("{} (axis not from 0)", self.y_desc)
+            } else {
+                self.y_desc.clone()
+            })
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&|y| money_short(*y))
+            .axis_desc_style(font(LABEL_SIZE))
+            .label_style(font(TICK_SIZE))
+            .draw()
+            .map_err(draw_err)?;
+        for (k, (_, a, b, half, total)) in self.bars.iter().enumerate() {
+            let colour = if *total {
+                BLUE
+            } else if b >= a {
+                VERMILION
+            } else {
+                GREEN
+            };
+            let x = k as f64;
+            let (a, b) = (a.clamp(y0, y1), b.clamp(y0, y1));
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.35, a.min(b)), (x + 0.35, a.max(b))],
+                    colour.filled(),
+                )))
+                .map_err(draw_err)?;
+            if let Some(h) = half {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(x, (b - h).clamp(y0, y1)), (x, (b + h).clamp(y0, y1))],
+                        GREY.stroke_width(2),
+                    )))
+                    .map_err(draw_err)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,174 @@
+//! The files of `bcdr explain`: `explain.json`, `explain.csv` (one row per
+//! step), the waterfall chart and the report.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::chart::waterfall::Waterfall;
+use crate::error::Error;
+use crate::review::explain::Explain;
+
+use super::doc::{b, code, t, Align, Block, Doc};
+use super::loop_util::{cell, delta, json, significant};
+use super::pack::{doc_files, job, render_all, Files};
+use crate::fmt::money;
+
+/// One row per step.
+pub fn csv(e: &Explain) -> Vec<u8> {
+    let mut out = String::from(
+        "step,change,contribution,std_error,ci95_low,ci95_high,significant,\
+         expected_annual_loss_after,exact_units\n",
+    );
+    for (k, s) in e.steps.iter().enumerate() {
+        let c = &s.contribution;
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{}",
+            k + 1,
+            cell(&s.label),
+            c.mean,
+            c.std_error,
+            c.ci95[0],
+            c.ci95[1],
+            significant(c),
+            s.expected_annual_loss,
+            s.exact_units
+        );
+    }
+    out.into_bytes()
+}
+
+/// The report.
+pub fn doc(e: &Explain) -> Doc {
+    let c = e.currency.as_str();
+    let mut doc = Doc::new(format!(
+        "Why the expected annual loss moved: {} → {}",
+        e.old_file, e.new_file
+    ));
+    doc.para(vec![t(format!(
+        "{} trials of each version with seed {} (common random numbers: the same trials, so \
+         every difference is paired), bcdr {}.",
+        e.trials, e.seed, e.bcdr_version
+    ))]);
+    doc.h2("Headline");
+    doc.push(Block::Bullets(vec![
+        vec![
+            t("Old: "),
+            b(money(c, e.old_expected_annual_loss)),
+            t(format!(" ({})", e.old_file)),
+        ],
+        vec![
+            t("New: "),
+            b(money(c, e.new_expected_annual_loss)),
+            t(format!(" ({})", e.new_file)),
+        ],
+        vec![
+            t("Change: "),
+            b(delta(c, &e.total)),
+            t(format!(
+                " (paired 95% interval; significant: {})",
+                significant(&e.total)
+            )),
+        ],
+    ]));
+    doc.h2("The changes, one at a time");
+    doc.para(vec![
+        t(
+            "Each change is applied to the scenario the previous ones left, in NEW's order \
+           (settings, sites, services, groups, threats, appetite, plan). The contributions add \
+           up to the total change exactly (they are differences of exact fixed-point sums, ",
+        ),
+        code("exact_units"),
+        t(" in explain.json). A change that cannot stand alone is merged with the next one."),
+    ]);
+    doc.push(Block::Table {
+        head: [
+            "step",
+            "change",
+            "contribution [95% CI]",
+            "significant",
+            "expected annual loss after",
+        ]
+        .map(String::from)
+        .to_vec(),
+        align: vec![
+            Align::Right,
+            Align::Left,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+        ],
+        rows: e
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                vec![
+                    (k + 1).to_string(),
+                    s.label.clone(),
+                    delta(c, &s.contribution),
+                    significant(&s.contribution).to_string(),
+                    money(c, s.expected_annual_loss),
+                ]
+            })
+            .collect(),
+    });
+    if e.steps.is_empty() {
+        doc.para(vec![t(
+            "The two files describe the same scenario: nothing changed.",
+        )]);
+    }
+    doc.h2("Waterfall");
+    doc.push(Block::Figure {
+        stem: "waterfall".to_string(),
+        caption: "From OLD's expected annual loss to NEW's, one bar per change (up: vermilion, \
+                  down: green), the paired 95% interval as a whisker."
+            .to_string(),
+    });
+    doc.h2("Reproduce");
+    doc.push(Block::CodeBlock(format!(
+        "bcdr explain {} {} --trials {} --seed {}",
+        crate::fmt::shell_quote(&e.old_file),
+        crate::fmt::shell_quote(&e.new_file),
+        e.trials,
+        e.seed
+    )));
+    doc
+}
+
+/// Every file of an explanation.
+///
+/// # Errors
+/// A chart that fails to render.
+pub fn files(e: &Explain) -> Result<Files, Error> {
+    let mut out = vec![
+        ("explain.json".to_string(), json("explain.json", e)?),
+        ("explain.csv".to_string(), csv(e)),
+    ];
+    let charts = render_all(&[job(Waterfall::new(e))])?;
+    out.extend(doc_files(&doc(e), charts, &BTreeMap::new()));
+    Ok(out)
+}
+
+/// What `bcdr explain` prints.
+pub fn screen(e: &Explain) -> String {
+    let c = e.currency.as_str();
+    let mut s = format!(
+        "expected annual loss {} → {}: {} (paired 95% CI, {} trials, seed {})\n",
+        money(c, e.old_expected_annual_loss),
+        money(c, e.new_expected_annual_loss),
+        delta(c, &e.total),
+        e.trials,
+        e.seed
+    );
+    for (k, st) in e.steps.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "  {:>2}. {:<40} {}",
+            k + 1,
+            st.label,
+            delta(c, &st.contribution)
+        );
+    }
+    s
+}

@@ -1,0 +1,276 @@
+//! The files of `bcdr trend`: `trend.json`, `trend.csv` (one row per
+//! run), the charts and the report.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::chart;
+use crate::error::Error;
+use crate::review::trend::Trend;
+
+use super::doc::{b, t, Align, Block, Doc};
+use super::loop_util::{cell, delta, json, opt, significant};
+use super::pack::{doc_files, job, render_all, Files};
+use crate::fmt::{money, pct, plural};
+
+/// The charts, with their captions, in report order.
+pub const TREND_CHARTS: [(&str, &str); 6] = [
+    (
+        "trend_loss",
+        "Expected annual loss per review, with its 95% confidence interval.",
+    ),
+    (
+        "trend_var",
+        "Value at risk: the 1-in-20 (95%) and 1-in-100 (99%) year losses.",
+    ),
+    (
+        "trend_appetite",
+        "Each point of the risk appetite: the simulated probability of losing more over the \
+         accepted one; above 1 the point is breached.",
+    ),
+    (
+        "trend_services",
+        "The services that lose most (the top five of any review).",
+    ),
+    (
+        "trend_threats",
+        "The threats that lose most (the top five of any review).",
+    ),
+    (
+        "trend_rto",
+        "RTO attainment: outages ending within the RTO, mean over services.",
+    ),
+];
+
+/// One row per run.
+pub fn csv(tr: &Trend) -> Vec<u8> {
+    let mut out = String::from(
+        "label,dir,scenario,scenario_hash,seed,trials,bcdr_version,expected_annual_loss,\
+         std_error,ci95_low,ci95_high,var_95,var_99,appetite_points,appetite_breached,\
+         rto_attainment,change_from_previous,change_ci95_low,change_ci95_high,significant,\
+         what_changed\n",
+    );
+    for (k, r) in tr.runs.iter().enumerate() {
+        let step = k.checked_sub(1).and_then(|i| tr.steps.get(i));
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            cell(&r.label),
+            cell(&r.dir),
+            cell(&r.scenario),
+            cell(r.scenario_hash.as_deref().unwrap_or("")),
+            r.seed,
+            r.trials,
+            cell(&r.bcdr_version),
+            r.expected_annual_loss,
+            r.std_error,
+            r.mean_ci95[0],
+            r.mean_ci95[1],
+            r.var_95,
+            r.var_99,
+            r.appetite.len(),
+            r.appetite_breached,
+            opt(r.rto_attainment),
+            opt(step.map(|s| s.delta.mean)),
+            opt(step.map(|s| s.delta.ci95[0])),
+            opt(step.map(|s| s.delta.ci95[1])),
+            step.map_or("", |s| significant(&s.delta)),
+            cell(&step.map(|s| s.changed.join(";")).unwrap_or_default()),
+        );
+    }
+    out.into_bytes()
+}
+
+/// The report.
+pub fn doc(tr: &Trend) -> Doc {
+    let c = tr.currency.as_str();
+    let mut doc = Doc::new("Quarterly review: trend across runs");
+    doc.para(vec![t(format!(
+        "{} runs in the order given, bcdr {}. Money in {}.",
+        tr.runs.len(),
+        tr.bcdr_version,
+        if c.is_empty() {
+            "the scenario's currency"
+        } else {
+            c
+        }
+    ))]);
+    doc.h2("Runs");
+    doc.push(Block::Table {
+        head: [
+            "run",
+            "expected annual loss",
+            "95% CI",
+            "VaR 95",
+            "VaR 99",
+            "appetite",
+            "RTO attainment",
+            "seed / trials",
+        ]
+        .map(String::from)
+        .to_vec(),
+        align: vec![
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+        ],
+        rows: tr
+            .runs
+            .iter()
+            .map(|r| {
+                vec![
+                    r.label.clone(),
+                    money(c, r.expected_annual_loss),
+                    format!(
+                        "{} to {}",
+                        money(c, r.mean_ci95[0]),
+                        money(c, r.mean_ci95[1])
+                    ),
+                    money(c, r.var_95),
+                    money(c, r.var_99),
+                    if r.appetite.is_empty() {
+                        "none set".to_string()
+                    } else if r.appetite_breached == 0 {
+                        format!("{} within", plural(r.appetite.len(), "point"))
+                    } else {
+                        format!(
+                            "{} of {} breached",
+                            r.appetite_breached,
+                            plural(r.appetite.len(), "point")
+                        )
+                    },
+                    r.rto_attainment.map_or_else(|| "-".to_string(), pct),
+                    format!("{} / {}", r.seed, r.trials),
+                ]
+            })
+            .collect(),
+    });
+    doc.h2("What changed between runs");
+    doc.para(vec![t(
+        "A change of the expected loss is significant when its 95% interval excludes 0. The \
+         runs are separate simulations, so the standard errors add in quadrature: \
+         se = √(se₁² + se₂²). Runs that share a seed are positively correlated, which makes \
+         this interval conservative; bcdr explain OLD.ron NEW.ron gives the paired interval \
+         and the change behind the move.",
+    )]);
+    let mut items = Vec::new();
+    for s in &tr.steps {
+        let mut spans = vec![
+            b(format!("{} → {}", s.from, s.to)),
+            t(format!(
+                ": expected annual loss {} (significant: {}).",
+                delta(c, &s.delta),
+                significant(&s.delta)
+            )),
+        ];
+        if s.notes.is_empty() {
+            spans.push(t(
+                " Same scenario, seed, trials and bcdr version.".to_string()
+            ));
+        }
+        for n in &s.notes {
+            let mut c = n.chars();
+            let first = c.next().map(|f| f.to_uppercase().collect::<String>());
+            spans.push(t(format!(" {}{}.", first.unwrap_or_default(), c.as_str())));
+        }
+        items.push(spans);
+    }
+    if items.is_empty() {
+        items.push(vec![t("One run: nothing to compare yet.")]);
+    }
+    doc.push(Block::Bullets(items));
+    doc.h2("Charts");
+    for (stem, caption) in TREND_CHARTS {
+        doc.push(Block::Figure {
+            stem: stem.to_string(),
+            caption: caption.to_string(),
+        });
+    }
+    doc.h2("Top services and threats");
+    doc.push(Block::Table {
+        head: ["run", "services that lose most", "threats that lose most"]
+            .map(String::from)
+            .to_vec(),
+        align: vec![Align::Left, Align::Left, Align::Left],
+        rows: tr
+            .runs
+            .iter()
+            .map(|r| {
+                let list = |v: &[crate::review::trend::Top]| {
+                    v.iter()
+                        .map(|x| format!("{} ({})", x.id, money(c, x.loss)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                vec![r.label.clone(), list(&r.top_services), list(&r.top_threats)]
+            })
+            .collect(),
+    });
+    doc
+}
+
+/// Every file of a trend.
+///
+/// # Errors
+/// A chart that fails to render.
+pub fn files(tr: &Trend) -> Result<Files, Error> {
+    let mut out = vec![
+        ("trend.json".to_string(), json("trend.json", tr)?),
+        ("trend.csv".to_string(), csv(tr)),
+    ];
+    let charts = render_all(&[
+        job(chart::trend_loss::chart(tr)),
+        job(chart::trend_var::chart(tr)),
+        job(chart::trend_appetite::chart(tr)),
+        job(chart::trend_services::chart(tr)),
+        job(chart::trend_threats::chart(tr)),
+        job(chart::trend_rto::chart(tr)),
+    ])?;
+    out.extend(doc_files(&doc(tr), charts, &BTreeMap::new()));
+    Ok(out)
+}
+
+/// What `bcdr trend` prints: each run, and under it what changed from
+/// the run before and whether the loss moved significantly.
+pub fn screen(tr: &Trend) -> String {
+    let c = tr.currency.as_str();
+    let width = tr
+        .runs
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut s = String::new();
+    for (k, r) in tr.runs.iter().enumerate() {
+        if let Some(st) = k.checked_sub(1).and_then(|i| tr.steps.get(i)) {
+            let _ = writeln!(
+                s,
+                "{:width$}  change {}: {}",
+                "",
+                delta(c, &st.delta),
+                if st.delta.significant {
+                    "significant"
+                } else {
+                    "not significant (the interval includes 0)"
+                }
+            );
+            for n in &st.notes {
+                let _ = writeln!(s, "{:width$}  {n}", "");
+            }
+        }
+        let _ = writeln!(
+            s,
+            "{:width$}  expected annual loss {} (95% CI {} to {})",
+            r.label,
+            money(c, r.expected_annual_loss),
+            money(c, r.mean_ci95[0]),
+            money(c, r.mean_ci95[1])
+        );
+    }
+    s
+}

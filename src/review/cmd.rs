@@ -1,0 +1,194 @@
+//! One function per review-loop command, as [`crate::app`] has for the
+//! others: load, compute, render every file, write them, print the
+//! one-screen summary unless quiet.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::app::{OnProgress, SimOptions};
+use crate::error::Error;
+use crate::report;
+use crate::scenario;
+
+use super::explain::{Explain, ExplainRun};
+use super::importance::{Importance, ImportanceRun};
+use super::tornado::{Tornado, TornadoRun};
+use super::trend::Trend;
+
+fn io_err(e: std::io::Error) -> Error {
+    Error::Write {
+        path: PathBuf::from("<stdout>"),
+        source: e,
+    }
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().map_or_else(
+        || "scenario".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
+fn finish(
+    files: &[(String, Vec<u8>)],
+    dir: &Path,
+    screen: String,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let written = report::write_all(dir, files)?;
+    if !quiet {
+        write!(out, "{screen}").map_err(io_err)?;
+        writeln!(out, "\nwrote {} files to {}", written.len(), dir.display()).map_err(io_err)?;
+    }
+    Ok(())
+}
+
+/// `bcdr trend RUN_DIR...`: writes `trend.json`, `trend.csv`, the charts
+/// and the report (default folder `outputs/trend/`).
+///
+/// # Errors
+/// No folder, a folder without a readable `summary.json`, a failed write.
+pub fn trend(
+    dirs: &[PathBuf],
+    dir: Option<&Path>,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<Trend, Error> {
+    let tr = super::trend::trend(dirs)?;
+    let dir = dir.map_or_else(|| Path::new("outputs").join("trend"), Path::to_path_buf);
+    finish(
+        &report::trend::files(&tr)?,
+        &dir,
+        report::trend::screen(&tr),
+        quiet,
+        out,
+    )?;
+    Ok(tr)
+}
+
+/// Read a scenario as raw structs, after checking it validates (so that
+/// its errors name the file).
+fn load_raw(path: &Path) -> Result<crate::scenario::raw::Scenario, Error> {
+    scenario::load(path)?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    scenario::validate::parse_raw(&text).map_err(|source| Error::Scenario {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// `bcdr explain OLD NEW`: the waterfall of changes (default folder
+/// `outputs/explain-<old>-vs-<new>/`).
+///
+/// # Errors
+/// Either scenario's errors, a bad option, a failed write.
+pub fn explain(
+    old: &Path,
+    new: &Path,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<Explain, Error> {
+    let (ro, rn) = (load_raw(old)?, load_raw(new)?);
+    let e = super::explain::explain(
+        &ro,
+        &rn,
+        &ExplainRun {
+            old_file: &old.display().to_string(),
+            new_file: &new.display().to_string(),
+            seed: opts.seed,
+            trials: opts.trials,
+            threads: opts.threads,
+        },
+        progress,
+    )?;
+    let dir = opts.out.clone().unwrap_or_else(|| {
+        Path::new("outputs").join(format!("explain-{}-vs-{}", stem(old), stem(new)))
+    });
+    finish(
+        &report::explain::files(&e)?,
+        &dir,
+        report::explain::screen(&e),
+        opts.quiet,
+        out,
+    )?;
+    Ok(e)
+}
+
+/// `bcdr tornado SCENARIO`: every parameter down and up (default folder
+/// `outputs/tornado-<stem>/`).
+///
+/// # Errors
+/// The scenario's errors, a bad option, a failed write.
+pub fn tornado(
+    path: &Path,
+    vary: f64,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<Tornado, Error> {
+    let model = scenario::load(path)?;
+    let t = super::tornado::tornado(
+        &model,
+        &TornadoRun {
+            vary,
+            seed: opts.seed,
+            trials: opts.trials,
+            threads: opts.threads,
+        },
+        progress,
+    )?;
+    let dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(format!("tornado-{}", stem(path))));
+    finish(
+        &report::tornado::files(&t)?,
+        &dir,
+        report::tornado::screen(&t),
+        opts.quiet,
+        out,
+    )?;
+    Ok(t)
+}
+
+/// `bcdr importance SCENARIO`: service and control worths (default folder
+/// `outputs/importance-<stem>/`).
+///
+/// # Errors
+/// The scenario's errors, a bad option, a failed write.
+pub fn importance(
+    path: &Path,
+    top: usize,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<Importance, Error> {
+    let model = scenario::load(path)?;
+    let im = super::importance::importance(
+        &model,
+        &ImportanceRun {
+            seed: opts.seed,
+            trials: opts.trials,
+            threads: opts.threads,
+            top,
+        },
+        progress,
+    )?;
+    let dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(format!("importance-{}", stem(path))));
+    finish(
+        &report::importance::files(&im)?,
+        &dir,
+        report::importance::screen(&im),
+        opts.quiet,
+        out,
+    )?;
+    Ok(im)
+}

@@ -1,0 +1,396 @@
+//! `bcdr explain OLD.ron NEW.ron`: why the expected annual loss moved.
+//!
+//! The two files are compared entity by entity — the scenario settings,
+//! each site, service, group and threat by id, the risk appetite and the
+//! plan — and the changes are applied to OLD one at a time, in NEW's order
+//! (settings, sites, services, groups, threats, appetite, plan; within a
+//! section NEW's file order, then what NEW removed). Every intermediate
+//! scenario runs the same trials with the same seed (common random
+//! numbers), so a step's contribution is the mean of the per-trial
+//! differences between consecutive scenarios, with a paired interval.
+//!
+//! The contributions telescope: each is a difference of exact fixed-point
+//! sums (units of 2^-32, see [`super::fixed`]), so in those units they add
+//! up to the total change exactly, and `explain.json` carries them
+//! (`exact_units`) for anyone who wants to check. A change whose
+//! intermediate scenario is not valid on its own (a service that depends on
+//! a service added later) is merged with the next change; the step then
+//! names both.
+//!
+//! Contributions depend on the order: a change applied after another sees
+//! the scenario that one left (the usual caveat of a sequential
+//! attribution); the order is NEW's so that it is stable and documented.
+
+use std::collections::BTreeSet;
+use std::fmt::Debug;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::Model;
+use crate::scenario::raw;
+use crate::scenario::validate;
+use crate::sim::SimPlan;
+
+use super::{exact_mean, fixed, losses, Delta, FIXED_SCALE};
+
+/// Bumped whenever a field of `explain.json` changes meaning or disappears.
+pub const EXPLAIN_SCHEMA_VERSION: u32 = 1;
+
+/// What kind of entity changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// Name, description, currency or horizon.
+    Settings,
+    /// The same entries in another order (ties can break differently).
+    Order,
+    Site,
+    Service,
+    Group,
+    Threat,
+    Appetite,
+    Plan,
+}
+
+/// One changed entity.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Change {
+    pub kind: EntityKind,
+    /// The id (empty for the settings, order, appetite and plan).
+    pub id: String,
+    /// `added`, `removed` or `changed`.
+    pub what: String,
+}
+
+impl Change {
+    /// `service "db" changed`.
+    pub fn label(&self) -> String {
+        let kind = format!("{:?}", self.kind).to_lowercase();
+        if self.id.is_empty() {
+            format!("{kind} {}", self.what)
+        } else {
+            format!("{kind} \"{}\" {}", self.id, self.what)
+        }
+    }
+}
+
+/// One step of the waterfall.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// The changes applied at this step (several when merged).
+    pub changes: Vec<Change>,
+    pub label: String,
+    /// The step's contribution to the change of the expected annual loss,
+    /// with its paired 95% interval.
+    pub contribution: Delta,
+    /// The contribution in fixed-point units summed over trials (a decimal
+    /// integer): the steps' values add up to the total's exactly.
+    pub exact_units: String,
+    /// Expected annual loss after this step.
+    pub expected_annual_loss: f64,
+}
+
+/// The result of `bcdr explain` (`explain.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explain {
+    pub schema_version: u32,
+    pub bcdr_version: String,
+    pub old_file: String,
+    pub new_file: String,
+    pub old_scenario: String,
+    pub new_scenario: String,
+    pub currency: String,
+    pub seed: u64,
+    pub trials: u64,
+    /// Expected annual loss of OLD and NEW (as `bcdr run` gives them with
+    /// this seed and trial count).
+    pub old_expected_annual_loss: f64,
+    pub new_expected_annual_loss: f64,
+    /// NEW − OLD with its paired 95% interval.
+    pub total: Delta,
+    pub total_exact_units: String,
+    pub steps: Vec<Step>,
+}
+
+/// An entry of a section with an id.
+trait Keyed: Clone + Debug {
+    fn key(&self) -> &str;
+}
+impl Keyed for raw::Site {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+impl Keyed for raw::Service {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+impl Keyed for raw::Group {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+impl Keyed for raw::Threat {
+    fn key(&self) -> &str {
+        match self {
+            raw::Threat::Outage { id, .. }
+            | raw::Threat::Disaster { id, .. }
+            | raw::Threat::Ransomware { id, .. }
+            | raw::Threat::LossEvent { id, .. } => id,
+        }
+    }
+}
+
+fn same<T: Debug>(a: &T, b: &T) -> bool {
+    format!("{a:?}") == format!("{b:?}")
+}
+
+/// The changes of one section, in NEW's order, then removals in OLD's.
+fn section_changes<T: Keyed>(kind: EntityKind, old: &[T], new: &[T], out: &mut Vec<Change>) {
+    for n in new {
+        let what = match old.iter().find(|o| o.key() == n.key()) {
+            None => "added",
+            Some(o) if !same(o, n) => "changed",
+            Some(_) => continue,
+        };
+        out.push(Change {
+            kind,
+            id: n.key().to_string(),
+            what: what.to_string(),
+        });
+    }
+    for o in old {
+        if !new.iter().any(|n| n.key() == o.key()) {
+            out.push(Change {
+                kind,
+                id: o.key().to_string(),
+                what: "removed".to_string(),
+            });
+        }
+    }
+}
+
+/// A section with the changes in `applied` made, entries in one merged
+/// order: NEW's, with each entry NEW removes put back right after the entry
+/// it follows in OLD (so that OLD, with nothing applied, keeps its own
+/// order when NEW only adds and removes). Each entry is in its NEW form if
+/// applied, its OLD form if not (left out if it is not in OLD), and a
+/// removed entry stays until its removal is applied.
+fn section<T: Keyed>(
+    kind: EntityKind,
+    old: &[T],
+    new: &[T],
+    applied: &BTreeSet<(EntityKind, String)>,
+) -> Vec<T> {
+    let done = |id: &str| applied.contains(&(kind, id.to_string()));
+    let mut order: Vec<&str> = new.iter().map(Keyed::key).collect();
+    for (k, o) in old.iter().enumerate() {
+        if order.contains(&o.key()) {
+            continue;
+        }
+        let after = old[..k]
+            .iter()
+            .rev()
+            .find_map(|p| order.iter().position(|&id| id == p.key()));
+        order.insert(after.map_or(0, |i| i + 1), o.key());
+    }
+    order
+        .iter()
+        .filter_map(|&id| {
+            let n = new.iter().find(|n| n.key() == id);
+            let o = old.iter().find(|o| o.key() == id);
+            match (n, o) {
+                (Some(n), _) if done(id) => Some(n.clone()),
+                (_, Some(_)) if n.is_none() && done(id) => None,
+                (_, Some(o)) => Some(o.clone()),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn settings(s: &raw::Scenario) -> String {
+    format!(
+        "{:?}{:?}{:?}{:?}",
+        s.name, s.description, s.currency, s.horizon
+    )
+}
+
+/// Every change from `old` to `new`, in the order they are applied.
+pub fn changes(old: &raw::Scenario, new: &raw::Scenario) -> Vec<Change> {
+    let mut out = Vec::new();
+    let whole = |kind, out: &mut Vec<Change>| {
+        out.push(Change {
+            kind,
+            id: String::new(),
+            what: "changed".to_string(),
+        })
+    };
+    // Common factors (DESIGN-2 B2) change with the settings.
+    if settings(old) != settings(new) || !same(&old.common_factors, &new.common_factors) {
+        whole(EntityKind::Settings, &mut out);
+    }
+    section_changes(EntityKind::Site, &old.sites, &new.sites, &mut out);
+    section_changes(EntityKind::Service, &old.services, &new.services, &mut out);
+    section_changes(EntityKind::Group, &old.groups, &new.groups, &mut out);
+    section_changes(EntityKind::Threat, &old.threats, &new.threats, &mut out);
+    if !same(&old.risk_appetite, &new.risk_appetite) {
+        whole(EntityKind::Appetite, &mut out);
+    }
+    if !same(&old.plan, &new.plan) {
+        whole(EntityKind::Plan, &mut out);
+    }
+    out
+}
+
+/// OLD with the changes in `applied` made (entries in NEW's order).
+fn build(
+    old: &raw::Scenario,
+    new: &raw::Scenario,
+    applied: &BTreeSet<(EntityKind, String)>,
+) -> raw::Scenario {
+    let has = |k: EntityKind| applied.contains(&(k, String::new()));
+    let base = if has(EntityKind::Settings) { new } else { old };
+    raw::Scenario {
+        name: base.name.clone(),
+        description: base.description.clone(),
+        currency: base.currency.clone(),
+        horizon: base.horizon.clone(),
+        sites: section(EntityKind::Site, &old.sites, &new.sites, applied),
+        services: section(EntityKind::Service, &old.services, &new.services, applied),
+        groups: section(EntityKind::Group, &old.groups, &new.groups, applied),
+        threats: section(EntityKind::Threat, &old.threats, &new.threats, applied),
+        risk_appetite: if has(EntityKind::Appetite) { new } else { old }
+            .risk_appetite
+            .clone(),
+        plan: if has(EntityKind::Plan) { new } else { old }.plan.clone(),
+        common_factors: base.common_factors.clone(),
+    }
+}
+
+/// The scenarios of the waterfall: OLD, then one per step (the last is
+/// NEW), each with the changes it adds.
+///
+/// # Errors
+/// [`Error::Usage`] when NEW itself does not validate (the caller has
+/// already loaded both, so this does not happen in practice).
+pub fn stages(
+    old: &raw::Scenario,
+    new: &raw::Scenario,
+) -> Result<Vec<(Vec<Change>, Model)>, Error> {
+    let invalid = |e: crate::error::ScenarioError| Error::Usage(format!("explain: {e}"));
+    let mut out = vec![(Vec::new(), validate::validate(old).map_err(invalid)?)];
+    let none = BTreeSet::new();
+    let reordered = build(old, new, &none);
+    if !same(&reordered, old) {
+        if let Ok(m) = validate::validate(&reordered) {
+            out.push((
+                vec![Change {
+                    kind: EntityKind::Order,
+                    id: String::new(),
+                    what: "changed".to_string(),
+                }],
+                m,
+            ));
+        }
+    }
+    let all = changes(old, new);
+    let mut applied = BTreeSet::new();
+    let mut pending = Vec::new();
+    for (i, ch) in all.iter().enumerate() {
+        applied.insert((ch.kind, ch.id.clone()));
+        pending.push(ch.clone());
+        let last = i + 1 == all.len();
+        let state = if last {
+            new.clone()
+        } else {
+            build(old, new, &applied)
+        };
+        match validate::validate(&state) {
+            Ok(m) => out.push((std::mem::take(&mut pending), m)),
+            Err(e) if last => return Err(invalid(e)),
+            Err(_) => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Inputs of [`explain`].
+pub struct ExplainRun<'a> {
+    pub old_file: &'a str,
+    pub new_file: &'a str,
+    pub seed: u64,
+    pub trials: u64,
+    pub threads: Option<usize>,
+}
+
+/// Run the waterfall of `old` → `new`.
+///
+/// # Errors
+/// A scenario that does not validate, a thread pool that cannot start, a
+/// trial that breaks the event budget.
+///
+/// # Complexity
+/// One annual simulation of `trials` trials per step (plus OLD); memory
+/// one f64 per trial and step.
+pub fn explain(
+    old: &raw::Scenario,
+    new: &raw::Scenario,
+    opts: &ExplainRun<'_>,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Explain, Error> {
+    super::check_trials(opts.trials, "--trials")?;
+    let stages = stages(old, new)?;
+    let mut runs: Vec<Vec<f64>> = Vec::with_capacity(stages.len());
+    for (k, (_, model)) in stages.iter().enumerate() {
+        let plan = SimPlan::compile(model);
+        runs.push(losses(&plan, opts.seed, 0..opts.trials, opts.threads)?);
+        if let Some(p) = progress {
+            p((k as u64 + 1) * opts.trials);
+        }
+    }
+    let units: Vec<i128> = runs
+        .iter()
+        .map(|r| r.iter().map(|&x| fixed(x)).sum())
+        .collect();
+    let scale = FIXED_SCALE * opts.trials as f64;
+    let mut steps = Vec::new();
+    for k in 1..stages.len() {
+        let exact = units[k] - units[k - 1];
+        let paired = Delta::paired(&runs[k - 1], &runs[k]);
+        let changes = stages[k].0.clone();
+        steps.push(Step {
+            label: changes
+                .iter()
+                .map(Change::label)
+                .collect::<Vec<_>>()
+                .join(" + "),
+            changes,
+            contribution: Delta::new(exact as f64 / scale, paired.std_error),
+            exact_units: exact.to_string(),
+            expected_annual_loss: exact_mean(&runs[k]),
+        });
+    }
+    let last = runs.len() - 1;
+    let total_units = units[last] - units[0];
+    let paired = Delta::paired(&runs[0], &runs[last]);
+    let (mo, mn) = (&stages[0].1, &stages[last].1);
+    Ok(Explain {
+        schema_version: EXPLAIN_SCHEMA_VERSION,
+        bcdr_version: env!("CARGO_PKG_VERSION").to_string(),
+        old_file: opts.old_file.to_string(),
+        new_file: opts.new_file.to_string(),
+        old_scenario: mo.name.clone(),
+        new_scenario: mn.name.clone(),
+        currency: mn.currency.clone(),
+        seed: opts.seed,
+        trials: opts.trials,
+        old_expected_annual_loss: exact_mean(&runs[0]),
+        new_expected_annual_loss: exact_mean(&runs[last]),
+        total: Delta::new(total_units as f64 / scale, paired.std_error),
+        total_exact_units: total_units.to_string(),
+        steps,
+    })
+}

@@ -1,0 +1,379 @@
+//! `bcdr tornado SCENARIO [--vary 25%]`: every numeric parameter moved
+//! down and up by the same fraction, one at a time, on common random
+//! numbers.
+//!
+//! The parameters are `bcdr sweep`'s paths ([`crate::sweep::Param`]), and a
+//! bar's two ends are computed exactly as a sweep computes a value: the
+//! model cloned, the parameter applied, compiled and simulated with the
+//! same seed and trials. So a tornado bar equals the endpoints of
+//! `bcdr sweep --set PATH=LOW,HIGH` to the last bit. Each end also runs
+//! paired with the base scenario, which gives the change of the expected
+//! annual loss a paired 95% interval.
+//!
+//! What moves: the crews (rounded outwards to whole crews, at least 1),
+//! threat rates (a fixed rate by value, an uncertain one by a factor on
+//! its distribution), outage durations, ransomware dwell, detection and
+//! spread time (factors), spread and backup-compromise probabilities, and
+//! per service the RTO, failover success, backup interval, revenue and
+//! costs, and the lifetime, repair, restore and switchover distributions
+//! (factors). Probabilities stay at most 1, backup intervals at most the
+//! retention. Parameters at 0 have no range to move and are left out.
+//!
+//! RTO attainment (the mean over services with an RTO of the share of
+//! outages that end within it) is reported at both ends; its interval
+//! treats the two sides as independent binomial estimates, which is
+//! conservative under common random numbers.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::{Model, Rate, ThreatKind};
+use crate::sim::{self, Mode, SimPlan};
+use crate::stats::comparison::rto_attainment;
+use crate::stats::{Accumulator, Summary};
+use crate::sweep::{Param, Setting};
+
+use super::Delta;
+
+/// Bumped whenever a field of `tornado.json` changes meaning or disappears.
+pub const TORNADO_SCHEMA_VERSION: u32 = 1;
+
+/// One parameter moved down and up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bar {
+    /// The sweep path, such as `threats.fire.rate_per_year`.
+    pub path: String,
+    pub unit: String,
+    pub base: f64,
+    pub low: f64,
+    pub high: f64,
+    pub low_label: String,
+    pub high_label: String,
+    /// Expected annual loss with the parameter at `low` and at `high`
+    /// (equal to `bcdr sweep --set PATH=LOW,HIGH`).
+    pub loss_low: f64,
+    pub loss_high: f64,
+    /// Change of the expected annual loss from the base, paired 95% CI.
+    pub delta_low: Delta,
+    pub delta_high: Delta,
+    pub rto_attainment_low: Option<f64>,
+    pub rto_attainment_high: Option<f64>,
+    /// Change of RTO attainment from the base (independent-binomial CI).
+    pub rto_delta_low: Option<Delta>,
+    pub rto_delta_high: Option<Delta>,
+    /// max(|delta_low|, |delta_high|): the sort key.
+    pub swing: f64,
+}
+
+/// The result of `bcdr tornado` (`tornado.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tornado {
+    pub schema_version: u32,
+    pub bcdr_version: String,
+    pub scenario: String,
+    pub currency: String,
+    pub seed: u64,
+    pub trials: u64,
+    /// The fraction each parameter moves down and up (0.25 for 25%).
+    pub vary: f64,
+    pub base_expected_annual_loss: f64,
+    pub base_std_error: f64,
+    pub base_rto_attainment: Option<f64>,
+    /// Largest swing first.
+    pub bars: Vec<Bar>,
+}
+
+/// A parameter to move: its sweep setting with values [low, high].
+pub struct Move {
+    pub setting: Setting,
+    pub base: f64,
+}
+
+fn push(out: &mut Vec<Move>, model: &Model, path: String, base: f64, low: f64, high: f64) {
+    if base == 0.0 || (low == base && high == base) {
+        return;
+    }
+    let Ok(param) = Param::parse(&path) else {
+        return;
+    };
+    if param.check(&path, model, &[low, high]).is_err() {
+        return;
+    }
+    out.push(Move {
+        setting: Setting {
+            path,
+            param,
+            values: vec![low, high],
+        },
+        base,
+    });
+}
+
+/// Every parameter of `model` that a tornado moves by `vary` (a fraction).
+pub fn moves(model: &Model, vary: f64) -> Vec<Move> {
+    let (lo, hi) = (1.0 - vary, 1.0 + vary);
+    let mut out = Vec::new();
+    let by = |x: f64| (x * lo, x * hi);
+    let prob = |p: f64| (p * lo, (p * hi).min(1.0));
+    let factor = (lo, hi);
+    if let Some(c) = model.plan.crews {
+        let c = f64::from(c);
+        push(
+            &mut out,
+            model,
+            "plan.crews".into(),
+            c,
+            (c * lo).floor().max(1.0),
+            (c * hi).ceil(),
+        );
+    }
+    for t in &model.threats {
+        let p = |s: &str| format!("threats.{}.{s}", t.id);
+        match &t.rate_per_year {
+            Rate::Fixed(r) => {
+                let (l, h) = by(*r);
+                push(&mut out, model, p("rate_per_year"), *r, l, h);
+            }
+            Rate::Uncertain(_) => push(&mut out, model, p("rate.scale"), 1.0, factor.0, factor.1),
+        }
+        match &t.kind {
+            ThreatKind::Outage { .. } => push(
+                &mut out,
+                model,
+                p("duration.scale"),
+                1.0,
+                factor.0,
+                factor.1,
+            ),
+            ThreatKind::Ransomware(r) => {
+                for s in ["dwell.scale", "detection.scale", "spread.time.scale"] {
+                    push(&mut out, model, p(s), 1.0, factor.0, factor.1);
+                }
+                let sp = r.spread_probability.get();
+                let (l, h) = prob(sp);
+                push(&mut out, model, p("spread.probability"), sp, l, h);
+                let bc = r.backup_compromise.get();
+                let (l, h) = prob(bc);
+                push(&mut out, model, p("backup_compromise"), bc, l, h);
+            }
+            _ => {}
+        }
+    }
+    for s in &model.services {
+        let p = |x: &str| format!("services.{}.{x}", s.id);
+        if let Some(rto) = s.rto {
+            let (l, h) = by(rto.get());
+            push(&mut out, model, p("rto"), rto.get(), l, h);
+        }
+        if let Some(f) = &s.failover {
+            let (l, h) = prob(f.success.get());
+            push(
+                &mut out,
+                model,
+                p("failover.success"),
+                f.success.get(),
+                l,
+                h,
+            );
+            push(
+                &mut out,
+                model,
+                p("failover.switchover.scale"),
+                1.0,
+                factor.0,
+                factor.1,
+            );
+        }
+        if let Some(b) = &s.backup {
+            if let (Some(i), Some(_)) = (b.interval, &b.restore) {
+                let (l, mut h) = by(i.get());
+                if let Some(keep) = b.retention {
+                    h = h.min(keep.get());
+                }
+                push(&mut out, model, p("backup.interval"), i.get(), l, h);
+            }
+            if b.restore.is_some() {
+                push(
+                    &mut out,
+                    model,
+                    p("backup.restore.scale"),
+                    1.0,
+                    factor.0,
+                    factor.1,
+                );
+            }
+        }
+        for (field, m) in [
+            ("revenue_per_hour", s.revenue_per_hour),
+            ("cost_per_outage", s.cost_per_outage),
+            ("data_loss_cost_per_hour", s.data_loss_cost_per_hour),
+            ("mtpd_penalty", s.mtpd_penalty),
+        ] {
+            let (l, h) = by(m.get());
+            push(&mut out, model, p(field), m.get(), l, h);
+        }
+        if s.failure.is_some() {
+            push(
+                &mut out,
+                model,
+                p("failure.ttf.scale"),
+                1.0,
+                factor.0,
+                factor.1,
+            );
+            push(
+                &mut out,
+                model,
+                p("failure.repair.scale"),
+                1.0,
+                factor.0,
+                factor.1,
+            );
+        }
+    }
+    out
+}
+
+/// Standard error of RTO attainment (a mean of K binomial proportions).
+fn rto_se(s: &Summary, acc: &Accumulator) -> f64 {
+    let parts: Vec<f64> = s
+        .services
+        .iter()
+        .zip(&acc.services)
+        .filter_map(|(x, a)| {
+            let p = x.rto_met?;
+            (a.outages > 0).then(|| p * (1.0 - p) / a.outages as f64)
+        })
+        .collect();
+    if parts.is_empty() {
+        return 0.0;
+    }
+    parts.iter().sum::<f64>().sqrt() / parts.len() as f64
+}
+
+/// Options of [`tornado`].
+pub struct TornadoRun {
+    pub vary: f64,
+    pub seed: u64,
+    pub trials: u64,
+    pub threads: Option<usize>,
+}
+
+/// Run the tornado of `model`.
+///
+/// # Errors
+/// A `vary` outside (0, 1), zero trials, a thread pool that cannot start,
+/// a trial that breaks the event budget.
+///
+/// # Complexity
+/// Two paired runs (four simulations of `trials`) per parameter.
+pub fn tornado(
+    model: &Model,
+    opts: &TornadoRun,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Tornado, Error> {
+    super::check_trials(opts.trials, "--trials")?;
+    if !(opts.vary > 0.0 && opts.vary < 1.0) {
+        return Err(Error::Usage(format!(
+            "--vary {}: move parameters by a fraction between 0% and 100%, such as 25%",
+            opts.vary
+        )));
+    }
+    let base_plan = SimPlan::compile(model);
+    let base_acc = sim::simulate(
+        &base_plan,
+        Mode::Annual,
+        opts.seed,
+        0..opts.trials,
+        opts.threads,
+        None,
+    )?;
+    let base = Summary::build(model, opts.seed, &base_acc);
+    let base_rto = rto_attainment(&base);
+    let base_rto_se = rto_se(&base, &base_acc);
+    let mut bars = Vec::new();
+    let moves = moves(model, opts.vary);
+    for (k, mv) in moves.iter().enumerate() {
+        let mut ends = Vec::new();
+        for &v in &mv.setting.values {
+            let mut m = model.clone();
+            mv.setting.param.apply(&mut m, v);
+            let plan = SimPlan::compile(&m);
+            let pair = sim::compare::simulate_pair(
+                &base_plan,
+                &plan,
+                Mode::Annual,
+                [opts.seed, opts.seed],
+                0..opts.trials,
+                opts.threads,
+                None,
+            )?;
+            let s = Summary::build(&m, opts.seed, &pair.b);
+            // diff is A − B per trial; the change is B − A.
+            let delta = Delta::new(-pair.diff.sum.mean(), pair.diff.sum.std_error());
+            let rto = rto_attainment(&s);
+            let rto_delta = rto
+                .zip(base_rto)
+                .map(|(r, b)| Delta::independent(b, base_rto_se, r, rto_se(&s, &pair.b)));
+            ends.push((s.annual_loss.mean, delta, rto, rto_delta));
+        }
+        if let Some(p) = progress {
+            p(k as u64 + 1);
+        }
+        let (lo, hi) = (ends[0], ends[1]);
+        let s = &mv.setting;
+        bars.push(Bar {
+            path: s.path.clone(),
+            unit: s.param.unit().to_string(),
+            base: mv.base,
+            low: s.values[0],
+            high: s.values[1],
+            low_label: s.label(s.values[0]),
+            high_label: s.label(s.values[1]),
+            loss_low: lo.0,
+            loss_high: hi.0,
+            swing: lo.1.mean.abs().max(hi.1.mean.abs()),
+            delta_low: lo.1,
+            delta_high: hi.1,
+            rto_attainment_low: lo.2,
+            rto_attainment_high: hi.2,
+            rto_delta_low: lo.3,
+            rto_delta_high: hi.3,
+        });
+    }
+    bars.sort_by(|a, b| {
+        b.swing
+            .total_cmp(&a.swing)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    Ok(Tornado {
+        schema_version: TORNADO_SCHEMA_VERSION,
+        bcdr_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: model.name.clone(),
+        currency: model.currency.clone(),
+        seed: opts.seed,
+        trials: opts.trials,
+        vary: opts.vary,
+        base_expected_annual_loss: base.annual_loss.mean,
+        base_std_error: base.annual_loss.std_error,
+        base_rto_attainment: base_rto,
+        bars,
+    })
+}
+
+/// Parse `--vary`: `25%` or `0.25`.
+///
+/// # Errors
+/// [`Error::Usage`] for anything else.
+pub fn parse_vary(s: &str) -> Result<f64, Error> {
+    let t = s.trim();
+    let v = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
+        None => t.parse::<f64>(),
+    };
+    v.ok().filter(|v| *v > 0.0 && *v < 1.0).ok_or_else(|| {
+        Error::Usage(format!(
+            "--vary {s}: write a percentage between 0% and 100%, such as 25% (or 0.25)"
+        ))
+    })
+}

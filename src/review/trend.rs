@@ -1,0 +1,264 @@
+//! `bcdr trend RUN_DIR...`: the runs of successive reviews side by side,
+//! what changed between consecutive runs and whether the expected loss
+//! moved significantly.
+//!
+//! Each folder is a `bcdr run` output; its `summary.json` is all trend
+//! reads. A run made with `--label` carries the label and the scenario
+//! file's SHA-256; without them the folder name stands for the label and
+//! the scenario is "unknown".
+//!
+//! Significance: the change of the expected annual loss between two runs
+//! has the standard error √(se₁² + se₂²) (the runs are separate
+//! simulations, so their standard errors add in quadrature), and the change
+//! is significant when its 95% interval excludes 0. Two runs that share a
+//! seed share random numbers and are positively correlated, so this
+//! interval is then conservative; `bcdr explain OLD NEW` gives the paired
+//! one and says which change moved the loss.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::stats::comparison::rto_attainment;
+use crate::stats::Summary;
+
+use super::Delta;
+
+/// Bumped whenever a field of `trend.json` changes meaning or disappears.
+pub const TREND_SCHEMA_VERSION: u32 = 1;
+
+/// How many services and threats each run lists.
+pub const TOP: usize = 5;
+
+/// An id and its expected annual loss.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Top {
+    pub id: String,
+    pub loss: f64,
+}
+
+/// One point of the risk appetite in one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub loss: f64,
+    pub accepted: f64,
+    pub simulated: f64,
+    pub within: bool,
+}
+
+/// One run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendRun {
+    /// `--label`, or the folder name.
+    pub label: String,
+    pub dir: String,
+    pub scenario: String,
+    pub scenario_hash: Option<String>,
+    pub seed: u64,
+    pub trials: u64,
+    pub bcdr_version: String,
+    pub expected_annual_loss: f64,
+    pub std_error: f64,
+    pub mean_ci95: [f64; 2],
+    pub var_95: f64,
+    pub var_99: f64,
+    pub appetite: Vec<Verdict>,
+    pub appetite_breached: usize,
+    pub rto_attainment: Option<f64>,
+    pub top_services: Vec<Top>,
+    pub top_threats: Vec<Top>,
+}
+
+/// What changed from the run before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub from: String,
+    pub to: String,
+    /// `scenario`, `seed`, `trials`, `bcdr_version` (a method change),
+    /// `currency`; `scenario_unknown` when a run has no hash.
+    pub changed: Vec<String>,
+    /// Plain-language lines, one per change.
+    pub notes: Vec<String>,
+    /// Change of the expected annual loss (independent runs: the standard
+    /// errors add in quadrature).
+    pub delta: Delta,
+    pub rto_attainment_delta: Option<f64>,
+}
+
+/// The result of `bcdr trend` (`trend.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    pub schema_version: u32,
+    pub bcdr_version: String,
+    pub currency: String,
+    pub runs: Vec<TrendRun>,
+    pub steps: Vec<Step>,
+}
+
+fn top<T>(items: &[T], id: impl Fn(&T) -> &str, loss: impl Fn(&T) -> f64) -> Vec<Top> {
+    let mut v: Vec<Top> = items
+        .iter()
+        .map(|x| Top {
+            id: id(x).to_string(),
+            loss: loss(x),
+        })
+        .filter(|t| t.loss > 0.0)
+        .collect();
+    v.sort_by(|a, b| b.loss.total_cmp(&a.loss).then(a.id.cmp(&b.id)));
+    v.truncate(TOP);
+    v
+}
+
+/// One run from its summary.
+pub fn trend_run(dir: &Path, s: &Summary) -> TrendRun {
+    let folder = dir
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| dir.display().to_string());
+    let a = &s.annual_loss;
+    let appetite: Vec<Verdict> = s
+        .risk_appetite
+        .iter()
+        .map(|x| Verdict {
+            loss: x.loss,
+            accepted: x.accepted,
+            simulated: x.simulated,
+            within: x.within,
+        })
+        .collect();
+    TrendRun {
+        label: s.label.clone().unwrap_or(folder),
+        dir: dir.display().to_string(),
+        scenario: s.scenario.clone(),
+        scenario_hash: s.scenario_hash.clone(),
+        seed: s.seed,
+        trials: s.trials,
+        bcdr_version: s.bcdr_version.clone(),
+        expected_annual_loss: a.mean,
+        std_error: a.std_error,
+        mean_ci95: a.mean_ci95,
+        var_95: a.p95,
+        var_99: a.p99,
+        appetite_breached: appetite.iter().filter(|v| !v.within).count(),
+        appetite,
+        rto_attainment: rto_attainment(s),
+        top_services: top(&s.services, |x| &x.id, |x| x.loss.mean),
+        top_threats: top(&s.threats, |x| &x.id, |x| x.loss.mean),
+    }
+}
+
+/// What changed from `a` to `b`.
+pub fn step(a: &TrendRun, b: &TrendRun, currency_changed: bool) -> Step {
+    let mut changed = Vec::new();
+    let mut notes = Vec::new();
+    match (&a.scenario_hash, &b.scenario_hash) {
+        (Some(x), Some(y)) if x != y => {
+            changed.push("scenario".to_string());
+            notes.push(format!(
+                "the scenario file changed ({} → {})",
+                short(x),
+                short(y)
+            ));
+        }
+        (Some(_), Some(_)) => {}
+        _ => {
+            changed.push("scenario_unknown".to_string());
+            notes.push(
+                "the scenario may have changed: run with --label to record its hash".to_string(),
+            );
+        }
+    }
+    if a.seed != b.seed {
+        changed.push("seed".to_string());
+        notes.push(format!(
+            "seed {} → {} (other random numbers)",
+            a.seed, b.seed
+        ));
+    }
+    if a.trials != b.trials {
+        changed.push("trials".to_string());
+        notes.push(format!(
+            "trials {} → {} (other precision)",
+            a.trials, b.trials
+        ));
+    }
+    if a.bcdr_version != b.bcdr_version {
+        changed.push("bcdr_version".to_string());
+        notes.push(format!(
+            "bcdr {} → {}: a method change, part of the move may be the engine's",
+            a.bcdr_version, b.bcdr_version
+        ));
+    }
+    if currency_changed {
+        changed.push("currency".to_string());
+        notes.push("the currency changed: the losses are not comparable".to_string());
+    }
+    Step {
+        from: a.label.clone(),
+        to: b.label.clone(),
+        changed,
+        notes,
+        delta: Delta::independent(
+            a.expected_annual_loss,
+            a.std_error,
+            b.expected_annual_loss,
+            b.std_error,
+        ),
+        rto_attainment_delta: a.rto_attainment.zip(b.rto_attainment).map(|(x, y)| y - x),
+    }
+}
+
+/// `sha256:ba7816bf…` → `ba7816bf`.
+fn short(hash: &str) -> String {
+    let h = hash.strip_prefix("sha256:").unwrap_or(hash);
+    h.chars().take(8).collect()
+}
+
+/// Read the runs and build the trend.
+///
+/// # Errors
+/// Fewer than one folder, or a folder without a readable `summary.json`.
+pub fn trend(dirs: &[PathBuf]) -> Result<Trend, Error> {
+    if dirs.is_empty() {
+        return Err(Error::Usage(
+            "trend needs at least one run folder (the output of bcdr run), oldest first"
+                .to_string(),
+        ));
+    }
+    let mut summaries = Vec::new();
+    for d in dirs {
+        let path = d.join("summary.json");
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let s: Summary = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Usage(format!(
+                "{}: not a bcdr run summary ({e}); give trend the output folders of bcdr run",
+                path.display()
+            ))
+        })?;
+        summaries.push((d.clone(), s));
+    }
+    let runs: Vec<TrendRun> = summaries.iter().map(|(d, s)| trend_run(d, s)).collect();
+    let steps = (1..runs.len())
+        .map(|k| {
+            step(
+                &runs[k - 1],
+                &runs[k],
+                summaries[k - 1].1.currency != summaries[k].1.currency,
+            )
+        })
+        .collect();
+    Ok(Trend {
+        schema_version: TREND_SCHEMA_VERSION,
+        bcdr_version: env!("CARGO_PKG_VERSION").to_string(),
+        currency: summaries
+            .last()
+            .map(|(_, s)| s.currency.clone())
+            .unwrap_or_default(),
+        runs,
+        steps,
+    })
+}

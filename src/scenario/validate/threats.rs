@@ -1,0 +1,314 @@
+//! Threats: their rates, targets and, for ransomware, entries, attack
+//! paths and timings.
+
+use super::*;
+
+pub(super) fn threat(
+    cx: &mut Ctx,
+    names: &Names,
+    raw: &raw::Scenario,
+    i: usize,
+    t: &raw::Threat,
+) -> Option<Threat> {
+    let id = threat_id(t);
+    let p = threat_path(i, id);
+    names.report_id(cx, &p);
+    let rate_per_year = match t {
+        raw::Threat::Outage { rate_per_year, .. }
+        | raw::Threat::Disaster { rate_per_year, .. }
+        | raw::Threat::Ransomware { rate_per_year, .. }
+        | raw::Threat::LossEvent { rate_per_year, .. } => {
+            rate(cx, &at(&p, "rate_per_year"), rate_per_year)
+        }
+    };
+    let kind = match t {
+        raw::Threat::Outage {
+            targets,
+            duration,
+            response_cost,
+            ..
+        } => {
+            let hit = resolve_targets(cx, names, raw, &p, targets);
+            let duration = cx.dist(&at(&p, "duration"), duration);
+            let response_cost = written(
+                response_cost
+                    .as_ref()
+                    .map(|d| cx.dist(&at(&p, "response_cost"), d)),
+            );
+            let (targets, sites) = hit?;
+            Some(ThreatKind::Outage {
+                targets,
+                sites,
+                duration: duration?,
+                response_cost: response_cost?,
+            })
+        }
+        raw::Threat::Disaster {
+            targets,
+            response_cost,
+            ..
+        } => {
+            let hit = resolve_targets(cx, names, raw, &p, targets);
+            let response_cost = written(
+                response_cost
+                    .as_ref()
+                    .map(|d| cx.dist(&at(&p, "response_cost"), d)),
+            );
+            let (targets, sites) = hit?;
+            Some(ThreatKind::Disaster {
+                targets,
+                sites,
+                response_cost: response_cost?,
+            })
+        }
+        raw::Threat::Ransomware { .. } => {
+            ransomware(cx, names, &p, t).map(|r| ThreatKind::Ransomware(Box::new(r)))
+        }
+        raw::Threat::LossEvent { cost, .. } => cx
+            .dist(&at(&p, "cost"), cost)
+            .map(|cost| ThreatKind::LossEvent { cost }),
+    };
+    Some(Threat {
+        id: id.to_string(),
+        rate_per_year: rate_per_year?,
+        kind: kind?,
+    })
+}
+
+pub(super) fn rate(cx: &mut Ctx, path: &str, r: &raw::RawRate) -> Option<Rate> {
+    match *r {
+        raw::RawRate::Number(x) if (0.0..=MAX_RATE_PER_YEAR).contains(&x) => Some(Rate::Fixed(x)),
+        raw::RawRate::Number(x) if x > MAX_RATE_PER_YEAR && x.is_finite() => {
+            cx.issue(
+                path,
+                format!(
+                    "{x} events a year is more than the {MAX_RATE_PER_YEAR} a threat may have: \
+                     write the number of events per year, such as 0.5 for once every two years"
+                ),
+            );
+            None
+        }
+        raw::RawRate::Number(x) => {
+            cx.issue(
+                path,
+                format!(
+                    "{x} is not a rate: write the number of events per year (>= 0), such as 0.5 \
+                     for once every two years"
+                ),
+            );
+            None
+        }
+        raw::RawRate::Dist(ref d) => {
+            let dist = cx.dist(path, d)?;
+            // Held to the cap by its 1-in-a-billion value: a distribution
+            // that can draw more would hang the trials that draw it.
+            let top = dist.quantile(1.0 - 1e-9);
+            if top > MAX_RATE_PER_YEAR || !top.is_finite() {
+                cx.issue(
+                    path,
+                    format!(
+                        "this distribution can draw {top:.3e} events a year (its 1-in-a-billion \
+                         value), more than the {MAX_RATE_PER_YEAR} a threat may have: give it a \
+                         range of rates a year, such as Pert(min: 0.1, mode: 0.5, max: 2)"
+                    ),
+                );
+                return None;
+            }
+            Some(Rate::Uncertain(dist))
+        }
+    }
+}
+
+/// The services a threat hits (sorted, without repeats) and the sites it
+/// targets directly.
+pub(super) fn resolve_targets(
+    cx: &mut Ctx,
+    names: &Names,
+    raw: &raw::Scenario,
+    p: &str,
+    targets: &[raw::Target],
+) -> Option<(Vec<ServiceId>, Vec<SiteId>)> {
+    let base = at(p, "targets");
+    if targets.is_empty() {
+        cx.issue(
+            base,
+            "the threat hits nothing: add a target such as Site(\"dc-east\"), \
+             Service(\"core-db\"), Tier(Application) or Tag(\"pci\")",
+        );
+        return None;
+    }
+    let with = |keep: &dyn Fn(&raw::Service) -> bool| -> Vec<ServiceId> {
+        raw.services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| keep(s))
+            .map(|(k, _)| ServiceId(k as u32))
+            .collect()
+    };
+    let mut services = BTreeSet::new();
+    let mut sites = BTreeSet::new();
+    let mut ok = true;
+    for (j, target) in targets.iter().enumerate() {
+        let path = format!("{base}[{j}]");
+        match target {
+            raw::Target::Site(name) => match names.site(cx, &path, name) {
+                Some(site) => {
+                    sites.insert(site);
+                    services.extend(with(&|s| s.site.as_deref() == Some(name.as_str())));
+                }
+                None => ok = false,
+            },
+            raw::Target::Service(name) => {
+                let why = "threats hit services: target its members with Service(..) each, or \
+                           give them a tag and use Tag(..)";
+                match names.service(cx, &path, name, why) {
+                    Some(s) => {
+                        services.insert(s);
+                    }
+                    None => ok = false,
+                }
+            }
+            raw::Target::Tier(tier) => {
+                let hit = with(&|s| s.tier.unwrap_or(Tier::Application) == *tier);
+                if hit.is_empty() {
+                    cx.issue(
+                        path,
+                        format!(
+                            "no service has the tier {}: target another tier, or set tier: {} on \
+                             the services it should hit",
+                            tier.label(),
+                            tier.label()
+                        ),
+                    );
+                    ok = false;
+                }
+                services.extend(hit);
+            }
+            raw::Target::Tag(tag) => {
+                let hit = with(&|s| s.tags.contains(tag));
+                if hit.is_empty() {
+                    let mut known: Vec<&str> = Vec::new();
+                    for t in raw.services.iter().flat_map(|s| &s.tags) {
+                        if !known.contains(&t.as_str()) {
+                            known.push(t);
+                        }
+                    }
+                    let message = match suggest::nearest(tag, known.iter().copied()) {
+                        Some(near) => {
+                            format!("no service has the tag {tag:?}; did you mean {near:?}?")
+                        }
+                        None => format!(
+                            "no service has the tag {tag:?}: add tags: [{tag:?}] to the services \
+                             it should hit"
+                        ),
+                    };
+                    cx.issue(path, message);
+                    ok = false;
+                }
+                services.extend(hit);
+            }
+        }
+    }
+    ok.then(|| (services.into_iter().collect(), sites.into_iter().collect()))
+}
+
+pub(super) fn ransomware(
+    cx: &mut Ctx,
+    names: &Names,
+    p: &str,
+    t: &raw::Threat,
+) -> Option<Ransomware> {
+    let raw::Threat::Ransomware {
+        entry,
+        attack_paths,
+        spread,
+        dwell,
+        detection,
+        backup_compromise,
+        response_cost,
+        containment_outage,
+        ..
+    } = t
+    else {
+        return None;
+    };
+    let why = "ransomware enters and spreads through services; list the group's members";
+    let mut entries = Vec::new();
+    let mut ok = true;
+    if entry.is_empty() {
+        cx.issue(
+            at(p, "entry"),
+            "no way in: list the services an attacker can enter through, such as \
+             [\"email\", \"vpn\"]",
+        );
+        ok = false;
+    }
+    for (j, name) in entry.iter().enumerate() {
+        let path = format!("{p}.entry[{j}]");
+        match names.service(cx, &path, name, why) {
+            Some(s) if entries.contains(&s) => {
+                cx.issue(
+                    path,
+                    format!(
+                        "{name:?} is listed twice in entry: remove one (each entry is equally \
+                         likely)"
+                    ),
+                );
+                ok = false;
+            }
+            Some(s) => entries.push(s),
+            None => ok = false,
+        }
+    }
+    let attack_paths = written(attack_paths.as_ref().map(|paths| {
+        let mut out = Vec::new();
+        let mut paths_ok = true;
+        for (j, ap) in paths.iter().enumerate() {
+            let base = format!("{p}.attack_paths[{j}]");
+            let from = names.service(cx, &at(&base, "from"), &ap.from, why);
+            let to = names.service(cx, &at(&base, "to"), &ap.to, why);
+            match (from, to) {
+                (Some(a), Some(b)) if a == b => {
+                    cx.issue(
+                        base,
+                        format!("the path goes from {:?} to itself: remove it", ap.from),
+                    );
+                    paths_ok = false;
+                }
+                (Some(a), Some(b)) => out.push((a, b)),
+                _ => paths_ok = false,
+            }
+        }
+        paths_ok.then_some(out)
+    }));
+    let spread_probability = cx.probability(&at(p, "spread.probability"), spread.probability);
+    let spread_time = cx.dist(&at(p, "spread.time"), &spread.time);
+    let dwell = cx.dist(&at(p, "dwell"), dwell);
+    let detection = cx.dist(&at(p, "detection"), detection);
+    let backup_compromise = match backup_compromise {
+        None => Some(Probability::ZERO),
+        Some(x) => cx.probability(&at(p, "backup_compromise"), *x),
+    };
+    let response_cost = written(
+        response_cost
+            .as_ref()
+            .map(|d| cx.dist(&at(p, "response_cost"), d)),
+    );
+    let containment_outage = written(
+        containment_outage
+            .as_ref()
+            .map(|d| cx.dist(&at(p, "containment_outage"), d)),
+    );
+    let model = Ransomware {
+        entry: entries,
+        attack_paths: attack_paths?,
+        spread_probability: spread_probability?,
+        spread_time: spread_time?,
+        dwell: dwell?,
+        detection: detection?,
+        backup_compromise: backup_compromise?,
+        response_cost: response_cost?,
+        containment_outage: containment_outage?,
+    };
+    ok.then_some(model)
+}

@@ -1,0 +1,102 @@
+//! The result of `bcdr sweep` (`sweep.json`): the loss, RTO attainment
+//! and per-service figures at every value of the swept parameter. The
+//! driver that fills it is `crate::sweep`.
+
+use serde::{Deserialize, Serialize};
+
+use super::Z975;
+
+/// Bumped whenever a field of `sweep.json` changes meaning or disappears.
+pub const SWEEP_SCHEMA_VERSION: u32 = 1;
+
+/// The annual loss (or loss per drill) at one value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LossPoint {
+    pub mean: f64,
+    pub std_error: f64,
+    pub mean_ci95: [f64; 2],
+    pub p95: f64,
+    pub p99: f64,
+}
+
+/// A mean with its standard error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeanSe {
+    pub mean: f64,
+    pub std_error: f64,
+}
+
+/// One service at one value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepService {
+    pub id: String,
+    pub availability: f64,
+    /// Hours not functional per trial.
+    pub downtime_hours: MeanSe,
+    pub outages: f64,
+    /// Over outages (not trials).
+    pub outage_duration_hours: MeanSe,
+    pub rto_hours: Option<f64>,
+    pub rto_met: Option<f64>,
+    /// Wilson 95% interval of `rto_met` over the outages.
+    pub rto_met_ci95: Option<[f64; 2]>,
+    pub loss: f64,
+}
+
+/// Everything at one value of the parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    pub value: f64,
+    pub label: String,
+    pub loss: LossPoint,
+    /// The selected service's `rto_met`, or the mean over services with an
+    /// RTO and at least one outage; null when there is none.
+    pub rto_attainment: Option<f64>,
+    pub services: Vec<SweepService>,
+}
+
+/// The result of `bcdr sweep` (`sweep.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepResult {
+    pub schema_version: u32,
+    pub bcdr_version: String,
+    pub scenario: String,
+    pub currency: String,
+    /// The parameter path, such as `plan.crews`.
+    pub parameter: String,
+    pub unit: String,
+    /// `annual`, or `drill` of `threat`.
+    pub mode: String,
+    pub threat: Option<String>,
+    /// The service whose RTO attainment is reported, if one was chosen.
+    pub service: Option<String>,
+    pub seed: u64,
+    pub trials: u64,
+    pub points: Vec<SweepPoint>,
+}
+
+/// Wilson score interval (95%) of k successes in n; `None` when n = 0.
+pub fn wilson(k: u64, n: u64) -> Option<[f64; 2]> {
+    if n == 0 {
+        return None;
+    }
+    let (n, p, z) = (n as f64, k as f64 / n as f64, Z975);
+    let den = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / den;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / den;
+    Some([(centre - half).max(0.0), (centre + half).min(1.0)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_interval_stays_in_unit_range() {
+        let [lo, hi] = wilson(10, 10).expect("n > 0");
+        assert!(lo > 0.6 && hi > 1.0 - 1e-12 && hi <= 1.0, "{lo} {hi}");
+        let [lo, hi] = wilson(50, 100).expect("n > 0");
+        assert!((lo - 0.4038).abs() < 1e-3 && (hi - 0.5962).abs() < 1e-3);
+        assert_eq!(wilson(0, 0), None);
+    }
+}

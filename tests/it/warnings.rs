@@ -1,0 +1,298 @@
+//! Planning warnings: the gaps a continuity reviewer would raise, found by
+//! `bcdr validate` without failing it.
+
+use bcdr::scenario::{planning_warnings, Warning};
+
+use crate::common;
+use crate::validate::{model, BANK};
+
+fn warnings(text: &str) -> Vec<Warning> {
+    planning_warnings(&model(text))
+}
+
+fn one_warning(text: &str) -> Warning {
+    let found = warnings(text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    found.into_iter().next().expect("one")
+}
+
+#[test]
+fn a_sound_plan_has_no_warnings() {
+    let found = warnings(
+        r#"Scenario(name: "sound", sites: [Site(id: "a"), Site(id: "b")], services: [
+            Service(id: "db", site: "a", rto: "2h", rpo: "1h", mtpd: "1d",
+                backup: (interval: "30m", restore: Fixed("1h"))),
+            Service(id: "web-1", site: "a", rto: "4h", depends_on: ["db"]),
+            Service(id: "web-2", site: "b", rto: "4h", depends_on: ["db"]),
+            Service(id: "shop", rto: "4h", depends_on: ["web"], revenue_per_hour: 1000),
+        ], groups: [Group(id: "web", members: ["web-1", "web-2"], need: 1)],
+        threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Site("a")])])"#,
+    );
+    // web-1 and web-2 have no backup, but the group needs only one of them.
+    assert_eq!(found, [], "{found:#?}");
+}
+
+#[test]
+fn warns_when_an_rto_is_shorter_than_a_hard_dependency_rto() {
+    let w = one_warning(
+        r#"Scenario(name: "x", services: [
+            Service(id: "db", rto: "8h"),
+            Service(id: "app", rto: "2h", depends_on: ["db"]),
+        ])"#,
+    );
+    assert_eq!(w.path, r#"services[1] "app".rto"#);
+    assert!(
+        w.message
+            .starts_with(r#"RTO 2h is shorter than the 8h RTO of its hard dependency "db""#),
+        "{w}"
+    );
+    assert!(
+        w.message.contains(r#"bring the RTO of "db" down to 2h"#),
+        "{w}"
+    );
+}
+
+#[test]
+fn the_rto_gap_is_found_through_services_without_an_rto() {
+    let w = one_warning(
+        r#"Scenario(name: "x", services: [
+            Service(id: "storage", rto: "12h"),
+            Service(id: "db", depends_on: ["storage"]),
+            Service(id: "app", rto: "2h", depends_on: ["db"]),
+        ])"#,
+    );
+    assert_eq!(w.path, r#"services[2] "app".rto"#);
+    assert!(
+        w.message
+            .contains(r#"the 12h RTO of "storage", which its hard dependency "db" needs"#),
+        "{w}"
+    );
+}
+
+#[test]
+fn the_rto_gap_follows_groups_to_their_members() {
+    // 2 of 3 needed: the group is back once the second fastest member is.
+    let text = |rtos: [&str; 3]| {
+        format!(
+            r#"Scenario(name: "x", services: [
+                Service(id: "api-1", rto: "{}"), Service(id: "api-2", rto: "{}"),
+                Service(id: "api-3", rto: "{}"),
+                Service(id: "app", rto: "4h", depends_on: ["api"]),
+            ], groups: [Group(id: "api", members: ["api-1", "api-2", "api-3"], need: 2)])"#,
+            rtos[0], rtos[1], rtos[2]
+        )
+    };
+    let w = one_warning(&text(["1h", "8h", "24h"]));
+    assert_eq!(w.path, r#"services[3] "app".rto"#);
+    assert!(
+        w.message
+            .contains(r#"the 8h its hard dependency "api" needs to have 2 of its 3 members back"#),
+        "{w}"
+    );
+    assert!(w.message.contains(r#"set by the RTO of "api-2""#), "{w}");
+    // One slow member does not hold a 2-of-3 group back.
+    assert_eq!(warnings(&text(["1h", "2h", "24h"])), []);
+}
+
+#[test]
+fn warns_when_an_rto_is_not_below_the_mtpd() {
+    let w =
+        one_warning(r#"Scenario(name: "x", services: [Service(id: "a", rto: "1d", mtpd: "24h")])"#);
+    assert_eq!(w.path, r#"services[0] "a".rto"#);
+    assert!(
+        w.message.contains("RTO 24h is not below the MTPD 24h"),
+        "{w}"
+    );
+    assert!(w.message.contains("set the RTO below the MTPD"), "{w}");
+}
+
+#[test]
+fn warns_when_no_backup_meets_the_rpo() {
+    let w = one_warning(r#"Scenario(name: "x", services: [Service(id: "a", rpo: "1h")])"#);
+    assert_eq!(w.path, r#"services[0] "a".rpo"#);
+    assert!(w.message.contains("there is no backup"), "{w}");
+    assert!(w.message.contains("interval of at most 1h"), "{w}");
+
+    let w = one_warning(
+        r#"Scenario(name: "x", services: [Service(id: "a", rpo: "15m",
+            backup: (interval: "1h", restore: Fixed("2h")))])"#,
+    );
+    assert!(
+        w.message
+            .contains("backups run every 1h, so a restore can lose up to 1h of data"),
+        "{w}"
+    );
+    assert!(w.message.contains("back up at least every 15m"), "{w}");
+
+    let rebuild_only = one_warning(
+        r#"Scenario(name: "x", services: [Service(id: "a", rpo: "1h", backup: (rebuild: Fixed("2h")))])"#,
+    );
+    assert!(rebuild_only.message.contains("there is no backup"));
+}
+
+const STRANDED: &str = r#"Scenario(name: "x", sites: [Site(id: "east"), Site(id: "west")], services: [
+    Service(id: "db", site: "east"),
+    Service(id: "shop", site: "west", depends_on: ["db"], revenue_per_hour: 1000),
+], threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Site("east")])])"#;
+
+#[test]
+fn warns_when_a_disaster_leaves_revenue_without_a_way_back() {
+    let w = one_warning(STRANDED);
+    assert_eq!(w.path, r#"services[1] "shop""#);
+    assert!(w.message.contains("earns USD 1,000 an hour"), "{w}");
+    assert!(
+        w.message
+            .contains(r#"it needs "db", which "fire" destroys with no way back"#),
+        "{w}"
+    );
+    assert!(w.message.contains(r#"give "db" a backup"#), "{w}");
+
+    let direct = one_warning(
+        r#"Scenario(name: "x", services: [Service(id: "shop", revenue_per_hour: 5)],
+            threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Service("shop")])])"#,
+    );
+    assert!(
+        direct
+            .message
+            .contains(r#""fire" destroys it and it has no way back"#),
+        "{direct}"
+    );
+}
+
+#[test]
+fn a_recovery_path_closes_the_gap() {
+    let with = |db: &str| STRANDED.replace(r#"Service(id: "db", site: "east")"#, db);
+    for db in [
+        r#"Service(id: "db", site: "east", backup: (interval: "1h", restore: Fixed("4h")))"#,
+        r#"Service(id: "db", site: "east", backup: (rebuild: Fixed("1d")))"#,
+        r#"Service(id: "db", site: "east", failover: (site: "west", switchover: Fixed("5m")))"#,
+    ] {
+        assert_eq!(warnings(&with(db)), [], "{db}");
+    }
+    // A failover into a site the same disaster destroys is no way back.
+    let both = with(
+        r#"Service(id: "db", site: "east", failover: (site: "west", switchover: Fixed("5m")))"#,
+    )
+    .replace(
+        r#"targets: [Site("east")]"#,
+        r#"targets: [Site("east"), Site("west")]"#,
+    );
+    let found = warnings(&both);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    // A threat that never happens, or a service that earns nothing, is no gap.
+    assert_eq!(
+        warnings(&STRANDED.replace("rate_per_year: 0.01", "rate_per_year: 0")),
+        []
+    );
+    assert_eq!(
+        warnings(&STRANDED.replace(", revenue_per_hour: 1000", "")),
+        []
+    );
+}
+
+#[test]
+fn warns_when_ransomware_can_spread_to_revenue_without_backups() {
+    let text = |segmented: bool| {
+        format!(
+            r#"Scenario(name: "x", services: [
+                Service(id: "email", backup: (rebuild: Fixed("4h"))),
+                Service(id: "files", depends_on: ["email"], segmented: {segmented},
+                    backup: (interval: "1d", restore: Fixed("8h"))),
+                Service(id: "erp", depends_on: ["files"], revenue_per_hour: 100),
+            ], threats: [Ransomware(id: "crypto", rate_per_year: 0.3, entry: ["email"],
+                spread: (probability: 0.2, time: Fixed("1h")),
+                dwell: Fixed("1d"), detection: Fixed("1w"))])"#
+        )
+    };
+    let w = one_warning(&text(false));
+    assert_eq!(w.path, r#"services[2] "erp""#);
+    assert!(w.message.contains(r#""crypto" encrypts it"#), "{w}");
+    assert!(
+        w.message
+            .contains("a backup (interval and restore) or a rebuild"),
+        "{w}"
+    );
+    // Segmentation stops the spread before it reaches erp.
+    assert_eq!(warnings(&text(true)), []);
+}
+
+#[test]
+fn warns_when_a_group_has_no_real_redundancy() {
+    let w = one_warning(
+        r#"Scenario(name: "x", sites: [Site(id: "east")], services: [
+            Service(id: "api-1", site: "east"), Service(id: "api-2", site: "east"),
+        ], groups: [Group(id: "api", members: ["api-1", "api-2"], need: 1)])"#,
+    );
+    assert_eq!(w.path, r#"groups[0] "api".members"#);
+    assert!(
+        w.message.contains(r#"all 2 members run at site "east""#),
+        "{w}"
+    );
+    assert!(
+        w.message.contains("place members at different sites"),
+        "{w}"
+    );
+
+    let w = one_warning(
+        r#"Scenario(name: "x", services: [Service(id: "api-1"), Service(id: "api-2")],
+            groups: [Group(id: "api", members: ["api-1", "api-2"], need: 2)])"#,
+    );
+    assert_eq!(w.path, r#"groups[0] "api".need"#);
+    assert!(w.message.contains("no redundancy; lower need to 1"), "{w}");
+}
+
+#[test]
+fn warnings_come_check_by_check_in_file_order() {
+    let m = model(
+        r#"Scenario(name: "x", services: [
+            Service(id: "shop", rto: "1h", mtpd: "1h", rpo: "1h", depends_on: ["db"],
+                revenue_per_hour: 10),
+            Service(id: "db", rto: "4h", mtpd: "4h", rpo: "1h"),
+        ], groups: [Group(id: "pair", members: ["shop", "db"], need: 2)],
+        threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Service("db")])])"#,
+    );
+    let first = planning_warnings(&m);
+    assert_eq!(first, planning_warnings(&m));
+    let paths: Vec<&str> = first.iter().map(|w| w.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            r#"services[0] "shop".rto"#, // shorter than the RTO of db
+            r#"services[0] "shop".rto"#, // not below the MTPD
+            r#"services[1] "db".rto"#,
+            r#"services[0] "shop".rpo"#,
+            r#"services[1] "db".rpo"#,
+            r#"services[0] "shop""#, // db has no way back from the fire
+            r#"groups[0] "pair".need"#,
+        ],
+        "{first:#?}"
+    );
+}
+
+#[test]
+fn the_complete_scenario_has_only_the_ransomware_gap() {
+    let found = planning_warnings(&model(BANK));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].path, r#"services[9] "payments""#);
+    assert!(found[0].message.contains(r#""ransomware" encrypts it"#));
+}
+
+#[test]
+fn validate_prints_warnings_and_exits_zero() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("stranded.ron");
+    std::fs::write(&path, STRANDED).expect("writes");
+    let out = common::bcdr()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("bcdr runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("valid"), "{stdout}");
+    assert!(stdout.contains("warning: services[1] \"shop\""), "{stdout}");
+}
