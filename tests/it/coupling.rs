@@ -81,11 +81,16 @@ fn a_common_factor_makes_the_count_a_mixed_poisson() {
     // correlate, Cov = Var[M] λ₁ λ₂ = 6.
     let s = run.model.threat_id("storm").expect("storm").index() + 1;
     let f = run.model.threat_id("flood").expect("flood").index() + 1;
-    let total_var = run.acc.causes[s].occurrences.variance()
-        + run.acc.causes[f].occurrences.variance();
+    let total_var =
+        run.acc.causes[s].occurrences.variance() + run.acc.causes[f].occurrences.variance();
     // Var[N₁ + N₂] = Var[N₁] + Var[N₂] + 2 Cov: seen through the loss.
     let loss_var = run.acc.annual_loss.variance();
-    assert_close("covariance", (loss_var - total_var) / 2.0, 6.0, 0.15 * 6.0 + 1.0);
+    assert_close(
+        "covariance",
+        (loss_var - total_var) / 2.0,
+        6.0,
+        0.15 * 6.0 + 1.0,
+    );
 }
 
 #[test]
@@ -112,13 +117,20 @@ fn trigger_cycles_are_refused_with_the_cycle_named() {
             LossEvent(id: "b", rate_per_year: 1, cost: Fixed(1), triggers: [(threat: "c", probability: 0.5)]),
             LossEvent(id: "c", rate_per_year: 1, cost: Fixed(1), triggers: [(threat: "a", probability: 0.5)]),
         ])"#;
-    let err = bcdr::scenario::parse_str(text).expect_err("a cycle").to_string();
+    let err = bcdr::scenario::parse_str(text)
+        .expect_err("a cycle")
+        .to_string();
     assert!(err.contains("a → b → c → a"), "{err}");
     let text = r#"Scenario(name: "typo", services: [Service(id: "s")],
         threats: [LossEvent(id: "breach", rate_per_year: 1, cost: Fixed(1), triggers: [(threat: "braech", probability: 1.5)])],
         common_factors: [(id: "f", threats: ["x"], multiplier: Fixed(1))])"#;
-    let err = bcdr::scenario::parse_str(text).expect_err("invalid").to_string();
-    assert!(err.contains("threats[0] \"breach\".triggers[0].threat"), "{err}");
+    let err = bcdr::scenario::parse_str(text)
+        .expect_err("invalid")
+        .to_string();
+    assert!(
+        err.contains("threats[0] \"breach\".triggers[0].threat"),
+        "{err}"
+    );
     assert!(err.contains("did you mean \"breach\""), "{err}");
     assert!(err.contains("triggers[0].probability"), "{err}");
     assert!(err.contains("common_factors[0] \"f\".threats[0]"), "{err}");
