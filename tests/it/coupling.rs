@@ -135,3 +135,24 @@ fn trigger_cycles_are_refused_with_the_cycle_named() {
     assert!(err.contains("triggers[0].probability"), "{err}");
     assert!(err.contains("common_factors[0] \"f\".threats[0]"), "{err}");
 }
+
+#[test]
+fn team_errors_name_the_field_and_the_fix() {
+    let text = r#"Scenario(name: "teams", services: [Service(id: "core-db", tags: ["database"])],
+        plan: Plan(crews: 1, teams: [
+            (id: "dba", crews: 0, skills: [Service("core-bd")]),
+            (id: "dba", crews: 1, skills: []),
+        ]))"#;
+    let err = bcdr::scenario::parse_str(text)
+        .expect_err("invalid")
+        .to_string();
+    for part in [
+        "plan.teams[0] \"dba\".crews",
+        "plan.teams[0] \"dba\".skills[0]",
+        "did you mean \"core-db\"",
+        "duplicate team id \"dba\"",
+        "plan.teams[1] \"dba\".skills",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+}
