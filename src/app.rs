@@ -1,6 +1,8 @@
-//! One function per command: load → validate → simulate → summarise →
-//! export. The binary calls these; they write human-readable text to the
-//! writer they are given and files through [`crate::report::write_atomic`].
+//! One function per command: load → validate → lock the output folder →
+//! simulate → summarise → export. The binary calls these; they write
+//! human-readable text to the writer they are given and files through
+//! [`emit`] (a pack into an output folder, see [`crate::report::outdir`])
+//! or [`crate::report::write_atomic`] (the one file of `generate`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +11,7 @@ use crate::error::Error;
 use crate::model::{Model, ThreatKind};
 use crate::report;
 use crate::report::review::Provenance;
+use crate::report::{OutDir, Wait};
 use crate::scenario;
 use crate::sim::drill::DrillPlan;
 use crate::sim::{self, SimPlan};
@@ -40,6 +43,34 @@ pub fn default_out_dir(scenario: &Path) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "scenario".to_string());
     Path::new("outputs").join(stem)
+}
+
+/// The one way a command emits its files: the pack goes into the locked
+/// output folder as one unit (whole or not at all); then, when `screen` is
+/// given (the command is not quiet), the one-screen summary and where the
+/// files went, after `done` ("merged 4 shards; ").
+///
+/// # Errors
+/// A failed write (the folder is then as it was), or a failed print.
+pub fn emit(
+    dir: &OutDir,
+    files: &[(String, Vec<u8>)],
+    screen: Option<&str>,
+    done: &str,
+    out: &mut dyn Write,
+) -> Result<Vec<PathBuf>, Error> {
+    let written = dir.write_pack(files)?;
+    if let Some(screen) = screen {
+        write!(out, "{screen}").map_err(io_err)?;
+        writeln!(
+            out,
+            "\n{done}wrote {} files to {}",
+            written.len(),
+            dir.path().display()
+        )
+        .map_err(io_err)?;
+    }
+    Ok(written)
 }
 
 /// `bcdr validate`: errors fail; planning warnings are listed.
@@ -84,6 +115,7 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
 pub fn graph(path: &Path, dir: Option<&Path>, out: &mut dyn Write) -> Result<(), Error> {
     let model = scenario::load(path)?;
     let dir = dir.map_or_else(|| default_out_dir(path), Path::to_path_buf);
+    let dir = OutDir::lock(&dir, Wait::No)?;
     let files = vec![
         (
             "graph.dot".to_string(),
@@ -94,7 +126,7 @@ pub fn graph(path: &Path, dir: Option<&Path>, out: &mut dyn Write) -> Result<(),
             report::graph::svg(&model).into_bytes(),
         ),
     ];
-    for p in report::write_all(&dir, &files)? {
+    for p in emit(&dir, &files, None, "", out)? {
         writeln!(out, "wrote {}", p.display()).map_err(io_err)?;
     }
     Ok(())
@@ -140,14 +172,40 @@ pub fn command_line(command: &str, path: &Path, threat: Option<&str>, opts: &Sim
     s
 }
 
-fn check_trials(trials: u64) -> Result<(), Error> {
+/// The most trials one run may have (10^9). Memory grows with the trial
+/// count in one place, the convergence record (a point per
+/// [`crate::stats::acc::CONVERGENCE_CHUNK`] trials, kept exactly so that
+/// shards merge into a single run's bytes): about 100 MB at this limit.
+/// A billion trials also take hours on a large estate; the 1-in-100 year
+/// loss is within a few percent at 10^5.
+pub const MAX_TRIALS: u64 = 1_000_000_000;
+
+/// Check the trial count of a simulating command.
+///
+/// # Errors
+/// [`Error::Usage`] for 0 trials or more than [`MAX_TRIALS`].
+pub fn check_trials(trials: u64) -> Result<(), Error> {
     if trials == 0 {
         return Err(Error::Usage(
             "--trials must be at least 1 (100000 gives a 1-in-100 year loss within a few percent)"
                 .to_string(),
         ));
     }
+    if trials > MAX_TRIALS {
+        let points = trials / crate::stats::acc::CONVERGENCE_CHUNK;
+        return Err(Error::Usage(format!(
+            "--trials {trials} is more than the {MAX_TRIALS} (1e9) a run may have: the run \
+             would keep {points} convergence points (about {} MB) and take far longer than \
+             its precision is worth; the 1-in-100 year loss is within a few percent at 100000 \
+             trials. Pass at most --trials {MAX_TRIALS}",
+            points.saturating_mul(100) / 1_000_000
+        )));
+    }
     Ok(())
+}
+
+fn check_sim(opts: &SimOptions) -> Result<(), Error> {
+    check_trials(opts.trials)
 }
 
 /// `bcdr run`: simulate, summarise, write the outputs, print the
@@ -177,15 +235,16 @@ pub fn run_labelled(
     progress: OnProgress<'_>,
     out: &mut dyn Write,
 ) -> Result<RunOutcome, Error> {
-    check_trials(opts.trials)?;
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    check_sim(opts)?;
+    let bytes = crate::input::read_limited(path, crate::input::MAX_SCENARIO_BYTES, "a scenario")?;
     let model = scenario::parse_bytes(&bytes).map_err(|source| Error::Scenario {
         path: path.to_path_buf(),
         source,
     })?;
+    let dir = OutDir::lock(
+        &opts.out.clone().unwrap_or_else(|| default_out_dir(path)),
+        Wait::No,
+    )?;
     let plan = SimPlan::compile(&model);
     let accumulator = sim::simulate(
         &plan,
@@ -200,7 +259,6 @@ pub fn run_labelled(
         summary.label = Some(label.to_string());
         summary.scenario_hash = Some(crate::review::hash::scenario_hash(&bytes));
     }
-    let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
     let warnings = scenario::planning_warnings(&model);
     let mut prov = Provenance {
         command: command_line("run", path, None, opts),
@@ -218,11 +276,8 @@ pub fn run_labelled(
         &warnings,
         &prov,
     )?);
-    let files = report::write_all(&dir, &bytes)?;
-    if !opts.quiet {
-        write!(out, "{}", report::text::screen(&summary)).map_err(io_err)?;
-        writeln!(out, "\nwrote {} files to {}", files.len(), dir.display()).map_err(io_err)?;
-    }
+    let screen = (!opts.quiet).then(|| report::text::screen(&summary));
+    let files = emit(&dir, &bytes, screen.as_deref(), "", out)?;
     Ok(RunOutcome {
         model,
         summary,
@@ -374,9 +429,16 @@ pub fn drill(
     progress: OnProgress<'_>,
     out: &mut dyn Write,
 ) -> Result<DrillRun, Error> {
-    check_trials(opts.trials)?;
+    check_sim(opts)?;
     let model = scenario::load(path)?;
     let index = drill_threat(&model, threat)?;
+    let dir = OutDir::lock(
+        &opts
+            .out
+            .clone()
+            .unwrap_or_else(|| default_drill_dir(path, threat)),
+        Wait::No,
+    )?;
     let DrillResults {
         accumulator,
         drill_accumulator,
@@ -394,20 +456,13 @@ pub fn drill(
     let prov = Provenance {
         command: command_line("drill", path, Some(threat), opts),
     };
-    let dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| default_drill_dir(path, threat));
     // Render everything before writing anything.
     let mut bytes = run_files(&summary, &accumulator)?;
     bytes.extend(report::drill::drill_pack(
         &model, &drill, &summary, &warnings, &prov,
     )?);
-    let files = report::write_all(&dir, &bytes)?;
-    if !opts.quiet {
-        write!(out, "{}", report::drill::screen(&drill, &summary)).map_err(io_err)?;
-        writeln!(out, "\nwrote {} files to {}", files.len(), dir.display()).map_err(io_err)?;
-    }
+    let screen = (!opts.quiet).then(|| report::drill::screen(&drill, &summary));
+    let files = emit(&dir, &bytes, screen.as_deref(), "", out)?;
     Ok(DrillRun {
         model,
         summary,
@@ -457,7 +512,7 @@ pub fn compare(
     out: &mut dyn Write,
 ) -> Result<crate::stats::comparison::Comparison, Error> {
     use crate::stats::comparison::Comparison;
-    check_trials(opts.trials)?;
+    check_sim(opts)?;
     let (ma, mb) = (scenario::load(a)?, scenario::load(b)?);
     if ma.horizon != mb.horizon {
         return Err(Error::Usage(format!(
@@ -478,6 +533,13 @@ pub fn compare(
             mb.currency
         )));
     }
+    let dir = OutDir::lock(
+        &opts
+            .out
+            .clone()
+            .unwrap_or_else(|| default_compare_dir(a, b)),
+        Wait::No,
+    )?;
     let (pa, pb) = (SimPlan::compile(&ma), SimPlan::compile(&mb));
     let pair = sim::compare::simulate_pair(
         &pa,
@@ -491,21 +553,24 @@ pub fn compare(
     let names = [a.display().to_string(), b.display().to_string()];
     let cmp = Comparison::build([&ma, &mb], [&names[0], &names[1]], opts.seed, &pair);
     let mut files = report::compare::files(&cmp, &pair)?;
+    let command = format!(
+        "bcdr compare {} {} --trials {} --seed {}",
+        crate::fmt::shell_quote(&a.display().to_string()),
+        crate::fmt::shell_quote(&b.display().to_string()),
+        opts.trials,
+        opts.seed
+    );
+    let reports =
+        report::compare_doc::report_files(&cmp, [&ma, &mb], [&pair.a, &pair.b], &command, &files)?;
+    files.extend(reports);
     for (side, model, acc) in [("a", &ma, &pair.a), ("b", &mb, &pair.b)] {
         let summary = Summary::build(model, opts.seed, acc);
         for (name, bytes) in run_files(&summary, acc)? {
             files.push((format!("{side}/{name}"), bytes));
         }
     }
-    let dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| default_compare_dir(a, b));
-    let written = report::write_all(&dir, &files)?;
-    if !opts.quiet {
-        write!(out, "{}", report::compare::screen(&cmp)).map_err(io_err)?;
-        writeln!(out, "\nwrote {} files to {}", written.len(), dir.display()).map_err(io_err)?;
-    }
+    let screen = (!opts.quiet).then(|| report::compare::screen(&cmp));
+    emit(&dir, &files, screen.as_deref(), "", out)?;
     Ok(cmp)
 }
 
@@ -522,7 +587,7 @@ pub fn run_shard(
     out: &mut dyn Write,
 ) -> Result<PathBuf, Error> {
     use crate::shard::Partial;
-    check_trials(opts.trials)?;
+    check_sim(opts)?;
     if shard.count > opts.trials {
         return Err(Error::Usage(format!(
             "--shard {shard}: {} shards for {} trials would leave shards without trials; use at \
@@ -530,10 +595,7 @@ pub fn run_shard(
             shard.count, opts.trials, opts.trials
         )));
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input::read_limited(path, crate::input::MAX_SCENARIO_BYTES, "a scenario")?;
     let model = scenario::parse_bytes(&bytes).map_err(|source| Error::Scenario {
         path: path.to_path_buf(),
         source,
@@ -552,11 +614,10 @@ pub fn run_shard(
     )?;
     let partial = Partial::new(&model, path, &text, opts.seed, opts.trials, shard, acc);
     let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
-    let written = report::write_all(&dir, &[(shard.file_name(), partial.to_json()?)])?;
-    let file = written
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| dir.join(shard.file_name()));
+    // Shards of one job share a folder: each adds its part, waiting its
+    // turn, and keeps the others'.
+    let file =
+        OutDir::lock(&dir, Wait::Yes)?.write_file(&shard.file_name(), &partial.to_json()?)?;
     if !opts.quiet {
         writeln!(
             out,
@@ -599,19 +660,17 @@ pub fn merge(
         .map(|p| Partial::read(p).map(|partial| (p.clone(), partial)))
         .collect::<Result<_, _>>()?;
     let scenario_bytes = scenario_file
-        .map(|p| {
-            std::fs::read(p).map_err(|source| Error::Read {
-                path: p.to_path_buf(),
-                source,
-            })
-        })
+        .map(|p| crate::input::read_limited(p, crate::input::MAX_SCENARIO_BYTES, "a scenario"))
         .transpose()?;
     let merged = shard::merge(&read, scenario_file.zip(scenario_bytes.as_deref()))?;
+    let dir = OutDir::lock(
+        &dir.map_or_else(
+            || default_out_dir(Path::new(&merged.scenario_file)),
+            Path::to_path_buf,
+        ),
+        Wait::No,
+    )?;
     let summary = Summary::build(&merged.model, merged.seed, &merged.accumulator);
-    let dir = dir.map_or_else(
-        || default_out_dir(Path::new(&merged.scenario_file)),
-        Path::to_path_buf,
-    );
     // The same files as the single run would write, pack included; its
     // "reproduce" line is that single run.
     let single = SimOptions {
@@ -638,18 +697,12 @@ pub fn merge(
         &warnings,
         &prov,
     )?);
-    let files = report::write_all(&dir, &bytes)?;
-    if !quiet {
-        write!(out, "{}", report::text::screen(&summary)).map_err(io_err)?;
-        writeln!(
-            out,
-            "\nmerged {}; wrote {} files to {}",
-            crate::fmt::plural(merged.shards as usize, "shard"),
-            files.len(),
-            dir.display()
-        )
-        .map_err(io_err)?;
-    }
+    let screen = (!quiet).then(|| report::text::screen(&summary));
+    let done = format!(
+        "merged {}; ",
+        crate::fmt::plural(merged.shards as usize, "shard")
+    );
+    let files = emit(&dir, &bytes, screen.as_deref(), &done, out)?;
     Ok(RunOutcome {
         model: merged.model,
         summary,
@@ -691,8 +744,18 @@ pub fn sweep(
     progress: OnProgress<'_>,
     out: &mut dyn Write,
 ) -> Result<crate::sweep::SweepResult, Error> {
-    check_trials(opts.trials)?;
+    check_sim(opts)?;
     let model = scenario::load(path)?;
+    setting
+        .param
+        .check(&setting.path, &model, &setting.values)?;
+    let dir = OutDir::lock(
+        &opts
+            .out
+            .clone()
+            .unwrap_or_else(|| default_sweep_dir(path, &setting.path)),
+        Wait::No,
+    )?;
     let result = crate::sweep::run(
         &model,
         &crate::sweep::SweepRun {
@@ -705,14 +768,31 @@ pub fn sweep(
         },
         progress,
     )?;
-    let dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| default_sweep_dir(path, &setting.path));
-    let files = report::write_all(&dir, &report::sweep::files(&result)?)?;
-    if !opts.quiet {
-        write!(out, "{}", report::sweep::screen(&result)).map_err(io_err)?;
-        writeln!(out, "\nwrote {} files to {}", files.len(), dir.display()).map_err(io_err)?;
+    let mut bytes = report::sweep::files(&result)?;
+    let mut command = format!(
+        "bcdr sweep {} --set {}",
+        crate::fmt::shell_quote(&path.display().to_string()),
+        crate::fmt::shell_quote(&format!(
+            "{}={}",
+            setting.path,
+            setting
+                .values
+                .iter()
+                .map(|v| setting.label(*v))
+                .collect::<Vec<_>>()
+                .join(",")
+        ))
+    );
+    for (flag, v) in [("--threat", threat), ("--service", service)] {
+        if let Some(v) = v {
+            command.push_str(&format!(" {flag} {}", crate::fmt::shell_quote(v)));
+        }
     }
+    command.push_str(&format!(" --trials {} --seed {}", opts.trials, opts.seed));
+    let reports =
+        report::sweep_doc::report_files(&result, &setting.param, &model, &command, &bytes)?;
+    bytes.extend(reports);
+    let screen = (!opts.quiet).then(|| report::sweep::screen(&result));
+    emit(&dir, &bytes, screen.as_deref(), "", out)?;
     Ok(result)
 }

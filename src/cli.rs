@@ -93,13 +93,15 @@ pub enum Command {
 /// Options shared by every command that simulates.
 #[derive(Debug, Args, Clone)]
 pub struct SimArgs {
-    /// Number of Monte Carlo trials.
-    #[arg(long, default_value_t = 100_000)]
+    /// Number of Monte Carlo trials (at most 1e9; 1e6 and 2.5e5 are read
+    /// as numbers too).
+    #[arg(long, default_value_t = 100_000, value_parser = parse_count)]
     pub trials: u64,
     /// Seed of every random stream: the same seed gives the same results.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads (default: one per core). Results do not depend on it.
+    /// Worker threads (default, and at most: one per core). Results do not
+    /// depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Output folder (default: outputs/<scenario file stem>/).
@@ -287,13 +289,14 @@ pub struct DrillArgs {
     /// The id of the threat to drill (an Outage, Disaster or Ransomware).
     #[arg(long)]
     pub threat: String,
-    /// Number of drills.
-    #[arg(long, default_value_t = 10_000)]
+    /// Number of drills (at most 1e9).
+    #[arg(long, default_value_t = 10_000, value_parser = parse_count)]
     pub trials: u64,
     /// Seed of every random stream: the same seed gives the same results.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads (default: one per core). Results do not depend on it.
+    /// Worker threads (default, and at most: one per core). Results do not
+    /// depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Output folder (default: outputs/<scenario file stem>-drill-<threat>/).
@@ -313,6 +316,48 @@ impl DrillArgs {
             threads: self.threads,
             out: self.out.clone(),
             quiet: self.quiet,
+        }
+    }
+}
+
+/// A count such as `100000`, `100_000`, `1e6` or `2.5e5` (an exact whole
+/// number); the limits are checked by the command, with the numbers.
+fn parse_count(s: &str) -> Result<u64, String> {
+    let t = s.trim().replace('_', "");
+    if let Ok(n) = t.parse::<u64>() {
+        return Ok(n);
+    }
+    let bad = || format!("\"{s}\" is not a whole number of trials, such as 100000 or 1e6");
+    let x: f64 = t
+        .contains(['e', 'E'])
+        .then(|| t.parse().ok())
+        .flatten()
+        .ok_or_else(bad)?;
+    if !(x.is_finite() && x >= 0.0 && x.fract() == 0.0) {
+        return Err(bad());
+    }
+    // Beyond u64, the command's limit message says what to pass.
+    Ok(if x >= 18_446_744_073_709_551_615.0 {
+        u64::MAX
+    } else {
+        x as u64
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_count;
+
+    #[test]
+    fn counts_in_scientific_notation() {
+        assert_eq!(parse_count("100000"), Ok(100_000));
+        assert_eq!(parse_count("100_000"), Ok(100_000));
+        assert_eq!(parse_count("1e6"), Ok(1_000_000));
+        assert_eq!(parse_count("2.5e5"), Ok(250_000));
+        assert_eq!(parse_count("1e12"), Ok(1_000_000_000_000));
+        assert_eq!(parse_count("1e300"), Ok(u64::MAX));
+        for bad in ["1.5", "-1", "abc", "1e-3", "inf", ""] {
+            assert!(parse_count(bad).is_err(), "{bad}");
         }
     }
 }

@@ -17,6 +17,7 @@
 //!   bytes
 //! - [`shard`]: sharded runs: the partial-result format and the merge
 //! - [`sweep`]: sensitivity sweeps of one parameter
+//! - [`input`]: reading input files with a size limit
 //! - [`app`]: one function per command, used by the thin binary
 //!
 //! Beside them, [`fmt`] (how numbers are written) and [`error`].
@@ -34,6 +35,7 @@ pub mod app;
 pub mod chart;
 pub mod error;
 pub mod fmt;
+pub mod input;
 pub mod model;
 pub mod report;
 pub mod review;

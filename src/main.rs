@@ -6,6 +6,9 @@ mod review_cmds;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 
@@ -64,8 +67,8 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<u8> {
         Command::Sweep(args) => sweep(args, &mut out)?,
         Command::Drill(drill) => {
             let sim = drill.sim();
-            let bar = progress_bar(&sim);
-            let tick = forward(&bar);
+            let bar = Progress::new(&sim, sim.trials);
+            let tick = |done: u64| bar.tick(done);
             bcdr::app::drill(
                 &drill.scenario,
                 &drill.threat,
@@ -73,7 +76,7 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<u8> {
                 Some(&tick),
                 &mut out,
             )?;
-            bar.finish_and_clear();
+            bar.finish();
         }
         Command::Generate {
             services,
@@ -94,10 +97,9 @@ fn run_shard(run: cli::RunArgs, out: &mut dyn std::io::Write) -> anyhow::Result<
              (a merged run has no label)"
         );
     }
-    let bar = progress_bar(&run.sim);
     let range = shard.range(run.sim.trials);
-    bar.set_length(range.end - range.start);
-    let tick = forward(&bar);
+    let bar = Progress::new(&run.sim, range.end - range.start);
+    let tick = |done: u64| bar.tick(done);
     bcdr::app::run_shard(
         &run.scenario,
         shard,
@@ -105,23 +107,26 @@ fn run_shard(run: cli::RunArgs, out: &mut dyn std::io::Write) -> anyhow::Result<
         Some(&tick),
         out,
     )?;
-    bar.finish_and_clear();
+    bar.finish();
     Ok(())
 }
 
 fn compare(args: cli::CompareArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
-    let bar = progress_bar(&args.sim);
-    let tick = forward(&bar);
+    // Two plans a trial: twice the work of a run.
+    let bar = Progress::new(&args.sim, args.sim.trials);
+    let tick = |done: u64| bar.tick(done);
     bcdr::app::compare(&args.a, &args.b, &sim_options(&args.sim), Some(&tick), out)?;
-    bar.finish_and_clear();
+    bar.finish();
     Ok(())
 }
 
 fn sweep(args: cli::SweepArgs, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let setting = bcdr::sweep::Setting::parse(&args.set)?;
-    let bar = progress_bar(&args.sim);
-    bar.set_length(args.sim.trials.saturating_mul(setting.values.len() as u64));
-    let tick = forward(&bar);
+    let bar = Progress::new(
+        &args.sim,
+        args.sim.trials.saturating_mul(setting.values.len() as u64),
+    );
+    let tick = |done: u64| bar.tick(done);
     bcdr::app::sweep(
         &args.scenario,
         &setting,
@@ -131,17 +136,97 @@ fn sweep(args: cli::SweepArgs, out: &mut dyn std::io::Write) -> anyhow::Result<(
         Some(&tick),
         out,
     )?;
-    bar.finish_and_clear();
+    bar.finish();
     Ok(())
+}
+
+/// A run that will take at least this long says so on stderr, with its
+/// estimated duration, even when quiet.
+const ANNOUNCE_LONGER_THAN: Duration = Duration::from_secs(30);
+
+/// Measure at least this long before estimating (the first chunks run
+/// while the other workers start).
+const MEASURE_FOR: Duration = Duration::from_secs(2);
+
+/// Progress of a simulating command: the bar (when shown), and the
+/// estimate of a long run's duration (always).
+pub(crate) struct Progress {
+    bar: indicatif::ProgressBar,
+    /// The count shown: workers report the trials done from several
+    /// threads, and a report can arrive after a later, larger one (a
+    /// thread that finished its chunk first may print last). The bar only
+    /// moves forward, so it ends at the full count, not at a straggler's.
+    shown: Mutex<u64>,
+    start: Instant,
+    total: u64,
+    told: AtomicBool,
+}
+
+impl Progress {
+    pub(crate) fn new(sim: &cli::SimArgs, total: u64) -> Progress {
+        Progress {
+            bar: progress_bar(sim, total),
+            shown: Mutex::new(0),
+            start: Instant::now(),
+            total,
+            told: AtomicBool::new(false),
+        }
+    }
+
+    /// `done` trials of `total` are done (from worker threads).
+    pub(crate) fn tick(&self, done: u64) {
+        {
+            let mut shown = self.shown.lock().unwrap_or_else(PoisonError::into_inner);
+            if done > *shown {
+                *shown = done;
+                self.bar.set_position(done);
+            }
+        }
+        if self.told.load(Ordering::Relaxed) || done == 0 {
+            return;
+        }
+        let elapsed = self.start.elapsed();
+        if elapsed < MEASURE_FOR {
+            return;
+        }
+        let estimate = elapsed.mul_f64(self.total as f64 / done as f64);
+        if estimate < ANNOUNCE_LONGER_THAN || self.told.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        self.bar.suspend(|| {
+            eprintln!(
+                "bcdr: {} trials will take about {} in all at this pace ({done} done in {}); \
+                 Ctrl-C stops, fewer --trials or --shard across machines go faster",
+                self.total,
+                human(estimate),
+                human(elapsed)
+            );
+        });
+    }
+
+    pub(crate) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// `3 h 20 min`, `12 min`, `45 s`.
+fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s / 60),
+        7200..=172_799 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} days", s / 86_400),
+    }
 }
 
 /// A progress bar on stderr when it is a terminal and the run is not quiet;
 /// otherwise a hidden one, so callers need not care.
-pub(crate) fn progress_bar(sim: &cli::SimArgs) -> indicatif::ProgressBar {
+fn progress_bar(sim: &cli::SimArgs, total: u64) -> indicatif::ProgressBar {
     if sim.quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(sim.trials);
+    let bar = indicatif::ProgressBar::new(total);
     let style = indicatif::ProgressStyle::with_template(
         "{spinner} {human_pos}/{human_len} trials [{bar:40}] {speed} eta {eta}",
     );
@@ -158,23 +243,6 @@ pub(crate) fn progress_bar(sim: &cli::SimArgs) -> indicatif::ProgressBar {
 /// `{per_sec}` prints four decimals).
 fn speed(per_sec: f64) -> String {
     format!("{} trials/s", bcdr::fmt::count(per_sec))
-}
-
-/// The progress callback of `bar`: workers report the trials done from
-/// several threads, and a report can arrive after a later, larger one (a
-/// thread that finished its chunk first may print last). The bar only
-/// moves forward, so it ends at the full count, not at a straggler's.
-pub(crate) fn forward(bar: &indicatif::ProgressBar) -> impl Fn(u64) + Sync + '_ {
-    let shown = std::sync::Mutex::new(0u64);
-    move |done: u64| {
-        let mut shown = shown
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if done > *shown {
-            *shown = done;
-            bar.set_position(done);
-        }
-    }
 }
 
 pub(crate) fn sim_options(sim: &cli::SimArgs) -> bcdr::app::SimOptions {
@@ -201,12 +269,17 @@ mod tests {
     /// chunk arrived after the last one's.
     #[test]
     fn a_late_report_does_not_move_the_bar_back() {
-        let bar = indicatif::ProgressBar::hidden();
-        bar.set_length(300_000);
-        let tick = forward(&bar);
-        tick(299_232);
-        tick(300_000);
-        tick(299_488);
-        assert_eq!(bar.position(), 300_000);
+        let sim = cli::SimArgs {
+            trials: 300_000,
+            seed: 1,
+            threads: None,
+            out: None,
+            quiet: true,
+        };
+        let progress = Progress::new(&sim, 300_000);
+        progress.tick(299_232);
+        progress.tick(300_000);
+        progress.tick(299_488);
+        assert_eq!(progress.bar.position(), 300_000);
     }
 }

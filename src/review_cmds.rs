@@ -7,7 +7,7 @@ use std::io::Write;
 use bcdr::review::gate;
 
 use crate::cli::{self, FailOn, Format};
-use crate::{forward, progress_bar, sim_options};
+use crate::{sim_options, Progress};
 
 /// `bcdr validate [--deny-warnings] [--format json]`.
 pub fn validate(
@@ -31,8 +31,8 @@ pub fn validate(
 
 /// `bcdr run` (not sharded), with `--label` and `--fail-on appetite`.
 pub fn run(run: cli::RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let bar = progress_bar(&run.sim);
-    let tick = forward(&bar);
+    let bar = Progress::new(&run.sim, run.sim.trials);
+    let tick = |done: u64| bar.tick(done);
     let outcome = bcdr::app::run_labelled(
         &run.scenario,
         run.label.as_deref(),
@@ -40,7 +40,7 @@ pub fn run(run: cli::RunArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
         Some(&tick),
         out,
     )?;
-    bar.finish_and_clear();
+    bar.finish();
     if run.fail_on == Some(FailOn::Appetite) {
         let breaches = gate::appetite_breaches(&outcome.summary);
         if !breaches.is_empty() {

@@ -13,7 +13,7 @@
 //! gives the accumulator, and so the `summary.json` bytes, of a single run
 //! with the same seed and trial count.
 //!
-//! # The partial file (format `bcdr-partial`, version 1)
+//! # The partial file (format `bcdr-partial`, version 2)
 //!
 //! One JSON object, header fields first:
 //!
@@ -30,12 +30,20 @@
 //! | `trial_range` | `[start, end)` of the trial indices this shard ran |
 //! | `scenario_text` | the scenario file itself, so that merge needs nothing else |
 //! | `accumulator` | the shard's accumulated statistics (exact integer sums and histogram counts) |
+//! | `checksum` | `fnv1a128:` and 32 hex digits: FNV-1a 128 of every byte of the file before `,"checksum"` |
 //!
 //! The scenario travels inside the partial (a pod or array task can ship
 //! its one file back without a shared filesystem); `bcdr merge --scenario
 //! FILE` additionally checks that FILE is the scenario the parts ran. The
-//! hash detects parts of different scenarios and damaged copies; it is not
-//! a defence against deliberate forgery.
+//! scenario hash detects parts of different scenarios; the checksum
+//! detects any changed byte of the part (one digit of a count). Neither is
+//! a defence against deliberate forgery, so merge also checks every
+//! invariant of each accumulator (counts that add up, histograms of the
+//! right resolution with ordered extremes, blocks inside the part's
+//! trials) and refuses, naming the part and the field, what no run could
+//! have written: a tampered part is an error (exit 2), never a panic.
+//!
+//! A part is read with a size limit ([`crate::input::MAX_PARTIAL_BYTES`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -54,7 +62,11 @@ use crate::stats::Accumulator;
 /// The `format` tag of a partial result.
 pub const PARTIAL_FORMAT: &str = "bcdr-partial";
 /// The version of the partial format this build writes and reads.
-pub const PARTIAL_VERSION: u32 = 1;
+pub const PARTIAL_VERSION: u32 = 2;
+
+/// Missing shards listed by number in merge's message; the rest are
+/// counted.
+const MISSING_SHOWN: usize = 10;
 
 /// Shard `index` of `count`, numbered from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -147,7 +159,15 @@ pub struct Partial {
     pub trial_range: [u64; 2],
     pub scenario_text: String,
     pub accumulator: Accumulator,
+    /// Of every byte before it (see the module docs); written by
+    /// [`Partial::to_json`], which computes it, and checked by
+    /// [`Partial::read`].
+    #[serde(default, skip_serializing)]
+    pub checksum: String,
 }
+
+/// The field that ends a partial file: `,"checksum":"` + hash + `"}`.
+const CHECKSUM_FIELD: &[u8] = b",\"checksum\":\"";
 
 /// Just enough of a file to tell whether it is a partial, and which.
 #[derive(Deserialize)]
@@ -185,17 +205,24 @@ impl Partial {
             trial_range: [r.start, r.end],
             scenario_text: text.to_string(),
             accumulator,
+            checksum: String::new(),
         }
     }
 
-    /// Compact JSON with a trailing newline.
+    /// Compact JSON with a trailing newline, ending with the checksum of
+    /// every byte before it.
     ///
     /// # Errors
     /// Serialisation cannot fail for these types; an error is still mapped.
     pub fn to_json(&self) -> Result<Vec<u8>, Error> {
         let mut bytes = serde_json::to_vec(self)
             .map_err(|e| Error::Usage(format!("cannot encode a partial result: {e}")))?;
-        bytes.push(b'\n');
+        // `{...}`: the checksum goes in before the closing brace.
+        bytes.pop();
+        let sum = content_hash(&bytes);
+        bytes.extend_from_slice(CHECKSUM_FIELD);
+        bytes.extend_from_slice(sum.as_bytes());
+        bytes.extend_from_slice(b"\"}\n");
         Ok(bytes)
     }
 
@@ -207,10 +234,8 @@ impl Partial {
     /// [`Error::Read`] when the file cannot be read, [`Error::Partial`]
     /// when it is not a (sound) partial result.
     pub fn read(path: &Path) -> Result<Partial, Error> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes =
+            crate::input::read_limited(path, crate::input::MAX_PARTIAL_BYTES, "a partial result")?;
         let bad = |message: String| Error::Partial {
             path: path.to_path_buf(),
             message,
@@ -238,6 +263,21 @@ impl Partial {
             }
             None => return Err(bad("it has no format_version".to_string())),
         }
+        let stored = stored_checksum(&bytes).ok_or_else(|| {
+            bad(
+                "it does not end with its checksum: the file is incomplete or was edited; \
+                 run the shard again"
+                    .to_string(),
+            )
+        })?;
+        if content_hash(&bytes[..stored.0]) != stored.1 {
+            return Err(bad(format!(
+                "its checksum does not match its content: the file was edited or damaged \
+                 (checksum {}, content {}); run the shard again",
+                stored.1,
+                content_hash(&bytes[..stored.0])
+            )));
+        }
         let p: Partial = serde_json::from_slice(&bytes)
             .map_err(|e| bad(format!("damaged or incomplete: {e}")))?;
         if content_hash(p.scenario_text.as_bytes()) != p.scenario_hash {
@@ -248,6 +288,14 @@ impl Partial {
             ));
         }
         let shard = Shard::new(p.shard.index, p.shard.count).map_err(&bad)?;
+        if p.trials > crate::app::MAX_TRIALS {
+            return Err(bad(format!(
+                "a run of {} trials, more than the {} a run may have: the file was edited or \
+                 damaged",
+                p.trials,
+                crate::app::MAX_TRIALS
+            )));
+        }
         let r = shard.range(p.trials);
         if p.trial_range != [r.start, r.end] || p.accumulator.trials != r.end - r.start {
             return Err(bad(format!(
@@ -261,8 +309,67 @@ impl Partial {
                 p.trial_range[1]
             )));
         }
+        p.accumulator.check(r).map_err(|e| {
+            bad(format!(
+                "accumulator.{e}: no run writes this, so the file was edited or damaged; run \
+                 the shard again"
+            ))
+        })?;
         Ok(p)
     }
+}
+
+/// Where the checksummed bytes of a partial file end, and the checksum it
+/// stores: `(length, "fnv1a128:...")`.
+fn stored_checksum(bytes: &[u8]) -> Option<(usize, &str)> {
+    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace())? + 1;
+    let body = bytes[..end].strip_suffix(b"\"}")?;
+    let at = body
+        .windows(CHECKSUM_FIELD.len())
+        .rposition(|w| w == CHECKSUM_FIELD)?;
+    let sum = std::str::from_utf8(&body[at + CHECKSUM_FIELD.len()..]).ok()?;
+    Some((at, sum))
+}
+
+/// The counts that merging adds up must fit in 64 bits (each part passed
+/// [`Accumulator::check`], whose trial counts are bounded; the event
+/// counts are not).
+fn check_totals(parts: &BTreeMap<u64, (&PathBuf, &Partial)>) -> Result<(), Error> {
+    let Some((_, first)) = parts.values().next() else {
+        return Ok(());
+    };
+    let fields = |a: &Accumulator| -> Vec<(String, u64)> {
+        let mut v = Vec::new();
+        for (i, s) in a.services.iter().enumerate() {
+            v.push((format!("services[{i}].outages"), s.outages));
+        }
+        for (i, c) in a.causes.iter().enumerate() {
+            v.push((format!("causes[{i}].contained"), c.contained));
+            v.push((format!("causes[{i}].encrypted"), c.encrypted));
+            v.push((format!("causes[{i}].compromised"), c.compromised));
+        }
+        v
+    };
+    let mut totals: Vec<(String, u128)> = fields(&first.accumulator)
+        .into_iter()
+        .map(|(f, _)| (f, 0))
+        .collect();
+    for (path, p) in parts.values() {
+        for (t, (_, x)) in totals.iter_mut().zip(fields(&p.accumulator)) {
+            t.1 += u128::from(x);
+            if t.1 > u128::from(u64::MAX) {
+                return Err(Error::Partial {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "accumulator.{}: the parts add up to more than 2^64 events: a part was \
+                         edited or damaged",
+                        t.0
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A complete set of parts, merged.
@@ -347,17 +454,28 @@ pub fn merge(
             )));
         }
     }
-    let missing: Vec<u64> = (0..count).filter(|i| !by_index.contains_key(i)).collect();
-    if !missing.is_empty() {
-        let names: Vec<String> = missing
+    // Counted, not listed: a part of a billion-shard run would otherwise
+    // list a billion names.
+    let missing_count = count - by_index.len() as u64;
+    if missing_count > 0 {
+        let first: Vec<u64> = (0..count)
+            .filter(|i| !by_index.contains_key(i))
+            .take(MISSING_SHOWN)
+            .collect();
+        let names: Vec<String> = first
             .iter()
             .map(|&i| Shard { index: i, count }.file_name())
             .collect();
+        let more = if missing_count > first.len() as u64 {
+            format!(" and {} more", missing_count - first.len() as u64)
+        } else {
+            String::new()
+        };
         return Err(Error::Usage(format!(
-            "missing {} of {}: {} ({}); merge needs every shard of the run",
-            missing.len(),
+            "missing {missing_count} of {}: {}{more} ({}{more}); merge needs every shard of \
+             the run",
             plural(count as usize, "shard"),
-            missing
+            first
                 .iter()
                 .map(u64::to_string)
                 .collect::<Vec<_>>()
@@ -412,7 +530,10 @@ pub fn merge(
                 ),
             });
         }
-        accumulator.merge(a);
+    }
+    check_totals(&by_index)?;
+    for (_, p) in by_index.values() {
+        accumulator.merge(&p.accumulator);
     }
     Ok(Merged {
         model,
@@ -493,8 +614,12 @@ mod tests {
         let p = Partial::new(&model, Path::new("dir/rt.ron"), text, 5, 600, shard, acc);
         assert_eq!(p.scenario_file, "rt.ron");
         let json = p.to_json().expect("encodes");
-        let back: Partial = serde_json::from_slice(&json).expect("decodes");
+        let mut back: Partial = serde_json::from_slice(&json).expect("decodes");
+        assert_eq!(back.checksum, stored_checksum(&json).expect("a checksum").1);
+        back.checksum.clear();
         assert_eq!(back, p);
+        // The accumulator of a real run passes every check.
+        back.accumulator.check(shard.range(600)).expect("sound");
 
         // serde_json's default float parser is off by one ulp for about one
         // value in ten (this one among them); the `float_roundtrip`

@@ -162,7 +162,7 @@ const HOUR_TICKS: [f64; 20] = [
 ];
 
 /// A log range of hours containing `[lo, hi]` whose ends are round
-/// durations (see [`HOUR_TICKS`]), and the round durations inside it as
+/// durations (see `HOUR_TICKS`), and the round durations inside it as
 /// tick marks (at most about a dozen).
 pub fn hour_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
     let lo = if lo > 0.0 && lo.is_finite() { lo } else { 1.0 };

@@ -1,11 +1,16 @@
 //! The median recovery order of a drill as a Gantt chart: one row per
 //! service that went down, in the order it comes back, with the median
-//! times of each step: waiting (down, no crew at work), the crew's restore,
-//! repair or rebuild, and waiting for dependencies after it; the RTO
-//! (counted from when the service went down) as a red mark.
+//! times of each step: waiting for its hard dependencies, waiting for a
+//! crew, the crew's restore, repair or rebuild, and the time down without
+//! a crew at work (failover, switchover); the RTO (counted from when the
+//! service went down) as a red mark.
 //!
 //! Each time is the median over the drills of that step, taken on its own,
-//! so the bars show the typical timeline, not one particular drill.
+//! so the bars show the typical timeline, not one particular drill. A
+//! service a crew worked on in some drills is drawn over those drills, and
+//! the share is written next to it. A service that is still down at the
+//! horizon in the median drill is drawn as "not recovered" and does not
+//! stretch the time axis.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -13,45 +18,70 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, hours_short, Key};
 use super::{
-    draw_err, font, Chart, BLUE, GREY, HEIGHT, LABEL_SIZE, ORANGE, TICK_SIZE, VERMILION, WIDTH,
+    draw_err, font, Chart, BLUE, GREY, HEIGHT, LABEL_SIZE, ORANGE, SKY, TICK_SIZE, VERMILION, WIDTH,
 };
 
-/// Light grey: down and no crew at work on it.
+/// Light grey: waiting for a crew (dependencies back, no crew at work).
 const WAITING: RGBColor = RGBColor(200, 200, 200);
+/// Pale vermilion: still down at the horizon.
+const LOST: RGBColor = RGBColor(240, 190, 160);
 
 /// At most this many rows: the services that come back last.
 pub const MAX_ROWS: usize = 30;
+
+/// A crew's bar is never drawn narrower than this share of the axis.
+pub const MIN_BAR: f64 = 0.006;
+
+/// Segment kinds of [`Task::segments`].
+pub const CREW_WAIT: u8 = 0;
+pub const CREW: u8 = 1;
+pub const DEPS: u8 = 2;
+pub const NO_CREW: u8 = 3;
 
 /// One service's median timeline, hours after the threat.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
     pub label: String,
     pub down: f64,
+    /// When its hard dependencies were back (the down time when none went
+    /// down).
+    pub deps_back: f64,
     /// A crew's job: start and end.
     pub job: Option<(f64, f64)>,
+    /// Share of the drills hitting it in which a crew worked on it (the
+    /// bar is over those drills).
+    pub crew_share: Option<f64>,
     pub recovered: f64,
+    /// Still down at the horizon in the median drill: the bar runs to the
+    /// edge of the axis and `recovered` is not drawn.
+    pub not_recovered: bool,
     pub rto: Option<f64>,
 }
 
 impl Task {
     /// The segments in time order, made monotone (medians of different
-    /// steps need not be ordered): (from, to, kind) with kind 0 = waiting,
-    /// 1 = crew at work, 2 = waiting for dependencies.
+    /// steps need not be ordered): (from, to, kind), kind one of
+    /// [`DEPS`], [`CREW_WAIT`], [`CREW`], [`NO_CREW`].
     pub fn segments(&self) -> Vec<(f64, f64, u8)> {
+        self.segments_to(self.recovered)
+    }
+
+    /// The segments with the service back at `end` (the axis end for a
+    /// service not recovered).
+    pub fn segments_to(&self, end: f64) -> Vec<(f64, f64, u8)> {
         let d = self.down.max(0.0);
-        let r = self.recovered.max(d);
-        match self.job {
+        let r = end.max(d);
+        let deps = self.deps_back.clamp(d, r);
+        let v: Vec<(f64, f64, u8)> = match self.job {
             Some((s, e)) => {
                 let s = s.clamp(d, r);
                 let e = e.clamp(s, r);
-                [(d, s, 0), (s, e, 1), (e, r, 2)]
-                    .into_iter()
-                    .filter(|(a, b, _)| b > a)
-                    .collect()
+                let w = deps.min(s);
+                vec![(d, w, DEPS), (w, s, CREW_WAIT), (s, e, CREW), (e, r, DEPS)]
             }
-            None if r > d => vec![(d, r, 2)],
-            None => Vec::new(),
-        }
+            None => vec![(d, deps, DEPS), (deps, r, NO_CREW)],
+        };
+        v.into_iter().filter(|(a, b, _)| b > a).collect()
     }
 }
 
@@ -68,8 +98,9 @@ impl Gantt {
     pub fn rows(&self) -> (Vec<&Task>, usize) {
         let mut rows: Vec<&Task> = self.tasks.iter().collect();
         rows.sort_by(|a, b| {
-            a.recovered
-                .total_cmp(&b.recovered)
+            a.not_recovered
+                .cmp(&b.not_recovered)
+                .then(a.recovered.total_cmp(&b.recovered))
                 .then(a.down.total_cmp(&b.down))
                 .then(a.label.cmp(&b.label))
         });
@@ -94,11 +125,7 @@ impl Chart for Gantt {
             return axis::empty(area, &self.title, "No service went down in these drills.");
         }
         let n = rows.len();
-        let end = rows
-            .iter()
-            .map(|t| t.recovered.max(t.down + t.rto.unwrap_or(0.0)))
-            .fold(0.0, f64::max);
-        let x1 = axis::zero_to(end);
+        let x1 = axis_end(&rows);
         let title = if left_out > 0 {
             format!(
                 "{} (last {n} back; {left_out} more in the tables)",
@@ -107,20 +134,36 @@ impl Chart for Gantt {
         } else {
             self.title.clone()
         };
-        axis::header(
-            area,
-            &title,
-            &[
-                (Key::Bar(WAITING), "down, no crew at work"),
-                (Key::Bar(BLUE), "restore / repair / rebuild"),
-                (Key::Bar(ORANGE), "waiting for dependencies or switchover"),
-                (Key::Tick(VERMILION), "RTO"),
-            ],
-        )?;
+        // The legend lists the kinds drawn (and the RTO).
+        let used = |kind: u8| {
+            rows.iter().any(|t| {
+                let end = if t.not_recovered {
+                    x1
+                } else {
+                    t.recovered.min(x1)
+                };
+                t.segments_to(end).iter().any(|s| s.2 == kind)
+            })
+        };
+        let mut keys: Vec<(Key, &str)> = [
+            (DEPS, Key::Bar(ORANGE), "waiting for dependencies"),
+            (CREW_WAIT, Key::Bar(WAITING), "waiting for a crew"),
+            (CREW, Key::Bar(BLUE), "crew at work"),
+            (NO_CREW, Key::Bar(SKY), "failover, no crew"),
+        ]
+        .into_iter()
+        .filter(|(kind, _, _)| used(*kind))
+        .map(|(_, key, label)| (key, label))
+        .collect();
+        if rows.iter().any(|t| t.not_recovered) {
+            keys.push((Key::Bar(LOST), "not recovered"));
+        }
+        keys.push((Key::Tick(VERMILION), "RTO"));
+        axis::header(area, &title, &keys)?;
         let mut chart = ChartBuilder::on(area)
             .margin(20)
             .margin_top(axis::HEADER)
-            .margin_right(110)
+            .margin_right(190)
             .x_label_area_size(70)
             .y_label_area_size(260)
             .build_cartesian_2d(
@@ -141,25 +184,60 @@ impl Chart for Gantt {
             .bold_line_style(GREY.mix(0.25))
             .draw()
             .map_err(draw_err)?;
-        let colours = [WAITING, BLUE, ORANGE];
+        let colour = |kind: u8| match kind {
+            CREW_WAIT => WAITING,
+            CREW => BLUE,
+            DEPS => ORANGE,
+            _ => SKY,
+        };
+        let min_bar = x1 * MIN_BAR;
         for (i, task) in rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
-            chart
-                .draw_series(task.segments().into_iter().map(|(a, b, kind)| {
-                    Rectangle::new(
-                        [(a.min(x1), y - 0.32), (b.min(x1), y + 0.32)],
-                        colours[usize::from(kind)].filled(),
-                    )
-                }))
-                .map_err(draw_err)?;
+            let end = if task.not_recovered {
+                x1
+            } else {
+                task.recovered.min(x1)
+            };
+            let mut bars: Vec<Rectangle<(f64, f64)>> = Vec::new();
+            for (a, b, kind) in task.segments_to(end) {
+                let (a, b) = (a.min(x1), b.min(x1));
+                // A not-recovered service's last stretch is drawn pale.
+                let c = if task.not_recovered && kind != CREW && b >= x1 {
+                    LOST
+                } else {
+                    colour(kind)
+                };
+                bars.push(Rectangle::new([(a, y - 0.32), (b, y + 0.32)], c.filled()));
+            }
+            // A short outage, or a short crew job, stays visible next to
+            // long outages: drawn on top, at least MIN_BAR of the axis wide.
+            let segments = task.segments_to(end);
+            let short = |a: f64, b: f64| b - a < min_bar;
+            let widened = |a: f64, c: RGBColor| {
+                let (a, b) = visible(a, a, x1);
+                Rectangle::new([(a, y - 0.32), (b, y + 0.32)], c.filled())
+            };
+            if let (Some(first), Some(last)) = (segments.first(), segments.last()) {
+                if short(first.0, last.1) {
+                    bars.push(widened(first.0, colour(last.2)));
+                }
+            }
+            if let Some((a, b, _)) = segments.iter().find(|(_, _, k)| *k == CREW) {
+                if short(*a, *b) {
+                    bars.push(widened(*a, BLUE));
+                }
+            }
+            chart.draw_series(bars).map_err(draw_err)?;
             if let Some(rto) = task.rto {
-                let t = (task.down + rto).min(x1);
-                chart
-                    .draw_series([PathElement::new(
-                        [(t, y - 0.45), (t, y + 0.45)],
-                        VERMILION.stroke_width(4),
-                    )])
-                    .map_err(draw_err)?;
+                let t = task.down + rto;
+                if t <= x1 {
+                    chart
+                        .draw_series([PathElement::new(
+                            [(t, y - 0.45), (t, y + 0.45)],
+                            VERMILION.stroke_width(4),
+                        )])
+                        .map_err(draw_err)?;
+                }
             }
             let left = axis::relative(area, chart.backend_coord(&(0.0, y)));
             axis::text(
@@ -172,22 +250,75 @@ impl Chart for Gantt {
             let right = axis::relative(area, chart.backend_coord(&(x1, y)));
             axis::text(
                 area,
-                &hours_short(task.recovered),
+                &task.back_label(),
                 (right.0 + 12, right.1),
-                font(TICK_SIZE).color(&GREY),
+                font(TICK_SIZE).color(if task.not_recovered {
+                    &VERMILION
+                } else {
+                    &GREY
+                }),
                 (HPos::Left, VPos::Center),
             )?;
         }
         let top = axis::relative(area, chart.backend_coord(&(x1, n as f64 - 0.4)));
         axis::text(
             area,
-            "back at",
+            "back at (crew in)",
             (top.0 + 12, top.1 - 6),
             font(TICK_SIZE).color(&GREY),
             (HPos::Left, VPos::Bottom),
         )?;
         Ok(())
     }
+}
+
+impl Task {
+    /// The text right of the bar: when it is back, and how often a crew
+    /// worked on it when not always.
+    pub fn back_label(&self) -> String {
+        let back = if self.not_recovered {
+            "not recovered".to_string()
+        } else {
+            hours_short(self.recovered)
+        };
+        match (self.job, self.crew_share) {
+            (Some(_), Some(c)) if c < 0.995 => {
+                format!("{back} ({})", axis::percent_short(c))
+            }
+            _ => back,
+        }
+    }
+}
+
+/// The span drawn for a bar from `a` to `b` on an axis ending at `x1`: at
+/// least [`MIN_BAR`] of the axis wide, inside the axis.
+pub fn visible(a: f64, b: f64, x1: f64) -> (f64, f64) {
+    let min = x1 * MIN_BAR;
+    if b - a >= min {
+        (a, b)
+    } else {
+        let a = a.min(x1 - min).max(0.0);
+        (a, a + min)
+    }
+}
+
+/// The end of the time axis: the recovered rows' return and RTO, and for
+/// rows never recovered only what happened before (so one service lost
+/// for good does not hide everyone else's recovery).
+pub fn axis_end(rows: &[&Task]) -> f64 {
+    let end = rows
+        .iter()
+        .map(|t| {
+            if t.not_recovered {
+                let job = t.job.map_or(0.0, |(s, e)| s.max(e));
+                (t.down.max(t.deps_back).max(job)) * 1.25
+            } else {
+                t.recovered.max(t.down + t.rto.unwrap_or(0.0))
+            }
+        })
+        .filter(|x| x.is_finite())
+        .fold(0.0, f64::max);
+    axis::zero_to(end)
 }
 
 #[cfg(test)]
@@ -198,8 +329,11 @@ mod tests {
         Task {
             label: label.into(),
             down: 0.0,
+            deps_back: 0.0,
             job,
+            crew_share: Some(1.0),
             recovered,
+            not_recovered: false,
             rto: Some(4.0),
         }
     }
@@ -208,14 +342,72 @@ mod tests {
     fn segments_are_monotone() {
         assert_eq!(
             task("a", Some((2.0, 5.0)), 6.0).segments(),
-            vec![(0.0, 2.0, 0), (2.0, 5.0, 1), (5.0, 6.0, 2)]
+            vec![(0.0, 2.0, CREW_WAIT), (2.0, 5.0, CREW), (5.0, 6.0, DEPS)]
         );
         // Medians out of order are clamped.
         assert_eq!(
             task("b", Some((0.0, 7.0)), 6.0).segments(),
-            vec![(0.0, 6.0, 1)]
+            vec![(0.0, 6.0, CREW)]
         );
-        assert_eq!(task("c", None, 3.0).segments(), vec![(0.0, 3.0, 2)]);
+        assert_eq!(task("c", None, 3.0).segments(), vec![(0.0, 3.0, NO_CREW)]);
+        // Waiting for dependencies, then for a crew.
+        let t = Task {
+            deps_back: 1.0,
+            ..task("d", Some((2.0, 5.0)), 6.0)
+        };
+        assert_eq!(
+            t.segments(),
+            vec![
+                (0.0, 1.0, DEPS),
+                (1.0, 2.0, CREW_WAIT),
+                (2.0, 5.0, CREW),
+                (5.0, 6.0, DEPS)
+            ]
+        );
+        let t = Task {
+            deps_back: 2.0,
+            ..task("e", None, 3.0)
+        };
+        assert_eq!(t.segments(), vec![(0.0, 2.0, DEPS), (2.0, 3.0, NO_CREW)]);
+    }
+
+    #[test]
+    fn a_short_rebuild_next_to_long_outages_stays_visible() {
+        // A 2 h rebuild on a 30-day axis: 0.26% of it, under a pixel or
+        // two; drawn at MIN_BAR.
+        let x1 = axis_end(&[&task("long", Some((0.0, 720.0)), 720.0)]);
+        let (a, b) = visible(50.0, 52.0, x1);
+        assert_eq!(a, 50.0);
+        assert!((b - a - x1 * MIN_BAR).abs() < 1e-9 && b - a > 2.0);
+        // At the end of the axis it stays inside it; long bars are as is.
+        let (a, b) = visible(x1, x1, x1);
+        assert!(b <= x1 + 1e-9 && a < b);
+        assert_eq!(visible(0.0, 100.0, x1), (0.0, 100.0));
+    }
+
+    #[test]
+    fn not_recovered_does_not_stretch_the_axis_and_says_how_often() {
+        let lost = Task {
+            not_recovered: true,
+            recovered: 8760.0,
+            rto: None,
+            ..task("saas", Some((1.0, 2.0)), 8760.0)
+        };
+        let fine = task("db", Some((2.0, 50.0)), 60.0);
+        let x1 = axis_end(&[&lost, &fine]);
+        assert!(x1 < 100.0, "{x1}");
+        assert_eq!(lost.back_label(), "not recovered");
+        let some = Task {
+            crew_share: Some(0.455),
+            ..task("vpn", Some((2.0, 4.0)), 6.0)
+        };
+        assert!(some.back_label().contains("(46%)"), "{}", some.back_label());
+        let g = Gantt {
+            title: "t".into(),
+            tasks: vec![lost, fine, some],
+        };
+        let svg = super::super::render(&g).expect("renders").svg;
+        assert!(svg.contains("not recovered"));
     }
 
     #[test]

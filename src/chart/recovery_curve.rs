@@ -2,6 +2,12 @@
 //! over the hours after the threat, as the median drill (line) and the
 //! 10–90% band of drills, with the median times at which every business
 //! function is back at its MBCO and fully back marked.
+//!
+//! The time axis ends a little after the last change of any of the three
+//! lines (a service lost for good stops changing the share when it goes
+//! down, so it does not stretch the axis); the line is drawn as separate
+//! straight segments between the points where it changes, so the drawing
+//! rises and falls exactly where the data does (no joins that overshoot).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -23,6 +29,9 @@ pub struct RecoveryCurve {
     pub mbco_p50: Option<f64>,
     /// Median hours until the last Business-tier service is back.
     pub business_p50: Option<f64>,
+    /// In the median drill a business function is still down at the
+    /// horizon (then `business_p50` is not drawn).
+    pub business_not_recovered: bool,
 }
 
 impl Chart for RecoveryCurve {
@@ -40,7 +49,7 @@ impl Chart for RecoveryCurve {
         if n < 2 {
             return axis::empty(area, &self.title, "No drill was run.");
         }
-        let x1 = self.hours[n - 1].max(f64::MIN_POSITIVE);
+        let x1 = self.fitted_end(n);
         let (title_style, title_text) = axis::title_fit(area, &self.title);
         let mut chart = ChartBuilder::on(area)
             .caption(&title_text, title_style)
@@ -83,11 +92,13 @@ impl Chart for RecoveryCurve {
             .map_err(draw_err)?
             .label("10–90% of drills")
             .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 30, y + 7)], SKY.mix(0.35).filled()));
+        let line = ShapeStyle::from(&BLUE).stroke_width(3);
+        let kept = corners(&pts(&self.p50));
         chart
-            .draw_series(LineSeries::new(
-                pts(&self.p50),
-                ShapeStyle::from(&BLUE).stroke_width(3),
-            ))
+            .draw_series(
+                kept.windows(2)
+                    .map(|w| PathElement::new(vec![w[0], w[1]], line)),
+            )
             .map_err(draw_err)?
             .label("median drill")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 30, y)], BLUE.stroke_width(3)));
@@ -104,9 +115,20 @@ impl Chart for RecoveryCurve {
             ),
         ];
         for (t, colour, label) in marks {
-            let Some(t) = t.filter(|t| *t > 0.0 && *t <= x1) else {
+            let Some(t) = t.filter(|t| *t > 0.0) else {
                 continue;
             };
+            if t > x1 {
+                // Past the fitted axis: said in the legend, not drawn.
+                chart
+                    .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+                    .map_err(draw_err)?
+                    .label(format!("{label}: {} (off the chart)", hours_short(t)))
+                    .legend(move |(x, y)| {
+                        PathElement::new([(x, y), (x + 30, y)], colour.stroke_width(2))
+                    });
+                continue;
+            }
             let style = ShapeStyle::from(&colour).stroke_width(2);
             chart
                 .draw_series(DashedLineSeries::new([(t, 0.0), (t, 1.0)], 10, 6, style))
@@ -114,9 +136,53 @@ impl Chart for RecoveryCurve {
                 .label(format!("{label}: {}", hours_short(t)))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 30, y)], style));
         }
+        if self.business_not_recovered {
+            chart
+                .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+                .map_err(draw_err)?
+                .label("every business function back: not within the horizon (median drill)")
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 30, y)], PURPLE.stroke_width(2)));
+        }
         axis::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
+}
+
+impl RecoveryCurve {
+    /// The end of the time axis: the grid point after the last change of
+    /// any line, with a margin, never past the grid.
+    pub fn fitted_end(&self, n: usize) -> f64 {
+        let grid_end = self.hours[n - 1].max(f64::MIN_POSITIVE);
+        let changes = |v: &[f64]| (1..n).rev().find(|&k| v[k] != v[k - 1]);
+        let last = [&self.p10, &self.p50, &self.p90]
+            .iter()
+            .filter_map(|v| changes(v))
+            .max();
+        match last {
+            Some(k) => (self.hours[(k + 1).min(n - 1)] * 1.15)
+                .min(grid_end)
+                .max(f64::MIN_POSITIVE),
+            None => grid_end,
+        }
+    }
+}
+
+/// The points where a polyline changes direction: the first, the last, and
+/// every point whose neighbours are not on one straight line with it.
+pub fn corners(pts: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(pts.len());
+    for (i, &p) in pts.iter().enumerate() {
+        if i == 0 || i + 1 == pts.len() {
+            out.push(p);
+            continue;
+        }
+        let (a, c) = (out[out.len() - 1], pts[i + 1]);
+        let cross = (p.0 - a.0) * (c.1 - a.1) - (p.1 - a.1) * (c.0 - a.0);
+        if cross.abs() > 1e-12 * (1.0 + (c.0 - a.0).abs()) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -134,12 +200,40 @@ mod tests {
             p90: vec![0.0, 0.9, 1.0],
             mbco_p50: Some(1.0),
             business_p50: Some(2.0),
+            business_not_recovered: false,
         };
         assert!(super::super::render(&c).is_ok());
-        let none = RecoveryCurve { hours: vec![], ..c };
+        let none = RecoveryCurve {
+            hours: vec![],
+            ..c.clone()
+        };
         assert!(super::super::render(&none)
             .expect("renders")
             .svg
             .contains("No drill"));
+    }
+
+    #[test]
+    fn corners_keep_the_shape_and_axis_fits_the_changes() {
+        let pts = [(0.0, 0.0), (1.0, 0.5), (2.0, 1.0), (3.0, 1.0), (4.0, 1.0)];
+        assert_eq!(corners(&pts), vec![(0.0, 0.0), (2.0, 1.0), (4.0, 1.0)]);
+        // The drawn points are a subset of the data: no new minimum or
+        // maximum, so a monotone curve stays monotone.
+        let c = RecoveryCurve {
+            title: "t".into(),
+            weighting: "revenue".into(),
+            hours: (0..=100).map(f64::from).collect(),
+            p10: (0..=100).map(|k| if k < 10 { 0.5 } else { 1.0 }).collect(),
+            p50: vec![1.0; 101],
+            p90: vec![1.0; 101],
+            mbco_p50: Some(5.0),
+            business_p50: Some(90.0),
+            business_not_recovered: true,
+        };
+        let end = c.fitted_end(101);
+        assert!((end - 11.0 * 1.15).abs() < 1e-9, "{end}");
+        let svg = super::super::render(&c).expect("renders").svg;
+        assert!(svg.contains("off the chart"));
+        assert!(svg.contains("not within the horizon"));
     }
 }

@@ -18,6 +18,7 @@ pub fn json(c: &Comparison) -> Result<Vec<u8>, Error> {
 }
 
 use super::csv::{field, opt};
+use super::doc::{md_cell, md_code, md_escape};
 use crate::fmt::{count, money, money_change, signed};
 
 /// One row per service: A, B and the change B − A.
@@ -110,19 +111,25 @@ fn opt_pct(p: Option<f64>) -> String {
 
 /// `compare.md`: the comparison in plain language, then the tables.
 pub fn markdown(c: &Comparison) -> Vec<u8> {
-    let cur = &c.currency;
+    let cur = &md_escape(&c.currency);
     let d = &c.difference;
     let r = &c.return_on_plan;
     let mut s = String::new();
     let _ = writeln!(
         s,
         "# Compare: {} (A) vs {} (B)\n",
-        c.a.scenario, c.b.scenario
+        md_escape(&c.a.scenario),
+        md_escape(&c.b.scenario)
     );
     let _ = writeln!(
         s,
-        "A: `{}` · B: `{}` · {} paired trials · seed {} · horizon {} h · bcdr {}\n",
-        c.a.file, c.b.file, c.trials, c.seed, c.horizon_hours, c.bcdr_version
+        "A: {} · B: {} · {} paired trials · seed {} · horizon {} h · bcdr {}\n",
+        md_code(&c.a.file),
+        md_code(&c.b.file),
+        c.trials,
+        c.seed,
+        c.horizon_hours,
+        c.bcdr_version
     );
     let _ = writeln!(
         s,
@@ -273,7 +280,7 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            sv.id,
+            md_cell(&sv.id),
             if sv.present_in == Presence::Both {
                 "both"
             } else {
@@ -302,7 +309,7 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            t.id,
+            md_cell(&t.id),
             t.kind,
             t.present_in.label(),
             num(a.map(|x| x.occurrences)),

@@ -1,16 +1,32 @@
 //! `services.csv`, `threats.csv` and `loss_exceedance.csv` for
 //! spreadsheets: the same numbers as `summary.json`.
+//!
+//! Every text cell (ids, names, labels) goes through [`field`], which
+//! neutralises formula injection (OWASP's rule: a cell starting with `=`,
+//! `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a
+//! spreadsheet shows it as text instead of running it) and quotes per
+//! RFC 4180. Numeric cells are written as numbers.
 
 use std::fmt::Write;
 
 use crate::stats::{LogHist, Summary};
 
-/// Quote a field when it needs it (RFC 4180).
+/// A text cell: neutralised against formula injection (a leading `'`
+/// before `=`, `+`, `-`, `@`, tab or carriage return, unless the whole
+/// cell is a plain number such as `-5`), then quoted when it needs it
+/// (RFC 4180).
 pub fn field(s: &str) -> String {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && s.parse::<f64>().map_or(true, |x| !x.is_finite());
+    let s = if risky {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s.into_owned()
     }
 }
 
@@ -92,6 +108,24 @@ pub fn loss_exceedance(hist: &LogHist) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::field;
+
+    #[test]
+    fn neutralises_formulas_but_not_numbers() {
+        assert_eq!(field("=1+2"), "'=1+2");
+        assert_eq!(field("+cmd"), "'+cmd");
+        assert_eq!(field("-db"), "'-db");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("\tx"), "'\tx");
+        assert_eq!(field("\rx"), "\"'\rx\"");
+        assert_eq!(
+            field("=HYPERLINK(\"a\",\"b\")"),
+            "\"'=HYPERLINK(\"\"a\"\",\"\"b\"\")\""
+        );
+        assert_eq!(field("-5"), "-5");
+        assert_eq!(field("+0.5"), "+0.5");
+        assert_eq!(field("-inf"), "'-inf");
+        assert_eq!(field("a=b"), "a=b");
+    }
 
     #[test]
     fn quotes_only_when_needed() {

@@ -143,7 +143,10 @@ impl Doc {
                     let _ = writeln!(out, "![{}]({file})\n", md_escape(caption));
                 }
                 Block::CodeBlock(s) => {
-                    let _ = writeln!(out, "```\n{s}\n```\n");
+                    // A fence longer than any run of backticks inside, so
+                    // a file name cannot close it.
+                    let fence = "`".repeat(longest_run(s, '`').max(2) + 1);
+                    let _ = writeln!(out, "{fence}\n{s}\n{fence}\n");
                 }
             }
         }
@@ -184,7 +187,11 @@ impl Doc {
                     out.push_str("</ul>\n");
                 }
                 Block::Table { head, align, rows } => {
-                    out.push_str("<div class=\"table\"><table>\n<thead><tr>");
+                    out.push_str(if head.len() > WIDE {
+                        "<div class=\"table\"><table class=\"wide\">\n<thead><tr>"
+                    } else {
+                        "<div class=\"table\"><table>\n<thead><tr>"
+                    });
                     let class = |i: usize| match align.get(i) {
                         Some(Align::Right) => " class=\"num\"",
                         _ => "",
@@ -249,18 +256,36 @@ impl Doc {
     }
 }
 
-/// Print-friendly and projector-friendly, no web fonts.
+/// Print-friendly and projector-friendly, no web fonts. On screen a wide
+/// table (more than [`WIDE`] columns) is set smaller so that even the
+/// drill's 17 columns fit a 1280 px window; in print the page is A4
+/// landscape, every table shrinks to the page width (no column is cut),
+/// and the dependency graph is scaled to fit the page instead of scrolling.
 const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:#222;\
 background:#fff;margin:0;line-height:1.45}\
 main{max-width:1320px;margin:0 auto;padding:24px 32px}\
 h1{font-size:2em;margin:.3em 0}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:1.8em}\
+p.lead{font-size:1.08em;color:#333;max-width:60em}\
 table{border-collapse:collapse;font-size:.92em}th,td{padding:4px 10px;border-bottom:1px solid #ddd;\
 text-align:left;vertical-align:top}th{background:#f2f2f2}td.num,th.num{text-align:right;\
 font-variant-numeric:tabular-nums}.table{overflow-x:auto}\
+table.wide{font-size:.78em}table.wide th,table.wide td{padding:3px 5px}\
+table.wide td.num{white-space:nowrap}\
 figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}\
 figcaption{color:#555;font-size:.92em;margin-top:.4em}.scroll{overflow:auto;max-height:900px;\
 border:1px solid #ddd}pre{background:#f6f6f6;padding:10px;overflow-x:auto}.note{color:#777}\
-@media print{h2{page-break-before:auto}figure{page-break-inside:avoid}}";
+@page{size:A4 landscape;margin:10mm}\
+@media print{body{font-size:9.5pt;line-height:1.3}main{max-width:none;padding:0}\
+h1{font-size:1.6em}h2{page-break-before:auto;page-break-after:avoid;margin-top:1.2em}\
+figure{page-break-inside:avoid}figure img{max-height:170mm;width:auto;max-width:100%}\
+.table{overflow:visible}table{width:100%;font-size:7.5pt;page-break-inside:auto}\
+table.wide{font-size:6.5pt}th,td,table.wide th,table.wide td{padding:2px 3px}\
+tr{page-break-inside:avoid}thead{display:table-header-group}\
+.scroll{overflow:visible;max-height:none;border:none}\
+.scroll svg{width:100%;height:auto;max-height:175mm}pre{white-space:pre-wrap}}";
+
+/// Tables with more columns than this are set smaller.
+pub const WIDE: usize = 10;
 
 /// An SVG document ready to sit inside HTML: without its XML declaration.
 fn inline_svg(svg: &str) -> &str {
@@ -286,10 +311,17 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
-/// Escape what Markdown would read as formatting in ids and names.
+/// Escape what Markdown would read as formatting in ids and names: the
+/// markup characters get a backslash (`<` too, so no raw HTML gets
+/// through), and control characters (a line break would end the
+/// paragraph, or start a heading) become spaces.
 pub fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
+        if c.is_control() {
+            out.push(' ');
+            continue;
+        }
         if "\\`*_[]<>#".contains(c) {
             out.push('\\');
         }
@@ -298,13 +330,46 @@ pub fn md_escape(s: &str) -> String {
     out
 }
 
+/// [`md_escape`] for a table cell: `|` escaped as well.
+pub fn md_cell(s: &str) -> String {
+    md_escape(s).replace('|', "\\|")
+}
+
+/// An inline code span that its content cannot break out of: fenced by
+/// more backticks than any run inside it (CommonMark), padded when the
+/// content starts or ends with one, control characters as spaces. Code
+/// spans show their content literally, raw HTML included.
+pub fn md_code(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let fence = "`".repeat(longest_run(&s, '`') + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+/// The longest run of `c` in `s`.
+fn longest_run(s: &str, c: char) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for x in s.chars() {
+        run = if x == c { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
 fn md_spans(spans: &[Span]) -> String {
     spans
         .iter()
         .map(|s| match s {
             Span::Text(x) => md_escape(x),
             Span::Strong(x) => format!("**{}**", md_escape(x)),
-            Span::Code(x) => format!("`{x}`"),
+            Span::Code(x) => md_code(x),
         })
         .collect()
 }
@@ -389,6 +454,27 @@ mod tests {
         assert!(html.contains("<title>A &lt;b&gt; &amp; c_d</title>"));
         assert!(html.contains("src=\"data:image/png;base64,AQID\""));
         assert!(html.contains("<td class=\"num\">1</td>"));
+    }
+
+    #[test]
+    fn ids_cannot_break_out_of_markdown() {
+        assert_eq!(md_code("core-db"), "`core-db`");
+        assert_eq!(md_code("a`b"), "``a`b``");
+        assert_eq!(md_code("`x"), "`` `x ``");
+        assert_eq!(md_code("a\n# b"), "`a # b`");
+        assert_eq!(
+            md_escape("<img src=x onerror=alert(1)>"),
+            "\\<img src=x onerror=alert(1)\\>"
+        );
+        assert_eq!(md_escape("a\n# b"), "a \\# b");
+        assert_eq!(md_cell("a|b"), "a\\|b");
+        let mut doc = Doc::new("t");
+        doc.push(Block::CodeBlock("bcdr run 'x\n```\n<b>'".into()));
+        let md = doc.markdown();
+        assert!(md.contains("````\nbcdr run 'x\n```\n<b>'\n````\n"), "{md}");
+        let mut doc = Doc::new("t");
+        doc.push(Block::CodeBlock("bcdr run x.ron".into()));
+        assert!(doc.markdown().contains("```\nbcdr run x.ron\n```\n"));
     }
 
     #[test]

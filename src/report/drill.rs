@@ -16,8 +16,9 @@ use crate::stats::drill::{DrillSummary, ServiceDrill};
 use crate::stats::Summary;
 
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
+use super::names::Names;
 use super::pack::{doc_files, graph_files, job, render_all, Files, Job};
-use super::review::{self, Provenance};
+use super::review::{self, named, Provenance};
 use crate::fmt::{hours, money, or_dash, pct};
 
 /// The charts of a drill, in the order the report shows them.
@@ -30,10 +31,12 @@ pub const DRILL_CHARTS: [(&str, &str); 5] = [
     ),
     (
         "gantt",
-        "Median recovery order: per service, the median time it went down, its crew's job \
-         (restore, repair or rebuild) and its return, with the RTO counted from when it went \
-         down. For a service a crew works on in at least half of the drills that hit it, the \
-         medians are over those drills.",
+        "Median recovery order: per service, the median time it went down, waited for its \
+         dependencies and for a crew, its crew's job (restore, repair or rebuild) and its \
+         return, with the RTO counted from when it went down. For a service a crew works on in \
+         some of the drills that hit it, the medians are over those drills, and the share is in \
+         brackets after its return time; a service still down at the horizon is drawn as not \
+         recovered.",
     ),
     (
         "drill_recovery_vs_rto",
@@ -84,8 +87,12 @@ pub fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
         business_p50: d
             .business
             .as_ref()
-            .filter(|x| x.hit > 0.0)
+            .filter(|x| x.hit > 0.0 && x.recovery_hours.p50 < d.horizon_hours * 0.99)
             .map(|x| x.recovery_hours.p50),
+        business_not_recovered: d
+            .business
+            .as_ref()
+            .is_some_and(|x| x.hit > 0.0 && x.recovery_hours.p50 >= d.horizon_hours * 0.99),
     };
     let gantt = Gantt {
         title: format!("Median recovery order after {head}"),
@@ -97,8 +104,12 @@ pub fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
                 Some(Task {
                     label: s.id.clone(),
                     down: t.down,
+                    deps_back: t.deps_back,
                     job: t.job_start.zip(t.job_done),
+                    crew_share: s.crew_job,
                     recovered: t.back,
+                    not_recovered: t.back >= d.horizon_hours * 0.99
+                        || s.not_recovered.is_some_and(|x| x >= 0.5),
                     rto: s.rto_hours,
                 })
             })
@@ -242,7 +253,7 @@ fn headline(d: &DrillSummary, s: &Summary) -> Block {
     }
 }
 
-fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
+fn reading(d: &DrillSummary, s: &Summary, names: &Names) -> Vec<Spans> {
     let mut out: Vec<Spans> = Vec::new();
     match &d.business {
         None => out.push(vec![t(
@@ -316,7 +327,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
             continue;
         };
         out.push(vec![
-            code(&x.id),
+            named(names, &x.id),
             t(format!(" misses its {} RTO in ", hours(rto))),
             b(pct(1.0 - met)),
             t(format!(
@@ -336,7 +347,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
             if i > 0 {
                 spans.push(t(", "));
             }
-            spans.push(code(&e.id));
+            spans.push(named(names, &e.id));
             spans.push(t(format!(" ({})", pct(e.on_path))));
         }
         spans.push(t(". "));
@@ -348,7 +359,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
             spans.push(t(
                 "The bottleneck, the recovery that ends last, is most often ",
             ));
-            spans.push(code(&bn.id));
+            spans.push(named(names, &bn.id));
             spans.push(t(format!(" ({} of the drills).", pct(bn.bottleneck))));
         }
         out.push(spans);
@@ -369,7 +380,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
             continue;
         };
         out.push(vec![
-            code(&x.id),
+            named(names, &x.id),
             t(format!(" loses more data than its {} RPO in ", hours(h))),
             b(pct(p)),
             t(" of the drills."),
@@ -388,7 +399,7 @@ fn reading(d: &DrillSummary, s: &Summary) -> Vec<Spans> {
     out
 }
 
-fn services_table(d: &DrillSummary) -> Block {
+fn services_table(d: &DrillSummary, names: &Names) -> Block {
     let head = [
         "service",
         "tier",
@@ -418,7 +429,7 @@ fn services_table(d: &DrillSummary) -> Block {
                 let rec = x.recovery_hours.as_ref();
                 let out = x.outage_hours.as_ref();
                 vec![
-                    x.id.clone(),
+                    names.of(&x.id),
                     x.tier.clone(),
                     pct(x.hit),
                     or_dash(x.down_at_hours_p50, hours),
@@ -442,8 +453,17 @@ fn services_table(d: &DrillSummary) -> Block {
 }
 
 /// The whole report of a drill.
-pub fn drill_doc(d: &DrillSummary, s: &Summary, warnings: &[Warning], prov: &Provenance) -> Doc {
+pub fn drill_doc(
+    d: &DrillSummary,
+    s: &Summary,
+    warnings: &[Warning],
+    prov: &Provenance,
+    names: &Names,
+) -> Doc {
     let mut doc = Doc::new(format!("{}: drill of {}", d.scenario, d.threat));
+    if let Some(x) = names.description_block() {
+        doc.push(x);
+    }
     doc.para(vec![
         t(format!(
             "{} drills of the {} threat ",
@@ -466,7 +486,7 @@ pub fn drill_doc(d: &DrillSummary, s: &Summary, warnings: &[Warning], prov: &Pro
     ))]);
     doc.push(headline(d, s));
     doc.h2("Reading");
-    doc.push(Block::Bullets(reading(d, s)));
+    doc.push(Block::Bullets(reading(d, s, names)));
     doc.h2("Charts");
     for (stem, caption) in DRILL_CHARTS {
         doc.push(Block::Figure {
@@ -484,10 +504,12 @@ pub fn drill_doc(d: &DrillSummary, s: &Summary, warnings: &[Warning], prov: &Pro
          breached, critical path and bottleneck are shares of all drills.",
         quiet
     ))]);
-    doc.push(services_table(d));
+    doc.push(services_table(d, names));
     doc.h2("Critical path");
     if d.critical_path.is_empty() {
-        doc.para(vec![t("No service went down: there is no critical path.")]);
+        doc.para(vec![t(
+            "No business function went down in any drill: there is no critical path.",
+        )]);
     } else {
         doc.para(vec![t(
             "From the business function that is back last, the path follows the hard \
@@ -505,7 +527,7 @@ pub fn drill_doc(d: &DrillSummary, s: &Summary, warnings: &[Warning], prov: &Pro
             rows: d
                 .critical_path
                 .iter()
-                .map(|e| vec![e.id.clone(), pct(e.on_path), pct(e.bottleneck)])
+                .map(|e| vec![names.of(&e.id), pct(e.on_path), pct(e.bottleneck)])
                 .collect(),
         });
     }
@@ -538,7 +560,7 @@ pub fn drill_pack(
     let mut files = vec![("drill.json".to_string(), json(d)?)];
     let (graph, drawings) = graph_files(model);
     files.extend(graph);
-    let doc = drill_doc(d, s, warnings, prov);
+    let doc = drill_doc(d, s, warnings, prov, &Names::from_model(model));
     files.extend(doc_files(&doc, charts, &drawings));
     Ok(files)
 }

@@ -1,7 +1,8 @@
-//! Exporters: each turns results into bytes; [`write_atomic`] is the one
-//! place that writes files.
+//! Exporters: each turns results into bytes; [`OutDir`] (output folders)
+//! and [`write_atomic`] (single files) are the only places that write.
 
 pub mod compare;
+pub mod compare_doc;
 pub mod csv;
 pub mod doc;
 pub mod drill;
@@ -10,22 +11,28 @@ pub mod graph;
 pub mod importance;
 pub mod json;
 pub mod loop_util;
+pub mod names;
+pub mod outdir;
 pub mod pack;
 pub mod review;
 pub mod sweep;
+pub mod sweep_doc;
 pub mod text;
 pub mod tornado;
 pub mod trend;
 pub mod xlsx;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::Error;
 
-/// Write `bytes` to `path` atomically: into a temporary file in the same
-/// folder, flushed, then renamed over the target. A crash leaves either the
-/// old file or the new one, never half of one.
+pub use outdir::{OutDir, Wait};
+
+/// Write `bytes` to `path` atomically: into a temporary file created
+/// exclusively in the same folder (never through a planted symlink),
+/// flushed, then renamed over the target. A crash leaves either the old
+/// file or the new one, never half of one. Output folders go through
+/// [`OutDir`] instead, which makes a whole pack one unit.
 ///
 /// # Errors
 /// [`Error::Write`] naming the file.
@@ -38,34 +45,5 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     if let Some(dir) = dir {
         std::fs::create_dir_all(dir).map_err(err)?;
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp: PathBuf = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(err)
-}
-
-/// Write several files into `dir`, each atomically; every file is rendered
-/// before the first is written, so an exporter error writes nothing.
-///
-/// # Errors
-/// The first write that fails.
-pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, Error> {
-    files
-        .iter()
-        .map(|(name, bytes)| {
-            let path = dir.join(name);
-            write_atomic(&path, bytes).map(|()| path)
-        })
-        .collect()
+    outdir::write_atomic(path).write(bytes).map_err(err)
 }

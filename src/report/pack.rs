@@ -1,6 +1,6 @@
 //! The review pack: every chart (PNG and SVG), the dependency graph and
 //! the two reports of a run, rendered to bytes. Nothing is written here:
-//! the caller passes the files to [`super::write_all`] once all of them
+//! the caller passes the files to [`crate::app::emit`] once all of them
 //! rendered, so a chart that fails to draw leaves the previous pack intact.
 //!
 //! Charts are rendered in parallel (they are independent); the bytes do not
@@ -24,7 +24,7 @@ use crate::stats::{Accumulator, Summary};
 use super::doc::Doc;
 use super::review::{self, Provenance};
 
-/// Files by name, as [`super::write_all`] takes them.
+/// Files by name, as [`crate::app::emit`] takes them.
 pub type Files = Vec<(String, Vec<u8>)>;
 
 /// A chart to render, boxed so different chart types share one list.
@@ -193,7 +193,8 @@ pub fn run_pack(
         || graph_files(model),
     );
     let charts = charts?;
-    let doc = review::run_doc(summary, warnings, prov);
+    let names = super::names::Names::from_model(model);
+    let doc = review::run_doc(summary, warnings, prov, &names);
     files.extend(doc_files(&doc, charts, &drawings));
     files.push((
         super::xlsx::FILE.to_string(),

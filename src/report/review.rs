@@ -9,6 +9,7 @@ use crate::stats::summary::{ServiceSummary, RANDOM_FAILURES};
 use crate::stats::Summary;
 
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
+use super::names::Names;
 use crate::fmt::{availability, hours, money, or_dash, pct, rate};
 
 /// The charts of a run, in the order the report shows them, with their
@@ -66,7 +67,7 @@ fn rto_misses(s: &Summary) -> Vec<(&ServiceSummary, f64, f64)> {
 }
 
 /// The plain-language reading.
-fn reading(s: &Summary) -> Vec<Spans> {
+fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
     let c = s.currency.as_str();
     let a = &s.annual_loss;
     let mut out: Vec<Spans> = Vec::new();
@@ -124,7 +125,7 @@ fn reading(s: &Summary) -> Vec<Spans> {
         let mut spans = Vec::new();
         if let Some(x) = top_service {
             spans.push(t("Service "));
-            spans.push(code(&x.id));
+            spans.push(named(names, &x.id));
             spans.push(t(format!(
                 " carries the largest expected loss: {} a year, {} of the expected annual loss",
                 money(c, x.loss.mean),
@@ -167,7 +168,7 @@ fn reading(s: &Summary) -> Vec<Spans> {
     } else {
         for (x, miss, rto) in missing {
             out.push(vec![
-                code(&x.id),
+                named(names, &x.id),
                 t(format!(" misses its {} RTO in ", hours(*rto))),
                 b(pct(*miss)),
                 t(format!(
@@ -188,7 +189,7 @@ fn reading(s: &Summary) -> Vec<Spans> {
     mtpd.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
     for (x, p, h) in mtpd.iter().take(3) {
         out.push(vec![
-            code(&x.id),
+            named(names, &x.id),
             t(format!(" outlasts its {} MTPD in ", hours(*h))),
             b(pct(*p)),
             t(" of years."),
@@ -204,6 +205,15 @@ fn reading(s: &Summary) -> Vec<Spans> {
         ))]);
     }
     out
+}
+
+/// A service in a sentence: its display name, or its id as code.
+pub fn named(names: &Names, id: &str) -> super::doc::Span {
+    if names.has(id) {
+        t(names.of(id))
+    } else {
+        code(id)
+    }
 }
 
 /// The headline table.
@@ -254,7 +264,7 @@ pub fn headline(s: &Summary) -> Block {
 }
 
 /// The per-service table.
-pub fn services_table(s: &Summary) -> Block {
+pub fn services_table(s: &Summary, names: &Names) -> Block {
     let c = s.currency.as_str();
     let head = [
         "service",
@@ -282,7 +292,7 @@ pub fn services_table(s: &Summary) -> Block {
             .iter()
             .map(|x| {
                 vec![
-                    x.id.clone(),
+                    names.of(&x.id),
                     x.tier.clone(),
                     availability(x.availability),
                     rate(x.outages.mean),
@@ -360,8 +370,11 @@ pub fn warnings_block(warnings: &[Warning]) -> Block {
 }
 
 /// The whole report of an annual run.
-pub fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance) -> Doc {
+pub fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance, names: &Names) -> Doc {
     let mut doc = Doc::new(format!("{}: annual risk review", s.scenario));
+    if let Some(d) = names.description_block() {
+        doc.push(d);
+    }
     doc.para(vec![t(format!(
         "{} simulated years of {} each, seed {}, bcdr {}. Money in {}; durations in minutes (m), \
          hours (h) or days (d).",
@@ -378,7 +391,7 @@ pub fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance) -> Doc {
     doc.h2("Headline");
     doc.push(headline(s));
     doc.h2("Reading");
-    doc.push(Block::Bullets(reading(s)));
+    doc.push(Block::Bullets(reading(s, names)));
     doc.h2("Charts");
     for (stem, caption) in RUN_CHARTS {
         doc.push(Block::Figure {
@@ -391,7 +404,7 @@ pub fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance) -> Doc {
         "Outage figures are per outage; RTO met is the share of outages that ended within the \
          RTO; MTPD breached is the share of years with at least one outage longer than the MTPD.",
     )]);
-    doc.push(services_table(s));
+    doc.push(services_table(s, names));
     doc.h2("Threats");
     doc.push(threats_table(s));
     doc.h2("Dependency graph");

@@ -15,13 +15,6 @@ use super::importance::{Importance, ImportanceRun};
 use super::tornado::{Tornado, TornadoRun};
 use super::trend::Trend;
 
-fn io_err(e: std::io::Error) -> Error {
-    Error::Write {
-        path: PathBuf::from("<stdout>"),
-        source: e,
-    }
-}
-
 fn stem(path: &Path) -> String {
     path.file_stem().map_or_else(
         || "scenario".to_string(),
@@ -36,11 +29,8 @@ fn finish(
     quiet: bool,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    let written = report::write_all(dir, files)?;
-    if !quiet {
-        write!(out, "{screen}").map_err(io_err)?;
-        writeln!(out, "\nwrote {} files to {}", written.len(), dir.display()).map_err(io_err)?;
-    }
+    let dir = report::outdir::OutDir::lock(dir, report::outdir::Wait::No)?;
+    crate::app::emit(&dir, files, (!quiet).then_some(screen.as_str()), "", out)?;
     Ok(())
 }
 
@@ -71,10 +61,8 @@ pub fn trend(
 /// its errors name the file).
 fn load_raw(path: &Path) -> Result<crate::scenario::raw::Scenario, Error> {
     scenario::load(path)?;
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input::read_limited(path, crate::input::MAX_SCENARIO_BYTES, "a scenario")?;
+    let text = String::from_utf8_lossy(&bytes);
     scenario::validate::parse_raw(&text).map_err(|source| Error::Scenario {
         path: path.to_path_buf(),
         source,

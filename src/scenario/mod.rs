@@ -19,10 +19,7 @@ pub use warnings::{planning_warnings, Warning};
 /// # Errors
 /// [`Error::Scenario`] naming the file and what is wrong in it.
 pub fn load(path: &Path) -> Result<Model, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input::read_limited(path, crate::input::MAX_SCENARIO_BYTES, "a scenario")?;
     parse_bytes(&bytes).map_err(|source| Error::Scenario {
         path: path.to_path_buf(),
         source,

@@ -138,11 +138,76 @@ pub fn message(code: &ron::Error) -> String {
                                       levels; check for unbalanced `(` or `[`"
             .into(),
         E::Utf8Error(_) => "the file is not valid UTF-8; save it as UTF-8".into(),
+        // ron suggests its raw identifier syntax (`r#3Business`), which no
+        // scenario field accepts.
+        E::SuggestRawIdentifier(found) | E::InvalidIdentifier(found) => bad_name(found),
         // Messages of our own (serde `expecting`, custom errors) are written
         // for planners already.
         E::Message(text) => text.clone(),
         other => other.to_string(),
     }
+}
+
+/// The names a scenario writes without quotes: tiers, distributions,
+/// targets and threat kinds.
+const NAME_LISTS: &[(&str, &[&str])] = &[
+    (
+        "tiers",
+        &["Infrastructure", "Platform", "Application", "Business"],
+    ),
+    (
+        "distributions",
+        &[
+            "Fixed",
+            "Exponential",
+            "LogNormal",
+            "Triangular",
+            "Uniform",
+            "Pert",
+            "Weibull",
+            "Empirical",
+        ],
+    ),
+    ("targets", &["Site", "Service", "Tier", "Tag"]),
+    (
+        "threat kinds",
+        &["Outage", "Disaster", "Ransomware", "LossEvent"],
+    ),
+];
+
+/// The valid names of `field` (`tiers: Infrastructure, ...`), or of every
+/// field that takes names.
+fn valid_names(field: Option<&str>) -> String {
+    let of = |what: &str| {
+        NAME_LISTS
+            .iter()
+            .filter(|(w, _)| what.is_empty() || *w == what)
+            .map(|(w, names)| format!("{w}: {}", names.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    match field {
+        Some("tier") => of("tiers"),
+        _ => of(""),
+    }
+}
+
+/// A name that is not an identifier (`3Business`): what names are, the
+/// nearest valid one, and the lists.
+fn bad_name(found: &str) -> String {
+    let all = NAME_LISTS
+        .iter()
+        .flat_map(|(_, names)| names.iter().copied());
+    let near = nearest(found, all).map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+    let lists = NAME_LISTS
+        .iter()
+        .map(|(what, names)| format!("{what}: {}", names.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    format!(
+        "`{found}` is not a name: names written without quotes start with a letter{near} \
+         ({lists}); ids and durations are strings in double quotes, such as \"core-db\""
+    )
 }
 
 /// An unknown field or variant: the nearest known name, then the list.
@@ -530,7 +595,8 @@ fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
                 .map(|n| format!("; did you mean {}?", written(field, n)))
                 .unwrap_or_default();
             Some(format!(
-                "`{found}` is not a name: names start with a letter{near}"
+                "`{found}` is not a name: names start with a letter{near} ({})",
+                valid_names(field)
             ))
         }
         _ => None,
@@ -659,6 +725,17 @@ mod tests {
         });
         assert!(msg.contains("did you mean `mtbf`?"), "{msg}");
         assert!(msg.contains("`repair`"), "{msg}");
+    }
+
+    #[test]
+    fn a_name_starting_with_a_digit_is_not_a_raw_identifier() {
+        let msg = message(&ron::Error::SuggestRawIdentifier("3Business".into()));
+        assert!(!msg.contains("r#"), "{msg}");
+        assert!(msg.contains("did you mean `Business`?"), "{msg}");
+        assert!(
+            msg.contains("Infrastructure, Platform, Application, Business"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -188,7 +188,11 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            names.report_id(&mut cx, &format!("sites[{i}] {:?}", s.id));
+            let p = format!("sites[{i}] {:?}", s.id);
+            names.report_id(&mut cx, &p);
+            if let Some(name) = &s.name {
+                cx.plain_text(&at(&p, "name"), name, "the name", false);
+            }
             Site {
                 id: s.id.clone(),
                 name: s.name.clone(),
@@ -291,6 +295,29 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// Refuse control characters (and bidirectional overrides) in an id
+    /// or a name: they reach terminals (ESC sequences retitle or clear
+    /// them), reports and chart SVGs (NUL makes them invalid XML). `lines`
+    /// allows line breaks and tabs (a description). False when refused.
+    fn plain_text(&mut self, path: &str, text: &str, what: &str, lines: bool) -> bool {
+        match bad_char(text, lines) {
+            None => true,
+            Some((i, c)) => {
+                self.issue(
+                    path,
+                    format!(
+                        "{what} contains the control character {} at character {}: ids and \
+                         names appear in terminals, reports and charts, where it would garble \
+                         or hide text; remove it (write plain text)",
+                        char_name(c),
+                        i + 1
+                    ),
+                );
+                false
+            }
+        }
+    }
+
     fn issue(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.issues.push(Issue {
             path: path.into(),
@@ -366,6 +393,32 @@ impl Ctx {
     }
 }
 
+/// The first character of `text` that an id or a name may not hold: a
+/// control character (line breaks and tabs allowed when `lines`), or a
+/// bidirectional override that makes text display differently from what
+/// it is.
+pub(crate) fn bad_char(text: &str, lines: bool) -> Option<(usize, char)> {
+    text.chars().enumerate().find(|&(_, c)| {
+        (c.is_control() && !(lines && matches!(c, '\n' | '\t' | '\r')))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+/// `U+001B (ESC)`.
+fn char_name(c: char) -> String {
+    let name = match c {
+        '\0' => " (NUL)",
+        '\t' => " (tab)",
+        '\n' => " (line break)",
+        '\r' => " (carriage return)",
+        '\u{1b}' => " (ESC)",
+        '\u{7f}' => " (DEL)",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => " (a bidirectional override)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", u32::from(c))
+}
+
 // ---------------------------------------------------------------------------
 // Scenario header
 
@@ -375,6 +428,13 @@ fn header(cx: &mut Ctx, raw: &raw::Scenario) -> (String, Option<String>, Option<
             "name",
             "the scenario has no name: write one, such as name: \"Regional bank\"",
         );
+    }
+    cx.plain_text("name", &raw.name, "the name", false);
+    if let Some(d) = &raw.description {
+        cx.plain_text("description", d, "the description", true);
+    }
+    if let Some(c) = &raw.currency {
+        cx.plain_text("currency", c, "the currency", false);
     }
     let currency = match raw.currency.as_deref() {
         None => Some(DEFAULT_CURRENCY.to_string()),

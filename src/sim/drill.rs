@@ -21,7 +21,7 @@
 //!   revenue per hour; without any revenue, every Business-tier service
 //!   weighs 1; without those, every service does.
 //! - The **critical path** starts at the business function that is back
-//!   last (without one hit: the service back last), and steps to the hard
+//!   last (none in a drill where no business function went down), and steps to the hard
 //!   dependency (through k-of-n groups, to the member that brought the group
 //!   back) that recovered last, as long as that dependency gated it: it
 //!   came back exactly when the service did, or exactly when the service's
@@ -263,8 +263,10 @@ impl Reducer {
             }
             // The effective capacity: the engine's for revenue-bearing
             // services, functional or not for the others.
+            // (The engine closes every capacity segment at the horizon:
+            // that is the end of the drill, not a recovery.)
             let new = match (r.mark, p.revenue[i]) {
-                (Mark::Capacity(c), true) => Some(c),
+                (Mark::Capacity(c), true) if r.t < p.horizon => Some(c),
                 (Mark::Down, false) => Some(0.0),
                 (Mark::Up, false) => Some(1.0),
                 _ => None,
@@ -324,19 +326,25 @@ impl Reducer {
             }
             o.mbco_at = at;
         }
-        if start.is_none() {
-            for i in (0..s).filter(|&i| o.services[i].down_at.is_some()) {
-                let t = rec(o, i);
-                if start.is_none_or(|(b, _)| t > b) {
-                    start = Some((t, i));
-                }
-            }
-        }
 
-        // The critical path.
+        // When each service hit had its hard dependencies back.
         for i in 0..s {
             self.node_rec[i] = Some((rec(o, i), i as u32));
         }
+        for i in 0..s {
+            if o.services[i].down_at.is_none() {
+                continue;
+            }
+            let mut at = 0.0f64;
+            for &d in p.deps.row(i) {
+                at = at.max(node_recovery(p, &mut self.node_rec, d).0);
+            }
+            o.services[i].deps_back = Some(at);
+        }
+
+        // The critical path: from the business function back last; none
+        // when no business function went down (a service no business
+        // function depends on is never named).
         let Some((_, mut node)) = start else { return };
         for _ in 0..s {
             o.services[node].on_path = true;
@@ -398,7 +406,6 @@ fn grid_end(
     let pilot = trials.start..trials.end.min(trials.start + PILOT);
     let mut settle: Vec<f64> = pool.install(|| {
         super::chunks(pilot)
-            .par_iter()
             .flat_map_iter(|chunk| {
                 let mut trial = Trial::new(plan);
                 trial.set_recording(true);

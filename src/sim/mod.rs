@@ -35,14 +35,23 @@ pub use trial::{Mode, Trial};
 /// to balance two cores and to report progress smoothly.
 pub const CHUNK: u64 = 256;
 
-/// A rayon pool of `threads` workers (default: one per core).
+/// The most worker threads a pool gets: one per core. More would run no
+/// faster (the work is all computation) and each holds its own
+/// accumulators and trial scratch, so `--threads 100000` would spend
+/// minutes and gigabytes starting threads.
+pub fn max_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// A rayon pool of `threads` workers (default: one per core), capped at
+/// [`max_threads`]. Results do not depend on the count.
 ///
 /// # Errors
 /// [`Error::Usage`] when the pool cannot be built.
 pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        builder = builder.num_threads(n.max(1));
+        builder = builder.num_threads(n.clamp(1, max_threads()));
     }
     builder
         .build()
@@ -61,12 +70,18 @@ pub fn check_budget(acc: &Accumulator) -> Result<(), Error> {
     }
 }
 
-/// A range of trial indices cut into work units of [`CHUNK`] trials.
-pub fn chunks(trials: Range<u64>) -> Vec<Range<u64>> {
-    (trials.start..trials.end)
-        .step_by(CHUNK as usize)
-        .map(|s| s..(s + CHUNK).min(trials.end))
-        .collect()
+/// A range of trial indices cut into work units of [`CHUNK`] trials,
+/// made as they are taken (a list of them would need 16 bytes per 256
+/// trials before the first trial runs: 62 GB for 10^12 trials).
+pub fn chunks(trials: Range<u64>) -> impl IndexedParallelIterator<Item = Range<u64>> {
+    let n = trials.end.saturating_sub(trials.start).div_ceil(CHUNK);
+    let n = usize::try_from(n).unwrap_or(usize::MAX);
+    (0..n).into_par_iter().map(move |i| {
+        let s = trials
+            .start
+            .saturating_add((i as u64).saturating_mul(CHUNK));
+        s..s.saturating_add(CHUNK).min(trials.end)
+    })
 }
 
 /// The one parallel driver of every run (annual, paired, drill; a sweep
@@ -97,10 +112,8 @@ pub fn drive<A: Send, W: Send>(
     merge: impl Fn(&mut A, &A) + Sync + Send,
 ) -> A {
     let done = AtomicU64::new(0);
-    let chunks = chunks(trials);
     pool.install(|| {
-        chunks
-            .par_iter()
+        chunks(trials)
             .fold(
                 || (empty(), scratch()),
                 |(mut acc, mut w), chunk| {

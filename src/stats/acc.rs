@@ -184,6 +184,143 @@ impl Accumulator {
             .add(loss);
     }
 
+    /// Check an accumulator read from outside (a partial result of the
+    /// trials `range`) against every invariant the engine keeps: the trial
+    /// count everywhere, counts that add up, histograms of the right
+    /// resolution with sane extremes, sums that fit their sums of
+    /// squares, and convergence blocks inside the range. An accumulator
+    /// that passes merges and summarises without panicking.
+    ///
+    /// # Errors
+    /// The field (`services[3].outage_hist`) and what is wrong with it.
+    pub fn check(&self, range: std::ops::Range<u64>) -> Result<(), String> {
+        let trials = self.trials;
+        let at = |field: String| move |e: String| format!("{field}: {e}");
+        let count = |field: String, got: u64, want: u64, what: &str| {
+            if got == want {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{field}: it counts {got} value(s), but {want} {what}"
+                ))
+            }
+        };
+        let per_trial = "trial(s) ran";
+        self.annual_loss
+            .check(true)
+            .map_err(at("annual_loss".into()))?;
+        count(
+            "annual_loss".into(),
+            self.annual_loss.count(),
+            trials,
+            per_trial,
+        )?;
+        self.annual_hist
+            .check(LOSS_BITS, true)
+            .map_err(at("annual_hist".into()))?;
+        count(
+            "annual_hist".into(),
+            self.annual_hist.count(),
+            trials,
+            per_trial,
+        )?;
+        for (i, s) in self.services.iter().enumerate() {
+            let f = |name: &str| format!("services[{i}].{name}");
+            for (name, sum) in [
+                ("downtime", &s.downtime),
+                ("data_loss", &s.data_loss),
+                ("loss", &s.loss),
+            ] {
+                sum.check(true).map_err(at(f(name)))?;
+                count(f(name), sum.count(), trials, per_trial)?;
+            }
+            for (name, hist, exact) in [
+                ("downtime_hist", &s.downtime_hist, false),
+                ("data_loss_hist", &s.data_loss_hist, true),
+            ] {
+                hist.check(SERVICE_BITS, exact).map_err(at(f(name)))?;
+                count(f(name), hist.count(), trials, per_trial)?;
+            }
+            s.outage_duration
+                .check(true)
+                .map_err(at(f("outage_duration")))?;
+            s.outage_hist
+                .check(SERVICE_BITS, false)
+                .map_err(at(f("outage_hist")))?;
+            let outages = "outages it had (its outages field)";
+            count(
+                f("outage_duration"),
+                s.outage_duration.count(),
+                s.outages,
+                outages,
+            )?;
+            count(f("outage_hist"), s.outage_hist.count(), s.outages, outages)?;
+            if s.rto_met > s.outages {
+                return Err(format!(
+                    "{}: {} outages met the RTO, but it had {} outages",
+                    f("rto_met"),
+                    s.rto_met,
+                    s.outages
+                ));
+            }
+            if s.mtpd_breached > trials {
+                return Err(format!(
+                    "{}: {} trials breached the MTPD, but {trials} trials ran",
+                    f("mtpd_breached"),
+                    s.mtpd_breached
+                ));
+            }
+        }
+        for (i, c) in self.causes.iter().enumerate() {
+            let f = |name: &str| format!("causes[{i}].{name}");
+            for (name, sum) in [("occurrences", &c.occurrences), ("loss", &c.loss)] {
+                sum.check(true).map_err(at(f(name)))?;
+                count(f(name), sum.count(), trials, per_trial)?;
+            }
+        }
+        let (first, last) = (
+            range.start / CONVERGENCE_CHUNK,
+            range.end.saturating_sub(1) / CONVERGENCE_CHUNK,
+        );
+        let mut n = 0u64;
+        for (&k, b) in &self.convergence {
+            let field = format!("convergence[{k}]");
+            if k < first || k > last {
+                return Err(format!(
+                    "{field}: a block of trials {}.. is outside the trials {}..{} of this part",
+                    k.saturating_mul(CONVERGENCE_CHUNK),
+                    range.start,
+                    range.end
+                ));
+            }
+            b.check(true).map_err(at(field.clone()))?;
+            if b.count() == 0 || b.count() > CONVERGENCE_CHUNK {
+                return Err(format!(
+                    "{field}: it counts {} trials, but a block holds 1 to {CONVERGENCE_CHUNK}",
+                    b.count()
+                ));
+            }
+            n += b.count();
+        }
+        count("convergence".into(), n, trials, per_trial)?;
+        for (i, e) in self.appetite.iter().enumerate() {
+            if !(e.loss.is_finite() && e.loss >= 0.0) || e.trials > trials {
+                return Err(format!(
+                    "appetite[{i}]: {} of {trials} trials lost more than {}, which no run counts",
+                    e.trials, e.loss
+                ));
+            }
+        }
+        if let Some(o) = &self.overflow {
+            return Err(format!(
+                "overflow: trial {} broke the event budget, so the run failed and wrote no \
+                 part: {}",
+                o.trial, o.message
+            ));
+        }
+        Ok(())
+    }
+
     /// Merge another accumulator of the same plan. Associative and
     /// commutative: any order gives the same bytes.
     pub fn merge(&mut self, o: &Accumulator) {

@@ -35,6 +35,9 @@ pub struct ServiceOutcome {
     /// First crew job on it: start, and end of its last job.
     pub job_start: Option<f64>,
     pub job_done: Option<f64>,
+    /// When its last hard dependency was back for good (the threat's time,
+    /// 0, when no hard dependency went down); only for services hit.
+    pub deps_back: Option<f64>,
     /// Hours of data lost.
     pub data_loss: f64,
     /// On the critical path of this trial, and its last step.
@@ -83,6 +86,12 @@ pub struct ServiceDrillAcc {
     pub job_start: LogHist,
     pub job_done: LogHist,
     pub job_back: LogHist,
+    /// When its hard dependencies were back: over the drills with a crew
+    /// job, and over every hit.
+    #[serde(default = "empty_hist")]
+    pub job_deps: LogHist,
+    #[serde(default = "empty_hist")]
+    pub deps_back: LogHist,
     /// Drills in which it lost data, and how much (those drills only).
     pub data_lost: u64,
     pub data_loss: ExactSum,
@@ -93,9 +102,13 @@ pub struct ServiceDrillAcc {
     pub bottleneck: u64,
 }
 
+fn empty_hist() -> LogHist {
+    LogHist::exact(SERVICE_BITS)
+}
+
 impl ServiceDrillAcc {
     fn new() -> ServiceDrillAcc {
-        let h = || LogHist::exact(SERVICE_BITS);
+        let h = empty_hist;
         ServiceDrillAcc {
             hit: 0,
             not_recovered: 0,
@@ -110,6 +123,8 @@ impl ServiceDrillAcc {
             job_start: h(),
             job_done: h(),
             job_back: h(),
+            job_deps: h(),
+            deps_back: h(),
             data_lost: 0,
             data_loss: ExactSum::default(),
             data_loss_hist: h(),
@@ -133,6 +148,8 @@ impl ServiceDrillAcc {
         self.job_start.merge(&o.job_start);
         self.job_done.merge(&o.job_done);
         self.job_back.merge(&o.job_back);
+        self.job_deps.merge(&o.job_deps);
+        self.deps_back.merge(&o.deps_back);
         self.data_lost += o.data_lost;
         self.data_loss.merge(&o.data_loss);
         self.data_loss_hist.merge(&o.data_loss_hist);
@@ -217,7 +234,10 @@ impl DrillAcc {
             if s.recovered_at.is_some() && outage <= rto[i] {
                 a.rto_met += 1;
             }
+            let deps = s.deps_back.unwrap_or(0.0);
+            a.deps_back.add(deps);
             if let Some(start) = s.job_start {
+                a.job_deps.add(deps);
                 a.jobs += 1;
                 a.job_down.add(down);
                 a.job_start.add(start);
@@ -382,14 +402,19 @@ pub struct ServiceDrill {
 
 /// Median hours after the threat of each step of a service's recovery.
 ///
-/// When a crew worked on the service in at least half of the drills that
-/// hit it, the medians are over those drills (`basis`: "crew job"), and
-/// since each drill's steps are in order, so are the medians; otherwise
-/// they are over every drill that hit it ("all hits") and there is no job.
+/// When a crew worked on the service in any drill that hit it, the
+/// medians are over the drills in which it did (`basis`: "crew job"; how
+/// often is `crew_job` of the service), and since each drill's steps are in
+/// order, so are the medians; otherwise they are over every drill that hit
+/// it ("all hits") and there is no job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
     pub basis: String,
     pub down: f64,
+    /// When its hard dependencies were all back (median over the same
+    /// drills; 0 when none went down).
+    #[serde(default)]
+    pub deps_back: f64,
     pub job_start: Option<f64>,
     pub job_done: Option<f64>,
     pub back: f64,
@@ -399,10 +424,11 @@ fn timeline(a: &ServiceDrillAcc) -> Option<Timeline> {
     let p50 = |h: &LogHist| h.quantile(0.5).unwrap_or(0.0);
     if a.hit == 0 {
         None
-    } else if 2 * a.jobs >= a.hit {
+    } else if a.jobs > 0 {
         Some(Timeline {
             basis: "crew job".to_string(),
             down: p50(&a.job_down),
+            deps_back: p50(&a.job_deps),
             job_start: a.job_start.quantile(0.5),
             job_done: a.job_done.quantile(0.5),
             back: p50(&a.job_back),
@@ -411,6 +437,7 @@ fn timeline(a: &ServiceDrillAcc) -> Option<Timeline> {
         Some(Timeline {
             basis: "all hits".to_string(),
             down: p50(&a.down_at),
+            deps_back: p50(&a.deps_back),
             job_start: None,
             job_done: None,
             back: p50(&a.recovery_hist),
@@ -576,6 +603,7 @@ mod tests {
                 recovered_at: business,
                 job_start: Some(0.0),
                 job_done: business,
+                deps_back: None,
                 data_loss: 0.5,
                 on_path: true,
                 bottleneck: true,

@@ -138,6 +138,23 @@ impl ExactSum {
         ((ss - n * mean * mean) / (n - 1.0)).max(0.0)
     }
 
+    /// Check a sum read from outside (a partial result): a sum of squares
+    /// that is not negative, and with `non_negative`, a sum that is not
+    /// negative either. (Not sum² ≤ n · sum of squares: a square beyond
+    /// the fixed-point range saturates, so a real run can break it.)
+    ///
+    /// # Errors
+    /// What is wrong, in words.
+    pub fn check(&self, non_negative: bool) -> Result<(), String> {
+        if self.sum_sq.hi < 0 {
+            return Err("its sum of squares is negative".to_string());
+        }
+        if non_negative && self.sum.hi < 0 {
+            return Err("its sum is negative, but every value it adds is >= 0".to_string());
+        }
+        Ok(())
+    }
+
     /// The standard error of the mean, s / √n.
     pub fn std_error(&self) -> f64 {
         if self.n < 2 {

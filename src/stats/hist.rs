@@ -393,6 +393,117 @@ impl LogHist {
         }
     }
 
+    /// Check a histogram read from outside (a partial result) before
+    /// anything uses it: the resolution `bits` it must have, finite and
+    /// ordered extremes, buckets inside the range of finite values, and a
+    /// count that fits in 64 bits. The methods of a histogram that passes
+    /// cannot panic.
+    ///
+    /// # Errors
+    /// What is wrong, naming the field.
+    pub fn check(&self, bits: u32, exact: bool) -> Result<(), String> {
+        if self.bits != bits {
+            return Err(format!(
+                "bits is {}, but this histogram keeps {bits} mantissa bits",
+                self.bits
+            ));
+        }
+        if self.range.is_some() != exact {
+            return Err(if exact {
+                "it has no per-bucket range, but this histogram keeps one".to_string()
+            } else {
+                "it has a per-bucket range, but this histogram keeps none".to_string()
+            });
+        }
+        for (name, x) in [("min", self.min), ("max", self.max)] {
+            if !x.is_finite() || x < 0.0 {
+                return Err(format!("{name} is {x}: it must be a finite value >= 0"));
+            }
+        }
+        let mut count = self.zeros;
+        for &c in &self.counts {
+            count = count
+                .checked_add(c)
+                .ok_or("its counts add up to more than 2^64")?;
+        }
+        if count > 0 && self.min > self.max {
+            return Err(format!(
+                "min ({}) is above max ({}) in a histogram of {count} value(s)",
+                self.min, self.max
+            ));
+        }
+        if count == 0 && (self.min != f64::MAX || self.max != 0.0) {
+            return Err("an empty histogram has min and max set".to_string());
+        }
+        if self.counts.is_empty() {
+            return Ok(());
+        }
+        // Keys of finite values >= ZERO_BELOW.
+        let first = self.key(ZERO_BELOW);
+        let last = self.key(f64::MAX);
+        let end = self.offset.checked_add(self.counts.len() as u64 - 1);
+        if self.offset < first || end.is_none_or(|e| e > last) {
+            return Err(format!(
+                "its {} bucket(s) from key {} lie outside the keys of finite values ({first} to \
+                 {last})",
+                self.counts.len(),
+                self.offset
+            ));
+        }
+        if self.counts.first() == Some(&0) || self.counts.last() == Some(&0) {
+            return Err(
+                "its first or last bucket is empty (a histogram keeps only the range \
+                        its values cover)"
+                    .to_string(),
+            );
+        }
+        if let Some(range) = &self.range {
+            if range.len() != self.counts.len() {
+                return Err(format!(
+                    "range has {} bucket(s), but counts has {}",
+                    range.len(),
+                    self.counts.len()
+                ));
+            }
+            // Each bucket's least and greatest value were counted in it.
+            for (i, (&[lo, hi], &c)) in range.iter().zip(&self.counts).enumerate() {
+                let key = self.offset + i as u64;
+                let ok = if c == 0 {
+                    lo == f64::MAX && hi == 0.0
+                } else {
+                    lo.is_finite()
+                        && hi.is_finite()
+                        && lo <= hi
+                        && lo >= ZERO_BELOW
+                        && self.key(lo) == key
+                        && self.key(hi) == key
+                };
+                if !ok {
+                    return Err(format!(
+                        "range[{i}] is [{lo}, {hi}], which is not the range of {c} value(s) in \
+                         bucket {i}"
+                    ));
+                }
+            }
+        }
+        // The largest value lies in the last bucket (to rounding).
+        let (lo, hi) = self.bucket_bounds(self.counts.len() - 1);
+        if self.max < lo * (1.0 - 1e-9) || self.max > hi * (1.0 + 1e-9) {
+            return Err(format!(
+                "max ({}) is not in its last bucket ({lo} to {hi})",
+                self.max
+            ));
+        }
+        Ok(())
+    }
+
+    /// The lower and upper bound of bucket `i` of `counts`.
+    fn bucket_bounds(&self, i: usize) -> (f64, f64) {
+        let k = self.offset + i as u64;
+        let shift = 52 - self.bits;
+        (f64::from_bits(k << shift), f64::from_bits((k + 1) << shift))
+    }
+
     /// The representative value of bucket `i` of `counts`: its midpoint,
     /// clamped to the observed range (the bucket's own, in an exact
     /// histogram: its one value when all its values are equal).

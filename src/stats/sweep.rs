@@ -41,6 +41,18 @@ pub struct SweepService {
     /// Wilson 95% interval of `rto_met` over the outages.
     pub rto_met_ci95: Option<[f64; 2]>,
     pub loss: f64,
+    /// Hours of data lost per trial (a year, or a drill).
+    #[serde(default)]
+    pub data_loss_hours: Option<MeanSe>,
+    /// The 99th percentile of the data lost per trial.
+    #[serde(default)]
+    pub data_loss_p99: Option<f64>,
+    #[serde(default)]
+    pub rpo_hours: Option<f64>,
+    /// Share of trials losing more data in total than the RPO; null
+    /// without an RPO.
+    #[serde(default)]
+    pub data_loss_above_rpo: Option<f64>,
 }
 
 /// Everything at one value of the parameter.

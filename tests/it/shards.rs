@@ -15,6 +15,18 @@ pub fn fails_with(mut cmd: assert_cmd::Command, needle: &str) -> String {
     stderr
 }
 
+/// A part's text with its checksum made to match its (edited) content, as
+/// a forger would: the checks behind the checksum must still hold.
+pub fn restamp(text: &str) -> String {
+    const FIELD: &str = ",\"checksum\":\"";
+    let at = text.rfind(FIELD).expect("a checksum field");
+    let body = &text[..at];
+    format!(
+        "{body}{FIELD}{}\"}}\n",
+        bcdr::shard::content_hash(body.as_bytes())
+    )
+}
+
 const SCENARIO: &str = r#"Scenario(
     name: "Shards", currency: "EUR", horizon: "1y",
     sites: [Site(id: "dc")],
@@ -114,7 +126,7 @@ fn merged_shards_are_byte_identical_to_a_single_run_in_any_order() {
     // The partial's header says what it holds.
     let p: serde_json::Value = serde_json::from_slice(&bytes(&part(1))).expect("JSON");
     assert_eq!(p["format"], "bcdr-partial");
-    assert_eq!(p["format_version"], 1);
+    assert_eq!(p["format_version"], 2);
     assert_eq!(p["shard"], serde_json::json!({"index": 1, "count": 3}));
     assert_eq!(p["trial_range"], serde_json::json!([1000, 2000]));
     assert_eq!(p["seed"], 42);
@@ -246,17 +258,24 @@ fn merge_refuses_incomplete_duplicate_and_foreign_parts() {
     fails_with(cmd, "is not the scenario these parts ran");
     assert!(!out.exists());
 
-    // A part whose stored scenario was edited.
+    // A part whose stored scenario was edited: its checksum says so; with
+    // the checksum forged to match, its scenario hash does.
     let tampered = s.path("tampered.json");
     let text = String::from_utf8(bytes(&part(1))).expect("UTF-8");
-    std::fs::write(&tampered, text.replacen("Shards", "Shardz", 2)).expect("writes");
+    let edited = text.replacen("Shards", "Shardz", 2);
+    std::fs::write(&tampered, &edited).expect("writes");
+    fails_with(
+        s.merge(&[part(0), tampered.clone(), part(2)], &out),
+        "its checksum does not match its content",
+    );
+    std::fs::write(&tampered, restamp(&edited)).expect("writes");
     fails_with(
         s.merge(&[part(0), tampered, part(2)], &out),
         "does not match its scenario_hash",
     );
     // A part whose trial range does not fit its shard number.
     let moved = s.path("moved.json");
-    std::fs::write(&moved, text.replace("\"index\":1", "\"index\":2")).expect("writes");
+    std::fs::write(&moved, restamp(&text.replace("\"index\":1", "\"index\":2"))).expect("writes");
     fails_with(
         s.merge(&[part(0), part(1), moved], &out),
         "must hold trials 600..900",

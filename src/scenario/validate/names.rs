@@ -135,6 +135,19 @@ impl<'a> Names<'a> {
             );
             false
         } else {
+            if let Some((i, c)) = super::bad_char(id, false) {
+                // Still indexed, so references to it do not add noise.
+                self.id_issue(
+                    entity,
+                    format!(
+                        "the id contains the control character {} at character {}: ids \
+                         appear in terminals, reports, charts and file names, where it would \
+                         garble or hide text; remove it (write plain text, such as \"core-db\")",
+                        super::char_name(c),
+                        i + 1
+                    ),
+                );
+            }
             true
         }
     }

@@ -22,6 +22,9 @@ pub(super) fn service(
     let p = service_path(i, &s.id);
     let me = NodeRef::Service(ServiceId(i as u32));
     names.report_id(cx, &p);
+    if let Some(name) = &s.name {
+        cx.plain_text(&at(&p, "name"), name, "the name", false);
+    }
 
     let site = written(
         s.site
@@ -75,6 +78,8 @@ pub(super) fn service(
                 format!("{p}.tags[{j}]"),
                 "the tag is empty: remove it or name it, such as \"pci\"",
             );
+            tags_ok = false;
+        } else if !cx.plain_text(&format!("{p}.tags[{j}]"), tag, "the tag", false) {
             tags_ok = false;
         }
     }
@@ -407,6 +412,9 @@ pub(super) fn group(
     let p = group_path(k, &g.id);
     let me = NodeRef::Group(GroupId(k as u32));
     names.report_id(cx, &p);
+    if let Some(name) = &g.name {
+        cx.plain_text(&at(&p, "name"), name, "the name", false);
+    }
     let list = NodeList {
         field: "members",
         kind: EdgeKind::Member,

@@ -12,11 +12,16 @@
 //! or `START..END:STEP`, or one value. Durations take a unit in every
 //! item (`2h,4h,8h`, `1h..8h:1h`).
 
+mod fields;
+
+pub use fields::{DurationField, ThreatDuration};
+
 use crate::error::Error;
 use crate::fmt::format_hours;
 use crate::model::{Hours, Model, Money, Probability, Rate, ThreatKind};
 use crate::scenario::duration::parse_hours;
 use crate::scenario::suggest;
+use crate::scenario::validate::MAX_RATE_PER_YEAR;
 use crate::sim::{self, Mode, SimPlan};
 use crate::stats::comparison::rto_attainment;
 use crate::stats::sweep::wilson;
@@ -36,7 +41,12 @@ pub const SUPPORTED: &str = "plan.crews, plan.annual_cost, threats.<id>.rate_per
                              backup.restore.scale, failover.switchover.scale), \
                              threats.<id>.rate.scale, threats.<id>.duration.scale (or \
                              dwell.scale, detection.scale, spread.time.scale), \
-                             threats.<id>.spread.probability, threats.<id>.backup_compromise";
+                             threats.<id>.spread.probability, threats.<id>.backup_compromise, \
+                             threats.<id>.detection, threats.<id>.dwell (medians), \
+                             services.<id>.backup.restore, services.<id>.backup.rebuild, \
+                             services.<id>.failover.switchover, services.<id>.failure.repair \
+                             (medians), services.<id>.failure.mtbf, \
+                             services.<id>.spread_probability";
 
 /// Most values one sweep may run.
 pub const MAX_VALUES: usize = 200;
@@ -69,6 +79,18 @@ pub enum Param {
     /// `threats.<id>.spread.probability` or `threats.<id>.backup_compromise`
     /// of a Ransomware threat.
     ThreatProbability(String, ThreatProb),
+    /// `services.<id>.backup.restore`, `.backup.rebuild`,
+    /// `.failover.switchover`, `.failure.repair`: the median of that
+    /// duration; the distribution is scaled, its shape kept.
+    Median(String, DurationField),
+    /// `services.<id>.failure.mtbf`: the mean time to failure (the
+    /// lifetime distribution scaled, its shape kept).
+    Mtbf(String),
+    /// `services.<id>.spread_probability`: ransomware spread onto it.
+    ServiceSpread(String),
+    /// `threats.<id>.detection` and `.dwell` (a ransomware threat): the
+    /// median, the distribution scaled.
+    ThreatMedian(String, ThreatDuration),
 }
 
 /// A money field of a service.
@@ -166,6 +188,8 @@ impl Param {
             _ => {
                 if let Some(p) = Param::parse_family(&middle) {
                     p
+                } else if let Some(p) = fields::parse_median(&middle) {
+                    p
                 } else if let Some(id) = middle("threats.", ".rate_per_year") {
                     Param::ThreatRate(id)
                 } else if let Some(id) = middle("services.", ".failover.success") {
@@ -217,8 +241,12 @@ impl Param {
             Param::Crews => Kind::Count,
             Param::AnnualCost => Kind::Money,
             Param::ThreatRate(_) => Kind::Rate,
-            Param::Rto(_) | Param::BackupInterval(_) => Kind::Duration,
-            Param::FailoverSuccess(_) => Kind::Probability,
+            Param::Rto(_)
+            | Param::BackupInterval(_)
+            | Param::Median(..)
+            | Param::Mtbf(_)
+            | Param::ThreatMedian(..) => Kind::Duration,
+            Param::FailoverSuccess(_) | Param::ServiceSpread(_) => Kind::Probability,
         }
     }
 
@@ -280,6 +308,12 @@ impl Param {
         };
         match self {
             Param::Crews | Param::AnnualCost => {}
+            Param::Median(..)
+            | Param::Mtbf(_)
+            | Param::ServiceSpread(_)
+            | Param::ThreatMedian(..) => {
+                fields::check(self, path, model, values)?;
+            }
             Param::ServiceMoney(id, _) => {
                 service(id)?;
             }
@@ -371,6 +405,12 @@ impl Param {
             model.services.get_mut(i)
         }
         match self {
+            Param::Median(..)
+            | Param::Mtbf(_)
+            | Param::ServiceSpread(_)
+            | Param::ThreatMedian(..) => {
+                fields::apply(self, model, v);
+            }
             Param::Crews => model.plan.crews = Some(v as u32),
             Param::AnnualCost => model.plan.annual_cost = Money::new(v).unwrap_or_default(),
             Param::ThreatRate(id) => {
@@ -576,7 +616,10 @@ fn parse_values(s: &str, kind: Kind) -> Result<Vec<f64>, String> {
 fn check_value(kind: Kind, v: f64) -> Result<(), String> {
     let ok = match kind {
         Kind::Count => v >= 1.0 && v == v.trunc() && v <= f64::from(u32::MAX),
-        Kind::Money | Kind::Rate | Kind::Duration => v >= 0.0,
+        Kind::Money | Kind::Duration => v >= 0.0,
+        // The scenario's own cap: a swept value may not be what the
+        // scenario file could not hold (1e300 a year would never end).
+        Kind::Rate => (0.0..=MAX_RATE_PER_YEAR).contains(&v),
         Kind::Probability => (0.0..=1.0).contains(&v),
         Kind::Factor => v >= 0.0,
     };
@@ -586,6 +629,10 @@ fn check_value(kind: Kind, v: f64) -> Result<(), String> {
         Err(match kind {
             Kind::Count => format!("{v} is not a whole number of crews >= 1"),
             Kind::Money => format!("{v} is negative: money must be >= 0"),
+            Kind::Rate if v > MAX_RATE_PER_YEAR => format!(
+                "{v} events a year is more than the {MAX_RATE_PER_YEAR} a threat may have (as \
+                 in the scenario file): sweep rates up to {MAX_RATE_PER_YEAR}"
+            ),
             Kind::Rate => format!("{v} is negative: a rate per year must be >= 0"),
             Kind::Duration => format!("{v} h is negative: durations must be >= 0"),
             Kind::Probability => format!("{v} is not a probability in [0, 1]"),
@@ -686,6 +733,13 @@ pub fn run(
                 rto_met: s.rto_met,
                 rto_met_ci95: s.rto_met.and_then(|_| wilson(a.rto_met, a.outages)),
                 loss: s.loss.mean,
+                data_loss_hours: Some(MeanSe {
+                    mean: a.data_loss.mean(),
+                    std_error: a.data_loss.std_error(),
+                }),
+                data_loss_p99: Some(s.data_loss_hours.p99),
+                rpo_hours: s.rpo_hours,
+                data_loss_above_rpo: s.rpo_hours.map(|r| a.data_loss_hist.exceedance_of(r)),
             })
             .collect();
         let rto = match selected {
@@ -768,6 +822,11 @@ mod tests {
             ("services.db.rto=4", "no unit"),
             ("services.db.failover.success=0.5,1.5", "probability"),
             ("threats.x.rate_per_year=-1", "negative"),
+            ("threats.x.rate_per_year=1e300", "more than the 1000000"),
+            (
+                "threats.x.rate_per_year=1..2e6:1e6",
+                "more than the 1000000",
+            ),
             ("threats.x.rate_per_year=a,b", "not a number"),
             ("services..rto=4h", "unknown parameter"),
         ] {

@@ -1,0 +1,90 @@
+//! Reading input files with a size limit: a scenario or a partial result
+//! given as `/dev/zero`, a FIFO or a huge file by mistake is refused with
+//! the numbers instead of filling memory.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::error::Error;
+
+/// The largest scenario file read: 64 MiB (a generated 1 000-service
+/// estate is 0.2 MiB).
+pub const MAX_SCENARIO_BYTES: u64 = 64 << 20;
+
+/// The largest partial result read: 1 GiB (a shard of a 1 000-service
+/// estate is about 3 MiB; the scenario text travels inside).
+pub const MAX_PARTIAL_BYTES: u64 = 1 << 30;
+
+/// Read the file at `path`, at most `limit` bytes. `what` names the file
+/// in messages ("a scenario"); `text` refuses at once a file whose first
+/// block holds NUL bytes (binary data, `/dev/zero`), which no scenario or
+/// partial result has.
+///
+/// # Errors
+/// [`Error::Read`] when the file cannot be read, [`Error::Usage`] when it
+/// is larger than `limit` or binary.
+pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Error> {
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    let mut reader = file.take(limit + 1);
+    // A first block, checked before reading on.
+    let mut first = [0u8; 8192];
+    let mut got = 0;
+    while got < first.len() {
+        match reader.read(&mut first[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(read_err(e)),
+        }
+    }
+    if first[..got].contains(&0) {
+        return Err(Error::Usage(format!(
+            "{} holds binary data (a NUL byte in its first {got} bytes), not {what}: check the \
+             path",
+            path.display()
+        )));
+    }
+    bytes.extend_from_slice(&first[..got]);
+    reader.read_to_end(&mut bytes).map_err(read_err)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::Usage(format!(
+            "{} is larger than the {} MiB {what} may be (it has more than {limit} bytes): \
+             check the path",
+            path.display(),
+            limit >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_and_binary_data_are_refused() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let p = dir.path().join("f");
+        std::fs::write(&p, vec![b'a'; 10_000]).expect("written");
+        assert_eq!(read_limited(&p, 10_000, "x").expect("fits").len(), 10_000);
+        let e = read_limited(&p, 9_999, "a scenario")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("larger than") && e.contains("a scenario"), "{e}");
+        std::fs::write(&p, b"abc\0def").expect("written");
+        let e = read_limited(&p, 100, "a scenario").unwrap_err().to_string();
+        assert!(e.contains("binary data"), "{e}");
+        #[cfg(unix)]
+        {
+            let e = read_limited(Path::new("/dev/zero"), MAX_PARTIAL_BYTES, "a part")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("binary data"), "{e}");
+        }
+    }
+}

@@ -1,0 +1,888 @@
+//! The output folder: the one way every command writes its files.
+//!
+//! # The promise
+//!
+//! A command's files (its *pack*) are one unit. They are written into a
+//! fresh hidden folder beside the target, `.<name>.bcdr-tmp-<pid>-<n>`,
+//! each file created exclusively (never through a planted symlink) and
+//! flushed to disk; the folder is then renamed to
+//! `.<name>.bcdr-ready-<pid>-<n>` and swapped with the target in one step
+//! (Linux `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, which a
+//! later run completes). After an error or a kill at any moment, the
+//! folder holds either the whole previous pack or the whole new one, never
+//! a mix.
+//!
+//! # What is kept
+//!
+//! The new pack replaces the files of the same name. Every other entry of
+//! the folder (your notes, the parts of a sharded run, the files of
+//! another command's pack, sub-folders) is carried into the new folder
+//! unchanged (hard-linked, or copied where the file system has no hard
+//! links): nothing you had is lost. A pack file never replaces a folder,
+//! nor a pack folder a file: that is an error naming the entry, and nothing
+//! is written.
+//!
+//! # Exclusion and clean-up
+//!
+//! A command holds an exclusive lock on `.<name>.bcdr-lock` beside the
+//! folder from before it simulates until its files are in place (the file
+//! is removed when it is done; a killed run leaves it, unlocked, for the
+//! next run to take); a second command writing to the same folder
+//! meanwhile stops at once with an error naming the first one's process
+//! id. Holding the lock, a command
+//! removes the temporaries of killed runs (and completes a swap a kill
+//! interrupted) before it writes.
+//!
+//! A folder that is a mount point (a container volume, say), that holds
+//! more than 10 000 entries or a mount, or that is the current
+//! folder or one of its parents is not swapped: there the files are
+//! written into a hidden folder inside it and renamed into place one by
+//! one, so each file is whole but a kill can leave a mix of two packs.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::Error;
+
+/// Files by path relative to the output folder (`a/summary.json`).
+pub type Files = [(String, Vec<u8>)];
+
+/// The marker of bcdr's temporaries beside the folder: `.<name>` + this.
+const MARK: &str = ".bcdr-";
+
+/// An output folder, locked for writing.
+#[derive(Debug)]
+pub struct OutDir {
+    /// As the user gave it: the paths reported back start with it.
+    shown: PathBuf,
+    /// The folder's parent, absolute, symlinks resolved.
+    parent: PathBuf,
+    /// The folder's file name in `parent`.
+    name: String,
+    /// Written in place (a mount point), not swapped.
+    in_place: bool,
+    /// `.<name>.bcdr-lock` beside the folder, removed when done.
+    lock_path: PathBuf,
+    /// Held for the life of the value; the OS releases it on exit or kill.
+    _lock: File,
+}
+
+impl Drop for OutDir {
+    /// Remove the lock file, then let go of the lock (in that order: a
+    /// process waiting on the file sees it gone and starts over).
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        let _ = fs::remove_file(&self.lock_path);
+    }
+}
+
+fn write_err(path: &Path) -> impl Fn(io::Error) -> Error + '_ {
+    move |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// How the lock is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Fail at once when another process holds it (packs).
+    No,
+    /// Wait for it (shards adding their part to a shared folder).
+    Yes,
+}
+
+impl OutDir {
+    /// Lock `dir` for writing, creating its parent folders; clean the
+    /// temporaries of killed runs.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] when `dir` is a file, or another process holds the
+    /// lock (its pid in the message); [`Error::Write`] when the folder or
+    /// its lock file cannot be made.
+    pub fn lock(dir: &Path, wait: Wait) -> Result<OutDir, Error> {
+        let shown = dir.to_path_buf();
+        if let Ok(meta) = fs::metadata(dir) {
+            if !meta.is_dir() {
+                return Err(Error::Usage(format!(
+                    "--out {} is a file, not a folder: bcdr writes several files into the \
+                     output folder; pass a folder path (a new one is created), or move the \
+                     file away",
+                    dir.display()
+                )));
+            }
+        } else if fs::symlink_metadata(dir).is_ok() {
+            return Err(Error::Usage(format!(
+                "--out {} is a symbolic link to nothing: point it at a folder, remove it, or \
+                 pass another --out",
+                dir.display()
+            )));
+        }
+        // Resolve the folder to (absolute parent, name), following a
+        // symlinked folder to its target, so the swap happens beside the
+        // real folder.
+        let (parent, name) = if dir.exists() {
+            let real = fs::canonicalize(dir).map_err(write_err(dir))?;
+            split(&real, dir)?
+        } else {
+            let (parent, name) = split(dir, dir)?;
+            fs::create_dir_all(&parent).map_err(write_err(&parent))?;
+            let parent = fs::canonicalize(&parent).map_err(write_err(&parent))?;
+            (parent, name)
+        };
+        let target = parent.join(&name);
+        // Swapping the current folder (or a parent of it) would leave the
+        // shell in a deleted folder: write those in place too.
+        let cwd = std::env::current_dir()
+            .and_then(fs::canonicalize)
+            .unwrap_or_default();
+        let in_place = is_mount_point(&target, &parent) || cwd.starts_with(&target);
+        let lock_path = parent.join(format!(".{name}{MARK}lock"));
+        let mut lock = loop {
+            let lock = open_nofollow(&lock_path).map_err(|e| {
+                if e.raw_os_error() == Some(ELOOP) {
+                    Error::Usage(format!(
+                        "{} is a symbolic link: bcdr's lock file must be a plain file; remove it",
+                        lock_path.display()
+                    ))
+                } else {
+                    write_err(&lock_path)(e)
+                }
+            })?;
+            let taken = match wait {
+                Wait::Yes => lock.lock(),
+                Wait::No => match lock.try_lock() {
+                    Ok(()) => Ok(()),
+                    Err(fs::TryLockError::WouldBlock) => {
+                        let mut text = String::new();
+                        let _ = (&lock).read_to_string(&mut text);
+                        let who = match text.trim().parse::<u32>() {
+                            Ok(pid) => format!("another bcdr (process {pid})"),
+                            Err(_) => "another bcdr".to_string(),
+                        };
+                        return Err(Error::Usage(format!(
+                            "{who} is writing to {}: wait for it to finish, or pass another \
+                             --out (two commands writing one folder would mix their files)",
+                            dir.display()
+                        )));
+                    }
+                    Err(fs::TryLockError::Error(e)) => Err(e),
+                },
+            };
+            match taken {
+                Ok(()) => {}
+                // A file system without locks (some network shares): the
+                // swap still keeps each pack whole; only the exclusion of
+                // a second writer is lost.
+                Err(e) if no_locks(&e) => break lock,
+                Err(e) => return Err(write_err(&lock_path)(e)),
+            }
+            // The holder before us removes the file as it lets go: a lock
+            // on a file no longer at the path locks nothing, so try again.
+            if same_file(&lock, &lock_path) {
+                break lock;
+            }
+        };
+        // Ours now: say who holds it.
+        let _ = lock.set_len(0);
+        let _ = writeln!(lock, "{}", std::process::id());
+        let out = OutDir {
+            shown,
+            parent,
+            name,
+            in_place,
+            lock_path,
+            _lock: lock,
+        };
+        out.clean();
+        Ok(out)
+    }
+
+    /// The folder, as given.
+    pub fn path(&self) -> &Path {
+        &self.shown
+    }
+
+    fn target(&self) -> PathBuf {
+        self.parent.join(&self.name)
+    }
+
+    /// A fresh temporary name beside the folder: `.<name>.bcdr-<kind>-<pid>-<n>`.
+    fn temp(&self, kind: &str) -> PathBuf {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        self.parent.join(format!(
+            ".{}{MARK}{kind}-{}-{}{}",
+            self.name,
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed),
+            nanos
+        ))
+    }
+
+    /// Remove what killed runs left: temporary folders beside the folder
+    /// (completing an interrupted swap first), and the `.<file>.tmp<pid>`
+    /// files earlier versions left inside it. Best effort: a temporary
+    /// that cannot be removed now is removed by a later run.
+    fn clean(&self) {
+        let target = self.target();
+        let prefix = format!(".{}{MARK}", self.name);
+        let mut ready = Vec::new();
+        let mut old = Vec::new();
+        let mut tmp = Vec::new();
+        if let Ok(entries) = fs::read_dir(&self.parent) {
+            for e in entries.flatten() {
+                let file = e.file_name().to_string_lossy().into_owned();
+                let Some(rest) = file.strip_prefix(&prefix) else {
+                    continue;
+                };
+                if rest.starts_with("ready-") {
+                    ready.push(e.path());
+                } else if rest.starts_with("old-") {
+                    old.push(e.path());
+                } else if rest.starts_with("tmp-") {
+                    tmp.push(e.path());
+                }
+            }
+        }
+        // A kill between the two renames of a swap without RENAME_EXCHANGE
+        // leaves no folder: the newest complete pack takes its place.
+        if fs::symlink_metadata(&target).is_err() {
+            for p in ready.iter_mut().chain(old.iter_mut()) {
+                if fs::rename(&*p, &target).is_ok() {
+                    *p = PathBuf::new();
+                    break;
+                }
+            }
+        }
+        for p in ready.iter().chain(&old).chain(&tmp) {
+            if !p.as_os_str().is_empty() {
+                let _ = remove_any(p);
+            }
+        }
+        let inside = if self.in_place {
+            fs::read_dir(&target).ok()
+        } else {
+            None
+        };
+        for e in inside.into_iter().flatten().flatten() {
+            let file = e.file_name().to_string_lossy().into_owned();
+            if file.starts_with(&format!("{MARK}tmp-")) {
+                let _ = remove_any(&e.path());
+            }
+        }
+        if let Ok(entries) = fs::read_dir(&target) {
+            for e in entries.flatten() {
+                let file = e.file_name().to_string_lossy().into_owned();
+                if is_stale_temp(&file) && e.file_type().is_ok_and(|t| !t.is_dir()) {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+
+    /// Write the pack `files` into the folder as one unit (see the module
+    /// docs); the paths written, as the folder was given.
+    ///
+    /// # Errors
+    /// [`Error::Write`] naming the file or folder that failed; the folder
+    /// is then as it was. [`Error::Usage`] when a pack file would replace
+    /// a folder of yours (or the reverse).
+    pub fn write_pack(&self, files: &Files) -> Result<Vec<PathBuf>, Error> {
+        for (name, _) in files {
+            check_name(name)?;
+        }
+        let fault = Fault::from_env();
+        let target = self.target();
+        if self.in_place || !swappable(&target) {
+            return self.write_in_place(files, &fault);
+        }
+        let tmp = self.temp("tmp");
+        let ready = self.temp("ready");
+        let result = (|| {
+            fs::create_dir(&tmp).map_err(write_err(&tmp))?;
+            fault.step()?;
+            for (name, bytes) in files {
+                let path = tmp.join(name);
+                if let Some(dir) = path.parent() {
+                    fs::create_dir_all(dir).map_err(write_err(dir))?;
+                }
+                write_new(&path, bytes).map_err(write_err(&target.join(name)))?;
+                fault.step()?;
+            }
+            if fs::symlink_metadata(&target).is_ok() {
+                carry_over(&target, &tmp, Path::new(""), files, &fault)?;
+            }
+            sync_dirs(&tmp, files).map_err(write_err(&tmp))?;
+            fs::rename(&tmp, &ready).map_err(write_err(&tmp))?;
+            fault.step()?;
+            self.swap(&ready, &fault)
+        })();
+        if result.is_err() {
+            let _ = remove_any(&tmp);
+            let _ = remove_any(&ready);
+        }
+        result?;
+        Ok(files.iter().map(|(n, _)| self.shown.join(n)).collect())
+    }
+
+    /// Put the complete folder `ready` in place of the target.
+    fn swap(&self, ready: &Path, fault: &Fault) -> Result<(), Error> {
+        let target = self.target();
+        let err = write_err(&self.shown);
+        if fs::symlink_metadata(&target).is_err() {
+            fs::rename(ready, &target).map_err(&err)?;
+        } else if exchange(ready, &target).is_ok() {
+            // Done: `ready` now holds the previous pack.
+            fault.kill();
+            let _ = remove_any(ready);
+        } else {
+            let old = self.temp("old");
+            fs::rename(&target, &old).map_err(&err)?;
+            // No folder now: a later run completes the swap.
+            fault.kill();
+            if let Err(e) = fs::rename(ready, &target) {
+                // Put the previous pack back.
+                let _ = fs::rename(&old, &target);
+                return Err(err(e));
+            }
+            fault.kill();
+            let _ = remove_any(&old);
+        }
+        let _ = sync_dir(&self.parent);
+        Ok(())
+    }
+
+    /// A mount point: each file through a temporary inside the folder.
+    fn write_in_place(&self, files: &Files, fault: &Fault) -> Result<Vec<PathBuf>, Error> {
+        let target = self.target();
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let tmp = target.join(format!(
+            "{MARK}tmp-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let result = (|| {
+            fs::create_dir(&tmp).map_err(write_err(&tmp))?;
+            for (name, bytes) in files {
+                let path = tmp.join(name.replace('/', "%"));
+                write_new(&path, bytes).map_err(write_err(&target.join(name)))?;
+                fault.step()?;
+            }
+            for (name, _) in files {
+                let to = target.join(name);
+                if let Some(dir) = to.parent() {
+                    fs::create_dir_all(dir).map_err(write_err(dir))?;
+                }
+                if fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+                    return Err(clash(&self.shown, name, "a folder", "a file"));
+                }
+                fs::rename(tmp.join(name.replace('/', "%")), &to).map_err(write_err(&to))?;
+                fault.step()?;
+            }
+            sync_dir(&target).map_err(write_err(&target))
+        })();
+        let _ = remove_any(&tmp);
+        result?;
+        Ok(files.iter().map(|(n, _)| self.shown.join(n)).collect())
+    }
+
+    /// Add one file to the folder atomically, keeping everything else (a
+    /// shard's part in a folder other shards also write to).
+    ///
+    /// # Errors
+    /// [`Error::Write`] naming the file.
+    pub fn write_file(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+        check_name(name)?;
+        let target = self.target();
+        fs::create_dir_all(&target).map_err(write_err(&self.shown))?;
+        write_atomic(&target.join(name))
+            .write(bytes)
+            .map_err(write_err(&self.shown.join(name)))?;
+        Ok(self.shown.join(name))
+    }
+}
+
+/// The most entries (files and folders, at any depth) a folder may hold
+/// to be swapped: carrying them over links each one.
+const MAX_CARRIED: usize = 10_000;
+
+/// Whether `dir` can be swapped: at most [`MAX_CARRIED`] entries, none of
+/// them on another file system (a mount inside it).
+fn swappable(dir: &Path) -> bool {
+    fn walk(dir: &Path, dev: Option<u64>, seen: &mut usize) -> bool {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return true;
+        };
+        for e in entries.flatten() {
+            *seen += 1;
+            if *seen > MAX_CARRIED {
+                return false;
+            }
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                if device(&e.path()) != dev {
+                    return false;
+                }
+                if !walk(&e.path(), dev, seen) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+    walk(dir, device(dir), &mut 0)
+}
+
+/// The file system of a path.
+fn device(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path).ok().map(|m| m.dev())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// `(parent, file name)` of a folder path; `shown` for messages.
+fn split(path: &Path, shown: &Path) -> Result<(PathBuf, String), Error> {
+    let name = match path.components().next_back() {
+        Some(Component::Normal(n)) => n.to_string_lossy().into_owned(),
+        _ => {
+            return Err(Error::Usage(format!(
+                "--out {}: name the output folder itself, such as outputs/run",
+                shown.display()
+            )))
+        }
+    };
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    Ok((parent, name))
+}
+
+/// A pack path: relative, plain components only.
+fn check_name(name: &str) -> Result<(), Error> {
+    let ok = !name.is_empty()
+        && Path::new(name)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "internal error: {name:?} is not a file name inside the output folder"
+        )))
+    }
+}
+
+/// A temporary file that a killed run left inside the folder: ours
+/// (`.<file>.bcdr-tmp-...`), or an earlier version's `.<file>.tmp<pid>`.
+/// Only called while holding the folder's lock.
+fn is_stale_temp(file: &str) -> bool {
+    (file.starts_with('.') && file.contains(&format!("{MARK}tmp-"))) || is_legacy_temp(file)
+}
+
+/// `.<file>.tmp<pid>`: what `write_atomic` of earlier versions left on a kill.
+fn is_legacy_temp(file: &str) -> bool {
+    file.starts_with('.')
+        && file
+            .rsplit_once(".tmp")
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn clash(dir: &Path, name: &str, have: &str, want: &str) -> Error {
+    Error::Usage(format!(
+        "{} is {have}, but the pack writes {want} there: move it away (nothing was written)",
+        dir.join(name).display()
+    ))
+}
+
+/// Link every entry of `from/rel` that the pack does not write into
+/// `to/rel`.
+fn carry_over(
+    from: &Path,
+    to: &Path,
+    rel: &Path,
+    files: &Files,
+    fault: &Fault,
+) -> Result<(), Error> {
+    let here = from.join(rel);
+    let entries = fs::read_dir(&here).map_err(write_err(&here))?;
+    for e in entries {
+        let e = e.map_err(write_err(&here))?;
+        let rel_e = rel.join(e.file_name());
+        let key = rel_e.to_string_lossy().replace('\\', "/");
+        let src = e.path();
+        let dst = to.join(&rel_e);
+        let kind = e.file_type().map_err(write_err(&src))?;
+        let packed = files.iter().any(|(n, _)| *n == key);
+        let pack_dir = files
+            .iter()
+            .any(|(n, _)| n.starts_with(&key) && n[key.len()..].starts_with('/'));
+        if kind.is_dir() {
+            if packed {
+                return Err(clash(from, &key, "a folder", "a file"));
+            }
+            if !pack_dir {
+                fs::create_dir(&dst).map_err(write_err(&dst))?;
+                if let Ok(meta) = fs::metadata(&src) {
+                    let _ = fs::set_permissions(&dst, meta.permissions());
+                }
+            }
+            carry_over(from, to, &rel_e, files, fault)?;
+            continue;
+        }
+        if packed {
+            continue;
+        }
+        if pack_dir {
+            return Err(clash(from, &key, "a file", "a folder"));
+        }
+        if rel.as_os_str().is_empty() && is_stale_temp(&key) {
+            continue;
+        }
+        if fs::hard_link(&src, &dst).is_err() {
+            copy_entry(&src, &dst, kind).map_err(write_err(&src))?;
+        }
+        fault.step()?;
+    }
+    Ok(())
+}
+
+/// Copy a file (or re-create a symlink) where hard links are not possible.
+fn copy_entry(src: &Path, dst: &Path, kind: fs::FileType) -> io::Result<()> {
+    #[cfg(unix)]
+    if kind.is_symlink() {
+        return std::os::unix::fs::symlink(fs::read_link(src)?, dst);
+    }
+    let _ = kind;
+    let mut from = File::open(src)?;
+    let mut to = OpenOptions::new().write(true).create_new(true).open(dst)?;
+    io::copy(&mut from, &mut to)?;
+    if let Ok(meta) = from.metadata() {
+        let _ = to.set_permissions(meta.permissions());
+    }
+    to.sync_all()
+}
+
+/// Create `path` (never an existing file or symlink), write, flush to disk.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Flush the folders of a pack (the entries, not only the contents).
+fn sync_dirs(root: &Path, files: &Files) -> io::Result<()> {
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|(n, _)| Path::new(n).parent().map(|p| root.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in dirs {
+        sync_dir(&d)?;
+    }
+    sync_dir(root)
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+fn remove_any(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(unix)]
+const ELOOP: i32 = libc::ELOOP;
+#[cfg(not(unix))]
+const ELOOP: i32 = -1;
+
+/// Open (creating) a file without following a symlink at its path.
+fn open_nofollow(path: &Path) -> io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW);
+    }
+    o.open(path)
+}
+
+/// Whether a lock failed because the file system has no locks.
+fn no_locks(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    if matches!(
+        e.raw_os_error(),
+        Some(libc::ENOLCK | libc::EOPNOTSUPP | libc::ENOSYS)
+    ) {
+        return true;
+    }
+    e.kind() == io::ErrorKind::Unsupported
+}
+
+/// Whether the open `file` is the one at `path`.
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Whether `dir` is on another file system than its parent.
+fn is_mount_point(dir: &Path, parent: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(dir), fs::metadata(parent)) {
+            (Ok(a), Ok(b)) => a.dev() != b.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dir, parent);
+        false
+    }
+}
+
+/// Swap two paths in one step (Linux `renameat2(RENAME_EXCHANGE)`).
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let a = CString::new(a.as_os_str().as_bytes())?;
+        let b = CString::new(b.as_os_str().as_bytes())?;
+        // SAFETY: two valid NUL-terminated paths, relative to the current
+        // folder; the call only reads them.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_renameat2,
+                libc::AT_FDCWD,
+                a.as_ptr(),
+                libc::AT_FDCWD,
+                b.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+}
+
+/// One file written atomically: a temporary created exclusively beside it
+/// (`.<name>.bcdr-tmp-<pid>-<n>`), flushed, renamed over the target.
+pub struct Atomic<'a> {
+    path: &'a Path,
+}
+
+/// Write one file atomically (see [`Atomic`]).
+pub fn write_atomic(path: &Path) -> Atomic<'_> {
+    Atomic { path }
+}
+
+impl Atomic<'_> {
+    /// # Errors
+    /// The I/O error; the temporary is removed.
+    pub fn write(&self, bytes: &[u8]) -> io::Result<()> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = self.path.with_file_name(format!(
+            ".{name}{MARK}tmp-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let result = write_new(&tmp, bytes).and_then(|()| fs::rename(&tmp, self.path));
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+/// A test hook: `BCDR_TEST_FAULT=abort:N` kills the process at the N-th
+/// step of writing a pack (each file, link and rename is a step), and
+/// `error:N` fails that step as a full disk would. Integration tests use
+/// it to check that a pack is whole or untouched at every moment.
+struct Fault {
+    at: Option<(bool, u64)>,
+    seen: AtomicU64,
+}
+
+impl Fault {
+    fn from_env() -> Fault {
+        let at = std::env::var("BCDR_TEST_FAULT").ok().and_then(|v| {
+            let (kind, n) = v.split_once(':')?;
+            Some((kind == "abort", n.parse().ok()?))
+        });
+        Fault {
+            at,
+            seen: AtomicU64::new(0),
+        }
+    }
+
+    /// A point after the pack is committed (or half-way through a swap):
+    /// a kill only.
+    fn kill(&self) {
+        if let Some((true, _)) = self.at {
+            let _ = self.step();
+        }
+    }
+
+    fn step(&self) -> Result<(), Error> {
+        let Some((abort, n)) = self.at else {
+            return Ok(());
+        };
+        let i = self.seen.fetch_add(1, Ordering::Relaxed);
+        if i == n {
+            if abort {
+                std::process::abort();
+            }
+            return Err(Error::Write {
+                path: PathBuf::from("(test fault)"),
+                source: io::Error::new(io::ErrorKind::StorageFull, "No space left on device"),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(files: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+        files
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
+            .collect()
+    }
+
+    fn read(dir: &Path, name: &str) -> String {
+        fs::read_to_string(dir.join(name)).unwrap_or_default()
+    }
+
+    #[test]
+    fn replaces_the_pack_and_keeps_everything_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let out = OutDir::lock(&dir, Wait::No).unwrap();
+        out.write_pack(&pack(&[("a.txt", "1"), ("sub/b.txt", "1")]))
+            .unwrap();
+        fs::write(dir.join("notes.txt"), "mine").unwrap();
+        fs::write(dir.join("sub/mine.txt"), "mine").unwrap();
+        fs::create_dir(dir.join("folder")).unwrap();
+        fs::write(dir.join("folder/x"), "x").unwrap();
+        fs::write(dir.join(".summary.json.tmp123"), "stale").unwrap();
+        out.write_pack(&pack(&[("a.txt", "2"), ("sub/b.txt", "2")]))
+            .unwrap();
+        assert_eq!(read(&dir, "a.txt"), "2");
+        assert_eq!(read(&dir, "sub/b.txt"), "2");
+        assert_eq!(read(&dir, "notes.txt"), "mine");
+        assert_eq!(read(&dir, "sub/mine.txt"), "mine");
+        assert_eq!(read(&dir, "folder/x"), "x");
+        drop(out);
+        // A second lock cleans the legacy temporary.
+        let _out = OutDir::lock(&dir, Wait::No).unwrap();
+        assert!(!dir.join(".summary.json.tmp123").exists());
+        let beside: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            beside.iter().all(|n| n == "out" || n == ".out.bcdr-lock"),
+            "{beside:?}"
+        );
+        drop(_out);
+        assert!(!tmp.path().join(".out.bcdr-lock").exists());
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_with_the_first_ones_pid() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let _first = OutDir::lock(&dir, Wait::No).unwrap();
+        let err = OutDir::lock(&dir, Wait::No).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("process {}", std::process::id())),
+            "{err}"
+        );
+        assert!(err.contains("another --out"), "{err}");
+    }
+
+    #[test]
+    fn a_file_as_out_is_a_clear_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("f");
+        fs::write(&file, "x").unwrap();
+        let err = OutDir::lock(&file, Wait::No).unwrap_err().to_string();
+        assert!(err.contains("is a file, not a folder"), "{err}");
+    }
+
+    #[test]
+    fn a_pack_file_never_replaces_a_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        fs::create_dir_all(dir.join("a.txt")).unwrap();
+        let out = OutDir::lock(&dir, Wait::No).unwrap();
+        let err = out
+            .write_pack(&pack(&[("a.txt", "1")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("is a folder"), "{err}");
+        assert!(dir.join("a.txt").is_dir());
+    }
+
+    #[test]
+    fn legacy_temporaries_are_recognised() {
+        assert!(is_legacy_temp(".summary.json.tmp4242"));
+        assert!(!is_legacy_temp("summary.json"));
+        assert!(!is_legacy_temp(".notes.tmp"));
+        assert!(!is_legacy_temp(".x.tmpab"));
+    }
+}

@@ -1,0 +1,185 @@
+//! Bounded resources: trial counts beyond the limit are refused with the
+//! numbers before anything is allocated, thread counts are capped, input
+//! files are read with a size limit, a long run says how long it will
+//! take, and swept values obey the scenario's own caps.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{bcdr, scenario};
+use crate::shards::fails_with;
+
+const SMALL: &str = r#"Scenario(name: "small", services: [
+    Service(id: "a", failure: (mtbf: "1000h", repair: Fixed("2h")), revenue_per_hour: 10),
+], threats: [Outage(id: "cut", rate_per_year: 1.0, targets: [Service("a")], duration: Fixed("1h"))])"#;
+
+fn small() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a folder");
+    let p = dir.path().join("small.ron");
+    std::fs::write(&p, SMALL).expect("written");
+    (dir, p)
+}
+
+/// `--trials 1e12` and `1e10` on every simulating command: refused at
+/// once (no 62 GB allocation), with the count and the limit.
+#[test]
+fn huge_trial_counts_are_refused_with_the_numbers() {
+    let (dir, s) = small();
+    let out = dir.path().join("never");
+    for trials in ["1e12", "1e10", "18446744073709551615"] {
+        let commands: Vec<Vec<&str>> = vec![
+            vec!["run"],
+            vec!["drill", "--threat", "cut"],
+            vec!["sweep", "--set", "plan.annual_cost=0,1"],
+            vec!["run", "--shard", "0/2"],
+        ];
+        for args in commands {
+            let start = Instant::now();
+            let mut cmd = bcdr();
+            cmd.args(&args)
+                .args(["-q", "--trials", trials, "--out"])
+                .arg(&out)
+                .arg(&s);
+            let err = fails_with(cmd, "a run may have");
+            assert!(err.contains("1000000000 (1e9)"), "{err}");
+            assert!(start.elapsed() < Duration::from_secs(10), "{args:?}");
+        }
+        let mut cmd = bcdr();
+        cmd.args(["compare", "-q", "--trials", trials, "--out"])
+            .arg(&out)
+            .arg(&s)
+            .arg(&s);
+        fails_with(cmd, "a run may have");
+    }
+    assert!(!out.exists());
+}
+
+/// More threads than cores run as many as there are cores: the same
+/// bytes as one thread, without minutes spent starting threads.
+#[test]
+fn absurd_thread_counts_are_capped() {
+    let (dir, s) = small();
+    let start = Instant::now();
+    for (threads, out) in [("100000", "many"), ("1", "one")] {
+        bcdr()
+            .args([
+                "run",
+                "-q",
+                "--trials",
+                "2000",
+                "--threads",
+                threads,
+                "--out",
+            ])
+            .arg(dir.path().join(out))
+            .arg(&s)
+            .assert()
+            .success();
+    }
+    assert!(start.elapsed() < Duration::from_secs(30));
+    let read = |o: &str| std::fs::read(dir.path().join(o).join("summary.json")).expect("written");
+    assert_eq!(read("many"), read("one"));
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_inputs_are_read_with_a_limit() {
+    let mut cmd = bcdr();
+    cmd.args(["validate", "/dev/zero"]);
+    fails_with(cmd, "binary data");
+    let mut cmd = bcdr();
+    cmd.args(["merge", "/dev/zero", "--out"])
+        .arg(std::env::temp_dir().join("bcdr-never"));
+    fails_with(cmd, "binary data");
+    // A text file larger than the limit.
+    let dir = tempfile::tempdir().expect("a folder");
+    let big = dir.path().join("big.ron");
+    let f = std::fs::File::create(&big).expect("created");
+    f.set_len(65 << 20).expect("sized");
+    drop(f);
+    // Sparse zeros: binary data at once, without reading 65 MiB.
+    let mut cmd = bcdr();
+    cmd.arg("validate").arg(&big);
+    fails_with(cmd, "binary data");
+    std::fs::write(&big, " ".repeat((64 << 20) + 1)).expect("written");
+    let mut cmd = bcdr();
+    cmd.arg("validate").arg(&big);
+    fails_with(cmd, "larger than the 64 MiB a scenario may be");
+}
+
+/// One part of a run of a billion shards: the message counts the missing
+/// shards and names the first few, instead of listing a billion.
+#[test]
+fn a_missing_shard_list_is_summarised() {
+    let (dir, s) = small();
+    let out = dir.path().join("parts");
+    bcdr()
+        .args([
+            "run",
+            "-q",
+            "--trials",
+            "1e9",
+            "--shard",
+            "5/1000000000",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(&s)
+        .assert()
+        .success();
+    let start = Instant::now();
+    let mut cmd = bcdr();
+    cmd.arg("merge")
+        .arg(out.join("partial-5-of-1000000000.json"))
+        .arg("--out")
+        .arg(dir.path().join("never"));
+    let err = fails_with(
+        cmd,
+        "missing 999999999 of 1000000000 shards: 0, 1, 2, 3, 4, 6,",
+    );
+    assert!(err.contains("and 999999989 more"), "{err}");
+    assert!(err.len() < 2000, "{} bytes", err.len());
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn swept_rates_obey_the_scenario_cap() {
+    let (dir, s) = small();
+    for set in [
+        "threats.cut.rate_per_year=1e300",
+        "threats.cut.rate_per_year=1,2e6",
+    ] {
+        let mut cmd = bcdr();
+        cmd.args(["sweep", "-q", "--trials", "10", "--set", set, "--out"])
+            .arg(dir.path().join("never"))
+            .arg(&s);
+        fails_with(cmd, "more than the 1000000 a threat may have");
+    }
+}
+
+/// A run that will take long says so early on stderr, even with
+/// `--quiet`: the estimate comes after a few seconds of measuring.
+#[test]
+fn a_long_run_announces_its_duration_even_when_quiet() {
+    let out = tempfile::tempdir().expect("a folder");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("bcdr"))
+        .args(["run", "--quiet", "--trials", "1e9", "--out"])
+        .arg(out.path().join("never"))
+        .arg(scenario("hospital.ron"))
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let stderr = child.stderr.take().expect("piped");
+    let line = BufReader::new(stderr).lines().next();
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = line.expect("a line").expect("text");
+    assert!(
+        line.starts_with("bcdr: 1000000000 trials will take about "),
+        "{line}"
+    );
+    assert!(line.contains("Ctrl-C stops"), "{line}");
+}
