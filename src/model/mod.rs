@@ -7,6 +7,7 @@
 //! (`crate::sim::compile`) and never sees the raw file. This module
 //! imports nothing from those stages: they build on it.
 
+pub mod coupling;
 pub mod dist;
 pub mod graph;
 mod spread;
@@ -14,6 +15,7 @@ mod spread;
 pub(crate) mod testutil;
 pub mod units;
 
+pub use coupling::{CommonFactor, Coupling, Trigger};
 pub use dist::Dist;
 pub use graph::{DependencyGraph, Edge, EdgeKind, NodeRef};
 pub use units::{Hours, Money, Probability, HOURS_PER_YEAR};
@@ -247,6 +249,17 @@ pub struct Plan {
     pub priority: Vec<ServiceId>,
     pub restore_in_dependency_order: bool,
     pub annual_cost: Money,
+    /// Teams with skills (DESIGN-2 B4); jobs that match none go to `crews`.
+    pub teams: Vec<Team>,
+}
+
+/// A team of `crews` crews that recovers the services its skills match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    pub id: String,
+    pub crews: u32,
+    /// The services its skills match, in id order.
+    pub services: Vec<ServiceId>,
 }
 
 /// A validated scenario.
@@ -262,6 +275,8 @@ pub struct Model {
     pub threats: Vec<Threat>,
     pub risk_appetite: Vec<AppetitePoint>,
     pub plan: Plan,
+    /// Triggers between threats and common factors over their rates.
+    pub coupling: Coupling,
     /// Services and groups as nodes, edges from a dependent to what it
     /// depends on; acyclic.
     pub graph: DependencyGraph,

@@ -135,6 +135,7 @@ impl ModelBuilder {
             threats: Vec::new(),
             risk_appetite: Vec::new(),
             plan: Plan::default(),
+            coupling: Default::default(),
             graph,
         }
     }

@@ -228,7 +228,8 @@ pub fn changes(old: &raw::Scenario, new: &raw::Scenario) -> Vec<Change> {
             what: "changed".to_string(),
         })
     };
-    if settings(old) != settings(new) {
+    // Common factors (DESIGN-2 B2) change with the settings.
+    if settings(old) != settings(new) || !same(&old.common_factors, &new.common_factors) {
         whole(EntityKind::Settings, &mut out);
     }
     section_changes(EntityKind::Site, &old.sites, &new.sites, &mut out);
@@ -265,6 +266,7 @@ fn build(
             .risk_appetite
             .clone(),
         plan: if has(EntityKind::Plan) { new } else { old }.plan.clone(),
+        common_factors: base.common_factors.clone(),
     }
 }
 

@@ -94,6 +94,29 @@ pub struct Scenario {
     pub risk_appetite: Vec<AppetitePoint>,
     #[serde(default)]
     pub plan: Option<Plan>,
+    #[serde(default)]
+    pub common_factors: Vec<RawCommonFactor>,
+}
+
+/// `(threat: id, probability: p, delay: duration distribution)` in a
+/// threat's `triggers`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrigger {
+    pub threat: String,
+    pub probability: f64,
+    #[serde(default)]
+    pub delay: Option<RawDurationDist>,
+}
+
+/// `(id, threats: [ids], multiplier: number distribution)` in the
+/// scenario's `common_factors`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCommonFactor {
+    pub id: String,
+    pub threats: Vec<String>,
+    pub multiplier: RawNumberDist,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -255,6 +278,9 @@ pub enum Threat {
     Outage {
         id: String,
         rate_per_year: RawRate,
+        /// Threats this one sets off (DESIGN-2 B2).
+        #[serde(default)]
+        triggers: Vec<RawTrigger>,
         targets: Vec<Target>,
         duration: RawDurationDist,
         #[serde(default)]
@@ -263,6 +289,9 @@ pub enum Threat {
     Disaster {
         id: String,
         rate_per_year: RawRate,
+        /// Threats this one sets off (DESIGN-2 B2).
+        #[serde(default)]
+        triggers: Vec<RawTrigger>,
         targets: Vec<Target>,
         #[serde(default)]
         response_cost: Option<RawNumberDist>,
@@ -270,6 +299,9 @@ pub enum Threat {
     Ransomware {
         id: String,
         rate_per_year: RawRate,
+        /// Threats this one sets off (DESIGN-2 B2).
+        #[serde(default)]
+        triggers: Vec<RawTrigger>,
         entry: Vec<String>,
         #[serde(default)]
         attack_paths: Option<Vec<AttackPath>>,
@@ -288,6 +320,9 @@ pub enum Threat {
     LossEvent {
         id: String,
         rate_per_year: RawRate,
+        /// Threats this one sets off (DESIGN-2 B2).
+        #[serde(default)]
+        triggers: Vec<RawTrigger>,
         cost: RawNumberDist,
     },
 }
@@ -310,4 +345,16 @@ pub struct Plan {
     pub restore_in_dependency_order: Option<bool>,
     #[serde(default)]
     pub annual_cost: Option<f64>,
+    #[serde(default)]
+    pub teams: Vec<RawTeam>,
+}
+
+/// `(id, crews: n, skills: [targets])` in `Plan.teams`: the crews that
+/// recover the services its skills match.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    pub id: String,
+    pub crews: u32,
+    pub skills: Vec<Target>,
 }

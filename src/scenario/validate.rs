@@ -26,10 +26,12 @@ use super::suggest;
 use super::syntax;
 use crate::model::HOURS_PER_YEAR;
 
+mod coupling;
 mod dists;
 mod names;
 mod plan;
 mod services;
+mod teams;
 mod threats;
 
 use names::{threat_id, Names};
@@ -221,7 +223,8 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
         .map(|(i, t)| threat(&mut cx, &names, raw, i, t))
         .collect();
     let risk_appetite = appetite(&mut cx, &raw.risk_appetite);
-    let plan = plan(&mut cx, &names, raw.plan.as_ref());
+    let plan = plan(&mut cx, &names, raw.plan.as_ref(), &raw.services);
+    let coupling = coupling::coupling(&mut cx, raw);
 
     let model = (|| {
         Some(Model {
@@ -235,6 +238,7 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
             threats: threats.into_iter().collect::<Option<_>>()?,
             risk_appetite: risk_appetite?,
             plan: plan?,
+            coupling: coupling?,
             graph,
         })
     })();

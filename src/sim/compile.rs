@@ -175,8 +175,15 @@ pub struct SimPlan {
     /// its lost revenue reads its soft dependencies' intervals.
     pub book_late: Vec<bool>,
     pub threats: Vec<ThreatPlan>,
+    /// Triggers between threats and common factors (DESIGN-2 B2).
+    pub coupling: super::coupling::CouplingPlan,
     /// `u32::MAX` for unlimited crews.
     pub crews: u32,
+    /// Crews per team (DESIGN-2 B4); empty without teams.
+    pub teams: Vec<u32>,
+    /// Per service: its team (the first whose skills match), `u32::MAX`
+    /// for `crews`; empty without teams.
+    pub team_of: Vec<u32>,
     pub dependency_order: bool,
     /// Failovers that move services, DR invocation ([`DrPlan`]).
     pub dr: DrPlan,
@@ -419,7 +426,10 @@ impl SimPlan {
             keep_list,
             book_late,
             threats,
+            coupling: super::coupling::CouplingPlan::compile(model),
             crews: model.plan.crews.unwrap_or(u32::MAX),
+            teams: model.plan.teams.iter().map(|t| t.crews).collect(),
+            team_of: team_of(model),
             dependency_order: model.plan.restore_in_dependency_order,
             dr,
         }
@@ -445,6 +455,21 @@ fn relocation_order(model: &Model, node: &dyn Fn(NodeRef) -> u32) -> Vec<u32> {
         .dependencies_first()
         .map(|o| o.into_iter().map(node).collect())
         .unwrap_or_else(|_| (0..(model.services.len() + model.groups.len()) as u32).collect())
+}
+
+/// Per service: the first team whose skills match it (`u32::MAX`: the
+/// plan's crews); empty without teams.
+fn team_of(model: &Model) -> Vec<u32> {
+    if model.plan.teams.is_empty() {
+        return Vec::new();
+    }
+    let mut of = vec![u32::MAX; model.services.len()];
+    for (k, team) in model.plan.teams.iter().enumerate().rev() {
+        for s in &team.services {
+            of[s.index()] = k as u32;
+        }
+    }
+    of
 }
 
 /// Attack edges ([`Model::attack_edges`]), each with the probability of

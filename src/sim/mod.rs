@@ -11,6 +11,7 @@
 pub mod clock;
 pub mod compare;
 pub mod compile;
+pub mod coupling;
 pub mod dr_plan;
 pub mod drill;
 pub mod generate;

@@ -96,6 +96,10 @@ pub enum Purpose {
     Spread = 21,
     /// A ransomware attack's backup compromise.
     BackupCompromise = 22,
+    /// A threat's triggers: whether each fires, and its delay.
+    Trigger = 23,
+    /// A common factor's multiplier for this trial.
+    Factor = 24,
 }
 
 /// SplitMix64's output function: a bijective 64-bit mixer.

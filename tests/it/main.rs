@@ -2,6 +2,7 @@
 
 mod common;
 mod compare;
+mod coupling;
 mod docs;
 mod drill;
 mod drill_truth;

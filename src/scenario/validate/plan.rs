@@ -71,7 +71,12 @@ pub(super) fn appetite(cx: &mut Ctx, points: &[raw::AppetitePoint]) -> Option<Ve
     ok.then_some(out)
 }
 
-pub(super) fn plan(cx: &mut Ctx, names: &Names, plan: Option<&raw::Plan>) -> Option<Plan> {
+pub(super) fn plan(
+    cx: &mut Ctx,
+    names: &Names,
+    plan: Option<&raw::Plan>,
+    services: &[raw::Service],
+) -> Option<Plan> {
     let Some(plan) = plan else {
         return Some(Plan::default());
     };
@@ -101,11 +106,13 @@ pub(super) fn plan(cx: &mut Ctx, names: &Names, plan: Option<&raw::Plan>) -> Opt
         }
     }
     let annual_cost = cx.money("plan.annual_cost", plan.annual_cost);
+    let teams = super::teams::teams(cx, names, plan, services);
     let model = Plan {
         crews: plan.crews,
         priority,
         restore_in_dependency_order: plan.restore_in_dependency_order.unwrap_or(false),
         annual_cost: annual_cost?,
+        teams: teams?,
     };
     ok.then_some(model)
 }

@@ -71,7 +71,84 @@ impl Crews {
     }
 }
 
+/// The plan's teams (DESIGN-2 B4): a crew queue each, and each
+/// service's team. Empty without teams: every job goes to [`Crews`].
+pub(super) struct Teams {
+    pools: Vec<Crews>,
+    /// Per service: its team, `u32::MAX` for the plan's crews.
+    of: Vec<u32>,
+}
+
+impl Teams {
+    pub(super) fn new(plan: &SimPlan) -> Teams {
+        Teams {
+            pools: plan.teams.iter().map(|&c| Crews::new(c)).collect(),
+            of: plan.team_of.clone(),
+        }
+    }
+
+    pub(super) fn reset(&mut self, plan: &SimPlan) {
+        for (pool, &c) in self.pools.iter_mut().zip(&plan.teams) {
+            pool.reset(c);
+        }
+    }
+
+    /// The team of `svc`, if it has one.
+    #[inline]
+    fn of(&self, svc: u32) -> Option<usize> {
+        match self.of.get(svc as usize) {
+            Some(&k) if k != u32::MAX => Some(k as usize),
+            _ => None,
+        }
+    }
+
+    /// A dependency came back: teams with jobs waiting (perhaps for it)
+    /// dispatch again. Whether any has.
+    pub(super) fn recheck(&mut self) -> bool {
+        let mut any = false;
+        for pool in &mut self.pools {
+            if !pool.waiting.is_empty() {
+                pool.dispatch_needed = true;
+                any = true;
+            }
+        }
+        any
+    }
+}
+
 impl Trial {
+    /// The crew queue that recovers `svc`: its team's, else the plan's.
+    #[inline]
+    fn pool(&mut self, svc: u32) -> &mut Crews {
+        match self.teams.of(svc) {
+            Some(k) => &mut self.teams.pools[k],
+            None => &mut self.crews,
+        }
+    }
+
+    /// Queue a job in its pool; the trial dispatches after this instant.
+    fn enqueue_job(&mut self, svc: u32, kind: JobKind) {
+        self.pool(svc).enqueue(svc, kind);
+        self.crews.dispatch_needed = true;
+    }
+
+    /// The crew of `svc`'s job goes free.
+    pub(super) fn release_crew(&mut self, svc: u32) {
+        match self.teams.of(svc) {
+            Some(k) => {
+                self.teams.pools[k].release();
+                self.crews.dispatch_needed |= self.teams.pools[k].dispatch_needed;
+            }
+            None => {
+                self.crews.release();
+                if !self.teams.pools.is_empty() {
+                    let waiting = self.teams.pools.iter().any(|p| p.dispatch_needed);
+                    self.crews.dispatch_needed |= waiting;
+                }
+            }
+        }
+    }
+
     /// A random failure, a destruction or an encryption damages a service.
     pub(super) fn damage(&mut self, svc: u32, t: f64, cause: u32, to: Damage) {
         let i = svc as usize;
@@ -103,15 +180,18 @@ impl Trial {
         let i = svc as usize;
         if self.svcs.job_running[i] {
             self.svcs.job_running[i] = false;
-            self.crews.release();
-        } else if let Some(pos) = self.crews.waiting.iter().position(|j| j.svc == svc) {
-            self.crews.waiting.remove(pos);
+            self.release_crew(svc);
+        } else {
+            let pool = self.pool(svc);
+            if let Some(pos) = pool.waiting.iter().position(|j| j.svc == svc) {
+                pool.waiting.remove(pos);
+            }
         }
     }
 
     /// A random failure: queue its repair.
     pub(super) fn enqueue_repair(&mut self, svc: u32) {
-        self.crews.enqueue(svc, JobKind::Repair);
+        self.enqueue_job(svc, JobKind::Repair);
     }
 
     /// Whether a waiting job may start now: repairs always; restores and
@@ -156,10 +236,23 @@ impl Trial {
         self.schedule(t + duration, EvKind::JobDone { svc: job.svc, gen });
     }
 
+    /// Dispatch the plan's crews, then each team that has jobs to start
+    /// (a team's queue stands in for the plan's while it is dispatched).
+    pub(super) fn dispatch(&mut self, plan: &SimPlan, t: f64) {
+        self.dispatch_pool(plan, t);
+        for k in 0..self.teams.pools.len() {
+            if self.teams.pools[k].dispatch_needed {
+                std::mem::swap(&mut self.crews, &mut self.teams.pools[k]);
+                self.dispatch_pool(plan, t);
+                std::mem::swap(&mut self.crews, &mut self.teams.pools[k]);
+            }
+        }
+    }
+
     /// Start waiting jobs while crews are free: plan priority first, then
     /// revenue at risk, then arrival. With unlimited crews every eligible
     /// job starts (in queue order, which keeps draws deterministic).
-    pub(super) fn dispatch(&mut self, plan: &SimPlan, t: f64) {
+    fn dispatch_pool(&mut self, plan: &SimPlan, t: f64) {
         self.crews.dispatch_needed = false;
         // Own states do not change during a dispatch: one memo serves all.
         self.memo.next_epoch();
@@ -250,12 +343,12 @@ impl Trial {
             // restore and a rebuild.
             self.totals.lose_data(plan, svc, t - last, cause);
             if p.retention.is_none_or(|r| t - last <= r) {
-                self.crews.enqueue(svc, JobKind::Restore);
+                self.enqueue_job(svc, JobKind::Restore);
                 return;
             }
         }
         if has_rebuild {
-            self.crews.enqueue(svc, JobKind::Rebuild);
+            self.enqueue_job(svc, JobKind::Rebuild);
         }
     }
 }

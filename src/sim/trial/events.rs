@@ -199,7 +199,7 @@ impl Trial {
                     d.sample(&mut s).min(crate::model::MAX_RATE_PER_YEAR) / HOURS_PER_YEAR
                 }
                 (None, None) => 0.0,
-            };
+            } * self.links.mult[k as usize];
             if rate_per_hour <= 0.0 {
                 continue;
             }
@@ -223,6 +223,9 @@ impl Trial {
                 let c = self.threat_draw(plan, k, Purpose::Cost, cost);
                 self.totals.cause_occ[k as usize + 1] += 1;
                 self.totals.cause_loss[k as usize + 1] += c;
+                if plan.coupling.any_trigger {
+                    self.fire_triggers(plan, k, t);
+                }
             }
             ThreatPlanKind::Outage { .. } => self.schedule(t, EvKind::OutageStart { threat: k }),
             ThreatPlanKind::Disaster { .. } => self.schedule(t, EvKind::Disaster { threat: k }),
@@ -231,11 +234,19 @@ impl Trial {
     }
 
     /// Count an occurrence and pay its response cost.
-    fn occurred(&mut self, plan: &SimPlan, threat: u32) {
+    fn occurred(&mut self, plan: &SimPlan, threat: u32, t: f64) {
         let c = threat as usize + 1;
         self.totals.cause_occ[c] += 1;
         if let Some(cost) = &plan.threats[threat as usize].response_cost {
             self.totals.cause_loss[c] += self.threat_draw(plan, threat, Purpose::Cost, cost);
+        }
+        // A ransomware attack triggers from its encryption (`encrypt`).
+        let ransomware = matches!(
+            plan.threats[threat as usize].kind,
+            ThreatPlanKind::Ransomware(_)
+        );
+        if plan.coupling.any_trigger && !ransomware {
+            self.fire_triggers(plan, threat, t);
         }
     }
 
@@ -253,7 +264,7 @@ impl Trial {
                 if self.svcs.gen[svc as usize] == gen {
                     self.mark(t, svc, Mark::JobDone);
                     self.svcs.job_running[svc as usize] = false;
-                    self.crews.release();
+                    self.release_crew(svc);
                     self.recovered(plan, svc, t);
                 }
             }
@@ -272,7 +283,7 @@ impl Trial {
                 }
             }
             EvKind::OutageStart { threat } => {
-                self.occurred(plan, threat);
+                self.occurred(plan, threat, t);
                 let ThreatPlanKind::Outage {
                     targets,
                     sites,
@@ -305,7 +316,7 @@ impl Trial {
             }
             EvKind::OutageEnd { threat, occ } => self.outage_end(plan, threat, occ, t),
             EvKind::Disaster { threat } => {
-                self.occurred(plan, threat);
+                self.occurred(plan, threat, t);
                 let ThreatPlanKind::Disaster { targets, sites } =
                     &plan.threats[threat as usize].kind
                 else {
@@ -330,7 +341,7 @@ impl Trial {
                 }
             }
             EvKind::Attack { threat } => {
-                self.occurred(plan, threat);
+                self.occurred(plan, threat, t);
                 self.start_attack(plan, threat, t);
             }
             EvKind::Encrypt { attack } => self.encrypt(plan, attack, t),

@@ -38,6 +38,7 @@
 //! | `flush` | the trial's figures into the accumulator: pending trials, duration batches |
 
 mod book;
+mod coupling;
 mod crews;
 mod dr;
 mod events;
@@ -48,6 +49,8 @@ mod own;
 mod ransomware;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_teams;
 
 use crate::stats::Accumulator;
 
@@ -56,7 +59,7 @@ use super::queue::Queue;
 use super::rng;
 
 use book::{Lists, SegIndex};
-use crews::Crews;
+use crews::{Crews, Teams};
 use dr::Dr;
 use events::{EvKind, Threats};
 use flush::Pending;
@@ -138,8 +141,12 @@ pub struct Trial {
     memo: Memo,
     /// The crew queue.
     crews: Crews,
+    /// The teams' crew queues (DESIGN-2 B4).
+    teams: Teams,
     /// Threats' streams, sites' states and ransomware attacks in flight.
     threats: Threats,
+    /// Common factors' multipliers and trigger streams (DESIGN-2 B2).
+    links: coupling::Links,
     /// Pending events by time, then in the order they were scheduled.
     queue: Queue<EvKind>,
     /// The services of the trial's [`EvKind::Unblock`] events.
@@ -187,7 +194,9 @@ impl Trial {
             svcs: Services::new(s),
             memo: Memo::new(n),
             crews: Crews::new(plan.crews),
+            teams: Teams::new(plan),
             threats: Threats::new(plan),
+            links: coupling::Links::new(plan),
             queue: Queue::default(),
             unblocks: Vec::new(),
             first_draws: Vec::with_capacity(s),
@@ -212,9 +221,11 @@ impl Trial {
         self.svcs.reset();
         self.totals.reset();
         self.threats.reset();
+        self.links.reset();
         self.queue.clear();
         self.unblocks.clear();
         self.crews.reset(plan.crews);
+        self.teams.reset(plan);
         self.records.clear();
         if plan.dr.any {
             self.dr.reset();
@@ -267,6 +278,9 @@ impl Trial {
             Mode::Annual => {
                 self.failures = true;
                 self.schedule_first_failures(plan);
+                if !plan.coupling.factors.is_empty() {
+                    self.draw_factors(plan);
+                }
                 self.schedule_threats(plan);
             }
             Mode::Drill(threat) => {

@@ -355,6 +355,9 @@ impl Trial {
             if !self.crews.waiting.is_empty() {
                 self.crews.dispatch_needed = true;
             }
+            if self.teams.recheck() {
+                self.crews.dispatch_needed = true;
+            }
         }
     }
 

@@ -143,7 +143,11 @@ impl Trial {
             self.recover_destroyed(plan, svc, t, cause, false, clean_before);
             encrypted += 1;
         }
+        let threat = a.threat;
         self.threats.attacks[attack as usize] = Attack { encrypted, ..a };
+        if plan.coupling.any_trigger {
+            self.fire_triggers(plan, threat, t);
+        }
     }
 
     /// A detected attack: the compromised services are isolated for the

@@ -1,0 +1,76 @@
+//! Threats that travel together (DESIGN-2 B2): the common factors'
+//! multipliers of a trial and the triggers an occurrence sets off.
+//!
+//! A scenario without them draws nothing here, so its trials are the
+//! same bit for bit.
+
+use crate::model::dist::unit_open;
+
+use super::super::clock::on_grid;
+use super::super::compile::SimPlan;
+use super::super::rng::{self, Purpose};
+use super::super::streams::Streams;
+use super::Trial;
+
+/// The trial's part of the coupling: each threat's rate multiplier and
+/// its trigger stream.
+pub(super) struct Links {
+    /// Per threat: the product of its common factors' multipliers in this
+    /// trial (1 without factors).
+    pub(super) mult: Vec<f64>,
+    /// Per threat: its trigger stream (slot 0).
+    streams: Streams,
+}
+
+impl Links {
+    pub(super) fn new(plan: &SimPlan) -> Links {
+        Links {
+            mult: vec![1.0; plan.threats.len()],
+            streams: Streams::new(plan.threats.len()),
+        }
+    }
+
+    /// A new trial: forget the trigger streams.
+    pub(super) fn reset(&mut self) {
+        self.streams.clear();
+    }
+}
+
+impl Trial {
+    /// Draw each common factor's multiplier for this trial into
+    /// `links.mult` (once per trial, before the occurrences).
+    pub(super) fn draw_factors(&mut self, plan: &SimPlan) {
+        self.links.mult.fill(1.0);
+        for f in &plan.coupling.factors {
+            let mut s = rng::stream(self.key, f.key, Purpose::Factor);
+            let m = f.multiplier.sample(&mut s);
+            for &t in &f.threats {
+                self.links.mult[t as usize] *= m;
+            }
+        }
+    }
+
+    /// An occurrence of `threat` at `t` (a ransomware attack's
+    /// encryption) sets off its triggers: each fires with its probability,
+    /// after its delay, if that is within the horizon. Every trigger draws
+    /// its chance and its delay whether it fires or not, so streams stay
+    /// aligned when a probability changes. Annual runs only: a drill is
+    /// the one threat and nothing else.
+    pub(super) fn fire_triggers(&mut self, plan: &SimPlan, threat: u32, t: f64) {
+        if !self.failures {
+            return;
+        }
+        for trig in &plan.coupling.triggers[threat as usize] {
+            let entity = plan.threats[threat as usize].key;
+            let s = self
+                .links
+                .streams
+                .get(threat as usize, 0, self.key, entity, Purpose::Trigger);
+            let fires = unit_open(s) < trig.probability;
+            let at = on_grid(t + trig.delay.sample(s));
+            if fires && at < self.horizon {
+                self.schedule_occurrence(plan, trig.to, at);
+            }
+        }
+    }
+}
