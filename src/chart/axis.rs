@@ -392,6 +392,19 @@ pub fn relative<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: (i32, i32)
 }
 
 /// Shorten a label to `max` characters with an ellipsis.
+/// The label of a horizontal bar chart's row at axis value `y`: rows are
+/// drawn from the top (bar 0 at `y = n − 1`), labelled only at whole
+/// values, `label(i)` naming bar `i` (clipped to `max` characters).
+pub fn row_label(y: f64, n: usize, max: usize, label: impl Fn(usize) -> Option<String>) -> String {
+    let k = y.round();
+    if (y - k).abs() > 1e-9 || k < 0.0 || k as usize >= n {
+        return String::new();
+    }
+    label(n - 1 - k as usize)
+        .map(|l| clip_label(&l, max))
+        .unwrap_or_default()
+}
+
 pub fn clip_label(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use crate::review::importance::Importance;
 
-use super::axis::{clip_label, money_short};
+use super::axis::{money_short, row_label};
 use super::{draw_err, font, Chart, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, VERMILION};
 
 /// Most services drawn.
@@ -69,16 +69,7 @@ impl Chart for ImportanceChart {
             .y_label_area_size(300)
             .build_cartesian_2d(lo..hi, -0.5f64..(n as f64 - 0.5))
             .map_err(draw_err)?;
-        let y_fmt = |y: &f64| {
-            let k = y.round();
-            if (y - k).abs() > 1e-9 || k < 0.0 || k as usize >= n {
-                return String::new();
-            }
-            self.bars
-                .get(n - 1 - k as usize)
-                .map(|b| clip_label(&b.0, 34))
-                .unwrap_or_default()
-        };
+        let y_fmt = |y: &f64| row_label(*y, n, 34, |i| self.bars.get(i).map(|b| b.0.clone()));
         chart
             .configure_mesh()
             .y_labels(n)

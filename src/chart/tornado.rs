@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use crate::review::tornado::Tornado;
 
-use super::axis::{clip_label, money_short};
+use super::axis::{money_short, row_label};
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, TICK_SIZE, TITLE_SIZE};
 
 /// Most parameters drawn.
@@ -63,16 +63,7 @@ impl Chart for TornadoChart {
             .map_err(draw_err)?;
         // Row 0 (the largest) at the top.
         let row = |k: usize| (n - 1 - k) as f64;
-        let y_fmt = |y: &f64| {
-            let k = y.round();
-            if (y - k).abs() > 1e-9 || k < 0.0 || k as usize >= n {
-                return String::new();
-            }
-            self.bars
-                .get(n - 1 - k as usize)
-                .map(|b| clip_label(&b.0, 44))
-                .unwrap_or_default()
-        };
+        let y_fmt = |y: &f64| row_label(*y, n, 44, |i| self.bars.get(i).map(|b| b.0.clone()));
         chart
             .configure_mesh()
             .y_labels(n)

@@ -29,6 +29,23 @@ pub fn assert_close(what: &str, got: f64, expected: f64, tolerance: f64) {
 }
 
 /// Write a scenario `name` into `dir`; its path.
+/// P(up at t | up at 0) for an alternating renewal process with
+/// exponential lifetimes (rate l) and repairs (rate m).
+pub fn p_up(l: f64, m: f64, t: f64) -> f64 {
+    m / (l + m) + l / (l + m) * (-(l + m) * t).exp()
+}
+
+/// ∫₀ᴴ f(t) dt by composite Simpson's rule (error far below any SE here).
+pub fn integrate(h: f64, f: impl Fn(f64) -> f64) -> f64 {
+    let n = 200_000;
+    let dx = h / n as f64;
+    let mut s = f(0.0) + f(h);
+    for i in 1..n {
+        s += f(i as f64 * dx) * if i % 2 == 1 { 4.0 } else { 2.0 };
+    }
+    s * dx / 3.0
+}
+
 pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("writes the scenario");

@@ -10,27 +10,10 @@ use bcdr::sim::{self, Mode, SimPlan};
 use bcdr::stats::{Accumulator, Summary};
 
 use crate::common::engine::*;
-use crate::common::{assert_close, site_disaster};
+use crate::common::{assert_close, integrate, p_up, site_disaster};
 
 /// Standard errors allowed between simulation and closed form.
 const Z: f64 = 4.0;
-
-/// P(up at t | up at 0) for an alternating renewal process with
-/// exponential lifetimes (rate l) and repairs (rate m).
-fn p_up(l: f64, m: f64, t: f64) -> f64 {
-    m / (l + m) + l / (l + m) * (-(l + m) * t).exp()
-}
-
-/// ∫₀ᴴ f(t) dt by composite Simpson's rule (error far below any SE here).
-fn integrate(h: f64, f: impl Fn(f64) -> f64) -> f64 {
-    let n = 200_000;
-    let dx = h / n as f64;
-    let mut s = f(0.0) + f(h);
-    for i in 1..n {
-        s += f(i as f64 * dx) * if i % 2 == 1 { 4.0 } else { 2.0 };
-    }
-    s * dx / 3.0
-}
 
 #[test]
 fn steady_state_availability_of_one_service() {

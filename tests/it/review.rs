@@ -11,7 +11,7 @@ use bcdr::sim::{self, Mode, SimPlan};
 use bcdr::stats::Summary;
 use bcdr::sweep::{self, Setting, SweepRun};
 
-use crate::common::{assert_close, bcdr, read_json, scenario as bundled, write};
+use crate::common::{assert_close, bcdr, integrate, p_up, read_json, scenario as bundled, write};
 
 const TUTORIAL: &str = include_str!("../../scenarios/tutorial.ron");
 
@@ -205,22 +205,6 @@ fn a_tornado_bar_equals_the_matching_sweep_endpoints() {
         -rev.delta_high.mean,
         1e-6,
     );
-}
-
-/// P(a member is up at t) from up at 0: failure rate l, repair rate m.
-fn p_up(l: f64, m: f64, t: f64) -> f64 {
-    m / (l + m) + l / (l + m) * (-(l + m) * t).exp()
-}
-
-/// ∫₀ʰ f by Simpson's rule.
-fn integrate(h: f64, f: impl Fn(f64) -> f64) -> f64 {
-    let n = 20_000;
-    let dx = h / n as f64;
-    let mut s = f(0.0) + f(h);
-    for i in 1..n {
-        s += f(i as f64 * dx) * if i % 2 == 1 { 4.0 } else { 2.0 };
-    }
-    s * dx / 3.0
 }
 
 #[test]
