@@ -405,6 +405,18 @@ pub fn row_label(y: f64, n: usize, max: usize, label: impl Fn(usize) -> Option<S
         .unwrap_or_default()
 }
 
+/// The label of a column chart's column at axis value `x` (column `i` at
+/// `x = i`), labelled only at whole values, clipped to `max` characters.
+pub fn column_label(x: f64, max: usize, label: impl Fn(usize) -> Option<String>) -> String {
+    let k = x.round();
+    if (x - k).abs() > 1e-9 || k < 0.0 {
+        return String::new();
+    }
+    label(k as usize)
+        .map(|l| clip_label(&l, max))
+        .unwrap_or_default()
+}
+
 pub fn clip_label(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()

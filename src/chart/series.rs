@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::{clip_label, money_short, percent_short};
+use super::axis::{clip_label, column_label, money_short, percent_short};
 use super::{
     draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, ORANGE, PURPLE, SKY, TICK_SIZE,
     TITLE_SIZE, VERMILION,
@@ -77,16 +77,7 @@ impl Chart for Series {
             .y_label_area_size(100)
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
             .map_err(draw_err)?;
-        let x_fmt = |x: &f64| {
-            let k = x.round();
-            if (x - k).abs() > 1e-9 || k < 0.0 {
-                return String::new();
-            }
-            self.labels
-                .get(k as usize)
-                .map(|s| clip_label(s, 18))
-                .unwrap_or_default()
-        };
+        let x_fmt = |x: &f64| column_label(*x, 18, |i| self.labels.get(i).cloned());
         let y_fmt = |y: &f64| match self.y_format {
             YFormat::Money => money_short(*y),
             YFormat::Fraction => percent_short(*y),

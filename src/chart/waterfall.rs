@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use crate::review::explain::Explain;
 
-use super::axis::{clip_label, money_short};
+use super::axis::{column_label, money_short};
 use super::{
     draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, VERMILION,
 };
@@ -108,16 +108,7 @@ impl Chart for Waterfall {
             .y_label_area_size(100)
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
             .map_err(draw_err)?;
-        let x_fmt = |x: &f64| {
-            let k = x.round();
-            if (x - k).abs() > 1e-9 || k < 0.0 {
-                return String::new();
-            }
-            self.bars
-                .get(k as usize)
-                .map(|b| clip_label(&b.0, 20))
-                .unwrap_or_default()
-        };
+        let x_fmt = |x: &f64| column_label(*x, 20, |i| self.bars.get(i).map(|b| b.0.clone()));
         chart
             .configure_mesh()
             .x_labels(n)
