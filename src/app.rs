@@ -13,9 +13,9 @@ use crate::report;
 use crate::report::review::Provenance;
 use crate::report::{OutDir, Wait};
 use crate::scenario;
-use crate::sim::drill::DrillPlan;
+use crate::sim::drill::{DrillPlan, Outcome};
 use crate::sim::{self, SimPlan};
-use crate::stats::drill::{DrillAcc, DrillContext, DrillSummary};
+use crate::stats::drill::{AttackContext, DrillAcc, DrillContext, DrillSummary};
 use crate::stats::summary::kind_label;
 use crate::stats::{Accumulator, Summary};
 
@@ -355,6 +355,83 @@ pub fn drill_threat(model: &Model, id: &str) -> Result<u32, Error> {
     }
 }
 
+/// Which attacks a drill of threat `threat` runs: for a `Ransomware`
+/// threat, `asked` or by default the attacks that succeed (DESIGN-2 A5);
+/// for another threat, `None`.
+///
+/// # Errors
+/// [`Error::Usage`] for `--outcome` on a threat that is not ransomware, and
+/// for an outcome that (almost) never happens: fewer than one attack in
+/// 1 000 ([`sim::trial::MIN_OUTCOME_CHANCE`]) has it, judged from the
+/// threat's dwell and detection.
+pub fn drill_outcome(
+    model: &Model,
+    threat: u32,
+    asked: Option<Outcome>,
+) -> Result<Option<Outcome>, Error> {
+    let t = &model.threats[threat as usize];
+    let ThreatKind::Ransomware(r) = &t.kind else {
+        return match asked {
+            None => Ok(None),
+            Some(o) => Err(Error::Usage(format!(
+                "--outcome {}: {:?} is {} threat, not Ransomware; --outcome chooses which \
+                 ransomware attacks a drill runs: leave it out",
+                outcome_label(o),
+                t.id,
+                kind_article(&t.kind)
+            ))),
+        };
+    };
+    let outcome = asked.unwrap_or(Outcome::Succeeding);
+    let encrypts = r.encrypt_chance();
+    let chance = match outcome {
+        Outcome::All => 1.0,
+        Outcome::Succeeding => encrypts,
+        Outcome::Contained => 1.0 - encrypts,
+    };
+    if chance < sim::trial::MIN_OUTCOME_CHANCE {
+        let (what, fix) = match outcome {
+            Outcome::Contained => (
+                "is never contained: its detection always comes after its dwell ends",
+                "drill it with --outcome succeeding, or shorten its detection",
+            ),
+            _ => (
+                "is always contained: its detection always comes before its dwell ends, so no \
+                 attack encrypts",
+                "drill it with --outcome contained or --outcome all, or lengthen its dwell or \
+                 its detection (it may be right: the attack then never succeeds)",
+            ),
+        };
+        return Err(Error::Usage(format!(
+            "--threat {:?}: the ransomware {what} (in fewer than 1 attack in {:.0}, by its dwell \
+             and detection); {fix}",
+            t.id,
+            1.0 / sim::trial::MIN_OUTCOME_CHANCE
+        )));
+    }
+    Ok(Some(outcome))
+}
+
+/// `succeeding`, `all` or `contained`: the outcome as `--outcome` and
+/// `drill.json` write it.
+pub fn outcome_label(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Succeeding => "succeeding",
+        Outcome::All => "all",
+        Outcome::Contained => "contained",
+    }
+}
+
+/// "an Outage", "a Disaster", ...
+fn kind_article(kind: &ThreatKind) -> &'static str {
+    match kind {
+        ThreatKind::Outage { .. } => "an Outage",
+        ThreatKind::Disaster { .. } => "a Disaster",
+        ThreatKind::Ransomware(_) => "a Ransomware",
+        ThreatKind::LossEvent { .. } => "a LossEvent",
+    }
+}
+
 /// What a drill computes, before anything is rendered.
 pub struct DrillResults {
     pub accumulator: Accumulator,
@@ -366,20 +443,24 @@ pub struct DrillResults {
 }
 
 /// Run drills `trials` of threat `threat` (an index from [`drill_threat`])
-/// and summarise them: the library core of `bcdr drill`.
+/// and summarise them: the library core of `bcdr drill`. `outcome` picks
+/// the ransomware attacks drilled ([`drill_outcome`]).
 ///
 /// # Errors
-/// [`Error::Usage`] when the thread pool cannot be built.
+/// [`Error::Usage`] for an outcome [`drill_outcome`] refuses, or when the
+/// thread pool cannot be built.
 pub fn drill_results(
     model: &Model,
     threat: u32,
+    outcome: Option<Outcome>,
     seed: u64,
     trials: std::ops::Range<u64>,
     threads: Option<usize>,
     progress: OnProgress<'_>,
 ) -> Result<DrillResults, Error> {
+    let outcome = drill_outcome(model, threat, outcome)?;
     let plan = SimPlan::compile(model);
-    let dplan = DrillPlan::new(model, threat);
+    let dplan = DrillPlan::new(model, threat).with_outcome(outcome);
     let (accumulator, drill_accumulator) =
         sim::drill::drill(&plan, &dplan, seed, trials, threads, progress)?;
     let summary = Summary::build(model, seed, &accumulator);
@@ -406,6 +487,13 @@ pub fn drill_results(
         has_business: dplan.has_business,
         business_functions: dplan.business_functions,
         weighting: dplan.weighting,
+        attack: match (&threat_model.kind, outcome) {
+            (ThreatKind::Ransomware(r), Some(o)) => Some(AttackContext {
+                outcome: outcome_label(o),
+                encrypt_chance: r.encrypt_chance(),
+            }),
+            _ => None,
+        },
     };
     let drill = DrillSummary::build(&cx, &drill_accumulator);
     Ok(DrillResults {
@@ -425,6 +513,7 @@ pub fn drill_results(
 pub fn drill(
     path: &Path,
     threat: &str,
+    outcome: Option<Outcome>,
     opts: &SimOptions,
     progress: OnProgress<'_>,
     out: &mut dyn Write,
@@ -432,6 +521,7 @@ pub fn drill(
     check_sim(opts)?;
     let model = scenario::load(path)?;
     let index = drill_threat(&model, threat)?;
+    drill_outcome(&model, index, outcome)?;
     let dir = OutDir::lock(
         &opts
             .out
@@ -447,15 +537,18 @@ pub fn drill(
     } = drill_results(
         &model,
         index,
+        outcome,
         opts.seed,
         0..opts.trials,
         opts.threads,
         progress,
     )?;
     let warnings = scenario::planning_warnings(&model);
-    let prov = Provenance {
-        command: command_line("drill", path, Some(threat), opts),
-    };
+    let mut command = command_line("drill", path, Some(threat), opts);
+    if let Some(o) = outcome {
+        command.push_str(&format!(" --outcome {}", outcome_label(o)));
+    }
+    let prov = Provenance { command };
     // Render everything before writing anything.
     let mut bytes = run_files(&summary, &accumulator)?;
     bytes.extend(report::drill::drill_pack(

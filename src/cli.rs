@@ -140,6 +140,30 @@ pub enum Format {
     Json,
 }
 
+/// Which ransomware attacks `drill --outcome` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DrillOutcome {
+    /// The attacks that are not contained: every drill encrypts, and time
+    /// zero is the encryption.
+    Succeeding,
+    /// Every attack as drawn (contained or not), time zero at initial
+    /// access.
+    All,
+    /// The attacks detected before they deploy, time zero at initial
+    /// access.
+    Contained,
+}
+
+impl From<DrillOutcome> for bcdr::sim::drill::Outcome {
+    fn from(o: DrillOutcome) -> Self {
+        match o {
+            DrillOutcome::Succeeding => Self::Succeeding,
+            DrillOutcome::All => Self::All,
+            DrillOutcome::Contained => Self::Contained,
+        }
+    }
+}
+
 /// What `run --fail-on` fails on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
@@ -289,6 +313,10 @@ pub struct DrillArgs {
     /// The id of the threat to drill (an Outage, Disaster or Ransomware).
     #[arg(long)]
     pub threat: String,
+    /// Ransomware only: which attacks to drill (default: succeeding, the
+    /// attacks that are not contained, with time zero at the encryption).
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub outcome: Option<DrillOutcome>,
     /// Number of drills (at most 1e9).
     #[arg(long, default_value_t = 10_000, value_parser = parse_count)]
     pub trials: u64,

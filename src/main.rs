@@ -72,6 +72,7 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<u8> {
             bcdr::app::drill(
                 &drill.scenario,
                 &drill.threat,
+                drill.outcome.map(Into::into),
                 &sim_options(&sim),
                 Some(&tick),
                 &mut out,

@@ -31,6 +31,36 @@ pub enum Tier {
     Business,
 }
 
+/// What a service is (DESIGN-2 A4): what ransomware can do to it and what
+/// recovery it can have. Written in scenario files by name (`kind: Function`).
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize, PartialEq, Eq, Hash)]
+pub enum ServiceKind {
+    /// A system with its own state (the default): it can fail, be
+    /// destroyed, be entered, spread through and be encrypted.
+    #[default]
+    System,
+    /// A business function or process: no own state. It is never entered,
+    /// encrypted or a spread hop, and has no failure, backup or failover;
+    /// it goes down through its dependencies or an `Outage` (staff
+    /// unavailable, a pandemic).
+    Function,
+    /// A third party or SaaS: it has outages and random failures, it can be
+    /// a ransomware entry and spread continues from it, but it is never
+    /// encrypted (its data is not ours to restore).
+    External,
+}
+
+impl ServiceKind {
+    /// The label used in messages and documentation.
+    pub fn label(self) -> &'static str {
+        match self {
+            ServiceKind::System => "System",
+            ServiceKind::Function => "Function",
+            ServiceKind::External => "External",
+        }
+    }
+}
+
 /// The highest threat rate, in events per year (about two a minute), and
 /// the most random failures a year a service may have on average: beyond
 /// it a "threat" is a permanent state, and a typo such as `1e9` would make
@@ -149,6 +179,8 @@ pub struct Service {
     pub id: String,
     pub name: Option<String>,
     pub tier: Tier,
+    /// System (default), Function or External (DESIGN-2 A4).
+    pub kind: ServiceKind,
     pub site: Option<SiteId>,
     /// Hard dependencies: not functional while any of them is not.
     pub depends_on: Vec<NodeRef>,
@@ -225,7 +257,7 @@ pub struct Ransomware {
     pub entry: Vec<ServiceId>,
     /// Explicit directed attack paths; `None` spreads along dependency
     /// edges in both directions.
-    pub attack_paths: Option<Vec<(ServiceId, ServiceId)>>,
+    pub attack_paths: Option<Vec<AttackPath>>,
     pub spread_probability: Probability,
     pub spread_time: Dist,
     pub dwell: Dist,
@@ -233,6 +265,16 @@ pub struct Ransomware {
     pub backup_compromise: Probability,
     pub response_cost: Option<Dist>,
     pub containment_outage: Option<Dist>,
+}
+
+/// One `attack_paths` entry: the attack can go from every service of
+/// `from` to every service of `to` (a pair with itself excepted). A plain
+/// id is a list of one; a target (`Tag("windows")`, `Site("dc-1")`) is
+/// every service it matches, in id order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttackPath {
+    pub from: Vec<ServiceId>,
+    pub to: Vec<ServiceId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -2,7 +2,7 @@
 //! simulator compiles these edges and the planning warnings walk them, so
 //! both see the same attack.
 
-use super::{Model, NodeRef, Probability, Ransomware, ServiceId};
+use super::{Model, NodeRef, Probability, Ransomware, ServiceId, ServiceKind};
 
 impl Model {
     /// The services a node stands for: a service, itself; a group, its
@@ -32,16 +32,25 @@ impl Model {
 
     /// The directed edges `(from, to)` an attack of `r` spreads along,
     /// each once, sorted, without self-loops: its `attack_paths` when it
-    /// has them, else every hard and soft dependency edge between two
+    /// has them (each path stands for every pair of its `from` and `to`
+    /// services), else every hard and soft dependency edge between two
     /// services in both directions (a group is looked through to its
-    /// member services). Segmentation is not applied here: see
+    /// member services). A `Function` is never a spread hop: no edge
+    /// touches one. Segmentation is not applied here: see
     /// [`Model::spread_probability`] and `Service::segmented`.
     ///
     /// # Complexity
-    /// O(E log E) for E edges, groups expanded.
+    /// O(E log E) for E edges, groups and paths expanded.
     pub fn attack_edges(&self, r: &Ransomware) -> Vec<(ServiceId, ServiceId)> {
         let mut pairs: Vec<(ServiceId, ServiceId)> = match &r.attack_paths {
-            Some(paths) => paths.clone(),
+            Some(paths) => paths
+                .iter()
+                .flat_map(|p| {
+                    p.from
+                        .iter()
+                        .flat_map(move |&a| p.to.iter().map(move |&b| (a, b)))
+                })
+                .collect(),
             None => {
                 let mut pairs = Vec::new();
                 for (i, svc) in self.services.iter().enumerate() {
@@ -60,10 +69,17 @@ impl Model {
                 pairs
             }
         };
+        let hop = |s: ServiceId| self.service(s).kind != ServiceKind::Function;
+        pairs.retain(|&(a, b)| a != b && hop(a) && hop(b));
         pairs.sort_unstable();
         pairs.dedup();
-        pairs.retain(|(a, b)| a != b);
         pairs
+    }
+
+    /// Whether ransomware can encrypt `s`: only a `System` has data of its
+    /// own to encrypt (a `Function` has none, an `External`'s is not ours).
+    pub fn encryptable(&self, s: ServiceId) -> bool {
+        self.service(s).kind == ServiceKind::System
     }
 
     /// The probability that a spread step of `r` into `target` succeeds:
@@ -73,5 +89,38 @@ impl Model {
         self.service(target)
             .spread_probability
             .unwrap_or(r.spread_probability)
+    }
+}
+
+/// Points per distribution of the grid in [`Ransomware::encrypt_chance`].
+const CHANCE_GRID: usize = 4096;
+
+impl Ransomware {
+    /// The chance that an attack is not contained, so that it encrypts:
+    /// P(detection ≥ dwell), the two drawn independently. Estimated on a
+    /// grid of each distribution's quantiles at (k + ½)/n, n = 4096: the
+    /// share of the n² pairs in which the detection comes at or after the
+    /// dwell (within about 1/n of the exact value; exactly 0 or 1 when the
+    /// two ranges do not overlap, such as two fixed times).
+    ///
+    /// # Complexity
+    /// O(n) quantiles and one merge of the two sorted grids.
+    pub fn encrypt_chance(&self) -> f64 {
+        let grid = |d: &super::Dist| -> Vec<f64> {
+            (0..CHANCE_GRID)
+                .map(|k| d.quantile((k as f64 + 0.5) / CHANCE_GRID as f64))
+                .collect()
+        };
+        let (dwell, detection) = (grid(&self.dwell), grid(&self.detection));
+        // For each detection (ascending), the dwells at or below it.
+        let mut below = 0usize;
+        let mut pairs = 0usize;
+        for &d in &detection {
+            while below < dwell.len() && dwell[below] <= d {
+                below += 1;
+            }
+            pairs += below;
+        }
+        pairs as f64 / (CHANCE_GRID * CHANCE_GRID) as f64
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::model::{
     DependencyGraph, Edge, EdgeKind, Group, GroupId, Hours, Model, Money, NodeRef, Plan, Service,
-    ServiceId, SoftDependency, Tier, HOURS_PER_YEAR,
+    ServiceId, ServiceKind, SoftDependency, Tier, HOURS_PER_YEAR,
 };
 
 /// A service with every optional field empty and every cost zero.
@@ -14,6 +14,7 @@ pub(crate) fn service(id: &str, tier: Tier) -> Service {
         id: id.to_string(),
         name: None,
         tier,
+        kind: ServiceKind::System,
         site: None,
         depends_on: Vec::new(),
         degrades_on: Vec::new(),

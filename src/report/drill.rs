@@ -12,7 +12,7 @@ use crate::chart::recovery_curve::RecoveryCurve;
 use crate::error::Error;
 use crate::model::Model;
 use crate::scenario::Warning;
-use crate::stats::drill::{DrillSummary, ServiceDrill};
+use crate::stats::drill::{AttackDrill, DrillSummary, ServiceDrill};
 use crate::stats::Summary;
 
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
@@ -479,6 +479,9 @@ pub fn drill_doc(
             d.bcdr_version
         )),
     ]);
+    if let Some(a) = &d.attack {
+        doc.para(vec![t(attack_words(a))]);
+    }
     doc.h2("Headline");
     doc.para(vec![t(format!(
         "Business functions: {}.",
@@ -566,6 +569,44 @@ pub fn drill_pack(
 }
 
 /// The one-screen summary of a drill.
+/// Which ransomware attacks a drill ran, in words: the outcome, what time
+/// zero is, and the dwell before it when it is the encryption.
+pub fn attack_words(a: &AttackDrill) -> String {
+    let chance = pct(a.encrypt_chance);
+    match a.outcome.as_str() {
+        "succeeding" => {
+            let dwell = a.dwell_hours.as_ref().map_or(String::new(), |q| {
+                format!(
+                    " The attack got in before that: its dwell (initial access to encryption) \
+                     was {} at the median, {} at p90 (not drawn on the timeline); backups taken \
+                     since then may be compromised.",
+                    hours(q.p50),
+                    hours(q.p90)
+                )
+            });
+            format!(
+                "Attacks drilled: the attacks that succeed (--outcome succeeding, the default). \
+                 Every drill is an attack that is not contained and encrypts, and time zero is \
+                 the encryption.{dwell} About {chance} of this threat's attacks succeed, by its \
+                 dwell and detection; --outcome all drills the mixture."
+            )
+        }
+        "contained" => format!(
+            "Attacks drilled: the attacks that are contained (--outcome contained): each is \
+             detected before it deploys and encrypts nothing; the services it compromised are \
+             isolated for the containment outage, if the threat has one. Time zero is initial \
+             access. About {} of this threat's attacks are contained.",
+            pct(1.0 - a.encrypt_chance)
+        ),
+        _ => format!(
+            "Attacks drilled: every attack as drawn (--outcome all): {} of the drills encrypt \
+             (about {chance} expected, by its dwell and detection), the rest are contained. Time \
+             zero is initial access.",
+            pct(a.encrypted)
+        ),
+    }
+}
+
 pub fn screen(d: &DrillSummary, s: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -573,6 +614,23 @@ pub fn screen(d: &DrillSummary, s: &Summary) -> String {
         "{} — drill of {} ({}), {} drills, seed {}",
         d.scenario, d.threat, d.threat_kind, d.trials, d.seed
     );
+    if let Some(a) = &d.attack {
+        let time_zero = match a.outcome.as_str() {
+            "succeeding" => format!(
+                "time zero at the encryption{}",
+                a.dwell_hours.as_ref().map_or(String::new(), |q| format!(
+                    ", median dwell before it {}",
+                    hours(q.p50)
+                ))
+            ),
+            _ => "time zero at initial access".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  attacks drilled               {} ({time_zero})",
+            a.outcome
+        );
+    }
     if let Some(x) = &d.business {
         let r = &x.recovery_hours;
         let _ = writeln!(

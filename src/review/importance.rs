@@ -111,7 +111,10 @@ pub fn immune(model: &Model, i: usize) -> Model {
             ThreatKind::Ransomware(r) => {
                 r.entry.retain(|&s| s != sid);
                 if let Some(paths) = &mut r.attack_paths {
-                    paths.retain(|&(a, b)| a != sid && b != sid);
+                    for path in paths.iter_mut() {
+                        path.from.retain(|&s| s != sid);
+                        path.to.retain(|&s| s != sid);
+                    }
                 }
                 if r.entry.is_empty() {
                     // No way in: the attack never starts.

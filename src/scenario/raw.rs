@@ -127,7 +127,7 @@ pub struct Site {
     pub name: Option<String>,
 }
 
-pub use crate::model::Tier;
+pub use crate::model::{ServiceKind, Tier};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,6 +137,9 @@ pub struct Service {
     pub name: Option<String>,
     #[serde(default)]
     pub tier: Option<Tier>,
+    /// `System` (default), `Function` or `External` (DESIGN-2 A4).
+    #[serde(default)]
+    pub kind: Option<ServiceKind>,
     #[serde(default)]
     pub site: Option<String>,
     #[serde(default)]
@@ -262,11 +265,28 @@ pub struct Spread {
     pub time: RawDurationDist,
 }
 
+/// An end of an attack path: a service id, or a target standing for
+/// every service it matches (`Tag("windows")`, `Site("dc-1")`).
+///
+/// Untagged, so `expecting` gives the planner both forms instead of
+/// serde's "data did not match any variant".
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(
+    untagged,
+    expecting = "an attack path end must be a service id, such as \"ad\", or a target, such \
+                 as Tag(\"windows\"), Tier(Infrastructure), Site(\"dc-1\") or \
+                 Service(\"ad\")"
+)]
+pub enum Endpoint {
+    Id(String),
+    Target(Target),
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttackPath {
-    pub from: String,
-    pub to: String,
+    pub from: Endpoint,
+    pub to: Endpoint,
 }
 
 // The variants differ in size, but a scenario holds a handful of threats

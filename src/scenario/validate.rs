@@ -8,7 +8,7 @@
 //! next; a builder returns `None` only after it has recorded why.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::NodeIndex;
@@ -22,7 +22,6 @@ use crate::model::{
 
 use super::duration::parse_hours;
 use super::raw;
-use super::suggest;
 use super::syntax;
 use crate::model::HOURS_PER_YEAR;
 
@@ -31,6 +30,7 @@ mod dists;
 mod names;
 mod plan;
 mod services;
+mod targets;
 mod teams;
 mod threats;
 

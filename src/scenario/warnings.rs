@@ -34,7 +34,8 @@ impl std::fmt::Display for Warning {
 /// 3. an RPO that no backup interval meets;
 /// 4. a revenue-bearing service that a Disaster or Ransomware threat leaves
 ///    down to the end of the trial (it, or a hard dependency, is destroyed
-///    and has no restore, rebuild or failover);
+///    or encrypted and has no restore, rebuild or failover; ransomware
+///    encrypts only a `System`, and never spreads through a `Function`);
 /// 5. a group without redundancy: all members at one site, or `need` equal
 ///    to the number of members;
 /// 6. the DR plan ([`super::warnings_dr`]): a failover whose dependencies
@@ -251,12 +252,14 @@ fn stranded_by(
         }
         ThreatKind::Ransomware(r) => {
             // Failover replicates the encryption too: only backups and
-            // rebuilds bring an encrypted service back.
+            // rebuilds bring an encrypted service back. Only a System is
+            // encrypted: a Function or an External it reaches is not.
             ransomware_reach(model, r)
                 .into_iter()
                 .enumerate()
                 .map(|(i, reached)| {
                     reached
+                        && model.encryptable(ServiceId(i as u32))
                         && !model.services[i]
                             .backup
                             .as_ref()

@@ -2,23 +2,11 @@
 //! would go down with its home site, and a DR invocation later than the
 //! RTO. Each names the fix in the scenario's own ids.
 
-use crate::model::{Model, NodeRef, ServiceId};
+use crate::model::{Model, ServiceId};
 
 use super::validate::service_path;
 use super::warnings::Warning;
 use crate::fmt::format_hours;
-
-/// The services a node stands for (a group's members, recursively).
-fn leaves(model: &Model, node: NodeRef, out: &mut Vec<ServiceId>) {
-    match node {
-        NodeRef::Service(s) => out.push(s),
-        NodeRef::Group(g) => {
-            for &m in &model.groups[g.index()].members {
-                leaves(model, m, out);
-            }
-        }
-    }
-}
 
 /// The DR plan's warnings, in file order.
 pub fn dr_warnings(model: &Model, out: &mut Vec<Warning>) {
@@ -32,8 +20,7 @@ pub fn dr_warnings(model: &Model, out: &mut Vec<Warning>) {
             };
             let mut at_home = Vec::new();
             for &d in deps {
-                let mut ls = Vec::new();
-                leaves(model, d, &mut ls);
+                let ls = model.member_services(d);
                 // At home, and not failing over to the same site itself (a
                 // group: every member).
                 let stays = |s: ServiceId| {

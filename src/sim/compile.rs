@@ -88,6 +88,11 @@ pub struct ServicePlan {
     /// it, directly or not: the tie-breaker of the crew queue.
     pub revenue_at_risk: f64,
     pub segmented: bool,
+    /// Ransomware can encrypt it (a `System`; DESIGN-2 A4).
+    pub encryptable: bool,
+    /// The RPO in hours (`f64::INFINITY` when the service has none): a
+    /// restore or switchover that loses more breaches it.
+    pub rpo: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -298,6 +303,8 @@ impl SimPlan {
                     priority_rank: priority_rank(i),
                     revenue_at_risk: revenue_at_risk[i],
                     segmented: svc.segmented,
+                    encryptable: svc.kind == model::ServiceKind::System,
+                    rpo: svc.rpo.map_or(f64::INFINITY, |h| h.get()),
                 }
             })
             .collect();

@@ -45,6 +45,7 @@ use crate::stats::drill::{DrillAcc, DrillOutcome, ServiceOutcome, GRID};
 use crate::stats::Accumulator;
 
 use super::compile::Csr;
+pub use super::trial::Outcome;
 use super::trial::{Mark, Mode, Record, Trial};
 use super::SimPlan;
 
@@ -76,6 +77,8 @@ pub struct DrillPlan {
     need: Vec<u32>,
     pub rto: Vec<f64>,
     pub rpo: Vec<f64>,
+    /// Ransomware: which attacks are drilled (`None` for another threat).
+    pub outcome: Option<Outcome>,
 }
 
 impl DrillPlan {
@@ -172,7 +175,14 @@ impl DrillPlan {
                 .iter()
                 .map(|x| x.rpo.map_or(f64::INFINITY, |h| h.get()))
                 .collect(),
+            outcome: None,
         }
+    }
+
+    /// The same plan drilling only the ransomware attacks of `outcome`.
+    pub fn with_outcome(mut self, outcome: Option<Outcome>) -> DrillPlan {
+        self.outcome = outcome;
+        self
     }
 }
 
@@ -211,6 +221,7 @@ impl Reducer {
                 business_recovered_at: None,
                 mbco_at: None,
                 curve: vec![0.0; GRID + 1],
+                dwell: None,
             },
             settle: 0.0,
         }
@@ -409,6 +420,7 @@ fn grid_end(
             .flat_map_iter(|chunk| {
                 let mut trial = Trial::new(plan);
                 trial.set_recording(true);
+                trial.set_outcome(p.outcome.unwrap_or_default());
                 let mut red = Reducer::new(p);
                 let mut scratch = Accumulator::new(plan.n_services, plan.threats.len());
                 // A trial that breaks the event budget ends the pilot; the
@@ -484,6 +496,7 @@ pub fn drill(
         || {
             let mut trial = Trial::new(plan);
             trial.set_recording(true);
+            trial.set_outcome(p.outcome.unwrap_or_default());
             (trial, Reducer::new(p))
         },
         |(acc, dacc), (trial, red), chunk| {
@@ -493,6 +506,7 @@ pub fn drill(
                 }
                 trial.run(plan, Mode::Drill(p.threat), seed, t, acc);
                 red.reduce(p, trial.records(), trial.data_loss(), end);
+                red.outcome.dwell = trial.encrypted_dwell();
                 dacc.add(&red.outcome, p.horizon, &p.rto, &p.rpo);
             }
             trial.finish(plan, acc);

@@ -39,6 +39,10 @@ pub struct ServiceAcc {
     pub data_loss_hist: LogHist,
     /// Loss attributed to the service per trial.
     pub loss: ExactSum,
+    /// Trials with a restore or switchover that lost more data than the
+    /// RPO (0 without an RPO).
+    #[serde(default)]
+    pub rpo_breached: u64,
 }
 
 impl ServiceAcc {
@@ -54,6 +58,7 @@ impl ServiceAcc {
             data_loss: ExactSum::default(),
             data_loss_hist: LogHist::exact(SERVICE_BITS),
             loss: ExactSum::default(),
+            rpo_breached: 0,
         }
     }
 
@@ -68,6 +73,7 @@ impl ServiceAcc {
         self.data_loss.merge(&o.data_loss);
         self.data_loss_hist.merge(&o.data_loss_hist);
         self.loss.merge(&o.loss);
+        self.rpo_breached += o.rpo_breached;
     }
 }
 
@@ -268,6 +274,13 @@ impl Accumulator {
                     "{}: {} trials breached the MTPD, but {trials} trials ran",
                     f("mtpd_breached"),
                     s.mtpd_breached
+                ));
+            }
+            if s.rpo_breached > trials {
+                return Err(format!(
+                    "{}: {} trials breached the RPO, but {trials} trials ran",
+                    f("rpo_breached"),
+                    s.rpo_breached
                 ));
             }
         }

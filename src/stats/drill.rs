@@ -59,6 +59,9 @@ pub struct DrillOutcome {
     pub mbco_at: Option<f64>,
     /// The restored share (0..=1) at each point of the time grid.
     pub curve: Vec<f64>,
+    /// Ransomware: the dwell of the attack when it encrypted (hours from
+    /// initial access to the encryption); `None` otherwise.
+    pub dwell: Option<f64>,
 }
 
 /// One service over all drills.
@@ -180,6 +183,11 @@ pub struct DrillAcc {
     pub curve_end: f64,
     /// Counts per grid point and share bin: `curve[k · (SHARE_BINS + 1) + b]`.
     pub curve: Vec<u64>,
+    /// Ransomware: the dwell of each drill whose attack encrypted.
+    #[serde(default)]
+    pub dwell: ExactSum,
+    #[serde(default = "empty_hist")]
+    pub dwell_hist: LogHist,
 }
 
 impl DrillAcc {
@@ -196,6 +204,8 @@ impl DrillAcc {
             mbco_hist: LogHist::exact(SERVICE_BITS),
             curve_end,
             curve: vec![0; (GRID + 1) * (SHARE_BINS + 1)],
+            dwell: ExactSum::default(),
+            dwell_hist: empty_hist(),
         }
     }
 
@@ -260,6 +270,10 @@ impl DrillAcc {
                 self.business_hist.add(0.0);
             }
         }
+        if let Some(d) = o.dwell {
+            self.dwell.add(d);
+            self.dwell_hist.add(d);
+        }
         if let Some(t) = o.mbco_at {
             self.mbco_reached += 1;
             self.mbco.add(t);
@@ -289,6 +303,8 @@ impl DrillAcc {
         for (a, b) in self.curve.iter_mut().zip(&o.curve) {
             *a += b;
         }
+        self.dwell.merge(&o.dwell);
+        self.dwell_hist.merge(&o.dwell_hist);
     }
 
     /// The p-quantile of the restored share at grid point `k` (lower
@@ -488,6 +504,37 @@ pub struct DrillSummary {
     /// Services on the critical path, most often first.
     pub critical_path: Vec<PathEntry>,
     pub recovery_curve: RecoveryCurve,
+    /// Ransomware only: which attacks were drilled (DESIGN-2 A5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attack: Option<AttackDrill>,
+}
+
+/// Which ransomware attacks a drill ran, and their dwell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttackDrill {
+    /// `succeeding` (the default: attacks that are not contained, every
+    /// one encrypts), `all` (today's mixture) or `contained`.
+    pub outcome: String,
+    /// What time zero of the drill is: `encryption` (succeeding) or
+    /// `initial access` (all, contained).
+    pub time_zero: String,
+    /// The chance that an attack of this threat is not contained, from its
+    /// dwell and detection: how often the drilled attack happens.
+    pub encrypt_chance: f64,
+    /// Fraction of drills whose attack encrypted.
+    pub encrypted: f64,
+    /// Hours from initial access to the encryption, over the drills whose
+    /// attack encrypted; null when none did. With time zero at the
+    /// encryption, the attack began this long before it.
+    pub dwell_hours: Option<Quantiles>,
+}
+
+/// What a ransomware drill ran: its outcome's label and the chance that
+/// an attack encrypts ([`AttackDrill`]).
+#[derive(Debug, Clone, Copy)]
+pub struct AttackContext<'a> {
+    pub outcome: &'a str,
+    pub encrypt_chance: f64,
 }
 
 /// What the summary needs to know about the scenario beyond the
@@ -506,6 +553,8 @@ pub struct DrillContext<'a> {
     /// Which services are the business functions, in words.
     pub business_functions: &'a str,
     pub weighting: &'a str,
+    /// Ransomware only: which attacks were drilled.
+    pub attack: Option<AttackContext<'a>>,
 }
 
 impl DrillSummary {
@@ -588,6 +637,18 @@ impl DrillSummary {
                 p50: curve(0.5),
                 p90: curve(0.9),
             },
+            attack: cx.attack.map(|a| AttackDrill {
+                outcome: a.outcome.to_string(),
+                time_zero: match a.outcome {
+                    "succeeding" => "encryption",
+                    _ => "initial access",
+                }
+                .to_string(),
+                encrypt_chance: a.encrypt_chance,
+                encrypted: frac(acc.dwell.count()),
+                dwell_hours: (acc.dwell.count() > 0)
+                    .then(|| quantiles(&acc.dwell, &acc.dwell_hist)),
+            }),
         }
     }
 }
@@ -611,6 +672,7 @@ mod tests {
             business_recovered_at: business.or(Some(100.0)),
             mbco_at: business,
             curve: vec![share; GRID + 1],
+            dwell: None,
         }
     }
 

@@ -125,6 +125,10 @@ pub struct ServiceSummary {
     /// null without an MTPD.
     pub mtpd_breached: Option<f64>,
     pub rpo_hours: Option<f64>,
+    /// Probability per trial of a restore or switchover that loses more
+    /// data than the RPO; null without an RPO (DESIGN-2 A6).
+    #[serde(default)]
+    pub rpo_breached: Option<f64>,
     /// Hours of data lost per trial.
     pub data_loss_hours: MeanP99,
     pub loss: Mean,
@@ -207,6 +211,7 @@ impl Summary {
                 mtpd_hours: svc.mtpd.map(|h| h.get()),
                 mtpd_breached: svc.mtpd.and_then(|_| ratio(a.mtpd_breached, n)),
                 rpo_hours: svc.rpo.map(|h| h.get()),
+                rpo_breached: svc.rpo.and_then(|_| ratio(a.rpo_breached, n)),
                 data_loss_hours: MeanP99 {
                     mean: a.data_loss.mean(),
                     p99: a.data_loss_hist.quantile(0.99).unwrap_or(0.0),

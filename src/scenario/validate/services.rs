@@ -3,6 +3,7 @@
 //! dependency graph, checked for cycles.
 
 use super::*;
+use crate::model::ServiceKind;
 
 /// A dependency or membership as declared, with where it was declared.
 pub(super) struct Link {
@@ -71,6 +72,8 @@ pub(super) fn service(
         s.spread_probability
             .map(|x| cx.probability(&at(&p, "spread_probability"), x)),
     );
+    let kind = s.kind.unwrap_or_default();
+    let kind_ok = kind != ServiceKind::Function || function_fields(cx, &p, s);
     let mut tags_ok = true;
     for (j, tag) in s.tags.iter().enumerate() {
         if tag.trim().is_empty() {
@@ -88,6 +91,7 @@ pub(super) fn service(
         id: s.id.clone(),
         name: s.name.clone(),
         tier: s.tier.unwrap_or(Tier::Application),
+        kind: kind_ok.then_some(kind)?,
         site: site?,
         depends_on: depends_on?,
         degrades_on: degrades_on?,
@@ -107,6 +111,43 @@ pub(super) fn service(
         spread_probability: spread_probability?,
         tags: tags_ok.then(|| s.tags.clone())?,
     })
+}
+
+/// A `Function` has no state of its own: a `failure`, `backup` or
+/// `failover` on one is an issue naming where it belongs. False when any.
+fn function_fields(cx: &mut Ctx, p: &str, s: &raw::Service) -> bool {
+    let fields = [
+        (
+            "failure",
+            s.failure.is_some(),
+            "it does not fail at random: put the failure on the system it runs on",
+        ),
+        (
+            "backup",
+            s.backup.is_some(),
+            "it has no data to back up or restore: put the backup on the systems it depends on",
+        ),
+        (
+            "failover",
+            s.failover.is_some(),
+            "it does not fail over: give the failover to the systems it depends on",
+        ),
+    ];
+    let mut ok = true;
+    for (field, written, why) in fields {
+        if written {
+            cx.issue(
+                at(p, field),
+                format!(
+                    "{:?} is a Function (a business function or process, with no state of its \
+                     own), so {why}; or remove kind: Function",
+                    s.id
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 pub(super) fn hard_dependencies(

@@ -1,13 +1,13 @@
 //! `Plan.teams` (DESIGN-2 B4): each team's crews and the services its
 //! skills match.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
-use crate::model::{ServiceId, Team, Tier};
+use crate::model::Team;
 use crate::scenario::raw;
 
 use super::names::Names;
-use super::{at, Ctx};
+use super::{at, targets, Ctx};
 
 /// Validate the plan's teams. `None` when any is invalid.
 pub(super) fn teams(
@@ -50,44 +50,20 @@ pub(super) fn teams(
             );
             ok = false;
         }
-        let with = |keep: &dyn Fn(&raw::Service) -> bool| -> Vec<ServiceId> {
-            services
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| keep(s))
-                .map(|(i, _)| ServiceId(i as u32))
-                .collect()
-        };
-        let mut matched = BTreeSet::new();
-        for (j, skill) in team.skills.iter().enumerate() {
-            let path = format!("{p}.skills[{j}]");
-            match skill {
-                raw::Target::Site(name) => match names.site(cx, &path, name) {
-                    Some(_) => {
-                        matched.extend(with(&|s| s.site.as_deref() == Some(name.as_str())));
-                    }
-                    None => ok = false,
-                },
-                raw::Target::Service(name) => {
-                    let why = "teams recover services: list the group's members with \
-                               Service(..) each, or give them a tag and use Tag(..)";
-                    match names.service(cx, &path, name, why) {
-                        Some(s) => {
-                            matched.insert(s);
-                        }
-                        None => ok = false,
-                    }
-                }
-                raw::Target::Tier(tier) => {
-                    matched.extend(with(&|s| s.tier.unwrap_or(Tier::Application) == *tier));
-                }
-                raw::Target::Tag(tag) => matched.extend(with(&|s| s.tags.contains(tag))),
+        let why = "teams recover services: list the group's members with Service(..) each, or \
+                   give them a tag and use Tag(..)";
+        let base = format!("{p}.skills");
+        let matched = match targets::targets(cx, names, services, &base, &team.skills, why, false) {
+            Some((matched, _)) => matched,
+            None => {
+                ok = false;
+                Vec::new()
             }
-        }
+        };
         out.push(Team {
             id: team.id.clone(),
             crews: team.crews,
-            services: matched.into_iter().collect(),
+            services: matched,
         });
     }
     ok.then_some(out)

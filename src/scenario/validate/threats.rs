@@ -2,6 +2,7 @@
 //! paths and timings.
 
 use super::*;
+use crate::model::{AttackPath, ServiceKind};
 
 pub(super) fn threat(
     cx: &mut Ctx,
@@ -48,7 +49,9 @@ pub(super) fn threat(
             response_cost,
             ..
         } => {
-            let hit = resolve_targets(cx, names, raw, &p, targets);
+            let hit = resolve_targets(cx, names, raw, &p, targets).and_then(|(hit, sites)| {
+                Some((disaster_targets(cx, raw, &p, targets, hit)?, sites))
+            });
             let response_cost = written(
                 response_cost
                     .as_ref()
@@ -62,7 +65,7 @@ pub(super) fn threat(
             })
         }
         raw::Threat::Ransomware { .. } => {
-            ransomware(cx, names, &p, t).map(|r| ThreatKind::Ransomware(Box::new(r)))
+            ransomware(cx, names, raw, &p, t).map(|r| ThreatKind::Ransomware(Box::new(r)))
         }
         raw::Threat::LossEvent { cost, .. } => cx
             .dist(&at(&p, "cost"), cost)
@@ -137,84 +140,52 @@ pub(super) fn resolve_targets(
         );
         return None;
     }
-    let with = |keep: &dyn Fn(&raw::Service) -> bool| -> Vec<ServiceId> {
-        raw.services
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| keep(s))
-            .map(|(k, _)| ServiceId(k as u32))
-            .collect()
-    };
-    let mut services = BTreeSet::new();
-    let mut sites = BTreeSet::new();
+    let why = "threats hit services: target its members with Service(..) each, or give them a \
+               tag and use Tag(..)";
+    targets::targets(cx, names, &raw.services, &base, targets, why, true)
+}
+
+/// A Disaster's targets without the `Function`s it matches (a business
+/// function has no state to destroy: it goes down through what it depends
+/// on). Naming a `Function` with `Service(..)` is an issue.
+fn disaster_targets(
+    cx: &mut Ctx,
+    raw: &raw::Scenario,
+    p: &str,
+    targets: &[raw::Target],
+    hit: Vec<ServiceId>,
+) -> Option<Vec<ServiceId>> {
     let mut ok = true;
-    for (j, target) in targets.iter().enumerate() {
-        let path = format!("{base}[{j}]");
-        match target {
-            raw::Target::Site(name) => match names.site(cx, &path, name) {
-                Some(site) => {
-                    sites.insert(site);
-                    services.extend(with(&|s| s.site.as_deref() == Some(name.as_str())));
-                }
-                None => ok = false,
-            },
-            raw::Target::Service(name) => {
-                let why = "threats hit services: target its members with Service(..) each, or \
-                           give them a tag and use Tag(..)";
-                match names.service(cx, &path, name, why) {
-                    Some(s) => {
-                        services.insert(s);
-                    }
-                    None => ok = false,
-                }
-            }
-            raw::Target::Tier(tier) => {
-                let hit = with(&|s| s.tier.unwrap_or(Tier::Application) == *tier);
-                if hit.is_empty() {
-                    cx.issue(
-                        path,
-                        format!(
-                            "no service has the tier {}: target another tier, or set tier: {} on \
-                             the services it should hit",
-                            tier.label(),
-                            tier.label()
-                        ),
-                    );
-                    ok = false;
-                }
-                services.extend(hit);
-            }
-            raw::Target::Tag(tag) => {
-                let hit = with(&|s| s.tags.contains(tag));
-                if hit.is_empty() {
-                    let mut known: Vec<&str> = Vec::new();
-                    for t in raw.services.iter().flat_map(|s| &s.tags) {
-                        if !known.contains(&t.as_str()) {
-                            known.push(t);
-                        }
-                    }
-                    let message = match suggest::nearest(tag, known.iter().copied()) {
-                        Some(near) => {
-                            format!("no service has the tag {tag:?}; did you mean {near:?}?")
-                        }
-                        None => format!(
-                            "no service has the tag {tag:?}: add tags: [{tag:?}] to the services \
-                             it should hit"
-                        ),
-                    };
-                    cx.issue(path, message);
-                    ok = false;
-                }
-                services.extend(hit);
+    for (j, t) in targets.iter().enumerate() {
+        if let raw::Target::Service(name) = t {
+            let function = raw
+                .services
+                .iter()
+                .any(|s| &s.id == name && s.kind == Some(ServiceKind::Function));
+            if function {
+                cx.issue(
+                    format!("{p}.targets[{j}]"),
+                    format!(
+                        "{name:?} is a Function: a business function has no state of its own \
+                         for a Disaster to destroy; target what it depends on, or hit it with an \
+                         Outage (staff unavailable, a pandemic)"
+                    ),
+                );
+                ok = false;
             }
         }
     }
-    ok.then(|| (services.into_iter().collect(), sites.into_iter().collect()))
+    let kept = hit
+        .into_iter()
+        .filter(|&s| targets::kind_of(&raw.services, s) != ServiceKind::Function)
+        .collect();
+    ok.then_some(kept)
 }
 
 pub(super) fn ransomware(
     cx: &mut Ctx,
     names: &Names,
+    raw: &raw::Scenario,
     p: &str,
     t: &raw::Threat,
 ) -> Option<Ransomware> {
@@ -246,6 +217,10 @@ pub(super) fn ransomware(
     for (j, name) in entry.iter().enumerate() {
         let path = format!("{p}.entry[{j}]");
         match names.service(cx, &path, name, why) {
+            Some(s) if targets::kind_of(&raw.services, s) == ServiceKind::Function => {
+                cx.issue(path, not_a_hop(name, "an entry"));
+                ok = false;
+            }
             Some(s) if entries.contains(&s) => {
                 cx.issue(
                     path,
@@ -260,27 +235,11 @@ pub(super) fn ransomware(
             None => ok = false,
         }
     }
-    let attack_paths = written(attack_paths.as_ref().map(|paths| {
-        let mut out = Vec::new();
-        let mut paths_ok = true;
-        for (j, ap) in paths.iter().enumerate() {
-            let base = format!("{p}.attack_paths[{j}]");
-            let from = names.service(cx, &at(&base, "from"), &ap.from, why);
-            let to = names.service(cx, &at(&base, "to"), &ap.to, why);
-            match (from, to) {
-                (Some(a), Some(b)) if a == b => {
-                    cx.issue(
-                        base,
-                        format!("the path goes from {:?} to itself: remove it", ap.from),
-                    );
-                    paths_ok = false;
-                }
-                (Some(a), Some(b)) => out.push((a, b)),
-                _ => paths_ok = false,
-            }
-        }
-        paths_ok.then_some(out)
-    }));
+    let attack_paths = written(
+        attack_paths
+            .as_ref()
+            .map(|paths| attack_path_list(cx, names, raw, p, paths)),
+    );
     let spread_probability = cx.probability(&at(p, "spread.probability"), spread.probability);
     let spread_time = cx.dist(&at(p, "spread.time"), &spread.time);
     let dwell = cx.dist(&at(p, "dwell"), dwell);
@@ -311,4 +270,66 @@ pub(super) fn ransomware(
         containment_outage: containment_outage?,
     };
     ok.then_some(model)
+}
+
+/// The issue of a `Function` named where ransomware enters or spreads.
+fn not_a_hop(name: &str, role: &str) -> String {
+    format!(
+        "{name:?} is a Function: a business function is never entered, encrypted or a spread \
+         hop, so it cannot be {role}; name the systems it runs on instead"
+    )
+}
+
+/// A ransomware threat's `attack_paths`: each end a service id or a
+/// target. A path whose two ends are one and the same service is an
+/// issue; so is a `Function` named by its id.
+fn attack_path_list(
+    cx: &mut Ctx,
+    names: &Names,
+    raw: &raw::Scenario,
+    p: &str,
+    paths: &[raw::AttackPath],
+) -> Option<Vec<AttackPath>> {
+    let why = "ransomware enters and spreads through services; list the group's members";
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (j, ap) in paths.iter().enumerate() {
+        let base = format!("{p}.attack_paths[{j}]");
+        let mut end = |field: &str, e: &raw::Endpoint| -> Option<Vec<ServiceId>> {
+            let path = at(&base, field);
+            let (named, matched) = match e {
+                raw::Endpoint::Id(name) | raw::Endpoint::Target(raw::Target::Service(name)) => {
+                    (Some(name), vec![names.service(cx, &path, name, why)?])
+                }
+                raw::Endpoint::Target(t) => (
+                    None,
+                    targets::target(cx, names, &raw.services, &path, t, why, true)?.services,
+                ),
+            };
+            if let Some(name) = named {
+                if targets::kind_of(&raw.services, matched[0]) == ServiceKind::Function {
+                    cx.issue(path, not_a_hop(name, "on an attack path"));
+                    return None;
+                }
+            }
+            Some(matched)
+        };
+        let from = end("from", &ap.from);
+        let to = end("to", &ap.to);
+        match (from, to) {
+            (Some(a), Some(b)) if a.len() == 1 && a == b => {
+                cx.issue(
+                    base,
+                    format!(
+                        "the path goes from {:?} to itself: remove it",
+                        raw.services[a[0].index()].id
+                    ),
+                );
+                ok = false;
+            }
+            (Some(from), Some(to)) => out.push(AttackPath { from, to }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
 }

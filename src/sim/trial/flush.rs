@@ -67,6 +67,7 @@ impl Pending {
         for i in 0..s {
             let a = &mut acc.services[i];
             let (mut outages, mut rto_met, mut breached) = (0u64, 0u64, 0u64);
+            let mut rpo_breached = 0u64;
             // Most trials lose no data: their zeros go in at once.
             let mut no_data_lost = 0u64;
             // Downtimes are counted into a 16-bit batch, as outage
@@ -95,6 +96,7 @@ impl Pending {
                 outages += u64::from(t.outages);
                 rto_met += u64::from(t.rto_met);
                 breached += u64::from(t.breached);
+                rpo_breached += u64::from(t.rpo_breached);
             }
             a.downtime_hist.add_via(
                 &mut self.downtime_batch[i],
@@ -108,6 +110,7 @@ impl Pending {
             a.outages += outages;
             a.rto_met += rto_met;
             a.mtpd_breached += breached;
+            a.rpo_breached += rpo_breached;
         }
         self.count = 0;
     }

@@ -93,6 +93,30 @@ pub enum Mode {
     Drill(u32),
 }
 
+/// Which ransomware attacks a trial runs (DESIGN-2 A5): a drill of an
+/// attack can be conditioned on its outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Outcome {
+    /// Every attack as drawn: some are contained, some encrypt.
+    #[default]
+    All,
+    /// Only attacks that are not contained (detection at or after the
+    /// dwell): every one encrypts. In a drill, time zero is the
+    /// encryption; the attack began its dwell earlier.
+    Succeeding,
+    /// Only attacks that are detected before they deploy.
+    Contained,
+}
+
+/// The most redraws of an attack's dwell and detection in search of the
+/// outcome asked for (see [`Outcome`]): a drill checks beforehand that the
+/// outcome has a chance of at least [`MIN_OUTCOME_CHANCE`], so that running
+/// out of redraws has a probability below e⁻¹⁰⁰⁰.
+pub const MAX_REDRAWS: u32 = 1_000_000;
+
+/// The smallest chance of the outcome asked for that a drill accepts.
+pub const MIN_OUTCOME_CHANCE: f64 = 1e-3;
+
 /// What a crew does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobKind {
@@ -180,6 +204,11 @@ pub struct Trial {
     data_lost: Vec<f64>,
     /// The DR plan's state: moved services, DR invocation ([`dr`]).
     dr: Dr,
+    /// Which ransomware attacks run ([`Outcome::All`] but in drills).
+    outcome: Outcome,
+    /// Set when an attack ran out of redraws ([`MAX_REDRAWS`]): the trial
+    /// fails with this message.
+    outcome_failed: Option<String>,
 }
 
 impl Trial {
@@ -212,6 +241,8 @@ impl Trial {
             records: Vec::new(),
             data_lost: vec![0.0; s],
             dr: Dr::new(plan),
+            outcome: Outcome::All,
+            outcome_failed: None,
         }
     }
 
@@ -237,6 +268,22 @@ impl Trial {
     /// annual runs do not pay for it).
     pub fn set_recording(&mut self, on: bool) {
         self.recording = on;
+    }
+
+    /// Run only the ransomware attacks of this outcome (a drill's
+    /// `--outcome`; [`Outcome::All`] by default).
+    pub fn set_outcome(&mut self, outcome: Outcome) {
+        self.outcome = outcome;
+    }
+
+    /// The dwell of the last trial's first attack that encrypted: the
+    /// hours from initial access to the encryption.
+    pub fn encrypted_dwell(&self) -> Option<f64> {
+        self.threats
+            .attacks
+            .iter()
+            .find(|a| !a.contained)
+            .map(|a| a.dwell)
     }
 
     /// The steps of the last trial, in time order, when recording is on.
@@ -297,6 +344,10 @@ impl Trial {
                 break;
             }
             self.handle(plan, t, kind);
+            if let Some(message) = self.outcome_failed.take() {
+                acc.overflowed(trial, message);
+                break;
+            }
             if !self.dr.touched.is_empty() || !self.dr.waiting.is_empty() {
                 self.dr_after_event(plan, t);
             }

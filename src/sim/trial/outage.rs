@@ -41,6 +41,8 @@ pub(super) struct Tally {
     pub(super) outages: u32,
     pub(super) rto_met: u32,
     pub(super) breached: bool,
+    /// A restore or switchover lost more data than the RPO.
+    pub(super) rpo_breached: bool,
 }
 
 /// One cause's part in one service's outages of a trial: the outages it
@@ -81,6 +83,7 @@ impl Totals {
     pub(super) fn lose_data(&mut self, plan: &SimPlan, svc: u32, hours: f64, cause: u32) {
         let i = svc as usize;
         self.tally[i].data_loss += hours;
+        self.tally[i].rpo_breached |= hours > plan.services[i].rpo;
         let cost = hours * plan.services[i].data_loss_cost_per_hour;
         self.tally[i].loss += cost;
         self.cause_loss[cause as usize] += cost;

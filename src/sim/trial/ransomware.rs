@@ -12,7 +12,7 @@ use super::super::compile::{SimPlan, ThreatPlanKind};
 use super::super::rng::Purpose;
 use super::events::EvKind;
 use super::own::Damage;
-use super::Trial;
+use super::{Outcome, Trial, MAX_REDRAWS};
 
 /// A ransomware attack in flight: what it has compromised, and when.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +25,8 @@ pub(super) struct Attack {
     pub(super) backups_compromised: bool,
     pub(super) contained: bool,
     pub(super) encrypted: u32,
+    /// Hours from initial access to the payload (the dwell drawn).
+    pub(super) dwell: f64,
 }
 
 /// A service reached by the spread at some time (min-heap by time, then
@@ -64,10 +66,33 @@ impl Trial {
         let ThreatPlanKind::Ransomware(r) = &plan.threats[threat as usize].kind else {
             return;
         };
+        let outcome = self.outcome;
         let s = self.threat_stream(plan, threat, Purpose::Attack);
         let pick = ((unit_open(s) * r.entry.len() as f64) as usize).min(r.entry.len() - 1);
-        let dwell = r.dwell.sample(s);
-        let detection = r.detection.sample(s);
+        let mut dwell = r.dwell.sample(s);
+        let mut detection = r.detection.sample(s);
+        // Conditioning by rejection: redraw the pair from the same stream
+        // until the attack has the outcome asked for (a pure function of
+        // the stream, so as deterministic as an unconditioned draw).
+        let wanted = |dwell: f64, detection: f64| match outcome {
+            Outcome::All => true,
+            Outcome::Succeeding => detection >= dwell,
+            Outcome::Contained => detection < dwell,
+        };
+        let mut redraws = 0;
+        while !wanted(dwell, detection) {
+            if redraws == MAX_REDRAWS {
+                self.outcome_failed = Some(format!(
+                    "ransomware \"{}\": no attack of the outcome asked for in {MAX_REDRAWS} \
+                     draws of its dwell and detection; drill it with --outcome all",
+                    plan.threat_ids[threat as usize]
+                ));
+                break;
+            }
+            redraws += 1;
+            dwell = r.dwell.sample(s);
+            detection = r.detection.sample(s);
+        }
         let backups_compromised =
             unit_open(self.threat_stream(plan, threat, Purpose::BackupCompromise))
                 < r.backup_compromise;
@@ -104,21 +129,33 @@ impl Trial {
         // Nodes reached but never settled do not exist: every pushed node
         // is settled, since the limit was checked before pushing.
         let contained = detection < dwell;
+        // A drill of a succeeding attack starts its clock at the
+        // encryption: the attack began a dwell earlier (backups taken
+        // since then are the ones it can compromise).
+        let start = match outcome {
+            Outcome::Succeeding => t - dwell,
+            _ => t,
+        };
         let index = self.threats.attacks.len() as u32;
         self.threats.attacks.push(Attack {
             threat,
-            start: t,
+            start,
             compromised,
             backups_compromised,
             contained,
             encrypted: 0,
+            dwell,
         });
         if contained {
             if r.containment_outage.is_some() {
-                self.schedule(t + detection, EvKind::Contain { attack: index });
+                self.schedule(start + detection, EvKind::Contain { attack: index });
             }
         } else {
-            self.schedule(t + dwell, EvKind::Encrypt { attack: index });
+            let at = match outcome {
+                Outcome::Succeeding => t,
+                _ => t + dwell,
+            };
+            self.schedule(at, EvKind::Encrypt { attack: index });
         }
     }
 
@@ -132,7 +169,11 @@ impl Trial {
         let cause = a.threat + 1;
         let mut encrypted = 0;
         for &(svc, _) in &a.compromised {
-            if self.svcs.damage[svc as usize] == Damage::Destroyed {
+            // A Function or an External is compromised (spread continues
+            // from it) but has no data of ours to encrypt.
+            if self.svcs.damage[svc as usize] == Damage::Destroyed
+                || !plan.services[svc as usize].encryptable
+            {
                 continue;
             }
             let immutable = plan.services[svc as usize].immutable;
