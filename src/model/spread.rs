@@ -124,3 +124,39 @@ impl Ransomware {
         pairs as f64 / (CHANCE_GRID * CHANCE_GRID) as f64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Dist, Probability, Ransomware};
+
+    fn attack(dwell: Dist, detection: Dist) -> Ransomware {
+        Ransomware {
+            entry: Vec::new(),
+            attack_paths: None,
+            spread_probability: Probability::ONE,
+            spread_time: Dist::Fixed(1.0),
+            dwell,
+            detection,
+            backup_compromise: Probability::ZERO,
+            response_cost: None,
+            containment_outage: None,
+        }
+    }
+
+    #[test]
+    fn encrypt_chance_is_exact_without_overlap_and_close_with_it() {
+        let fixed = |d, e| attack(Dist::Fixed(d), Dist::Fixed(e)).encrypt_chance();
+        assert_eq!(fixed(240.0, 24.0), 0.0);
+        assert_eq!(fixed(24.0, 240.0), 1.0);
+        // Detection exactly at the end of the dwell: not contained.
+        assert_eq!(fixed(24.0, 24.0), 1.0);
+        // Exponentials: λ_dwell / (λ_dwell + λ_detection).
+        let exp = |m| Dist::exponential(m).expect("valid");
+        let p = attack(exp(240.0), exp(120.0)).encrypt_chance();
+        assert!((p - 1.0 / 3.0).abs() < 1e-3, "{p}");
+        // Uniform dwell on [0, 10], fixed detection at 5: one half.
+        let u = Dist::uniform(0.0, 10.0).expect("valid");
+        let p = attack(u, Dist::Fixed(5.0)).encrypt_chance();
+        assert!((p - 0.5).abs() < 1e-3, "{p}");
+    }
+}

@@ -437,6 +437,16 @@ fn the_drill_command_takes_outcome_and_its_reports_say_which() {
         cmd.assert().success();
         let d = read_json(&out.join("drill.json"));
         assert_eq!(d["attack"]["outcome"], outcome.unwrap_or("succeeding"));
+        // summary.json has rpo_breached for every service: null without
+        // an RPO.
+        let summary = read_json(&out.join("summary.json"));
+        let services = summary["services"].as_array().expect("services");
+        assert!(services[0]["rpo_breached"].is_number(), "{summary}");
+        assert!(services[1]["rpo_breached"].is_null(), "{summary}");
+        assert!(services[1]
+            .as_object()
+            .expect("an object")
+            .contains_key("rpo_breached"));
         let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
         assert!(md.contains(words), "{md}");
         let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
