@@ -11,7 +11,6 @@
 //! independent runs would. [`losses`] is the shared driver: the annual
 //! loss of every trial of one plan, in trial order.
 
-pub mod cmd;
 pub mod explain;
 pub mod gate;
 pub mod hash;
