@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::svg::{escape, num, plural, stroke, truncate, write_defs, Legend, MARKER_PREFIX};
+use super::svg::{escape, num, plural, stroke, truncate, write_heading, Legend, MARKER_PREFIX};
 use super::{edge_style, tier_fill, EDGE_KINDS, GROUP_FILL, NODE_STROKE};
 use crate::model::{EdgeKind, Model, NodeRef, Tier};
 
@@ -160,29 +160,11 @@ pub fn svg(model: &Model) -> String {
         w = num(width),
         h = num(height),
     );
-    let _ = writeln!(
-        out,
-        "<title>Dependency graph (summary): {}</title>",
-        escape(&model.name)
-    );
-    write_defs(&mut out);
-    let _ = writeln!(
-        out,
-        r##"<rect class="background" width="100%" height="100%" fill="#FFFFFF"/>"##
-    );
-    let _ = writeln!(
-        out,
-        r##"<text class="title" x="{}" y="{}" font-size="16" font-weight="bold" fill="#000000">{}</text>"##,
-        num(MARGIN),
-        num(title_y),
-        escape(&title)
-    );
-    let _ = writeln!(
-        out,
-        r##"<text class="subtitle" x="{}" y="{}" font-size="11" fill="#555555">{}</text>"##,
-        num(MARGIN),
-        num(subtitle_y),
-        escape(&subtitle)
+    write_heading(
+        &mut out,
+        ("Dependency graph (summary)", &model.name),
+        (&title, title_y),
+        (&subtitle, subtitle_y),
     );
     let _ = writeln!(
         out,
