@@ -7,7 +7,8 @@ use plotters::prelude::*;
 use crate::review::importance::Importance;
 
 use super::axis::{money_short, row_label};
-use super::{draw_err, font, Chart, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, VERMILION};
+use super::frame;
+use super::{draw_err, font, Chart, GREY, TITLE_SIZE, VERMILION};
 
 /// Most services drawn.
 pub const MAX_BARS: usize = 15;
@@ -70,14 +71,11 @@ impl Chart for ImportanceChart {
             .build_cartesian_2d(lo..hi, -0.5f64..(n as f64 - 0.5))
             .map_err(draw_err)?;
         let y_fmt = |y: &f64| row_label(*y, n, 34, |i| self.bars.get(i).map(|b| b.0.clone()));
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart)
             .y_labels(n)
             .x_desc(self.x_desc.as_str())
             .x_label_formatter(&|x| money_short(*x))
             .y_label_formatter(&y_fmt)
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .draw()
             .map_err(draw_err)?;
         for (k, (_, v, ci)) in self.bars.iter().enumerate() {

@@ -7,7 +7,8 @@ use plotters::prelude::*;
 use crate::review::tornado::Tornado;
 
 use super::axis::{money_short, row_label};
-use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, TICK_SIZE, TITLE_SIZE};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, GREY, ORANGE, TITLE_SIZE};
 
 /// Most parameters drawn.
 pub const MAX_BARS: usize = 15;
@@ -64,14 +65,11 @@ impl Chart for TornadoChart {
         // Row 0 (the largest) at the top.
         let row = |k: usize| (n - 1 - k) as f64;
         let y_fmt = |y: &f64| row_label(*y, n, 44, |i| self.bars.get(i).map(|b| b.0.clone()));
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart)
             .y_labels(n)
             .x_desc(self.x_desc.as_str())
             .x_label_formatter(&|x| money_short(*x))
             .y_label_formatter(&y_fmt)
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .draw()
             .map_err(draw_err)?;
         for (k, (_, lo, hi)) in self.bars.iter().enumerate() {
