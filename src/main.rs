@@ -111,7 +111,7 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<u8> {
             })?;
         }
         Command::Drill(drill) => {
-            let sim = drill.sim();
+            let sim = drill.sim.with_trials(drill.trials);
             with_bar(&sim, sim.trials, |opts, tick| {
                 app::drill(&drill.scenario, &drill.threat, opts, tick, &mut out)
             })?;

@@ -106,7 +106,7 @@ fn human(d: Duration) -> String {
 /// A progress bar on stderr when it is a terminal and the run is not quiet;
 /// otherwise a hidden one, so callers need not care.
 fn progress_bar(sim: &cli::SimArgs, total: u64) -> indicatif::ProgressBar {
-    if sim.quiet || !std::io::stderr().is_terminal() {
+    if sim.common.quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(total);
@@ -128,13 +128,14 @@ fn speed(per_sec: f64) -> String {
     format!("{} trials/s", bcdr::fmt::count(per_sec))
 }
 
+/// The library's options of a simulating command.
 pub(crate) fn sim_options(sim: &cli::SimArgs) -> bcdr::app::SimOptions {
     bcdr::app::SimOptions {
         trials: sim.trials,
-        seed: sim.seed,
-        threads: sim.threads,
-        out: sim.out.clone(),
-        quiet: sim.quiet,
+        seed: sim.common.seed,
+        threads: sim.common.threads,
+        out: sim.common.out.clone(),
+        quiet: sim.common.quiet,
     }
 }
 
@@ -154,10 +155,12 @@ mod tests {
     fn a_late_report_does_not_move_the_bar_back() {
         let sim = cli::SimArgs {
             trials: 300_000,
-            seed: 1,
-            threads: None,
-            out: None,
-            quiet: true,
+            common: cli::Common {
+                seed: 1,
+                threads: None,
+                out: None,
+                quiet: true,
+            },
         };
         let progress = Progress::new(&sim, 300_000);
         progress.tick(299_232);
