@@ -51,6 +51,37 @@ pub struct AgainstTarget {
     pub left_out: usize,
 }
 
+impl AgainstTarget {
+    /// The chart of `rows` against `target` ("RTO", "RPO"), worst first
+    /// (see [`worst_first`]). When nothing is drawn, it says that no
+    /// service has the target if none of them does (`with_target` is 0),
+    /// `otherwise` if not.
+    pub fn new(
+        (name, title): (&str, String),
+        x_desc: &str,
+        target: &str,
+        with_target: usize,
+        otherwise: String,
+        rows: Vec<Row>,
+    ) -> AgainstTarget {
+        let (rows, left_out) = worst_first(rows);
+        AgainstTarget {
+            name: name.into(),
+            title,
+            x_desc: x_desc.into(),
+            target_label: target.into(),
+            miss_label: format!("miss {target}"),
+            rows,
+            empty_note: if with_target == 0 {
+                format!("No service in this scenario has an {target}.")
+            } else {
+                otherwise
+            },
+            left_out,
+        }
+    }
+}
+
 /// Sort rows worst first (probability of missing, then p99) and keep the
 /// first [`MAX_ROWS`]; returns the rows and how many were left out.
 pub fn worst_first(mut rows: Vec<Row>) -> (Vec<Row>, usize) {
@@ -114,7 +145,7 @@ impl Chart for AgainstTarget {
                 -0.6..(n as f64 - 0.4),
             )
             .map_err(draw_err)?;
-        frame::rows_mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Rows)
             .x_desc(self.x_desc.as_str())
             .x_label_formatter(&|x| hours_short(*x))
             .draw()

@@ -91,7 +91,7 @@ impl Chart for ExceedanceOverlay {
             .map_err(draw_err)?;
         let x_fmt = |x: &f64| money_short(*x);
         let y_fmt = |p: &f64| percent_short(*p);
-        frame::mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Full)
             .x_desc(format!("annual loss ({}), log scale", self.currency))
             .y_desc("probability a year loses more")
             .x_label_formatter(&x_fmt)

@@ -84,7 +84,7 @@ impl Chart for Convergence {
             .y_label_area_size(110)
             .build_cartesian_2d(0.0..x1 * 1.02, lo..y1)
             .map_err(draw_err)?;
-        frame::faint_mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc("trials")
             .y_desc(format!("expected annual loss ({}, zoomed)", self.currency))
             .x_label_formatter(&|x| money_short(*x))

@@ -5,11 +5,10 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, percent_short, Key};
 use super::frame;
-use super::{draw_err, font, Chart, BLUE, GREY, TICK_SIZE, VERMILION};
+use super::{draw_err, Chart, BLUE, VERMILION};
 
 /// At most this many rows.
 pub const MAX_ROWS: usize = 20;
@@ -55,7 +54,7 @@ impl Chart for CriticalPath {
         let mut chart = frame::rows(area, 150)
             .build_cartesian_2d(0.0..1.0, -0.6..(n as f64 - 0.4))
             .map_err(draw_err)?;
-        frame::rows_mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Rows)
             .x_desc("share of drills")
             .x_label_formatter(&|x| percent_short(*x))
             .draw()
@@ -74,21 +73,14 @@ impl Chart for CriticalPath {
                     ),
                 ])
                 .map_err(draw_err)?;
-            let left = axis::relative(area, chart.backend_coord(&(0.0, y)));
-            axis::text(
+            axis::row_ends(
                 area,
-                &axis::clip_label(label, 24),
-                (left.0 - 12, left.1),
-                font(TICK_SIZE),
-                (HPos::Right, VPos::Center),
-            )?;
-            let end = axis::relative(area, chart.backend_coord(&(on.clamp(0.0, 1.0), y)));
-            axis::text(
-                area,
+                [
+                    chart.backend_coord(&(0.0, y)),
+                    chart.backend_coord(&(on.clamp(0.0, 1.0), y)),
+                ],
+                label,
                 &format!("{} / {}", percent_short(*on), percent_short(*last)),
-                (end.0 + 8, end.1),
-                font(TICK_SIZE).color(&GREY),
-                (HPos::Left, VPos::Center),
             )?;
         }
         Ok(())

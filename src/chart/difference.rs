@@ -112,7 +112,7 @@ impl Chart for DifferenceHistogram {
             .map_err(draw_err)?;
         let x_fmt = |x: &f64| money(*x);
         let y_fmt = |p: &f64| percent(*p);
-        frame::mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Full)
             .disable_x_mesh()
             .x_desc(format!(
                 "loss of A − loss of B ({}): right of 0, B loses less (central 99% shown)",

@@ -164,7 +164,7 @@ impl Chart for Gantt {
                 -0.6..(n as f64 - 0.4),
             )
             .map_err(draw_err)?;
-        frame::rows_mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Rows)
             .x_desc("time after the threat (medians over the drills)")
             .x_labels(12)
             .x_label_formatter(&|x| hours_short(*x))

@@ -98,7 +98,7 @@ impl Chart for LossExceedance {
                     .with_key_points(axis::log_ticks(y0, 1.0, 12)),
             )
             .map_err(draw_err)?;
-        frame::faint_mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc(x_desc)
             .y_desc("probability a year loses at least this much")
             .x_label_formatter(&|x| money_short(*x))

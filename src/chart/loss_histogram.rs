@@ -96,7 +96,7 @@ impl Chart for LossHistogram {
                 0.0..y1,
             )
             .map_err(draw_err)?;
-        frame::faint_mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc(x_desc)
             .y_desc("share of simulated years")
             .x_label_formatter(&|x| money_short(*x))

@@ -55,7 +55,7 @@ impl Chart for RecoveryCurve {
             .y_label_area_size(100)
             .build_cartesian_2d((0.0..x1 * 1.01).step(axis::hour_step(x1, 10)), 0.0..1.05)
             .map_err(draw_err)?;
-        frame::faint_mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc("time after the threat")
             .y_desc(format!("capacity restored (share of {})", self.weighting))
             .x_labels(12)

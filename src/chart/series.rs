@@ -83,7 +83,7 @@ impl Chart for Series {
             YFormat::Fraction => percent_short(*y),
             YFormat::Ratio => format!("{y:.2}"),
         };
-        frame::mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Full)
             .x_labels(n.min(12))
             .y_desc(self.y_desc.as_str())
             .x_label_formatter(&x_fmt)

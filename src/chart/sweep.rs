@@ -159,7 +159,7 @@ impl Chart for SweepChart {
             YFormat::Money => money(*y),
             YFormat::Fraction => percent(*y),
         };
-        frame::mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Full)
             .x_desc(self.x_desc.as_str())
             .y_desc(self.y_desc.as_str())
             .x_label_formatter(&x_fmt)

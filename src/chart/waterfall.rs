@@ -108,7 +108,7 @@ impl Chart for Waterfall {
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
             .map_err(draw_err)?;
         let x_fmt = |x: &f64| column_label(*x, 20, |i| self.bars.get(i).map(|b| b.0.clone()));
-        frame::mesh(&mut chart)
+        frame::mesh(&mut chart, frame::Grid::Full)
             .x_labels(n)
             .y_desc(if y0 > 0.0 {
                 format!("{} (axis not from 0)", self.y_desc)
