@@ -15,7 +15,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::svg::{escape, num, plural, stroke, truncate, write_heading, Legend, MARKER_PREFIX};
+use super::svg::{
+    escape, num, plural, stroke, truncate, write_heading, Legend, FONT, MARGIN, MARKER_PREFIX,
+};
 use super::{edge_style, tier_fill, EDGE_KINDS, GROUP_FILL, NODE_STROKE};
 use crate::model::{EdgeKind, Model, NodeRef, Tier};
 
@@ -25,8 +27,6 @@ use crate::model::{EdgeKind, Model, NodeRef, Tier};
 /// unchanged.
 pub const SUMMARY_ABOVE: usize = 1_000;
 
-const FONT: &str = "Helvetica, Arial, sans-serif";
-const MARGIN: f64 = 20.0;
 const BOX_WIDTH: f64 = 190.0;
 const BOX_HEIGHT: f64 = 46.0;
 const COLUMN_GAP: f64 = 90.0;

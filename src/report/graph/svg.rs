@@ -14,7 +14,7 @@ use super::{
 use crate::model::{Edge, EdgeKind, Model, NodeRef, Tier};
 
 /// Font of every text.
-const FONT: &str = "Helvetica, Arial, sans-serif";
+pub(super) const FONT: &str = "Helvetica, Arial, sans-serif";
 /// Font size of node labels.
 const FONT_SIZE: f64 = 12.0;
 /// Estimated advance of one character at [`FONT_SIZE`], generous enough for
@@ -30,7 +30,7 @@ const TEXT_PADDING: f64 = 10.0;
 const MIN_NODE_WIDTH: f64 = 56.0;
 /// How far a group hexagon's points stick out beyond its text.
 const HEX_INSET: f64 = 10.0;
-const MARGIN: f64 = 20.0;
+pub(super) const MARGIN: f64 = 20.0;
 /// Longest label, in characters, before it is cut with an ellipsis...
 const LABEL_CHARS: usize = 28;
 /// ...and in graphs of more than [`LARGE_GRAPH`] nodes, where width matters
