@@ -35,6 +35,16 @@ pub enum Align {
     Right,
 }
 
+impl Align {
+    /// The columns of a table of `left` columns of labels, then `right`
+    /// columns of numbers.
+    pub fn columns(left: usize, right: usize) -> Vec<Align> {
+        let mut align = vec![Align::Left; left];
+        align.resize(left + right, Align::Right);
+        align
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Heading(u8, String),
@@ -83,6 +93,18 @@ impl Doc {
 
     pub fn para(&mut self, spans: Spans) -> &mut Self {
         self.push(Block::Para(spans))
+    }
+
+    /// A `Charts` section: a figure per chart, as `(stem, caption)`.
+    pub fn charts(&mut self, charts: &[(&str, &str)]) -> &mut Self {
+        self.h2("Charts");
+        for (stem, caption) in charts {
+            self.push(Block::Figure {
+                stem: stem.to_string(),
+                caption: caption.to_string(),
+            });
+        }
+        self
     }
 
     /// The Markdown text.
