@@ -3,13 +3,13 @@
 //! human-readable text to the writer they are given and files through
 //! [`emit`] (a pack into an output folder, see [`crate::report::outdir`])
 //! or [`crate::report::write_atomic`] (the one file of `generate`).
-
 //!
-//! One module per command family: [`run`], [`drill`], [`compare`],
-//! [`sweep`], [`shard`] (`run --shard` and `merge`), [`review`] (the
-//! review loop: trend, explain, tornado, importance) and [`inspect`]
-//! (validate, graph, generate). What they share lives here: the options,
-//! the output folders' names, the reproducing command line and [`emit`].
+//! One module per command family: [`mod@run`], [`mod@drill`],
+//! [`mod@compare`], [`mod@sweep`], [`shard`] (`run --shard` and `merge`),
+//! [`review`] (the review loop: trend, explain, tornado, importance) and
+//! [`inspect`] (validate, graph, generate). What they share lives here:
+//! the options, the output folders' names, the reproducing command line
+//! and [`emit`].
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -168,4 +168,34 @@ fn file_stem(path: &Path) -> String {
         || "scenario".to_string(),
         |s| s.to_string_lossy().into_owned(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gate_fails_exactly_when_something_failed() {
+        let passed = Gated::from_failures(Vec::new());
+        assert_eq!(passed.status, Status::Pass);
+        assert_eq!(passed.status.code(), 0);
+        let failed = Gated::from_failures(vec!["breached".to_string()]);
+        assert_eq!(failed.status, Status::Fail);
+        assert_eq!(failed.status.code(), 1);
+        assert_eq!(failed.failures, vec!["breached".to_string()]);
+    }
+
+    #[test]
+    fn default_folders_are_named_after_the_files() {
+        let a = Path::new("plans/a.ron");
+        assert_eq!(default_out_dir(a), Path::new("outputs").join("a"));
+        assert_eq!(
+            default_compare_dir(a, Path::new("b.ron")),
+            Path::new("outputs").join("compare-a-vs-b")
+        );
+        assert_eq!(
+            default_drill_dir(a, "dc fire"),
+            Path::new("outputs").join("a-drill-dc_fire")
+        );
+    }
 }

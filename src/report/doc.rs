@@ -431,6 +431,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn columns_are_labels_then_numbers() {
+        use Align::{Left, Right};
+        assert_eq!(Align::columns(2, 3), vec![Left, Left, Right, Right, Right]);
+        assert_eq!(Align::columns(1, 0), vec![Left]);
+        assert_eq!(Align::columns(0, 2), vec![Right, Right]);
+    }
+
+    #[test]
+    fn charts_section_is_a_heading_then_one_figure_per_chart() {
+        let mut doc = Doc::new("t");
+        doc.charts(&[("a", "A chart"), ("b", "B chart")]);
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Heading(2, "Charts".into()),
+                Block::Figure {
+                    stem: "a".into(),
+                    caption: "A chart".into()
+                },
+                Block::Figure {
+                    stem: "b".into(),
+                    caption: "B chart".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
     fn base64_matches_rfc_4648_vectors() {
         for (input, expected) in [
             ("", ""),
