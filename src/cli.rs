@@ -97,6 +97,14 @@ pub struct SimArgs {
     /// as numbers too).
     #[arg(long, default_value_t = 100_000, value_parser = parse_count)]
     pub trials: u64,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Seed, threads, output folder and quiet: the options every simulating
+/// command shares, apart from its trial count.
+#[derive(Debug, Args, Clone)]
+pub struct Common {
     /// Seed of every random stream: the same seed gives the same results.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -110,6 +118,16 @@ pub struct SimArgs {
     /// No progress bar and no summary on stdout.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+impl Common {
+    /// With a command's own trial count.
+    pub fn with_trials(&self, trials: u64) -> SimArgs {
+        SimArgs {
+            trials,
+            common: self.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -171,24 +189,6 @@ pub enum FailOn {
     Appetite,
 }
 
-/// Trials, seed, threads, output folder and quiet, with a command's own
-/// trial count.
-#[derive(Debug, Args, Clone)]
-pub struct LoopSim {
-    /// Seed of every random stream: the same seed gives the same results.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Output folder.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// No progress and no summary on stdout.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
 #[derive(Debug, Args)]
 pub struct TrendArgs {
     /// Output folders of `bcdr run`, oldest first.
@@ -203,6 +203,7 @@ pub struct TrendArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output folder (default: outputs/explain-<old stem>-vs-<new stem>/)")))]
 pub struct ExplainArgs {
     /// The earlier version of the scenario.
     pub old: PathBuf,
@@ -212,10 +213,11 @@ pub struct ExplainArgs {
     #[arg(long, default_value_t = 20_000)]
     pub trials: u64,
     #[command(flatten)]
-    pub sim: LoopSim,
+    pub sim: Common,
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output folder (default: outputs/tornado-<scenario stem>/)")))]
 pub struct TornadoArgs {
     pub scenario: PathBuf,
     /// How far each parameter moves down and up: 25% (or 0.25).
@@ -225,10 +227,11 @@ pub struct TornadoArgs {
     #[arg(long, default_value_t = 10_000)]
     pub trials: u64,
     #[command(flatten)]
-    pub sim: LoopSim,
+    pub sim: Common,
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output folder (default: outputs/importance-<scenario stem>/)")))]
 pub struct ImportanceArgs {
     pub scenario: PathBuf,
     /// Trials per variant.
@@ -238,20 +241,7 @@ pub struct ImportanceArgs {
     #[arg(long, default_value_t = 25)]
     pub top: usize,
     #[command(flatten)]
-    pub sim: LoopSim,
-}
-
-impl LoopSim {
-    /// The options every simulating command shares.
-    pub fn with_trials(&self, trials: u64) -> SimArgs {
-        SimArgs {
-            trials,
-            seed: self.seed,
-            threads: self.threads,
-            out: self.out.clone(),
-            quiet: self.quiet,
-        }
-    }
+    pub sim: Common,
 }
 
 #[derive(Debug, Args)]
@@ -307,6 +297,7 @@ pub struct SweepArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.help("Output folder (default: outputs/<scenario file stem>-drill-<threat>/)")))]
 pub struct DrillArgs {
     /// The scenario file (RON) that defines the threat.
     pub scenario: PathBuf,
@@ -320,32 +311,8 @@ pub struct DrillArgs {
     /// Number of drills (at most 1e9).
     #[arg(long, default_value_t = 10_000, value_parser = parse_count)]
     pub trials: u64,
-    /// Seed of every random stream: the same seed gives the same results.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Worker threads (default, and at most: one per core). Results do not
-    /// depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Output folder (default: outputs/<scenario file stem>-drill-<threat>/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// No progress bar and no summary on stdout.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
-impl DrillArgs {
-    /// The options every simulating command shares.
-    pub fn sim(&self) -> SimArgs {
-        SimArgs {
-            trials: self.trials,
-            seed: self.seed,
-            threads: self.threads,
-            out: self.out.clone(),
-            quiet: self.quiet,
-        }
-    }
+    #[command(flatten)]
+    pub sim: Common,
 }
 
 /// A count such as `100000`, `100_000`, `1e6` or `2.5e5` (an exact whole

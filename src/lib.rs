@@ -18,7 +18,11 @@
 //! - [`shard`]: sharded runs: the partial-result format and the merge
 //! - [`sweep`]: sensitivity sweeps of one parameter
 //! - [`input`]: reading input files with a size limit
-//! - [`app`]: one function per command, used by the thin binary
+//! - [`review`]: the quarterly review loop (trend, explain, tornado,
+//!   importance) and the CI gates
+//! - [`app`]: the commands, one module per family (run, drill, compare,
+//!   sweep, shards, review, validate/graph/generate), used by the thin
+//!   binary
 //!
 //! Beside them, [`fmt`] (how numbers are written) and [`error`].
 //!
@@ -26,7 +30,7 @@
 //! `fmt` and `error`; then `model`; then `scenario` (which builds a model)
 //! and `stats` (which accumulates over one); then `sim` (which runs a
 //! model's compiled plan into `stats` accumulators); then `chart`, then
-//! `report`; then the commands: `shard`, `sweep` and `app`.
+//! `report`; then the commands: `shard`, `sweep`, `review` and, last, `app`.
 //!
 //! The library never prints or exits; progress reaches the caller through a
 //! callback.

@@ -10,9 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, hours_short, percent_short, Key};
-use super::{
-    draw_err, font, Chart, BLUE, GREY, HEIGHT, LABEL_SIZE, SKY, TICK_SIZE, VERMILION, WIDTH,
-};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, GREY, SKY, TICK_SIZE, VERMILION};
 
 /// At most this many rows, so labels stay readable on a projector.
 pub const MAX_ROWS: usize = 25;
@@ -52,6 +51,37 @@ pub struct AgainstTarget {
     pub left_out: usize,
 }
 
+impl AgainstTarget {
+    /// The chart of `rows` against `target` ("RTO", "RPO"), worst first
+    /// (see [`worst_first`]). When nothing is drawn, it says that no
+    /// service has the target if none of them does (`with_target` is 0),
+    /// `otherwise` if not.
+    pub fn new(
+        (name, title): (&str, String),
+        x_desc: &str,
+        target: &str,
+        with_target: usize,
+        otherwise: String,
+        rows: Vec<Row>,
+    ) -> AgainstTarget {
+        let (rows, left_out) = worst_first(rows);
+        AgainstTarget {
+            name: name.into(),
+            title,
+            x_desc: x_desc.into(),
+            target_label: target.into(),
+            miss_label: format!("miss {target}"),
+            rows,
+            empty_note: if with_target == 0 {
+                format!("No service in this scenario has an {target}.")
+            } else {
+                otherwise
+            },
+            left_out,
+        }
+    }
+}
+
 /// Sort rows worst first (probability of missing, then p99) and keep the
 /// first [`MAX_ROWS`]; returns the rows and how many were left out.
 pub fn worst_first(mut rows: Vec<Row>) -> (Vec<Row>, usize) {
@@ -73,9 +103,7 @@ impl Chart for AgainstTarget {
     }
 
     fn size(&self) -> (u32, u32) {
-        // Taller when there are many rows, so each keeps ~26 px.
-        let rows = self.rows.len().min(MAX_ROWS) as u32;
-        (WIDTH, HEIGHT.max(200 + rows * 26))
+        frame::rows_size(self.rows.len(), MAX_ROWS, 26)
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -111,27 +139,15 @@ impl Chart for AgainstTarget {
                 (Key::Tick(VERMILION), &self.target_label),
             ],
         )?;
-        let mut chart = ChartBuilder::on(area)
-            .margin(20)
-            .margin_top(axis::HEADER)
-            .margin_right(RIGHT)
-            .x_label_area_size(70)
-            .y_label_area_size(260)
+        let mut chart = frame::rows(area, RIGHT)
             .build_cartesian_2d(
                 (x0..x1).log_scale().with_key_points(ticks),
                 -0.6..(n as f64 - 0.4),
             )
             .map_err(draw_err)?;
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Rows)
             .x_desc(self.x_desc.as_str())
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .x_label_formatter(&|x| hours_short(*x))
-            .y_labels(0)
-            .disable_y_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(GREY.mix(0.25))
             .draw()
             .map_err(draw_err)?;
 

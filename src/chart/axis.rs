@@ -222,14 +222,7 @@ pub fn header<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let (w, _) = area.dim_in_pixel();
     let w = w as i32;
-    let (style, title) = title_fit(area, title);
-    text(
-        area,
-        &title,
-        (w / 2, 30),
-        style,
-        (HPos::Center, VPos::Center),
-    )?;
+    centred_title(area, title, 30)?;
     let style = font(TICK_SIZE);
     let widths: Vec<i32> = keys
         .iter()
@@ -365,6 +358,57 @@ pub fn title_fit<DB: DrawingBackend>(
     (font(size), text)
 }
 
+/// `title`, fitted to `area`'s width (see [`title_fit`]), centred at
+/// height `y`.
+///
+/// # Errors
+/// The backend's error, as a message.
+pub fn centred_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    y: i32,
+) -> Result<(), String> {
+    let (style, title) = title_fit(area, title);
+    let w = area.dim_in_pixel().0 as i32;
+    text(
+        area,
+        &title,
+        (w / 2, y),
+        style,
+        (HPos::Center, VPos::Center),
+    )
+}
+
+/// A row's ends: its label (cut to 24 characters) left of where the row
+/// starts and its value, in grey, right of where its bar ends; both points
+/// in backend pixels.
+///
+/// # Errors
+/// The backend's error, as a message.
+pub fn row_ends<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    [start, end]: [(i32, i32); 2],
+    label: &str,
+    value: &str,
+) -> Result<(), String> {
+    let left = relative(area, start);
+    text(
+        area,
+        &clip_label(label, 24),
+        (left.0 - 12, left.1),
+        font(TICK_SIZE),
+        (HPos::Right, VPos::Center),
+    )?;
+    let end = relative(area, end);
+    text(
+        area,
+        value,
+        (end.0 + 8, end.1),
+        font(TICK_SIZE).color(&GREY),
+        (HPos::Left, VPos::Center),
+    )
+}
+
 /// Draw `text` at a pixel position of `area` with the given anchor.
 ///
 /// # Errors
@@ -439,14 +483,7 @@ pub fn empty<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    let (style, title) = title_fit(area, title);
-    text(
-        area,
-        &title,
-        (w / 2, 40),
-        style,
-        (HPos::Center, VPos::Center),
-    )?;
+    centred_title(area, title, 40)?;
     area.draw(&Rectangle::new(
         [(60, 90), (w - 60, h - 60)],
         ShapeStyle::from(&GREY.mix(0.5)).stroke_width(1),

@@ -8,7 +8,8 @@ use plotters::prelude::*;
 use crate::stats::LogHist;
 
 use super::axis::{money_short, percent_short};
-use super::{draw_err, font, Chart, BLUE, LABEL_SIZE, ORANGE, TICK_SIZE, TITLE_SIZE};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, LABEL_SIZE, ORANGE, TITLE_SIZE};
 
 /// Line width of the two curves.
 const STROKE: u32 = 3;
@@ -90,14 +91,11 @@ impl Chart for ExceedanceOverlay {
             .map_err(draw_err)?;
         let x_fmt = |x: &f64| money_short(*x);
         let y_fmt = |p: &f64| percent_short(*p);
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Full)
             .x_desc(format!("annual loss ({}), log scale", self.currency))
             .y_desc("probability a year loses more")
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .draw()
             .map_err(draw_err)?;
         if self.a.is_empty() && self.b.is_empty() {

@@ -12,7 +12,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use crate::stats::{ExactSum, Z975 as Z};
 
 use super::axis::{self, money_short};
-use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, SKY, TICK_SIZE};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, SKY};
 
 /// One point: trials so far, running mean, its standard error.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,25 +80,15 @@ impl Chart for Convergence {
         };
         let (lo, y1) = (lower - pad, upper + pad);
         let x1 = (last.trials as f64).max(1.0);
-        let (title_style, title_text) = axis::title_fit(area, &title);
-        let mut chart = ChartBuilder::on(area)
-            .caption(&title_text, title_style)
-            .margin(20)
-            .margin_right(40)
-            .x_label_area_size(70)
+        let mut chart = frame::titled(area, &title)
             .y_label_area_size(110)
             .build_cartesian_2d(0.0..x1 * 1.02, lo..y1)
             .map_err(draw_err)?;
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc("trials")
             .y_desc(format!("expected annual loss ({}, zoomed)", self.currency))
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .x_label_formatter(&|x| money_short(*x))
             .y_label_formatter(&|y| money_short(*y))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(GREY.mix(0.25))
             .draw()
             .map_err(draw_err)?;
 

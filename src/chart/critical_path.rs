@@ -5,10 +5,10 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, percent_short, Key};
-use super::{draw_err, font, Chart, BLUE, GREY, HEIGHT, LABEL_SIZE, TICK_SIZE, VERMILION, WIDTH};
+use super::frame;
+use super::{draw_err, Chart, BLUE, VERMILION};
 
 /// At most this many rows.
 pub const MAX_ROWS: usize = 20;
@@ -27,8 +27,7 @@ impl Chart for CriticalPath {
     }
 
     fn size(&self) -> (u32, u32) {
-        let rows = self.entries.len().min(MAX_ROWS) as u32;
-        (WIDTH, HEIGHT.max(200 + rows * 30))
+        frame::rows_size(self.entries.len(), MAX_ROWS, 30)
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -52,24 +51,12 @@ impl Chart for CriticalPath {
             ],
         )?;
         let n = rows.len();
-        let mut chart = ChartBuilder::on(area)
-            .margin(20)
-            .margin_top(axis::HEADER)
-            .margin_right(150)
-            .x_label_area_size(70)
-            .y_label_area_size(260)
+        let mut chart = frame::rows(area, 150)
             .build_cartesian_2d(0.0..1.0, -0.6..(n as f64 - 0.4))
             .map_err(draw_err)?;
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Rows)
             .x_desc("share of drills")
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .x_label_formatter(&|x| percent_short(*x))
-            .y_labels(0)
-            .disable_y_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(GREY.mix(0.25))
             .draw()
             .map_err(draw_err)?;
         for (i, (label, on, last)) in rows.iter().enumerate() {
@@ -86,21 +73,14 @@ impl Chart for CriticalPath {
                     ),
                 ])
                 .map_err(draw_err)?;
-            let left = axis::relative(area, chart.backend_coord(&(0.0, y)));
-            axis::text(
+            axis::row_ends(
                 area,
-                &axis::clip_label(label, 24),
-                (left.0 - 12, left.1),
-                font(TICK_SIZE),
-                (HPos::Right, VPos::Center),
-            )?;
-            let end = axis::relative(area, chart.backend_coord(&(on.clamp(0.0, 1.0), y)));
-            axis::text(
-                area,
+                [
+                    chart.backend_coord(&(0.0, y)),
+                    chart.backend_coord(&(on.clamp(0.0, 1.0), y)),
+                ],
+                label,
                 &format!("{} / {}", percent_short(*on), percent_short(*last)),
-                (end.0 + 8, end.1),
-                font(TICK_SIZE).color(&GREY),
-                (HPos::Left, VPos::Center),
             )?;
         }
         Ok(())

@@ -14,7 +14,8 @@ use plotters::prelude::*;
 use crate::stats::diff::DiffAcc;
 
 use super::axis::{money_short as money, percent_short as percent};
-use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, SKY, TICK_SIZE, TITLE_SIZE, VERMILION};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, GREY, SKY, TITLE_SIZE, VERMILION};
 
 /// Number of bars.
 const BARS: usize = 50;
@@ -111,8 +112,7 @@ impl Chart for DifferenceHistogram {
             .map_err(draw_err)?;
         let x_fmt = |x: &f64| money(*x);
         let y_fmt = |p: &f64| percent(*p);
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Full)
             .disable_x_mesh()
             .x_desc(format!(
                 "loss of A − loss of B ({}): right of 0, B loses less (central 99% shown)",
@@ -121,8 +121,6 @@ impl Chart for DifferenceHistogram {
             .y_desc("share of years")
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .draw()
             .map_err(draw_err)?;
         chart

@@ -17,9 +17,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, hours_short, Key};
-use super::{
-    draw_err, font, Chart, BLUE, GREY, HEIGHT, LABEL_SIZE, ORANGE, SKY, TICK_SIZE, VERMILION, WIDTH,
-};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, GREY, ORANGE, SKY, TICK_SIZE, VERMILION};
 
 /// Light grey: waiting for a crew (dependencies back, no crew at work).
 const WAITING: RGBColor = RGBColor(200, 200, 200);
@@ -115,8 +114,7 @@ impl Chart for Gantt {
     }
 
     fn size(&self) -> (u32, u32) {
-        let rows = self.tasks.len().min(MAX_ROWS) as u32;
-        (WIDTH, HEIGHT.max(200 + rows * 26))
+        frame::rows_size(self.tasks.len(), MAX_ROWS, 26)
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -160,28 +158,16 @@ impl Chart for Gantt {
         }
         keys.push((Key::Tick(VERMILION), "RTO"));
         axis::header(area, &title, &keys)?;
-        let mut chart = ChartBuilder::on(area)
-            .margin(20)
-            .margin_top(axis::HEADER)
-            .margin_right(190)
-            .x_label_area_size(70)
-            .y_label_area_size(260)
+        let mut chart = frame::rows(area, 190)
             .build_cartesian_2d(
                 (0.0..x1).step(axis::hour_step(x1, 10)),
                 -0.6..(n as f64 - 0.4),
             )
             .map_err(draw_err)?;
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Rows)
             .x_desc("time after the threat (medians over the drills)")
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .x_labels(12)
             .x_label_formatter(&|x| hours_short(*x))
-            .y_labels(0)
-            .disable_y_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(GREY.mix(0.25))
             .draw()
             .map_err(draw_err)?;
         let colour = |kind: u8| match kind {

@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use crate::review::importance::Importance;
 
-use super::axis::{money_short, row_label};
-use super::{draw_err, font, Chart, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, VERMILION};
+use super::frame;
+use super::{draw_err, Chart, GREY, VERMILION};
 
 /// Most services drawn.
 pub const MAX_BARS: usize = 15;
@@ -62,24 +62,14 @@ impl Chart for ImportanceChart {
             .map(|b| b.2[0].min(0.0))
             .fold(0.0f64, f64::min)
             * 1.1;
-        let mut chart = ChartBuilder::on(area)
-            .caption("Risk reduction worth per service", font(TITLE_SIZE))
-            .margin(20)
-            .x_label_area_size(60)
-            .y_label_area_size(300)
-            .build_cartesian_2d(lo..hi, -0.5f64..(n as f64 - 0.5))
-            .map_err(draw_err)?;
-        let y_fmt = |y: &f64| row_label(*y, n, 34, |i| self.bars.get(i).map(|b| b.0.clone()));
-        chart
-            .configure_mesh()
-            .y_labels(n)
-            .x_desc(self.x_desc.as_str())
-            .x_label_formatter(&|x| money_short(*x))
-            .y_label_formatter(&y_fmt)
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
-            .draw()
-            .map_err(draw_err)?;
+        let labels: Vec<String> = self.bars.iter().map(|b| b.0.clone()).collect();
+        let mut chart = frame::money_bars(
+            area,
+            "Risk reduction worth per service",
+            (&self.x_desc, lo..hi),
+            &labels,
+            (300, 34),
+        )?;
         for (k, (_, v, ci)) in self.bars.iter().enumerate() {
             let y = (n - 1 - k) as f64;
             chart

@@ -10,7 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, decades, money_short, percent_short};
-use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TICK_SIZE, VERMILION};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, GREY, TICK_SIZE, VERMILION};
 
 /// What the chart needs; built from the run's histogram and summary.
 #[derive(Debug, Clone)]
@@ -86,12 +87,7 @@ impl Chart for LossExceedance {
         let (y0, _) = decades(p_min, p_min);
 
         let x_desc = format!("annual loss ({}, log scale)", self.currency);
-        let (title_style, title_text) = axis::title_fit(area, &title);
-        let mut chart = ChartBuilder::on(area)
-            .caption(&title_text, title_style)
-            .margin(20)
-            .margin_right(40)
-            .x_label_area_size(70)
+        let mut chart = frame::titled(area, &title)
             .y_label_area_size(110)
             .build_cartesian_2d(
                 (x0..x1)
@@ -102,16 +98,11 @@ impl Chart for LossExceedance {
                     .with_key_points(axis::log_ticks(y0, 1.0, 12)),
             )
             .map_err(draw_err)?;
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc(x_desc)
             .y_desc("probability a year loses at least this much")
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .x_label_formatter(&|x| money_short(*x))
             .y_label_formatter(&|p| percent_short(*p))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(GREY.mix(0.25))
             .draw()
             .map_err(draw_err)?;
 

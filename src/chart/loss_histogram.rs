@@ -9,7 +9,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, decades, money_short, percent_short};
-use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, PURPLE, TICK_SIZE, VERMILION};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, PURPLE, VERMILION};
 
 #[derive(Debug, Clone)]
 pub struct LossHistogram {
@@ -86,12 +87,7 @@ impl Chart for LossHistogram {
             "annual loss ({}, log scale; bars of equal log width)",
             self.currency
         );
-        let (title_style, title_text) = axis::title_fit(area, &title);
-        let mut chart = ChartBuilder::on(area)
-            .caption(&title_text, title_style)
-            .margin(20)
-            .margin_right(40)
-            .x_label_area_size(70)
+        let mut chart = frame::titled(area, &title)
             .y_label_area_size(100)
             .build_cartesian_2d(
                 (x0..x1)
@@ -100,16 +96,11 @@ impl Chart for LossHistogram {
                 0.0..y1,
             )
             .map_err(draw_err)?;
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc(x_desc)
             .y_desc("share of simulated years")
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .x_label_formatter(&|x| money_short(*x))
             .y_label_formatter(&|p| percent_short(*p))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(GREY.mix(0.25))
             .disable_x_mesh()
             .draw()
             .map_err(draw_err)?;

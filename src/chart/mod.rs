@@ -10,6 +10,7 @@ pub mod against_target;
 pub mod axis;
 pub mod convergence;
 pub mod critical_path;
+pub mod frame;
 pub mod gantt;
 pub mod loss_exceedance;
 pub mod loss_histogram;

@@ -5,10 +5,10 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, money_short, percent_short, Key};
-use super::{draw_err, font, Chart, BLUE, GREY, HEIGHT, LABEL_SIZE, TICK_SIZE, VERMILION, WIDTH};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, HEIGHT, TICK_SIZE, VERMILION, WIDTH};
 
 /// Bars drawn at most; the rest are summed into one "others" bar.
 pub const MAX_BARS: usize = 15;
@@ -95,16 +95,9 @@ impl Chart for Pareto {
             .build_cartesian_2d(0.0..x1, y_range.clone())
             .map_err(draw_err)?
             .set_secondary_coord(0.0..1.0, y_range);
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Rows)
             .x_desc(x_desc)
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .x_label_formatter(&|x| money_short(*x))
-            .y_labels(0)
-            .disable_y_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(GREY.mix(0.25))
             .draw()
             .map_err(draw_err)?;
         chart
@@ -142,21 +135,14 @@ impl Chart for Pareto {
         let c = self.currency.as_str();
         for (i, (label, value, _)) in bars.iter().enumerate() {
             let y = y_of(i);
-            let left = axis::relative(area, chart.backend_coord(&(0.0, y)));
-            axis::text(
+            axis::row_ends(
                 area,
-                &axis::clip_label(label, 24),
-                (left.0 - 12, left.1),
-                font(TICK_SIZE),
-                (HPos::Right, VPos::Center),
-            )?;
-            let end = axis::relative(area, chart.backend_coord(&(value.min(x1), y)));
-            axis::text(
-                area,
+                [
+                    chart.backend_coord(&(0.0, y)),
+                    chart.backend_coord(&(value.min(x1), y)),
+                ],
+                label,
                 &format!("{c} {}", money_short(*value)),
-                (end.0 + 8, end.1),
-                font(TICK_SIZE).color(&GREY),
-                (HPos::Left, VPos::Center),
             )?;
         }
         Ok(())

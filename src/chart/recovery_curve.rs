@@ -13,7 +13,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{self, hours_short, percent_short};
-use super::{draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, PURPLE, SKY, TICK_SIZE};
+use super::frame;
+use super::{draw_err, Chart, BLUE, GREEN, PURPLE, SKY};
 
 #[derive(Debug, Clone)]
 pub struct RecoveryCurve {
@@ -50,21 +51,13 @@ impl Chart for RecoveryCurve {
             return axis::empty(area, &self.title, "No drill was run.");
         }
         let x1 = self.fitted_end(n);
-        let (title_style, title_text) = axis::title_fit(area, &self.title);
-        let mut chart = ChartBuilder::on(area)
-            .caption(&title_text, title_style)
-            .margin(20)
-            .margin_right(40)
-            .x_label_area_size(70)
+        let mut chart = frame::titled(area, &self.title)
             .y_label_area_size(100)
             .build_cartesian_2d((0.0..x1 * 1.01).step(axis::hour_step(x1, 10)), 0.0..1.05)
             .map_err(draw_err)?;
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc("time after the threat")
             .y_desc(format!("capacity restored (share of {})", self.weighting))
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .x_labels(12)
             .x_label_formatter(&|x| hours_short(*x))
             .y_label_formatter(&|y| {
@@ -74,8 +67,6 @@ impl Chart for RecoveryCurve {
                     String::new()
                 }
             })
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(GREY.mix(0.25))
             .draw()
             .map_err(draw_err)?;
         let pts = |v: &[f64]| -> Vec<(f64, f64)> {

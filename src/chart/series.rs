@@ -7,9 +7,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{clip_label, column_label, money_short, percent_short};
+use super::frame;
 use super::{
-    draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, ORANGE, PURPLE, SKY, TICK_SIZE,
-    TITLE_SIZE, VERMILION,
+    draw_err, font, Chart, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, TICK_SIZE, TITLE_SIZE, VERMILION,
 };
 
 /// Colours of successive series.
@@ -83,14 +83,11 @@ impl Chart for Series {
             YFormat::Fraction => percent_short(*y),
             YFormat::Ratio => format!("{y:.2}"),
         };
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Full)
             .x_labels(n.min(12))
             .y_desc(self.y_desc.as_str())
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .draw()
             .map_err(draw_err)?;
         if self.y_format == YFormat::Ratio {

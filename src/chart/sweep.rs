@@ -9,7 +9,8 @@ use plotters::prelude::*;
 use crate::stats::sweep::SweepResult;
 
 use super::axis::{money_short as money, percent_short as percent};
-use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TITLE_SIZE};
 
 /// How the y values read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,14 +159,11 @@ impl Chart for SweepChart {
             YFormat::Money => money(*y),
             YFormat::Fraction => percent(*y),
         };
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Full)
             .x_desc(self.x_desc.as_str())
             .y_desc(self.y_desc.as_str())
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .draw()
             .map_err(draw_err)?;
         if self.points.is_empty() {

@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use crate::review::tornado::Tornado;
 
-use super::axis::{money_short, row_label};
-use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, TICK_SIZE, TITLE_SIZE};
+use super::frame;
+use super::{draw_err, Chart, BLUE, GREY, ORANGE};
 
 /// Most parameters drawn.
 pub const MAX_BARS: usize = 15;
@@ -54,26 +54,11 @@ impl Chart for TornadoChart {
             .fold(0.0f64, f64::max)
             .max(1.0)
             * 1.1;
-        let mut chart = ChartBuilder::on(area)
-            .caption(&self.title, font(TITLE_SIZE))
-            .margin(20)
-            .x_label_area_size(60)
-            .y_label_area_size(380)
-            .build_cartesian_2d(-m..m, -0.5f64..(n as f64 - 0.5))
-            .map_err(draw_err)?;
+        let labels: Vec<String> = self.bars.iter().map(|b| b.0.clone()).collect();
+        let mut chart =
+            frame::money_bars(area, &self.title, (&self.x_desc, -m..m), &labels, (380, 44))?;
         // Row 0 (the largest) at the top.
         let row = |k: usize| (n - 1 - k) as f64;
-        let y_fmt = |y: &f64| row_label(*y, n, 44, |i| self.bars.get(i).map(|b| b.0.clone()));
-        chart
-            .configure_mesh()
-            .y_labels(n)
-            .x_desc(self.x_desc.as_str())
-            .x_label_formatter(&|x| money_short(*x))
-            .y_label_formatter(&y_fmt)
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
-            .draw()
-            .map_err(draw_err)?;
         for (k, (_, lo, hi)) in self.bars.iter().enumerate() {
             let y = row(k);
             for (v, colour) in [(*lo, ORANGE), (*hi, BLUE)] {

@@ -6,7 +6,7 @@ use crate::review::trend::{Top, Trend, TrendRun};
 use super::series::{Line, Series, YFormat};
 
 /// Lines for the ids that are in any run's top list.
-pub fn lines(t: &Trend, tops: fn(&TrendRun) -> &[Top]) -> Vec<Line> {
+fn lines(t: &Trend, tops: fn(&TrendRun) -> &[Top]) -> Vec<Line> {
     let mut ids: Vec<&str> = Vec::new();
     for r in &t.runs {
         for x in tops(r) {
@@ -34,15 +34,24 @@ pub fn lines(t: &Trend, tops: fn(&TrendRun) -> &[Top]) -> Vec<Line> {
 }
 
 pub fn chart(t: &Trend) -> Series {
+    tops_chart(
+        t,
+        ("trend_services", "Services that lose most, per review"),
+        |r| &r.top_services,
+    )
+}
+
+/// The chart of the ids in any run's top list (`tops`), as `(name, title)`.
+pub fn tops_chart(t: &Trend, (name, title): (&str, &str), tops: fn(&TrendRun) -> &[Top]) -> Series {
     Series {
-        name: "trend_services".to_string(),
-        title: "Services that lose most, per review".to_string(),
+        name: name.to_string(),
+        title: title.to_string(),
         y_desc: format!(
             "expected annual loss ({}); 0 outside the top five",
             t.currency
         ),
         y_format: YFormat::Money,
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),
-        lines: lines(t, |r| &r.top_services),
+        lines: lines(t, tops),
     }
 }

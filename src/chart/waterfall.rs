@@ -8,9 +8,8 @@ use plotters::prelude::*;
 use crate::review::explain::Explain;
 
 use super::axis::{column_label, money_short};
-use super::{
-    draw_err, font, Chart, BLUE, GREEN, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE, VERMILION,
-};
+use super::frame;
+use super::{draw_err, font, Chart, BLUE, GREEN, GREY, TITLE_SIZE, VERMILION};
 
 /// Most steps drawn one by one; the rest are summed into one bar.
 pub const MAX_BARS: usize = 14;
@@ -109,8 +108,7 @@ impl Chart for Waterfall {
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
             .map_err(draw_err)?;
         let x_fmt = |x: &f64| column_label(*x, 20, |i| self.bars.get(i).map(|b| b.0.clone()));
-        chart
-            .configure_mesh()
+        frame::mesh(&mut chart, frame::Grid::Full)
             .x_labels(n)
             .y_desc(if y0 > 0.0 {
                 format!("{} (axis not from 0)", self.y_desc)
@@ -119,8 +117,6 @@ impl Chart for Waterfall {
             })
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&|y| money_short(*y))
-            .axis_desc_style(font(LABEL_SIZE))
-            .label_style(font(TICK_SIZE))
             .draw()
             .map_err(draw_err)?;
         for (k, (_, a, b, half, total)) in self.bars.iter().enumerate() {

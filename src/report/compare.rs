@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::chart::{self, compare::ExceedanceOverlay, difference::DifferenceHistogram};
 use crate::error::Error;
-use crate::stats::comparison::{Comparison, PairAccumulator, Presence};
+use crate::stats::comparison::{Comparison, Difference, PairAccumulator, Presence, ReturnOnPlan};
 use crate::stats::diff::DiffAcc;
 
 /// Pretty-printed JSON with a trailing newline (stable field order).
@@ -33,27 +33,19 @@ pub fn services_csv(c: &Comparison) -> Vec<u8> {
         let (a, b, d) = (s.a.as_ref(), s.b.as_ref(), s.change.as_ref());
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
             field(&s.id),
             s.present_in.label(),
-            opt(a.map(|x| x.availability)),
-            opt(b.map(|x| x.availability)),
-            opt(a.map(|x| x.downtime_hours)),
-            opt(b.map(|x| x.downtime_hours)),
+            sides(a, b, |x| Some(x.availability)),
+            sides(a, b, |x| Some(x.downtime_hours)),
             opt(d.map(|x| x.downtime_hours)),
-            opt(a.map(|x| x.outage_duration_hours)),
-            opt(b.map(|x| x.outage_duration_hours)),
-            opt(a.and_then(|x| x.rto_hours)),
-            opt(b.and_then(|x| x.rto_hours)),
-            opt(a.and_then(|x| x.rto_met)),
-            opt(b.and_then(|x| x.rto_met)),
+            sides(a, b, |x| Some(x.outage_duration_hours)),
+            sides(a, b, |x| x.rto_hours),
+            sides(a, b, |x| x.rto_met),
             opt(d.and_then(|x| x.rto_met)),
-            opt(a.and_then(|x| x.mtpd_breached)),
-            opt(b.and_then(|x| x.mtpd_breached)),
-            opt(a.map(|x| x.data_loss_hours)),
-            opt(b.map(|x| x.data_loss_hours)),
-            opt(a.map(|x| x.loss)),
-            opt(b.map(|x| x.loss)),
+            sides(a, b, |x| x.mtpd_breached),
+            sides(a, b, |x| Some(x.data_loss_hours)),
+            sides(a, b, |x| Some(x.loss)),
             opt(d.map(|x| x.loss)),
         );
     }
@@ -70,18 +62,38 @@ pub fn threats_csv(c: &Comparison) -> Vec<u8> {
         let (a, b, d) = (t.a.as_ref(), t.b.as_ref(), t.change.as_ref());
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{}",
             field(&t.id),
             t.kind,
             t.present_in.label(),
-            opt(a.map(|x| x.occurrences)),
-            opt(b.map(|x| x.occurrences)),
-            opt(a.map(|x| x.loss)),
-            opt(b.map(|x| x.loss)),
+            sides(a, b, |x| Some(x.occurrences)),
+            sides(a, b, |x| Some(x.loss)),
             opt(d.map(|x| x.loss)),
         );
     }
     out.into_bytes()
+}
+
+/// What plan B's extra cost returns, with a defined ROSI and its
+/// interval `ci`.
+pub fn rosi_sentence(cur: &str, r: &ReturnOnPlan, rosi: f64, ci: [f64; 2]) -> String {
+    format!(
+        "Plan B costs {} a year more. Its net benefit (the reduction in expected annual loss \
+         minus that cost) is {} a year (95% CI {} to {}); the return on security investment \
+         (ROSI) is {} (95% CI {} to {}).",
+        money(cur, r.delta_cost),
+        money(cur, r.net_benefit),
+        money(cur, r.net_benefit_ci95[0]),
+        money(cur, r.net_benefit_ci95[1]),
+        pct(rosi),
+        pct(ci[0]),
+        pct(ci[1])
+    )
+}
+
+/// The CSV cells of one field on side A, then on side B.
+fn sides<T>(a: Option<&T>, b: Option<&T>, f: impl Fn(&T) -> Option<f64>) -> String {
+    format!("{},{}", opt(a.and_then(&f)), opt(b.and_then(&f)))
 }
 
 /// The distribution of ΔL = L_A − L_B: one row per histogram bucket,
@@ -139,14 +151,7 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
     );
 
     s.push_str("## Reading\n\n");
-    let direction = if d.mean_ci95[0] > 0.0 {
-        "B loses less than A on average, and the whole 95% interval is above zero"
-    } else if d.mean_ci95[1] < 0.0 {
-        "B loses more than A on average, and the whole 95% interval is below zero"
-    } else {
-        "the 95% interval includes zero: at this trial count the data cannot tell which plan \
-         loses less on average"
-    };
+    let direction = direction(d);
     let _ = writeln!(
         s,
         "- Expected annual loss: A {}, B {}. The difference A − B is {} a \
@@ -175,19 +180,7 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
     );
     match (r.rosi, r.rosi_ci95) {
         (Some(rosi), Some(ci)) => {
-            let _ = writeln!(
-                s,
-                "- Plan B costs {} a year more. Its net benefit (the reduction in \
-                 expected annual loss minus that cost) is {} a year (95% CI {} to {}); \
-                 the return on security investment (ROSI) is {} (95% CI {} to {}).",
-                money(cur, r.delta_cost),
-                money(cur, r.net_benefit),
-                money(cur, r.net_benefit_ci95[0]),
-                money(cur, r.net_benefit_ci95[1]),
-                pct(rosi),
-                pct(ci[0]),
-                pct(ci[1]),
-            );
+            let _ = writeln!(s, "- {}", rosi_sentence(cur, r, rosi, ci));
         }
         _ => {
             let _ = writeln!(
@@ -419,6 +412,19 @@ pub fn screen(c: &Comparison) -> String {
         }
     }
     s
+}
+
+/// What the 95% interval of the difference A − B says about which plan
+/// loses less on average.
+pub fn direction(d: &Difference) -> &'static str {
+    if d.mean_ci95[0] > 0.0 {
+        "B loses less than A on average, and the whole 95% interval is above zero"
+    } else if d.mean_ci95[1] < 0.0 {
+        "B loses more than A on average, and the whole 95% interval is below zero"
+    } else {
+        "the 95% interval includes zero: at this trial count the data cannot tell which plan \
+         loses less on average"
+    }
 }
 
 #[cfg(test)]

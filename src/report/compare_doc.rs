@@ -166,14 +166,7 @@ pub fn compare_doc(
     }
 
     doc.h2("Reading");
-    let direction = if d.mean_ci95[0] > 0.0 {
-        "B loses less than A on average, and the whole 95% interval is above zero"
-    } else if d.mean_ci95[1] < 0.0 {
-        "B loses more than A on average, and the whole 95% interval is below zero"
-    } else {
-        "the 95% interval includes zero: at this trial count the data cannot tell which plan \
-         loses less on average"
-    };
+    let direction = super::compare::direction(d);
     let mut bullets: Vec<Spans> = vec![
         vec![
             t("Expected annual loss: A "),
@@ -195,18 +188,7 @@ pub fn compare_doc(
         ))],
     ];
     bullets.push(match (r.rosi, r.rosi_ci95) {
-        (Some(rosi), Some(ci)) => vec![t(format!(
-            "Plan B costs {} a year more. Its net benefit (the reduction in expected annual \
-             loss minus that cost) is {} a year (95% CI {} to {}); the return on security \
-             investment (ROSI) is {} (95% CI {} to {}).",
-            money(cur, r.delta_cost),
-            money(cur, r.net_benefit),
-            money(cur, r.net_benefit_ci95[0]),
-            money(cur, r.net_benefit_ci95[1]),
-            pct(rosi),
-            pct(ci[0]),
-            pct(ci[1])
-        ))],
+        (Some(rosi), Some(ci)) => vec![t(super::compare::rosi_sentence(cur, r, rosi, ci))],
         _ => vec![t(format!(
             "Net benefit of B (the reduction in expected annual loss minus its extra cost of \
              {}): {} a year (95% CI {} to {}). {}.",
@@ -223,7 +205,7 @@ pub fn compare_doc(
     let row = |m: &str, a: String, b: String, diff: String| vec![m.to_string(), a, b, diff];
     doc.push(Block::Table {
         head: vec!["measure".into(), "A".into(), "B".into(), "A − B".into()],
-        align: vec![Align::Left, Align::Right, Align::Right, Align::Right],
+        align: Align::columns(1, 3),
         rows: vec![
             row(
                 "Expected annual loss",
@@ -300,10 +282,8 @@ pub fn compare_doc(
             f(x)
         }
     };
-    let mut align = vec![Align::Left, Align::Left];
-    align.extend([Align::Right; 8]);
     doc.push(Block::Table {
-        head: [
+        head: side_by_side(&[
             "service",
             "in",
             "downtime h/yr A",
@@ -311,13 +291,8 @@ pub fn compare_doc(
             "downtime change",
             "RTO met A",
             "RTO met B",
-            "loss/yr A",
-            "loss/yr B",
-            "loss change",
-        ]
-        .map(String::from)
-        .to_vec(),
-        align,
+        ]),
+        align: Align::columns(2, 8),
         rows: c
             .services
             .iter()
@@ -339,22 +314,15 @@ pub fn compare_doc(
             .collect(),
     });
     doc.h2("Threats");
-    let mut align = vec![Align::Left, Align::Left, Align::Left];
-    align.extend([Align::Right; 5]);
     doc.push(Block::Table {
-        head: [
+        head: side_by_side(&[
             "threat",
             "kind",
             "in",
             "occurrences/yr A",
             "occurrences/yr B",
-            "loss/yr A",
-            "loss/yr B",
-            "loss change",
-        ]
-        .map(String::from)
-        .to_vec(),
-        align,
+        ]),
+        align: Align::columns(3, 5),
         rows: c
             .threats
             .iter()
@@ -407,4 +375,14 @@ pub fn report_files(
     let names = [Names::from_model(models[0]), Names::from_model(models[1])];
     let doc = compare_doc(c, &verdicts, [&names[0], &names[1]], command);
     Ok(super::sweep_doc::render(&doc, files))
+}
+
+/// The head of a table of A and B side by side: `first`, then the loss of
+/// each plan and the change.
+fn side_by_side(first: &[&str]) -> Vec<String> {
+    first
+        .iter()
+        .chain(&["loss/yr A", "loss/yr B", "loss change"])
+        .map(|s| s.to_string())
+        .collect()
 }

@@ -35,6 +35,16 @@ pub enum Align {
     Right,
 }
 
+impl Align {
+    /// The columns of a table of `left` columns of labels, then `right`
+    /// columns of numbers.
+    pub fn columns(left: usize, right: usize) -> Vec<Align> {
+        let mut align = vec![Align::Left; left];
+        align.resize(left + right, Align::Right);
+        align
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Heading(u8, String),
@@ -83,6 +93,18 @@ impl Doc {
 
     pub fn para(&mut self, spans: Spans) -> &mut Self {
         self.push(Block::Para(spans))
+    }
+
+    /// A `Charts` section: a figure per chart, as `(stem, caption)`.
+    pub fn charts(&mut self, charts: &[(&str, &str)]) -> &mut Self {
+        self.h2("Charts");
+        for (stem, caption) in charts {
+            self.push(Block::Figure {
+                stem: stem.to_string(),
+                caption: caption.to_string(),
+            });
+        }
+        self
     }
 
     /// The Markdown text.
@@ -407,6 +429,34 @@ pub fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_are_labels_then_numbers() {
+        use Align::{Left, Right};
+        assert_eq!(Align::columns(2, 3), vec![Left, Left, Right, Right, Right]);
+        assert_eq!(Align::columns(1, 0), vec![Left]);
+        assert_eq!(Align::columns(0, 2), vec![Right, Right]);
+    }
+
+    #[test]
+    fn charts_section_is_a_heading_then_one_figure_per_chart() {
+        let mut doc = Doc::new("t");
+        doc.charts(&[("a", "A chart"), ("b", "B chart")]);
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Heading(2, "Charts".into()),
+                Block::Figure {
+                    stem: "a".into(),
+                    caption: "A chart".into()
+                },
+                Block::Figure {
+                    stem: "b".into(),
+                    caption: "B chart".into()
+                },
+            ]
+        );
+    }
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {

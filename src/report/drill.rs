@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::chart::against_target::{self, AgainstTarget, Row};
+use crate::chart::against_target::{AgainstTarget, Row};
 use crate::chart::critical_path::CriticalPath;
 use crate::chart::gantt::{Gantt, Task};
 use crate::chart::recovery_curve::RecoveryCurve;
@@ -116,7 +116,15 @@ pub fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
             .collect(),
     };
     let with_rto = d.services.iter().filter(|s| s.rto_hours.is_some()).count();
-    let (rows, left_out) = against_target::worst_first(
+    let rto = AgainstTarget::new(
+        (
+            "drill_recovery_vs_rto",
+            format!("Outage against RTO after {head}"),
+        ),
+        "outage (log scale)",
+        "RTO",
+        with_rto,
+        format!("No service with an RTO went down in {} drills.", d.trials),
         d.services
             .iter()
             .filter(|s| s.hit > 0.0)
@@ -133,22 +141,16 @@ pub fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
             })
             .collect(),
     );
-    let rto = AgainstTarget {
-        name: "drill_recovery_vs_rto".into(),
-        title: format!("Outage against RTO after {head}"),
-        x_desc: "outage (log scale)".into(),
-        target_label: "RTO".into(),
-        miss_label: "miss RTO".into(),
-        rows,
-        empty_note: if with_rto == 0 {
-            "No service in this scenario has an RTO.".to_string()
-        } else {
-            format!("No service with an RTO went down in {} drills.", d.trials)
-        },
-        left_out,
-    };
     let with_rpo = d.services.iter().filter(|s| s.rpo_hours.is_some()).count();
-    let (rows, left_out) = against_target::worst_first(
+    let rpo = AgainstTarget::new(
+        (
+            "drill_data_loss_vs_rpo",
+            format!("Data lost against RPO after {head}"),
+        ),
+        "hours of data lost (log scale)",
+        "RPO",
+        with_rpo,
+        format!("No service with an RPO lost data in {} drills.", d.trials),
         d.services
             .iter()
             .filter_map(|s| {
@@ -164,20 +166,6 @@ pub fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
             })
             .collect(),
     );
-    let rpo = AgainstTarget {
-        name: "drill_data_loss_vs_rpo".into(),
-        title: format!("Data lost against RPO after {head}"),
-        x_desc: "hours of data lost (log scale)".into(),
-        target_label: "RPO".into(),
-        miss_label: "miss RPO".into(),
-        rows,
-        empty_note: if with_rpo == 0 {
-            "No service in this scenario has an RPO.".to_string()
-        } else {
-            format!("No service with an RPO lost data in {} drills.", d.trials)
-        },
-        left_out,
-    };
     let path = CriticalPath {
         title: format!("Critical path after {head}"),
         entries: d
@@ -241,14 +229,7 @@ fn headline(d: &DrillSummary, s: &Summary) -> Block {
         .iter()
         .map(|h| h.to_string())
         .collect(),
-        align: vec![
-            Align::Left,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-        ],
+        align: Align::columns(1, 5),
         rows,
     }
 }
@@ -490,13 +471,7 @@ pub fn drill_doc(
     doc.push(headline(d, s));
     doc.h2("Reading");
     doc.push(Block::Bullets(reading(d, s, names)));
-    doc.h2("Charts");
-    for (stem, caption) in DRILL_CHARTS {
-        doc.push(Block::Figure {
-            stem: stem.to_string(),
-            caption: caption.to_string(),
-        });
-    }
+    doc.charts(&DRILL_CHARTS);
     doc.h2("Services");
     let quiet = d.services.len() - affected(d).count();
     doc.para(vec![t(format!(
@@ -526,7 +501,7 @@ pub fn drill_doc(
                 "on the critical path".into(),
                 "bottleneck".into(),
             ],
-            align: vec![Align::Left, Align::Right, Align::Right],
+            align: Align::columns(1, 2),
             rows: d
                 .critical_path
                 .iter()

@@ -1,7 +1,6 @@
 //! The files of `bcdr explain`: `explain.json`, `explain.csv` (one row per
 //! step), the waterfall chart and the report.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::chart::waterfall::Waterfall;
@@ -10,7 +9,7 @@ use crate::review::explain::Explain;
 
 use super::doc::{b, code, t, Align, Block, Doc};
 use super::loop_util::{cell, delta, json, significant};
-use super::pack::{doc_files, job, render_all, Files};
+use super::pack::{job, Files};
 use crate::fmt::money;
 
 /// One row per step.
@@ -141,13 +140,14 @@ pub fn doc(e: &Explain) -> Doc {
 /// # Errors
 /// A chart that fails to render.
 pub fn files(e: &Explain) -> Result<Files, Error> {
-    let mut out = vec![
-        ("explain.json".to_string(), json("explain.json", e)?),
-        ("explain.csv".to_string(), csv(e)),
-    ];
-    let charts = render_all(&[job(Waterfall::new(e))])?;
-    out.extend(doc_files(&doc(e), charts, &BTreeMap::new()));
-    Ok(out)
+    super::loop_util::pack(
+        vec![
+            ("explain.json".to_string(), json("explain.json", e)?),
+            ("explain.csv".to_string(), csv(e)),
+        ],
+        &[job(Waterfall::new(e))],
+        &doc(e),
+    )
 }
 
 /// What `bcdr explain` prints.

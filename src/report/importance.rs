@@ -1,7 +1,6 @@
 //! The files of `bcdr importance`: `importance.json`,
 //! `importance_services.csv`, `importance_controls.csv` and the report.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::chart::importance::ImportanceChart;
@@ -11,7 +10,7 @@ use crate::review::Delta;
 
 use super::doc::{t, Align, Block, Doc};
 use super::loop_util::{cell, delta, json, opt};
-use super::pack::{doc_files, job, render_all, Files};
+use super::pack::{job, Files};
 use crate::fmt::money;
 
 fn m(d: Option<Delta>) -> (String, String, String) {
@@ -100,7 +99,7 @@ pub fn doc(im: &Importance) -> Doc {
         head: ["service", "risk reduction worth", "risk achievement worth"]
             .map(String::from)
             .to_vec(),
-        align: vec![Align::Left, Align::Right, Align::Right],
+        align: Align::columns(1, 2),
         rows: im
             .services
             .iter()
@@ -123,7 +122,7 @@ pub fn doc(im: &Importance) -> Doc {
         head: ["control", "service", "removed as", "loss saved"]
             .map(String::from)
             .to_vec(),
-        align: vec![Align::Left, Align::Left, Align::Left, Align::Right],
+        align: Align::columns(3, 1),
         rows: im
             .controls
             .iter()
@@ -150,14 +149,15 @@ pub fn doc(im: &Importance) -> Doc {
 /// # Errors
 /// A chart that fails to render.
 pub fn files(im: &Importance) -> Result<Files, Error> {
-    let mut out = vec![
-        ("importance.json".to_string(), json("importance.json", im)?),
-        ("importance_services.csv".to_string(), services_csv(im)),
-        ("importance_controls.csv".to_string(), controls_csv(im)),
-    ];
-    let charts = render_all(&[job(ImportanceChart::new(im))])?;
-    out.extend(doc_files(&doc(im), charts, &BTreeMap::new()));
-    Ok(out)
+    super::loop_util::pack(
+        vec![
+            ("importance.json".to_string(), json("importance.json", im)?),
+            ("importance_services.csv".to_string(), services_csv(im)),
+            ("importance_controls.csv".to_string(), controls_csv(im)),
+        ],
+        &[job(ImportanceChart::new(im))],
+        &doc(im),
+    )
 }
 
 /// What `bcdr importance` prints: the ten most important services and

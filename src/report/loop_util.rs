@@ -1,11 +1,16 @@
 //! What the review-loop reports (`trend`, `explain`, `tornado`,
-//! `importance`) share: JSON bytes, safe CSV text cells, and a money
-//! change with its interval written one way.
+//! `importance`) share: JSON bytes, safe CSV text cells, a money change
+//! with its interval written one way, and the pack.
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use crate::error::Error;
 use crate::review::Delta;
+
+use super::doc::Doc;
+use super::pack::{doc_files, render_all, Job};
 
 use crate::fmt::money_change;
 
@@ -63,4 +68,19 @@ pub fn significant(d: &Delta) -> &'static str {
     } else {
         "no"
     }
+}
+
+/// A review-loop pack: its data `files`, then its `charts` and the report
+/// (Markdown and HTML, the charts inlined).
+///
+/// # Errors
+/// A chart that fails to render.
+pub fn pack(
+    mut files: Vec<(String, Vec<u8>)>,
+    charts: &[Job<'_>],
+    doc: &Doc,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let charts = render_all(charts)?;
+    files.extend(doc_files(doc, charts, &BTreeMap::new()));
+    Ok(files)
 }

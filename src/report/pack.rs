@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use crate::chart::against_target::{self, AgainstTarget, Row};
+use crate::chart::against_target::{AgainstTarget, Row};
 use crate::chart::convergence::{self, Convergence};
 use crate::chart::loss_exceedance::LossExceedance;
 use crate::chart::loss_histogram::LossHistogram;
@@ -85,46 +85,41 @@ pub fn run_charts<'a>(model: &'a Model, s: &'a Summary, acc: &'a Accumulator) ->
             })
         })
         .collect();
-    let (rows, left_out) = against_target::worst_first(rows);
-    let outage = AgainstTarget {
-        name: "outage_vs_rto".into(),
-        title: format!("Outage duration against RTO — {}", s.scenario),
-        x_desc: "outage duration (log scale)".into(),
-        target_label: "RTO".into(),
-        miss_label: "miss RTO".into(),
+    let outage = AgainstTarget::new(
+        (
+            "outage_vs_rto",
+            format!("Outage duration against RTO — {}", s.scenario),
+        ),
+        "outage duration (log scale)",
+        "RTO",
+        with_rto,
+        format!(
+            "None of the {with_rto} services with an RTO had an outage in {} trials.",
+            s.trials
+        ),
         rows,
-        empty_note: if with_rto == 0 {
-            "No service in this scenario has an RTO.".to_string()
-        } else {
-            format!(
-                "None of the {with_rto} services with an RTO had an outage in {} trials.",
-                s.trials
-            )
-        },
-        left_out,
-    };
-    let by_service = Pareto {
-        name: "loss_by_service".into(),
-        title: format!("Expected annual loss by service — {}", s.scenario),
+    );
+    let pareto = |item: &str, items: Vec<(String, f64)>| Pareto {
+        name: format!("loss_by_{item}"),
+        title: format!("Expected annual loss by {item} — {}", s.scenario),
         currency: s.currency.clone(),
-        item: "service".into(),
-        items: s
-            .services
+        item: item.into(),
+        items,
+    };
+    let by_service = pareto(
+        "service",
+        s.services
             .iter()
             .map(|x| (x.id.clone(), x.loss.mean))
             .collect(),
-    };
-    let by_threat = Pareto {
-        name: "loss_by_threat".into(),
-        title: format!("Expected annual loss by threat — {}", s.scenario),
-        currency: s.currency.clone(),
-        item: "threat".into(),
-        items: s
-            .threats
+    );
+    let by_threat = pareto(
+        "threat",
+        s.threats
             .iter()
             .map(|x| (x.id.clone(), x.loss.mean))
             .collect(),
-    };
+    );
     let convergence = Convergence {
         scenario: s.scenario.clone(),
         currency: s.currency.clone(),

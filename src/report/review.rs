@@ -228,7 +228,7 @@ pub fn headline(s: &Summary) -> Block {
             "value".into(),
             "95% confidence interval".into(),
         ],
-        align: vec![Align::Left, Align::Right, Align::Right],
+        align: Align::columns(1, 2),
         rows: vec![
             row(
                 "Expected annual loss (mean)",
@@ -324,13 +324,7 @@ pub fn threats_table(s: &Summary) -> Block {
             "expected loss / year".into(),
             "share of the expected annual loss".into(),
         ],
-        align: vec![
-            Align::Left,
-            Align::Left,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-        ],
+        align: Align::columns(2, 3),
         rows: s
             .threats
             .iter()
@@ -392,13 +386,7 @@ pub fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance, names: &Nam
     doc.push(headline(s));
     doc.h2("Reading");
     doc.push(Block::Bullets(reading(s, names)));
-    doc.h2("Charts");
-    for (stem, caption) in RUN_CHARTS {
-        doc.push(Block::Figure {
-            stem: stem.to_string(),
-            caption: caption.to_string(),
-        });
-    }
+    doc.charts(&RUN_CHARTS);
     doc.h2("Services");
     doc.para(vec![t(
         "Outage figures are per outage; RTO met is the share of outages that ended within the \

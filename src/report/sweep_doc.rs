@@ -194,14 +194,7 @@ fn results_table(r: &SweepResult) -> Block {
             format!("1-in-100 {} (p99)", per(r)),
             "RTO attainment".into(),
         ],
-        align: vec![
-            Align::Left,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-        ],
+        align: Align::columns(1, 5),
         rows: r
             .points
             .iter()
@@ -249,8 +242,7 @@ fn service_table(r: &SweepResult, id: &str) -> Option<Block> {
         return None;
     }
     let per = per(r);
-    let mut align = vec![Align::Left];
-    align.extend([Align::Right; 10]);
+    let align = Align::columns(1, 10);
     Some(Block::Table {
         head: vec![
             r.parameter.clone(),

@@ -11,21 +11,26 @@ pub fn screen(s: &Summary) -> String {
     let a = &s.annual_loss;
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} trials, seed {}", s.scenario, s.trials, s.seed);
+    // A figure and its 95% confidence interval.
+    let with_ci = |x: f64, ci: [f64; 2]| {
+        format!(
+            "{}  (95% CI {} to {})",
+            money(c, x),
+            money(c, ci[0]),
+            money(c, ci[1])
+        )
+    };
     let _ = writeln!(
         out,
-        "  expected annual loss  {}  (95% CI {} to {})",
-        money(c, a.mean),
-        money(c, a.mean_ci95[0]),
-        money(c, a.mean_ci95[1])
+        "  expected annual loss  {}",
+        with_ci(a.mean, a.mean_ci95)
     );
     let _ = writeln!(out, "  median year           {}", money(c, a.p50));
     let _ = writeln!(out, "  1-in-20 year (VaR95)  {}", money(c, a.p95));
     let _ = writeln!(
         out,
-        "  1-in-100 year (VaR99) {}  (95% CI {} to {})",
-        money(c, a.p99),
-        money(c, a.p99_ci95[0]),
-        money(c, a.p99_ci95[1])
+        "  1-in-100 year (VaR99) {}",
+        with_ci(a.p99, a.p99_ci95)
     );
     let _ = writeln!(out, "  worst simulated year  {}", money(c, a.max));
 

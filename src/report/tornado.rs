@@ -1,7 +1,6 @@
 //! The files of `bcdr tornado`: `tornado.json`, `tornado.csv` (one row per
 //! parameter, largest swing first), the chart and the report.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::chart::tornado::TornadoChart;
@@ -11,7 +10,7 @@ use crate::review::Delta;
 
 use super::doc::{t, Align, Block, Doc};
 use super::loop_util::{cell, delta, json, opt};
-use super::pack::{doc_files, job, render_all, Files};
+use super::pack::{job, Files};
 use crate::fmt::{money, pct};
 
 /// One row per parameter.
@@ -93,14 +92,7 @@ pub fn doc(tr: &Tornado) -> Doc {
         ]
         .map(String::from)
         .to_vec(),
-        align: vec![
-            Align::Left,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-            Align::Right,
-        ],
+        align: Align::columns(1, 5),
         rows: tr
             .bars
             .iter()
@@ -124,13 +116,14 @@ pub fn doc(tr: &Tornado) -> Doc {
 /// # Errors
 /// A chart that fails to render.
 pub fn files(tr: &Tornado) -> Result<Files, Error> {
-    let mut out = vec![
-        ("tornado.json".to_string(), json("tornado.json", tr)?),
-        ("tornado.csv".to_string(), csv(tr)),
-    ];
-    let charts = render_all(&[job(TornadoChart::new(tr))])?;
-    out.extend(doc_files(&doc(tr), charts, &BTreeMap::new()));
-    Ok(out)
+    super::loop_util::pack(
+        vec![
+            ("tornado.json".to_string(), json("tornado.json", tr)?),
+            ("tornado.csv".to_string(), csv(tr)),
+        ],
+        &[job(TornadoChart::new(tr))],
+        &doc(tr),
+    )
 }
 
 /// What `bcdr tornado` prints: the ten largest swings.

@@ -1,7 +1,6 @@
 //! The files of `bcdr trend`: `trend.json`, `trend.csv` (one row per
 //! run), the charts and the report.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::chart;
@@ -10,7 +9,7 @@ use crate::review::trend::Trend;
 
 use super::doc::{b, t, Align, Block, Doc};
 use super::loop_util::{cell, delta, json, opt, significant};
-use super::pack::{doc_files, job, render_all, Files};
+use super::pack::{job, Files};
 use crate::fmt::{money, pct, plural};
 
 /// The charts, with their captions, in report order.
@@ -184,19 +183,13 @@ pub fn doc(tr: &Trend) -> Doc {
         items.push(vec![t("One run: nothing to compare yet.")]);
     }
     doc.push(Block::Bullets(items));
-    doc.h2("Charts");
-    for (stem, caption) in TREND_CHARTS {
-        doc.push(Block::Figure {
-            stem: stem.to_string(),
-            caption: caption.to_string(),
-        });
-    }
+    doc.charts(&TREND_CHARTS);
     doc.h2("Top services and threats");
     doc.push(Block::Table {
         head: ["run", "services that lose most", "threats that lose most"]
             .map(String::from)
             .to_vec(),
-        align: vec![Align::Left, Align::Left, Align::Left],
+        align: Align::columns(3, 0),
         rows: tr
             .runs
             .iter()
@@ -219,20 +212,21 @@ pub fn doc(tr: &Trend) -> Doc {
 /// # Errors
 /// A chart that fails to render.
 pub fn files(tr: &Trend) -> Result<Files, Error> {
-    let mut out = vec![
-        ("trend.json".to_string(), json("trend.json", tr)?),
-        ("trend.csv".to_string(), csv(tr)),
-    ];
-    let charts = render_all(&[
-        job(chart::trend_loss::chart(tr)),
-        job(chart::trend_var::chart(tr)),
-        job(chart::trend_appetite::chart(tr)),
-        job(chart::trend_services::chart(tr)),
-        job(chart::trend_threats::chart(tr)),
-        job(chart::trend_rto::chart(tr)),
-    ])?;
-    out.extend(doc_files(&doc(tr), charts, &BTreeMap::new()));
-    Ok(out)
+    super::loop_util::pack(
+        vec![
+            ("trend.json".to_string(), json("trend.json", tr)?),
+            ("trend.csv".to_string(), csv(tr)),
+        ],
+        &[
+            job(chart::trend_loss::chart(tr)),
+            job(chart::trend_var::chart(tr)),
+            job(chart::trend_appetite::chart(tr)),
+            job(chart::trend_services::chart(tr)),
+            job(chart::trend_threats::chart(tr)),
+            job(chart::trend_rto::chart(tr)),
+        ],
+        &doc(tr),
+    )
 }
 
 /// What `bcdr trend` prints: each run, and under it what changed from

@@ -37,8 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::model::{Dist, Model, ThreatKind};
 use crate::model::{Probability, Rate};
-use crate::sim::{self, Mode, SimPlan};
-use crate::stats::Summary;
+use crate::sim::SimPlan;
 
 use super::{losses, Delta};
 
@@ -167,16 +166,7 @@ pub fn importance(
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Importance, Error> {
     super::check_trials(opts.trials, "--trials")?;
-    let plan = SimPlan::compile(model);
-    let acc = sim::simulate(
-        &plan,
-        Mode::Annual,
-        opts.seed,
-        0..opts.trials,
-        opts.threads,
-        None,
-    )?;
-    let summary = Summary::build(model, opts.seed, &acc);
+    let (plan, acc, summary) = super::base_run(model, opts.seed, opts.trials, opts.threads)?;
     let base = losses(&plan, opts.seed, 0..opts.trials, opts.threads)?;
     let horizon = model.horizon.get();
     let mut runs = 1usize;

@@ -11,7 +11,6 @@
 //! independent runs would. [`losses`] is the shared driver: the annual
 //! loss of every trial of one plan, in trial order.
 
-pub mod cmd;
 pub mod explain;
 pub mod gate;
 pub mod hash;
@@ -24,8 +23,9 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::model::Model;
 use crate::sim::{self, Mode, SimPlan, Trial};
-use crate::stats::Accumulator;
+use crate::stats::{Accumulator, Summary};
 
 /// 1.96: the two-sided 95% normal quantile.
 pub const Z975: f64 = 1.959_963_984_540_054;
@@ -39,6 +39,23 @@ pub const FIXED_SCALE: f64 = 4_294_967_296.0;
 pub fn fixed(x: f64) -> i128 {
     let r = x * FIXED_SCALE;
     (r + 0.5f64.copysign(r)) as i128
+}
+
+/// The base of a review: `model`'s plan, its annual simulation of trials
+/// `0..trials` (without progress) and the summary of that.
+///
+/// # Errors
+/// As [`sim::simulate`].
+pub fn base_run(
+    model: &Model,
+    seed: u64,
+    trials: u64,
+    threads: Option<usize>,
+) -> Result<(SimPlan, Accumulator, Summary), Error> {
+    let plan = SimPlan::compile(model);
+    let acc = sim::simulate(&plan, Mode::Annual, seed, 0..trials, threads, None)?;
+    let summary = Summary::build(model, seed, &acc);
+    Ok((plan, acc, summary))
 }
 
 /// The annual loss of every trial in `trials`, in trial order.

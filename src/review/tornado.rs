@@ -279,16 +279,7 @@ pub fn tornado(
             opts.vary
         )));
     }
-    let base_plan = SimPlan::compile(model);
-    let base_acc = sim::simulate(
-        &base_plan,
-        Mode::Annual,
-        opts.seed,
-        0..opts.trials,
-        opts.threads,
-        None,
-    )?;
-    let base = Summary::build(model, opts.seed, &base_acc);
+    let (base_plan, base_acc, base) = super::base_run(model, opts.seed, opts.trials, opts.threads)?;
     let base_rto = rto_attainment(&base);
     let base_rto_se = rto_se(&base, &base_acc);
     let mut bars = Vec::new();

@@ -189,15 +189,8 @@ mod tests {
     proptest! {
         #[test]
         fn merge_is_order_independent(xs in proptest::collection::vec(-1e7f64..1e7, 0..100), cut in 0usize..100) {
-            let cut = cut.min(xs.len());
-            let mut all = DiffAcc::new();
-            xs.iter().for_each(|&x| all.add(x));
-            let (mut a, mut b) = (DiffAcc::new(), DiffAcc::new());
-            xs[..cut].iter().for_each(|&x| a.add(x));
-            xs[cut..].iter().for_each(|&x| b.add(x));
-            let mut ba = b.clone();
-            ba.merge(&a);
-            a.merge(&b);
+            let [all, a, ba] =
+                crate::stats::split_merges(&xs, cut, DiffAcc::new, DiffAcc::add, DiffAcc::merge);
             prop_assert_eq!(&a, &all);
             prop_assert_eq!(&ba, &all);
         }

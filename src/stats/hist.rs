@@ -761,15 +761,8 @@ mod tests {
     proptest! {
         #[test]
         fn exact_merge_equals_sequential(xs in proptest::collection::vec(prop_oneof![0f64..1e7, Just(0.0), Just(5000.0)], 0..200), cut in 0usize..200) {
-            let cut = cut.min(xs.len());
-            let mut all = LogHist::exact(7);
-            xs.iter().for_each(|&x| all.add(x));
-            let (mut a, mut b) = (LogHist::exact(7), LogHist::exact(7));
-            xs[..cut].iter().for_each(|&x| a.add(x));
-            xs[cut..].iter().for_each(|&x| b.add(x));
-            let mut ba = b.clone();
-            ba.merge(&a);
-            a.merge(&b);
+            let [all, a, ba] =
+                crate::stats::split_merges(&xs, cut, || LogHist::exact(7), LogHist::add, LogHist::merge);
             prop_assert_eq!(&a, &all);
             prop_assert_eq!(&ba, &all);
             // Every quantile is a value within its bucket's observed range.

@@ -17,3 +17,26 @@ pub use summary::Summary;
 /// z₀.₉₇₅ ≈ 1.96: the two-sided 95% normal quantile, for every 95%
 /// confidence interval of a mean (and the Wilson interval of a share).
 pub const Z975: f64 = 1.959_963_984_540_054;
+
+/// For the merge tests of the accumulators: `[all, ab, ba]`, where `all`
+/// adds every value of `xs` in order, and `ab` and `ba` merge the parts
+/// before and after `cut` one way and the other.
+#[cfg(test)]
+pub(crate) fn split_merges<T: Clone>(
+    xs: &[f64],
+    cut: usize,
+    new: impl Fn() -> T,
+    add: impl Fn(&mut T, f64),
+    merge: impl Fn(&mut T, &T),
+) -> [T; 3] {
+    let cut = cut.min(xs.len());
+    let mut all = new();
+    xs.iter().for_each(|&x| add(&mut all, x));
+    let (mut a, mut b) = (new(), new());
+    xs[..cut].iter().for_each(|&x| add(&mut a, x));
+    xs[cut..].iter().for_each(|&x| add(&mut b, x));
+    let mut ba = b.clone();
+    merge(&mut ba, &a);
+    merge(&mut a, &b);
+    [all, a, ba]
+}

@@ -101,18 +101,7 @@ fn with_median(dist: &Dist, v: f64) -> Dist {
 
 /// [`Param::check`] for this module's parameters.
 pub(super) fn check(param: &Param, path: &str, model: &Model, values: &[f64]) -> Result<(), Error> {
-    let service = |id: &str| {
-        model
-            .service_id(id)
-            .map(|s| model.service(s))
-            .ok_or_else(|| {
-                let known: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
-                Error::Usage(format!(
-                    "--set {path}: {}",
-                    suggest::unknown("service", id, &known, "the scenario has no services")
-                ))
-            })
-    };
+    let service = |id: &str| super::service_named(model, path, id);
     match param {
         Param::ServiceSpread(id) => {
             service(id)?;

@@ -18,7 +18,7 @@ pub use fields::{DurationField, ThreatDuration};
 
 use crate::error::Error;
 use crate::fmt::format_hours;
-use crate::model::{Hours, Model, Money, Probability, Rate, ThreatKind};
+use crate::model::{Hours, Model, Money, Probability, Rate, Service, ThreatKind};
 use crate::scenario::duration::parse_hours;
 use crate::scenario::suggest;
 use crate::scenario::validate::MAX_RATE_PER_YEAR;
@@ -277,18 +277,7 @@ impl Param {
     /// # Errors
     /// [`Error::Usage`] naming the path and the fix.
     pub fn check(&self, path: &str, model: &Model, values: &[f64]) -> Result<(), Error> {
-        let service = |id: &str| {
-            model
-                .service_id(id)
-                .map(|s| model.service(s))
-                .ok_or_else(|| {
-                    let known: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
-                    Error::Usage(format!(
-                        "--set {path}: {}",
-                        suggest::unknown("service", id, &known, "the scenario has no services")
-                    ))
-                })
-        };
+        let service = |id: &str| service_named(model, path, id);
         let threat = |id: &str| {
             model
                 .threat_id(id)
@@ -779,6 +768,21 @@ pub fn run(
         trials: opts.trials,
         points,
     })
+}
+
+/// The service `id` of `--set PATH=...`, or a usage error naming the path
+/// and the nearest id.
+fn service_named<'m>(model: &'m Model, path: &str, id: &str) -> Result<&'m Service, Error> {
+    model
+        .service_id(id)
+        .map(|s| model.service(s))
+        .ok_or_else(|| {
+            let known: Vec<&str> = model.services.iter().map(|s| s.id.as_str()).collect();
+            Error::Usage(format!(
+                "--set {path}: {}",
+                suggest::unknown("service", id, &known, "the scenario has no services")
+            ))
+        })
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::svg::{escape, num, plural, stroke, truncate, write_defs, Legend, MARKER_PREFIX};
+use super::svg::{
+    escape, num, plural, stroke, truncate, write_heading, Legend, FONT, MARGIN, MARKER_PREFIX,
+};
 use super::{edge_style, tier_fill, EDGE_KINDS, GROUP_FILL, NODE_STROKE};
 use crate::model::{EdgeKind, Model, NodeRef, Tier};
 
@@ -25,8 +27,6 @@ use crate::model::{EdgeKind, Model, NodeRef, Tier};
 /// unchanged.
 pub const SUMMARY_ABOVE: usize = 1_000;
 
-const FONT: &str = "Helvetica, Arial, sans-serif";
-const MARGIN: f64 = 20.0;
 const BOX_WIDTH: f64 = 190.0;
 const BOX_HEIGHT: f64 = 46.0;
 const COLUMN_GAP: f64 = 90.0;
@@ -160,29 +160,11 @@ pub fn svg(model: &Model) -> String {
         w = num(width),
         h = num(height),
     );
-    let _ = writeln!(
-        out,
-        "<title>Dependency graph (summary): {}</title>",
-        escape(&model.name)
-    );
-    write_defs(&mut out);
-    let _ = writeln!(
-        out,
-        r##"<rect class="background" width="100%" height="100%" fill="#FFFFFF"/>"##
-    );
-    let _ = writeln!(
-        out,
-        r##"<text class="title" x="{}" y="{}" font-size="16" font-weight="bold" fill="#000000">{}</text>"##,
-        num(MARGIN),
-        num(title_y),
-        escape(&title)
-    );
-    let _ = writeln!(
-        out,
-        r##"<text class="subtitle" x="{}" y="{}" font-size="11" fill="#555555">{}</text>"##,
-        num(MARGIN),
-        num(subtitle_y),
-        escape(&subtitle)
+    write_heading(
+        &mut out,
+        ("Dependency graph (summary)", &model.name),
+        (&title, title_y),
+        (&subtitle, subtitle_y),
     );
     let _ = writeln!(
         out,

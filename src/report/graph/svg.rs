@@ -14,7 +14,7 @@ use super::{
 use crate::model::{Edge, EdgeKind, Model, NodeRef, Tier};
 
 /// Font of every text.
-const FONT: &str = "Helvetica, Arial, sans-serif";
+pub(super) const FONT: &str = "Helvetica, Arial, sans-serif";
 /// Font size of node labels.
 const FONT_SIZE: f64 = 12.0;
 /// Estimated advance of one character at [`FONT_SIZE`], generous enough for
@@ -30,7 +30,7 @@ const TEXT_PADDING: f64 = 10.0;
 const MIN_NODE_WIDTH: f64 = 56.0;
 /// How far a group hexagon's points stick out beyond its text.
 const HEX_INSET: f64 = 10.0;
-const MARGIN: f64 = 20.0;
+pub(super) const MARGIN: f64 = 20.0;
 /// Longest label, in characters, before it is cut with an ellipsis...
 const LABEL_CHARS: usize = 28;
 /// ...and in graphs of more than [`LARGE_GRAPH`] nodes, where width matters
@@ -246,29 +246,11 @@ fn render(model: &Model, nodes: &Nodes, edges: &[(usize, usize, Edge)], placed: 
         h = num(height),
         fs = num(FONT_SIZE)
     );
-    let _ = writeln!(
-        out,
-        "<title>Dependency graph: {}</title>",
-        escape(&model.name)
-    );
-    write_defs(&mut out);
-    let _ = writeln!(
-        out,
-        r##"<rect class="background" width="100%" height="100%" fill="#FFFFFF"/>"##
-    );
-    let _ = writeln!(
-        out,
-        r##"<text class="title" x="{}" y="{}" font-size="16" font-weight="bold" fill="#000000">{}</text>"##,
-        num(MARGIN),
-        num(title_y),
-        escape(&title)
-    );
-    let _ = writeln!(
-        out,
-        r##"<text class="subtitle" x="{}" y="{}" font-size="11" fill="#555555">{}</text>"##,
-        num(MARGIN),
-        num(subtitle_y),
-        escape(&subtitle)
+    write_heading(
+        &mut out,
+        ("Dependency graph", &model.name),
+        (&title, title_y),
+        (&subtitle, subtitle_y),
     );
     legend.write(&mut out, MARGIN, legend_y);
 
@@ -301,6 +283,37 @@ pub(super) fn plural(n: usize) -> &'static str {
 
 /// One arrowhead marker per edge kind: SVG 1.1 markers cannot take the
 /// colour of the line they end.
+/// The head of a graph picture after the `<svg>` tag: the tooltip
+/// (`what: name`), the definitions, the white background, then the title
+/// and the subtitle at their heights.
+pub(super) fn write_heading(
+    out: &mut String,
+    (what, name): (&str, &str),
+    (title, title_y): (&str, f64),
+    (subtitle, subtitle_y): (&str, f64),
+) {
+    let _ = writeln!(out, "<title>{what}: {}</title>", escape(name));
+    write_defs(out);
+    let _ = writeln!(
+        out,
+        r##"<rect class="background" width="100%" height="100%" fill="#FFFFFF"/>"##
+    );
+    let _ = writeln!(
+        out,
+        r##"<text class="title" x="{}" y="{}" font-size="16" font-weight="bold" fill="#000000">{}</text>"##,
+        num(MARGIN),
+        num(title_y),
+        escape(title)
+    );
+    let _ = writeln!(
+        out,
+        r##"<text class="subtitle" x="{}" y="{}" font-size="11" fill="#555555">{}</text>"##,
+        num(MARGIN),
+        num(subtitle_y),
+        escape(subtitle)
+    );
+}
+
 pub(super) fn write_defs(out: &mut String) {
     out.push_str("<defs>\n");
     for kind in EDGE_KINDS {

@@ -159,6 +159,14 @@ impl<'a> Names<'a> {
         }
     }
 
+    /// Report the problem with a node's id, then check its display name.
+    pub(super) fn report_node(&self, cx: &mut Ctx, entity: &str, name: Option<&String>) {
+        self.report_id(cx, entity);
+        if let Some(name) = name {
+            cx.plain_text(&super::at(entity, "name"), name, "the name", false);
+        }
+    }
+
     pub(super) fn site(&self, cx: &mut Ctx, path: &str, name: &str) -> Option<SiteId> {
         let found = self.sites.get(name).copied();
         if found.is_none() {

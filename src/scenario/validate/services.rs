@@ -22,10 +22,7 @@ pub(super) fn service(
 ) -> Option<Service> {
     let p = service_path(i, &s.id);
     let me = NodeRef::Service(ServiceId(i as u32));
-    names.report_id(cx, &p);
-    if let Some(name) = &s.name {
-        cx.plain_text(&at(&p, "name"), name, "the name", false);
-    }
+    names.report_node(cx, &p, s.name.as_ref());
 
     let site = written(
         s.site
@@ -513,10 +510,7 @@ pub(super) fn group(
 ) -> Option<Group> {
     let p = group_path(k, &g.id);
     let me = NodeRef::Group(GroupId(k as u32));
-    names.report_id(cx, &p);
-    if let Some(name) = &g.name {
-        cx.plain_text(&at(&p, "name"), name, "the name", false);
-    }
+    names.report_node(cx, &p, g.name.as_ref());
     let list = NodeList {
         field: "members",
         kind: EdgeKind::Member,

@@ -202,14 +202,7 @@ impl Trial {
             return true;
         }
         let i = job.svc as usize;
-        let deps = match self.memo.moved.get(i) {
-            Some(true) => plan.services[i]
-                .failover
-                .as_ref()
-                .and_then(|f| f.deps.as_deref())
-                .unwrap_or(plan.hard_deps.row(i)),
-            _ => plan.hard_deps.row(i),
-        };
+        let deps = self.memo.deps(plan, i);
         deps.iter().all(|&d| self.functional_now(plan, d))
     }
 

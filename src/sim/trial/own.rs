@@ -201,6 +201,20 @@ impl Memo {
         self.moved.clear();
     }
 
+    /// The hard dependencies of node `i` now: its standby's once it has
+    /// moved to its failover site, its own otherwise.
+    #[inline]
+    pub(super) fn deps<'p>(&self, plan: &'p SimPlan, i: usize) -> &'p [u32] {
+        match self.moved.get(i) {
+            Some(true) => plan.services[i]
+                .failover
+                .as_ref()
+                .and_then(|f| f.deps.as_deref())
+                .unwrap_or(plan.hard_deps.row(i)),
+            _ => plan.hard_deps.row(i),
+        }
+    }
+
     /// Forget every value: own states may have changed.
     pub(super) fn next_epoch(&mut self) {
         self.now = self.now.wrapping_add(1);
@@ -217,14 +231,7 @@ impl Memo {
         if self.epoch[i] == self.now {
             return self.value[i];
         }
-        let deps = match self.moved.get(i) {
-            Some(true) => plan.services[i]
-                .failover
-                .as_ref()
-                .and_then(|f| f.deps.as_deref())
-                .unwrap_or(plan.hard_deps.row(i)),
-            _ => plan.hard_deps.row(i),
-        };
+        let deps = self.deps(plan, i);
         let value = if i < plan.n_services {
             own[i] == 0 && deps.iter().all(|&d| self.functional_now(plan, own, d))
         } else {

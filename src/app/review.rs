@@ -1,26 +1,19 @@
-//! One function per review-loop command, as [`crate::app`] has for the
-//! others: load, compute, render every file, write them, print the
+//! The review-loop commands (`bcdr trend`, `explain`, `tornado`,
+//! `importance`): load, compute, render every file, write them, print the
 //! one-screen summary unless quiet.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::app::{OnProgress, SimOptions};
+use super::{emit, file_stem, OnProgress, SimOptions};
 use crate::error::Error;
 use crate::report;
 use crate::scenario;
 
-use super::explain::{Explain, ExplainRun};
-use super::importance::{Importance, ImportanceRun};
-use super::tornado::{Tornado, TornadoRun};
-use super::trend::Trend;
-
-fn stem(path: &Path) -> String {
-    path.file_stem().map_or_else(
-        || "scenario".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    )
-}
+use crate::review::explain::{Explain, ExplainRun};
+use crate::review::importance::{Importance, ImportanceRun};
+use crate::review::tornado::{Tornado, TornadoRun};
+use crate::review::trend::Trend;
 
 fn finish(
     files: &[(String, Vec<u8>)],
@@ -30,7 +23,7 @@ fn finish(
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let dir = report::outdir::OutDir::lock(dir, report::outdir::Wait::No)?;
-    crate::app::emit(&dir, files, (!quiet).then_some(screen.as_str()), "", out)?;
+    emit(&dir, files, (!quiet).then_some(screen.as_str()), "", out)?;
     Ok(())
 }
 
@@ -45,7 +38,7 @@ pub fn trend(
     quiet: bool,
     out: &mut dyn Write,
 ) -> Result<Trend, Error> {
-    let tr = super::trend::trend(dirs)?;
+    let tr = crate::review::trend::trend(dirs)?;
     let dir = dir.map_or_else(|| Path::new("outputs").join("trend"), Path::to_path_buf);
     finish(
         &report::trend::files(&tr)?,
@@ -82,7 +75,7 @@ pub fn explain(
     out: &mut dyn Write,
 ) -> Result<Explain, Error> {
     let (ro, rn) = (load_raw(old)?, load_raw(new)?);
-    let e = super::explain::explain(
+    let e = crate::review::explain::explain(
         &ro,
         &rn,
         &ExplainRun {
@@ -95,7 +88,7 @@ pub fn explain(
         progress,
     )?;
     let dir = opts.out.clone().unwrap_or_else(|| {
-        Path::new("outputs").join(format!("explain-{}-vs-{}", stem(old), stem(new)))
+        Path::new("outputs").join(format!("explain-{}-vs-{}", file_stem(old), file_stem(new)))
     });
     finish(
         &report::explain::files(&e)?,
@@ -120,7 +113,7 @@ pub fn tornado(
     out: &mut dyn Write,
 ) -> Result<Tornado, Error> {
     let model = scenario::load(path)?;
-    let t = super::tornado::tornado(
+    let t = crate::review::tornado::tornado(
         &model,
         &TornadoRun {
             vary,
@@ -133,7 +126,7 @@ pub fn tornado(
     let dir = opts
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("tornado-{}", stem(path))));
+        .unwrap_or_else(|| Path::new("outputs").join(format!("tornado-{}", file_stem(path))));
     finish(
         &report::tornado::files(&t)?,
         &dir,
@@ -157,7 +150,7 @@ pub fn importance(
     out: &mut dyn Write,
 ) -> Result<Importance, Error> {
     let model = scenario::load(path)?;
-    let im = super::importance::importance(
+    let im = crate::review::importance::importance(
         &model,
         &ImportanceRun {
             seed: opts.seed,
@@ -170,7 +163,7 @@ pub fn importance(
     let dir = opts
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("importance-{}", stem(path))));
+        .unwrap_or_else(|| Path::new("outputs").join(format!("importance-{}", file_stem(path))));
     finish(
         &report::importance::files(&im)?,
         &dir,

@@ -1,0 +1,95 @@
+//! `bcdr compare A B`: two plans on common random numbers.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{check_sim, emit, file_stem, run_files, OnProgress, SimOptions};
+use crate::error::Error;
+use crate::report;
+use crate::report::{OutDir, Wait};
+use crate::scenario;
+use crate::sim::{self, SimPlan};
+use crate::stats::Summary;
+
+/// The default output folder of `bcdr compare A B`:
+/// `outputs/compare-<A stem>-vs-<B stem>/`.
+pub fn default_compare_dir(a: &Path, b: &Path) -> PathBuf {
+    Path::new("outputs").join(format!("compare-{}-vs-{}", file_stem(a), file_stem(b)))
+}
+
+/// `bcdr compare A B`: both plans on the same trials with the same seed
+/// (common random numbers); writes `compare.json`, `compare.md`, the CSV
+/// tables and charts, and each side's own results under `a/` and `b/`.
+///
+/// # Errors
+/// Either scenario's errors, plans that cannot be compared (different
+/// horizon or currency), a bad option, or a failed write.
+pub fn compare(
+    a: &Path,
+    b: &Path,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<crate::stats::comparison::Comparison, Error> {
+    use crate::stats::comparison::Comparison;
+    check_sim(opts)?;
+    let (ma, mb) = (scenario::load(a)?, scenario::load(b)?);
+    if ma.horizon != mb.horizon {
+        return Err(Error::Usage(format!(
+            "{} has a horizon of {} and {} of {}: compare needs the same horizon on both sides, \
+             or the annual losses are not comparable",
+            a.display(),
+            ma.horizon,
+            b.display(),
+            mb.horizon
+        )));
+    }
+    if ma.currency != mb.currency {
+        return Err(Error::Usage(format!(
+            "{} counts in {} and {} in {}: compare needs one currency",
+            a.display(),
+            ma.currency,
+            b.display(),
+            mb.currency
+        )));
+    }
+    let dir = OutDir::lock(
+        &opts
+            .out
+            .clone()
+            .unwrap_or_else(|| default_compare_dir(a, b)),
+        Wait::No,
+    )?;
+    let (pa, pb) = (SimPlan::compile(&ma), SimPlan::compile(&mb));
+    let pair = sim::compare::simulate_pair(
+        &pa,
+        &pb,
+        sim::Mode::Annual,
+        [opts.seed, opts.seed],
+        0..opts.trials,
+        opts.threads,
+        progress,
+    )?;
+    let names = [a.display().to_string(), b.display().to_string()];
+    let cmp = Comparison::build([&ma, &mb], [&names[0], &names[1]], opts.seed, &pair);
+    let mut files = report::compare::files(&cmp, &pair)?;
+    let command = format!(
+        "bcdr compare {} {} --trials {} --seed {}",
+        crate::fmt::shell_quote(&a.display().to_string()),
+        crate::fmt::shell_quote(&b.display().to_string()),
+        opts.trials,
+        opts.seed
+    );
+    let reports =
+        report::compare_doc::report_files(&cmp, [&ma, &mb], [&pair.a, &pair.b], &command, &files)?;
+    files.extend(reports);
+    for (side, model, acc) in [("a", &ma, &pair.a), ("b", &mb, &pair.b)] {
+        let summary = Summary::build(model, opts.seed, acc);
+        for (name, bytes) in run_files(&summary, acc)? {
+            files.push((format!("{side}/{name}"), bytes));
+        }
+    }
+    let screen = (!opts.quiet).then(|| report::compare::screen(&cmp));
+    emit(&dir, &files, screen.as_deref(), "", out)?;
+    Ok(cmp)
+}

@@ -1,0 +1,297 @@
+//! `bcdr drill`: one threat at time zero, many times.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{check_sim, command_line, default_out_dir, emit, run_files, OnProgress, SimOptions};
+use crate::error::Error;
+use crate::model::{Model, ThreatKind};
+use crate::report;
+use crate::report::review::Provenance;
+use crate::report::{OutDir, Wait};
+use crate::scenario;
+use crate::sim::drill::{DrillPlan, Outcome};
+use crate::sim::{self, SimPlan};
+use crate::stats::drill::{AttackContext, DrillAcc, DrillContext, DrillSummary};
+use crate::stats::summary::kind_label;
+use crate::stats::{Accumulator, Summary};
+
+/// The result of `bcdr drill`, also written to disk.
+pub struct DrillRun {
+    pub model: Model,
+    /// The summary of the drill trials (`summary.json`).
+    pub summary: Summary,
+    pub drill: DrillSummary,
+    pub accumulator: Accumulator,
+    pub drill_accumulator: DrillAcc,
+    pub files: Vec<PathBuf>,
+}
+
+/// The default output folder of a drill: `outputs/<file stem>-drill-<threat>/`,
+/// so that it never overwrites the annual run's pack.
+pub fn default_drill_dir(scenario: &Path, threat: &str) -> PathBuf {
+    let base = default_out_dir(scenario);
+    let stem = base
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let threat: String = threat
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    base.with_file_name(format!("{stem}-drill-{threat}"))
+}
+
+/// The index of the threat a drill runs, or a usage error that lists the
+/// scenario's threats.
+///
+/// # Errors
+/// [`Error::Usage`] for an unknown id, or a `LossEvent` (it takes nothing
+/// down, so there is no recovery to drill).
+pub fn drill_threat(model: &Model, id: &str) -> Result<u32, Error> {
+    let drillable: Vec<&str> = model
+        .threats
+        .iter()
+        .filter(|t| !matches!(t.kind, ThreatKind::LossEvent { .. }))
+        .map(|t| t.id.as_str())
+        .collect();
+    let choices = if drillable.is_empty() {
+        "the scenario has no Outage, Disaster or Ransomware threat to drill".to_string()
+    } else {
+        format!("the threats you can drill are: {}", drillable.join(", "))
+    };
+    match model.threat_id(id) {
+        None => {
+            let near = scenario::suggest::nearest(id, drillable.iter().copied())
+                .map(|n| format!(" did you mean {n:?}?"))
+                .unwrap_or_default();
+            Err(Error::Usage(format!(
+                "--threat {id:?}: no threat with this id;{near} {choices}"
+            )))
+        }
+        Some(t) if matches!(model.threats[t.index()].kind, ThreatKind::LossEvent { .. }) => {
+            Err(Error::Usage(format!(
+                "--threat {id:?} is a LossEvent: it takes nothing down, so there is no recovery \
+                 to drill; {choices}"
+            )))
+        }
+        Some(t) => Ok(t.0),
+    }
+}
+
+/// Which attacks a drill of threat `threat` runs: for a `Ransomware`
+/// threat, `asked` or by default the attacks that succeed (DESIGN-2 A5);
+/// for another threat, `None`.
+///
+/// # Errors
+/// [`Error::Usage`] for `--outcome` on a threat that is not ransomware, and
+/// for an outcome that (almost) never happens: fewer than one attack in
+/// 1 000 ([`sim::trial::MIN_OUTCOME_CHANCE`]) has it, judged from the
+/// threat's dwell and detection.
+pub fn drill_outcome(
+    model: &Model,
+    threat: u32,
+    asked: Option<Outcome>,
+) -> Result<Option<Outcome>, Error> {
+    let t = &model.threats[threat as usize];
+    let ThreatKind::Ransomware(r) = &t.kind else {
+        return match asked {
+            None => Ok(None),
+            Some(o) => Err(Error::Usage(format!(
+                "--outcome {}: {:?} is {} threat, not Ransomware; --outcome chooses which \
+                 ransomware attacks a drill runs: leave it out",
+                outcome_label(o),
+                t.id,
+                kind_article(&t.kind)
+            ))),
+        };
+    };
+    let outcome = asked.unwrap_or(Outcome::Succeeding);
+    let encrypts = r.encrypt_chance();
+    let chance = match outcome {
+        Outcome::All => 1.0,
+        Outcome::Succeeding => encrypts,
+        Outcome::Contained => 1.0 - encrypts,
+    };
+    if chance < sim::trial::MIN_OUTCOME_CHANCE {
+        let (what, fix) = match outcome {
+            Outcome::Contained => (
+                "is never contained: its detection always comes after its dwell ends",
+                "drill it with --outcome succeeding, or shorten its detection",
+            ),
+            _ => (
+                "is always contained: its detection always comes before its dwell ends, so no \
+                 attack encrypts",
+                "drill it with --outcome contained or --outcome all, or lengthen its dwell or \
+                 its detection (it may be right: the attack then never succeeds)",
+            ),
+        };
+        return Err(Error::Usage(format!(
+            "--threat {:?}: the ransomware {what} (in fewer than 1 attack in {:.0}, by its dwell \
+             and detection); {fix}",
+            t.id,
+            1.0 / sim::trial::MIN_OUTCOME_CHANCE
+        )));
+    }
+    Ok(Some(outcome))
+}
+
+/// `succeeding`, `all` or `contained`: the outcome as `--outcome` and
+/// `drill.json` write it.
+pub fn outcome_label(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Succeeding => "succeeding",
+        Outcome::All => "all",
+        Outcome::Contained => "contained",
+    }
+}
+
+/// "an Outage", "a Disaster", ...
+fn kind_article(kind: &ThreatKind) -> &'static str {
+    match kind {
+        ThreatKind::Outage { .. } => "an Outage",
+        ThreatKind::Disaster { .. } => "a Disaster",
+        ThreatKind::Ransomware(_) => "a Ransomware",
+        ThreatKind::LossEvent { .. } => "a LossEvent",
+    }
+}
+
+/// What a drill computes, before anything is rendered.
+pub struct DrillResults {
+    pub accumulator: Accumulator,
+    pub drill_accumulator: DrillAcc,
+    /// The summary of the drill trials (`summary.json`).
+    pub summary: Summary,
+    /// `drill.json`.
+    pub drill: DrillSummary,
+}
+
+/// Run drills `trials` of threat `threat` (an index from [`drill_threat`])
+/// and summarise them: the library core of `bcdr drill`. `outcome` picks
+/// the ransomware attacks drilled ([`drill_outcome`]).
+///
+/// # Errors
+/// [`Error::Usage`] for an outcome [`drill_outcome`] refuses, or when the
+/// thread pool cannot be built.
+pub fn drill_results(
+    model: &Model,
+    threat: u32,
+    outcome: Option<Outcome>,
+    seed: u64,
+    trials: std::ops::Range<u64>,
+    threads: Option<usize>,
+    progress: OnProgress<'_>,
+) -> Result<DrillResults, Error> {
+    let outcome = drill_outcome(model, threat, outcome)?;
+    let plan = SimPlan::compile(model);
+    let dplan = DrillPlan::new(model, threat).with_outcome(outcome);
+    let (accumulator, drill_accumulator) =
+        sim::drill::drill(&plan, &dplan, seed, trials, threads, progress)?;
+    let summary = Summary::build(model, seed, &accumulator);
+    let threat_model = &model.threats[threat as usize];
+    let cx = DrillContext {
+        scenario: &model.name,
+        currency: &model.currency,
+        threat: &threat_model.id,
+        threat_kind: kind_label(&threat_model.kind),
+        seed,
+        horizon: model.horizon.get(),
+        services: model
+            .services
+            .iter()
+            .map(|s| {
+                (
+                    s.id.as_str(),
+                    s.tier.label(),
+                    s.rto.map(|h| h.get()),
+                    s.rpo.map(|h| h.get()),
+                )
+            })
+            .collect(),
+        has_business: dplan.has_business,
+        business_functions: dplan.business_functions,
+        weighting: dplan.weighting,
+        attack: match (&threat_model.kind, outcome) {
+            (ThreatKind::Ransomware(r), Some(o)) => Some(AttackContext {
+                outcome: outcome_label(o),
+                encrypt_chance: r.encrypt_chance(),
+            }),
+            _ => None,
+        },
+    };
+    let drill = DrillSummary::build(&cx, &drill_accumulator);
+    Ok(DrillResults {
+        accumulator,
+        drill_accumulator,
+        summary,
+        drill,
+    })
+}
+
+/// `bcdr drill`: run one threat at time zero `opts.trials` times, write the
+/// drill pack, print the one-screen summary unless quiet.
+///
+/// # Errors
+/// The scenario's errors, an unknown threat or a bad option, or a failed
+/// write.
+pub fn drill(
+    path: &Path,
+    threat: &str,
+    outcome: Option<Outcome>,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<DrillRun, Error> {
+    check_sim(opts)?;
+    let model = scenario::load(path)?;
+    let index = drill_threat(&model, threat)?;
+    drill_outcome(&model, index, outcome)?;
+    let dir = OutDir::lock(
+        &opts
+            .out
+            .clone()
+            .unwrap_or_else(|| default_drill_dir(path, threat)),
+        Wait::No,
+    )?;
+    let DrillResults {
+        accumulator,
+        drill_accumulator,
+        summary,
+        drill,
+    } = drill_results(
+        &model,
+        index,
+        outcome,
+        opts.seed,
+        0..opts.trials,
+        opts.threads,
+        progress,
+    )?;
+    let warnings = scenario::planning_warnings(&model);
+    let mut command = command_line("drill", path, Some(threat), opts);
+    if let Some(o) = outcome {
+        command.push_str(&format!(" --outcome {}", outcome_label(o)));
+    }
+    let prov = Provenance { command };
+    // Render everything before writing anything.
+    let mut bytes = run_files(&summary, &accumulator)?;
+    bytes.extend(report::drill::drill_pack(
+        &model, &drill, &summary, &warnings, &prov,
+    )?);
+    let screen = (!opts.quiet).then(|| report::drill::screen(&drill, &summary));
+    let files = emit(&dir, &bytes, screen.as_deref(), "", out)?;
+    Ok(DrillRun {
+        model,
+        summary,
+        drill,
+        accumulator,
+        drill_accumulator,
+        files,
+    })
+}

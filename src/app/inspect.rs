@@ -1,0 +1,118 @@
+//! `bcdr validate`, `bcdr graph` and `bcdr generate`: the commands that
+//! read or write a scenario without simulating it.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{default_out_dir, emit, io_err, Gated};
+use crate::error::Error;
+use crate::model::Model;
+use crate::report;
+use crate::report::{OutDir, Wait};
+use crate::review::gate;
+use crate::scenario;
+use crate::sim;
+
+/// `bcdr validate`: errors fail; planning warnings are listed.
+///
+/// # Errors
+/// The scenario's errors, or a failed write to `out`.
+pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
+    let model = scenario::load(path)?;
+    let warnings = scenario::planning_warnings(&model);
+    writeln!(
+        out,
+        "{}: valid: \"{}\", {}, {}, {}, {}, horizon {}",
+        path.display(),
+        model.name,
+        crate::fmt::plural(model.sites.len(), "site"),
+        crate::fmt::plural(model.services.len(), "service"),
+        crate::fmt::plural(model.groups.len(), "group"),
+        crate::fmt::plural(model.threats.len(), "threat"),
+        model.horizon
+    )
+    .map_err(io_err)?;
+    if warnings.is_empty() {
+        writeln!(out, "no planning warnings").map_err(io_err)?;
+    } else {
+        writeln!(
+            out,
+            "{}:",
+            crate::fmt::plural(warnings.len(), "planning warning")
+        )
+        .map_err(io_err)?;
+        for w in &warnings {
+            writeln!(out, "  warning: {w}").map_err(io_err)?;
+        }
+    }
+    Ok(model)
+}
+
+/// `bcdr validate` as a CI gate: with `json`, the report of
+/// [`gate::validate_report`] (exit 2 for an invalid scenario, 1 for
+/// warnings when denied); otherwise [`validate`], failed by its planning
+/// warnings when `deny_warnings`.
+///
+/// # Errors
+/// An unreadable file, the scenario's errors (text only: JSON reports
+/// them), or a failed write to `out`.
+pub fn validate_gate(
+    path: &Path,
+    deny_warnings: bool,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<Gated, Error> {
+    if json {
+        let report = gate::validate_report(path)?;
+        out.write_all(&report.to_json()?).map_err(io_err)?;
+        return Ok(Gated {
+            status: report.status(deny_warnings),
+            failures: Vec::new(),
+        });
+    }
+    let model = validate(path, out)?;
+    let denied = deny_warnings && !scenario::planning_warnings(&model).is_empty();
+    Ok(Gated::from_failures(
+        denied
+            .then(|| {
+                "--deny-warnings: the scenario has planning warnings (listed above)".to_string()
+            })
+            .into_iter()
+            .collect(),
+    ))
+}
+
+/// `bcdr graph`: `graph.dot` and `graph.svg` in the output folder.
+///
+/// # Errors
+/// The scenario's errors, or a failed write.
+pub fn graph(path: &Path, dir: Option<&Path>, out: &mut dyn Write) -> Result<(), Error> {
+    let model = scenario::load(path)?;
+    let dir = dir.map_or_else(|| default_out_dir(path), Path::to_path_buf);
+    let dir = OutDir::lock(&dir, Wait::No)?;
+    let files = vec![
+        (
+            "graph.dot".to_string(),
+            report::graph::dot(&model).into_bytes(),
+        ),
+        (
+            "graph.svg".to_string(),
+            report::graph::svg(&model).into_bytes(),
+        ),
+    ];
+    for p in emit(&dir, &files, None, "", out)? {
+        writeln!(out, "wrote {}", p.display()).map_err(io_err)?;
+    }
+    Ok(())
+}
+
+/// `bcdr generate`: write a layered scenario of `services` services.
+///
+/// # Errors
+/// A bad size, or a failed write.
+pub fn generate(services: usize, seed: u64, path: &Path, out: &mut dyn Write) -> Result<(), Error> {
+    let text = sim::generate::layered(services, seed)?;
+    report::write_atomic(path, text.as_bytes())?;
+    writeln!(out, "wrote {} ({services} services)", path.display()).map_err(io_err)?;
+    Ok(())
+}

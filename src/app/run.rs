@@ -1,0 +1,137 @@
+//! `bcdr run`: the annual simulation of one scenario.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{check_sim, command_line, default_out_dir, emit, Gated, OnProgress, SimOptions};
+use crate::error::Error;
+use crate::model::Model;
+use crate::report;
+use crate::report::review::Provenance;
+use crate::report::{OutDir, Wait};
+use crate::review::gate;
+use crate::scenario;
+use crate::sim::{self, SimPlan};
+use crate::stats::{Accumulator, Summary};
+
+/// The result of `bcdr run`, also written to disk.
+pub struct RunOutcome {
+    pub model: Model,
+    pub summary: Summary,
+    pub accumulator: Accumulator,
+    pub files: Vec<PathBuf>,
+}
+
+/// The data files every run writes: summary, tables and the exceedance
+/// curve (the charts and reports come from [`report::pack::run_pack`]).
+pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    Ok(vec![
+        ("summary.json".to_string(), report::json::summary(summary)?),
+        ("services.csv".to_string(), report::csv::services(summary)),
+        ("threats.csv".to_string(), report::csv::threats(summary)),
+        (
+            "loss_exceedance.csv".to_string(),
+            report::csv::loss_exceedance(&acc.annual_hist),
+        ),
+    ])
+}
+
+/// `bcdr run`: simulate, summarise, write the outputs, print the
+/// one-screen summary unless quiet.
+///
+/// # Errors
+/// The scenario's errors, a bad option, or a failed write.
+pub fn run(
+    path: &Path,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<RunOutcome, Error> {
+    run_labelled(path, None, opts, progress, out)
+}
+
+/// `bcdr run [--label TEXT] [--fail-on appetite]`: [`run_labelled`],
+/// failed (as a CI gate) by the breached points of the risk appetite when
+/// `fail_on_appetite`.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_gated(
+    path: &Path,
+    label: Option<&str>,
+    fail_on_appetite: bool,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<Gated, Error> {
+    let outcome = run_labelled(path, label, opts, progress, out)?;
+    Ok(Gated::from_failures(if fail_on_appetite {
+        gate::appetite_breaches(&outcome.summary)
+    } else {
+        Vec::new()
+    }))
+}
+
+/// `bcdr run --label TEXT`: as [`run`], with the label and the scenario
+/// file's SHA-256 in `summary.json` (for `bcdr trend`). Without a label
+/// the summary is exactly [`run`]'s.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_labelled(
+    path: &Path,
+    label: Option<&str>,
+    opts: &SimOptions,
+    progress: OnProgress<'_>,
+    out: &mut dyn Write,
+) -> Result<RunOutcome, Error> {
+    check_sim(opts)?;
+    let bytes = crate::input::read_limited(path, crate::input::MAX_SCENARIO_BYTES, "a scenario")?;
+    let model = scenario::parse_bytes(&bytes).map_err(|source| Error::Scenario {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let dir = OutDir::lock(
+        &opts.out.clone().unwrap_or_else(|| default_out_dir(path)),
+        Wait::No,
+    )?;
+    let plan = SimPlan::compile(&model);
+    let accumulator = sim::simulate(
+        &plan,
+        sim::Mode::Annual,
+        opts.seed,
+        0..opts.trials,
+        opts.threads,
+        progress,
+    )?;
+    let mut summary = Summary::build(&model, opts.seed, &accumulator);
+    if let Some(label) = label {
+        summary.label = Some(label.to_string());
+        summary.scenario_hash = Some(crate::review::hash::scenario_hash(&bytes));
+    }
+    let warnings = scenario::planning_warnings(&model);
+    let mut prov = Provenance {
+        command: command_line("run", path, None, opts),
+    };
+    if let Some(label) = label {
+        prov.command
+            .push_str(&format!(" --label {}", crate::fmt::shell_quote(label)));
+    }
+    // Render everything before writing anything.
+    let mut bytes = run_files(&summary, &accumulator)?;
+    bytes.extend(report::pack::run_pack(
+        &model,
+        &summary,
+        &accumulator,
+        &warnings,
+        &prov,
+    )?);
+    let screen = (!opts.quiet).then(|| report::text::screen(&summary));
+    let files = emit(&dir, &bytes, screen.as_deref(), "", out)?;
+    Ok(RunOutcome {
+        model,
+        summary,
+        accumulator,
+        files,
+    })
+}
