@@ -46,6 +46,7 @@ pub(super) fn threat(
         raw::Threat::Disaster {
             targets,
             response_cost,
+            replicated,
             ..
         } => {
             let hit = resolve_targets(cx, names, raw, &p, targets);
@@ -59,6 +60,7 @@ pub(super) fn threat(
                 targets,
                 sites,
                 response_cost: response_cost?,
+                replicated: replicated.unwrap_or(false),
             })
         }
         raw::Threat::Ransomware { .. } => {
