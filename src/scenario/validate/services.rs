@@ -456,7 +456,7 @@ pub(super) fn failover(
 /// `requires`, a backup's `requires`): each must exist, differ from the
 /// service and appear once. They are not edges of the dependency graph
 /// (they hold only after a failover, or for a restore);
-/// [`failover_cycles`] checks they do not lead back.
+/// [`dr_plan_cycles`] checks they do not lead back.
 fn plan_nodes(
     cx: &mut Ctx,
     names: &Names,
@@ -558,7 +558,7 @@ pub(super) fn group(
 /// A failover's `depends_on` and a backup's `requires` must not lead back
 /// to the service: the standby cannot need what needs it, and a restore
 /// cannot wait for what is down whenever the service is.
-pub(super) fn failover_cycles(
+pub(super) fn dr_plan_cycles(
     cx: &mut Ctx,
     raw: &raw::Scenario,
     services: &[Option<Service>],
