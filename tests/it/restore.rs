@@ -142,6 +142,35 @@ fn backups_taken_after_the_service_is_back_are_usable_again() {
     }
 }
 
+/// A restore under way when its backups burn becomes a rebuild. A
+/// corruption of the database (restored in 6 h from dc-2) sets off a fire
+/// at dc-2 after d: with d = 1 h the restore is dropped for the 50 h
+/// rebuild, an outage of 51 h that never meets the 8 h RTO; with d = 7 h
+/// the restore was done and every outage meets it.
+#[test]
+fn a_restore_whose_backups_burn_becomes_a_rebuild() {
+    for (delay, all_met) in [("1h", false), ("7h", true)] {
+        let threats = format!(
+            r#"Disaster(id: "corrupt", rate_per_year: 0.2, targets: [Service("db")], replicated: true,
+                triggers: [(threat: "fire", probability: 1, delay: Fixed("{delay}"))]),
+            Disaster(id: "fire", rate_per_year: 0, targets: [Site("dc-2")])"#
+        );
+        let text = estate(&backup(r#", site: "dc-2""#), "", &threats);
+        let run = annual(&text, 5000);
+        let db = &run.acc.services[DB];
+        assert!(db.outages > 500, "{} outages", db.outages);
+        if all_met {
+            assert_eq!(db.rto_met, db.outages, "restored in 6 h");
+        } else {
+            assert_eq!(db.rto_met, 0, "rebuilt: 51 h");
+            // Each whole outage is the hour before the fire plus the
+            // rebuild (those cut by the horizon are shorter).
+            let longest = db.outage_hist.quantile(1.0).expect("outages");
+            assert_close("1 h + the rebuild", longest, 51.0, 1e-6);
+        }
+    }
+}
+
 /// A restore that requires the backup server waits for it: the fire
 /// destroys both; the server is rebuilt in 10 h, so the database is back at
 /// exactly 10 + 6 h. The drill shows the wait (its dependencies are back at

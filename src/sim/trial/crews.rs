@@ -194,6 +194,11 @@ impl Trial {
         self.enqueue_job(svc, JobKind::Repair);
     }
 
+    /// A destroyed service whose backups are gone: queue its rebuild.
+    pub(super) fn enqueue_rebuild(&mut self, svc: u32) {
+        self.enqueue_job(svc, JobKind::Rebuild);
+    }
+
     /// Whether a waiting job may start now: repairs always; restores and
     /// rebuilds once what the backup requires is functional, and in
     /// dependency order only once every hard dependency is functional too.
@@ -366,6 +371,9 @@ impl Trial {
             // restore and a rebuild.
             self.totals.lose_data(plan, svc, t - last, cause);
             if p.retention.is_none_or(|r| t - last <= r) {
+                if p.backup_site.is_some() {
+                    self.backups.restore_from(svc, last);
+                }
                 self.enqueue_job(svc, JobKind::Restore);
                 return;
             }

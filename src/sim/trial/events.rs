@@ -337,7 +337,7 @@ impl Trial {
                         self.threats.site_destroyed[site as usize] = true;
                     }
                     if plan.dr.backup_sites {
-                        self.lose_backups(plan, sites, t);
+                        self.lose_backups(plan, sites, t, threat + 1);
                     }
                 }
                 let (gone, come) = if plan.dr.any {
