@@ -96,17 +96,17 @@ fn replicated_without_backups(model: &Model, out: &mut Vec<Warning>) {
         if stranded.is_empty() {
             continue;
         }
-        let (them, have) = if stranded.len() == 1 {
-            ("it", "has")
+        let (they, them, have, stay) = if stranded.len() == 1 {
+            ("it", "it", "has", "stays")
         } else {
-            ("them", "have")
+            ("they", "them", "have", "stay")
         };
         out.push(Warning {
             path: format!("{}.replicated", threat_path(k, &threat.id)),
             message: format!(
                 "a replicated disaster reaches the standby too, so its targets must be restored \
-                 or rebuilt, but {} {have} no backup to restore from and no rebuild: {them} stay \
-                 down to the end of the trial; give {them} backup: (interval: \"24h\", restore: \
+                 or rebuilt, but {} {have} no backup to restore from and no rebuild: {they} \
+                 {stay} down to the end of the trial; give {them} backup: (interval: \"24h\", restore: \
                  Pert(min: \"2h\", mode: \"4h\", max: \"16h\")) or a rebuild, or remove \
                  replicated: true if the standby is not affected",
                 stranded.join(", ")
