@@ -1,9 +1,10 @@
 //! The median recovery order of a drill as a Gantt chart: one row per
 //! service that went down, in the order it comes back, with the median
-//! times of each step: waiting for its hard dependencies, waiting for a
-//! crew, the crew's restore, repair or rebuild, and the time down without
-//! a crew at work (failover, switchover); the RTO (counted from when the
-//! service went down) as a red mark.
+//! times of each step: waiting for its hard dependencies (and for what its
+//! restore requires, `backup.requires`), waiting for a crew, the crew's
+//! restore, repair or rebuild, and the time down without a crew at work
+//! (failover, switchover); the RTO (counted from when the service went
+//! down) as a red mark.
 //!
 //! Each time is the median over the drills of that step, taken on its own,
 //! so the bars show the typical timeline, not one particular drill. A
@@ -42,8 +43,8 @@ pub const NO_CREW: u8 = 3;
 pub struct Task {
     pub label: String,
     pub down: f64,
-    /// When its hard dependencies were back (the down time when none went
-    /// down).
+    /// When its hard dependencies, and what its restore requires, were
+    /// back (the down time when none went down).
     pub deps_back: f64,
     /// A crew's job: start and end.
     pub job: Option<(f64, f64)>,

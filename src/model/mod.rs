@@ -147,6 +147,12 @@ pub struct BackupModel {
     pub immutable: bool,
     /// How far back backups are kept; `None` keeps every backup.
     pub retention: Option<Hours>,
+    /// Where the backups are kept (`None`: off site, out of every
+    /// disaster's reach): a `Disaster` at that site destroys every backup
+    /// taken until then.
+    pub site: Option<SiteId>,
+    /// What must be functional for a restore or rebuild to start.
+    pub requires: Vec<NodeRef>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -245,6 +251,10 @@ pub enum ThreatKind {
         targets: Vec<ServiceId>,
         sites: Vec<SiteId>,
         response_cost: Option<Dist>,
+        /// A logical disaster (corruption, a bad change) that the standby
+        /// receives too: its targets are restored or rebuilt, never failed
+        /// over, and it destroys no site and no backup.
+        replicated: bool,
     },
     Ransomware(Box<Ransomware>),
     LossEvent {

@@ -491,9 +491,9 @@ pub fn drill_doc(
     } else {
         doc.para(vec![t(
             "From the business function that is back last, the path follows the hard \
-             dependency that came back last while that dependency gated it (it came back when \
-             the service did, or when the service's own restore started); its last step is the \
-             bottleneck.",
+             dependency (or what the service's restore requires, backup.requires) that came \
+             back last while that dependency gated it (it came back when the service did, or \
+             when the service's own restore started); its last step is the bottleneck.",
         )]);
         doc.push(Block::Table {
             head: vec![

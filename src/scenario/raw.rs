@@ -210,6 +210,12 @@ pub struct Backup {
     pub immutable: Option<bool>,
     #[serde(default)]
     pub retention: Option<RawDuration>,
+    /// Where the backups are kept (a site id; default: off site).
+    #[serde(default)]
+    pub site: Option<String>,
+    /// What must be functional for a restore or rebuild to start.
+    #[serde(default)]
+    pub requires: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -315,6 +321,9 @@ pub enum Threat {
         targets: Vec<Target>,
         #[serde(default)]
         response_cost: Option<RawNumberDist>,
+        /// A logical disaster the standby receives too (DESIGN-2 A2).
+        #[serde(default)]
+        replicated: Option<bool>,
     },
     Ransomware {
         id: String,

@@ -214,7 +214,7 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
         .map(|(k, g)| group(&mut cx, &names, &mut links, k, g))
         .collect();
     let graph = dependency_graph(&mut cx, raw, &links);
-    failover_cycles(&mut cx, raw, &services, &graph);
+    dr_plan_cycles(&mut cx, raw, &services, &graph);
 
     let threats: Vec<Option<Threat>> = raw
         .threats

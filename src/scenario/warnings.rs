@@ -39,7 +39,9 @@ impl std::fmt::Display for Warning {
 /// 5. a group without redundancy: all members at one site, or `need` equal
 ///    to the number of members;
 /// 6. the DR plan ([`super::warnings_dr`]): a failover whose dependencies
-///    run at the home site, an `invoke_after` longer than the RTO.
+///    run at the home site, an `invoke_after` longer than the RTO, backups
+///    kept at the service's own site with no rebuild, and a replicated
+///    disaster's targets with nothing to restore from and no rebuild.
 ///
 /// # Complexity
 /// O(threats × (services + edges)).
@@ -234,7 +236,12 @@ fn stranded_by(
 ) -> Option<Vec<Option<ServiceId>>> {
     let graph = &model.graph;
     let unrecoverable: Vec<bool> = match kind {
-        ThreatKind::Disaster { targets, sites, .. } => {
+        ThreatKind::Disaster {
+            targets,
+            sites,
+            replicated,
+            ..
+        } => {
             let mut hit = vec![false; model.services.len()];
             for &t in targets {
                 let s = model.service(t);
@@ -242,10 +249,11 @@ fn stranded_by(
                     .backup
                     .as_ref()
                     .is_some_and(|b| b.restore.is_some() || b.rebuild.is_some());
-                let failover = s
-                    .failover
-                    .as_ref()
-                    .is_some_and(|f| f.success.get() > 0.0 && !sites.contains(&f.site));
+                // A replicated disaster reaches the standby too.
+                let failover = !replicated
+                    && s.failover
+                        .as_ref()
+                        .is_some_and(|f| f.success.get() > 0.0 && !sites.contains(&f.site));
                 hit[t.index()] = !backup && !failover;
             }
             hit
@@ -353,6 +361,12 @@ fn stranded_revenue(model: &Model, out: &mut Vec<Warning>) {
             };
             let fix = match model.threats[*t].kind {
                 ThreatKind::Ransomware(_) => "a backup (interval and restore) or a rebuild",
+                ThreatKind::Disaster {
+                    replicated: true, ..
+                } => {
+                    "a backup (interval and restore) or a rebuild (a failover does not help: \
+                     the standby receives a replicated disaster too)"
+                }
                 _ => {
                     "a backup (interval and restore), a rebuild, or a failover to a site the \
                      threat does not hit"

@@ -1,15 +1,111 @@
-//! Planning warnings about the DR plan (DESIGN-2 A1): a standby that
-//! would go down with its home site, and a DR invocation later than the
-//! RTO. Each names the fix in the scenario's own ids.
+//! Planning warnings about the DR plan (DESIGN-2 A1–A3): a standby that
+//! would go down with its home site, a DR invocation later than the RTO,
+//! backups kept at the service's own site with no rebuild, and a replicated
+//! disaster that hits a service with nothing to restore from and no
+//! rebuild. Each names the fix in the scenario's own ids.
 
-use crate::model::{Model, ServiceId};
+use crate::model::{Model, ServiceId, ThreatKind};
 
-use super::validate::service_path;
+use super::validate::{service_path, threat_path};
 use super::warnings::Warning;
 use crate::fmt::format_hours;
 
-/// The DR plan's warnings, in file order.
+/// The DR plan's warnings, in file order: the failovers', then the
+/// backups', then the replicated disasters'.
 pub fn dr_warnings(model: &Model, out: &mut Vec<Warning>) {
+    failover_warnings(model, out);
+    backups_at_home(model, out);
+    replicated_without_backups(model, out);
+}
+
+/// Backups kept at the site where the service runs, with no rebuild: a
+/// disaster there destroys both, and nothing brings the service back.
+fn backups_at_home(model: &Model, out: &mut Vec<Warning>) {
+    for (i, svc) in model.services.iter().enumerate() {
+        let Some(b) = &svc.backup else { continue };
+        let (Some(site), Some(home)) = (b.site, svc.site) else {
+            continue;
+        };
+        if site != home || b.rebuild.is_some() {
+            continue;
+        }
+        let here = &model.sites[home.index()].id;
+        // Another site to keep them at: the failover site first.
+        let other = svc
+            .failover
+            .as_ref()
+            .map(|f| f.site)
+            .or_else(|| {
+                (0..model.sites.len())
+                    .map(|k| crate::model::SiteId(k as u32))
+                    .find(|&k| k != home)
+            })
+            .map(|k| &model.sites[k.index()].id);
+        let elsewhere = match other {
+            Some(other) => format!("keep them at another site (site: {other:?}) or off site"),
+            None => "keep them off site".to_string(),
+        };
+        out.push(Warning {
+            path: format!("{}.backup.site", service_path(i, &svc.id)),
+            message: format!(
+                "the backups are kept at {here:?}, where {:?} runs: a disaster at {here:?} \
+                 destroys it and its backups together, and with no rebuild it stays down to the \
+                 end of the trial; {elsewhere} (remove site), or add rebuild: Pert(min: \"1d\", \
+                 mode: \"3d\", max: \"10d\")",
+                svc.id
+            ),
+        });
+    }
+}
+
+/// A replicated disaster's targets that have no backup to restore from
+/// and no rebuild: the standby receives the disaster too, so they stay
+/// down to the end of the trial.
+fn replicated_without_backups(model: &Model, out: &mut Vec<Warning>) {
+    for (k, threat) in model.threats.iter().enumerate() {
+        let ThreatKind::Disaster {
+            targets,
+            replicated: true,
+            ..
+        } = &threat.kind
+        else {
+            continue;
+        };
+        let stranded: Vec<String> = targets
+            .iter()
+            .map(|&t| model.service(t))
+            .filter(|s| {
+                s.backup.as_ref().is_none_or(|b| {
+                    b.rebuild.is_none() && (b.interval.is_none() || b.restore.is_none())
+                })
+            })
+            .map(|s| format!("{:?}", s.id))
+            .collect();
+        if stranded.is_empty() {
+            continue;
+        }
+        let (they, them, have, stay) = if stranded.len() == 1 {
+            ("it", "it", "has", "stays")
+        } else {
+            ("they", "them", "have", "stay")
+        };
+        out.push(Warning {
+            path: format!("{}.replicated", threat_path(k, &threat.id)),
+            message: format!(
+                "a replicated disaster reaches the standby too, so its targets must be restored \
+                 or rebuilt, but {} {have} no backup to restore from and no rebuild: {they} \
+                 {stay} down to the end of the trial; give {them} backup: (interval: \"24h\", restore: \
+                 Pert(min: \"2h\", mode: \"4h\", max: \"16h\")) or a rebuild, or remove \
+                 replicated: true if the standby is not affected",
+                stranded.join(", ")
+            ),
+        });
+    }
+}
+
+/// A failover whose standby depends on the home site, and a DR invocation
+/// later than the RTO.
+fn failover_warnings(model: &Model, out: &mut Vec<Warning>) {
     for (i, svc) in model.services.iter().enumerate() {
         let Some(fo) = &svc.failover else { continue };
         let p = service_path(i, &svc.id);

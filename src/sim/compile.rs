@@ -74,6 +74,10 @@ pub struct ServicePlan {
     pub rebuild: Option<Dist>,
     pub immutable: bool,
     pub retention: Option<f64>,
+    /// Where its backups are kept (a site index; `None`: off site).
+    pub backup_site: Option<u32>,
+    /// What must be functional for a restore or rebuild to start (nodes).
+    pub backup_requires: Vec<u32>,
     pub failover: Option<FailoverPlan>,
     /// `f64::INFINITY` when the service has none.
     pub rto: f64,
@@ -117,6 +121,8 @@ pub enum ThreatPlanKind {
     Disaster {
         targets: Vec<u32>,
         sites: Vec<u32>,
+        /// A logical disaster the standby receives too (DESIGN-2 A2).
+        replicated: bool,
     },
     Ransomware(Box<RansomwarePlan>),
     LossEvent {
@@ -285,6 +291,10 @@ impl SimPlan {
                     rebuild: backup.and_then(|b| b.rebuild.clone()),
                     immutable: backup.is_some_and(|b| b.immutable),
                     retention: backup.and_then(|b| b.retention).map(|h| h.get()),
+                    backup_site: backup.and_then(|b| b.site).map(site_index),
+                    backup_requires: backup
+                        .map(|b| dr_plan::nodes(model, &b.requires))
+                        .unwrap_or_default(),
                     failover: svc.failover.as_ref().map(|f| FailoverPlan {
                         site: site_index(f.site),
                         switchover: f.switchover.clone(),
@@ -337,10 +347,12 @@ impl SimPlan {
                         targets,
                         sites: hit,
                         response_cost,
+                        replicated,
                     } => (
                         ThreatPlanKind::Disaster {
                             targets: ids(targets),
                             sites: sites(hit),
+                            replicated: *replicated,
                         },
                         response_cost.clone(),
                     ),

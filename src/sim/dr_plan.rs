@@ -1,7 +1,8 @@
-//! The DR plan's part of the compiled plan (DESIGN-2 A1): where failed-over
-//! services run, which threats follow them there, and which services watch
-//! for DR invocation. Kept apart from [`super::compile`] so that a scenario
-//! without failovers compiles to exactly what it did before.
+//! The DR plan's part of the compiled plan (DESIGN-2 A1, A3): where
+//! failed-over services run, which threats follow them there, which
+//! services watch for DR invocation, and which backups each site keeps.
+//! Kept apart from [`super::compile`] so that a scenario without failovers
+//! or backup sites compiles to exactly what it did before.
 
 use crate::model::{Model, NodeRef, ThreatKind};
 
@@ -30,6 +31,11 @@ pub struct DrPlan {
     /// Per service: it has watchers (so its blocks and unblocks are
     /// reported to the DR invocation check).
     pub watched: Vec<bool>,
+    /// Some service keeps its backups at a site (`backup.site`).
+    pub backup_sites: bool,
+    /// Per site: the services whose backups it keeps (empty rows without
+    /// backup sites).
+    pub backups_at: Csr<u32>,
 }
 
 /// A node's index in the flat plan (services first, then groups).
@@ -100,8 +106,17 @@ impl DrPlan {
         } else {
             Vec::new()
         };
+        let mut backups_at: Vec<Vec<u32>> = vec![Vec::new(); model.sites.len()];
+        for (i, svc) in model.services.iter().enumerate() {
+            if let Some(site) = svc.backup.as_ref().and_then(|b| b.site) {
+                backups_at[site.index()].push(i as u32);
+            }
+        }
+        let backup_sites = backups_at.iter().any(|r| !r.is_empty());
         DrPlan {
             home,
+            backup_sites,
+            backups_at: Csr::from_rows(backups_at),
             any,
             relocates,
             movers,

@@ -25,8 +25,10 @@
 //!   dependency (through k-of-n groups, to the member that brought the group
 //!   back) that recovered last, as long as that dependency gated it: it
 //!   came back exactly when the service did, or exactly when the service's
-//!   own restore started. The step where neither holds is the
-//!   **bottleneck**: the restore that ended last.
+//!   own restore started; or to what its restore requires
+//!   (`backup.requires`) that came back exactly when the restore started.
+//!   The step where none holds is the **bottleneck**: the restore that
+//!   ended last.
 //!
 //! The recovery curve is kept on a fixed grid of [`GRID`] + 1 points from
 //! 0 to an end chosen before the run from a pilot of the first 1024 drills
@@ -46,7 +48,7 @@ use crate::stats::Accumulator;
 
 use super::compile::Csr;
 pub use super::trial::Outcome;
-use super::trial::{Mark, Mode, Record, Trial};
+use super::trial::{JobKind, Mark, Mode, Record, Trial};
 use super::SimPlan;
 
 /// Drills in the pilot that fixes the recovery-curve grid.
@@ -72,6 +74,8 @@ pub struct DrillPlan {
     pub weighting: &'static str,
     /// Hard dependencies per service (nodes: services, then groups).
     deps: Csr<u32>,
+    /// What each service's restore or rebuild requires (nodes).
+    requires: Csr<u32>,
     /// Members per group (nodes) and how many it needs.
     members: Csr<u32>,
     need: Vec<u32>,
@@ -157,6 +161,18 @@ impl DrillPlan {
                     .map(|x| x.depends_on.iter().map(node).collect())
                     .collect(),
             ),
+            requires: Csr::from_rows(
+                model
+                    .services
+                    .iter()
+                    .map(|x| {
+                        x.backup
+                            .as_ref()
+                            .map(|b| b.requires.iter().map(node).collect())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            ),
             members: Csr::from_rows(
                 model
                     .groups
@@ -193,6 +209,9 @@ pub struct Reducer {
     last_up: Vec<Option<f64>>,
     cap: Vec<f64>,
     rise: Vec<f64>,
+    /// Per service: its first crew job is a restore or a rebuild (which
+    /// waits for `backup.requires`).
+    restores: Vec<bool>,
     /// Recovery time per node (services, then groups) and the service
     /// that brought it back; `None` until computed.
     node_rec: Vec<Option<(f64, u32)>>,
@@ -215,6 +234,7 @@ impl Reducer {
             last_up: vec![None; s],
             cap: vec![1.0; s],
             rise: vec![0.0; s],
+            restores: vec![false; s],
             node_rec: vec![None; s + p.need.len()],
             outcome: DrillOutcome {
                 services: vec![ServiceOutcome::default(); s],
@@ -235,6 +255,7 @@ impl Reducer {
         self.last_up.fill(None);
         self.cap.fill(1.0);
         self.rise.fill(0.0);
+        self.restores.fill(false);
         self.node_rec.fill(None);
         self.settle = 0.0;
         let o = &mut self.outcome;
@@ -266,8 +287,11 @@ impl Reducer {
                     self.down[i] = false;
                     self.last_up[i] = Some(r.t);
                 }
-                Mark::JobStart(_) => {
-                    so.job_start.get_or_insert(r.t);
+                Mark::JobStart(kind) => {
+                    if so.job_start.is_none() {
+                        so.job_start = Some(r.t);
+                        self.restores[i] = kind != JobKind::Repair;
+                    }
                 }
                 Mark::JobDone => so.job_done = Some(r.t),
                 Mark::Capacity(_) => {}
@@ -338,7 +362,8 @@ impl Reducer {
             o.mbco_at = at;
         }
 
-        // When each service hit had its hard dependencies back.
+        // When each service hit had its hard dependencies back, and for a
+        // restore or rebuild what it requires.
         for i in 0..s {
             self.node_rec[i] = Some((rec(o, i), i as u32));
         }
@@ -350,6 +375,11 @@ impl Reducer {
             for &d in p.deps.row(i) {
                 at = at.max(node_recovery(p, &mut self.node_rec, d).0);
             }
+            if self.restores[i] {
+                for &d in p.requires.row(i) {
+                    at = at.max(node_recovery(p, &mut self.node_rec, d).0);
+                }
+            }
             o.services[i].deps_back = Some(at);
         }
 
@@ -360,15 +390,23 @@ impl Reducer {
         for _ in 0..s {
             o.services[node].on_path = true;
             let r = rec(o, node);
-            let mut best: Option<(f64, u32)> = None;
-            for &d in p.deps.row(node) {
+            // The latest of its hard dependencies and, for a restore, of
+            // what the restore requires (which gates only its start).
+            let mut best: Option<(f64, u32, bool)> = None;
+            let required: &[u32] = if self.restores[node] {
+                p.requires.row(node)
+            } else {
+                &[]
+            };
+            let deps = p.deps.row(node).iter().map(|&d| (d, true));
+            for (d, hard) in deps.chain(required.iter().map(|&d| (d, false))) {
                 let (t, svc) = node_recovery(p, &mut self.node_rec, d);
-                if t > 0.0 && best.is_none_or(|(b, _)| t > b) {
-                    best = Some((t, svc));
+                if t > 0.0 && best.is_none_or(|(b, _, _)| t > b) {
+                    best = Some((t, svc, hard));
                 }
             }
-            let Some((d, svc)) = best else { break };
-            let gated_recovery = d >= r || same_time(d, r);
+            let Some((d, svc, hard)) = best else { break };
+            let gated_recovery = hard && (d >= r || same_time(d, r));
             let gated_start = o.services[node]
                 .job_start
                 .is_some_and(|start| same_time(d, start));

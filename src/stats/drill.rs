@@ -35,8 +35,10 @@ pub struct ServiceOutcome {
     /// First crew job on it: start, and end of its last job.
     pub job_start: Option<f64>,
     pub job_done: Option<f64>,
-    /// When its last hard dependency was back for good (the threat's time,
-    /// 0, when no hard dependency went down); only for services hit.
+    /// When its last hard dependency (and, when its first job is a restore
+    /// or rebuild, the last of what `backup.requires` lists) was back for
+    /// good (the threat's time, 0, when none went down); only for services
+    /// hit.
     pub deps_back: Option<f64>,
     /// Hours of data lost.
     pub data_loss: f64,

@@ -18,6 +18,7 @@ mod outdir;
 mod pack;
 mod ransomware;
 mod reports;
+mod restore;
 mod review;
 mod run;
 mod safety;

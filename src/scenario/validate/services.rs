@@ -37,7 +37,11 @@ pub(super) fn service(
             .map(|f| failure(cx, &at(&p, "failure"), f)),
     );
     let restart = written(s.restart.as_ref().map(|d| cx.dist(&at(&p, "restart"), d)));
-    let backup = written(s.backup.as_ref().map(|b| backup(cx, &at(&p, "backup"), b)));
+    let backup = written(
+        s.backup
+            .as_ref()
+            .map(|b| backup(cx, names, &at(&p, "backup"), b, me)),
+    );
     let failover = written(
         s.failover
             .as_ref()
@@ -336,7 +340,13 @@ pub(super) fn failure(cx: &mut Ctx, p: &str, f: &raw::Failure) -> Option<Failure
     })
 }
 
-pub(super) fn backup(cx: &mut Ctx, p: &str, b: &raw::Backup) -> Option<BackupModel> {
+pub(super) fn backup(
+    cx: &mut Ctx,
+    names: &Names,
+    p: &str,
+    b: &raw::Backup,
+    me: NodeRef,
+) -> Option<BackupModel> {
     let interval = written(
         b.interval
             .as_deref()
@@ -398,12 +408,30 @@ pub(super) fn backup(cx: &mut Ctx, p: &str, b: &raw::Backup) -> Option<BackupMod
         );
         ok = false;
     }
+    let site = written(b.site.as_deref().map(|name| {
+        let path = at(p, "site");
+        let site = names.site(cx, &path, name)?;
+        if b.interval.is_none() {
+            cx.issue(
+                path,
+                format!(
+                    "backups kept at {name:?}, but there are none: add interval and restore \
+                     (how often backups run, how long a restore takes), or remove the site"
+                ),
+            );
+            return None;
+        }
+        Some(site)
+    }));
+    let requires = plan_nodes(cx, names, p, "requires", me, &b.requires);
     let model = BackupModel {
         interval: interval?,
         restore: restore?,
         rebuild: rebuild?,
         immutable: b.immutable.unwrap_or(false),
         retention: retention?,
+        site: site?,
+        requires: requires?,
     };
     ok.then_some(model)
 }
@@ -437,9 +465,9 @@ pub(super) fn failover(
     let depends_on = written(
         f.depends_on
             .as_ref()
-            .map(|list| failover_nodes(cx, names, p, "depends_on", me, list)),
+            .map(|list| plan_nodes(cx, names, p, "depends_on", me, list)),
     );
-    let requires = failover_nodes(cx, names, p, "requires", me, &f.requires);
+    let requires = plan_nodes(cx, names, p, "requires", me, &f.requires);
     let invoke_after = written(
         f.invoke_after
             .as_deref()
@@ -462,11 +490,12 @@ pub(super) fn failover(
     })
 }
 
-/// A failover's list of nodes (`depends_on`, `requires`): each must exist,
-/// differ from the service and appear once. They are not edges of the
-/// dependency graph (the standby's dependencies hold only after a
-/// failover); [`failover_cycles`] checks they do not lead back.
-fn failover_nodes(
+/// A list of nodes in a service's DR plan (a failover's `depends_on` and
+/// `requires`, a backup's `requires`): each must exist, differ from the
+/// service and appear once. They are not edges of the dependency graph
+/// (they hold only after a failover, or for a restore);
+/// [`dr_plan_cycles`] checks they do not lead back.
+fn plan_nodes(
     cx: &mut Ctx,
     names: &Names,
     p: &str,
@@ -561,46 +590,55 @@ pub(super) fn group(
     })
 }
 
-/// The graph of every resolved link; each cycle is an issue naming its nodes.
-/// A failover's `depends_on` must not lead back to the service: the
-/// standby cannot need what needs it.
-pub(super) fn failover_cycles(
+/// A failover's `depends_on` and a backup's `requires` must not lead back
+/// to the service: the standby cannot need what needs it, and a restore
+/// cannot wait for what is down whenever the service is.
+pub(super) fn dr_plan_cycles(
     cx: &mut Ctx,
     raw: &raw::Scenario,
     services: &[Option<Service>],
     graph: &DependencyGraph,
 ) {
     for (i, svc) in services.iter().enumerate() {
-        let Some(deps) = svc
-            .as_ref()
-            .and_then(|s| s.failover.as_ref())
-            .and_then(|f| f.depends_on.as_ref())
-        else {
-            continue;
-        };
+        let Some(svc) = svc.as_ref() else { continue };
+        let r = &raw.services[i];
+        let lists = [
+            (
+                "failover.depends_on",
+                svc.failover.as_ref().and_then(|f| f.depends_on.as_ref()),
+                r.failover.as_ref().and_then(|f| f.depends_on.as_ref()),
+                "the standby cannot need what needs it",
+            ),
+            (
+                "backup.requires",
+                svc.backup.as_ref().map(|b| &b.requires),
+                r.backup.as_ref().map(|b| &b.requires),
+                "it is down whenever the service is, so the restore would wait for ever",
+            ),
+        ];
         let me = graph.index(NodeRef::Service(ServiceId(i as u32)));
-        for (j, &d) in deps.iter().enumerate() {
-            if petgraph::algo::has_path_connecting(&graph.graph, graph.index(d), me, None) {
-                let p = service_path(i, &raw.services[i].id);
-                cx.issue(
-                    format!("{p}.failover.depends_on[{j}]"),
-                    format!(
-                        "{:?} depends on {:?} itself: the standby cannot need what needs it; \
-                         remove this entry",
-                        raw.services[i]
-                            .failover
-                            .as_ref()
-                            .and_then(|f| f.depends_on.as_ref())
-                            .and_then(|l| l.get(j))
-                            .map_or("", String::as_str),
-                        raw.services[i].id
-                    ),
-                );
+        for (field, nodes, names, why) in lists {
+            let (Some(nodes), Some(names)) = (nodes, names) else {
+                continue;
+            };
+            for (j, &d) in nodes.iter().enumerate() {
+                if petgraph::algo::has_path_connecting(&graph.graph, graph.index(d), me, None) {
+                    let p = service_path(i, &r.id);
+                    cx.issue(
+                        format!("{p}.{field}[{j}]"),
+                        format!(
+                            "{:?} depends on {:?} itself: {why}; remove this entry",
+                            names.get(j).map_or("", String::as_str),
+                            r.id
+                        ),
+                    );
+                }
             }
         }
     }
 }
 
+/// The graph of every resolved link; each cycle is an issue naming its nodes.
 pub(super) fn dependency_graph(
     cx: &mut Ctx,
     raw: &raw::Scenario,

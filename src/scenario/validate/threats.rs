@@ -47,6 +47,7 @@ pub(super) fn threat(
         raw::Threat::Disaster {
             targets,
             response_cost,
+            replicated,
             ..
         } => {
             let hit = resolve_targets(cx, names, raw, &p, targets).and_then(|(hit, sites)| {
@@ -62,6 +63,7 @@ pub(super) fn threat(
                 targets,
                 sites,
                 response_cost: response_cost?,
+                replicated: replicated.unwrap_or(false),
             })
         }
         raw::Threat::Ransomware { .. } => {

@@ -194,14 +194,26 @@ impl Trial {
         self.enqueue_job(svc, JobKind::Repair);
     }
 
+    /// A destroyed service whose backups are gone: queue its rebuild.
+    pub(super) fn enqueue_rebuild(&mut self, svc: u32) {
+        self.enqueue_job(svc, JobKind::Rebuild);
+    }
+
     /// Whether a waiting job may start now: repairs always; restores and
-    /// rebuilds in dependency order only once every hard dependency is
-    /// functional.
+    /// rebuilds once what the backup requires is functional, and in
+    /// dependency order only once every hard dependency is functional too.
     fn eligible(&mut self, plan: &SimPlan, job: Job) -> bool {
-        if job.kind == JobKind::Repair || !plan.dependency_order {
+        if job.kind == JobKind::Repair {
             return true;
         }
         let i = job.svc as usize;
+        let requires = &plan.services[i].backup_requires;
+        if !requires.is_empty() && !requires.iter().all(|&d| self.functional_now(plan, d)) {
+            return false;
+        }
+        if !plan.dependency_order {
+            return true;
+        }
         let deps = self.memo.deps(plan, i);
         deps.iter().all(|&d| self.functional_now(plan, d))
     }
@@ -294,6 +306,9 @@ impl Trial {
         let i = svc as usize;
         self.svcs.damage[i] = Damage::Up;
         self.svcs.gen[i] += 1;
+        if plan.dr.backup_sites {
+            self.backups_recovered(svc, t);
+        }
         self.release(svc, t);
         if self.failures {
             self.schedule_failure(plan, svc, t);
@@ -301,10 +316,11 @@ impl Trial {
     }
 
     /// A destroyed or encrypted service: fail over when it can (not after
-    /// ransomware: the replica is encrypted too), else restore from the
-    /// backup taken `extra_loss` hours before the last one when recent
-    /// backups are compromised, else rebuild; with none of these it stays
-    /// down to the end of the trial.
+    /// ransomware or a replicated disaster: the replica is damaged too),
+    /// else restore from the last clean backup (before `clean_before` when
+    /// recent backups are compromised) unless it was lost with its site
+    /// ([`super::backups`]) or retention no longer holds it, else rebuild;
+    /// with none of these it stays down to the end of the trial.
     pub(super) fn recover_destroyed(
         &mut self,
         plan: &SimPlan,
@@ -331,11 +347,26 @@ impl Trial {
             // or the compromise when recent backups are unusable).
             let cutoff = clean_before.unwrap_or(t);
             let last = cutoff - (cutoff - phase).rem_euclid(interval);
+            if p.backup_site.is_some() {
+                if let Some(base) = self.backups.gone(svc, last) {
+                    // Lost with their site: everything since `base` is
+                    // lost, and only a rebuild brings it back.
+                    self.totals.lose_data(plan, svc, t - base, cause);
+                    if has_rebuild {
+                        self.backups.rebuild_afresh(svc);
+                        self.enqueue_job(svc, JobKind::Rebuild);
+                    }
+                    return;
+                }
+            }
             // Data loss is the work since the last clean backup, whether or
             // not retention still holds it; retention decides between a
             // restore and a rebuild.
             self.totals.lose_data(plan, svc, t - last, cause);
             if p.retention.is_none_or(|r| t - last <= r) {
+                if p.backup_site.is_some() {
+                    self.backups.restore_from(svc, last);
+                }
                 self.enqueue_job(svc, JobKind::Restore);
                 return;
             }

@@ -283,7 +283,7 @@ impl Trial {
     pub(super) fn moves(&self, plan: &SimPlan, threat: u32) -> (Vec<u32>, Vec<u32>) {
         let (targets, sites) = match &plan.threats[threat as usize].kind {
             ThreatPlanKind::Outage { targets, sites, .. }
-            | ThreatPlanKind::Disaster { targets, sites } => (targets, sites),
+            | ThreatPlanKind::Disaster { targets, sites, .. } => (targets, sites),
             _ => return (Vec::new(), Vec::new()),
         };
         let gone = targets

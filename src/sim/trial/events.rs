@@ -317,15 +317,28 @@ impl Trial {
             EvKind::OutageEnd { threat, occ } => self.outage_end(plan, threat, occ, t),
             EvKind::Disaster { threat } => {
                 self.occurred(plan, threat, t);
-                let ThreatPlanKind::Disaster { targets, sites } =
-                    &plan.threats[threat as usize].kind
+                let ThreatPlanKind::Disaster {
+                    targets,
+                    sites,
+                    replicated,
+                } = &plan.threats[threat as usize].kind
                 else {
                     return;
                 };
-                // A destroyed site takes no failover for the rest of the
-                // trial; mark it before its services look for one.
-                for &site in sites {
-                    self.threats.site_destroyed[site as usize] = true;
+                // A logical disaster that the standby receives too leaves
+                // the sites and their backups alone; its targets are
+                // restored or rebuilt, never failed over.
+                let physical = !*replicated;
+                if physical {
+                    // A destroyed site takes no failover for the rest of
+                    // the trial, and the backups kept there are gone; mark
+                    // both before its services look for either.
+                    for &site in sites {
+                        self.threats.site_destroyed[site as usize] = true;
+                    }
+                    if plan.dr.backup_sites {
+                        self.lose_backups(plan, sites, t, threat + 1);
+                    }
                 }
                 let (gone, come) = if plan.dr.any {
                     self.moves(plan, threat)
@@ -337,7 +350,10 @@ impl Trial {
                         continue;
                     }
                     self.damage(svc, t, threat + 1, Damage::Destroyed);
-                    self.recover_destroyed(plan, svc, t, threat + 1, true, None);
+                    self.recover_destroyed(plan, svc, t, threat + 1, physical, None);
+                }
+                if physical && plan.dr.backup_sites {
+                    self.backups_lost_while_down(plan, sites);
                 }
             }
             EvKind::Attack { threat } => {

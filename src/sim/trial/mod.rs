@@ -30,6 +30,7 @@
 //! | this one | the [`Trial`] and its parts, a trial's run from reset to flush |
 //! | `own` | own state: blocks and unblocks, own down segments, the failure clock, "functional now" |
 //! | `crews` | damage, the crew queue and its dispatch, recovery of destroyed services, data loss |
+//! | `backups` | backups lost with their site (`backup.site`) |
 //! | `events` | the event kinds, scheduling, threat occurrences, the event handler |
 //! | `ransomware` | an attack's spread, its payload and its containment |
 //! | `book` | after the loop: segments indexed, unions in dependency order, booking a list, degradation |
@@ -37,6 +38,7 @@
 //! | `fused` | the fast booking of a bit row, fenced: equal to `outage`'s rule bit for bit |
 //! | `flush` | the trial's figures into the accumulator: pending trials, duration batches |
 
+mod backups;
 mod book;
 mod coupling;
 mod crews;
@@ -58,6 +60,7 @@ use super::compile::SimPlan;
 use super::queue::Queue;
 use super::rng;
 
+use backups::Backups;
 use book::{Lists, SegIndex};
 use crews::{Crews, Teams};
 use dr::Dr;
@@ -209,6 +212,8 @@ pub struct Trial {
     /// Set when an attack ran out of redraws ([`MAX_REDRAWS`]): the trial
     /// fails with this message.
     outcome_failed: Option<String>,
+    /// Backups lost with their site ([`backups`]).
+    backups: Backups,
 }
 
 impl Trial {
@@ -243,6 +248,7 @@ impl Trial {
             dr: Dr::new(plan),
             outcome: Outcome::All,
             outcome_failed: None,
+            backups: Backups::new(plan),
         }
     }
 
@@ -261,6 +267,9 @@ impl Trial {
         if plan.dr.any {
             self.dr.reset();
             self.memo.reset_moved();
+        }
+        if plan.dr.backup_sites {
+            self.backups.reset();
         }
     }
 
