@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::model::{Model, ThreatKind};
+use crate::model::{Model, ThreatKind, WeekTime};
 use crate::report;
 use crate::report::review::Provenance;
 use crate::report::{OutDir, Wait};
@@ -373,13 +373,15 @@ pub struct DrillResults {
 pub fn drill_results(
     model: &Model,
     threat: u32,
+    at: Option<WeekTime>,
     seed: u64,
     trials: std::ops::Range<u64>,
     threads: Option<usize>,
     progress: OnProgress<'_>,
 ) -> Result<DrillResults, Error> {
-    let plan = SimPlan::compile(model);
-    let dplan = DrillPlan::new(model, threat);
+    let plan = SimPlan::compile_drill(model);
+    let mut dplan = DrillPlan::new(model, threat);
+    dplan.start = at.map(WeekTime::hours);
     let (accumulator, drill_accumulator) =
         sim::drill::drill(&plan, &dplan, seed, trials, threads, progress)?;
     let summary = Summary::build(model, seed, &accumulator);
@@ -406,6 +408,8 @@ pub fn drill_results(
         has_business: dplan.has_business,
         business_functions: dplan.business_functions,
         weighting: dplan.weighting,
+        start: (!plan.profiles.is_empty())
+            .then(|| at.map_or_else(|| "random".to_string(), |w| w.to_string())),
     };
     let drill = DrillSummary::build(&cx, &drill_accumulator);
     Ok(DrillResults {
@@ -425,6 +429,7 @@ pub fn drill_results(
 pub fn drill(
     path: &Path,
     threat: &str,
+    at: Option<WeekTime>,
     opts: &SimOptions,
     progress: OnProgress<'_>,
     out: &mut dyn Write,
@@ -447,15 +452,21 @@ pub fn drill(
     } = drill_results(
         &model,
         index,
+        at,
         opts.seed,
         0..opts.trials,
         opts.threads,
         progress,
     )?;
     let warnings = scenario::planning_warnings(&model);
-    let prov = Provenance {
-        command: command_line("drill", path, Some(threat), opts),
-    };
+    let mut command = command_line("drill", path, Some(threat), opts);
+    if let Some(at) = at {
+        command.push_str(&format!(
+            " --at {}",
+            crate::fmt::shell_quote(&at.to_string())
+        ));
+    }
+    let prov = Provenance { command };
     // Render everything before writing anything.
     let mut bytes = run_files(&summary, &accumulator)?;
     bytes.extend(report::drill::drill_pack(

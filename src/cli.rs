@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use bcdr::model::WeekTime;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "bcdr",
@@ -305,6 +307,10 @@ pub struct DrillArgs {
     /// No progress bar and no summary on stdout.
     #[arg(long, short)]
     pub quiet: bool,
+    /// When the threat strikes on the revenue profiles' clock, such as
+    /// "Fri 17:00" (default: a random time of the week, drawn per drill).
+    #[arg(long, value_parser = WeekTime::parse)]
+    pub at: Option<WeekTime>,
 }
 
 impl DrillArgs {

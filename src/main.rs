@@ -72,6 +72,7 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<u8> {
             bcdr::app::drill(
                 &drill.scenario,
                 &drill.threat,
+                drill.at,
                 &sim_options(&sim),
                 Some(&tick),
                 &mut out,

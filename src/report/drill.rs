@@ -484,6 +484,9 @@ pub fn drill_doc(
         "Business functions: {}.",
         d.business_functions
     ))]);
+    if let Some(start) = &d.start {
+        doc.para(vec![t(start_sentence(start))]);
+    }
     doc.push(headline(d, s));
     doc.h2("Reading");
     doc.push(Block::Bullets(reading(d, s, names)));
@@ -565,6 +568,18 @@ pub fn drill_pack(
     Ok(files)
 }
 
+/// Where the drills started on the revenue profiles' clock, in words
+/// ([`DrillSummary::start`]).
+fn start_sentence(start: &str) -> String {
+    if start == "random" {
+        "Revenue profiles: each drill starts at a random time of the week (uniform, drawn per \
+         drill; months do not apply); fix it with --at \"Fri 17:00\"."
+            .to_string()
+    } else {
+        format!("Revenue profiles: every drill starts on {start} (--at; months do not apply).")
+    }
+}
+
 /// The one-screen summary of a drill.
 pub fn screen(d: &DrillSummary, s: &Summary) -> String {
     let mut out = String::new();
@@ -601,6 +616,9 @@ pub fn screen(d: &DrillSummary, s: &Summary) -> String {
             hours(m.hours.p90),
             pct(m.reached)
         );
+    }
+    if let Some(start) = &d.start {
+        let _ = writeln!(out, "  {}", start_sentence(start));
     }
     let c = s.currency.as_str();
     let _ = writeln!(

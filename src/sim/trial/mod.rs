@@ -54,9 +54,12 @@ mod tests_teams;
 
 use crate::stats::Accumulator;
 
+use super::clock::on_grid;
 use super::compile::SimPlan;
 use super::queue::Queue;
 use super::rng;
+use crate::model::dist::unit_open;
+use crate::model::time::HOURS_PER_WEEK;
 
 use book::{Lists, SegIndex};
 use crews::{Crews, Teams};
@@ -180,6 +183,10 @@ pub struct Trial {
     data_lost: Vec<f64>,
     /// The DR plan's state: moved services, DR invocation ([`dr`]).
     dr: Dr,
+    /// Where a drill starts on the revenue profiles' clock (hours after
+    /// Monday 00:00); `None`: at a uniformly random time of the week,
+    /// drawn per drill.
+    drill_start: Option<f64>,
 }
 
 impl Trial {
@@ -212,11 +219,13 @@ impl Trial {
             records: Vec::new(),
             data_lost: vec![0.0; s],
             dr: Dr::new(plan),
+            drill_start: None,
         }
     }
 
     fn reset(&mut self, plan: &SimPlan, seed: u64, trial: u64) {
         self.key = rng::trial_key(seed, trial);
+        self.ledger.origin = 0.0;
         self.own.reset();
         self.svcs.reset();
         self.totals.reset();
@@ -237,6 +246,19 @@ impl Trial {
     /// annual runs do not pay for it).
     pub fn set_recording(&mut self, on: bool) {
         self.recording = on;
+    }
+
+    /// Fix where drills start on the revenue profiles' clock (hours after
+    /// Monday 00:00), or `None` (the default) for a uniformly random time
+    /// of the week, drawn per drill (DESIGN-2 B3).
+    pub fn set_drill_start(&mut self, start: Option<f64>) {
+        self.drill_start = start.map(on_grid);
+    }
+
+    /// Where the last trial started on the revenue profiles' clock: 0
+    /// (Monday 1 January 00:00) for an annual trial.
+    pub fn profile_start(&self) -> f64 {
+        self.ledger.origin
     }
 
     /// The steps of the last trial, in time order, when recording is on.
@@ -285,6 +307,12 @@ impl Trial {
             }
             Mode::Drill(threat) => {
                 self.failures = false;
+                if !plan.profiles.is_empty() {
+                    self.ledger.origin = self.drill_start.unwrap_or_else(|| {
+                        let mut s = rng::stream(self.key, 0, rng::Purpose::DrillStart);
+                        on_grid(unit_open(&mut s) * HOURS_PER_WEEK)
+                    });
+                }
                 self.schedule_occurrence(plan, threat, 0.0);
             }
         }
