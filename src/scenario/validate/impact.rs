@@ -106,7 +106,6 @@ pub(super) fn impact(cx: &mut Ctx, p: &str, s: &raw::Service) -> Option<Vec<Impa
     let mut before: Option<(usize, &str, f64)> = None;
     for (k, step) in s.impact.iter().enumerate() {
         let sp = format!("{p}.impact[{k}]");
-        let cost = cx.money(&at(&sp, "cost"), Some(step.cost));
         let after = cx.hours(&at(&sp, "after"), &step.after);
         if let Some(after) = after {
             if after.get() <= 0.0 {
@@ -134,6 +133,7 @@ pub(super) fn impact(cx: &mut Ctx, p: &str, s: &raw::Service) -> Option<Vec<Impa
             }
             before = Some((k, &step.after, after.get()));
         }
+        let cost = cx.money(&at(&sp, "cost"), Some(step.cost));
         match (after, cost) {
             (Some(after), Some(cost)) => out.push(ImpactStep { after, cost }),
             _ => ok = false,
