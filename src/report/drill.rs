@@ -618,7 +618,12 @@ pub fn screen(d: &DrillSummary, s: &Summary) -> String {
         );
     }
     if let Some(start) = &d.start {
-        let _ = writeln!(out, "  {}", start_sentence(start));
+        let when = if start == "random" {
+            "a random time of the week, per drill (fix it with --at \"Fri 17:00\")".to_string()
+        } else {
+            format!("{start} (--at; months do not apply)")
+        };
+        let _ = writeln!(out, "  {:<30}{when}", "drills start");
     }
     let c = s.currency.as_str();
     let _ = writeln!(

@@ -213,7 +213,7 @@ fn drill_at_is_reported_and_bad_times_are_refused() {
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(
-        stdout.contains("every drill starts on Fri 17:00"),
+        stdout.contains("  drills start                  Fri 17:00 (--at"),
         "{stdout}"
     );
     let d = read_json(&out.join("drill.json"));
