@@ -104,25 +104,31 @@ impl Profile {
     }
 
     /// W(x): the integral of the day's part from Monday 00:00 to `x`
-    /// hours after it.
+    /// hours after it (0 ≤ x < 2⁵²).
     #[inline]
     fn week_integral(&self, x: f64) -> f64 {
-        let hour = x.floor();
-        let weeks = (hour / HOURS_PER_WEEK).floor();
-        let i = (hour - weeks * HOURS_PER_WEEK) as usize;
-        weeks * self.week_sum[168] + self.week_sum[i] + self.week[i] * (x - hour)
+        // Truncation is the floor of a non-negative number, and a
+        // conversion, where `f64::floor` may be a library call.
+        let hour = x as u64;
+        let (weeks, i) = (hour / 168, (hour % 168) as usize);
+        weeks as f64 * self.week_sum[168] + self.week_sum[i] + self.week[i] * (x - hour as f64)
     }
 
     /// F(τ): the integral of the factor from the clock's start to `t`
     /// hours after it (t ≥ 0).
     #[inline]
     fn cumulative(&self, t: f64) -> f64 {
-        let cycles = (t / CYCLE_HOURS).floor();
-        let r = t - cycles * CYCLE_HOURS;
-        let day = ((r / 24.0) as usize).min(CYCLE_DAYS - 1);
+        let mut cycles = (t / CYCLE_HOURS) as u64;
+        let mut r = t - cycles as f64 * CYCLE_HOURS;
+        // The quotient may round up to the next whole cycle.
+        if r < 0.0 {
+            cycles -= 1;
+            r += CYCLE_HOURS;
+        }
+        let day = ((r as u64 / 24) as usize).min(CYCLE_DAYS - 1);
         let month = usize::from(MONTH_OF_DAY[day % 365]);
         let k = day / 365 * 12 + month;
-        cycles * self.month_sum[CYCLE_MONTHS]
+        cycles as f64 * self.month_sum[CYCLE_MONTHS]
             + self.month_sum[k]
             + self.months[month] * (self.week_integral(r) - self.month_w[k])
     }

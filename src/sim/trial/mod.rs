@@ -255,12 +255,6 @@ impl Trial {
         self.drill_start = start.map(on_grid);
     }
 
-    /// Where the last trial started on the revenue profiles' clock: 0
-    /// (Monday 1 January 00:00) for an annual trial.
-    pub fn profile_start(&self) -> f64 {
-        self.ledger.origin
-    }
-
     /// The steps of the last trial, in time order, when recording is on.
     pub fn records(&self) -> &[Record] {
         &self.records
