@@ -18,7 +18,7 @@
 //! prefix sum over the 168 hours of the week plus the part of the current
 //! hour). The integral of a stretch [a, b) is F(b) − F(a).
 
-use crate::model::time::{HOURS_PER_WEEK, MONTH_DAYS};
+use crate::model::time::MONTH_DAYS;
 use crate::model::{ImpactStep, RevenueProfile};
 
 use super::clock::on_grid;
