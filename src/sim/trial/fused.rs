@@ -30,7 +30,8 @@
 //!
 //! What pins it: `fused_booking_matches_booking_the_list` (this path
 //! against the list path, on a reference estate, one with lost revenue on
-//! touching segments of two causes, and a generated estate),
+//! touching segments of two causes, one with revenue profiles and impact
+//! steps, and a generated estate),
 //! `outages_match_the_definition_on_a_reference_estate`, and the
 //! byte-identical outputs of the bundled scenarios.
 //!
