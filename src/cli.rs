@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use bcdr::model::WeekTime;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "bcdr",
@@ -313,6 +315,10 @@ pub struct DrillArgs {
     pub trials: u64,
     #[command(flatten)]
     pub sim: Common,
+    /// When the threat strikes on the revenue profiles' clock, such as
+    /// "Fri 17:00" (default: a random time of the week, drawn per drill).
+    #[arg(long, value_parser = WeekTime::parse)]
+    pub at: Option<WeekTime>,
 }
 
 /// A count such as `100000`, `100_000`, `1e6` or `2.5e5` (an exact whole

@@ -117,6 +117,7 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<u8> {
                     &drill.scenario,
                     &drill.threat,
                     drill.outcome.map(Into::into),
+                    drill.at,
                     opts,
                     tick,
                     &mut out,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{check_sim, command_line, default_out_dir, emit, run_files, OnProgress, SimOptions};
 use crate::error::Error;
-use crate::model::{Model, ThreatKind};
+use crate::model::{Model, ThreatKind, WeekTime};
 use crate::report;
 use crate::report::review::Provenance;
 use crate::report::{OutDir, Wait};
@@ -183,14 +183,16 @@ pub fn drill_results(
     model: &Model,
     threat: u32,
     outcome: Option<Outcome>,
+    at: Option<WeekTime>,
     seed: u64,
     trials: std::ops::Range<u64>,
     threads: Option<usize>,
     progress: OnProgress<'_>,
 ) -> Result<DrillResults, Error> {
     let outcome = drill_outcome(model, threat, outcome)?;
-    let plan = SimPlan::compile(model);
-    let dplan = DrillPlan::new(model, threat).with_outcome(outcome);
+    let plan = SimPlan::compile_drill(model);
+    let mut dplan = DrillPlan::new(model, threat).with_outcome(outcome);
+    dplan.start = at.map(WeekTime::hours);
     let (accumulator, drill_accumulator) =
         sim::drill::drill(&plan, &dplan, seed, trials, threads, progress)?;
     let summary = Summary::build(model, seed, &accumulator);
@@ -224,6 +226,8 @@ pub fn drill_results(
             }),
             _ => None,
         },
+        start: (!plan.profiles.is_empty())
+            .then(|| at.map_or_else(|| "random".to_string(), |w| w.to_string())),
     };
     let drill = DrillSummary::build(&cx, &drill_accumulator);
     Ok(DrillResults {
@@ -244,6 +248,7 @@ pub fn drill(
     path: &Path,
     threat: &str,
     outcome: Option<Outcome>,
+    at: Option<WeekTime>,
     opts: &SimOptions,
     progress: OnProgress<'_>,
     out: &mut dyn Write,
@@ -268,6 +273,7 @@ pub fn drill(
         &model,
         index,
         outcome,
+        at,
         opts.seed,
         0..opts.trials,
         opts.threads,
@@ -277,6 +283,12 @@ pub fn drill(
     let mut command = command_line("drill", path, Some(threat), opts);
     if let Some(o) = outcome {
         command.push_str(&format!(" --outcome {}", outcome_label(o)));
+    }
+    if let Some(at) = at {
+        command.push_str(&format!(
+            " --at {}",
+            crate::fmt::shell_quote(&at.to_string())
+        ));
     }
     let prov = Provenance { command };
     // Render everything before writing anything.

@@ -13,11 +13,13 @@ pub mod graph;
 mod spread;
 #[cfg(test)]
 pub(crate) mod testutil;
+pub mod time;
 pub mod units;
 
 pub use coupling::{CommonFactor, Coupling, Trigger};
 pub use dist::Dist;
 pub use graph::{DependencyGraph, Edge, EdgeKind, NodeRef};
+pub use time::{ImpactStep, RevenueProfile, WeekTime};
 pub use units::{Hours, Money, Probability, HOURS_PER_YEAR};
 
 /// A service's layer, from the ground up: a label for reports, charts and
@@ -206,6 +208,11 @@ pub struct Service {
     pub cost_per_outage: Money,
     pub data_loss_cost_per_hour: Money,
     pub mtpd_penalty: Money,
+    /// How the lost revenue per hour varies over the week and the year
+    /// (DESIGN-2 B3); `None`: the same at every hour.
+    pub revenue_profile: Option<RevenueProfile>,
+    /// Business-impact steps, in increasing order of `after`.
+    pub impact: Vec<ImpactStep>,
     /// Segmented services are never entered by ransomware spread.
     pub segmented: bool,
     /// Per-service spread probability into this service (hardening).

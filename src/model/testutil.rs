@@ -30,6 +30,8 @@ pub(crate) fn service(id: &str, tier: Tier) -> Service {
         cost_per_outage: Money::ZERO,
         data_loss_cost_per_hour: Money::ZERO,
         mtpd_penalty: Money::ZERO,
+        revenue_profile: None,
+        impact: Vec::new(),
         segmented: false,
         spread_probability: None,
         tags: Vec::new(),

@@ -468,6 +468,9 @@ pub fn drill_doc(
         "Business functions: {}.",
         d.business_functions
     ))]);
+    if let Some(start) = &d.start {
+        doc.para(vec![t(start_sentence(start))]);
+    }
     doc.push(headline(d, s));
     doc.h2("Reading");
     doc.push(Block::Bullets(reading(d, s, names)));
@@ -541,6 +544,18 @@ pub fn drill_pack(
     let doc = drill_doc(d, s, warnings, prov, &Names::from_model(model));
     files.extend(doc_files(&doc, charts, &drawings));
     Ok(files)
+}
+
+/// Where the drills started on the revenue profiles' clock, in words
+/// ([`DrillSummary::start`]).
+fn start_sentence(start: &str) -> String {
+    if start == "random" {
+        "Revenue profiles: each drill starts at a random time of the week (uniform, drawn per \
+         drill; months do not apply); fix it with --at \"Fri 17:00\"."
+            .to_string()
+    } else {
+        format!("Revenue profiles: every drill starts on {start} (--at; months do not apply).")
+    }
 }
 
 /// The one-screen summary of a drill.
@@ -634,6 +649,14 @@ pub fn screen(d: &DrillSummary, s: &Summary) -> String {
             hours(m.hours.p90),
             pct(m.reached)
         );
+    }
+    if let Some(start) = &d.start {
+        let when = if start == "random" {
+            "a random time of the week, per drill (fix it with --at \"Fri 17:00\")".to_string()
+        } else {
+            format!("{start} (--at; months do not apply)")
+        };
+        let _ = writeln!(out, "  {:<30}{when}", "drills start");
     }
     let c = s.currency.as_str();
     let _ = writeln!(

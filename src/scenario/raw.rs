@@ -171,6 +171,10 @@ pub struct Service {
     #[serde(default)]
     pub mtpd_penalty: Option<f64>,
     #[serde(default)]
+    pub revenue_profile: Option<RevenueProfile>,
+    #[serde(default)]
+    pub impact: Vec<ImpactStep>,
+    #[serde(default)]
     pub segmented: Option<bool>,
     /// Per-service override of every ransomware threat's spread probability
     /// into this service (hardening).
@@ -178,6 +182,27 @@ pub struct Service {
     pub spread_probability: Option<f64>,
     #[serde(default)]
     pub tags: Vec<String>,
+}
+
+/// `(hours: [24 factors], weekend: [24 factors], months: [12 factors])`
+/// in a service's `revenue_profile`, each part optional.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevenueProfile {
+    #[serde(default)]
+    pub hours: Option<Vec<f64>>,
+    #[serde(default)]
+    pub weekend: Option<Vec<f64>>,
+    #[serde(default)]
+    pub months: Option<Vec<f64>>,
+}
+
+/// `(after: duration, cost: money)` in a service's `impact`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImpactStep {
+    pub after: RawDuration,
+    pub cost: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

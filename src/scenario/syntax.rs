@@ -275,7 +275,8 @@ const NAMES: [&str; 20] = [
 ];
 
 /// The fields whose value is a single duration (a string with a unit).
-const DURATIONS: [&str; 7] = [
+const DURATIONS: [&str; 8] = [
+    "after",
     "rto",
     "rpo",
     "mtpd",

@@ -27,6 +27,7 @@ use crate::model::HOURS_PER_YEAR;
 
 mod coupling;
 mod dists;
+mod impact;
 mod names;
 mod plan;
 mod services;

@@ -10,6 +10,7 @@ use crate::model::{self, Dist, Model, NodeRef, Rate, ThreatKind};
 use crate::stats::Accumulator;
 
 use super::dr_plan::{self, DrPlan};
+use super::profile::{Profile, Steps};
 use super::rng::stable_hash;
 
 pub use crate::model::HOURS_PER_YEAR;
@@ -198,6 +199,20 @@ pub struct SimPlan {
     pub dependency_order: bool,
     /// Failovers that move services, DR invocation ([`DrPlan`]).
     pub dr: DrPlan,
+    /// Impact that depends on time (DESIGN-2 B3): per service its
+    /// revenue profile and impact steps; empty when no service has
+    /// either.
+    pub timed: Vec<Timed>,
+    /// The distinct revenue profiles, as tables.
+    pub profiles: Vec<Profile>,
+}
+
+/// A service's impact that depends on time.
+#[derive(Debug, Clone, Default)]
+pub struct Timed {
+    /// Its revenue profile: an index into [`SimPlan::profiles`].
+    pub profile: Option<u32>,
+    pub steps: Steps,
 }
 
 impl SimPlan {
@@ -451,7 +466,55 @@ impl SimPlan {
             team_of: team_of(model),
             dependency_order: model.plan.restore_in_dependency_order,
             dr,
+            timed: Vec::new(),
+            profiles: Vec::new(),
         }
+        .with_time(model, true)
+    }
+
+    /// Compile a validated model for drills: as [`SimPlan::compile`], but
+    /// the revenue profiles read no month factors (a drill starts at a
+    /// time of the week, not of the year).
+    pub fn compile_drill(model: &Model) -> SimPlan {
+        SimPlan::compile(model).with_time(model, false)
+    }
+
+    /// The plan's impact that depends on time, from `model`; with
+    /// `months` false every month counts at 1 (drills).
+    pub fn with_time(mut self, model: &Model, months: bool) -> SimPlan {
+        self.timed.clear();
+        self.profiles.clear();
+        if model
+            .services
+            .iter()
+            .all(|s| s.revenue_profile.is_none() && s.impact.is_empty())
+        {
+            return self;
+        }
+        let mut distinct: Vec<&model::RevenueProfile> = Vec::new();
+        for svc in &model.services {
+            let profile = svc.revenue_profile.as_ref().map(|p| {
+                let k = distinct.iter().position(|d| *d == p).unwrap_or_else(|| {
+                    distinct.push(p);
+                    self.profiles.push(Profile::new(p, months));
+                    distinct.len() - 1
+                });
+                k as u32
+            });
+            self.timed.push(Timed {
+                profile,
+                steps: Steps::new(&svc.impact),
+            });
+        }
+        self
+    }
+
+    /// Whether service `svc` has a revenue profile or impact steps.
+    #[inline]
+    pub fn is_timed(&self, svc: usize) -> bool {
+        self.timed
+            .get(svc)
+            .is_some_and(|t| t.profile.is_some() || !t.steps.is_empty())
     }
 }
 

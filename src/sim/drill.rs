@@ -1,6 +1,11 @@
 //! The drill driver: one threat at time zero, many times, with each
 //! trial's recovery recorded and reduced to a [`DrillOutcome`].
 //!
+//! Time zero of a drill is a time of the week on the revenue profiles'
+//! clock ([`DrillPlan::start`]): fixed by `bcdr drill --at`, else drawn
+//! uniformly per drill; drills read no month factors
+//! ([`SimPlan::compile_drill`]).
+//!
 //! Definitions (also in docs/engine.md):
 //!
 //! - A service is **hit** when it stops being functional during the drill
@@ -83,6 +88,10 @@ pub struct DrillPlan {
     pub rpo: Vec<f64>,
     /// Ransomware: which attacks are drilled (`None` for another threat).
     pub outcome: Option<Outcome>,
+    /// Where each drill starts on the revenue profiles' clock (hours
+    /// after Monday 00:00, `bcdr drill --at`); `None`: a uniformly random
+    /// time of the week, drawn per drill.
+    pub start: Option<f64>,
 }
 
 impl DrillPlan {
@@ -192,6 +201,7 @@ impl DrillPlan {
                 .map(|x| x.rpo.map_or(f64::INFINITY, |h| h.get()))
                 .collect(),
             outcome: None,
+            start: None,
         }
     }
 
@@ -459,6 +469,7 @@ fn grid_end(
                 let mut trial = Trial::new(plan);
                 trial.set_recording(true);
                 trial.set_outcome(p.outcome.unwrap_or_default());
+                trial.set_drill_start(p.start);
                 let mut red = Reducer::new(p);
                 let mut scratch = Accumulator::new(plan.n_services, plan.threats.len());
                 // A trial that breaks the event budget ends the pilot; the
@@ -535,6 +546,7 @@ pub fn drill(
             let mut trial = Trial::new(plan);
             trial.set_recording(true);
             trial.set_outcome(p.outcome.unwrap_or_default());
+            trial.set_drill_start(p.start);
             (trial, Reducer::new(p))
         },
         |(acc, dacc), (trial, red), chunk| {

@@ -16,6 +16,7 @@ pub mod dr_plan;
 pub mod drill;
 pub mod generate;
 pub mod intervals;
+pub mod profile;
 pub mod queue;
 pub mod rng;
 pub mod streams;

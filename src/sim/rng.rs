@@ -100,6 +100,8 @@ pub enum Purpose {
     Trigger = 23,
     /// A common factor's multiplier for this trial.
     Factor = 24,
+    /// A drill's start on the revenue profiles' clock.
+    DrillStart = 25,
 }
 
 /// SplitMix64's output function: a bijective 64-bit mixer.

@@ -498,6 +498,12 @@ pub struct DrillSummary {
     /// without one the services with revenue, or without those every
     /// service.
     pub business_functions: String,
+    /// Where each drill started on the revenue profiles' clock: a time of
+    /// the week such as `"Fri 17:00"` (`bcdr drill --at`), or `"random"`
+    /// (uniform over the week, drawn per drill). Absent when no service
+    /// has a revenue profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
     /// Null when there is no business function (a scenario without
     /// services).
     pub business: Option<BusinessRecovery>,
@@ -557,6 +563,8 @@ pub struct DrillContext<'a> {
     pub weighting: &'a str,
     /// Ransomware only: which attacks were drilled.
     pub attack: Option<AttackContext<'a>>,
+    /// [`DrillSummary::start`].
+    pub start: Option<String>,
 }
 
 impl DrillSummary {
@@ -621,6 +629,7 @@ impl DrillSummary {
             horizon_hours: cx.horizon,
             quantile_accuracy: 0.5f64.powi(SERVICE_BITS as i32 + 1),
             business_functions: cx.business_functions.to_string(),
+            start: cx.start.clone(),
             business: cx.has_business.then(|| BusinessRecovery {
                 hit: frac(acc.business_hit),
                 not_recovered: frac(acc.business_not_recovered),

@@ -685,7 +685,10 @@ pub fn run(
     for (k, &v) in setting.values.iter().enumerate() {
         let mut m = model.clone();
         setting.param.apply(&mut m, v);
-        let plan = SimPlan::compile(&m);
+        let plan = match mode {
+            Mode::Annual => SimPlan::compile(&m),
+            Mode::Drill(_) => SimPlan::compile_drill(&m),
+        };
         let offset = k as u64 * opts.trials;
         let tick = |n: u64| {
             if let Some(p) = progress {

@@ -18,7 +18,8 @@ fn drill(text: &str, threat: &str, trials: u64, threads: Option<usize>) -> Drill
     let model =
         bcdr::scenario::parse_str(text).unwrap_or_else(|e| panic!("test scenario invalid: {e}"));
     let index = drill_threat(&model, threat).expect("a drillable threat");
-    drill_results(&model, index, None, SEED, 0..trials, threads, None).expect("the drill runs")
+    drill_results(&model, index, None, None, SEED, 0..trials, threads, None)
+        .expect("the drill runs")
 }
 
 fn service<'a>(r: &'a DrillResults, id: &str) -> &'a ServiceDrill {

@@ -13,7 +13,8 @@ fn drill(text: &str, threat: &str, trials: u64) -> DrillResults {
     let model =
         bcdr::scenario::parse_str(text).unwrap_or_else(|e| panic!("test scenario invalid: {e}"));
     let index = drill_threat(&model, threat).expect("a drillable threat");
-    drill_results(&model, index, None, SEED, 0..trials, Some(2), None).expect("the drill runs")
+    drill_results(&model, index, None, None, SEED, 0..trials, Some(2), None)
+        .expect("the drill runs")
 }
 
 /// `biz` hard-depends on `db`; `email` is only a soft dependency of it.

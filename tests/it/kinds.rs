@@ -273,7 +273,17 @@ fn drill_of(
 ) -> DrillResults {
     let model = bcdr::scenario::parse_str(text).expect("valid");
     let index = drill_threat(&model, threat).expect("drillable");
-    drill_results(&model, index, outcome, SEED, 0..n, Some(threads), None).expect("the drill runs")
+    drill_results(
+        &model,
+        index,
+        outcome,
+        None,
+        SEED,
+        0..n,
+        Some(threads),
+        None,
+    )
+    .expect("the drill runs")
 }
 
 fn drilled<'a>(r: &'a DrillResults, id: &str) -> &'a ServiceDrill {
@@ -374,6 +384,7 @@ fn outcomes_that_cannot_happen_and_non_ransomware_are_refused() {
         &model,
         power,
         Some(Outcome::All),
+        None,
         SEED,
         0..10,
         None,
@@ -394,7 +405,16 @@ fn outcomes_that_cannot_happen_and_non_ransomware_are_refused() {
         );
     let model = bcdr::scenario::parse_str(&sure).expect("valid");
     let rw = drill_threat(&model, "rw").expect("drillable");
-    let m = usage(drill_results(&model, rw, None, SEED, 0..10, None, None));
+    let m = usage(drill_results(
+        &model,
+        rw,
+        None,
+        None,
+        SEED,
+        0..10,
+        None,
+        None,
+    ));
     assert!(
         m.contains("\"rw\"") && m.contains("always contained"),
         "{m}"
@@ -404,6 +424,7 @@ fn outcomes_that_cannot_happen_and_non_ransomware_are_refused() {
         &model,
         rw,
         Some(Outcome::Contained),
+        None,
         SEED,
         0..10,
         None,

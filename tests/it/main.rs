@@ -25,6 +25,7 @@ mod safety;
 mod shards;
 mod sweep;
 mod tamper;
+mod time_impact;
 mod validate;
 mod warnings;
 mod xlsx;

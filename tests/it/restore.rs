@@ -42,7 +42,7 @@ fn backup(extra: &str) -> String {
 fn drill_of(text: &str, threat: &str, trials: u64) -> DrillResults {
     let model = bcdr::scenario::parse_str(text).unwrap_or_else(|e| panic!("invalid: {e}"));
     let index = drill_threat(&model, threat).expect("a drillable threat");
-    drill_results(&model, index, None, SEED, 0..trials, None, None).expect("the drill runs")
+    drill_results(&model, index, None, None, SEED, 0..trials, None, None).expect("the drill runs")
 }
 
 fn service<'a>(r: &'a DrillResults, id: &str) -> &'a ServiceDrill {

@@ -286,6 +286,13 @@ fixtures! {
         r#"services[0] "payments".mtpd_penalty"#,
         "add mtpd:",
     ];
+    time_impact: "time-impact.ron" => [
+        r#"services[0] "claims-line".revenue_profile.hours: hours has 23 factors: write 24, one per hour of the day"#,
+        r#"services[0] "claims-line".revenue_profile.months[11]: -2 is not a revenue factor: use a number >= 0"#,
+        r#"services[0] "claims-line".impact[1].after: "4h" is not later than impact[0]'s "1d": list the steps once each, in increasing order of after"#,
+        r#"services[0] "claims-line".impact[2].cost: -5 is not an amount of money"#,
+        r#"services[1] "web".revenue_profile: a revenue profile scales revenue_per_hour, which the service does not have: add revenue_per_hour"#,
+    ];
     no_services: "no-services.ron" => ["services: the scenario has no services", "add at least one"];
     many_problems: "many-problems.ron" => [
         "6 problems:",

@@ -69,6 +69,8 @@ pub(super) fn service(
              tolerable outage), or remove the penalty",
         );
     }
+    let revenue_profile = super::impact::revenue_profile(cx, &p, s);
+    let impact = super::impact::impact(cx, &p, s);
     let spread_probability = written(
         s.spread_probability
             .map(|x| cx.probability(&at(&p, "spread_probability"), x)),
@@ -108,6 +110,8 @@ pub(super) fn service(
         cost_per_outage: cost_per_outage?,
         data_loss_cost_per_hour: data_loss_cost_per_hour?,
         mtpd_penalty: mtpd_penalty?,
+        revenue_profile: revenue_profile?,
+        impact: impact?,
         segmented: s.segmented.unwrap_or(false),
         spread_probability: spread_probability?,
         tags: tags_ok.then(|| s.tags.clone())?,

@@ -10,7 +10,7 @@ use super::super::clock::open_end;
 use super::super::compile::SimPlan;
 use super::super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
 use super::fused;
-use super::outage::{Ledger, Outages, Totals};
+use super::outage::{revenue_hours, Ledger, Outages, Timed, Totals};
 use super::own::Seg;
 use super::{Mark, Record, Trial, NONE};
 
@@ -287,9 +287,11 @@ fn book(
     let p = plan.hot[svc];
     let h = plan.horizon;
     let from = ledger.keys.len();
+    let timed = Timed::of(plan, svc, ledger.origin);
     let mut outages = Outages::new(
         p,
         h,
+        timed,
         totals.tally[svc],
         &mut ledger.shares,
         &mut ledger.keys,
@@ -320,35 +322,29 @@ fn book(
     ledger.note(svc, from, shortest, longest);
     let soft = plan.soft_deps.row(svc);
     if p.revenue_per_hour > 0.0 && (!soft.is_empty() || records.is_some()) {
-        degrade(
-            plan,
-            svc,
-            down,
-            lists,
-            &mut ledger.cap_events,
-            totals,
-            records,
-        );
+        degrade(plan, svc, down, lists, ledger, totals, records);
     }
 }
 
 /// Revenue capacity over the trial: 0 while down, else the product of
 /// the capacities kept by the soft dependencies that are down (their
 /// lists in `lists`). Books the revenue lost while up and degraded
-/// (attributed to the cause of the latest degradation), and records
-/// capacity changes.
+/// (attributed to the cause of the latest degradation, at the service's
+/// revenue profile if it has one), and records capacity changes.
 fn degrade(
     plan: &SimPlan,
     svc: usize,
     down: &[Iv],
     lists: &[Vec<Iv>],
-    events: &mut Vec<(f64, i32, u32, u32)>,
+    ledger: &mut Ledger,
     totals: &mut Totals,
     mut records: Option<&mut Vec<Record>>,
 ) {
     const OWN: u32 = u32::MAX;
     let revenue = plan.hot[svc].revenue_per_hour;
     let soft = plan.soft_deps.row(svc);
+    let timed = Timed::of(plan, svc, ledger.origin);
+    let events = &mut ledger.cap_events;
     events.clear();
     // Stretches open at the horizon end past it: cut them there.
     let h = plan.horizon;
@@ -375,7 +371,8 @@ fn degrade(
     };
     for &(t, delta, kind, c) in events.iter() {
         if own_down == 0 && t > t_prev {
-            let lost = revenue * (1.0 - factor(&active)) * (t - t_prev);
+            let lost =
+                revenue * (1.0 - factor(&active)) * revenue_hours(timed.as_ref(), t_prev, t, h);
             if lost > 0.0 {
                 totals.tally[svc].loss += lost;
                 totals.cause_loss[cause as usize] += lost;

@@ -13,8 +13,11 @@
 //! whose list is not kept, with no group below it and recording off (no
 //! records, no degradation); [`super::Trial::close`] decides.
 //!
-//! Two cases:
+//! Three cases:
 //!
+//! - A service with impact that depends on time (a revenue profile or
+//!   impact steps, DESIGN-2 B3) goes to the rule ([`Outages`]) as in the
+//!   last case: its figures are not the segments' own.
 //! - Most rows need no merging: on a large estate a service's segments
 //!   rarely overlap or touch, so each segment is one run and one outage.
 //!   [`sum_apart`] books such a row in one branch-free pass over figures
@@ -27,7 +30,8 @@
 //!
 //! What pins it: `fused_booking_matches_booking_the_list` (this path
 //! against the list path, on a reference estate, one with lost revenue on
-//! touching segments of two causes, and a generated estate),
+//! touching segments of two causes, one with revenue profiles and impact
+//! steps, and a generated estate),
 //! `outages_match_the_definition_on_a_reference_estate`, and the
 //! byte-identical outputs of the bundled scenarios.
 //!
@@ -42,7 +46,7 @@ use crate::stats::hist;
 
 use super::super::compile::{Hot, SimPlan};
 use super::super::intervals::{decode_bits, Iv};
-use super::outage::{breaches, ended, hours, settle, Ledger, Outages, Share, Totals};
+use super::outage::{breaches, ended, hours, settle, Ledger, Outages, Share, Timed, Totals};
 use super::own::Seg;
 use super::{FAILURES, NONE};
 
@@ -265,7 +269,12 @@ pub(super) fn book_bits(
     let span = rows.span(svc);
     let count = decode_bits(&rows.bits[span], &mut rows.picked);
     let picked = &rows.picked[..count];
-    if let Some(a) = sum_apart(picked, &rows.info, &p, keys, &mut rows.others) {
+    let timed = Timed::of(plan, svc, ledger.origin);
+    let apart = match timed {
+        None => sum_apart(picked, &rows.info, &p, keys, &mut rows.others),
+        Some(_) => None,
+    };
+    if let Some(a) = apart {
         shortest = a.shortest;
         longest = a.longest;
         let shares = &mut ledger.shares;
@@ -301,6 +310,7 @@ pub(super) fn book_bits(
                 outages: a.failures,
                 breaches: failure_breaches,
                 hours: a.failure_hours,
+                impact: 0.0,
             };
             touched = touched.max(FAILURES as usize + 1);
         }
@@ -313,7 +323,7 @@ pub(super) fn book_bits(
         );
     } else {
         keys.truncate(from);
-        let mut outages = Outages::new(p, h, totals.tally[svc], &mut ledger.shares, keys);
+        let mut outages = Outages::new(p, h, timed, totals.tally[svc], &mut ledger.shares, keys);
         // The run of the union being merged (the `Runs` rule).
         let mut run = Iv {
             start: 0.0,

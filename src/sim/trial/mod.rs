@@ -56,9 +56,12 @@ mod tests_teams;
 
 use crate::stats::Accumulator;
 
+use super::clock::on_grid;
 use super::compile::SimPlan;
 use super::queue::Queue;
 use super::rng;
+use crate::model::dist::unit_open;
+use crate::model::time::HOURS_PER_WEEK;
 
 use backups::Backups;
 use book::{Lists, SegIndex};
@@ -214,6 +217,10 @@ pub struct Trial {
     outcome_failed: Option<String>,
     /// Backups lost with their site ([`backups`]).
     backups: Backups,
+    /// Where a drill starts on the revenue profiles' clock (hours after
+    /// Monday 00:00); `None`: at a uniformly random time of the week,
+    /// drawn per drill.
+    drill_start: Option<f64>,
 }
 
 impl Trial {
@@ -249,11 +256,13 @@ impl Trial {
             outcome: Outcome::All,
             outcome_failed: None,
             backups: Backups::new(plan),
+            drill_start: None,
         }
     }
 
     fn reset(&mut self, plan: &SimPlan, seed: u64, trial: u64) {
         self.key = rng::trial_key(seed, trial);
+        self.ledger.origin = 0.0;
         self.own.reset();
         self.svcs.reset();
         self.totals.reset();
@@ -293,6 +302,13 @@ impl Trial {
             .iter()
             .find(|a| !a.contained)
             .map(|a| a.dwell)
+    }
+
+    /// Fix where drills start on the revenue profiles' clock (hours after
+    /// Monday 00:00), or `None` (the default) for a uniformly random time
+    /// of the week, drawn per drill (DESIGN-2 B3).
+    pub fn set_drill_start(&mut self, start: Option<f64>) {
+        self.drill_start = start.map(on_grid);
     }
 
     /// The steps of the last trial, in time order, when recording is on.
@@ -341,6 +357,12 @@ impl Trial {
             }
             Mode::Drill(threat) => {
                 self.failures = false;
+                if !plan.profiles.is_empty() {
+                    self.ledger.origin = self.drill_start.unwrap_or_else(|| {
+                        let mut s = rng::stream(self.key, 0, rng::Purpose::DrillStart);
+                        on_grid(unit_open(&mut s) * HOURS_PER_WEEK)
+                    });
+                }
                 self.schedule_occurrence(plan, threat, 0.0);
             }
         }

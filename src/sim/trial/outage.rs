@@ -12,9 +12,11 @@
 //! - It met the RTO iff its duration is at most the RTO *and* it ended
 //!   by the horizon ([`rto_met`]); it breached the MTPD iff its duration
 //!   exceeds the MTPD ([`breaches`]).
-//! - Its fixed cost (and MTPD penalty) goes to the cause of its first run;
-//!   each run's hours (the lost revenue) to the run's own cause. Costs are
-//!   summed per cause and settled in cause order ([`settle`]).
+//! - Its fixed cost (and MTPD penalty, and the impact steps its duration
+//!   reaches) goes to the cause of its first run; each run's revenue hours
+//!   (the lost revenue: [`revenue_hours`], its hours, or the integral of
+//!   the service's revenue profile over it) to the run's own cause. Costs
+//!   are summed per cause and settled in cause order ([`settle`]).
 //!
 //! [`Outages`] applies it to runs given one by one; both the booking of a
 //! list ([`super::book`]) and the general case of the booking of a bit row
@@ -27,6 +29,7 @@ use crate::stats::hist;
 
 use super::super::compile::{Hot, SimPlan};
 use super::super::intervals::Iv;
+use super::super::profile::{Profile, Steps};
 use super::FAILURES;
 
 /// What a trial books for one service, kept together so that booking an
@@ -46,14 +49,64 @@ pub(super) struct Tally {
 }
 
 /// One cause's part in one service's outages of a trial: the outages it
-/// started (each carries the fixed cost, and the MTPD penalty if it
-/// breached) and the hours of the segments it caused (they carry the lost
-/// revenue).
+/// started (each carries the fixed cost, the MTPD penalty if it breached,
+/// and the impact steps it reached) and the revenue hours of the segments
+/// it caused (they carry the lost revenue).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Share {
     pub(super) outages: u32,
     pub(super) breaches: u32,
+    /// Revenue hours ([`revenue_hours`]).
     pub(super) hours: f64,
+    /// The impact steps' costs of the outages it started.
+    pub(super) impact: f64,
+}
+
+/// What the booking of one service reads of its impact that depends on
+/// time (DESIGN-2 B3): its revenue profile, where the trial starts on the
+/// profile's clock, and its impact steps.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Timed<'a> {
+    profile: Option<&'a Profile>,
+    /// The profile clock's time at the trial's t = 0 (hours after Monday
+    /// 1 January 00:00).
+    origin: f64,
+    steps: &'a Steps,
+}
+
+impl<'a> Timed<'a> {
+    /// Service `svc`'s, if it has a profile or impact steps; `origin` is
+    /// the trial's start on the profile's clock.
+    #[inline]
+    pub(super) fn of(plan: &'a SimPlan, svc: usize, origin: f64) -> Option<Timed<'a>> {
+        if !plan.is_timed(svc) {
+            return None;
+        }
+        let t = &plan.timed[svc];
+        Some(Timed {
+            profile: t.profile.map(|k| &plan.profiles[k as usize]),
+            origin,
+            steps: &t.steps,
+        })
+    }
+}
+
+/// The revenue hours of a stretch from `start` to `end`, cut at the
+/// horizon `h`: what `revenue_per_hour` multiplies. Without a revenue
+/// profile, its [`hours`] (the arithmetic of a service without one stays
+/// exactly what it was); with one, the profile's integral over it on the
+/// profile's clock. The one place where lost revenue meets the time of
+/// day.
+#[inline(always)]
+pub(super) fn revenue_hours(timed: Option<&Timed>, start: f64, end: f64, h: f64) -> f64 {
+    match timed {
+        Some(&Timed {
+            profile: Some(profile),
+            origin,
+            ..
+        }) => profile.integral(origin + start, origin + end.min(h)),
+        _ => hours(start, end, h),
+    }
 }
 
 /// The trial's results: per service its tally, per cause its losses and
@@ -113,6 +166,9 @@ pub(super) struct Ledger {
     pub(super) booked: Vec<Booked>,
     /// Scratch of `book::degrade`.
     pub(super) cap_events: Vec<(f64, i32, u32, u32)>,
+    /// Where the trial starts on the revenue profiles' clock ([`Timed`]):
+    /// 0 in an annual trial, the drill's start in a drill.
+    pub(super) origin: f64,
 }
 
 impl Ledger {
@@ -122,6 +178,7 @@ impl Ledger {
             keys: Vec::new(),
             booked: vec![Booked::default(); services],
             cap_events: Vec::new(),
+            origin: 0.0,
         }
     }
 
@@ -197,7 +254,8 @@ pub(super) fn settle(
         if share.outages > 0 || share.hours > 0.0 {
             let loss = f64::from(share.outages) * p.cost_per_outage
                 + f64::from(share.breaches) * p.mtpd_penalty
-                + p.revenue_per_hour * share.hours;
+                + p.revenue_per_hour * share.hours
+                + share.impact;
             tally.loss += loss;
             cause_loss[c] += loss;
         }
@@ -219,6 +277,7 @@ pub(super) type Span = (f64, f64);
 pub(super) struct Outages<'a> {
     p: Hot,
     h: f64,
+    timed: Option<Timed<'a>>,
     /// A local copy: the compiler cannot tell the tally from the cause
     /// sums, and would otherwise store and reload it at every outage.
     tally: Tally,
@@ -241,11 +300,13 @@ pub(super) struct Outages<'a> {
 
 impl<'a> Outages<'a> {
     /// Start booking a service whose tally so far is `tally`, with the
-    /// empty `shares` and the duration keys going to `keys`.
+    /// empty `shares` and the duration keys going to `keys`; `timed` is its
+    /// impact that depends on time, if any.
     #[inline(always)]
     pub(super) fn new(
         p: Hot,
         h: f64,
+        timed: Option<Timed<'a>>,
         tally: Tally,
         shares: &'a mut [Share],
         keys: &'a mut Vec<u16>,
@@ -253,6 +314,7 @@ impl<'a> Outages<'a> {
         Outages {
             p,
             h,
+            timed,
             tally,
             shares,
             failures: Share::default(),
@@ -282,7 +344,7 @@ impl<'a> Outages<'a> {
             self.open = true;
         }
         self.end = run.end;
-        let hours = hours(run.start, run.end, self.h);
+        let hours = revenue_hours(self.timed.as_ref(), run.start, run.end, self.h);
         if run.cause == FAILURES {
             self.failures.hours += hours;
         } else {
@@ -305,6 +367,9 @@ impl<'a> Outages<'a> {
         };
         share.outages += 1;
         share.breaches += u32::from(breached);
+        if let Some(timed) = &self.timed {
+            share.impact += timed.steps.cost(d);
+        }
         self.keys.push(hist::compact(SERVICE_BITS, d));
         self.shortest = if d < self.shortest { d } else { self.shortest };
         self.longest = if d > self.longest { d } else { self.longest };
@@ -362,7 +427,7 @@ mod tests {
         let h = 100.0;
         let mut shares = vec![Share::default(); 3];
         let mut keys = Vec::new();
-        let mut outages = Outages::new(p, h, Tally::default(), &mut shares, &mut keys);
+        let mut outages = Outages::new(p, h, None, Tally::default(), &mut shares, &mut keys);
         let mut spans = Vec::new();
         // A failure handed over to threat 1 at t = 12: one outage of 5 h.
         spans.extend(outages.run(run(10.0, 12.0, FAILURES)));

@@ -173,7 +173,20 @@ fn fused_booking_matches_booking_the_list() {
         r#"Service(id: "net", site: "a", revenue_per_hour: 1,"#,
     );
     assert_ne!(earning, ESTATE);
+    // With a revenue profile and impact steps (DESIGN-2 B3) on a service
+    // booked fused and on one degraded by a soft dependency.
+    let timed = earning
+        .replace(
+            r#"revenue_per_hour: 1,"#,
+            r#"revenue_per_hour: 1, revenue_profile: (hours: [0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0], months: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 4]), impact: [(after: "2h", cost: 10), (after: "1d", cost: 100)],"#,
+        )
+        .replace(
+            r#"revenue_per_hour: 100,"#,
+            r#"revenue_per_hour: 100, revenue_profile: (weekend: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 3]),"#,
+        );
+    assert_eq!(timed.matches("revenue_profile").count(), 2);
     for (name, src, trials) in [
+        ("timed", timed.as_str(), 1000),
         ("earning", earning.as_str(), 1000),
         ("reference", ESTATE, 300),
         ("generated", generated.as_str(), 100),
