@@ -18,6 +18,7 @@ pub mod generate;
 pub mod intervals;
 pub mod queue;
 pub mod rng;
+mod short;
 pub mod streams;
 pub mod trial;
 
