@@ -14,7 +14,7 @@
 //! before.
 
 /// Set every element of `xs` to `v`: the same as `xs.fill(v)`.
-#[inline(always)]
+#[inline]
 pub fn refill<T: Copy>(xs: &mut [T], v: T) {
     match xs {
         [] => {}

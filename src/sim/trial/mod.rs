@@ -309,9 +309,10 @@ impl Trial {
                 self.dispatch(plan, t);
             }
         }
-        if !(self.skip_quiet && self.nothing_down(plan)) {
-            self.close(plan, acc);
+        if self.skip_quiet && self.nothing_down(plan) {
+            return self.flush(plan, trial, acc);
         }
+        self.close(plan, acc);
         self.flush(plan, trial, acc)
     }
 
