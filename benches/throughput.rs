@@ -1,5 +1,8 @@
-//! Trials per second of the annual run, over every bundled scenario and a
-//! generated 1000-service estate (`bcdr generate --services 1000`).
+//! Trials per second of the annual run, over every bundled scenario, a
+//! generated 1000-service estate (`bcdr generate --services 1000`) and the
+//! FAIR-style scenario of `docs/performance.md` (`benches/fair.ron`: one
+//! loss event, a `Pert` rate and a `Pert` cost), where the fixed cost of a
+//! trial is nearly all there is.
 //!
 //! Criterion reports throughput in elements per second: one element is one
 //! trial. Run `cargo bench --bench throughput` (CI runs it in a short mode).
@@ -25,7 +28,11 @@ fn throughput(c: &mut Criterion) {
     let model = bcdr::scenario::parse_str(&text).expect("generated scenario is valid");
     bench_plan(c, "generated-1000", &SimPlan::compile(&model), 2000);
 
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fair = bcdr::scenario::load(&root.join("benches/fair.ron")).expect("fair.ron is valid");
+    bench_plan(c, "fair-style", &SimPlan::compile(&fair), 200_000);
+
+    let dir = root.join("scenarios");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("scenarios/ exists")
         .filter_map(|e| e.ok().map(|e| e.path()))

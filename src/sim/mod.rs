@@ -19,6 +19,7 @@ pub mod intervals;
 pub mod profile;
 pub mod queue;
 pub mod rng;
+mod short;
 pub mod streams;
 pub mod trial;
 

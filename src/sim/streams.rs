@@ -8,6 +8,7 @@
 //! stream slot as a vector of `Option<Stream>` per purpose would.
 
 use super::rng::{self, Purpose, Stream};
+use super::short::refill;
 
 /// Streams per entity.
 pub const SLOTS: usize = 5;
@@ -33,7 +34,7 @@ impl Streams {
 
     /// Forget every stream (a new trial).
     pub fn clear(&mut self) {
-        self.made.fill(0);
+        refill(&mut self.made, 0);
     }
 
     /// Entity `i`'s stream in `slot`, made for (`key`, `entity`,

@@ -8,6 +8,7 @@ use super::super::clock::on_grid;
 use super::super::compile::{SimPlan, ThreatPlanKind, HOURS_PER_YEAR};
 use super::super::queue::Queue;
 use super::super::rng::{self, Purpose, Stream};
+use super::super::short::refill;
 use super::super::streams::Streams;
 use super::own::Damage;
 use super::ransomware::Attack;
@@ -100,8 +101,8 @@ impl Threats {
     pub(super) fn reset(&mut self) {
         self.streams.clear();
         self.attacks.clear();
-        self.site_outage.fill(0);
-        self.site_destroyed.fill(false);
+        refill(&mut self.site_outage, 0);
+        refill(&mut self.site_destroyed, false);
     }
 }
 

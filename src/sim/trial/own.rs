@@ -9,6 +9,7 @@ use super::super::clock::on_grid;
 use super::super::compile::SimPlan;
 use super::super::intervals::Iv;
 use super::super::rng::{self, Purpose, Stream};
+use super::super::short::refill;
 use super::super::streams::Streams;
 use super::events::EvKind;
 use super::{Trial, NONE};
@@ -58,9 +59,13 @@ impl Own {
     }
 
     pub(super) fn reset(&mut self) {
-        self.count.fill(0);
+        // A service is counted and has a last segment only once it has
+        // been down: a trial without segments leaves both as they were.
+        if !self.segs.is_empty() {
+            refill(&mut self.count, 0);
+            refill(&mut self.last, NONE);
+        }
         self.segs.clear();
-        self.last.fill(NONE);
     }
 
     /// Open an own down segment of service `i` at `t`. A segment that
@@ -139,12 +144,12 @@ impl Services {
     }
 
     pub(super) fn reset(&mut self) {
-        self.damage.fill(Damage::Up);
-        self.gen.fill(0);
-        self.fail_at.fill(f64::INFINITY);
-        self.life_left.fill(f64::NAN);
-        self.job_running.fill(false);
-        self.backup_phase.fill(f64::NAN);
+        refill(&mut self.damage, Damage::Up);
+        refill(&mut self.gen, 0);
+        refill(&mut self.fail_at, f64::INFINITY);
+        refill(&mut self.life_left, f64::NAN);
+        refill(&mut self.job_running, false);
+        refill(&mut self.backup_phase, f64::NAN);
         self.streams.clear();
     }
 

@@ -209,3 +209,69 @@ fn fused_booking_matches_booking_the_list() {
         assert!(fused == plain, "{name}");
     }
 }
+
+/// Skipping the booking of a trial in which nothing was down
+/// ([`Trial::nothing_down`]) changes no figure: the accumulators are equal
+/// with and without the skip, on an estate whose quiet years have loss
+/// events, groups, soft dependencies, kept lists and data-loss costs, on
+/// a FAIR-style line with nothing but a loss event, and on the busy
+/// reference estate.
+#[test]
+fn skipping_quiet_trials_changes_nothing() {
+    let quiet = r#"Scenario(name: "quiet", horizon: "1y",
+        sites: [Site(id: "a"), Site(id: "b")],
+        services: [
+            Service(id: "net", site: "a", failure: (mtbf: "60000h", repair: Exponential(mean: "6h"))),
+            Service(id: "db", site: "b", depends_on: ["net"], failure: (mtbf: "90000h", repair: Fixed("3h")),
+                backup: (interval: "1h", restore: Fixed("8h")), data_loss_cost_per_hour: 50),
+            Service(id: "cache", site: "b", failure: (mtbf: "90000h", repair: Fixed("2h"))),
+            Service(id: "app", site: "a", depends_on: ["db", "pair"], degrades_on: [(service: "cache", capacity: 0.5)],
+                revenue_per_hour: 100, cost_per_outage: 10, rto: "1h", mtpd: "1d", mtpd_penalty: 1000),
+        ],
+        groups: [Group(id: "pair", members: ["net", "cache"], need: 1)],
+        threats: [
+            Outage(id: "power-b", rate_per_year: 0.2, targets: [Site("b")], duration: Fixed("3h"),
+                response_cost: Pert(min: 10, mode: 20, max: 90)),
+            LossEvent(id: "breach", rate_per_year: Pert(min: 0.1, mode: 0.5, max: 2.0),
+                cost: Pert(min: 10000, mode: 50000, max: 500000)),
+        ],
+        plan: Plan(crews: 1),
+    )"#;
+    let fair = r#"Scenario(name: "fair", horizon: "1y",
+        services: [Service(id: "business", tier: Business)],
+        threats: [LossEvent(id: "loss-event", rate_per_year: Pert(min: 0.1, mode: 0.5, max: 2.0),
+            cost: Pert(min: 10000, mode: 50000, max: 500000))],
+    )"#;
+    for (name, src, trials) in [
+        ("quiet", quiet, 2000),
+        ("fair", fair, 2000),
+        ("reference", ESTATE, 100),
+    ] {
+        let model = crate::scenario::parse_str(src).expect("valid");
+        let plan = SimPlan::compile(&model);
+        let run = |skip: bool| {
+            let mut trial = Trial::new(&plan);
+            trial.skip_quiet = skip;
+            let mut acc = Accumulator::new(plan.n_services, plan.threats.len());
+            let mut quiet_trials = 0;
+            for k in 0..trials {
+                trial.run(&plan, Mode::Annual, 5, k, &mut acc);
+                quiet_trials += u64::from(trial.nothing_down(&plan));
+            }
+            trial.finish(&plan, &mut acc);
+            (acc, quiet_trials)
+        };
+        let ((skipped, quiet_trials), (booked, _)) = (run(true), run(false));
+        assert!(skipped == booked, "{name}");
+        match name {
+            "reference" => assert_eq!(quiet_trials, 0),
+            "fair" => assert_eq!(quiet_trials, trials),
+            // Both kinds: the comparison covers quiet trials after busy ones.
+            _ => assert!(
+                quiet_trials > trials / 4 && quiet_trials < trials,
+                "{quiet_trials}"
+            ),
+        }
+        assert!(skipped.annual_loss.sum() > 0.0, "{name}");
+    }
+}
