@@ -10,6 +10,7 @@
 pub mod coupling;
 pub mod dist;
 pub mod graph;
+pub mod insurance;
 mod spread;
 #[cfg(test)]
 pub(crate) mod testutil;
@@ -18,6 +19,7 @@ pub mod units;
 pub use coupling::{CommonFactor, Coupling, Trigger};
 pub use dist::Dist;
 pub use graph::{DependencyGraph, Edge, EdgeKind, NodeRef};
+pub use insurance::{Covered, Policy, RANDOM_FAILURES};
 pub use units::{Hours, Money, Probability, HOURS_PER_YEAR};
 
 /// A service's layer, from the ground up: a label for reports, charts and
@@ -277,6 +279,8 @@ pub struct Model {
     pub plan: Plan,
     /// Triggers between threats and common factors over their rates.
     pub coupling: Coupling,
+    /// Insurance policies, in file order; empty when there are none.
+    pub insurance: Vec<Policy>,
     /// Services and groups as nodes, edges from a dependent to what it
     /// depends on; acyclic.
     pub graph: DependencyGraph,

@@ -136,6 +136,7 @@ impl ModelBuilder {
             risk_appetite: Vec::new(),
             plan: Plan::default(),
             coupling: Default::default(),
+            insurance: Vec::new(),
             graph,
         }
     }

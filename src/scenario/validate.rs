@@ -28,6 +28,7 @@ use crate::model::HOURS_PER_YEAR;
 
 mod coupling;
 mod dists;
+mod insurance;
 mod names;
 mod plan;
 mod services;
@@ -225,6 +226,7 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
     let risk_appetite = appetite(&mut cx, &raw.risk_appetite);
     let plan = plan(&mut cx, &names, raw.plan.as_ref(), &raw.services);
     let coupling = coupling::coupling(&mut cx, raw);
+    let insurance = insurance::insurance(&mut cx, raw);
 
     let model = (|| {
         Some(Model {
@@ -239,6 +241,7 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
             risk_appetite: risk_appetite?,
             plan: plan?,
             coupling: coupling?,
+            insurance: insurance?,
             graph,
         })
     })();

@@ -187,6 +187,8 @@ pub struct SimPlan {
     pub dependency_order: bool,
     /// Failovers that move services, DR invocation ([`DrPlan`]).
     pub dr: DrPlan,
+    /// Insurance (DESIGN-2 B1); `None` without policies.
+    pub insurance: Option<super::insurance::InsurancePlan>,
 }
 
 impl SimPlan {
@@ -197,7 +199,9 @@ impl SimPlan {
     /// An empty accumulator for this plan: its services, its threats and
     /// the losses of its risk appetite.
     pub fn accumulator(&self) -> Accumulator {
-        Accumulator::new(self.n_services, self.threats.len()).with_appetite(&self.appetite)
+        Accumulator::new(self.n_services, self.threats.len())
+            .with_appetite(&self.appetite)
+            .with_insurance(self.insurance.as_ref().map_or(0, |i| i.policies.len()))
     }
 
     /// Compile a validated model.
@@ -432,6 +436,7 @@ impl SimPlan {
             team_of: team_of(model),
             dependency_order: model.plan.restore_in_dependency_order,
             dr,
+            insurance: super::insurance::InsurancePlan::compile(model),
         }
     }
 }

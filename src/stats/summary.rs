@@ -143,8 +143,7 @@ pub struct ThreatSummary {
     pub services_encrypted_per_attack: Option<f64>,
 }
 
-/// The id under which random failures are reported with the threats.
-pub const RANDOM_FAILURES: &str = "random-failures";
+pub use crate::model::RANDOM_FAILURES;
 
 /// The mean with the median, p90 and p99 of a histogram (0 when empty).
 pub(crate) fn quantiles(mean: f64, h: &LogHist) -> Quantiles {
@@ -282,6 +281,24 @@ impl Summary {
             scenario_hash: None,
         }
     }
+}
+
+/// Random failures' mean annual loss split by the service whose own
+/// random failure started the outage (or, for lost revenue, the run of
+/// random failures) that lost it: `(service id, mean loss)` for every
+/// service with a non-zero share, largest first (ties in file order).
+/// The shares add up to the `random-failures` mean loss up to the
+/// rounding of each trial's per-service sums (a relative 1e-9 or so).
+pub fn failures_by_service(summary: &Summary, acc: &Accumulator) -> Vec<(String, f64)> {
+    let mut out: Vec<(String, f64)> = summary
+        .services
+        .iter()
+        .zip(&acc.services)
+        .map(|(s, a)| (s.id.clone(), a.failure_origin_loss.mean()))
+        .filter(|&(_, loss)| loss != 0.0)
+        .collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
 }
 
 /// The scenario keyword of a threat kind.

@@ -10,7 +10,7 @@ use super::super::clock::open_end;
 use super::super::compile::SimPlan;
 use super::super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
 use super::fused;
-use super::outage::{Ledger, Outages, Totals};
+use super::outage::{Charges, Ledger, Outages, Totals};
 use super::own::Seg;
 use super::{Mark, Record, Trial, NONE};
 
@@ -88,7 +88,7 @@ pub(super) struct Lists {
     /// Unmerged intervals of one node.
     raw: Vec<Iv>,
     /// Scratch of [`at_least`].
-    sweep: Vec<(f64, i32, u32)>,
+    sweep: Vec<(f64, i32, u32, u32)>,
 }
 
 impl Lists {
@@ -135,6 +135,7 @@ impl Trial {
         let distinct = &self.index.distinct;
         self.rows.fill(
             distinct,
+            &self.totals.failed,
             &self.own.segs,
             &self.index.canon,
             plan.node_count(),
@@ -199,10 +200,15 @@ impl Trial {
                     .collect();
                 union_many(&from, &mut via);
             }
-            if self.fused && via.is_empty() && !plan.keep_list[i] && records.is_none() {
-                // Not kept, not late (that implies kept), not recorded:
-                // book the outages as the union goes, without writing it
-                // out.
+            if self.fused
+                && via.is_empty()
+                && !plan.keep_list[i]
+                && records.is_none()
+                && self.totals.occ.is_none()
+            {
+                // Not kept, not late (that implies kept), not recorded,
+                // no insurance: book the outages as the union goes,
+                // without writing it out.
                 debug_assert!(!plan.book_late[i]);
                 lists.via_groups[i] = via;
                 fused::book_bits(
@@ -287,12 +293,19 @@ fn book(
     let p = plan.hot[svc];
     let h = plan.horizon;
     let from = ledger.keys.len();
+    let charges = Charges {
+        svc,
+        origin: &mut totals.origin,
+        failed: &totals.failed,
+        occ: totals.occ.as_mut(),
+    };
     let mut outages = Outages::new(
         p,
         h,
         totals.tally[svc],
         &mut ledger.shares,
         &mut ledger.keys,
+        charges,
     );
     let mut mark = |span: Option<(f64, f64)>| {
         if let (Some((start, end)), Some(records)) = (span, records.as_deref_mut()) {
@@ -342,7 +355,7 @@ fn degrade(
     svc: usize,
     down: &[Iv],
     lists: &[Vec<Iv>],
-    events: &mut Vec<(f64, i32, u32, u32)>,
+    events: &mut Vec<(f64, i32, u32, u32, u32)>,
     totals: &mut Totals,
     mut records: Option<&mut Vec<Record>>,
 ) {
@@ -353,19 +366,19 @@ fn degrade(
     // Stretches open at the horizon end past it: cut them there.
     let h = plan.horizon;
     for iv in down {
-        events.push((iv.start, 1, OWN, iv.cause));
-        events.push((iv.end.min(h), -1, OWN, iv.cause));
+        events.push((iv.start, 1, OWN, iv.cause, iv.occ));
+        events.push((iv.end.min(h), -1, OWN, iv.cause, iv.occ));
     }
     for (k, &(node, _)) in soft.iter().enumerate() {
         for iv in &lists[node as usize] {
-            events.push((iv.start, 1, k as u32, iv.cause));
-            events.push((iv.end.min(h), -1, k as u32, iv.cause));
+            events.push((iv.start, 1, k as u32, iv.cause, iv.occ));
+            events.push((iv.end.min(h), -1, k as u32, iv.cause, iv.occ));
         }
     }
     events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut active = vec![0u32; soft.len()];
     let mut own_down = 0u32;
-    let (mut t_prev, mut cap_prev, mut cause) = (0.0, 1.0, 0u32);
+    let (mut t_prev, mut cap_prev, mut cause, mut occ) = (0.0, 1.0, 0u32, 0u32);
     let factor = |active: &[u32]| -> f64 {
         soft.iter()
             .zip(active)
@@ -373,12 +386,13 @@ fn degrade(
             .map(|((_, c), _)| c)
             .product()
     };
-    for &(t, delta, kind, c) in events.iter() {
+    for &(t, delta, kind, c, o) in events.iter() {
         if own_down == 0 && t > t_prev {
             let lost = revenue * (1.0 - factor(&active)) * (t - t_prev);
             if lost > 0.0 {
                 totals.tally[svc].loss += lost;
                 totals.cause_loss[cause as usize] += lost;
+                totals.charges(svc).charge(cause, occ, lost);
             }
         }
         if kind == OWN {
@@ -388,6 +402,7 @@ fn degrade(
             *a = a.wrapping_add_signed(delta);
             if delta > 0 {
                 cause = c;
+                occ = o;
             }
         }
         let cap = if own_down > 0 { 0.0 } else { factor(&active) };

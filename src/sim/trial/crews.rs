@@ -341,7 +341,8 @@ impl Trial {
             // Data loss is the work since the last clean backup, whether or
             // not retention still holds it; retention decides between a
             // restore and a rebuild.
-            self.totals.lose_data(plan, svc, t - last, cause);
+            let occ = self.own.open_occ(svc as usize);
+            self.totals.lose_data(plan, svc, t - last, cause, occ);
             if p.retention.is_none_or(|r| t - last <= r) {
                 self.enqueue_job(svc, JobKind::Restore);
                 return;

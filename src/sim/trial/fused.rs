@@ -42,7 +42,7 @@ use crate::stats::hist;
 
 use super::super::compile::{Hot, SimPlan};
 use super::super::intervals::{decode_bits, Iv};
-use super::outage::{breaches, ended, hours, settle, Ledger, Outages, Share, Totals};
+use super::outage::{breaches, ended, hours, settle, Charges, Ledger, Outages, Share, Totals};
 use super::own::Seg;
 use super::{FAILURES, NONE};
 
@@ -63,12 +63,14 @@ struct SegInfo {
     rto_hours: f64,
     key: u16,
     failure: bool,
+    /// For a random failure's segment: the service that failed.
+    origin: u32,
 }
 
 impl SegInfo {
     /// The figures of segment `iv` as one outage (the rule, worked out
-    /// ahead).
-    fn new(iv: &Iv, h: f64) -> SegInfo {
+    /// ahead); `failed` is the service of each random failure.
+    fn new(iv: &Iv, failed: &[u32], h: f64) -> SegInfo {
         let d = hours(iv.start, iv.end, h);
         let failure = iv.cause == FAILURES;
         SegInfo {
@@ -80,6 +82,11 @@ impl SegInfo {
             rto_hours: if ended(iv.end, h) { d } else { f64::NAN },
             key: hist::compact(SERVICE_BITS, d),
             failure,
+            origin: if failure {
+                failed.get(iv.occ as usize).copied().unwrap_or(NONE)
+            } else {
+                NONE
+            },
         }
     }
 }
@@ -197,6 +204,7 @@ impl Rows {
     pub(super) fn fill(
         &mut self,
         distinct: &[Iv],
+        failed: &[u32],
         segs: &[Seg],
         canon: &[u32],
         nodes: usize,
@@ -204,7 +212,7 @@ impl Rows {
     ) {
         self.info.clear();
         self.info
-            .extend(distinct.iter().map(|iv| SegInfo::new(iv, h)));
+            .extend(distinct.iter().map(|iv| SegInfo::new(iv, failed, h)));
         let w = distinct.len().div_ceil(64);
         self.w = w;
         self.bits.clear();
@@ -311,14 +319,28 @@ pub(super) fn book_bits(
             &mut totals.tally[svc],
             &mut totals.cause_loss,
         );
+        // Random failures' share, segment by segment, to the services
+        // that failed (each segment is one outage): only when it costs.
+        if a.failures > 0
+            && (p.cost_per_outage != 0.0 || p.mtpd_penalty != 0.0 || p.revenue_per_hour != 0.0)
+        {
+            charge_failures(&p, picked, &rows.info, svc, &mut totals.origin);
+        }
     } else {
         keys.truncate(from);
-        let mut outages = Outages::new(p, h, totals.tally[svc], &mut ledger.shares, keys);
+        let charges = Charges {
+            svc,
+            origin: &mut totals.origin,
+            failed: &totals.failed,
+            occ: totals.occ.as_mut(),
+        };
+        let mut outages = Outages::new(p, h, totals.tally[svc], &mut ledger.shares, keys, charges);
         // The run of the union being merged (the `Runs` rule).
         let mut run = Iv {
             start: 0.0,
             end: 0.0,
             cause: 0,
+            occ: 0,
         };
         let mut in_run = false;
         for &k in picked {
@@ -343,4 +365,27 @@ pub(super) fn book_bits(
         totals.tally[svc] = outages.settle(&mut totals.cause_loss);
     }
     ledger.note(svc, from, shortest, longest);
+}
+
+/// Charge the random-failure segments among `picked` (a row booked apart:
+/// each segment one outage) of service `svc`, with its costs `p`, to the
+/// services that failed, as the rule's [`Charges`] would.
+#[inline(never)]
+fn charge_failures(p: &Hot, picked: &[u32], segs: &[SegInfo], svc: usize, origin: &mut [f64]) {
+    for &k in picked {
+        let seg = &segs[k as usize];
+        if seg.failure {
+            let d = seg.hours[0];
+            let o = if seg.origin == NONE {
+                svc
+            } else {
+                seg.origin as usize
+            };
+            // As `Outages` charges it: the run's revenue, then the
+            // outage's fixed cost.
+            origin[o] += p.revenue_per_hour * d;
+            origin[o] +=
+                p.cost_per_outage + f64::from(u8::from(breaches(d, p.mtpd))) * p.mtpd_penalty;
+        }
+    }
 }

@@ -16,6 +16,11 @@
 //!   each run's hours (the lost revenue) to the run's own cause. Costs are
 //!   summed per cause and settled in cause order ([`settle`]).
 //!
+//! Beside the causes, each piece is also charged to its occurrence
+//! ([`Iv::occ`]): random failures' to the service whose failure it was
+//! (`Totals::origin`, issue 16), and with insurance every cause's to its
+//! occurrence ([`super::insure`]).
+//!
 //! [`Outages`] applies it to runs given one by one; both the booking of a
 //! list ([`super::book`]) and the general case of the booking of a bit row
 //! ([`super::fused::book_bits`]) feed it. The fast case of the latter
@@ -27,6 +32,7 @@ use crate::stats::hist;
 
 use super::super::compile::{Hot, SimPlan};
 use super::super::intervals::Iv;
+use super::insure::Occurrences;
 use super::FAILURES;
 
 /// What a trial books for one service, kept together so that booking an
@@ -55,19 +61,34 @@ pub(super) struct Share {
 }
 
 /// The trial's results: per service its tally, per cause its losses and
-/// occurrences.
+/// occurrences, per occurrence what it is charged.
 pub(super) struct Totals {
     pub(super) tally: Vec<Tally>,
     pub(super) cause_loss: Vec<f64>,
     pub(super) cause_occ: Vec<u32>,
+    /// Per service: the random-failure loss, anywhere in the estate, of
+    /// its own random failures (a split of `cause_loss[FAILURES]`).
+    pub(super) origin: Vec<f64>,
+    /// Per random failure of the trial, by number: the service that
+    /// failed (what a failure segment's `occ` leads to).
+    pub(super) failed: Vec<u32>,
+    /// With insurance: each occurrence's loss.
+    pub(super) occ: Option<Occurrences>,
 }
 
 impl Totals {
-    pub(super) fn new(services: usize, causes: usize) -> Totals {
+    pub(super) fn new(plan: &SimPlan) -> Totals {
+        let (services, causes) = (plan.n_services, plan.threats.len() + 1);
         Totals {
             tally: vec![Tally::default(); services],
             cause_loss: vec![0.0; causes],
             cause_occ: vec![0; causes],
+            origin: vec![0.0; services],
+            failed: Vec::new(),
+            occ: plan
+                .insurance
+                .as_ref()
+                .map(|i| Occurrences::new(causes, i.policies.len())),
         }
     }
 
@@ -75,15 +96,62 @@ impl Totals {
         self.tally.fill(Tally::default());
         self.cause_loss.fill(0.0);
         self.cause_occ.fill(0);
+        self.origin.fill(0.0);
+        self.failed.clear();
+        if let Some(occ) = &mut self.occ {
+            occ.reset();
+        }
     }
 
-    /// `hours` of `svc`'s data lost to `cause`, and their cost.
-    pub(super) fn lose_data(&mut self, plan: &SimPlan, svc: u32, hours: f64, cause: u32) {
+    /// `hours` of `svc`'s data lost to occurrence `occ` of `cause`, and
+    /// their cost.
+    pub(super) fn lose_data(&mut self, plan: &SimPlan, svc: u32, hours: f64, cause: u32, occ: u32) {
         let i = svc as usize;
         self.tally[i].data_loss += hours;
         let cost = hours * plan.services[i].data_loss_cost_per_hour;
         self.tally[i].loss += cost;
         self.cause_loss[cause as usize] += cost;
+        self.charges(i).charge(cause, occ, cost);
+    }
+
+    /// What charges pieces of `svc`'s loss to their occurrences.
+    #[inline(always)]
+    pub(super) fn charges(&mut self, svc: usize) -> Charges<'_> {
+        Charges {
+            svc,
+            origin: &mut self.origin,
+            failed: &self.failed,
+            occ: self.occ.as_mut(),
+        }
+    }
+}
+
+/// Charges pieces of one service's loss to their occurrences: random
+/// failures' to the service that failed, and with insurance every piece
+/// to its occurrence.
+pub(super) struct Charges<'a> {
+    /// The service being booked (charged for a failure it cannot find,
+    /// which does not happen).
+    pub(super) svc: usize,
+    pub(super) origin: &'a mut [f64],
+    pub(super) failed: &'a [u32],
+    pub(super) occ: Option<&'a mut Occurrences>,
+}
+
+impl Charges<'_> {
+    /// Occurrence `occ` of `cause` lost `x`.
+    #[inline(always)]
+    pub(super) fn charge(&mut self, cause: u32, occ: u32, x: f64) {
+        if cause == FAILURES {
+            let o = self
+                .failed
+                .get(occ as usize)
+                .map_or(self.svc, |&o| o as usize);
+            self.origin[o] += x;
+        }
+        if let Some(occs) = &mut self.occ {
+            occs.charge(cause, occ, x);
+        }
     }
 }
 
@@ -109,7 +177,7 @@ pub(super) struct Ledger {
     /// Per service: where its keys are, and their min and max.
     pub(super) booked: Vec<Booked>,
     /// Scratch of `book::degrade`.
-    pub(super) cap_events: Vec<(f64, i32, u32, u32)>,
+    pub(super) cap_events: Vec<(f64, i32, u32, u32, u32)>,
 }
 
 impl Ledger {
@@ -228,12 +296,15 @@ pub(super) struct Outages<'a> {
     /// The shortest and longest outage.
     pub(super) shortest: f64,
     pub(super) longest: f64,
-    /// The outage being chained: its start and cause (its first run's)
-    /// and its end so far, if one is.
+    /// The outage being chained: its start, cause and occurrence (its
+    /// first run's) and its end so far, if one is.
     start: f64,
     cause: u32,
+    occ: u32,
     end: f64,
     open: bool,
+    /// Each piece to its occurrence.
+    charges: Charges<'a>,
 }
 
 impl<'a> Outages<'a> {
@@ -246,8 +317,11 @@ impl<'a> Outages<'a> {
         tally: Tally,
         shares: &'a mut [Share],
         keys: &'a mut Vec<u16>,
+        charges: Charges<'a>,
     ) -> Self {
         Outages {
+            charges,
+            occ: 0,
             p,
             h,
             tally,
@@ -276,10 +350,13 @@ impl<'a> Outages<'a> {
             }
             self.start = run.start;
             self.cause = run.cause;
+            self.occ = run.occ;
             self.open = true;
         }
         self.end = run.end;
         let hours = hours(run.start, run.end, self.h);
+        self.charges
+            .charge(run.cause, run.occ, self.p.revenue_per_hour * hours);
         if run.cause == FAILURES {
             self.failures.hours += hours;
         } else {
@@ -302,6 +379,8 @@ impl<'a> Outages<'a> {
         };
         share.outages += 1;
         share.breaches += u32::from(breached);
+        let fixed = self.p.cost_per_outage + f64::from(u8::from(breached)) * self.p.mtpd_penalty;
+        self.charges.charge(self.cause, self.occ, fixed);
         self.keys.push(hist::compact(SERVICE_BITS, d));
         self.shortest = if d < self.shortest { d } else { self.shortest };
         self.longest = if d > self.longest { d } else { self.longest };
@@ -341,7 +420,12 @@ mod tests {
     use super::*;
 
     fn run(start: f64, end: f64, cause: u32) -> Iv {
-        Iv { start, end, cause }
+        Iv {
+            start,
+            end,
+            cause,
+            occ: 0,
+        }
     }
 
     /// Touching runs of two causes are one outage: its fixed cost to the
@@ -359,7 +443,14 @@ mod tests {
         let h = 100.0;
         let mut shares = vec![Share::default(); 3];
         let mut keys = Vec::new();
-        let mut outages = Outages::new(p, h, Tally::default(), &mut shares, &mut keys);
+        let (mut origin, failed) = (vec![0.0; 2], vec![1, 0]);
+        let charges = Charges {
+            svc: 0,
+            origin: &mut origin,
+            failed: &failed,
+            occ: None,
+        };
+        let mut outages = Outages::new(p, h, Tally::default(), &mut shares, &mut keys, charges);
         let mut spans = Vec::new();
         // A failure handed over to threat 1 at t = 12: one outage of 5 h.
         spans.extend(outages.run(run(10.0, 12.0, FAILURES)));
@@ -389,5 +480,8 @@ mod tests {
         assert_eq!(cause_loss[2], 1000.0 + 6.0 * 100.0);
         assert_eq!(tally.loss, cause_loss[0] + cause_loss[2]);
         assert!(shares.iter().all(|s| s.outages == 0 && s.hours == 0.0));
+        // Random failures' share, all of failure 0's, goes to the service
+        // that failed: service 1.
+        assert_eq!(origin, vec![0.0, cause_loss[0]]);
     }
 }

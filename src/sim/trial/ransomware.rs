@@ -25,6 +25,8 @@ pub(super) struct Attack {
     pub(super) backups_compromised: bool,
     pub(super) contained: bool,
     pub(super) encrypted: u32,
+    /// Its occurrence's number ([`super::super::intervals::Iv::occ`]).
+    pub(super) occ: u32,
 }
 
 /// A service reached by the spread at some time (min-heap by time, then
@@ -112,6 +114,7 @@ impl Trial {
             backups_compromised,
             contained,
             encrypted: 0,
+            occ: self.own.occ,
         });
         if contained {
             if r.containment_outage.is_some() {
@@ -130,6 +133,7 @@ impl Trial {
         // needs the whole trial), and put back with its count.
         let a = std::mem::take(&mut self.threats.attacks[attack as usize]);
         let cause = a.threat + 1;
+        self.own.occ = a.occ;
         let mut encrypted = 0;
         for &(svc, _) in &a.compromised {
             if self.svcs.damage[svc as usize] == Damage::Destroyed {
@@ -161,6 +165,7 @@ impl Trial {
             return;
         };
         let d = self.threat_draw(plan, threat, Purpose::Duration, outage);
+        self.own.occ = self.threats.attacks[attack as usize].occ;
         let from = self.unblocks.len();
         let victims = self.threats.attacks[attack as usize].compromised.iter();
         self.unblocks.extend(victims.map(|c| c.0));
