@@ -278,8 +278,11 @@ impl Accumulator {
 
     /// The exact fraction of trials that lost strictly more than `loss`,
     /// when it is a counted appetite point.
+    /// With insurance, of the net annual loss (the one the appetite is
+    /// judged on).
     pub fn exceeded(&self, loss: f64) -> Option<f64> {
-        let e = self.appetite.iter().find(|e| e.loss == loss)?;
+        let counted = self.net.as_ref().map_or(&self.appetite, |n| &n.appetite);
+        let e = counted.iter().find(|e| e.loss == loss)?;
         (self.trials > 0).then(|| e.trials as f64 / self.trials as f64)
     }
 

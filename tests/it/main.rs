@@ -11,6 +11,7 @@ mod edges;
 mod engine;
 mod fuzz;
 mod graph;
+mod insurance;
 mod limits;
 mod messages;
 mod outdir;

@@ -60,6 +60,17 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    insurance: "insurance.ron" => [
+        r#"insurance[0] "cyber".covers[0]:"#,
+        r#"unknown threat "data-breech"; did you mean "data-breach"?"#,
+        r#"insurance[0] "cyber".covers[1]:"#,
+        r#"did you mean "random-failures"?"#,
+        r#"insurance[0] "cyber".deductible:"#,
+        "-5000 is not an amount of money: use a number >= 0",
+        r#"insurance[1] "cyber":"#,
+        "duplicate policy id \"cyber\": insurance[0] already has it",
+        r#"insurance[1] "cyber".limit:"#,
+    ];
     empty: "empty.ron" => ["the file is empty", "`Scenario(`"];
     not_utf8: "not-utf8.ron" => ["line 3, column 15", "not valid UTF-8", "save it as UTF-8"];
     syntax: "syntax.ron" => ["line 6, column 9", "expected a comma `,`"];
