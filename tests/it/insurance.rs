@@ -160,3 +160,37 @@ fn the_appetite_is_judged_on_the_net_loss() {
     // Gross, the point is exceeded in 1 − e^−2 of the years.
     assert!(run.acc.annual_hist.exceedance_of(500.0) > 0.8);
 }
+
+/// The bundled insurer pair has the same policies on both sides and a
+/// trigger: both report the net loss, which is the gross loss less what
+/// the policies recovered plus the premiums; the DR site lowers the gross
+/// loss as before.
+#[test]
+fn the_bundled_insurer_pair_reports_net_and_gross() {
+    let read = |name: &str| {
+        std::fs::read_to_string(crate::common::scenario(name)).expect("bundled scenario")
+    };
+    let mut means = Vec::new();
+    for name in ["insurer-no-dr-site.ron", "insurer-dr-site.ron"] {
+        let run = annual(&read(name), 4000);
+        assert!(!run.model.coupling.triggers.is_empty(), "{name}");
+        let s = &run.summary;
+        let net = s.annual_loss_net.as_ref().expect("net");
+        let ids: Vec<&str> = s.insurance.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["property-damage", "business-interruption"], "{name}");
+        let recovered: f64 = s.insurance.iter().map(|p| p.recovered.mean).sum();
+        assert!(s.insurance[1].recovered.mean > 0.0, "{name}");
+        let premiums = 9000.0 + 14000.0;
+        let expected = s.annual_loss.mean - recovered + premiums;
+        assert!(
+            (net.mean - expected).abs() <= 1e-9 * expected,
+            "{name}: net {} vs {expected}",
+            net.mean
+        );
+        means.push(s.annual_loss.mean);
+    }
+    assert!(
+        means[1] < means[0],
+        "the DR site lowers the gross loss: {means:?}"
+    );
+}
