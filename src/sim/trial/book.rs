@@ -136,6 +136,7 @@ impl Trial {
         self.rows.fill(
             distinct,
             &self.totals.failed,
+            s as u32,
             &self.own.segs,
             &self.index.canon,
             plan.node_count(),
@@ -294,7 +295,6 @@ fn book(
     let h = plan.horizon;
     let from = ledger.keys.len();
     let charges = Charges {
-        svc,
         origin: &mut totals.origin,
         failed: &totals.failed,
         occ: totals.occ.as_mut(),
@@ -392,7 +392,7 @@ fn degrade(
             if lost > 0.0 {
                 totals.tally[svc].loss += lost;
                 totals.cause_loss[cause as usize] += lost;
-                totals.charges(svc).charge(cause, occ, lost);
+                totals.charges().charge(cause, occ, lost);
             }
         }
         if kind == OWN {

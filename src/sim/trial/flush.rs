@@ -132,7 +132,7 @@ impl Trial {
         let pending = &mut self.pending;
         let k = pending.count;
         pending.pend[k * s..(k + 1) * s].copy_from_slice(&self.totals.tally);
-        pending.pend_origin[k * s..(k + 1) * s].copy_from_slice(&self.totals.origin);
+        pending.pend_origin[k * s..(k + 1) * s].copy_from_slice(&self.totals.origin[..s]);
         pending.count += 1;
         let mut total = 0.0;
         let totals = &self.totals;

@@ -63,14 +63,16 @@ struct SegInfo {
     rto_hours: f64,
     key: u16,
     failure: bool,
-    /// For a random failure's segment: the service that failed.
+    /// For a random failure's segment: the service that failed; for
+    /// another cause's, the spare slot of `Totals::origin`.
     origin: u32,
 }
 
 impl SegInfo {
     /// The figures of segment `iv` as one outage (the rule, worked out
-    /// ahead); `failed` is the service of each random failure.
-    fn new(iv: &Iv, failed: &[u32], h: f64) -> SegInfo {
+    /// ahead); `failed` is the service of each random failure, `spare`
+    /// the spare slot.
+    fn new(iv: &Iv, failed: &[u32], spare: u32, h: f64) -> SegInfo {
         let d = hours(iv.start, iv.end, h);
         let failure = iv.cause == FAILURES;
         SegInfo {
@@ -83,9 +85,9 @@ impl SegInfo {
             key: hist::compact(SERVICE_BITS, d),
             failure,
             origin: if failure {
-                failed.get(iv.occ as usize).copied().unwrap_or(NONE)
+                failed.get(iv.occ as usize).copied().unwrap_or(spare)
             } else {
-                NONE
+                spare
             },
         }
     }
@@ -205,6 +207,7 @@ impl Rows {
         &mut self,
         distinct: &[Iv],
         failed: &[u32],
+        spare: u32,
         segs: &[Seg],
         canon: &[u32],
         nodes: usize,
@@ -212,7 +215,7 @@ impl Rows {
     ) {
         self.info.clear();
         self.info
-            .extend(distinct.iter().map(|iv| SegInfo::new(iv, failed, h)));
+            .extend(distinct.iter().map(|iv| SegInfo::new(iv, failed, spare, h)));
         let w = distinct.len().div_ceil(64);
         self.w = w;
         self.bits.clear();
@@ -324,12 +327,11 @@ pub(super) fn book_bits(
         if a.failures > 0
             && (p.cost_per_outage != 0.0 || p.mtpd_penalty != 0.0 || p.revenue_per_hour != 0.0)
         {
-            charge_failures(&p, picked, &rows.info, svc, &mut totals.origin);
+            charge_failures(&p, picked, &rows.info, &mut totals.origin);
         }
     } else {
         keys.truncate(from);
         let charges = Charges {
-            svc,
             origin: &mut totals.origin,
             failed: &totals.failed,
             occ: totals.occ.as_mut(),
@@ -368,24 +370,16 @@ pub(super) fn book_bits(
 }
 
 /// Charge the random-failure segments among `picked` (a row booked apart:
-/// each segment one outage) of service `svc`, with its costs `p`, to the
-/// services that failed, as the rule's [`Charges`] would.
+/// each segment one outage), with the service's costs `p`, to the
+/// services that failed, as the rule's [`Charges`] would: the run's lost
+/// revenue and the outage's fixed cost as one piece. The other causes'
+/// segments go to the spare slot, so the loop has no branch.
 #[inline(never)]
-fn charge_failures(p: &Hot, picked: &[u32], segs: &[SegInfo], svc: usize, origin: &mut [f64]) {
+fn charge_failures(p: &Hot, picked: &[u32], segs: &[SegInfo], origin: &mut [f64]) {
     for &k in picked {
         let seg = &segs[k as usize];
-        if seg.failure {
-            let d = seg.hours[0];
-            let o = if seg.origin == NONE {
-                svc
-            } else {
-                seg.origin as usize
-            };
-            // As `Outages` charges it: the run's revenue, then the
-            // outage's fixed cost.
-            origin[o] += p.revenue_per_hour * d;
-            origin[o] +=
-                p.cost_per_outage + f64::from(u8::from(breaches(d, p.mtpd))) * p.mtpd_penalty;
-        }
+        let d = seg.hours[0];
+        let fixed = p.cost_per_outage + f64::from(u8::from(breaches(d, p.mtpd))) * p.mtpd_penalty;
+        origin[seg.origin as usize] += p.revenue_per_hour * d + fixed;
     }
 }

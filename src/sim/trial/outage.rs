@@ -67,7 +67,10 @@ pub(super) struct Totals {
     pub(super) cause_loss: Vec<f64>,
     pub(super) cause_occ: Vec<u32>,
     /// Per service: the random-failure loss, anywhere in the estate, of
-    /// its own random failures (a split of `cause_loss[FAILURES]`).
+    /// its own random failures (a split of `cause_loss[FAILURES]`); and
+    /// last a spare slot that takes what no service's failure is behind
+    /// (other causes' pieces in the fast booking, which adds them without
+    /// a branch; no random-failure piece lacks its failure).
     pub(super) origin: Vec<f64>,
     /// Per random failure of the trial, by number: the service that
     /// failed (what a failure segment's `occ` leads to).
@@ -83,7 +86,7 @@ impl Totals {
             tally: vec![Tally::default(); services],
             cause_loss: vec![0.0; causes],
             cause_occ: vec![0; causes],
-            origin: vec![0.0; services],
+            origin: vec![0.0; services + 1],
             failed: Vec::new(),
             occ: plan
                 .insurance
@@ -111,14 +114,13 @@ impl Totals {
         let cost = hours * plan.services[i].data_loss_cost_per_hour;
         self.tally[i].loss += cost;
         self.cause_loss[cause as usize] += cost;
-        self.charges(i).charge(cause, occ, cost);
+        self.charges().charge(cause, occ, cost);
     }
 
-    /// What charges pieces of `svc`'s loss to their occurrences.
+    /// What charges pieces of loss to their occurrences.
     #[inline(always)]
-    pub(super) fn charges(&mut self, svc: usize) -> Charges<'_> {
+    pub(super) fn charges(&mut self) -> Charges<'_> {
         Charges {
-            svc,
             origin: &mut self.origin,
             failed: &self.failed,
             occ: self.occ.as_mut(),
@@ -126,13 +128,10 @@ impl Totals {
     }
 }
 
-/// Charges pieces of one service's loss to their occurrences: random
-/// failures' to the service that failed, and with insurance every piece
+/// Charges pieces of loss to their occurrences: random failures' to the
+/// service that failed (`Totals::origin`), and with insurance every piece
 /// to its occurrence.
 pub(super) struct Charges<'a> {
-    /// The service being booked (charged for a failure it cannot find,
-    /// which does not happen).
-    pub(super) svc: usize,
     pub(super) origin: &'a mut [f64],
     pub(super) failed: &'a [u32],
     pub(super) occ: Option<&'a mut Occurrences>,
@@ -143,10 +142,8 @@ impl Charges<'_> {
     #[inline(always)]
     pub(super) fn charge(&mut self, cause: u32, occ: u32, x: f64) {
         if cause == FAILURES {
-            let o = self
-                .failed
-                .get(occ as usize)
-                .map_or(self.svc, |&o| o as usize);
+            let spare = self.origin.len() - 1;
+            let o = self.failed.get(occ as usize).map_or(spare, |&o| o as usize);
             self.origin[o] += x;
         }
         if let Some(occs) = &mut self.occ {
@@ -303,6 +300,10 @@ pub(super) struct Outages<'a> {
     occ: u32,
     end: f64,
     open: bool,
+    /// The lost revenue of the outage's first run: charged to its
+    /// occurrence with the outage's fixed cost, as one piece (as the fast
+    /// booking charges a segment).
+    first: f64,
     /// Each piece to its occurrence.
     charges: Charges<'a>,
 }
@@ -322,6 +323,7 @@ impl<'a> Outages<'a> {
         Outages {
             charges,
             occ: 0,
+            first: 0.0,
             p,
             h,
             tally,
@@ -344,6 +346,8 @@ impl<'a> Outages<'a> {
     #[inline(always)]
     pub(super) fn run(&mut self, run: Iv) -> Option<Span> {
         let mut closed = None;
+        let hours = hours(run.start, run.end, self.h);
+        let revenue = self.p.revenue_per_hour * hours;
         if !(self.open && run.start == self.end) {
             if self.open {
                 closed = Some(self.close());
@@ -352,11 +356,11 @@ impl<'a> Outages<'a> {
             self.cause = run.cause;
             self.occ = run.occ;
             self.open = true;
+            self.first = revenue;
+        } else {
+            self.charges.charge(run.cause, run.occ, revenue);
         }
         self.end = run.end;
-        let hours = hours(run.start, run.end, self.h);
-        self.charges
-            .charge(run.cause, run.occ, self.p.revenue_per_hour * hours);
         if run.cause == FAILURES {
             self.failures.hours += hours;
         } else {
@@ -380,7 +384,8 @@ impl<'a> Outages<'a> {
         share.outages += 1;
         share.breaches += u32::from(breached);
         let fixed = self.p.cost_per_outage + f64::from(u8::from(breached)) * self.p.mtpd_penalty;
-        self.charges.charge(self.cause, self.occ, fixed);
+        self.charges
+            .charge(self.cause, self.occ, self.first + fixed);
         self.keys.push(hist::compact(SERVICE_BITS, d));
         self.shortest = if d < self.shortest { d } else { self.shortest };
         self.longest = if d > self.longest { d } else { self.longest };
@@ -443,9 +448,8 @@ mod tests {
         let h = 100.0;
         let mut shares = vec![Share::default(); 3];
         let mut keys = Vec::new();
-        let (mut origin, failed) = (vec![0.0; 2], vec![1, 0]);
+        let (mut origin, failed) = (vec![0.0; 3], vec![1, 0]);
         let charges = Charges {
-            svc: 0,
             origin: &mut origin,
             failed: &failed,
             occ: None,
@@ -482,6 +486,6 @@ mod tests {
         assert!(shares.iter().all(|s| s.outages == 0 && s.hours == 0.0));
         // Random failures' share, all of failure 0's, goes to the service
         // that failed: service 1.
-        assert_eq!(origin, vec![0.0, cause_loss[0]]);
+        assert_eq!(origin, vec![0.0, cause_loss[0], 0.0]);
     }
 }
