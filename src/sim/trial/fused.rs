@@ -8,10 +8,12 @@
 //! rows) exactly as [`super::book`] books the list that
 //! [`union_bits`](super::super::intervals::union_bits) makes of that row,
 //! with [`super::outage`]'s rule: the same tally, cause losses, duration
-//! keys, shortest and longest, **bit for bit** (the same floating-point
-//! operations in the same order). It serves a service booked in its turn
-//! whose list is not kept, with no group below it and recording off (no
-//! records, no degradation); [`super::Trial::close`] decides.
+//! keys, shortest and longest, random failures' split by the service that
+//! failed (`Totals::origin`, [`charge_failures`]), **bit for bit** (the
+//! same floating-point operations in the same order). It serves a service
+//! booked in its turn whose list is not kept, with no group below it,
+//! recording off (no records, no degradation) and no insurance (no
+//! per-occurrence losses); [`super::Trial::close`] decides.
 //!
 //! Two cases:
 //!
@@ -376,10 +378,17 @@ pub(super) fn book_bits(
 /// segments go to the spare slot, so the loop has no branch.
 #[inline(never)]
 fn charge_failures(p: &Hot, picked: &[u32], segs: &[SegInfo], origin: &mut [f64]) {
+    let (revenue, cost, mtpd, penalty) = (
+        p.revenue_per_hour,
+        p.cost_per_outage,
+        p.mtpd,
+        p.mtpd_penalty,
+    );
     for &k in picked {
         let seg = &segs[k as usize];
         let d = seg.hours[0];
-        let fixed = p.cost_per_outage + f64::from(u8::from(breaches(d, p.mtpd))) * p.mtpd_penalty;
-        origin[seg.origin as usize] += p.revenue_per_hour * d + fixed;
+        // A select, not a branch; the same sum as `Outages` charges.
+        let fixed = cost + if breaches(d, mtpd) { penalty } else { 0.0 };
+        origin[seg.origin as usize] += revenue * d + fixed;
     }
 }

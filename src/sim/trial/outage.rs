@@ -383,7 +383,8 @@ impl<'a> Outages<'a> {
         };
         share.outages += 1;
         share.breaches += u32::from(breached);
-        let fixed = self.p.cost_per_outage + f64::from(u8::from(breached)) * self.p.mtpd_penalty;
+        let penalty = if breached { self.p.mtpd_penalty } else { 0.0 };
+        let fixed = self.p.cost_per_outage + penalty;
         self.charges
             .charge(self.cause, self.occ, self.first + fixed);
         self.keys.push(hist::compact(SERVICE_BITS, d));
