@@ -194,3 +194,62 @@ fn the_bundled_insurer_pair_reports_net_and_gross() {
         "the DR site lowers the gross loss: {means:?}"
     );
 }
+
+/// Issue 16 through the CLI: `threats.csv` splits random failures by the
+/// service whose failure started the outage (the rows add up to
+/// `random-failures`; the failing service, not its dependant, carries
+/// the loss), and the pack draws them as `loss_by_failing_service`; an
+/// insured run prints its net loss.
+#[test]
+fn threats_csv_splits_random_failures_by_failing_service() {
+    let text = r#"Scenario(name: "split", horizon: "1y",
+        services: [
+            Service(id: "db", failure: (mtbf: "900h", repair: Exponential(mean: "6h")), revenue_per_hour: 10),
+            Service(id: "web", depends_on: ["db"], revenue_per_hour: 100, cost_per_outage: 200,
+                failure: (mtbf: "3000h", repair: Fixed("1h"))),
+        ],
+        insurance: [Policy(id: "bi", deductible: 100, premium: 50)])"#;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("split.ron");
+    std::fs::write(&scenario, text).expect("written");
+    let out = dir.path().join("out");
+    let done = crate::common::bcdr()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--trials", "500", "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(done.status.success());
+    let screen = String::from_utf8_lossy(&done.stdout);
+    assert!(screen.contains("net of insurance"), "{screen}");
+    let csv = std::fs::read_to_string(out.join("threats.csv")).expect("threats.csv");
+    let loss = |line: &str| -> f64 {
+        line.split(',')
+            .nth(3)
+            .expect("loss")
+            .parse()
+            .expect("number")
+    };
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[1].starts_with("random-failures,"));
+    let total = loss(lines[1]);
+    let split: Vec<(&str, f64)> = lines[2..]
+        .iter()
+        .filter_map(|l| {
+            let id = l.split(',').next()?.strip_prefix("random-failures:")?;
+            Some((id, loss(l)))
+        })
+        .collect();
+    let ids: Vec<&str> = split.iter().map(|s| s.0).collect();
+    // db's failures take web down too: db carries the most.
+    assert_eq!(ids, ["db", "web"]);
+    let sum: f64 = split.iter().map(|s| s.1).sum();
+    assert!((sum - total).abs() <= 1e-9 * total, "{sum} vs {total}");
+    for ext in ["svg", "png"] {
+        assert!(out.join(format!("loss_by_failing_service.{ext}")).is_file());
+    }
+    let report = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(report.contains("## Insurance"));
+    assert!(report.contains("judged on the net loss"));
+}
