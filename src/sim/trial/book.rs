@@ -135,8 +135,7 @@ impl Trial {
         let distinct = &self.index.distinct;
         self.rows.fill(
             distinct,
-            &self.totals.failed,
-            s as u32,
+            &self.totals,
             &self.own.segs,
             &self.index.canon,
             plan.node_count(),

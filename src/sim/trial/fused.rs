@@ -204,17 +204,19 @@ pub(super) struct Rows {
 impl Rows {
     /// Set up the trial's rows: per distinct segment its figures, and
     /// per node the bits of its own segments (`segs`, each at its place
-    /// `canon` among the `distinct` ones, `NONE` for empty ones).
+    /// `canon` among the `distinct` ones, `NONE` for empty ones); the
+    /// trial's random failures from `totals`.
     pub(super) fn fill(
         &mut self,
         distinct: &[Iv],
-        failed: &[u32],
-        spare: u32,
+        totals: &Totals,
         segs: &[Seg],
         canon: &[u32],
         nodes: usize,
         h: f64,
     ) {
+        // Random failures' services, and the spare slot for the rest.
+        let (failed, spare) = (&totals.failed, totals.origin.len() as u32 - 1);
         self.info.clear();
         self.info
             .extend(distinct.iter().map(|iv| SegInfo::new(iv, failed, spare, h)));
