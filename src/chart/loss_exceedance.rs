@@ -160,7 +160,13 @@ impl Chart for LossExceedance {
 
         // VaR markers: where the curve crosses 1 in 20 and 1 in 100.
         let c = self.currency.as_str();
-        for (v, p, label) in [(self.var95, 0.05, "VaR 95"), (self.var99, 0.01, "VaR 99")] {
+        // With insurance the markers are the gross curve's.
+        let (var95, var99) = if self.net.is_some() {
+            ("VaR 95 (gross)", "VaR 99 (gross)")
+        } else {
+            ("VaR 95", "VaR 99")
+        };
+        for (v, p, label) in [(self.var95, 0.05, var95), (self.var99, 0.01, var99)] {
             if v <= 0.0 || p < y0 {
                 continue;
             }

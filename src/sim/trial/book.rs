@@ -200,15 +200,10 @@ impl Trial {
                     .collect();
                 union_many(&from, &mut via);
             }
-            if self.fused
-                && via.is_empty()
-                && !plan.keep_list[i]
-                && records.is_none()
-                && self.totals.occ.is_none()
-            {
-                // Not kept, not late (that implies kept), not recorded,
-                // no insurance: book the outages as the union goes,
-                // without writing it out.
+            if self.fused && via.is_empty() && !plan.keep_list[i] && records.is_none() {
+                // Not kept, not late (that implies kept), not recorded:
+                // book the outages as the union goes, without writing it
+                // out.
                 debug_assert!(!plan.book_late[i]);
                 lists.via_groups[i] = via;
                 fused::book_bits(

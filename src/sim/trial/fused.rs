@@ -11,9 +11,10 @@
 //! keys, shortest and longest, random failures' split by the service that
 //! failed (`Totals::origin`, [`charge_failures`]), **bit for bit** (the
 //! same floating-point operations in the same order). It serves a service
-//! booked in its turn whose list is not kept, with no group below it,
-//! recording off (no records, no degradation) and no insurance (no
-//! per-occurrence losses); [`super::Trial::close`] decides.
+//! booked in its turn whose list is not kept, with no group below it and
+//! recording off (no records, no degradation); [`super::Trial::close`]
+//! decides. With insurance it also charges each segment's loss to its
+//! occurrence ([`super::insure`]) as the list booking does.
 //!
 //! Two cases:
 //!
@@ -328,10 +329,23 @@ pub(super) fn book_bits(
         );
         // Random failures' share, segment by segment, to the services
         // that failed (each segment is one outage): only when it costs.
-        if a.failures > 0
-            && (p.cost_per_outage != 0.0 || p.mtpd_penalty != 0.0 || p.revenue_per_hour != 0.0)
-        {
+        let costs = p.cost_per_outage != 0.0 || p.mtpd_penalty != 0.0 || p.revenue_per_hour != 0.0;
+        if a.failures > 0 && costs {
             charge_failures(&p, picked, &rows.info, &mut totals.origin);
+        }
+        // With insurance, every segment to its occurrence, likewise.
+        if let (Some(occ), true) = (totals.occ.as_mut(), costs) {
+            for &k in picked {
+                let (seg, iv) = (&rows.info[k as usize], &ivs[k as usize]);
+                let d = seg.hours[0];
+                let fixed = p.cost_per_outage
+                    + if breaches(d, p.mtpd) {
+                        p.mtpd_penalty
+                    } else {
+                        0.0
+                    };
+                occ.charge(iv.cause, iv.occ, p.revenue_per_hour * d + fixed);
+            }
         }
     } else {
         keys.truncate(from);

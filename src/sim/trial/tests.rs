@@ -173,10 +173,14 @@ fn fused_booking_matches_booking_the_list() {
         r#"Service(id: "net", site: "a", revenue_per_hour: 1,"#,
     );
     assert_ne!(earning, ESTATE);
+    // Insured: every segment's loss charged to its occurrence too.
+    let insured = generated.trim_end().trim_end_matches(')').trim_end().trim_end_matches(',').to_string()
+        + ",\n insurance: [Policy(id: \"p\", deductible: 1000, aggregate_limit: 300000, premium: 7)],\n)";
     for (name, src, trials) in [
         ("earning", earning.as_str(), 1000),
         ("reference", ESTATE, 300),
         ("generated", generated.as_str(), 100),
+        ("insured", insured.as_str(), 100),
     ] {
         let model = crate::scenario::parse_str(src).expect("valid");
         let plan = SimPlan::compile(&model);
@@ -185,7 +189,7 @@ fn fused_booking_matches_booking_the_list() {
         let run = |fused: bool| {
             let mut trial = Trial::new(&plan);
             trial.fused = fused;
-            let mut acc = Accumulator::new(plan.n_services, plan.threats.len());
+            let mut acc = plan.accumulator();
             for k in 0..trials {
                 trial.run(&plan, Mode::Annual, 7, k, &mut acc);
             }
@@ -193,6 +197,10 @@ fn fused_booking_matches_booking_the_list() {
             acc
         };
         let (fused, plain) = (run(true), run(false));
+        assert_eq!(fused.net.is_some(), name == "insured");
+        if let Some(net) = &fused.net {
+            assert!(net.policies[0].recovered.sum() > 0.0, "{name}");
+        }
         assert!(fused == plain, "{name}");
     }
 }
