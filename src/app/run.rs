@@ -28,7 +28,10 @@ pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Ve
     Ok(vec![
         ("summary.json".to_string(), report::json::summary(summary)?),
         ("services.csv".to_string(), report::csv::services(summary)),
-        ("threats.csv".to_string(), report::csv::threats(summary)),
+        (
+            "threats.csv".to_string(),
+            report::csv::threats(summary, acc),
+        ),
         (
             "loss_exceedance.csv".to_string(),
             report::csv::loss_exceedance(&acc.annual_hist),

@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{self, decades, money_short, percent_short};
 use super::frame;
-use super::{draw_err, font, Chart, BLUE, GREY, TICK_SIZE, VERMILION};
+use super::{draw_err, font, Chart, BLUE, GREEN, GREY, TICK_SIZE, VERMILION};
 
 /// What the chart needs; built from the run's histogram and summary.
 #[derive(Debug, Clone)]
@@ -28,27 +28,36 @@ pub struct LossExceedance {
     pub var99: f64,
     /// (loss, acceptable probability of exceeding it), from the scenario.
     pub appetite: Vec<(f64, f64)>,
+    /// With insurance: the net loss's curve and probability of any net
+    /// loss, drawn beside the gross one.
+    pub net: Option<(Vec<(f64, f64)>, f64)>,
 }
 
 impl LossExceedance {
     /// The curve as steps: (loss, P(a year loses at least this much)),
     /// positive losses and probabilities only.
     fn steps(&self) -> Vec<(f64, f64)> {
-        let mut out = Vec::with_capacity(self.curve.len() * 2);
-        let mut before = self.probability_of_loss;
-        for &(x, p) in &self.curve {
-            if x <= 0.0 || before <= 0.0 {
-                before = p;
-                continue;
-            }
-            out.push((x, before));
-            if p > 0.0 {
-                out.push((x, p));
-            }
-            before = p;
-        }
-        out
+        steps(&self.curve, self.probability_of_loss)
     }
+}
+
+/// A curve (as `LogHist::exceedance` gives it, with the probability of
+/// any loss) as steps.
+fn steps(curve: &[(f64, f64)], probability_of_loss: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(curve.len() * 2);
+    let mut before = probability_of_loss;
+    for &(x, p) in curve {
+        if x <= 0.0 || before <= 0.0 {
+            before = p;
+            continue;
+        }
+        out.push((x, before));
+        if p > 0.0 {
+            out.push((x, p));
+        }
+        before = p;
+    }
+    out
 }
 
 impl Chart for LossExceedance {
@@ -59,7 +68,12 @@ impl Chart for LossExceedance {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let title = format!("Annual loss exceedance — {}", self.scenario);
         let steps = self.steps();
-        if steps.is_empty() {
+        let net = self
+            .net
+            .as_ref()
+            .map(|(curve, p)| self::steps(curve, *p))
+            .unwrap_or_default();
+        if steps.is_empty() && net.is_empty() {
             return axis::empty(
                 area,
                 &title,
@@ -71,6 +85,7 @@ impl Chart for LossExceedance {
         }
         let losses = steps
             .iter()
+            .chain(&net)
             .map(|s| s.0)
             .chain(self.appetite.iter().map(|a| a.0))
             .chain([self.var95, self.var99])
@@ -79,6 +94,7 @@ impl Chart for LossExceedance {
         let (x0, x1) = axis::round_log_range(lo / 1.2, hi * 1.2);
         let p_min = steps
             .iter()
+            .chain(&net)
             .map(|s| s.1)
             .chain(self.appetite.iter().map(|a| a.1))
             .filter(|p| *p > 0.0)
@@ -113,14 +129,35 @@ impl Chart for LossExceedance {
             ))
             .map_err(draw_err)?
             .label(format!(
-                "simulated ({} trials)",
+                "{} ({} trials)",
+                if self.net.is_some() {
+                    "gross loss, simulated"
+                } else {
+                    "simulated"
+                },
                 crate::fmt::count(self.trials as f64)
             ))
             .legend(|(x, y)| PathElement::new([(x, y), (x + 30, y)], BLUE.stroke_width(3)));
+        if self.net.is_some() {
+            chart
+                .draw_series(LineSeries::new(
+                    net.iter().copied(),
+                    ShapeStyle::from(&GREEN).stroke_width(3),
+                ))
+                .map_err(draw_err)?
+                .label("net loss: gross − insurance recoveries + premiums")
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 30, y)], GREEN.stroke_width(3)));
+        }
 
         // VaR markers: where the curve crosses 1 in 20 and 1 in 100.
         let c = self.currency.as_str();
-        for (v, p, label) in [(self.var95, 0.05, "VaR 95"), (self.var99, 0.01, "VaR 99")] {
+        // With insurance the markers are the gross curve's.
+        let (var95, var99) = if self.net.is_some() {
+            ("VaR 95 (gross)", "VaR 99 (gross)")
+        } else {
+            ("VaR 95", "VaR 99")
+        };
+        for (v, p, label) in [(self.var95, 0.05, var95), (self.var99, 0.01, var99)] {
             if v <= 0.0 || p < y0 {
                 continue;
             }
@@ -188,6 +225,7 @@ mod tests {
             var95: 500.0,
             var99: 900.0,
             appetite: vec![(100.0, 0.5), (1000.0, 0.01)],
+            net: None,
         }
     }
 
@@ -212,5 +250,11 @@ mod tests {
         assert!(r.is_ok());
         let empty = super::super::render(&chart(vec![], 0.0)).expect("renders");
         assert!(empty.svg.contains("No simulated year lost anything"));
+        // With insurance both curves are drawn, with a legend.
+        let mut insured = chart(vec![(100.0, 0.3), (500.0, 0.0)], 0.4);
+        insured.net = Some((vec![(50.0, 1.0), (60.0, 0.2), (450.0, 0.0)], 1.0));
+        let r = super::super::render(&insured).expect("renders");
+        assert!(r.svg.contains("gross loss, simulated"));
+        assert!(r.svg.contains("net loss: gross"));
     }
 }

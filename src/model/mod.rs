@@ -10,6 +10,7 @@
 pub mod coupling;
 pub mod dist;
 pub mod graph;
+pub mod insurance;
 mod spread;
 #[cfg(test)]
 pub(crate) mod testutil;
@@ -19,6 +20,7 @@ pub mod units;
 pub use coupling::{CommonFactor, Coupling, Trigger};
 pub use dist::Dist;
 pub use graph::{DependencyGraph, Edge, EdgeKind, NodeRef};
+pub use insurance::{Covered, Policy, RANDOM_FAILURES};
 pub use time::{ImpactStep, RevenueProfile, WeekTime};
 pub use units::{Hours, Money, Probability, HOURS_PER_YEAR};
 
@@ -336,6 +338,8 @@ pub struct Model {
     pub plan: Plan,
     /// Triggers between threats and common factors over their rates.
     pub coupling: Coupling,
+    /// Insurance policies, in file order; empty when there are none.
+    pub insurance: Vec<Policy>,
     /// Services and groups as nodes, edges from a dependent to what it
     /// depends on; acyclic.
     pub graph: DependencyGraph,

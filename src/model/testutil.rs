@@ -139,6 +139,7 @@ impl ModelBuilder {
             risk_appetite: Vec::new(),
             plan: Plan::default(),
             coupling: Default::default(),
+            insurance: Vec::new(),
             graph,
         }
     }

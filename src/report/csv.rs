@@ -9,7 +9,8 @@
 
 use std::fmt::Write;
 
-use crate::stats::{LogHist, Summary};
+use crate::stats::summary::{failures_by_service, RANDOM_FAILURES};
+use crate::stats::{Accumulator, LogHist, Summary};
 
 /// A text cell: neutralised against formula injection (a leading `'`
 /// before `=`, `+`, `-`, `@`, tab or carriage return, unless the whole
@@ -72,7 +73,10 @@ pub fn services(summary: &Summary) -> Vec<u8> {
     out.into_bytes()
 }
 
-pub fn threats(summary: &Summary) -> Vec<u8> {
+/// The threats table: random failures, then their split by the service
+/// whose own failure started the outage (`random-failures:<service id>`,
+/// [`failures_by_service`]; only its loss is filled in), then the threats.
+pub fn threats(summary: &Summary, acc: &Accumulator) -> Vec<u8> {
     let mut out = String::from(
         "id,kind,occurrences_mean,loss_mean,contained_fraction,services_compromised_per_attack,\
          services_encrypted_per_attack\n",
@@ -89,6 +93,12 @@ pub fn threats(summary: &Summary) -> Vec<u8> {
             opt(t.services_compromised_per_attack),
             opt(t.services_encrypted_per_attack)
         );
+        if t.id == RANDOM_FAILURES {
+            for (id, loss) in failures_by_service(summary, acc) {
+                let id = format!("{RANDOM_FAILURES}:{id}");
+                let _ = writeln!(out, "{},{},,{loss},,,", field(&id), t.kind);
+            }
+        }
     }
     out.into_bytes()
 }

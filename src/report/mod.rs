@@ -9,6 +9,7 @@ pub mod drill;
 pub mod explain;
 pub mod graph;
 pub mod importance;
+pub mod insurance;
 pub mod json;
 pub mod loop_util;
 pub mod names;

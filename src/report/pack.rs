@@ -19,6 +19,7 @@ use crate::chart::{self, Rendered};
 use crate::error::Error;
 use crate::model::Model;
 use crate::scenario::Warning;
+use crate::stats::summary::failures_by_service;
 use crate::stats::{Accumulator, Summary};
 
 use super::doc::Doc;
@@ -52,6 +53,10 @@ pub fn run_charts<'a>(model: &'a Model, s: &'a Summary, acc: &'a Accumulator) ->
         trials: s.trials,
         curve: acc.annual_hist.exceedance(),
         probability_of_loss: a.probability_of_loss,
+        net: acc
+            .net
+            .as_ref()
+            .map(|n| (n.annual_hist.exceedance(), n.annual_hist.exceedance_of(0.0))),
         var95: a.p95,
         var99: a.p99,
         appetite: model
@@ -120,6 +125,16 @@ pub fn run_charts<'a>(model: &'a Model, s: &'a Summary, acc: &'a Accumulator) ->
             .map(|x| (x.id.clone(), x.loss.mean))
             .collect(),
     );
+    let by_failing_service = Pareto {
+        name: "loss_by_failing_service".into(),
+        title: format!(
+            "Random failures' expected annual loss by failing service — {}",
+            s.scenario
+        ),
+        currency: s.currency.clone(),
+        item: "service".into(),
+        items: failures_by_service(s, acc),
+    };
     let convergence = Convergence {
         scenario: s.scenario.clone(),
         currency: s.currency.clone(),
@@ -131,6 +146,7 @@ pub fn run_charts<'a>(model: &'a Model, s: &'a Summary, acc: &'a Accumulator) ->
         job(outage),
         job(by_service),
         job(by_threat),
+        job(by_failing_service),
         job(convergence),
     ]
 }

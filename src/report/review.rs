@@ -14,7 +14,7 @@ use crate::fmt::{availability, hours, money, or_dash, pct, rate};
 
 /// The charts of a run, in the order the report shows them, with their
 /// captions.
-pub const RUN_CHARTS: [(&str, &str); 6] = [
+pub const RUN_CHARTS: [(&str, &str); 7] = [
     (
         "loss_exceedance",
         "Loss exceedance curve: the probability that a year loses at least each amount (log axes), \
@@ -38,6 +38,12 @@ pub const RUN_CHARTS: [(&str, &str); 6] = [
         "loss_by_threat",
         "Expected annual loss by threat (random failures included), largest first, with the \
          cumulative share.",
+    ),
+    (
+        "loss_by_failing_service",
+        "Random failures' expected annual loss by the service whose failure started the outage \
+         (its own losses and its dependants'), largest first, with the cumulative share of \
+         random failures' loss.",
     ),
     (
         "convergence",
@@ -94,10 +100,15 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
             money(c, a.max)
         )),
     ]);
+    let judged = if s.annual_loss_net.is_some() {
+        " (judged on the net loss, after insurance)"
+    } else {
+        ""
+    };
     for ap in &s.risk_appetite {
         out.push(vec![
             t(format!(
-                "Risk appetite: the board accepts a {} chance per year of losing more than {}; \
+                "Risk appetite{judged}: the board accepts a {} chance per year of losing more than {}; \
                  the simulated chance is {}: ",
                 pct(ap.accepted),
                 money(c, ap.loss),
@@ -384,6 +395,7 @@ pub fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance, names: &Nam
     ))]);
     doc.h2("Headline");
     doc.push(headline(s));
+    super::insurance::section(s, &mut doc);
     doc.h2("Reading");
     doc.push(Block::Bullets(reading(s, names)));
     doc.charts(&RUN_CHARTS);

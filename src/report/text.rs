@@ -33,6 +33,14 @@ pub fn screen(s: &Summary) -> String {
         with_ci(a.p99, a.p99_ci95)
     );
     let _ = writeln!(out, "  worst simulated year  {}", money(c, a.max));
+    if let Some(n) = &s.annual_loss_net {
+        let _ = writeln!(
+            out,
+            "  net of insurance      {} a year, 1-in-100 year {}  (gross − recoveries + premiums)",
+            money(c, n.mean),
+            money(c, n.p99)
+        );
+    }
 
     let mut by_loss: Vec<_> = s.services.iter().filter(|x| x.loss.mean > 0.0).collect();
     by_loss.sort_by(|x, y| y.loss.mean.total_cmp(&x.loss.mean));

@@ -228,8 +228,12 @@ pub fn changes(old: &raw::Scenario, new: &raw::Scenario) -> Vec<Change> {
             what: "changed".to_string(),
         })
     };
-    // Common factors (DESIGN-2 B2) change with the settings.
-    if settings(old) != settings(new) || !same(&old.common_factors, &new.common_factors) {
+    // Common factors (DESIGN-2 B2) and insurance (B1) change with the
+    // settings.
+    if settings(old) != settings(new)
+        || !same(&old.common_factors, &new.common_factors)
+        || !same(&old.insurance, &new.insurance)
+    {
         whole(EntityKind::Settings, &mut out);
     }
     section_changes(EntityKind::Site, &old.sites, &new.sites, &mut out);
@@ -267,6 +271,7 @@ fn build(
             .clone(),
         plan: if has(EntityKind::Plan) { new } else { old }.plan.clone(),
         common_factors: base.common_factors.clone(),
+        insurance: base.insurance.clone(),
     }
 }
 

@@ -96,6 +96,26 @@ pub struct Scenario {
     pub plan: Option<Plan>,
     #[serde(default)]
     pub common_factors: Vec<RawCommonFactor>,
+    #[serde(default)]
+    pub insurance: Vec<Policy>,
+}
+
+/// `Policy(id, covers, deductible, limit, aggregate_limit, premium)` in
+/// the scenario's `insurance`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub id: String,
+    #[serde(default)]
+    pub covers: Option<Vec<String>>,
+    #[serde(default)]
+    pub deductible: Option<f64>,
+    #[serde(default)]
+    pub limit: Option<f64>,
+    #[serde(default)]
+    pub aggregate_limit: Option<f64>,
+    #[serde(default)]
+    pub premium: Option<f64>,
 }
 
 /// `(threat: id, probability: p, delay: duration distribution)` in a

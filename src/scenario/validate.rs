@@ -28,6 +28,7 @@ use crate::model::HOURS_PER_YEAR;
 mod coupling;
 mod dists;
 mod impact;
+mod insurance;
 mod names;
 mod plan;
 mod services;
@@ -226,6 +227,7 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
     let risk_appetite = appetite(&mut cx, &raw.risk_appetite);
     let plan = plan(&mut cx, &names, raw.plan.as_ref(), &raw.services);
     let coupling = coupling::coupling(&mut cx, raw);
+    let insurance = insurance::insurance(&mut cx, raw);
 
     let model = (|| {
         Some(Model {
@@ -240,6 +242,7 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
             risk_appetite: risk_appetite?,
             plan: plan?,
             coupling: coupling?,
+            insurance: insurance?,
             graph,
         })
     })();

@@ -205,6 +205,8 @@ pub struct SimPlan {
     pub timed: Vec<Timed>,
     /// The distinct revenue profiles, as tables.
     pub profiles: Vec<Profile>,
+    /// Insurance (DESIGN-2 B1); `None` without policies.
+    pub insurance: Option<super::insurance::InsurancePlan>,
 }
 
 /// A service's impact that depends on time.
@@ -223,7 +225,9 @@ impl SimPlan {
     /// An empty accumulator for this plan: its services, its threats and
     /// the losses of its risk appetite.
     pub fn accumulator(&self) -> Accumulator {
-        Accumulator::new(self.n_services, self.threats.len()).with_appetite(&self.appetite)
+        Accumulator::new(self.n_services, self.threats.len())
+            .with_appetite(&self.appetite)
+            .with_insurance(self.insurance.as_ref().map_or(0, |i| i.policies.len()))
     }
 
     /// Compile a validated model.
@@ -468,6 +472,7 @@ impl SimPlan {
             dr,
             timed: Vec::new(),
             profiles: Vec::new(),
+            insurance: super::insurance::InsurancePlan::compile(model),
         }
         .with_time(model, true)
     }

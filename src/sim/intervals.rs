@@ -12,12 +12,18 @@
 //! the engine puts the lower cause index first (random failures, then
 //! threats in scenario order), so that cause wins the merged stretch.
 
-/// A half-open stretch of time [start, end) and what started it.
+/// A half-open stretch of time [start, end) and what started it: the
+/// cause, and which occurrence of that cause (`occ`, numbered from 0 in
+/// the trial per cause: for random failures the failure's number, for a
+/// threat its occurrence's). A merged stretch keeps both from the part
+/// that started it, so the occurrence behind each piece of a loss is a
+/// field away (issue 16's split of random failures, insurance).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Iv {
     pub start: f64,
     pub end: f64,
     pub cause: u32,
+    pub occ: u32,
 }
 
 /// Builds a sorted, disjoint list from intervals given in order of start,
@@ -229,7 +235,7 @@ pub fn decode_bits(bits: &[u64], out: &mut Vec<u32>) -> usize {
 pub fn at_least(
     inputs: &[&[Iv]],
     threshold: u32,
-    scratch: &mut Vec<(f64, i32, u32)>,
+    scratch: &mut Vec<(f64, i32, u32, u32)>,
     out: &mut Vec<Iv>,
 ) {
     out.clear();
@@ -237,24 +243,25 @@ pub fn at_least(
     for list in inputs {
         for iv in *list {
             // Ends (−1) sort before starts (+1) at equal times.
-            scratch.push((iv.start, 1, iv.cause));
-            scratch.push((iv.end, -1, iv.cause));
+            scratch.push((iv.start, 1, iv.cause, iv.occ));
+            scratch.push((iv.end, -1, iv.cause, iv.occ));
         }
     }
     scratch.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
     let mut count: i64 = 0;
-    let mut open: Option<(f64, u32)> = None;
+    let mut open: Option<(f64, u32, u32)> = None;
     let mut runs = Runs::new(out);
-    for &(t, delta, cause) in scratch.iter() {
+    for &(t, delta, cause, occ) in scratch.iter() {
         count += i64::from(delta);
         if open.is_none() && count >= i64::from(threshold) {
-            open = Some((t, cause));
+            open = Some((t, cause, occ));
         } else if count < i64::from(threshold) {
-            if let Some((start, c)) = open.take() {
+            if let Some((start, c, o)) = open.take() {
                 runs.push(Iv {
                     start,
                     end: t,
                     cause: c,
+                    occ: o,
                 });
             }
         }
@@ -286,6 +293,7 @@ mod tests {
             start,
             end,
             cause: 0,
+            occ: 0,
         }
     }
 
@@ -298,6 +306,7 @@ mod tests {
                 start: f64::from(a),
                 end: f64::from(b),
                 cause,
+                occ: 0,
             })
             .collect();
         normal_form(v)
@@ -314,7 +323,12 @@ mod tests {
 
     #[test]
     fn touching_segments_of_other_causes_stay_apart() {
-        let seg = |start: f64, end: f64, cause: u32| Iv { start, end, cause };
+        let seg = |start: f64, end: f64, cause: u32| Iv {
+            start,
+            end,
+            cause,
+            occ: 0,
+        };
         let mut out = Vec::new();
         union_into(
             &[seg(0.0, 2.0, 1)],
@@ -398,7 +412,7 @@ mod tests {
             // random subset of them chosen by bits over several words.
             let mut ivs: Vec<Iv> = pairs
                 .iter()
-                .map(|&(a, len, cause)| Iv { start: f64::from(a), end: f64::from(a) + f64::from(len), cause })
+                .map(|&(a, len, cause)| Iv { start: f64::from(a), end: f64::from(a) + f64::from(len), cause, occ: 0 })
                 .collect();
             ivs.sort_by(|x, y| x.start.total_cmp(&y.start));
             let mut bits = vec![0u64; ivs.len().div_ceil(64)];

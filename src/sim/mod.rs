@@ -15,6 +15,7 @@ pub mod coupling;
 pub mod dr_plan;
 pub mod drill;
 pub mod generate;
+pub mod insurance;
 pub mod intervals;
 pub mod profile;
 pub mod queue;

@@ -43,6 +43,11 @@ pub struct ServiceAcc {
     /// RPO (0 without an RPO).
     #[serde(default)]
     pub rpo_breached: u64,
+    /// Per trial: the random-failure loss, anywhere in the estate, of the
+    /// outages that this service's own random failures started (a split
+    /// of `causes[0].loss`, not part of `loss`).
+    #[serde(default)]
+    pub failure_origin_loss: ExactSum,
 }
 
 impl ServiceAcc {
@@ -59,6 +64,7 @@ impl ServiceAcc {
             data_loss_hist: LogHist::exact(SERVICE_BITS),
             loss: ExactSum::default(),
             rpo_breached: 0,
+            failure_origin_loss: ExactSum::default(),
         }
     }
 
@@ -74,6 +80,7 @@ impl ServiceAcc {
         self.data_loss_hist.merge(&o.data_loss_hist);
         self.loss.merge(&o.loss);
         self.rpo_breached += o.rpo_breached;
+        self.failure_origin_loss.merge(&o.failure_origin_loss);
     }
 }
 
@@ -120,6 +127,81 @@ pub struct Accumulator {
     /// Set when a trial broke the event budget; the run has failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overflow: Option<Overflow>,
+    /// With insurance (DESIGN-2 B1): the net annual loss and the policies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net: Option<NetAcc>,
+}
+
+/// The net annual loss (gross − recoveries + premiums) with the same
+/// figures as the gross one, and what each policy paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetAcc {
+    pub annual_loss: ExactSum,
+    pub annual_hist: LogHist,
+    /// The risk appetite's points against the net loss.
+    pub appetite: Vec<Exceeded>,
+    pub policies: Vec<PolicyAcc>,
+}
+
+/// One policy over all trials.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PolicyAcc {
+    /// What it paid per trial.
+    pub recovered: ExactSum,
+    /// Trials in which its aggregate limit cut a payment.
+    pub exhausted: u64,
+}
+
+impl NetAcc {
+    fn merge(&mut self, o: &NetAcc) {
+        self.annual_loss.merge(&o.annual_loss);
+        self.annual_hist.merge(&o.annual_hist);
+        for (a, b) in self.appetite.iter_mut().zip(&o.appetite) {
+            a.trials += b.trials;
+        }
+        for (a, b) in self.policies.iter_mut().zip(&o.policies) {
+            a.recovered.merge(&b.recovered);
+            a.exhausted += b.exhausted;
+        }
+    }
+
+    fn check(&self, trials: u64) -> Result<(), String> {
+        self.annual_loss
+            .check(true)
+            .map_err(|e| format!("net.annual_loss: {e}"))?;
+        self.annual_hist
+            .check(LOSS_BITS, true)
+            .map_err(|e| format!("net.annual_hist: {e}"))?;
+        for (name, n) in [
+            ("annual_loss", self.annual_loss.count()),
+            ("annual_hist", self.annual_hist.count()),
+        ] {
+            if n != trials {
+                return Err(format!(
+                    "net.{name}: it counts {n} value(s), but {trials} trial(s) ran"
+                ));
+            }
+        }
+        for (i, p) in self.policies.iter().enumerate() {
+            p.recovered
+                .check(true)
+                .map_err(|e| format!("net.policies[{i}].recovered: {e}"))?;
+            if p.recovered.count() != trials || p.exhausted > trials {
+                return Err(format!(
+                    "net.policies[{i}]: it counts {} trial(s) and {} exhausted, but {trials} \
+                     trial(s) ran",
+                    p.recovered.count(),
+                    p.exhausted
+                ));
+            }
+        }
+        if self.appetite.iter().any(|e| e.trials > trials) {
+            return Err(format!(
+                "net.appetite: more trials lost more than a point than the {trials} that ran"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A trial stopped because it handled more events than a trial may: the
@@ -148,6 +230,37 @@ impl Accumulator {
             convergence: BTreeMap::new(),
             appetite: Vec::new(),
             overflow: None,
+            net: None,
+        }
+    }
+
+    /// With `policies` insurance policies (none: no net loss is kept):
+    /// the net annual loss, counted against the risk appetite (call it
+    /// after [`Accumulator::with_appetite`]), and each policy's payments.
+    pub fn with_insurance(mut self, policies: usize) -> Accumulator {
+        self.net = (policies > 0).then(|| NetAcc {
+            annual_loss: ExactSum::default(),
+            annual_hist: LogHist::exact(LOSS_BITS),
+            appetite: self.appetite.clone(),
+            policies: vec![PolicyAcc::default(); policies],
+        });
+        self
+    }
+
+    /// Record the net annual loss of a trial, and what each policy
+    /// recovered in it and whether its aggregate cut a payment.
+    pub fn add_net_loss(&mut self, loss: f64, recovered: &[f64], exhausted: &[bool]) {
+        let Some(net) = &mut self.net else {
+            return;
+        };
+        net.annual_loss.add(loss);
+        net.annual_hist.add(loss);
+        for e in &mut net.appetite {
+            e.trials += u64::from(loss > e.loss);
+        }
+        for ((p, &r), &x) in net.policies.iter_mut().zip(recovered).zip(exhausted) {
+            p.recovered.add(r);
+            p.exhausted += u64::from(x);
         }
     }
 
@@ -171,8 +284,11 @@ impl Accumulator {
 
     /// The exact fraction of trials that lost strictly more than `loss`,
     /// when it is a counted appetite point.
+    /// With insurance, of the net annual loss (the one the appetite is
+    /// judged on).
     pub fn exceeded(&self, loss: f64) -> Option<f64> {
-        let e = self.appetite.iter().find(|e| e.loss == loss)?;
+        let counted = self.net.as_ref().map_or(&self.appetite, |n| &n.appetite);
+        let e = counted.iter().find(|e| e.loss == loss)?;
         (self.trials > 0).then(|| e.trials as f64 / self.trials as f64)
     }
 
@@ -239,6 +355,7 @@ impl Accumulator {
                 ("downtime", &s.downtime),
                 ("data_loss", &s.data_loss),
                 ("loss", &s.loss),
+                ("failure_origin_loss", &s.failure_origin_loss),
             ] {
                 sum.check(true).map_err(at(f(name)))?;
                 count(f(name), sum.count(), trials, per_trial)?;
@@ -327,6 +444,9 @@ impl Accumulator {
                 ));
             }
         }
+        if let Some(net) = &self.net {
+            net.check(trials)?;
+        }
         if let Some(o) = &self.overflow {
             return Err(format!(
                 "overflow: trial {} broke the event budget, so the run failed and wrote no \
@@ -362,6 +482,11 @@ impl Accumulator {
             for (a, b) in self.appetite.iter_mut().zip(&o.appetite) {
                 a.trials += b.trials;
             }
+        }
+        match (&mut self.net, &o.net) {
+            (Some(a), Some(b)) => a.merge(b),
+            (None, Some(b)) => self.net = Some(b.clone()),
+            _ => {}
         }
     }
 }

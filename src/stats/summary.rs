@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Model, ThreatKind};
 
 use super::acc::{Accumulator, LOSS_BITS, SERVICE_BITS};
+use super::exact::ExactSum;
 use super::hist::LogHist;
 use super::Z975;
 
@@ -41,6 +42,25 @@ pub struct Summary {
     /// bytes, so that `bcdr trend` can tell when the scenario changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario_hash: Option<String>,
+    /// With insurance (DESIGN-2 B1): the net annual loss (gross −
+    /// recoveries + premiums), with the same figures as `annual_loss`;
+    /// the risk appetite is then judged on it. Absent without insurance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_loss_net: Option<AnnualLoss>,
+    /// Per policy, in file order: what it recovered and how often its
+    /// aggregate limit ran out. Absent without insurance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub insurance: Vec<PolicySummary>,
+}
+
+/// One insurance policy over the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicySummary {
+    pub id: String,
+    /// What it paid per year.
+    pub recovered: Mean,
+    /// The probability that its aggregate limit cut a payment in a year.
+    pub aggregate_exhausted: f64,
 }
 
 /// One point of the risk appetite against the simulation.
@@ -147,8 +167,7 @@ pub struct ThreatSummary {
     pub services_encrypted_per_attack: Option<f64>,
 }
 
-/// The id under which random failures are reported with the threats.
-pub const RANDOM_FAILURES: &str = "random-failures";
+pub use crate::model::RANDOM_FAILURES;
 
 /// The mean with the median, p90 and p99 of a histogram (0 when empty).
 pub(crate) fn quantiles(mean: f64, h: &LogHist) -> Quantiles {
@@ -165,16 +184,14 @@ pub(crate) fn ratio(num: u64, den: u64) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
 }
 
-impl Summary {
-    /// Summarise an accumulator of `model`'s plan.
-    pub fn build(model: &Model, seed: u64, acc: &Accumulator) -> Summary {
-        let n = acc.trials;
-        let h = &acc.annual_hist;
-        let mean = acc.annual_loss.mean();
-        let se = acc.annual_loss.std_error();
+impl AnnualLoss {
+    /// The figures of an annual loss from its exact sum and histogram.
+    pub fn of(sum: &ExactSum, h: &LogHist) -> AnnualLoss {
+        let mean = sum.mean();
+        let se = sum.std_error();
         let q = |p: f64| h.quantile(p).unwrap_or(0.0);
         let p99_ci = h.quantile_ci(0.99).unwrap_or((0.0, 0.0));
-        let annual_loss = AnnualLoss {
+        AnnualLoss {
             mean,
             std_error: se,
             mean_ci95: [mean - Z975 * se, mean + Z975 * se],
@@ -187,7 +204,20 @@ impl Summary {
             tvar_99: h.tail_mean(0.99).unwrap_or(0.0),
             max: h.max().unwrap_or(0.0),
             probability_of_loss: h.exceedance_of(0.0),
-        };
+        }
+    }
+}
+
+impl Summary {
+    /// Summarise an accumulator of `model`'s plan.
+    pub fn build(model: &Model, seed: u64, acc: &Accumulator) -> Summary {
+        let n = acc.trials;
+        let annual_loss = AnnualLoss::of(&acc.annual_loss, &acc.annual_hist);
+        // With insurance the appetite is judged on the net loss.
+        let judged = acc
+            .net
+            .as_ref()
+            .map_or(&acc.annual_hist, |n| &n.annual_hist);
         let horizon = model.horizon.get();
         let services = model
             .services
@@ -274,7 +304,7 @@ impl Summary {
                 .map(|a| {
                     let simulated = acc
                         .exceeded(a.loss.get())
-                        .unwrap_or_else(|| h.exceedance_of(a.loss.get()));
+                        .unwrap_or_else(|| judged.exceedance_of(a.loss.get()));
                     AppetiteCheck {
                         loss: a.loss.get(),
                         accepted: a.probability.get(),
@@ -285,8 +315,42 @@ impl Summary {
                 .collect(),
             label: None,
             scenario_hash: None,
+            annual_loss_net: acc
+                .net
+                .as_ref()
+                .map(|net| AnnualLoss::of(&net.annual_loss, &net.annual_hist)),
+            insurance: acc
+                .net
+                .iter()
+                .flat_map(|net| model.insurance.iter().zip(&net.policies))
+                .map(|(p, a)| PolicySummary {
+                    id: p.id.clone(),
+                    recovered: Mean {
+                        mean: a.recovered.mean(),
+                    },
+                    aggregate_exhausted: ratio(a.exhausted, n).unwrap_or(0.0),
+                })
+                .collect(),
         }
     }
+}
+
+/// Random failures' mean annual loss split by the service whose own
+/// random failure started the outage (or, for lost revenue, the run of
+/// random failures) that lost it: `(service id, mean loss)` for every
+/// service with a non-zero share, largest first (ties in file order).
+/// The shares add up to the `random-failures` mean loss up to the
+/// rounding of each trial's per-service sums (a relative 1e-9 or so).
+pub fn failures_by_service(summary: &Summary, acc: &Accumulator) -> Vec<(String, f64)> {
+    let mut out: Vec<(String, f64)> = summary
+        .services
+        .iter()
+        .zip(&acc.services)
+        .map(|(s, a)| (s.id.clone(), a.failure_origin_loss.mean()))
+        .filter(|&(_, loss)| loss != 0.0)
+        .collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
 }
 
 /// The scenario keyword of a threat kind.

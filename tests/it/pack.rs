@@ -38,12 +38,13 @@ pub const SCENARIO: &str = r#"Scenario(
 )"#;
 
 /// The charts of a run.
-pub const RUN_CHARTS: [&str; 6] = [
+pub const RUN_CHARTS: [&str; 7] = [
     "loss_exceedance",
     "loss_histogram",
     "outage_vs_rto",
     "loss_by_service",
     "loss_by_threat",
+    "loss_by_failing_service",
     "convergence",
 ];
 

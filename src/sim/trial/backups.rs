@@ -106,9 +106,11 @@ impl Trial {
                 self.svcs.gen[i] += 1;
                 // The restore had booked the data since `from`; the rest
                 // back to `base` is lost now.
+                // Charged to the disaster that burnt them (its occurrence).
                 let base = self.backups.base[i];
+                let occ = self.own.occ;
                 self.totals
-                    .lose_data(plan, svc, (from - base).max(0.0), cause);
+                    .lose_data(plan, svc, (from - base).max(0.0), cause, occ);
                 if plan.services[i].rebuild.is_some() {
                     self.backups.rebuild_afresh(svc);
                     self.enqueue_rebuild(svc);

@@ -10,7 +10,7 @@ use super::super::clock::open_end;
 use super::super::compile::SimPlan;
 use super::super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
 use super::fused;
-use super::outage::{revenue_hours, Ledger, Outages, Timed, Totals};
+use super::outage::{revenue_hours, Charges, Ledger, Outages, Timed, Totals};
 use super::own::Seg;
 use super::{Mark, Record, Trial, NONE};
 
@@ -88,7 +88,7 @@ pub(super) struct Lists {
     /// Unmerged intervals of one node.
     raw: Vec<Iv>,
     /// Scratch of [`at_least`].
-    sweep: Vec<(f64, i32, u32)>,
+    sweep: Vec<(f64, i32, u32, u32)>,
 }
 
 impl Lists {
@@ -135,6 +135,7 @@ impl Trial {
         let distinct = &self.index.distinct;
         self.rows.fill(
             distinct,
+            &self.totals,
             &self.own.segs,
             &self.index.canon,
             plan.node_count(),
@@ -288,6 +289,11 @@ fn book(
     let h = plan.horizon;
     let from = ledger.keys.len();
     let timed = Timed::of(plan, svc, ledger.origin);
+    let charges = Charges {
+        origin: &mut totals.origin,
+        failed: &totals.failed,
+        occ: totals.occ.as_mut(),
+    };
     let mut outages = Outages::new(
         p,
         h,
@@ -295,6 +301,7 @@ fn book(
         totals.tally[svc],
         &mut ledger.shares,
         &mut ledger.keys,
+        charges,
     );
     let mut mark = |span: Option<(f64, f64)>| {
         if let (Some((start, end)), Some(records)) = (span, records.as_deref_mut()) {
@@ -349,19 +356,19 @@ fn degrade(
     // Stretches open at the horizon end past it: cut them there.
     let h = plan.horizon;
     for iv in down {
-        events.push((iv.start, 1, OWN, iv.cause));
-        events.push((iv.end.min(h), -1, OWN, iv.cause));
+        events.push((iv.start, 1, OWN, iv.cause, iv.occ));
+        events.push((iv.end.min(h), -1, OWN, iv.cause, iv.occ));
     }
     for (k, &(node, _)) in soft.iter().enumerate() {
         for iv in &lists[node as usize] {
-            events.push((iv.start, 1, k as u32, iv.cause));
-            events.push((iv.end.min(h), -1, k as u32, iv.cause));
+            events.push((iv.start, 1, k as u32, iv.cause, iv.occ));
+            events.push((iv.end.min(h), -1, k as u32, iv.cause, iv.occ));
         }
     }
     events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut active = vec![0u32; soft.len()];
     let mut own_down = 0u32;
-    let (mut t_prev, mut cap_prev, mut cause) = (0.0, 1.0, 0u32);
+    let (mut t_prev, mut cap_prev, mut cause, mut occ) = (0.0, 1.0, 0u32, 0u32);
     let factor = |active: &[u32]| -> f64 {
         soft.iter()
             .zip(active)
@@ -369,13 +376,14 @@ fn degrade(
             .map(|((_, c), _)| c)
             .product()
     };
-    for &(t, delta, kind, c) in events.iter() {
+    for &(t, delta, kind, c, o) in events.iter() {
         if own_down == 0 && t > t_prev {
             let lost =
                 revenue * (1.0 - factor(&active)) * revenue_hours(timed.as_ref(), t_prev, t, h);
             if lost > 0.0 {
                 totals.tally[svc].loss += lost;
                 totals.cause_loss[cause as usize] += lost;
+                totals.charges().charge(cause, occ, lost);
             }
         }
         if kind == OWN {
@@ -385,6 +393,7 @@ fn degrade(
             *a = a.wrapping_add_signed(delta);
             if delta > 0 {
                 cause = c;
+                occ = o;
             }
         }
         let cap = if own_down > 0 { 0.0 } else { factor(&active) };

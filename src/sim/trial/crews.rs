@@ -347,11 +347,12 @@ impl Trial {
             // or the compromise when recent backups are unusable).
             let cutoff = clean_before.unwrap_or(t);
             let last = cutoff - (cutoff - phase).rem_euclid(interval);
+            let occ = self.own.open_occ(svc as usize);
             if p.backup_site.is_some() {
                 if let Some(base) = self.backups.gone(svc, last) {
                     // Lost with their site: everything since `base` is
                     // lost, and only a rebuild brings it back.
-                    self.totals.lose_data(plan, svc, t - base, cause);
+                    self.totals.lose_data(plan, svc, t - base, cause, occ);
                     if has_rebuild {
                         self.backups.rebuild_afresh(svc);
                         self.enqueue_job(svc, JobKind::Rebuild);
@@ -362,7 +363,7 @@ impl Trial {
             // Data loss is the work since the last clean backup, whether or
             // not retention still holds it; retention decides between a
             // restore and a rebuild.
-            self.totals.lose_data(plan, svc, t - last, cause);
+            self.totals.lose_data(plan, svc, t - last, cause, occ);
             if p.retention.is_none_or(|r| t - last <= r) {
                 if p.backup_site.is_some() {
                     self.backups.restore_from(svc, last);

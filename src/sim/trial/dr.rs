@@ -32,12 +32,15 @@ pub(super) struct Dr {
     down_since: Vec<f64>,
     episode: Vec<u32>,
     down_cause: Vec<u32>,
+    /// ... and the occurrence of that cause.
+    down_occ: Vec<u32>,
     /// Per service: whether its blocks and unblocks are reported
     /// ([`DrPlan::watched`](super::super::dr_plan::DrPlan::watched)).
     pub(super) watched: Vec<bool>,
     /// Watched services whose own state changed during the current event,
-    /// with the cause of a block (`NONE` for an unblock).
-    pub(super) touched: Vec<(u32, u32)>,
+    /// with the cause and occurrence of a block (cause `NONE` for an
+    /// unblock).
+    pub(super) touched: Vec<(u32, u32, u32)>,
     /// Switchovers decided but waiting for `failover.requires`: service,
     /// generation and cause.
     pub(super) waiting: Vec<(u32, u32, u32)>,
@@ -61,6 +64,7 @@ impl Dr {
             down_since: vec![f64::NAN; sized(plan.dr.invokes)],
             episode: vec![0; sized(plan.dr.invokes)],
             down_cause: vec![0; sized(plan.dr.invokes)],
+            down_occ: vec![0; sized(plan.dr.invokes)],
             watched: if plan.dr.invokes {
                 plan.dr.watched.clone()
             } else {
@@ -124,7 +128,8 @@ impl Trial {
                 rng::stream(key, plan.services[i].key, Purpose::Replication)
             });
             let hours = lag.sample(stream);
-            self.totals.lose_data(plan, svc, hours, cause);
+            let occ = self.own.open_occ(i);
+            self.totals.lose_data(plan, svc, hours, cause, occ);
         }
         let gen = self.svcs.gen[i];
         if !fo.requires.is_empty() {
@@ -176,9 +181,9 @@ impl Trial {
         if !self.dr.touched.is_empty() {
             self.memo.next_epoch();
             let touched = std::mem::take(&mut self.dr.touched);
-            for &(svc, cause) in &touched {
+            for &(svc, cause, occ) in &touched {
                 for &w in plan.dr.watchers.row(svc as usize) {
-                    self.watch(plan, w, t, cause);
+                    self.watch(plan, w, t, cause, occ);
                 }
             }
             self.dr.touched = touched;
@@ -212,7 +217,7 @@ impl Trial {
     }
 
     /// Service `w` (with `invoke_after`) may have gone down or come back.
-    fn watch(&mut self, plan: &SimPlan, w: u32, t: f64, cause: u32) {
+    fn watch(&mut self, plan: &SimPlan, w: u32, t: f64, cause: u32, occ: u32) {
         let i = w as usize;
         if i >= plan.n_services || self.dr.moved(w) {
             return;
@@ -230,6 +235,7 @@ impl Trial {
             self.dr.down_since[i] = t;
             self.dr.episode[i] = self.dr.episode[i].wrapping_add(1);
             self.dr.down_cause[i] = if cause == NONE { 0 } else { cause };
+            self.dr.down_occ[i] = occ;
             let gen = self.dr.episode[i];
             self.schedule(t + fo.invoke_after, EvKind::Invoke { svc: w, gen });
         }
@@ -256,6 +262,7 @@ impl Trial {
             return;
         }
         let cause = self.dr.down_cause[i];
+        self.own.occ = self.dr.down_occ[i];
         match self.svcs.damage[i] {
             Damage::Up => self.damage(svc, t, cause, Damage::Failed),
             Damage::Failed => {
@@ -325,7 +332,7 @@ impl Dr {
                 .map(|iv| Iv {
                     start: iv.start.max(from),
                     end: iv.end.min(to),
-                    cause: iv.cause,
+                    ..*iv
                 })
                 .collect()
         };

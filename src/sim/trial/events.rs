@@ -224,6 +224,11 @@ impl Trial {
                 let c = self.threat_draw(plan, k, Purpose::Cost, cost);
                 self.totals.cause_occ[k as usize + 1] += 1;
                 self.totals.cause_loss[k as usize + 1] += c;
+                if let Some(occ) = &mut self.totals.occ {
+                    let n = self.totals.cause_occ[k as usize + 1] - 1;
+                    occ.occurred(k + 1, n, t);
+                    occ.charge(k + 1, n, c);
+                }
                 if plan.coupling.any_trigger {
                     self.fire_triggers(plan, k, t);
                 }
@@ -238,8 +243,16 @@ impl Trial {
     fn occurred(&mut self, plan: &SimPlan, threat: u32, t: f64) {
         let c = threat as usize + 1;
         self.totals.cause_occ[c] += 1;
+        self.own.occ = self.totals.cause_occ[c] - 1;
+        if let Some(occ) = &mut self.totals.occ {
+            occ.occurred(c as u32, self.own.occ, t);
+        }
         if let Some(cost) = &plan.threats[threat as usize].response_cost {
-            self.totals.cause_loss[c] += self.threat_draw(plan, threat, Purpose::Cost, cost);
+            let cost = self.threat_draw(plan, threat, Purpose::Cost, cost);
+            self.totals.cause_loss[c] += cost;
+            if let Some(occ) = &mut self.totals.occ {
+                occ.charge(c as u32, self.own.occ, cost);
+            }
         }
         // A ransomware attack triggers from its encryption (`encrypt`).
         let ransomware = matches!(
@@ -257,6 +270,11 @@ impl Trial {
                 let i = svc as usize;
                 if self.svcs.gen[i] == gen && self.svcs.damage[i] == Damage::Up {
                     self.totals.cause_occ[FAILURES as usize] += 1;
+                    self.own.occ = self.totals.failed.len() as u32;
+                    self.totals.failed.push(svc);
+                    if let Some(occ) = &mut self.totals.occ {
+                        occ.occurred(FAILURES, self.own.occ, t);
+                    }
                     self.damage(svc, t, FAILURES, Damage::Failed);
                     self.enqueue_repair(svc);
                 }

@@ -21,6 +21,9 @@ pub(super) struct Pending {
     count: usize,
     /// Their tallies, trial-major (a trial's are copied in one go).
     pend: Vec<Tally>,
+    /// Their random-failure losses by the service that failed
+    /// (`Totals::origin`), laid out as `pend`.
+    pend_origin: Vec<f64>,
     /// Per service: the durations of its outages since the end of the last
     /// batch of trials, counted by histogram bucket in 16 bits (see
     /// [`hist::Batch`]).
@@ -35,6 +38,7 @@ impl Pending {
         Pending {
             count: 0,
             pend: vec![Tally::default(); s * PENDING],
+            pend_origin: vec![0.0; s * PENDING],
             outage_batch: vec![hist::Batch::default(); s],
             downtime_batch: vec![hist::Batch::default(); s],
         }
@@ -93,6 +97,11 @@ impl Pending {
                     a.data_loss_hist.add(t.data_loss);
                 }
                 a.loss.add(t.loss);
+                // Most services start no costly random failure in a trial.
+                let x = self.pend_origin[k * s + i];
+                if x != 0.0 {
+                    a.failure_origin_loss.add_batch(0, x, x * x);
+                }
                 outages += u64::from(t.outages);
                 rto_met += u64::from(t.rto_met);
                 breached += u64::from(t.breached);
@@ -107,6 +116,7 @@ impl Pending {
             a.data_loss.add_zeros(no_data_lost);
             a.data_loss_hist.add_n(0.0, no_data_lost);
             a.outage_duration.add_batch(outages, 0.0, 0.0);
+            a.failure_origin_loss.add_batch(self.count as u64, 0.0, 0.0);
             a.outages += outages;
             a.rto_met += rto_met;
             a.mtpd_breached += breached;
@@ -125,6 +135,7 @@ impl Trial {
         let pending = &mut self.pending;
         let k = pending.count;
         pending.pend[k * s..(k + 1) * s].copy_from_slice(&self.totals.tally);
+        pending.pend_origin[k * s..(k + 1) * s].copy_from_slice(&self.totals.origin[..s]);
         pending.count += 1;
         let mut total = 0.0;
         let totals = &self.totals;
@@ -140,6 +151,9 @@ impl Trial {
             a.contained += u64::from(attack.contained);
         }
         acc.add_annual_loss(trial, total);
+        if let (Some(insurance), Some(occ)) = (&plan.insurance, &mut self.totals.occ) {
+            occ.settle(insurance, total, acc);
+        }
         if pending.count == PENDING {
             pending.move_pending(plan, acc);
         }

@@ -8,10 +8,13 @@
 //! rows) exactly as [`super::book`] books the list that
 //! [`union_bits`](super::super::intervals::union_bits) makes of that row,
 //! with [`super::outage`]'s rule: the same tally, cause losses, duration
-//! keys, shortest and longest, **bit for bit** (the same floating-point
-//! operations in the same order). It serves a service booked in its turn
-//! whose list is not kept, with no group below it and recording off (no
-//! records, no degradation); [`super::Trial::close`] decides.
+//! keys, shortest and longest, random failures' split by the service that
+//! failed (`Totals::origin`, [`charge_failures`]), **bit for bit** (the
+//! same floating-point operations in the same order). It serves a service
+//! booked in its turn whose list is not kept, with no group below it and
+//! recording off (no records, no degradation); [`super::Trial::close`]
+//! decides. With insurance it also charges each segment's loss to its
+//! occurrence ([`super::insure`]) as the list booking does.
 //!
 //! Three cases:
 //!
@@ -46,7 +49,9 @@ use crate::stats::hist;
 
 use super::super::compile::{Hot, SimPlan};
 use super::super::intervals::{decode_bits, Iv};
-use super::outage::{breaches, ended, hours, settle, Ledger, Outages, Share, Timed, Totals};
+use super::outage::{
+    breaches, ended, hours, settle, Charges, Ledger, Outages, Share, Timed, Totals,
+};
 use super::own::Seg;
 use super::{FAILURES, NONE};
 
@@ -67,12 +72,16 @@ struct SegInfo {
     rto_hours: f64,
     key: u16,
     failure: bool,
+    /// For a random failure's segment: the service that failed; for
+    /// another cause's, the spare slot of `Totals::origin`.
+    origin: u32,
 }
 
 impl SegInfo {
     /// The figures of segment `iv` as one outage (the rule, worked out
-    /// ahead).
-    fn new(iv: &Iv, h: f64) -> SegInfo {
+    /// ahead); `failed` is the service of each random failure, `spare`
+    /// the spare slot.
+    fn new(iv: &Iv, failed: &[u32], spare: u32, h: f64) -> SegInfo {
         let d = hours(iv.start, iv.end, h);
         let failure = iv.cause == FAILURES;
         SegInfo {
@@ -84,6 +93,11 @@ impl SegInfo {
             rto_hours: if ended(iv.end, h) { d } else { f64::NAN },
             key: hist::compact(SERVICE_BITS, d),
             failure,
+            origin: if failure {
+                failed.get(iv.occ as usize).copied().unwrap_or(spare)
+            } else {
+                spare
+            },
         }
     }
 }
@@ -197,18 +211,22 @@ pub(super) struct Rows {
 impl Rows {
     /// Set up the trial's rows: per distinct segment its figures, and
     /// per node the bits of its own segments (`segs`, each at its place
-    /// `canon` among the `distinct` ones, `NONE` for empty ones).
+    /// `canon` among the `distinct` ones, `NONE` for empty ones); the
+    /// trial's random failures from `totals`.
     pub(super) fn fill(
         &mut self,
         distinct: &[Iv],
+        totals: &Totals,
         segs: &[Seg],
         canon: &[u32],
         nodes: usize,
         h: f64,
     ) {
+        // Random failures' services, and the spare slot for the rest.
+        let (failed, spare) = (&totals.failed, totals.origin.len() as u32 - 1);
         self.info.clear();
         self.info
-            .extend(distinct.iter().map(|iv| SegInfo::new(iv, h)));
+            .extend(distinct.iter().map(|iv| SegInfo::new(iv, failed, spare, h)));
         let w = distinct.len().div_ceil(64);
         self.w = w;
         self.bits.clear();
@@ -321,14 +339,48 @@ pub(super) fn book_bits(
             &mut totals.tally[svc],
             &mut totals.cause_loss,
         );
+        // Random failures' share, segment by segment, to the services
+        // that failed (each segment is one outage): only when it costs.
+        let costs = p.cost_per_outage != 0.0 || p.mtpd_penalty != 0.0 || p.revenue_per_hour != 0.0;
+        if a.failures > 0 && costs {
+            charge_failures(&p, picked, &rows.info, &mut totals.origin);
+        }
+        // With insurance, every segment to its occurrence, likewise.
+        if let (Some(occ), true) = (totals.occ.as_mut(), costs) {
+            for &k in picked {
+                let (seg, iv) = (&rows.info[k as usize], &ivs[k as usize]);
+                let d = seg.hours[0];
+                let fixed = p.cost_per_outage
+                    + if breaches(d, p.mtpd) {
+                        p.mtpd_penalty
+                    } else {
+                        0.0
+                    };
+                occ.charge(iv.cause, iv.occ, p.revenue_per_hour * d + fixed);
+            }
+        }
     } else {
         keys.truncate(from);
-        let mut outages = Outages::new(p, h, timed, totals.tally[svc], &mut ledger.shares, keys);
+        let charges = Charges {
+            origin: &mut totals.origin,
+            failed: &totals.failed,
+            occ: totals.occ.as_mut(),
+        };
+        let mut outages = Outages::new(
+            p,
+            h,
+            timed,
+            totals.tally[svc],
+            &mut ledger.shares,
+            keys,
+            charges,
+        );
         // The run of the union being merged (the `Runs` rule).
         let mut run = Iv {
             start: 0.0,
             end: 0.0,
             cause: 0,
+            occ: 0,
         };
         let mut in_run = false;
         for &k in picked {
@@ -353,4 +405,26 @@ pub(super) fn book_bits(
         totals.tally[svc] = outages.settle(&mut totals.cause_loss);
     }
     ledger.note(svc, from, shortest, longest);
+}
+
+/// Charge the random-failure segments among `picked` (a row booked apart:
+/// each segment one outage), with the service's costs `p`, to the
+/// services that failed, as the rule's [`Charges`] would: the run's lost
+/// revenue and the outage's fixed cost as one piece. The other causes'
+/// segments go to the spare slot, so the loop has no branch.
+#[inline(never)]
+fn charge_failures(p: &Hot, picked: &[u32], segs: &[SegInfo], origin: &mut [f64]) {
+    let (revenue, cost, mtpd, penalty) = (
+        p.revenue_per_hour,
+        p.cost_per_outage,
+        p.mtpd,
+        p.mtpd_penalty,
+    );
+    for &k in picked {
+        let seg = &segs[k as usize];
+        let d = seg.hours[0];
+        // A select, not a branch; the same sum as `Outages` charges.
+        let fixed = cost + if breaches(d, mtpd) { penalty } else { 0.0 };
+        origin[seg.origin as usize] += revenue * d + fixed;
+    }
 }

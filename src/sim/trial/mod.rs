@@ -37,6 +37,7 @@
 //! | `outage` | the one rule that books an outage (a chain of touching segments) |
 //! | `fused` | the fast booking of a bit row, fenced: equal to `outage`'s rule bit for bit |
 //! | `flush` | the trial's figures into the accumulator: pending trials, duration batches |
+//! | `insure` | with insurance: each occurrence's loss, paid by the policies |
 
 mod backups;
 mod book;
@@ -46,6 +47,7 @@ mod dr;
 mod events;
 mod flush;
 mod fused;
+mod insure;
 mod outage;
 mod own;
 mod ransomware;
@@ -244,7 +246,7 @@ impl Trial {
             queue: Queue::default(),
             unblocks: Vec::new(),
             first_draws: Vec::with_capacity(s),
-            totals: Totals::new(s, c),
+            totals: Totals::new(plan),
             index: SegIndex::default(),
             rows: Rows::default(),
             lists: Lists::new(n),

@@ -18,6 +18,11 @@
 //!   the service's revenue profile over it) to the run's own cause. Costs
 //!   are summed per cause and settled in cause order ([`settle`]).
 //!
+//! Beside the causes, each piece is also charged to its occurrence
+//! ([`Iv::occ`]): random failures' to the service whose failure it was
+//! (`Totals::origin`, issue 16), and with insurance every cause's to its
+//! occurrence ([`super::insure`]).
+//!
 //! [`Outages`] applies it to runs given one by one; both the booking of a
 //! list ([`super::book`]) and the general case of the booking of a bit row
 //! ([`super::fused::book_bits`]) feed it. The fast case of the latter
@@ -30,6 +35,7 @@ use crate::stats::hist;
 use super::super::compile::{Hot, SimPlan};
 use super::super::intervals::Iv;
 use super::super::profile::{Profile, Steps};
+use super::insure::Occurrences;
 use super::FAILURES;
 
 /// What a trial books for one service, kept together so that booking an
@@ -110,19 +116,37 @@ pub(super) fn revenue_hours(timed: Option<&Timed>, start: f64, end: f64, h: f64)
 }
 
 /// The trial's results: per service its tally, per cause its losses and
-/// occurrences.
+/// occurrences, per occurrence what it is charged.
 pub(super) struct Totals {
     pub(super) tally: Vec<Tally>,
     pub(super) cause_loss: Vec<f64>,
     pub(super) cause_occ: Vec<u32>,
+    /// Per service: the random-failure loss, anywhere in the estate, of
+    /// its own random failures (a split of `cause_loss[FAILURES]`); and
+    /// last a spare slot that takes what no service's failure is behind
+    /// (other causes' pieces in the fast booking, which adds them without
+    /// a branch; no random-failure piece lacks its failure).
+    pub(super) origin: Vec<f64>,
+    /// Per random failure of the trial, by number: the service that
+    /// failed (what a failure segment's `occ` leads to).
+    pub(super) failed: Vec<u32>,
+    /// With insurance: each occurrence's loss.
+    pub(super) occ: Option<Occurrences>,
 }
 
 impl Totals {
-    pub(super) fn new(services: usize, causes: usize) -> Totals {
+    pub(super) fn new(plan: &SimPlan) -> Totals {
+        let (services, causes) = (plan.n_services, plan.threats.len() + 1);
         Totals {
             tally: vec![Tally::default(); services],
             cause_loss: vec![0.0; causes],
             cause_occ: vec![0; causes],
+            origin: vec![0.0; services + 1],
+            failed: Vec::new(),
+            occ: plan
+                .insurance
+                .as_ref()
+                .map(|i| Occurrences::new(causes, i.policies.len())),
         }
     }
 
@@ -130,16 +154,57 @@ impl Totals {
         self.tally.fill(Tally::default());
         self.cause_loss.fill(0.0);
         self.cause_occ.fill(0);
+        self.origin.fill(0.0);
+        self.failed.clear();
+        if let Some(occ) = &mut self.occ {
+            occ.reset();
+        }
     }
 
-    /// `hours` of `svc`'s data lost to `cause`, and their cost.
-    pub(super) fn lose_data(&mut self, plan: &SimPlan, svc: u32, hours: f64, cause: u32) {
+    /// `hours` of `svc`'s data lost to occurrence `occ` of `cause`, and
+    /// their cost.
+    pub(super) fn lose_data(&mut self, plan: &SimPlan, svc: u32, hours: f64, cause: u32, occ: u32) {
         let i = svc as usize;
         self.tally[i].data_loss += hours;
         self.tally[i].rpo_breached |= hours > plan.services[i].rpo;
         let cost = hours * plan.services[i].data_loss_cost_per_hour;
         self.tally[i].loss += cost;
         self.cause_loss[cause as usize] += cost;
+        self.charges().charge(cause, occ, cost);
+    }
+
+    /// What charges pieces of loss to their occurrences.
+    #[inline(always)]
+    pub(super) fn charges(&mut self) -> Charges<'_> {
+        Charges {
+            origin: &mut self.origin,
+            failed: &self.failed,
+            occ: self.occ.as_mut(),
+        }
+    }
+}
+
+/// Charges pieces of loss to their occurrences: random failures' to the
+/// service that failed (`Totals::origin`), and with insurance every piece
+/// to its occurrence.
+pub(super) struct Charges<'a> {
+    pub(super) origin: &'a mut [f64],
+    pub(super) failed: &'a [u32],
+    pub(super) occ: Option<&'a mut Occurrences>,
+}
+
+impl Charges<'_> {
+    /// Occurrence `occ` of `cause` lost `x`.
+    #[inline(always)]
+    pub(super) fn charge(&mut self, cause: u32, occ: u32, x: f64) {
+        if cause == FAILURES {
+            let spare = self.origin.len() - 1;
+            let o = self.failed.get(occ as usize).map_or(spare, |&o| o as usize);
+            self.origin[o] += x;
+        }
+        if let Some(occs) = &mut self.occ {
+            occs.charge(cause, occ, x);
+        }
     }
 }
 
@@ -165,7 +230,7 @@ pub(super) struct Ledger {
     /// Per service: where its keys are, and their min and max.
     pub(super) booked: Vec<Booked>,
     /// Scratch of `book::degrade`.
-    pub(super) cap_events: Vec<(f64, i32, u32, u32)>,
+    pub(super) cap_events: Vec<(f64, i32, u32, u32, u32)>,
     /// Where the trial starts on the revenue profiles' clock ([`Timed`]):
     /// 0 in an annual trial, the drill's start in a drill.
     pub(super) origin: f64,
@@ -290,12 +355,19 @@ pub(super) struct Outages<'a> {
     /// The shortest and longest outage.
     pub(super) shortest: f64,
     pub(super) longest: f64,
-    /// The outage being chained: its start and cause (its first run's)
-    /// and its end so far, if one is.
+    /// The outage being chained: its start, cause and occurrence (its
+    /// first run's) and its end so far, if one is.
     start: f64,
     cause: u32,
+    occ: u32,
     end: f64,
     open: bool,
+    /// The lost revenue of the outage's first run: charged to its
+    /// occurrence with the outage's fixed cost, as one piece (as the fast
+    /// booking charges a segment).
+    first: f64,
+    /// Each piece to its occurrence.
+    charges: Charges<'a>,
 }
 
 impl<'a> Outages<'a> {
@@ -310,8 +382,12 @@ impl<'a> Outages<'a> {
         tally: Tally,
         shares: &'a mut [Share],
         keys: &'a mut Vec<u16>,
+        charges: Charges<'a>,
     ) -> Self {
         Outages {
+            charges,
+            occ: 0,
+            first: 0.0,
             p,
             h,
             timed,
@@ -335,16 +411,21 @@ impl<'a> Outages<'a> {
     #[inline(always)]
     pub(super) fn run(&mut self, run: Iv) -> Option<Span> {
         let mut closed = None;
+        let hours = revenue_hours(self.timed.as_ref(), run.start, run.end, self.h);
+        let revenue = self.p.revenue_per_hour * hours;
         if !(self.open && run.start == self.end) {
             if self.open {
                 closed = Some(self.close());
             }
             self.start = run.start;
             self.cause = run.cause;
+            self.occ = run.occ;
             self.open = true;
+            self.first = revenue;
+        } else {
+            self.charges.charge(run.cause, run.occ, revenue);
         }
         self.end = run.end;
-        let hours = revenue_hours(self.timed.as_ref(), run.start, run.end, self.h);
         if run.cause == FAILURES {
             self.failures.hours += hours;
         } else {
@@ -367,9 +448,15 @@ impl<'a> Outages<'a> {
         };
         share.outages += 1;
         share.breaches += u32::from(breached);
+        let mut impact = 0.0;
         if let Some(timed) = &self.timed {
-            share.impact += timed.steps.cost(d);
+            impact = timed.steps.cost(d);
+            share.impact += impact;
         }
+        let penalty = if breached { self.p.mtpd_penalty } else { 0.0 };
+        let fixed = self.p.cost_per_outage + penalty + impact;
+        self.charges
+            .charge(self.cause, self.occ, self.first + fixed);
         self.keys.push(hist::compact(SERVICE_BITS, d));
         self.shortest = if d < self.shortest { d } else { self.shortest };
         self.longest = if d > self.longest { d } else { self.longest };
@@ -409,7 +496,12 @@ mod tests {
     use super::*;
 
     fn run(start: f64, end: f64, cause: u32) -> Iv {
-        Iv { start, end, cause }
+        Iv {
+            start,
+            end,
+            cause,
+            occ: 0,
+        }
     }
 
     /// Touching runs of two causes are one outage: its fixed cost to the
@@ -427,7 +519,21 @@ mod tests {
         let h = 100.0;
         let mut shares = vec![Share::default(); 3];
         let mut keys = Vec::new();
-        let mut outages = Outages::new(p, h, None, Tally::default(), &mut shares, &mut keys);
+        let (mut origin, failed) = (vec![0.0; 3], vec![1, 0]);
+        let charges = Charges {
+            origin: &mut origin,
+            failed: &failed,
+            occ: None,
+        };
+        let mut outages = Outages::new(
+            p,
+            h,
+            None,
+            Tally::default(),
+            &mut shares,
+            &mut keys,
+            charges,
+        );
         let mut spans = Vec::new();
         // A failure handed over to threat 1 at t = 12: one outage of 5 h.
         spans.extend(outages.run(run(10.0, 12.0, FAILURES)));
@@ -457,5 +563,8 @@ mod tests {
         assert_eq!(cause_loss[2], 1000.0 + 6.0 * 100.0);
         assert_eq!(tally.loss, cause_loss[0] + cause_loss[2]);
         assert!(shares.iter().all(|s| s.outages == 0 && s.hours == 0.0));
+        // Random failures' share, all of failure 0's, goes to the service
+        // that failed: service 1.
+        assert_eq!(origin, vec![0.0, cause_loss[0], 0.0]);
     }
 }

@@ -46,6 +46,10 @@ pub(super) struct Own {
     /// closed one (`NONE` before the first).
     open: Vec<u32>,
     last: Vec<u32>,
+    /// The occurrence that the event being handled belongs to: a segment
+    /// opened now carries it ([`Iv::occ`]). Set by the handler of each
+    /// event that opens segments.
+    pub(super) occ: u32,
 }
 
 impl Own {
@@ -55,6 +59,7 @@ impl Own {
             segs: Vec::new(),
             open: vec![NONE; s],
             last: vec![NONE; s],
+            occ: 0,
         }
     }
 
@@ -66,6 +71,16 @@ impl Own {
             refill(&mut self.last, NONE);
         }
         self.segs.clear();
+    }
+
+    /// The occurrence of service `i`'s open segment, if it is stopped by
+    /// itself; else the current one.
+    pub(super) fn open_occ(&self, i: usize) -> u32 {
+        if self.count[i] > 0 {
+            self.segs[self.open[i] as usize].iv.occ
+        } else {
+            self.occ
+        }
     }
 
     /// Open an own down segment of service `i` at `t`. A segment that
@@ -88,6 +103,7 @@ impl Own {
                 start: t,
                 end: f64::NAN,
                 cause,
+                occ: self.occ,
             },
             svc: i as u32,
         });
@@ -318,7 +334,7 @@ impl Trial {
         let i = svc as usize;
         self.own.count[i] += 1;
         if self.dr.watched.get(i) == Some(&true) {
-            self.dr.touched.push((svc, cause));
+            self.dr.touched.push((svc, cause, self.own.occ));
         }
         if self.own.count[i] == 1 {
             self.own.open(i, t, cause);
@@ -349,7 +365,7 @@ impl Trial {
     pub(super) fn release(&mut self, svc: u32, t: f64) {
         let i = svc as usize;
         if self.dr.watched.get(i) == Some(&true) {
-            self.dr.touched.push((svc, NONE));
+            self.dr.touched.push((svc, NONE, 0));
         }
         self.own.count[i] -= 1;
         if self.own.count[i] == 0 {

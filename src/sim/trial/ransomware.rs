@@ -27,6 +27,8 @@ pub(super) struct Attack {
     pub(super) encrypted: u32,
     /// Hours from initial access to the payload (the dwell drawn).
     pub(super) dwell: f64,
+    /// Its occurrence's number ([`super::super::intervals::Iv::occ`]).
+    pub(super) occ: u32,
 }
 
 /// A service reached by the spread at some time (min-heap by time, then
@@ -145,6 +147,7 @@ impl Trial {
             contained,
             encrypted: 0,
             dwell,
+            occ: self.own.occ,
         });
         if contained {
             if r.containment_outage.is_some() {
@@ -167,6 +170,7 @@ impl Trial {
         // needs the whole trial), and put back with its count.
         let a = std::mem::take(&mut self.threats.attacks[attack as usize]);
         let cause = a.threat + 1;
+        self.own.occ = a.occ;
         let mut encrypted = 0;
         for &(svc, _) in &a.compromised {
             // A Function or an External is compromised (spread continues
@@ -202,6 +206,7 @@ impl Trial {
             return;
         };
         let d = self.threat_draw(plan, threat, Purpose::Duration, outage);
+        self.own.occ = self.threats.attacks[attack as usize].occ;
         let from = self.unblocks.len();
         let victims = self.threats.attacks[attack as usize].compromised.iter();
         self.unblocks.extend(victims.map(|c| c.0));

@@ -185,11 +185,15 @@ fn fused_booking_matches_booking_the_list() {
             r#"revenue_per_hour: 100, revenue_profile: (weekend: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 3]),"#,
         );
     assert_eq!(timed.matches("revenue_profile").count(), 2);
+    // Insured: every segment's loss charged to its occurrence too.
+    let insured = generated.trim_end().trim_end_matches(')').trim_end().trim_end_matches(',').to_string()
+        + ",\n insurance: [Policy(id: \"p\", deductible: 1000, aggregate_limit: 300000, premium: 7)],\n)";
     for (name, src, trials) in [
         ("timed", timed.as_str(), 1000),
         ("earning", earning.as_str(), 1000),
         ("reference", ESTATE, 300),
         ("generated", generated.as_str(), 100),
+        ("insured", insured.as_str(), 100),
     ] {
         let model = crate::scenario::parse_str(src).expect("valid");
         let plan = SimPlan::compile(&model);
@@ -198,7 +202,7 @@ fn fused_booking_matches_booking_the_list() {
         let run = |fused: bool| {
             let mut trial = Trial::new(&plan);
             trial.fused = fused;
-            let mut acc = Accumulator::new(plan.n_services, plan.threats.len());
+            let mut acc = plan.accumulator();
             for k in 0..trials {
                 trial.run(&plan, Mode::Annual, 7, k, &mut acc);
             }
@@ -206,6 +210,10 @@ fn fused_booking_matches_booking_the_list() {
             acc
         };
         let (fused, plain) = (run(true), run(false));
+        assert_eq!(fused.net.is_some(), name == "insured");
+        if let Some(net) = &fused.net {
+            assert!(net.policies[0].recovered.sum() > 0.0, "{name}");
+        }
         assert!(fused == plain, "{name}");
     }
 }
@@ -274,4 +282,69 @@ fn skipping_quiet_trials_changes_nothing() {
         }
         assert!(skipped.annual_loss.sum() > 0.0, "{name}");
     }
+}
+
+/// Runs `trials` annual trials of `src` and returns the accumulator.
+fn annual(src: &str, trials: u64) -> Accumulator {
+    let model = crate::scenario::parse_str(src).expect("valid");
+    let plan = SimPlan::compile(&model);
+    let mut trial = Trial::new(&plan);
+    let mut acc = Accumulator::new(plan.n_services, plan.threats.len());
+    for k in 0..trials {
+        trial.run(&plan, Mode::Annual, 5, k, &mut acc);
+    }
+    trial.finish(&plan, &mut acc);
+    acc
+}
+
+/// The split of random failures' loss by the service whose failure
+/// started the outage adds up to random failures' loss: to the rounding
+/// of each trial's per-service sums (a relative 1e-9), on the reference
+/// estate (groups, soft dependencies, data loss, failovers), one with
+/// lost revenue on a fast-booked service, and a generated one.
+#[test]
+fn failure_split_by_origin_adds_up_to_random_failures_loss() {
+    let generated = crate::sim::generate::layered(200, 5).expect("valid");
+    let earning = ESTATE.replace(
+        r#"Service(id: "net", site: "a","#,
+        r#"Service(id: "net", site: "a", revenue_per_hour: 1, cost_per_outage: 50,"#,
+    );
+    for (name, src) in [
+        ("reference", ESTATE),
+        ("earning", earning.as_str()),
+        ("generated", generated.as_str()),
+    ] {
+        let acc = annual(src, 300);
+        let total = acc.causes[FAILURES as usize].loss.sum();
+        let split: f64 = acc
+            .services
+            .iter()
+            .map(|s| s.failure_origin_loss.sum())
+            .sum();
+        assert!(total > 0.0, "{name}");
+        assert!(
+            (split - total).abs() <= 1e-9 * total,
+            "{name}: split {split} vs random failures {total}"
+        );
+        assert!(acc.check(0..300).is_ok(), "{name}");
+    }
+}
+
+/// Only `a` fails at random; `b` depends on it and loses the money: all
+/// of random failures' loss is charged to `a`.
+#[test]
+fn failure_loss_is_charged_to_the_failing_service() {
+    let src = r#"Scenario(name: "two", horizon: "1y",
+        services: [
+            Service(id: "a", failure: (mtbf: "500h", repair: Exponential(mean: "5h")), revenue_per_hour: 10),
+            Service(id: "b", depends_on: ["a"], revenue_per_hour: 100, cost_per_outage: 1000),
+        ],
+    )"#;
+    let acc = annual(src, 200);
+    let total = acc.causes[FAILURES as usize].loss.sum();
+    let (a, b) = (&acc.services[0], &acc.services[1]);
+    assert!(total > 0.0);
+    assert!(b.loss.sum() > a.loss.sum());
+    assert_eq!(b.failure_origin_loss.sum(), 0.0);
+    assert!((a.failure_origin_loss.sum() - total).abs() <= 1e-9 * total);
 }
