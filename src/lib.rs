@@ -32,10 +32,10 @@
 //! callback.
 
 pub mod app;
-pub mod chart;
+mod chart;
 pub mod error;
 pub mod fmt;
-pub mod input;
+mod input;
 pub mod model;
 pub mod report;
 pub mod review;

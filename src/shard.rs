@@ -43,7 +43,8 @@
 //! trials) and refuses, naming the part and the field, what no run could
 //! have written: a tampered part is an error (exit 2), never a panic.
 //!
-//! A part is read with a size limit ([`crate::input::MAX_PARTIAL_BYTES`]).
+//! A part is read with a size limit (1 GiB, `MAX_PARTIAL_BYTES` in the
+//! crate-private `input` module).
 
 use std::collections::BTreeMap;
 use std::fmt;

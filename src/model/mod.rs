@@ -7,13 +7,13 @@
 //! (`crate::sim::compile`) and never sees the raw file. This module
 //! imports nothing from those stages: they build on it.
 
-pub mod coupling;
+pub(crate) mod coupling;
 pub mod dist;
-pub mod graph;
+pub(crate) mod graph;
 mod spread;
 #[cfg(test)]
 pub(crate) mod testutil;
-pub mod units;
+pub(crate) mod units;
 
 pub use coupling::{CommonFactor, Coupling, Trigger};
 pub use dist::Dist;

@@ -37,7 +37,7 @@ impl std::fmt::Display for Warning {
 ///    and has no restore, rebuild or failover);
 /// 5. a group without redundancy: all members at one site, or `need` equal
 ///    to the number of members;
-/// 6. the DR plan ([`super::warnings_dr`]): a failover whose dependencies
+/// 6. the DR plan (`warnings_dr`): a failover whose dependencies
 ///    run at the home site, an `invoke_after` longer than the RTO.
 ///
 /// # Complexity

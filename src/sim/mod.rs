@@ -8,18 +8,18 @@
 //! is exact integer arithmetic, so the result does not depend on the
 //! thread count, the chunking or the merge order.
 
-pub mod clock;
+pub(crate) mod clock;
 pub mod compare;
-pub mod compile;
-pub mod coupling;
-pub mod dr_plan;
-pub mod drill;
+pub(crate) mod compile;
+pub(crate) mod coupling;
+pub(crate) mod dr_plan;
+pub(crate) mod drill;
 pub mod generate;
-pub mod intervals;
-pub mod queue;
-pub mod rng;
-pub mod streams;
-pub mod trial;
+pub(crate) mod intervals;
+pub(crate) mod queue;
+pub(crate) mod rng;
+pub(crate) mod streams;
+pub(crate) mod trial;
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
