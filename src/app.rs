@@ -22,10 +22,15 @@ use crate::stats::{Accumulator, Summary};
 /// Options of every simulating command.
 #[derive(Debug, Clone)]
 pub struct SimOptions {
+    /// Trials to run (`--trials`).
     pub trials: u64,
+    /// The random seed (`--seed`): the same seed gives the same bytes.
     pub seed: u64,
+    /// Worker threads (`--threads`; default one per core); results do not depend on it.
     pub threads: Option<usize>,
+    /// The output folder (`--out`); the command's default folder when `None`.
     pub out: Option<PathBuf>,
+    /// No progress bar and no screen summary (`--quiet`).
     pub quiet: bool,
 }
 
@@ -137,9 +142,13 @@ pub type OnProgress<'a> = Option<&'a (dyn Fn(u64) + Sync)>;
 
 /// The result of `bcdr run`, also written to disk.
 pub struct RunOutcome {
+    /// The validated scenario.
     pub model: Model,
+    /// `summary.json`.
     pub summary: Summary,
+    /// The merged accumulator the summary was built from.
     pub accumulator: Accumulator,
+    /// Every file written, in the output folder.
     pub files: Vec<PathBuf>,
 }
 
@@ -288,12 +297,17 @@ pub fn run_labelled(
 
 /// The result of `bcdr drill`, also written to disk.
 pub struct DrillRun {
+    /// The validated scenario.
     pub model: Model,
     /// The summary of the drill trials (`summary.json`).
     pub summary: Summary,
+    /// `drill.json`.
     pub drill: DrillSummary,
+    /// The merged accumulator of the drill trials.
     pub accumulator: Accumulator,
+    /// The drill's own accumulator (per-service timelines, the recovery curve).
     pub drill_accumulator: DrillAcc,
+    /// Every file written, in the output folder.
     pub files: Vec<PathBuf>,
 }
 
@@ -357,7 +371,9 @@ pub fn drill_threat(model: &Model, id: &str) -> Result<u32, Error> {
 
 /// What a drill computes, before anything is rendered.
 pub struct DrillResults {
+    /// The merged accumulator of the drill trials.
     pub accumulator: Accumulator,
+    /// The drill's own accumulator (per-service timelines, the recovery curve).
     pub drill_accumulator: DrillAcc,
     /// The summary of the drill trials (`summary.json`).
     pub summary: Summary,
