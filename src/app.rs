@@ -1,7 +1,7 @@
 //! One function per command: load → validate → lock the output folder →
 //! simulate → summarise → export. The binary calls these; they write
 //! human-readable text to the writer they are given and files through
-//! [`emit`] (a pack into an output folder, see [`crate::report::outdir`])
+//! [`emit`] (a pack into an output folder, see [`crate::report::OutDir`])
 //! or [`crate::report::write_atomic`] (the one file of `generate`).
 
 use std::io::Write;
@@ -183,7 +183,7 @@ pub fn command_line(command: &str, path: &Path, threat: Option<&str>, opts: &Sim
 
 /// The most trials one run may have (10^9). Memory grows with the trial
 /// count in one place, the convergence record (a point per
-/// [`crate::stats::acc::CONVERGENCE_CHUNK`] trials, kept exactly so that
+/// 1024 trials, `CONVERGENCE_CHUNK`, kept exactly so that
 /// shards merge into a single run's bytes): about 100 MB at this limit.
 /// A billion trials also take hours on a large estate; the 1-in-100 year
 /// loss is within a few percent at 10^5.

@@ -149,7 +149,7 @@ pub struct SimPlan {
     /// The losses of the risk appetite's points, whose exceedances the
     /// accumulator counts trial by trial.
     pub appetite: Vec<f64>,
-    /// The most events one trial may handle ([`super::trial::EVENT_BUDGET`]).
+    /// The most events one trial may handle (`EVENT_BUDGET`).
     pub event_budget: u64,
     /// Service and threat ids, for messages.
     pub service_ids: Vec<String>,
@@ -171,7 +171,7 @@ pub struct SimPlan {
     pub soft_deps: Csr<(u32, f64)>,
     /// Per service: what the trial needs of it.
     pub services: Vec<ServicePlan>,
-    /// Per service: the hot subset of [`ServicePlan`].
+    /// Per service: the hot subset of `ServicePlan`.
     pub hot: Vec<Hot>,
     /// Per node: its down intervals are read after its own turn (it is a
     /// group member or a soft dependency), so a trial keeps them.
@@ -192,7 +192,7 @@ pub struct SimPlan {
     pub team_of: Vec<u32>,
     /// A damaged service's restore starts only once its hard dependencies are functional.
     pub dependency_order: bool,
-    /// Failovers that move services, DR invocation ([`DrPlan`]).
+    /// Failovers that move services, DR invocation (`DrPlan`).
     pub dr: DrPlan,
 }
 

@@ -60,7 +60,7 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
 }
 
 /// The run's error if one of its trials broke the event budget
-/// ([`trial::EVENT_BUDGET`]).
+/// (`EVENT_BUDGET`: 20 million events).
 ///
 /// # Errors
 /// [`Error::EventBudget`], naming what caused the events.

@@ -112,7 +112,7 @@ pub struct Accumulator {
     pub services: Vec<ServiceAcc>,
     /// Index 0: random failures; index k + 1: threat k.
     pub causes: Vec<CauseAcc>,
-    /// Annual loss per block of [`CONVERGENCE_CHUNK`] trials, by block.
+    /// Annual loss per block of 1024 trials (`CONVERGENCE_CHUNK`), by block.
     pub convergence: BTreeMap<u64, ExactSum>,
     /// Per point of the risk appetite: its loss, and the trials whose
     /// annual loss was strictly greater (counted exactly, trial by trial).

@@ -248,7 +248,7 @@ impl LogHist {
         }
     }
 
-    /// Record a value given as [`compact`] made it for this histogram's bits (the min and
+    /// Record a value given as `compact` made it for this histogram's bits (the min and
     /// max as [`LogHist::observe`] makes them). Adding every value this way
     /// gives the same histogram as [`LogHist::add`].
     #[inline]

@@ -19,7 +19,7 @@ pub use exact::ExactSum;
 pub use hist::LogHist;
 pub use summary::{
     AnnualLoss, AppetiteCheck, Mean, MeanP99, QuantileAccuracy, Quantiles, ServiceSummary, Summary,
-    ThreatSummary, SCHEMA_VERSION,
+    ThreatSummary, RANDOM_FAILURES, SCHEMA_VERSION,
 };
 
 /// z₀.₉₇₅ ≈ 1.96: the two-sided 95% normal quantile, for every 95%
