@@ -138,7 +138,8 @@ pub struct FailoverModel {
     pub site: SiteId,
     /// How long the switchover takes.
     pub switchover: Dist,
-    /// The chance that a switchover works; when it fails the service is recovered in place.
+    /// The chance that a switchover works; when it fails, the service is
+    /// restored or rebuilt instead.
     pub success: Probability,
     /// The standby's hard dependencies (`None`: the service's own
     /// `depends_on`): while failed over, what the service needs.
@@ -212,7 +213,7 @@ pub struct Service {
 /// k-of-n redundancy: functional while at least `need` members are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
-    /// The group's id, unique among services and groups.
+    /// The group's id, unique in the scenario.
     pub id: String,
     /// A display name, when the file gives one.
     pub name: Option<String>,
@@ -277,12 +278,13 @@ pub enum ThreatKind {
 /// A ransomware threat's attack.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ransomware {
-    /// The services an attack enters through (one drawn per attack).
+    /// Initial access: one of these services, drawn uniformly per attack.
     pub entry: Vec<ServiceId>,
     /// Explicit directed attack paths; `None` spreads along dependency
     /// edges in both directions.
     pub attack_paths: Option<Vec<(ServiceId, ServiceId)>>,
-    /// The chance that the attack spreads along each edge it reaches.
+    /// The chance that each spread step succeeds (a service's own
+    /// `spread_probability` overrides it).
     pub spread_probability: Probability,
     /// How long each spread takes.
     pub spread_time: Dist,
@@ -325,7 +327,7 @@ pub struct Plan {
 /// A team of `crews` crews that recovers the services its skills match.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
-    /// The team's id, unique among teams.
+    /// The team's id, unique in the scenario.
     pub id: String,
     /// How many crews it has.
     pub crews: u32,

@@ -100,9 +100,9 @@ pub fn losses(
 /// A change of a mean with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Delta {
-    /// The mean change (new − old).
+    /// The mean change.
     pub mean: f64,
-    /// Its standard error, from the paired per-trial differences.
+    /// Its standard error.
     pub std_error: f64,
     /// Its 95% confidence interval.
     pub ci95: [f64; 2],
