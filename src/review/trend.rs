@@ -45,7 +45,7 @@ pub struct Top {
 pub struct Verdict {
     /// The annual loss of the appetite point.
     pub loss: f64,
-    /// The probability per year of losing more that the board accepts.
+    /// The probability per year of losing more than `loss` that the board accepts.
     pub accepted: f64,
     /// The simulated probability of losing strictly more.
     pub simulated: f64,
