@@ -174,7 +174,7 @@ pub enum DrillOutcome {
     Contained,
 }
 
-impl From<DrillOutcome> for bcdr::sim::drill::Outcome {
+impl From<DrillOutcome> for bcdr::sim::Outcome {
     fn from(o: DrillOutcome) -> Self {
         match o {
             DrillOutcome::Succeeding => Self::Succeeding,

@@ -6,25 +6,49 @@
 //! summarises recovery times against RTO, data lost against RPO and the
 //! annual loss distribution.
 //!
-//! Stages, one module each:
-//! - [`scenario`]: RON text → raw structs → validated [`model::Model`]
-//! - [`model`]: typed ids, units, distributions and the dependency graph
-//! - [`sim`]: the compiled plan, per-trial simulation and the parallel driver
-//! - [`stats`]: mergeable accumulators, the summary and the other results
-//!   (drill, comparison, sweep)
-//! - [`chart`]: one file per chart, drawn from results
-//! - [`report`]: exporters (JSON, CSV, Markdown, HTML, DOT/SVG) that return
-//!   bytes
-//! - [`shard`]: sharded runs: the partial-result format and the merge
-//! - [`sweep`]: sensitivity sweeps of one parameter
-//! - [`input`]: reading input files with a size limit
-//! - [`review`]: the quarterly review loop (trend, explain, tornado,
-//!   importance) and the CI gates
-//! - [`app`]: the commands, one module per family (run, drill, compare,
-//!   sweep, shards, review, validate/graph/generate), used by the thin
-//!   binary
+//! # The public API
 //!
-//! Beside them, [`fmt`] (how numbers are written) and [`error`].
+//! The binary, the integration tests and the benches use the library only
+//! through this surface (`docs/library.md` has the same map with
+//! examples); everything else is crate-private.
+//!
+//! - [`app`]: one function per command ([`app::validate`], [`app::run`],
+//!   [`app::drill`], [`app::compare`], [`app::sweep`], [`app::run_shard`],
+//!   [`app::merge`], [`app::graph`], [`app::generate`]) with
+//!   [`app::SimOptions`] and what each returns.
+//! - [`scenario`]: [`scenario::load`], [`scenario::parse_str`],
+//!   [`scenario::parse_bytes`] (text → validated [`model::Model`]),
+//!   [`scenario::planning_warnings`], [`scenario::parse_hours`] and
+//!   [`scenario::parse_raw`] (the file as written, for `review::explain`).
+//! - [`model`]: the validated scenario: typed ids, units, distributions
+//!   ([`model::Dist`]) and the dependency graph.
+//! - [`sim`]: [`sim::SimPlan::compile`], [`sim::simulate`] (the parallel
+//!   driver, deterministic at any thread count), [`sim::Mode`],
+//!   [`sim::compare::simulate_pair`] and [`sim::generate::layered`].
+//! - [`stats`]: the [`stats::Accumulator`] trials fold into and the results
+//!   built from it: [`stats::Summary`] (`summary.json`) and
+//!   [`stats::DrillSummary`] (`drill.json`).
+//! - [`shard`]: sharded runs: [`shard::Partial`] and [`shard::merge`].
+//! - [`sweep`]: sensitivity sweeps of one parameter ([`sweep::Setting`],
+//!   [`sweep::run`]).
+//! - [`review`]: the quarterly review loop (trend, explain, tornado,
+//!   importance) and the CI gates.
+//! - [`report`]: output folders ([`report::OutDir`]), atomic files
+//!   ([`report::write_atomic`]), the run pack ([`report::run_pack`]), the
+//!   dependency graph ([`report::graph`]) and `drill.json`
+//!   ([`report::drill_json`]).
+//! - [`fmt`] (how numbers are written) and [`error`] (typed errors,
+//!   [`Error`]).
+//!
+//! Crate-private: the charts (`chart`), reading input files with a size
+//! limit (`input`), the raw scenario structs, the validator and the
+//! warnings' rules, the compiled plan's parts and the trial engine, the
+//! accumulators' internals and every exporter the pack calls. Some of
+//! their types are reachable without being nameable (the raw scenario
+//! [`scenario::parse_raw`] returns, the parts of a [`sim::SimPlan`]): treat
+//! them as opaque.
+//!
+//! # Layers
 //!
 //! Imports run one way, each layer using only the layers below it:
 //! `fmt` and `error`; then `model`; then `scenario` (which builds a model)
@@ -36,10 +60,10 @@
 //! callback.
 
 pub mod app;
-pub mod chart;
+mod chart;
 pub mod error;
 pub mod fmt;
-pub mod input;
+mod input;
 pub mod model;
 pub mod report;
 pub mod review;

@@ -43,7 +43,8 @@
 //! trials) and refuses, naming the part and the field, what no run could
 //! have written: a tampered part is an error (exit 2), never a panic.
 //!
-//! A part is read with a size limit ([`crate::input::MAX_PARTIAL_BYTES`]).
+//! A part is read with a size limit (1 GiB, `MAX_PARTIAL_BYTES` in the
+//! crate-private `input` module).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -71,7 +72,9 @@ const MISSING_SHOWN: usize = 10;
 /// Shard `index` of `count`, numbered from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Shard {
+    /// This shard's number, `0..count`.
     pub index: u64,
+    /// How many shards the run is split into (at least 1).
     pub count: u64,
 }
 
@@ -147,17 +150,29 @@ pub fn content_hash(bytes: &[u8]) -> String {
 /// A partial result: one shard of a run (see the module docs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Partial {
+    /// Always [`PARTIAL_FORMAT`]: what the file is.
     pub format: String,
+    /// [`PARTIAL_VERSION`] when written; another version is refused.
     pub format_version: u32,
+    /// The bcdr version that ran the shard; every part must agree.
     pub bcdr_version: String,
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario's file name as given to `bcdr run`.
     pub scenario_file: String,
+    /// [`content_hash`] of the scenario file's bytes.
     pub scenario_hash: String,
+    /// The run's seed.
     pub seed: u64,
+    /// The run's total trials (all shards).
     pub trials: u64,
+    /// Which shard this is.
     pub shard: Shard,
+    /// The trials this shard ran: `[start, end)` of `0..trials`.
     pub trial_range: [u64; 2],
+    /// The scenario file's text, so the merge needs no other file.
     pub scenario_text: String,
+    /// This shard's accumulator.
     pub accumulator: Accumulator,
     /// Of every byte before it (see the module docs); written by
     /// [`Partial::to_json`], which computes it, and checked by
@@ -375,11 +390,15 @@ fn check_totals(parts: &BTreeMap<u64, (&PathBuf, &Partial)>) -> Result<(), Error
 /// A complete set of parts, merged.
 #[derive(Debug)]
 pub struct Merged {
+    /// The scenario, validated from the parts' text.
     pub model: Model,
     /// The scenario's file name as the shards recorded it.
     pub scenario_file: String,
+    /// The run's seed.
     pub seed: u64,
+    /// Every part's accumulator, merged in shard order.
     pub accumulator: Accumulator,
+    /// How many shards were merged.
     pub shards: u64,
 }
 

@@ -18,13 +18,13 @@ use crate::error::Error;
 use crate::report::OutDir;
 use crate::review::gate::Status;
 
-pub mod compare;
-pub mod drill;
-pub mod inspect;
+mod compare;
+mod drill;
+mod inspect;
 pub mod review;
-pub mod run;
-pub mod shard;
-pub mod sweep;
+mod run;
+mod shard;
+mod sweep;
 
 pub use compare::{compare, default_compare_dir};
 pub use drill::{

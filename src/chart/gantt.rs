@@ -61,7 +61,9 @@ pub struct Task {
 impl Task {
     /// The segments in time order, made monotone (medians of different
     /// steps need not be ordered): (from, to, kind), kind one of
-    /// [`DEPS`], [`CREW_WAIT`], [`CREW`], [`NO_CREW`].
+    /// [`DEPS`], [`CREW_WAIT`], [`CREW`], [`NO_CREW`]. The chart draws
+    /// [`Task::segments_to`] (a lost service runs to the axis end).
+    #[cfg(test)]
     pub fn segments(&self) -> Vec<(f64, f64, u8)> {
         self.segments_to(self.recovered)
     }

@@ -8,10 +8,13 @@ use super::{GroupId, ServiceId};
 /// A node of the dependency graph: a service or a k-of-n group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NodeRef {
+    /// A service.
     Service(ServiceId),
+    /// A k-of-n group.
     Group(GroupId),
 }
 
+/// What an edge of the dependency graph means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EdgeKind {
     /// `depends_on`: the dependent is not functional while the target is not.
@@ -22,8 +25,10 @@ pub enum EdgeKind {
     Member,
 }
 
+/// An edge of the dependency graph, from a dependent (or a group) to what it needs (or its member).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Edge {
+    /// What the edge means.
     pub kind: EdgeKind,
     /// Capacity kept while the target is down (soft edges only; 0 otherwise).
     pub capacity: f64,
@@ -34,6 +39,7 @@ pub struct Edge {
 /// services come first, in file order, then groups.
 #[derive(Debug, Clone)]
 pub struct DependencyGraph {
+    /// The petgraph graph; use [`DependencyGraph::index`] to find a node.
     pub graph: DiGraph<NodeRef, Edge>,
     services: usize,
 }
@@ -51,6 +57,7 @@ impl DependencyGraph {
         DependencyGraph { graph, services }
     }
 
+    /// The graph's node of a service or group.
     pub fn index(&self, node: NodeRef) -> NodeIndex {
         match node {
             NodeRef::Service(s) => NodeIndex::new(s.index()),
@@ -58,6 +65,7 @@ impl DependencyGraph {
         }
     }
 
+    /// Add an edge from `from` (the dependent or the group) to `to`.
     pub fn add_edge(&mut self, from: NodeRef, to: NodeRef, edge: Edge) {
         let (a, b) = (self.index(from), self.index(to));
         self.graph.add_edge(a, b, edge);

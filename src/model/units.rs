@@ -11,6 +11,7 @@ pub const HOURS_PER_YEAR: f64 = 8760.0;
 pub struct Hours(f64);
 
 impl Hours {
+    /// No time at all.
     pub const ZERO: Hours = Hours(0.0);
 
     /// `None` when `h` is negative, NaN or infinite.
@@ -18,6 +19,7 @@ impl Hours {
         (h.is_finite() && h >= 0.0).then_some(Hours(h))
     }
 
+    /// The hours.
     pub fn get(self) -> f64 {
         self.0
     }
@@ -34,7 +36,9 @@ impl fmt::Display for Hours {
 pub struct Probability(f64);
 
 impl Probability {
+    /// Never.
     pub const ZERO: Probability = Probability(0.0);
+    /// Always.
     pub const ONE: Probability = Probability(1.0);
 
     /// `None` outside [0, 1] or NaN.
@@ -42,6 +46,7 @@ impl Probability {
         (0.0..=1.0).contains(&p).then_some(Probability(p))
     }
 
+    /// The probability.
     pub fn get(self) -> f64 {
         self.0
     }
@@ -52,6 +57,7 @@ impl Probability {
 pub struct Money(f64);
 
 impl Money {
+    /// Nothing.
     pub const ZERO: Money = Money(0.0);
 
     /// `None` when negative, NaN or infinite.
@@ -59,6 +65,7 @@ impl Money {
         (m.is_finite() && m >= 0.0).then_some(Money(m))
     }
 
+    /// The amount.
     pub fn get(self) -> f64 {
         self.0
     }

@@ -45,6 +45,8 @@ impl Align {
     }
 }
 
+// `CodeBlock`, not `Code`: `Span::Code` is inline code.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Heading(u8, String),

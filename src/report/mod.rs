@@ -1,33 +1,39 @@
 //! Exporters: each turns results into bytes; [`OutDir`] (output folders)
 //! and [`write_atomic`] (single files) are the only places that write.
 
-pub mod compare;
-pub mod compare_doc;
-pub mod csv;
-pub mod doc;
-pub mod drill;
-pub mod explain;
+pub(crate) mod compare;
+pub(crate) mod compare_doc;
+pub(crate) mod csv;
+pub(crate) mod doc;
+pub(crate) mod drill;
+pub(crate) mod explain;
 pub mod graph;
-pub mod importance;
-pub mod insurance;
-pub mod json;
-pub mod loop_util;
-pub mod names;
-pub mod outdir;
-pub mod pack;
-pub mod review;
-pub mod sweep;
-pub mod sweep_doc;
-pub mod text;
-pub mod tornado;
-pub mod trend;
-pub mod xlsx;
+pub(crate) mod importance;
+pub(crate) mod insurance;
+pub(crate) mod json;
+pub(crate) mod loop_util;
+pub(crate) mod names;
+pub(crate) mod outdir;
+pub(crate) mod pack;
+pub(crate) mod review;
+pub(crate) mod sweep;
+pub(crate) mod sweep_doc;
+pub(crate) mod text;
+pub(crate) mod tornado;
+pub(crate) mod trend;
+pub(crate) mod xlsx;
+
+#[cfg(test)]
+mod drill_truth_tests;
 
 use std::path::Path;
 
 use crate::error::Error;
 
+pub use drill::json as drill_json;
 pub use outdir::{OutDir, Wait};
+pub use pack::run_pack;
+pub use review::Provenance;
 
 /// Write `bytes` to `path` atomically: into a temporary file created
 /// exclusively in the same folder (never through a planted symlink),

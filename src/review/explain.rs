@@ -45,17 +45,24 @@ pub enum EntityKind {
     Settings,
     /// The same entries in another order (ties can break differently).
     Order,
+    /// A site.
     Site,
+    /// A service.
     Service,
+    /// A k-of-n group.
     Group,
+    /// A threat.
     Threat,
+    /// The risk appetite.
     Appetite,
+    /// The recovery plan.
     Plan,
 }
 
 /// One changed entity.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Change {
+    /// What kind of entity.
     pub kind: EntityKind,
     /// The id (empty for the settings, order, appetite and plan).
     pub id: String,
@@ -80,6 +87,7 @@ impl Change {
 pub struct Step {
     /// The changes applied at this step (several when merged).
     pub changes: Vec<Change>,
+    /// What the step applies, such as `service "db" changed`.
     pub label: String,
     /// The step's contribution to the change of the expected annual loss,
     /// with its paired 95% interval.
@@ -94,22 +102,34 @@ pub struct Step {
 /// The result of `bcdr explain` (`explain.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explain {
+    /// [`EXPLAIN_SCHEMA_VERSION`] when written.
     pub schema_version: u32,
+    /// The bcdr version that ran it.
     pub bcdr_version: String,
+    /// OLD's file as given.
     pub old_file: String,
+    /// NEW's file as given.
     pub new_file: String,
+    /// OLD's scenario name.
     pub old_scenario: String,
+    /// NEW's scenario name.
     pub new_scenario: String,
+    /// NEW's currency.
     pub currency: String,
+    /// The seed of every run.
     pub seed: u64,
+    /// Trials per run.
     pub trials: u64,
     /// Expected annual loss of OLD and NEW (as `bcdr run` gives them with
     /// this seed and trial count).
     pub old_expected_annual_loss: f64,
+    /// Expected annual loss of NEW.
     pub new_expected_annual_loss: f64,
     /// NEW − OLD with its paired 95% interval.
     pub total: Delta,
+    /// The total in fixed-point units summed over trials (a decimal integer): what the steps add up to exactly.
     pub total_exact_units: String,
+    /// The steps, in the order applied to OLD.
     pub steps: Vec<Step>,
 }
 
@@ -324,10 +344,15 @@ pub fn stages(
 
 /// Inputs of [`explain`].
 pub struct ExplainRun<'a> {
+    /// OLD's file name, for the report.
     pub old_file: &'a str,
+    /// NEW's file name, for the report.
     pub new_file: &'a str,
+    /// The seed of every run.
     pub seed: u64,
+    /// Trials per run.
     pub trials: u64,
+    /// Worker threads (default one per core); results do not depend on it.
     pub threads: Option<usize>,
 }
 

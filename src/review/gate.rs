@@ -54,10 +54,13 @@ impl Finding {
 /// What `bcdr validate --format json` prints.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidateReport {
+    /// The scenario file as given.
     pub file: String,
     /// No errors (warnings allowed).
     pub valid: bool,
+    /// Why the scenario is invalid; empty when it is valid.
     pub errors: Vec<Finding>,
+    /// Planning warnings (the scenario runs, but check these).
     pub warnings: Vec<Finding>,
 }
 
@@ -73,6 +76,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The process exit code: 0, 1 or 2.
     pub fn code(self) -> u8 {
         match self {
             Status::Pass => 0,

@@ -48,7 +48,9 @@ pub const IMPORTANCE_SCHEMA_VERSION: u32 = 1;
 /// One service's worths.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceImportance {
+    /// The service's id.
     pub id: String,
+    /// Its display name, when it has one.
     pub name: Option<String>,
     /// Screening score for risk reduction (money per year).
     pub rrw_score: f64,
@@ -69,6 +71,7 @@ pub struct ControlImportance {
     pub service: String,
     /// What removing it means here.
     pub removed: String,
+    /// Screening score (money per year).
     pub score: f64,
     /// EAL(without it) − EAL; null when screened out.
     pub loss_saved: Option<Delta>,
@@ -77,15 +80,23 @@ pub struct ControlImportance {
 /// The result of `bcdr importance` (`importance.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Importance {
+    /// [`IMPORTANCE_SCHEMA_VERSION`] when written.
     pub schema_version: u32,
+    /// The bcdr version that ran it.
     pub bcdr_version: String,
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario's currency.
     pub currency: String,
+    /// The seed of every run.
     pub seed: u64,
+    /// Trials per run.
     pub trials: u64,
     /// How many services (and controls) of each ranking were measured.
     pub top: usize,
+    /// The scenario's expected annual loss.
     pub expected_annual_loss: f64,
+    /// Its standard error.
     pub std_error: f64,
     /// Simulations run (base included).
     pub runs: usize,
@@ -144,8 +155,11 @@ pub fn knocked_out(plan: &SimPlan, i: usize) -> SimPlan {
 
 /// Options of [`importance`].
 pub struct ImportanceRun {
+    /// The seed of every run.
     pub seed: u64,
+    /// Trials per run.
     pub trials: u64,
+    /// Worker threads (default one per core); results do not depend on it.
     pub threads: Option<usize>,
     /// Services (and controls) of each ranking to measure.
     pub top: usize,

@@ -117,8 +117,11 @@ pub fn losses(
 /// A change of a mean with its 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Delta {
+    /// The mean change.
     pub mean: f64,
+    /// Its standard error.
     pub std_error: f64,
+    /// Its 95% confidence interval.
     pub ci95: [f64; 2],
     /// The interval excludes 0.
     pub significant: bool,

@@ -43,23 +43,34 @@ pub const TORNADO_SCHEMA_VERSION: u32 = 1;
 pub struct Bar {
     /// The sweep path, such as `threats.fire.rate_per_year`.
     pub path: String,
+    /// The unit of the values, such as `hours`.
     pub unit: String,
+    /// The scenario's value of the parameter.
     pub base: f64,
+    /// The value moved down.
     pub low: f64,
+    /// The value moved up.
     pub high: f64,
+    /// `low` as written in reports.
     pub low_label: String,
+    /// `high` as written in reports.
     pub high_label: String,
     /// Expected annual loss with the parameter at `low` and at `high`
     /// (equal to `bcdr sweep --set PATH=LOW,HIGH`).
     pub loss_low: f64,
+    /// See `loss_low`.
     pub loss_high: f64,
     /// Change of the expected annual loss from the base, paired 95% CI.
     pub delta_low: Delta,
+    /// See `delta_low`.
     pub delta_high: Delta,
+    /// RTO attainment with the parameter at `low`; null without an RTO.
     pub rto_attainment_low: Option<f64>,
+    /// RTO attainment with the parameter at `high`; null without an RTO.
     pub rto_attainment_high: Option<f64>,
     /// Change of RTO attainment from the base (independent-binomial CI).
     pub rto_delta_low: Option<Delta>,
+    /// See `rto_delta_low`.
     pub rto_delta_high: Option<Delta>,
     /// max(|delta_low|, |delta_high|): the sort key.
     pub swing: f64,
@@ -68,16 +79,25 @@ pub struct Bar {
 /// The result of `bcdr tornado` (`tornado.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tornado {
+    /// [`TORNADO_SCHEMA_VERSION`] when written.
     pub schema_version: u32,
+    /// The bcdr version that ran it.
     pub bcdr_version: String,
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario's currency.
     pub currency: String,
+    /// The seed of every run.
     pub seed: u64,
+    /// Trials per run.
     pub trials: u64,
     /// The fraction each parameter moves down and up (0.25 for 25%).
     pub vary: f64,
+    /// The scenario's expected annual loss, as is.
     pub base_expected_annual_loss: f64,
+    /// Its standard error.
     pub base_std_error: f64,
+    /// The scenario's RTO attainment, as is; null without an RTO.
     pub base_rto_attainment: Option<f64>,
     /// Largest swing first.
     pub bars: Vec<Bar>,
@@ -85,7 +105,9 @@ pub struct Tornado {
 
 /// A parameter to move: its sweep setting with values [low, high].
 pub struct Move {
+    /// The sweep setting, with values [low, high].
     pub setting: Setting,
+    /// The scenario's value of the parameter.
     pub base: f64,
 }
 
@@ -253,9 +275,13 @@ fn rto_se(s: &Summary, acc: &Accumulator) -> f64 {
 
 /// Options of [`tornado`].
 pub struct TornadoRun {
+    /// The fraction each parameter moves down and up (0.25 for 25%).
     pub vary: f64,
+    /// The seed of every run.
     pub seed: u64,
+    /// Trials per run.
     pub trials: u64,
+    /// Worker threads (default one per core); results do not depend on it.
     pub threads: Option<usize>,
 }
 

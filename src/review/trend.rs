@@ -34,16 +34,22 @@ pub const TOP: usize = 5;
 /// An id and its expected annual loss.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Top {
+    /// The service's or threat's id.
     pub id: String,
+    /// Its expected annual loss.
     pub loss: f64,
 }
 
 /// One point of the risk appetite in one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
+    /// The annual loss of the appetite point.
     pub loss: f64,
+    /// The probability per year of losing more than `loss` that the board accepts.
     pub accepted: f64,
+    /// The simulated probability of losing strictly more.
     pub simulated: f64,
+    /// `simulated <= accepted`.
     pub within: bool,
 }
 
@@ -52,28 +58,46 @@ pub struct Verdict {
 pub struct TrendRun {
     /// `--label`, or the folder name.
     pub label: String,
+    /// The run's output folder.
     pub dir: String,
+    /// The scenario's name.
     pub scenario: String,
+    /// `sha256:` and the SHA-256 of the scenario file (runs with `--label`); null otherwise.
     pub scenario_hash: Option<String>,
+    /// The run's seed.
     pub seed: u64,
+    /// Trials run.
     pub trials: u64,
+    /// The bcdr version that ran it.
     pub bcdr_version: String,
+    /// The expected annual loss.
     pub expected_annual_loss: f64,
+    /// Its standard error.
     pub std_error: f64,
+    /// 95% confidence interval of the expected annual loss.
     pub mean_ci95: [f64; 2],
+    /// VaR 95: the 1-in-20 year.
     pub var_95: f64,
+    /// VaR 99: the 1-in-100 year.
     pub var_99: f64,
+    /// The risk appetite against the run, point by point.
     pub appetite: Vec<Verdict>,
+    /// How many appetite points the run breaches.
     pub appetite_breached: usize,
+    /// The mean RTO attainment over services with an RTO and outages; null when none.
     pub rto_attainment: Option<f64>,
+    /// The services with the largest expected annual loss, largest first.
     pub top_services: Vec<Top>,
+    /// The threats with the largest expected annual loss, largest first.
     pub top_threats: Vec<Top>,
 }
 
 /// What changed from the run before.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
+    /// The earlier run's label.
     pub from: String,
+    /// The later run's label.
     pub to: String,
     /// `scenario`, `seed`, `trials`, `bcdr_version` (a method change),
     /// `currency`; `scenario_unknown` when a run has no hash.
@@ -83,16 +107,22 @@ pub struct Step {
     /// Change of the expected annual loss (independent runs: the standard
     /// errors add in quadrature).
     pub delta: Delta,
+    /// Change of RTO attainment; null when either run has none.
     pub rto_attainment_delta: Option<f64>,
 }
 
 /// The result of `bcdr trend` (`trend.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trend {
+    /// [`TREND_SCHEMA_VERSION`] when written.
     pub schema_version: u32,
+    /// The bcdr version that ran the trend.
     pub bcdr_version: String,
+    /// The runs' currency.
     pub currency: String,
+    /// The runs, in the order given.
     pub runs: Vec<TrendRun>,
+    /// One step per pair of consecutive runs.
     pub steps: Vec<Step>,
 }
 

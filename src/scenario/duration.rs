@@ -17,14 +17,24 @@ const UNITS: [(&str, f64); 8] = [
 /// Why a duration string is rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DurationError {
+    /// Nothing but white space.
     #[error("empty duration: write a number and a unit, such as \"4h\"")]
     Empty,
+    /// A number without a unit.
     #[error("\"{0}\" has no unit: add one of s, m, h, d, w, mo, q, y (for example \"{0}h\")")]
     NoUnit(String),
+    /// A unit other than s, m, h, d, w, mo, q, y.
     #[error("\"{text}\" has an unknown unit \"{unit}\": use s, m, h, d, w, mo, q or y (mo = 730 h, q = 2190 h, y = 8760 h)")]
-    UnknownUnit { text: String, unit: String },
+    UnknownUnit {
+        /// The whole duration as written.
+        text: String,
+        /// The unit not understood.
+        unit: String,
+    },
+    /// The part before the unit is not a number.
     #[error("\"{0}\" is not a number followed by a unit, such as \"15m\" or \"1.5d\"")]
     BadNumber(String),
+    /// A negative duration.
     #[error("\"{0}\" is negative: durations must be >= 0")]
     Negative(String),
 }

@@ -1,18 +1,21 @@
-//! Reading scenario files: RON text → [`raw`] structs → validated [`Model`].
+//! Reading scenario files: RON text → raw structs (the file as written,
+//! [`parse_raw`]) → validated [`Model`].
 
-pub mod duration;
-pub mod raw;
+pub(crate) mod duration;
+pub(crate) mod raw;
 pub(crate) mod suggest;
 mod syntax;
-pub mod validate;
-pub mod warnings;
-pub mod warnings_dr;
+pub(crate) mod validate;
+pub(crate) mod warnings;
+pub(crate) mod warnings_dr;
 
 use std::path::Path;
 
 use crate::error::{Error, ScenarioError};
 use crate::model::Model;
 
+pub use duration::{parse_hours, DurationError};
+pub use validate::parse_raw;
 pub use warnings::{planning_warnings, Warning};
 
 /// Read, parse and validate a scenario file.

@@ -59,7 +59,7 @@ pub use crate::model::MAX_RATE_PER_YEAR;
 /// [`ScenarioError::Empty`] for empty or whitespace-only text, and
 /// [`ScenarioError::Syntax`] with a 1-based line and column for RON syntax
 /// errors, unknown or missing fields, values of the wrong type and nesting
-/// deeper than [`MAX_NESTING`].
+/// deeper than 64 levels (`MAX_NESTING`).
 pub fn parse_raw(text: &str) -> Result<raw::Scenario, ScenarioError> {
     // Editors on Windows may save a byte-order mark; it is not part of the text.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -38,7 +38,7 @@ impl std::fmt::Display for Warning {
 ///    encrypts only a `System`, and never spreads through a `Function`);
 /// 5. a group without redundancy: all members at one site, or `need` equal
 ///    to the number of members;
-/// 6. the DR plan ([`super::warnings_dr`]): a failover whose dependencies
+/// 6. the DR plan ((`warnings_dr`)): a failover whose dependencies
 ///    run at the home site, an `invoke_after` longer than the RTO, backups
 ///    kept at the service's own site with no rebuild, and a replicated
 ///    disaster's targets with nothing to restore from and no rebuild.

@@ -156,16 +156,20 @@ pub struct Hot {
 /// The flat simulation plan.
 #[derive(Debug, Clone)]
 pub struct SimPlan {
+    /// The length of one trial, in hours.
     pub horizon: f64,
     /// The losses of the risk appetite's points, whose exceedances the
     /// accumulator counts trial by trial.
     pub appetite: Vec<f64>,
-    /// The most events one trial may handle ([`super::trial::EVENT_BUDGET`]).
+    /// The most events one trial may handle (`EVENT_BUDGET`).
     pub event_budget: u64,
     /// Service and threat ids, for messages.
     pub service_ids: Vec<String>,
+    /// Threat ids, in file order.
     pub threat_ids: Vec<String>,
+    /// How many services (the first nodes).
     pub n_services: usize,
+    /// How many sites.
     pub n_sites: usize,
     /// Per node: how many blocks make it non-functional (1 for a service;
     /// n − need + 1 failed members for a group).
@@ -177,8 +181,9 @@ pub struct SimPlan {
     pub order: Vec<u32>,
     /// Per service: its soft dependencies and the capacity kept.
     pub soft_deps: Csr<(u32, f64)>,
+    /// Per service: what the trial needs of it.
     pub services: Vec<ServicePlan>,
-    /// Per service: the hot subset of [`ServicePlan`].
+    /// Per service: the hot subset of `ServicePlan`.
     pub hot: Vec<Hot>,
     /// Per node: its down intervals are read after its own turn (it is a
     /// group member or a soft dependency), so a trial keeps them.
@@ -186,6 +191,7 @@ pub struct SimPlan {
     /// Per service: booked after every node's intervals are known, since
     /// its lost revenue reads its soft dependencies' intervals.
     pub book_late: Vec<bool>,
+    /// Per threat: how it occurs and what it does.
     pub threats: Vec<ThreatPlan>,
     /// Triggers between threats and common factors (DESIGN-2 B2).
     pub coupling: super::coupling::CouplingPlan,
@@ -196,8 +202,9 @@ pub struct SimPlan {
     /// Per service: its team (the first whose skills match), `u32::MAX`
     /// for `crews`; empty without teams.
     pub team_of: Vec<u32>,
+    /// A damaged service's restore starts only once its hard dependencies are functional.
     pub dependency_order: bool,
-    /// Failovers that move services, DR invocation ([`DrPlan`]).
+    /// Failovers that move services, DR invocation (`DrPlan`).
     pub dr: DrPlan,
     /// Impact that depends on time (DESIGN-2 B3): per service its
     /// revenue profile and impact steps; empty when no service has
@@ -218,6 +225,7 @@ pub struct Timed {
 }
 
 impl SimPlan {
+    /// Services and groups: the nodes of the dependency graph.
     pub fn node_count(&self) -> usize {
         self.threshold.len()
     }

@@ -8,21 +8,21 @@
 //! is exact integer arithmetic, so the result does not depend on the
 //! thread count, the chunking or the merge order.
 
-pub mod clock;
+pub(crate) mod clock;
 pub mod compare;
-pub mod compile;
-pub mod coupling;
-pub mod dr_plan;
-pub mod drill;
+pub(crate) mod compile;
+pub(crate) mod coupling;
+pub(crate) mod dr_plan;
+pub(crate) mod drill;
 pub mod generate;
-pub mod insurance;
-pub mod intervals;
-pub mod profile;
-pub mod queue;
-pub mod rng;
+pub(crate) mod insurance;
+pub(crate) mod intervals;
+pub(crate) mod profile;
+pub(crate) mod queue;
+pub(crate) mod rng;
 mod short;
-pub mod streams;
-pub mod trial;
+pub(crate) mod streams;
+pub(crate) mod trial;
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +33,7 @@ use crate::error::Error;
 use crate::stats::Accumulator;
 
 pub use compile::SimPlan;
+pub use drill::Outcome;
 pub use trial::{Mode, Trial};
 
 /// Trials per work unit: large enough to amortise scheduling, small enough
@@ -63,7 +64,7 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
 }
 
 /// The run's error if one of its trials broke the event budget
-/// ([`trial::EVENT_BUDGET`]).
+/// (`EVENT_BUDGET`: 20 million events).
 ///
 /// # Errors
 /// [`Error::EventBudget`], naming what caused the events.

@@ -24,11 +24,13 @@ pub const CONVERGENCE_CHUNK: u64 = 1024;
 pub struct ServiceAcc {
     /// Hours not functional per trial.
     pub downtime: ExactSum,
+    /// Histogram of the hours not functional per trial (its quantiles).
     pub downtime_hist: LogHist,
     /// Number of outages, summed over trials.
     pub outages: u64,
     /// Outage durations, one value per outage.
     pub outage_duration: ExactSum,
+    /// Histogram of outage durations, one value per outage.
     pub outage_hist: LogHist,
     /// Outages that ended within the RTO.
     pub rto_met: u64,
@@ -36,6 +38,7 @@ pub struct ServiceAcc {
     pub mtpd_breached: u64,
     /// Hours of data lost per trial.
     pub data_loss: ExactSum,
+    /// Histogram of the hours of data lost per trial.
     pub data_loss_hist: LogHist,
     /// Loss attributed to the service per trial.
     pub loss: ExactSum,
@@ -112,13 +115,17 @@ impl CauseAcc {
 /// Everything a run accumulates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Accumulator {
+    /// Trials accumulated.
     pub trials: u64,
+    /// The annual loss (the loss of one trial), summed exactly.
     pub annual_loss: ExactSum,
+    /// Histogram of the annual loss (its quantiles, VaR and TVaR).
     pub annual_hist: LogHist,
+    /// Per service, in file order.
     pub services: Vec<ServiceAcc>,
     /// Index 0: random failures; index k + 1: threat k.
     pub causes: Vec<CauseAcc>,
-    /// Annual loss per block of [`CONVERGENCE_CHUNK`] trials, by block.
+    /// Annual loss per block of 1024 trials (`CONVERGENCE_CHUNK`), by block.
     pub convergence: BTreeMap<u64, ExactSum>,
     /// Per point of the risk appetite: its loss, and the trials whose
     /// annual loss was strictly greater (counted exactly, trial by trial).
@@ -220,6 +227,7 @@ pub struct Exceeded {
 }
 
 impl Accumulator {
+    /// An empty accumulator for `services` services and `threats` threats.
     pub fn new(services: usize, threats: usize) -> Accumulator {
         Accumulator {
             trials: 0,

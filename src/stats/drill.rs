@@ -334,12 +334,19 @@ impl DrillAcc {
 /// Mean with its standard error and 95% interval, and quantiles.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
+    /// The mean.
     pub mean: f64,
+    /// Its standard error: s / √N.
     pub std_error: f64,
+    /// 95% confidence interval of the mean.
     pub mean_ci95: [f64; 2],
+    /// The median.
     pub p50: f64,
+    /// The 90th percentile.
     pub p90: f64,
+    /// The 99th percentile.
     pub p99: f64,
+    /// The largest value.
     pub max: f64,
 }
 
@@ -381,21 +388,26 @@ pub struct MbcoRecovery {
     pub hours: Stats,
 }
 
+/// One service over the drills (`drill.json` `services[]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceDrill {
+    /// The service's id.
     pub id: String,
+    /// Its tier's label.
     pub tier: String,
     /// Fraction of drills in which it stopped being functional; the
     /// figures below are over those drills.
     pub hit: f64,
     /// Fraction of hits still down at the end of the horizon.
     pub not_recovered: Option<f64>,
+    /// Median hours from the threat until it stopped being functional, over its hits.
     pub down_at_hours_p50: Option<f64>,
     /// Hours from the threat until functional again for good.
     pub recovery_hours: Option<Quantiles>,
     /// Hours from its own first stop until functional again: what the RTO
     /// is judged on.
     pub outage_hours: Option<Quantiles>,
+    /// The service's RTO; null without one.
     pub rto_hours: Option<f64>,
     /// Fraction of hits whose outage ended within the RTO.
     pub rto_met: Option<f64>,
@@ -405,6 +417,7 @@ pub struct ServiceDrill {
     pub crew_job: Option<f64>,
     /// The median timeline drawn in the Gantt chart; null when never hit.
     pub timeline: Option<Timeline>,
+    /// The service's RPO; null without one.
     pub rpo_hours: Option<f64>,
     /// Fraction of drills in which it lost data.
     pub data_lost: f64,
@@ -427,14 +440,19 @@ pub struct ServiceDrill {
 /// it ("all hits") and there is no job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
+    /// `crew job` or `all hits`: the drills the medians are over.
     pub basis: String,
+    /// When it stopped being functional.
     pub down: f64,
     /// When its hard dependencies were all back (median over the same
     /// drills; 0 when none went down).
     #[serde(default)]
     pub deps_back: f64,
+    /// When a crew started its job; null without a job.
     pub job_start: Option<f64>,
+    /// When the crew finished; null without a job.
     pub job_done: Option<f64>,
+    /// When it was functional again for good.
     pub back: f64,
 }
 
@@ -463,34 +481,52 @@ fn timeline(a: &ServiceDrillAcc) -> Option<Timeline> {
     }
 }
 
+/// A service on the critical path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathEntry {
+    /// The service's id.
     pub id: String,
+    /// Fraction of drills in which it is on the critical path.
     pub on_path: f64,
+    /// Fraction of drills in which its recovery ends the critical path.
     pub bottleneck: f64,
 }
 
+/// The share of capacity back, hour by hour after the threat: the 10th, 50th and 90th percentiles over drills.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecoveryCurve {
     /// What the share weighs: "revenue", "business services" or "services".
     pub weighting: String,
+    /// The hours after the threat, the curve's grid.
     pub hours: Vec<f64>,
+    /// The 10th percentile of the share back at each hour.
     pub p10: Vec<f64>,
+    /// The median share back at each hour.
     pub p50: Vec<f64>,
+    /// The 90th percentile of the share back at each hour.
     pub p90: Vec<f64>,
 }
 
 /// `drill.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DrillSummary {
+    /// [`DRILL_SCHEMA_VERSION`] when written.
     pub schema_version: u32,
+    /// The bcdr version that ran it.
     pub bcdr_version: String,
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario's currency.
     pub currency: String,
+    /// The threat drilled.
     pub threat: String,
+    /// Its kind (`Outage`, `Disaster`, `Ransomware`, `LossEvent`).
     pub threat_kind: String,
+    /// The run's seed.
     pub seed: u64,
+    /// Drills run.
     pub trials: u64,
+    /// The length of one drill, in hours.
     pub horizon_hours: f64,
     /// Relative accuracy of every reported quantile.
     pub quantile_accuracy: f64,
@@ -507,10 +543,14 @@ pub struct DrillSummary {
     /// Null when there is no business function (a scenario without
     /// services).
     pub business: Option<BusinessRecovery>,
+    /// Every business function back at its MBCO; null when there is no
+    /// business function.
     pub mbco: Option<MbcoRecovery>,
+    /// Per service, in file order.
     pub services: Vec<ServiceDrill>,
     /// Services on the critical path, most often first.
     pub critical_path: Vec<PathEntry>,
+    /// The share of capacity back over time.
     pub recovery_curve: RecoveryCurve,
     /// Ransomware only: which attacks were drilled (DESIGN-2 A5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -568,6 +608,7 @@ pub struct DrillContext<'a> {
 }
 
 impl DrillSummary {
+    /// Summarise `acc`, the drills of the threat `cx` describes.
     pub fn build(cx: &DrillContext<'_>, acc: &DrillAcc) -> DrillSummary {
         let n = acc.trials;
         let frac = |x: u64| ratio(x, n).unwrap_or(0.0);

@@ -104,16 +104,19 @@ impl ExactSum {
         self.n += count;
     }
 
+    /// Add another sum's values (exact: the order of merges does not matter).
     pub fn merge(&mut self, other: &ExactSum) {
         self.n += other.n;
         self.sum.add(other.sum);
         self.sum_sq.add(other.sum_sq);
     }
 
+    /// How many values were added.
     pub fn count(&self) -> u64 {
         self.n
     }
 
+    /// The sum of the values.
     pub fn sum(&self) -> f64 {
         self.sum.to_f64() / SCALE
     }

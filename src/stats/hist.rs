@@ -248,7 +248,7 @@ impl LogHist {
         }
     }
 
-    /// Record a value given as [`compact`] made it for this histogram's bits (the min and
+    /// Record a value given as `compact` made it for this histogram's bits (the min and
     /// max as [`LogHist::observe`] makes them). Adding every value this way
     /// gives the same histogram as [`LogHist::add`].
     #[inline]
@@ -341,14 +341,17 @@ impl LogHist {
         index
     }
 
+    /// How many values were added, zeros included.
     pub fn count(&self) -> u64 {
         self.zeros + self.counts.iter().sum::<u64>()
     }
 
+    /// The largest value added; `None` when empty.
     pub fn max(&self) -> Option<f64> {
         (self.count() > 0).then_some(self.max)
     }
 
+    /// The smallest value added; `None` when empty.
     pub fn min(&self) -> Option<f64> {
         (self.count() > 0).then_some(self.min)
     }

@@ -1,18 +1,26 @@
 //! Mergeable accumulators and the summary built from them.
 
-pub mod acc;
-pub mod comparison;
-pub mod diff;
-pub mod drill;
-pub mod exact;
-pub mod hist;
-pub mod summary;
-pub mod sweep;
+pub(crate) mod acc;
+pub(crate) mod comparison;
+pub(crate) mod diff;
+pub(crate) mod drill;
+pub(crate) mod exact;
+pub(crate) mod hist;
+pub(crate) mod summary;
+pub(crate) mod sweep;
 
 pub use acc::Accumulator;
+pub use acc::{CauseAcc, ServiceAcc};
+pub use drill::{
+    BusinessRecovery, DrillSummary, MbcoRecovery, PathEntry, RecoveryCurve, ServiceDrill, Stats,
+    Timeline, DRILL_SCHEMA_VERSION,
+};
 pub use exact::ExactSum;
 pub use hist::LogHist;
-pub use summary::Summary;
+pub use summary::{
+    AnnualLoss, AppetiteCheck, Mean, MeanP99, QuantileAccuracy, Quantiles, ServiceSummary, Summary,
+    ThreatSummary, RANDOM_FAILURES, SCHEMA_VERSION,
+};
 
 /// z₀.₉₇₅ ≈ 1.96: the two-sided 95% normal quantile, for every 95%
 /// confidence interval of a mean (and the Wilson interval of a share).

@@ -14,18 +14,30 @@ use super::Z975;
 /// Bumped whenever a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Every number of `summary.json` (`docs/outputs.md`): the versioned result
+/// every other file of a run's pack is written from. Durations in hours,
+/// money in the scenario's currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// [`SCHEMA_VERSION`] when written.
     pub schema_version: u32,
+    /// The bcdr version that ran it.
     pub bcdr_version: String,
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario's currency (ISO 4217 code).
     pub currency: String,
+    /// The run's seed.
     pub seed: u64,
+    /// Trials run (N).
     pub trials: u64,
+    /// The length of one trial, in hours.
     pub horizon_hours: f64,
     /// Relative accuracy of every reported quantile (histogram buckets).
     pub quantile_accuracy: QuantileAccuracy,
+    /// The distribution of the annual loss (the loss of one trial).
     pub annual_loss: AnnualLoss,
+    /// Per service, in file order.
     pub services: Vec<ServiceSummary>,
     /// Random failures first (id `random-failures`), then the threats in
     /// file order.
@@ -66,6 +78,7 @@ pub struct PolicySummary {
 /// One point of the risk appetite against the simulation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppetiteCheck {
+    /// The annual loss of the appetite point.
     pub loss: f64,
     /// The probability per year of losing more that the board accepts.
     pub accepted: f64,
@@ -76,22 +89,31 @@ pub struct AppetiteCheck {
     pub within: bool,
 }
 
+/// The relative accuracy of every reported quantile (the histograms' bucket width).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuantileAccuracy {
+    /// Of the annual-loss quantiles.
     pub annual_loss: f64,
+    /// Of the services' duration quantiles.
     pub services: f64,
 }
 
+/// The annual loss: its mean, quantiles and tail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnualLoss {
+    /// The expected annual loss.
     pub mean: f64,
     /// Standard error of the mean: s / √N.
     pub std_error: f64,
     /// 95% confidence interval of the mean (normal approximation).
     pub mean_ci95: [f64; 2],
+    /// The median year.
     pub p50: f64,
+    /// The 1-in-10 year.
     pub p90: f64,
+    /// VaR 95: the 1-in-20 year.
     pub p95: f64,
+    /// VaR 99: the 1-in-100 year.
     pub p99: f64,
     /// Distribution-free 95% confidence interval of p99 (order statistics).
     pub p99_ci95: [f64; 2],
@@ -101,49 +123,67 @@ pub struct AnnualLoss {
     pub tvar_95: f64,
     /// Expected shortfall at 99%: the mean of the worst 1% of years.
     pub tvar_99: f64,
+    /// The worst year simulated.
     pub max: f64,
     /// Probability that a year loses anything at all.
     pub probability_of_loss: f64,
 }
 
+/// A mean with the median, p90 and p99.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quantiles {
+    /// The mean.
     pub mean: f64,
+    /// The median.
     pub p50: f64,
+    /// The 90th percentile.
     pub p90: f64,
+    /// The 99th percentile.
     pub p99: f64,
 }
 
+/// A mean.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mean {
+    /// The mean.
     pub mean: f64,
 }
 
+/// A mean and the 99th percentile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeanP99 {
+    /// The mean.
     pub mean: f64,
+    /// The 99th percentile.
     pub p99: f64,
 }
 
+/// One service over all trials (`summary.json` `services[]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceSummary {
+    /// The service's id.
     pub id: String,
+    /// Its tier's label (`Infrastructure`, `Platform`, `Application`, `Business`).
     pub tier: String,
     /// Fraction of the horizon the service is functional, on average.
     pub availability: f64,
+    /// Hours not functional per trial.
     pub downtime_hours: Quantiles,
     /// Outages per trial.
     pub outages: Mean,
     /// Over outages (not trials).
     pub outage_duration_hours: Quantiles,
+    /// The service's RTO; null without one.
     pub rto_hours: Option<f64>,
     /// Probability that an outage ends within the RTO; null without an RTO
     /// or without outages.
     pub rto_met: Option<f64>,
+    /// The service's MTPD; null without one.
     pub mtpd_hours: Option<f64>,
     /// Probability per trial of at least one outage longer than the MTPD;
     /// null without an MTPD.
     pub mtpd_breached: Option<f64>,
+    /// The service's RPO; null without one.
     pub rpo_hours: Option<f64>,
     /// Probability per trial of a restore or switchover that loses more
     /// data than the RPO; null without an RPO (DESIGN-2 A6).
@@ -151,19 +191,26 @@ pub struct ServiceSummary {
     pub rpo_breached: Option<f64>,
     /// Hours of data lost per trial.
     pub data_loss_hours: MeanP99,
+    /// The loss attributed to the service, per trial.
     pub loss: Mean,
 }
 
+/// One threat (or random failures) over all trials (`summary.json` `threats[]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThreatSummary {
+    /// The threat's id ([`RANDOM_FAILURES`] for random failures).
     pub id: String,
+    /// Its kind: `Outage`, `Disaster`, `Ransomware`, `LossEvent`, or `Failures` for random failures.
     pub kind: String,
     /// Occurrences per trial (random failures: failures per trial).
     pub occurrences: Mean,
+    /// Everything the threat caused per trial: lost revenue, outage costs, data loss, penalties, its response costs.
     pub loss: Mean,
     /// Ransomware only: the rest are null.
     pub contained_fraction: Option<f64>,
+    /// Services compromised (entered) per attack, encrypted or not.
     pub services_compromised_per_attack: Option<f64>,
+    /// Services encrypted per attack.
     pub services_encrypted_per_attack: Option<f64>,
 }
 

@@ -12,34 +12,47 @@ pub const SWEEP_SCHEMA_VERSION: u32 = 1;
 /// The annual loss (or loss per drill) at one value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LossPoint {
+    /// The mean.
     pub mean: f64,
+    /// Its standard error: s / √N.
     pub std_error: f64,
+    /// 95% confidence interval of the mean.
     pub mean_ci95: [f64; 2],
+    /// VaR 95: the 1-in-20 trial.
     pub p95: f64,
+    /// VaR 99: the 1-in-100 trial.
     pub p99: f64,
 }
 
 /// A mean with its standard error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeanSe {
+    /// The mean.
     pub mean: f64,
+    /// Its standard error.
     pub std_error: f64,
 }
 
 /// One service at one value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepService {
+    /// The service's id.
     pub id: String,
+    /// 1 − mean downtime / horizon.
     pub availability: f64,
     /// Hours not functional per trial.
     pub downtime_hours: MeanSe,
+    /// Outages per trial.
     pub outages: f64,
     /// Over outages (not trials).
     pub outage_duration_hours: MeanSe,
+    /// The service's RTO at this value; null without one.
     pub rto_hours: Option<f64>,
+    /// Share of outages that ended within the RTO; null without an RTO or without outages.
     pub rto_met: Option<f64>,
     /// Wilson 95% interval of `rto_met` over the outages.
     pub rto_met_ci95: Option<[f64; 2]>,
+    /// The loss attributed to the service, per trial.
     pub loss: f64,
     /// Hours of data lost per trial (a year, or a drill).
     #[serde(default)]
@@ -47,6 +60,7 @@ pub struct SweepService {
     /// The 99th percentile of the data lost per trial.
     #[serde(default)]
     pub data_loss_p99: Option<f64>,
+    /// The service's RPO at this value; null without one.
     #[serde(default)]
     pub rpo_hours: Option<f64>,
     /// Share of trials losing more data in total than the RPO; null
@@ -58,32 +72,45 @@ pub struct SweepService {
 /// Everything at one value of the parameter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepPoint {
+    /// The parameter's value.
     pub value: f64,
+    /// The value as written in reports (with its unit).
     pub label: String,
+    /// The loss per trial.
     pub loss: LossPoint,
     /// The selected service's `rto_met`, or the mean over services with an
     /// RTO and at least one outage; null when there is none.
     pub rto_attainment: Option<f64>,
+    /// Per service, in file order.
     pub services: Vec<SweepService>,
 }
 
 /// The result of `bcdr sweep` (`sweep.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepResult {
+    /// [`SWEEP_SCHEMA_VERSION`] when written.
     pub schema_version: u32,
+    /// The bcdr version that ran it.
     pub bcdr_version: String,
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario's currency.
     pub currency: String,
     /// The parameter path, such as `plan.crews`.
     pub parameter: String,
+    /// The unit of the values, such as `hours` or `crews`.
     pub unit: String,
     /// `annual`, or `drill` of `threat`.
     pub mode: String,
+    /// The threat drilled, in `drill` mode; null in `annual` mode.
     pub threat: Option<String>,
     /// The service whose RTO attainment is reported, if one was chosen.
     pub service: Option<String>,
+    /// The seed of every value's run.
     pub seed: u64,
+    /// Trials per value.
     pub trials: u64,
+    /// One point per value, in the order given.
     pub points: Vec<SweepPoint>,
 }
 

@@ -13,16 +13,22 @@ use super::Param;
 /// The duration of a service whose median a sweep sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DurationField {
+    /// `backup.restore`.
     Restore,
+    /// `backup.rebuild`.
     Rebuild,
+    /// `failover.switchover`.
     Switchover,
+    /// `failure.repair`.
     Repair,
 }
 
 /// The duration of a ransomware threat whose median a sweep sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThreatDuration {
+    /// `detection`.
     Detection,
+    /// `dwell`.
     Dwell,
 }
 

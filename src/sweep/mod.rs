@@ -96,34 +96,48 @@ pub enum Param {
 /// A money field of a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServiceMoney {
+    /// `revenue_per_hour`.
     RevenuePerHour,
+    /// `cost_per_outage`.
     CostPerOutage,
+    /// `data_loss_cost_per_hour`.
     DataLossCostPerHour,
+    /// `mtpd_penalty`.
     MtpdPenalty,
 }
 
 /// A duration distribution of a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServiceDist {
+    /// `failure.ttf`.
     Ttf,
+    /// `failure.repair`.
     Repair,
+    /// `backup.restore`.
     Restore,
+    /// `failover.switchover`.
     Switchover,
 }
 
 /// A duration distribution of a threat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThreatDist {
+    /// An Outage's `duration`.
     Duration,
+    /// A Ransomware threat's `dwell`.
     Dwell,
+    /// A Ransomware threat's `detection`.
     Detection,
+    /// A Ransomware threat's `spread.time`.
     SpreadTime,
 }
 
 /// A probability of a Ransomware threat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThreatProb {
+    /// `spread.probability`.
     Spread,
+    /// `backup_compromise`.
     BackupCompromise,
 }
 
@@ -493,8 +507,11 @@ impl Param {
 /// A parsed `--set PATH=VALUES`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setting {
+    /// The parameter path as written, such as `plan.crews`.
     pub path: String,
+    /// What the path sets.
     pub param: Param,
+    /// The values, in the order given.
     pub values: Vec<f64>,
 }
 
@@ -632,13 +649,17 @@ fn check_value(kind: Kind, v: f64) -> Result<(), String> {
 
 /// Options of one sweep.
 pub struct SweepRun<'a> {
+    /// The parameter and its values.
     pub setting: &'a Setting,
     /// Drill this threat instead of the annual run.
     pub threat: Option<&'a str>,
     /// Report this service's RTO attainment instead of the mean.
     pub service: Option<&'a str>,
+    /// The seed of every value's run.
     pub seed: u64,
+    /// Trials per value.
     pub trials: u64,
+    /// Worker threads (default one per core); results do not depend on it.
     pub threads: Option<usize>,
 }
 

@@ -59,6 +59,29 @@ pub fn read_json(path: &Path) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{}: invalid JSON: {e}", path.display()))
 }
 
+/// Standard base64 (RFC 4648) with padding, written independently of the
+/// crate's encoder (crate-private, checked there against the RFC vectors),
+/// to find a PNG's data URI in a page.
+pub fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let (mut out, mut acc, mut bits) = (String::new(), 0u32, 0u32);
+    for &b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(char::from(ABC[((acc >> bits) & 63) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(ABC[((acc << (6 - bits)) & 63) as usize]));
+    }
+    while out.len() % 4 != 0 {
+        out.push('=');
+    }
+    out
+}
+
 /// A site disaster destroys four services, each restored from backup in
 /// Exp(10 h); the Business-tier service needs all four. `plan` is appended
 /// to the scenario's fields: `""` (unlimited crews) or

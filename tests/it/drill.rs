@@ -5,7 +5,7 @@
 //! drill's own exact sums, or √(p(1−p)/N) for a proportion).
 
 use bcdr::app::{drill_results, drill_threat, DrillResults};
-use bcdr::stats::drill::ServiceDrill;
+use bcdr::stats::ServiceDrill;
 
 use crate::common::engine::SEED;
 use crate::common::{assert_close, bcdr, files, read_json, site_disaster};
@@ -297,8 +297,8 @@ fn drill_json_is_byte_identical_on_one_and_two_threads() {
     let one = drill(&text, "fire", 1500, Some(1));
     let two = drill(&text, "fire", 1500, Some(2));
     assert_eq!(one.drill_accumulator, two.drill_accumulator);
-    let a = bcdr::report::drill::json(&one.drill).expect("json");
-    let b = bcdr::report::drill::json(&two.drill).expect("json");
+    let a = bcdr::report::drill_json(&one.drill).expect("json");
+    let b = bcdr::report::drill_json(&two.drill).expect("json");
     assert!(a == b, "drill.json differs between 1 and 2 threads");
 }
 

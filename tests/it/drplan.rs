@@ -149,7 +149,7 @@ fn a_switchover_waits_for_what_it_requires() {
 
 #[test]
 fn months_and_quarters() {
-    use bcdr::scenario::duration::parse_hours;
+    use bcdr::scenario::parse_hours;
     assert_eq!(parse_hours("1mo"), Ok(730.0));
     assert_eq!(parse_hours("1q"), Ok(2190.0));
     assert_eq!(parse_hours("12mo"), parse_hours("1y"));

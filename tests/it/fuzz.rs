@@ -24,7 +24,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use bcdr::model::{Model, Rate};
-use bcdr::report::review::Provenance;
+use bcdr::report::Provenance;
 use bcdr::shard::{Partial, Shard};
 use bcdr::sim::{self, Mode, SimPlan};
 use bcdr::stats::Summary;
@@ -102,7 +102,7 @@ fn exercise(bytes: &[u8], render: bool) {
         let prov = Provenance {
             command: "bcdr run fuzz.ron".to_string(),
         };
-        bcdr::report::pack::run_pack(&model, &summary, &whole, &warnings, &prov)
+        bcdr::report::run_pack(&model, &summary, &whole, &warnings, &prov)
             .expect("the pack renders");
     }
     // Two shards, written, read back and merged: the single run's

@@ -7,20 +7,20 @@
 
 use bcdr::app::{drill_results, drill_threat, DrillResults};
 use bcdr::error::{Error, ScenarioError};
-use bcdr::sim::drill::Outcome;
-use bcdr::stats::drill::ServiceDrill;
+use bcdr::sim::Outcome;
+use bcdr::stats::ServiceDrill;
 
 use crate::common::engine::{annual, drill, Run, SEED};
 use crate::common::{assert_close, bcdr, read_json, write};
 
 const Z: f64 = 4.0;
 
-fn threat<'a>(run: &'a Run, id: &str) -> &'a bcdr::stats::summary::ThreatSummary {
+fn threat<'a>(run: &'a Run, id: &str) -> &'a bcdr::stats::ThreatSummary {
     let t = run.summary.threats.iter().find(|t| t.id == id);
     t.expect("threat in summary")
 }
 
-fn svc<'a>(run: &'a Run, id: &str) -> &'a bcdr::stats::summary::ServiceSummary {
+fn svc<'a>(run: &'a Run, id: &str) -> &'a bcdr::stats::ServiceSummary {
     let s = run.summary.services.iter().find(|s| s.id == id);
     s.expect("service in summary")
 }

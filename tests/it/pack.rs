@@ -90,7 +90,7 @@ pub fn check_pack(out: &Path, charts: &[&str]) -> (String, String) {
     // Each chart is in the page, as the very PNG written next to it.
     for chart in charts {
         let png = std::fs::read(out.join(format!("{chart}.png"))).expect("png");
-        let uri = format!("data:image/png;base64,{}", bcdr::report::doc::base64(&png));
+        let uri = format!("data:image/png;base64,{}", crate::common::base64(&png));
         assert!(html.contains(&uri), "{chart} is not inline in report.html");
         assert!(
             md.contains(&format!("]({chart}.png)")),

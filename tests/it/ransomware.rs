@@ -41,7 +41,7 @@ fn chain(n: usize, p: f64, spread_time: &str, dwell: &str, detection: &str, path
     )
 }
 
-fn threat<'a>(run: &'a Run, id: &str) -> &'a bcdr::stats::summary::ThreatSummary {
+fn threat<'a>(run: &'a Run, id: &str) -> &'a bcdr::stats::ThreatSummary {
     run.summary
         .threats
         .iter()

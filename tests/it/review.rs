@@ -53,8 +53,8 @@ fn explain_contributions_add_up_exactly_to_the_total() {
     let new_text = tutorial_next_quarter();
     assert_ne!(new_text, TUTORIAL);
     let (old, new) = (
-        scenario::validate::parse_raw(TUTORIAL).expect("old parses"),
-        scenario::validate::parse_raw(&new_text).expect("new parses"),
+        scenario::parse_raw(TUTORIAL).expect("old parses"),
+        scenario::parse_raw(&new_text).expect("new parses"),
     );
     scenario::parse_str(&new_text).expect("new validates");
     let (seed, trials) = (7, 1500);

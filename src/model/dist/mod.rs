@@ -10,36 +10,57 @@ use rand::RngCore;
 /// A validated distribution over non-negative values (hours or money).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Dist {
+    /// Always this value.
     Fixed(f64),
+    /// Exponential with this mean (memoryless).
     Exponential {
+        /// The mean (> 0).
         mean: f64,
     },
     /// ln X ~ Normal(mu, sigma).
     LogNormal {
+        /// Mean of ln X: the median is e^mu.
         mu: f64,
+        /// Standard deviation of ln X (> 0).
         sigma: f64,
     },
+    /// Triangular on [min, max] peaking at mode.
     Triangular {
+        /// The least value.
         min: f64,
+        /// The most likely value.
         mode: f64,
+        /// The greatest value.
         max: f64,
     },
     /// Beta-PERT: min + (max − min)·Beta(alpha, beta), drawn through a
     /// quantile table shared by shape (see [`PertTable`]).
     Pert {
+        /// The least value.
         min: f64,
+        /// The most likely value.
         mode: f64,
+        /// The greatest value.
         max: f64,
+        /// Beta's first shape: 1 + 4·(mode − min)/(max − min).
         alpha: f64,
+        /// Beta's second shape: 1 + 4·(max − mode)/(max − min).
         beta: f64,
+        /// The quantile table of Beta(alpha, beta), shared by every PERT of that shape.
         table: PertTable,
     },
+    /// Uniform on [min, max].
     Uniform {
+        /// The least value.
         min: f64,
+        /// The greatest value.
         max: f64,
     },
+    /// Weibull: P(X > x) = exp(−(x/scale)^shape).
     Weibull {
+        /// Shape k (> 0): below 1 early failures, above 1 wear-out.
         shape: f64,
+        /// Scale λ (> 0), in the value's unit.
         scale: f64,
     },
     /// Resample uniformly from these values, sorted ascending by
@@ -52,16 +73,44 @@ pub enum Dist {
 /// Why a set of distribution parameters is rejected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DistError {
+    /// A parameter is negative, NaN or infinite.
     #[error("{name} must be a finite number >= 0, got {value}")]
-    Negative { name: &'static str, value: f64 },
+    Negative {
+        /// The parameter, as written in scenario files.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// A parameter that must be positive is not.
     #[error("{name} must be > 0, got {value}")]
-    NotPositive { name: &'static str, value: f64 },
+    NotPositive {
+        /// The parameter, as written in scenario files.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// Not min <= mode <= max.
     #[error("needs min <= mode <= max, got min {min}, mode {mode}, max {max}")]
-    Unordered { min: f64, mode: f64, max: f64 },
+    Unordered {
+        /// The least value given.
+        min: f64,
+        /// The most likely value given.
+        mode: f64,
+        /// The greatest value given.
+        max: f64,
+    },
+    /// Not min < max.
     #[error("needs min < max, got min {min}, max {max}")]
-    EmptyRange { min: f64, max: f64 },
+    EmptyRange {
+        /// The least value given.
+        min: f64,
+        /// The greatest value given.
+        max: f64,
+    },
+    /// A LogNormal's parameters do not describe one; says what it needs.
     #[error("LogNormal needs {0}")]
     LogNormalForm(&'static str),
+    /// An Empirical with no values.
     #[error("Empirical needs at least one value")]
     EmptyEmpirical,
 }
@@ -101,10 +150,12 @@ fn ordered(min: f64, mode: f64, max: f64) -> Result<(), DistError> {
 }
 
 impl Dist {
+    /// Always `value` (>= 0).
     pub fn fixed(value: f64) -> Result<Dist, DistError> {
         Ok(Dist::Fixed(non_negative("value", value)?))
     }
 
+    /// Exponential with mean `mean` (> 0).
     pub fn exponential(mean: f64) -> Result<Dist, DistError> {
         Ok(Dist::Exponential {
             mean: positive("mean", mean)?,
@@ -138,11 +189,13 @@ impl Dist {
         })
     }
 
+    /// Triangular on [min, max] peaking at `mode` (min <= mode <= max, min < max).
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, DistError> {
         ordered(min, mode, max)?;
         Ok(Dist::Triangular { min, mode, max })
     }
 
+    /// Beta-PERT on [min, max] with most likely value `mode` (min <= mode <= max, min < max).
     pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, DistError> {
         ordered(min, mode, max)?;
         let range = max - min;
@@ -156,6 +209,7 @@ impl Dist {
         })
     }
 
+    /// Uniform on [min, max] (min < max).
     pub fn uniform(min: f64, max: f64) -> Result<Dist, DistError> {
         non_negative("min", min)?;
         non_negative("max", max)?;
@@ -165,6 +219,7 @@ impl Dist {
         Ok(Dist::Uniform { min, max })
     }
 
+    /// Weibull with `shape` and `scale` (both > 0).
     pub fn weibull(shape: f64, scale: f64) -> Result<Dist, DistError> {
         Ok(Dist::Weibull {
             shape: positive("shape", shape)?,

@@ -229,6 +229,7 @@ pub struct Trial {
 }
 
 impl Trial {
+    /// Scratch sized for `plan`, reused trial after trial.
     pub fn new(plan: &SimPlan) -> Trial {
         let n = plan.node_count();
         let s = plan.n_services;
