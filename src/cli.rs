@@ -15,13 +15,13 @@ use bcdr::model::WeekTime;
                   recovery plan, and reports recovery time against RTO, data lost against RPO and \
                   the annual loss distribution."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check a scenario: errors (exit 2) and planning warnings.
     Validate {
         /// The scenario file (RON).
@@ -94,7 +94,7 @@ pub enum Command {
 
 /// Options shared by every command that simulates.
 #[derive(Debug, Args, Clone)]
-pub struct SimArgs {
+pub(crate) struct SimArgs {
     /// Number of Monte Carlo trials (at most 1e9; 1e6 and 2.5e5 are read
     /// as numbers too).
     #[arg(long, default_value_t = 100_000, value_parser = parse_count)]
@@ -106,7 +106,7 @@ pub struct SimArgs {
 /// Seed, threads, output folder and quiet: the options every simulating
 /// command shares, apart from its trial count.
 #[derive(Debug, Args, Clone)]
-pub struct Common {
+pub(crate) struct Common {
     /// Seed of every random stream: the same seed gives the same results.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -124,7 +124,7 @@ pub struct Common {
 
 impl Common {
     /// With a command's own trial count.
-    pub fn with_trials(&self, trials: u64) -> SimArgs {
+    pub(crate) fn with_trials(&self, trials: u64) -> SimArgs {
         SimArgs {
             trials,
             common: self.clone(),
@@ -133,7 +133,7 @@ impl Common {
 }
 
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// The scenario file (RON) to simulate.
     pub scenario: PathBuf,
     #[command(flatten)]
@@ -155,7 +155,7 @@ pub struct RunArgs {
 
 /// Output format of `bcdr validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
@@ -186,13 +186,13 @@ impl From<DrillOutcome> for bcdr::sim::Outcome {
 
 /// What `run --fail-on` fails on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     /// A point of the scenario's risk appetite is breached.
     Appetite,
 }
 
 #[derive(Debug, Args)]
-pub struct TrendArgs {
+pub(crate) struct TrendArgs {
     /// Output folders of `bcdr run`, oldest first.
     #[arg(required = true, value_name = "RUN_DIR")]
     pub runs: Vec<PathBuf>,
@@ -206,7 +206,7 @@ pub struct TrendArgs {
 
 #[derive(Debug, Args)]
 #[command(mut_arg("out", |a| a.help("Output folder (default: outputs/explain-<old stem>-vs-<new stem>/)")))]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// The earlier version of the scenario.
     pub old: PathBuf,
     /// The later version.
@@ -220,7 +220,7 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 #[command(mut_arg("out", |a| a.help("Output folder (default: outputs/tornado-<scenario stem>/)")))]
-pub struct TornadoArgs {
+pub(crate) struct TornadoArgs {
     pub scenario: PathBuf,
     /// How far each parameter moves down and up: 25% (or 0.25).
     #[arg(long, default_value = "25%")]
@@ -234,7 +234,7 @@ pub struct TornadoArgs {
 
 #[derive(Debug, Args)]
 #[command(mut_arg("out", |a| a.help("Output folder (default: outputs/importance-<scenario stem>/)")))]
-pub struct ImportanceArgs {
+pub(crate) struct ImportanceArgs {
     pub scenario: PathBuf,
     /// Trials per variant.
     #[arg(long, default_value_t = 4_000)]
@@ -248,7 +248,7 @@ pub struct ImportanceArgs {
 
 #[derive(Debug, Args)]
 #[command(mut_arg("out", |a| a.help("Output folder (default: outputs/compare-<A stem>-vs-<B stem>/)")))]
-pub struct CompareArgs {
+pub(crate) struct CompareArgs {
     /// Plan A: the baseline scenario.
     pub a: PathBuf,
     /// Plan B: the same estate under the plan to evaluate.
@@ -258,7 +258,7 @@ pub struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct MergeArgs {
+pub(crate) struct MergeArgs {
     /// The partial-I-of-N.json files of every shard, in any order.
     #[arg(required = true, value_name = "PARTS")]
     pub parts: Vec<PathBuf>,
@@ -276,7 +276,7 @@ pub struct MergeArgs {
 
 #[derive(Debug, Args)]
 #[command(mut_arg("out", |a| a.help("Output folder (default: outputs/sweep-<scenario stem>-<parameter>/)")))]
-pub struct SweepArgs {
+pub(crate) struct SweepArgs {
     /// The scenario file (RON) whose parameter to sweep.
     pub scenario: PathBuf,
     /// PATH=VALUES: plan.crews, plan.annual_cost, threats.<id>.rate_per_year,
@@ -300,7 +300,7 @@ pub struct SweepArgs {
 
 #[derive(Debug, Args)]
 #[command(mut_arg("out", |a| a.help("Output folder (default: outputs/<scenario file stem>-drill-<threat>/)")))]
-pub struct DrillArgs {
+pub(crate) struct DrillArgs {
     /// The scenario file (RON) that defines the threat.
     pub scenario: PathBuf,
     /// The id of the threat to drill (an Outage, Disaster or Ransomware).

@@ -9,11 +9,11 @@ use crate::error::Error;
 
 /// The largest scenario file read: 64 MiB (a generated 1 000-service
 /// estate is 0.2 MiB).
-pub const MAX_SCENARIO_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_SCENARIO_BYTES: u64 = 64 << 20;
 
 /// The largest partial result read: 1 GiB (a shard of a 1 000-service
 /// estate is about 3 MiB; the scenario text travels inside).
-pub const MAX_PARTIAL_BYTES: u64 = 1 << 30;
+pub(crate) const MAX_PARTIAL_BYTES: u64 = 1 << 30;
 
 /// Read the file at `path`, at most `limit` bytes. `what` names the file
 /// in messages ("a scenario"); `text` refuses at once a file whose first
@@ -23,7 +23,7 @@ pub const MAX_PARTIAL_BYTES: u64 = 1 << 30;
 /// # Errors
 /// [`Error::Read`] when the file cannot be read, [`Error::Usage`] when it
 /// is larger than `limit` or binary.
-pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Error> {
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,

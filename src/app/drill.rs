@@ -18,12 +18,17 @@ use crate::stats::{Accumulator, Summary};
 
 /// The result of `bcdr drill`, also written to disk.
 pub struct DrillRun {
+    /// The validated scenario.
     pub model: Model,
     /// The summary of the drill trials (`summary.json`).
     pub summary: Summary,
+    /// `drill.json`.
     pub drill: DrillSummary,
+    /// The merged accumulator of the drill trials.
     pub accumulator: Accumulator,
+    /// The drill's own accumulator (per-service timelines, the recovery curve).
     pub drill_accumulator: DrillAcc,
+    /// Every file written, in the output folder.
     pub files: Vec<PathBuf>,
 }
 
@@ -92,7 +97,7 @@ pub fn drill_threat(model: &Model, id: &str) -> Result<u32, Error> {
 /// # Errors
 /// [`Error::Usage`] for `--outcome` on a threat that is not ransomware, and
 /// for an outcome that (almost) never happens: fewer than one attack in
-/// 1 000 ([`sim::trial::MIN_OUTCOME_CHANCE`]) has it, judged from the
+/// 1 000 (`MIN_OUTCOME_CHANCE`) has it, judged from the
 /// threat's dwell and detection.
 pub fn drill_outcome(
     model: &Model,
@@ -164,7 +169,9 @@ fn kind_article(kind: &ThreatKind) -> &'static str {
 
 /// What a drill computes, before anything is rendered.
 pub struct DrillResults {
+    /// The merged accumulator of the drill trials.
     pub accumulator: Accumulator,
+    /// The drill's own accumulator (per-service timelines, the recovery curve).
     pub drill_accumulator: DrillAcc,
     /// The summary of the drill trials (`summary.json`).
     pub summary: Summary,
@@ -179,6 +186,9 @@ pub struct DrillResults {
 /// # Errors
 /// [`Error::Usage`] for an outcome [`drill_outcome`] refuses, or when the
 /// thread pool cannot be built.
+// The drill's own choices (`outcome`, `at`) beside the run's: the library
+// core of one command, called with the command's options one to one.
+#[allow(clippy::too_many_arguments)]
 pub fn drill_results(
     model: &Model,
     threat: u32,

@@ -1,13 +1,13 @@
 //! One function per command: load → validate → lock the output folder →
 //! simulate → summarise → export. The binary calls these; they write
 //! human-readable text to the writer they are given and files through
-//! [`emit`] (a pack into an output folder, see [`crate::report::outdir`])
+//! [`emit`] (a pack into an output folder, see [`crate::report::OutDir`])
 //! or [`crate::report::write_atomic`] (the one file of `generate`).
 //!
-//! One module per command family: [`mod@run`], [`mod@drill`],
-//! [`mod@compare`], [`mod@sweep`], [`shard`] (`run --shard` and `merge`),
-//! [`review`] (the review loop: trend, explain, tornado, importance) and
-//! [`inspect`] (validate, graph, generate). What they share lives here:
+//! One module per command family: `run`, `drill`, `compare`, `sweep`,
+//! `shard` (`run --shard` and `merge`), [`review`] (the review loop:
+//! trend, explain, tornado, importance) and `inspect` (validate, graph,
+//! generate); their functions are re-exported here. What they share lives here:
 //! the options, the output folders' names, the reproducing command line
 //! and [`emit`].
 
@@ -39,10 +39,15 @@ pub use sweep::{default_sweep_dir, sweep};
 /// Options of every simulating command.
 #[derive(Debug, Clone)]
 pub struct SimOptions {
+    /// Trials to run (`--trials`).
     pub trials: u64,
+    /// The random seed (`--seed`): the same seed gives the same bytes.
     pub seed: u64,
+    /// Worker threads (`--threads`; default one per core); results do not depend on it.
     pub threads: Option<usize>,
+    /// The output folder (`--out`); the command's default folder when `None`.
     pub out: Option<PathBuf>,
+    /// No progress bar and no screen summary (`--quiet`).
     pub quiet: bool,
 }
 
@@ -95,7 +100,9 @@ pub fn emit(
 /// why, one line each (the binary prints them on stderr as errors).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gated {
+    /// Passed or failed (the exit code).
     pub status: Status,
+    /// Why it failed, one line each; empty when it passed.
     pub failures: Vec<String>,
 }
 
@@ -131,7 +138,7 @@ pub fn command_line(command: &str, path: &Path, threat: Option<&str>, opts: &Sim
 
 /// The most trials one run may have (10^9). Memory grows with the trial
 /// count in one place, the convergence record (a point per
-/// [`crate::stats::acc::CONVERGENCE_CHUNK`] trials, kept exactly so that
+/// 1024 trials (`CONVERGENCE_CHUNK`), kept exactly so that
 /// shards merge into a single run's bytes): about 100 MB at this limit.
 /// A billion trials also take hours on a large estate; the 1-in-100 year
 /// loss is within a few percent at 10^5.

@@ -16,9 +16,13 @@ use crate::stats::{Accumulator, Summary};
 
 /// The result of `bcdr run`, also written to disk.
 pub struct RunOutcome {
+    /// The validated scenario.
     pub model: Model,
+    /// `summary.json`.
     pub summary: Summary,
+    /// The merged accumulator the summary was built from.
     pub accumulator: Accumulator,
+    /// Every file written, in the output folder.
     pub files: Vec<PathBuf>,
 }
 

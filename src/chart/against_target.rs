@@ -14,14 +14,14 @@ use super::frame;
 use super::{draw_err, font, Chart, BLUE, GREY, SKY, TICK_SIZE, VERMILION};
 
 /// At most this many rows, so labels stay readable on a projector.
-pub const MAX_ROWS: usize = 25;
+pub(crate) const MAX_ROWS: usize = 25;
 /// Right margin: the column of percentages.
 const RIGHT: u32 = 130;
 
 /// One row: quantiles in hours, the target, and the probability of
 /// missing it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub(crate) struct Row {
     pub label: String,
     pub p50: f64,
     pub p90: f64,
@@ -33,7 +33,7 @@ pub struct Row {
 }
 
 #[derive(Debug, Clone)]
-pub struct AgainstTarget {
+pub(crate) struct AgainstTarget {
     /// File stem.
     pub name: String,
     pub title: String,
@@ -56,7 +56,7 @@ impl AgainstTarget {
     /// (see [`worst_first`]). When nothing is drawn, it says that no
     /// service has the target if none of them does (`with_target` is 0),
     /// `otherwise` if not.
-    pub fn new(
+    pub(crate) fn new(
         (name, title): (&str, String),
         x_desc: &str,
         target: &str,
@@ -84,7 +84,7 @@ impl AgainstTarget {
 
 /// Sort rows worst first (probability of missing, then p99) and keep the
 /// first [`MAX_ROWS`]; returns the rows and how many were left out.
-pub fn worst_first(mut rows: Vec<Row>) -> (Vec<Row>, usize) {
+pub(crate) fn worst_first(mut rows: Vec<Row>) -> (Vec<Row>, usize) {
     rows.sort_by(|a, b| {
         b.miss
             .unwrap_or(0.0)

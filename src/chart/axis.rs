@@ -16,7 +16,7 @@ use super::{draw_err, font, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 
 /// Money on an axis: "950", "12k", "3.4M", "1.2bn" (the currency is in the
 /// axis description, not on every tick).
-pub fn money_short(x: f64) -> String {
+pub(crate) fn money_short(x: f64) -> String {
     let a = x.abs();
     let (v, unit) = if a >= 1e9 {
         (x / 1e9, "bn")
@@ -47,7 +47,7 @@ fn significant(v: f64) -> String {
 }
 
 /// Hours on an axis: "30m", "4h", "2.5d".
-pub fn hours_short(h: f64) -> String {
+pub(crate) fn hours_short(h: f64) -> String {
     if h <= 0.0 {
         "0".to_string()
     } else {
@@ -57,7 +57,7 @@ pub fn hours_short(h: f64) -> String {
 
 /// A probability as a percentage with as many decimals as it needs:
 /// "50%", "5%", "0.1%", "0.01%".
-pub fn percent_short(p: f64) -> String {
+pub(crate) fn percent_short(p: f64) -> String {
     let pct = p * 100.0;
     if pct == 0.0 {
         return "0%".to_string();
@@ -74,7 +74,7 @@ pub fn percent_short(p: f64) -> String {
 /// of ten inside it (only the powers of ten when that makes more than
 /// `max`). plotters' own log ticks repeat each power of ten, which draws
 /// its label twice.
-pub fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+pub(crate) fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
     if !(lo > 0.0 && hi > lo && lo.is_finite() && hi.is_finite()) {
         return Vec::new();
     }
@@ -100,7 +100,7 @@ pub fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
 
 /// A log range containing `[lo, hi]` (both > 0), widened to whole decades
 /// and at least one decade wide.
-pub fn decades(lo: f64, hi: f64) -> (f64, f64) {
+pub(crate) fn decades(lo: f64, hi: f64) -> (f64, f64) {
     let lo = if lo > 0.0 && lo.is_finite() { lo } else { 1.0 };
     let hi = if hi.is_finite() { hi.max(lo) } else { lo };
     let a = 10f64.powf(lo.log10().floor());
@@ -114,7 +114,7 @@ pub fn decades(lo: f64, hi: f64) -> (f64, f64) {
 /// A log range containing `[lo, hi]` (both > 0) whose ends are 1, 2 or 5
 /// times a power of ten: tighter than [`decades`] when the data span less
 /// than a few decades.
-pub fn round_log_range(lo: f64, hi: f64) -> (f64, f64) {
+pub(crate) fn round_log_range(lo: f64, hi: f64) -> (f64, f64) {
     let lo = if lo > 0.0 && lo.is_finite() { lo } else { 1.0 };
     let hi = if hi.is_finite() { hi.max(lo) } else { lo };
     let steps = [1.0, 2.0, 5.0, 10.0];
@@ -164,7 +164,7 @@ const HOUR_TICKS: [f64; 20] = [
 /// A log range of hours containing `[lo, hi]` whose ends are round
 /// durations (see `HOUR_TICKS`), and the round durations inside it as
 /// tick marks (at most about a dozen).
-pub fn hour_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
+pub(crate) fn hour_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
     let lo = if lo > 0.0 && lo.is_finite() { lo } else { 1.0 };
     let hi = if hi.is_finite() { hi.max(lo) } else { lo };
     let a = HOUR_TICKS
@@ -197,7 +197,7 @@ pub fn hour_axis(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
 
 /// A legend entry of a [`header`]: how its mark is drawn.
 #[derive(Debug, Clone, Copy)]
-pub enum Key {
+pub(crate) enum Key {
     /// A filled box.
     Bar(RGBColor),
     /// A line of this width.
@@ -207,7 +207,7 @@ pub enum Key {
 }
 
 /// Height of a [`header`]: the title and one row of legend entries.
-pub const HEADER: u32 = 100;
+pub(crate) const HEADER: u32 = 100;
 
 /// A title and, under it, the legend as one centred row of entries; for
 /// charts whose plot is full of rows and has no room for a legend box.
@@ -215,7 +215,7 @@ pub const HEADER: u32 = 100;
 ///
 /// # Errors
 /// The backend's error, as a message.
-pub fn header<DB: DrawingBackend>(
+pub(crate) fn header<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     keys: &[(Key, &str)],
@@ -290,7 +290,7 @@ const HOUR_STEPS: [f64; 17] = [
 /// The step of a linear time axis from 0 to `end` hours: the smallest
 /// round step that gives at most `max` intervals (use it with plotters'
 /// `.step()` and `x_labels(max + 2)`).
-pub fn hour_step(end: f64, max: usize) -> f64 {
+pub(crate) fn hour_step(end: f64, max: usize) -> f64 {
     let end = if end > 0.0 && end.is_finite() {
         end
     } else {
@@ -308,7 +308,7 @@ pub fn hour_step(end: f64, max: usize) -> f64 {
 ///
 /// # Errors
 /// The backend's error, as a message.
-pub fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+pub(crate) fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
     position: SeriesLabelPosition,
 ) -> Result<(), String> {
@@ -325,7 +325,7 @@ pub fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
 }
 
 /// A linear range `[0, hi]` with a little headroom, never empty.
-pub fn zero_to(hi: f64) -> f64 {
+pub(crate) fn zero_to(hi: f64) -> f64 {
     if hi > 0.0 && hi.is_finite() {
         hi * 1.08
     } else {
@@ -336,7 +336,7 @@ pub fn zero_to(hi: f64) -> f64 {
 /// The title style that fits `title` in `area`'s width (from
 /// [`TITLE_SIZE`] down to 22 px), and the title, cut with an ellipsis if
 /// even that is too wide.
-pub fn title_fit<DB: DrawingBackend>(
+pub(crate) fn title_fit<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> (TextStyle<'static>, String) {
@@ -363,7 +363,7 @@ pub fn title_fit<DB: DrawingBackend>(
 ///
 /// # Errors
 /// The backend's error, as a message.
-pub fn centred_title<DB: DrawingBackend>(
+pub(crate) fn centred_title<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     y: i32,
@@ -385,7 +385,7 @@ pub fn centred_title<DB: DrawingBackend>(
 ///
 /// # Errors
 /// The backend's error, as a message.
-pub fn row_ends<DB: DrawingBackend>(
+pub(crate) fn row_ends<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     [start, end]: [(i32, i32); 2],
     label: &str,
@@ -413,7 +413,7 @@ pub fn row_ends<DB: DrawingBackend>(
 ///
 /// # Errors
 /// The backend's error, as a message.
-pub fn text<DB: DrawingBackend>(
+pub(crate) fn text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     (x, y): (i32, i32),
@@ -430,7 +430,10 @@ pub fn text<DB: DrawingBackend>(
 
 /// Convert an absolute backend coordinate (as `ChartContext::backend_coord`
 /// returns) into one relative to `area`.
-pub fn relative<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: (i32, i32)) -> (i32, i32) {
+pub(crate) fn relative<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: (i32, i32),
+) -> (i32, i32) {
     let (bx, by) = area.get_base_pixel();
     (p.0 - bx, p.1 - by)
 }
@@ -439,7 +442,12 @@ pub fn relative<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: (i32, i32)
 /// The label of a horizontal bar chart's row at axis value `y`: rows are
 /// drawn from the top (bar 0 at `y = n − 1`), labelled only at whole
 /// values, `label(i)` naming bar `i` (clipped to `max` characters).
-pub fn row_label(y: f64, n: usize, max: usize, label: impl Fn(usize) -> Option<String>) -> String {
+pub(crate) fn row_label(
+    y: f64,
+    n: usize,
+    max: usize,
+    label: impl Fn(usize) -> Option<String>,
+) -> String {
     let k = y.round();
     if (y - k).abs() > 1e-9 || k < 0.0 || k as usize >= n {
         return String::new();
@@ -451,7 +459,7 @@ pub fn row_label(y: f64, n: usize, max: usize, label: impl Fn(usize) -> Option<S
 
 /// The label of a column chart's column at axis value `x` (column `i` at
 /// `x = i`), labelled only at whole values, clipped to `max` characters.
-pub fn column_label(x: f64, max: usize, label: impl Fn(usize) -> Option<String>) -> String {
+pub(crate) fn column_label(x: f64, max: usize, label: impl Fn(usize) -> Option<String>) -> String {
     let k = x.round();
     if (x - k).abs() > 1e-9 || k < 0.0 {
         return String::new();
@@ -461,7 +469,7 @@ pub fn column_label(x: f64, max: usize, label: impl Fn(usize) -> Option<String>)
         .unwrap_or_default()
 }
 
-pub fn clip_label(s: &str, max: usize) -> String {
+pub(crate) fn clip_label(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
@@ -476,7 +484,7 @@ pub fn clip_label(s: &str, max: usize) -> String {
 ///
 /// # Errors
 /// The backend's error, as a message.
-pub fn empty<DB: DrawingBackend>(
+pub(crate) fn empty<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     note: &str,

@@ -38,7 +38,7 @@ fn staircase(h: &LogHist) -> Vec<(f64, f64)> {
 }
 
 /// Two loss exceedance curves, A and B, overlaid.
-pub struct ExceedanceOverlay {
+pub(crate) struct ExceedanceOverlay {
     pub a_label: String,
     pub b_label: String,
     pub a: Vec<(f64, f64)>,
@@ -48,7 +48,7 @@ pub struct ExceedanceOverlay {
 }
 
 impl ExceedanceOverlay {
-    pub fn new(
+    pub(crate) fn new(
         a_label: &str,
         b_label: &str,
         a: &LogHist,

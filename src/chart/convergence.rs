@@ -17,14 +17,14 @@ use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, SKY};
 
 /// One point: trials so far, running mean, its standard error.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Point {
+pub(crate) struct Point {
     pub trials: u64,
     pub mean: f64,
     pub std_error: f64,
 }
 
 #[derive(Debug, Clone)]
-pub struct Convergence {
+pub(crate) struct Convergence {
     pub scenario: String,
     pub currency: String,
     pub points: Vec<Point>,
@@ -33,7 +33,7 @@ pub struct Convergence {
 /// Running means from the per-block sums of an accumulator (blocks in
 /// index order; prefix sums are exact, so the last point equals the run's
 /// mean and standard error).
-pub fn running(blocks: &BTreeMap<u64, ExactSum>) -> Vec<Point> {
+pub(crate) fn running(blocks: &BTreeMap<u64, ExactSum>) -> Vec<Point> {
     let mut sum = ExactSum::default();
     blocks
         .values()

@@ -11,10 +11,10 @@ use super::frame;
 use super::{draw_err, Chart, BLUE, VERMILION};
 
 /// At most this many rows.
-pub const MAX_ROWS: usize = 20;
+pub(crate) const MAX_ROWS: usize = 20;
 
 #[derive(Debug, Clone)]
-pub struct CriticalPath {
+pub(crate) struct CriticalPath {
     pub title: String,
     /// (service, share of drills on the path, share as the bottleneck),
     /// most often on the path first.

@@ -20,7 +20,7 @@ use super::{draw_err, font, Chart, BLUE, GREY, SKY, TITLE_SIZE, VERMILION};
 /// Number of bars.
 const BARS: usize = 50;
 
-pub struct DifferenceHistogram {
+pub(crate) struct DifferenceHistogram {
     /// (bar start, bar end, share of all trials).
     pub bars: Vec<(f64, f64, f64)>,
     pub equal_share: f64,
@@ -31,7 +31,7 @@ pub struct DifferenceHistogram {
 }
 
 impl DifferenceHistogram {
-    pub fn new(d: &DiffAcc, currency: &str) -> DifferenceHistogram {
+    pub(crate) fn new(d: &DiffAcc, currency: &str) -> DifferenceHistogram {
         let n = d.count().max(1) as f64;
         let q = |p: f64| d.quantile(p).unwrap_or(0.0);
         // The central 99% of the non-zero differences, by rank.

@@ -15,7 +15,7 @@ use super::{draw_err, font, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 
 /// A chart with its title fitted above (see [`axis::title_fit`]), the
 /// x-axis labels below and room on the right for the last tick label.
-pub fn titled<'a, 'b, DB: DrawingBackend>(
+pub(crate) fn titled<'a, 'b, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     title: &str,
 ) -> ChartBuilder<'a, 'b, DB> {
@@ -31,7 +31,7 @@ pub fn titled<'a, 'b, DB: DrawingBackend>(
 
 /// A chart of rows below an [`axis::header`]: room for the row labels on
 /// the left and `right` pixels for the values after the bars.
-pub fn rows<'a, 'b, DB: DrawingBackend>(
+pub(crate) fn rows<'a, 'b, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     right: u32,
 ) -> ChartBuilder<'a, 'b, DB> {
@@ -52,7 +52,7 @@ pub fn rows<'a, 'b, DB: DrawingBackend>(
 ///
 /// # Errors
 /// The backend's error, as a message.
-pub fn money_bars<'a, DB: DrawingBackend>(
+pub(crate) fn money_bars<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     title: &str,
     (x_desc, x): (&str, Range<f64>),
@@ -80,14 +80,14 @@ pub fn money_bars<'a, DB: DrawingBackend>(
 
 /// The size of a chart of `rows` rows (at most `max`), `per_row` pixels
 /// each: the usual size, taller when the rows need it.
-pub fn rows_size(rows: usize, max: usize, per_row: u32) -> (u32, u32) {
+pub(crate) fn rows_size(rows: usize, max: usize, per_row: u32) -> (u32, u32) {
     let rows = rows.min(max) as u32;
     (super::WIDTH, super::HEIGHT.max(200 + rows * per_row))
 }
 
 /// The grid of a chart's mesh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Grid {
+pub(crate) enum Grid {
     /// plotters' own: every major and minor line.
     Full,
     /// The run's charts: no minor lines, the major ones light grey.
@@ -99,7 +99,7 @@ pub enum Grid {
 
 /// The mesh of every chart: the axis descriptions and the tick labels in
 /// the house fonts, on the given grid.
-pub fn mesh<'a, 'b, X, Y, DB>(
+pub(crate) fn mesh<'a, 'b, X, Y, DB>(
     chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     grid: Grid,
 ) -> MeshStyle<'a, 'b, X, Y, DB>

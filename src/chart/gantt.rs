@@ -27,20 +27,20 @@ const WAITING: RGBColor = RGBColor(200, 200, 200);
 const LOST: RGBColor = RGBColor(240, 190, 160);
 
 /// At most this many rows: the services that come back last.
-pub const MAX_ROWS: usize = 30;
+pub(crate) const MAX_ROWS: usize = 30;
 
 /// A crew's bar is never drawn narrower than this share of the axis.
-pub const MIN_BAR: f64 = 0.006;
+pub(crate) const MIN_BAR: f64 = 0.006;
 
 /// Segment kinds of [`Task::segments`].
-pub const CREW_WAIT: u8 = 0;
-pub const CREW: u8 = 1;
-pub const DEPS: u8 = 2;
-pub const NO_CREW: u8 = 3;
+pub(crate) const CREW_WAIT: u8 = 0;
+pub(crate) const CREW: u8 = 1;
+pub(crate) const DEPS: u8 = 2;
+pub(crate) const NO_CREW: u8 = 3;
 
 /// One service's median timeline, hours after the threat.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Task {
+pub(crate) struct Task {
     pub label: String,
     pub down: f64,
     /// When its hard dependencies, and what its restore requires, were
@@ -64,13 +64,13 @@ impl Task {
     /// [`DEPS`], [`CREW_WAIT`], [`CREW`], [`NO_CREW`]. The chart draws
     /// [`Task::segments_to`] (a lost service runs to the axis end).
     #[cfg(test)]
-    pub fn segments(&self) -> Vec<(f64, f64, u8)> {
+    pub(crate) fn segments(&self) -> Vec<(f64, f64, u8)> {
         self.segments_to(self.recovered)
     }
 
     /// The segments with the service back at `end` (the axis end for a
     /// service not recovered).
-    pub fn segments_to(&self, end: f64) -> Vec<(f64, f64, u8)> {
+    pub(crate) fn segments_to(&self, end: f64) -> Vec<(f64, f64, u8)> {
         let d = self.down.max(0.0);
         let r = end.max(d);
         let deps = self.deps_back.clamp(d, r);
@@ -88,7 +88,7 @@ impl Task {
 }
 
 #[derive(Debug, Clone)]
-pub struct Gantt {
+pub(crate) struct Gantt {
     pub title: String,
     /// In any order; drawn by recovery time, the last [`MAX_ROWS`].
     pub tasks: Vec<Task>,
@@ -97,7 +97,7 @@ pub struct Gantt {
 impl Gantt {
     /// The rows drawn: by recovery then down time, the last ones kept;
     /// and how many were left out.
-    pub fn rows(&self) -> (Vec<&Task>, usize) {
+    pub(crate) fn rows(&self) -> (Vec<&Task>, usize) {
         let mut rows: Vec<&Task> = self.tasks.iter().collect();
         rows.sort_by(|a, b| {
             a.not_recovered
@@ -264,7 +264,7 @@ impl Chart for Gantt {
 impl Task {
     /// The text right of the bar: when it is back, and how often a crew
     /// worked on it when not always.
-    pub fn back_label(&self) -> String {
+    pub(crate) fn back_label(&self) -> String {
         let back = if self.not_recovered {
             "not recovered".to_string()
         } else {
@@ -281,7 +281,7 @@ impl Task {
 
 /// The span drawn for a bar from `a` to `b` on an axis ending at `x1`: at
 /// least [`MIN_BAR`] of the axis wide, inside the axis.
-pub fn visible(a: f64, b: f64, x1: f64) -> (f64, f64) {
+pub(crate) fn visible(a: f64, b: f64, x1: f64) -> (f64, f64) {
     let min = x1 * MIN_BAR;
     if b - a >= min {
         (a, b)
@@ -294,7 +294,7 @@ pub fn visible(a: f64, b: f64, x1: f64) -> (f64, f64) {
 /// The end of the time axis: the recovered rows' return and RTO, and for
 /// rows never recovered only what happened before (so one service lost
 /// for good does not hide everyone else's recovery).
-pub fn axis_end(rows: &[&Task]) -> f64 {
+pub(crate) fn axis_end(rows: &[&Task]) -> f64 {
     let end = rows
         .iter()
         .map(|t| {

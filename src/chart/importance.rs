@@ -10,16 +10,16 @@ use super::frame;
 use super::{draw_err, Chart, GREY, VERMILION};
 
 /// Most services drawn.
-pub const MAX_BARS: usize = 15;
+pub(crate) const MAX_BARS: usize = 15;
 
-pub struct ImportanceChart {
+pub(crate) struct ImportanceChart {
     pub x_desc: String,
     /// (service, worth, 95% interval), largest first.
     pub bars: Vec<(String, f64, [f64; 2])>,
 }
 
 impl ImportanceChart {
-    pub fn new(im: &Importance) -> ImportanceChart {
+    pub(crate) fn new(im: &Importance) -> ImportanceChart {
         ImportanceChart {
             x_desc: format!(
                 "expected annual loss saved if the service never failed ({}), paired 95% CI",

@@ -15,7 +15,7 @@ use super::{draw_err, font, Chart, BLUE, GREEN, GREY, TICK_SIZE, VERMILION};
 
 /// What the chart needs; built from the run's histogram and summary.
 #[derive(Debug, Clone)]
-pub struct LossExceedance {
+pub(crate) struct LossExceedance {
     pub scenario: String,
     pub currency: String,
     pub trials: u64,

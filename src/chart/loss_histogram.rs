@@ -13,7 +13,7 @@ use super::frame;
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, PURPLE, VERMILION};
 
 #[derive(Debug, Clone)]
-pub struct LossHistogram {
+pub(crate) struct LossHistogram {
     pub scenario: String,
     pub currency: String,
     pub trials: u64,

@@ -6,16 +6,16 @@
 //! binary and registered with plotters' pure-Rust `ab_glyph` text backend,
 //! so no system font library is needed.
 
-pub mod against_target;
-pub mod axis;
-pub mod convergence;
-pub mod critical_path;
-pub mod frame;
-pub mod gantt;
-pub mod loss_exceedance;
-pub mod loss_histogram;
-pub mod pareto;
-pub mod recovery_curve;
+pub(crate) mod against_target;
+pub(crate) mod axis;
+pub(crate) mod convergence;
+pub(crate) mod critical_path;
+pub(crate) mod frame;
+pub(crate) mod gantt;
+pub(crate) mod loss_exceedance;
+pub(crate) mod loss_histogram;
+pub(crate) mod pareto;
+pub(crate) mod recovery_curve;
 
 use std::sync::OnceLock;
 
@@ -25,23 +25,23 @@ use plotters::prelude::*;
 use crate::error::Error;
 
 /// Projector-friendly default size (16:9).
-pub const WIDTH: u32 = 1280;
-pub const HEIGHT: u32 = 720;
+pub(crate) const WIDTH: u32 = 1280;
+pub(crate) const HEIGHT: u32 = 720;
 /// Font sizes in pixels at the default size.
-pub const TITLE_SIZE: u32 = 34;
-pub const LABEL_SIZE: u32 = 22;
-pub const TICK_SIZE: u32 = 18;
+pub(crate) const TITLE_SIZE: u32 = 34;
+pub(crate) const LABEL_SIZE: u32 = 22;
+pub(crate) const TICK_SIZE: u32 = 18;
 /// The font family name every chart uses.
-pub const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 
 /// Okabe–Ito colour-blind-safe palette.
-pub const BLUE: RGBColor = RGBColor(0, 114, 178);
-pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
-pub const GREEN: RGBColor = RGBColor(0, 158, 115);
-pub const VERMILION: RGBColor = RGBColor(213, 94, 0);
-pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
-pub const SKY: RGBColor = RGBColor(86, 180, 233);
-pub const GREY: RGBColor = RGBColor(110, 110, 110);
+pub(crate) const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub(crate) const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub(crate) const GREEN: RGBColor = RGBColor(0, 158, 115);
+pub(crate) const VERMILION: RGBColor = RGBColor(213, 94, 0);
+pub(crate) const PURPLE: RGBColor = RGBColor(204, 121, 167);
+pub(crate) const SKY: RGBColor = RGBColor(86, 180, 233);
+pub(crate) const GREY: RGBColor = RGBColor(110, 110, 110);
 
 static FONT_BYTES: &[u8] = include_bytes!("DejaVuSans.ttf");
 
@@ -49,7 +49,7 @@ static FONT_BYTES: &[u8] = include_bytes!("DejaVuSans.ttf");
 ///
 /// # Errors
 /// [`Error::Chart`] if the embedded font cannot be parsed (it always can).
-pub fn ensure_font() -> Result<(), Error> {
+pub(crate) fn ensure_font() -> Result<(), Error> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok()
@@ -66,7 +66,7 @@ pub fn ensure_font() -> Result<(), Error> {
 }
 
 /// A chart that can draw itself on any plotters backend.
-pub trait Chart {
+pub(crate) trait Chart {
     /// The file stem: `loss_exceedance` gives `loss_exceedance.png/.svg`.
     fn name(&self) -> &str;
 
@@ -84,7 +84,7 @@ pub trait Chart {
 
 /// A chart rendered as PNG bytes and SVG text.
 #[derive(Debug, Clone)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub name: String,
     pub png: Vec<u8>,
     pub svg: String,
@@ -92,7 +92,7 @@ pub struct Rendered {
 
 impl Rendered {
     /// The two files, named `<name>.png` and `<name>.svg`.
-    pub fn files(self) -> [(String, Vec<u8>); 2] {
+    pub(crate) fn files(self) -> [(String, Vec<u8>); 2] {
         [
             (format!("{}.png", self.name), self.png),
             (format!("{}.svg", self.name), self.svg.into_bytes()),
@@ -104,7 +104,7 @@ impl Rendered {
 ///
 /// # Errors
 /// [`Error::Chart`] naming the chart and what failed.
-pub fn render<C: Chart>(chart: &C) -> Result<Rendered, Error> {
+pub(crate) fn render<C: Chart>(chart: &C) -> Result<Rendered, Error> {
     ensure_font()?;
     let (w, h) = chart.size();
     let fail = |message: String| Error::Chart {
@@ -149,32 +149,32 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
 }
 
 /// A text style of the embedded font.
-pub fn font(size: u32) -> TextStyle<'static> {
+pub(crate) fn font(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&BLACK)
 }
 
 /// Map a plotters drawing error to a message.
-pub fn draw_err<E: std::fmt::Display>(e: E) -> String {
+pub(crate) fn draw_err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
 // Charts of `bcdr compare` and `bcdr sweep`.
-pub mod compare;
-pub mod difference;
-pub mod sweep;
+pub(crate) mod compare;
+pub(crate) mod difference;
+pub(crate) mod sweep;
 
 // Charts of the review loop: `bcdr trend`, `explain`, `tornado` and
 // `importance`.
-pub mod importance;
-pub mod series;
-pub mod tornado;
-pub mod trend_appetite;
-pub mod trend_loss;
-pub mod trend_rto;
-pub mod trend_services;
-pub mod trend_threats;
-pub mod trend_var;
-pub mod waterfall;
+pub(crate) mod importance;
+pub(crate) mod series;
+pub(crate) mod tornado;
+pub(crate) mod trend_appetite;
+pub(crate) mod trend_loss;
+pub(crate) mod trend_rto;
+pub(crate) mod trend_services;
+pub(crate) mod trend_threats;
+pub(crate) mod trend_var;
+pub(crate) mod waterfall;
 
 #[cfg(test)]
 mod tests {

@@ -11,10 +11,10 @@ use super::frame;
 use super::{draw_err, font, Chart, BLUE, HEIGHT, TICK_SIZE, VERMILION, WIDTH};
 
 /// Bars drawn at most; the rest are summed into one "others" bar.
-pub const MAX_BARS: usize = 15;
+pub(crate) const MAX_BARS: usize = 15;
 
 #[derive(Debug, Clone)]
-pub struct Pareto {
+pub(crate) struct Pareto {
     /// File stem: `loss_by_service`, `loss_by_threat`.
     pub name: String,
     pub title: String,
@@ -28,7 +28,7 @@ pub struct Pareto {
 impl Pareto {
     /// Largest first, at most [`MAX_BARS`] with the rest summed into an
     /// "others" bar; with the cumulative share after each bar.
-    pub fn bars(&self) -> Vec<(String, f64, f64)> {
+    pub(crate) fn bars(&self) -> Vec<(String, f64, f64)> {
         let mut items: Vec<(String, f64)> = self
             .items
             .iter()

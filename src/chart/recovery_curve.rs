@@ -17,7 +17,7 @@ use super::frame;
 use super::{draw_err, Chart, BLUE, GREEN, PURPLE, SKY};
 
 #[derive(Debug, Clone)]
-pub struct RecoveryCurve {
+pub(crate) struct RecoveryCurve {
     pub title: String,
     /// What the share weighs ("revenue", "business services", "services").
     pub weighting: String,
@@ -142,7 +142,7 @@ impl Chart for RecoveryCurve {
 impl RecoveryCurve {
     /// The end of the time axis: the grid point after the last change of
     /// any line, with a margin, never past the grid.
-    pub fn fitted_end(&self, n: usize) -> f64 {
+    pub(crate) fn fitted_end(&self, n: usize) -> f64 {
         let grid_end = self.hours[n - 1].max(f64::MIN_POSITIVE);
         let changes = |v: &[f64]| (1..n).rev().find(|&k| v[k] != v[k - 1]);
         let last = [&self.p10, &self.p50, &self.p90]
@@ -160,7 +160,7 @@ impl RecoveryCurve {
 
 /// The points where a polyline changes direction: the first, the last, and
 /// every point whose neighbours are not on one straight line with it.
-pub fn corners(pts: &[(f64, f64)]) -> Vec<(f64, f64)> {
+pub(crate) fn corners(pts: &[(f64, f64)]) -> Vec<(f64, f64)> {
     let mut out: Vec<(f64, f64)> = Vec::with_capacity(pts.len());
     for (i, &p) in pts.iter().enumerate() {
         if i == 0 || i + 1 == pts.len() {

@@ -13,11 +13,11 @@ use super::{
 };
 
 /// Colours of successive series.
-pub const COLOURS: [RGBColor; 6] = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY];
+pub(crate) const COLOURS: [RGBColor; 6] = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY];
 
 /// How the y values read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum YFormat {
+pub(crate) enum YFormat {
     Money,
     Fraction,
     /// A ratio, 1 marked as the limit.
@@ -25,11 +25,11 @@ pub enum YFormat {
 }
 
 /// A value with an optional 95% interval (low, high).
-pub type Point = (f64, Option<(f64, f64)>);
+pub(crate) type Point = (f64, Option<(f64, f64)>);
 
 /// One line: a name and one optional value (and interval) per run.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Line {
+pub(crate) struct Line {
     pub name: String,
     pub points: Vec<Option<Point>>,
     /// Dashed (a reference, such as an accepted limit).
@@ -38,7 +38,7 @@ pub struct Line {
 
 /// Lines over the runs.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Series {
+pub(crate) struct Series {
     pub name: String,
     pub title: String,
     pub y_desc: String,

@@ -14,16 +14,16 @@ use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TITLE_SIZE};
 
 /// How the y values read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum YFormat {
+pub(crate) enum YFormat {
     Money,
     Fraction,
 }
 
 /// (value, metric, optional 95% band (low, high)).
-pub type Point = (f64, f64, Option<(f64, f64)>);
+pub(crate) type Point = (f64, f64, Option<(f64, f64)>);
 
 /// One metric against the parameter.
-pub struct SweepChart {
+pub(crate) struct SweepChart {
     pub name: String,
     pub title: String,
     pub x_desc: String,
@@ -37,7 +37,7 @@ pub struct SweepChart {
 
 impl SweepChart {
     /// Expected loss (annual, or per drill) with its 95% CI band.
-    pub fn loss(r: &SweepResult) -> SweepChart {
+    pub(crate) fn loss(r: &SweepResult) -> SweepChart {
         let what = match &r.threat {
             Some(t) => format!("loss per drill of {t}"),
             None => "expected annual loss".to_string(),
@@ -66,7 +66,7 @@ impl SweepChart {
 
     /// RTO attainment: of the chosen service (with its Wilson band), or
     /// the mean over services with an RTO.
-    pub fn rto(r: &SweepResult) -> SweepChart {
+    pub(crate) fn rto(r: &SweepResult) -> SweepChart {
         let idx = r
             .service
             .as_ref()

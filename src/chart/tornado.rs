@@ -10,9 +10,9 @@ use super::frame;
 use super::{draw_err, Chart, BLUE, GREY, ORANGE};
 
 /// Most parameters drawn.
-pub const MAX_BARS: usize = 15;
+pub(crate) const MAX_BARS: usize = 15;
 
-pub struct TornadoChart {
+pub(crate) struct TornadoChart {
     pub title: String,
     pub x_desc: String,
     /// (path, change at low, change at high), largest swing first.
@@ -20,7 +20,7 @@ pub struct TornadoChart {
 }
 
 impl TornadoChart {
-    pub fn new(t: &Tornado) -> TornadoChart {
+    pub(crate) fn new(t: &Tornado) -> TornadoChart {
         TornadoChart {
             title: format!(
                 "What moves the expected annual loss (each parameter ±{:.0}%)",

@@ -7,7 +7,7 @@ use crate::review::trend::Trend;
 
 use super::series::{Line, Series, YFormat};
 
-pub fn chart(t: &Trend) -> Series {
+pub(crate) fn chart(t: &Trend) -> Series {
     // The points of every run, by loss (a point may come and go).
     let mut losses: Vec<f64> = t
         .runs

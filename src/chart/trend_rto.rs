@@ -5,7 +5,7 @@ use crate::review::trend::Trend;
 
 use super::series::{Line, Series, YFormat};
 
-pub fn chart(t: &Trend) -> Series {
+pub(crate) fn chart(t: &Trend) -> Series {
     Series {
         name: "trend_rto".to_string(),
         title: "RTO attainment per review".to_string(),

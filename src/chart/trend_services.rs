@@ -33,7 +33,7 @@ fn lines(t: &Trend, tops: fn(&TrendRun) -> &[Top]) -> Vec<Line> {
         .collect()
 }
 
-pub fn chart(t: &Trend) -> Series {
+pub(crate) fn chart(t: &Trend) -> Series {
     tops_chart(
         t,
         ("trend_services", "Services that lose most, per review"),
@@ -42,7 +42,11 @@ pub fn chart(t: &Trend) -> Series {
 }
 
 /// The chart of the ids in any run's top list (`tops`), as `(name, title)`.
-pub fn tops_chart(t: &Trend, (name, title): (&str, &str), tops: fn(&TrendRun) -> &[Top]) -> Series {
+pub(crate) fn tops_chart(
+    t: &Trend,
+    (name, title): (&str, &str),
+    tops: fn(&TrendRun) -> &[Top],
+) -> Series {
     Series {
         name: name.to_string(),
         title: title.to_string(),

@@ -6,7 +6,7 @@ use crate::review::trend::Trend;
 use super::series::Series;
 use super::trend_services::tops_chart;
 
-pub fn chart(t: &Trend) -> Series {
+pub(crate) fn chart(t: &Trend) -> Series {
     tops_chart(
         t,
         ("trend_threats", "Threats that lose most, per review"),

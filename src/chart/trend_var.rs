@@ -5,7 +5,7 @@ use crate::review::trend::Trend;
 
 use super::series::{Line, Series, YFormat};
 
-pub fn chart(t: &Trend) -> Series {
+pub(crate) fn chart(t: &Trend) -> Series {
     let line = |name: &str, f: fn(&crate::review::trend::TrendRun) -> f64| Line {
         name: name.to_string(),
         points: t.runs.iter().map(|r| Some((f(r), None))).collect(),

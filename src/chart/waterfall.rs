@@ -12,9 +12,9 @@ use super::frame;
 use super::{draw_err, font, Chart, BLUE, GREEN, GREY, TITLE_SIZE, VERMILION};
 
 /// Most steps drawn one by one; the rest are summed into one bar.
-pub const MAX_BARS: usize = 14;
+pub(crate) const MAX_BARS: usize = 14;
 
-pub struct Waterfall {
+pub(crate) struct Waterfall {
     pub title: String,
     pub y_desc: String,
     /// (label, start, end, optional half-width of the 95% interval, total?)
@@ -22,7 +22,7 @@ pub struct Waterfall {
 }
 
 impl Waterfall {
-    pub fn new(e: &Explain) -> Waterfall {
+    pub(crate) fn new(e: &Explain) -> Waterfall {
         let mut bars = vec![(
             "OLD".to_string(),
             0.0,

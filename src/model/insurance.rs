@@ -12,6 +12,7 @@ pub const RANDOM_FAILURES: &str = "random-failures";
 pub enum Covered {
     /// `"random-failures"`.
     RandomFailures,
+    /// One threat of the scenario.
     Threat(ThreatId),
 }
 
@@ -21,14 +22,17 @@ pub enum Covered {
 /// `aggregate_limit` in the year; `premium` is paid every year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
+    /// The policy's id.
     pub id: String,
     /// `None`: every threat and random failures.
     pub covers: Option<Vec<Covered>>,
+    /// Paid by the insured per occurrence.
     pub deductible: Money,
     /// `None`: no limit per occurrence.
     pub limit: Option<Money>,
     /// `None`: no limit per year.
     pub aggregate_limit: Option<Money>,
+    /// Paid every year.
     pub premium: Money,
 }
 

@@ -357,7 +357,9 @@ pub struct Ransomware {
 /// every service it matches, in id order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttackPath {
+    /// The services the attack can go from.
     pub from: Vec<ServiceId>,
+    /// The services it can go to.
     pub to: Vec<ServiceId>,
 }
 

@@ -13,13 +13,13 @@ use std::fmt;
 use super::units::{Hours, Money};
 
 /// Hours in a week.
-pub const HOURS_PER_WEEK: f64 = 168.0;
+pub(crate) const HOURS_PER_WEEK: f64 = 168.0;
 
 /// Days in each month of the 365-day year.
-pub const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+pub(crate) const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /// The short names of the days of the week, Monday first.
-pub const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+pub(crate) const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// A service's revenue profile: the lost revenue per hour at time t is
 /// `revenue_per_hour × day(t) × month(t)`, where `day(t)` is the factor of
@@ -54,7 +54,9 @@ impl RevenueProfile {
 /// `cost` once.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ImpactStep {
+    /// How long an outage must last (at least) to cost `cost`.
     pub after: Hours,
+    /// What it costs, once per outage.
     pub cost: Money,
 }
 

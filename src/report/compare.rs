@@ -13,7 +13,7 @@ use crate::stats::diff::DiffAcc;
 ///
 /// # Errors
 /// Serialisation cannot fail for these types; an error is still mapped.
-pub fn json(c: &Comparison) -> Result<Vec<u8>, Error> {
+pub(crate) fn json(c: &Comparison) -> Result<Vec<u8>, Error> {
     super::json::pretty(c, "compare.json")
 }
 
@@ -22,7 +22,7 @@ use super::doc::{md_cell, md_code, md_escape};
 use crate::fmt::{count, money, money_change, signed};
 
 /// One row per service: A, B and the change B − A.
-pub fn services_csv(c: &Comparison) -> Vec<u8> {
+pub(crate) fn services_csv(c: &Comparison) -> Vec<u8> {
     let mut out = String::from(
         "id,present_in,availability_a,availability_b,downtime_mean_h_a,downtime_mean_h_b,\
          downtime_change_h,outage_mean_h_a,outage_mean_h_b,rto_h_a,rto_h_b,rto_met_a,rto_met_b,\
@@ -53,7 +53,7 @@ pub fn services_csv(c: &Comparison) -> Vec<u8> {
 }
 
 /// One row per threat (random failures first): A, B and the change.
-pub fn threats_csv(c: &Comparison) -> Vec<u8> {
+pub(crate) fn threats_csv(c: &Comparison) -> Vec<u8> {
     let mut out = String::from(
         "id,kind,present_in,occurrences_mean_a,occurrences_mean_b,loss_mean_a,loss_mean_b,\
          loss_change\n",
@@ -76,7 +76,7 @@ pub fn threats_csv(c: &Comparison) -> Vec<u8> {
 
 /// What plan B's extra cost returns, with a defined ROSI and its
 /// interval `ci`.
-pub fn rosi_sentence(cur: &str, r: &ReturnOnPlan, rosi: f64, ci: [f64; 2]) -> String {
+pub(crate) fn rosi_sentence(cur: &str, r: &ReturnOnPlan, rosi: f64, ci: [f64; 2]) -> String {
     format!(
         "Plan B costs {} a year more. Its net benefit (the reduction in expected annual loss \
          minus that cost) is {} a year (95% CI {} to {}); the return on security investment \
@@ -98,7 +98,7 @@ fn sides<T>(a: Option<&T>, b: Option<&T>, f: impl Fn(&T) -> Option<f64>) -> Stri
 
 /// The distribution of ΔL = L_A − L_B: one row per histogram bucket,
 /// ascending (ties as a 0..0 row).
-pub fn difference_csv(d: &DiffAcc) -> Vec<u8> {
+pub(crate) fn difference_csv(d: &DiffAcc) -> Vec<u8> {
     let mut out = String::from("difference_from,difference_to,trials\n");
     for (lo, hi, c) in d.buckets() {
         let _ = writeln!(out, "{lo},{hi},{c}");
@@ -122,7 +122,7 @@ fn opt_pct(p: Option<f64>) -> String {
 }
 
 /// `compare.md`: the comparison in plain language, then the tables.
-pub fn markdown(c: &Comparison) -> Vec<u8> {
+pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
     let cur = &md_escape(&c.currency);
     let d = &c.difference;
     let r = &c.return_on_plan;
@@ -323,7 +323,10 @@ pub fn markdown(c: &Comparison) -> Vec<u8> {
 ///
 /// # Errors
 /// A chart that fails to render.
-pub fn files(c: &Comparison, pair: &PairAccumulator) -> Result<Vec<(String, Vec<u8>)>, Error> {
+pub(crate) fn files(
+    c: &Comparison,
+    pair: &PairAccumulator,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut out = vec![
         ("compare.json".to_string(), json(c)?),
         ("compare.md".to_string(), markdown(c)),
@@ -348,7 +351,7 @@ pub fn files(c: &Comparison, pair: &PairAccumulator) -> Result<Vec<(String, Vec<
 }
 
 /// The one-screen summary printed by `bcdr compare`.
-pub fn screen(c: &Comparison) -> String {
+pub(crate) fn screen(c: &Comparison) -> String {
     let d = &c.difference;
     let r = &c.return_on_plan;
     let cur = &c.currency;
@@ -416,7 +419,7 @@ pub fn screen(c: &Comparison) -> String {
 
 /// What the 95% interval of the difference A − B says about which plan
 /// loses less on average.
-pub fn direction(d: &Difference) -> &'static str {
+pub(crate) fn direction(d: &Difference) -> &'static str {
     if d.mean_ci95[0] > 0.0 {
         "B loses less than A on average, and the whole 95% interval is above zero"
     } else if d.mean_ci95[1] < 0.0 {

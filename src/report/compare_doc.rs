@@ -16,7 +16,7 @@ use crate::fmt::{money, or_dash, pct};
 
 /// One risk appetite point judged on both plans.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AppetiteVerdict {
+pub(crate) struct AppetiteVerdict {
     pub loss: f64,
     pub accepted: f64,
     /// Simulated chance per year of losing more than `loss`, A then B.
@@ -26,7 +26,7 @@ pub struct AppetiteVerdict {
 
 /// Every appetite point of either scenario (A's first, each once), judged
 /// on both plans' simulated annual losses.
-pub fn appetite(models: [&Model; 2], accs: [&Accumulator; 2]) -> Vec<AppetiteVerdict> {
+pub(crate) fn appetite(models: [&Model; 2], accs: [&Accumulator; 2]) -> Vec<AppetiteVerdict> {
     let mut points: Vec<(f64, f64)> = Vec::new();
     for m in models {
         for p in &m.risk_appetite {
@@ -51,7 +51,7 @@ pub fn appetite(models: [&Model; 2], accs: [&Accumulator; 2]) -> Vec<AppetiteVer
 }
 
 /// The answer in one sentence.
-pub fn verdict(v: &[AppetiteVerdict]) -> String {
+pub(crate) fn verdict(v: &[AppetiteVerdict]) -> String {
     if v.is_empty() {
         return "Neither scenario states a risk appetite, so the plans cannot be judged against \
                 one: add risk_appetite: [(loss: ..., probability: ...)] to the scenario."
@@ -91,7 +91,7 @@ fn side_word(within: bool) -> &'static str {
 }
 
 /// The whole report of a comparison.
-pub fn compare_doc(
+pub(crate) fn compare_doc(
     c: &Comparison,
     verdicts: &[AppetiteVerdict],
     names: [&Names; 2],
@@ -364,7 +364,7 @@ fn presence(p: Presence) -> String {
 ///
 /// # Errors
 /// None today; kept fallible like the other packs.
-pub fn report_files(
+pub(crate) fn report_files(
     c: &Comparison,
     models: [&Model; 2],
     accs: [&Accumulator; 2],

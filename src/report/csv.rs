@@ -16,7 +16,7 @@ use crate::stats::{Accumulator, LogHist, Summary};
 /// before `=`, `+`, `-`, `@`, tab or carriage return, unless the whole
 /// cell is a plain number such as `-5`), then quoted when it needs it
 /// (RFC 4180).
-pub fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r'])
         && s.parse::<f64>().map_or(true, |x| !x.is_finite());
     let s = if risky {
@@ -32,11 +32,11 @@ pub fn field(s: &str) -> String {
 }
 
 /// An optional number, empty when absent.
-pub fn opt(x: Option<f64>) -> String {
+pub(crate) fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
-pub fn services(summary: &Summary) -> Vec<u8> {
+pub(crate) fn services(summary: &Summary) -> Vec<u8> {
     let mut out = String::from(
         "id,tier,availability,downtime_mean_h,downtime_p50_h,downtime_p90_h,downtime_p99_h,\
          outages_mean,outage_mean_h,outage_p50_h,outage_p90_h,outage_p99_h,rto_h,rto_met,\
@@ -76,7 +76,7 @@ pub fn services(summary: &Summary) -> Vec<u8> {
 /// The threats table: random failures, then their split by the service
 /// whose own failure started the outage (`random-failures:<service id>`,
 /// [`failures_by_service`]; only its loss is filled in), then the threats.
-pub fn threats(summary: &Summary, acc: &Accumulator) -> Vec<u8> {
+pub(crate) fn threats(summary: &Summary, acc: &Accumulator) -> Vec<u8> {
     let mut out = String::from(
         "id,kind,occurrences_mean,loss_mean,contained_fraction,services_compromised_per_attack,\
          services_encrypted_per_attack\n",
@@ -107,7 +107,7 @@ pub fn threats(summary: &Summary, acc: &Accumulator) -> Vec<u8> {
 /// `annual_loss` is the largest annual loss simulated in the bucket, and
 /// `probability_exceeded` the exact fraction of trials that lost strictly
 /// more than it.
-pub fn loss_exceedance(hist: &LogHist) -> Vec<u8> {
+pub(crate) fn loss_exceedance(hist: &LogHist) -> Vec<u8> {
     let mut out = String::from("annual_loss,probability_exceeded\n");
     for (loss, p) in hist.exceedance() {
         let _ = writeln!(out, "{loss},{p}");

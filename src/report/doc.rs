@@ -10,27 +10,27 @@ use std::fmt::Write;
 
 /// A run of text.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Span {
+pub(crate) enum Span {
     Text(String),
     Strong(String),
     Code(String),
 }
 
 /// Text with emphasis: `vec![t("a "), b("bold"), t(".")]`.
-pub type Spans = Vec<Span>;
+pub(crate) type Spans = Vec<Span>;
 
-pub fn t(s: impl Into<String>) -> Span {
+pub(crate) fn t(s: impl Into<String>) -> Span {
     Span::Text(s.into())
 }
-pub fn b(s: impl Into<String>) -> Span {
+pub(crate) fn b(s: impl Into<String>) -> Span {
     Span::Strong(s.into())
 }
-pub fn code(s: impl Into<String>) -> Span {
+pub(crate) fn code(s: impl Into<String>) -> Span {
     Span::Code(s.into())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
@@ -38,7 +38,7 @@ pub enum Align {
 impl Align {
     /// The columns of a table of `left` columns of labels, then `right`
     /// columns of numbers.
-    pub fn columns(left: usize, right: usize) -> Vec<Align> {
+    pub(crate) fn columns(left: usize, right: usize) -> Vec<Align> {
         let mut align = vec![Align::Left; left];
         align.resize(left + right, Align::Right);
         align
@@ -48,7 +48,7 @@ impl Align {
 // `CodeBlock`, not `Code`: `Span::Code` is inline code.
 #[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, PartialEq)]
-pub enum Block {
+pub(crate) enum Block {
     Heading(u8, String),
     Para(Spans),
     Bullets(Vec<Spans>),
@@ -71,34 +71,34 @@ pub enum Block {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Doc {
+pub(crate) struct Doc {
     pub title: String,
     pub blocks: Vec<Block>,
 }
 
 impl Doc {
-    pub fn new(title: impl Into<String>) -> Doc {
+    pub(crate) fn new(title: impl Into<String>) -> Doc {
         Doc {
             title: title.into(),
             blocks: Vec::new(),
         }
     }
 
-    pub fn push(&mut self, block: Block) -> &mut Self {
+    pub(crate) fn push(&mut self, block: Block) -> &mut Self {
         self.blocks.push(block);
         self
     }
 
-    pub fn h2(&mut self, s: impl Into<String>) -> &mut Self {
+    pub(crate) fn h2(&mut self, s: impl Into<String>) -> &mut Self {
         self.push(Block::Heading(2, s.into()))
     }
 
-    pub fn para(&mut self, spans: Spans) -> &mut Self {
+    pub(crate) fn para(&mut self, spans: Spans) -> &mut Self {
         self.push(Block::Para(spans))
     }
 
     /// A `Charts` section: a figure per chart, as `(stem, caption)`.
-    pub fn charts(&mut self, charts: &[(&str, &str)]) -> &mut Self {
+    pub(crate) fn charts(&mut self, charts: &[(&str, &str)]) -> &mut Self {
         self.h2("Charts");
         for (stem, caption) in charts {
             self.push(Block::Figure {
@@ -110,7 +110,7 @@ impl Doc {
     }
 
     /// The Markdown text.
-    pub fn markdown(&self) -> String {
+    pub(crate) fn markdown(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# {}\n", md_escape(&self.title));
         for block in &self.blocks {
@@ -180,7 +180,7 @@ impl Doc {
     /// The self-contained HTML page. `pngs` maps a figure's stem to its
     /// PNG bytes; `drawings` maps a drawing's file to its SVG text. A
     /// figure or drawing without bytes is left out with a note.
-    pub fn html(
+    pub(crate) fn html(
         &self,
         pngs: &BTreeMap<String, Vec<u8>>,
         drawings: &BTreeMap<String, String>,
@@ -309,7 +309,7 @@ tr{page-break-inside:avoid}thead{display:table-header-group}\
 .scroll svg{width:100%;height:auto;max-height:175mm}pre{white-space:pre-wrap}}";
 
 /// Tables with more columns than this are set smaller.
-pub const WIDE: usize = 10;
+pub(crate) const WIDE: usize = 10;
 
 /// An SVG document ready to sit inside HTML: without its XML declaration.
 fn inline_svg(svg: &str) -> &str {
@@ -320,7 +320,7 @@ fn inline_svg(svg: &str) -> &str {
     }
 }
 
-pub fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -339,7 +339,7 @@ pub fn html_escape(s: &str) -> String {
 /// markup characters get a backslash (`<` too, so no raw HTML gets
 /// through), and control characters (a line break would end the
 /// paragraph, or start a heading) become spaces.
-pub fn md_escape(s: &str) -> String {
+pub(crate) fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_control() {
@@ -355,7 +355,7 @@ pub fn md_escape(s: &str) -> String {
 }
 
 /// [`md_escape`] for a table cell: `|` escaped as well.
-pub fn md_cell(s: &str) -> String {
+pub(crate) fn md_cell(s: &str) -> String {
     md_escape(s).replace('|', "\\|")
 }
 
@@ -363,7 +363,7 @@ pub fn md_cell(s: &str) -> String {
 /// more backticks than any run inside it (CommonMark), padded when the
 /// content starts or ends with one, control characters as spaces. Code
 /// spans show their content literally, raw HTML included.
-pub fn md_code(s: &str) -> String {
+pub(crate) fn md_code(s: &str) -> String {
     let s: String = s
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -414,7 +414,7 @@ fn html_spans(spans: &[Span]) -> String {
 /// Every chart of the review pack goes through it (a PNG embedded in
 /// `report.html`), so whole 3-byte groups take a straight path of four
 /// table lookups.
-pub fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
     let sextet = |n: u32, i: u32| ABC[(n >> (18 - 6 * i)) as usize & 63];

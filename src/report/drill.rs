@@ -22,7 +22,7 @@ use super::review::{self, named, Provenance};
 use crate::fmt::{hours, money, or_dash, pct};
 
 /// The charts of a drill, in the order the report shows them.
-pub const DRILL_CHARTS: [(&str, &str); 5] = [
+pub(crate) const DRILL_CHARTS: [(&str, &str); 5] = [
     (
         "recovery_curve",
         "Recovery curve: the share of capacity restored over the hours after the threat, median \
@@ -70,7 +70,7 @@ fn affected(d: &DrillSummary) -> impl Iterator<Item = &ServiceDrill> {
 }
 
 /// The charts of a drill, in [`DRILL_CHARTS`] order.
-pub fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
+pub(crate) fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
     let head = format!("{} — {}", d.threat, d.scenario);
     let curve = RecoveryCurve {
         title: format!("Recovery after {head}"),
@@ -434,7 +434,7 @@ fn services_table(d: &DrillSummary, names: &Names) -> Block {
 }
 
 /// The whole report of a drill.
-pub fn drill_doc(
+pub(crate) fn drill_doc(
     d: &DrillSummary,
     s: &Summary,
     warnings: &[Warning],
@@ -530,7 +530,7 @@ pub fn drill_doc(
 ///
 /// # Errors
 /// [`Error::Chart`] naming a chart that failed to draw.
-pub fn drill_pack(
+pub(crate) fn drill_pack(
     model: &Model,
     d: &DrillSummary,
     s: &Summary,
@@ -561,7 +561,7 @@ fn start_sentence(start: &str) -> String {
 /// The one-screen summary of a drill.
 /// Which ransomware attacks a drill ran, in words: the outcome, what time
 /// zero is, and the dwell before it when it is the encryption.
-pub fn attack_words(a: &AttackDrill) -> String {
+pub(crate) fn attack_words(a: &AttackDrill) -> String {
     let chance = pct(a.encrypt_chance);
     match a.outcome.as_str() {
         "succeeding" => {
@@ -597,7 +597,7 @@ pub fn attack_words(a: &AttackDrill) -> String {
     }
 }
 
-pub fn screen(d: &DrillSummary, s: &Summary) -> String {
+pub(crate) fn screen(d: &DrillSummary, s: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -13,7 +13,7 @@ use super::pack::{job, Files};
 use crate::fmt::money;
 
 /// One row per step.
-pub fn csv(e: &Explain) -> Vec<u8> {
+pub(crate) fn csv(e: &Explain) -> Vec<u8> {
     let mut out = String::from(
         "step,change,contribution,std_error,ci95_low,ci95_high,significant,\
          expected_annual_loss_after,exact_units\n",
@@ -38,7 +38,7 @@ pub fn csv(e: &Explain) -> Vec<u8> {
 }
 
 /// The report.
-pub fn doc(e: &Explain) -> Doc {
+pub(crate) fn doc(e: &Explain) -> Doc {
     let c = e.currency.as_str();
     let mut doc = Doc::new(format!(
         "Why the expected annual loss moved: {} → {}",
@@ -139,7 +139,7 @@ pub fn doc(e: &Explain) -> Doc {
 ///
 /// # Errors
 /// A chart that fails to render.
-pub fn files(e: &Explain) -> Result<Files, Error> {
+pub(crate) fn files(e: &Explain) -> Result<Files, Error> {
     super::loop_util::pack(
         vec![
             ("explain.json".to_string(), json("explain.json", e)?),
@@ -151,7 +151,7 @@ pub fn files(e: &Explain) -> Result<Files, Error> {
 }
 
 /// What `bcdr explain` prints.
-pub fn screen(e: &Explain) -> String {
+pub(crate) fn screen(e: &Explain) -> String {
     let c = e.currency.as_str();
     let mut s = format!(
         "expected annual loss {} → {}: {} (paired 95% CI, {} trials, seed {})\n",

@@ -22,7 +22,7 @@ fn m(d: Option<Delta>) -> (String, String, String) {
 }
 
 /// One row per service.
-pub fn services_csv(im: &Importance) -> Vec<u8> {
+pub(crate) fn services_csv(im: &Importance) -> Vec<u8> {
     let mut out = String::from(
         "id,name,risk_reduction_worth,rrw_ci95_low,rrw_ci95_high,risk_achievement_worth,\
          raw_ci95_low,raw_ci95_high,rrw_score,raw_score\n",
@@ -43,7 +43,7 @@ pub fn services_csv(im: &Importance) -> Vec<u8> {
 }
 
 /// One row per control.
-pub fn controls_csv(im: &Importance) -> Vec<u8> {
+pub(crate) fn controls_csv(im: &Importance) -> Vec<u8> {
     let mut out = String::from("control,service,removed,loss_saved,ci95_low,ci95_high,score\n");
     for c in &im.controls {
         let (a, b, d) = m(c.loss_saved);
@@ -64,7 +64,7 @@ fn show(c: &str, d: Option<Delta>) -> String {
 }
 
 /// The report.
-pub fn doc(im: &Importance) -> Doc {
+pub(crate) fn doc(im: &Importance) -> Doc {
     let c = im.currency.as_str();
     let mut doc = Doc::new(format!(
         "{}: which services and controls matter most",
@@ -148,7 +148,7 @@ pub fn doc(im: &Importance) -> Doc {
 ///
 /// # Errors
 /// A chart that fails to render.
-pub fn files(im: &Importance) -> Result<Files, Error> {
+pub(crate) fn files(im: &Importance) -> Result<Files, Error> {
     super::loop_util::pack(
         vec![
             ("importance.json".to_string(), json("importance.json", im)?),
@@ -162,7 +162,7 @@ pub fn files(im: &Importance) -> Result<Files, Error> {
 
 /// What `bcdr importance` prints: the ten most important services and
 /// controls.
-pub fn screen(im: &Importance) -> String {
+pub(crate) fn screen(im: &Importance) -> String {
     let c = im.currency.as_str();
     let mut s = format!(
         "base expected annual loss {}; {} simulations of {} trials\nservices (risk reduction worth | risk achievement worth):\n",

@@ -7,7 +7,7 @@ use crate::stats::Summary;
 use super::doc::{b, t, Align, Block, Doc};
 
 /// The section, when the scenario has insurance.
-pub fn section(s: &Summary, doc: &mut Doc) {
+pub(crate) fn section(s: &Summary, doc: &mut Doc) {
     let Some(net) = &s.annual_loss_net else {
         return;
     };

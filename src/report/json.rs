@@ -14,7 +14,7 @@ use crate::stats::Summary;
 /// # Errors
 /// Serialisation cannot fail for these types; an error is still mapped
 /// rather than unwrapped.
-pub fn pretty<T: Serialize>(value: &T, file: &str) -> Result<Vec<u8>, Error> {
+pub(crate) fn pretty<T: Serialize>(value: &T, file: &str) -> Result<Vec<u8>, Error> {
     let mut bytes = serde_json::to_vec_pretty(value)
         .map_err(|e| Error::Usage(format!("cannot encode {file}: {e}")))?;
     bytes.push(b'\n');
@@ -25,6 +25,6 @@ pub fn pretty<T: Serialize>(value: &T, file: &str) -> Result<Vec<u8>, Error> {
 ///
 /// # Errors
 /// See [`pretty`].
-pub fn summary(summary: &Summary) -> Result<Vec<u8>, Error> {
+pub(crate) fn summary(summary: &Summary) -> Result<Vec<u8>, Error> {
     pretty(summary, "summary.json")
 }

@@ -18,7 +18,7 @@ use crate::fmt::money_change;
 ///
 /// # Errors
 /// Serialisation cannot fail for these types; an error is still mapped.
-pub fn json<T: Serialize>(name: &str, value: &T) -> Result<Vec<u8>, Error> {
+pub(crate) fn json<T: Serialize>(name: &str, value: &T) -> Result<Vec<u8>, Error> {
     let mut v = serde_json::to_vec_pretty(value)
         .map_err(|e| Error::Usage(format!("cannot encode {name}: {e}")))?;
     v.push(b'\n');
@@ -28,7 +28,7 @@ pub fn json<T: Serialize>(name: &str, value: &T) -> Result<Vec<u8>, Error> {
 /// A CSV text cell: quoted when it needs it (RFC 4180), and prefixed with
 /// a single quote when a spreadsheet would run it as a formula (`=`, `+`,
 /// `-`, `@`, TAB or CR first; OWASP "CSV Injection").
-pub fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -42,17 +42,17 @@ pub fn cell(s: &str) -> String {
 }
 
 /// An optional number as a CSV cell (empty when absent).
-pub fn opt(x: Option<f64>) -> String {
+pub(crate) fn opt(x: Option<f64>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// A signed money amount, written one way: `EUR +1,234`, `EUR -56`.
-pub fn signed(currency: &str, x: f64) -> String {
+pub(crate) fn signed(currency: &str, x: f64) -> String {
     money_change(currency, x)
 }
 
 /// `EUR +1,234 [EUR +100, EUR +2,368]`, and whether it is significant.
-pub fn delta(currency: &str, d: &Delta) -> String {
+pub(crate) fn delta(currency: &str, d: &Delta) -> String {
     format!(
         "{} [{}, {}]",
         signed(currency, d.mean),
@@ -62,7 +62,7 @@ pub fn delta(currency: &str, d: &Delta) -> String {
 }
 
 /// `yes` when the 95% interval excludes 0.
-pub fn significant(d: &Delta) -> &'static str {
+pub(crate) fn significant(d: &Delta) -> &'static str {
     if d.significant {
         "yes"
     } else {
@@ -75,7 +75,7 @@ pub fn significant(d: &Delta) -> &'static str {
 ///
 /// # Errors
 /// A chart that fails to render.
-pub fn pack(
+pub(crate) fn pack(
     mut files: Vec<(String, Vec<u8>)>,
     charts: &[Job<'_>],
     doc: &Doc,

@@ -10,14 +10,14 @@ use super::doc::{t, Block};
 
 /// The scenario's words for the reports.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Names {
+pub(crate) struct Names {
     pub description: Option<String>,
     /// Display name by id (services, groups and sites that have one).
     names: BTreeMap<String, String>,
 }
 
 impl Names {
-    pub fn from_model(model: &Model) -> Names {
+    pub(crate) fn from_model(model: &Model) -> Names {
         let mut names = BTreeMap::new();
         let mut add = |id: &str, name: &Option<String>| {
             if let Some(n) = name.as_ref().map(|n| n.trim()).filter(|n| !n.is_empty()) {
@@ -44,7 +44,7 @@ impl Names {
     }
 
     /// Both sides of a comparison: A's names first, B's where A has none.
-    pub fn merged(a: &Names, b: &Names) -> Names {
+    pub(crate) fn merged(a: &Names, b: &Names) -> Names {
         let mut names = b.names.clone();
         names.extend(a.names.clone());
         Names {
@@ -54,7 +54,7 @@ impl Names {
     }
 
     /// The display name of `id`, or the id when it has none.
-    pub fn of(&self, id: &str) -> String {
+    pub(crate) fn of(&self, id: &str) -> String {
         self.names
             .get(id)
             .cloned()
@@ -62,12 +62,12 @@ impl Names {
     }
 
     /// Whether `id` has a display name.
-    pub fn has(&self, id: &str) -> bool {
+    pub(crate) fn has(&self, id: &str) -> bool {
         self.names.contains_key(id)
     }
 
     /// The description as the report's opening paragraph, if there is one.
-    pub fn description_block(&self) -> Option<Block> {
+    pub(crate) fn description_block(&self) -> Option<Block> {
         self.description
             .as_ref()
             .map(|d| Block::Para(vec![t(d.clone())]))

@@ -47,7 +47,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::Error;
 
 /// Files by path relative to the output folder (`a/summary.json`).
-pub type Files = [(String, Vec<u8>)];
+pub(crate) type Files = [(String, Vec<u8>)];
 
 /// The marker of bcdr's temporaries beside the folder: `.<name>` + this.
 const MARK: &str = ".bcdr-";
@@ -713,19 +713,19 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 
 /// One file written atomically: a temporary created exclusively beside it
 /// (`.<name>.bcdr-tmp-<pid>-<n>`), flushed, renamed over the target.
-pub struct Atomic<'a> {
+pub(crate) struct Atomic<'a> {
     path: &'a Path,
 }
 
 /// Write one file atomically (see [`Atomic`]).
-pub fn write_atomic(path: &Path) -> Atomic<'_> {
+pub(crate) fn write_atomic(path: &Path) -> Atomic<'_> {
     Atomic { path }
 }
 
 impl Atomic<'_> {
     /// # Errors
     /// The I/O error; the temporary is removed.
-    pub fn write(&self, bytes: &[u8]) -> io::Result<()> {
+    pub(crate) fn write(&self, bytes: &[u8]) -> io::Result<()> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let name = self
             .path

@@ -26,13 +26,13 @@ use super::doc::Doc;
 use super::review::{self, Provenance};
 
 /// Files by name, as [`crate::app::emit`] takes them.
-pub type Files = Vec<(String, Vec<u8>)>;
+pub(crate) type Files = Vec<(String, Vec<u8>)>;
 
 /// A chart to render, boxed so different chart types share one list.
-pub type Job<'a> = Box<dyn Fn() -> Result<Rendered, Error> + Send + Sync + 'a>;
+pub(crate) type Job<'a> = Box<dyn Fn() -> Result<Rendered, Error> + Send + Sync + 'a>;
 
 /// Wrap a chart value into a render job.
-pub fn job<'a, C: chart::Chart + Send + Sync + 'a>(c: C) -> Job<'a> {
+pub(crate) fn job<'a, C: chart::Chart + Send + Sync + 'a>(c: C) -> Job<'a> {
     Box::new(move || chart::render(&c))
 }
 
@@ -40,12 +40,16 @@ pub fn job<'a, C: chart::Chart + Send + Sync + 'a>(c: C) -> Job<'a> {
 ///
 /// # Errors
 /// The first chart that fails, in list order.
-pub fn render_all(jobs: &[Job<'_>]) -> Result<Vec<Rendered>, Error> {
+pub(crate) fn render_all(jobs: &[Job<'_>]) -> Result<Vec<Rendered>, Error> {
     jobs.par_iter().map(|j| j()).collect()
 }
 
 /// The charts of an annual run, in [`review::RUN_CHARTS`] order.
-pub fn run_charts<'a>(model: &'a Model, s: &'a Summary, acc: &'a Accumulator) -> Vec<Job<'a>> {
+pub(crate) fn run_charts<'a>(
+    model: &'a Model,
+    s: &'a Summary,
+    acc: &'a Accumulator,
+) -> Vec<Job<'a>> {
     let a = &s.annual_loss;
     let exceedance = LossExceedance {
         scenario: s.scenario.clone(),
@@ -153,7 +157,11 @@ pub fn run_charts<'a>(model: &'a Model, s: &'a Summary, acc: &'a Accumulator) ->
 
 /// The report files and chart files of a doc: `report.md`, `report.html`
 /// and each chart's PNG and SVG.
-pub fn doc_files(doc: &Doc, charts: Vec<Rendered>, drawings: &BTreeMap<String, String>) -> Files {
+pub(crate) fn doc_files(
+    doc: &Doc,
+    charts: Vec<Rendered>,
+    drawings: &BTreeMap<String, String>,
+) -> Files {
     let pngs: BTreeMap<String, Vec<u8>> = charts
         .iter()
         .map(|r| (r.name.clone(), r.png.clone()))
@@ -170,7 +178,7 @@ pub fn doc_files(doc: &Doc, charts: Vec<Rendered>, drawings: &BTreeMap<String, S
 }
 
 /// The dependency graph, as files and as the drawing the HTML inlines.
-pub fn graph_files(model: &Model) -> (Files, BTreeMap<String, String>) {
+pub(crate) fn graph_files(model: &Model) -> (Files, BTreeMap<String, String>) {
     let svg = super::graph::svg(model);
     let files = vec![
         (

@@ -14,7 +14,7 @@ use crate::fmt::{availability, hours, money, or_dash, pct, rate};
 
 /// The charts of a run, in the order the report shows them, with their
 /// captions.
-pub const RUN_CHARTS: [(&str, &str); 7] = [
+pub(crate) const RUN_CHARTS: [(&str, &str); 7] = [
     (
         "loss_exceedance",
         "Loss exceedance curve: the probability that a year loses at least each amount (log axes), \
@@ -219,7 +219,7 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
 }
 
 /// A service in a sentence: its display name, or its id as code.
-pub fn named(names: &Names, id: &str) -> super::doc::Span {
+pub(crate) fn named(names: &Names, id: &str) -> super::doc::Span {
     if names.has(id) {
         t(names.of(id))
     } else {
@@ -228,7 +228,7 @@ pub fn named(names: &Names, id: &str) -> super::doc::Span {
 }
 
 /// The headline table.
-pub fn headline(s: &Summary) -> Block {
+pub(crate) fn headline(s: &Summary) -> Block {
     let c = s.currency.as_str();
     let a = &s.annual_loss;
     let row = |m: &str, v: String, ci: String| vec![m.to_string(), v, ci];
@@ -275,7 +275,7 @@ pub fn headline(s: &Summary) -> Block {
 }
 
 /// The per-service table.
-pub fn services_table(s: &Summary, names: &Names) -> Block {
+pub(crate) fn services_table(s: &Summary, names: &Names) -> Block {
     let c = s.currency.as_str();
     let head = [
         "service",
@@ -324,7 +324,7 @@ pub fn services_table(s: &Summary, names: &Names) -> Block {
 }
 
 /// The per-threat table.
-pub fn threats_table(s: &Summary) -> Block {
+pub(crate) fn threats_table(s: &Summary) -> Block {
     let c = s.currency.as_str();
     let total = s.annual_loss.mean;
     Block::Table {
@@ -357,7 +357,7 @@ pub fn threats_table(s: &Summary) -> Block {
 }
 
 /// The planning warnings, or a line saying there are none.
-pub fn warnings_block(warnings: &[Warning]) -> Block {
+pub(crate) fn warnings_block(warnings: &[Warning]) -> Block {
     if warnings.is_empty() {
         Block::Para(vec![
             t("None: "),
@@ -375,7 +375,7 @@ pub fn warnings_block(warnings: &[Warning]) -> Block {
 }
 
 /// The whole report of an annual run.
-pub fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance, names: &Names) -> Doc {
+pub(crate) fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance, names: &Names) -> Doc {
     let mut doc = Doc::new(format!("{}: annual risk review", s.scenario));
     if let Some(d) = names.description_block() {
         doc.push(d);

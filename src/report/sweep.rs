@@ -13,7 +13,7 @@ use crate::fmt::{money, plural};
 use super::csv::{field, opt};
 
 /// One row per value: loss (annual, or per drill) and RTO attainment.
-pub fn csv(r: &SweepResult) -> Vec<u8> {
+pub(crate) fn csv(r: &SweepResult) -> Vec<u8> {
     let mut out = String::from(
         "value,label,loss_mean,loss_std_error,loss_ci95_low,loss_ci95_high,loss_p95,loss_p99,\
          rto_attainment\n",
@@ -38,7 +38,7 @@ pub fn csv(r: &SweepResult) -> Vec<u8> {
 }
 
 /// One row per value and service.
-pub fn services_csv(r: &SweepResult) -> Vec<u8> {
+pub(crate) fn services_csv(r: &SweepResult) -> Vec<u8> {
     let mut out = String::from(
         "value,label,id,availability,downtime_mean_h,downtime_std_error_h,outages_mean,\
          outage_mean_h,outage_std_error_h,rto_h,rto_met,rto_met_ci95_low,rto_met_ci95_high,\
@@ -73,7 +73,7 @@ pub fn services_csv(r: &SweepResult) -> Vec<u8> {
 ///
 /// # Errors
 /// A chart that fails to render.
-pub fn files(r: &SweepResult) -> Result<Vec<(String, Vec<u8>)>, Error> {
+pub(crate) fn files(r: &SweepResult) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let json = super::json::pretty(r, "sweep.json")?;
     let mut out = vec![
         ("sweep.json".to_string(), json),
@@ -86,7 +86,7 @@ pub fn files(r: &SweepResult) -> Result<Vec<(String, Vec<u8>)>, Error> {
 }
 
 /// The table printed by `bcdr sweep`.
-pub fn screen(r: &SweepResult) -> String {
+pub(crate) fn screen(r: &SweepResult) -> String {
     let what = match &r.threat {
         Some(t) => format!("loss per drill of {t}"),
         None => "expected annual loss".to_string(),

@@ -42,7 +42,7 @@ fn per(r: &SweepResult) -> &'static str {
 }
 
 /// The whole report of a sweep.
-pub fn sweep_doc(r: &SweepResult, param: &Param, names: &Names, command: &str) -> Doc {
+pub(crate) fn sweep_doc(r: &SweepResult, param: &Param, names: &Names, command: &str) -> Doc {
     let c = r.currency.as_str();
     let mut doc = Doc::new(format!("{}: sweep of {}", r.scenario, r.parameter));
     if let Some(d) = names.description_block() {
@@ -267,7 +267,7 @@ fn service_table(r: &SweepResult, id: &str) -> Option<Block> {
 ///
 /// # Errors
 /// None today; kept fallible like the other packs.
-pub fn report_files(
+pub(crate) fn report_files(
     r: &SweepResult,
     param: &Param,
     model: &Model,
@@ -279,7 +279,7 @@ pub fn report_files(
 }
 
 /// The two reports of a doc whose charts' PNGs are among `files`.
-pub fn render(doc: &Doc, files: &Files) -> Files {
+pub(crate) fn render(doc: &Doc, files: &Files) -> Files {
     let pngs: BTreeMap<String, Vec<u8>> = files
         .iter()
         .filter_map(|(name, bytes)| Some((name.strip_suffix(".png")?.to_string(), bytes.clone())))

@@ -6,7 +6,7 @@ use crate::fmt::{format_hours, money};
 use crate::stats::Summary;
 
 /// Headline numbers, the services that lose most and RTO attainment.
-pub fn screen(s: &Summary) -> String {
+pub(crate) fn screen(s: &Summary) -> String {
     let c = &s.currency;
     let a = &s.annual_loss;
     let mut out = String::new();

@@ -14,7 +14,7 @@ use super::pack::{job, Files};
 use crate::fmt::{money, pct};
 
 /// One row per parameter.
-pub fn csv(tr: &Tornado) -> Vec<u8> {
+pub(crate) fn csv(tr: &Tornado) -> Vec<u8> {
     let mut out = String::from(
         "path,unit,base,low,high,loss_low,loss_high,delta_low,delta_low_ci95_low,\
          delta_low_ci95_high,delta_high,delta_high_ci95_low,delta_high_ci95_high,\
@@ -51,7 +51,7 @@ fn rto(d: Option<Delta>) -> String {
 }
 
 /// The report.
-pub fn doc(tr: &Tornado) -> Doc {
+pub(crate) fn doc(tr: &Tornado) -> Doc {
     let c = tr.currency.as_str();
     let mut doc = Doc::new(format!(
         "{}: what moves the expected annual loss",
@@ -115,7 +115,7 @@ pub fn doc(tr: &Tornado) -> Doc {
 ///
 /// # Errors
 /// A chart that fails to render.
-pub fn files(tr: &Tornado) -> Result<Files, Error> {
+pub(crate) fn files(tr: &Tornado) -> Result<Files, Error> {
     super::loop_util::pack(
         vec![
             ("tornado.json".to_string(), json("tornado.json", tr)?),
@@ -127,7 +127,7 @@ pub fn files(tr: &Tornado) -> Result<Files, Error> {
 }
 
 /// What `bcdr tornado` prints: the ten largest swings.
-pub fn screen(tr: &Tornado) -> String {
+pub(crate) fn screen(tr: &Tornado) -> String {
     let c = tr.currency.as_str();
     let mut s = format!(
         "base expected annual loss {}; {} parameters moved ±{:.0}%, largest swing first:\n",

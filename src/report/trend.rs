@@ -13,7 +13,7 @@ use super::pack::{job, Files};
 use crate::fmt::{money, pct, plural};
 
 /// The charts, with their captions, in report order.
-pub const TREND_CHARTS: [(&str, &str); 6] = [
+pub(crate) const TREND_CHARTS: [(&str, &str); 6] = [
     (
         "trend_loss",
         "Expected annual loss per review, with its 95% confidence interval.",
@@ -42,7 +42,7 @@ pub const TREND_CHARTS: [(&str, &str); 6] = [
 ];
 
 /// One row per run.
-pub fn csv(tr: &Trend) -> Vec<u8> {
+pub(crate) fn csv(tr: &Trend) -> Vec<u8> {
     let mut out = String::from(
         "label,dir,scenario,scenario_hash,seed,trials,bcdr_version,expected_annual_loss,\
          std_error,ci95_low,ci95_high,var_95,var_99,appetite_points,appetite_breached,\
@@ -81,7 +81,7 @@ pub fn csv(tr: &Trend) -> Vec<u8> {
 }
 
 /// The report.
-pub fn doc(tr: &Trend) -> Doc {
+pub(crate) fn doc(tr: &Trend) -> Doc {
     let c = tr.currency.as_str();
     let mut doc = Doc::new("Quarterly review: trend across runs");
     doc.para(vec![t(format!(
@@ -211,7 +211,7 @@ pub fn doc(tr: &Trend) -> Doc {
 ///
 /// # Errors
 /// A chart that fails to render.
-pub fn files(tr: &Trend) -> Result<Files, Error> {
+pub(crate) fn files(tr: &Trend) -> Result<Files, Error> {
     super::loop_util::pack(
         vec![
             ("trend.json".to_string(), json("trend.json", tr)?),
@@ -231,7 +231,7 @@ pub fn files(tr: &Trend) -> Result<Files, Error> {
 
 /// What `bcdr trend` prints: each run, and under it what changed from
 /// the run before and whether the loss moved significantly.
-pub fn screen(tr: &Trend) -> String {
+pub(crate) fn screen(tr: &Trend) -> String {
     let c = tr.currency.as_str();
     let width = tr
         .runs

@@ -30,13 +30,13 @@ use crate::stats::summary::RANDOM_FAILURES;
 use crate::stats::Summary;
 
 /// The name of the file in the pack.
-pub const FILE: &str = "summary.xlsx";
+pub(crate) const FILE: &str = "summary.xlsx";
 
 /// The sheet names, in order.
-pub const SHEETS: [&str; 3] = ["Board", "Services", "Threats"];
+pub(crate) const SHEETS: [&str; 3] = ["Board", "Services", "Threats"];
 
 /// The column headers of the `Services` sheet.
-pub const SERVICE_HEADERS: [&str; 19] = [
+pub(crate) const SERVICE_HEADERS: [&str; 19] = [
     "service",
     "id",
     "tier",
@@ -59,7 +59,7 @@ pub const SERVICE_HEADERS: [&str; 19] = [
 ];
 
 /// The column headers of the `Threats` sheet.
-pub const THREAT_HEADERS: [&str; 9] = [
+pub(crate) const THREAT_HEADERS: [&str; 9] = [
     "threat",
     "id",
     "kind",
@@ -124,7 +124,7 @@ impl Formats {
 /// # Errors
 /// [`Error::Export`] if the workbook cannot be assembled (it does not
 /// happen with the sheet names and sizes used here).
-pub fn workbook(model: &Model, summary: &Summary) -> Result<Vec<u8>, Error> {
+pub(crate) fn workbook(model: &Model, summary: &Summary) -> Result<Vec<u8>, Error> {
     build(model, summary).map_err(|e| Error::Export {
         file: FILE.to_string(),
         message: e.to_string(),

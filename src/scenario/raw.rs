@@ -9,7 +9,7 @@
 use serde::Deserialize;
 
 /// A duration as written: a number followed by a unit (`"15m"`, `"4h"`).
-pub type RawDuration = String;
+pub(crate) type RawDuration = String;
 
 /// A distribution as written in the file, over durations (`T = String`)
 /// or money and plain numbers (`T = f64`).
@@ -52,9 +52,9 @@ pub enum RawDist<T> {
 }
 
 /// A distribution of durations.
-pub type RawDurationDist = RawDist<RawDuration>;
+pub(crate) type RawDurationDist = RawDist<RawDuration>;
 /// A distribution of money or of a plain number (a rate).
-pub type RawNumberDist = RawDist<f64>;
+pub(crate) type RawNumberDist = RawDist<f64>;
 
 /// `rate_per_year`: a plain number, or a distribution sampled once per trial.
 ///
@@ -147,7 +147,7 @@ pub struct Site {
     pub name: Option<String>,
 }
 
-pub use crate::model::{ServiceKind, Tier};
+pub(crate) use crate::model::{ServiceKind, Tier};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -9,7 +9,10 @@ const THRESHOLD: f64 = 0.5;
 
 /// The candidate most similar to `name`, compared case-insensitively, when
 /// it is similar enough to be a plausible typo; the first one on ties.
-pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     if name.len() > MAX_LEN {
         return None;
     }
@@ -36,7 +39,7 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// or the known names when none is close, or `none_hint` when there are none.
 ///
 /// `what` is the kind of thing named ("site", "service or group").
-pub fn unknown(what: &str, name: &str, known: &[&str], none_hint: &str) -> String {
+pub(crate) fn unknown(what: &str, name: &str, known: &[&str], none_hint: &str) -> String {
     if known.is_empty() {
         return format!("unknown {what} {name:?}: {none_hint}");
     }

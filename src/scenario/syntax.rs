@@ -12,10 +12,10 @@ use super::suggest::nearest;
 /// levels deep (`Scenario(services: [Service(backup: (restore: Pert(..)))])`);
 /// the limit stops hostile or broken input long before the recursive-descent
 /// parser could exhaust a 2 MiB thread stack.
-pub const MAX_NESTING: usize = 64;
+pub(crate) const MAX_NESTING: usize = 64;
 
 /// A plain-words message for a RON error.
-pub fn message(code: &ron::Error) -> String {
+pub(super) fn message(code: &ron::Error) -> String {
     use ron::Error as E;
     match code {
         E::Eof => "the file ends before the scenario is complete: a `(`, `[` or `\"` is not \
@@ -288,7 +288,7 @@ const DURATIONS: [&str; 8] = [
 
 /// Where a syntax error is, in the scenario's own terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Place<'a> {
+pub(super) struct Place<'a> {
     /// The field path, as the validator writes it:
     /// `services[0] "core-db".backup.restore` (empty at the top level).
     pub path: String,
@@ -321,7 +321,7 @@ struct Frame {
 ///
 /// # Complexity
 /// O(offset).
-pub fn place(text: &str, offset: usize) -> Place<'_> {
+pub(super) fn place(text: &str, offset: usize) -> Place<'_> {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -452,13 +452,13 @@ pub fn place(text: &str, offset: usize) -> Place<'_> {
 
 /// The message for a RON error at `place`: a fix in the user's own text
 /// for the commonest mistakes, else [`message`].
-pub fn message_at(code: &ron::Error, place: &Place<'_>) -> String {
+pub(super) fn message_at(code: &ron::Error, place: &Place<'_>) -> String {
     common_mistake(code, place).unwrap_or_else(|| message(code))
 }
 
 /// Whether ron's error has a place worth a field path: an error at the
 /// end of the file or deep in runaway brackets is about the whole file.
-pub fn has_path(code: &ron::Error) -> bool {
+pub(super) fn has_path(code: &ron::Error) -> bool {
     !matches!(
         code,
         ron::Error::Eof
@@ -678,7 +678,7 @@ fn unnamed_fields(place: &Place<'_>, found: &str) -> String {
 /// The line of `text` that holds byte `offset`, and under it a caret at
 /// the column, each indented for an error message; a long line is cut to
 /// the part around the column.
-pub fn excerpt(text: &str, line: usize, column: usize) -> String {
+pub(super) fn excerpt(text: &str, line: usize, column: usize) -> String {
     // Lines up to LONG characters are shown whole; a longer one (a
     // generated file, runaway brackets) WIDTH characters either side.
     const LONG: usize = 140;

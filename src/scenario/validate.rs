@@ -41,16 +41,16 @@ use plan::*;
 use services::*;
 use threats::*;
 
-pub use super::syntax::MAX_NESTING;
+pub(crate) use super::syntax::MAX_NESTING;
 
 /// The currency when the scenario names none.
-pub const DEFAULT_CURRENCY: &str = "USD";
+pub(crate) const DEFAULT_CURRENCY: &str = "USD";
 /// The horizon when the scenario gives none: one year.
-pub const DEFAULT_HORIZON_HOURS: f64 = HOURS_PER_YEAR;
+pub(crate) const DEFAULT_HORIZON_HOURS: f64 = HOURS_PER_YEAR;
 /// The longest horizon accepted: a thousand years. Anything longer is a typo
 /// (`"1000000y"`), and would make every trial needlessly slow.
-pub const MAX_HORIZON_HOURS: f64 = 1000.0 * HOURS_PER_YEAR;
-pub use crate::model::MAX_RATE_PER_YEAR;
+pub(crate) const MAX_HORIZON_HOURS: f64 = 1000.0 * HOURS_PER_YEAR;
+pub(crate) use crate::model::MAX_RATE_PER_YEAR;
 
 /// Parse RON text into the raw structs (optional fields may be written
 /// without `Some(...)`).
@@ -180,7 +180,7 @@ fn only_comments(text: &str) -> bool {
 ///
 /// # Errors
 /// [`ScenarioError::Invalid`] with every issue found, in file order.
-pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
+pub(crate) fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
     let mut cx = Ctx::default();
     let names = Names::index(raw);
 
@@ -260,17 +260,17 @@ pub fn validate(raw: &raw::Scenario) -> Result<Model, ScenarioError> {
 }
 
 /// The field path of a service, as issues and warnings name it.
-pub fn service_path(index: usize, id: &str) -> String {
+pub(crate) fn service_path(index: usize, id: &str) -> String {
     format!("services[{index}] {id:?}")
 }
 
 /// The field path of a group.
-pub fn group_path(index: usize, id: &str) -> String {
+pub(crate) fn group_path(index: usize, id: &str) -> String {
     format!("groups[{index}] {id:?}")
 }
 
 /// The field path of a threat.
-pub fn threat_path(index: usize, id: &str) -> String {
+pub(crate) fn threat_path(index: usize, id: &str) -> String {
     format!("threats[{index}] {id:?}")
 }
 

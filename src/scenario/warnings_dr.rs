@@ -12,7 +12,7 @@ use crate::fmt::format_hours;
 
 /// The DR plan's warnings, in file order: the failovers', then the
 /// backups', then the replicated disasters'.
-pub fn dr_warnings(model: &Model, out: &mut Vec<Warning>) {
+pub(crate) fn dr_warnings(model: &Model, out: &mut Vec<Warning>) {
     failover_warnings(model, out);
     backups_at_home(model, out);
     replicated_without_backups(model, out);

@@ -12,11 +12,11 @@
 //! or MTPD put on the same grid.
 
 /// Ticks per hour: 2³⁰.
-pub const TICKS_PER_HOUR: f64 = 1_073_741_824.0;
+pub(crate) const TICKS_PER_HOUR: f64 = 1_073_741_824.0;
 
 /// `hours` rounded to the nearest tick (infinities and NaN unchanged).
 #[inline]
-pub fn on_grid(hours: f64) -> f64 {
+pub(crate) fn on_grid(hours: f64) -> f64 {
     // Multiplying and dividing by a power of two is exact: only the
     // rounding moves the value.
     (hours * TICKS_PER_HOUR).round() / TICKS_PER_HOUR
@@ -27,7 +27,7 @@ pub fn on_grid(hours: f64) -> f64 {
 /// and one still open (end > h) stay apart through unions. Durations are
 /// always taken to `end.min(h)`.
 #[inline]
-pub fn open_end(h: f64) -> f64 {
+pub(crate) fn open_end(h: f64) -> f64 {
     debug_assert!(h > 0.0 && h.is_finite());
     f64::from_bits(h.to_bits() + 1)
 }

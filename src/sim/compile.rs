@@ -13,7 +13,7 @@ use super::dr_plan::{self, DrPlan};
 use super::profile::{Profile, Steps};
 use super::rng::stable_hash;
 
-pub use crate::model::HOURS_PER_YEAR;
+pub(crate) use crate::model::HOURS_PER_YEAR;
 
 /// Compressed sparse rows: `items[start[i]..start[i + 1]]` belong to row i.
 #[derive(Debug, Clone, Default)]

@@ -128,7 +128,7 @@ impl DrPlan {
 }
 
 /// The failover's dependencies and `requires` as node indices.
-pub fn nodes(model: &Model, list: &[NodeRef]) -> Vec<u32> {
+pub(crate) fn nodes(model: &Model, list: &[NodeRef]) -> Vec<u32> {
     let s = model.services.len();
     list.iter().map(|&r| node(s, r)).collect()
 }

@@ -57,11 +57,11 @@ use super::trial::{JobKind, Mark, Mode, Record, Trial};
 use super::SimPlan;
 
 /// Drills in the pilot that fixes the recovery-curve grid.
-pub const PILOT: u64 = 1024;
+pub(crate) const PILOT: u64 = 1024;
 
 /// What the reduction of a drill trial needs beyond the [`SimPlan`].
 #[derive(Debug, Clone)]
-pub struct DrillPlan {
+pub(crate) struct DrillPlan {
     pub threat: u32,
     pub horizon: f64,
     pub n_services: usize,
@@ -97,7 +97,7 @@ pub struct DrillPlan {
 impl DrillPlan {
     /// # Panics
     /// Never for a validated model and a threat index from it.
-    pub fn new(model: &Model, threat: u32) -> DrillPlan {
+    pub(crate) fn new(model: &Model, threat: u32) -> DrillPlan {
         let s = model.services.len();
         let node = |r: &NodeRef| match *r {
             NodeRef::Service(id) => id.index() as u32,
@@ -206,7 +206,7 @@ impl DrillPlan {
     }
 
     /// The same plan drilling only the ransomware attacks of `outcome`.
-    pub fn with_outcome(mut self, outcome: Option<Outcome>) -> DrillPlan {
+    pub(crate) fn with_outcome(mut self, outcome: Option<Outcome>) -> DrillPlan {
         self.outcome = outcome;
         self
     }
@@ -214,7 +214,7 @@ impl DrillPlan {
 
 /// Per-worker scratch of the reduction, reused from trial to trial.
 #[derive(Debug, Clone)]
-pub struct Reducer {
+pub(crate) struct Reducer {
     down: Vec<bool>,
     last_up: Vec<Option<f64>>,
     cap: Vec<f64>,
@@ -237,7 +237,7 @@ fn same_time(a: f64, b: f64) -> bool {
 }
 
 impl Reducer {
-    pub fn new(p: &DrillPlan) -> Reducer {
+    pub(crate) fn new(p: &DrillPlan) -> Reducer {
         let s = p.n_services;
         Reducer {
             down: vec![false; s],
@@ -259,7 +259,13 @@ impl Reducer {
 
     /// Reduce one recorded trial. `curve_end` is the end of the grid (any
     /// positive value in the pilot, which only reads `settle`).
-    pub fn reduce(&mut self, p: &DrillPlan, records: &[Record], data_loss: &[f64], curve_end: f64) {
+    pub(crate) fn reduce(
+        &mut self,
+        p: &DrillPlan,
+        records: &[Record],
+        data_loss: &[f64],
+        curve_end: f64,
+    ) {
         let s = p.n_services;
         self.down.fill(false);
         self.last_up.fill(None);
@@ -522,7 +528,7 @@ fn round_up(x: f64) -> f64 {
 ///
 /// # Errors
 /// [`Error::Usage`] when the thread pool cannot be built.
-pub fn drill(
+pub(crate) fn drill(
     plan: &SimPlan,
     p: &DrillPlan,
     seed: u64,

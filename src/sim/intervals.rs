@@ -19,7 +19,7 @@
 /// that started it, so the occurrence behind each piece of a loss is a
 /// field away (issue 16's split of random failures, insurance).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Iv {
+pub(crate) struct Iv {
     pub start: f64,
     pub end: f64,
     pub cause: u32,
@@ -72,7 +72,7 @@ impl<'a> Runs<'a> {
 ///
 /// # Complexity
 /// O(|a| + |b|), no allocation beyond `out`'s growth.
-pub fn union_into(a: &[Iv], b: &[Iv], out: &mut Vec<Iv>) {
+pub(crate) fn union_into(a: &[Iv], b: &[Iv], out: &mut Vec<Iv>) {
     out.clear();
     out.reserve(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
@@ -98,7 +98,7 @@ pub fn union_into(a: &[Iv], b: &[Iv], out: &mut Vec<Iv>) {
 ///
 /// # Complexity
 /// O(m·k) for m intervals in k lists; k is a service's dependency count.
-pub fn union_many(lists: &[&[Iv]], out: &mut Vec<Iv>) {
+pub(crate) fn union_many(lists: &[&[Iv]], out: &mut Vec<Iv>) {
     out.clear();
     if lists.len() > 8 {
         // Rare: many inputs. Merge eight at once, then fold in the rest.
@@ -158,7 +158,7 @@ pub fn union_many(lists: &[&[Iv]], out: &mut Vec<Iv>) {
 ///
 /// # Complexity
 /// O(w + m) for w words and m set bits.
-pub fn union_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
+pub(crate) fn union_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
     out.clear();
     let mut runs = Runs::new(out);
     for k in set_bits(bits) {
@@ -169,7 +169,7 @@ pub fn union_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
 
 /// The intervals of `ivs` whose bits are set (see [`union_bits`]), in
 /// order, as they are (not merged), into `out` (cleared first).
-pub fn select_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
+pub(crate) fn select_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
     out.clear();
     out.extend(set_bits(bits).map(|k| ivs[k]));
 }
@@ -177,7 +177,7 @@ pub fn select_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
 /// The indices of the set bits, in increasing order (bit `k` of word `w`
 /// is index 64·w + k).
 #[inline]
-pub fn set_bits(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
+pub(crate) fn set_bits(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
     bits.iter().enumerate().flat_map(|(w, &word)| {
         let mut x = word;
         std::iter::from_fn(move || {
@@ -199,7 +199,7 @@ pub fn set_bits(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
 /// word writes four slots whether it has that many bits or not, and the
 /// count moves on by how many of them were real; only a word with more
 /// than four bits takes a loop.
-pub fn decode_bits(bits: &[u64], out: &mut Vec<u32>) -> usize {
+pub(crate) fn decode_bits(bits: &[u64], out: &mut Vec<u32>) -> usize {
     let need = bits.len() * 64 + 4;
     if out.len() < need {
         out.resize(need, 0);
@@ -232,7 +232,7 @@ pub fn decode_bits(bits: &[u64], out: &mut Vec<u32>) -> usize {
 ///
 /// # Complexity
 /// O(m log m) for m intervals in all inputs (a sort of the endpoints).
-pub fn at_least(
+pub(crate) fn at_least(
     inputs: &[&[Iv]],
     threshold: u32,
     scratch: &mut Vec<(f64, i32, u32, u32)>,

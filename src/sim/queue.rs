@@ -26,7 +26,7 @@
 /// the sign bit of a positive one turns IEEE 754's sign-magnitude order into
 /// unsigned order.
 #[inline]
-pub fn time_key(t: f64) -> u64 {
+pub(crate) fn time_key(t: f64) -> u64 {
     let b = t.to_bits();
     if b >> 63 == 1 {
         !b
@@ -37,14 +37,14 @@ pub fn time_key(t: f64) -> u64 {
 
 /// The inverse of [`time_key`].
 #[inline]
-pub fn key_time(k: u64) -> f64 {
+pub(crate) fn key_time(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
 /// A priority queue of items by time, earliest first; items of equal time
 /// pop in the order they were pushed.
 #[derive(Debug, Clone)]
-pub struct Queue<T> {
+pub(crate) struct Queue<T> {
     /// Every item pushed since the last clear, in push order. An item's
     /// key is `time_key(t) << 64 | index here`: the index is the tie-break
     /// (push order) and finds the item again, so the run and the heap move
@@ -73,7 +73,7 @@ impl<T: Copy> Default for Queue<T> {
 }
 
 impl<T: Copy> Queue<T> {
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.items.clear();
         self.run.clear();
         self.next = 0;
@@ -83,13 +83,13 @@ impl<T: Copy> Queue<T> {
 
     /// Items queued (the property test checks it against a reference).
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.run.len() - self.next + self.heap.len()
     }
 
     /// Add `item` at time `t`, after every queued item of the same time.
     #[inline]
-    pub fn push(&mut self, t: f64, item: T) {
+    pub(crate) fn push(&mut self, t: f64, item: T) {
         let key = u128::from(time_key(t)) << 64 | self.items.len() as u128;
         self.items.push(item);
         if self.popping {
@@ -110,7 +110,7 @@ impl<T: Copy> Queue<T> {
 
     /// The time of the earliest item.
     #[inline]
-    pub fn peek_time(&mut self) -> Option<f64> {
+    pub(crate) fn peek_time(&mut self) -> Option<f64> {
         self.start_popping();
         let run = self.run.get(self.next).copied();
         let heap = self.heap.first().copied();
@@ -123,7 +123,7 @@ impl<T: Copy> Queue<T> {
 
     /// Remove the earliest item (ties by push order), with its time.
     #[inline]
-    pub fn pop(&mut self) -> Option<(f64, T)> {
+    pub(crate) fn pop(&mut self) -> Option<(f64, T)> {
         self.start_popping();
         let from_run = match (self.run.get(self.next), self.heap.first()) {
             (Some(a), Some(b)) => a < b,

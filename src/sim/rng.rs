@@ -16,7 +16,7 @@ use rand::RngCore;
 /// its four state words. Going through the byte seed cost a store per byte
 /// and a stalled reload on every stream a trial makes.
 #[derive(Debug, Clone)]
-pub struct Stream {
+pub(crate) struct Stream {
     s: [u64; 4],
 }
 
@@ -66,7 +66,7 @@ impl RngCore for Stream {
 /// changing one changes every result, so they are fixed here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// A service's times to failure.
     Lifetime = 1,
     /// A service's repair durations.
@@ -106,7 +106,7 @@ pub enum Purpose {
 
 /// SplitMix64's output function: a bijective 64-bit mixer.
 #[inline]
-pub fn mix64(mut z: u64) -> u64 {
+pub(crate) fn mix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -115,7 +115,7 @@ pub fn mix64(mut z: u64) -> u64 {
 
 /// A stable 64-bit hash of an id (FNV-1a, then mixed): the same on every
 /// platform and version, unlike `std`'s hasher.
-pub fn stable_hash(id: &str) -> u64 {
+pub(crate) fn stable_hash(id: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in id.as_bytes() {
         h ^= u64::from(*b);
@@ -126,13 +126,13 @@ pub fn stable_hash(id: &str) -> u64 {
 
 /// The key of one trial of one run.
 #[inline]
-pub fn trial_key(seed: u64, trial: u64) -> u64 {
+pub(crate) fn trial_key(seed: u64, trial: u64) -> u64 {
     mix64(mix64(seed ^ 0x6263_6472_0000_0001) ^ trial)
 }
 
 /// The stream of one entity and purpose within a trial.
 #[inline]
-pub fn stream(trial_key: u64, entity: u64, purpose: Purpose) -> Stream {
+pub(crate) fn stream(trial_key: u64, entity: u64, purpose: Purpose) -> Stream {
     let mut k = mix64(mix64(trial_key ^ entity) ^ purpose as u64);
     Stream::from_words(std::array::from_fn(|_| {
         k = mix64(k);

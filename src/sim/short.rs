@@ -15,7 +15,7 @@
 
 /// Set every element of `xs` to `v`: the same as `xs.fill(v)`.
 #[inline]
-pub fn refill<T: Copy>(xs: &mut [T], v: T) {
+pub(super) fn refill<T: Copy>(xs: &mut [T], v: T) {
     match xs {
         [] => {}
         [a] => *a = v,

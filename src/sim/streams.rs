@@ -11,11 +11,11 @@ use super::rng::{self, Purpose, Stream};
 use super::short::refill;
 
 /// Streams per entity.
-pub const SLOTS: usize = 5;
+pub(crate) const SLOTS: usize = 5;
 
 /// Lazily created streams of `n` entities, [`SLOTS`] purposes each.
 #[derive(Debug, Clone)]
-pub struct Streams {
+pub(crate) struct Streams {
     /// Bit `slot` of `made[i]` is set once entity `i`'s stream in `slot`
     /// exists in this trial; other slots hold stale streams.
     made: Vec<u8>,
@@ -23,7 +23,7 @@ pub struct Streams {
 }
 
 impl Streams {
-    pub fn new(n: usize) -> Streams {
+    pub(crate) fn new(n: usize) -> Streams {
         // Placeholders only: a slot is read after it is made.
         let blank = rng::stream(0, 0, Purpose::Lifetime);
         Streams {
@@ -33,14 +33,14 @@ impl Streams {
     }
 
     /// Forget every stream (a new trial).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         refill(&mut self.made, 0);
     }
 
     /// Entity `i`'s stream in `slot`, made for (`key`, `entity`,
     /// `purpose`) on first use in the trial.
     #[inline]
-    pub fn get(
+    pub(crate) fn get(
         &mut self,
         i: usize,
         slot: usize,

@@ -9,15 +9,15 @@ use super::exact::ExactSum;
 use super::hist::LogHist;
 
 /// Mantissa bits of the annual-loss histogram (±0.39% quantiles).
-pub const LOSS_BITS: u32 = 7;
+pub(crate) const LOSS_BITS: u32 = 7;
 /// Mantissa bits of per-service histograms (±1.6% quantiles): 32 buckets
 /// per octave keeps a thousand services' histograms small enough to stay
 /// in cache, which the outage-heavy hot loop needs.
-pub const SERVICE_BITS: u32 = 5;
+pub(crate) const SERVICE_BITS: u32 = 5;
 // The engine buffers per-service values as 16-bit bucket keys.
 const _: () = assert!(SERVICE_BITS <= super::hist::COMPACT_BITS);
 /// Trials per convergence point.
-pub const CONVERGENCE_CHUNK: u64 = 1024;
+pub(crate) const CONVERGENCE_CHUNK: u64 = 1024;
 
 /// One service over all trials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

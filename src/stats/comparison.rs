@@ -20,7 +20,7 @@ use super::summary::{ServiceSummary, Summary, ThreatSummary};
 use super::Z975;
 
 /// Bumped whenever a field of `compare.json` changes meaning or disappears.
-pub const COMPARE_SCHEMA_VERSION: u32 = 1;
+pub(crate) const COMPARE_SCHEMA_VERSION: u32 = 1;
 
 /// What a paired run accumulates: each side as a plain run would, and the
 /// per-trial difference ΔL = L_A − L_B.
@@ -215,7 +215,7 @@ pub struct ThreatChange {
 /// The mean over services with an RTO (and at least one outage) of the
 /// fraction of outages that ended within the RTO; `None` when there are
 /// no such services.
-pub fn rto_attainment(summary: &Summary) -> Option<f64> {
+pub(crate) fn rto_attainment(summary: &Summary) -> Option<f64> {
     let met: Vec<f64> = summary.services.iter().filter_map(|s| s.rto_met).collect();
     (!met.is_empty()).then(|| met.iter().sum::<f64>() / met.len() as f64)
 }

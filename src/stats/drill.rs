@@ -13,13 +13,13 @@ use super::acc::SERVICE_BITS;
 use super::exact::ExactSum;
 use super::hist::LogHist;
 use super::summary::ratio;
-pub use super::summary::Quantiles;
+pub(crate) use super::summary::Quantiles;
 use super::Z975;
 
 /// Intervals of the recovery-curve time grid (the grid has one more point).
-pub const GRID: usize = 120;
+pub(crate) const GRID: usize = 120;
 /// Resolution of the restored share: 1/1000 (0.1%).
-pub const SHARE_BINS: usize = 1000;
+pub(crate) const SHARE_BINS: usize = 1000;
 /// Bumped whenever a field of `drill.json` changes meaning or disappears.
 pub const DRILL_SCHEMA_VERSION: u32 = 1;
 

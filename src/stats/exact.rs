@@ -27,7 +27,7 @@ fn fixed(v: f64) -> i128 {
 
 /// A signed 256-bit integer, just enough for exact accumulation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Wide {
+pub(crate) struct Wide {
     hi: i128,
     lo: u128,
 }

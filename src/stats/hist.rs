@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 
 /// Values below this count as exactly zero (a millisecond in hours, a
 /// thousandth of a currency unit).
-pub const ZERO_BELOW: f64 = 1e-6;
+pub(crate) const ZERO_BELOW: f64 = 1e-6;
 
 /// The most mantissa bits for which [`compact`] keys fit in 16 bits: 32
 /// buckets per octave over the ~1040 octaves from [`ZERO_BELOW`] to the
 /// largest double.
-pub const COMPACT_BITS: u32 = 5;
+pub(crate) const COMPACT_BITS: u32 = 5;
 
 /// The bucket key of a non-negative value: its exponent and top `bits`
 /// mantissa bits (a positive f64's bit pattern orders like the value).
@@ -32,7 +32,7 @@ fn key(x: f64, bits: u32) -> u64 {
 /// [`LogHist::observe`]): 0 for a value that counts as zero, else one more
 /// than its bucket's distance above the bucket of [`ZERO_BELOW`].
 #[inline]
-pub fn compact(bits: u32, x: f64) -> u16 {
+pub(crate) fn compact(bits: u32, x: f64) -> u16 {
     debug_assert!(bits <= COMPACT_BITS);
     if x.is_finite() && x >= ZERO_BELOW {
         (key(x, bits) - key(ZERO_BELOW, bits) + 1) as u16

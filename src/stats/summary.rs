@@ -388,7 +388,7 @@ impl Summary {
 /// service with a non-zero share, largest first (ties in file order).
 /// The shares add up to the `random-failures` mean loss up to the
 /// rounding of each trial's per-service sums (a relative 1e-9 or so).
-pub fn failures_by_service(summary: &Summary, acc: &Accumulator) -> Vec<(String, f64)> {
+pub(crate) fn failures_by_service(summary: &Summary, acc: &Accumulator) -> Vec<(String, f64)> {
     let mut out: Vec<(String, f64)> = summary
         .services
         .iter()
@@ -401,7 +401,7 @@ pub fn failures_by_service(summary: &Summary, acc: &Accumulator) -> Vec<(String,
 }
 
 /// The scenario keyword of a threat kind.
-pub fn kind_label(kind: &ThreatKind) -> &'static str {
+pub(crate) fn kind_label(kind: &ThreatKind) -> &'static str {
     match kind {
         ThreatKind::Outage { .. } => "Outage",
         ThreatKind::Disaster { .. } => "Disaster",

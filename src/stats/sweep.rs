@@ -115,7 +115,7 @@ pub struct SweepResult {
 }
 
 /// Wilson score interval (95%) of k successes in n; `None` when n = 0.
-pub fn wilson(k: u64, n: u64) -> Option<[f64; 2]> {
+pub(crate) fn wilson(k: u64, n: u64) -> Option<[f64; 2]> {
     if n == 0 {
         return None;
     }

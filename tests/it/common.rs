@@ -5,23 +5,23 @@
 use std::path::{Path, PathBuf};
 
 /// The repository root (where Cargo.toml is).
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A bundled scenario by file name.
-pub fn scenario(name: &str) -> PathBuf {
+pub(crate) fn scenario(name: &str) -> PathBuf {
     root().join("scenarios").join(name)
 }
 
 /// The `bcdr` binary under test.
-pub fn bcdr() -> assert_cmd::Command {
+pub(crate) fn bcdr() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("bcdr").expect("the bcdr binary is built")
 }
 
 /// `got` is within `tolerance` of `expected` (inclusive).
 #[track_caller]
-pub fn assert_close(what: &str, got: f64, expected: f64, tolerance: f64) {
+pub(crate) fn assert_close(what: &str, got: f64, expected: f64, tolerance: f64) {
     assert!(
         (got - expected).abs() <= tolerance,
         "{what}: got {got}, expected {expected} ± {tolerance}"
@@ -31,12 +31,12 @@ pub fn assert_close(what: &str, got: f64, expected: f64, tolerance: f64) {
 /// Write a scenario `name` into `dir`; its path.
 /// P(up at t | up at 0) for an alternating renewal process with
 /// exponential lifetimes (rate l) and repairs (rate m).
-pub fn p_up(l: f64, m: f64, t: f64) -> f64 {
+pub(crate) fn p_up(l: f64, m: f64, t: f64) -> f64 {
     m / (l + m) + l / (l + m) * (-(l + m) * t).exp()
 }
 
 /// ∫₀ᴴ f(t) dt by composite Simpson's rule (error far below any SE here).
-pub fn integrate(h: f64, f: impl Fn(f64) -> f64) -> f64 {
+pub(crate) fn integrate(h: f64, f: impl Fn(f64) -> f64) -> f64 {
     let n = 200_000;
     let dx = h / n as f64;
     let mut s = f(0.0) + f(h);
@@ -46,14 +46,14 @@ pub fn integrate(h: f64, f: impl Fn(f64) -> f64) -> f64 {
     s * dx / 3.0
 }
 
-pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("writes the scenario");
     path
 }
 
 /// Read and parse a JSON file.
-pub fn read_json(path: &Path) -> serde_json::Value {
+pub(crate) fn read_json(path: &Path) -> serde_json::Value {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_slice(&bytes)
         .unwrap_or_else(|e| panic!("{}: invalid JSON: {e}", path.display()))
@@ -62,7 +62,7 @@ pub fn read_json(path: &Path) -> serde_json::Value {
 /// Standard base64 (RFC 4648) with padding, written independently of the
 /// crate's encoder (crate-private, checked there against the RFC vectors),
 /// to find a PNG's data URI in a page.
-pub fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let (mut out, mut acc, mut bits) = (String::new(), 0u32, 0u32);
     for &b in bytes {
@@ -86,7 +86,7 @@ pub fn base64(bytes: &[u8]) -> String {
 /// Exp(10 h); the Business-tier service needs all four. `plan` is appended
 /// to the scenario's fields: `""` (unlimited crews) or
 /// `", plan: Plan(crews: 2)"`.
-pub fn site_disaster(plan: &str) -> String {
+pub(crate) fn site_disaster(plan: &str) -> String {
     format!(
         r#"Scenario(name: "dc fire", sites: [Site(id: "dc")], services: [
         Service(id: "s1", site: "dc", backup: (interval: "1h", restore: Exponential(mean: "10h"))),
@@ -99,19 +99,19 @@ pub fn site_disaster(plan: &str) -> String {
 }
 
 /// Running scenarios given as text through the library.
-pub mod engine {
+pub(crate) mod engine {
     use bcdr::model::Model;
     use bcdr::sim::{self, Mode, SimPlan};
     use bcdr::stats::{Accumulator, Summary};
 
-    pub struct Run {
+    pub(crate) struct Run {
         pub model: Model,
         pub acc: Accumulator,
         pub summary: Summary,
     }
 
     /// Seed of every closed-form test (any seed must pass).
-    pub const SEED: u64 = 20261121;
+    pub(crate) const SEED: u64 = 20261121;
 
     fn go(text: &str, mode: impl Fn(&Model) -> Mode, trials: u64) -> Run {
         let model = bcdr::scenario::parse_str(text)
@@ -128,12 +128,12 @@ pub mod engine {
     }
 
     /// The annual run of a scenario.
-    pub fn annual(text: &str, trials: u64) -> Run {
+    pub(crate) fn annual(text: &str, trials: u64) -> Run {
         go(text, |_| Mode::Annual, trials)
     }
 
     /// A drill of one threat.
-    pub fn drill(text: &str, threat: &str, trials: u64) -> Run {
+    pub(crate) fn drill(text: &str, threat: &str, trials: u64) -> Run {
         go(
             text,
             |m| {
@@ -150,11 +150,11 @@ pub mod engine {
 
 /// Checks of written files, and parsers for the numbers of the reports
 /// (the inverse of `bcdr::fmt`).
-pub mod files {
+pub(crate) mod files {
     use std::path::Path;
 
     /// Decode a PNG completely; its size.
-    pub fn png(path: &Path) -> (u32, u32) {
+    pub(crate) fn png(path: &Path) -> (u32, u32) {
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(!bytes.is_empty(), "{} is empty", path.display());
         let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
@@ -170,7 +170,7 @@ pub mod files {
     }
 
     /// Parse an SVG as XML; its text.
-    pub fn svg(path: &Path) -> String {
+    pub(crate) fn svg(path: &Path) -> String {
         let text =
             std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let doc = roxmltree::Document::parse(&text)
@@ -198,7 +198,7 @@ pub mod files {
     /// A page that loads nothing from anywhere: no scripts, styles or fonts
     /// from outside, every `src`/`href`/`url()` a data URI or a fragment,
     /// and no http(s) address except the SVG namespace.
-    pub fn self_contained_html(html: &str) {
+    pub(crate) fn self_contained_html(html: &str) {
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.trim_end().ends_with("</html>"));
         let lower = html.to_ascii_lowercase();
@@ -237,7 +237,7 @@ pub mod files {
     }
 
     /// "EUR 1,234,567" (or "1,234", "EUR -1,000") → 1234567.
-    pub fn money(s: &str) -> f64 {
+    pub(crate) fn money(s: &str) -> f64 {
         let digits: String = s
             .trim()
             .trim_start_matches(|c: char| c.is_alphabetic() || c == ' ')
@@ -248,7 +248,7 @@ pub mod files {
     }
 
     /// "12.3%" → 0.123.
-    pub fn pct(s: &str) -> f64 {
+    pub(crate) fn pct(s: &str) -> f64 {
         let v: f64 = s
             .trim()
             .strip_suffix('%')
@@ -260,7 +260,7 @@ pub mod files {
 
     /// "45m", "4.25h", "2.5d" → hours, and the precision of the text
     /// (half a unit of its last decimal, in hours).
-    pub fn hours(s: &str) -> (f64, f64) {
+    pub(crate) fn hours(s: &str) -> (f64, f64) {
         let s = s.trim();
         let (num, unit) = s.split_at(s.len() - 1);
         let scale = match unit {
@@ -278,7 +278,7 @@ pub mod files {
 
     /// The rows of the first table after the heading `## heading` of a
     /// Markdown report (header row and rule left out), cells unescaped.
-    pub fn md_table(md: &str, heading: &str) -> Vec<Vec<String>> {
+    pub(crate) fn md_table(md: &str, heading: &str) -> Vec<Vec<String>> {
         let start = md
             .find(&format!("\n## {heading}\n"))
             .unwrap_or_else(|| panic!("no section {heading:?}"));

@@ -12,7 +12,7 @@ use crate::common::{bcdr, files, read_json};
 /// (a planning warning), an MTPD, a risk appetite, a loss event, random
 /// failures, an outage and a disaster. Only distributions whose sampling
 /// needs no special function.
-pub const SCENARIO: &str = r#"Scenario(
+pub(crate) const SCENARIO: &str = r#"Scenario(
     name: "Pack test <shop> & co",
     currency: "EUR",
     horizon: "1y",
@@ -38,7 +38,7 @@ pub const SCENARIO: &str = r#"Scenario(
 )"#;
 
 /// The charts of a run.
-pub const RUN_CHARTS: [&str; 7] = [
+pub(crate) const RUN_CHARTS: [&str; 7] = [
     "loss_exceedance",
     "loss_histogram",
     "outage_vs_rto",
@@ -50,7 +50,7 @@ pub const RUN_CHARTS: [&str; 7] = [
 
 /// Write `text` as a scenario in a fresh folder and run `bcdr run` on it
 /// quietly; the folder (kept alive by the guard) and the output folder.
-pub fn run(text: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn run(text: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let scenario = dir.path().join("pack.ron");
     std::fs::write(&scenario, text).expect("the scenario is written");
@@ -77,7 +77,7 @@ fn names(dir: &Path) -> Vec<String> {
 }
 
 /// Check every chart, the graph and the reports of a pack folder.
-pub fn check_pack(out: &Path, charts: &[&str]) -> (String, String) {
+pub(crate) fn check_pack(out: &Path, charts: &[&str]) -> (String, String) {
     for chart in charts {
         let (w, h) = files::png(&out.join(format!("{chart}.png")));
         assert!(w >= 1280 && h >= 720, "{chart}: {w}×{h}");

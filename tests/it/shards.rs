@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::common::bcdr;
 
 /// Run `cmd`, expect exit status 2 and `needle` in stderr; return stderr.
-pub fn fails_with(mut cmd: assert_cmd::Command, needle: &str) -> String {
+pub(crate) fn fails_with(mut cmd: assert_cmd::Command, needle: &str) -> String {
     let out = cmd.output().expect("bcdr runs");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
@@ -17,7 +17,7 @@ pub fn fails_with(mut cmd: assert_cmd::Command, needle: &str) -> String {
 
 /// A part's text with its checksum made to match its (edited) content, as
 /// a forger would: the checks behind the checksum must still hold.
-pub fn restamp(text: &str) -> String {
+pub(crate) fn restamp(text: &str) -> String {
     const FIELD: &str = ",\"checksum\":\"";
     let at = text.rfind(FIELD).expect("a checksum field");
     let body = &text[..at];

@@ -74,7 +74,7 @@ fn every_bundled_scenario_validates() {
 // The model a valid scenario builds
 
 /// A complete scenario using every feature; valid, with some planning gaps.
-pub const BANK: &str = r#"
+pub(crate) const BANK: &str = r#"
 #![enable(implicit_some)]
 // The design document's regional bank, completed.
 Scenario(
@@ -130,7 +130,7 @@ Scenario(
 )
 "#;
 
-pub fn model(text: &str) -> Model {
+pub(crate) fn model(text: &str) -> Model {
     match parse_str(text) {
         Ok(model) => model,
         Err(e) => panic!("expected a valid scenario, got:\n{e}"),

@@ -43,7 +43,7 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 use super::special::{beta_quantile, ln_beta};
 
 /// Equal intervals in s per half of the table.
-pub const INTERVALS: usize = 512;
+pub(super) const INTERVALS: usize = 512;
 
 /// The quantile function of Beta(a, b), a, b > 1, as two tables.
 #[derive(Debug)]

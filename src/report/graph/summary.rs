@@ -65,7 +65,7 @@ struct Cell {
 
 /// The SVG summary of `model`'s dependency graph (see the module docs).
 #[must_use]
-pub fn svg(model: &Model) -> String {
+pub(super) fn svg(model: &Model) -> String {
     let graph = &model.graph.graph;
     let sites = model.sites.len();
     // The cell of every node, by node index.

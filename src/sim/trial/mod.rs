@@ -77,17 +77,17 @@ use own::{Memo, Own, Services};
 
 /// Trials whose per-service figures are buffered before they reach the
 /// accumulator (see [`Trial::finish`]).
-pub const PENDING: usize = 32;
+pub(crate) const PENDING: usize = 32;
 
 /// The most events one trial may handle. A trial of a 10 000-service estate
 /// handles about a million; one that needs twenty times that is a scenario
 /// that cannot be simulated in useful time or memory (a failure every few
 /// seconds, a rate drawn from a heavy tail), and the run fails with what
 /// caused it rather than hang or exhaust memory.
-pub const EVENT_BUDGET: u64 = 20_000_000;
+pub(crate) const EVENT_BUDGET: u64 = 20_000_000;
 
 /// Cause index of random failures; threat k is cause k + 1.
-pub const FAILURES: u32 = 0;
+pub(crate) const FAILURES: u32 = 0;
 
 /// Marks "none" in segment indices.
 const NONE: u32 = u32::MAX;
@@ -120,10 +120,10 @@ pub enum Outcome {
 /// outcome asked for (see [`Outcome`]): a drill checks beforehand that the
 /// outcome has a chance of at least [`MIN_OUTCOME_CHANCE`], so that running
 /// out of redraws has a probability below e⁻¹⁰⁰⁰.
-pub const MAX_REDRAWS: u32 = 1_000_000;
+pub(crate) const MAX_REDRAWS: u32 = 1_000_000;
 
 /// The smallest chance of the outcome asked for that a drill accepts.
-pub const MIN_OUTCOME_CHANCE: f64 = 1e-3;
+pub(crate) const MIN_OUTCOME_CHANCE: f64 = 1e-3;
 
 /// What a crew does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
