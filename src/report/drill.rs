@@ -69,6 +69,28 @@ fn affected(d: &DrillSummary) -> impl Iterator<Item = &ServiceDrill> {
         .filter(|s| s.hit > 0.0 || s.data_lost > 0.0)
 }
 
+/// The Gantt's rows: each service with a timeline; one back at the
+/// horizon (or not back in most drills) is drawn as not recovered.
+pub(crate) fn gantt_tasks(d: &DrillSummary) -> Vec<Task> {
+    d.services
+        .iter()
+        .filter_map(|s| {
+            let t = s.timeline.as_ref()?;
+            Some(Task {
+                label: s.id.clone(),
+                down: t.down,
+                deps_back: t.deps_back,
+                job: t.job_start.zip(t.job_done),
+                crew_share: s.crew_job,
+                recovered: t.back,
+                not_recovered: t.back >= d.horizon_hours * 0.99
+                    || s.not_recovered.is_some_and(|x| x >= 0.5),
+                rto: s.rto_hours,
+            })
+        })
+        .collect()
+}
+
 /// The charts of a drill, in [`DRILL_CHARTS`] order.
 pub(crate) fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
     let head = format!("{} — {}", d.threat, d.scenario);
@@ -96,24 +118,7 @@ pub(crate) fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
     };
     let gantt = Gantt {
         title: format!("Median recovery order after {head}"),
-        tasks: d
-            .services
-            .iter()
-            .filter_map(|s| {
-                let t = s.timeline.as_ref()?;
-                Some(Task {
-                    label: s.id.clone(),
-                    down: t.down,
-                    deps_back: t.deps_back,
-                    job: t.job_start.zip(t.job_done),
-                    crew_share: s.crew_job,
-                    recovered: t.back,
-                    not_recovered: t.back >= d.horizon_hours * 0.99
-                        || s.not_recovered.is_some_and(|x| x >= 0.5),
-                    rto: s.rto_hours,
-                })
-            })
-            .collect(),
+        tasks: gantt_tasks(d),
     };
     let with_rto = d.services.iter().filter(|s| s.rto_hours.is_some()).count();
     let rto = AgainstTarget::new(

@@ -94,24 +94,7 @@ fn crew_work_is_drawn_over_the_drills_that_had_it_and_lost_services_are_not_reco
     assert!(c.p50.last().is_some_and(|p| *p < 1.0), "{:?}", c.p50.last());
     // The drill report's Gantt draws it as not recovered without
     // stretching the axis past the others.
-    let tasks: Vec<Task> = r
-        .drill
-        .services
-        .iter()
-        .filter_map(|s| {
-            let t = s.timeline.as_ref()?;
-            Some(Task {
-                label: s.id.clone(),
-                down: t.down,
-                deps_back: t.deps_back,
-                job: t.job_start.zip(t.job_done),
-                crew_share: s.crew_job,
-                recovered: t.back,
-                not_recovered: s.not_recovered.is_some_and(|x| x >= 0.5),
-                rto: s.rto_hours,
-            })
-        })
-        .collect();
+    let tasks = super::drill::gantt_tasks(&r.drill);
     let rows: Vec<&Task> = tasks.iter().collect();
     let end = axis_end(&rows);
     assert!(
