@@ -10,7 +10,7 @@ use super::super::clock::open_end;
 use super::super::compile::SimPlan;
 use super::super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
 use super::fused;
-use super::outage::{revenue_hours, Charges, Ledger, Outages, Timed, Totals};
+use super::outage::{revenue_hours, Ledger, Outages, Timed, Totals};
 use super::own::Seg;
 use super::{Mark, Record, Trial, NONE};
 
@@ -289,19 +289,13 @@ fn book(
     let h = plan.horizon;
     let from = ledger.keys.len();
     let timed = Timed::of(plan, svc, ledger.origin);
-    let charges = Charges {
-        origin: &mut totals.origin,
-        failed: &totals.failed,
-        occ: totals.occ.as_mut(),
-    };
-    let mut outages = Outages::new(
-        p,
-        h,
+    let mut outages = Outages::of(
+        plan,
+        svc,
         timed,
-        totals.tally[svc],
         &mut ledger.shares,
         &mut ledger.keys,
-        charges,
+        totals,
     );
     let mut mark = |span: Option<(f64, f64)>| {
         if let (Some((start, end)), Some(records)) = (span, records.as_deref_mut()) {
@@ -325,7 +319,7 @@ fn book(
     }
     mark(outages.last());
     let (shortest, longest) = (outages.shortest, outages.longest);
-    totals.tally[svc] = outages.settle(&mut totals.cause_loss);
+    outages.settle();
     ledger.note(svc, from, shortest, longest);
     let soft = plan.soft_deps.row(svc);
     if p.revenue_per_hour > 0.0 && (!soft.is_empty() || records.is_some()) {

@@ -49,9 +49,7 @@ use crate::stats::hist;
 
 use super::super::compile::{Hot, SimPlan};
 use super::super::intervals::{decode_bits, Iv};
-use super::outage::{
-    breaches, ended, hours, settle, Charges, Ledger, Outages, Share, Timed, Totals,
-};
+use super::outage::{breaches, ended, hours, settle, Ledger, Outages, Share, Timed, Totals};
 use super::own::Seg;
 use super::{FAILURES, NONE};
 
@@ -280,7 +278,6 @@ pub(super) fn book_bits(
     ledger: &mut Ledger,
 ) {
     let p = plan.hot[svc];
-    let h = plan.horizon;
     let keys = &mut ledger.keys;
     let from = keys.len();
     let (shortest, longest);
@@ -361,20 +358,7 @@ pub(super) fn book_bits(
         }
     } else {
         keys.truncate(from);
-        let charges = Charges {
-            origin: &mut totals.origin,
-            failed: &totals.failed,
-            occ: totals.occ.as_mut(),
-        };
-        let mut outages = Outages::new(
-            p,
-            h,
-            timed,
-            totals.tally[svc],
-            &mut ledger.shares,
-            keys,
-            charges,
-        );
+        let mut outages = Outages::of(plan, svc, timed, &mut ledger.shares, keys, totals);
         // The run of the union being merged (the `Runs` rule).
         let mut run = Iv {
             start: 0.0,
@@ -402,14 +386,14 @@ pub(super) fn book_bits(
         }
         outages.last();
         (shortest, longest) = (outages.shortest, outages.longest);
-        totals.tally[svc] = outages.settle(&mut totals.cause_loss);
+        outages.settle();
     }
     ledger.note(svc, from, shortest, longest);
 }
 
 /// Charge the random-failure segments among `picked` (a row booked apart:
 /// each segment one outage), with the service's costs `p`, to the
-/// services that failed, as the rule's [`Charges`] would: the run's lost
+/// services that failed, as the rule's [`super::outage::Charges`] would: the run's lost
 /// revenue and the outage's fixed cost as one piece. The other causes'
 /// segments go to the spare slot, so the loop has no branch.
 #[inline(never)]

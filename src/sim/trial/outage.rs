@@ -366,32 +366,58 @@ pub(super) struct Outages<'a> {
     /// occurrence with the outage's fixed cost, as one piece (as the fast
     /// booking charges a segment).
     first: f64,
-    /// Each piece to its occurrence.
-    charges: Charges<'a>,
+    /// The trial's totals: each piece goes to its occurrence
+    /// ([`Totals::charges`]) as it is booked, the rest at [`Self::settle`].
+    totals: &'a mut Totals,
+    svc: usize,
 }
 
 impl<'a> Outages<'a> {
-    /// Start booking a service whose tally so far is `tally`, with the
-    /// empty `shares` and the duration keys going to `keys`; `timed` is its
-    /// impact that depends on time, if any.
+    /// Start booking service `svc` of `plan` (its impact that depends on
+    /// time `timed`, if any) into `totals`, with the empty `shares` and the
+    /// duration keys going to `keys`.
+    #[inline(always)]
+    pub(super) fn of(
+        plan: &SimPlan,
+        svc: usize,
+        timed: Option<Timed<'a>>,
+        shares: &'a mut [Share],
+        keys: &'a mut Vec<u16>,
+        totals: &'a mut Totals,
+    ) -> Self {
+        Self::new(
+            plan.hot[svc],
+            plan.horizon,
+            timed,
+            svc,
+            shares,
+            keys,
+            totals,
+        )
+    }
+
+    /// Start booking service `svc` (its tally so far is `totals`'), with
+    /// the empty `shares` and the duration keys going to `keys`; `timed` is
+    /// its impact that depends on time, if any.
     #[inline(always)]
     pub(super) fn new(
         p: Hot,
         h: f64,
         timed: Option<Timed<'a>>,
-        tally: Tally,
+        svc: usize,
         shares: &'a mut [Share],
         keys: &'a mut Vec<u16>,
-        charges: Charges<'a>,
+        totals: &'a mut Totals,
     ) -> Self {
         Outages {
-            charges,
+            tally: totals.tally[svc],
+            totals,
+            svc,
             occ: 0,
             first: 0.0,
             p,
             h,
             timed,
-            tally,
             shares,
             failures: Share::default(),
             touched: 0,
@@ -423,7 +449,7 @@ impl<'a> Outages<'a> {
             self.open = true;
             self.first = revenue;
         } else {
-            self.charges.charge(run.cause, run.occ, revenue);
+            self.totals.charges().charge(run.cause, run.occ, revenue);
         }
         self.end = run.end;
         if run.cause == FAILURES {
@@ -455,7 +481,8 @@ impl<'a> Outages<'a> {
         }
         let penalty = if breached { self.p.mtpd_penalty } else { 0.0 };
         let fixed = self.p.cost_per_outage + penalty + impact;
-        self.charges
+        self.totals
+            .charges()
             .charge(self.cause, self.occ, self.first + fixed);
         self.keys.push(hist::compact(SERVICE_BITS, d));
         self.shortest = if d < self.shortest { d } else { self.shortest };
@@ -471,10 +498,10 @@ impl<'a> Outages<'a> {
         closed
     }
 
-    /// Book the costs and lost revenue ([`settle`]) into the tally and
-    /// `cause_loss`, empty the shares, and return the tally.
+    /// Book the costs and lost revenue ([`settle`]) into the service's
+    /// tally and the causes' losses in the totals, and empty the shares.
     #[inline(always)]
-    pub(super) fn settle(mut self, cause_loss: &mut [f64]) -> Tally {
+    pub(super) fn settle(mut self) {
         let failures = self.failures;
         if failures.outages > 0 || failures.hours > 0.0 {
             self.shares[FAILURES as usize] = failures;
@@ -485,9 +512,9 @@ impl<'a> Outages<'a> {
             self.shares,
             self.touched,
             &mut self.tally,
-            cause_loss,
+            &mut self.totals.cause_loss,
         );
-        self.tally
+        self.totals.tally[self.svc] = self.tally;
     }
 }
 
@@ -519,21 +546,15 @@ mod tests {
         let h = 100.0;
         let mut shares = vec![Share::default(); 3];
         let mut keys = Vec::new();
-        let (mut origin, failed) = (vec![0.0; 3], vec![1, 0]);
-        let charges = Charges {
-            origin: &mut origin,
-            failed: &failed,
+        let mut totals = Totals {
+            tally: vec![Tally::default()],
+            cause_loss: vec![0.0; 3],
+            cause_occ: vec![0; 3],
+            origin: vec![0.0; 3],
+            failed: vec![1, 0],
             occ: None,
         };
-        let mut outages = Outages::new(
-            p,
-            h,
-            None,
-            Tally::default(),
-            &mut shares,
-            &mut keys,
-            charges,
-        );
+        let mut outages = Outages::new(p, h, None, 0, &mut shares, &mut keys, &mut totals);
         let mut spans = Vec::new();
         // A failure handed over to threat 1 at t = 12: one outage of 5 h.
         spans.extend(outages.run(run(10.0, 12.0, FAILURES)));
@@ -548,8 +569,8 @@ mod tests {
             vec![(10.0, 15.0), (20.0, 23.0), (88.0, f64::INFINITY)]
         );
         assert_eq!((outages.shortest, outages.longest), (3.0, 12.0));
-        let mut cause_loss = vec![0.0; 3];
-        let tally = outages.settle(&mut cause_loss);
+        outages.settle();
+        let (tally, cause_loss) = (totals.tally[0], &totals.cause_loss);
         assert_eq!(keys.len(), 3);
         assert_eq!(tally.outages, 3);
         assert_eq!(tally.downtime, 5.0 + 3.0 + 12.0);
@@ -565,6 +586,6 @@ mod tests {
         assert!(shares.iter().all(|s| s.outages == 0 && s.hours == 0.0));
         // Random failures' share, all of failure 0's, goes to the service
         // that failed: service 1.
-        assert_eq!(origin, vec![0.0, cause_loss[0], 0.0]);
+        assert_eq!(totals.origin, vec![0.0, cause_loss[0], 0.0]);
     }
 }
