@@ -142,6 +142,7 @@ impl Trial {
             h,
         );
         let lists = &mut self.lists;
+        let (ledger, totals) = (&mut self.ledger, &mut self.totals);
         let mut records = self.recording.then_some(&mut self.records);
         let mut late = false;
         for &node in &plan.order {
@@ -206,14 +207,7 @@ impl Trial {
                 // out.
                 debug_assert!(!plan.book_late[i]);
                 lists.via_groups[i] = via;
-                fused::book_bits(
-                    plan,
-                    i,
-                    &mut self.rows,
-                    distinct,
-                    &mut self.totals,
-                    &mut self.ledger,
-                );
+                fused::book_bits(plan, i, &mut self.rows, distinct, totals, ledger);
                 continue;
             }
             let keep = plan.keep_list[i];
@@ -237,29 +231,15 @@ impl Trial {
                 } else {
                     &lists.scratch
                 };
-                book(
-                    plan,
-                    i,
-                    down,
-                    &lists.down_iv,
-                    &mut self.ledger,
-                    &mut self.totals,
-                    records.as_deref_mut(),
-                );
+                let one = One::new(plan, i, down, &lists.down_iv);
+                book(one, ledger, totals, records.as_deref_mut());
             }
         }
         if late {
             for svc in (0..s).filter(|&i| plan.book_late[i]) {
                 let down = &lists.down_iv[svc];
-                book(
-                    plan,
-                    svc,
-                    down,
-                    &lists.down_iv,
-                    &mut self.ledger,
-                    &mut self.totals,
-                    records.as_deref_mut(),
-                );
+                let one = One::new(plan, svc, down, &lists.down_iv);
+                book(one, ledger, totals, records.as_deref_mut());
             }
         }
         self.pending.count_durations(&mut self.ledger, acc);
@@ -272,19 +252,39 @@ impl Trial {
     }
 }
 
+/// What the booking of one service reads: the plan, the service, its list
+/// of down intervals and every service's (its soft dependencies' among
+/// them).
+#[derive(Clone, Copy)]
+struct One<'a> {
+    plan: &'a SimPlan,
+    svc: usize,
+    down: &'a [Iv],
+    lists: &'a [Vec<Iv>],
+}
+
+impl<'a> One<'a> {
+    fn new(plan: &'a SimPlan, svc: usize, down: &'a [Iv], lists: &'a [Vec<Iv>]) -> Self {
+        One {
+            plan,
+            svc,
+            down,
+            lists,
+        }
+    }
+}
+
 /// Book one service's outages from its list `down` with the rule
 /// ([`Outages`]): downtime, RTO and MTPD, costs, lost revenue (all of it
 /// while down, the capacity lost to soft dependencies while up, from
 /// their lists in `lists`); with `records`, each outage's start and end.
 fn book(
-    plan: &SimPlan,
-    svc: usize,
-    down: &[Iv],
-    lists: &[Vec<Iv>],
+    one: One<'_>,
     ledger: &mut Ledger,
     totals: &mut Totals,
     mut records: Option<&mut Vec<Record>>,
 ) {
+    let (plan, svc) = (one.plan, one.svc);
     let p = plan.hot[svc];
     let h = plan.horizon;
     let from = ledger.keys.len();
@@ -314,7 +314,7 @@ fn book(
             }
         }
     };
-    for &run in down {
+    for &run in one.down {
         mark(outages.run(run));
     }
     mark(outages.last());
@@ -323,7 +323,7 @@ fn book(
     ledger.note(svc, from, shortest, longest);
     let soft = plan.soft_deps.row(svc);
     if p.revenue_per_hour > 0.0 && (!soft.is_empty() || records.is_some()) {
-        degrade(plan, svc, down, lists, ledger, totals, records);
+        degrade(one, ledger, totals, records);
     }
 }
 
@@ -333,14 +333,17 @@ fn book(
 /// (attributed to the cause of the latest degradation, at the service's
 /// revenue profile if it has one), and records capacity changes.
 fn degrade(
-    plan: &SimPlan,
-    svc: usize,
-    down: &[Iv],
-    lists: &[Vec<Iv>],
+    one: One<'_>,
     ledger: &mut Ledger,
     totals: &mut Totals,
     mut records: Option<&mut Vec<Record>>,
 ) {
+    let One {
+        plan,
+        svc,
+        down,
+        lists,
+    } = one;
     const OWN: u32 = u32::MAX;
     let revenue = plan.hot[svc].revenue_per_hour;
     let soft = plan.soft_deps.row(svc);

@@ -160,6 +160,15 @@ fn histograms_do_not_depend_on_when_batches_are_absorbed() {
     }
 }
 
+/// The reference estate with `fields` on `net`, a service booked fused
+/// whose outages a disaster splits into touching segments of two causes.
+fn earning_net(fields: &str) -> String {
+    const NET: &str = r#"Service(id: "net", site: "a","#;
+    let earning = ESTATE.replace(NET, &format!("{NET} {fields}"));
+    assert_ne!(earning, ESTATE);
+    earning
+}
+
 /// The fused booking ([`fused::book_bits`]) books exactly what the
 /// list-then-book path does, bit for bit, on the reference estate and
 /// on a generated one.
@@ -168,10 +177,7 @@ fn fused_booking_matches_booking_the_list() {
     let generated = crate::sim::generate::layered(200, 5).expect("valid");
     // With lost revenue on a service booked fused, whose outages a
     // disaster splits into touching segments of two causes.
-    let earning = ESTATE.replace(
-        r#"Service(id: "net", site: "a","#,
-        r#"Service(id: "net", site: "a", revenue_per_hour: 1,"#,
-    );
+    let earning = earning_net("revenue_per_hour: 1,");
     assert_ne!(earning, ESTATE);
     // With a revenue profile and impact steps (DESIGN-2 B3) on a service
     // booked fused and on one degraded by a soft dependency.
@@ -305,10 +311,7 @@ fn annual(src: &str, trials: u64) -> Accumulator {
 #[test]
 fn failure_split_by_origin_adds_up_to_random_failures_loss() {
     let generated = crate::sim::generate::layered(200, 5).expect("valid");
-    let earning = ESTATE.replace(
-        r#"Service(id: "net", site: "a","#,
-        r#"Service(id: "net", site: "a", revenue_per_hour: 1, cost_per_outage: 50,"#,
-    );
+    let earning = earning_net("revenue_per_hour: 1, cost_per_outage: 50,");
     for (name, src) in [
         ("reference", ESTATE),
         ("earning", earning.as_str()),
