@@ -22,15 +22,7 @@ fn drill(text: &str, threat: &str, trials: u64) -> DrillResults {
 /// `biz` hard-depends on `db`; `email` is only a soft dependency of it.
 /// A site disaster takes `db` down in every drill; an outage of `email`
 /// alone (no business function goes down) must name nothing.
-const SOFT: &str = r#"Scenario(name: "soft", sites: [Site(id: "dc")], services: [
-    Service(id: "db", site: "dc", backup: (interval: "1h", restore: Fixed("10h"))),
-    Service(id: "email", backup: (rebuild: Fixed("5h"))),
-    Service(id: "biz", tier: Business, depends_on: ["db"],
-            degrades_on: [(service: "email", capacity: 0.5)], revenue_per_hour: 100),
-], threats: [
-    Disaster(id: "fire", rate_per_year: 0.01, targets: [Site("dc")]),
-    Outage(id: "mail-down", rate_per_year: 1.0, targets: [Service("email")], duration: Fixed("2h")),
-])"#;
+const SOFT: &str = include_str!("../../tests/it/drill-soft.ron");
 
 /// Ransomware hits `app` with a 40% spread: the crew rebuilds `app` in
 /// about 40% of the drills, less than half. Its timeline must still be

@@ -315,3 +315,13 @@ pub(crate) mod files {
         cells
     }
 }
+
+/// The message of the planning warning whose field path ends with
+/// `path`; panics, listing them all, when there is none.
+pub(crate) fn warning_at(warnings: &[bcdr::scenario::Warning], path: &str) -> String {
+    warnings
+        .iter()
+        .find(|w| w.path.ends_with(path))
+        .map(|w| w.message.clone())
+        .unwrap_or_else(|| panic!("no warning at {path}: {warnings:?}"))
+}

@@ -187,13 +187,7 @@ fn warnings_for_a_standby_at_home_and_a_late_invocation() {
     );
     let model = bcdr::scenario::parse_str(&text).expect("valid");
     let warnings = bcdr::scenario::planning_warnings(&model);
-    let text_of = |path: &str| {
-        warnings
-            .iter()
-            .find(|w| w.path.ends_with(path))
-            .map(|w| w.message.clone())
-            .unwrap_or_else(|| panic!("no warning at {path}: {warnings:?}"))
-    };
+    let text_of = |path: &str| crate::common::warning_at(&warnings, path);
     let home = text_of("\"db\".failover");
     assert!(
         home.contains("\"vm\"") && home.contains("\"vm-dr\""),

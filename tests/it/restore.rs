@@ -321,13 +321,7 @@ fn warnings_for_backups_at_home_and_a_replicated_disaster_without_backups() {
     let b = r#"(interval: "24h", restore: Fixed("6h"), site: "dc-1")"#;
     let model = bcdr::scenario::parse_str(&estate(b, FAILOVER, threats)).expect("valid");
     let warnings = bcdr::scenario::planning_warnings(&model);
-    let text_of = |path: &str| {
-        warnings
-            .iter()
-            .find(|w| w.path.ends_with(path))
-            .map(|w| w.message.clone())
-            .unwrap_or_else(|| panic!("no warning at {path}: {warnings:?}"))
-    };
+    let text_of = |path: &str| crate::common::warning_at(&warnings, path);
     let home = text_of("\"db\".backup.site");
     assert!(
         home.contains("\"dc-1\"") && home.contains("site: \"dc-2\"") && home.contains("rebuild"),
