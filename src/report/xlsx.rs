@@ -12,7 +12,7 @@
 //!
 //! | sheet | rows |
 //! |---|---|
-//! | `Board` | the headline (expected annual loss, VaR 95 and 99, …) and the risk appetite verdicts |
+//! | `Board` | the headline (expected annual loss, VaR 95 and 99, …; with insurance gross and net side by side), the risk appetite verdicts, and the insurance policies' recoveries |
 //! | `Services` | one row per service, display name first (the id where there is none) |
 //! | `Threats` | random failures, then one row per threat |
 //!
@@ -27,7 +27,7 @@ use rust_xlsxwriter::{
 use crate::error::Error;
 use crate::model::Model;
 use crate::stats::summary::RANDOM_FAILURES;
-use crate::stats::Summary;
+use crate::stats::{AnnualLoss, Summary};
 
 /// The name of the file in the pack.
 pub(crate) const FILE: &str = "summary.xlsx";
@@ -165,35 +165,26 @@ fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> 
         ),
     )?;
 
-    let a = &s.annual_loss;
-    let rows: [(&str, f64, &Format); 12] = [
-        ("expected annual loss", a.mean, &f.money),
-        ("95% CI of the mean, low", a.mean_ci95[0], &f.money),
-        ("95% CI of the mean, high", a.mean_ci95[1], &f.money),
-        ("median year (p50)", a.p50, &f.money),
-        ("1-in-10 year (p90)", a.p90, &f.money),
-        ("1-in-20 year (VaR 95)", a.p95, &f.money),
-        ("1-in-100 year (VaR 99)", a.p99, &f.money),
-        ("95% CI of VaR 99, low", a.p99_ci95[0], &f.money),
-        ("95% CI of VaR 99, high", a.p99_ci95[1], &f.money),
-        (
-            "mean of the worst 5% of years (TVaR 95)",
-            a.tvar_95,
-            &f.money,
-        ),
-        ("worst simulated year", a.max, &f.money),
-        (
-            "probability of any loss in a year",
-            a.probability_of_loss,
-            &f.pct,
-        ),
-    ];
+    // With insurance (DESIGN-2 B1) the headline has a second column: the
+    // same figures of the net annual loss.
+    let net = s.annual_loss_net.as_ref();
     ws.write_string_with_format(3, 0, "headline", &f.header)?;
-    ws.write_string_with_format(3, 1, "value", &f.header)?;
+    ws.write_string_with_format(
+        3,
+        1,
+        if net.is_some() { "gross" } else { "value" },
+        &f.header,
+    )?;
+    if net.is_some() {
+        ws.write_string_with_format(3, 2, "net of insurance", &f.header)?;
+    }
     let mut row = 4;
-    for (label, value, format) in rows {
+    for (label, pick, format) in headline_rows(f) {
         ws.write_string_with_format(row, 0, label, &f.label)?;
-        ws.write_number_with_format(row, 1, value, format)?;
+        ws.write_number_with_format(row, 1, pick(&s.annual_loss), format)?;
+        if let Some(n) = net {
+            ws.write_number_with_format(row, 2, pick(n), format)?;
+        }
         row += 1;
     }
     ws.write_string_with_format(row, 0, "trials", &f.label)?;
@@ -224,9 +215,65 @@ fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> 
         ws.write_string(row, 4, if p.within { "within" } else { "breached" })?;
         row += 1;
     }
+    if net.is_some() {
+        ws.write_string(row, 0, "judged on the loss net of insurance")?;
+        row += 1;
+        insurance(ws, s, f, row + 1)?;
+    }
     ws.set_column_width(0, 40)?;
     for col in 1..=4 {
         ws.set_column_width(col, 22)?;
+    }
+    Ok(())
+}
+
+/// A headline row: its label, its figure of an annual loss, its format.
+type Headline<'f> = (&'static str, fn(&AnnualLoss) -> f64, &'f Format);
+
+/// The headline's rows, each read from the gross or the net annual loss.
+fn headline_rows(f: &Formats) -> [Headline<'_>; 12] {
+    [
+        ("expected annual loss", |a| a.mean, &f.money),
+        ("95% CI of the mean, low", |a| a.mean_ci95[0], &f.money),
+        ("95% CI of the mean, high", |a| a.mean_ci95[1], &f.money),
+        ("median year (p50)", |a| a.p50, &f.money),
+        ("1-in-10 year (p90)", |a| a.p90, &f.money),
+        ("1-in-20 year (VaR 95)", |a| a.p95, &f.money),
+        ("1-in-100 year (VaR 99)", |a| a.p99, &f.money),
+        ("95% CI of VaR 99, low", |a| a.p99_ci95[0], &f.money),
+        ("95% CI of VaR 99, high", |a| a.p99_ci95[1], &f.money),
+        (
+            "mean of the worst 5% of years (TVaR 95)",
+            |a| a.tvar_95,
+            &f.money,
+        ),
+        ("worst simulated year", |a| a.max, &f.money),
+        (
+            "probability of any loss in a year",
+            |a| a.probability_of_loss,
+            &f.pct,
+        ),
+    ]
+}
+
+/// The insurance policies from `row` on: what each recovered per year and
+/// how often its aggregate limit ran out.
+fn insurance(ws: &mut Worksheet, s: &Summary, f: &Formats, row: u32) -> Result<(), XlsxError> {
+    for (col, h) in [
+        "insurance policy",
+        "recovered per year (mean)",
+        "aggregate limit exhausted",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(row, col as u16, *h, &f.header)?;
+    }
+    for (i, p) in s.insurance.iter().enumerate() {
+        let r = row + 1 + i as u32;
+        ws.write_string(r, 0, &p.id)?;
+        ws.write_number_with_format(r, 1, p.recovered.mean, &f.money)?;
+        ws.write_number_with_format(r, 2, p.aggregate_exhausted, &f.pct)?;
     }
     Ok(())
 }

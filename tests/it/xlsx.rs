@@ -206,3 +206,50 @@ fn workbook_bytes_are_the_same_on_every_run() {
     let core = &parts(&a.join("summary.xlsx"))["docProps/core.xml"];
     assert!(core.contains("2000-01-01T00:00:00Z"), "{core}");
 }
+
+#[test]
+fn an_insured_board_shows_the_net_loss_beside_the_gross_and_each_policy() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/insurer-dr-site.ron"),
+    )
+    .expect("the bundled insurer scenario");
+    let (_guard, out) = run(&text, &["--trials", "1500", "--seed", "3"]);
+    let s: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("summary.json")).expect("summary.json"),
+    )
+    .expect("valid JSON");
+    let board = cells(&parts(&out.join("summary.xlsx")), 1);
+    assert_eq!(board["B4"], "gross");
+    assert_eq!(board["C4"], "net of insurance");
+    let (gross, net) = (&s["annual_loss"], &s["annual_loss_net"]);
+    for (label, key) in [
+        ("expected annual loss", "mean"),
+        ("1-in-100 year (VaR 99)", "p99"),
+        ("worst simulated year", "max"),
+        ("probability of any loss in a year", "probability_of_loss"),
+    ] {
+        let r = row_of(&board, label);
+        assert_eq!(num(&board, &format!("B{r}")), f(&gross[key]), "{label}");
+        assert_eq!(num(&board, &format!("C{r}")), f(&net[key]), "{label}");
+    }
+    row_of(&board, "judged on the loss net of insurance");
+    let r: usize = row_of(&board, "insurance policy").parse().expect("a row");
+    let policies = s["insurance"].as_array().expect("policies");
+    assert_eq!(policies.len(), 2);
+    for (i, p) in policies.iter().enumerate() {
+        let r = r + 1 + i;
+        assert_eq!(board[&format!("A{r}")], p["id"].as_str().expect("an id"));
+        assert_eq!(num(&board, &format!("B{r}")), f(&p["recovered"]["mean"]));
+        assert_eq!(num(&board, &format!("C{r}")), f(&p["aggregate_exhausted"]));
+    }
+}
+
+#[test]
+fn an_uninsured_board_has_one_value_column() {
+    let (_guard, out) = run(SCENARIO, &["--trials", "300"]);
+    let board = cells(&parts(&out.join("summary.xlsx")), 1);
+    assert_eq!(board["B4"], "value");
+    let r = row_of(&board, "expected annual loss");
+    assert!(!board.contains_key(&format!("C{r}")), "no net column");
+    assert!(!board.values().any(|v| v == "insurance policy"));
+}
