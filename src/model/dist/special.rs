@@ -182,7 +182,12 @@ pub(super) fn beta_quantile_iterative(u: f64, a: f64, b: f64) -> f64 {
 
 /// Solves I_x(a, b) = p for p ∈ (0, 1/2].
 fn beta_quantile_lower(p: f64, a: f64, b: f64) -> f64 {
-    let ln_beta = ln_beta(a, b);
+    beta_quantile_lower_given(p, a, b, ln_beta(a, b))
+}
+
+/// [`beta_quantile_lower`] given `ln_beta` = [`ln_beta`]`(a, b)` (the
+/// same bits: a PERT table's build works it out once for all its nodes).
+pub(super) fn beta_quantile_lower_given(p: f64, a: f64, b: f64, ln_beta: f64) -> f64 {
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
     let mut x = beta_initial_guess(p, a, b, ln_beta);
     for _ in 0..BETA_MAX_ITER {
