@@ -23,12 +23,14 @@
 //! overlapping intervals, a time that is negative or NaN) or there are
 //! more than [`SMALL`] soft dependencies, the events are sorted as before.
 //!
-//! The walk ([`walk`]) books the same sums as before, with two shortcuts
-//! that change no bit: the capacity while up (the product of the
-//! capacities of the soft dependencies down, in the plan's order) is
-//! worked out again only when the set of those down changes, and the
-//! revenue hours of a stretch are not worked out when its capacity is 1
-//! (its loss, `revenue · (1 − 1) · hours`, is 0 and not booked either way).
+//! The walk ([`walk`]) books the same sums as before, with shortcuts that
+//! change no bit: a service whose soft dependencies were never down (and
+//! that records nothing) is not walked, as its capacity while up stays 1;
+//! the capacity while up (the product of the capacities of the soft
+//! dependencies down, in the plan's order) is worked out again only when
+//! the set of those down changes; and the revenue hours of a stretch are
+//! not worked out when its capacity is 1 (its loss,
+//! `revenue · (1 − 1) · hours`, is 0 and not booked either way).
 //!
 //! What pins it: `merged_events_match_the_stable_sort` (the merge against
 //! the sort on random lists with equal times across and within lists,
@@ -230,6 +232,15 @@ pub(super) fn degrade(
         lists,
     } = one;
     let soft = plan.soft_deps.row(svc);
+    if records.is_none()
+        && soft
+            .iter()
+            .all(|&(node, _)| lists[node as usize].is_empty())
+    {
+        // Only its own events: the capacity while up stays 1, so nothing
+        // is lost, and nothing is recorded.
+        return;
+    }
     let timed = Timed::of(plan, svc, ledger.origin);
     let events = &mut ledger.cap_events;
     // Stretches open at the horizon end past it: cut them there.
