@@ -109,35 +109,21 @@ fn in_key_order(list: &[Iv], h: f64) -> bool {
 /// the events are sorted.
 const SMALL: usize = 8;
 
-/// One list's next event in a [`Merged`] walk.
-#[derive(Clone, Copy)]
-struct Head<'a> {
-    /// The next event's [`key`]; `u64::MAX` once the list is done (no
-    /// keyable time has that key).
-    key: u64,
-    list: &'a [Iv],
-    /// The next event: interval `next / 2`, its start if even, else its
-    /// end.
-    next: usize,
-    kind: u32,
-}
-
-impl<'a> Head<'a> {
-    fn new(list: &'a [Iv], kind: u32) -> Head<'a> {
-        Head {
-            key: list.first().map_or(u64::MAX, |iv| key(iv.start, true)),
-            list,
-            next: 0,
-            kind,
-        }
-    }
-}
-
 /// The capacity events of lists in key order, merged as they are read:
-/// the next event is the least head, the earliest list's on equal keys
-/// (see the contract).
+/// the next event is the least of the lists' next ones, the earliest
+/// list's on equal keys (see the contract). Only lists with intervals take
+/// part, in their order.
 struct Merged<'a> {
-    heads: [Head<'a>; SMALL + 1],
+    /// Per list: its next event's [`key`]; `u64::MAX` once the list is
+    /// done (no keyable time has that key).
+    keys: [u64; SMALL + 1],
+    lists: [&'a [Iv]; SMALL + 1],
+    /// Per list: its next event, interval `next / 2`, its start if even,
+    /// else its end.
+    next: [usize; SMALL + 1],
+    /// Per list: whose it is ([`OWN`] or the soft dependency's place).
+    kinds: [u32; SMALL + 1],
+    /// Lists taking part.
     n: usize,
     h: f64,
 }
@@ -151,16 +137,25 @@ impl<'a> Merged<'a> {
         {
             return None;
         }
-        let mut heads = [Head::new(&[], 0); SMALL + 1];
-        heads[0] = Head::new(down, OWN);
-        for (k, list) in soft.iter().enumerate() {
-            heads[k + 1] = Head::new(list, k as u32);
-        }
-        Some(Merged {
-            heads,
-            n: soft.len() + 1,
+        let mut merged = Merged {
+            keys: [u64::MAX; SMALL + 1],
+            lists: [&[]; SMALL + 1],
+            next: [0; SMALL + 1],
+            kinds: [0; SMALL + 1],
+            n: 0,
             h,
-        })
+        };
+        let all = std::iter::once((down, OWN)).chain(soft.iter().zip(0u32..).map(|(l, k)| (*l, k)));
+        for (list, kind) in all {
+            if let Some(first) = list.first() {
+                let n = merged.n;
+                merged.keys[n] = key(first.start, true);
+                merged.lists[n] = list;
+                merged.kinds[n] = kind;
+                merged.n = n + 1;
+            }
+        }
+        Some(merged)
     }
 }
 
@@ -169,33 +164,31 @@ impl Iterator for Merged<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<CapEvent> {
-        let heads = &mut self.heads[..self.n];
-        let mut b = 0;
-        let mut least = heads[0].key;
-        for (k, head) in heads.iter().enumerate().skip(1) {
-            if head.key < least {
-                least = head.key;
+        let keys = &self.keys[..self.n];
+        let (mut b, mut least) = (0, *keys.first()?);
+        for (k, &x) in keys.iter().enumerate().skip(1) {
+            if x < least {
+                least = x;
                 b = k;
             }
         }
         if least == u64::MAX {
             return None;
         }
-        let head = &mut heads[b];
-        let e = head.next;
-        let iv = &head.list[e / 2];
-        head.next = e + 1;
-        Some(if e.is_multiple_of(2) {
-            let end = iv.end.min(self.h);
-            head.key = key(end, false);
-            (iv.start, 1, head.kind, iv.cause, iv.occ)
+        // The key holds the time's bits and whether it is a start.
+        let t = f64::from_bits(least >> 1);
+        let start = least & 1 == 1;
+        let (list, kind) = (self.lists[b], self.kinds[b]);
+        let e = self.next[b];
+        self.next[b] = e + 1;
+        let iv = &list[e / 2];
+        self.keys[b] = if start {
+            key(iv.end.min(self.h), false)
         } else {
-            head.key = head
-                .list
-                .get(e / 2 + 1)
-                .map_or(u64::MAX, |next| key(next.start, true));
-            (iv.end.min(self.h), -1, head.kind, iv.cause, iv.occ)
-        })
+            list.get(e / 2 + 1)
+                .map_or(u64::MAX, |next| key(next.start, true))
+        };
+        Some((t, if start { 1 } else { -1 }, kind, iv.cause, iv.occ))
     }
 }
 
