@@ -121,7 +121,7 @@ impl Half {
 /// [`beta_quantile`]`(p, a, b)` at a node, bit for bit, for the shape
 /// `shape` of (a, b): the path `beta_quantile` takes for p ∈ (0, 1/2] and
 /// shapes above 1, without working out what depends on the shape alone
-/// again for every node (about a quarter of a table's build).
+/// again for every node (about a fifth of a table's build).
 #[inline]
 fn node_quantile(p: f64, a: f64, b: f64, shape: &BetaShape) -> f64 {
     if p > 0.0 && p <= 0.5 && a > 1.0 && b > 1.0 && a.is_finite() && b.is_finite() {
