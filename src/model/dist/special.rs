@@ -182,13 +182,67 @@ pub(super) fn beta_quantile_iterative(u: f64, a: f64, b: f64) -> f64 {
 
 /// Solves I_x(a, b) = p for p ∈ (0, 1/2].
 fn beta_quantile_lower(p: f64, a: f64, b: f64) -> f64 {
-    let ln_beta = ln_beta(a, b);
+    beta_quantile_lower_given(p, &BetaShape::new(a, b))
+}
+
+/// Continued-fraction terms a [`BetaShape`] works out ahead, per
+/// orientation (PERT shapes need about 10; more are worked out as they
+/// come).
+const CF_TERMS: usize = 24;
+
+/// What solving I_x(a, b) = p reads of the shape alone, worked out once:
+/// ln B(a, b), ln a, and (for a PERT table's build, which solves for all
+/// its nodes with one) the first [`CF_TERMS`] terms of the continued
+/// fraction in both orientations ([`cf_term`]). The same operations as
+/// working them out at each use, so the same bits.
+pub(super) struct BetaShape {
+    a: f64,
+    b: f64,
+    ln_beta: f64,
+    ln_a: f64,
+    /// [`cf_term`]`(a, b, m)` and [`cf_term`]`(b, a, m)` for
+    /// m = 1..=[`CF_TERMS`].
+    terms: Option<Box<[[[f64; 4]; CF_TERMS]; 2]>>,
+}
+
+impl BetaShape {
+    /// The shape's logarithms; the fraction's terms are worked out as
+    /// they are used.
+    fn new(a: f64, b: f64) -> BetaShape {
+        BetaShape {
+            a,
+            b,
+            ln_beta: ln_beta(a, b),
+            ln_a: a.ln(),
+            terms: None,
+        }
+    }
+
+    /// [`BetaShape::new`] with the fraction's first terms worked out
+    /// ahead, for many solves.
+    pub(super) fn with_terms(a: f64, b: f64) -> BetaShape {
+        let terms = |a: f64, b: f64| std::array::from_fn(|k| cf_term(a, b, (k + 1) as f64));
+        BetaShape {
+            terms: Some(Box::new([terms(a, b), terms(b, a)])),
+            ..BetaShape::new(a, b)
+        }
+    }
+
+    /// ln B(a, b), as [`ln_beta`] works it out.
+    pub(super) fn ln_beta(&self) -> f64 {
+        self.ln_beta
+    }
+}
+
+/// [`beta_quantile_lower`] for the shape `shape` (the same bits).
+pub(super) fn beta_quantile_lower_given(p: f64, shape: &BetaShape) -> f64 {
+    let (a, b) = (shape.a, shape.b);
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
-    let mut x = beta_initial_guess(p, a, b, ln_beta);
+    let mut x = beta_initial_guess(p, a, b, shape.ln_beta, shape.ln_a);
     for _ in 0..BETA_MAX_ITER {
         #[cfg(test)]
         super::tests::count_beta_eval();
-        let (cdf, pdf) = beta_cdf_pdf(x, a, b, ln_beta);
+        let (cdf, pdf) = beta_cdf_pdf(x, a, b, shape.ln_beta, Some(shape));
         let err = cdf - p;
         if err == 0.0 {
             return x;
@@ -229,8 +283,8 @@ fn beta_quantile_lower(p: f64, a: f64, b: f64) -> f64 {
 ///   Recipes (`invbetai`, after Abramowitz & Stegun 26.5.22), good to a few
 ///   percent for a, b >= 1; for smaller shapes, Numerical Recipes' two-piece
 ///   power approximation.
-fn beta_initial_guess(p: f64, a: f64, b: f64, ln_beta: f64) -> f64 {
-    let x0 = ((p.ln() + a.ln() + ln_beta) / a).exp();
+fn beta_initial_guess(p: f64, a: f64, b: f64, ln_beta: f64, ln_a: f64) -> f64 {
+    let x0 = ((p.ln() + ln_a + ln_beta) / a).exp();
     let x = if x0 < 0.05 {
         x0 * (1.0 + (b - 1.0) * x0 / (a + 1.0))
     } else if a >= 1.0 && b >= 1.0 {
@@ -275,7 +329,7 @@ pub fn beta_cdf(x: f64, a: f64, b: f64) -> f64 {
     if x >= 1.0 {
         return 1.0;
     }
-    beta_cdf_pdf(x, a, b, ln_beta(a, b)).0
+    beta_cdf_pdf(x, a, b, ln_beta(a, b), None).0
 }
 
 /// I_x(a, b) and the Beta(a, b) density at x ∈ (0, 1), given ln B(a, b).
@@ -284,12 +338,15 @@ pub fn beta_cdf(x: f64, a: f64, b: f64) -> f64 {
 /// fraction evaluated directly below x = (a + 1)/(a + b + 2), where it
 /// converges fast, and through the symmetry I_x(a, b) = 1 − I_{1−x}(b, a)
 /// above. The density shares the prefactor: pdf = x^a (1 − x)^b / (B x (1 − x)).
-fn beta_cdf_pdf(x: f64, a: f64, b: f64, ln_beta: f64) -> (f64, f64) {
+/// With `shape` (of these a and b) holding terms, the fraction's first
+/// terms are read from it.
+fn beta_cdf_pdf(x: f64, a: f64, b: f64, ln_beta: f64, shape: Option<&BetaShape>) -> (f64, f64) {
+    let terms = shape.and_then(|s| s.terms.as_deref());
     let front = (a * x.ln() + b * (-x).ln_1p() - ln_beta).exp();
     let cdf = if x < (a + 1.0) / (a + b + 2.0) {
-        front * beta_continued_fraction(x, a, b) / a
+        front * beta_continued_fraction(x, a, b, terms.map(|t| &t[0])) / a
     } else {
-        1.0 - front * beta_continued_fraction(1.0 - x, b, a) / b
+        1.0 - front * beta_continued_fraction(1.0 - x, b, a, terms.map(|t| &t[1])) / b
     };
     (cdf.clamp(0.0, 1.0), front / (x * (1.0 - x)))
 }
@@ -298,26 +355,44 @@ fn beta_cdf_pdf(x: f64, a: f64, b: f64, ln_beta: f64) -> (f64, f64) {
 /// (it takes O(√max(a, b)) terms: about 10 for PERT shapes).
 const CF_MAX_ITER: usize = 1000;
 
+/// Term m of the continued fraction of I_x(a, b) without its factor x:
+/// the even step's numerator and denominator, then the odd step's (the
+/// step's coefficient is numerator · x / denominator).
+#[inline(always)]
+fn cf_term(a: f64, b: f64, m: f64) -> [f64; 4] {
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let m2 = 2.0 * m;
+    [
+        m * (b - m),
+        (qam + m2) * (a + m2),
+        -(a + m) * (qab + m),
+        (a + m2) * (qap + m2),
+    ]
+}
+
 /// The continued fraction of the incomplete beta function (Numerical
-/// Recipes §6.4), evaluated by the modified Lentz method.
-fn beta_continued_fraction(x: f64, a: f64, b: f64) -> f64 {
+/// Recipes §6.4), evaluated by the modified Lentz method; the first
+/// terms from `terms` when given ([`cf_term`]`(a, b, m)` for m = 1, 2, …).
+fn beta_continued_fraction(x: f64, a: f64, b: f64, terms: Option<&[[f64; 4]; CF_TERMS]>) -> f64 {
     /// Stands in for a zero denominator (Lentz's trick).
     const TINY: f64 = 1e-300;
     let nonzero = |v: f64| if v.abs() < TINY { TINY } else { v };
-    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let (qab, qap) = (a + b, a + 1.0);
     let mut c = 1.0;
     let mut d = 1.0 / nonzero(1.0 - qab * x / qap);
     let mut h = d;
     for m in 1..=CF_MAX_ITER {
-        let m = m as f64;
-        let m2 = 2.0 * m;
+        let [even_num, even_den, odd_num, odd_den] = match terms {
+            Some(t) if m <= CF_TERMS => t[m - 1],
+            _ => cf_term(a, b, m as f64),
+        };
         // Even step.
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        let aa = even_num * x / even_den;
         d = 1.0 / nonzero(1.0 + aa * d);
         c = nonzero(1.0 + aa / c);
         h *= d * c;
         // Odd step.
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        let aa = odd_num * x / odd_den;
         d = 1.0 / nonzero(1.0 + aa * d);
         c = nonzero(1.0 + aa / c);
         let delta = d * c;

@@ -9,8 +9,9 @@ use crate::stats::Accumulator;
 use super::super::clock::open_end;
 use super::super::compile::SimPlan;
 use super::super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
+use super::degrade::degrade;
 use super::fused;
-use super::outage::{revenue_hours, Ledger, Outages, Timed, Totals};
+use super::outage::{Ledger, Outages, Timed, Totals};
 use super::own::Seg;
 use super::{Mark, Record, Trial, NONE};
 
@@ -256,11 +257,11 @@ impl Trial {
 /// of down intervals and every service's (its soft dependencies' among
 /// them).
 #[derive(Clone, Copy)]
-struct One<'a> {
-    plan: &'a SimPlan,
-    svc: usize,
-    down: &'a [Iv],
-    lists: &'a [Vec<Iv>],
+pub(super) struct One<'a> {
+    pub(super) plan: &'a SimPlan,
+    pub(super) svc: usize,
+    pub(super) down: &'a [Iv],
+    pub(super) lists: &'a [Vec<Iv>],
 }
 
 impl<'a> One<'a> {
@@ -324,84 +325,5 @@ fn book(
     let soft = plan.soft_deps.row(svc);
     if p.revenue_per_hour > 0.0 && (!soft.is_empty() || records.is_some()) {
         degrade(one, ledger, totals, records);
-    }
-}
-
-/// Revenue capacity over the trial: 0 while down, else the product of
-/// the capacities kept by the soft dependencies that are down (their
-/// lists in `lists`). Books the revenue lost while up and degraded
-/// (attributed to the cause of the latest degradation, at the service's
-/// revenue profile if it has one), and records capacity changes.
-fn degrade(
-    one: One<'_>,
-    ledger: &mut Ledger,
-    totals: &mut Totals,
-    mut records: Option<&mut Vec<Record>>,
-) {
-    let One {
-        plan,
-        svc,
-        down,
-        lists,
-    } = one;
-    const OWN: u32 = u32::MAX;
-    let revenue = plan.hot[svc].revenue_per_hour;
-    let soft = plan.soft_deps.row(svc);
-    let timed = Timed::of(plan, svc, ledger.origin);
-    let events = &mut ledger.cap_events;
-    events.clear();
-    // Stretches open at the horizon end past it: cut them there.
-    let h = plan.horizon;
-    for iv in down {
-        events.push((iv.start, 1, OWN, iv.cause, iv.occ));
-        events.push((iv.end.min(h), -1, OWN, iv.cause, iv.occ));
-    }
-    for (k, &(node, _)) in soft.iter().enumerate() {
-        for iv in &lists[node as usize] {
-            events.push((iv.start, 1, k as u32, iv.cause, iv.occ));
-            events.push((iv.end.min(h), -1, k as u32, iv.cause, iv.occ));
-        }
-    }
-    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut active = vec![0u32; soft.len()];
-    let mut own_down = 0u32;
-    let (mut t_prev, mut cap_prev, mut cause, mut occ) = (0.0, 1.0, 0u32, 0u32);
-    let factor = |active: &[u32]| -> f64 {
-        soft.iter()
-            .zip(active)
-            .filter(|(_, &a)| a > 0)
-            .map(|((_, c), _)| c)
-            .product()
-    };
-    for &(t, delta, kind, c, o) in events.iter() {
-        if own_down == 0 && t > t_prev {
-            let lost =
-                revenue * (1.0 - factor(&active)) * revenue_hours(timed.as_ref(), t_prev, t, h);
-            if lost > 0.0 {
-                totals.tally[svc].loss += lost;
-                totals.cause_loss[cause as usize] += lost;
-                totals.charges().charge(cause, occ, lost);
-            }
-        }
-        if kind == OWN {
-            own_down = own_down.wrapping_add_signed(delta);
-        } else {
-            let a = &mut active[kind as usize];
-            *a = a.wrapping_add_signed(delta);
-            if delta > 0 {
-                cause = c;
-                occ = o;
-            }
-        }
-        let cap = if own_down > 0 { 0.0 } else { factor(&active) };
-        if let (true, Some(records)) = (cap != cap_prev, records.as_deref_mut()) {
-            records.push(Record {
-                t,
-                svc: svc as u32,
-                mark: Mark::Capacity(cap),
-            });
-        }
-        cap_prev = cap;
-        t_prev = t;
     }
 }

@@ -43,6 +43,7 @@ mod backups;
 mod book;
 mod coupling;
 mod crews;
+mod degrade;
 mod dr;
 mod events;
 mod flush;

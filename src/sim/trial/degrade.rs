@@ -1,0 +1,457 @@
+//! Revenue lost to degradation: a service that is up but has soft
+//! dependencies down earns at the capacity they leave it. Everything
+//! micro-optimised about it lives here.
+//!
+//! # Contract
+//!
+//! [`degrade`] walks the service's capacity events (each down interval's
+//! start and end, its own and each soft dependency's, ends cut at the
+//! horizon) in the order of a **stable** sort by time, ends before starts
+//! at one time ([`key_cmp`]), of the events pushed list by list (its own
+//! first, then the soft dependencies in the plan's order), each list
+//! interval by interval, start then end ([`cap_events_sorted`], the
+//! reference). That order fixes the floating-point sums and the cause a
+//! loss is charged to, so it must not move.
+//!
+//! [`Merged`] gives that order without sorting or writing the events out:
+//! the lists are unions (sorted, disjoint, each interval of positive
+//! length), so each list's events are already in key order, and taking
+//! the least of the lists' next events, the earliest list's on equal keys,
+//! gives exactly what the stable sort gives. Times then compare as
+//! integers ([`key`]). Each list is checked first ([`in_key_order`]); if
+//! one is not in key order (a zero-length interval, one past the horizon,
+//! overlapping intervals, a time that is negative or NaN) or there are
+//! more than [`SMALL`] soft dependencies, the events are sorted as before.
+//!
+//! The walk ([`walk`]) books the same sums as before, with shortcuts that
+//! change no bit: a service whose soft dependencies were never down (and
+//! that records nothing) is not walked, as its capacity while up stays 1;
+//! the capacity while up (the product of the capacities of the soft
+//! dependencies down, in the plan's order) is worked out again only when
+//! the set of those down changes; and the revenue hours of a stretch are
+//! not worked out when its capacity is 1 (its loss,
+//! `revenue · (1 − 1) · hours`, is 0 and not booked either way).
+//!
+//! What pins it: `merged_events_match_the_stable_sort` (the merge against
+//! the sort on random lists with equal times across and within lists,
+//! touching intervals, zero-length ones and horizon cuts),
+//! `key_order_is_what_the_sort_would_keep`, the trial tests on services
+//! with soft dependencies, and the byte-identical outputs of the bundled
+//! scenarios.
+//!
+//! Why: the stable sort of every capacity event was 6 – 16% of the time of
+//! the bundled scenarios with soft dependencies (`docs/performance.md`).
+
+use std::cmp::Ordering;
+
+use super::super::intervals::Iv;
+use super::book::One;
+use super::outage::{revenue_hours, Ledger, Timed, Totals};
+use super::{Mark, Record};
+
+/// A capacity event: time, +1 (a stretch starts) or −1 (it ends), whose
+/// list ([`OWN`] or the soft dependency's place), cause and occurrence.
+type CapEvent = (f64, i32, u32, u32, u32);
+
+/// The source of an event from the service's own list.
+const OWN: u32 = u32::MAX;
+
+/// The order of the stable sort: time, then −1 before +1.
+#[inline]
+fn key_cmp(a: &CapEvent, b: &CapEvent) -> Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+}
+
+/// The two events of interval `iv` of source `kind`, its end cut at `h`.
+#[inline]
+fn events_of(iv: &Iv, kind: u32, h: f64) -> [CapEvent; 2] {
+    [
+        (iv.start, 1, kind, iv.cause, iv.occ),
+        (iv.end.min(h), -1, kind, iv.cause, iv.occ),
+    ]
+}
+
+/// A capacity event's time and kind as one integer in the order of
+/// [`key_cmp`], for a time that is neither negative (not even −0) nor NaN:
+/// such times order as their bits, and a start (+1) follows an end (−1)
+/// at the same time.
+#[inline]
+fn key(t: f64, start: bool) -> u64 {
+    (t.to_bits() << 1) | start as u64
+}
+
+/// Whether `t` may go into a [`key`].
+#[inline]
+fn keyable(t: f64) -> bool {
+    t.is_sign_positive() && !t.is_nan()
+}
+
+/// Whether the events of `list` (interval by interval, start then end cut
+/// at `h`) are in key order ([`key_cmp`]) with times that are [`keyable`]:
+/// each start strictly before its end, each end at or before the next
+/// start.
+fn in_key_order(list: &[Iv], h: f64) -> bool {
+    let mut last_end = 0.0_f64;
+    for iv in list {
+        let end = iv.end.min(h);
+        if !(keyable(iv.start) && keyable(end)) {
+            return false;
+        }
+        if last_end > iv.start || iv.start >= end {
+            return false;
+        }
+        last_end = end;
+    }
+    true
+}
+
+/// Most soft dependencies of one service that [`Merged`] takes; beyond,
+/// the events are sorted.
+const SMALL: usize = 8;
+
+/// The capacity events of lists in key order, merged as they are read:
+/// the next event is the least of the lists' next ones, the earliest
+/// list's on equal keys (see the contract). Only lists with intervals take
+/// part, in their order.
+struct Merged<'a> {
+    /// Per list: its next event's [`key`]; `u64::MAX` once the list is
+    /// done (no keyable time has that key).
+    keys: [u64; SMALL + 1],
+    lists: [&'a [Iv]; SMALL + 1],
+    /// Per list: its next event, interval `next / 2`, its start if even,
+    /// else its end.
+    next: [usize; SMALL + 1],
+    /// Per list: whose it is ([`OWN`] or the soft dependency's place).
+    kinds: [u32; SMALL + 1],
+    /// Lists taking part.
+    n: usize,
+    h: f64,
+}
+
+impl<'a> Merged<'a> {
+    /// The merge of `down`'s events and `soft`'s, if every list is in key
+    /// order and there are at most [`SMALL`] soft lists.
+    #[inline]
+    fn new(down: &'a [Iv], soft: &[&'a [Iv]], h: f64) -> Option<Merged<'a>> {
+        if soft.len() > SMALL || !in_key_order(down, h) || !soft.iter().all(|l| in_key_order(l, h))
+        {
+            return None;
+        }
+        let mut merged = Merged {
+            keys: [u64::MAX; SMALL + 1],
+            lists: [&[]; SMALL + 1],
+            next: [0; SMALL + 1],
+            kinds: [0; SMALL + 1],
+            n: 0,
+            h,
+        };
+        let all = std::iter::once((down, OWN)).chain(soft.iter().zip(0u32..).map(|(l, k)| (*l, k)));
+        for (list, kind) in all {
+            if let Some(first) = list.first() {
+                let n = merged.n;
+                merged.keys[n] = key(first.start, true);
+                merged.lists[n] = list;
+                merged.kinds[n] = kind;
+                merged.n = n + 1;
+            }
+        }
+        Some(merged)
+    }
+}
+
+impl Iterator for Merged<'_> {
+    type Item = CapEvent;
+
+    #[inline]
+    fn next(&mut self) -> Option<CapEvent> {
+        let keys = &self.keys[..self.n];
+        let (mut b, mut least) = (0, *keys.first()?);
+        for (k, &x) in keys.iter().enumerate().skip(1) {
+            if x < least {
+                least = x;
+                b = k;
+            }
+        }
+        if least == u64::MAX {
+            return None;
+        }
+        // The key holds the time's bits and whether it is a start.
+        let t = f64::from_bits(least >> 1);
+        let start = least & 1 == 1;
+        let (list, kind) = (self.lists[b], self.kinds[b]);
+        let e = self.next[b];
+        self.next[b] = e + 1;
+        let iv = &list[e / 2];
+        self.keys[b] = if start {
+            key(iv.end.min(self.h), false)
+        } else {
+            list.get(e / 2 + 1)
+                .map_or(u64::MAX, |next| key(next.start, true))
+        };
+        Some((t, if start { 1 } else { -1 }, kind, iv.cause, iv.occ))
+    }
+}
+
+/// The reference order: every list's events pushed in turn (`down` first,
+/// then `soft` in order), then stably sorted by [`key_cmp`].
+fn cap_events_sorted(down: &[Iv], soft: &[&[Iv]], h: f64, events: &mut Vec<CapEvent>) {
+    events.clear();
+    for iv in down {
+        events.extend(events_of(iv, OWN, h));
+    }
+    for (k, list) in soft.iter().enumerate() {
+        for iv in *list {
+            events.extend(events_of(iv, k as u32, h));
+        }
+    }
+    events.sort_by(key_cmp);
+}
+
+/// Revenue capacity over the trial: 0 while down, else the product of
+/// the capacities kept by the soft dependencies that are down (their
+/// lists in `lists`). Books the revenue lost while up and degraded
+/// (attributed to the cause of the latest degradation, at the service's
+/// revenue profile if it has one), and records capacity changes.
+pub(super) fn degrade(
+    one: One<'_>,
+    ledger: &mut Ledger,
+    totals: &mut Totals,
+    records: Option<&mut Vec<Record>>,
+) {
+    let One {
+        plan,
+        svc,
+        down,
+        lists,
+    } = one;
+    let soft = plan.soft_deps.row(svc);
+    if records.is_none()
+        && soft
+            .iter()
+            .all(|&(node, _)| lists[node as usize].is_empty())
+    {
+        // Only its own events: the capacity while up stays 1, so nothing
+        // is lost, and nothing is recorded.
+        return;
+    }
+    let timed = Timed::of(plan, svc, ledger.origin);
+    let events = &mut ledger.cap_events;
+    // Stretches open at the horizon end past it: cut them there.
+    let h = plan.horizon;
+    let mut small_lists: [&[Iv]; SMALL] = [&[]; SMALL];
+    let big_lists: Vec<&[Iv]>;
+    let soft_lists: &[&[Iv]] = if soft.len() <= SMALL {
+        for (l, &(node, _)) in small_lists.iter_mut().zip(soft) {
+            *l = &lists[node as usize];
+        }
+        &small_lists[..soft.len()]
+    } else {
+        big_lists = soft
+            .iter()
+            .map(|&(node, _)| &lists[node as usize][..])
+            .collect();
+        &big_lists
+    };
+    match Merged::new(down, soft_lists, h) {
+        Some(merged) => walk(one, merged, timed, totals, records),
+        None => {
+            cap_events_sorted(down, soft_lists, h, events);
+            walk(one, events.iter().copied(), timed, totals, records);
+        }
+    }
+}
+
+/// Book the revenue lost while up and degraded over `events` (in the
+/// order of the contract), and record capacity changes.
+#[inline(always)]
+fn walk(
+    one: One<'_>,
+    events: impl Iterator<Item = CapEvent>,
+    timed: Option<Timed<'_>>,
+    totals: &mut Totals,
+    mut records: Option<&mut Vec<Record>>,
+) {
+    let (plan, svc) = (one.plan, one.svc);
+    let revenue = plan.hot[svc].revenue_per_hour;
+    let soft = plan.soft_deps.row(svc);
+    let h = plan.horizon;
+    let mut small_active = [0u32; SMALL];
+    let mut big_active: Vec<u32>;
+    let active: &mut [u32] = if soft.len() <= SMALL {
+        &mut small_active[..soft.len()]
+    } else {
+        big_active = vec![0; soft.len()];
+        &mut big_active
+    };
+    let mut own_down = 0u32;
+    let (mut t_prev, mut cap_prev, mut cause, mut occ) = (0.0, 1.0, 0u32, 0u32);
+    // The capacity while up: the product of the capacities kept by the
+    // soft dependencies that are down (none yet).
+    let mut up_cap = 1.0;
+    let factor = |active: &[u32]| -> f64 {
+        soft.iter()
+            .zip(active)
+            .filter(|(_, &a)| a > 0)
+            .map(|((_, c), _)| c)
+            .product()
+    };
+    for (t, delta, kind, c, o) in events {
+        // Up since the last event: `cap_prev` is the capacity then (the
+        // product of the factors of the soft dependencies down).
+        if own_down == 0 && t > t_prev && cap_prev != 1.0 {
+            let lost = revenue * (1.0 - cap_prev) * revenue_hours(timed.as_ref(), t_prev, t, h);
+            if lost > 0.0 {
+                totals.tally[svc].loss += lost;
+                totals.cause_loss[cause as usize] += lost;
+                totals.charges().charge(cause, occ, lost);
+            }
+        }
+        if kind == OWN {
+            own_down = own_down.wrapping_add_signed(delta);
+        } else {
+            let a = &mut active[kind as usize];
+            let was_down = *a > 0;
+            *a = a.wrapping_add_signed(delta);
+            if (*a > 0) != was_down {
+                // The factor is a function of which are down: worked out
+                // again only when that changes.
+                up_cap = factor(active);
+            }
+            if delta > 0 {
+                cause = c;
+                occ = o;
+            }
+        }
+        let cap = if own_down > 0 { 0.0 } else { up_cap };
+        if let (true, Some(records)) = (cap != cap_prev, records.as_deref_mut()) {
+            records.push(Record {
+                t,
+                svc: svc as u32,
+                mark: Mark::Capacity(cap),
+            });
+        }
+        cap_prev = cap;
+        t_prev = t;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small xorshift: the test's lists, reproducibly.
+    struct Xs(u64);
+
+    impl Xs {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// A list on a coarse grid of times (so that times meet across lists):
+    /// a union's (sorted, disjoint, not touching) most of the time; with
+    /// `odd`, now and then an interval of no length, one touching or
+    /// overlapping the previous, or one starting past the horizon.
+    fn list(rng: &mut Xs, h: f64, odd: bool) -> Vec<Iv> {
+        let mut out = Vec::new();
+        let mut t = rng.below(4) as f64;
+        for _ in 0..rng.below(7) {
+            if t >= h {
+                break;
+            }
+            let len = 1 + rng.below(5);
+            let mut start = t;
+            let mut end = t + len as f64;
+            if odd {
+                match rng.below(8) {
+                    0 => end = start,
+                    1 if !out.is_empty() => start -= 1.0,
+                    2 => start = h + 1.0,
+                    _ => {}
+                }
+            }
+            let open = rng.below(6) == 0;
+            if open {
+                // Still open at the horizon: the last of its list.
+                end = f64::from_bits(h.to_bits() + 1).max(end);
+            }
+            out.push(Iv {
+                start,
+                end,
+                cause: rng.below(5) as u32,
+                occ: rng.below(50) as u32,
+            });
+            if open {
+                break;
+            }
+            t = end + 1.0 + rng.below(3) as f64;
+        }
+        out
+    }
+
+    #[test]
+    fn merged_events_match_the_stable_sort() {
+        let mut rng = Xs(0x9E37_79B9_7F4A_7C15);
+        let mut sorted = Vec::new();
+        let (mut merged, mut fell_back) = (0, 0);
+        let bits = |v: &[CapEvent]| -> Vec<(u64, i32, u32, u32, u32)> {
+            v.iter()
+                .map(|&(t, d, k, c, o)| (t.to_bits(), d, k, c, o))
+                .collect()
+        };
+        for case in 0..20_000 {
+            let h = 10.0 + rng.below(20) as f64;
+            let odd = case % 4 == 0;
+            let down = list(&mut rng, h, odd);
+            let soft: Vec<Vec<Iv>> = (0..rng.below(6)).map(|_| list(&mut rng, h, odd)).collect();
+            let soft: Vec<&[Iv]> = soft.iter().map(|l| &l[..]).collect();
+            cap_events_sorted(&down, &soft, h, &mut sorted);
+            // The fallback is the sort itself.
+            let Some(walk) = Merged::new(&down, &soft, h) else {
+                fell_back += 1;
+                continue;
+            };
+            let walk: Vec<CapEvent> = walk.collect();
+            assert_eq!(bits(&walk), bits(&sorted), "case {case}");
+            merged += 1;
+        }
+        // Both paths are taken: most cases merge, the odd lists fall back.
+        assert!(
+            fell_back > 500 && merged > 10_000,
+            "{merged} merged, {fell_back} sorted"
+        );
+    }
+
+    #[test]
+    fn key_order_is_what_the_sort_would_keep() {
+        let iv = |start: f64, end: f64| Iv {
+            start,
+            end,
+            cause: 0,
+            occ: 0,
+        };
+        assert!(in_key_order(&[iv(1.0, 2.0), iv(3.0, 4.0)], 10.0));
+        // An end and the next start at one time: the end sorts first.
+        assert!(in_key_order(&[iv(1.0, 2.0), iv(2.0, 4.0)], 10.0));
+        // No length: its end would sort before its start.
+        assert!(!in_key_order(&[iv(1.0, 1.0)], 10.0));
+        // Past the horizon: its end is cut to before its start.
+        assert!(!in_key_order(&[iv(11.0, 12.0)], 10.0));
+        assert!(!in_key_order(&[iv(1.0, 3.0), iv(2.0, 4.0)], 10.0));
+        assert!(in_key_order(&[], 10.0));
+        // Times whose bits do not order as the sort does.
+        assert!(!in_key_order(&[iv(-0.0, 1.0)], 10.0));
+        assert!(!in_key_order(&[iv(f64::NAN, 2.0)], 10.0));
+        // Past 8 soft lists, the sort.
+        let one = [iv(1.0, 2.0)];
+        assert!(Merged::new(&one, &[&one[..]; SMALL], 10.0).is_some());
+        assert!(Merged::new(&one, &[&one[..]; SMALL + 1], 10.0).is_none());
+    }
+}
