@@ -9,8 +9,9 @@
 //! on fewer (results do not depend on the count), and one that would not
 //! fit on one worker fails before its first trial with an error that
 //! names the fix, instead of being killed part-way. The figures below are
-//! under those measured on generated estates (docs/performance.md), so
-//! that no run that fits is refused.
+//! under those measured on generated estates (docs/performance.md: at
+//! 10 000 services about 7.5 KB per service and worker, and 18 KB per
+//! service once with the reports), so that no run that fits is refused.
 
 use crate::error::Error;
 
@@ -18,7 +19,7 @@ use crate::error::Error;
 pub const PER_SERVICE: u64 = 3 * 1024;
 /// Bytes per service held by each worker (trial scratch, accumulator), at
 /// least.
-pub const PER_SERVICE_AND_WORKER: u64 = 12 * 1024;
+pub const PER_SERVICE_AND_WORKER: u64 = 6 * 1024;
 
 const MB: u64 = 1 << 20;
 
@@ -85,15 +86,15 @@ mod tests {
         assert_eq!(workers(50_000, 8, None).unwrap(), 8);
         // Plenty: as asked.
         assert_eq!(workers(10_000, 2, Some(16 * 1024 * MB)).unwrap(), 2);
-        // 10 000 services: 30 MB once, 120 MB a worker; 300 MB fit two.
-        assert_eq!(workers(10_000, 8, Some(300 * MB)).unwrap(), 2);
+        // 10 000 services: 30 MB once, 60 MB a worker; 200 MB fit two.
+        assert_eq!(workers(10_000, 8, Some(200 * MB)).unwrap(), 2);
         // Exactly one worker's worth: one.
         let one = 10_000 * (PER_SERVICE + PER_SERVICE_AND_WORKER);
         assert_eq!(workers(10_000, 4, Some(one)).unwrap(), 1);
         // A byte short of it: a clear error naming the estate and the fix.
         let err = workers(10_000, 4, Some(one - 1)).unwrap_err().to_string();
         assert!(
-            err.contains("10000 services") && err.contains("147 MB") && err.contains("--shard"),
+            err.contains("10000 services") && err.contains("88 MB") && err.contains("--shard"),
             "{err}"
         );
         // No services: as asked, even with no memory.

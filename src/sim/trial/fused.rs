@@ -220,7 +220,7 @@ pub(super) enum Form {
 /// the two cost the same, measured on generated estates
 /// (docs/performance.md): bit rows cost nodes × words, and sparse rows
 /// what the trial's outages hold.
-pub(super) const BITS_MAX_WORDS: usize = 64;
+pub(super) const BITS_MAX_WORDS: usize = 48;
 
 /// The trial's rows and what the fast booking reads, reused from trial
 /// to trial.
@@ -485,7 +485,9 @@ impl Rows {
 ///
 /// No branch on the data in the loop: each step writes the lesser head
 /// and moves past it in either row or both (a repeat), so that sources
-/// that interleave at random cost no mispredictions.
+/// that interleave at random cost no mispredictions. (Merging a short
+/// row into a long one by binary search and copies instead was tried:
+/// no fewer instructions on the 10 000-service estate.)
 #[inline]
 fn merge2(a: &[u32], b: &[u32], out: &mut [u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
@@ -499,6 +501,30 @@ fn merge2(a: &[u32], b: &[u32], out: &mut [u32]) -> usize {
     let rest = if i < a.len() { &a[i..] } else { &b[j..] };
     out[n..n + rest.len()].copy_from_slice(rest);
     n + rest.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Merging two rows gives their sorted union without repeats,
+        /// either way round.
+        #[test]
+        fn merged_rows_are_the_union(a in proptest::collection::btree_set(0u32..200, 0..40),
+                                     b in proptest::collection::btree_set(0u32..200, 0..40)) {
+            let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
+            let mut union: Vec<u32> = a.iter().chain(&b).copied().collect();
+            union.sort_unstable();
+            union.dedup();
+            let mut out = vec![u32::MAX; a.len() + b.len()];
+            let n = merge2(&a, &b, &mut out);
+            prop_assert_eq!(&out[..n], &union[..]);
+            let n = merge2(&b, &a, &mut out);
+            prop_assert_eq!(&out[..n], &union[..]);
+        }
+    }
 }
 
 /// Book service `svc` from its row (see the module's contract): into its
