@@ -503,30 +503,6 @@ fn merge2(a: &[u32], b: &[u32], out: &mut [u32]) -> usize {
     n + rest.len()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// Merging two rows gives their sorted union without repeats,
-        /// either way round.
-        #[test]
-        fn merged_rows_are_the_union(a in proptest::collection::btree_set(0u32..200, 0..40),
-                                     b in proptest::collection::btree_set(0u32..200, 0..40)) {
-            let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
-            let mut union: Vec<u32> = a.iter().chain(&b).copied().collect();
-            union.sort_unstable();
-            union.dedup();
-            let mut out = vec![u32::MAX; a.len() + b.len()];
-            let n = merge2(&a, &b, &mut out);
-            prop_assert_eq!(&out[..n], &union[..]);
-            let n = merge2(&b, &a, &mut out);
-            prop_assert_eq!(&out[..n], &union[..]);
-        }
-    }
-}
-
 /// Book service `svc` from its row (see the module's contract): into its
 /// tally and the causes' losses in `totals`, its duration keys into
 /// `ledger`. `ivs` are the trial's distinct segments.
@@ -669,5 +645,29 @@ fn charge_failures(p: &Hot, picked: &[u32], segs: &[SegInfo], origin: &mut [f64]
         // A select, not a branch; the same sum as `Outages` charges.
         let fixed = cost + if breaches(d, mtpd) { penalty } else { 0.0 };
         origin[seg.origin as usize] += revenue * d + fixed;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Merging two rows gives their sorted union without repeats,
+        /// either way round.
+        #[test]
+        fn merged_rows_are_the_union(a in proptest::collection::btree_set(0u32..200, 0..40),
+                                     b in proptest::collection::btree_set(0u32..200, 0..40)) {
+            let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
+            let mut union: Vec<u32> = a.iter().chain(&b).copied().collect();
+            union.sort_unstable();
+            union.dedup();
+            let mut out = vec![u32::MAX; a.len() + b.len()];
+            let n = merge2(&a, &b, &mut out);
+            prop_assert_eq!(&out[..n], &union[..]);
+            let n = merge2(&b, &a, &mut out);
+            prop_assert_eq!(&out[..n], &union[..]);
+        }
     }
 }
