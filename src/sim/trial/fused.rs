@@ -455,7 +455,7 @@ impl Rows {
     }
 
     /// [`Rows::read`], with what the fast booking reads besides.
-    #[inline]
+    #[inline(always)]
     fn read_with(&mut self, i: usize) -> (&[u32], &[SegInfo], &mut Vec<u32>) {
         let picked = match self.form {
             Some(Form::Bits) => {
