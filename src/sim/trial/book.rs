@@ -144,7 +144,6 @@ impl Trial {
             &self.own.segs,
             &self.index.canon,
             s,
-            plan.node_count(),
             h,
         );
         let lists = &mut self.lists;

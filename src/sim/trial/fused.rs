@@ -204,7 +204,7 @@ fn sum_apart(
 /// How a trial keeps its rows ([`Rows`]): the same sets either way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Form {
-    /// A row of bits over all of the trial's distinct segments per node:
+    /// A row of bits over all of the trial's distinct segments per service:
     /// building a service's row is a few words ORed per dependency, so on
     /// a small estate (a few words a row) it is the cheapest; but its
     /// cost and memory grow as nodes × segments.
@@ -238,7 +238,7 @@ pub(super) struct Rows {
     form: Option<Form>,
     /// Tests: keep every trial's rows in this form.
     pub(super) force: Option<Form>,
-    /// [`Form::Bits`]: per node, `w` words of bits: which distinct
+    /// [`Form::Bits`]: per service, `w` words of bits: which distinct
     /// segments stop it.
     bits: Vec<u64>,
     w: usize,
@@ -269,8 +269,8 @@ impl Rows {
     /// a test forces one), and per service its own segments (`segs`,
     /// each at its place `canon` among the `distinct` ones, `NONE` for
     /// empty ones); the trial's random failures from `totals`. `s` is
-    /// the number of services, `nodes` of nodes.
-    #[allow(clippy::too_many_arguments)]
+    /// the number of services (groups have no rows: their intervals are
+    /// lists).
     pub(super) fn fill(
         &mut self,
         distinct: &[Iv],
@@ -278,7 +278,6 @@ impl Rows {
         segs: &[Seg],
         canon: &[u32],
         s: usize,
-        nodes: usize,
         h: f64,
     ) {
         // Random failures' services, and the spare slot for the rest.
@@ -297,7 +296,7 @@ impl Rows {
             Form::Bits => {
                 self.w = w;
                 self.bits.clear();
-                self.bits.resize(nodes * w, 0);
+                self.bits.resize(s * w, 0);
                 for (seg, &c) in segs.iter().zip(canon) {
                     if c != NONE {
                         self.bits[seg.svc as usize * w + c as usize / 64] |= 1 << (c % 64);
