@@ -148,36 +148,30 @@ pub(crate) fn union_many(lists: &[&[Iv]], out: &mut Vec<Iv>) {
     runs.finish();
 }
 
-/// The union of the intervals of `ivs` whose bits are set in `bits` (bit
-/// `k` of word `w` stands for `ivs[64·w + k]`) into `out` (cleared first),
-/// in normal form. `ivs` must be sorted by start; they may overlap.
+/// The union of the intervals `ivs[k]` for the indices `k` of `picked`
+/// (increasing) into `out` (cleared first), in normal form. `ivs` must be
+/// sorted by start; they may overlap.
 ///
-/// This is how a service's down intervals are built: the set of own
-/// intervals that stop it is its own bits OR its dependencies' sets, a
-/// few machine words per dependency, and only the final set is walked.
+/// This is how a service's down intervals are built: its row
+/// (`trial::fused::Rows`) lists the segments that stop it, its own and
+/// its hard dependencies', in order of start, and only that final set is
+/// merged.
 ///
 /// # Complexity
-/// O(w + m) for w words and m set bits.
-pub(crate) fn union_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
+/// O(m) for m indices.
+pub(crate) fn union_picked(picked: &[u32], ivs: &[Iv], out: &mut Vec<Iv>) {
     out.clear();
     let mut runs = Runs::new(out);
-    for k in set_bits(bits) {
-        runs.push(ivs[k]);
+    for &k in picked {
+        runs.push(ivs[k as usize]);
     }
     runs.finish();
 }
 
-/// The intervals of `ivs` whose bits are set (see [`union_bits`]), in
-/// order, as they are (not merged), into `out` (cleared first).
-pub(crate) fn select_bits(bits: &[u64], ivs: &[Iv], out: &mut Vec<Iv>) {
-    out.clear();
-    out.extend(set_bits(bits).map(|k| ivs[k]));
-}
-
 /// The indices of the set bits, in increasing order (bit `k` of word `w`
 /// is index 64·w + k).
-#[inline]
-pub(crate) fn set_bits(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
+#[cfg(test)]
+fn set_bits(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
     bits.iter().enumerate().flat_map(|(w, &word)| {
         let mut x = word;
         std::iter::from_fn(move || {
@@ -406,8 +400,8 @@ mod tests {
         }
 
         #[test]
-        fn union_of_bits_matches_brute_force(pairs in proptest::collection::vec((0u8..60, 1u8..20, 0u32..3), 0..150),
-                                             picks in proptest::collection::vec(any::<bool>(), 150)) {
+        fn union_of_picked_matches_brute_force(pairs in proptest::collection::vec((0u8..60, 1u8..20, 0u32..3), 0..150),
+                                               picks in proptest::collection::vec(any::<bool>(), 150)) {
             // Segments sorted by start (overlapping, some identical), a
             // random subset of them chosen by bits over several words.
             let mut ivs: Vec<Iv> = pairs
@@ -423,11 +417,12 @@ mod tests {
                     chosen.push(*x);
                 }
             }
-            let mut selected = Vec::new();
-            select_bits(&bits, &ivs, &mut selected);
+            let mut picked = Vec::new();
+            let n = decode_bits(&bits, &mut picked);
+            let selected: Vec<Iv> = picked[..n].iter().map(|&k| ivs[k as usize]).collect();
             prop_assert_eq!(&selected, &chosen);
             let mut out = Vec::new();
-            union_bits(&bits, &ivs, &mut out);
+            union_picked(&picked[..n], &ivs, &mut out);
             for w in out.windows(2) {
                 prop_assert!(w[0].end < w[1].start || (w[0].end == w[1].start && w[0].cause != w[1].cause));
             }

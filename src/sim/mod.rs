@@ -17,6 +17,7 @@ pub(crate) mod drill;
 pub mod generate;
 pub(crate) mod insurance;
 pub(crate) mod intervals;
+pub mod memory;
 pub(crate) mod profile;
 pub(crate) mod queue;
 pub(crate) mod rng;
@@ -26,6 +27,7 @@ pub(crate) mod trial;
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -90,9 +92,10 @@ pub fn chunks(trials: Range<u64>) -> impl IndexedParallelIterator<Item = Range<u
 }
 
 /// The one parallel driver of every run (annual, paired, drill; a sweep
-/// runs it once per value): cut `trials` into [`chunks`], fold each chunk
-/// on a worker of `pool` into that worker's accumulator with its reused
-/// scratch, and merge the workers' accumulators.
+/// runs it once per value): cut `trials` into chunks of [`CHUNK`] trials
+/// (those of [`chunks`]), run each on a worker of `pool` (one per thread,
+/// each taking the next chunk when free) into that worker's accumulator
+/// with its reused scratch, and merge the workers' accumulators.
 ///
 /// - `empty` makes an empty accumulator, `scratch` a worker's scratch (its
 ///   [`Trial`]s and whatever else it reuses from chunk to chunk);
@@ -104,6 +107,10 @@ pub fn chunks(trials: Range<u64>) -> impl IndexedParallelIterator<Item = Range<u
 /// long as `merge` is exact and order-independent and a chunk's result
 /// depends only on its trial indices (every draw is keyed by the trial):
 /// both hold for every accumulator of bcdr.
+///
+/// At most one accumulator and one scratch per worker are alive at a
+/// time, however many chunks (on a large estate each is tens of
+/// megabytes; see [`memory`]).
 ///
 /// `progress` is called from worker threads, after each chunk, with the
 /// number of trials done so far in this call.
@@ -117,26 +124,50 @@ pub fn drive<A: Send, W: Send>(
     merge: impl Fn(&mut A, &A) + Sync + Send,
 ) -> A {
     let done = AtomicU64::new(0);
-    pool.install(|| {
-        chunks(trials)
-            .fold(
-                || (empty(), scratch()),
-                |(mut acc, mut w), chunk| {
-                    run_chunk(&mut acc, &mut w, chunk.clone());
+    let next = AtomicU64::new(0);
+    let count = trials.end.saturating_sub(trials.start).div_ceil(CHUNK);
+    // Each worker takes the next chunk as it is free (one counter), so a
+    // worker slowed by other load takes fewer; it keeps one accumulator
+    // and one scratch for the whole call, and merges its accumulator into
+    // the result when it runs out of chunks.
+    let workers = (pool.current_num_threads() as u64).clamp(1, count.max(1));
+    let result: Mutex<Option<A>> = Mutex::new(None);
+    pool.scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|_| {
+                let mut acc = empty();
+                let mut w = scratch();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= count {
+                        break;
+                    }
+                    let start = trials.start.saturating_add(i.saturating_mul(CHUNK));
+                    let chunk = start..start.saturating_add(CHUNK).min(trials.end);
                     let len = chunk.end - chunk.start;
+                    run_chunk(&mut acc, &mut w, chunk);
                     let n = done.fetch_add(len, Ordering::Relaxed) + len;
                     if let Some(p) = progress {
                         p(n);
                     }
-                    (acc, w)
-                },
-            )
-            .map(|(acc, _)| acc)
-            .reduce(&empty, |mut a, b| {
-                merge(&mut a, &b);
-                a
-            })
-    })
+                }
+                // The scratch goes before the merge: the two are not
+                // needed at once.
+                drop(w);
+                // A worker that panicked poisons nothing worth keeping:
+                // the scope re-raises its panic.
+                let mut slot = result.lock().unwrap_or_else(PoisonError::into_inner);
+                match slot.as_mut() {
+                    Some(into) => merge(into, &acc),
+                    None => *slot = Some(acc),
+                }
+            });
+        }
+    });
+    result
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .unwrap_or_else(empty)
 }
 
 /// Run `trials` (a range of trial indices, so that shards run disjoint
@@ -145,8 +176,13 @@ pub fn drive<A: Send, W: Send>(
 /// `progress` is called from worker threads with the number of trials done
 /// so far in this call.
 ///
+/// Runs on fewer threads than asked when the memory available would not
+/// hold that many workers' state ([`memory::workers`]; results do not
+/// depend on the count).
+///
 /// # Errors
-/// [`Error::Usage`] when the thread pool cannot be built.
+/// [`Error::Usage`] when the thread pool cannot be built, or when even
+/// one worker would not fit in the memory available.
 pub fn simulate(
     plan: &SimPlan,
     mode: Mode,
@@ -155,7 +191,9 @@ pub fn simulate(
     threads: Option<usize>,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Accumulator, Error> {
-    let pool = thread_pool(threads)?;
+    let wanted = threads.unwrap_or_else(max_threads).clamp(1, max_threads());
+    let fit = memory::workers(plan.n_services, wanted, memory::available())?;
+    let pool = thread_pool(if fit < wanted { Some(fit) } else { threads })?;
     let acc = drive(
         &pool,
         trials,

@@ -8,7 +8,7 @@ use crate::stats::Accumulator;
 
 use super::super::clock::open_end;
 use super::super::compile::SimPlan;
-use super::super::intervals::{at_least, select_bits, union_bits, union_into, union_many, Iv};
+use super::super::intervals::{at_least, union_into, union_many, union_picked, Iv};
 use super::degrade::degrade;
 use super::fused;
 use super::outage::{Ledger, Outages, Timed, Totals};
@@ -21,7 +21,7 @@ pub(super) struct SegIndex {
     /// The distinct live segments, sorted by start.
     pub(super) distinct: Vec<Iv>,
     /// Per segment: its index in `distinct` (`NONE` for empty ones).
-    canon: Vec<u32>,
+    pub(super) canon: Vec<u32>,
     /// Scratch: the segments that start at one instant.
     same_start: Vec<u32>,
 }
@@ -112,15 +112,20 @@ impl Trial {
     ///
     /// A service is down while any segment of its closure is: its own, or
     /// a hard dependency's, transitively. Segments are indexed by start;
-    /// a service's set is a row of bits, its own OR its dependencies'
-    /// rows, and only that final set is merged into intervals, rather than
-    /// merging the dependencies' merged lists again at every level. A
-    /// group's k-of-n stretches are new intervals, not segments: they reach
-    /// the services above the group as lists (`via_groups`).
+    /// a service's set is a row ([`fused::Rows`]: bits, its own OR its
+    /// dependencies' rows, on a small trial; a sorted list of places, its
+    /// own merged with its dependencies', on a large one), and only that
+    /// final set is merged into intervals, rather than merging the
+    /// dependencies' merged lists again at every level. A group's k-of-n
+    /// stretches are new intervals, not segments: they reach the services
+    /// above the group as lists (`via_groups`).
     ///
     /// # Complexity
-    /// O(N·w + Σ m) for N nodes, w = ⌈distinct segments / 64⌉ words and
-    /// m set bits per service; groups sort their members' endpoints.
+    /// With bit rows, O(N·w + Σ m) for N nodes, w = ⌈distinct segments /
+    /// 64⌉ words (at most [`fused::BITS_MAX_WORDS`]) and m set bits per
+    /// service; with sparse rows, O(N + S + Σ k·m) for S segments and per
+    /// service k non-empty sources of m places in all: what the trial's
+    /// outages hold, not N × S. Groups sort their members' endpoints.
     pub(super) fn close(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
         let h = self.horizon;
         let s = plan.n_services;
@@ -139,7 +144,7 @@ impl Trial {
             &self.totals,
             &self.own.segs,
             &self.index.canon,
-            plan.node_count(),
+            s,
             h,
         );
         let lists = &mut self.lists;
@@ -168,19 +173,21 @@ impl Trial {
             } else {
                 None
             };
-            // The row is built in place: its own bits OR its dependencies'
-            // rows.
+            // Its row: its own segments and its service dependencies'
+            // rows (a moved service's dependencies come as lists).
             let mut through_groups = false;
             if moved.is_none() {
                 for &d in deps {
                     let d = d as usize;
                     if d < s {
-                        self.rows.or_row(i, d);
                         through_groups |= !lists.via_groups[d].is_empty();
                     } else {
                         through_groups = true;
                     }
                 }
+                self.rows.build(i, deps, s);
+            } else {
+                self.rows.build_own(i);
             }
             // Taken out while the dependencies' lists (in the same table)
             // are read.
@@ -208,7 +215,7 @@ impl Trial {
                 // out.
                 debug_assert!(!plan.book_late[i]);
                 lists.via_groups[i] = via;
-                fused::book_bits(plan, i, &mut self.rows, distinct, totals, ledger);
+                fused::book_row(plan, i, &mut self.rows, distinct, totals, ledger);
                 continue;
             }
             let keep = plan.keep_list[i];
@@ -217,10 +224,14 @@ impl Trial {
             } else {
                 &mut lists.scratch
             };
+            let picked = self.rows.read(i);
             if via.is_empty() {
-                union_bits(self.rows.row(i), distinct, out);
+                union_picked(picked, distinct, out);
             } else {
-                select_bits(self.rows.row(i), distinct, &mut lists.raw);
+                lists.raw.clear();
+                lists
+                    .raw
+                    .extend(picked.iter().map(|&k| distinct[k as usize]));
                 union_into(&lists.raw, &via, out);
             }
             lists.via_groups[i] = via;

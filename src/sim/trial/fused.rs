@@ -1,20 +1,32 @@
-//! The fast booking of a service straight from its bit row. Everything
-//! micro-optimised about booking lives here, and nowhere else.
+//! The trial's rows (which segments stop each service) and the fast
+//! booking of a service straight from its row. Everything micro-optimised
+//! about building rows and booking lives here, and nowhere else.
 //!
 //! # Contract
 //!
-//! [`book_bits`] books service `svc` from row `svc` of [`Rows::bits`] (the
-//! distinct segments that stop it: its own OR its hard dependencies'
-//! rows) exactly as [`super::book`] books the list that
-//! [`union_bits`](super::super::intervals::union_bits) makes of that row,
-//! with [`super::outage`]'s rule: the same tally, cause losses, duration
-//! keys, shortest and longest, random failures' split by the service that
-//! failed (`Totals::origin`, [`charge_failures`]), **bit for bit** (the
-//! same floating-point operations in the same order). It serves a service
-//! booked in its turn whose list is not kept, with no group below it and
-//! recording off (no records, no degradation); [`super::Trial::close`]
-//! decides. With insurance it also charges each segment's loss to its
-//! occurrence ([`super::insure`]) as the list booking does.
+//! [`Rows`] holds, per service, the distinct segments that stop it (its
+//! own and its hard dependencies', transitively through services), read
+//! ([`Rows::read`]) as their places among the trial's distinct segments in
+//! increasing order. Two forms ([`Form`]) hold the same sets: a row of
+//! bits over all of the trial's segments (its own bits OR its
+//! dependencies' rows), kept while a row is at most [`BITS_MAX_WORDS`]
+//! words, and a sorted list of places (its own merged with its
+//! dependencies' lists) on larger trials, whose cost grows with the
+//! outages rather than with services × segments.
+//!
+//! [`book_row`] books service `svc` from its row exactly as
+//! [`super::book`] books the list that
+//! [`union_picked`](super::super::intervals::union_picked) makes of that
+//! row, with [`super::outage`]'s rule: the same tally, cause losses,
+//! duration keys, shortest and longest, random failures' split by the
+//! service that failed (`Totals::origin`, [`charge_failures`]), **bit for
+//! bit** (the same floating-point operations in the same order). It
+//! serves a service booked in its turn whose list is not kept, with no
+//! group below it and recording off (no records, no degradation);
+//! [`super::Trial::close`] decides. With insurance it also charges each
+//! segment's loss to its occurrence ([`super::insure`]) as the list
+//! booking does. Both forms give the same places, so everything after
+//! [`Rows::read`] is shared.
 //!
 //! Three cases:
 //!
@@ -34,15 +46,15 @@
 //! What pins it: `fused_booking_matches_booking_the_list` (this path
 //! against the list path, on a reference estate, one with lost revenue on
 //! touching segments of two causes, one with revenue profiles and impact
-//! steps, and a generated estate),
-//! `outages_match_the_definition_on_a_reference_estate`, and the
-//! byte-identical outputs of the bundled scenarios.
+//! steps, an insured one and a generated estate, each with either form
+//! of rows), `both_forms_of_rows_are_equal` (the two forms against each
+//! other and against a plain closure, row by row, on random estates, and
+//! whole accumulators), `outages_match_the_definition_on_a_reference_estate`,
+//! and the byte-identical outputs of the bundled scenarios.
 //!
-//! Why it is written this way: the generated 1000-service estate spends
-//! much of its time here. The notes at each step say what each choice
+//! Why it is written this way: generated estates spend much of their
+//! time here. The notes at each step say what each choice
 //! (a layout, a select instead of a branch, a write in place) avoids.
-
-use std::ops::Range;
 
 use crate::stats::acc::SERVICE_BITS;
 use crate::stats::hist;
@@ -189,17 +201,62 @@ fn sum_apart(
     apart.then_some(a)
 }
 
-/// The trial's bit rows and what the fast booking reads, reused from
-/// trial to trial.
+/// How a trial keeps its rows ([`Rows`]): the same sets either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Form {
+    /// A row of bits over all of the trial's distinct segments per service:
+    /// building a service's row is a few words ORed per dependency, so on
+    /// a small estate (a few words a row) it is the cheapest; but its
+    /// cost and memory grow as nodes × segments.
+    Bits,
+    /// A sorted list of segment places per service, its own merged with
+    /// its dependencies' lists: building and reading it costs what it
+    /// holds (the trial's outages), not nodes × segments.
+    Sparse,
+}
+
+/// The most words a bit row may have ([`Form::Bits`]); a trial with more
+/// distinct segments than `64 × BITS_MAX_WORDS` keeps sparse rows. Where
+/// the two cost the same, measured on generated estates
+/// (docs/performance.md): bit rows cost nodes × words, and sparse rows
+/// what the trial's outages hold.
+pub(super) const BITS_MAX_WORDS: usize = 48;
+
+/// The trial's rows and what the fast booking reads, reused from trial
+/// to trial.
+///
+/// A service's row is the set of the trial's distinct segments that stop
+/// it (its own and every hard dependency's, transitively through
+/// services), read in increasing order of their place among the distinct
+/// segments ([`Rows::read`]). It is kept in one of two forms ([`Form`]),
+/// chosen per trial by its size ([`Rows::fill`]); both give the same
+/// places in the same order, so every figure booked from them is the
+/// same.
 #[derive(Default)]
 pub(super) struct Rows {
-    /// Per node, `w` words of bits: which distinct segments stop it (its
-    /// own and, for a service, every hard dependency's).
+    /// This trial's form.
+    form: Option<Form>,
+    /// Tests: keep every trial's rows in this form.
+    pub(super) force: Option<Form>,
+    /// [`Form::Bits`]: per service, `w` words of bits: which distinct
+    /// segments stop it.
     bits: Vec<u64>,
     w: usize,
+    /// [`Form::Sparse`]: every row's places, first the services' own rows
+    /// (by service), then each merged row in the order it was built.
+    idx: Vec<u32>,
+    /// [`Form::Sparse`], per service: where its row is in `idx` (written
+    /// in dependency order, each before it is read).
+    row: Vec<(u32, u32)>,
+    /// [`Form::Sparse`], per service: where its own row is in `idx`.
+    own: Vec<(u32, u32)>,
+    /// [`Form::Sparse`]: the sources of the row being built.
+    sources: Vec<(u32, u32)>,
+    /// [`Form::Sparse`]: scratch of a merge of more than two sources.
+    merged: Vec<u32>,
     /// Per distinct segment: what booking a row reads of it.
     info: Vec<SegInfo>,
-    /// The set bits of the row being booked.
+    /// [`Form::Bits`]: the set bits of the row being read.
     picked: Vec<u32>,
     /// The segments of a row booked apart that random failures did not
     /// cause ([`sum_apart`]; past the count, garbage).
@@ -207,17 +264,20 @@ pub(super) struct Rows {
 }
 
 impl Rows {
-    /// Set up the trial's rows: per distinct segment its figures, and
-    /// per node the bits of its own segments (`segs`, each at its place
-    /// `canon` among the `distinct` ones, `NONE` for empty ones); the
-    /// trial's random failures from `totals`.
+    /// Set up the trial's rows: per distinct segment its figures, the
+    /// form (bits while a row is at most [`BITS_MAX_WORDS`] words, unless
+    /// a test forces one), and per service its own segments (`segs`,
+    /// each at its place `canon` among the `distinct` ones, `NONE` for
+    /// empty ones); the trial's random failures from `totals`. `s` is
+    /// the number of services (groups have no rows: their intervals are
+    /// lists).
     pub(super) fn fill(
         &mut self,
         distinct: &[Iv],
         totals: &Totals,
         segs: &[Seg],
         canon: &[u32],
-        nodes: usize,
+        s: usize,
         h: f64,
     ) {
         // Random failures' services, and the spare slot for the rest.
@@ -226,31 +286,153 @@ impl Rows {
         self.info
             .extend(distinct.iter().map(|iv| SegInfo::new(iv, failed, spare, h)));
         let w = distinct.len().div_ceil(64);
-        self.w = w;
-        self.bits.clear();
-        self.bits.resize(nodes * w, 0);
-        for (seg, &c) in segs.iter().zip(canon) {
-            if c != NONE {
-                self.bits[seg.svc as usize * w + c as usize / 64] |= 1 << (c % 64);
+        let form = self.force.unwrap_or(if w <= BITS_MAX_WORDS {
+            Form::Bits
+        } else {
+            Form::Sparse
+        });
+        self.form = Some(form);
+        match form {
+            Form::Bits => {
+                self.w = w;
+                self.bits.clear();
+                self.bits.resize(s * w, 0);
+                for (seg, &c) in segs.iter().zip(canon) {
+                    if c != NONE {
+                        self.bits[seg.svc as usize * w + c as usize / 64] |= 1 << (c % 64);
+                    }
+                }
             }
+            Form::Sparse => self.fill_sparse(segs, canon, s),
         }
     }
 
-    /// Node `i`'s row.
-    #[inline]
-    pub(super) fn row(&self, i: usize) -> &[u64] {
-        &self.bits[self.span(i)]
+    /// The own rows of [`Form::Sparse`], by counting: how many segments
+    /// each service has, where its row starts, then each segment at its
+    /// service's next place. A service's non-empty segments start one
+    /// after the other (a new one opens only after the last one closed,
+    /// and one that opens and closes at one instant is empty), and `segs`
+    /// are in order of start, so taken in that order they are in
+    /// increasing order of their place among the distinct ones.
+    fn fill_sparse(&mut self, segs: &[Seg], canon: &[u32], s: usize) {
+        self.own.clear();
+        self.own.resize(s, (0, 0));
+        for (seg, &c) in segs.iter().zip(canon) {
+            if c != NONE {
+                self.own[seg.svc as usize].1 += 1;
+            }
+        }
+        let mut at = 0;
+        for own in &mut self.own {
+            let n = own.1;
+            *own = (at, at);
+            at += n;
+        }
+        self.idx.clear();
+        self.idx.resize(at as usize, 0);
+        for (seg, &c) in segs.iter().zip(canon) {
+            if c != NONE {
+                let own = &mut self.own[seg.svc as usize];
+                self.idx[own.1 as usize] = c;
+                own.1 += 1;
+            }
+        }
+        debug_assert!(self
+            .own
+            .iter()
+            .all(|&(a, b)| self.idx[a as usize..b as usize]
+                .windows(2)
+                .all(|w| w[0] < w[1])));
+        self.row.clear();
+        self.row.resize(s, (0, 0));
     }
 
-    #[inline]
-    fn span(&self, i: usize) -> Range<usize> {
-        i * self.w..(i + 1) * self.w
+    /// Build service `i`'s row from its own segments and the rows of the
+    /// services among `deps` (built before it, in dependency order; other
+    /// nodes are skipped). A row of bits is its own bits OR the
+    /// dependencies' rows; a sparse row its own merged with theirs
+    /// without repeats.
+    ///
+    /// # Complexity
+    /// Bits: O(k·w) for k dependencies and w words. Sparse: O(k·m) for k
+    /// non-empty sources and m places in them; none when one source is
+    /// non-empty (the row is shared, not copied).
+    pub(super) fn build(&mut self, i: usize, deps: &[u32], s: usize) {
+        let services = deps.iter().map(|&d| d as usize).filter(|&d| d < s);
+        match self.form {
+            Some(Form::Bits) => {
+                for d in services {
+                    self.or_row(i, d);
+                }
+            }
+            Some(Form::Sparse) => {
+                self.sources.clear();
+                let own = self.own[i];
+                if own.0 < own.1 {
+                    self.sources.push(own);
+                }
+                for d in services {
+                    let r = self.row[d];
+                    if r.0 < r.1 {
+                        self.sources.push(r);
+                    }
+                }
+                self.row[i] = self.merge_sources();
+            }
+            None => unreachable!("rows are filled before they are built"),
+        }
+    }
+
+    /// Service `i`'s row with only its own segments (a service moved by
+    /// the DR plan: its dependencies come as lists).
+    pub(super) fn build_own(&mut self, i: usize) {
+        if self.form == Some(Form::Sparse) {
+            self.row[i] = self.own[i];
+        }
+    }
+
+    /// The union of `sources` without repeats, appended to `idx` (or
+    /// shared, when there is one source); where it is.
+    fn merge_sources(&mut self) -> (u32, u32) {
+        match *self.sources.as_slice() {
+            [] => (0, 0),
+            [one] => one,
+            [a, b] => {
+                let from = self.idx.len();
+                let total = (a.1 - a.0 + b.1 - b.0) as usize;
+                self.idx.resize(from + total, 0);
+                let (src, dst) = self.idx.split_at_mut(from);
+                let n = merge2(
+                    &src[a.0 as usize..a.1 as usize],
+                    &src[b.0 as usize..b.1 as usize],
+                    dst,
+                );
+                self.idx.truncate(from + n);
+                (from as u32, (from + n) as u32)
+            }
+            _ => {
+                // Three or more: folded pairwise through `merged`.
+                let total: usize = self.sources.iter().map(|s| (s.1 - s.0) as usize).sum();
+                let from = self.idx.len();
+                self.idx.resize(from + total, 0);
+                let (src, dst) = self.idx.split_at_mut(from);
+                let slice = |s: (u32, u32)| &src[s.0 as usize..s.1 as usize];
+                let mut n = merge2(slice(self.sources[0]), slice(self.sources[1]), dst);
+                for &s in &self.sources[2..] {
+                    self.merged.clear();
+                    self.merged.extend_from_slice(&dst[..n]);
+                    n = merge2(&self.merged, slice(s), dst);
+                }
+                self.idx.truncate(from + n);
+                (from as u32, (from + n) as u32)
+            }
+        }
     }
 
     /// Row `into` |= row `from` (`into` ≠ `from`), in place: at a few
     /// words a row, a copy would be mostly the cost of calling memcpy.
     #[inline]
-    pub(super) fn or_row(&mut self, into: usize, from: usize) {
+    fn or_row(&mut self, into: usize, from: usize) {
         debug_assert_ne!(into, from);
         let (bits, w) = (&mut self.bits, self.w);
         let (to, by) = if into < from {
@@ -264,12 +446,66 @@ impl Rows {
             *a |= b;
         }
     }
+
+    /// Service `i`'s row: the places of the distinct segments that stop
+    /// it, in increasing order (a row of bits is decoded into scratch).
+    pub(super) fn read(&mut self, i: usize) -> &[u32] {
+        self.read_with(i).0
+    }
+
+    /// [`Rows::read`], with what the fast booking reads besides.
+    #[inline(always)]
+    fn read_with(&mut self, i: usize) -> (&[u32], &[SegInfo], &mut Vec<u32>) {
+        let picked = match self.form {
+            Some(Form::Bits) => {
+                let w = self.w;
+                let count = decode_bits(&self.bits[i * w..(i + 1) * w], &mut self.picked);
+                &self.picked[..count]
+            }
+            Some(Form::Sparse) => {
+                let (a, b) = self.row[i];
+                &self.idx[a as usize..b as usize]
+            }
+            None => unreachable!("rows are filled before they are read"),
+        };
+        (picked, &self.info, &mut self.others)
+    }
+
+    /// This trial's form (tests).
+    #[cfg(test)]
+    pub(super) fn form(&self) -> Option<Form> {
+        self.form
+    }
+}
+
+/// The union of two rows `a` and `b` (each strictly increasing), without
+/// repeats, at the start of `out` (which has room for both); returns its
+/// length.
+///
+/// No branch on the data in the loop: each step writes the lesser head
+/// and moves past it in either row or both (a repeat), so that sources
+/// that interleave at random cost no mispredictions. (Merging a short
+/// row into a long one by binary search and copies instead was tried:
+/// no fewer instructions on the 10 000-service estate.)
+#[inline]
+fn merge2(a: &[u32], b: &[u32], out: &mut [u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        out[n] = x.min(y);
+        n += 1;
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    let rest = if i < a.len() { &a[i..] } else { &b[j..] };
+    out[n..n + rest.len()].copy_from_slice(rest);
+    n + rest.len()
 }
 
 /// Book service `svc` from its row (see the module's contract): into its
 /// tally and the causes' losses in `totals`, its duration keys into
 /// `ledger`. `ivs` are the trial's distinct segments.
-pub(super) fn book_bits(
+pub(super) fn book_row(
     plan: &SimPlan,
     svc: usize,
     rows: &mut Rows,
@@ -281,12 +517,10 @@ pub(super) fn book_bits(
     let keys = &mut ledger.keys;
     let from = keys.len();
     let (shortest, longest);
-    let span = rows.span(svc);
-    let count = decode_bits(&rows.bits[span], &mut rows.picked);
-    let picked = &rows.picked[..count];
+    let (picked, info, others) = rows.read_with(svc);
     let timed = Timed::of(plan, svc, ledger.origin);
     let apart = match timed {
-        None => sum_apart(picked, &rows.info, &p, keys, &mut rows.others),
+        None => sum_apart(picked, info, &p, keys, others),
         Some(_) => None,
     };
     if let Some(a) = apart {
@@ -307,9 +541,9 @@ pub(super) fn book_bits(
         // Threats' shares segment by segment (few), random failures'
         // from the sums: their breaches are what the others leave.
         let mut failure_breaches = a.breaches;
-        for &k in &rows.others[..a.others] {
+        for &k in &others[..a.others] {
             let k = k as usize;
-            let seg = &rows.info[k];
+            let seg = &info[k];
             let d = seg.hours[0];
             let breached = u32::from(breaches(d, p.mtpd));
             failure_breaches -= breached;
@@ -340,12 +574,12 @@ pub(super) fn book_bits(
         // that failed (each segment is one outage): only when it costs.
         let costs = p.cost_per_outage != 0.0 || p.mtpd_penalty != 0.0 || p.revenue_per_hour != 0.0;
         if a.failures > 0 && costs {
-            charge_failures(&p, picked, &rows.info, &mut totals.origin);
+            charge_failures(&p, picked, info, &mut totals.origin);
         }
         // With insurance, every segment to its occurrence, likewise.
         if let (Some(occ), true) = (totals.occ.as_mut(), costs) {
             for &k in picked {
-                let (seg, iv) = (&rows.info[k as usize], &ivs[k as usize]);
+                let (seg, iv) = (&info[k as usize], &ivs[k as usize]);
                 let d = seg.hours[0];
                 let fixed = p.cost_per_outage
                     + if breaches(d, p.mtpd) {
@@ -410,5 +644,29 @@ fn charge_failures(p: &Hot, picked: &[u32], segs: &[SegInfo], origin: &mut [f64]
         // A select, not a branch; the same sum as `Outages` charges.
         let fixed = cost + if breaches(d, mtpd) { penalty } else { 0.0 };
         origin[seg.origin as usize] += revenue * d + fixed;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Merging two rows gives their sorted union without repeats,
+        /// either way round.
+        #[test]
+        fn merged_rows_are_the_union(a in proptest::collection::btree_set(0u32..200, 0..40),
+                                     b in proptest::collection::btree_set(0u32..200, 0..40)) {
+            let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
+            let mut union: Vec<u32> = a.iter().chain(&b).copied().collect();
+            union.sort_unstable();
+            union.dedup();
+            let mut out = vec![u32::MAX; a.len() + b.len()];
+            let n = merge2(&a, &b, &mut out);
+            prop_assert_eq!(&out[..n], &union[..]);
+            let n = merge2(&b, &a, &mut out);
+            prop_assert_eq!(&out[..n], &union[..]);
+        }
     }
 }

@@ -12,7 +12,9 @@
 //! 2. In dependency order, each node's functional down intervals: for a
 //!    service, the union of the own segments of itself and of everything it
 //!    hard-depends on (kept as a row of bits over the trial's segments, its
-//!    own OR its dependencies' rows); for a group, the stretches with at
+//!    own OR its dependencies' rows, on a small trial, and as a sorted list
+//!    of segments, its own merged with its dependencies', on a large one);
+//!    for a group, the stretches with at
 //!    least n − need + 1 members down ([`super::intervals`]). Each
 //!    service's outages, costs and lost revenue are booked from its
 //!    intervals as soon as they are known.
@@ -35,7 +37,7 @@
 //! | `ransomware` | an attack's spread, its payload and its containment |
 //! | `book` | after the loop: segments indexed, unions in dependency order, booking a list, degradation |
 //! | `outage` | the one rule that books an outage (a chain of touching segments) |
-//! | `fused` | the fast booking of a bit row, fenced: equal to `outage`'s rule bit for bit |
+//! | `fused` | the rows (bits or sorted lists: the segments that stop each service) and the fast booking of a row, fenced: equal to `outage`'s rule bit for bit |
 //! | `flush` | the trial's figures into the accumulator: pending trials, duration batches |
 //! | `insure` | with insurance: each occurrence's loss, paid by the policies |
 
@@ -54,6 +56,8 @@ mod own;
 mod ransomware;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rows;
 #[cfg(test)]
 mod tests_teams;
 
@@ -192,7 +196,7 @@ pub struct Trial {
     /// After the loop: the distinct segments and each segment's place
     /// among them.
     index: SegIndex,
-    /// After the loop: the bit rows and what the fast booking reads.
+    /// After the loop: the rows and what the fast booking reads.
     rows: Rows,
     /// After the loop: the nodes' interval lists and their scratch.
     lists: Lists,
@@ -201,8 +205,8 @@ pub struct Trial {
     /// Trials booked but not yet in the accumulator, and the batches.
     pending: Pending,
     recording: bool,
-    /// Book lists that are not kept straight from their bits
-    /// ([`fused::book_bits`]); tests switch it off to compare.
+    /// Book lists that are not kept straight from their rows
+    /// ([`fused::book_row`]); tests switch it off to compare.
     fused: bool,
     /// Skip the booking of a trial in which nothing was down
     /// ([`Trial::nothing_down`]); tests switch it off to compare.

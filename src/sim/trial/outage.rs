@@ -24,8 +24,8 @@
 //! occurrence ([`super::insure`]).
 //!
 //! [`Outages`] applies it to runs given one by one; both the booking of a
-//! list ([`super::book`]) and the general case of the booking of a bit row
-//! ([`super::fused::book_bits`]) feed it. The fast case of the latter
+//! list ([`super::book`]) and the general case of the booking of a row
+//! ([`super::fused::book_row`]) feed it. The fast case of the latter
 //! (rows whose runs are apart) is the same rule with each run its own
 //! outage, written out in [`super::fused`] from these same functions.
 

@@ -169,9 +169,9 @@ fn earning_net(fields: &str) -> String {
     earning
 }
 
-/// The fused booking ([`fused::book_bits`]) books exactly what the
+/// The fused booking ([`fused::book_row`]) books exactly what the
 /// list-then-book path does, bit for bit, on the reference estate and
-/// on a generated one.
+/// on a generated one, with either form of rows.
 #[test]
 fn fused_booking_matches_booking_the_list() {
     let generated = crate::sim::generate::layered(200, 5).expect("valid");
@@ -205,9 +205,10 @@ fn fused_booking_matches_booking_the_list() {
         let plan = SimPlan::compile(&model);
         // Some services take the fused path.
         assert!((0..plan.n_services).any(|i| !plan.keep_list[i]));
-        let run = |fused: bool| {
+        let run = |fused: bool, form: fused::Form| {
             let mut trial = Trial::new(&plan);
             trial.fused = fused;
+            trial.rows.force = Some(form);
             let mut acc = plan.accumulator();
             for k in 0..trials {
                 trial.run(&plan, Mode::Annual, 7, k, &mut acc);
@@ -215,12 +216,15 @@ fn fused_booking_matches_booking_the_list() {
             trial.finish(&plan, &mut acc);
             acc
         };
-        let (fused, plain) = (run(true), run(false));
-        assert_eq!(fused.net.is_some(), name == "insured");
-        if let Some(net) = &fused.net {
-            assert!(net.policies[0].recovered.sum() > 0.0, "{name}");
+        // With each form of rows (`fused::Form`): bits and sparse.
+        for form in [fused::Form::Bits, fused::Form::Sparse] {
+            let (fused, plain) = (run(true, form), run(false, form));
+            assert_eq!(fused.net.is_some(), name == "insured");
+            if let Some(net) = &fused.net {
+                assert!(net.policies[0].recovered.sum() > 0.0, "{name}");
+            }
+            assert!(fused == plain, "{name}, {form:?}");
         }
-        assert!(fused == plain, "{name}");
     }
 }
 

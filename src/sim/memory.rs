@@ -1,0 +1,114 @@
+//! How many workers a run's memory allows.
+//!
+//! A run's memory grows with the estate: per worker thread, a trial's
+//! scratch and an accumulator (per service: a tally buffer, duration
+//! batches, histograms); once, the compiled plan and the merged result.
+//! When the machine says how much memory is available (Linux:
+//! `MemAvailable` in `/proc/meminfo`, and the control group's limit when
+//! there is one), a run that would not fit on the requested workers runs
+//! on fewer (results do not depend on the count), and one that would not
+//! fit on one worker fails before its first trial with an error that
+//! names the fix, instead of being killed part-way. The figures below are
+//! under those measured on generated estates (docs/performance.md: at
+//! 10 000 services about 7.5 KB per service and worker, and 18 KB per
+//! service once with the reports), so that no run that fits is refused.
+
+use crate::error::Error;
+
+/// Bytes per service held once per run (plan, merged result), at least.
+pub const PER_SERVICE: u64 = 3 * 1024;
+/// Bytes per service held by each worker (trial scratch, accumulator), at
+/// least.
+pub const PER_SERVICE_AND_WORKER: u64 = 6 * 1024;
+
+const MB: u64 = 1 << 20;
+
+/// The workers a run of `services` services may use out of `wanted`, given
+/// `available` bytes (`None`: unknown, no limit).
+///
+/// # Errors
+/// [`Error::Usage`] when even one worker would not fit.
+pub fn workers(services: usize, wanted: usize, available: Option<u64>) -> Result<usize, Error> {
+    let Some(available) = available else {
+        return Ok(wanted);
+    };
+    let s = services as u64;
+    let fixed = s.saturating_mul(PER_SERVICE);
+    let each = s.saturating_mul(PER_SERVICE_AND_WORKER);
+    if each == 0 {
+        return Ok(wanted);
+    }
+    let fit = available.saturating_sub(fixed) / each;
+    if fit == 0 {
+        let need = fixed.saturating_add(each).div_ceil(MB);
+        return Err(Error::Usage(format!(
+            "an estate of {services} services needs at least {need} MB to run on one thread, \
+             and {} MB is available: free memory, or split the run across machines with \
+             --shard I/N and `bcdr merge` (docs/scaling-out.md)",
+            available / MB
+        )));
+    }
+    Ok(wanted
+        .min(usize::try_from(fit).unwrap_or(usize::MAX))
+        .max(1))
+}
+
+/// The memory available to a new process, if the system says: the least
+/// of `MemAvailable` in `/proc/meminfo` and, under a control group with a
+/// limit (cgroup v2), that limit less what the group uses (Linux).
+pub fn available() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let free = meminfo_available(&text)?;
+    let group = || -> Option<u64> {
+        let read = |f: &str| std::fs::read_to_string(format!("/sys/fs/cgroup/{f}")).ok();
+        // "max" when there is no limit: no figure.
+        let max: u64 = read("memory.max")?.trim().parse().ok()?;
+        let used: u64 = read("memory.current")?.trim().parse().ok()?;
+        Some(max.saturating_sub(used))
+    };
+    Some(group().map_or(free, |g| g.min(free)))
+}
+
+/// `MemAvailable` of a `/proc/meminfo` text, in bytes.
+fn meminfo_available(text: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kb.checked_mul(1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workers_fit_the_memory_available() {
+        // Unknown memory: as asked.
+        assert_eq!(workers(50_000, 8, None).unwrap(), 8);
+        // Plenty: as asked.
+        assert_eq!(workers(10_000, 2, Some(16 * 1024 * MB)).unwrap(), 2);
+        // 10 000 services: 30 MB once, 60 MB a worker; 200 MB fit two.
+        assert_eq!(workers(10_000, 8, Some(200 * MB)).unwrap(), 2);
+        // Exactly one worker's worth: one.
+        let one = 10_000 * (PER_SERVICE + PER_SERVICE_AND_WORKER);
+        assert_eq!(workers(10_000, 4, Some(one)).unwrap(), 1);
+        // A byte short of it: a clear error naming the estate and the fix.
+        let err = workers(10_000, 4, Some(one - 1)).unwrap_err().to_string();
+        assert!(
+            err.contains("10000 services") && err.contains("88 MB") && err.contains("--shard"),
+            "{err}"
+        );
+        // No services: as asked, even with no memory.
+        assert_eq!(workers(0, 3, Some(0)).unwrap(), 3);
+    }
+
+    #[test]
+    fn available_memory_is_read_from_meminfo() {
+        let text = "MemTotal:       24684544 kB\nMemFree:         3288064 kB\nMemAvailable:   23370752 kB\n";
+        assert_eq!(meminfo_available(text), Some(23_370_752 * 1024));
+        assert_eq!(meminfo_available("MemTotal: 1 kB\n"), None);
+        assert_eq!(meminfo_available("MemAvailable: lots kB\n"), None);
+        if cfg!(target_os = "linux") {
+            assert!(available().is_some_and(|b| b > 0));
+        }
+    }
+}
