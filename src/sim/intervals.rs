@@ -247,10 +247,10 @@ pub(crate) fn at_least(
     scratch: &mut Vec<(f64, i32, u32, u32)>,
     out: &mut Vec<Iv>,
 ) {
-    match kofn::Members::new(inputs, threshold) {
-        kofn::Merge::Merged(members) => sweep(members, threshold, out),
-        kofn::Merge::Never => out.clear(),
-        kofn::Merge::Sort => {
+    match kofn::Members::new(inputs) {
+        Some(members) if !members.may_reach(threshold) => out.clear(),
+        Some(members) => sweep(members, threshold, out),
+        None => {
             kofn::endpoints_sorted(inputs, scratch);
             sweep(scratch.iter().copied(), threshold, out);
         }

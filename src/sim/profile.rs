@@ -74,14 +74,14 @@ pub struct Profile {
     /// The day's part per hour of the week, Monday 00:00–01:00 first.
     week: [f64; 168],
     /// Prefix sums of `week` (169 entries: the last is the week's total).
-    week_sum: Vec<f64>,
+    week_sum: [f64; 169],
     /// The month factors (all 1 when months are not used).
     months: [f64; 12],
     /// Per month of the cycle: W at its start.
-    month_w: Vec<f64>,
+    month_w: [f64; CYCLE_MONTHS],
     /// Per month of the cycle, and the cycle's end: the integral from the
     /// cycle's start.
-    month_sum: Vec<f64>,
+    month_sum: [f64; CYCLE_MONTHS + 1],
 }
 
 impl Profile {
@@ -89,28 +89,27 @@ impl Profile {
     /// at 1 (drills, which start at a time of the week, not of the year).
     pub fn new(profile: &RevenueProfile, months: bool) -> Profile {
         let week: [f64; 168] = std::array::from_fn(|i| profile.week_factor(i));
-        let mut week_sum = Vec::with_capacity(169);
-        week_sum.push(0.0);
+        let mut week_sum = [0.0; 169];
         for (i, f) in week.iter().enumerate() {
-            week_sum.push(week_sum[i] + f);
+            week_sum[i + 1] = week_sum[i] + f;
         }
         let mut p = Profile {
             week,
             week_sum,
             months: if months { profile.months } else { [1.0; 12] },
-            month_w: Vec::with_capacity(CYCLE_MONTHS),
-            month_sum: Vec::with_capacity(CYCLE_MONTHS + 1),
+            month_w: [0.0; CYCLE_MONTHS],
+            month_sum: [0.0; CYCLE_MONTHS + 1],
         };
         let start = |k: usize| ((k / 12 * 365 + MONTH_START[k % 12]) * 24) as f64;
         let mut sum = 0.0;
         for k in 0..CYCLE_MONTHS {
             let (a, b) = (start(k), start(k + 1).min(CYCLE_HOURS));
             let (wa, wb) = (p.week_integral(a), p.week_integral(b));
-            p.month_w.push(wa);
-            p.month_sum.push(sum);
+            p.month_w[k] = wa;
+            p.month_sum[k] = sum;
             sum += p.months[k % 12] * (wb - wa);
         }
-        p.month_sum.push(sum);
+        p.month_sum[CYCLE_MONTHS] = sum;
         p
     }
 
@@ -141,7 +140,9 @@ impl Profile {
             return self.cumulative_reference(t);
         }
         let hour = t as u32;
-        let k = usize::from(CYCLE_MONTH[(hour / 24) as usize]);
+        // Below the cycle's days (t is), as the compiler cannot tell.
+        let day = ((hour / 24) as usize).min(CYCLE_DAYS - 1);
+        let k = usize::from(CYCLE_MONTH[day]);
         let (weeks, i) = (hour / 168, (hour % 168) as usize);
         let w = f64::from(weeks) * self.week_sum[168]
             + self.week_sum[i]

@@ -107,21 +107,11 @@ pub(super) struct Members<'a> {
     n: usize,
 }
 
-/// What [`Members::new`] finds.
-pub(super) enum Merge<'a> {
-    /// The endpoints in the sort's order.
-    Merged(Members<'a>),
-    /// Fewer than the threshold of members ever down at once: no stretch.
-    Never,
-    /// A list not in key order, or too many lists: sort.
-    Sort,
-}
-
 impl<'a> Members<'a> {
     /// The merge of the `inputs`' endpoints, if every list is in key order
     /// and at most [`SMALL`] have intervals.
     #[inline]
-    pub(super) fn new(inputs: &[&'a [Iv]], threshold: u32) -> Merge<'a> {
+    pub(super) fn new(inputs: &[&'a [Iv]]) -> Option<Members<'a>> {
         let mut members = Members {
             keys: [u64::MAX; SMALL],
             lists: [&[]; SMALL],
@@ -133,17 +123,21 @@ impl<'a> Members<'a> {
                 continue;
             };
             if members.n == SMALL || !in_key_order(list, f64::INFINITY) {
-                return Merge::Sort;
+                return None;
             }
             members.keys[members.n] = key(first.start, true);
             members.lists[members.n] = list;
             members.n += 1;
         }
-        // Each list adds at most 1 to the count.
-        if (members.n as u64) < u64::from(threshold) {
-            return Merge::Never;
-        }
-        Merge::Merged(members)
+        Some(members)
+    }
+
+    /// Whether at least `threshold` members are ever down at once: not
+    /// unless that many have intervals, as each list in key order adds at
+    /// most 1 to the count.
+    #[inline]
+    pub(super) fn may_reach(&self, threshold: u32) -> bool {
+        self.n as u64 >= u64::from(threshold)
     }
 }
 
@@ -253,20 +247,18 @@ mod tests {
                 .collect();
             let refs: Vec<&[Iv]> = lists.iter().map(|l| &l[..]).collect();
             endpoints_sorted(&refs, &mut sorted);
-            // Threshold 1: no list is left out for want of members down.
-            match Members::new(&refs, 1) {
-                Merge::Merged(walk) => {
-                    let walk: Vec<Endpoint> = walk.collect();
-                    assert_eq!(bits(&walk), bits(&sorted), "case {case}");
-                    merged += 1;
-                }
-                Merge::Never => {
-                    assert!(sorted.is_empty(), "case {case}");
-                    never += 1;
-                }
-                // The fallback is the sort itself.
-                Merge::Sort => fell_back += 1,
+            // The fallback is the sort itself.
+            let Some(walk) = Members::new(&refs) else {
+                fell_back += 1;
+                continue;
+            };
+            if !walk.may_reach(1) {
+                assert!(sorted.is_empty(), "case {case}");
+                never += 1;
             }
+            let walk: Vec<Endpoint> = walk.collect();
+            assert_eq!(bits(&walk), bits(&sorted), "case {case}");
+            merged += 1;
         }
         // Every path is taken: most cases merge, the odd lists and those
         // with many members fall back.
@@ -330,13 +322,11 @@ mod tests {
         let none: [Iv; 0] = [];
         let mut refs: Vec<&[Iv]> = vec![&one[..]; SMALL];
         refs.push(&none);
-        assert!(matches!(Members::new(&refs, 1), Merge::Merged(_)));
+        assert!(Members::new(&refs).is_some());
         refs.push(&one);
-        assert!(matches!(Members::new(&refs, 1), Merge::Sort));
+        assert!(Members::new(&refs).is_none());
         // Two members with intervals never make three down.
-        assert!(matches!(
-            Members::new(&[&one, &none, &one], 3),
-            Merge::Never
-        ));
+        let two = Members::new(&[&one, &none, &one]).unwrap();
+        assert!(two.may_reach(2) && !two.may_reach(3));
     }
 }
