@@ -220,32 +220,46 @@ pub(crate) fn decode_bits(bits: &[u64], out: &mut Vec<u32>) -> usize {
     n
 }
 
+mod kofn;
+pub(crate) use kofn::{in_key_order, key};
+
 /// Stretches where at least `threshold` of the `inputs` are down, into
 /// `out` (cleared first). Ends are processed before starts at equal
 /// times, so a hand-over between two members is no outage.
 ///
+/// The endpoints are swept in the order of a stable sort by time, ends
+/// first, of the members' endpoints in turn; lists in normal form are
+/// merged into that order rather than sorted (see [`kofn`]). `scratch`
+/// holds the endpoints when they are sorted.
+///
 /// # Complexity
-/// O(m log m) for m intervals in all inputs (a sort of the endpoints).
+/// O(m·k) for m intervals in all inputs and k ≤ 8 members with intervals;
+/// else O(m log m) (a sort of the endpoints).
 pub(crate) fn at_least(
     inputs: &[&[Iv]],
     threshold: u32,
     scratch: &mut Vec<(f64, i32, u32, u32)>,
     out: &mut Vec<Iv>,
 ) {
-    out.clear();
-    scratch.clear();
-    for list in inputs {
-        for iv in *list {
-            // Ends (−1) sort before starts (+1) at equal times.
-            scratch.push((iv.start, 1, iv.cause, iv.occ));
-            scratch.push((iv.end, -1, iv.cause, iv.occ));
+    match kofn::Members::new(inputs) {
+        Some(members) if !members.may_reach(threshold) => out.clear(),
+        Some(members) => sweep(members, threshold, out),
+        None => {
+            kofn::endpoints_sorted(inputs, scratch);
+            sweep(scratch.iter().copied(), threshold, out);
         }
     }
-    scratch.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+}
+
+/// The stretches where the count of `endpoints` (in the order of
+/// [`at_least`]) is at least `threshold`, into `out` (cleared first).
+#[inline(always)]
+fn sweep(endpoints: impl Iterator<Item = (f64, i32, u32, u32)>, threshold: u32, out: &mut Vec<Iv>) {
+    out.clear();
     let mut count: i64 = 0;
     let mut open: Option<(f64, u32, u32)> = None;
     let mut runs = Runs::new(out);
-    for &(t, delta, cause, occ) in scratch.iter() {
+    for (t, delta, cause, occ) in endpoints {
         count += i64::from(delta);
         if open.is_none() && count >= i64::from(threshold) {
             open = Some((t, cause, occ));

@@ -46,6 +46,17 @@ const MONTH_OF_DAY: [u8; 365] = {
     out
 };
 
+/// The month of the cycle (0..84) of each day of the cycle.
+const CYCLE_MONTH: [u8; CYCLE_DAYS] = {
+    let mut out = [0u8; CYCLE_DAYS];
+    let mut day = 0;
+    while day < CYCLE_DAYS {
+        out[day] = (day / 365 * 12) as u8 + MONTH_OF_DAY[day % 365];
+        day += 1;
+    }
+    out
+};
+
 /// The first day (of the year) of each month.
 const MONTH_START: [usize; 12] = {
     let mut out = [0usize; 12];
@@ -63,14 +74,14 @@ pub struct Profile {
     /// The day's part per hour of the week, Monday 00:00–01:00 first.
     week: [f64; 168],
     /// Prefix sums of `week` (169 entries: the last is the week's total).
-    week_sum: Vec<f64>,
+    week_sum: [f64; 169],
     /// The month factors (all 1 when months are not used).
     months: [f64; 12],
     /// Per month of the cycle: W at its start.
-    month_w: Vec<f64>,
+    month_w: [f64; CYCLE_MONTHS],
     /// Per month of the cycle, and the cycle's end: the integral from the
     /// cycle's start.
-    month_sum: Vec<f64>,
+    month_sum: [f64; CYCLE_MONTHS + 1],
 }
 
 impl Profile {
@@ -78,28 +89,27 @@ impl Profile {
     /// at 1 (drills, which start at a time of the week, not of the year).
     pub fn new(profile: &RevenueProfile, months: bool) -> Profile {
         let week: [f64; 168] = std::array::from_fn(|i| profile.week_factor(i));
-        let mut week_sum = Vec::with_capacity(169);
-        week_sum.push(0.0);
+        let mut week_sum = [0.0; 169];
         for (i, f) in week.iter().enumerate() {
-            week_sum.push(week_sum[i] + f);
+            week_sum[i + 1] = week_sum[i] + f;
         }
         let mut p = Profile {
             week,
             week_sum,
             months: if months { profile.months } else { [1.0; 12] },
-            month_w: Vec::with_capacity(CYCLE_MONTHS),
-            month_sum: Vec::with_capacity(CYCLE_MONTHS + 1),
+            month_w: [0.0; CYCLE_MONTHS],
+            month_sum: [0.0; CYCLE_MONTHS + 1],
         };
         let start = |k: usize| ((k / 12 * 365 + MONTH_START[k % 12]) * 24) as f64;
         let mut sum = 0.0;
         for k in 0..CYCLE_MONTHS {
             let (a, b) = (start(k), start(k + 1).min(CYCLE_HOURS));
             let (wa, wb) = (p.week_integral(a), p.week_integral(b));
-            p.month_w.push(wa);
-            p.month_sum.push(sum);
+            p.month_w[k] = wa;
+            p.month_sum[k] = sum;
             sum += p.months[k % 12] * (wb - wa);
         }
-        p.month_sum.push(sum);
+        p.month_sum[CYCLE_MONTHS] = sum;
         p
     }
 
@@ -116,8 +126,36 @@ impl Profile {
 
     /// F(τ): the integral of the factor from the clock's start to `t`
     /// hours after it (t ≥ 0).
+    ///
+    /// In the first cycle (every time of a run whose horizon is under 7
+    /// years), the same arithmetic as [`Profile::cumulative_reference`]
+    /// in fewer steps, bit for bit: the quotient `t / cycle` truncates to
+    /// 0 there (`the_first_cycle_has_no_whole_cycle`), so `r` is `t`; the
+    /// hour fits a `u32`, whose conversions take fewer steps than a
+    /// `u64`'s; and the month of the cycle is one look-up
+    /// ([`CYCLE_MONTH`]). Pinned by `the_fast_path_is_the_reference`.
     #[inline]
     fn cumulative(&self, t: f64) -> f64 {
+        if !(0.0..CYCLE_HOURS).contains(&t) {
+            return self.cumulative_reference(t);
+        }
+        let hour = t as u32;
+        // Below the cycle's days (t is), as the compiler cannot tell.
+        let day = ((hour / 24) as usize).min(CYCLE_DAYS - 1);
+        let k = usize::from(CYCLE_MONTH[day]);
+        let (weeks, i) = (hour / 168, (hour % 168) as usize);
+        let w = f64::from(weeks) * self.week_sum[168]
+            + self.week_sum[i]
+            + self.week[i] * (t - f64::from(hour));
+        // No whole cycle: 0 of them, as the reference adds.
+        0.0 * self.month_sum[CYCLE_MONTHS]
+            + self.month_sum[k]
+            + self.months[k % 12] * (w - self.month_w[k])
+    }
+
+    /// F(τ) for any t ≥ 0 (below 2⁵² cycles), as the formula of the
+    /// module reads: the reference [`Profile::cumulative`] follows.
+    fn cumulative_reference(&self, t: f64) -> f64 {
         let mut cycles = (t / CYCLE_HOURS) as u64;
         let mut r = t - cycles as f64 * CYCLE_HOURS;
         // The quotient may round up to the next whole cycle.
@@ -255,6 +293,64 @@ mod tests {
                 0.5 * factor(&p, fri as u64, months) + 0.25 * factor(&p, fri as u64 + 1, months);
             assert!((got - want).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn the_first_cycle_has_no_whole_cycle() {
+        // The last time before the cycle's end: the quotient rounds below
+        // 1, and division rounds monotonically, so every earlier one too.
+        let last = f64::from_bits(CYCLE_HOURS.to_bits() - 1);
+        assert!(last < CYCLE_HOURS);
+        assert_eq!((last / CYCLE_HOURS) as u64, 0);
+        assert_eq!((CYCLE_HOURS / CYCLE_HOURS) as u64, 1);
+    }
+
+    #[test]
+    fn the_fast_path_is_the_reference() {
+        // Random spans, bit for bit: times on the hour, the quarter hour
+        // (the clock's grid) and anywhere, month and year boundaries, the
+        // cycle's end, past it, and profiles with and without months.
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let tables = [
+            Profile::new(&some_profile(), true),
+            Profile::new(&some_profile(), false),
+            Profile::new(&flat(), true),
+        ];
+        let last = f64::from_bits(CYCLE_HOURS.to_bits() - 1);
+        let mut fast = 0;
+        for case in 0..300_000 {
+            let table = &tables[case % 3];
+            let u = (next() >> 11) as f64 / (1u64 << 53) as f64;
+            let t = match next() % 6 {
+                0 => (next() % 61_400) as f64,
+                1 => (next() % 245_000) as f64 / 4.0,
+                2 => u * 1.1 * CYCLE_HOURS,
+                3 => {
+                    let k = (next() % 85) as usize;
+                    let day = (k / 12 * 365 + MONTH_START[k % 12] * usize::from(k < 84)) as f64;
+                    day * 24.0 + [-0.25, 0.0, 1e-9, -1e-9][(next() % 4) as usize]
+                }
+                4 => [0.0, last, CYCLE_HOURS, 1e-300][(next() % 4) as usize],
+                _ => u * 20.0 * CYCLE_HOURS,
+            }
+            .max(0.0);
+            let (got, want) = (table.cumulative(t), table.cumulative_reference(t));
+            assert_eq!(got.to_bits(), want.to_bits(), "case {case}: F({t})");
+            let b = t + (next() % 2000) as f64 / 4.0;
+            assert_eq!(
+                table.integral(t, b).to_bits(),
+                (table.cumulative_reference(b) - table.cumulative_reference(t)).to_bits(),
+                "case {case}: [{t}, {b})"
+            );
+            fast += usize::from(t < CYCLE_HOURS);
+        }
+        assert!(fast > 150_000, "{fast} in the first cycle");
     }
 
     #[test]

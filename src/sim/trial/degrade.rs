@@ -18,10 +18,11 @@
 //! length), so each list's events are already in key order, and taking
 //! the least of the lists' next events, the earliest list's on equal keys,
 //! gives exactly what the stable sort gives. Times then compare as
-//! integers ([`key`]). Each list is checked first ([`in_key_order`]); if
-//! one is not in key order (a zero-length interval, one past the horizon,
-//! overlapping intervals, a time that is negative or NaN) or there are
-//! more than [`SMALL`] soft dependencies, the events are sorted as before.
+//! integers ([`key`], shared with the k-of-n merge of `intervals`). Each
+//! list is checked first ([`in_key_order`]); if one is not in key order (a
+//! zero-length interval, one past the horizon, overlapping intervals, a
+//! time that is negative or NaN) or there are more than [`SMALL`] soft
+//! dependencies, the events are sorted as before.
 //!
 //! The walk ([`walk`]) books the same sums as before, with shortcuts that
 //! change no bit: a service whose soft dependencies were never down (and
@@ -44,7 +45,7 @@
 
 use std::cmp::Ordering;
 
-use super::super::intervals::Iv;
+use super::super::intervals::{in_key_order, key, Iv};
 use super::book::One;
 use super::outage::{revenue_hours, Ledger, Timed, Totals};
 use super::{Mark, Record};
@@ -69,40 +70,6 @@ fn events_of(iv: &Iv, kind: u32, h: f64) -> [CapEvent; 2] {
         (iv.start, 1, kind, iv.cause, iv.occ),
         (iv.end.min(h), -1, kind, iv.cause, iv.occ),
     ]
-}
-
-/// A capacity event's time and kind as one integer in the order of
-/// [`key_cmp`], for a time that is neither negative (not even −0) nor NaN:
-/// such times order as their bits, and a start (+1) follows an end (−1)
-/// at the same time.
-#[inline]
-fn key(t: f64, start: bool) -> u64 {
-    (t.to_bits() << 1) | start as u64
-}
-
-/// Whether `t` may go into a [`key`].
-#[inline]
-fn keyable(t: f64) -> bool {
-    t.is_sign_positive() && !t.is_nan()
-}
-
-/// Whether the events of `list` (interval by interval, start then end cut
-/// at `h`) are in key order ([`key_cmp`]) with times that are [`keyable`]:
-/// each start strictly before its end, each end at or before the next
-/// start.
-fn in_key_order(list: &[Iv], h: f64) -> bool {
-    let mut last_end = 0.0_f64;
-    for iv in list {
-        let end = iv.end.min(h);
-        if !(keyable(iv.start) && keyable(end)) {
-            return false;
-        }
-        if last_end > iv.start || iv.start >= end {
-            return false;
-        }
-        last_end = end;
-    }
-    true
 }
 
 /// Most soft dependencies of one service that [`Merged`] takes; beyond,
