@@ -20,6 +20,7 @@ pub(crate) mod intervals;
 pub(crate) mod profile;
 pub(crate) mod queue;
 pub(crate) mod rng;
+mod round;
 mod short;
 pub(crate) mod streams;
 pub(crate) mod trial;
