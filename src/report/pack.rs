@@ -271,3 +271,32 @@ fn finish_pack(
     files.push((super::xlsx::FILE.to_string(), workbook?));
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{self, Mode, SimPlan};
+
+    #[test]
+    fn a_graph_drawn_ahead_gives_the_same_pack() {
+        let model = crate::scenario::parse_str(include_str!("../../scenarios/tutorial.ron"))
+            .expect("the tutorial parses");
+        let plan = SimPlan::compile(&model);
+        let acc =
+            sim::simulate(&plan, Mode::Annual, 7, 0..300, Some(1), None).expect("it simulates");
+        let summary = Summary::build(&model, 7, &acc);
+        let warnings = crate::scenario::planning_warnings(&model);
+        let prov = Provenance {
+            command: "bcdr run tutorial.ron".to_string(),
+        };
+        let joined = run_pack(&model, &summary, &acc, &warnings, &prov).expect("it renders");
+        let ahead = run_pack_drawn(&model, &summary, &acc, &warnings, &prov, draw_graph(&model))
+            .expect("it renders");
+        let names = |files: &Files| files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&joined), names(&ahead));
+        assert!(names(&ahead).contains(&"graph.svg".to_string()));
+        for ((name, a), (_, b)) in joined.iter().zip(&ahead) {
+            assert!(a == b, "{name} differs with the graph drawn ahead");
+        }
+    }
+}
