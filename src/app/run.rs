@@ -103,14 +103,24 @@ pub fn run_labelled(
         Wait::No,
     )?;
     let plan = SimPlan::compile(&model);
-    let accumulator = sim::simulate(
-        &plan,
-        sim::Mode::Annual,
-        opts.seed,
-        0..opts.trials,
-        opts.threads,
-        progress,
-    )?;
+    // The dependency graph needs only the model: drawn on a thread of its
+    // own while the trials run, not after them.
+    let (accumulator, graph) = std::thread::scope(|scope| {
+        let graph = scope.spawn(|| report::pack::draw_graph(&model));
+        let accumulator = sim::simulate(
+            &plan,
+            sim::Mode::Annual,
+            opts.seed,
+            0..opts.trials,
+            opts.threads,
+            progress,
+        );
+        let graph = graph
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (accumulator, graph)
+    });
+    let accumulator = accumulator?;
     let mut summary = Summary::build(&model, opts.seed, &accumulator);
     if let Some(label) = label {
         summary.label = Some(label.to_string());
@@ -126,12 +136,13 @@ pub fn run_labelled(
     }
     // Render everything before writing anything.
     let mut bytes = run_files(&summary, &accumulator)?;
-    bytes.extend(report::pack::run_pack(
+    bytes.extend(report::pack::run_pack_drawn(
         &model,
         &summary,
         &accumulator,
         &warnings,
         &prov,
+        graph,
     )?);
     let screen = (!opts.quiet).then(|| report::text::screen(&summary));
     let files = emit(&dir, &bytes, screen.as_deref(), "", out)?;

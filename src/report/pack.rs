@@ -192,6 +192,20 @@ pub(crate) fn graph_files(model: &Model) -> (Files, BTreeMap<String, String>) {
     (files, drawings)
 }
 
+/// The dependency graph of a run's pack, drawn ahead of the rest: it needs
+/// only the model, so `bcdr run` draws it while the trials run
+/// ([`draw_graph`], [`run_pack_drawn`]).
+pub(crate) struct Graph {
+    files: Files,
+    drawings: BTreeMap<String, String>,
+}
+
+/// Draw the dependency graph of `model` for [`run_pack_drawn`].
+pub(crate) fn draw_graph(model: &Model) -> Graph {
+    let (files, drawings) = graph_files(model);
+    Graph { files, drawings }
+}
+
 /// Every file of the review pack of an annual run, beyond those of
 /// `app::run_files`: the workbook, the charts, the dependency graph and
 /// the reports.
@@ -207,17 +221,82 @@ pub fn run_pack(
 ) -> Result<Files, Error> {
     // The dependency graph needs only the model: drawn while the charts
     // render.
-    let (charts, (mut files, drawings)) = rayon::join(
+    let (charts, graph) = rayon::join(
         || render_all(&run_charts(model, summary, acc)),
-        || graph_files(model),
+        || draw_graph(model),
     );
-    let charts = charts?;
-    let names = super::names::Names::from_model(model);
-    let doc = review::run_doc(summary, warnings, prov, &names);
-    files.extend(doc_files(&doc, charts, &drawings));
-    files.push((
-        super::xlsx::FILE.to_string(),
-        super::xlsx::workbook(model, summary)?,
-    ));
+    finish_pack(model, summary, warnings, prov, charts?, graph)
+}
+
+/// [`run_pack`] with the dependency graph drawn already ([`draw_graph`] of
+/// the same model): the same files.
+///
+/// # Errors
+/// As [`run_pack`].
+pub(crate) fn run_pack_drawn(
+    model: &Model,
+    summary: &Summary,
+    acc: &Accumulator,
+    warnings: &[Warning],
+    prov: &Provenance,
+    graph: Graph,
+) -> Result<Files, Error> {
+    let charts = render_all(&run_charts(model, summary, acc))?;
+    finish_pack(model, summary, warnings, prov, charts, graph)
+}
+
+/// The pack's files from its charts and graph: the graph's, the reports',
+/// the charts' and the workbook (written while the reports are).
+fn finish_pack(
+    model: &Model,
+    summary: &Summary,
+    warnings: &[Warning],
+    prov: &Provenance,
+    charts: Vec<Rendered>,
+    graph: Graph,
+) -> Result<Files, Error> {
+    let Graph {
+        mut files,
+        drawings,
+    } = graph;
+    let (docs, workbook) = rayon::join(
+        || {
+            let names = super::names::Names::from_model(model);
+            let doc = review::run_doc(summary, warnings, prov, &names);
+            doc_files(&doc, charts, &drawings)
+        },
+        || super::xlsx::workbook(model, summary),
+    );
+    files.extend(docs);
+    files.push((super::xlsx::FILE.to_string(), workbook?));
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{self, Mode, SimPlan};
+
+    #[test]
+    fn a_graph_drawn_ahead_gives_the_same_pack() {
+        let model = crate::scenario::parse_str(include_str!("../../scenarios/tutorial.ron"))
+            .expect("the tutorial parses");
+        let plan = SimPlan::compile(&model);
+        let acc =
+            sim::simulate(&plan, Mode::Annual, 7, 0..300, Some(1), None).expect("it simulates");
+        let summary = Summary::build(&model, 7, &acc);
+        let warnings = crate::scenario::planning_warnings(&model);
+        let prov = Provenance {
+            command: "bcdr run tutorial.ron".to_string(),
+        };
+        let joined = run_pack(&model, &summary, &acc, &warnings, &prov).expect("it renders");
+        let ahead = run_pack_drawn(&model, &summary, &acc, &warnings, &prov, draw_graph(&model))
+            .expect("it renders");
+        let names = |files: &Files| files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&joined), names(&ahead));
+        assert!(names(&ahead).contains(&"graph.svg".to_string()));
+        for ((name, a), (_, b)) in joined.iter().zip(&ahead) {
+            assert!(a == b, "{name} differs with the graph drawn ahead");
+        }
+    }
 }

@@ -11,6 +11,8 @@
 //! comes back exactly from end − start, and compares exactly with an RTO
 //! or MTPD put on the same grid.
 
+use super::round::round;
+
 /// Ticks per hour: 2³⁰.
 pub(crate) const TICKS_PER_HOUR: f64 = 1_073_741_824.0;
 
@@ -18,8 +20,8 @@ pub(crate) const TICKS_PER_HOUR: f64 = 1_073_741_824.0;
 #[inline]
 pub(crate) fn on_grid(hours: f64) -> f64 {
     // Multiplying and dividing by a power of two is exact: only the
-    // rounding moves the value.
-    (hours * TICKS_PER_HOUR).round() / TICKS_PER_HOUR
+    // rounding moves the value (`f64::round`'s, without the call).
+    round(hours * TICKS_PER_HOUR) / TICKS_PER_HOUR
 }
 
 /// The end of a stretch still open at the horizon `h`: the next double

@@ -21,6 +21,7 @@ pub mod memory;
 pub(crate) mod profile;
 pub(crate) mod queue;
 pub(crate) mod rng;
+mod round;
 mod short;
 pub(crate) mod streams;
 pub(crate) mod trial;

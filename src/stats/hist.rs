@@ -124,13 +124,26 @@ impl Batch {
         if hi > self.max {
             self.max = hi;
         }
-        for &k in keys {
-            // Keys below the offset wrap to far beyond the range.
-            let index = u64::from(k).wrapping_sub(self.offset) as usize;
-            if index < self.counts.len() {
-                self.counts[index] += 1;
-            } else {
+        let mut rest = keys;
+        while !rest.is_empty() {
+            // The range in locals: a count's store cannot then make the
+            // loop reload it.
+            let (offset, counts) = (self.offset, &mut self.counts[..]);
+            let mut done = 0;
+            for &k in rest {
+                // Keys below the offset wrap to far beyond the range.
+                let index = u64::from(k).wrapping_sub(offset) as usize;
+                match counts.get_mut(index) {
+                    Some(c) => *c += 1,
+                    None => break,
+                }
+                done += 1;
+            }
+            if let Some((&k, after)) = rest[done..].split_first() {
                 self.grow_and_add(k);
+                rest = after;
+            } else {
+                rest = &[];
             }
         }
     }
