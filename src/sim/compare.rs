@@ -29,7 +29,9 @@ use super::{Mode, SimPlan, Trial};
 /// common random numbers are measured against.
 ///
 /// # Errors
-/// [`Error::Usage`] when the thread pool cannot be built.
+/// [`Error::Usage`] when the thread pool cannot be built, or when even one
+/// worker (two trials, two accumulators) would not fit in the memory
+/// available (with less, fewer threads run).
 ///
 /// # Complexity
 /// Twice the work of [`super::simulate`] over the same range; memory is
@@ -43,7 +45,7 @@ pub fn simulate_pair(
     threads: Option<usize>,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<PairAccumulator, Error> {
-    let pool = super::thread_pool(threads)?;
+    let pool = super::fitted_pool(a.n_services + b.n_services, threads)?;
     let acc = super::drive(
         &pool,
         trials,

@@ -16,10 +16,10 @@
 use crate::error::Error;
 
 /// Bytes per service held once per run (plan, merged result), at least.
-pub const PER_SERVICE: u64 = 3 * 1024;
+pub(crate) const PER_SERVICE: u64 = 3 * 1024;
 /// Bytes per service held by each worker (trial scratch, accumulator), at
 /// least.
-pub const PER_SERVICE_AND_WORKER: u64 = 6 * 1024;
+pub(crate) const PER_SERVICE_AND_WORKER: u64 = 6 * 1024;
 
 const MB: u64 = 1 << 20;
 
@@ -28,7 +28,11 @@ const MB: u64 = 1 << 20;
 ///
 /// # Errors
 /// [`Error::Usage`] when even one worker would not fit.
-pub fn workers(services: usize, wanted: usize, available: Option<u64>) -> Result<usize, Error> {
+pub(crate) fn workers(
+    services: usize,
+    wanted: usize,
+    available: Option<u64>,
+) -> Result<usize, Error> {
     let Some(available) = available else {
         return Ok(wanted);
     };
@@ -56,7 +60,7 @@ pub fn workers(services: usize, wanted: usize, available: Option<u64>) -> Result
 /// The memory available to a new process, if the system says: the least
 /// of `MemAvailable` in `/proc/meminfo` and, under a control group with a
 /// limit (cgroup v2), that limit less what the group uses (Linux).
-pub fn available() -> Option<u64> {
+pub(crate) fn available() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
     let free = meminfo_available(&text)?;
     let group = || -> Option<u64> {

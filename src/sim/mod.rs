@@ -17,7 +17,7 @@ pub(crate) mod drill;
 pub mod generate;
 pub(crate) mod insurance;
 pub(crate) mod intervals;
-pub mod memory;
+pub(crate) mod memory;
 pub(crate) mod profile;
 pub(crate) mod queue;
 pub(crate) mod rng;
@@ -64,6 +64,24 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
     builder
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
+}
+
+/// A pool for a run whose workers each hold the state of `services`
+/// services (a trial's scratch and an accumulator per plan: a comparison
+/// of two plans counts both): [`thread_pool`] on `threads`, or on fewer
+/// when the memory available would not hold that many workers
+/// ([`memory::workers`]; results do not depend on the count).
+///
+/// # Errors
+/// [`Error::Usage`] when the pool cannot be built, or when even one
+/// worker would not fit in the memory available.
+pub(crate) fn fitted_pool(
+    services: usize,
+    threads: Option<usize>,
+) -> Result<rayon::ThreadPool, Error> {
+    let wanted = threads.unwrap_or_else(max_threads).clamp(1, max_threads());
+    let fit = memory::workers(services, wanted, memory::available())?;
+    thread_pool(if fit < wanted { Some(fit) } else { threads })
 }
 
 /// The run's error if one of its trials broke the event budget
@@ -192,9 +210,7 @@ pub fn simulate(
     threads: Option<usize>,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Accumulator, Error> {
-    let wanted = threads.unwrap_or_else(max_threads).clamp(1, max_threads());
-    let fit = memory::workers(plan.n_services, wanted, memory::available())?;
-    let pool = thread_pool(if fit < wanted { Some(fit) } else { threads })?;
+    let pool = fitted_pool(plan.n_services, threads)?;
     let acc = drive(
         &pool,
         trials,
