@@ -129,7 +129,7 @@ pub fn chunks(trials: Range<u64>) -> impl IndexedParallelIterator<Item = Range<u
 ///
 /// At most one accumulator and one scratch per worker are alive at a
 /// time, however many chunks (on a large estate each is tens of
-/// megabytes; see [`memory`]).
+/// megabytes; see docs/performance.md, "Large estates").
 ///
 /// `progress` is called from worker threads, after each chunk, with the
 /// number of trials done so far in this call.
@@ -196,7 +196,7 @@ pub fn drive<A: Send, W: Send>(
 /// so far in this call.
 ///
 /// Runs on fewer threads than asked when the memory available would not
-/// hold that many workers' state ([`memory::workers`]; results do not
+/// hold that many workers' state (see docs/performance.md, "Large estates"; results do not
 /// depend on the count).
 ///
 /// # Errors
