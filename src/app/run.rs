@@ -103,6 +103,9 @@ pub fn run_labelled(
         Wait::No,
     )?;
     let plan = SimPlan::compile(&model);
+    // An estate too large for the memory stops here, before the graph is
+    // drawn.
+    sim::check_memory(plan.n_services)?;
     // The dependency graph needs only the model: drawn on a thread of its
     // own while the trials run, not after them.
     let (accumulator, graph) = std::thread::scope(|scope| {

@@ -216,8 +216,10 @@ fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> 
         row += 1;
     }
     if net.is_some() {
-        ws.write_string(row, 0, "judged on the loss net of insurance")?;
-        row += 1;
+        if !s.risk_appetite.is_empty() {
+            ws.write_string(row, 0, "judged on the loss net of insurance")?;
+            row += 1;
+        }
         insurance(ws, s, f, row + 1)?;
     }
     ws.set_column_width(0, 40)?;

@@ -84,6 +84,17 @@ pub(crate) fn fitted_pool(
     thread_pool(if fit < wanted { Some(fit) } else { threads })
 }
 
+/// Whether one worker for `services` services fits the memory available
+/// (what [`fitted_pool`] checks first), for a caller that would start
+/// other work before the run.
+///
+/// # Errors
+/// [`Error::Usage`] naming the estate's size, the memory needed and the
+/// fix, when it does not.
+pub(crate) fn check_memory(services: usize) -> Result<(), Error> {
+    memory::workers(services, 1, memory::available()).map(|_| ())
+}
+
 /// The run's error if one of its trials broke the event budget
 /// (`EVENT_BUDGET`: 20 million events).
 ///

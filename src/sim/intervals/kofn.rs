@@ -61,13 +61,15 @@ fn keyable(t: f64) -> bool {
 }
 
 /// Whether the endpoints of `list` (interval by interval, start then end
-/// cut at `h`) are in key order with times that are [`keyable`]: each
+/// cut at `h`) are in key order with times that are [`keyable`] (the end
+/// also before the cut): each
 /// start strictly before its end, each end at or before the next start.
 pub(crate) fn in_key_order(list: &[Iv], h: f64) -> bool {
     let mut last_end = 0.0_f64;
     for iv in list {
         let end = iv.end.min(h);
-        if !(keyable(iv.start) && keyable(end)) {
+        // The end before the cut too: `NaN.min(h)` is h.
+        if !(keyable(iv.start) && keyable(iv.end) && keyable(end)) {
             return false;
         }
         if last_end > iv.start || iv.start >= end {
@@ -317,6 +319,9 @@ mod tests {
         // Times whose bits do not order as the sort does.
         assert!(!in_key_order(&[iv(-0.0, 1.0)], h));
         assert!(!in_key_order(&[iv(f64::NAN, 2.0)], h));
+        // A NaN end, even where the cut would hide it (NaN.min(h) is h).
+        assert!(!in_key_order(&[iv(1.0, f64::NAN)], h));
+        assert!(!in_key_order(&[iv(1.0, -f64::NAN)], 10.0));
         // Past 8 members with intervals, the sort; empty ones do not count.
         let one = [iv(1.0, 2.0)];
         let none: [Iv; 0] = [];
