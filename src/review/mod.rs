@@ -78,12 +78,13 @@ pub fn losses(
         || Accumulator::new(plan.n_services, plan.threats.len()).with_appetite(&plan.appetite);
     // The one driver's accumulator here: each chunk's losses keyed by its
     // first trial (sorted at the end, so the merge order does not matter),
-    // and the first event-budget breach.
+    // and the event-budget breach of the lowest trial (as `simulate`
+    // keeps it: the same message whatever the scheduling).
     let (mut pieces, overflow) = sim::drive(
         &pool,
         trials,
         None,
-        || (Vec::<(u64, Vec<f64>)>::new(), None::<String>),
+        || (Vec::<(u64, Vec<f64>)>::new(), None::<(u64, String)>),
         || (empty(), Trial::new(plan)),
         |out, (acc, trial), chunk| {
             let start = chunk.start;
@@ -91,7 +92,9 @@ pub fn losses(
             for t in chunk {
                 losses.push(trial.run(plan, Mode::Annual, seed, t, acc));
                 if let Some(o) = &acc.overflow {
-                    out.1.get_or_insert_with(|| o.message.clone());
+                    if out.1.as_ref().is_none_or(|(t, _)| o.trial < *t) {
+                        out.1 = Some((o.trial, o.message.clone()));
+                    }
                     break;
                 }
             }
@@ -102,12 +105,14 @@ pub fn losses(
         },
         |a, b| {
             a.0.extend(b.0.iter().cloned());
-            if a.1.is_none() {
-                a.1.clone_from(&b.1);
+            if let Some((t, _)) = &b.1 {
+                if a.1.as_ref().is_none_or(|(first, _)| t < first) {
+                    a.1.clone_from(&b.1);
+                }
             }
         },
     );
-    if let Some(message) = overflow {
+    if let Some((_, message)) = overflow {
         return Err(Error::EventBudget(message));
     }
     pieces.sort_unstable_by_key(|p| p.0);

@@ -216,6 +216,16 @@ fn a_trial_that_breaks_the_event_budget_fails_the_run_naming_its_cause() {
         );
         assert!(msg.contains("mtbf"), "{msg}");
     }
+    // The review loop's runs report the same breach, the lowest trial's,
+    // whatever the threads.
+    let first = sim::simulate(&plan, Mode::Annual, SEED, 0..1000, Some(1), None)
+        .expect_err("over budget")
+        .to_string();
+    for threads in [1, 2] {
+        let err =
+            bcdr::review::losses(&plan, SEED, 0..1000, Some(threads)).expect_err("over budget");
+        assert_eq!(err.to_string(), first, "{threads} threads");
+    }
     // Within the budget it runs.
     plan.event_budget = 1_000_000;
     sim::simulate(&plan, Mode::Annual, SEED, 0..10, None, None).expect("within budget");
