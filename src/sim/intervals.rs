@@ -221,7 +221,9 @@ pub(crate) fn decode_bits(bits: &[u64], out: &mut Vec<u32>) -> usize {
 }
 
 mod kofn;
-pub(crate) use kofn::{in_key_order, key};
+#[cfg(test)]
+pub(crate) use kofn::in_key_order;
+pub(crate) use kofn::{Ends, ENDS_CAP};
 
 /// Stretches where at least `threshold` of the `inputs` are down, into
 /// `out` (cleared first). Ends are processed before starts at equal

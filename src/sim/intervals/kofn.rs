@@ -93,61 +93,73 @@ pub(super) fn endpoints_sorted(inputs: &[&[Iv]], scratch: &mut Vec<Endpoint>) {
     scratch.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
 }
 
+/// Most lists an [`Ends`] merges: [`SMALL`] members, or a service's own
+/// list and [`SMALL`] soft dependencies' (`trial::degrade`).
+pub(crate) const ENDS_CAP: usize = SMALL + 1;
+
 /// The endpoints of lists in key order, merged as they are read: the next
-/// endpoint is the least of the lists' next ones, the earliest member's on
-/// equal keys (see the contract). Only lists with intervals take part, in
-/// their order.
-pub(super) struct Members<'a> {
+/// endpoint is the least of the lists' next ones, the earliest list's on
+/// equal keys, each end cut at a horizon `h` (see the contract). Only
+/// lists with intervals take part, in their order; each endpoint comes
+/// with the place of its list among the inputs. The one merge of the k-of-n
+/// sweep ([`Members`]) and of degradation's capacity events.
+pub(crate) struct Ends<'a> {
     /// Per list: its next endpoint's [`key`]; `u64::MAX` once the list is
     /// done (no keyable time has that key).
-    keys: [u64; SMALL],
-    lists: [&'a [Iv]; SMALL],
+    keys: [u64; ENDS_CAP],
+    lists: [&'a [Iv]; ENDS_CAP],
     /// Per list: its next endpoint, interval `next / 2`, its start if
     /// even, else its end.
-    next: [usize; SMALL],
+    next: [usize; ENDS_CAP],
+    /// Per list: its place among the inputs.
+    from: [u32; ENDS_CAP],
     /// Lists taking part.
     n: usize,
+    h: f64,
 }
 
-impl<'a> Members<'a> {
-    /// The merge of the `inputs`' endpoints, if every list is in key order
-    /// and at most [`SMALL`] have intervals.
+impl<'a> Ends<'a> {
+    /// The merge of the `inputs`' endpoints, ends cut at `h`, if every
+    /// list is in key order ([`in_key_order`]) and at most `most` (and
+    /// [`ENDS_CAP`]) have intervals.
     #[inline]
-    pub(super) fn new(inputs: &[&'a [Iv]]) -> Option<Members<'a>> {
-        let mut members = Members {
-            keys: [u64::MAX; SMALL],
-            lists: [&[]; SMALL],
-            next: [0; SMALL],
+    pub(crate) fn new(
+        inputs: impl IntoIterator<Item = &'a [Iv]>,
+        h: f64,
+        most: usize,
+    ) -> Option<Ends<'a>> {
+        let most = most.min(ENDS_CAP);
+        let mut ends = Ends {
+            keys: [u64::MAX; ENDS_CAP],
+            lists: [&[]; ENDS_CAP],
+            next: [0; ENDS_CAP],
+            from: [0; ENDS_CAP],
             n: 0,
+            h,
         };
-        for list in inputs {
+        for (place, list) in (0u32..).zip(inputs) {
             let Some(first) = list.first() else {
                 continue;
             };
-            if members.n == SMALL || !in_key_order(list, f64::INFINITY) {
+            if ends.n == most || !in_key_order(list, h) {
                 return None;
             }
-            members.keys[members.n] = key(first.start, true);
-            members.lists[members.n] = list;
-            members.n += 1;
+            let n = ends.n;
+            ends.keys[n] = key(first.start, true);
+            ends.lists[n] = list;
+            ends.from[n] = place;
+            ends.n = n + 1;
         }
-        Some(members)
-    }
-
-    /// Whether at least `threshold` members are ever down at once: not
-    /// unless that many have intervals, as each list in key order adds at
-    /// most 1 to the count.
-    #[inline]
-    pub(super) fn may_reach(&self, threshold: u32) -> bool {
-        self.n as u64 >= u64::from(threshold)
+        Some(ends)
     }
 }
 
-impl Iterator for Members<'_> {
-    type Item = Endpoint;
+impl<'a> Iterator for Ends<'a> {
+    /// Time, +1 (a start) or −1 (an end), the list's place, the interval.
+    type Item = (f64, i32, u32, &'a Iv);
 
     #[inline]
-    fn next(&mut self) -> Option<Endpoint> {
+    fn next(&mut self) -> Option<Self::Item> {
         let keys = &self.keys[..self.n];
         let (mut b, mut least) = (0, *keys.first()?);
         for (k, &x) in keys.iter().enumerate().skip(1) {
@@ -167,12 +179,43 @@ impl Iterator for Members<'_> {
         self.next[b] = e + 1;
         let iv = &list[e / 2];
         self.keys[b] = if start {
-            key(iv.end, false)
+            key(iv.end.min(self.h), false)
         } else {
             list.get(e / 2 + 1)
                 .map_or(u64::MAX, |next| key(next.start, true))
         };
-        Some((t, if start { 1 } else { -1 }, iv.cause, iv.occ))
+        Some((t, if start { 1 } else { -1 }, self.from[b], iv))
+    }
+}
+
+/// A group's members' endpoints in the order of the contract: [`Ends`]
+/// over at most [`SMALL`] members with intervals, no horizon cut.
+pub(super) struct Members<'a>(Ends<'a>);
+
+impl<'a> Members<'a> {
+    /// The merge of the `inputs`' endpoints, if every list is in key order
+    /// and at most [`SMALL`] have intervals.
+    #[inline]
+    pub(super) fn new(inputs: &[&'a [Iv]]) -> Option<Members<'a>> {
+        Ends::new(inputs.iter().copied(), f64::INFINITY, SMALL).map(Members)
+    }
+
+    /// Whether at least `threshold` members are ever down at once: not
+    /// unless that many have intervals, as each list in key order adds at
+    /// most 1 to the count.
+    #[inline]
+    pub(super) fn may_reach(&self, threshold: u32) -> bool {
+        self.0.n as u64 >= u64::from(threshold)
+    }
+}
+
+impl Iterator for Members<'_> {
+    type Item = Endpoint;
+
+    #[inline]
+    fn next(&mut self) -> Option<Endpoint> {
+        let (t, delta, _, iv) = self.0.next()?;
+        Some((t, delta, iv.cause, iv.occ))
     }
 }
 

@@ -18,11 +18,12 @@
 //! length), so each list's events are already in key order, and taking
 //! the least of the lists' next events, the earliest list's on equal keys,
 //! gives exactly what the stable sort gives. Times then compare as
-//! integers ([`key`], shared with the k-of-n merge of `intervals`). Each
-//! list is checked first ([`in_key_order`]); if one is not in key order (a
-//! zero-length interval, one past the horizon, overlapping intervals, a
-//! time that is negative or NaN) or there are more than [`SMALL`] soft
-//! dependencies, the events are sorted as before.
+//! integers. The merge is `intervals::Ends`, shared with the k-of-n
+//! sweep of groups. Each list is checked first (`intervals::in_key_order`);
+//! if one is not in key order (a zero-length interval, one past the
+//! horizon, overlapping intervals, a time that is negative or NaN) or
+//! there are more than [`SMALL`] soft dependencies, the events are sorted
+//! as before.
 //!
 //! The walk ([`walk`]) books the same sums as before, with shortcuts that
 //! change no bit: a service whose soft dependencies were never down (and
@@ -45,7 +46,7 @@
 
 use std::cmp::Ordering;
 
-use super::super::intervals::{in_key_order, key, Iv};
+use super::super::intervals::{Ends, Iv, ENDS_CAP};
 use super::book::One;
 use super::outage::{revenue_hours, Ledger, Timed, Totals};
 use super::{Mark, Record};
@@ -76,53 +77,22 @@ fn events_of(iv: &Iv, kind: u32, h: f64) -> [CapEvent; 2] {
 /// the events are sorted.
 const SMALL: usize = 8;
 
-/// The capacity events of lists in key order, merged as they are read:
-/// the next event is the least of the lists' next ones, the earliest
-/// list's on equal keys (see the contract). Only lists with intervals take
-/// part, in their order.
-struct Merged<'a> {
-    /// Per list: its next event's [`key`]; `u64::MAX` once the list is
-    /// done (no keyable time has that key).
-    keys: [u64; SMALL + 1],
-    lists: [&'a [Iv]; SMALL + 1],
-    /// Per list: its next event, interval `next / 2`, its start if even,
-    /// else its end.
-    next: [usize; SMALL + 1],
-    /// Per list: whose it is ([`OWN`] or the soft dependency's place).
-    kinds: [u32; SMALL + 1],
-    /// Lists taking part.
-    n: usize,
-    h: f64,
-}
+/// The capacity events of a service's own list and its soft dependencies'
+/// lists in the order of the contract: their endpoints merged by
+/// [`Ends`], each with whose it is ([`OWN`] or the soft dependency's
+/// place).
+struct Merged<'a>(Ends<'a>);
 
 impl<'a> Merged<'a> {
     /// The merge of `down`'s events and `soft`'s, if every list is in key
     /// order and there are at most [`SMALL`] soft lists.
     #[inline]
     fn new(down: &'a [Iv], soft: &[&'a [Iv]], h: f64) -> Option<Merged<'a>> {
-        if soft.len() > SMALL || !in_key_order(down, h) || !soft.iter().all(|l| in_key_order(l, h))
-        {
+        if soft.len() > SMALL {
             return None;
         }
-        let mut merged = Merged {
-            keys: [u64::MAX; SMALL + 1],
-            lists: [&[]; SMALL + 1],
-            next: [0; SMALL + 1],
-            kinds: [0; SMALL + 1],
-            n: 0,
-            h,
-        };
-        let all = std::iter::once((down, OWN)).chain(soft.iter().zip(0u32..).map(|(l, k)| (*l, k)));
-        for (list, kind) in all {
-            if let Some(first) = list.first() {
-                let n = merged.n;
-                merged.keys[n] = key(first.start, true);
-                merged.lists[n] = list;
-                merged.kinds[n] = kind;
-                merged.n = n + 1;
-            }
-        }
-        Some(merged)
+        let lists = std::iter::once(down).chain(soft.iter().copied());
+        Ends::new(lists, h, ENDS_CAP).map(Merged)
     }
 }
 
@@ -131,31 +101,10 @@ impl Iterator for Merged<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<CapEvent> {
-        let keys = &self.keys[..self.n];
-        let (mut b, mut least) = (0, *keys.first()?);
-        for (k, &x) in keys.iter().enumerate().skip(1) {
-            if x < least {
-                least = x;
-                b = k;
-            }
-        }
-        if least == u64::MAX {
-            return None;
-        }
-        // The key holds the time's bits and whether it is a start.
-        let t = f64::from_bits(least >> 1);
-        let start = least & 1 == 1;
-        let (list, kind) = (self.lists[b], self.kinds[b]);
-        let e = self.next[b];
-        self.next[b] = e + 1;
-        let iv = &list[e / 2];
-        self.keys[b] = if start {
-            key(iv.end.min(self.h), false)
-        } else {
-            list.get(e / 2 + 1)
-                .map_or(u64::MAX, |next| key(next.start, true))
-        };
-        Some((t, if start { 1 } else { -1 }, kind, iv.cause, iv.occ))
+        let (t, delta, place, iv) = self.0.next()?;
+        // Place 0 is the service's own list, place k + 1 soft dependency k.
+        let kind = place.checked_sub(1).unwrap_or(OWN);
+        Some((t, delta, kind, iv.cause, iv.occ))
     }
 }
 
@@ -304,6 +253,7 @@ fn walk(
 
 #[cfg(test)]
 mod tests {
+    use super::super::super::intervals::in_key_order;
     use super::*;
 
     /// A small xorshift: the test's lists, reproducibly.
