@@ -96,10 +96,13 @@ impl Crews {
         if n - self.sorted > 8 {
             self.waiting.sort_by(|a, b| order(plan, b, a));
         } else {
-            for k in self.sorted..n {
+            for k in self.sorted.max(1)..n {
                 let job = self.waiting[k];
                 let at = self.waiting[..k].partition_point(|x| order(plan, &job, x).is_lt());
-                self.waiting[at..=k].rotate_right(1);
+                if at < k {
+                    self.waiting.copy_within(at..k, at + 1);
+                    self.waiting[at] = job;
+                }
             }
         }
         self.sorted = n;
@@ -327,7 +330,13 @@ impl Trial {
             if !self.eligible(plan, job) {
                 continue;
             }
-            self.crews.waiting.remove(k);
+            // Most often the best job is the last one.
+            let waiting = &mut self.crews.waiting;
+            if k + 1 == waiting.len() {
+                waiting.truncate(k);
+            } else {
+                waiting.remove(k);
+            }
             self.crews.sorted -= 1;
             self.start(plan, job, t);
         }
