@@ -252,8 +252,10 @@ pub(super) struct Rows {
     own: Vec<(u32, u32)>,
     /// [`Form::Sparse`]: the sources of the row being built.
     sources: Vec<(u32, u32)>,
-    /// [`Form::Sparse`]: scratch of a merge of more than two sources.
+    /// [`Form::Sparse`]: scratch rows of a merge of more than two
+    /// sources.
     merged: Vec<u32>,
+    merged2: Vec<u32>,
     /// Per distinct segment: what booking a row reads of it.
     info: Vec<SegInfo>,
     /// [`Form::Bits`]: the set bits of the row being read.
@@ -411,18 +413,29 @@ impl Rows {
                 (from as u32, (from + n) as u32)
             }
             _ => {
-                // Three or more: folded pairwise through `merged`.
+                // Three or more: the shortest first (each step's cost is
+                // what it writes), folded pairwise between two scratch
+                // rows, the last step straight into `idx`.
+                self.sources.sort_unstable_by_key(|s| s.1 - s.0);
                 let total: usize = self.sources.iter().map(|s| (s.1 - s.0) as usize).sum();
                 let from = self.idx.len();
                 self.idx.resize(from + total, 0);
                 let (src, dst) = self.idx.split_at_mut(from);
                 let slice = |s: (u32, u32)| &src[s.0 as usize..s.1 as usize];
-                let mut n = merge2(slice(self.sources[0]), slice(self.sources[1]), dst);
-                for &s in &self.sources[2..] {
-                    self.merged.clear();
-                    self.merged.extend_from_slice(&dst[..n]);
-                    n = merge2(&self.merged, slice(s), dst);
+                let (a, b) = (&mut self.merged, &mut self.merged2);
+                // Grown, never shrunk: what they hold past a merge's
+                // length is never read.
+                if a.len() < total {
+                    a.resize(total, 0);
+                    b.resize(total, 0);
                 }
+                let last = self.sources.len() - 1;
+                let mut n = merge2(slice(self.sources[0]), slice(self.sources[1]), a);
+                for &s in &self.sources[2..last] {
+                    n = merge2(&a[..n], slice(s), b);
+                    std::mem::swap(a, b);
+                }
+                let n = merge2(&a[..n], slice(self.sources[last]), dst);
                 self.idx.truncate(from + n);
                 (from as u32, (from + n) as u32)
             }
