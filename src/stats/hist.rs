@@ -73,22 +73,24 @@ fn align_range(range: &mut Vec<[f64; 2]>, before: u64, offset: u64, len: usize) 
     range.resize(len, EMPTY);
 }
 
-/// Counts of values by their [`compact`] keys, 16 bits a bucket, that pile
+/// Counts of values by their [`compact`] keys, 8 bits a bucket, that pile
 /// up over a batch of trials before they go into a [`LogHist`] of the same
-/// bits ([`LogHist::absorb`]). A quarter of a histogram's memory, so the
-/// batches of a large estate stay in cache while trials run, and the
-/// histograms themselves are visited once a batch.
+/// bits ([`LogHist::absorb`]). An eighth of a histogram's memory (a cache
+/// line holds two octaves of buckets), so the batches of a large estate
+/// touch few lines while trials run, and the histograms themselves are
+/// visited once a batch.
 ///
-/// No count can overflow: the batch takes at most [`Batch::room`] more
-/// values before it must be absorbed.
+/// A count that wraps past 255 carries 256 into the histogram at once
+/// ([`LogHist::add_via`]): counts are exact integers, so the histogram is
+/// the same however they arrive.
 #[derive(Debug, Clone)]
 pub struct Batch {
     /// Compact key of `counts[0]`.
     offset: u64,
-    counts: Vec<u16>,
+    counts: Vec<u8>,
     zeros: u64,
-    /// Values counted since the batch was last absorbed.
-    added: u32,
+    /// Whether a value was counted since the batch was last absorbed.
+    added: bool,
     min: f64,
     max: f64,
 }
@@ -99,7 +101,7 @@ impl Default for Batch {
             offset: 0,
             counts: Vec::new(),
             zeros: 0,
-            added: 0,
+            added: false,
             min: f64::INFINITY,
             max: 0.0,
         }
@@ -107,17 +109,11 @@ impl Default for Batch {
 }
 
 impl Batch {
-    /// How many more values the batch can take.
-    pub fn room(&self) -> usize {
-        usize::from(u16::MAX) - self.added as usize
-    }
-
     /// Count values by their compact keys, whose min and max are `lo` and
-    /// `hi`. At most [`Batch::room`] of them.
+    /// `hi`; a count that wraps carries 256 values of its key into `hist`.
     #[inline]
-    pub fn add(&mut self, keys: &[u16], lo: f64, hi: f64) {
-        assert!(keys.len() <= self.room(), "a batch count would overflow");
-        self.added += keys.len() as u32;
+    fn add(&mut self, hist: &mut LogHist, keys: &[u16], lo: f64, hi: f64) {
+        self.added |= !keys.is_empty();
         if lo < self.min {
             self.min = lo;
         }
@@ -134,7 +130,12 @@ impl Batch {
                 // Keys below the offset wrap to far beyond the range.
                 let index = u64::from(k).wrapping_sub(offset) as usize;
                 match counts.get_mut(index) {
-                    Some(c) => *c += 1,
+                    Some(c) => {
+                        *c = c.wrapping_add(1);
+                        if *c == 0 {
+                            hist.add_compact_n(k, 256);
+                        }
+                    }
                     None => break,
                 }
                 done += 1;
@@ -148,7 +149,8 @@ impl Batch {
         }
     }
 
-    /// The slow path of [`Batch::add`]: a zero, or a key outside the range.
+    /// The slow path of [`Batch::add`]: a zero, or a key outside the range
+    /// (a new bucket, which cannot wrap).
     #[cold]
     fn grow_and_add(&mut self, k: u16) {
         if k == 0 {
@@ -266,17 +268,23 @@ impl LogHist {
     /// gives the same histogram as [`LogHist::add`].
     #[inline]
     pub fn add_compact(&mut self, k: u16) {
+        self.add_compact_n(k, 1);
+    }
+
+    /// Add `n` values of compact key `k` (see [`LogHist::add_compact`]).
+    #[inline]
+    fn add_compact_n(&mut self, k: u16, n: u64) {
         debug_assert!(self.range.is_none(), "an exact histogram takes values");
         if k == 0 {
-            self.zeros += 1;
+            self.zeros += n;
             return;
         }
         let key = self.key(ZERO_BELOW) + u64::from(k) - 1;
         let index = key.wrapping_sub(self.offset);
         if index < self.counts.len() as u64 {
-            self.counts[index as usize] += 1;
+            self.counts[index as usize] += n;
         } else {
-            self.grow_and_add(key, 1);
+            self.grow_and_add(key, n);
         }
     }
 
@@ -285,7 +293,7 @@ impl LogHist {
     /// histogram as adding each value with [`LogHist::add`].
     pub fn absorb(&mut self, batch: &mut Batch) {
         debug_assert!(self.range.is_none(), "an exact histogram takes values");
-        if batch.added == 0 {
+        if !batch.added {
             return;
         }
         let first = self.key(ZERO_BELOW) - 1 + batch.offset;
@@ -304,28 +312,16 @@ impl LogHist {
         self.zeros += batch.zeros;
         self.observe(batch.min, batch.max);
         batch.zeros = 0;
-        batch.added = 0;
+        batch.added = false;
         batch.min = f64::INFINITY;
         batch.max = 0.0;
     }
 
     /// Count values given by their compact keys (min `lo`, max `hi`) into
-    /// `batch`, this histogram's batch: absorbed first if it has no room
-    /// for them, and the values added straight here if they are more
-    /// than a batch can ever hold.
+    /// `batch`, this histogram's batch.
     #[inline]
     pub fn add_via(&mut self, batch: &mut Batch, keys: &[u16], lo: f64, hi: f64) {
-        if keys.len() > batch.room() {
-            self.absorb(batch);
-        }
-        if keys.len() > batch.room() {
-            for &k in keys {
-                self.add_compact(k);
-            }
-            self.observe(lo, hi);
-        } else {
-            batch.add(keys, lo, hi);
-        }
+        batch.add(self, keys, lo, hi);
     }
 
     /// Take `lo` and `hi` into the observed min and max (the extremes of
@@ -842,14 +838,37 @@ mod tests {
                     let keys: Vec<u16> = part.iter().map(|&x| super::compact(COMPACT_BITS, x)).collect();
                     let lo = part.iter().copied().reduce(f64::min).unwrap();
                     let hi = part.iter().copied().reduce(f64::max).unwrap();
-                    prop_assert!(keys.len() <= batch.room());
-                    batch.add(&keys, lo, hi);
+                    batched.add_via(&mut batch, &keys, lo, hi);
                     if n % 2 == 1 {
                         batched.absorb(&mut batch);
-                        prop_assert_eq!(batch.room(), usize::from(u16::MAX));
                     }
                 }
                 from = to;
+            }
+            batched.absorb(&mut batch);
+            prop_assert_eq!(plain, batched);
+        }
+
+        /// Counts that wrap past 8 bits (thousands of values in a few
+        /// buckets) carry into the histogram: the same as plain adds.
+        #[test]
+        fn wrapped_batch_counts_carry_exactly(reps in 255usize..2100, cut in 0usize..3000) {
+            let xs: Vec<f64> = (0..reps)
+                .flat_map(|i| [2.0, 2.0, 0.5 + (i % 3) as f64, 0.0, 1e4])
+                .collect();
+            let mut plain = LogHist::new(COMPACT_BITS);
+            xs.iter().for_each(|&x| plain.add(x));
+            let mut batched = LogHist::new(COMPACT_BITS);
+            let mut batch = Batch::default();
+            let cut = cut.min(xs.len());
+            for (n, part) in [&xs[..cut], &xs[cut..]].into_iter().enumerate() {
+                let keys: Vec<u16> = part.iter().map(|&x| super::compact(COMPACT_BITS, x)).collect();
+                for chunk in keys.chunks(700) {
+                    batched.add_via(&mut batch, chunk, 0.0, 1e4);
+                }
+                if n == 0 {
+                    batched.absorb(&mut batch);
+                }
             }
             batched.absorb(&mut batch);
             prop_assert_eq!(plain, batched);

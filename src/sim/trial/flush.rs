@@ -1,7 +1,7 @@
 //! A booked trial's figures into the accumulator: threat figures and the
 //! annual loss at once; per-service figures through a buffer of
 //! [`PENDING`] trials (fewer on a large estate: [`buffered_trials`]);
-//! outage durations and downtimes through 16-bit
+//! outage durations and downtimes through 8-bit
 //! batches ([`hist::Batch`]).
 //!
 //! Buffering is for speed: a large estate's per-service accumulators do
@@ -43,7 +43,7 @@ pub(super) struct Pending {
     /// (`Totals::origin`), laid out as `pend`.
     pend_origin: Vec<f64>,
     /// Per service: the durations of its outages since the end of the last
-    /// batch of trials, counted by histogram bucket in 16 bits (see
+    /// batch of trials, counted by histogram bucket in 8 bits (see
     /// [`hist::Batch`]).
     outage_batch: Vec<hist::Batch>,
     /// Per service: its downtimes of the trials moved since the end of
@@ -65,9 +65,9 @@ impl Pending {
     }
 
     /// Count every booked service's outage durations of the trial into its
-    /// batch, absorbing a batch into its histogram first if it has no room
-    /// for them. One loop over all services, in order, after booking, so
-    /// that the cache misses of many batches overlap.
+    /// batch (a count that wraps carries into its histogram). One loop
+    /// over all services, in order, after booking, so that the cache
+    /// misses of many batches overlap.
     pub(super) fn count_durations(&mut self, ledger: &mut Ledger, acc: &mut Accumulator) {
         for (svc, b) in ledger.booked.iter_mut().enumerate() {
             if !b.keys.is_empty() {
@@ -94,7 +94,7 @@ impl Pending {
             let mut rpo_breached = 0u64;
             // Most trials lose no data: their zeros go in at once.
             let mut no_data_lost = 0u64;
-            // Downtimes are counted into a 16-bit batch, as outage
+            // Downtimes are counted into an 8-bit batch, as outage
             // durations are: the histograms would miss the cache a count.
             let mut downtimes = [0u16; PENDING];
             let (mut shortest, mut longest) = (f64::INFINITY, 0.0_f64);

@@ -116,12 +116,12 @@ fn outages_match_the_definition_on_a_reference_estate() {
 }
 
 /// Outage-duration and downtime histograms are the same whether the
-/// 16-bit batches are absorbed after every trial or once per chunk.
+/// 8-bit batches are absorbed after every trial or once per chunk.
 #[test]
 fn histograms_do_not_depend_on_when_batches_are_absorbed() {
-    // "busy" has ~21 000 outages a trial, so its 16-bit batch fills up
-    // within a few trials and is absorbed mid-chunk; "frantic" has
-    // ~88 000, more than a batch holds, and goes straight in.
+    // "busy" has ~21 000 outages a trial and "frantic" ~88 000, so their
+    // 8-bit counts wrap and carry into the histograms many times a
+    // trial.
     let src = r#"Scenario(name: "busy", horizon: "1y",
         sites: [Site(id: "a")],
         services: [
