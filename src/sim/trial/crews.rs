@@ -24,7 +24,7 @@ pub(super) struct Job {
 ///
 /// With unlimited crews, `waiting` is in arrival order. With a number of
 /// crews, its first `sorted` jobs are in dispatch order, the best
-/// ([`before`]) last, and the jobs after them arrived since the last
+/// ([`order`]) last, and the jobs after them arrived since the last
 /// dispatch: a dispatch sorts them in, then walks from the best down and
 /// stops when the crews are taken, so that a long queue (a disaster's
 /// restores on a large estate) is not scanned whole for every job that
@@ -93,6 +93,7 @@ impl Crews {
     /// disaster's) in one sort, which finds the sorted run ahead of them.
     fn sort_arrivals(&mut self, plan: &SimPlan) {
         let n = self.waiting.len();
+        debug_assert!(self.sorted <= n);
         if n - self.sorted > 8 {
             self.waiting.sort_by(|a, b| order(plan, b, a));
         } else {
@@ -467,7 +468,8 @@ mod tests {
     /// Walking the sorted queue starts the same jobs in the same order as
     /// scanning the whole queue for each: equal accumulators on an estate
     /// whose disasters queue hundreds of restores for three crews (in
-    /// dependency order, and not), and on the bundled scenario with teams.
+    /// dependency order, and not), on the bundled scenario with teams, and
+    /// on one whose attacks cancel queued restores for rebuilds.
     #[test]
     fn walking_the_sorted_queue_dispatches_as_the_scan() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -476,13 +478,32 @@ mod tests {
             .replace("rate_per_year: 0.02", "rate_per_year: 3.0")
             .replace("crews: 10", "crews: 3");
         assert!(estate.contains("crews: 3") && estate.contains("rate_per_year: 3.0"));
+        // One crew, failures whose repairs wait long, and fires that
+        // destroy failed services: queued repairs are cancelled.
+        let services: String = (0..12)
+            .map(|k| {
+                format!(
+                    r#"Service(id: "s{k}", site: "{}", failure: (mtbf: "150h", repair: Exponential(mean: "20h")), backup: (interval: "4h", restore: Exponential(mean: "10h"))),"#,
+                    if k % 3 == 0 { "b" } else { "a" }
+                )
+            })
+            .collect();
+        let cancels = format!(
+            r#"Scenario(name: "cancels", horizon: "1y", sites: [Site(id: "a"), Site(id: "b")],
+            services: [{services} Service(id: "top", depends_on: ["s0", "s1", "s2"], revenue_per_hour: 100)],
+            threats: [Disaster(id: "fire", rate_per_year: 8, targets: [Site("a")])],
+            plan: Plan(crews: 1, priority: ["s4", "s1"]))"#
+        );
         let texts = [
+            cancels,
             estate.clone(),
             estate.replace(
                 "restore_in_dependency_order: true",
                 "restore_in_dependency_order: false",
             ),
             std::fs::read_to_string(root.join("scenarios/saas-multi-region.ron")).expect("bundled"),
+            std::fs::read_to_string(root.join("scenarios/ransomware-mutable.ron"))
+                .expect("bundled"),
         ];
         for text in texts {
             let model = crate::scenario::parse_str(&text).expect("valid");

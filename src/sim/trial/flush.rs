@@ -94,7 +94,7 @@ impl Pending {
             let mut rpo_breached = 0u64;
             // Most trials lose no data: their zeros go in at once.
             let mut no_data_lost = 0u64;
-            // Downtimes are counted into an 8-bit batch, as outage
+            // Downtimes' keys, then counted into an 8-bit batch, as outage
             // durations are: the histograms would miss the cache a count.
             let mut downtimes = [0u16; PENDING];
             let (mut shortest, mut longest) = (f64::INFINITY, 0.0_f64);
