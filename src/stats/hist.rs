@@ -42,17 +42,33 @@ pub(crate) fn compact(bits: u32, x: f64) -> u16 {
 }
 
 /// Widen `counts`, whose first bucket has key `offset`, to cover key `k`,
-/// which lies outside it; returns `k`'s index.
-fn widen<T: Copy + Default>(counts: &mut Vec<T>, offset: &mut u64, k: u64) -> usize {
+/// which lies outside it; returns `k`'s index. With `exact`, to exactly
+/// that capacity: a histogram's range widens rarely once a run is under
+/// way, and a large estate holds tens of thousands of histograms, which
+/// doubling capacities would leave up to half empty (a batch, small and
+/// hot, keeps the doubling: it widens often at first, and moving it each
+/// time scatters the batches).
+fn widen<T: Copy + Default>(counts: &mut Vec<T>, offset: &mut u64, k: u64, exact: bool) -> usize {
     if counts.is_empty() {
         *offset = k;
         counts.push(T::default());
     } else if k < *offset {
         let grow = (*offset - k) as usize;
-        counts.splice(0..0, std::iter::repeat_n(T::default(), grow));
+        if exact {
+            let mut wider = Vec::with_capacity(grow + counts.len());
+            wider.resize(grow, T::default());
+            wider.extend_from_slice(counts);
+            *counts = wider;
+        } else {
+            counts.splice(0..0, std::iter::repeat_n(T::default(), grow));
+        }
         *offset = k;
     } else {
-        counts.resize((k - *offset + 1) as usize, T::default());
+        let len = (k - *offset + 1) as usize;
+        if exact {
+            counts.reserve_exact(len - counts.len());
+        }
+        counts.resize(len, T::default());
     }
     (k - *offset) as usize
 }
@@ -268,7 +284,7 @@ impl LogHist {
     #[cold]
     fn grow_and_add(&mut self, k: u64, n: u64) -> usize {
         let before = self.offset;
-        let index = widen(&mut self.counts, &mut self.offset, k);
+        let index = widen(&mut self.counts, &mut self.offset, k, true);
         self.counts[index] += n;
         if let Some(range) = &mut self.range {
             align_range(range, before, self.offset, self.counts.len());

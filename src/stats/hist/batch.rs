@@ -87,7 +87,7 @@ impl Batch {
             self.zeros += 1;
             return;
         }
-        let index = widen(&mut self.counts, &mut self.offset, u64::from(k));
+        let index = widen(&mut self.counts, &mut self.offset, u64::from(k), false);
         self.counts[index] += 1;
     }
 }
