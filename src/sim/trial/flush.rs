@@ -116,6 +116,10 @@ impl Pending {
             ledger.keys.clear();
             return;
         }
+        if self.staged.keys.len() + ledger.keys.len() > u32::MAX as usize {
+            // Places in `keys` are 32-bit: count what waits first.
+            self.count_staged(acc);
+        }
         let staged = &mut self.staged;
         let base = staged.keys.len() as u32;
         staged.keys.extend_from_slice(&ledger.keys);
