@@ -223,6 +223,25 @@ pub(crate) fn decode_bits(bits: &[u64], out: &mut Vec<u32>) -> usize {
 mod kofn;
 #[cfg(test)]
 pub(crate) use kofn::in_key_order;
+
+/// Tests: a small xorshift, for the merges' random lists, reproducibly.
+#[cfg(test)]
+pub(crate) struct Xs(pub(crate) u64);
+
+#[cfg(test)]
+impl Xs {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A draw below `n`.
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
 pub(crate) use kofn::{Ends, ENDS_CAP};
 
 /// Stretches where at least `threshold` of the `inputs` are down, into

@@ -28,7 +28,7 @@ fn key(x: f64, bits: u32) -> u64 {
 
 /// A value reduced to its bucket in a histogram of `bits` (at most
 /// [`COMPACT_BITS`]) mantissa bits, in 16 bits, for buffering many values
-/// before adding them ([`LogHist::add_compact`]; min and max go through
+/// before adding them ([`LogHist::add_compact_n`]; min and max go through
 /// [`LogHist::observe`]): 0 for a value that counts as zero, else one more
 /// than its bucket's distance above the bucket of [`ZERO_BELOW`].
 #[inline]
@@ -193,17 +193,11 @@ impl LogHist {
         }
     }
 
-    /// Record a value given as `compact` made it for this histogram's bits (the min and
-    /// max as [`LogHist::observe`] makes them). Adding every value this way
-    /// gives the same histogram as [`LogHist::add`].
+    /// Record `n` values given as `compact` made them for this histogram's
+    /// bits (the min and max as [`LogHist::observe`] makes them). Adding
+    /// every value this way gives the same histogram as [`LogHist::add`].
     #[inline]
-    pub fn add_compact(&mut self, k: u16) {
-        self.add_compact_n(k, 1);
-    }
-
-    /// Add `n` values of compact key `k` (see [`LogHist::add_compact`]).
-    #[inline]
-    fn add_compact_n(&mut self, k: u16, n: u64) {
+    pub(crate) fn add_compact_n(&mut self, k: u16, n: u64) {
         debug_assert!(self.range.is_none(), "an exact histogram takes values");
         if k == 0 {
             self.zeros += n;
@@ -267,7 +261,7 @@ impl LogHist {
     }
 
     /// Take `lo` and `hi` into the observed min and max (the extremes of
-    /// values added through [`LogHist::add_compact`]).
+    /// values added through compact keys (`LogHist::add_compact_n`, batches)).
     pub fn observe(&mut self, lo: f64, hi: f64) {
         let clean = |x: f64| if x.is_finite() && x > 0.0 { x } else { 0.0 };
         let (lo, hi) = (clean(lo), clean(hi));
@@ -748,7 +742,7 @@ mod tests {
             let mut compact = LogHist::new(COMPACT_BITS);
             for &x in &xs {
                 plain.add(x);
-                compact.add_compact(super::compact(COMPACT_BITS, x));
+                compact.add_compact_n(super::compact(COMPACT_BITS, x), 1);
             }
             if let (Some(lo), Some(hi)) = (
                 xs.iter().copied().reduce(f64::min),

@@ -221,24 +221,8 @@ impl Iterator for Members<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{at_least, sweep};
+    use super::super::{at_least, sweep, Xs};
     use super::*;
-
-    /// A small xorshift: the test's lists, reproducibly.
-    struct Xs(u64);
-
-    impl Xs {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
 
     /// A list on a coarse grid of times (so that times meet across lists):
     /// in normal form most of the time (sorted, disjoint, now and then

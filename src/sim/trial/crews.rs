@@ -463,7 +463,6 @@ impl Trial {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::Mode;
 
     /// Walking the sorted queue starts the same jobs in the same order as
     /// scanning the whole queue for each: equal accumulators on an estate
@@ -509,17 +508,12 @@ mod tests {
             let model = crate::scenario::parse_str(&text).expect("valid");
             let plan = SimPlan::compile(&model);
             let run = |scan: bool| {
-                let mut trial = Trial::new(&plan);
-                trial.crews.scan = scan;
-                for pool in &mut trial.teams.pools {
-                    pool.scan = scan;
-                }
-                let mut acc = plan.accumulator();
-                for k in 0..60 {
-                    trial.run(&plan, Mode::Annual, 11, k, &mut acc);
-                }
-                trial.finish(&plan, &mut acc);
-                acc
+                super::super::annual_trials(&plan, 11, 60, |trial| {
+                    trial.crews.scan = scan;
+                    for pool in &mut trial.teams.pools {
+                        pool.scan = scan;
+                    }
+                })
             };
             let walked = run(false);
             assert!(walked.annual_loss.sum() > 0.0, "{}", model.name);

@@ -253,24 +253,8 @@ fn walk(
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::intervals::in_key_order;
+    use super::super::super::intervals::{in_key_order, Xs};
     use super::*;
-
-    /// A small xorshift: the test's lists, reproducibly.
-    struct Xs(u64);
-
-    impl Xs {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
 
     /// A list on a coarse grid of times (so that times meet across lists):
     /// a union's (sorted, disjoint, not touching) most of the time; with

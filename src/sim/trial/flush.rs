@@ -297,7 +297,6 @@ impl Trial {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::Mode;
 
     #[test]
     fn large_estates_buffer_fewer_trials() {
@@ -327,16 +326,11 @@ mod tests {
             let model = crate::scenario::parse_str(&text).expect("valid");
             let plan = SimPlan::compile(&model);
             let run = |cap: usize, stage: bool| {
-                let mut trial = Trial::new(&plan);
-                trial.pending = Pending::new(plan.n_services);
-                trial.pending.cap = cap;
-                trial.pending.stage = stage;
-                let mut acc = plan.accumulator();
-                for k in 0..150 {
-                    trial.run(&plan, Mode::Annual, 9, k, &mut acc);
-                }
-                trial.finish(&plan, &mut acc);
-                acc
+                super::super::annual_trials(&plan, 9, 150, |trial| {
+                    trial.pending = Pending::new(plan.n_services);
+                    trial.pending.cap = cap;
+                    trial.pending.stage = stage;
+                })
             };
             let full = run(PENDING, false);
             assert!(full.annual_loss.sum() > 0.0, "{}", model.name);

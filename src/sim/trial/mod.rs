@@ -417,3 +417,22 @@ impl Trial {
         self.own.segs.is_empty() && !self.recording && !plan.dr.any
     }
 }
+
+/// Tests: `trials` annual trials of `plan` (seed `seed`) on one [`Trial`],
+/// set up by `set` before the first; the finished accumulator.
+#[cfg(test)]
+fn annual_trials(
+    plan: &SimPlan,
+    seed: u64,
+    trials: u64,
+    set: impl FnOnce(&mut Trial),
+) -> Accumulator {
+    let mut trial = Trial::new(plan);
+    set(&mut trial);
+    let mut acc = plan.accumulator();
+    for k in 0..trials {
+        trial.run(plan, Mode::Annual, seed, k, &mut acc);
+    }
+    trial.finish(plan, &mut acc);
+    acc
+}

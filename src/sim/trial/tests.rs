@@ -206,15 +206,10 @@ fn fused_booking_matches_booking_the_list() {
         // Some services take the fused path.
         assert!((0..plan.n_services).any(|i| !plan.keep_list[i]));
         let run = |fused: bool, form: fused::Form| {
-            let mut trial = Trial::new(&plan);
-            trial.fused = fused;
-            trial.rows.force = Some(form);
-            let mut acc = plan.accumulator();
-            for k in 0..trials {
-                trial.run(&plan, Mode::Annual, 7, k, &mut acc);
-            }
-            trial.finish(&plan, &mut acc);
-            acc
+            annual_trials(&plan, 7, trials, |trial| {
+                trial.fused = fused;
+                trial.rows.force = Some(form);
+            })
         };
         // With each form of rows (`fused::Form`): bits and sparse.
         for form in [fused::Form::Bits, fused::Form::Sparse] {
@@ -297,14 +292,7 @@ fn skipping_quiet_trials_changes_nothing() {
 /// Runs `trials` annual trials of `src` and returns the accumulator.
 fn annual(src: &str, trials: u64) -> Accumulator {
     let model = crate::scenario::parse_str(src).expect("valid");
-    let plan = SimPlan::compile(&model);
-    let mut trial = Trial::new(&plan);
-    let mut acc = Accumulator::new(plan.n_services, plan.threats.len());
-    for k in 0..trials {
-        trial.run(&plan, Mode::Annual, 5, k, &mut acc);
-    }
-    trial.finish(&plan, &mut acc);
-    acc
+    annual_trials(&SimPlan::compile(&model), 5, trials, |_| {})
 }
 
 /// The split of random failures' loss by the service whose failure

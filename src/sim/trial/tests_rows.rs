@@ -141,15 +141,10 @@ fn bundled_scenarios_book_the_same_with_either_form() {
         let model = crate::scenario::load(&path).expect("valid");
         let plan = SimPlan::compile(&model);
         let run = |form: Option<Form>, fused: bool| {
-            let mut trial = Trial::new(&plan);
-            trial.rows.force = form;
-            trial.fused = fused;
-            let mut acc = plan.accumulator();
-            for k in 0..200 {
-                trial.run(&plan, Mode::Annual, 3, k, &mut acc);
-            }
-            trial.finish(&plan, &mut acc);
-            acc
+            super::annual_trials(&plan, 3, 200, |trial| {
+                trial.rows.force = form;
+                trial.fused = fused;
+            })
         };
         let chosen = run(None, true);
         assert!(chosen.annual_loss.sum() > 0.0, "{}", path.display());
