@@ -252,10 +252,8 @@ pub(super) struct Rows {
     own: Vec<(u32, u32)>,
     /// [`Form::Sparse`]: the sources of the row being built.
     sources: Vec<(u32, u32)>,
-    /// [`Form::Sparse`]: scratch rows of a merge of more than two
-    /// sources.
-    merged: Vec<u32>,
-    merged2: Vec<u32>,
+    /// [`Form::Sparse`]: the union of more than two sources.
+    scatter: Scatter,
     /// Per distinct segment: what booking a row reads of it.
     info: Vec<SegInfo>,
     /// [`Form::Bits`]: the set bits of the row being read.
@@ -305,7 +303,7 @@ impl Rows {
                     }
                 }
             }
-            Form::Sparse => self.fill_sparse(segs, canon, s),
+            Form::Sparse => self.fill_sparse(segs, canon, s, distinct.len()),
         }
     }
 
@@ -316,7 +314,8 @@ impl Rows {
     /// and one that opens and closes at one instant is empty), and `segs`
     /// are in order of start, so taken in that order they are in
     /// increasing order of their place among the distinct ones.
-    fn fill_sparse(&mut self, segs: &[Seg], canon: &[u32], s: usize) {
+    fn fill_sparse(&mut self, segs: &[Seg], canon: &[u32], s: usize, distinct: usize) {
+        self.scatter.fit(distinct);
         self.own.clear();
         self.own.resize(s, (0, 0));
         for (seg, &c) in segs.iter().zip(canon) {
@@ -394,7 +393,9 @@ impl Rows {
     }
 
     /// The union of `sources` without repeats, appended to `idx` (or
-    /// shared, when there is one source); where it is.
+    /// shared, when there is one source); where it is. Two sources are
+    /// merged ([`merge2`]), three or more marked and read back in order
+    /// ([`Scatter`]).
     fn merge_sources(&mut self) -> (u32, u32) {
         match *self.sources.as_slice() {
             [] => (0, 0),
@@ -413,31 +414,22 @@ impl Rows {
                 (from as u32, (from + n) as u32)
             }
             _ => {
-                // Three or more: the shortest first (each step's cost is
-                // what it writes), folded pairwise between two scratch
-                // rows, the last step straight into `idx`.
-                self.sources.sort_unstable_by_key(|s| s.1 - s.0);
-                let total: usize = self.sources.iter().map(|s| (s.1 - s.0) as usize).sum();
+                // Three or more: each place marked in a bitmap of the
+                // trial's segments, then read back in order
+                // ([`Scatter`]): each step of a merge waits on the loads
+                // of the step before, the marks do not wait on each other.
                 let from = self.idx.len();
-                self.idx.resize(from + total, 0);
-                let (src, dst) = self.idx.split_at_mut(from);
-                let slice = |s: (u32, u32)| &src[s.0 as usize..s.1 as usize];
-                let (a, b) = (&mut self.merged, &mut self.merged2);
-                // Grown, never shrunk: what they hold past a merge's
-                // length is never read.
-                if a.len() < total {
-                    a.resize(total, 0);
-                    b.resize(total, 0);
+                let Rows {
+                    sources,
+                    idx,
+                    scatter,
+                    ..
+                } = self;
+                for &(a, b) in sources.iter() {
+                    scatter.mark(&idx[a as usize..b as usize]);
                 }
-                let last = self.sources.len() - 1;
-                let mut n = merge2(slice(self.sources[0]), slice(self.sources[1]), a);
-                for &s in &self.sources[2..last] {
-                    n = merge2(&a[..n], slice(s), b);
-                    std::mem::swap(a, b);
-                }
-                let n = merge2(&a[..n], slice(self.sources[last]), dst);
-                self.idx.truncate(from + n);
-                (from as u32, (from + n) as u32)
+                scatter.drain_into(idx);
+                (from as u32, self.idx.len() as u32)
             }
         }
     }
@@ -488,6 +480,65 @@ impl Rows {
     #[cfg(test)]
     pub(super) fn form(&self) -> Option<Form> {
         self.form
+    }
+}
+
+/// The union of several rows (each strictly increasing) without repeats,
+/// in increasing order, by marks: each place sets its bit in a bitmap of
+/// the trial's segments and its word's bit in a summary; reading the
+/// summary's bits, then each marked word's, in increasing order gives the
+/// places in order, once each, and clears both for the next union.
+///
+/// It costs a mark per place of the rows, a read per marked word and per
+/// place of the union, and the summary's words (one per 4 096 segments),
+/// however many rows there are: a chain of pairwise merges would copy the
+/// union so far at every step, and each step of a merge waits on the
+/// loads of the one before, where the marks do not wait on each other.
+#[derive(Default)]
+struct Scatter {
+    /// A bit per segment; all clear between unions.
+    bits: Vec<u64>,
+    /// A bit per word of `bits`, set while that word has a bit set; all
+    /// clear between unions.
+    summary: Vec<u64>,
+}
+
+impl Scatter {
+    /// Room for a trial of `distinct` segments.
+    fn fit(&mut self, distinct: usize) {
+        let w = distinct.div_ceil(64);
+        if self.bits.len() < w {
+            self.bits.resize(w, 0);
+            self.summary.resize(w.div_ceil(64), 0);
+        }
+    }
+
+    /// Mark every place of `row`.
+    #[inline]
+    fn mark(&mut self, row: &[u32]) {
+        for &p in row {
+            let w = (p >> 6) as usize;
+            self.bits[w] |= 1 << (p & 63);
+            self.summary[w >> 6] |= 1 << (w & 63);
+        }
+    }
+
+    /// Append the marked places to `out` in increasing order, and clear
+    /// the marks.
+    fn drain_into(&mut self, out: &mut Vec<u32>) {
+        for (s, summary) in self.summary.iter_mut().enumerate() {
+            let mut words = std::mem::take(summary);
+            while words != 0 {
+                let w = s * 64 + words.trailing_zeros() as usize;
+                words &= words - 1;
+                let mut x = std::mem::take(&mut self.bits[w]);
+                let base = (w * 64) as u32;
+                while x != 0 {
+                    out.push(base + x.trailing_zeros());
+                    x &= x - 1;
+                }
+            }
+        }
     }
 }
 
@@ -680,6 +731,35 @@ mod tests {
             prop_assert_eq!(&out[..n], &union[..]);
             let n = merge2(&b, &a, &mut out);
             prop_assert_eq!(&out[..n], &union[..]);
+        }
+
+        /// Marking rows and draining gives their sorted union without
+        /// repeats, after it appended to what `out` held, and leaves
+        /// every mark clear: the next union, in the same scatter, is
+        /// exact too (places up to 9 000: more than one summary word).
+        #[test]
+        fn scattered_rows_are_the_union(
+            unions in proptest::collection::vec(
+                proptest::collection::vec(proptest::collection::btree_set(0u32..9_000, 0..60), 0..6),
+                1..4,
+            ),
+        ) {
+            let mut scatter = Scatter::default();
+            scatter.fit(9_000);
+            for rows in unions {
+                let rows: Vec<Vec<u32>> = rows.into_iter().map(|r| r.into_iter().collect()).collect();
+                let mut union: Vec<u32> = rows.iter().flatten().copied().collect();
+                union.sort_unstable();
+                union.dedup();
+                for row in &rows {
+                    scatter.mark(row);
+                }
+                let mut out = vec![u32::MAX];
+                scatter.drain_into(&mut out);
+                prop_assert_eq!(out[0], u32::MAX);
+                prop_assert_eq!(&out[1..], &union[..]);
+                prop_assert!(scatter.bits.iter().chain(&scatter.summary).all(|&w| w == 0));
+            }
         }
     }
 }
