@@ -123,9 +123,11 @@ impl Trial {
     /// # Complexity
     /// With bit rows, O(N·w + Σ m) for N nodes, w = ⌈distinct segments /
     /// 64⌉ words (at most [`fused::BITS_MAX_WORDS`]) and m set bits per
-    /// service; with sparse rows, O(N + S + Σ k·m) for S segments and per
-    /// service k non-empty sources of m places in all: what the trial's
-    /// outages hold, not N × S. Groups sort their members' endpoints.
+    /// service; with sparse rows, O(N + S + Σ (m + u)) for S segments and
+    /// per service m places in its non-empty sources and u in its row
+    /// (plus, for a row of three or more sources, a summary word per
+    /// 4 096 segments): what the trial's outages hold, not N × S. Groups
+    /// sort their members' endpoints.
     pub(super) fn close(&mut self, plan: &SimPlan, acc: &mut Accumulator) {
         let h = self.horizon;
         let s = plan.n_services;

@@ -355,9 +355,11 @@ impl Rows {
     /// without repeats.
     ///
     /// # Complexity
-    /// Bits: O(k·w) for k dependencies and w words. Sparse: O(k·m) for k
-    /// non-empty sources and m places in them; none when one source is
-    /// non-empty (the row is shared, not copied).
+    /// Bits: O(k·w) for k dependencies and w words. Sparse: O(m + u) for
+    /// m places in the non-empty sources and u in the union, plus the
+    /// [`Scatter`]'s summary words (one per 4 096 segments) when there
+    /// are three or more; none when one source is non-empty (the row is
+    /// shared, not copied).
     pub(super) fn build(&mut self, i: usize, deps: &[u32], s: usize) {
         let services = deps.iter().map(|&d| d as usize).filter(|&d| d < s);
         match self.form {
@@ -425,9 +427,12 @@ impl Rows {
                     scatter,
                     ..
                 } = self;
+                let mut total = 0;
                 for &(a, b) in sources.iter() {
                     scatter.mark(&idx[a as usize..b as usize]);
+                    total += (b - a) as usize;
                 }
+                idx.reserve(total);
                 scatter.drain_into(idx);
                 (from as u32, self.idx.len() as u32)
             }
@@ -734,20 +739,36 @@ mod tests {
         }
 
         /// Marking rows and draining gives their sorted union without
-        /// repeats, after it appended to what `out` held, and leaves
-        /// every mark clear: the next union, in the same scatter, is
-        /// exact too (places up to 9 000: more than one summary word).
+        /// repeats, appended to what `out` held, and leaves every mark
+        /// clear: the next union, in the same scatter, is exact too. Each
+        /// union is fitted to its own trial size, which grows and shrinks
+        /// across summary words' edges (up to 9 000 segments), with its
+        /// last place among the rows; some are dense (many places a word).
         #[test]
         fn scattered_rows_are_the_union(
             unions in proptest::collection::vec(
-                proptest::collection::vec(proptest::collection::btree_set(0u32..9_000, 0..60), 0..6),
-                1..4,
+                (
+                    prop_oneof![Just(1u32), Just(64), Just(65), Just(4_096), Just(4_097), 1u32..9_000],
+                    proptest::collection::vec(proptest::collection::btree_set(any::<u32>(), 0..60), 0..6),
+                    any::<bool>(),
+                ),
+                1..5,
             ),
         ) {
             let mut scatter = Scatter::default();
-            scatter.fit(9_000);
-            for rows in unions {
-                let rows: Vec<Vec<u32>> = rows.into_iter().map(|r| r.into_iter().collect()).collect();
+            for (distinct, rows, dense) in unions {
+                scatter.fit(distinct as usize);
+                let span = if dense { distinct.min(200) } else { distinct };
+                let mut rows: Vec<Vec<u32>> = rows
+                    .into_iter()
+                    .map(|r| {
+                        let mut r: Vec<u32> = r.into_iter().map(|p| p % span).collect();
+                        r.sort_unstable();
+                        r.dedup();
+                        r
+                    })
+                    .collect();
+                rows.push(vec![distinct - 1]);
                 let mut union: Vec<u32> = rows.iter().flatten().copied().collect();
                 union.sort_unstable();
                 union.dedup();
