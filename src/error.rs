@@ -78,6 +78,30 @@ fn list_issues(issues: &[Issue]) -> String {
     text
 }
 
+/// "a.ron: " or "a.ron, b.ron: ", or nothing.
+fn scenario_prefix(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    format!("{}: ", names.join(", "))
+}
+
+impl Error {
+    /// This error with the scenario files of the run it came from named
+    /// in it, if it is one that needs them ([`Error::Memory`]: the library
+    /// sees an estate, not its file).
+    pub(crate) fn in_scenarios(self, paths: &[&std::path::Path]) -> Error {
+        match self {
+            Error::Memory { scenarios, message } if scenarios.is_empty() => Error::Memory {
+                scenarios: paths.iter().map(|p| p.to_path_buf()).collect(),
+                message,
+            },
+            other => other,
+        }
+    }
+}
+
 /// Errors of the library's operations.
 ///
 /// A variant with a `source` does not repeat it in its own message: the
@@ -138,6 +162,16 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// An estate needs more memory than the machine has for one worker:
+    /// the need, what is available and the fix, after the scenario files
+    /// it came from (named by the commands that read them).
+    #[error("{}{message}", scenario_prefix(scenarios))]
+    Memory {
+        /// The scenario files of the run (none when not known).
+        scenarios: Vec<PathBuf>,
+        /// The need, what is available and the fix.
+        message: String,
+    },
     /// A trial handled more events than any trial may (see
     /// `sim::trial::EVENT_BUDGET`): the message names what caused them.
     #[error("{0}")]
@@ -146,3 +180,41 @@ pub enum Error {
 
 /// The library's result: [`Error`] unless told otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// A memory error names the scenario files the command read, once;
+    /// other errors are left as they were.
+    #[test]
+    fn memory_errors_name_their_scenarios() {
+        let bare = || Error::Memory {
+            scenarios: Vec::new(),
+            message: "an estate of 9 services needs at least 1 MB".to_string(),
+        };
+        assert_eq!(
+            bare().to_string(),
+            "an estate of 9 services needs at least 1 MB"
+        );
+        let one = bare().in_scenarios(&[Path::new("estate.ron")]);
+        assert_eq!(
+            one.to_string(),
+            "estate.ron: an estate of 9 services needs at least 1 MB"
+        );
+        // Named once: a second call keeps the first files.
+        let again = one.in_scenarios(&[Path::new("other.ron")]);
+        assert!(again.to_string().starts_with("estate.ron: "), "{again}");
+        let two = bare().in_scenarios(&[Path::new("a.ron"), Path::new("b.ron")]);
+        assert!(
+            two.to_string().starts_with("a.ron, b.ron: an estate"),
+            "{two}"
+        );
+        let usage = Error::Usage("--trials must be at least 1".to_string());
+        assert_eq!(
+            usage.in_scenarios(&[Path::new("a.ron")]).to_string(),
+            "--trials must be at least 1"
+        );
+    }
+}

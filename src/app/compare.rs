@@ -69,7 +69,8 @@ pub fn compare(
         0..opts.trials,
         opts.threads,
         progress,
-    )?;
+    )
+    .map_err(|e| e.in_scenarios(&[a, b]))?;
     let names = [a.display().to_string(), b.display().to_string()];
     let cmp = Comparison::build([&ma, &mb], [&names[0], &names[1]], opts.seed, &pair);
     let mut files = report::compare::files(&cmp, &pair)?;

@@ -288,7 +288,8 @@ pub fn drill(
         0..opts.trials,
         opts.threads,
         progress,
-    )?;
+    )
+    .map_err(|e| e.in_scenarios(&[path]))?;
     let warnings = scenario::planning_warnings(&model);
     let mut command = command_line("drill", path, Some(threat), opts);
     if let Some(o) = outcome {

@@ -86,7 +86,8 @@ pub fn explain(
             threads: opts.threads,
         },
         progress,
-    )?;
+    )
+    .map_err(|e| e.in_scenarios(&[old, new]))?;
     let dir = opts.out.clone().unwrap_or_else(|| {
         Path::new("outputs").join(format!("explain-{}-vs-{}", file_stem(old), file_stem(new)))
     });
@@ -122,7 +123,8 @@ pub fn tornado(
             threads: opts.threads,
         },
         progress,
-    )?;
+    )
+    .map_err(|e| e.in_scenarios(&[path]))?;
     let dir = opts
         .out
         .clone()
@@ -159,7 +161,8 @@ pub fn importance(
             top,
         },
         progress,
-    )?;
+    )
+    .map_err(|e| e.in_scenarios(&[path]))?;
     let dir = opts
         .out
         .clone()

@@ -105,7 +105,7 @@ pub fn run_labelled(
     let plan = SimPlan::compile(&model);
     // An estate too large for the memory stops here, before the graph is
     // drawn.
-    sim::check_memory(plan.n_services)?;
+    sim::check_memory(plan.n_services).map_err(|e| e.in_scenarios(&[path]))?;
     // The dependency graph needs only the model: drawn on a thread of its
     // own while the trials run, not after them.
     let (accumulator, graph) = std::thread::scope(|scope| {
@@ -123,7 +123,7 @@ pub fn run_labelled(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (accumulator, graph)
     });
-    let accumulator = accumulator?;
+    let accumulator = accumulator.map_err(|e| e.in_scenarios(&[path]))?;
     let mut summary = Summary::build(&model, opts.seed, &accumulator);
     if let Some(label) = label {
         summary.label = Some(label.to_string());

@@ -53,7 +53,8 @@ pub fn run_shard(
         range.clone(),
         opts.threads,
         progress,
-    )?;
+    )
+    .map_err(|e| e.in_scenarios(&[path]))?;
     let partial = Partial::new(&model, path, &text, opts.seed, opts.trials, shard, acc);
     let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
     // Shards of one job share a folder: each adds its part, waiting its

@@ -65,7 +65,8 @@ pub fn sweep(
             threads: opts.threads,
         },
         progress,
-    )?;
+    )
+    .map_err(|e| e.in_scenarios(&[path]))?;
     let mut bytes = report::sweep::files(&result)?;
     let mut command = format!(
         "bcdr sweep {} --set {}",

@@ -61,7 +61,8 @@ pub fn base_run(
 /// The annual loss of every trial in `trials`, in trial order.
 ///
 /// # Errors
-/// [`Error::Usage`] when the thread pool cannot start;
+/// [`Error::Usage`] when the thread pool cannot start; [`Error::Memory`]
+/// when one worker would not fit in the memory available;
 /// [`Error::EventBudget`] when a trial breaks the event budget.
 ///
 /// # Complexity

@@ -29,9 +29,9 @@ use super::{Mode, SimPlan, Trial};
 /// common random numbers are measured against.
 ///
 /// # Errors
-/// [`Error::Usage`] when the thread pool cannot be built, or when even one
-/// worker (two trials, two accumulators) would not fit in the memory
-/// available (with less, fewer threads run).
+/// [`Error::Usage`] when the thread pool cannot be built;
+/// [`Error::Memory`] when even one worker (two trials, two accumulators)
+/// would not fit in the memory available (with less, fewer threads run).
 ///
 /// # Complexity
 /// Twice the work of [`super::simulate`] over the same range; memory is

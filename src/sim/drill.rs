@@ -527,7 +527,8 @@ fn round_up(x: f64) -> f64 {
 /// done so far (the pilot is not counted).
 ///
 /// # Errors
-/// [`Error::Usage`] when the thread pool cannot be built.
+/// [`Error::Usage`] when the thread pool cannot be built;
+/// [`Error::Memory`] when one worker would not fit in the memory available.
 pub(crate) fn drill(
     plan: &SimPlan,
     p: &DrillPlan,

@@ -27,7 +27,7 @@ const MB: u64 = 1 << 20;
 /// `available` bytes (`None`: unknown, no limit).
 ///
 /// # Errors
-/// [`Error::Usage`] when even one worker would not fit.
+/// [`Error::Memory`] when even one worker would not fit.
 pub(crate) fn workers(
     services: usize,
     wanted: usize,
@@ -45,12 +45,15 @@ pub(crate) fn workers(
     let fit = available.saturating_sub(fixed) / each;
     if fit == 0 {
         let need = fixed.saturating_add(each).div_ceil(MB);
-        return Err(Error::Usage(format!(
-            "an estate of {services} services needs at least {need} MB to run on one thread, \
-             and {} MB is available: free memory, or split the run across machines with \
-             --shard I/N and `bcdr merge` (docs/scaling-out.md)",
-            available / MB
-        )));
+        return Err(Error::Memory {
+            scenarios: Vec::new(),
+            message: format!(
+                "an estate of {services} services needs at least {need} MB to run on one \
+                 thread, and {} MB is available: free memory, or split the run across \
+                 machines with --shard I/N and `bcdr merge` (docs/scaling-out.md)",
+                available / MB
+            ),
+        });
     }
     Ok(wanted
         .min(usize::try_from(fit).unwrap_or(usize::MAX))

@@ -73,8 +73,8 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
 /// ([`memory::workers`]; results do not depend on the count).
 ///
 /// # Errors
-/// [`Error::Usage`] when the pool cannot be built, or when even one
-/// worker would not fit in the memory available.
+/// [`Error::Usage`] when the pool cannot be built; [`Error::Memory`]
+/// when even one worker would not fit in the memory available.
 pub(crate) fn fitted_pool(
     services: usize,
     threads: Option<usize>,
@@ -89,7 +89,7 @@ pub(crate) fn fitted_pool(
 /// other work before the run.
 ///
 /// # Errors
-/// [`Error::Usage`] naming the estate's size, the memory needed and the
+/// [`Error::Memory`] naming the estate's size, the memory needed and the
 /// fix, when it does not.
 pub(crate) fn check_memory(services: usize) -> Result<(), Error> {
     memory::workers(services, 1, memory::available()).map(|_| ())
@@ -211,8 +211,9 @@ pub fn drive<A: Send, W: Send>(
 /// depend on the count).
 ///
 /// # Errors
-/// [`Error::Usage`] when the thread pool cannot be built, or when even
-/// one worker would not fit in the memory available.
+/// [`Error::Usage`] when the thread pool cannot be built;
+/// [`Error::Memory`] when even one worker would not fit in the memory
+/// available.
 pub fn simulate(
     plan: &SimPlan,
     mode: Mode,
