@@ -290,7 +290,19 @@ pub fn drill(
         progress,
     )
     .map_err(|e| e.in_scenarios(&[path]))?;
-    let warnings = scenario::planning_warnings(&model);
+    let mut warnings = scenario::planning_warnings(&model);
+    // `--at` sets where drills start on the revenue profiles' clock:
+    // without a profile it changes nothing, which the user should know.
+    let at_unused = at
+        .filter(|_| drill.start.is_none())
+        .map(|at| scenario::Warning {
+            path: format!("--at {at}"),
+            message: "changes nothing: it fixes the time of the week on revenue profiles, and \
+                  no service has a revenue_profile (drop it, or give a service a \
+                  revenue_profile)"
+                .to_string(),
+        });
+    warnings.extend(at_unused.clone());
     let mut command = command_line("drill", path, Some(threat), opts);
     if let Some(o) = outcome {
         command.push_str(&format!(" --outcome {}", outcome_label(o)));
@@ -307,7 +319,13 @@ pub fn drill(
     bytes.extend(report::drill::drill_pack(
         &model, &drill, &summary, &warnings, &prov,
     )?);
-    let screen = (!opts.quiet).then(|| report::drill::screen(&drill, &summary));
+    let screen = (!opts.quiet).then(|| {
+        let mut screen = report::drill::screen(&drill, &summary);
+        if let Some(w) = &at_unused {
+            screen.push_str(&format!("  note: {} {}\n", w.path, w.message));
+        }
+        screen
+    });
     let files = emit(&dir, &bytes, screen.as_deref(), "", out)?;
     Ok(DrillRun {
         model,

@@ -256,6 +256,9 @@ fn drill_at_is_reported_and_bad_times_are_refused() {
     }
 }
 
+/// `--at` without a revenue profile changes nothing: drill.json has no
+/// `start`, the loss is the same, and the screen and the report say that
+/// the option did nothing.
 #[test]
 fn a_drill_without_profiles_says_nothing_of_its_start() {
     let text = r#"Scenario(name: "flat", services: [Service(id: "s", revenue_per_hour: 10)],
@@ -264,14 +267,13 @@ fn a_drill_without_profiles_says_nothing_of_its_start() {
     let scenario = dir.path().join("flat.ron");
     std::fs::write(&scenario, text).expect("written");
     let out = dir.path().join("out");
-    bcdr()
+    let assert = bcdr()
         .args([
             "drill",
             "--threat",
             "power",
             "--trials",
             "20",
-            "--quiet",
             "--at",
             "Mon 09:00",
             "--out",
@@ -280,6 +282,17 @@ fn a_drill_without_profiles_says_nothing_of_its_start() {
         .arg(&scenario)
         .assert()
         .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains(
+            "note: --at Mon 09:00 changes nothing: it fixes the time of the week on revenue \
+             profiles, and no service has a revenue_profile"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("drills start"), "{stdout}");
+    let md = std::fs::read_to_string(out.join("report.md")).expect("the report");
+    assert!(md.contains("`--at Mon 09:00`: changes nothing"), "{md}");
     let d = read_json(&out.join("drill.json"));
     assert!(d.get("start").is_none(), "{d}");
     // 6 h at 10 an hour, whenever it starts.
