@@ -185,7 +185,7 @@ pub struct DrillResults {
 ///
 /// # Errors
 /// [`Error::Usage`] for an outcome [`drill_outcome`] refuses, or when the
-/// thread pool cannot be built.
+/// thread pool cannot be built; [`Error::Memory`] when the estate does not fit in the memory available.
 // The drill's own choices (`outcome`, `at`) beside the run's: the library
 // core of one command, called with the command's options one to one.
 #[allow(clippy::too_many_arguments)]
@@ -252,8 +252,8 @@ pub fn drill_results(
 /// drill pack, print the one-screen summary unless quiet.
 ///
 /// # Errors
-/// The scenario's errors, an unknown threat or a bad option, or a failed
-/// write.
+/// The scenario's errors, an unknown threat or a bad option,
+/// [`Error::Memory`] when the estate does not fit in the memory available (naming the file), or a failed write.
 pub fn drill(
     path: &Path,
     threat: &str,
@@ -292,14 +292,14 @@ pub fn drill(
     .map_err(|e| e.in_scenarios(&[path]))?;
     let mut warnings = scenario::planning_warnings(&model);
     // `--at` sets where drills start on the revenue profiles' clock:
-    // without a profile it changes nothing, which the user should know.
+    // without a profile it has no effect, which the user should know.
     let at_unused = at
         .filter(|_| drill.start.is_none())
         .map(|at| scenario::Warning {
             path: format!("--at {at}"),
-            message: "changes nothing: it fixes the time of the week on revenue profiles, and \
-                  no service has a revenue_profile (drop it, or give a service a \
-                  revenue_profile)"
+            message: "has no effect, as no service has a revenue_profile and the start \
+                      time only matters on revenue profiles; drop --at, or give a service \
+                      a revenue_profile"
                 .to_string(),
         });
     warnings.extend(at_unused.clone());
@@ -322,7 +322,7 @@ pub fn drill(
     let screen = (!opts.quiet).then(|| {
         let mut screen = report::drill::screen(&drill, &summary);
         if let Some(w) = &at_unused {
-            screen.push_str(&format!("  note: {} {}\n", w.path, w.message));
+            screen.push_str(&format!("\n  note: {} {}\n", w.path, w.message));
         }
         screen
     });

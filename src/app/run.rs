@@ -47,7 +47,8 @@ pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Ve
 /// one-screen summary unless quiet.
 ///
 /// # Errors
-/// The scenario's errors, a bad option, or a failed write.
+/// The scenario's errors, a bad option, [`Error::Memory`] when the estate does not fit in the memory available (naming the
+/// file), or a failed write.
 pub fn run(
     path: &Path,
     opts: &SimOptions,
@@ -105,7 +106,7 @@ pub fn run_labelled(
     let plan = SimPlan::compile(&model);
     // An estate too large for the memory stops here, before the graph is
     // drawn.
-    sim::check_memory(plan.n_services).map_err(|e| e.in_scenarios(&[path]))?;
+    sim::check_memory(&[plan.n_services]).map_err(|e| e.in_scenarios(&[path]))?;
     // The dependency graph needs only the model: drawn on a thread of its
     // own while the trials run, not after them.
     let (accumulator, graph) = std::thread::scope(|scope| {

@@ -359,8 +359,8 @@ pub struct ExplainRun<'a> {
 /// Run the waterfall of `old` → `new`.
 ///
 /// # Errors
-/// A scenario that does not validate, a thread pool that cannot start, a
-/// trial that breaks the event budget.
+/// A scenario that does not validate, a thread pool that cannot start,
+/// [`Error::Memory`] when the estate does not fit in the memory available, a trial that breaks the event budget.
 ///
 /// # Complexity
 /// One annual simulation of `trials` trials per step (plus OLD); memory

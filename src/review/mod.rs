@@ -74,7 +74,7 @@ pub fn losses(
     trials: Range<u64>,
     threads: Option<usize>,
 ) -> Result<Vec<f64>, Error> {
-    let pool = sim::fitted_pool(plan.n_services, threads)?;
+    let pool = sim::fitted_pool(&[plan.n_services], threads)?;
     let empty =
         || Accumulator::new(plan.n_services, plan.threats.len()).with_appetite(&plan.appetite);
     // The one driver's accumulator here: each chunk's losses keyed by its

@@ -289,7 +289,8 @@ pub struct TornadoRun {
 ///
 /// # Errors
 /// A `vary` outside (0, 1), zero trials, a thread pool that cannot start,
-/// a trial that breaks the event budget.
+/// [`Error::Memory`] when the estate does not fit in the memory available (two plans a worker: checked before the base run), a trial
+/// that breaks the event budget.
 ///
 /// # Complexity
 /// Two paired runs (four simulations of `trials`) per parameter.
@@ -305,6 +306,10 @@ pub fn tornado(
             opts.vary
         )));
     }
+    // The paired runs hold two plans a worker: one that would not fit
+    // stops here, not after the base run.
+    let n = model.services.len();
+    sim::check_memory(&[n, n])?;
     let (base_plan, base_acc, base) = super::base_run(model, opts.seed, opts.trials, opts.threads)?;
     let base_rto = rto_attainment(&base);
     let base_rto_se = rto_se(&base, &base_acc);

@@ -45,7 +45,7 @@ pub fn simulate_pair(
     threads: Option<usize>,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<PairAccumulator, Error> {
-    let pool = super::fitted_pool(a.n_services + b.n_services, threads)?;
+    let pool = super::fitted_pool(&[a.n_services, b.n_services], threads)?;
     let acc = super::drive(
         &pool,
         trials,

@@ -537,7 +537,7 @@ pub(crate) fn drill(
     threads: Option<usize>,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<(Accumulator, DrillAcc), Error> {
-    let pool = super::fitted_pool(plan.n_services, threads)?;
+    let pool = super::fitted_pool(&[plan.n_services], threads)?;
     let end = grid_end(plan, p, seed, &trials, &pool);
     let result = super::drive(
         &pool,

@@ -23,19 +23,21 @@ pub(crate) const PER_SERVICE_AND_WORKER: u64 = 6 * 1024;
 
 const MB: u64 = 1 << 20;
 
-/// The workers a run of `services` services may use out of `wanted`, given
-/// `available` bytes (`None`: unknown, no limit).
+/// The workers a run may use out of `wanted`, given `available` bytes
+/// (`None`: unknown, no limit); `plans` holds the services of each plan a
+/// worker runs (two for a paired run).
 ///
 /// # Errors
 /// [`Error::Memory`] when even one worker would not fit.
 pub(crate) fn workers(
-    services: usize,
+    plans: &[usize],
     wanted: usize,
     available: Option<u64>,
 ) -> Result<usize, Error> {
     let Some(available) = available else {
         return Ok(wanted);
     };
+    let services: usize = plans.iter().sum();
     let s = services as u64;
     let fixed = s.saturating_mul(PER_SERVICE);
     let each = s.saturating_mul(PER_SERVICE_AND_WORKER);
@@ -48,9 +50,15 @@ pub(crate) fn workers(
         return Err(Error::Memory {
             scenarios: Vec::new(),
             message: format!(
-                "an estate of {services} services needs at least {need} MB to run on one \
-                 thread, and {} MB is available: free memory, or split the run across \
-                 machines with --shard I/N and `bcdr merge` (docs/scaling-out.md)",
+                "{} at least {need} MB to run on one thread, and {} MB is available: free \
+                 memory, or run on a larger machine (`bcdr run` can also split the trials \
+                 across machines with --shard I/N and `bcdr merge`, docs/scaling-out.md)",
+                match plans {
+                    [a, b] => format!(
+                        "two plans of {a} and {b} services, run side by side, need together"
+                    ),
+                    _ => format!("an estate of {services} services needs"),
+                },
                 available / MB
             ),
         });
@@ -110,22 +118,33 @@ mod tests {
     #[test]
     fn workers_fit_the_memory_available() {
         // Unknown memory: as asked.
-        assert_eq!(workers(50_000, 8, None).unwrap(), 8);
+        assert_eq!(workers(&[50_000], 8, None).unwrap(), 8);
         // Plenty: as asked.
-        assert_eq!(workers(10_000, 2, Some(16 * 1024 * MB)).unwrap(), 2);
+        assert_eq!(workers(&[10_000], 2, Some(16 * 1024 * MB)).unwrap(), 2);
         // 10 000 services: 30 MB once, 60 MB a worker; 200 MB fit two.
-        assert_eq!(workers(10_000, 8, Some(200 * MB)).unwrap(), 2);
+        assert_eq!(workers(&[10_000], 8, Some(200 * MB)).unwrap(), 2);
         // Exactly one worker's worth: one.
         let one = 10_000 * (PER_SERVICE + PER_SERVICE_AND_WORKER);
-        assert_eq!(workers(10_000, 4, Some(one)).unwrap(), 1);
+        assert_eq!(workers(&[10_000], 4, Some(one)).unwrap(), 1);
         // A byte short of it: a clear error naming the estate and the fix.
-        let err = workers(10_000, 4, Some(one - 1)).unwrap_err().to_string();
+        let err = workers(&[10_000], 4, Some(one - 1))
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("10000 services") && err.contains("88 MB") && err.contains("--shard"),
             "{err}"
         );
         // No services: as asked, even with no memory.
-        assert_eq!(workers(0, 3, Some(0)).unwrap(), 3);
+        assert_eq!(workers(&[0], 3, Some(0)).unwrap(), 3);
+        // Two plans side by side: counted together, and said so.
+        assert_eq!(workers(&[5_000, 5_000], 4, Some(one)).unwrap(), 1);
+        let err = workers(&[6_000, 4_000], 4, Some(one - 1))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("two plans of 6000 and 4000 services, run side by side, need together at least 88 MB"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -66,8 +66,8 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
-/// A pool for a run whose workers each hold the state of `services`
-/// services (a trial's scratch and an accumulator per plan: a comparison
+/// A pool for a run whose workers each hold the state of the services of
+/// `plans` (a trial's scratch and an accumulator per plan: a comparison
 /// of two plans counts both): [`thread_pool`] on `threads`, or on fewer
 /// when the memory available would not hold that many workers
 /// ([`memory::workers`]; results do not depend on the count).
@@ -76,23 +76,23 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
 /// [`Error::Usage`] when the pool cannot be built; [`Error::Memory`]
 /// when even one worker would not fit in the memory available.
 pub(crate) fn fitted_pool(
-    services: usize,
+    plans: &[usize],
     threads: Option<usize>,
 ) -> Result<rayon::ThreadPool, Error> {
     let wanted = threads.unwrap_or_else(max_threads).clamp(1, max_threads());
-    let fit = memory::workers(services, wanted, memory::available())?;
+    let fit = memory::workers(plans, wanted, memory::available())?;
     thread_pool(if fit < wanted { Some(fit) } else { threads })
 }
 
-/// Whether one worker for `services` services fits the memory available
-/// (what [`fitted_pool`] checks first), for a caller that would start
-/// other work before the run.
+/// Whether one worker for the services of `plans` fits the memory
+/// available (what [`fitted_pool`] checks first), for a caller that would
+/// start other work before the run.
 ///
 /// # Errors
 /// [`Error::Memory`] naming the estate's size, the memory needed and the
 /// fix, when it does not.
-pub(crate) fn check_memory(services: usize) -> Result<(), Error> {
-    memory::workers(services, 1, memory::available()).map(|_| ())
+pub(crate) fn check_memory(plans: &[usize]) -> Result<(), Error> {
+    memory::workers(plans, 1, memory::available()).map(|_| ())
 }
 
 /// The run's error if one of its trials broke the event budget
@@ -222,7 +222,7 @@ pub fn simulate(
     threads: Option<usize>,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Accumulator, Error> {
-    let pool = fitted_pool(plan.n_services, threads)?;
+    let pool = fitted_pool(&[plan.n_services], threads)?;
     let acc = drive(
         &pool,
         trials,

@@ -256,7 +256,7 @@ fn drill_at_is_reported_and_bad_times_are_refused() {
     }
 }
 
-/// `--at` without a revenue profile changes nothing: drill.json has no
+/// `--at` without a revenue profile has no effect: drill.json has no
 /// `start`, the loss is the same, and the screen and the report say that
 /// the option did nothing.
 #[test]
@@ -285,14 +285,14 @@ fn a_drill_without_profiles_says_nothing_of_its_start() {
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(
         stdout.contains(
-            "note: --at Mon 09:00 changes nothing: it fixes the time of the week on revenue \
-             profiles, and no service has a revenue_profile"
+            "\n\n  note: --at Mon 09:00 has no effect, as no service has a revenue_profile and \
+             the start time only matters on revenue profiles; drop --at"
         ),
         "{stdout}"
     );
     assert!(!stdout.contains("drills start"), "{stdout}");
     let md = std::fs::read_to_string(out.join("report.md")).expect("the report");
-    assert!(md.contains("`--at Mon 09:00`: changes nothing"), "{md}");
+    assert!(md.contains("`--at Mon 09:00`: has no effect"), "{md}");
     let d = read_json(&out.join("drill.json"));
     assert!(d.get("start").is_none(), "{d}");
     // 6 h at 10 an hour, whenever it starts.
