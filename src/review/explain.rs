@@ -30,7 +30,7 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::scenario::raw;
 use crate::scenario::validate;
-use crate::sim::SimPlan;
+use crate::sim::{self, SimPlan};
 
 use super::{exact_mean, fixed, losses, Delta, FIXED_SCALE};
 
@@ -360,7 +360,9 @@ pub struct ExplainRun<'a> {
 ///
 /// # Errors
 /// A scenario that does not validate, a thread pool that cannot start,
-/// [`Error::Memory`] when the estate does not fit in the memory available, a trial that breaks the event budget.
+/// [`Error::Memory`] when the largest stage's estate does not fit in the
+/// memory available (checked before the first run), a trial that breaks
+/// the event budget.
 ///
 /// # Complexity
 /// One annual simulation of `trials` trials per step (plus OLD); memory
@@ -373,6 +375,10 @@ pub fn explain(
 ) -> Result<Explain, Error> {
     super::check_trials(opts.trials, "--trials")?;
     let stages = stages(old, new)?;
+    // Every stage runs on its own: the largest must fit, checked before
+    // the first runs.
+    let largest = stages.iter().map(|(_, m)| m.services.len()).max();
+    sim::check_memory(&[largest.unwrap_or(0)])?;
     let mut runs: Vec<Vec<f64>> = Vec::with_capacity(stages.len());
     for (k, (_, model)) in stages.iter().enumerate() {
         let plan = SimPlan::compile(model);
