@@ -22,9 +22,9 @@ pub fn default_compare_dir(a: &Path, b: &Path) -> PathBuf {
 /// tables and charts, and each side's own results under `a/` and `b/`.
 ///
 /// # Errors
-/// Either scenario's errors, plans that cannot be compared (different
-/// horizon or currency), a bad option, [`Error::Memory`] when the estate does not fit in the memory available
-/// (naming both files), or a failed write.
+/// Either scenario's errors, plans that cannot be compared (different horizon
+/// or currency), a bad option, [`Error::Memory`] when the estate does not fit
+/// in the memory available (naming both files), or a failed write.
 pub fn compare(
     a: &Path,
     b: &Path,

@@ -185,7 +185,8 @@ pub struct DrillResults {
 ///
 /// # Errors
 /// [`Error::Usage`] for an outcome [`drill_outcome`] refuses, or when the
-/// thread pool cannot be built; [`Error::Memory`] when the estate does not fit in the memory available.
+/// thread pool cannot be built; [`Error::Memory`] when the estate does not fit
+/// in the memory available.
 // The drill's own choices (`outcome`, `at`) beside the run's: the library
 // core of one command, called with the command's options one to one.
 #[allow(clippy::too_many_arguments)]
@@ -252,8 +253,9 @@ pub fn drill_results(
 /// drill pack, print the one-screen summary unless quiet.
 ///
 /// # Errors
-/// The scenario's errors, an unknown threat or a bad option,
-/// [`Error::Memory`] when the estate does not fit in the memory available (naming the file), or a failed write.
+/// The scenario's errors, an unknown threat or a bad option, [`Error::Memory`]
+/// when the estate does not fit in the memory available (naming the file), or a
+/// failed write.
 pub fn drill(
     path: &Path,
     threat: &str,

@@ -66,8 +66,8 @@ fn load_raw(path: &Path) -> Result<crate::scenario::raw::Scenario, Error> {
 /// `outputs/explain-<old>-vs-<new>/`).
 ///
 /// # Errors
-/// Either scenario's errors, a bad option, [`Error::Memory`] when the estate does not fit in the memory available
-/// (naming both files), a failed write.
+/// Either scenario's errors, a bad option, [`Error::Memory`] when the estate
+/// does not fit in the memory available (naming both files), a failed write.
 pub fn explain(
     old: &Path,
     new: &Path,
@@ -106,8 +106,8 @@ pub fn explain(
 /// `outputs/tornado-<stem>/`).
 ///
 /// # Errors
-/// The scenario's errors, a bad option, [`Error::Memory`] when the estate does not fit in the memory available
-/// (naming the file), a failed write.
+/// The scenario's errors, a bad option, [`Error::Memory`] when the estate does
+/// not fit in the memory available (naming the file), a failed write.
 pub fn tornado(
     path: &Path,
     vary: f64,
@@ -145,8 +145,8 @@ pub fn tornado(
 /// `outputs/importance-<stem>/`).
 ///
 /// # Errors
-/// The scenario's errors, a bad option, [`Error::Memory`] when the estate does not fit in the memory available
-/// (naming the file), a failed write.
+/// The scenario's errors, a bad option, [`Error::Memory`] when the estate does
+/// not fit in the memory available (naming the file), a failed write.
 pub fn importance(
     path: &Path,
     top: usize,

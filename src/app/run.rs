@@ -47,8 +47,8 @@ pub fn run_files(summary: &Summary, acc: &Accumulator) -> Result<Vec<(String, Ve
 /// one-screen summary unless quiet.
 ///
 /// # Errors
-/// The scenario's errors, a bad option, [`Error::Memory`] when the estate does not fit in the memory available (naming the
-/// file), or a failed write.
+/// The scenario's errors, a bad option, [`Error::Memory`] when the estate does
+/// not fit in the memory available (naming the file), or a failed write.
 pub fn run(
     path: &Path,
     opts: &SimOptions,

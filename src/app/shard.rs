@@ -20,8 +20,9 @@ use crate::stats::Summary;
 /// `partial-I-of-N.json` into the output folder (see [`crate::shard`]).
 ///
 /// # Errors
-/// The scenario's errors, more shards than trials, [`Error::Memory`] when the estate does not fit in the memory available
-/// (naming the file), or a failed write.
+/// The scenario's errors, more shards than trials, [`Error::Memory`] when the
+/// estate does not fit in the memory available (naming the file), or a failed
+/// write.
 pub fn run_shard(
     path: &Path,
     shard: crate::shard::Shard,

@@ -32,8 +32,9 @@ pub fn default_sweep_dir(path: &Path, parameter: &str) -> PathBuf {
 /// service's.
 ///
 /// # Errors
-/// The scenario's errors, an unknown id, a bad option, [`Error::Memory`] when the estate does not fit in the memory available
-/// (naming the file), or a failed write.
+/// The scenario's errors, an unknown id, a bad option, [`Error::Memory`] when
+/// the estate does not fit in the memory available (naming the file), or a
+/// failed write.
 pub fn sweep(
     path: &Path,
     setting: &crate::sweep::Setting,

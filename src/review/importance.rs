@@ -168,8 +168,9 @@ pub struct ImportanceRun {
 /// Measure the importance of every service and control of `model`.
 ///
 /// # Errors
-/// Zero trials, a thread pool that cannot start, [`Error::Memory`] when the estate does not fit in the memory available,
-/// a trial that breaks the event budget.
+/// Zero trials, a thread pool that cannot start, [`Error::Memory`] when the
+/// estate does not fit in the memory available, a trial that breaks the event
+/// budget.
 ///
 /// # Complexity
 /// One simulation of `trials` for the base run and one per measured

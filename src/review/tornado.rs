@@ -289,8 +289,9 @@ pub struct TornadoRun {
 ///
 /// # Errors
 /// A `vary` outside (0, 1), zero trials, a thread pool that cannot start,
-/// [`Error::Memory`] when the estate does not fit in the memory available (two plans a worker: checked before the base run), a trial
-/// that breaks the event budget.
+/// [`Error::Memory`] when the estate does not fit in the memory available (two
+/// plans a worker: checked before the base run), a trial that breaks the event
+/// budget.
 ///
 /// # Complexity
 /// Two paired runs (four simulations of `trials`) per parameter.

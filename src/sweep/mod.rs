@@ -669,7 +669,8 @@ pub struct SweepRun<'a> {
 ///
 /// # Errors
 /// [`Error::Usage`] for an unknown id (parameter, threat or service) or a
-/// thread pool that cannot start; [`Error::Memory`] when the estate does not fit in the memory available.
+/// thread pool that cannot start; [`Error::Memory`] when the estate does not
+/// fit in the memory available.
 pub fn run(
     model: &Model,
     opts: &SweepRun<'_>,
