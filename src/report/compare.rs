@@ -74,6 +74,27 @@ pub(crate) fn threats_csv(c: &Comparison) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// With insurance on either side: that every loss figure is net of
+/// insurance, and each insured side's expected annual loss before it;
+/// `None` without insurance (the reports then read as before).
+pub(crate) fn insurance_sentence(c: &Comparison) -> Option<String> {
+    let gross: Vec<String> = [("A", &c.a), ("B", &c.b)]
+        .iter()
+        .filter_map(|(name, side)| {
+            let g = side.expected_annual_loss_gross?;
+            Some(format!("{name} {}", money(&c.currency, g)))
+        })
+        .collect();
+    (!gross.is_empty()).then(|| {
+        format!(
+            "Losses are net of insurance (gross loss − recoveries + premiums, the loss the \
+             risk appetite is judged on), so a change of policy shows in the difference; \
+             expected annual loss before insurance: {}.",
+            gross.join(", ")
+        )
+    })
+}
+
 /// What plan B's extra cost returns, with a defined ROSI and its
 /// interval `ci`.
 pub(crate) fn rosi_sentence(cur: &str, r: &ReturnOnPlan, rosi: f64, ci: [f64; 2]) -> String {
@@ -162,6 +183,9 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
         money(cur, d.mean_ci95[0]),
         money(cur, d.mean_ci95[1]),
     );
+    if let Some(note) = insurance_sentence(c) {
+        let _ = writeln!(s, "- {note}");
+    }
     let _ = writeln!(
         s,
         "- In {} of years B loses less, in {} it loses more, and in {} both lose exactly \
@@ -340,8 +364,8 @@ pub(crate) fn files(
     let lec = ExceedanceOverlay::new(
         &format!("A: {}", c.a.scenario),
         &format!("B: {}", c.b.scenario),
-        &pair.a.annual_hist,
-        &pair.b.annual_hist,
+        pair.a.borne_hist(),
+        pair.b.borne_hist(),
         &c.currency,
     );
     out.extend(chart::render(&lec)?.files());
@@ -367,6 +391,9 @@ pub(crate) fn screen(c: &Comparison) -> String {
         money(cur, c.a.expected_annual_loss),
         money(cur, c.b.expected_annual_loss)
     );
+    if let Some(note) = insurance_sentence(c) {
+        let _ = writeln!(s, "  ({note})");
+    }
     let _ = writeln!(
         s,
         "  difference A - B       {} a year (95% CI {} to {})",

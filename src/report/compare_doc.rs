@@ -25,7 +25,8 @@ pub(crate) struct AppetiteVerdict {
 }
 
 /// Every appetite point of either scenario (A's first, each once), judged
-/// on both plans' simulated annual losses.
+/// on both plans' simulated annual losses (net of insurance on a side
+/// with insurance, as `run` judges it).
 pub(crate) fn appetite(models: [&Model; 2], accs: [&Accumulator; 2]) -> Vec<AppetiteVerdict> {
     let mut points: Vec<(f64, f64)> = Vec::new();
     for m in models {
@@ -39,7 +40,7 @@ pub(crate) fn appetite(models: [&Model; 2], accs: [&Accumulator; 2]) -> Vec<Appe
     points
         .into_iter()
         .map(|(loss, accepted)| {
-            let simulated = [0, 1].map(|i| accs[i].annual_hist.exceedance_of(loss));
+            let simulated = [0, 1].map(|i| accs[i].borne_hist().exceedance_of(loss));
             AppetiteVerdict {
                 loss,
                 accepted,
@@ -167,26 +168,27 @@ pub(crate) fn compare_doc(
 
     doc.h2("Reading");
     let direction = super::compare::direction(d);
-    let mut bullets: Vec<Spans> = vec![
-        vec![
-            t("Expected annual loss: A "),
-            b(money(cur, c.a.expected_annual_loss)),
-            t(", B "),
-            b(money(cur, c.b.expected_annual_loss)),
-            t(format!(
-                ". The difference A − B is {} a year (95% CI {} to {}): {direction}.",
-                money(cur, d.mean),
-                money(cur, d.mean_ci95[0]),
-                money(cur, d.mean_ci95[1])
-            )),
-        ],
-        vec![t(format!(
-            "In {} of years B loses less, in {} it loses more, and in {} both lose the same.",
-            pct(d.probability_b_loses_less),
-            pct(d.probability_a_loses_less),
-            pct(d.probability_equal)
-        ))],
-    ];
+    let mut bullets: Vec<Spans> = vec![vec![
+        t("Expected annual loss: A "),
+        b(money(cur, c.a.expected_annual_loss)),
+        t(", B "),
+        b(money(cur, c.b.expected_annual_loss)),
+        t(format!(
+            ". The difference A − B is {} a year (95% CI {} to {}): {direction}.",
+            money(cur, d.mean),
+            money(cur, d.mean_ci95[0]),
+            money(cur, d.mean_ci95[1])
+        )),
+    ]];
+    if let Some(note) = super::compare::insurance_sentence(c) {
+        bullets.push(vec![t(note)]);
+    }
+    bullets.push(vec![t(format!(
+        "In {} of years B loses less, in {} it loses more, and in {} both lose the same.",
+        pct(d.probability_b_loses_less),
+        pct(d.probability_a_loses_less),
+        pct(d.probability_equal)
+    ))]);
     bullets.push(match (r.rosi, r.rosi_ci95) {
         (Some(rosi), Some(ci)) => vec![t(super::compare::rosi_sentence(cur, r, rosi, ci))],
         _ => vec![t(format!(

@@ -9,6 +9,7 @@ use crate::review::explain::Explain;
 
 use super::doc::{b, code, t, Align, Block, Doc};
 use super::loop_util::{cell, delta, json, significant};
+use super::net_label;
 use super::pack::{job, Files};
 use crate::fmt::money;
 
@@ -49,6 +50,9 @@ pub(crate) fn doc(e: &Explain) -> Doc {
          every difference is paired), bcdr {}.",
         e.trials, e.seed, e.bcdr_version
     ))]);
+    if e.net_of_insurance {
+        doc.para(vec![t(super::NET_OF_INSURANCE)]);
+    }
     doc.h2("Headline");
     doc.push(Block::Bullets(vec![
         vec![
@@ -154,7 +158,8 @@ pub(crate) fn files(e: &Explain) -> Result<Files, Error> {
 pub(crate) fn screen(e: &Explain) -> String {
     let c = e.currency.as_str();
     let mut s = format!(
-        "expected annual loss {} → {}: {} (paired 95% CI, {} trials, seed {})\n",
+        "expected annual loss{} {} → {}: {} (paired 95% CI, {} trials, seed {})\n",
+        net_label(e.net_of_insurance),
         money(c, e.old_expected_annual_loss),
         money(c, e.new_expected_annual_loss),
         delta(c, &e.total),

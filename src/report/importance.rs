@@ -10,6 +10,7 @@ use crate::review::Delta;
 
 use super::doc::{t, Align, Block, Doc};
 use super::loop_util::{cell, delta, json, opt};
+use super::net_label;
 use super::pack::{job, Files};
 use crate::fmt::money;
 
@@ -80,6 +81,9 @@ pub(crate) fn doc(im: &Importance) -> Doc {
         im.bcdr_version,
         money(c, im.expected_annual_loss)
     ))]);
+    if im.net_of_insurance {
+        doc.para(vec![t(super::NET_OF_INSURANCE)]);
+    }
     doc.h2("Services");
     doc.para(vec![t(format!(
         "Risk reduction worth: the expected annual loss saved if the service never failed, were \
@@ -165,7 +169,8 @@ pub(crate) fn files(im: &Importance) -> Result<Files, Error> {
 pub(crate) fn screen(im: &Importance) -> String {
     let c = im.currency.as_str();
     let mut s = format!(
-        "base expected annual loss {}; {} simulations of {} trials\nservices (risk reduction worth | risk achievement worth):\n",
+        "base expected annual loss{} {}; {} simulations of {} trials\nservices (risk reduction worth | risk achievement worth):\n",
+        net_label(im.net_of_insurance),
         money(c, im.expected_annual_loss),
         im.runs,
         im.trials

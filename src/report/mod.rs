@@ -31,6 +31,21 @@ use std::path::Path;
 use crate::error::Error;
 
 pub use drill::json as drill_json;
+
+/// What a report of `compare`, `sweep`, `tornado`, `importance` or
+/// `explain` says when its losses are net of insurance.
+pub(crate) const NET_OF_INSURANCE: &str = "Losses are net of insurance (gross loss − \
+    recoveries + premiums), the loss the risk appetite is judged on.";
+
+/// The label a screen puts after "expected annual loss" when its losses
+/// are net of insurance; empty otherwise (the screen reads as before).
+pub(crate) fn net_label(net_of_insurance: bool) -> &'static str {
+    if net_of_insurance {
+        " (net of insurance)"
+    } else {
+        ""
+    }
+}
 pub use outdir::{OutDir, Wait};
 pub use pack::run_pack;
 pub use review::Provenance;

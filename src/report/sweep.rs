@@ -89,7 +89,10 @@ pub(crate) fn files(r: &SweepResult) -> Result<Vec<(String, Vec<u8>)>, Error> {
 pub(crate) fn screen(r: &SweepResult) -> String {
     let what = match &r.threat {
         Some(t) => format!("loss per drill of {t}"),
-        None => "expected annual loss".to_string(),
+        None => format!(
+            "expected annual loss{}",
+            super::net_label(r.net_of_insurance)
+        ),
     };
     let mut s = format!(
         "sweep {} over {} of {}, {} trials each, seed {} (common random numbers)\n",

@@ -10,6 +10,7 @@ use crate::review::Delta;
 
 use super::doc::{t, Align, Block, Doc};
 use super::loop_util::{cell, delta, json, opt};
+use super::net_label;
 use super::pack::{job, Files};
 use crate::fmt::{money, pct};
 
@@ -68,6 +69,9 @@ pub(crate) fn doc(tr: &Tornado) -> Doc {
         money(c, tr.base_expected_annual_loss),
         tr.base_rto_attainment.map_or_else(|| "-".to_string(), pct)
     ))]);
+    if tr.net_of_insurance {
+        doc.para(vec![t(super::NET_OF_INSURANCE)]);
+    }
     doc.push(Block::Figure {
         stem: "tornado".to_string(),
         caption: "Change of the expected annual loss with each parameter down (orange) and up \
@@ -130,7 +134,8 @@ pub(crate) fn files(tr: &Tornado) -> Result<Files, Error> {
 pub(crate) fn screen(tr: &Tornado) -> String {
     let c = tr.currency.as_str();
     let mut s = format!(
-        "base expected annual loss {}; {} parameters moved ±{:.0}%, largest swing first:\n",
+        "base expected annual loss{} {}; {} parameters moved ±{:.0}%, largest swing first:\n",
+        net_label(tr.net_of_insurance),
         money(c, tr.base_expected_annual_loss),
         tr.bars.len(),
         tr.vary * 100.0

@@ -95,6 +95,12 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
         }
     ))]);
     doc.h2("Runs");
+    if tr.runs.iter().any(|r| r.net_of_insurance) {
+        doc.para(vec![t(
+            "Runs marked (net) have insurance: their losses are net of insurance (gross loss − \
+             recoveries + premiums), the loss their risk appetite is judged on.",
+        )]);
+    }
     doc.push(Block::Table {
         head: [
             "run",
@@ -124,7 +130,11 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
             .map(|r| {
                 vec![
                     r.label.clone(),
-                    money(c, r.expected_annual_loss),
+                    format!(
+                        "{}{}",
+                        money(c, r.expected_annual_loss),
+                        if r.net_of_insurance { " (net)" } else { "" }
+                    ),
                     format!(
                         "{} to {}",
                         money(c, r.mean_ci95[0]),
@@ -259,8 +269,9 @@ pub(crate) fn screen(tr: &Trend) -> String {
         }
         let _ = writeln!(
             s,
-            "{:width$}  expected annual loss {} (95% CI {} to {})",
+            "{:width$}  expected annual loss{} {} (95% CI {} to {})",
             r.label,
+            super::net_label(r.net_of_insurance),
             money(c, r.expected_annual_loss),
             money(c, r.mean_ci95[0]),
             money(c, r.mean_ci95[1])

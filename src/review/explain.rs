@@ -131,6 +131,11 @@ pub struct Explain {
     pub total_exact_units: String,
     /// The steps, in the order applied to OLD.
     pub steps: Vec<Step>,
+    /// With insurance in OLD or NEW (DESIGN-2 B1): true, and every loss figure above is
+    /// net of insurance (gross − recoveries + premiums), as the risk
+    /// appetite is judged. Absent without insurance.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub net_of_insurance: bool,
 }
 
 /// An entry of a section with an id.
@@ -428,5 +433,6 @@ pub fn explain(
         total: Delta::new(total_units as f64 / scale, paired.std_error),
         total_exact_units: total_units.to_string(),
         steps,
+        net_of_insurance: stages.iter().any(|(_, m)| !m.insurance.is_empty()),
     })
 }

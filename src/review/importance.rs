@@ -105,6 +105,11 @@ pub struct Importance {
     pub services: Vec<ServiceImportance>,
     /// Largest loss saved first.
     pub controls: Vec<ControlImportance>,
+    /// With insurance (DESIGN-2 B1): true, and every loss figure above is
+    /// net of insurance (gross − recoveries + premiums), as the risk
+    /// appetite is judged. Absent without insurance.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub net_of_insurance: bool,
 }
 
 /// `model` with service `i` never failing, never hit, never damaged.
@@ -349,10 +354,11 @@ pub fn importance(
         seed: opts.seed,
         trials: opts.trials,
         top: opts.top,
-        expected_annual_loss: summary.annual_loss.mean,
-        std_error: summary.annual_loss.std_error,
+        expected_annual_loss: summary.borne_loss().mean,
+        std_error: summary.borne_loss().std_error,
         runs,
         services,
         controls,
+        net_of_insurance: !model.insurance.is_empty(),
     })
 }

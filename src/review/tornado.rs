@@ -101,6 +101,11 @@ pub struct Tornado {
     pub base_rto_attainment: Option<f64>,
     /// Largest swing first.
     pub bars: Vec<Bar>,
+    /// With insurance (DESIGN-2 B1): true, and every loss figure above is
+    /// net of insurance (gross − recoveries + premiums), as the risk
+    /// appetite is judged. Absent without insurance.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub net_of_insurance: bool,
 }
 
 /// A parameter to move: its sweep setting with values [low, high].
@@ -338,7 +343,7 @@ pub fn tornado(
             let rto_delta = rto
                 .zip(base_rto)
                 .map(|(r, b)| Delta::independent(b, base_rto_se, r, rto_se(&s, &pair.b)));
-            ends.push((s.annual_loss.mean, delta, rto, rto_delta));
+            ends.push((s.borne_loss().mean, delta, rto, rto_delta));
         }
         if let Some(p) = progress {
             p(k as u64 + 1);
@@ -377,10 +382,11 @@ pub fn tornado(
         seed: opts.seed,
         trials: opts.trials,
         vary: opts.vary,
-        base_expected_annual_loss: base.annual_loss.mean,
-        base_std_error: base.annual_loss.std_error,
+        base_expected_annual_loss: base.borne_loss().mean,
+        base_std_error: base.borne_loss().std_error,
         base_rto_attainment: base_rto,
         bars,
+        net_of_insurance: !model.insurance.is_empty(),
     })
 }
 

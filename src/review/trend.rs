@@ -90,6 +90,11 @@ pub struct TrendRun {
     pub top_services: Vec<Top>,
     /// The threats with the largest expected annual loss, largest first.
     pub top_threats: Vec<Top>,
+    /// With insurance (the summary has `annual_loss_net`): true, and the
+    /// expected annual loss, its interval and the VaRs are net of
+    /// insurance, as the appetite's verdicts are. Absent without.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub net_of_insurance: bool,
 }
 
 /// What changed from the run before.
@@ -146,7 +151,7 @@ pub fn trend_run(dir: &Path, s: &Summary) -> TrendRun {
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| dir.display().to_string());
-    let a = &s.annual_loss;
+    let a = s.borne_loss();
     let appetite: Vec<Verdict> = s
         .risk_appetite
         .iter()
@@ -175,6 +180,7 @@ pub fn trend_run(dir: &Path, s: &Summary) -> TrendRun {
         rto_attainment: rto_attainment(s),
         top_services: top(&s.services, |x| &x.id, |x| x.loss.mean),
         top_threats: top(&s.threats, |x| &x.id, |x| x.loss.mean),
+        net_of_insurance: s.annual_loss_net.is_some(),
     }
 }
 

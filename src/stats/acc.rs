@@ -227,6 +227,22 @@ pub struct Exceeded {
 }
 
 impl Accumulator {
+    /// The loss borne, summed exactly: the net annual loss with
+    /// insurance, the annual loss without. What `compare`, `sweep` and
+    /// the review commands weigh plans by.
+    pub fn borne_loss(&self) -> &ExactSum {
+        self.net
+            .as_ref()
+            .map_or(&self.annual_loss, |net| &net.annual_loss)
+    }
+
+    /// The histogram of the loss borne ([`Accumulator::borne_loss`]).
+    pub fn borne_hist(&self) -> &LogHist {
+        self.net
+            .as_ref()
+            .map_or(&self.annual_hist, |net| &net.annual_hist)
+    }
+
     /// An empty accumulator for `services` services and `threats` threats.
     pub fn new(services: usize, threats: usize) -> Accumulator {
         Accumulator {

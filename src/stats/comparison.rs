@@ -78,7 +78,10 @@ pub struct Side {
     pub file: String,
     /// `plan.annual_cost`.
     pub annual_cost: f64,
-    /// Expected annual loss (mean of the simulated annual loss).
+    /// Expected annual loss (mean of the simulated annual loss). With
+    /// insurance on this side, this and every loss figure of the side,
+    /// the difference and the return on plan are net of insurance
+    /// (gross − recoveries + premiums, as the risk appetite is judged).
     pub expected_annual_loss: f64,
     pub std_error: f64,
     pub mean_ci95: [f64; 2],
@@ -87,6 +90,11 @@ pub struct Side {
     /// Mean over services with an RTO (and at least one outage) of the
     /// fraction of outages that end within the RTO; null when none.
     pub rto_attainment: Option<f64>,
+    /// With insurance on this side only: its expected annual loss before
+    /// insurance (`annual_loss` of its summary). Absent without, so the
+    /// file of plans without insurance keeps its bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_annual_loss_gross: Option<f64>,
 }
 
 /// The distribution of ΔL = L_A − L_B over the paired trials.
@@ -221,7 +229,7 @@ pub(crate) fn rto_attainment(summary: &Summary) -> Option<f64> {
 }
 
 fn side(summary: &Summary, model: &Model, file: &str) -> Side {
-    let al = &summary.annual_loss;
+    let al = summary.borne_loss();
     Side {
         scenario: summary.scenario.clone(),
         file: file.to_string(),
@@ -232,6 +240,10 @@ fn side(summary: &Summary, model: &Model, file: &str) -> Side {
         p95: al.p95,
         p99: al.p99,
         rto_attainment: rto_attainment(summary),
+        expected_annual_loss_gross: summary
+            .annual_loss_net
+            .is_some()
+            .then_some(summary.annual_loss.mean),
     }
 }
 
@@ -364,8 +376,8 @@ impl Comparison {
         let se = d.sum.std_error();
         let ci = [mean - Z975 * se, mean + Z975 * se];
         let (va, vb, vd) = (
-            pair.a.annual_loss.variance(),
-            pair.b.annual_loss.variance(),
+            pair.a.borne_loss().variance(),
+            pair.b.borne_loss().variance(),
             d.sum.variance(),
         );
         let correlation = (va > 0.0 && vb > 0.0)

@@ -256,6 +256,13 @@ impl AnnualLoss {
 }
 
 impl Summary {
+    /// The loss borne: `annual_loss_net` with insurance (what the risk
+    /// appetite is judged on), `annual_loss` without. What `compare`,
+    /// `sweep` and the review commands weigh plans by.
+    pub fn borne_loss(&self) -> &AnnualLoss {
+        self.annual_loss_net.as_ref().unwrap_or(&self.annual_loss)
+    }
+
     /// Summarise an accumulator of `model`'s plan.
     pub fn build(model: &Model, seed: u64, acc: &Accumulator) -> Summary {
         let n = acc.trials;

@@ -112,6 +112,11 @@ pub struct SweepResult {
     pub trials: u64,
     /// One point per value, in the order given.
     pub points: Vec<SweepPoint>,
+    /// With insurance (DESIGN-2 B1): true, and every point's loss is net
+    /// of insurance (gross − recoveries + premiums), as the risk appetite
+    /// is judged. Absent without insurance.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub net_of_insurance: bool,
 }
 
 /// Wilson score interval (95%) of k successes in n; `None` when n = 0.

@@ -726,7 +726,12 @@ pub fn run(
             Some(&tick),
         )?;
         let summary = Summary::build(&m, opts.seed, &acc);
-        let al = &summary.annual_loss;
+        // A year's loss is borne net of insurance; a drill's is the one
+        // event's loss, before insurance (a premium is a year's).
+        let al = match mode {
+            Mode::Annual => summary.borne_loss(),
+            Mode::Drill(_) => &summary.annual_loss,
+        };
         let services: Vec<SweepService> = summary
             .services
             .iter()
@@ -792,6 +797,7 @@ pub fn run(
         seed: opts.seed,
         trials: opts.trials,
         points,
+        net_of_insurance: opts.threat.is_none() && !model.insurance.is_empty(),
     })
 }
 

@@ -16,6 +16,7 @@ mod insurance;
 mod kinds;
 mod limits;
 mod messages;
+mod net_basis;
 mod outdir;
 mod pack;
 mod ransomware;

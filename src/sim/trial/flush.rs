@@ -247,7 +247,8 @@ impl Pending {
 impl Trial {
     /// Book the trial: its per-service figures wait in a buffer of up to
     /// [`PENDING`] trials (see [`Trial::finish`]); threat figures and the
-    /// annual loss go straight to `acc`.
+    /// annual loss go straight to `acc`. Returns the loss borne: the
+    /// annual loss, net of insurance when the plan has insurance.
     pub(super) fn flush(&mut self, plan: &SimPlan, trial: u64, acc: &mut Accumulator) -> f64 {
         let s = plan.n_services;
         let pending = &mut self.pending;
@@ -269,13 +270,14 @@ impl Trial {
             a.contained += u64::from(attack.contained);
         }
         acc.add_annual_loss(trial, total);
-        if let (Some(insurance), Some(occ)) = (&plan.insurance, &mut self.totals.occ) {
-            occ.settle(insurance, total, acc);
-        }
+        let borne = match (&plan.insurance, &mut self.totals.occ) {
+            (Some(insurance), Some(occ)) => occ.settle(insurance, total, acc),
+            _ => total,
+        };
         if pending.count == pending.cap {
             pending.move_pending(plan, acc);
         }
-        total
+        borne
     }
 
     /// Move everything buffered into `acc`: the pending trials' figures

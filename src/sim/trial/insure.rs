@@ -70,8 +70,13 @@ impl Occurrences {
     }
 
     /// Pay the trial's occurrences and record the net loss of a trial
-    /// whose gross loss is `gross` into `acc`.
-    pub(super) fn settle(&mut self, plan: &InsurancePlan, gross: f64, acc: &mut Accumulator) {
+    /// whose gross loss is `gross` into `acc`; the net loss.
+    pub(super) fn settle(
+        &mut self,
+        plan: &InsurancePlan,
+        gross: f64,
+        acc: &mut Accumulator,
+    ) -> f64 {
         self.order.clear();
         for (c, (times, losses)) in self.time.iter().zip(&self.loss).enumerate() {
             for (n, (&t, &x)) in times.iter().zip(losses).enumerate() {
@@ -92,5 +97,6 @@ impl Occurrences {
         // fully recovered nets to 0, not to −1e-12.
         let net = (gross - recovered).max(0.0) + plan.premiums;
         acc.add_net_loss(net, &self.recovered, &self.exhausted);
+        net
     }
 }

@@ -347,8 +347,11 @@ impl Trial {
     /// in [`Mode::Drill`] the one threat happens at time zero and nothing
     /// else does (no random failures, no other threat).
     ///
-    /// Returns the trial's total loss (what `acc` records as its annual
-    /// loss), for drivers that pair trials (`compare`).
+    /// Returns the trial's loss borne, for drivers that pair trials
+    /// (`compare`) or keep each trial's loss (`tornado`, `importance`,
+    /// `explain`): its annual loss, or with insurance its net annual loss
+    /// (gross − recoveries + premiums, what the risk appetite is judged
+    /// on), as `acc` records them.
     pub fn run(
         &mut self,
         plan: &SimPlan,
