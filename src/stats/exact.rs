@@ -13,15 +13,64 @@ const SCALE: f64 = 4_294_967_296.0;
 
 /// Round half away from zero to an integer. Values that fit in an i64 (all
 /// but annual losses beyond two billion) take the one-instruction
-/// conversion; the rest the slower i128 one. Both are exact functions of
-/// the input, so results do not depend on the path.
+/// conversion; the rest the slower i128 one, and from 2¹²⁷ on (the
+/// squares of losses beyond about 2·10¹⁴) the 256-bit one. Each is an
+/// exact function of the input, so results do not depend on the path.
 #[inline]
-fn fixed(v: f64) -> i128 {
+fn fixed(v: f64) -> Wide {
     let r = v + 0.5f64.copysign(v);
     if r.abs() < WIDE_FROM {
-        i128::from(r as i64)
+        Wide::from_i128(i128::from(r as i64))
+    } else if r.abs() < I128_LIMIT {
+        Wide::from_i128(wide_whole(r))
     } else {
-        wide_whole(r)
+        huge_whole(r)
+    }
+}
+
+/// 2¹²⁷: from here on a whole number needs more than an i128.
+const I128_LIMIT: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0;
+
+/// A whole number r with |r| ≥ 2¹²⁷ (or NaN, which gives 0 as `as`
+/// does) in 256 bits: its mantissa shifted left, exactly, up to 2²⁵⁴;
+/// beyond, the largest (or least) 256-bit value. With the 32 bits of the
+/// fixed point, a square is exact for values up to 2¹¹¹ (about 2.6·10³³),
+/// and a million of them add up without overflow below about 10³⁰.
+#[cold]
+fn huge_whole(r: f64) -> Wide {
+    if r.is_nan() {
+        return Wide::default();
+    }
+    let bits = r.to_bits();
+    let negative = bits >> 63 == 1;
+    let shift = ((bits >> 52) & 0x7ff) as i32 - 1075;
+    // The top bit of the mantissa lands at 52 + shift: past 254 the value
+    // does not fit (and ±inf lands there too).
+    if 52 + shift > 254 {
+        return if negative {
+            Wide {
+                hi: i128::MIN,
+                lo: 0,
+            }
+        } else {
+            Wide {
+                hi: i128::MAX,
+                lo: u128::MAX,
+            }
+        };
+    }
+    debug_assert!(shift >= 75, "{r} is below 2^127");
+    let mantissa = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
+    let (hi, lo) = if shift >= 128 {
+        (mantissa << (shift - 128), 0)
+    } else {
+        (mantissa >> (128 - shift), mantissa << shift)
+    };
+    let magnitude = Wide { hi: hi as i128, lo };
+    if negative {
+        magnitude.negated()
+    } else {
+        magnitude
     }
 }
 
@@ -36,7 +85,7 @@ const WIDE_FROM: f64 = 9.0e18;
 /// `as` does. The tests hold it to `as`.
 #[inline]
 fn wide_whole(r: f64) -> i128 {
-    const LIMIT: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0; // 2¹²⁷
+    const LIMIT: f64 = I128_LIMIT;
     if r.is_nan() {
         return 0;
     }
@@ -76,6 +125,15 @@ impl Wide {
         }
     }
 
+    /// −self in two's complement.
+    fn negated(self) -> Wide {
+        let lo = (!self.lo).wrapping_add(1);
+        Wide {
+            hi: (!self.hi).wrapping_add(i128::from(lo == 0)),
+            lo,
+        }
+    }
+
     #[inline]
     fn add(&mut self, other: Wide) {
         let (lo, carry) = self.lo.overflowing_add(other.lo);
@@ -91,9 +149,8 @@ impl Wide {
     /// as floats would cancel everything below about 4e12 units.
     fn to_f64(self) -> f64 {
         if self.hi < 0 {
-            let lo = (!self.lo).wrapping_add(1);
-            let hi = (!self.hi).wrapping_add(i128::from(lo == 0));
-            -(hi as f64 * 2f64.powi(128) + lo as f64)
+            let m = self.negated();
+            -(m.hi as f64 * 2f64.powi(128) + m.lo as f64)
         } else {
             self.hi as f64 * 2f64.powi(128) + self.lo as f64
         }
@@ -109,14 +166,15 @@ pub struct ExactSum {
 }
 
 impl ExactSum {
-    /// Add one value. Values beyond ±10^14 saturate (no realistic
-    /// annual loss or duration comes near).
+    /// Add one value. Exact, squares included, for values up to about
+    /// ±10³⁰ over a million values (a value's square saturates from
+    /// about 2.6·10³³ on; see `huge_whole`).
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.n += 1;
         if x != 0.0 {
-            self.sum.add(Wide::from_i128(fixed(x * SCALE)));
-            self.sum_sq.add(Wide::from_i128(fixed(x * x * SCALE)));
+            self.sum.add(fixed(x * SCALE));
+            self.sum_sq.add(fixed(x * x * SCALE));
         }
     }
 
@@ -126,10 +184,10 @@ impl ExactSum {
     pub fn add_batch(&mut self, n: u64, sum: f64, sum_sq: f64) {
         self.n += n;
         if sum != 0.0 {
-            self.sum.add(Wide::from_i128(fixed(sum * SCALE)));
+            self.sum.add(fixed(sum * SCALE));
         }
         if sum_sq != 0.0 {
-            self.sum_sq.add(Wide::from_i128(fixed(sum_sq * SCALE)));
+            self.sum_sq.add(fixed(sum_sq * SCALE));
         }
     }
 
@@ -269,6 +327,88 @@ mod tests {
         for r in edges {
             assert_eq!(wide_whole(r), r as i128, "{r:e}");
         }
+    }
+
+    /// The value of a 256-bit integer, exactly, as a big decimal's
+    /// f64 would be far from exact: as (hi, lo) halves compared with the
+    /// mantissa shifted by hand.
+    fn wide_of(m: u64, shift: u32, negative: bool) -> Wide {
+        let mut w = Wide::from_i128(0);
+        // m · 2^shift, added one set bit at a time in 256 bits.
+        for b in 0..64 {
+            if m >> b & 1 == 1 {
+                let p = b + shift;
+                let bit = if p >= 128 {
+                    Wide {
+                        hi: 1i128 << (p - 128),
+                        lo: 0,
+                    }
+                } else {
+                    Wide { hi: 0, lo: 1 << p }
+                };
+                w.add(bit);
+            }
+        }
+        if negative {
+            w.negated()
+        } else {
+            w
+        }
+    }
+
+    /// Regression (found by an independent check): a year that lost more
+    /// than about 2·10¹⁴ saturated the sum of squares, so the standard
+    /// error and the confidence interval came out 0; past about 4·10²⁸
+    /// the mean was wrong too. Now both are exact well beyond.
+    #[test]
+    fn huge_losses_keep_their_mean_and_spread() {
+        for x in [3e14, 1e20, 1e30] {
+            let mut s = ExactSum::default();
+            // Half the years lose x, half nothing: mean x/2, sample
+            // variance n/(n−1) · x²/4.
+            for k in 0..1000 {
+                s.add(if k % 2 == 0 { x } else { 0.0 });
+            }
+            assert!((s.mean() / (x / 2.0) - 1.0).abs() < 1e-12, "{x:e}");
+            let var = 1000.0 / 999.0 * x * x / 4.0;
+            assert!((s.variance() / var - 1.0).abs() < 1e-9, "{x:e}");
+            let mut neg = ExactSum::default();
+            neg.add(-x);
+            neg.add(-x);
+            assert!((neg.sum() / (-2.0 * x) - 1.0).abs() < 1e-12, "{x:e}");
+        }
+    }
+
+    #[test]
+    fn huge_whole_numbers_are_their_mantissa_shifted() {
+        for (r, m, shift) in [
+            (2f64.powi(127), 1u64 << 52, 75),
+            (2f64.powi(200) * 1.5, 3u64 << 51, 148),
+            (2f64.powi(254), 1 << 52, 202),
+            (f64::from_bits(2f64.powi(128).to_bits() + 1), (1 << 52) + 1, 76),
+        ] {
+            for neg in [false, true] {
+                let v = if neg { -r } else { r };
+                assert_eq!(fixed(v), wide_of(m, shift, neg), "{v:e}");
+            }
+        }
+        // Beyond 2²⁵⁵, infinities and NaN: saturated, and 0 for NaN.
+        let max = Wide {
+            hi: i128::MAX,
+            lo: u128::MAX,
+        };
+        let min = Wide {
+            hi: i128::MIN,
+            lo: 0,
+        };
+        for r in [2f64.powi(255), f64::MAX, f64::INFINITY] {
+            assert_eq!(fixed(r), max, "{r:e}");
+            assert_eq!(fixed(-r), min, "{r:e}");
+        }
+        assert_eq!(fixed(f64::NAN), Wide::from_i128(0));
+        // Below 2¹²⁷ the i128 path, unchanged.
+        let below = f64::from_bits(2f64.powi(127).to_bits() - 1);
+        assert_eq!(fixed(below), Wide::from_i128(below as i128));
     }
 
     proptest! {

@@ -109,6 +109,35 @@ fn a_fixed_multiplier_of_one_changes_nothing() {
     );
 }
 
+/// Regression (found by an independent check): a multiplier of 1e10 on
+/// a loss event made every trial draw 1e10 occurrences, a hang. A
+/// multiplier that can draw more than the rate cap is refused by name;
+/// one within it cannot scale a rate past the cap, which holds a year to
+/// about a million occurrences.
+#[test]
+fn multipliers_cannot_scale_a_rate_past_the_cap() {
+    for m in ["Fixed(1e10)", "LogNormal(median: 1, p90: 1e5)"] {
+        let text = format!(
+            r#"Scenario(name: "x", services: [Service(id: "a")],
+            threats: [LossEvent(id: "e", rate_per_year: 1, cost: Fixed(1))],
+            common_factors: [(id: "f", threats: ["e"], multiplier: {m})])"#
+        );
+        let err = bcdr::scenario::parse_str(&text)
+            .expect_err("refused")
+            .to_string();
+        assert!(err.contains("common_factors[0] \"f\".multiplier"), "{err}");
+        assert!(err.contains("LogNormal(median: 1, p90: 2)"), "{err}");
+    }
+    let run = annual(
+        r#"Scenario(name: "x", services: [Service(id: "a")],
+            threats: [LossEvent(id: "e", rate_per_year: 50, cost: Fixed(1))],
+            common_factors: [(id: "f", threats: ["e"], multiplier: Fixed(1e6))])"#,
+        3,
+    );
+    let (mean, _, _) = occurrences(&run, "e");
+    assert_close("capped occurrences", mean, 1e6, 4.0 * (1e6f64 / 3.0).sqrt());
+}
+
 #[test]
 fn trigger_cycles_are_refused_with_the_cycle_named() {
     let text = r#"Scenario(name: "loop", services: [Service(id: "s")],

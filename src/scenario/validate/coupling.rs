@@ -7,7 +7,7 @@ use crate::model::{CommonFactor, Coupling, Dist, ThreatId, Trigger};
 use crate::scenario::{raw, suggest};
 
 use super::names::threat_id;
-use super::{at, threat_path, Ctx};
+use super::{at, threat_path, Ctx, MAX_RATE_PER_YEAR};
 
 /// A threat's triggers as written.
 fn raw_triggers(t: &raw::Threat) -> &[raw::RawTrigger] {
@@ -106,7 +106,27 @@ pub(super) fn coupling(cx: &mut Ctx, raw: &raw::Scenario) -> Option<Coupling> {
                 None => ok = false,
             }
         }
-        match cx.dist(&at(&fp, "multiplier"), &f.multiplier) {
+        let mp = at(&fp, "multiplier");
+        // Held, like a rate distribution, by its 1-in-a-billion value: a
+        // multiplier that can scale a rate past the cap would hang the
+        // trials that draw it (scaled rates are also capped as drawn).
+        let multiplier = cx.dist(&mp, &f.multiplier).and_then(|m| {
+            let top = m.quantile(1.0 - 1e-9);
+            if top.is_finite() && top <= MAX_RATE_PER_YEAR {
+                return Some(m);
+            }
+            cx.issue(
+                &mp,
+                format!(
+                    "this multiplier can draw {top:.3e} (its 1-in-a-billion value), which would \
+                     scale its threats' rates past the {MAX_RATE_PER_YEAR} events a year a \
+                     threat may have: give it a range around 1, such as \
+                     LogNormal(median: 1, p90: 2)"
+                ),
+            );
+            None
+        });
+        match multiplier {
             Some(multiplier) => common_factors.push(CommonFactor {
                 id: f.id.clone(),
                 threats,

@@ -201,6 +201,10 @@ impl Trial {
                 }
                 (None, None) => 0.0,
             } * self.links.mult[k as usize];
+            // A common factor's multiplier is held to the cap by
+            // validation, not the rate it scales: capped here as a drawn
+            // rate is (no effect below the cap, so no change of bits).
+            let rate_per_hour = rate_per_hour.min(crate::model::MAX_RATE_PER_YEAR / HOURS_PER_YEAR);
             if rate_per_hour <= 0.0 {
                 continue;
             }
