@@ -28,7 +28,8 @@
 //! - The **critical path** starts at the business function that is back
 //!   last (none in a drill where no business function went down), and steps to the hard
 //!   dependency (through k-of-n groups, to the member that brought the group
-//!   back) that recovered last, as long as that dependency gated it: it
+//!   back; once a service moved to a standby with its own `depends_on`,
+//!   the standby's) that recovered last, as long as that dependency gated it: it
 //!   came back exactly when the service did, or exactly when the service's
 //!   own restore started; or to what its restore requires
 //!   (`backup.requires`) that came back exactly when the restore started.
@@ -79,6 +80,9 @@ pub(crate) struct DrillPlan {
     pub weighting: &'static str,
     /// Hard dependencies per service (nodes: services, then groups).
     deps: Csr<u32>,
+    /// Per service with a `failover.depends_on`: what it needs once it
+    /// runs at its failover site (nodes), instead of `deps`.
+    standby: Vec<Option<Vec<u32>>>,
     /// What each service's restore or rebuild requires (nodes).
     requires: Csr<u32>,
     /// Members per group (nodes) and how many it needs.
@@ -170,6 +174,14 @@ impl DrillPlan {
                     .map(|x| x.depends_on.iter().map(node).collect())
                     .collect(),
             ),
+            standby: model
+                .services
+                .iter()
+                .map(|x| {
+                    let fo = x.failover.as_ref()?;
+                    Some(fo.depends_on.as_ref()?.iter().map(node).collect())
+                })
+                .collect(),
             requires: Csr::from_rows(
                 model
                     .services
@@ -258,14 +270,25 @@ impl Reducer {
     }
 
     /// Reduce one recorded trial. `curve_end` is the end of the grid (any
-    /// positive value in the pilot, which only reads `settle`).
+    /// positive value in the pilot, which only reads `settle`);
+    /// `relocated_at` when each service moved to its failover site (+∞,
+    /// or empty, for none).
     pub(crate) fn reduce(
         &mut self,
         p: &DrillPlan,
         records: &[Record],
         data_loss: &[f64],
+        relocated_at: &[f64],
         curve_end: f64,
     ) {
+        // A service moved to its failover site needs its standby's
+        // dependencies from then on, not its home ones.
+        let deps_of = |i: usize| -> &[u32] {
+            match &p.standby[i] {
+                Some(standby) if relocated_at.get(i).is_some_and(|t| t.is_finite()) => standby,
+                _ => p.deps.row(i),
+            }
+        };
         let s = p.n_services;
         self.down.fill(false);
         self.last_up.fill(None);
@@ -388,7 +411,7 @@ impl Reducer {
                 continue;
             }
             let mut at = 0.0f64;
-            for &d in p.deps.row(i) {
+            for &d in deps_of(i) {
                 at = at.max(node_recovery(p, &mut self.node_rec, d).0);
             }
             if self.restores[i] {
@@ -414,7 +437,7 @@ impl Reducer {
             } else {
                 &[]
             };
-            let deps = p.deps.row(node).iter().map(|&d| (d, true));
+            let deps = deps_of(node).iter().map(|&d| (d, true));
             for (d, hard) in deps.chain(required.iter().map(|&d| (d, false))) {
                 let (t, svc) = node_recovery(p, &mut self.node_rec, d);
                 if t > 0.0 && best.is_none_or(|(b, _, _)| t > b) {
@@ -484,7 +507,13 @@ fn grid_end(
                     .clone()
                     .map_while(move |t| {
                         trial.run(plan, Mode::Drill(p.threat), seed, t, &mut scratch);
-                        red.reduce(p, trial.records(), trial.data_loss(), 1.0);
+                        red.reduce(
+                            p,
+                            trial.records(),
+                            trial.data_loss(),
+                            trial.relocated_at(),
+                            1.0,
+                        );
                         scratch.overflow.is_none().then_some(red.settle)
                     })
                     .collect::<Vec<_>>()
@@ -562,7 +591,13 @@ pub(crate) fn drill(
                     break;
                 }
                 trial.run(plan, Mode::Drill(p.threat), seed, t, acc);
-                red.reduce(p, trial.records(), trial.data_loss(), end);
+                red.reduce(
+                    p,
+                    trial.records(),
+                    trial.data_loss(),
+                    trial.relocated_at(),
+                    end,
+                );
                 red.outcome.dwell = trial.encrypted_dwell();
                 dacc.add(&red.outcome, p.horizon, &p.rto, &p.rpo);
             }

@@ -385,7 +385,11 @@ mod tests {
             (2f64.powi(127), 1u64 << 52, 75),
             (2f64.powi(200) * 1.5, 3u64 << 51, 148),
             (2f64.powi(254), 1 << 52, 202),
-            (f64::from_bits(2f64.powi(128).to_bits() + 1), (1 << 52) + 1, 76),
+            (
+                f64::from_bits(2f64.powi(128).to_bits() + 1),
+                (1 << 52) + 1,
+                76,
+            ),
         ] {
             for neg in [false, true] {
                 let v = if neg { -r } else { r };

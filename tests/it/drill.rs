@@ -273,6 +273,40 @@ fn critical_path_goes_through_the_member_that_brings_a_group_back() {
 
 /// Regression: a drill is the threat and nothing else, but a restored
 /// service used to restart its random-failure clock.
+/// Regression (found by a newcomer's read): a service that failed over
+/// to a standby with its own `depends_on` needs those, not its home
+/// dependencies, once moved. The fire takes `net` (rebuilt in 5 days) and
+/// `db` down; `db` is back at its standby in 1 h, needing nothing, so
+/// `biz` is back in 1 h and the switchover is the bottleneck: the path
+/// used to step on to `net` and name it, in every drill. With a failover
+/// that always fails, `db` waits for `net` and its own restore.
+#[test]
+fn a_moved_service_waits_for_its_standby_dependencies_not_its_home_ones() {
+    let text = |success: &str| {
+        format!(
+            r#"Scenario(name: "cp", sites: [Site(id: "a"), Site(id: "b")],
+        services: [
+            Service(id: "net", site: "a", backup: (rebuild: Fixed("5d"))),
+            Service(id: "db", site: "a", depends_on: ["net"],
+                backup: (interval: "4h", restore: Fixed("10h")),
+                failover: (site: "b", switchover: Fixed("1h"), success: {success}, depends_on: [])),
+            Service(id: "biz", tier: Business, depends_on: ["db"], revenue_per_hour: 100),
+        ],
+        threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("a")])])"#
+        )
+    };
+    let r = drill(&text("1"), "fire", 200, None);
+    let b = r.drill.business.as_ref().expect("biz");
+    assert_eq!(b.recovery_hours.mean, 1.0);
+    assert_eq!(service(&r, "db").bottleneck, 1.0);
+    assert_eq!(service(&r, "net").critical_path, 0.0);
+    let db = service(&r, "db").timeline.as_ref().expect("a timeline");
+    assert_eq!(db.deps_back, 0.0, "its standby needs nothing");
+    let r = drill(&text("0"), "fire", 200, None);
+    assert_eq!(service(&r, "net").bottleneck, 1.0);
+    assert_eq!(service(&r, "db").critical_path, 1.0);
+}
+
 #[test]
 fn drill_has_no_random_failures_after_recovery() {
     let text = r#"Scenario(name: "flaky", sites: [Site(id: "dc")], services: [

@@ -328,6 +328,12 @@ impl Trial {
         &self.records
     }
 
+    /// Per service, when the last trial moved it to its failover site
+    /// (+∞ if it stayed at home); empty for a plan without failover.
+    pub(crate) fn relocated_at(&self) -> &[f64] {
+        &self.dr.relocated_at
+    }
+
     /// Hours of data lost per service in the last trial, when recording
     /// is on.
     pub fn data_loss(&self) -> &[f64] {
