@@ -56,16 +56,23 @@ pub(crate) fn hours_short(h: f64) -> String {
 }
 
 /// A probability as a percentage with as many decimals as it needs:
-/// "50%", "5%", "0.1%", "0.01%".
+/// "50%", "5%", "0.1%", "0.01%"; a value with a short exact decimal
+/// (a tick of a linear axis) keeps it: "1.5%", "2.5%", "0.25%" (so the
+/// ticks 1.5%, 2% and 2.5% do not all read "2%").
 pub(crate) fn percent_short(p: f64) -> String {
     let pct = p * 100.0;
     if pct == 0.0 {
         return "0%".to_string();
     }
-    let decimals = if pct >= 1.0 {
-        0
+    let exact = (0..=2usize).find(|&d| {
+        let scale = 10f64.powi(d as i32);
+        ((pct * scale).round() / scale - pct).abs() <= 1e-9 * pct.abs()
+    });
+    let decimals = if pct.abs() >= 1.0 {
+        exact.unwrap_or(0)
     } else {
-        (-pct.log10()).ceil() as usize
+        let least = (-pct.abs().log10()).ceil() as usize;
+        exact.map_or(least, |d| d.max(least))
     };
     format!("{pct:.decimals$}%")
 }
@@ -522,6 +529,16 @@ mod tests {
         assert_eq!(percent_short(0.5), "50%");
         assert_eq!(percent_short(0.001), "0.1%");
         assert_eq!(percent_short(0.0001), "0.01%");
+        // Ticks of a linear axis keep their exact decimals (they read 2%
+        // three times, for 1.5%, 2% and 2.5%); other values are rounded.
+        let ticks: Vec<String> = [0.0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03]
+            .iter()
+            .map(|&p| percent_short(p))
+            .collect();
+        assert_eq!(ticks, ["0%", "0.5%", "1%", "1.5%", "2%", "2.5%", "3%"]);
+        assert_eq!(percent_short(0.0125), "1.25%");
+        assert_eq!(percent_short(0.91304), "91%");
+        assert_eq!(percent_short(0.00123), "0.1%");
         assert_eq!(hours_short(0.5), "30m");
     }
 

@@ -131,11 +131,16 @@ impl Chart for DifferenceHistogram {
                     .map(|&(a, b, h)| Rectangle::new([(a, 0.0), (b, h)], SKY.mix(0.8).filled())),
             )
             .map_err(draw_err)?;
+        let cur = if self.currency.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", self.currency)
+        };
         let marks = [
             (0.0, GREY, "zero".to_string()),
-            (self.mean, BLUE, format!("mean {}", money(self.mean))),
-            (self.p5, VERMILION, format!("p5 {}", money(self.p5))),
-            (self.p95, VERMILION, format!("p95 {}", money(self.p95))),
+            (self.mean, BLUE, format!("mean {}{}", cur, money(self.mean))),
+            (self.p5, VERMILION, format!("p5 {}{}", cur, money(self.p5))),
+            (self.p95, VERMILION, format!("p95 {}{}", cur, money(self.p95))),
         ];
         for (x, colour, label) in marks {
             if x < x0 || x > x1 {

@@ -59,9 +59,10 @@ pub(crate) fn doc(tr: &Tornado) -> Doc {
         tr.scenario
     ));
     doc.para(vec![t(format!(
-        "Every numeric parameter moved down and up by {:.0}% one at a time, {} trials each with \
-         seed {} (common random numbers: each end is paired with the base run, trial by \
-         trial), bcdr {}. Base expected annual loss {}; RTO attainment {}.",
+        "Each rate, duration, probability, cost and crew count (docs/review-loop.md lists \
+         them) moved down and up by {:.0}% one at a time, {} trials each with seed {} \
+         (common random numbers: each end is paired with the base run, trial by trial), \
+         bcdr {}. Base expected annual loss {}; RTO attainment {}.",
         tr.vary * 100.0,
         tr.trials,
         tr.seed,
