@@ -140,7 +140,11 @@ impl Chart for DifferenceHistogram {
             (0.0, GREY, "zero".to_string()),
             (self.mean, BLUE, format!("mean {}{}", cur, money(self.mean))),
             (self.p5, VERMILION, format!("p5 {}{}", cur, money(self.p5))),
-            (self.p95, VERMILION, format!("p95 {}{}", cur, money(self.p95))),
+            (
+                self.p95,
+                VERMILION,
+                format!("p95 {}{}", cur, money(self.p95)),
+            ),
         ];
         for (x, colour, label) in marks {
             if x < x0 || x > x1 {

@@ -206,6 +206,24 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
             t(" of years."),
         ]);
     }
+    let mut rpo: Vec<_> = s
+        .services
+        .iter()
+        .filter_map(|x| Some((x, x.rpo_breached?, x.rpo_hours?)))
+        .filter(|m| m.1 > 0.0)
+        .collect();
+    rpo.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
+    for (x, p, h) in rpo.iter().take(3) {
+        out.push(vec![
+            named(names, &x.id),
+            t(format!(
+                " loses more data than its {} RPO in a restore or switchover in ",
+                hours(*h)
+            )),
+            b(pct(*p)),
+            t(" of years."),
+        ]);
+    }
     if a.mean > 0.0 {
         out.push(vec![t(format!(
             "Precision: with {} trials the expected annual loss is known to ±{} (95%); quantiles \

@@ -518,6 +518,41 @@ fn rpo_breached_matches_the_closed_form() {
     assert_eq!(svc(&run, "web").rpo_breached, None);
 }
 
+/// The run's report says it too (it was in `summary.json` only): the
+/// reading names the service, its RPO and the share of years, as
+/// `summary.json` has it; a service whose RPO is never breached is not
+/// named.
+#[test]
+fn the_run_report_names_rpo_breaches() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let text = r#"Scenario(name: "rpo", services: [
+        Service(id: "db", backup: (interval: "24h", restore: Fixed("1h")), rpo: "6h"),
+        Service(id: "files", backup: (interval: "4h", restore: Fixed("1h")), rpo: "6h"),
+    ], threats: [
+        Disaster(id: "fire", rate_per_year: 2.0, targets: [Service("db"), Service("files")]),
+    ])"#;
+    let path = write(dir.path(), "rpo.ron", text);
+    let out = dir.path().join("out");
+    bcdr()
+        .args(["run", "--trials", "2000", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&path)
+        .assert()
+        .success();
+    let summary = read_json(&out.join("summary.json"));
+    let p = summary["services"][0]["rpo_breached"]
+        .as_f64()
+        .expect("db's share");
+    assert!(p > 0.5, "{p}");
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    let line = format!(
+        "`db` loses more data than its 6h RPO in a restore or switchover in **{:.1}%** of years.",
+        p * 100.0
+    );
+    assert!(md.contains(&line), "{line}\n{md}");
+    assert!(!md.contains("`files` loses more data"), "{md}");
+}
+
 /// A switchover with a fixed replication lag of exactly the RPO meets it;
 /// a minute longer than the RPO breaches it in every drill.
 #[test]
