@@ -105,9 +105,17 @@ pub fn format_hours(h: f64) -> String {
     }
 }
 
-/// A probability as a percentage with one decimal.
+/// A probability as a percentage with one decimal; one that would round
+/// to 0.0% without being 0 keeps two significant digits ("0.013%"), so a
+/// rare event does not read as impossible.
 pub fn pct(p: f64) -> String {
-    format!("{:.1}%", p * 100.0)
+    let x = p * 100.0;
+    if x != 0.0 && x.abs() < 0.05 && x.is_finite() {
+        let decimals = (-x.abs().log10()).ceil() as usize + 1;
+        format!("{x:.decimals$}%")
+    } else {
+        format!("{x:.1}%")
+    }
 }
 
 /// An availability as a percentage with four decimals ("99.9861%").
@@ -179,6 +187,11 @@ mod tests {
         assert_eq!(plural(0, "group"), "0 groups");
         assert_eq!(plural(3, "warning"), "3 warnings");
         assert_eq!(pct(0.1234), "12.3%");
+        assert_eq!(pct(0.0), "0.0%");
+        assert_eq!(pct(0.0005), "0.1%");
+        assert_eq!(pct(0.00013), "0.013%");
+        assert_eq!(pct(0.000004), "0.00040%");
+        assert_eq!(pct(-0.00013), "-0.013%");
         assert_eq!(hours(0.0), "0h");
         assert_eq!(hours(4.25), "4.25h");
         assert_eq!(rate(0.1234), "0.123");

@@ -4,7 +4,7 @@
 //! restore requires, `backup.requires`), waiting for a crew, the crew's
 //! restore, repair or rebuild, and the time down without a crew at work
 //! (failover, switchover); the RTO (counted from when the service went
-//! down) as a red mark.
+//! down) as a vermilion mark.
 //!
 //! Each time is the median over the drills of that step, taken on its own,
 //! so the bars show the typical timeline, not one particular drill. A

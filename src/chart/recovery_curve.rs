@@ -55,8 +55,16 @@ impl Chart for RecoveryCurve {
             .y_label_area_size(100)
             .build_cartesian_2d((0.0..x1 * 1.01).step(axis::hour_step(x1, 10)), 0.0..1.05)
             .map_err(draw_err)?;
+        // The curve is known at its grid points only: a rise between two
+        // is drawn as a straight ramp, so the axis says how far apart
+        // they are and each point is marked.
+        let step = self.hours[1] - self.hours[0];
         frame::mesh(&mut chart, frame::Grid::Faint)
-            .x_desc("time after the threat")
+            .x_desc(format!(
+                "time after the threat (each drill's share read every {}: a rise between \
+                 two readings is drawn as a ramp)",
+                hours_short(step)
+            ))
             .y_desc(format!("capacity restored (share of {})", self.weighting))
             .x_labels(12)
             .x_label_formatter(&|x| hours_short(*x))
@@ -93,16 +101,31 @@ impl Chart for RecoveryCurve {
             .map_err(draw_err)?
             .label("median drill")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 30, y)], BLUE.stroke_width(3)));
+        chart
+            .draw_series(
+                pts(&self.p50)
+                    .into_iter()
+                    .filter(|p| p.0 <= x1 * 1.01)
+                    .map(|p| Circle::new(p, 3, BLUE.filled())),
+            )
+            .map_err(draw_err)?;
+        // At the same time, the two marks would hide one another: one
+        // mark, both named.
+        let same = self.mbco_p50.is_some() && self.mbco_p50 == self.business_p50;
         let marks = [
             (
-                self.mbco_p50,
+                self.mbco_p50.filter(|_| !same),
                 GREEN,
                 "every business function at its MBCO (median)",
             ),
             (
                 self.business_p50,
                 PURPLE,
-                "every business function back (median)",
+                if same {
+                    "every business function at its MBCO and back (median)"
+                } else {
+                    "every business function back (median)"
+                },
             ),
         ];
         for (t, colour, label) in marks {

@@ -27,7 +27,7 @@ pub(crate) const RUN_CHARTS: [(&str, &str); 7] = [
     (
         "outage_vs_rto",
         "Outage duration per service against its RTO: median to p90 (bar), p90 to p99 (line), \
-         the RTO (red mark) and the share of outages that miss it; worst first.",
+         the RTO (vermilion mark) and the share of outages that miss it; worst first.",
     ),
     (
         "loss_by_service",
@@ -150,8 +150,13 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
             } else {
                 code(&x.id)
             });
+            let verb = if x.id == RANDOM_FAILURES {
+                "cause"
+            } else {
+                "causes"
+            };
             spans.push(t(format!(
-                " cause the most: {} a year ({}).",
+                " {verb} the most: {} a year ({}).",
                 money(c, x.loss.mean),
                 pct(x.loss.mean / a.mean)
             )));
