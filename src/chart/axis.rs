@@ -56,10 +56,24 @@ pub(crate) fn hours_short(h: f64) -> String {
 }
 
 /// A probability as a percentage with as many decimals as it needs:
-/// "50%", "5%", "0.1%", "0.01%"; a value with a short exact decimal
-/// (a tick of a linear axis) keeps it: "1.5%", "2.5%", "0.25%" (so the
-/// ticks 1.5%, 2% and 2.5% do not all read "2%").
+/// "50%", "5%", "0.1%", "0.01%".
 pub(crate) fn percent_short(p: f64) -> String {
+    let pct = p * 100.0;
+    if pct == 0.0 {
+        return "0%".to_string();
+    }
+    let decimals = if pct >= 1.0 {
+        0
+    } else {
+        (-pct.log10()).ceil() as usize
+    };
+    format!("{pct:.decimals$}%")
+}
+
+/// A tick of a percentage axis: [`percent_short`], but a tick with a short
+/// exact decimal keeps it ("1.5%", "2.5%", "0.25%"), so that the ticks
+/// 1.5%, 2% and 2.5% do not all read "2%".
+pub(crate) fn percent_tick(p: f64) -> String {
     let pct = p * 100.0;
     if pct == 0.0 {
         return "0%".to_string();
@@ -533,12 +547,14 @@ mod tests {
         // three times, for 1.5%, 2% and 2.5%); other values are rounded.
         let ticks: Vec<String> = [0.0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03]
             .iter()
-            .map(|&p| percent_short(p))
+            .map(|&p| percent_tick(p))
             .collect();
         assert_eq!(ticks, ["0%", "0.5%", "1%", "1.5%", "2%", "2.5%", "3%"]);
-        assert_eq!(percent_short(0.0125), "1.25%");
-        assert_eq!(percent_short(0.91304), "91%");
-        assert_eq!(percent_short(0.00123), "0.1%");
+        assert_eq!(percent_tick(0.0125), "1.25%");
+        assert_eq!(percent_tick(0.91304), "91%");
+        assert_eq!(percent_tick(0.00123), "0.1%");
+        // Values on the chart keep their rounding.
+        assert_eq!(percent_short(0.455), "46%");
         assert_eq!(hours_short(0.5), "30m");
     }
 

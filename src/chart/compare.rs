@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use crate::stats::LogHist;
 
-use super::axis::{money_short, percent_short};
+use super::axis::money_short;
 use super::frame;
 use super::{draw_err, font, Chart, BLUE, LABEL_SIZE, ORANGE, TITLE_SIZE};
 
@@ -90,7 +90,7 @@ impl Chart for ExceedanceOverlay {
             .build_cartesian_2d((x_min..x_max).log_scale(), (y_min..1.0).log_scale())
             .map_err(draw_err)?;
         let x_fmt = |x: &f64| money_short(*x);
-        let y_fmt = |p: &f64| percent_short(*p);
+        let y_fmt = |p: &f64| super::axis::percent_tick(*p);
         frame::mesh(&mut chart, frame::Grid::Full)
             .x_desc(format!("annual loss ({}), log scale", self.currency))
             .y_desc("probability a year loses more")

@@ -56,7 +56,7 @@ impl Chart for CriticalPath {
             .map_err(draw_err)?;
         frame::mesh(&mut chart, frame::Grid::Rows)
             .x_desc("share of drills")
-            .x_label_formatter(&|x| percent_short(*x))
+            .x_label_formatter(&|x| axis::percent_tick(*x))
             .draw()
             .map_err(draw_err)?;
         for (i, (label, on, last)) in rows.iter().enumerate() {

@@ -111,7 +111,7 @@ impl Chart for DifferenceHistogram {
             .build_cartesian_2d(x0..x1, 0.0..top)
             .map_err(draw_err)?;
         let x_fmt = |x: &f64| money(*x);
-        let y_fmt = |p: &f64| percent(*p);
+        let y_fmt = |p: &f64| super::axis::percent_tick(*p);
         frame::mesh(&mut chart, frame::Grid::Full)
             .disable_x_mesh()
             .x_desc(format!(

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axis::{self, decades, money_short, percent_short};
+use super::axis::{self, decades, money_short};
 use super::frame;
 use super::{draw_err, font, Chart, BLUE, GREEN, GREY, TICK_SIZE, VERMILION};
 
@@ -118,7 +118,7 @@ impl Chart for LossExceedance {
             .x_desc(x_desc)
             .y_desc("probability a year loses at least this much")
             .x_label_formatter(&|x| money_short(*x))
-            .y_label_formatter(&|p| percent_short(*p))
+            .y_label_formatter(&|p| axis::percent_tick(*p))
             .draw()
             .map_err(draw_err)?;
 

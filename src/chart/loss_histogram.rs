@@ -100,7 +100,7 @@ impl Chart for LossHistogram {
             .x_desc(x_desc)
             .y_desc("share of simulated years")
             .x_label_formatter(&|x| money_short(*x))
-            .y_label_formatter(&|p| percent_short(*p))
+            .y_label_formatter(&|p| axis::percent_tick(*p))
             .disable_x_mesh()
             .draw()
             .map_err(draw_err)?;

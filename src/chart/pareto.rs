@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::{self, money_short, percent_short, Key};
+use super::axis::{self, money_short, Key};
 use super::frame;
 use super::{draw_err, font, Chart, BLUE, HEIGHT, TICK_SIZE, VERMILION, WIDTH};
 
@@ -104,7 +104,7 @@ impl Chart for Pareto {
             .configure_secondary_axes()
             .label_style(font(TICK_SIZE).color(&VERMILION))
             .x_labels(6)
-            .x_label_formatter(&|p| percent_short(*p))
+            .x_label_formatter(&|p| axis::percent_tick(*p))
             .y_labels(0)
             .draw()
             .map_err(draw_err)?;

@@ -12,7 +12,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::{self, hours_short, percent_short};
+use super::axis::{self, hours_short};
 use super::frame;
 use super::{draw_err, Chart, BLUE, GREEN, PURPLE, SKY};
 
@@ -70,7 +70,7 @@ impl Chart for RecoveryCurve {
             .x_label_formatter(&|x| hours_short(*x))
             .y_label_formatter(&|y| {
                 if *y <= 1.0 + 1e-9 {
-                    percent_short(*y)
+                    axis::percent_tick(*y)
                 } else {
                     String::new()
                 }

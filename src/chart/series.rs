@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::{clip_label, column_label, money_short, percent_short};
+use super::axis::{clip_label, column_label, money_short};
 use super::frame;
 use super::{
     draw_err, font, Chart, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, TICK_SIZE, TITLE_SIZE, VERMILION,
@@ -80,7 +80,7 @@ impl Chart for Series {
         let x_fmt = |x: &f64| column_label(*x, 18, |i| self.labels.get(i).cloned());
         let y_fmt = |y: &f64| match self.y_format {
             YFormat::Money => money_short(*y),
-            YFormat::Fraction => percent_short(*y),
+            YFormat::Fraction => super::axis::percent_tick(*y),
             YFormat::Ratio => format!("{y:.2}"),
         };
         frame::mesh(&mut chart, frame::Grid::Full)

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 
 use crate::stats::sweep::SweepResult;
 
-use super::axis::{money_short as money, percent_short as percent};
+use super::axis::money_short as money;
 use super::frame;
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, TITLE_SIZE};
 
@@ -157,7 +157,7 @@ impl Chart for SweepChart {
         };
         let y_fmt = |y: &f64| match self.y_format {
             YFormat::Money => money(*y),
-            YFormat::Fraction => percent(*y),
+            YFormat::Fraction => super::axis::percent_tick(*y),
         };
         frame::mesh(&mut chart, frame::Grid::Full)
             .x_desc(self.x_desc.as_str())

@@ -68,16 +68,28 @@ pub struct Change {
     pub id: String,
     /// `added`, `removed` or `changed`.
     pub what: String,
+    /// For a changed site, service, group or threat: its fields that
+    /// changed, in the file's order, each with its old and new value when
+    /// both are a plain number or string (`revenue_per_hour 900 → 1100`).
+    /// Absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
 }
 
 impl Change {
-    /// `service "db" changed`.
+    /// `service "db" changed`, with the fields that changed when known:
+    /// `service "db" changed (rto 4h → 2h)`.
     pub fn label(&self) -> String {
         let kind = format!("{:?}", self.kind).to_lowercase();
-        if self.id.is_empty() {
-            format!("{kind} {}", self.what)
+        let fields = if self.fields.is_empty() {
+            String::new()
         } else {
-            format!("{kind} \"{}\" {}", self.id, self.what)
+            format!(" ({})", self.fields.join(", "))
+        };
+        if self.id.is_empty() {
+            format!("{kind} {}{fields}", self.what)
+        } else {
+            format!("{kind} \"{}\" {}{fields}", self.id, self.what)
         }
     }
 }
@@ -172,18 +184,96 @@ fn same<T: Debug>(a: &T, b: &T) -> bool {
     format!("{a:?}") == format!("{b:?}")
 }
 
+/// The top-level fields of an entry as its `Debug` form writes them
+/// (`Service { id: "db", rto: Some("4h"), .. }`): name and value, split at
+/// the commas outside brackets and strings.
+fn debug_fields(text: &str) -> Vec<(String, String)> {
+    let (Some(open), Some(close)) = (text.find('{'), text.rfind('}')) else {
+        return Vec::new();
+    };
+    let body = text.get(open + 1..close).unwrap_or("");
+    let (mut out, mut depth, mut quoted, mut escaped, mut from) =
+        (Vec::new(), 0i32, false, false, 0);
+    let mut push = |piece: &str| {
+        if let Some((k, v)) = piece.split_once(": ") {
+            out.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    };
+    for (i, ch) in body.char_indices() {
+        match ch {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '(' | '[' | '{' if !quoted => depth += 1,
+            ')' | ']' | '}' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                push(&body[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    push(&body[from..]);
+    out
+}
+
+/// A field's value for a label: a plain number or string as written
+/// (`Some(..)` unwrapped, `None` as "none"); anything larger is `None`.
+fn plain(v: &str) -> Option<String> {
+    let v = v
+        .strip_prefix("Some(")
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(v);
+    if v == "None" {
+        return Some("none".to_string());
+    }
+    let quoted = v.len() >= 2
+        && v.starts_with('"')
+        && v.ends_with('"')
+        && !v[1..v.len() - 1].contains(['"', '\\']);
+    let simple = v.len() <= 40 && (quoted || !v.contains(['(', '[', '{', ' ']));
+    // A whole number as the file writes it: 1500, not Debug's 1500.0.
+    let v = match v.strip_suffix(".0") {
+        Some(whole) if whole.parse::<f64>().is_ok() => whole,
+        _ => v,
+    };
+    simple.then(|| v.trim_matches('"').to_string())
+}
+
+/// The fields of `new` that differ from `old` (and those `new` lacks),
+/// with their values when both are plain.
+fn changed_fields<T: Debug>(old: &T, new: &T) -> Vec<String> {
+    let (a, b) = (
+        debug_fields(&format!("{old:?}")),
+        debug_fields(&format!("{new:?}")),
+    );
+    let mut out = Vec::new();
+    for (k, v) in &b {
+        match a.iter().find(|(ka, _)| ka == k) {
+            Some((_, va)) if va == v => {}
+            Some((_, va)) => out.push(match (plain(va), plain(v)) {
+                (Some(x), Some(y)) => format!("{k} {x} → {y}"),
+                _ => k.clone(),
+            }),
+            None => out.push(k.clone()),
+        }
+    }
+    out
+}
+
 /// The changes of one section, in NEW's order, then removals in OLD's.
 fn section_changes<T: Keyed>(kind: EntityKind, old: &[T], new: &[T], out: &mut Vec<Change>) {
     for n in new {
-        let what = match old.iter().find(|o| o.key() == n.key()) {
-            None => "added",
-            Some(o) if !same(o, n) => "changed",
+        let (what, fields) = match old.iter().find(|o| o.key() == n.key()) {
+            None => ("added", Vec::new()),
+            Some(o) if !same(o, n) => ("changed", changed_fields(o, n)),
             Some(_) => continue,
         };
         out.push(Change {
             kind,
             id: n.key().to_string(),
             what: what.to_string(),
+            fields,
         });
     }
     for o in old {
@@ -192,6 +282,7 @@ fn section_changes<T: Keyed>(kind: EntityKind, old: &[T], new: &[T], out: &mut V
                 kind,
                 id: o.key().to_string(),
                 what: "removed".to_string(),
+                fields: Vec::new(),
             });
         }
     }
@@ -251,6 +342,7 @@ pub fn changes(old: &raw::Scenario, new: &raw::Scenario) -> Vec<Change> {
             kind,
             id: String::new(),
             what: "changed".to_string(),
+            fields: Vec::new(),
         })
     };
     // Common factors (DESIGN-2 B2) and insurance (B1) change with the
@@ -321,6 +413,7 @@ pub fn stages(
                     kind: EntityKind::Order,
                     id: String::new(),
                     what: "changed".to_string(),
+                    fields: Vec::new(),
                 }],
                 m,
             ));

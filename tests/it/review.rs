@@ -76,7 +76,7 @@ fn explain_contributions_add_up_exactly_to_the_total() {
     assert_eq!(
         labels,
         [
-            "service \"booking-db\" changed",
+            "service \"booking-db\" changed (failover)",
             "service \"crm\" added + service \"crm-db\" added",
             "threat \"crm-bug\" added",
             "threat \"office-fire\" removed",
@@ -122,6 +122,36 @@ fn explain_contributions_add_up_exactly_to_the_total() {
     assert_eq!(
         e.steps.last().map(|s| s.expected_annual_loss),
         Some(e.new_expected_annual_loss)
+    );
+}
+
+/// A changed entry names the fields that changed, with their values when
+/// both are plain (a planner reads what moved the loss, not only where).
+#[test]
+fn explain_names_the_fields_that_changed() {
+    let new_text = SMALL
+        .replace("revenue_per_hour: 1000", "revenue_per_hour: 1250.5")
+        .replace(
+            r#"depends_on: ["db"], revenue_per_hour"#,
+            r#"depends_on: ["db"], name: "Web shop", revenue_per_hour"#,
+        )
+        .replace(
+            r#"rto: "4h"),
+    ],"#,
+            r#"rto: "2h"),
+    ],"#,
+        );
+    let (old, new) = (
+        scenario::parse_raw(SMALL).expect("old parses"),
+        scenario::parse_raw(&new_text).expect("new parses"),
+    );
+    let changes = bcdr::review::explain::changes(&old, &new);
+    let labels: Vec<String> = changes.iter().map(|c| c.label()).collect();
+    assert_eq!(
+        labels,
+        [
+            r#"service "shop" changed (name none → Web shop, rto 4h → 2h, revenue_per_hour 1000 → 1250.5)"#
+        ]
     );
 }
 
