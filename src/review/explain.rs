@@ -227,6 +227,18 @@ fn plain(v: &str) -> Option<String> {
     if v == "None" {
         return Some("none".to_string());
     }
+    // One wrapper of a plain value (a rate's `Number(2.0)`, a `Fixed("4h")`
+    // duration) reads as the value.
+    let v = match v.split_once('(') {
+        Some((tag, rest))
+            if tag.chars().all(|c| c.is_ascii_alphanumeric())
+                && rest.ends_with(')')
+                && !rest[..rest.len() - 1].contains(['(', ')']) =>
+        {
+            &rest[..rest.len() - 1]
+        }
+        _ => v,
+    };
     let quoted = v.len() >= 2
         && v.starts_with('"')
         && v.ends_with('"')

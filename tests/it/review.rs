@@ -561,5 +561,11 @@ fn review_commands_write_their_packs_and_agree_across_thread_counts() {
         .iter()
         .map(|s| s["label"].as_str().expect("label"))
         .collect();
-    assert_eq!(steps, ["threat \"power\" changed", "plan changed"]);
+    assert_eq!(
+        steps,
+        [
+            "threat \"power\" changed (rate_per_year 2 → 3)",
+            "plan changed"
+        ]
+    );
 }
