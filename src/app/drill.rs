@@ -206,7 +206,10 @@ pub fn drill_results(
     dplan.start = at.map(WeekTime::hours);
     let (accumulator, drill_accumulator) =
         sim::drill::drill(&plan, &dplan, seed, trials, threads, progress)?;
-    let summary = Summary::build(model, seed, &accumulator);
+    let mut summary = Summary::build(model, seed, &accumulator);
+    // The risk appetite is a chance per year; a drill is one occurrence,
+    // so judging it there would read as a verdict it is not.
+    summary.risk_appetite.clear();
     let threat_model = &model.threats[threat as usize];
     let cx = DrillContext {
         scenario: &model.name,

@@ -85,11 +85,16 @@ pub(crate) fn insurance_sentence(c: &Comparison) -> Option<String> {
             Some(format!("{name} {}", money(&c.currency, g)))
         })
         .collect();
+    let whose = if gross.len() == 2 {
+        "Losses are net of insurance"
+    } else {
+        "Losses are the loss borne, for the insured plan net of insurance"
+    };
     (!gross.is_empty()).then(|| {
         format!(
-            "Losses are net of insurance (gross loss − recoveries + premiums, the loss the \
-             risk appetite is judged on), so a change of policy shows in the difference; \
-             expected annual loss before insurance: {}.",
+            "{whose}: gross loss − recoveries + premiums, the loss the risk appetite is judged \
+             on, so a change of policy shows in the difference. Expected annual loss before \
+             insurance: {}.",
             gross.join(", ")
         )
     })
@@ -392,7 +397,7 @@ pub(crate) fn screen(c: &Comparison) -> String {
         money(cur, c.b.expected_annual_loss)
     );
     if let Some(note) = insurance_sentence(c) {
-        let _ = writeln!(s, "  ({note})");
+        let _ = writeln!(s, "  {note}");
     }
     let _ = writeln!(
         s,

@@ -243,7 +243,9 @@ fn plain(v: &str) -> Option<String> {
         && v.starts_with('"')
         && v.ends_with('"')
         && !v[1..v.len() - 1].contains(['"', '\\']);
-    let simple = v.len() <= 40 && (quoted || !v.contains(['(', '[', '{', ' ']));
+    // A string with an escape (a quote or backslash in it) would show
+    // Debug's escapes: named alone.
+    let simple = v.len() <= 40 && (quoted || !v.contains(['(', '[', '{', ' ', '"', '\\']));
     // A whole number as the file writes it: 1500, not Debug's 1500.0.
     let v = match v.strip_suffix(".0") {
         Some(whole) if whole.parse::<f64>().is_ok() => whole,

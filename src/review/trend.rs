@@ -226,6 +226,17 @@ pub fn step(a: &TrendRun, b: &TrendRun, currency_changed: bool) -> Step {
             a.bcdr_version, b.bcdr_version
         ));
     }
+    if a.net_of_insurance != b.net_of_insurance {
+        changed.push("insurance".to_string());
+        notes.push(
+            if b.net_of_insurance {
+                "insurance came in: the loss is now net of it (gross − recoveries + premiums)"
+            } else {
+                "insurance went: the loss is now gross"
+            }
+            .to_string(),
+        );
+    }
     if currency_changed {
         changed.push("currency".to_string());
         notes.push("the currency changed: the losses are not comparable".to_string());
@@ -265,9 +276,19 @@ pub fn trend(dirs: &[PathBuf]) -> Result<Trend, Error> {
     let mut summaries = Vec::new();
     for d in dirs {
         let path = d.join("summary.json");
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
+        let bytes = std::fs::read(&path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                Error::Usage(format!(
+                    "{}: not the output folder of bcdr run (it has no summary.json): give trend \
+                     the folders that bcdr run --out wrote, oldest first",
+                    d.display()
+                ))
+            } else {
+                Error::Read {
+                    path: path.clone(),
+                    source,
+                }
+            }
         })?;
         let s: Summary = serde_json::from_slice(&bytes).map_err(|e| {
             Error::Usage(format!(

@@ -28,14 +28,18 @@ fn fixed(v: f64) -> Wide {
     }
 }
 
+/// [`huge_whole`] caps magnitudes at 2 to this power.
+const HUGE_CAP_BIT: i32 = 191;
+
 /// 2¹²⁷: from here on a whole number needs more than an i128.
 const I128_LIMIT: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0;
 
 /// A whole number r with |r| ≥ 2¹²⁷ (or NaN, which gives 0 as `as`
-/// does) in 256 bits: its mantissa shifted left, exactly, up to 2²⁵⁴;
-/// beyond, the largest (or least) 256-bit value. With the 32 bits of the
-/// fixed point, a square is exact for values up to 2¹¹¹ (about 2.6·10³³),
-/// and a million of them add up without overflow below about 10³⁰.
+/// does) in 256 bits: its mantissa shifted left, exactly, below 2¹⁹¹;
+/// from there on ±2¹⁹¹ (`HUGE_CAP_BIT`). The cap leaves 64 bits of headroom,
+/// so no count of values (`n` is a u64) can wrap a 256-bit sum. With the
+/// 32 bits of the fixed point, a square is exact for values up to about
+/// 8·10²³, a value itself up to about 7·10⁴⁷.
 #[cold]
 fn huge_whole(r: f64) -> Wide {
     if r.is_nan() {
@@ -44,20 +48,14 @@ fn huge_whole(r: f64) -> Wide {
     let bits = r.to_bits();
     let negative = bits >> 63 == 1;
     let shift = ((bits >> 52) & 0x7ff) as i32 - 1075;
-    // The top bit of the mantissa lands at 52 + shift: past 254 the value
-    // does not fit (and ±inf lands there too).
-    if 52 + shift > 254 {
-        return if negative {
-            Wide {
-                hi: i128::MIN,
-                lo: 0,
-            }
-        } else {
-            Wide {
-                hi: i128::MAX,
-                lo: u128::MAX,
-            }
+    // The top bit of the mantissa lands at 52 + shift: from 191 on the
+    // value is capped (±inf lands there too).
+    if 52 + shift >= HUGE_CAP_BIT {
+        let cap = Wide {
+            hi: 1 << (HUGE_CAP_BIT - 128),
+            lo: 0,
         };
+        return if negative { cap.negated() } else { cap };
     }
     debug_assert!(shift >= 75, "{r} is below 2^127");
     let mantissa = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
@@ -167,8 +165,9 @@ pub struct ExactSum {
 
 impl ExactSum {
     /// Add one value. Exact, squares included, for values up to about
-    /// ±10³⁰ over a million values (a value's square saturates from
-    /// about 2.6·10³³ on; see `huge_whole`).
+    /// ±8·10²³ (beyond, a square is capped and the spread understated;
+    /// the sum stays exact to about 7·10⁴⁷; see `huge_whole`). Sums never
+    /// wrap.
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.n += 1;
@@ -359,10 +358,11 @@ mod tests {
     /// Regression (found by an independent check): a year that lost more
     /// than about 2·10¹⁴ saturated the sum of squares, so the standard
     /// error and the confidence interval came out 0; past about 4·10²⁸
-    /// the mean was wrong too. Now both are exact well beyond.
+    /// the mean was wrong too. Now the spread is exact to about 8·10²³ and
+    /// the mean well beyond.
     #[test]
     fn huge_losses_keep_their_mean_and_spread() {
-        for x in [3e14, 1e20, 1e30] {
+        for x in [3e14, 1e20, 5e23] {
             let mut s = ExactSum::default();
             // Half the years lose x, half nothing: mean x/2, sample
             // variance n/(n−1) · x²/4.
@@ -377,14 +377,22 @@ mod tests {
             neg.add(-x);
             assert!((neg.sum() / (-2.0 * x) - 1.0).abs() < 1e-12, "{x:e}");
         }
+        let mut s = ExactSum::default();
+        (0..4).for_each(|_| s.add(1e40));
+        assert!((s.mean() / 1e40 - 1.0).abs() < 1e-12, "{}", s.mean());
     }
 
     #[test]
     fn huge_whole_numbers_are_their_mantissa_shifted() {
         for (r, m, shift) in [
             (2f64.powi(127), 1u64 << 52, 75),
-            (2f64.powi(200) * 1.5, 3u64 << 51, 148),
-            (2f64.powi(254), 1 << 52, 202),
+            (2f64.powi(180) * 1.5, 3u64 << 51, 128),
+            (2f64.powi(190), 1 << 52, 138),
+            (
+                f64::from_bits(2f64.powi(191).to_bits() - 1),
+                (1 << 53) - 1,
+                138,
+            ),
             (
                 f64::from_bits(2f64.powi(128).to_bits() + 1),
                 (1 << 52) + 1,
@@ -396,23 +404,36 @@ mod tests {
                 assert_eq!(fixed(v), wide_of(m, shift, neg), "{v:e}");
             }
         }
-        // Beyond 2²⁵⁵, infinities and NaN: saturated, and 0 for NaN.
-        let max = Wide {
-            hi: i128::MAX,
-            lo: u128::MAX,
-        };
-        let min = Wide {
-            hi: i128::MIN,
-            lo: 0,
-        };
-        for r in [2f64.powi(255), f64::MAX, f64::INFINITY] {
-            assert_eq!(fixed(r), max, "{r:e}");
-            assert_eq!(fixed(-r), min, "{r:e}");
+        // From 2¹⁹¹ on, infinities included: capped; NaN: 0.
+        for r in [2f64.powi(191), 2f64.powi(255), f64::MAX, f64::INFINITY] {
+            assert_eq!(fixed(r), wide_of(1, 191, false), "{r:e}");
+            assert_eq!(fixed(-r), wide_of(1, 191, true), "{r:e}");
         }
         assert_eq!(fixed(f64::NAN), Wide::from_i128(0));
         // Below 2¹²⁷ the i128 path, unchanged.
         let below = f64::from_bits(2f64.powi(127).to_bits() - 1);
         assert_eq!(fixed(below), Wide::from_i128(below as i128));
+    }
+
+    /// Regression (found in review): capped at ±2²⁵⁵, two values of 1e200
+    /// wrapped the sum (a mean of −2·10⁻¹⁰, a sum of squares read as
+    /// negative, shards `merge` refused). Capped at 2¹⁹¹, sums keep their
+    /// sign however many values they add.
+    #[test]
+    fn capped_values_never_wrap_a_sum() {
+        for x in [1e34, 1e200, f64::MAX] {
+            let mut s = ExactSum::default();
+            for _ in 0..1000 {
+                s.add(x);
+            }
+            assert!(s.mean() > 0.0, "{x:e}: {}", s.mean());
+            assert!(s.check(true).is_ok(), "{x:e}");
+            let mut t = ExactSum::default();
+            t.add(-x);
+            t.add(-x);
+            assert!(t.sum() < 0.0, "{x:e}");
+            assert!(t.check(false).is_ok(), "{x:e}");
+        }
     }
 
     proptest! {

@@ -271,8 +271,6 @@ fn critical_path_goes_through_the_member_that_brings_a_group_back() {
     assert_eq!(service(&r, "a3").critical_path, 0.0);
 }
 
-/// Regression: a drill is the threat and nothing else, but a restored
-/// service used to restart its random-failure clock.
 /// Regression (found by a newcomer's read): a service that failed over
 /// to a standby with its own `depends_on` needs those, not its home
 /// dependencies, once moved. The fire takes `net` (rebuilt in 5 days) and
@@ -307,6 +305,8 @@ fn a_moved_service_waits_for_its_standby_dependencies_not_its_home_ones() {
     assert_eq!(service(&r, "db").critical_path, 1.0);
 }
 
+/// Regression: a drill is the threat and nothing else, but a restored
+/// service used to restart its random-failure clock.
 #[test]
 fn drill_has_no_random_failures_after_recovery() {
     let text = r#"Scenario(name: "flaky", sites: [Site(id: "dc")], services: [

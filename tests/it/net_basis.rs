@@ -196,6 +196,10 @@ fn the_review_commands_weigh_the_net_loss() {
     assert_eq!(num(&runs[0]["expected_annual_loss"]), net);
     assert_eq!(runs[0]["net_of_insurance"], true);
     assert!(runs[1].get("net_of_insurance").is_none());
+    assert!(tr["steps"][0]["changed"]
+        .as_array()
+        .expect("changed")
+        .contains(&Value::from("insurance")));
     let md = std::fs::read_to_string(dir.path().join("trend/report.md")).expect("report.md");
     assert!(md.contains("(net)"), "{md}");
 }

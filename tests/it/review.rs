@@ -153,6 +153,17 @@ fn explain_names_the_fields_that_changed() {
             r#"service "shop" changed (name none → Web shop, rto 4h → 2h, revenue_per_hour 1000 → 1250.5)"#
         ]
     );
+    // A name with a quote in it would show Debug's escapes: named alone.
+    let quoted = SMALL.replace(
+        r#"depends_on: ["db"], revenue_per_hour"#,
+        r#"depends_on: ["db"], name: "a\"b", revenue_per_hour"#,
+    );
+    let new = scenario::parse_raw(&quoted).expect("parses");
+    let labels: Vec<String> = bcdr::review::explain::changes(&old, &new)
+        .iter()
+        .map(|c| c.label())
+        .collect();
+    assert_eq!(labels, [r#"service "shop" changed (name)"#]);
 }
 
 const SMALL: &str = r#"Scenario(name: "small", currency: "EUR", horizon: "1y",
@@ -385,6 +396,19 @@ fn trend_names_what_changed_and_whether_the_loss_moved_significantly() {
     ] {
         assert!(dir.join("trend").join(f).exists(), "{f}");
     }
+    // A folder that is not a run's output is named, with the fix.
+    std::fs::create_dir_all(dir.join("graph")).expect("a folder");
+    let assert = bcdr()
+        .current_dir(dir)
+        .args(["trend", "q2", "graph", "--out", "trend2", "-q"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("graph: not the output folder of bcdr run (it has no summary.json)"),
+        "{stderr}"
+    );
+    assert!(!dir.join("trend2").exists());
 }
 
 #[test]
