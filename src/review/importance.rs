@@ -35,7 +35,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::model::{Dist, Model, ThreatKind};
+use crate::model::{Dist, Model, NodeRef, ThreatKind};
 use crate::model::{Probability, Rate};
 use crate::sim::SimPlan;
 
@@ -110,6 +110,24 @@ pub struct Importance {
     /// appetite is judged. Absent without insurance.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub net_of_insurance: bool,
+}
+
+/// Per service, the revenue per hour its outage puts at risk, for
+/// screening: its own and its hard dependants' (`revenue_at_risk`), plus,
+/// for each service that degrades on it directly, the share of that
+/// service's revenue at risk it takes away (1 − the capacity kept). A
+/// service only soft dependants need would otherwise score 0 and never be
+/// measured.
+fn revenue_exposed(model: &Model, plan: &SimPlan) -> Vec<f64> {
+    let mut exposed: Vec<f64> = plan.services.iter().map(|p| p.revenue_at_risk).collect();
+    for (j, svc) in model.services.iter().enumerate() {
+        for soft in &svc.degrades_on {
+            if let NodeRef::Service(id) = soft.target {
+                exposed[id.index()] += (1.0 - soft.capacity) * plan.services[j].revenue_at_risk;
+            }
+        }
+    }
+    exposed
 }
 
 /// `model` with service `i` never failing, never hit, never damaged.
@@ -197,16 +215,12 @@ pub fn importance(
     };
     // Screening scores from the base run.
     let n = model.services.len();
+    let exposed = revenue_exposed(model, &plan);
     let rrw_score: Vec<f64> = (0..n)
-        .map(|i| {
-            acc.services[i].downtime.mean() * plan.services[i].revenue_at_risk
-                + acc.services[i].loss.mean()
-        })
+        .map(|i| acc.services[i].downtime.mean() * exposed[i] + acc.services[i].loss.mean())
         .collect();
     let raw_score: Vec<f64> = (0..n)
-        .map(|i| {
-            (horizon - acc.services[i].downtime.mean()).max(0.0) * plan.services[i].revenue_at_risk
-        })
+        .map(|i| (horizon - acc.services[i].downtime.mean()).max(0.0) * exposed[i])
         .collect();
     let ranked = |score: &[f64]| {
         let mut idx: Vec<usize> = (0..n).collect();

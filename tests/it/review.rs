@@ -248,6 +248,42 @@ fn a_tornado_bar_equals_the_matching_sweep_endpoints() {
     );
 }
 
+/// Regression (found by a newcomer's read): a service that only soft
+/// dependants need scored 0 in the screening and was never measured on an
+/// estate large enough to screen. The portal takes 80% of the shop's
+/// revenue while down: it now ranks above a failing service of little
+/// revenue, and its worth is measured, positive, with `--top 1`.
+#[test]
+fn screening_counts_the_revenue_soft_dependants_lose() {
+    let text = r#"Scenario(name: "soft", currency: "EUR", horizon: "1y", services: [
+        Service(id: "portal", failure: (mtbf: "500h", repair: Fixed("10h"))),
+        Service(id: "batch", failure: (mtbf: "500h", repair: Fixed("10h")), revenue_per_hour: 10),
+        Service(id: "shop", degrades_on: [(service: "portal", capacity: 0.2)], revenue_per_hour: 1000),
+    ])"#;
+    let model = scenario::parse_str(text).expect("valid");
+    let im = importance(
+        &model,
+        &ImportanceRun {
+            seed: 1,
+            trials: 500,
+            threads: None,
+            top: 1,
+        },
+        None,
+    )
+    .expect("importance");
+    let portal = im
+        .services
+        .iter()
+        .find(|s| s.id == "portal")
+        .expect("portal");
+    let batch = im.services.iter().find(|s| s.id == "batch").expect("batch");
+    assert!(portal.rrw_score > batch.rrw_score, "{portal:?} {batch:?}");
+    let worth = portal.risk_reduction_worth.expect("measured");
+    assert!(worth.mean > 0.0, "{worth:?}");
+    assert!(batch.risk_reduction_worth.is_none());
+}
+
 #[test]
 fn importance_on_a_two_of_three_quorum_matches_its_closed_form() {
     let text = r#"Scenario(name: "quorum", currency: "EUR", horizon: "1y", services: [
