@@ -180,7 +180,8 @@ fn sum_apart(
     // adds +0 to the failure hours), so that the loop runs without
     // mispredictions.
     for (&k, key) in picked.iter().zip(keys) {
-        let seg = segs[k as usize];
+        // Borrowed, not copied: only the fields read are loaded.
+        let seg = &segs[k as usize];
         *key = seg.key;
         apart &= seg.start > last_end;
         last_end = seg.end;
