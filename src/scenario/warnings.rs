@@ -348,9 +348,21 @@ fn stranded_revenue(model: &Model, out: &mut Vec<Warning>) {
         .collect();
     for (id, service) in services(model) {
         let revenue = service.revenue_per_hour.get();
-        if revenue <= 0.0 {
+        // What staying down costs: revenue, or costs that grow with the
+        // outage (an MTPD penalty, impact steps).
+        let grows = (service.mtpd_penalty.get() > 0.0 && service.mtpd.is_some())
+            || !service.impact.is_empty();
+        if revenue <= 0.0 && !grows {
             continue;
         }
+        let lead = if revenue > 0.0 {
+            format!(
+                "earns {} an hour",
+                crate::fmt::money(&model.currency, revenue)
+            )
+        } else {
+            "costs more the longer it is down (its mtpd_penalty or impact steps)".to_string()
+        };
         let node = model.graph.index(NodeRef::Service(id)).index();
         for (t, cause) in &per_threat {
             let Some(root) = cause[node] else { continue };
@@ -372,16 +384,15 @@ fn stranded_revenue(model: &Model, out: &mut Vec<Warning>) {
                      threat does not hit"
                 }
             };
-            let revenue = crate::fmt::money(&model.currency, revenue);
             let message = if root == id {
                 format!(
-                    "earns {revenue} an hour, but {threat:?} {what} it and it has no \
+                    "{lead}, but {threat:?} {what} it and it has no \
                      way back, so it stays down to the end of the trial; add {fix}"
                 )
             } else {
                 let root_id = &model.service(root).id;
                 format!(
-                    "earns {revenue} an hour, but it needs {root_id:?}, which \
+                    "{lead}, but it needs {root_id:?}, which \
                      {threat:?} {what} with no way back, so {:?} stays down to the end of the \
                      trial; give {root_id:?} {fix}",
                     service.id

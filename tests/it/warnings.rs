@@ -157,6 +157,30 @@ fn warns_when_a_disaster_leaves_revenue_without_a_way_back() {
             .contains(r#""fire" destroys it and it has no way back"#),
         "{direct}"
     );
+    // Regression (found by an independent check): no revenue, but costs
+    // that grow with the outage (an MTPD penalty, impact steps) warn too;
+    // a service whose staying down costs nothing more does not.
+    for costs in [
+        r#"mtpd: "1000h", mtpd_penalty: 1"#,
+        r#"impact: [(after: "2000h", cost: 10)]"#,
+    ] {
+        let w = one_warning(&format!(
+            r#"Scenario(name: "x", services: [Service(id: "gone", {costs})],
+            threats: [Disaster(id: "d", rate_per_year: 1, targets: [Service("gone")])])"#
+        ));
+        assert!(
+            w.message.contains("costs more the longer it is down")
+                && w.message.contains(r#""d" destroys it and it has no way back"#),
+            "{w}"
+        );
+    }
+    assert_eq!(
+        warnings(
+            r#"Scenario(name: "x", services: [Service(id: "gone", cost_per_outage: 5)],
+            threats: [Disaster(id: "d", rate_per_year: 1, targets: [Service("gone")])])"#
+        ),
+        []
+    );
 }
 
 #[test]
