@@ -170,7 +170,8 @@ fn warns_when_a_disaster_leaves_revenue_without_a_way_back() {
         ));
         assert!(
             w.message.contains("costs more the longer it is down")
-                && w.message.contains(r#""d" destroys it and it has no way back"#),
+                && w.message
+                    .contains(r#""d" destroys it and it has no way back"#),
             "{w}"
         );
     }
