@@ -77,12 +77,15 @@ impl Chart for Pareto {
         let y_range = -0.6..(n as f64 - 0.4);
         let x_desc = format!("expected annual loss ({})", self.currency);
         let bar_label = format!("expected annual loss per {}", self.item);
+        // The share of what: the sum of the bars (a service's loss
+        // leaves out threats' response costs and loss events).
+        let share_label = format!("cumulative share of the {}s' total (top axis)", self.item);
         axis::header(
             area,
             &self.title,
             &[
                 (Key::Bar(BLUE), &bar_label),
-                (Key::Line(VERMILION, 3), "cumulative share (top axis)"),
+                (Key::Line(VERMILION, 3), &share_label),
             ],
         )?;
         let mut chart = ChartBuilder::on(area)

@@ -78,6 +78,8 @@ pub(crate) fn run_charts<'a>(
         var95: a.p95,
         var99: a.p99,
     };
+    // Services by their display names, as the report's tables have them.
+    let names = super::names::Names::from_model(model);
     let with_rto = s.services.iter().filter(|x| x.rto_hours.is_some()).count();
     let rows = s
         .services
@@ -85,7 +87,7 @@ pub(crate) fn run_charts<'a>(
         .filter(|x| x.outages.mean > 0.0)
         .filter_map(|x| {
             Some(Row {
-                label: x.id.clone(),
+                label: names.of(&x.id),
                 p50: x.outage_duration_hours.p50,
                 p90: x.outage_duration_hours.p90,
                 p99: x.outage_duration_hours.p99,
@@ -119,7 +121,7 @@ pub(crate) fn run_charts<'a>(
         "service",
         s.services
             .iter()
-            .map(|x| (x.id.clone(), x.loss.mean))
+            .map(|x| (names.of(&x.id), x.loss.mean))
             .collect(),
     );
     let by_threat = pareto(
@@ -137,7 +139,10 @@ pub(crate) fn run_charts<'a>(
         ),
         currency: s.currency.clone(),
         item: "service".into(),
-        items: failures_by_service(s, acc),
+        items: failures_by_service(s, acc)
+            .into_iter()
+            .map(|(id, loss)| (names.of(&id), loss))
+            .collect(),
     };
     let convergence = Convergence {
         scenario: s.scenario.clone(),
