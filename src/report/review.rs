@@ -196,39 +196,35 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
             ]);
         }
     }
-    let mut mtpd: Vec<_> = s
-        .services
-        .iter()
-        .filter_map(|x| Some((x, x.mtpd_breached?, x.mtpd_hours?)))
-        .filter(|m| m.1 > 0.0)
-        .collect();
-    mtpd.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
-    for (x, p, h) in mtpd.iter().take(3) {
-        out.push(vec![
-            named(names, &x.id),
-            t(format!(" outlasts its {} MTPD in ", hours(*h))),
-            b(pct(*p)),
-            t(" of years."),
-        ]);
-    }
-    let mut rpo: Vec<_> = s
-        .services
-        .iter()
-        .filter_map(|x| Some((x, x.rpo_breached?, x.rpo_hours?)))
-        .filter(|m| m.1 > 0.0)
-        .collect();
-    rpo.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
-    for (x, p, h) in rpo.iter().take(3) {
-        out.push(vec![
-            named(names, &x.id),
-            t(format!(
-                " loses more data than its {} RPO in a restore or switchover in ",
-                hours(*h)
-            )),
-            b(pct(*p)),
-            t(" of years."),
-        ]);
-    }
+    // The services that most often breach a per-year objective: their
+    // share of years and the objective.
+    let mut breaches = |of: fn(&ServiceSummary) -> Option<(f64, f64)>,
+                        what: &dyn Fn(f64) -> String| {
+        let mut v: Vec<_> = s
+            .services
+            .iter()
+            .filter_map(|x| Some((x, of(x)?)))
+            .filter(|(_, (p, _))| *p > 0.0)
+            .collect();
+        v.sort_by(|(x, (p, _)), (y, (q, _))| q.total_cmp(p).then(x.id.cmp(&y.id)));
+        for (x, (p, h)) in v.iter().take(3) {
+            out.push(vec![
+                named(names, &x.id),
+                t(what(*h)),
+                b(pct(*p)),
+                t(" of years."),
+            ]);
+        }
+    };
+    breaches(|x| Some((x.mtpd_breached?, x.mtpd_hours?)), &|h| {
+        format!(" outlasts its {} MTPD in ", hours(h))
+    });
+    breaches(|x| Some((x.rpo_breached?, x.rpo_hours?)), &|h| {
+        format!(
+            " loses more data than its {} RPO in a restore or switchover in ",
+            hours(h)
+        )
+    });
     if a.mean > 0.0 {
         out.push(vec![t(format!(
             "Precision: with {} trials the expected annual loss is known to ±{} (95%); quantiles \

@@ -48,9 +48,6 @@ pub(crate) fn sweep_doc(r: &SweepResult, param: &Param, names: &Names, command: 
     if let Some(d) = names.description_block() {
         doc.push(d);
     }
-    if r.net_of_insurance {
-        doc.para(vec![t(super::NET_OF_INSURANCE)]);
-    }
     let scales = param
         .scales()
         .map(|m| format!(" (the {m} of the distribution; its shape is kept)"))
@@ -77,6 +74,9 @@ pub(crate) fn sweep_doc(r: &SweepResult, param: &Param, names: &Names, command: 
             }
         )),
     ]);
+    if r.net_of_insurance {
+        doc.para(vec![t(super::NET_OF_INSURANCE)]);
+    }
     doc.h2("Reading");
     doc.push(Block::Bullets(reading(r, param, names)));
     doc.h2("Results");

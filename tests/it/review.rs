@@ -248,6 +248,18 @@ fn a_tornado_bar_equals_the_matching_sweep_endpoints() {
     );
 }
 
+/// `bcdr importance` of scenario `text` with seed 1.
+fn importance_of(text: &str, trials: u64, top: usize) -> bcdr::review::importance::Importance {
+    let model = scenario::parse_str(text).expect("valid");
+    let opts = ImportanceRun {
+        seed: 1,
+        trials,
+        threads: None,
+        top,
+    };
+    importance(&model, &opts, None).expect("importance")
+}
+
 /// Regression (found by a newcomer's read): a service that only soft
 /// dependants need scored 0 in the screening and was never measured on an
 /// estate large enough to screen. The portal takes 80% of the shop's
@@ -260,18 +272,7 @@ fn screening_counts_the_revenue_soft_dependants_lose() {
         Service(id: "batch", failure: (mtbf: "500h", repair: Fixed("10h")), revenue_per_hour: 10),
         Service(id: "shop", degrades_on: [(service: "portal", capacity: 0.2)], revenue_per_hour: 1000),
     ])"#;
-    let model = scenario::parse_str(text).expect("valid");
-    let im = importance(
-        &model,
-        &ImportanceRun {
-            seed: 1,
-            trials: 500,
-            threads: None,
-            top: 1,
-        },
-        None,
-    )
-    .expect("importance");
+    let im = importance_of(text, 500, 1);
     let portal = im
         .services
         .iter()
@@ -292,18 +293,7 @@ fn importance_on_a_two_of_three_quorum_matches_its_closed_form() {
         Service(id: "z", failure: (mtbf: "100h", repair: Exponential(mean: "25h"))),
         Service(id: "app", depends_on: ["quorum"], revenue_per_hour: 1000),
     ], groups: [Group(id: "quorum", members: ["x", "y", "z"], need: 2)])"#;
-    let model = scenario::parse_str(text).expect("valid");
-    let im = importance(
-        &model,
-        &ImportanceRun {
-            seed: 1,
-            trials: 2000,
-            threads: None,
-            top: 4,
-        },
-        None,
-    )
-    .expect("importance");
+    let im = importance_of(text, 2000, 4);
     let (l, m, r) = (0.01, 0.04, 1000.0);
     // Member x never down: the quorum is up unless y and z are both down.
     // RRW = R ∫ [P(quorum down) − (1 − p)²] = R ∫ 2p(1 − p)².
