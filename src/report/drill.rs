@@ -71,13 +71,13 @@ fn affected(d: &DrillSummary) -> impl Iterator<Item = &ServiceDrill> {
 
 /// The Gantt's rows: each service with a timeline; one back at the
 /// horizon (or not back in most drills) is drawn as not recovered.
-pub(crate) fn gantt_tasks(d: &DrillSummary) -> Vec<Task> {
+pub(crate) fn gantt_tasks(d: &DrillSummary, names: &Names) -> Vec<Task> {
     d.services
         .iter()
         .filter_map(|s| {
             let t = s.timeline.as_ref()?;
             Some(Task {
-                label: s.id.clone(),
+                label: names.of(&s.id),
                 down: t.down,
                 deps_back: t.deps_back,
                 job: t.job_start.zip(t.job_done),
@@ -91,8 +91,9 @@ pub(crate) fn gantt_tasks(d: &DrillSummary) -> Vec<Task> {
         .collect()
 }
 
-/// The charts of a drill, in [`DRILL_CHARTS`] order.
-pub(crate) fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
+/// The charts of a drill, in [`DRILL_CHARTS`] order; services by their
+/// display names, as the report's tables have them.
+pub(crate) fn drill_charts(d: &DrillSummary, names: &Names) -> Vec<Job<'static>> {
     let head = format!("{} — {}", d.threat, d.scenario);
     let curve = RecoveryCurve {
         title: format!("Recovery after {head}"),
@@ -118,7 +119,7 @@ pub(crate) fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
     };
     let gantt = Gantt {
         title: format!("Median recovery order after {head}"),
-        tasks: gantt_tasks(d),
+        tasks: gantt_tasks(d, names),
     };
     let with_rto = d.services.iter().filter(|s| s.rto_hours.is_some()).count();
     let rto = AgainstTarget::new(
@@ -136,7 +137,7 @@ pub(crate) fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
             .filter_map(|s| {
                 let o = s.outage_hours.as_ref()?;
                 Some(Row {
-                    label: s.id.clone(),
+                    label: names.of(&s.id),
                     p50: o.p50,
                     p90: o.p90,
                     p99: o.p99,
@@ -161,7 +162,7 @@ pub(crate) fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
             .filter_map(|s| {
                 let l = s.data_loss_hours.as_ref()?;
                 Some(Row {
-                    label: s.id.clone(),
+                    label: names.of(&s.id),
                     p50: l.p50,
                     p90: l.p90,
                     p99: l.p99,
@@ -176,7 +177,7 @@ pub(crate) fn drill_charts(d: &DrillSummary) -> Vec<Job<'static>> {
         entries: d
             .critical_path
             .iter()
-            .map(|e| (e.id.clone(), e.on_path, e.bottleneck))
+            .map(|e| (names.of(&e.id), e.on_path, e.bottleneck))
             .collect(),
     };
     vec![job(curve), job(gantt), job(rto), job(rpo), job(path)]
@@ -542,11 +543,12 @@ pub(crate) fn drill_pack(
     warnings: &[Warning],
     prov: &Provenance,
 ) -> Result<Files, Error> {
-    let charts = render_all(&drill_charts(d))?;
+    let names = Names::from_model(model);
+    let charts = render_all(&drill_charts(d, &names))?;
     let mut files = vec![("drill.json".to_string(), json(d)?)];
     let (graph, drawings) = graph_files(model);
     files.extend(graph);
-    let doc = drill_doc(d, s, warnings, prov, &Names::from_model(model));
+    let doc = drill_doc(d, s, warnings, prov, &names);
     files.extend(doc_files(&doc, charts, &drawings));
     Ok(files)
 }

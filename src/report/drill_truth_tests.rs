@@ -86,7 +86,7 @@ fn crew_work_is_drawn_over_the_drills_that_had_it_and_lost_services_are_not_reco
     assert!(c.p50.last().is_some_and(|p| *p < 1.0), "{:?}", c.p50.last());
     // The drill report's Gantt draws it as not recovered without
     // stretching the axis past the others.
-    let tasks = super::drill::gantt_tasks(&r.drill);
+    let tasks = super::drill::gantt_tasks(&r.drill, &super::names::Names::default());
     let rows: Vec<&Task> = tasks.iter().collect();
     let end = axis_end(&rows);
     assert!(
