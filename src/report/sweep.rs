@@ -88,6 +88,7 @@ pub(crate) fn files(r: &SweepResult) -> Result<Vec<(String, Vec<u8>)>, Error> {
 /// The table printed by `bcdr sweep`.
 pub(crate) fn screen(r: &SweepResult) -> String {
     let what = match &r.threat {
+        Some(t) if r.gross_of_insurance => format!("loss per drill of {t}, before insurance"),
         Some(t) => format!("loss per drill of {t}"),
         None => format!(
             "expected annual loss{}",

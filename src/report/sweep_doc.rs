@@ -14,6 +14,11 @@ use super::names::Names;
 use super::pack::Files;
 use crate::fmt::{availability, hours, money, or_dash, pct, rate};
 
+/// What a sweep of drills on an insured scenario weighs.
+const GROSS_OF_INSURANCE: &str = "Losses are each drill's loss before insurance: a premium \
+    is a year's, not an event's, so insurance is weighed by a sweep without --threat, net of \
+    recoveries and premiums.";
+
 /// The sweep's charts with their captions.
 const CHARTS: [(&str, &str); 2] = [
     (
@@ -76,6 +81,9 @@ pub(crate) fn sweep_doc(r: &SweepResult, param: &Param, names: &Names, command: 
     ]);
     if r.net_of_insurance {
         doc.para(vec![t(super::NET_OF_INSURANCE)]);
+    }
+    if r.gross_of_insurance {
+        doc.para(vec![t(GROSS_OF_INSURANCE)]);
     }
     doc.h2("Reading");
     doc.push(Block::Bullets(reading(r, param, names)));

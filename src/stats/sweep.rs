@@ -117,6 +117,11 @@ pub struct SweepResult {
     /// is judged. Absent without insurance.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub net_of_insurance: bool,
+    /// With insurance and `--threat`: true, and every point's loss is the
+    /// drill's loss before insurance (a premium is a year's, not an
+    /// event's). Absent otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gross_of_insurance: bool,
 }
 
 /// Wilson score interval (95%) of k successes in n; `None` when n = 0.

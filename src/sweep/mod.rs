@@ -798,6 +798,7 @@ pub fn run(
         trials: opts.trials,
         points,
         net_of_insurance: opts.threat.is_none() && !model.insurance.is_empty(),
+        gross_of_insurance: opts.threat.is_some() && !model.insurance.is_empty(),
     })
 }
 

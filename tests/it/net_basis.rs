@@ -232,3 +232,50 @@ fn without_insurance_the_files_have_no_net_fields() {
     let md = std::fs::read_to_string(dir.path().join("cmp/compare.md")).expect("compare.md");
     assert!(!md.contains("net of insurance"));
 }
+
+/// A sweep of drills weighs each drill's loss before insurance (a premium
+/// is a year's): one claim costs 1000 whatever the policy, and the files
+/// say so; without insurance they say nothing of it.
+#[test]
+fn a_sweep_of_drills_says_its_loss_is_before_insurance() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = write(dir.path(), "insured.ron", &insured(200.0));
+    let plain = write(
+        dir.path(),
+        "plain.ron",
+        &insured(200.0).replace(
+            r#"insurance: [Policy(id: "cyber", covers: ["claim"], deductible: 200,
+            premium: 100)]"#,
+            "",
+        ),
+    );
+    for (scenario, insured) in [(&file, true), (&plain, false)] {
+        let out = if insured { "sw-insured" } else { "sw-plain" };
+        let sw = review(
+            dir.path(),
+            &[
+                "sweep",
+                "-q",
+                "--threat",
+                "claim",
+                "--set",
+                "services.shop.revenue_per_hour=500,600",
+                "--trials",
+                "200",
+                scenario.to_str().expect("utf-8"),
+            ],
+            out,
+            "sweep.json",
+        );
+        assert!(sw.get("net_of_insurance").is_none());
+        assert_eq!(num(&sw["points"][0]["loss"]["mean"]), 1000.0);
+        let md = std::fs::read_to_string(dir.path().join(out).join("report.md")).expect("md");
+        if insured {
+            assert_eq!(sw["gross_of_insurance"], true);
+            assert!(md.contains("before insurance"), "{md}");
+        } else {
+            assert!(sw.get("gross_of_insurance").is_none());
+            assert!(!md.contains("insurance"), "{md}");
+        }
+    }
+}
