@@ -107,11 +107,18 @@ pub fn format_hours(h: f64) -> String {
 
 /// A probability as a percentage with one decimal; one that would round
 /// to 0.0% without being 0 keeps two significant digits ("0.013%"), so a
-/// rare event does not read as impossible.
+/// rare event does not read as impossible, and one that would round to
+/// 100.0% without being 1 keeps two of its gap ("99.960%"), so a likely
+/// one does not read as certain.
 pub fn pct(p: f64) -> String {
     let x = p * 100.0;
     if x != 0.0 && x.abs() < 0.05 && x.is_finite() {
         let decimals = (-x.abs().log10()).ceil() as usize + 1;
+        format!("{x:.decimals$}%")
+    } else if x < 100.0 && x > 99.95 {
+        // Short of certain: never read as 100.0%; the gap to 100% keeps
+        // two significant digits, as a share near 0 does.
+        let decimals = (-(100.0 - x).log10()).ceil() as usize + 1;
         format!("{x:.decimals$}%")
     } else {
         format!("{x:.1}%")
@@ -192,6 +199,10 @@ mod tests {
         assert_eq!(pct(0.00013), "0.013%");
         assert_eq!(pct(0.000004), "0.00040%");
         assert_eq!(pct(-0.00013), "-0.013%");
+        assert_eq!(pct(0.9996), "99.960%");
+        assert_eq!(pct(0.999_999), "99.99990%");
+        assert_eq!(pct(0.9994), "99.9%");
+        assert_eq!(pct(1.0), "100.0%");
         assert_eq!(hours(0.0), "0h");
         assert_eq!(hours(4.25), "4.25h");
         assert_eq!(rate(0.1234), "0.123");

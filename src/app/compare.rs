@@ -61,7 +61,19 @@ pub fn compare(
             .unwrap_or_else(|| default_compare_dir(a, b)),
         Wait::No,
     )?;
-    let (pa, pb) = (SimPlan::compile(&ma), SimPlan::compile(&mb));
+    let (mut pa, mut pb) = (SimPlan::compile(&ma), SimPlan::compile(&mb));
+    // Each side counts every appetite point of either scenario exactly,
+    // trial by trial, as `run` does (the verdicts judge both plans on
+    // both scenarios' points); its own points come first, so its own
+    // summary is as a run's.
+    let (own_a, own_b) = (pa.appetite.clone(), pb.appetite.clone());
+    for (plan, other) in [(&mut pa, &own_b), (&mut pb, &own_a)] {
+        for &loss in other {
+            if !plan.appetite.contains(&loss) {
+                plan.appetite.push(loss);
+            }
+        }
+    }
     let pair = sim::compare::simulate_pair(
         &pa,
         &pb,

@@ -40,7 +40,14 @@ pub(crate) fn appetite(models: [&Model; 2], accs: [&Accumulator; 2]) -> Vec<Appe
     points
         .into_iter()
         .map(|(loss, accepted)| {
-            let simulated = [0, 1].map(|i| accs[i].borne_hist().exceedance_of(loss));
+            // Counted trial by trial, as `run` counts it (both sides count
+            // every point of either scenario); the histogram only for an
+            // accumulator that did not count the point.
+            let simulated = [0, 1].map(|i| {
+                accs[i]
+                    .exceeded(loss)
+                    .unwrap_or_else(|| accs[i].borne_hist().exceedance_of(loss))
+            });
             AppetiteVerdict {
                 loss,
                 accepted,

@@ -2,6 +2,7 @@
 
 mod common;
 mod compare;
+mod compare_appetite;
 mod coupling;
 mod docs;
 mod drill;
