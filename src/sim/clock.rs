@@ -24,6 +24,34 @@ pub(crate) fn on_grid(hours: f64) -> f64 {
     round(hours * TICKS_PER_HOUR) / TICKS_PER_HOUR
 }
 
+/// How far a duration may come out past a target it was written to equal
+/// and still be judged to equal it: 64 ticks (2⁻²⁴ h, about 0.2 ms).
+///
+/// Each duration is rounded to the grid on its own, so a sum of written
+/// durations that equals a target in the scenario's units (a 10-minute
+/// repair and a 10-minute restart against a 20-minute RTO) can come out a
+/// tick or more off the target's own rounding: 10 minutes is 178 956 970.7
+/// ticks, rounded up, and 20 minutes 357 913 941.3, rounded down, so the
+/// two parts end one tick past the RTO. Each rounding moves a part by at
+/// most half a tick, so the slack covers sums of up to 128 parts; a
+/// duration written in the scenario's units is never within it of a
+/// different target (a second is about 1.07 million ticks).
+pub(crate) const SLACK: f64 = 64.0 / TICKS_PER_HOUR;
+
+/// The longest duration judged within `target` hours (an RTO, an MTPD, an
+/// RPO): the target on the grid, plus [`SLACK`] (infinities unchanged).
+#[inline]
+pub(crate) fn within(target: f64) -> f64 {
+    on_grid(target) + SLACK
+}
+
+/// The shortest duration judged to reach `target` hours (an impact
+/// step's `after`): the target on the grid, less [`SLACK`].
+#[inline]
+pub(crate) fn reached(target: f64) -> f64 {
+    on_grid(target) - SLACK
+}
+
 /// The end of a stretch still open at the horizon `h`: the next double
 /// above it, so that an outage that ended exactly at the horizon (end = h)
 /// and one still open (end > h) stay apart through unions. Durations are
@@ -37,6 +65,33 @@ pub(crate) fn open_end(h: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sums of written durations that equal a target are judged equal to
+    /// it, however each part rounds; a second more or less is not.
+    #[test]
+    fn sums_of_written_durations_meet_the_target_they_equal() {
+        let minute = 1.0 / 60.0;
+        for (parts, target) in [
+            (&[10.0, 10.0][..], 20.0),
+            (&[25.0, 25.0], 50.0),
+            (&[10.0, 10.0, 10.0, 10.0], 40.0),
+            (&[20.0, 20.0, 20.0], 60.0),
+            (&[1.0; 128], 128.0),
+            (&[7.0, 11.0, 13.0, 29.0], 60.0),
+        ] {
+            let t = 1234.5;
+            let mut end = on_grid(t);
+            for &p in parts {
+                end = on_grid(end + on_grid(p * minute));
+            }
+            let d = end - on_grid(t);
+            assert!(d <= within(target * minute), "{parts:?} against {target}m");
+            assert!(d >= reached(target * minute), "{parts:?} against {target}m");
+            let second = 1.0 / 3600.0;
+            assert!(d > within(target * minute - second));
+            assert!(d < reached(target * minute + second));
+        }
+    }
 
     #[test]
     fn durations_on_the_grid_come_back_exactly() {
@@ -57,6 +112,7 @@ mod tests {
         }
         assert!(t > 0.0);
         assert_eq!(on_grid(f64::INFINITY), f64::INFINITY);
+        assert_eq!(within(f64::INFINITY), f64::INFINITY);
         assert!(open_end(8760.0) > 8760.0);
         assert_eq!(open_end(8760.0).min(8760.0), 8760.0);
     }

@@ -5,7 +5,7 @@
 //! plain numbers (hours, money per hour, `f64::INFINITY` for "no RTO"), so
 //! a trial allocates nothing and never walks the petgraph graph.
 
-use super::clock::on_grid;
+use super::clock::{on_grid, within};
 use crate::model::{self, Dist, Model, NodeRef, Rate, ThreatKind};
 use crate::stats::Accumulator;
 
@@ -341,7 +341,8 @@ impl SimPlan {
                     revenue_at_risk: revenue_at_risk[i],
                     segmented: svc.segmented,
                     encryptable: svc.kind == model::ServiceKind::System,
-                    rpo: svc.rpo.map_or(f64::INFINITY, |h| h.get()),
+                    // Data lost is judged as outages are (see `clock`).
+                    rpo: svc.rpo.map_or(f64::INFINITY, |h| within(h.get())),
                 }
             })
             .collect();
@@ -446,10 +447,11 @@ impl SimPlan {
         let hot = services
             .iter()
             .map(|p: &ServicePlan| Hot {
-                // On the clock's grid, so that an outage of exactly the
-                // RTO meets it (see `clock`).
-                rto: on_grid(p.rto),
-                mtpd: on_grid(p.mtpd),
+                // On the clock's grid with its slack, so that an outage of
+                // exactly the RTO meets it, and one whose parts add up to
+                // it does too (see `clock`).
+                rto: within(p.rto),
+                mtpd: within(p.mtpd),
                 revenue_per_hour: p.revenue_per_hour,
                 cost_per_outage: p.cost_per_outage,
                 mtpd_penalty: p.mtpd_penalty,

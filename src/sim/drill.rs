@@ -42,7 +42,7 @@
 //! 1, 1.5, 2, 3, 4, 5, 6 or 8 × 10ᵏ hours). The pilot's drills are the run's
 //! first drills, so the grid is a pure function of (scenario, seed, trials).
 
-use super::clock::on_grid;
+use super::clock::within;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -205,12 +205,12 @@ impl DrillPlan {
             rto: model
                 .services
                 .iter()
-                .map(|x| x.rto.map_or(f64::INFINITY, |h| on_grid(h.get())))
+                .map(|x| x.rto.map_or(f64::INFINITY, |h| within(h.get())))
                 .collect(),
             rpo: model
                 .services
                 .iter()
-                .map(|x| x.rpo.map_or(f64::INFINITY, |h| h.get()))
+                .map(|x| x.rpo.map_or(f64::INFINITY, |h| within(h.get())))
                 .collect(),
             outcome: None,
             start: None,

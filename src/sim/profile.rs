@@ -21,7 +21,7 @@
 use crate::model::time::MONTH_DAYS;
 use crate::model::{ImpactStep, RevenueProfile};
 
-use super::clock::on_grid;
+use super::clock::reached;
 
 /// Days in the cycle over which weeks and years repeat together.
 const CYCLE_DAYS: usize = 7 * 365;
@@ -194,9 +194,10 @@ impl Steps {
                 .iter()
                 .map(|s| {
                     total += s.cost.get();
-                    // On the grid, so that an outage of exactly `after`
+                    // On the grid with its slack, so that an outage of
+                    // exactly `after`, or of parts that add up to it,
                     // reaches it (see `clock`).
-                    (on_grid(s.after.get()), total)
+                    (reached(s.after.get()), total)
                 })
                 .collect(),
         )
@@ -225,6 +226,7 @@ impl Steps {
 mod tests {
     use super::*;
     use crate::model::{Hours, Money};
+    use crate::sim::clock::on_grid;
 
     fn flat() -> RevenueProfile {
         RevenueProfile {
@@ -402,6 +404,13 @@ mod tests {
         let ten = on_grid(10.0 / 60.0);
         let s = Steps::new(&[step(10.0 / 60.0, 7.0)]);
         assert_eq!(s.cost(ten), 7.0);
+        // Three 20-minute parts round down to a tick short of an hour:
+        // they reach an hour's step all the same.
+        let third = on_grid(1.0 / 3.0);
+        assert!(3.0 * third < on_grid(1.0));
+        let s = Steps::new(&[step(1.0, 5.0)]);
+        assert_eq!(s.cost(3.0 * third), 5.0);
+        assert_eq!(s.cost(1.0 - 1.0 / 3600.0), 0.0);
         assert!(Steps::new(&[]).is_empty());
     }
 }

@@ -246,3 +246,72 @@ fn a_drill_rebuilt_in_exactly_the_rto_meets_it() {
         assert_eq!(s.outage_duration_hours.p99, 24.0, "{}", s.id);
     }
 }
+
+/// Durations whose parts add up to the target: a 10-minute outage and a
+/// 10-minute restart against a 20-minute RTO, MTPD and impact step. Each
+/// part rounds to the tick grid on its own (10 minutes up, 20 minutes
+/// down), so the sum came out a tick past the target: RTO missed, MTPD
+/// breached and its penalty charged in every year with an outage.
+#[test]
+fn parts_that_add_up_to_the_rto_meet_it() {
+    let text = r#"Scenario(name: "parts", currency: "EUR", sites: [Site(id: "dc")],
+        services: [Service(id: "app", site: "dc", revenue_per_hour: 60, restart: Fixed("10m"),
+            rto: "20m", mtpd: "20m", mtpd_penalty: 1000, impact: [(after: "20m", cost: 500)])],
+        threats: [Outage(id: "cut", rate_per_year: 1, targets: [Site("dc")], duration: Fixed("10m"))])"#;
+    let run = annual(text, 2000);
+    let s = &run.summary.services[0];
+    assert!(s.outages.mean > 0.5, "{}", s.outages.mean);
+    assert_eq!(s.rto_met, Some(1.0));
+    assert_eq!(s.mtpd_breached, Some(0.0));
+    // Each outage: 20 minutes of revenue (20) and the step (500), no
+    // penalty; within the grid's rounding of the parts.
+    let per = 20.0 + 500.0;
+    close(
+        "loss",
+        s.loss.mean,
+        s.outages.mean * per,
+        s.outages.mean * 1e-6,
+    );
+    // A drill: one crew rebuilds two services of 10 minutes each, one
+    // after the other (the second is back at 20 minutes); a failover
+    // invoked after 10 minutes with a 10-minute switchover.
+    let text = r#"Scenario(name: "queue", sites: [Site(id: "dc1"), Site(id: "dc2")],
+        services: [
+            Service(id: "app", site: "dc1", revenue_per_hour: 60,
+                failover: (site: "dc2", switchover: Fixed("10m"), invoke_after: "10m"),
+                rto: "20m", mtpd: "20m", mtpd_penalty: 1000),
+            Service(id: "q", site: "dc1", backup: (rebuild: Fixed("10m")), rto: "20m"),
+            Service(id: "r", site: "dc1", backup: (rebuild: Fixed("10m")), rto: "20m"),
+        ],
+        threats: [Outage(id: "cut", rate_per_year: 1, targets: [Site("dc1")], duration: Fixed("1h")),
+            Disaster(id: "fire", rate_per_year: 1, targets: [Service("q"), Service("r")])],
+        plan: Plan(crews: 1))"#;
+    let cut = drill(text, "cut", 20);
+    let app = cut
+        .summary
+        .services
+        .iter()
+        .find(|s| s.id == "app")
+        .expect("app");
+    assert_eq!(app.rto_met, Some(1.0));
+    assert_eq!(app.mtpd_breached, Some(0.0));
+    let fire = drill(text, "fire", 20);
+    for id in ["q", "r"] {
+        let s = fire.summary.services.iter().find(|s| s.id == id).expect(id);
+        assert_eq!(s.rto_met, Some(1.0), "{id}");
+    }
+}
+
+/// Data lost that adds up to the RPO meets it: a 10-minute replication lag
+/// against a 10-minute RPO (10 minutes is not a whole number of ticks).
+#[test]
+fn data_lost_of_exactly_the_rpo_meets_it() {
+    let text = r#"Scenario(name: "lag", sites: [Site(id: "dc1"), Site(id: "dc2")],
+        services: [Service(id: "db", site: "dc1", rpo: "10m",
+            failover: (site: "dc2", switchover: Fixed("5m"),
+                replication: Asynchronous(lag: Fixed("10m"))))],
+        threats: [Disaster(id: "fire", rate_per_year: 1, targets: [Site("dc1")])])"#;
+    let fire = drill(text, "fire", 20);
+    let db = &fire.summary.services[0];
+    assert_eq!(db.rpo_breached, Some(0.0), "{db:?}");
+}
