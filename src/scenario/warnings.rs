@@ -277,33 +277,96 @@ fn stranded_by(
         }
         ThreatKind::Outage { .. } | ThreatKind::LossEvent { .. } => return None,
     };
-    let mut cause: Vec<Option<ServiceId>> = vec![None; graph.graph.node_count()];
-    for &node in order {
-        let value = match node {
-            NodeRef::Service(s) if unrecoverable[s.index()] => Some(s),
-            NodeRef::Service(s) => model
-                .service(s)
-                .depends_on
-                .iter()
-                .find_map(|&d| cause[graph.index(d).index()]),
-            NodeRef::Group(g) => {
-                let group = &model.groups[g.index()];
-                let stuck: Vec<ServiceId> = group
-                    .members
-                    .iter()
-                    .filter_map(|&m| cause[graph.index(m).index()])
-                    .collect();
-                let working = group.members.len() - stuck.len();
-                if working < group.need as usize {
-                    stuck.first().copied()
-                } else {
-                    None
+    // Who fails over when this threat strikes (DESIGN-2 A1): a target of a
+    // disaster the standby does not share, or any service with
+    // `invoke_after` (any cause declares it); then it needs its standby's
+    // dependencies and what the switchover requires, not its home ones.
+    let moves: Vec<bool> = model
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let Some(f) = s.failover.as_ref().filter(|f| f.success.get() > 0.0) else {
+                return false;
+            };
+            match kind {
+                ThreatKind::Disaster {
+                    targets,
+                    sites,
+                    replicated,
+                    ..
+                } => {
+                    !replicated
+                        && !sites.contains(&f.site)
+                        && (f.invoke_after.is_some() || targets.contains(&ServiceId(i as u32)))
                 }
+                _ => f.invoke_after.is_some(),
             }
-        };
-        cause[graph.index(node).index()] = value;
+        })
+        .collect();
+    let needs = |s: ServiceId| -> Vec<NodeRef> {
+        let service = model.service(s);
+        match service.failover.as_ref().filter(|_| moves[s.index()]) {
+            Some(f) => f
+                .depends_on
+                .as_ref()
+                .unwrap_or(&service.depends_on)
+                .iter()
+                .chain(&f.requires)
+                .copied()
+                .collect(),
+            None => service.depends_on.clone(),
+        }
+    };
+    // A standby's dependencies need not come before it in the dependency
+    // order, so the order is swept until nothing changes (a node only ever
+    // becomes stuck, so this ends).
+    let mut cause: Vec<Option<ServiceId>> = vec![None; graph.graph.node_count()];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &node in order {
+            let value = node_cause(model, node, &unrecoverable, &cause, &needs);
+            let slot = &mut cause[graph.index(node).index()];
+            if *slot != value {
+                *slot = value;
+                changed = true;
+            }
+        }
     }
     Some(cause)
+}
+
+/// What keeps `node` down to the end of the trial, given what keeps the
+/// others down (`cause`, by graph index): a service beyond recovery
+/// itself, or the first stuck one it needs (`needs`); a group with too
+/// few members left.
+fn node_cause(
+    model: &Model,
+    node: NodeRef,
+    unrecoverable: &[bool],
+    cause: &[Option<ServiceId>],
+    needs: &dyn Fn(ServiceId) -> Vec<NodeRef>,
+) -> Option<ServiceId> {
+    let graph = &model.graph;
+    match node {
+        NodeRef::Service(s) if unrecoverable[s.index()] => Some(s),
+        NodeRef::Service(s) => needs(s).iter().find_map(|&d| cause[graph.index(d).index()]),
+        NodeRef::Group(g) => {
+            let group = &model.groups[g.index()];
+            let stuck: Vec<ServiceId> = group
+                .members
+                .iter()
+                .filter_map(|&m| cause[graph.index(m).index()])
+                .collect();
+            let working = group.members.len() - stuck.len();
+            if working < group.need as usize {
+                stuck.first().copied()
+            } else {
+                None
+            }
+        }
+    }
 }
 
 /// Every service a ransomware attack can reach: its entries, then along

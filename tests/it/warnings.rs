@@ -204,6 +204,52 @@ fn a_recovery_path_closes_the_gap() {
     );
     let found = warnings(&both);
     assert_eq!(found.len(), 1, "{found:#?}");
+    // Found by an independent check: a service that fails over needs its
+    // standby's dependencies (DESIGN-2 A1), not the home one the disaster
+    // destroys; with `invoke_after`, any cause moves it. A standby that
+    // needs the home dependency, or a switchover that requires it, is
+    // stuck all the same.
+    let standby = |failover: &str, hit: &str| {
+        format!(
+            r#"Scenario(name: "x", sites: [Site(id: "dc1"), Site(id: "dc2")], services: [
+            Service(id: "net1", site: "dc1"),
+            Service(id: "net2", site: "dc2"),
+            Service(id: "db", site: "{hit}", depends_on: ["net1"], revenue_per_hour: 100,
+                failover: (site: "dc2", switchover: Fixed("30m"){failover})),
+        ],
+        threats: [Disaster(id: "fire1", rate_per_year: 0.5, targets: [Site("dc1")])])"#
+        )
+    };
+    for (failover, hit) in [
+        (r#", depends_on: ["net2"]"#, "dc1"),
+        (r#", depends_on: ["net2"], invoke_after: "1h""#, "dc3"),
+    ] {
+        let text = standby(failover, hit).replace(
+            r#"Site(id: "dc2")]"#,
+            r#"Site(id: "dc2"), Site(id: "dc3")]"#,
+        );
+        assert_eq!(warnings(&text), [], "{failover}");
+    }
+    for failover in [
+        "",
+        r#", depends_on: ["net1"]"#,
+        r#", depends_on: ["net2"], requires: ["net1"]"#,
+    ] {
+        let found = warnings(&standby(failover, "dc1"));
+        assert!(
+            found.iter().any(|w| w.message.contains("no way back")),
+            "{failover}: {found:#?}"
+        );
+    }
+    // Without `invoke_after`, a service the disaster does not hit stays
+    // at home and waits for its home dependency.
+    let text = standby(r#", depends_on: ["net2"]"#, "dc3").replace(
+        r#"Site(id: "dc2")]"#,
+        r#"Site(id: "dc2"), Site(id: "dc3")]"#,
+    );
+    assert!(warnings(&text)
+        .iter()
+        .any(|w| w.message.contains("no way back")));
     // A threat that never happens, or a service that earns nothing, is no gap.
     assert_eq!(
         warnings(&STRANDED.replace("rate_per_year: 0.01", "rate_per_year: 0")),
