@@ -231,6 +231,61 @@ fn a_trial_that_breaks_the_event_budget_fails_the_run_naming_its_cause() {
     sim::simulate(&plan, Mode::Annual, SEED, 0..10, None, None).expect("within budget");
 }
 
+/// Found by an independent check: loss events are booked at once, not
+/// queued, so a chain of them in which each sets off the next twice
+/// escaped the budget and ran for ever (2⁶⁰ occurrences). Their triggers
+/// are held to the same budget, and the message names the chain.
+#[test]
+fn a_chain_of_triggered_loss_events_is_held_to_the_event_budget() {
+    use bcdr::sim::{self, Mode, SimPlan};
+    let chain: Vec<String> = (0..60)
+        .map(|i| {
+            format!(
+                r#"LossEvent(id: "f{i}", rate_per_year: {}, cost: Fixed(1),
+                triggers: [(threat: "f{n}", probability: 1), (threat: "f{n}", probability: 1)])"#,
+                if i == 0 { 1 } else { 0 },
+                n = i + 1
+            )
+        })
+        .chain(std::iter::once(
+            r#"LossEvent(id: "f60", rate_per_year: 0, cost: Fixed(1))"#.to_string(),
+        ))
+        .collect();
+    let text = format!(
+        r#"Scenario(name: "chain", services: [Service(id: "a")], threats: [{}])"#,
+        chain.join(", ")
+    );
+    let model = bcdr::scenario::parse_str(&text).expect("valid");
+    let mut plan = SimPlan::compile(&model);
+    plan.event_budget = 5_000;
+    for threads in [1, 2] {
+        let msg = sim::simulate(&plan, Mode::Annual, SEED, 0..100, Some(threads), None)
+            .expect_err("over budget")
+            .to_string();
+        assert!(
+            msg.contains("set off by the triggers of") && msg.contains("probability"),
+            "{msg}"
+        );
+    }
+    // A short chain within the budget books every occurrence: 1 + 2 + 4.
+    let short = text.replace(r#"(threat: "f3", probability: 1), "#, "");
+    let short = short.replace(r#"(threat: "f3", probability: 1)"#, "");
+    let summary = annual(&short, 200).summary;
+    let occ = |id: &str| {
+        summary
+            .threats
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.occurrences.mean)
+            .expect(id)
+    };
+    let f0 = occ("f0");
+    assert!(f0 > 0.5, "{f0}");
+    assert_eq!(occ("f1"), 2.0 * f0);
+    assert_eq!(occ("f2"), 4.0 * f0);
+    assert_eq!(occ("f3"), 0.0);
+}
+
 #[test]
 fn a_drill_rebuilt_in_exactly_the_rto_meets_it() {
     let text = r#"Scenario(name: "drill", horizon: "1y", sites: [Site(id: "dc")],

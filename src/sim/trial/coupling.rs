@@ -20,6 +20,13 @@ pub(super) struct Links {
     pub(super) mult: Vec<f64>,
     /// Per threat: its trigger stream (slot 0).
     streams: Streams,
+    /// Occurrences the triggers set off in this trial. A loss event's are
+    /// booked at once, not queued, so the queue's event budget does not
+    /// see them: this count is held to the same budget, or a chain of
+    /// loss events that each trigger the next twice would run for ever.
+    pub(super) fired: u64,
+    /// When `fired` reached the budget.
+    pub(super) over_at: f64,
 }
 
 impl Links {
@@ -27,12 +34,15 @@ impl Links {
         Links {
             mult: vec![1.0; plan.threats.len()],
             streams: Streams::new(plan.threats.len()),
+            fired: 0,
+            over_at: 0.0,
         }
     }
 
     /// A new trial: forget the trigger streams.
     pub(super) fn reset(&mut self) {
         self.streams.clear();
+        self.fired = 0;
     }
 }
 
@@ -69,6 +79,13 @@ impl Trial {
             let fires = unit_open(s) < trig.probability;
             let at = on_grid(t + trig.delay.sample(s));
             if fires && at < self.horizon {
+                // Past the budget the trial fails (`Trial::run`): set off
+                // nothing more.
+                if self.links.fired >= plan.event_budget {
+                    self.links.over_at = t;
+                    return;
+                }
+                self.links.fired += 1;
                 self.schedule_occurrence(plan, trig.to, at);
             }
         }

@@ -456,7 +456,25 @@ impl Trial {
              trial may handle)",
             plan.event_budget
         );
-        if most_occ > most_downs {
+        // Threats that set this one off: the chain, not its own rate, is
+        // what to change.
+        let setters: Vec<String> = plan
+            .coupling
+            .triggers
+            .iter()
+            .enumerate()
+            .filter(|(_, ts)| ts.iter().any(|x| x.to as usize == threat))
+            .map(|(from, _)| format!("\"{}\"", plan.threat_ids[from]))
+            .collect();
+        if most_occ > most_downs && !setters.is_empty() {
+            format!(
+                "{head}: threat \"{}\" occurred {most_occ} times in it, set off by the \
+                 triggers of {}; lower those triggers' probability (a chain in which an \
+                 occurrence sets off more than one other on average grows without bound)",
+                plan.threat_ids[threat],
+                setters.join(", ")
+            )
+        } else if most_occ > most_downs {
             format!(
                 "{head}: threat \"{}\" occurred {most_occ} times in it; lower its rate_per_year \
                  (a rate distribution with a narrower range, such as Pert(min: 0.1, mode: 1, \

@@ -388,6 +388,12 @@ impl Trial {
             }
         }
         let mut events = 0u64;
+        // The triggers set off by the threats' first occurrences.
+        if self.links.fired >= plan.event_budget {
+            let message = self.budget_message(plan, trial, self.links.over_at);
+            acc.overflowed(trial, message);
+            self.queue.clear();
+        }
         while let Some((t, kind)) = self.queue.pop() {
             events += 1;
             if events > plan.event_budget {
@@ -397,6 +403,11 @@ impl Trial {
             }
             self.handle(plan, t, kind);
             if let Some(message) = self.outcome_failed.take() {
+                acc.overflowed(trial, message);
+                break;
+            }
+            if self.links.fired >= plan.event_budget {
+                let message = self.budget_message(plan, trial, self.links.over_at);
                 acc.overflowed(trial, message);
                 break;
             }
