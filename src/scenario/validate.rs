@@ -29,6 +29,7 @@ mod coupling;
 mod dists;
 mod impact;
 mod insurance;
+pub(crate) mod limits;
 mod names;
 mod plan;
 mod services;

@@ -703,6 +703,19 @@ pub fn run(
             ))
         })?),
     };
+    // Every value within what the scenario file could hold, before any
+    // runs: a mean time to failure scaled to 0 would never let time move.
+    for &v in &setting.values {
+        let mut m = model.clone();
+        setting.param.apply(&mut m, v);
+        if let Some((path, why)) = crate::scenario::validate::limits::beyond(&m) {
+            return Err(Error::Usage(format!(
+                "--set {}: at {}, {path}: {why}; sweep values within it",
+                setting.path,
+                setting.label(v)
+            )));
+        }
+    }
     let mut points = Vec::with_capacity(setting.values.len());
     for (k, &v) in setting.values.iter().enumerate() {
         let mut m = model.clone();

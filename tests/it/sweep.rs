@@ -201,6 +201,12 @@ fn bad_settings_are_refused_with_the_supported_paths() {
             vec!["--set", "plan.crews=1,2", "--service", "nope"],
             "unknown service \"nope\"",
         ),
+        // Found by an independent check: values beyond what a scenario
+        // file may hold are refused before anything runs.
+        (
+            vec!["--set", "threats.fire.rate.scale=1,1e9"],
+            "threats.fire.rate_per_year: it can reach 1.000e7 events a year",
+        ),
     ] {
         let mut cmd = bcdr();
         cmd.args(["sweep", "-q", "--trials", "10", "--out"])
@@ -210,4 +216,34 @@ fn bad_settings_are_refused_with_the_supported_paths() {
         fails_with(cmd, needle);
         assert!(!out.exists());
     }
+}
+
+/// A mean time to failure scaled to nothing is refused as the scenario
+/// file would refuse it (it had run, and reported a loss out of order).
+#[test]
+fn a_sweep_may_not_scale_failures_past_what_can_be_simulated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = write(
+        dir.path(),
+        "flaky.ron",
+        r#"Scenario(name: "flaky", services: [Service(id: "db",
+            failure: (mtbf: "2000h", repair: Fixed("1h")), revenue_per_hour: 10)])"#,
+    );
+    let out = dir.path().join("never");
+    for values in ["0,1", "1e-300,1", "1,1e-9"] {
+        let mut cmd = bcdr();
+        cmd.args(["sweep", "-q", "--trials", "10", "--out"])
+            .arg(&out)
+            .arg(&scenario)
+            .args(["--set", &format!("services.db.failure.ttf.scale={values}")]);
+        fails_with(cmd, "services.db.failure.ttf: a mean time to failure of");
+        assert!(!out.exists());
+    }
+    bcdr()
+        .args(["sweep", "-q", "--trials", "10", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .args(["--set", "services.db.failure.ttf.scale=0.5,1"])
+        .assert()
+        .success();
 }
