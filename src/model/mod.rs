@@ -22,7 +22,7 @@ pub use dist::Dist;
 pub use graph::{DependencyGraph, Edge, EdgeKind, NodeRef};
 pub use insurance::{Covered, Policy, RANDOM_FAILURES};
 pub use time::{ImpactStep, RevenueProfile, WeekTime};
-pub use units::{Hours, Money, Probability, HOURS_PER_YEAR};
+pub use units::{Hours, Money, Probability, HOURS_PER_YEAR, MAX_MONEY};
 
 /// A service's layer, from the ground up: a label for reports, charts and
 /// `Tier(..)` targets that changes no behaviour. Written in scenario files

@@ -52,6 +52,13 @@ impl Probability {
     }
 }
 
+/// The largest amount of money a scenario may write in one figure: 10¹⁵
+/// (a quadrillion, in any currency). Annual losses are summed exactly up
+/// to about 8·10²³ a year (`stats::exact`); figures past this bound
+/// multiplied by rates, hours and services can pass that, and a run's
+/// standard error would silently collapse.
+pub const MAX_MONEY: f64 = 1e15;
+
 /// A non-negative, finite amount of money in the scenario's currency.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Money(f64);

@@ -17,7 +17,7 @@ use crate::error::{Issue, ScenarioError};
 use crate::model::{
     AppetitePoint, BackupModel, DependencyGraph, Dist, Edge, EdgeKind, FailoverModel, FailureModel,
     Group, GroupId, Hours, Model, Money, NodeRef, Plan, Probability, Ransomware, Rate, Service,
-    ServiceId, Site, SiteId, SoftDependency, Threat, ThreatKind, Tier,
+    ServiceId, Site, SiteId, SoftDependency, Threat, ThreatKind, Tier, MAX_MONEY,
 };
 
 use super::duration::parse_hours;
@@ -389,14 +389,30 @@ impl Ctx {
     /// An amount of money; absent means zero.
     fn money(&mut self, path: &str, amount: Option<f64>) -> Option<Money> {
         let m = amount.unwrap_or(0.0);
-        Money::new(m).or_else(|| {
-            self.issue(
-                path,
-                format!("{m} is not an amount of money: use a number >= 0, such as 20000"),
-            );
-            None
-        })
+        match Money::new(m) {
+            Some(money) if m <= MAX_MONEY => Some(money),
+            Some(_) => {
+                self.issue(path, too_much_money(m, "is"));
+                None
+            }
+            None => {
+                self.issue(
+                    path,
+                    format!("{m} is not an amount of money: use a number >= 0, such as 20000"),
+                );
+                None
+            }
+        }
     }
+}
+
+/// The message for an amount above [`MAX_MONEY`].
+fn too_much_money(m: f64, verb: &str) -> String {
+    format!(
+        "{verb} {m:.3e}, more than the {MAX_MONEY:.0e} one figure may hold (annual losses beyond \
+         about 1e23 cannot be summed exactly): write the scenario in a larger unit, such as \
+         currency: \"EUR million\" with amounts in millions"
+    )
 }
 
 /// The first character of `text` that an id or a name may not hold: a

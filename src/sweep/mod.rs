@@ -18,7 +18,7 @@ pub use fields::{DurationField, ThreatDuration};
 
 use crate::error::Error;
 use crate::fmt::format_hours;
-use crate::model::{Hours, Model, Money, Probability, Rate, Service, ThreatKind};
+use crate::model::{Hours, Model, Money, Probability, Rate, Service, ThreatKind, MAX_MONEY};
 use crate::scenario::duration::parse_hours;
 use crate::scenario::suggest;
 use crate::scenario::validate::MAX_RATE_PER_YEAR;
@@ -622,7 +622,8 @@ fn parse_values(s: &str, kind: Kind) -> Result<Vec<f64>, String> {
 fn check_value(kind: Kind, v: f64) -> Result<(), String> {
     let ok = match kind {
         Kind::Count => v >= 1.0 && v == v.trunc() && v <= f64::from(u32::MAX),
-        Kind::Money | Kind::Duration => v >= 0.0,
+        Kind::Money => (0.0..=MAX_MONEY).contains(&v),
+        Kind::Duration => v >= 0.0,
         // The scenario's own cap: a swept value may not be what the
         // scenario file could not hold (1e300 a year would never end).
         Kind::Rate => (0.0..=MAX_RATE_PER_YEAR).contains(&v),
@@ -634,6 +635,10 @@ fn check_value(kind: Kind, v: f64) -> Result<(), String> {
     } else {
         Err(match kind {
             Kind::Count => format!("{v} is not a whole number of crews >= 1"),
+            Kind::Money if v > MAX_MONEY => format!(
+                "{v} is more than the {MAX_MONEY:.0e} one figure of money may hold (as in the \
+                 scenario file)"
+            ),
             Kind::Money => format!("{v} is negative: money must be >= 0"),
             Kind::Rate if v > MAX_RATE_PER_YEAR => format!(
                 "{v} events a year is more than the {MAX_RATE_PER_YEAR} a threat may have (as \

@@ -159,6 +159,51 @@ fn swept_rates_obey_the_scenario_cap() {
     }
 }
 
+/// Found by an independent check: money past 10¹⁵ in one figure (a
+/// revenue of 1e25 an hour) ran and reported a standard error of 0, a
+/// mean below its median, or no loss at all at f64::MAX. It is refused
+/// with the field and the fix, in a file and in a sweep; 10¹⁵ runs.
+#[test]
+fn money_beyond_one_quadrillion_is_refused() {
+    let (dir, s) = small();
+    for (from, to) in [
+        ("revenue_per_hour: 10", "revenue_per_hour: 1e25"),
+        (
+            "revenue_per_hour: 10",
+            "revenue_per_hour: 1.7976931348623157e308",
+        ),
+        (
+            r#"duration: Fixed("1h"))"#,
+            r#"duration: Fixed("1h"), response_cost: Fixed(2e15))"#,
+        ),
+        (
+            "threats: [Outage(",
+            r#"threats: [LossEvent(id: "big", rate_per_year: 1, cost: LogNormal(median: 1e12, p90: 1e14)), Outage("#,
+        ),
+    ] {
+        let text = SMALL.replace(from, to);
+        assert_ne!(text, SMALL);
+        let file = dir.path().join("big.ron");
+        std::fs::write(&file, &text).expect("written");
+        let mut cmd = bcdr();
+        cmd.args(["validate"]).arg(&file);
+        fails_with(cmd, "more than the 1e15 one figure may hold");
+    }
+    let file = dir.path().join("edge.ron");
+    std::fs::write(
+        &file,
+        SMALL.replace("revenue_per_hour: 10", "revenue_per_hour: 1e15"),
+    )
+    .expect("written");
+    bcdr().arg("validate").arg(&file).assert().success();
+    let mut cmd = bcdr();
+    cmd.args(["sweep", "-q", "--trials", "10", "--out"])
+        .arg(dir.path().join("never"))
+        .arg(&s)
+        .args(["--set", "services.a.revenue_per_hour=10,1e16"]);
+    fails_with(cmd, "more than the 1e15 one figure of money may hold");
+}
+
 /// A run that will take long says so early on stderr, even with
 /// `--quiet`: the estimate comes after a few seconds of measuring.
 #[test]

@@ -3,13 +3,26 @@
 //! written.
 
 use crate::model::dist::DistError;
-use crate::model::{Dist, Hours};
+use crate::model::{Dist, Hours, MAX_MONEY};
 
 use super::Ctx;
 use crate::fmt::format_hours;
 use crate::scenario::raw;
 
 impl Ctx {
+    /// A distribution of money (a loss event's cost, a response cost):
+    /// held to [`MAX_MONEY`] by its 1-in-a-million value (a heavy tail
+    /// beyond it is the distribution's, and rare enough to sum).
+    pub(super) fn money_dist<T: Param>(&mut self, path: &str, d: &raw::RawDist<T>) -> Option<Dist> {
+        let dist = self.dist(path, d)?;
+        let top = dist.quantile(1.0 - 1e-6);
+        if top > MAX_MONEY || !top.is_finite() {
+            self.issue(path, super::too_much_money(top, "can draw"));
+            return None;
+        }
+        Some(dist)
+    }
+
     /// A distribution of durations (in hours) or of numbers.
     pub(super) fn dist<T: Param>(&mut self, path: &str, d: &raw::RawDist<T>) -> Option<Dist> {
         use raw::RawDist as R;

@@ -34,7 +34,7 @@ pub(super) fn threat(
             let response_cost = written(
                 response_cost
                     .as_ref()
-                    .map(|d| cx.dist(&at(&p, "response_cost"), d)),
+                    .map(|d| cx.money_dist(&at(&p, "response_cost"), d)),
             );
             let (targets, sites) = hit?;
             Some(ThreatKind::Outage {
@@ -56,7 +56,7 @@ pub(super) fn threat(
             let response_cost = written(
                 response_cost
                     .as_ref()
-                    .map(|d| cx.dist(&at(&p, "response_cost"), d)),
+                    .map(|d| cx.money_dist(&at(&p, "response_cost"), d)),
             );
             let (targets, sites) = hit?;
             Some(ThreatKind::Disaster {
@@ -70,7 +70,7 @@ pub(super) fn threat(
             ransomware(cx, names, raw, &p, t).map(|r| ThreatKind::Ransomware(Box::new(r)))
         }
         raw::Threat::LossEvent { cost, .. } => cx
-            .dist(&at(&p, "cost"), cost)
+            .money_dist(&at(&p, "cost"), cost)
             .map(|cost| ThreatKind::LossEvent { cost }),
     };
     Some(Threat {
@@ -253,7 +253,7 @@ pub(super) fn ransomware(
     let response_cost = written(
         response_cost
             .as_ref()
-            .map(|d| cx.dist(&at(p, "response_cost"), d)),
+            .map(|d| cx.money_dist(&at(p, "response_cost"), d)),
     );
     let containment_outage = written(
         containment_outage
