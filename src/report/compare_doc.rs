@@ -278,19 +278,23 @@ pub(crate) fn compare_doc(
         caption: "The year-by-year difference A − B over the paired trials.".into(),
     });
 
+    // With insurance the headline is net; what is charged to a service or
+    // a threat is its own loss, before the policies pay.
+    let insured =
+        c.a.expected_annual_loss_gross.is_some() || c.b.expected_annual_loss_gross.is_some();
+    let gross = if insured {
+        " Losses here are before insurance (gross): the policies pay per occurrence and \
+         charge premiums per year, not per service or threat, so they are in the headline's \
+         net difference only."
+    } else {
+        ""
+    };
     doc.h2("Services");
-    doc.para(vec![t(
-        "Changes are B − A: a negative downtime or loss change is an improvement.",
-    )]);
+    doc.para(vec![t(format!(
+        "Changes are B − A: a negative downtime or loss change is an improvement.{gross}"
+    ))]);
     let dash = || "–".to_string();
     let hours2 = |x: f64| format!("{x:.2}");
-    let signed = |x: f64, f: &dyn Fn(f64) -> String| {
-        if x > 0.0 {
-            format!("+{}", f(x))
-        } else {
-            f(x)
-        }
-    };
     doc.push(Block::Table {
         head: side_by_side(&[
             "service",
@@ -312,17 +316,22 @@ pub(crate) fn compare_doc(
                     presence(sv.present_in),
                     a.map_or_else(dash, |x| hours2(x.downtime_hours)),
                     bb.map_or_else(dash, |x| hours2(x.downtime_hours)),
-                    ch.map_or_else(dash, |x| signed(x.downtime_hours, &hours2)),
+                    ch.map_or_else(dash, |x| crate::fmt::signed(x.downtime_hours, hours2)),
                     or_dash(a.and_then(|x| x.rto_met), pct),
                     or_dash(bb.and_then(|x| x.rto_met), pct),
                     a.map_or_else(dash, |x| money(cur, x.loss)),
                     bb.map_or_else(dash, |x| money(cur, x.loss)),
-                    ch.map_or_else(dash, |x| signed(x.loss, &|v| money(cur, v))),
+                    ch.map_or_else(dash, |x| crate::fmt::money_change(cur, x.loss)),
                 ]
             })
             .collect(),
     });
     doc.h2("Threats");
+    if insured {
+        doc.para(vec![t(
+            "Losses here are before insurance (gross), as in the services' table.",
+        )]);
+    }
     doc.push(Block::Table {
         head: side_by_side(&[
             "threat",
@@ -345,7 +354,7 @@ pub(crate) fn compare_doc(
                     bb.map_or_else(dash, |v| format!("{:.3}", v.occurrences)),
                     a.map_or_else(dash, |v| money(cur, v.loss)),
                     bb.map_or_else(dash, |v| money(cur, v.loss)),
-                    ch.map_or_else(dash, |v| signed(v.loss, &|m| money(cur, m))),
+                    ch.map_or_else(dash, |v| crate::fmt::money_change(cur, v.loss)),
                 ]
             })
             .collect(),

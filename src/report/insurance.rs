@@ -62,7 +62,11 @@ pub(crate) fn section(s: &Summary, doc: &mut Doc) {
                 vec![
                     p.id.clone(),
                     money(c, p.recovered.mean),
-                    pct(p.aggregate_exhausted),
+                    if p.has_aggregate {
+                        pct(p.aggregate_exhausted)
+                    } else {
+                        "– (no aggregate limit)".to_string()
+                    },
                 ]
             })
             .collect(),

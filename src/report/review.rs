@@ -77,6 +77,18 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
     let c = s.currency.as_str();
     let a = &s.annual_loss;
     let mut out: Vec<Spans> = Vec::new();
+    if let Some(n) = &s.annual_loss_net {
+        out.push(vec![
+            t(
+                "The figures below are before insurance (gross). After insurance (net: gross − \
+               recoveries + premiums), a typical year loses ",
+            ),
+            b(money(c, n.p50)),
+            t(" and a year loses "),
+            b(money(c, n.mean)),
+            t(" on average; the risk appetite is judged on the net loss."),
+        ]);
+    }
     out.push(vec![
         t("A typical (median) year loses "),
         b(money(c, a.p50)),
@@ -413,6 +425,12 @@ pub(crate) fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance, name
         }
     ))]);
     doc.h2("Headline");
+    if s.annual_loss_net.is_some() {
+        doc.para(vec![t(
+            "Before insurance (gross). The loss after insurance (net), which the risk \
+             appetite is judged on, is under Insurance below.",
+        )]);
+    }
     doc.push(headline(s));
     super::insurance::section(s, &mut doc);
     doc.h2("Reading");

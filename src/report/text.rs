@@ -11,6 +11,9 @@ pub(crate) fn screen(s: &Summary) -> String {
     let a = &s.annual_loss;
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} trials, seed {}", s.scenario, s.trials, s.seed);
+    if s.annual_loss_net.is_some() {
+        let _ = writeln!(out, "  gross, before insurance (net of insurance below)");
+    }
     // A figure and its 95% confidence interval.
     let with_ci = |x: f64, ci: [f64; 2]| {
         format!(

@@ -48,7 +48,13 @@ pub(crate) fn csv(tr: &Tornado) -> Vec<u8> {
 }
 
 fn rto(d: Option<Delta>) -> String {
-    d.map_or_else(|| "-".to_string(), |d| format!("{:+.1} pp", d.mean * 100.0))
+    d.map_or_else(
+        || "-".to_string(),
+        |d| {
+            let points = crate::fmt::signed(d.mean * 100.0, |m| format!("{m:.1}"));
+            format!("{points} pp")
+        },
+    )
 }
 
 /// The report.
@@ -76,10 +82,10 @@ pub(crate) fn doc(tr: &Tornado) -> Doc {
     doc.push(Block::Figure {
         stem: "tornado".to_string(),
         caption: "Change of the expected annual loss with each parameter down (orange) and up \
-                  (blue); the largest swing on top."
+                  (blue); on top, the parameter whose larger change (at either end) is largest."
             .to_string(),
     });
-    doc.h2("Parameters, largest swing first");
+    doc.h2("Parameters, largest change first");
     doc.para(vec![t(
         "Each end equals bcdr sweep --set PATH=LOW,HIGH with the same seed and trials. Loss \
          changes carry paired 95% intervals; RTO attainment changes are in percentage points \
@@ -135,7 +141,8 @@ pub(crate) fn files(tr: &Tornado) -> Result<Files, Error> {
 pub(crate) fn screen(tr: &Tornado) -> String {
     let c = tr.currency.as_str();
     let mut s = format!(
-        "base expected annual loss{} {}; {} parameters moved ±{:.0}%, largest swing first:\n",
+        "base expected annual loss{} {}; {} parameters moved ±{:.0}%, largest change (at \
+         either end) first:\n",
         net_label(tr.net_of_insurance),
         money(c, tr.base_expected_annual_loss),
         tr.bars.len(),

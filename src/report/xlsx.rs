@@ -275,7 +275,11 @@ fn insurance(ws: &mut Worksheet, s: &Summary, f: &Formats, row: u32) -> Result<(
         let r = row + 1 + i as u32;
         ws.write_string(r, 0, &p.id)?;
         ws.write_number_with_format(r, 1, p.recovered.mean, &f.money)?;
-        ws.write_number_with_format(r, 2, p.aggregate_exhausted, &f.pct)?;
+        if p.has_aggregate {
+            ws.write_number_with_format(r, 2, p.aggregate_exhausted, &f.pct)?;
+        } else {
+            ws.write_string(r, 2, "– (no aggregate limit)")?;
+        }
     }
     Ok(())
 }

@@ -73,6 +73,10 @@ pub struct PolicySummary {
     pub recovered: Mean,
     /// The probability that its aggregate limit cut a payment in a year.
     pub aggregate_exhausted: f64,
+    /// Whether it has an aggregate limit (for the report, which shows no
+    /// share for a policy without one; not written).
+    #[serde(skip)]
+    pub has_aggregate: bool,
 }
 
 /// One point of the risk appetite against the simulation.
@@ -383,6 +387,7 @@ impl Summary {
                         mean: a.recovered.mean(),
                     },
                     aggregate_exhausted: ratio(a.exhausted, n).unwrap_or(0.0),
+                    has_aggregate: p.aggregate_limit.is_some(),
                 })
                 .collect(),
         }

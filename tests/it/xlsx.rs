@@ -240,7 +240,20 @@ fn an_insured_board_shows_the_net_loss_beside_the_gross_and_each_policy() {
         let r = r + 1 + i;
         assert_eq!(board[&format!("A{r}")], p["id"].as_str().expect("an id"));
         assert_eq!(num(&board, &format!("B{r}")), f(&p["recovered"]["mean"]));
-        assert_eq!(num(&board, &format!("C{r}")), f(&p["aggregate_exhausted"]));
+        // A policy without an aggregate limit shows none, not "0%".
+        let has_aggregate = text
+            .split("Policy(")
+            .find(|x| x.contains(&format!("id: {}", p["id"])))
+            .is_some_and(|x| {
+                x.split(')')
+                    .next()
+                    .is_some_and(|x| x.contains("aggregate_limit"))
+            });
+        if has_aggregate {
+            assert_eq!(num(&board, &format!("C{r}")), f(&p["aggregate_exhausted"]));
+        } else {
+            assert_eq!(board[&format!("C{r}")], "– (no aggregate limit)");
+        }
     }
 }
 
