@@ -86,9 +86,12 @@ pub(crate) enum Command {
         services: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Where to write the scenario.
+        /// Where to write the scenario (a new file; see --force).
         #[arg(long)]
         out: PathBuf,
+        /// Replace the file at --out if there is one (never a read-only one).
+        #[arg(long)]
+        force: bool,
     },
 }
 

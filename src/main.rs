@@ -128,7 +128,8 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<u8> {
             services,
             seed,
             out: path,
-        } => app::generate(services, seed, &path, &mut out)?,
+            force,
+        } => app::generate(services, seed, &path, force, &mut out)?,
     }
     Ok(0)
 }

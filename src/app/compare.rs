@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::{check_sim, emit, file_stem, run_files, OnProgress, SimOptions};
 use crate::error::Error;
 use crate::report;
-use crate::report::{OutDir, Wait};
+use crate::report::{OutDir, Pack, Wait};
 use crate::scenario;
 use crate::sim::{self, SimPlan};
 use crate::stats::Summary;
@@ -59,6 +59,7 @@ pub fn compare(
             .out
             .clone()
             .unwrap_or_else(|| default_compare_dir(a, b)),
+        Pack::Compare,
         Wait::No,
     )?;
     let (mut pa, mut pb) = (SimPlan::compile(&ma), SimPlan::compile(&mb));

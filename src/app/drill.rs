@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::model::{Model, ThreatKind, WeekTime};
 use crate::report;
 use crate::report::review::Provenance;
-use crate::report::{OutDir, Wait};
+use crate::report::{OutDir, Pack, Wait};
 use crate::scenario;
 use crate::sim::drill::{DrillPlan, Outcome};
 use crate::sim::{self, SimPlan};
@@ -277,6 +277,7 @@ pub fn drill(
             .out
             .clone()
             .unwrap_or_else(|| default_drill_dir(path, threat)),
+        Pack::Drill,
         Wait::No,
     )?;
     let DrillResults {

@@ -8,7 +8,7 @@ use super::{default_out_dir, emit, io_err, Gated};
 use crate::error::Error;
 use crate::model::Model;
 use crate::report;
-use crate::report::{OutDir, Wait};
+use crate::report::{OutDir, Pack, Wait};
 use crate::review::gate;
 use crate::scenario;
 use crate::sim;
@@ -89,7 +89,7 @@ pub fn validate_gate(
 pub fn graph(path: &Path, dir: Option<&Path>, out: &mut dyn Write) -> Result<(), Error> {
     let model = scenario::load(path)?;
     let dir = dir.map_or_else(|| default_out_dir(path), Path::to_path_buf);
-    let dir = OutDir::lock(&dir, Wait::No)?;
+    let dir = OutDir::lock(&dir, Pack::Graph, Wait::No)?;
     let files = vec![
         (
             "graph.dot".to_string(),
@@ -106,13 +106,52 @@ pub fn graph(path: &Path, dir: Option<&Path>, out: &mut dyn Write) -> Result<(),
     Ok(())
 }
 
-/// `bcdr generate`: write a layered scenario of `services` services.
+/// `bcdr generate`: write a layered scenario of `services` services to
+/// `path`, a new file unless `force` (which replaces one, never a
+/// read-only one).
 ///
 /// # Errors
-/// A bad size, or a failed write.
-pub fn generate(services: usize, seed: u64, path: &Path, out: &mut dyn Write) -> Result<(), Error> {
+/// A bad size; [`Error::Usage`] when `path` exists (without `force`), is
+/// read-only or a folder, or a folder on its path is a file or read-only;
+/// a failed write. Nothing is written then.
+pub fn generate(
+    services: usize,
+    seed: u64,
+    path: &Path,
+    force: bool,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let text = sim::generate::layered(services, seed)?;
-    report::write_atomic(path, text.as_bytes())?;
+    let folder = report::outdir::existing_ancestor(path, "--out")?;
+    let exists = std::fs::symlink_metadata(path).is_ok();
+    if report::outdir::read_only(path) || (!exists && report::outdir::read_only(&folder)) {
+        let ro = if exists { path } else { folder.as_path() };
+        return Err(report::outdir::read_only_err(ro, "--out"));
+    }
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(Error::Usage(format!(
+            "--out {} is a folder: generate writes one scenario file; pass a file path such \
+             as {}",
+            path.display(),
+            path.join("estate.ron").display()
+        )));
+    }
+    let exists_err = || {
+        Error::Usage(format!(
+            "{} already exists: pass --force to replace it, or choose another --out \
+             (nothing was written)",
+            path.display()
+        ))
+    };
+    if exists && !force {
+        return Err(exists_err());
+    }
+    report::write_one(path, text.as_bytes(), force).map_err(|e| match e {
+        Error::Write { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            exists_err()
+        }
+        e => e,
+    })?;
     writeln!(out, "wrote {} ({services} services)", path.display()).map_err(io_err)?;
     Ok(())
 }

@@ -18,11 +18,12 @@ use crate::review::trend::Trend;
 fn finish(
     files: &[(String, Vec<u8>)],
     dir: &Path,
+    pack: report::Pack,
     screen: String,
     quiet: bool,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    let dir = report::outdir::OutDir::lock(dir, report::outdir::Wait::No)?;
+    let dir = report::outdir::OutDir::lock(dir, pack, report::outdir::Wait::No)?;
     emit(&dir, files, (!quiet).then_some(screen.as_str()), "", out)?;
     Ok(())
 }
@@ -43,6 +44,7 @@ pub fn trend(
     finish(
         &report::trend::files(&tr)?,
         &dir,
+        report::Pack::Trend,
         report::trend::screen(&tr),
         quiet,
         out,
@@ -76,6 +78,10 @@ pub fn explain(
     out: &mut dyn Write,
 ) -> Result<Explain, Error> {
     let (ro, rn) = (load_raw(old)?, load_raw(new)?);
+    let dir = opts.out.clone().unwrap_or_else(|| {
+        Path::new("outputs").join(format!("explain-{}-vs-{}", file_stem(old), file_stem(new)))
+    });
+    report::OutDir::check(&dir, report::Pack::Explain)?;
     let e = crate::review::explain::explain(
         &ro,
         &rn,
@@ -89,12 +95,10 @@ pub fn explain(
         progress,
     )
     .map_err(|e| e.in_scenarios(&[old, new]))?;
-    let dir = opts.out.clone().unwrap_or_else(|| {
-        Path::new("outputs").join(format!("explain-{}-vs-{}", file_stem(old), file_stem(new)))
-    });
     finish(
         &report::explain::files(&e)?,
         &dir,
+        report::Pack::Explain,
         report::explain::screen(&e),
         opts.quiet,
         out,
@@ -116,6 +120,11 @@ pub fn tornado(
     out: &mut dyn Write,
 ) -> Result<Tornado, Error> {
     let model = scenario::load(path)?;
+    let dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(format!("tornado-{}", file_stem(path))));
+    report::OutDir::check(&dir, report::Pack::Tornado)?;
     let t = crate::review::tornado::tornado(
         &model,
         &TornadoRun {
@@ -127,13 +136,10 @@ pub fn tornado(
         progress,
     )
     .map_err(|e| e.in_scenarios(&[path]))?;
-    let dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("tornado-{}", file_stem(path))));
     finish(
         &report::tornado::files(&t)?,
         &dir,
+        report::Pack::Tornado,
         report::tornado::screen(&t),
         opts.quiet,
         out,
@@ -155,6 +161,11 @@ pub fn importance(
     out: &mut dyn Write,
 ) -> Result<Importance, Error> {
     let model = scenario::load(path)?;
+    let dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(format!("importance-{}", file_stem(path))));
+    report::OutDir::check(&dir, report::Pack::Importance)?;
     let im = crate::review::importance::importance(
         &model,
         &ImportanceRun {
@@ -166,13 +177,10 @@ pub fn importance(
         progress,
     )
     .map_err(|e| e.in_scenarios(&[path]))?;
-    let dir = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("importance-{}", file_stem(path))));
     finish(
         &report::importance::files(&im)?,
         &dir,
+        report::Pack::Importance,
         report::importance::screen(&im),
         opts.quiet,
         out,

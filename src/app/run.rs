@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::report;
 use crate::report::review::Provenance;
-use crate::report::{OutDir, Wait};
+use crate::report::{OutDir, Pack, Wait};
 use crate::review::gate;
 use crate::scenario;
 use crate::sim::{self, SimPlan};
@@ -101,6 +101,7 @@ pub fn run_labelled(
     })?;
     let dir = OutDir::lock(
         &opts.out.clone().unwrap_or_else(|| default_out_dir(path)),
+        Pack::Run,
         Wait::No,
     )?;
     let plan = SimPlan::compile(&model);

@@ -11,7 +11,7 @@ use super::{
 use crate::error::Error;
 use crate::report;
 use crate::report::review::Provenance;
-use crate::report::{OutDir, Wait};
+use crate::report::{OutDir, Pack, Wait};
 use crate::scenario;
 use crate::sim::{self, SimPlan};
 use crate::stats::Summary;
@@ -46,6 +46,8 @@ pub fn run_shard(
     })?;
     // parse_bytes has checked the text is UTF-8.
     let text = String::from_utf8_lossy(&bytes);
+    let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
+    OutDir::check(&dir, Pack::Run)?;
     let plan = SimPlan::compile(&model);
     let range = shard.range(opts.trials);
     let acc = sim::simulate(
@@ -58,11 +60,10 @@ pub fn run_shard(
     )
     .map_err(|e| e.in_scenarios(&[path]))?;
     let partial = Partial::new(&model, path, &text, opts.seed, opts.trials, shard, acc);
-    let dir = opts.out.clone().unwrap_or_else(|| default_out_dir(path));
     // Shards of one job share a folder: each adds its part, waiting its
     // turn, and keeps the others'.
-    let file =
-        OutDir::lock(&dir, Wait::Yes)?.write_file(&shard.file_name(), &partial.to_json()?)?;
+    let file = OutDir::lock(&dir, Pack::Run, Wait::Yes)?
+        .write_file(&shard.file_name(), &partial.to_json()?)?;
     if !opts.quiet {
         writeln!(
             out,
@@ -113,6 +114,7 @@ pub fn merge(
             || default_out_dir(Path::new(&merged.scenario_file)),
             Path::to_path_buf,
         ),
+        Pack::Run,
         Wait::No,
     )?;
     let summary = Summary::build(&merged.model, merged.seed, &merged.accumulator);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::{check_sim, emit, file_stem, OnProgress, SimOptions};
 use crate::error::Error;
 use crate::report;
-use crate::report::{OutDir, Wait};
+use crate::report::{OutDir, Pack, Wait};
 use crate::scenario;
 
 /// The default output folder of a sweep:
@@ -54,6 +54,7 @@ pub fn sweep(
             .out
             .clone()
             .unwrap_or_else(|| default_sweep_dir(path, &setting.path)),
+        Pack::Sweep,
         Wait::No,
     )?;
     let result = crate::sweep::run(

@@ -46,7 +46,7 @@ pub(crate) fn net_label(net_of_insurance: bool) -> &'static str {
         ""
     }
 }
-pub use outdir::{OutDir, Wait};
+pub use outdir::{OutDir, Pack, Wait};
 pub use pack::run_pack;
 pub use review::Provenance;
 
@@ -59,6 +59,16 @@ pub use review::Provenance;
 /// # Errors
 /// [`Error::Write`] naming the file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_one(path, bytes, true)
+}
+
+/// Write one file as [`write_atomic`] does, with `replace` false never
+/// replacing a file already there (checked as the file is put in place:
+/// [`std::io::ErrorKind::AlreadyExists`]).
+///
+/// # Errors
+/// [`Error::Write`] naming the file.
+pub fn write_one(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Error> {
     let err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -67,5 +77,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     if let Some(dir) = dir {
         std::fs::create_dir_all(dir).map_err(err)?;
     }
-    outdir::write_atomic(path).write(bytes).map_err(err)
+    let write = outdir::write_atomic(path);
+    let write = if replace { write } else { write.no_replace() };
+    write.write(bytes).map_err(err)
 }

@@ -588,12 +588,15 @@ fn review_commands_write_their_packs_and_agree_across_thread_counts() {
             ],
         ),
     ] {
-        go(&cmd, "1", "one");
-        go(&cmd, "2", "two");
+        // A folder per command: one command's results are never written
+        // over another's.
+        let (one, two) = (format!("{}-one", cmd[0]), format!("{}-two", cmd[0]));
+        go(&cmd, "1", &one);
+        go(&cmd, "2", &two);
         for f in files.iter().chain(&["report.md", "report.html"]) {
             let (a, b) = (
-                std::fs::read(dir.join("one").join(f)),
-                std::fs::read(dir.join("two").join(f)),
+                std::fs::read(dir.join(&one).join(f)),
+                std::fs::read(dir.join(&two).join(f)),
             );
             assert_eq!(
                 a.expect(f),
@@ -601,10 +604,10 @@ fn review_commands_write_their_packs_and_agree_across_thread_counts() {
                 "{cmd:?} {f}: 1 and 2 threads differ"
             );
         }
-        let html = std::fs::read_to_string(dir.join("one/report.html")).expect("html");
+        let html = std::fs::read_to_string(dir.join(&one).join("report.html")).expect("html");
         crate::common::files::self_contained_html(&html);
     }
-    let e = read_json(&dir.join("one/explain.json"));
+    let e = read_json(&dir.join("explain-one/explain.json"));
     let steps: Vec<&str> = e["steps"]
         .as_array()
         .expect("steps")

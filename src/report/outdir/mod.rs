@@ -15,12 +15,19 @@
 //! # What is kept
 //!
 //! The new pack replaces the files of the same name. Every other entry of
-//! the folder (your notes, the parts of a sharded run, the files of
-//! another command's pack, sub-folders) is carried into the new folder
-//! unchanged (hard-linked, or copied where the file system has no hard
-//! links): nothing you had is lost. A pack file never replaces a folder,
-//! nor a pack folder a file: that is an error naming the entry, and nothing
-//! is written.
+//! the folder (your notes, the parts of a sharded run, sub-folders) is
+//! carried into the new folder unchanged (hard-linked, or copied where the
+//! file system has no hard links): nothing you had is lost. A pack file
+//! never replaces a folder, nor a pack folder a file: that is an error
+//! naming the entry, and nothing is written.
+//!
+//! # What is refused
+//!
+//! Before anything is written: a folder holding another command's results
+//! ([`Pack`]: a drill's never goes over a run's), and a read-only folder,
+//! or a read-only file the pack would replace (judged on the mode bits, so
+//! that root is refused too). A folder name too long for bcdr's names
+//! beside it gets a short stem in them (`guard::stem`).
 //!
 //! # Exclusion and clean-up
 //!
@@ -45,6 +52,15 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::Error;
+
+mod guard;
+mod sys;
+pub use guard::Pack;
+pub(crate) use guard::{existing_ancestor, read_only, read_only_err};
+use sys::{
+    exchange, is_mount_point, no_locks, open_nofollow, remove_any, same_file, sync_dir, sync_dirs,
+    ELOOP, ENAMETOOLONG,
+};
 
 /// Files by path relative to the output folder (`a/summary.json`).
 pub(crate) type Files = [(String, Vec<u8>)];
@@ -95,14 +111,16 @@ pub enum Wait {
 }
 
 impl OutDir {
-    /// Lock `dir` for writing, creating its parent folders; clean the
-    /// temporaries of killed runs.
+    /// Lock `dir` for writing `pack`, creating its parent folders; clean
+    /// the temporaries of killed runs.
     ///
     /// # Errors
-    /// [`Error::Usage`] when `dir` is a file, or another process holds the
-    /// lock (its pid in the message); [`Error::Write`] when the folder or
-    /// its lock file cannot be made.
-    pub fn lock(dir: &Path, wait: Wait) -> Result<OutDir, Error> {
+    /// [`Error::Usage`] when `dir` (or a folder on its path) is a file,
+    /// when it or its parent is read-only, when it holds another command's
+    /// results (see [`Pack`]), or another process holds the lock (its pid
+    /// in the message); [`Error::Write`] when the folder or its lock file
+    /// cannot be made.
+    pub fn lock(dir: &Path, pack: Pack, wait: Wait) -> Result<OutDir, Error> {
         let shown = dir.to_path_buf();
         if let Ok(meta) = fs::metadata(dir) {
             if !meta.is_dir() {
@@ -128,24 +146,39 @@ impl OutDir {
             split(&real, dir)?
         } else {
             let (parent, name) = split(dir, dir)?;
+            let existing = guard::existing_ancestor(dir, "--out")?;
+            if guard::read_only(&existing) {
+                return Err(guard::read_only_err(&existing, "--out"));
+            }
             fs::create_dir_all(&parent).map_err(write_err(&parent))?;
             let parent = fs::canonicalize(&parent).map_err(write_err(&parent))?;
             (parent, name)
         };
         let target = parent.join(&name);
+        for (path, shown) in [(&target, dir), (&parent, parent.as_path())] {
+            if guard::read_only(path) {
+                return Err(guard::read_only_err(shown, "--out"));
+            }
+        }
         // Swapping the current folder (or a parent of it) would leave the
         // shell in a deleted folder: write those in place too.
         let cwd = std::env::current_dir()
             .and_then(fs::canonicalize)
             .unwrap_or_default();
         let in_place = is_mount_point(&target, &parent) || cwd.starts_with(&target);
-        let lock_path = parent.join(format!(".{name}{MARK}lock"));
+        let lock_path = parent.join(format!(".{}{MARK}lock", guard::stem(&name)));
         let mut lock = loop {
             let lock = open_nofollow(&lock_path).map_err(|e| {
                 if e.raw_os_error() == Some(ELOOP) {
                     Error::Usage(format!(
                         "{} is a symbolic link: bcdr's lock file must be a plain file; remove it",
                         lock_path.display()
+                    ))
+                } else if e.raw_os_error() == Some(ENAMETOOLONG) {
+                    Error::Usage(format!(
+                        "--out {}: the path is too long for this system's file names; \
+                         choose a shorter --out",
+                        dir.display()
                     ))
                 } else {
                     write_err(&lock_path)(e)
@@ -197,7 +230,26 @@ impl OutDir {
             _lock: lock,
         };
         out.clean();
+        guard::check_owner(&out.target(), &out.shown, pack)?;
         Ok(out)
+    }
+
+    /// An early look at `dir` without locking it, for a command that
+    /// computes before it locks (a shard, the review loop): the refusals of
+    /// [`OutDir::lock`] that the folder's state can tell now (a read-only
+    /// folder, another command's results), so that hours of work are not
+    /// lost to them. The lock checks again.
+    ///
+    /// # Errors
+    /// [`Error::Usage`], as [`OutDir::lock`].
+    pub fn check(dir: &Path, pack: Pack) -> Result<(), Error> {
+        if !fs::metadata(dir).is_ok_and(|m| m.is_dir()) {
+            return Ok(());
+        }
+        if guard::read_only(dir) {
+            return Err(guard::read_only_err(dir, "--out"));
+        }
+        guard::check_owner(dir, dir, pack)
     }
 
     /// The folder, as given.
@@ -217,7 +269,7 @@ impl OutDir {
             .map_or(0, |d| d.subsec_nanos());
         self.parent.join(format!(
             ".{}{MARK}{kind}-{}-{}{}",
-            self.name,
+            guard::stem(&self.name),
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed),
             nanos
@@ -230,7 +282,7 @@ impl OutDir {
     /// that cannot be removed now is removed by a later run.
     fn clean(&self) {
         let target = self.target();
-        let prefix = format!(".{}{MARK}", self.name);
+        let prefix = format!(".{}{MARK}", guard::stem(&self.name));
         let mut ready = Vec::new();
         let mut old = Vec::new();
         let mut tmp = Vec::new();
@@ -296,8 +348,9 @@ impl OutDir {
         for (name, _) in files {
             check_name(name)?;
         }
-        let fault = Fault::from_env();
         let target = self.target();
+        self.check_writable(&target, files)?;
+        let fault = Fault::from_env();
         if self.in_place || !swappable(&target) {
             return self.write_in_place(files, &fault);
         }
@@ -328,6 +381,29 @@ impl OutDir {
         }
         result?;
         Ok(files.iter().map(|(n, _)| self.shown.join(n)).collect())
+    }
+
+    /// Refuse a pack that would replace a read-only file (or write into a
+    /// read-only folder) of the folder: checked on the mode bits, before
+    /// anything is written.
+    fn check_writable(&self, target: &Path, files: &Files) -> Result<(), Error> {
+        let mut rels = vec![PathBuf::new()];
+        for (name, _) in files {
+            rels.extend(
+                Path::new(name)
+                    .ancestors()
+                    .filter(|a| !a.as_os_str().is_empty())
+                    .map(Path::to_path_buf),
+            );
+        }
+        rels.sort();
+        rels.dedup();
+        for rel in rels {
+            if read_only(&target.join(&rel)) {
+                return Err(read_only_err(&self.shown.join(&rel), "--out"));
+            }
+        }
+        Ok(())
     }
 
     /// Put the complete folder `ready` in place of the target.
@@ -399,6 +475,7 @@ impl OutDir {
     pub fn write_file(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
         check_name(name)?;
         let target = self.target();
+        self.check_writable(&target, &[(name.to_string(), Vec::new())])?;
         fs::create_dir_all(&target).map_err(write_err(&self.shown))?;
         write_atomic(&target.join(name))
             .write(bytes)
@@ -534,11 +611,15 @@ fn carry_over(
             }
             if !pack_dir {
                 fs::create_dir(&dst).map_err(write_err(&dst))?;
+            }
+            carry_over(from, to, &rel_e, files, fault)?;
+            // Its mode once it is filled: a read-only folder of yours stays
+            // read-only, and is carried whole.
+            if !pack_dir {
                 if let Ok(meta) = fs::metadata(&src) {
                     let _ = fs::set_permissions(&dst, meta.permissions());
                 }
             }
-            carry_over(from, to, &rel_e, files, fault)?;
             continue;
         }
         if packed {
@@ -581,148 +662,32 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     f.sync_all()
 }
 
-/// Flush the folders of a pack (the entries, not only the contents).
-fn sync_dirs(root: &Path, files: &Files) -> io::Result<()> {
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|(n, _)| Path::new(n).parent().map(|p| root.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in dirs {
-        sync_dir(&d)?;
-    }
-    sync_dir(root)
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
-}
-
-fn remove_any(path: &Path) -> io::Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
-        Ok(_) => fs::remove_file(path),
-        Err(e) => Err(e),
-    }
-}
-
-#[cfg(unix)]
-const ELOOP: i32 = libc::ELOOP;
-#[cfg(not(unix))]
-const ELOOP: i32 = -1;
-
-/// Open (creating) a file without following a symlink at its path.
-fn open_nofollow(path: &Path) -> io::Result<File> {
-    let mut o = OpenOptions::new();
-    o.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW);
-    }
-    o.open(path)
-}
-
-/// Whether a lock failed because the file system has no locks.
-fn no_locks(e: &io::Error) -> bool {
-    #[cfg(unix)]
-    if matches!(
-        e.raw_os_error(),
-        Some(libc::ENOLCK | libc::EOPNOTSUPP | libc::ENOSYS)
-    ) {
-        return true;
-    }
-    e.kind() == io::ErrorKind::Unsupported
-}
-
-/// Whether the open `file` is the one at `path`.
-fn same_file(file: &File, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (file.metadata(), fs::symlink_metadata(path)) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (file, path);
-        true
-    }
-}
-
-/// Whether `dir` is on another file system than its parent.
-fn is_mount_point(dir: &Path, parent: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (fs::metadata(dir), fs::metadata(parent)) {
-            (Ok(a), Ok(b)) => a.dev() != b.dev(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (dir, parent);
-        false
-    }
-}
-
-/// Swap two paths in one step (Linux `renameat2(RENAME_EXCHANGE)`).
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::ffi::CString;
-        use std::os::unix::ffi::OsStrExt;
-        let a = CString::new(a.as_os_str().as_bytes())?;
-        let b = CString::new(b.as_os_str().as_bytes())?;
-        // SAFETY: two valid NUL-terminated paths, relative to the current
-        // folder; the call only reads them.
-        let rc = unsafe {
-            libc::syscall(
-                libc::SYS_renameat2,
-                libc::AT_FDCWD,
-                a.as_ptr(),
-                libc::AT_FDCWD,
-                b.as_ptr(),
-                libc::RENAME_EXCHANGE,
-            )
-        };
-        if rc == 0 {
-            Ok(())
-        } else {
-            Err(io::Error::last_os_error())
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = (a, b);
-        Err(io::Error::from(io::ErrorKind::Unsupported))
-    }
-}
-
 /// One file written atomically: a temporary created exclusively beside it
 /// (`.<name>.bcdr-tmp-<pid>-<n>`), flushed, renamed over the target.
 pub(crate) struct Atomic<'a> {
     path: &'a Path,
+    replace: bool,
 }
 
 /// Write one file atomically (see [`Atomic`]).
 pub(crate) fn write_atomic(path: &Path) -> Atomic<'_> {
-    Atomic { path }
+    Atomic {
+        path,
+        replace: true,
+    }
 }
 
 impl Atomic<'_> {
+    /// Never replace a file already at the path: the new one is put in
+    /// place by a hard link, which fails on an existing file
+    /// ([`io::ErrorKind::AlreadyExists`]).
+    pub(crate) fn no_replace(self) -> Self {
+        Atomic {
+            replace: false,
+            ..self
+        }
+    }
+
     /// # Errors
     /// The I/O error; the temporary is removed.
     pub(crate) fn write(&self, bytes: &[u8]) -> io::Result<()> {
@@ -733,12 +698,29 @@ impl Atomic<'_> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = self.path.with_file_name(format!(
-            ".{name}{MARK}tmp-{}-{}",
+            ".{}{MARK}tmp-{}-{}",
+            guard::stem(&name),
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
-        let result = write_new(&tmp, bytes).and_then(|()| fs::rename(&tmp, self.path));
-        if result.is_err() {
+        let result = write_new(&tmp, bytes).and_then(|()| {
+            if self.replace {
+                return fs::rename(&tmp, self.path);
+            }
+            match fs::hard_link(&tmp, self.path) {
+                Ok(()) => {
+                    let _ = fs::remove_file(&tmp);
+                    Ok(())
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+                // No hard links on this file system: checked, then renamed.
+                Err(_) if fs::symlink_metadata(self.path).is_ok() => {
+                    Err(io::Error::from(io::ErrorKind::AlreadyExists))
+                }
+                Err(_) => fs::rename(&tmp, self.path),
+            }
+        });
+        if result.is_err() || !self.replace {
             let _ = fs::remove_file(&tmp);
         }
         result
@@ -793,96 +775,4 @@ impl Fault {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pack(files: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
-        files
-            .iter()
-            .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
-            .collect()
-    }
-
-    fn read(dir: &Path, name: &str) -> String {
-        fs::read_to_string(dir.join(name)).unwrap_or_default()
-    }
-
-    #[test]
-    fn replaces_the_pack_and_keeps_everything_else() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("out");
-        let out = OutDir::lock(&dir, Wait::No).unwrap();
-        out.write_pack(&pack(&[("a.txt", "1"), ("sub/b.txt", "1")]))
-            .unwrap();
-        fs::write(dir.join("notes.txt"), "mine").unwrap();
-        fs::write(dir.join("sub/mine.txt"), "mine").unwrap();
-        fs::create_dir(dir.join("folder")).unwrap();
-        fs::write(dir.join("folder/x"), "x").unwrap();
-        fs::write(dir.join(".summary.json.tmp123"), "stale").unwrap();
-        out.write_pack(&pack(&[("a.txt", "2"), ("sub/b.txt", "2")]))
-            .unwrap();
-        assert_eq!(read(&dir, "a.txt"), "2");
-        assert_eq!(read(&dir, "sub/b.txt"), "2");
-        assert_eq!(read(&dir, "notes.txt"), "mine");
-        assert_eq!(read(&dir, "sub/mine.txt"), "mine");
-        assert_eq!(read(&dir, "folder/x"), "x");
-        drop(out);
-        // A second lock cleans the legacy temporary.
-        let _out = OutDir::lock(&dir, Wait::No).unwrap();
-        assert!(!dir.join(".summary.json.tmp123").exists());
-        let beside: Vec<String> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(
-            beside.iter().all(|n| n == "out" || n == ".out.bcdr-lock"),
-            "{beside:?}"
-        );
-        drop(_out);
-        assert!(!tmp.path().join(".out.bcdr-lock").exists());
-    }
-
-    #[test]
-    fn a_second_writer_is_refused_with_the_first_ones_pid() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("out");
-        let _first = OutDir::lock(&dir, Wait::No).unwrap();
-        let err = OutDir::lock(&dir, Wait::No).unwrap_err().to_string();
-        assert!(
-            err.contains(&format!("process {}", std::process::id())),
-            "{err}"
-        );
-        assert!(err.contains("another --out"), "{err}");
-    }
-
-    #[test]
-    fn a_file_as_out_is_a_clear_error() {
-        let tmp = tempfile::tempdir().unwrap();
-        let file = tmp.path().join("f");
-        fs::write(&file, "x").unwrap();
-        let err = OutDir::lock(&file, Wait::No).unwrap_err().to_string();
-        assert!(err.contains("is a file, not a folder"), "{err}");
-    }
-
-    #[test]
-    fn a_pack_file_never_replaces_a_folder() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("out");
-        fs::create_dir_all(dir.join("a.txt")).unwrap();
-        let out = OutDir::lock(&dir, Wait::No).unwrap();
-        let err = out
-            .write_pack(&pack(&[("a.txt", "1")]))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("is a folder"), "{err}");
-        assert!(dir.join("a.txt").is_dir());
-    }
-
-    #[test]
-    fn legacy_temporaries_are_recognised() {
-        assert!(is_legacy_temp(".summary.json.tmp4242"));
-        assert!(!is_legacy_temp("summary.json"));
-        assert!(!is_legacy_temp(".notes.tmp"));
-        assert!(!is_legacy_temp(".x.tmpab"));
-    }
-}
+mod tests;
