@@ -107,13 +107,27 @@ impl Chart for Series {
                 .filter_map(|(i, p)| p.map(|(v, _)| (i as f64, v.clamp(y0, y1))))
                 .collect();
             let width = if line.dashed { 1 } else { 3 };
-            chart
-                .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(width)))
-                .map_err(draw_err)?
-                .label(clip_label(&line.name, 28))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
-                });
+            // A run without a value is a gap, not a line across it: the
+            // line is drawn in pieces of consecutive runs.
+            let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+            for &(x, y) in &pts {
+                match pieces.last_mut() {
+                    Some(piece) if piece.last().is_some_and(|&(px, _)| x - px == 1.0) => {
+                        piece.push((x, y));
+                    }
+                    _ => pieces.push(vec![(x, y)]),
+                }
+            }
+            for (j, piece) in pieces.into_iter().enumerate() {
+                let drawn = chart
+                    .draw_series(LineSeries::new(piece, colour.stroke_width(width)))
+                    .map_err(draw_err)?;
+                if j == 0 {
+                    drawn.label(clip_label(&line.name, 28)).legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+                    });
+                }
+            }
             chart
                 .draw_series(pts.iter().map(|&p| Circle::new(p, 5, colour.filled())))
                 .map_err(draw_err)?;

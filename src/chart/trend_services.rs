@@ -22,10 +22,12 @@ fn lines(t: &Trend, tops: fn(&TrendRun) -> &[Top]) -> Vec<Line> {
                 .runs
                 .iter()
                 .map(|r| {
-                    Some((
-                        tops(r).iter().find(|x| x.id == *id).map_or(0.0, |x| x.loss),
-                        None,
-                    ))
+                    // Outside a review's top five its loss is not kept:
+                    // a gap, not a drop to 0.
+                    tops(r)
+                        .iter()
+                        .find(|x| x.id == *id)
+                        .map(|x| (x.loss, None))
                 })
                 .collect(),
             dashed: false,
@@ -51,7 +53,7 @@ pub(crate) fn tops_chart(
         name: name.to_string(),
         title: title.to_string(),
         y_desc: format!(
-            "expected annual loss ({}); 0 outside the top five",
+            "expected annual loss ({}); a gap where outside that review's top five",
             t.currency
         ),
         y_format: YFormat::Money,

@@ -106,7 +106,8 @@ pub(crate) fn drill_charts(d: &DrillSummary, names: &Names) -> Vec<Job<'static>>
             .mbco
             .as_ref()
             .filter(|m| m.reached >= 0.5)
-            .map(|m| m.hours.p50),
+            .and_then(|m| m.hours.as_ref())
+            .map(|h| h.p50),
         business_p50: d
             .business
             .as_ref()
@@ -204,10 +205,18 @@ fn headline(d: &DrillSummary, s: &Summary) -> Block {
         ));
     }
     if let Some(m) = &d.mbco {
-        rows.push(time_row(
-            "Every business function at its MBCO (drills where reached)",
-            &m.hours,
-        ));
+        let label = "Every business function at its MBCO (drills where reached)";
+        match &m.hours {
+            Some(h) => rows.push(time_row(label, h)),
+            None => rows.push(vec![
+                label.to_string(),
+                "not reached in any drill".to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]),
+        }
     }
     let c = s.currency.as_str();
     let a = &s.annual_loss;
@@ -281,15 +290,16 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names) -> Vec<Spans> {
         }
     }
     if let Some(m) = &d.mbco {
-        if m.reached > 0.0 {
+        if let Some(h) = &m.hours {
             out.push(vec![
-                t("Every business function is back at its MBCO (minimum capacity) after "),
-                b(hours(m.hours.p50)),
+                t("Every business function is back at its MBCO (its minimum capacity; full \
+                   capacity where none is set) after "),
+                b(hours(h.p50)),
                 t(format!(
                     " in half of the drills where that happens ({} of the drills), and after {} \
                      in 9 of 10.",
                     pct(m.reached),
-                    hours(m.hours.p90)
+                    hours(h.p90)
                 )),
             ]);
         } else {
@@ -649,13 +659,16 @@ pub(crate) fn screen(d: &DrillSummary, s: &Summary) -> String {
         }
     }
     if let Some(m) = &d.mbco {
-        let _ = writeln!(
-            out,
-            "  business at MBCO              median {}, p90 {} (reached in {} of drills)",
-            hours(m.hours.p50),
-            hours(m.hours.p90),
-            pct(m.reached)
-        );
+        let _ = match &m.hours {
+            Some(h) => writeln!(
+                out,
+                "  business at MBCO              median {}, p90 {} (reached in {} of drills)",
+                hours(h.p50),
+                hours(h.p90),
+                pct(m.reached)
+            ),
+            None => writeln!(out, "  business at MBCO              not reached in any drill"),
+        };
     }
     if let Some(start) = &d.start {
         let when = if start == "random" {

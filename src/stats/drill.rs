@@ -384,8 +384,9 @@ pub struct BusinessRecovery {
 pub struct MbcoRecovery {
     /// Fraction of drills in which it happened before the horizon.
     pub reached: f64,
-    /// Hours, over the drills in which it happened.
-    pub hours: Stats,
+    /// Hours, over the drills in which it happened; null when it happened
+    /// in none (no time to report).
+    pub hours: Option<Stats>,
 }
 
 /// One service over the drills (`drill.json` `services[]`).
@@ -678,7 +679,7 @@ impl DrillSummary {
             }),
             mbco: cx.has_business.then(|| MbcoRecovery {
                 reached: frac(acc.mbco_reached),
-                hours: stats(&acc.mbco, &acc.mbco_hist),
+                hours: (acc.mbco_reached > 0).then(|| stats(&acc.mbco, &acc.mbco_hist)),
             }),
             services,
             critical_path,
