@@ -160,6 +160,7 @@ impl Chart for AgainstTarget {
         let tail_style = ShapeStyle::from(&SKY).stroke_width(3);
         let target_style = ShapeStyle::from(&VERMILION).stroke_width(4);
 
+        let labels = axis::clip_all(&rows.iter().map(|r| r.label.clone()).collect::<Vec<_>>(), 24);
         for (i, r) in rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             let (a, b, c) = (clamp(r.p50), clamp(r.p90), clamp(r.p99));
@@ -181,7 +182,7 @@ impl Chart for AgainstTarget {
             let left = axis::relative(area, chart.backend_coord(&(x0, y)));
             axis::text(
                 area,
-                &axis::clip_label(&r.label, 24),
+                &labels[i],
                 (left.0 - 12, left.1),
                 font(TICK_SIZE),
                 (HPos::Right, VPos::Center),

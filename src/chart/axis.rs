@@ -490,6 +490,66 @@ pub(crate) fn column_label(x: f64, max: usize, label: impl Fn(usize) -> Option<S
         .unwrap_or_default()
 }
 
+/// Every label of a chart shortened to `max` characters, and told apart:
+/// labels that would clip to the same text ("Kubernetes cluster, US …"
+/// twice) keep their ends instead ("Kubernetes clu…, US East"), with as
+/// few end characters as tells them apart; labels equal in full stay
+/// equal.
+pub(crate) fn clip_all(labels: &[String], max: usize) -> Vec<String> {
+    let mut out: Vec<String> = labels.iter().map(|l| clip_label(l, max)).collect();
+    for i in 0..out.len() {
+        let same: Vec<usize> = (0..out.len())
+            .filter(|&j| out[j] == out[i] && labels[j] != labels[i])
+            .collect();
+        if same.is_empty() {
+            continue;
+        }
+        let group: Vec<usize> = (0..out.len()).filter(|&j| out[j] == out[i]).collect();
+        let ends = |tail: usize| -> Vec<String> {
+            group
+                .iter()
+                .map(|&j| {
+                    let chars: Vec<char> = labels[j].chars().collect();
+                    if chars.len() <= max {
+                        return labels[j].clone();
+                    }
+                    let head = max.saturating_sub(1 + tail);
+                    let mut l: String = chars[..head].iter().collect();
+                    l.push('…');
+                    l.extend(&chars[chars.len() - tail..]);
+                    l
+                })
+                .collect()
+        };
+        let distinct = |v: &[String]| {
+            group.iter().enumerate().all(|(a, &ja)| {
+                group.iter().enumerate().all(|(b, &jb)| {
+                    a == b || labels[ja] == labels[jb] || v[a] != v[b]
+                })
+            })
+        };
+        // The fewest end characters that tell them apart, then back to
+        // the start of a word when that is near (a longer end still tells
+        // them apart).
+        let at_word = |tail: usize| {
+            group.iter().all(|&j| {
+                let chars: Vec<char> = labels[j].chars().collect();
+                chars.len() <= max || chars[chars.len() - tail - 1].is_whitespace()
+            })
+        };
+        let found = (1..max.saturating_sub(1)).find(|&t| distinct(&ends(t))).map(|t| {
+            let word = (t..=(max / 2).max(t)).find(|&w| at_word(w)).unwrap_or(t);
+            ends(word)
+        });
+        if let Some(v) = found {
+            for (k, &j) in group.iter().enumerate() {
+                out[j] = v[k].clone();
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn clip_label(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
@@ -533,6 +593,29 @@ pub(crate) fn empty<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clipped_labels_stay_apart() {
+        let labels: Vec<String> = [
+            "Kubernetes cluster, US East",
+            "Kubernetes cluster, US West",
+            "short",
+            "Kubernetes cluster, US East",
+            "Another rather long service name",
+        ]
+        .map(String::from)
+        .to_vec();
+        let out = clip_all(&labels, 24);
+        assert_eq!(out[0], "Kubernetes cluster,…East");
+        assert_eq!(out[1], "Kubernetes cluster,…West");
+        assert_eq!(out[2], "short");
+        assert_eq!(out[3], out[0]);
+        assert_eq!(out[4], "Another rather long ser…");
+        assert!(out.iter().all(|l| l.chars().count() <= 24));
+        // Without a clash, each is clipped as one.
+        let one = clip_all(&labels[2..], 24);
+        assert_eq!(one[2], clip_label(&labels[4], 24));
+    }
 
     #[test]
     fn short_labels() {

@@ -67,6 +67,7 @@ pub(crate) fn money_bars<'a, DB: DrawingBackend>(
         .y_label_area_size(label_area)
         .build_cartesian_2d(x, -0.5f64..(n as f64 - 0.5))
         .map_err(draw_err)?;
+    let labels = axis::clip_all(labels, chars);
     let y_fmt = |y: &f64| axis::row_label(*y, n, chars, |i| labels.get(i).cloned());
     mesh(&mut chart, Grid::Full)
         .y_labels(n)

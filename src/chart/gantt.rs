@@ -180,6 +180,7 @@ impl Chart for Gantt {
             _ => SKY,
         };
         let min_bar = x1 * MIN_BAR;
+        let labels = axis::clip_all(&rows.iter().map(|t| t.label.clone()).collect::<Vec<_>>(), 24);
         for (i, task) in rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             let end = if task.not_recovered {
@@ -231,7 +232,7 @@ impl Chart for Gantt {
             let left = axis::relative(area, chart.backend_coord(&(0.0, y)));
             axis::text(
                 area,
-                &axis::clip_label(&task.label, 24),
+                &labels[i],
                 (left.0 - 12, left.1),
                 font(TICK_SIZE),
                 (HPos::Right, VPos::Center),
