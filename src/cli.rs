@@ -81,7 +81,8 @@ pub(crate) enum Command {
     /// Write a generated layered scenario (for benchmarks and scale tests).
     Generate {
         /// Number of services (split 1% infrastructure, 9% platform, 40%
-        /// application, 50% business).
+        /// application, 50% business); at least 4, and no more than fit in
+        /// the 64 MiB a scenario file may be (about 287 000).
         #[arg(long, default_value_t = 1000)]
         services: usize,
         #[arg(long, default_value_t = 1)]

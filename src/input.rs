@@ -8,15 +8,33 @@ use std::path::Path;
 use crate::error::Error;
 
 /// The largest scenario file read: 64 MiB (a generated 1 000-service
-/// estate is 0.2 MiB).
+/// estate is 0.2 MiB; `bcdr generate` refuses a count whose file would be
+/// larger, about 287 000 services).
 pub(crate) const MAX_SCENARIO_BYTES: u64 = 64 << 20;
 
 /// The largest partial result read: 1 GiB (a shard of a 1 000-service
 /// estate is about 3 MiB; the scenario text travels inside).
 pub(crate) const MAX_PARTIAL_BYTES: u64 = 1 << 30;
 
+/// Read the scenario file at `path`, at most [`MAX_SCENARIO_BYTES`].
+///
+/// # Errors
+/// As [`read_limited`]; a file too large is refused with the fix for an
+/// estate that does not fit (split it, or generate a smaller one).
+pub(crate) fn read_scenario(path: &Path) -> Result<Vec<u8>, Error> {
+    read_limited_with(
+        path,
+        MAX_SCENARIO_BYTES,
+        "a scenario",
+        "check the path; if it is the estate you meant, it is too large for one scenario: \
+         split it into scenarios under the limit, each holding what its services depend on \
+         (for a generated estate, fewer --services: `bcdr generate` names the largest count \
+         that fits)",
+    )
+}
+
 /// Read the file at `path`, at most `limit` bytes. `what` names the file
-/// in messages ("a scenario"); `text` refuses at once a file whose first
+/// in messages ("a partial result"); it refuses at once a file whose first
 /// block holds NUL bytes (binary data, `/dev/zero`), which no scenario or
 /// partial result has.
 ///
@@ -24,6 +42,11 @@ pub(crate) const MAX_PARTIAL_BYTES: u64 = 1 << 30;
 /// [`Error::Read`] when the file cannot be read, [`Error::Usage`] when it
 /// is larger than `limit` or binary.
 pub(crate) fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Error> {
+    read_limited_with(path, limit, what, "check the path")
+}
+
+/// [`read_limited`], with `fix` the advice given for a file too large.
+fn read_limited_with(path: &Path, limit: u64, what: &str, fix: &str) -> Result<Vec<u8>, Error> {
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -53,8 +76,7 @@ pub(crate) fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8
     reader.read_to_end(&mut bytes).map_err(read_err)?;
     if bytes.len() as u64 > limit {
         return Err(Error::Usage(format!(
-            "{} is larger than the {} MiB {what} may be (it has more than {limit} bytes): \
-             check the path",
+            "{} is larger than the {} MiB {what} may be (it has more than {limit} bytes): {fix}",
             path.display(),
             limit >> 20
         )));
@@ -76,6 +98,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("larger than") && e.contains("a scenario"), "{e}");
+        assert!(e.ends_with("check the path"), "{e}");
         std::fs::write(&p, b"abc\0def").expect("written");
         let e = read_limited(&p, 100, "a scenario").unwrap_err().to_string();
         assert!(e.contains("binary data"), "{e}");

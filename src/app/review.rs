@@ -56,7 +56,7 @@ pub fn trend(
 /// its errors name the file).
 fn load_raw(path: &Path) -> Result<crate::scenario::raw::Scenario, Error> {
     scenario::load(path)?;
-    let bytes = crate::input::read_limited(path, crate::input::MAX_SCENARIO_BYTES, "a scenario")?;
+    let bytes = crate::input::read_scenario(path)?;
     let text = String::from_utf8_lossy(&bytes);
     scenario::validate::parse_raw(&text).map_err(|source| Error::Scenario {
         path: path.to_path_buf(),

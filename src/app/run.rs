@@ -94,7 +94,7 @@ pub fn run_labelled(
     out: &mut dyn Write,
 ) -> Result<RunOutcome, Error> {
     check_sim(opts)?;
-    let bytes = crate::input::read_limited(path, crate::input::MAX_SCENARIO_BYTES, "a scenario")?;
+    let bytes = crate::input::read_scenario(path)?;
     let model = scenario::parse_bytes(&bytes).map_err(|source| Error::Scenario {
         path: path.to_path_buf(),
         source,

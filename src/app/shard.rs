@@ -39,7 +39,7 @@ pub fn run_shard(
             shard.count, opts.trials, opts.trials
         )));
     }
-    let bytes = crate::input::read_limited(path, crate::input::MAX_SCENARIO_BYTES, "a scenario")?;
+    let bytes = crate::input::read_scenario(path)?;
     let model = scenario::parse_bytes(&bytes).map_err(|source| Error::Scenario {
         path: path.to_path_buf(),
         source,
@@ -105,9 +105,7 @@ pub fn merge(
         .iter()
         .map(|p| Partial::read(p).map(|partial| (p.clone(), partial)))
         .collect::<Result<_, _>>()?;
-    let scenario_bytes = scenario_file
-        .map(|p| crate::input::read_limited(p, crate::input::MAX_SCENARIO_BYTES, "a scenario"))
-        .transpose()?;
+    let scenario_bytes = scenario_file.map(crate::input::read_scenario).transpose()?;
     let merged = shard::merge(&read, scenario_file.zip(scenario_bytes.as_deref()))?;
     let dir = OutDir::lock(
         &dir.map_or_else(

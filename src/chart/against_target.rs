@@ -160,7 +160,10 @@ impl Chart for AgainstTarget {
         let tail_style = ShapeStyle::from(&SKY).stroke_width(3);
         let target_style = ShapeStyle::from(&VERMILION).stroke_width(4);
 
-        let labels = axis::clip_all(&rows.iter().map(|r| r.label.clone()).collect::<Vec<_>>(), 24);
+        let labels = axis::clip_all(
+            &rows.iter().map(|r| r.label.clone()).collect::<Vec<_>>(),
+            24,
+        );
         for (i, r) in rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             let (a, b, c) = (clamp(r.p50), clamp(r.p90), clamp(r.p99));

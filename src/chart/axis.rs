@@ -356,7 +356,11 @@ pub(crate) fn zero_to(hi: f64) -> f64 {
 
 /// The title style that fits `title` in `area`'s width (from
 /// [`TITLE_SIZE`] down to 22 px), and the title, cut with an ellipsis if
-/// even that is too wide.
+/// even that is too wide (see [`fit_cut`]).
+///
+/// # Complexity
+/// O(n log n) in the title's length n: at most seven measurements of the
+/// whole title for the size, and O(log n) of prefixes for the cut.
 pub(crate) fn title_fit<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
@@ -370,13 +374,60 @@ pub(crate) fn title_fit<DB: DrawingBackend>(
     while size > 22 && width(title, size) > room {
         size -= 2;
     }
-    let mut text = title.to_string();
-    let mut keep = title.chars().count();
-    while keep > 10 && width(&text, size) > room {
-        keep -= 1;
-        text = clip_label(title, keep);
-    }
+    let text = fit_cut(title, TITLE_KEEP, |t| width(t, size) <= room);
     (font(size), text)
+}
+
+/// The fewest characters [`title_fit`] cuts a title to.
+const TITLE_KEEP: usize = 10;
+
+/// `title` as it is if it `fits` or has at most `min` characters;
+/// otherwise `clip_label(title, k)` for the largest `k` below its length
+/// (and above `min`) whose clip fits, or `clip_label(title, min)` if none
+/// does. This is the cut that removing one character at a time until the
+/// clip fits gives, found by bisection.
+///
+/// Bisection finds that cut because a clip's width never shrinks as `k`
+/// grows: a clip is a prefix and an ellipsis, and the embedded font
+/// (DejaVu Sans, whose `kern` table is the only kerning plotters applies)
+/// has no kerning pair with the ellipsis, none with a glyph that has no
+/// advance, and none that takes back a glyph's whole advance (the
+/// smallest advance plus kerning is 236 of 2048 units). The whole title
+/// is tried on its own, since it has no ellipsis.
+///
+/// # Complexity
+/// O(n log n) in the title's length n: at most ⌈log₂ n⌉ + 2 calls of
+/// `fits`, each on a string of at most n characters.
+fn fit_cut(title: &str, min: usize, mut fits: impl FnMut(&str) -> bool) -> String {
+    // Byte offset of each character, and the length after the last one,
+    // so that the clip of k characters is `title[..ends[k - 1]] + '…'`.
+    let ends: Vec<usize> = title
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(title.len()))
+        .collect();
+    let n = ends.len() - 1;
+    if n <= min || fits(title) {
+        return title.to_string();
+    }
+    let clip = |k: usize| {
+        let mut out = String::with_capacity(ends[k - 1] + '…'.len_utf8());
+        out.push_str(&title[..ends[k - 1]]);
+        out.push('…');
+        out
+    };
+    // The largest fitting k lies in [lo, hi]: lo = min stands for "none
+    // above min fits", whose clip is kept without being measured.
+    let (mut lo, mut hi) = (min, n - 1);
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if fits(&clip(mid)) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    clip_label(title, lo)
 }
 
 /// `title`, fitted to `area`'s width (see [`title_fit`]), centred at
@@ -459,7 +510,6 @@ pub(crate) fn relative<DB: DrawingBackend>(
     (p.0 - bx, p.1 - by)
 }
 
-/// Shorten a label to `max` characters with an ellipsis.
 /// The label of a horizontal bar chart's row at axis value `y`: rows are
 /// drawn from the top (bar 0 at `y = n − 1`), labelled only at whole
 /// values, `label(i)` naming bar `i` (clipped to `max` characters).
@@ -492,9 +542,9 @@ pub(crate) fn column_label(x: f64, max: usize, label: impl Fn(usize) -> Option<S
 
 /// Every label of a chart shortened to `max` characters, and told apart:
 /// labels that would clip to the same text ("Kubernetes cluster, US …"
-/// twice) keep their ends instead ("Kubernetes clu…, US East"), with as
-/// few end characters as tells them apart; labels equal in full stay
-/// equal.
+/// twice) keep their ends instead ("Kubernetes cluster,…East"), with as
+/// few end characters as tell them apart (back to a word's start when it
+/// is near); labels equal in full stay equal.
 pub(crate) fn clip_all(labels: &[String], max: usize) -> Vec<String> {
     let mut out: Vec<String> = labels.iter().map(|l| clip_label(l, max)).collect();
     for i in 0..out.len() {
@@ -523,9 +573,10 @@ pub(crate) fn clip_all(labels: &[String], max: usize) -> Vec<String> {
         };
         let distinct = |v: &[String]| {
             group.iter().enumerate().all(|(a, &ja)| {
-                group.iter().enumerate().all(|(b, &jb)| {
-                    a == b || labels[ja] == labels[jb] || v[a] != v[b]
-                })
+                group
+                    .iter()
+                    .enumerate()
+                    .all(|(b, &jb)| a == b || labels[ja] == labels[jb] || v[a] != v[b])
             })
         };
         // The fewest end characters that tell them apart, then back to
@@ -537,10 +588,12 @@ pub(crate) fn clip_all(labels: &[String], max: usize) -> Vec<String> {
                 chars.len() <= max || chars[chars.len() - tail - 1].is_whitespace()
             })
         };
-        let found = (1..max.saturating_sub(1)).find(|&t| distinct(&ends(t))).map(|t| {
-            let word = (t..=(max / 2).max(t)).find(|&w| at_word(w)).unwrap_or(t);
-            ends(word)
-        });
+        let found = (1..max.saturating_sub(1))
+            .find(|&t| distinct(&ends(t)))
+            .map(|t| {
+                let word = (t..=(max / 2).max(t)).find(|&w| at_word(w)).unwrap_or(t);
+                ends(word)
+            });
         if let Some(v) = found {
             for (k, &j) in group.iter().enumerate() {
                 out[j] = v[k].clone();
@@ -550,14 +603,24 @@ pub(crate) fn clip_all(labels: &[String], max: usize) -> Vec<String> {
     out
 }
 
+/// Shorten a label to `max` characters with an ellipsis (its first
+/// `max − 1` characters and "…"); a label that short is kept as it is.
+///
+/// # Complexity
+/// O(`max`) after finding whether the label is longer than `max`, which
+/// stops at its `max + 1`th character.
 pub(crate) fn clip_label(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-        out.push('…');
-        out
+    if s.chars().nth(max).is_none() {
+        return s.to_string();
     }
+    let cut = s
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(s.len(), |(i, _)| i);
+    let mut out = String::with_capacity(cut + '…'.len_utf8());
+    out.push_str(&s[..cut]);
+    out.push('…');
+    out
 }
 
 /// The chart drawn when there is nothing to plot: the title, and a note
@@ -665,5 +728,125 @@ mod tests {
         assert_eq!(hour_step(1e6, 10), 8760.0 * 12.0);
         let (_, _, ticks) = hour_axis(0.01, 10_000.0);
         assert!(ticks.len() <= 12, "{ticks:?}");
+    }
+
+    /// The cut `title_fit` made before it bisected: one character fewer
+    /// at a time, measuring each clip whole (quadratic in the length).
+    fn title_fit_one_at_a_time<DB: DrawingBackend>(
+        area: &DrawingArea<DB, Shift>,
+        title: &str,
+    ) -> (u32, String) {
+        let room = area.dim_in_pixel().0.saturating_sub(60);
+        let width = |t: &str, size: u32| {
+            area.estimate_text_size(t, &font(size))
+                .map_or(t.chars().count() as u32 * size / 2, |(w, _)| w)
+        };
+        let mut size = TITLE_SIZE;
+        while size > 22 && width(title, size) > room {
+            size -= 2;
+        }
+        let mut text = title.to_string();
+        let mut keep = title.chars().count();
+        while keep > 10 && width(&text, size) > room {
+            keep -= 1;
+            text = clip_label(title, keep);
+        }
+        (size, text)
+    }
+
+    // Regression: a 5 000-character scenario name took `bcdr run` 12 s
+    // and a 20 000-character one over a minute, all of it in cutting
+    // chart titles one character at a time.
+    #[test]
+    fn title_fit_cuts_where_one_at_a_time_did() {
+        crate::chart::ensure_font().expect("font");
+        let long = "Annual loss exceedance — Regional bank, core banking and payments estate";
+        let titles: Vec<String> = vec![
+            String::new(),
+            "Short".to_string(),
+            "exactly ten".to_string(),
+            "abcdefghij".to_string(),
+            "abcdefghijk".to_string(),
+            long.to_string(),
+            long.repeat(3),
+            "x".repeat(2_000),
+            "W".repeat(300),
+            "iiiiiiiiii".repeat(30),
+            "Ünïcödé tïtle with ümlauts, 日本語の題名, emoji 🚒🔥 and ß".repeat(4),
+            "日本語".repeat(100),
+            "AVAWAVAWTo Ty Yo LT PA".repeat(20),
+            "a\u{301}e\u{301}".repeat(80),
+            "🚒".repeat(120),
+        ];
+        for w in [70, 200, 640, 1280, 1920] {
+            let mut svg = String::new();
+            let area = SVGBackend::with_string(&mut svg, (w, 400)).into_drawing_area();
+            for t in &titles {
+                let (old_size, old) = title_fit_one_at_a_time(&area, t);
+                let (style, new) = title_fit(&area, t);
+                assert_eq!(new, old, "width {w}, title of {} chars", t.chars().count());
+                assert_eq!(style.font.get_size(), f64::from(old_size));
+            }
+            // Grow a title character by character around the room's
+            // width, so that some clips fit exactly.
+            let mut t = String::new();
+            for c in long.chars().cycle().take(200) {
+                t.push(c);
+                let (_, old) = title_fit_one_at_a_time(&area, &t);
+                assert_eq!(title_fit(&area, &t).1, old, "width {w}, {t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn title_fit_keeps_a_cut_that_fills_the_room_exactly() {
+        crate::chart::ensure_font().expect("font");
+        let title = "Recovery against RTO — Ünïcödé 日本語 and 🚒 services".repeat(3);
+        for keep in [11, 25, 40, 77] {
+            let cut = clip_label(&title, keep);
+            let mut probe = String::new();
+            let (w, _) = SVGBackend::with_string(&mut probe, (10, 10))
+                .into_drawing_area()
+                .estimate_text_size(&cut, &font(22))
+                .expect("measure");
+            let mut svg = String::new();
+            let area = SVGBackend::with_string(&mut svg, (w + 60, 400)).into_drawing_area();
+            let (style, text) = title_fit(&area, &title);
+            assert_eq!(style.font.get_size(), 22.0);
+            assert_eq!(text, cut, "keep {keep}");
+            assert_eq!(text, title_fit_one_at_a_time(&area, &title).1);
+            // The whole title, in a room exactly its width.
+            let mut svg = String::new();
+            let area = SVGBackend::with_string(&mut svg, (w + 60, 400)).into_drawing_area();
+            assert_eq!(title_fit(&area, &cut).1, cut);
+        }
+    }
+
+    #[test]
+    fn fit_cut_of_a_long_title_measures_a_few_prefixes() {
+        let title = "t".repeat(20_000);
+        let mut calls = 0;
+        // 10 px a character, 1 220 px of room: 121 characters and "…".
+        let cut = fit_cut(&title, 10, |t| {
+            calls += 1;
+            t.chars().count() * 10 <= 1_220
+        });
+        assert_eq!(cut.chars().count(), 122);
+        assert!(cut.ends_with('…'));
+        assert!(calls <= 17, "{calls} measurements");
+        // Nothing fits: the shortest cut, as before.
+        assert_eq!(fit_cut(&title, 10, |_| false), clip_label(&title, 10));
+        // Short titles and titles that fit are kept whole.
+        assert_eq!(fit_cut("short", 10, |_| false), "short");
+        assert_eq!(fit_cut(&title, 10, |_| true), title);
+    }
+
+    #[test]
+    fn clip_label_counts_characters() {
+        assert_eq!(clip_label("abcdef", 6), "abcdef");
+        assert_eq!(clip_label("abcdefg", 6), "abcde…");
+        assert_eq!(clip_label("日本語の題名です", 4), "日本語…");
+        assert_eq!(clip_label("ab", 0), "…");
+        assert_eq!(clip_label("", 0), "");
     }
 }

@@ -180,7 +180,10 @@ impl Chart for Gantt {
             _ => SKY,
         };
         let min_bar = x1 * MIN_BAR;
-        let labels = axis::clip_all(&rows.iter().map(|t| t.label.clone()).collect::<Vec<_>>(), 24);
+        let labels = axis::clip_all(
+            &rows.iter().map(|t| t.label.clone()).collect::<Vec<_>>(),
+            24,
+        );
         for (i, task) in rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             let end = if task.not_recovered {

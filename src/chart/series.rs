@@ -123,9 +123,11 @@ impl Chart for Series {
                     .draw_series(LineSeries::new(piece, colour.stroke_width(width)))
                     .map_err(draw_err)?;
                 if j == 0 {
-                    drawn.label(clip_label(&line.name, 28)).legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
-                    });
+                    drawn
+                        .label(clip_label(&line.name, 28))
+                        .legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+                        });
                 }
             }
             chart

@@ -24,10 +24,7 @@ fn lines(t: &Trend, tops: fn(&TrendRun) -> &[Top]) -> Vec<Line> {
                 .map(|r| {
                     // Outside a review's top five its loss is not kept:
                     // a gap, not a drop to 0.
-                    tops(r)
-                        .iter()
-                        .find(|x| x.id == *id)
-                        .map(|x| (x.loss, None))
+                    tops(r).iter().find(|x| x.id == *id).map(|x| (x.loss, None))
                 })
                 .collect(),
             dashed: false,

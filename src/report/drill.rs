@@ -292,8 +292,10 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names) -> Vec<Spans> {
     if let Some(m) = &d.mbco {
         if let Some(h) = &m.hours {
             out.push(vec![
-                t("Every business function is back at its MBCO (its minimum capacity; full \
-                   capacity where none is set) after "),
+                t(
+                    "Every business function is back at its MBCO (its minimum capacity; full \
+                   capacity where none is set) after ",
+                ),
                 b(hours(h.p50)),
                 t(format!(
                     " in half of the drills where that happens ({} of the drills), and after {} \
@@ -667,7 +669,10 @@ pub(crate) fn screen(d: &DrillSummary, s: &Summary) -> String {
                 hours(h.p90),
                 pct(m.reached)
             ),
-            None => writeln!(out, "  business at MBCO              not reached in any drill"),
+            None => writeln!(
+                out,
+                "  business at MBCO              not reached in any drill"
+            ),
         };
     }
     if let Some(start) = &d.start {

@@ -23,7 +23,7 @@ pub use warnings::{planning_warnings, Warning};
 /// # Errors
 /// [`Error::Scenario`] naming the file and what is wrong in it.
 pub fn load(path: &Path) -> Result<Model, Error> {
-    let bytes = crate::input::read_limited(path, crate::input::MAX_SCENARIO_BYTES, "a scenario")?;
+    let bytes = crate::input::read_scenario(path)?;
     parse_bytes(&bytes).map_err(|source| Error::Scenario {
         path: path.to_path_buf(),
         source,

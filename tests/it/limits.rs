@@ -1,7 +1,8 @@
 //! Bounded resources: trial counts beyond the limit are refused with the
 //! numbers before anything is allocated, thread counts are capped, input
-//! files are read with a size limit, a long run says how long it will
-//! take, and swept values obey the scenario's own caps.
+//! files are read with a size limit (and `generate` writes none larger),
+//! a long run says how long it will take, and swept values obey the
+//! scenario's own caps.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -106,7 +107,45 @@ fn endless_inputs_are_read_with_a_limit() {
     std::fs::write(&big, " ".repeat((64 << 20) + 1)).expect("written");
     let mut cmd = bcdr();
     cmd.arg("validate").arg(&big);
-    fails_with(cmd, "larger than the 64 MiB a scenario may be");
+    let e = fails_with(cmd, "larger than the 64 MiB a scenario may be");
+    // The fix fits an estate that large, not only a wrong path.
+    assert!(
+        e.contains("check the path") && e.contains("split it"),
+        "{e}"
+    );
+    assert!(e.contains("bcdr generate"), "{e}");
+}
+
+/// `bcdr generate --services 1000000` wrote 235 MB that every command
+/// then refused as over 64 MiB: it is refused before anything is written,
+/// naming the limit and the largest count that fits, and that count is
+/// written and within the limit.
+#[test]
+fn generate_refuses_an_estate_larger_than_the_loader_reads() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let out = dir.path().join("estate.ron");
+    let mut cmd = bcdr();
+    cmd.args(["generate", "--services", "1000000", "--out"])
+        .arg(&out);
+    let e = fails_with(cmd, "64 MiB (67108864 bytes)");
+    assert!(!out.exists(), "nothing is written");
+    let most: usize = e
+        .split("at most ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count in: {e}"));
+    assert!((250_000..300_000).contains(&most), "{e}");
+    bcdr()
+        .args(["generate", "--services", &most.to_string(), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let len = std::fs::metadata(&out).expect("written").len();
+    assert!(len <= 64 << 20 && len > (64 << 20) - 4096, "{len} bytes");
+    let mut cmd = bcdr();
+    cmd.args(["generate", "--services", "3", "--out"]).arg(&out);
+    fails_with(cmd, "at least 4");
 }
 
 /// One part of a run of a billion shards: the message counts the missing
