@@ -59,7 +59,9 @@ impl Chart for CriticalPath {
             .x_label_formatter(&|x| axis::percent_tick(*x))
             .draw()
             .map_err(draw_err)?;
-        for (i, (label, on, last)) in rows.iter().enumerate() {
+        let labels = axis::clip_all(&rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(), 24);
+        for (i, (_, on, last)) in rows.iter().enumerate() {
+            let label = &labels[i];
             let y = (n - 1 - i) as f64;
             chart
                 .draw_series([

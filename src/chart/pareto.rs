@@ -136,7 +136,9 @@ impl Chart for Pareto {
             .map_err(draw_err)?;
 
         let c = self.currency.as_str();
-        for (i, (label, value, _)) in bars.iter().enumerate() {
+        let labels = axis::clip_all(&bars.iter().map(|b| b.0.clone()).collect::<Vec<_>>(), 24);
+        for (i, (_, value, _)) in bars.iter().enumerate() {
+            let label = &labels[i];
             let y = y_of(i);
             axis::row_ends(
                 area,

@@ -138,7 +138,7 @@ pub(crate) fn run_charts<'a>(
             s.scenario
         ),
         currency: s.currency.clone(),
-        item: "service".into(),
+        item: "failing service".into(),
         items: failures_by_service(s, acc)
             .into_iter()
             .map(|(id, loss)| (names.of(&id), loss))
