@@ -4,12 +4,13 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::review::explain::Explain;
 
-use super::axis::{column_label, money_short};
+use super::axis::{self, column_label, money_short};
 use super::frame;
-use super::{draw_err, font, Chart, BLUE, GREEN, GREY, TITLE_SIZE, VERMILION};
+use super::{draw_err, font, Chart, BLUE, GREEN, GREY, TICK_SIZE, TITLE_SIZE, VERMILION};
 
 /// Most steps drawn one by one; the rest are summed into one bar.
 pub(crate) const MAX_BARS: usize = 14;
@@ -128,13 +129,38 @@ impl Chart for Waterfall {
                 GREEN
             };
             let x = k as f64;
+            let (start, value) = (*a, *b);
             let (a, b) = (a.clamp(y0, y1), b.clamp(y0, y1));
+            // On an axis that does not start at 0 a total's bar would be
+            // read by its height, which is not its value: a total is a
+            // level, drawn as a thick mark at it.
+            let (lo, hi) = if *total && y0 > 0.0 {
+                let mark = 0.006 * (y1 - y0);
+                (b - mark, b + mark)
+            } else {
+                (a.min(b), a.max(b))
+            };
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(x - 0.35, a.min(b)), (x + 0.35, a.max(b))],
+                    [(x - 0.35, lo), (x + 0.35, hi)],
                     colour.filled(),
                 )))
                 .map_err(draw_err)?;
+            // Each bar says its value: a total its level, a step its
+            // change.
+            let label = if *total {
+                money_short(value)
+            } else {
+                crate::fmt::signed(value - start, money_short)
+            };
+            let top = axis::relative(area, chart.backend_coord(&(x, hi)));
+            axis::text(
+                area,
+                &label,
+                (top.0, top.1 - 8),
+                font(TICK_SIZE),
+                (HPos::Center, VPos::Bottom),
+            )?;
             if let Some(h) = half {
                 chart
                     .draw_series(std::iter::once(PathElement::new(
