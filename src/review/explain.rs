@@ -375,7 +375,17 @@ pub fn changes(old: &raw::Scenario, new: &raw::Scenario) -> Vec<Change> {
         whole(EntityKind::Appetite, &mut out);
     }
     if !same(&old.plan, &new.plan) {
-        whole(EntityKind::Plan, &mut out);
+        // The plan's own fields, named as a service's are.
+        let fields = match (&old.plan, &new.plan) {
+            (Some(o), Some(n)) => changed_fields(o, n),
+            _ => Vec::new(),
+        };
+        out.push(Change {
+            kind: EntityKind::Plan,
+            id: String::new(),
+            what: "changed".to_string(),
+            fields,
+        });
     }
     out
 }

@@ -164,6 +164,14 @@ fn explain_names_the_fields_that_changed() {
         .map(|c| c.label())
         .collect();
     assert_eq!(labels, [r#"service "shop" changed (name)"#]);
+    // The plan's fields too (found by an independent check: "plan
+    // changed" named nothing).
+    let new = scenario::parse_raw(&SMALL.replace("crews: 2", "crews: 3")).expect("parses");
+    let labels: Vec<String> = bcdr::review::explain::changes(&old, &new)
+        .iter()
+        .map(|c| c.label())
+        .collect();
+    assert_eq!(labels, ["plan changed (crews 2 → 3)"]);
 }
 
 const SMALL: &str = r#"Scenario(name: "small", currency: "EUR", horizon: "1y",
