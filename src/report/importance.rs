@@ -85,13 +85,21 @@ pub(crate) fn doc(im: &Importance) -> Doc {
         doc.para(vec![t(super::NET_OF_INSURANCE)]);
     }
     doc.h2("Services");
+    // Which services were measured: every one when there are no more than
+    // a ranking's top.
+    let measured = if im.services.len() <= im.top {
+        "Every service is measured.".to_string()
+    } else {
+        format!(
+            "The {} services of each screening ranking are measured (see docs/review-loop.md); \
+             the others show their screening score only.",
+            im.top
+        )
+    };
     doc.para(vec![t(format!(
         "Risk reduction worth: the expected annual loss saved if the service never failed, were \
          never hit by a threat and never damaged. Risk achievement worth (criticality): the loss \
-         added if it were down for the whole horizon. Paired 95% intervals. The {} services of \
-         each screening ranking are measured (see docs/review-loop.md); the others show their \
-         screening score only.",
-        im.top
+         added if it were down for the whole horizon. Paired 95% intervals. {measured}"
     ))]);
     doc.push(Block::Figure {
         stem: "importance".to_string(),
