@@ -300,7 +300,9 @@ figcaption{color:#555;font-size:.92em;margin-top:.4em}.scroll{overflow:auto;max-
 border:1px solid #ddd}pre{background:#f6f6f6;padding:10px;overflow-x:auto}.note{color:#777}\
 @page{size:A4 landscape;margin:10mm}\
 @media print{body{font-size:9.5pt;line-height:1.3}main{max-width:none;padding:0}\
-h1{font-size:1.6em}h2{page-break-before:auto;page-break-after:avoid;margin-top:1.2em}\
+h1{font-size:1.6em}h2{page-break-before:auto;page-break-after:avoid;break-after:avoid;\
+margin-top:1.2em}h2+p,h2+.table,h2+figure,h2+p+.table{break-before:avoid;page-break-before:avoid}\
+p{orphans:3;widows:3}\
 figure{page-break-inside:avoid}figure img{max-height:170mm;width:auto;max-width:100%}\
 .table{overflow:visible}table{width:100%;font-size:7.5pt;page-break-inside:auto}\
 table.wide{font-size:6.5pt}th,td,table.wide th,table.wide td{padding:2px 3px}\

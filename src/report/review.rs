@@ -367,23 +367,28 @@ pub(crate) fn threats_table(s: &Summary) -> Block {
             "share of the expected annual loss".into(),
         ],
         align: Align::columns(2, 3),
-        rows: s
-            .threats
-            .iter()
-            .map(|x| {
-                vec![
-                    x.id.clone(),
-                    x.kind.clone(),
-                    rate(x.occurrences.mean),
-                    money(c, x.loss.mean),
-                    if total > 0.0 {
-                        pct(x.loss.mean / total)
-                    } else {
-                        "–".to_string()
-                    },
-                ]
-            })
-            .collect(),
+        // Largest expected loss first (ties in file order): a reader looks
+        // for the threats that matter, not for the file's order.
+        rows: {
+            let mut threats: Vec<_> = s.threats.iter().collect();
+            threats.sort_by(|a, b| b.loss.mean.total_cmp(&a.loss.mean));
+            threats
+        }
+        .into_iter()
+        .map(|x| {
+            vec![
+                x.id.clone(),
+                x.kind.clone(),
+                rate(x.occurrences.mean),
+                money(c, x.loss.mean),
+                if total > 0.0 {
+                    pct(x.loss.mean / total)
+                } else {
+                    "–".to_string()
+                },
+            ]
+        })
+        .collect(),
     }
 }
 
@@ -443,6 +448,7 @@ pub(crate) fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance, name
     )]);
     doc.push(services_table(s, names));
     doc.h2("Threats");
+    doc.para(vec![t("Largest expected loss first.")]);
     doc.push(threats_table(s));
     doc.h2("Dependency graph");
     doc.push(Block::Drawing {

@@ -228,8 +228,12 @@ fn report_numbers_are_the_summary_numbers() {
     }
 
     let threats = files::md_table(&md, "Threats");
-    let listed = s["threats"].as_array().expect("threats");
+    let mut listed: Vec<&serde_json::Value> =
+        s["threats"].as_array().expect("threats").iter().collect();
     assert_eq!(threats.len(), listed.len());
+    // The report lists them largest expected loss first (ties in file
+    // order).
+    listed.sort_by(|a, b| num(&b["loss"]["mean"]).total_cmp(&num(&a["loss"]["mean"])));
     for (r, x) in threats.iter().zip(listed) {
         assert_eq!(r[0], x["id"].as_str().expect("id"));
         let occ: f64 = r[2].parse().expect("a count");

@@ -81,7 +81,7 @@ fn explain_contributions_add_up_exactly_to_the_total() {
             "threat \"crm-bug\" added",
             "threat \"office-fire\" removed",
             "appetite changed",
-            "plan changed",
+            "plan changed (crews 1 → 2)",
         ]
     );
     assert!(e
@@ -626,7 +626,7 @@ fn review_commands_write_their_packs_and_agree_across_thread_counts() {
         steps,
         [
             "threat \"power\" changed (rate_per_year 2 → 3)",
-            "plan changed"
+            "plan changed (crews 2 → 1)"
         ]
     );
 }
