@@ -52,6 +52,10 @@ pub(crate) struct Task {
     /// bar is over those drills).
     pub crew_share: Option<f64>,
     pub recovered: f64,
+    /// When the bar is over the few drills in which a crew worked (under
+    /// half): when it is back over all the drills (median), which the
+    /// label gives first, as the report's table does.
+    pub back_in_most: Option<f64>,
     /// Still down at the horizon in the median drill: the bar runs to the
     /// edge of the axis and `recovered` is not drawn.
     pub not_recovered: bool,
@@ -168,7 +172,7 @@ impl Chart for Gantt {
             )
             .map_err(draw_err)?;
         frame::mesh(&mut chart, frame::Grid::Rows)
-            .x_desc("time after the threat (medians over the drills)")
+            .x_desc("time after the threat (medians over the drills; a crew at work over the drills in which one worked, their share in brackets)")
             .x_labels(12)
             .x_label_formatter(&|x| hours_short(*x))
             .draw()
@@ -274,8 +278,13 @@ impl Task {
         } else {
             hours_short(self.recovered)
         };
-        match (self.job, self.crew_share) {
-            (Some(_), Some(c)) if c < 0.995 => {
+        match (self.job, self.crew_share, self.back_in_most) {
+            (Some(_), Some(c), Some(most)) if c < 0.5 => format!(
+                "{}; {back} with a crew ({})",
+                hours_short(most),
+                axis::percent_short(c)
+            ),
+            (Some(_), Some(c), _) if c < 0.995 => {
                 format!("{back} ({})", axis::percent_short(c))
             }
             _ => back,
@@ -326,6 +335,7 @@ mod tests {
             job,
             crew_share: Some(1.0),
             recovered,
+            back_in_most: None,
             not_recovered: false,
             rto: Some(4.0),
         }
@@ -395,6 +405,13 @@ mod tests {
             ..task("vpn", Some((2.0, 4.0)), 6.0)
         };
         assert!(some.back_label().contains("(46%)"), "{}", some.back_label());
+        // A crew in few drills: when it is back in most comes first.
+        let few = Task {
+            crew_share: Some(0.05),
+            back_in_most: Some(0.05),
+            ..task("db", Some((0.1, 3.9)), 3.97)
+        };
+        assert_eq!(few.back_label(), "3m; 3.97h with a crew (5%)");
         let g = Gantt {
             title: "t".into(),
             tasks: vec![lost, fine, some],

@@ -83,6 +83,11 @@ pub(crate) fn gantt_tasks(d: &DrillSummary, names: &Names) -> Vec<Task> {
                 job: t.job_start.zip(t.job_done),
                 crew_share: s.crew_job,
                 recovered: t.back,
+                back_in_most: s
+                    .crew_job
+                    .filter(|&c| c < 0.5)
+                    .and(s.recovery_hours.as_ref())
+                    .map(|q| q.p50),
                 not_recovered: t.back >= d.horizon_hours * 0.99
                     || s.not_recovered.is_some_and(|x| x >= 0.5),
                 rto: s.rto_hours,

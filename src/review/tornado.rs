@@ -321,6 +321,23 @@ pub fn tornado(
     let base_rto_se = rto_se(&base, &base_acc);
     let mut bars = Vec::new();
     let moves = moves(model, opts.vary);
+    // Each end within what a scenario file could hold, before any runs
+    // (a rate moved up past 10⁶ a year would not end).
+    for mv in &moves {
+        for &v in &mv.setting.values {
+            let mut m = model.clone();
+            mv.setting.param.apply(&mut m, v);
+            if let Some((path, why)) = crate::scenario::validate::limits::beyond(&m) {
+                return Err(Error::Usage(format!(
+                    "--vary {}: moving {} to {} puts {path} beyond what can be simulated: {why}; \
+                     vary by less",
+                    opts.vary,
+                    mv.setting.path,
+                    mv.setting.label(v)
+                )));
+            }
+        }
+    }
     for (k, mv) in moves.iter().enumerate() {
         let mut ends = Vec::new();
         for &v in &mv.setting.values {

@@ -296,9 +296,15 @@ fn stranded_by(
                     replicated,
                     ..
                 } => {
-                    !replicated
-                        && !sites.contains(&f.site)
-                        && (f.invoke_after.is_some() || targets.contains(&ServiceId(i as u32)))
+                    // A target fails over unless the disaster is
+                    // replicated (its standby is damaged too); any other
+                    // service only by `invoke_after`, replicated or not.
+                    !sites.contains(&f.site)
+                        && if targets.contains(&ServiceId(i as u32)) {
+                            !replicated
+                        } else {
+                            f.invoke_after.is_some()
+                        }
                 }
                 _ => f.invoke_after.is_some(),
             }

@@ -243,6 +243,29 @@ fn money_beyond_one_quadrillion_is_refused() {
     fails_with(cmd, "more than the 1e15 one figure of money may hold");
 }
 
+/// A tornado's ends obey the same caps as a sweep's values: a rate moved
+/// up by `--vary` past 10⁶ a year is refused before anything runs.
+#[test]
+fn tornado_ends_obey_the_scenario_cap() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let file = dir.path().join("busy.ron");
+    std::fs::write(
+        &file,
+        SMALL.replace("rate_per_year: 1.0", "rate_per_year: 900000"),
+    )
+    .expect("written");
+    let out = dir.path().join("never");
+    let mut cmd = bcdr();
+    cmd.args(["tornado", "-q", "--trials", "10", "--vary", "0.5", "--out"])
+        .arg(&out)
+        .arg(&file);
+    fails_with(
+        cmd,
+        "threats.cut.rate_per_year beyond what can be simulated",
+    );
+    assert!(!out.exists());
+}
+
 /// A run that will take long says so early on stderr, even with
 /// `--quiet`: the estimate comes after a few seconds of measuring.
 #[test]

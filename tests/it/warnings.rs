@@ -241,6 +241,24 @@ fn a_recovery_path_closes_the_gap() {
             "{failover}: {found:#?}"
         );
     }
+    // A replicated disaster keeps its targets from failing over, not a
+    // service that depends on them and fails over by `invoke_after`.
+    let replicated = r#"Scenario(name: "rep", sites: [Site(id: "dc1"), Site(id: "dc2")],
+        services: [
+            Service(id: "db", site: "dc1"),
+            Service(id: "app", site: "dc1", depends_on: ["db"], revenue_per_hour: 100,
+                failover: (site: "dc2", switchover: Fixed("10m"), invoke_after: "1h",
+                    depends_on: [])),
+        ],
+        threats: [Disaster(id: "corrupt", rate_per_year: 0.1, targets: [Service("db")],
+            replicated: true)])"#;
+    assert!(
+        !warnings(replicated)
+            .iter()
+            .any(|w| w.message.contains("no way back")),
+        "{:#?}",
+        warnings(replicated)
+    );
     // Without `invoke_after`, a service the disaster does not hit stays
     // at home and waits for its home dependency.
     let text = standby(r#", depends_on: ["net2"]"#, "dc3").replace(

@@ -25,7 +25,9 @@ pub(super) struct Links {
     /// see them: this count is held to the same budget, or a chain of
     /// loss events that each trigger the next twice would run for ever.
     pub(super) fired: u64,
-    /// When `fired` reached the budget.
+    /// Whether a trigger was refused for the budget in this trial, and
+    /// when.
+    pub(super) over: bool,
     pub(super) over_at: f64,
 }
 
@@ -35,6 +37,7 @@ impl Links {
             mult: vec![1.0; plan.threats.len()],
             streams: Streams::new(plan.threats.len()),
             fired: 0,
+            over: false,
             over_at: 0.0,
         }
     }
@@ -43,6 +46,8 @@ impl Links {
     pub(super) fn reset(&mut self) {
         self.streams.clear();
         self.fired = 0;
+        self.over = false;
+        self.over_at = 0.0;
     }
 }
 
@@ -82,6 +87,7 @@ impl Trial {
                 // Past the budget the trial fails (`Trial::run`): set off
                 // nothing more.
                 if self.links.fired >= plan.event_budget {
+                    self.links.over = true;
                     self.links.over_at = t;
                     return;
                 }

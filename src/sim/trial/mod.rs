@@ -389,7 +389,7 @@ impl Trial {
         }
         let mut events = 0u64;
         // The triggers set off by the threats' first occurrences.
-        if self.links.fired >= plan.event_budget {
+        if self.links.over {
             let message = self.budget_message(plan, trial, self.links.over_at);
             acc.overflowed(trial, message);
             self.queue.clear();
@@ -406,7 +406,7 @@ impl Trial {
                 acc.overflowed(trial, message);
                 break;
             }
-            if self.links.fired >= plan.event_budget {
+            if self.links.over {
                 let message = self.budget_message(plan, trial, self.links.over_at);
                 acc.overflowed(trial, message);
                 break;
