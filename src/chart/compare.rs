@@ -93,7 +93,7 @@ impl Chart for ExceedanceOverlay {
         let y_fmt = |p: &f64| super::axis::percent_tick(*p);
         frame::mesh(&mut chart, frame::Grid::Full)
             .x_desc(format!("annual loss ({}), log scale", self.currency))
-            .y_desc("probability a year loses more")
+            .y_desc("probability a year loses more than this")
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
             .draw()

@@ -116,7 +116,7 @@ impl Chart for LossExceedance {
             .map_err(draw_err)?;
         frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc(x_desc)
-            .y_desc("probability a year loses at least this much")
+            .y_desc("probability a year loses more than this")
             .x_label_formatter(&|x| money_short(*x))
             .y_label_formatter(&|p| axis::percent_tick(*p))
             .draw()

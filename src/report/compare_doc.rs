@@ -269,8 +269,8 @@ pub(crate) fn compare_doc(
     doc.h2("Charts");
     doc.push(Block::Figure {
         stem: "compare_loss_exceedance".into(),
-        caption: "Loss exceedance curves of A and B: the chance that a year loses at least each \
-                  amount."
+        caption: "Loss exceedance curves of A and B: the chance that a year loses more than \
+                  each amount."
             .into(),
     });
     doc.push(Block::Figure {

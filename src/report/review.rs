@@ -17,7 +17,7 @@ use crate::fmt::{availability, hours, money, or_dash, pct, rate};
 pub(crate) const RUN_CHARTS: [(&str, &str); 7] = [
     (
         "loss_exceedance",
-        "Loss exceedance curve: the probability that a year loses at least each amount (log axes), \
+        "Loss exceedance curve: the probability that a year loses more than each amount (log axes), \
          with VaR 95 and VaR 99 and the risk appetite when the scenario gives one.",
     ),
     (
