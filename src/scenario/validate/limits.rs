@@ -33,7 +33,7 @@ pub(crate) fn beyond(model: &Model) -> Option<(String, String)> {
             Rate::Fixed(x) => *x,
             Rate::Uncertain(d) => d.quantile(1.0 - 1e-9),
         };
-        if !(top <= MAX_RATE_PER_YEAR) {
+        if top.is_nan() || top > MAX_RATE_PER_YEAR {
             return Some((
                 format!("threats.{}.rate_per_year", t.id),
                 format!(
