@@ -548,10 +548,7 @@ pub(crate) fn column_label(x: f64, max: usize, label: impl Fn(usize) -> Option<S
 pub(crate) fn clip_all(labels: &[String], max: usize) -> Vec<String> {
     let mut out: Vec<String> = labels.iter().map(|l| clip_label(l, max)).collect();
     for i in 0..out.len() {
-        let same: Vec<usize> = (0..out.len())
-            .filter(|&j| out[j] == out[i] && labels[j] != labels[i])
-            .collect();
-        if same.is_empty() {
+        if !(0..out.len()).any(|j| out[j] == out[i] && labels[j] != labels[i]) {
             continue;
         }
         let group: Vec<usize> = (0..out.len()).filter(|&j| out[j] == out[i]).collect();

@@ -324,18 +324,14 @@ pub fn tornado(
     // Each end within what a scenario file could hold, before any runs
     // (a rate moved up past 10⁶ a year would not end).
     for mv in &moves {
-        for &v in &mv.setting.values {
-            let mut m = model.clone();
-            mv.setting.param.apply(&mut m, v);
-            if let Some((path, why)) = crate::scenario::validate::limits::beyond(&m) {
-                return Err(Error::Usage(format!(
-                    "--vary {}: moving {} to {} puts {path} beyond what can be simulated: {why}; \
-                     vary by less",
-                    opts.vary,
-                    mv.setting.path,
-                    mv.setting.label(v)
-                )));
-            }
+        if let Some((v, path, why)) = mv.setting.beyond_limits(model) {
+            return Err(Error::Usage(format!(
+                "--vary {}: moving {} to {} puts {path} beyond what can be simulated: {why}; \
+                 vary by less",
+                opts.vary,
+                mv.setting.path,
+                mv.setting.label(v)
+            )));
         }
     }
     for (k, mv) in moves.iter().enumerate() {

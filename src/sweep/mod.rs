@@ -548,6 +548,17 @@ impl Setting {
         })
     }
 
+    /// The first value that puts `model` beyond what a scenario file may
+    /// hold (`validate::limits`): the value, the field's path and what is
+    /// wrong.
+    pub(crate) fn beyond_limits(&self, model: &Model) -> Option<(f64, String, String)> {
+        self.values.iter().find_map(|&v| {
+            let mut m = model.clone();
+            self.param.apply(&mut m, v);
+            crate::scenario::validate::limits::beyond(&m).map(|(path, why)| (v, path, why))
+        })
+    }
+
     /// How a value reads in reports: `4h` for durations, the number
     /// otherwise.
     pub fn label(&self, v: f64) -> String {
@@ -710,16 +721,12 @@ pub fn run(
     };
     // Every value within what the scenario file could hold, before any
     // runs: a mean time to failure scaled to 0 would never let time move.
-    for &v in &setting.values {
-        let mut m = model.clone();
-        setting.param.apply(&mut m, v);
-        if let Some((path, why)) = crate::scenario::validate::limits::beyond(&m) {
-            return Err(Error::Usage(format!(
-                "--set {}: at {}, {path}: {why}; sweep values within it",
-                setting.path,
-                setting.label(v)
-            )));
-        }
+    if let Some((v, path, why)) = setting.beyond_limits(model) {
+        return Err(Error::Usage(format!(
+            "--set {}: at {}, {path}: {why}; sweep values within it",
+            setting.path,
+            setting.label(v)
+        )));
     }
     let mut points = Vec::with_capacity(setting.values.len());
     for (k, &v) in setting.values.iter().enumerate() {

@@ -25,6 +25,17 @@ fn insured(deductible: f64) -> String {
     )
 }
 
+/// The same scenario without its policy.
+fn uninsured() -> String {
+    let text = insured(200.0).replace(
+        r#"insurance: [Policy(id: "cyber", covers: ["claim"], deductible: 200,
+            premium: 100)]"#,
+        "",
+    );
+    assert!(!text.contains("Policy"), "the policy is removed");
+    text
+}
+
 fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
@@ -144,15 +155,7 @@ fn the_review_commands_weigh_the_net_loss() {
     // Uninsured NEW: the settings step removes the policy, so the year
     // loses what it recovered (800 a claim, 2 claims a year) and saves the
     // premium (100): +1500 expected, paired.
-    let plain = write(
-        dir.path(),
-        "plain.ron",
-        &insured(200.0).replace(
-            r#"insurance: [Policy(id: "cyber", covers: ["claim"], deductible: 200,
-            premium: 100)]"#,
-            "",
-        ),
-    );
+    let plain = write(dir.path(), "plain.ron", &uninsured());
     assert!(!std::fs::read_to_string(&plain)
         .expect("plain")
         .contains("Policy"));
@@ -208,11 +211,7 @@ fn the_review_commands_weigh_the_net_loss() {
 #[test]
 fn without_insurance_the_files_have_no_net_fields() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let text = insured(200.0).replace(
-        r#"insurance: [Policy(id: "cyber", covers: ["claim"], deductible: 200,
-            premium: 100)]"#,
-        "",
-    );
+    let text = uninsured();
     let file = write(dir.path(), "plain.ron", &text);
     let path = file.to_str().expect("utf-8");
     let c = review(
@@ -240,15 +239,7 @@ fn without_insurance_the_files_have_no_net_fields() {
 fn a_sweep_of_drills_says_its_loss_is_before_insurance() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = write(dir.path(), "insured.ron", &insured(200.0));
-    let plain = write(
-        dir.path(),
-        "plain.ron",
-        &insured(200.0).replace(
-            r#"insurance: [Policy(id: "cyber", covers: ["claim"], deductible: 200,
-            premium: 100)]"#,
-            "",
-        ),
-    );
+    let plain = write(dir.path(), "plain.ron", &uninsured());
     for (scenario, insured) in [(&file, true), (&plain, false)] {
         let out = if insured { "sw-insured" } else { "sw-plain" };
         let sw = review(

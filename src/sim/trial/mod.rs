@@ -388,13 +388,17 @@ impl Trial {
             }
         }
         let mut events = 0u64;
-        // The triggers set off by the threats' first occurrences.
-        if self.links.over {
-            let message = self.budget_message(plan, trial, self.links.over_at);
-            acc.overflowed(trial, message);
-            self.queue.clear();
-        }
-        while let Some((t, kind)) = self.queue.pop() {
+        loop {
+            // A trigger refused for the budget (the threats' first
+            // occurrences' triggers included) fails the trial.
+            if self.links.over {
+                let message = self.budget_message(plan, trial, self.links.over_at);
+                acc.overflowed(trial, message);
+                break;
+            }
+            let Some((t, kind)) = self.queue.pop() else {
+                break;
+            };
             events += 1;
             if events > plan.event_budget {
                 let message = self.budget_message(plan, trial, t);
@@ -403,11 +407,6 @@ impl Trial {
             }
             self.handle(plan, t, kind);
             if let Some(message) = self.outcome_failed.take() {
-                acc.overflowed(trial, message);
-                break;
-            }
-            if self.links.over {
-                let message = self.budget_message(plan, trial, self.links.over_at);
                 acc.overflowed(trial, message);
                 break;
             }
