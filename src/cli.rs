@@ -149,7 +149,7 @@ pub(crate) struct RunArgs {
     pub shard: Option<bcdr::shard::Shard>,
     /// Name the run in a review (such as 2026-Q3): stores the label and the
     /// scenario file's SHA-256 in summary.json for `bcdr trend`.
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", value_parser = parse_label)]
     pub label: Option<String>,
     /// Exit 1 when a point of the risk appetite is breached (a CI gate; 2
     /// stays for errors).
@@ -244,7 +244,7 @@ pub(crate) struct ImportanceArgs {
     #[arg(long, default_value_t = 4_000)]
     pub trials: u64,
     /// Services (and controls) of each screening ranking to measure.
-    #[arg(long, default_value_t = 25)]
+    #[arg(long, default_value_t = 25, value_parser = parse_top)]
     pub top: usize,
     #[command(flatten)]
     pub sim: Common,
@@ -349,9 +349,49 @@ fn parse_count(s: &str) -> Result<u64, String> {
     })
 }
 
+/// A review label: one line of text, not blank (it heads a column of
+/// `trend`'s tables and a tick of its charts).
+fn parse_label(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        return Err("a label names the run in a review; give one, such as 2026-Q3".into());
+    }
+    if let Some(c) = s.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "a label is one line of text, without control characters ({c:?} here); \
+             such as 2026-Q3"
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// `importance --top`: at least one service of each ranking.
+fn parse_top(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "\"{s}\" is not a number of services to measure: give a whole number of at least 1, \
+             such as 25"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_count;
+    use super::{parse_count, parse_label, parse_top};
+
+    #[test]
+    fn labels_are_one_line_of_text_and_top_at_least_one() {
+        assert_eq!(parse_label("2026-Q3"), Ok("2026-Q3".to_string()));
+        assert_eq!(parse_label("Q3 review, après"), Ok("Q3 review, après".to_string()));
+        for bad in ["", "  ", "2026\nQ3", "a\tb", "\u{1b}[31mred"] {
+            assert!(parse_label(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(parse_top("1"), Ok(1));
+        assert_eq!(parse_top("25"), Ok(25));
+        for bad in ["0", "-1", "x", ""] {
+            assert!(parse_top(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn counts_in_scientific_notation() {

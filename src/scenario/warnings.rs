@@ -41,7 +41,9 @@ impl std::fmt::Display for Warning {
 /// 6. the DR plan ((`warnings_dr`)): a failover whose dependencies
 ///    run at the home site, an `invoke_after` longer than the RTO, backups
 ///    kept at the service's own site with no rebuild, and a replicated
-///    disaster's targets with nothing to restore from and no rebuild.
+///    disaster's targets with nothing to restore from and no rebuild;
+/// 7. insurance with a premium or an aggregate limit in a scenario whose
+///    horizon is not a year: both are a year's, and apply once per trial.
 ///
 /// # Complexity
 /// O(threats × (services + edges)).
@@ -53,6 +55,7 @@ pub fn planning_warnings(model: &Model) -> Vec<Warning> {
     stranded_revenue(model, &mut out);
     groups_without_redundancy(model, &mut out);
     super::warnings_dr::dr_warnings(model, &mut out);
+    insurance_per_trial(model, &mut out);
     out
 }
 
@@ -508,5 +511,35 @@ fn groups_without_redundancy(model: &Model, out: &mut Vec<Warning>) {
                 );
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 7. Insurance over a horizon that is not a year
+
+/// A premium is paid once per trial and an aggregate limit caps a trial's
+/// payments (DESIGN-2 B1: a year is a trial); with a horizon of two years,
+/// a year's figures would be charged and capped once for both.
+fn insurance_per_trial(model: &Model, out: &mut Vec<Warning>) {
+    let h = model.horizon.get();
+    if h == crate::model::HOURS_PER_YEAR {
+        return;
+    }
+    for (k, p) in model.insurance.iter().enumerate() {
+        let what = match (p.premium.get() > 0.0, p.aggregate_limit.is_some()) {
+            (true, true) => "its premium and aggregate limit apply",
+            (true, false) => "its premium is paid",
+            (false, true) => "its aggregate limit applies",
+            (false, false) => continue,
+        };
+        warn(
+            out,
+            format!("insurance[{k}] {:?}", p.id),
+            format!(
+                "{what} once per trial, and a trial of this scenario runs {} (horizon), not a \
+                 year: give them for the whole horizon, or set horizon: \"1y\"",
+                crate::fmt::hours(h)
+            ),
+        );
     }
 }

@@ -46,6 +46,11 @@ pub struct ServiceAcc {
     /// RPO (0 without an RPO).
     #[serde(default)]
     pub rpo_breached: u64,
+    /// Trials whose data lost in all (every restore and switchover of the
+    /// trial together) is more than the RPO (0 without an RPO): what
+    /// `sweep` reports as `data_loss_above_rpo`, counted exactly.
+    #[serde(default)]
+    pub data_loss_above_rpo: u64,
     /// Per trial: the random-failure loss, anywhere in the estate, of the
     /// outages that this service's own random failures started (a split
     /// of `causes[0].loss`, not part of `loss`).
@@ -67,6 +72,7 @@ impl ServiceAcc {
             data_loss_hist: LogHist::exact(SERVICE_BITS),
             loss: ExactSum::default(),
             rpo_breached: 0,
+            data_loss_above_rpo: 0,
             failure_origin_loss: ExactSum::default(),
         }
     }
@@ -83,6 +89,7 @@ impl ServiceAcc {
         self.data_loss_hist.merge(&o.data_loss_hist);
         self.loss.merge(&o.loss);
         self.rpo_breached += o.rpo_breached;
+        self.data_loss_above_rpo += o.data_loss_above_rpo;
         self.failure_origin_loss.merge(&o.failure_origin_loss);
     }
 }
@@ -420,12 +427,16 @@ impl Accumulator {
                     s.mtpd_breached
                 ));
             }
-            if s.rpo_breached > trials {
-                return Err(format!(
-                    "{}: {} trials breached the RPO, but {trials} trials ran",
-                    f("rpo_breached"),
-                    s.rpo_breached
-                ));
+            for (name, n) in [
+                ("rpo_breached", s.rpo_breached),
+                ("data_loss_above_rpo", s.data_loss_above_rpo),
+            ] {
+                if n > trials {
+                    return Err(format!(
+                        "{}: {n} trials lost more data than the RPO, but {trials} trials ran",
+                        f(name)
+                    ));
+                }
             }
         }
         for (i, c) in self.causes.iter().enumerate() {

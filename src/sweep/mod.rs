@@ -783,7 +783,9 @@ pub fn run(
                 }),
                 data_loss_p99: Some(s.data_loss_hours.p99),
                 rpo_hours: s.rpo_hours,
-                data_loss_above_rpo: s.rpo_hours.map(|r| a.data_loss_hist.exceedance_of(r)),
+                data_loss_above_rpo: s
+                    .rpo_hours
+                    .map(|_| a.data_loss_above_rpo as f64 / acc.trials as f64),
             })
             .collect();
         let rto = match selected {

@@ -385,3 +385,32 @@ fn validate_prints_warnings_and_exits_zero() {
     assert!(stdout.contains("valid"), "{stdout}");
     assert!(stdout.contains("warning: services[1] \"shop\""), "{stdout}");
 }
+
+/// A premium and an aggregate limit are a year's and apply once per trial
+/// (a trial is a year): a two-year horizon is warned of, a one-year one and
+/// a policy with neither are not.
+#[test]
+fn warns_of_a_yearly_premium_over_a_horizon_that_is_not_a_year() {
+    let scenario = |horizon: &str, policy: &str| {
+        format!(
+            r#"Scenario(name: "x", horizon: "{horizon}", services: [Service(id: "db")],
+            threats: [LossEvent(id: "breach", rate_per_year: 0.5, cost: Fixed(1000))],
+            insurance: [{policy}])"#
+        )
+    };
+    let w = one_warning(&scenario("2y", r#"Policy(id: "cyber", premium: 500)"#));
+    assert_eq!(w.path, r#"insurance[0] "cyber""#);
+    assert!(w.message.starts_with("its premium is paid once per trial"), "{w}");
+    assert!(w.message.contains(r#"set horizon: "1y""#), "{w}");
+    let w = one_warning(&scenario(
+        "6mo",
+        r#"Policy(id: "cyber", aggregate_limit: 5000, premium: 500)"#,
+    ));
+    assert!(w.message.starts_with("its premium and aggregate limit apply"), "{w}");
+    for (horizon, policy) in [
+        ("1y", r#"Policy(id: "cyber", aggregate_limit: 5000, premium: 500)"#),
+        ("2y", r#"Policy(id: "cyber", deductible: 100, limit: 5000)"#),
+    ] {
+        assert_eq!(warnings(&scenario(horizon, policy)), [], "{horizon} {policy}");
+    }
+}

@@ -189,7 +189,8 @@ impl Pending {
         for i in 0..s {
             let a = &mut acc.services[i];
             let (mut outages, mut rto_met, mut breached) = (0u64, 0u64, 0u64);
-            let mut rpo_breached = 0u64;
+            let (mut rpo_breached, mut above_rpo) = (0u64, 0u64);
+            let rpo = plan.services[i].rpo;
             // Most trials lose no data: their zeros go in at once.
             let mut no_data_lost = 0u64;
             // Downtimes' keys, then counted into an 8-bit batch, as outage
@@ -213,6 +214,7 @@ impl Pending {
                 } else {
                     a.data_loss.add(t.data_loss);
                     a.data_loss_hist.add(t.data_loss);
+                    above_rpo += u64::from(t.data_loss > rpo);
                 }
                 a.loss.add(t.loss);
                 // Most services start no costly random failure in a trial.
@@ -239,6 +241,7 @@ impl Pending {
             a.rto_met += rto_met;
             a.mtpd_breached += breached;
             a.rpo_breached += rpo_breached;
+            a.data_loss_above_rpo += above_rpo;
         }
         self.count = 0;
     }
