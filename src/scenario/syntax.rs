@@ -286,6 +286,47 @@ const DURATIONS: [&str; 8] = [
     "horizon",
 ];
 
+/// The fields whose value is a distribution of numbers (money, a factor).
+const NUMBER_DISTRIBUTIONS: [&str; 3] = ["cost", "response_cost", "multiplier"];
+
+/// The fields whose value is a distribution of durations.
+const DURATION_DISTRIBUTIONS: [&str; 13] = [
+    "delay",
+    "restart",
+    "ttf",
+    "repair",
+    "restore",
+    "rebuild",
+    "switchover",
+    "lag",
+    "time",
+    "duration",
+    "dwell",
+    "detection",
+    "containment_outage",
+];
+
+/// `cost: 5000` or `duration: 2`: a bare number in a field that takes a
+/// distribution, with the fix for that field; `None` for other fields.
+fn bare_number_in_distribution(field: Option<&str>, number: &str) -> Option<String> {
+    let f = field?;
+    if NUMBER_DISTRIBUTIONS.contains(&f) {
+        return Some(format!(
+            "`{f}` takes a distribution, not a bare number: write {} for exactly {number}, \
+             or a distribution such as `{f}: Pert(min: ..., mode: ..., max: ...)`",
+            written(field, &format!("Fixed({number})"))
+        ));
+    }
+    DURATION_DISTRIBUTIONS.contains(&f).then(|| {
+        format!(
+            "`{f}` takes a distribution of durations, not a bare number: write {} for \
+             exactly {number} hours (or \"{number}m\", \"{number}d\"), or a distribution \
+             such as `{f}: Exponential(mean: \"{number}h\")`",
+            written(field, &format!("Fixed(\"{number}h\")"))
+        )
+    })
+}
+
 /// Where a syntax error is, in the scenario's own terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Place<'a> {
@@ -517,6 +558,9 @@ fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
                 ));
             }
             if value.trim().parse::<f64>().is_ok() {
+                if let Some(fix) = bare_number_in_distribution(field, value.trim()) {
+                    return Some(fix);
+                }
                 return Some(format!(
                     "{what} takes a distribution, not a bare number: write {} for exactly \
                      {value}, or a distribution such as `Uniform(min: ..., max: ...)`",
@@ -573,7 +617,11 @@ fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
                     .chars()
                     .all(|c| c.is_ascii_digit() || "._".contains(c))
             {
-                return Some(unnamed_fields(place, found));
+                // `cost: 5000`: a number where a distribution belongs.
+                return Some(
+                    bare_number_in_distribution(field, found)
+                        .unwrap_or_else(|| unnamed_fields(place, found)),
+                );
             }
             // `restore: 2h`: a duration without quotes.
             if parse_hours(found).is_ok() {

@@ -571,3 +571,52 @@ fn common_syntax_mistakes_quote_the_users_value() {
         assert!(err.contains(bad), "{bad}: the line is shown: {err}");
     }
 }
+
+/// A bare number where a number distribution belongs (`cost: 5000`) was
+/// told "a number where a field name belongs" with the risk appetite's
+/// `(loss: ..., probability: ...)`; the fix is `Fixed(5000)`.
+#[test]
+fn a_bare_number_in_a_distribution_names_fixed() {
+    let base = r#"Scenario(name: "x", services: [Service(id: "db")],
+    threats: [
+        Outage(id: "cut", rate_per_year: 1, targets: [Service("db")], duration: Fixed("2h"), response_cost: Fixed(10000)),
+        LossEvent(id: "l", rate_per_year: 1, cost: Fixed(5000)),
+    ],
+    common_factors: [(id: "f", threats: ["l"], multiplier: Fixed(2))])"#;
+    assert!(parse_str(base).is_ok());
+    let cases = [
+        (
+            "cost: Fixed(5000)",
+            "cost: 5000",
+            r#"(at threats[1] "l".cost)"#,
+            "write `cost: Fixed(5000)` for exactly 5000",
+        ),
+        (
+            "response_cost: Fixed(10000)",
+            "response_cost: 10000",
+            r#"(at threats[0] "cut".response_cost)"#,
+            "write `response_cost: Fixed(10000)` for exactly 10000",
+        ),
+        (
+            "multiplier: Fixed(2)",
+            "multiplier: 2",
+            r#"(at common_factors[0] "f".multiplier)"#,
+            "write `multiplier: Fixed(2)` for exactly 2",
+        ),
+        (
+            r#"duration: Fixed("2h")"#,
+            "duration: 2",
+            r#"(at threats[0] "cut".duration)"#,
+            r#"write `duration: Fixed("2h")` for exactly 2 hours"#,
+        ),
+    ];
+    for (good, bad, path, fix) in cases {
+        let text = base.replace(good, bad);
+        let err = parse_str(&text).expect_err(bad).to_string();
+        assert!(err.contains(path), "{bad}: {err}");
+        assert!(err.contains("takes a distribution"), "{bad}: {err}");
+        assert!(err.contains(fix), "{bad}: {err}");
+        assert!(!err.contains("field name belongs"), "{bad}: {err}");
+        assert!(!err.contains("probability:"), "{bad}: {err}");
+    }
+}
