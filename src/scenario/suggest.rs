@@ -46,6 +46,14 @@ pub(crate) fn unknown(what: &str, name: &str, known: &[&str], none_hint: &str) -
     if let Some(near) = nearest(name, known.iter().copied()) {
         return format!("unknown {what} {name:?}; did you mean {near:?}?");
     }
+    format!(
+        "unknown {what} {name:?}; the known ones are {}",
+        list(known)
+    )
+}
+
+/// `"a", "b", "c"`: the first few of `known`, quoted, then how many more.
+pub(crate) fn list(known: &[&str]) -> String {
     const SHOWN: usize = 8;
     let mut list = known
         .iter()
@@ -56,7 +64,7 @@ pub(crate) fn unknown(what: &str, name: &str, known: &[&str], none_hint: &str) -
     if known.len() > SHOWN {
         list.push_str(&format!(" and {} more", known.len() - SHOWN));
     }
-    format!("unknown {what} {name:?}; the known ones are {list}")
+    list
 }
 
 #[cfg(test)]

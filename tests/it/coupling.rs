@@ -185,3 +185,32 @@ fn team_errors_name_the_field_and_the_fix() {
         assert!(err.contains(part), "{part}: {err}");
     }
 }
+
+/// A skill that matches no service was silently accepted (the team never
+/// got a job), while the same `Tag(..)` in a threat's targets is an error.
+#[test]
+fn a_team_skill_that_matches_no_service_is_an_error() {
+    let text = r#"Scenario(name: "teams", sites: [Site(id: "dc-1"), Site(id: "dc-2")],
+        services: [Service(id: "core-db", site: "dc-1", tags: ["database", "pci"])],
+        plan: Plan(crews: 1, teams: [
+            (id: "dba", crews: 1, skills: [Tag("db")]),
+            (id: "ops", crews: 1, skills: [Tag("databse"), Tier(Business), Site("dc-2")]),
+        ]))"#;
+    let err = bcdr::scenario::parse_str(text)
+        .expect_err("invalid")
+        .to_string();
+    for part in [
+        r#"plan.teams[0] "dba".skills[0]: no service has the tag "db": add tags: ["db"] to the services the team should recover, or use a known tag: "database", "pci""#,
+        r#"plan.teams[1] "ops".skills[0]: no service has the tag "databse"; did you mean "database"?"#,
+        r#"plan.teams[1] "ops".skills[1]: no service has the tier Business"#,
+        r#"plan.teams[1] "ops".skills[2]: no service is at the site "dc-2""#,
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    // The skills that match a service are fine.
+    let text = text.replace(r#"Tag("db")"#, r#"Tag("database")"#).replace(
+        r#"Tag("databse"), Tier(Business), Site("dc-2")"#,
+        r#"Tag("pci"), Tier(Application), Site("dc-1")"#,
+    );
+    bcdr::scenario::parse_str(&text).expect("valid");
+}

@@ -18,9 +18,30 @@ pub(super) struct Matched {
     pub(super) site: Option<SiteId>,
 }
 
+/// What a target is for, which its messages say. Either way a `Tier(..)`
+/// or `Tag(..)` that matches no service is an issue (a typo, most likely).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Purpose {
+    /// A threat's target or an attack path's end: the services it hits. A
+    /// `Site(..)` with no service still counts (its failovers and backups).
+    Hit,
+    /// A team's skill: the services the team recovers. A `Site(..)` with
+    /// no service is an issue too: no job would go to the team by it.
+    Recover,
+}
+
+impl Purpose {
+    /// The services meant, as the end of a fix: "add tags: [..] to {}".
+    fn services(self) -> &'static str {
+        match self {
+            Purpose::Hit => "the services it should hit",
+            Purpose::Recover => "the services the team should recover",
+        }
+    }
+}
+
 /// The services `target` matches. `why` says why a group does not fit a
-/// `Service(..)`; with `must_hit`, a `Tier(..)` or `Tag(..)` that matches
-/// no service is an issue (a typo, most likely). `None` after reporting.
+/// `Service(..)`; `purpose` what the target is for. `None` after reporting.
 pub(super) fn target(
     cx: &mut Ctx,
     names: &Names,
@@ -28,7 +49,7 @@ pub(super) fn target(
     path: &str,
     target: &raw::Target,
     why: &str,
-    must_hit: bool,
+    purpose: Purpose,
 ) -> Option<Matched> {
     let with = |keep: &dyn Fn(&raw::Service) -> bool| -> Vec<ServiceId> {
         services
@@ -41,22 +62,31 @@ pub(super) fn target(
     let (hit, site) = match target {
         raw::Target::Site(name) => {
             let site = names.site(cx, path, name)?;
-            (
-                with(&|s| s.site.as_deref() == Some(name.as_str())),
-                Some(site),
-            )
+            let hit = with(&|s| s.site.as_deref() == Some(name.as_str()));
+            if purpose == Purpose::Recover && hit.is_empty() {
+                cx.issue(
+                    path,
+                    format!(
+                        "no service is at the site {name:?}: name another site, or set \
+                         site: {name:?} on {}",
+                        purpose.services()
+                    ),
+                );
+                return None;
+            }
+            (hit, Some(site))
         }
         raw::Target::Service(name) => (vec![names.service(cx, path, name, why)?], None),
         raw::Target::Tier(tier) => {
             let hit = with(&|s| s.tier.unwrap_or(Tier::Application) == *tier);
-            if must_hit && hit.is_empty() {
+            if hit.is_empty() {
                 cx.issue(
                     path,
                     format!(
-                        "no service has the tier {}: target another tier, or set tier: {} on \
-                         the services it should hit",
+                        "no service has the tier {}: name another tier, or set tier: {} on {}",
                         tier.label(),
-                        tier.label()
+                        tier.label(),
+                        purpose.services()
                     ),
                 );
                 return None;
@@ -65,7 +95,7 @@ pub(super) fn target(
         }
         raw::Target::Tag(tag) => {
             let hit = with(&|s| s.tags.contains(tag));
-            if must_hit && hit.is_empty() {
+            if hit.is_empty() {
                 let mut known: Vec<&str> = Vec::new();
                 for t in services.iter().flat_map(|s| &s.tags) {
                     if !known.contains(&t.as_str()) {
@@ -74,9 +104,15 @@ pub(super) fn target(
                 }
                 let message = match suggest::nearest(tag, known.iter().copied()) {
                     Some(near) => format!("no service has the tag {tag:?}; did you mean {near:?}?"),
+                    None if known.is_empty() => format!(
+                        "no service has the tag {tag:?}: add tags: [{tag:?}] to {}",
+                        purpose.services()
+                    ),
                     None => format!(
-                        "no service has the tag {tag:?}: add tags: [{tag:?}] to the services it \
-                         should hit"
+                        "no service has the tag {tag:?}: add tags: [{tag:?}] to {}, or use a \
+                         known tag: {}",
+                        purpose.services(),
+                        suggest::list(&known)
                     ),
                 };
                 cx.issue(path, message);
@@ -100,7 +136,7 @@ pub(super) fn targets(
     base: &str,
     targets: &[raw::Target],
     why: &str,
-    must_hit: bool,
+    purpose: Purpose,
 ) -> Option<(Vec<ServiceId>, Vec<SiteId>)> {
     let mut hit = BTreeSet::new();
     let mut sites = BTreeSet::new();
@@ -113,7 +149,7 @@ pub(super) fn targets(
             &format!("{base}[{j}]"),
             t,
             why,
-            must_hit,
+            purpose,
         ) {
             Some(m) => {
                 hit.extend(m.services);

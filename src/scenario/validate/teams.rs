@@ -7,7 +7,8 @@ use crate::model::Team;
 use crate::scenario::raw;
 
 use super::names::Names;
-use super::{at, targets, Ctx};
+use super::targets::{self, Purpose};
+use super::{at, Ctx};
 
 /// Validate the plan's teams. `None` when any is invalid.
 pub(super) fn teams(
@@ -53,7 +54,15 @@ pub(super) fn teams(
         let why = "teams recover services: list the group's members with Service(..) each, or \
                    give them a tag and use Tag(..)";
         let base = format!("{p}.skills");
-        let matched = match targets::targets(cx, names, services, &base, &team.skills, why, false) {
+        let matched = match targets::targets(
+            cx,
+            names,
+            services,
+            &base,
+            &team.skills,
+            why,
+            Purpose::Recover,
+        ) {
             Some((matched, _)) => matched,
             None => {
                 ok = false;

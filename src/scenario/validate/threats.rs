@@ -144,7 +144,15 @@ pub(super) fn resolve_targets(
     }
     let why = "threats hit services: target its members with Service(..) each, or give them a \
                tag and use Tag(..)";
-    targets::targets(cx, names, &raw.services, &base, targets, why, true)
+    targets::targets(
+        cx,
+        names,
+        &raw.services,
+        &base,
+        targets,
+        why,
+        targets::Purpose::Hit,
+    )
 }
 
 /// A Disaster's targets without the `Function`s it matches (a business
@@ -305,7 +313,16 @@ fn attack_path_list(
                 }
                 raw::Endpoint::Target(t) => (
                     None,
-                    targets::target(cx, names, &raw.services, &path, t, why, true)?.services,
+                    targets::target(
+                        cx,
+                        names,
+                        &raw.services,
+                        &path,
+                        t,
+                        why,
+                        targets::Purpose::Hit,
+                    )?
+                    .services,
                 ),
             };
             if let Some(name) = named {
