@@ -90,6 +90,7 @@ fn align_range(range: &mut Vec<[f64; 2]>, before: u64, offset: u64, len: usize) 
 }
 
 mod batch;
+mod ranges;
 pub(crate) use batch::Batch;
 
 /// A log-linear histogram (see the module doc).
@@ -98,8 +99,9 @@ pub(crate) use batch::Batch;
 /// exact minimum and maximum, which merge exactly: a quantile that falls
 /// in a bucket whose values are all equal is reported exactly (an atom,
 /// such as a fixed cost), and never outside its bucket's observed range.
-/// Such a histogram takes its values through [`LogHist::add`] only (not
-/// compact keys or batches, which carry no values).
+/// Such a histogram takes its values through [`LogHist::add`]; one made
+/// with [`LogHist::sampled`] takes them through batches, and its ranges
+/// hold the extremes the batches were given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogHist {
     /// Mantissa bits kept per bucket.
@@ -113,7 +115,7 @@ pub struct LogHist {
     /// Per bucket of `counts`, the least and the greatest value counted
     /// in it ([`LogHist::exact`] histograms only; empty buckets hold
     /// (+MAX, 0)).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "ranges")]
     range: Option<Vec<[f64; 2]>>,
 }
 
@@ -131,6 +133,22 @@ impl LogHist {
             max: 0.0,
             range: None,
         }
+    }
+
+    /// An empty histogram fed through batches ([`LogHist::add_via`]) that
+    /// keeps, per bucket, the least and the greatest of the extremes each
+    /// batch call was given (a trial's shortest and longest outage of one
+    /// service): a subset of the bucket's values, so a quantile read in a
+    /// bucket stays within it, and a bucket whose every value is one atom
+    /// (a fixed repair of exactly 4 h) reads exactly that value.
+    pub fn sampled(bits: u32) -> LogHist {
+        LogHist::exact(bits)
+    }
+
+    /// Whether it keeps per-bucket ranges ([`LogHist::exact`],
+    /// [`LogHist::sampled`]).
+    pub(crate) fn keeps_ranges(&self) -> bool {
+        self.range.is_some()
     }
 
     /// An empty histogram that also keeps each bucket's exact minimum and
@@ -198,7 +216,6 @@ impl LogHist {
     /// every value this way gives the same histogram as [`LogHist::add`].
     #[inline]
     pub(crate) fn add_compact_n(&mut self, k: u16, n: u64) {
-        debug_assert!(self.range.is_none(), "an exact histogram takes values");
         if k == 0 {
             self.zeros += n;
             return;
@@ -216,7 +233,6 @@ impl LogHist {
     /// and empty it; it keeps its range for the next batch. The same
     /// histogram as adding each value with [`LogHist::add`].
     pub fn absorb(&mut self, batch: &mut Batch) {
-        debug_assert!(self.range.is_none(), "an exact histogram takes values");
         if !batch.added {
             return;
         }
@@ -243,6 +259,19 @@ impl LogHist {
                     self.grow_and_add(key, u64::from(*count));
                 }
                 *count = 0;
+            }
+        }
+        if let Some(range) = &mut self.range {
+            // The extremes the batch saw, into the buckets' ranges (every
+            // bucket seen was counted, here or by a carry).
+            for (j, seen) in batch.seen.iter_mut().enumerate() {
+                if seen[0] <= seen[1] {
+                    let index = (first + j as u64 - self.offset) as usize;
+                    let r = &mut range[index];
+                    r[0] = r[0].min(seen[0]);
+                    r[1] = r[1].max(seen[1]);
+                    *seen = [f64::MAX, 0.0];
+                }
             }
         }
         self.zeros += batch.zeros;
@@ -350,6 +379,20 @@ impl LogHist {
     /// # Errors
     /// What is wrong, naming the field.
     pub fn check(&self, bits: u32, exact: bool) -> Result<(), String> {
+        self.check_ranges(bits, exact, false)
+    }
+
+    /// [`LogHist::check`] for a histogram whose per-bucket ranges hold the
+    /// extremes its batches saw ([`LogHist::sampled`]): a counted bucket
+    /// may have none.
+    ///
+    /// # Errors
+    /// What is wrong, naming the field.
+    pub fn check_sampled(&self, bits: u32) -> Result<(), String> {
+        self.check_ranges(bits, true, true)
+    }
+
+    fn check_ranges(&self, bits: u32, exact: bool, sampled: bool) -> Result<(), String> {
         if self.bits != bits {
             return Err(format!(
                 "bits is {}, but this histogram keeps {bits} mantissa bits",
@@ -416,7 +459,7 @@ impl LogHist {
             // Each bucket's least and greatest value were counted in it.
             for (i, (&[lo, hi], &c)) in range.iter().zip(&self.counts).enumerate() {
                 let key = self.offset + i as u64;
-                let ok = if c == 0 {
+                let ok = if c == 0 || (sampled && lo == f64::MAX && hi == 0.0) {
                     lo == f64::MAX && hi == 0.0
                 } else {
                     lo.is_finite()
@@ -461,8 +504,9 @@ impl LogHist {
         let lo = f64::from_bits(k << shift);
         let hi = f64::from_bits((k + 1) << shift);
         let (min, max) = match &self.range {
-            Some(range) => (range[i][0], range[i][1]),
-            None => (self.min, self.max),
+            // A sampled histogram's bucket may have no extremes seen.
+            Some(range) if range[i][0] <= range[i][1] => (range[i][0], range[i][1]),
+            _ => (self.min, self.max),
         };
         // `max` first: a corrupt or empty range cannot panic the clamp.
         (0.5 * (lo + hi)).min(max).max(min)
@@ -621,205 +665,4 @@ impl LogHist {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn quantiles_within_stated_accuracy() {
-        let mut h = LogHist::new(7);
-        let values: Vec<f64> = (1..=10_000).map(|i| i as f64 * 1.37).collect();
-        values.iter().for_each(|&v| h.add(v));
-        for p in [0.01, 0.5, 0.9, 0.99, 1.0] {
-            let exact = values[((p * 10_000.0) as usize).max(1) - 1];
-            let got = h.quantile(p).unwrap();
-            assert!(
-                (got - exact).abs() <= exact * h.relative_accuracy() * 1.0001,
-                "p {p}: {got} vs {exact}"
-            );
-        }
-        assert_eq!(h.max(), values.last().copied());
-    }
-
-    #[test]
-    fn zeros_and_empty() {
-        let mut h = LogHist::new(6);
-        assert_eq!(h.quantile(0.5), None);
-        h.add_n(0.0, 9);
-        h.add(5.0);
-        assert_eq!(h.quantile(0.9), Some(0.0));
-        assert_eq!(h.quantile(0.95), Some(5.0));
-        assert_eq!(h.count(), 10);
-    }
-
-    #[test]
-    fn an_atom_is_reported_exactly() {
-        // Issue 12: a loss of exactly 10 000 in every loss year was
-        // reported as the bucket's midpoint (10 016).
-        let mut h = LogHist::exact(7);
-        h.add_n(0.0, 90);
-        h.add_n(10_000.0, 10);
-        assert_eq!(h.quantile(0.95), Some(10_000.0));
-        assert_eq!(h.quantile(0.99), Some(10_000.0));
-        // Two values in one bucket: never outside their observed range.
-        h.add(10_010.0);
-        let q = h.quantile(0.999).unwrap();
-        assert!((10_000.0..=10_010.0).contains(&q), "{q}");
-    }
-
-    #[test]
-    fn expected_shortfall_splits_the_atom_at_var() {
-        // 5% of years lose 600 000, the rest nothing: VaR 95 = 0, and the
-        // mean of the worst 5% is 600 000 (not the mean of every year).
-        let mut h = LogHist::exact(7);
-        h.add_n(0.0, 950);
-        h.add_n(600_000.0, 50);
-        assert_eq!(h.quantile(0.95), Some(0.0));
-        assert_eq!(h.tail_mean(0.95), Some(600_000.0));
-        // 2% of years lose it: the worst 5% are 2% of 600 000 and 3% of 0.
-        let mut h = LogHist::exact(7);
-        h.add_n(0.0, 980);
-        h.add_n(600_000.0, 20);
-        assert!((h.tail_mean(0.95).unwrap() - 240_000.0).abs() < 1e-6);
-        assert_eq!(h.tail_mean(0.99), Some(600_000.0));
-        // Ten distinct values: the worst 20% is the mean of the top two,
-        // the worst 15% 1.5 values: (10 + 0.5·9) / 1.5.
-        let mut h = LogHist::exact(7);
-        (1..=10).for_each(|i| h.add(f64::from(i)));
-        assert_eq!(h.tail_mean(0.8), Some(9.5));
-        assert!((h.tail_mean(0.85).unwrap() - 14.5 / 1.5).abs() < 1e-12);
-        assert_eq!(LogHist::exact(7).tail_mean(0.95), None);
-    }
-
-    #[test]
-    fn exceedance_rows_are_exact_at_their_losses() {
-        let mut h = LogHist::exact(7);
-        let values = [0.0, 0.0, 1_000_000.0, 1_001_472.0, 1_003_000.0, 5e6];
-        values.iter().for_each(|&v| h.add(v));
-        for (loss, p) in h.exceedance() {
-            let above = values.iter().filter(|&&v| v > loss).count();
-            assert_eq!(p, above as f64 / values.len() as f64, "at {loss}");
-            assert!(values.contains(&loss), "{loss} is a simulated loss");
-        }
-        // A threshold below every value of its bucket counts them all.
-        assert_eq!(h.exceedance_of(999_999.0), 4.0 / 6.0);
-        assert_eq!(h.exceedance_of(1_003_000.0), 1.0 / 6.0);
-    }
-
-    proptest! {
-        #[test]
-        fn exact_merge_equals_sequential(xs in proptest::collection::vec(prop_oneof![0f64..1e7, Just(0.0), Just(5000.0)], 0..200), cut in 0usize..200) {
-            let [all, a, ba] =
-                crate::stats::split_merges(&xs, cut, || LogHist::exact(7), LogHist::add, LogHist::merge);
-            prop_assert_eq!(&a, &all);
-            prop_assert_eq!(&ba, &all);
-            // Every quantile is a value within its bucket's observed range.
-            for i in 0..=20 {
-                let q = all.quantile(i as f64 / 20.0).unwrap_or(0.0);
-                prop_assert!(xs.is_empty() || q == 0.0 || (q >= all.min().unwrap() && q <= all.max().unwrap()));
-            }
-        }
-
-        #[test]
-        fn merge_equals_sequential(xs in proptest::collection::vec(0f64..1e7, 0..200), cut in 0usize..200) {
-            let cut = cut.min(xs.len());
-            let mut all = LogHist::new(6);
-            xs.iter().for_each(|&x| all.add(x));
-            let (mut a, mut b) = (LogHist::new(6), LogHist::new(6));
-            xs[..cut].iter().for_each(|&x| a.add(x));
-            xs[cut..].iter().for_each(|&x| b.add(x));
-            let mut ba = b.clone();
-            ba.merge(&a);
-            a.merge(&b);
-            prop_assert_eq!(a.quantile(0.5), all.quantile(0.5));
-            prop_assert_eq!(a.buckets(), all.buckets());
-            prop_assert_eq!(ba.buckets(), all.buckets());
-        }
-
-        #[test]
-        fn compact_adds_equal_plain_adds(xs in proptest::collection::vec(prop_oneof![0f64..1e-5, 0f64..1e7, Just(0.0), Just(f64::MAX)], 0..200)) {
-            let mut plain = LogHist::new(COMPACT_BITS);
-            let mut compact = LogHist::new(COMPACT_BITS);
-            for &x in &xs {
-                plain.add(x);
-                compact.add_compact_n(super::compact(COMPACT_BITS, x), 1);
-            }
-            if let (Some(lo), Some(hi)) = (
-                xs.iter().copied().reduce(f64::min),
-                xs.iter().copied().reduce(f64::max),
-            ) {
-                compact.observe(lo, hi);
-            }
-            prop_assert_eq!(plain, compact);
-        }
-
-        #[test]
-        fn batches_equal_plain_adds(xs in proptest::collection::vec(prop_oneof![0f64..1e-5, 0f64..1e7, 1e3f64..1e4, Just(0.0), Just(f64::MAX)], 0..300),
-                                    cuts in proptest::collection::vec(0usize..300, 0..4)) {
-            // Values in a few batches of various sizes, absorbed in turn
-            // into one histogram, which also takes some plain adds.
-            let mut plain = LogHist::new(COMPACT_BITS);
-            let mut batched = LogHist::new(COMPACT_BITS);
-            let mut batch = Batch::default();
-            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(xs.len())).collect();
-            cuts.push(xs.len());
-            cuts.sort_unstable();
-            let mut from = 0;
-            for (n, &to) in cuts.iter().enumerate() {
-                let part = &xs[from..to];
-                part.iter().for_each(|&x| plain.add(x));
-                if n % 3 == 2 {
-                    part.iter().for_each(|&x| batched.add(x));
-                } else if !part.is_empty() {
-                    let keys: Vec<u16> = part.iter().map(|&x| super::compact(COMPACT_BITS, x)).collect();
-                    let lo = part.iter().copied().reduce(f64::min).unwrap();
-                    let hi = part.iter().copied().reduce(f64::max).unwrap();
-                    batched.add_via(&mut batch, &keys, lo, hi);
-                    if n % 2 == 1 {
-                        batched.absorb(&mut batch);
-                    }
-                }
-                from = to;
-            }
-            batched.absorb(&mut batch);
-            prop_assert_eq!(plain, batched);
-        }
-
-        /// Counts that wrap past 8 bits (thousands of values in a few
-        /// buckets) carry into the histogram: the same as plain adds.
-        #[test]
-        fn wrapped_batch_counts_carry_exactly(reps in 255usize..2100, cut in 0usize..3000) {
-            let xs: Vec<f64> = (0..reps)
-                .flat_map(|i| [2.0, 2.0, 0.5 + (i % 3) as f64, 0.0, 1e4])
-                .collect();
-            let mut plain = LogHist::new(COMPACT_BITS);
-            xs.iter().for_each(|&x| plain.add(x));
-            let mut batched = LogHist::new(COMPACT_BITS);
-            let mut batch = Batch::default();
-            let cut = cut.min(xs.len());
-            for (n, part) in [&xs[..cut], &xs[cut..]].into_iter().enumerate() {
-                let keys: Vec<u16> = part.iter().map(|&x| super::compact(COMPACT_BITS, x)).collect();
-                for chunk in keys.chunks(700) {
-                    batched.add_via(&mut batch, chunk, 0.0, 1e4);
-                }
-                if n == 0 {
-                    batched.absorb(&mut batch);
-                }
-            }
-            batched.absorb(&mut batch);
-            prop_assert_eq!(plain, batched);
-        }
-
-        #[test]
-        fn quantiles_are_monotone(xs in proptest::collection::vec(0f64..1e6, 1..100)) {
-            let mut h = LogHist::new(6);
-            xs.iter().for_each(|&x| h.add(x));
-            let mut last = 0.0;
-            for i in 0..=20 {
-                let q = h.quantile(i as f64 / 20.0).unwrap();
-                prop_assert!(q >= last);
-                last = q;
-            }
-        }
-    }
-}
+mod tests;

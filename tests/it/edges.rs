@@ -127,6 +127,29 @@ fn an_atom_is_its_own_quantile() {
     assert_eq!(a.p50, 0.0);
 }
 
+/// Outages of exactly 4 h, once a year on average: each outage lasts 4 h
+/// (but the few that overlap or reach the horizon), and a year's downtime is
+/// 4 h times a Poisson count. Every per-service quantile is then an atom:
+/// outage p50 = p90 = p99 = 4 h (it read 4.0625 h, the bucket's midpoint,
+/// past a 4 h RTO), downtime p50 = 4 h (P(N ≤ 0) = 0.37, P(N ≤ 1) = 0.74)
+/// and p90 = 8 h (0.92). The p99, 16 h (P(N ≤ 3) = 0.981, P(N ≤ 4) =
+/// 0.996), shares its bucket with the rare years of five outages, two of
+/// which overlap: there it is read within the bucket's 1/32.
+#[test]
+fn fixed_outages_read_exactly_in_the_per_service_quantiles() {
+    let text = r#"Scenario(name: "atoms", sites: [Site(id: "a")],
+        services: [Service(id: "db", site: "a", rto: "4h", revenue_per_hour: 100)],
+        threats: [Outage(id: "power", rate_per_year: 1.0, targets: [Site("a")],
+                         duration: Fixed("4h"))])"#;
+    let run = annual(text, 20_000);
+    let s = &run.summary.services[0];
+    let o = &s.outage_duration_hours;
+    assert_eq!((o.p50, o.p90, o.p99), (4.0, 4.0, 4.0));
+    let d = &s.downtime_hours;
+    assert_eq!((d.p50, d.p90), (4.0, 8.0));
+    assert!((16.0..=16.5).contains(&d.p99), "{}", d.p99);
+}
+
 #[test]
 fn an_outage_pauses_the_failure_clock() {
     // Issue 12: the clock runs only while the service is itself up. Fixed

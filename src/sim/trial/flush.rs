@@ -188,6 +188,7 @@ impl Pending {
         let s = plan.n_services;
         for i in 0..s {
             let a = &mut acc.services[i];
+            let exact = a.downtime_hist.keeps_ranges();
             let (mut outages, mut rto_met, mut breached) = (0u64, 0u64, 0u64);
             let (mut rpo_breached, mut above_rpo) = (0u64, 0u64);
             let rpo = plan.services[i].rpo;
@@ -206,9 +207,15 @@ impl Pending {
                     a.outage_duration.add_batch(0, t.downtime, t.downtime_sq);
                 }
                 a.downtime.add(t.downtime);
-                *key = hist::compact(SERVICE_BITS, t.downtime);
-                shortest = shortest.min(t.downtime);
-                longest = longest.max(t.downtime);
+                if exact {
+                    // An exact histogram takes values, visited for the
+                    // buffered trials in a row.
+                    a.downtime_hist.add(t.downtime);
+                } else {
+                    *key = hist::compact(SERVICE_BITS, t.downtime);
+                    shortest = shortest.min(t.downtime);
+                    longest = longest.max(t.downtime);
+                }
                 if t.data_loss == 0.0 {
                     no_data_lost += 1;
                 } else {
@@ -227,12 +234,14 @@ impl Pending {
                 breached += u64::from(t.breached);
                 rpo_breached += u64::from(t.rpo_breached);
             }
-            a.downtime_hist.add_via(
-                &mut self.downtime_batch[i],
-                &downtimes[..self.count],
-                shortest,
-                longest,
-            );
+            if !exact {
+                a.downtime_hist.add_via(
+                    &mut self.downtime_batch[i],
+                    &downtimes[..self.count],
+                    shortest,
+                    longest,
+                );
+            }
             a.data_loss.add_zeros(no_data_lost);
             a.data_loss_hist.add_n(0.0, no_data_lost);
             a.outage_duration.add_batch(outages, 0.0, 0.0);
