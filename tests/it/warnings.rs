@@ -400,17 +400,31 @@ fn warns_of_a_yearly_premium_over_a_horizon_that_is_not_a_year() {
     };
     let w = one_warning(&scenario("2y", r#"Policy(id: "cyber", premium: 500)"#));
     assert_eq!(w.path, r#"insurance[0] "cyber""#);
-    assert!(w.message.starts_with("its premium is paid once per trial"), "{w}");
+    assert!(
+        w.message.starts_with("its premium is paid once per trial"),
+        "{w}"
+    );
     assert!(w.message.contains(r#"set horizon: "1y""#), "{w}");
     let w = one_warning(&scenario(
         "6mo",
         r#"Policy(id: "cyber", aggregate_limit: 5000, premium: 500)"#,
     ));
-    assert!(w.message.starts_with("its premium and aggregate limit apply"), "{w}");
+    assert!(
+        w.message
+            .starts_with("its premium and aggregate limit apply"),
+        "{w}"
+    );
     for (horizon, policy) in [
-        ("1y", r#"Policy(id: "cyber", aggregate_limit: 5000, premium: 500)"#),
+        (
+            "1y",
+            r#"Policy(id: "cyber", aggregate_limit: 5000, premium: 500)"#,
+        ),
         ("2y", r#"Policy(id: "cyber", deductible: 100, limit: 5000)"#),
     ] {
-        assert_eq!(warnings(&scenario(horizon, policy)), [], "{horizon} {policy}");
+        assert_eq!(
+            warnings(&scenario(horizon, policy)),
+            [],
+            "{horizon} {policy}"
+        );
     }
 }
