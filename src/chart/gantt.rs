@@ -1,7 +1,9 @@
 //! The median recovery order of a drill as a Gantt chart: one row per
 //! service that went down, in the order it comes back, with the median
 //! times of each step: waiting for its hard dependencies (and for what its
-//! restore requires, `backup.requires`), waiting for a crew, the crew's
+//! restore requires, `backup.requires`) until they are back, waiting for a
+//! crew (after that, or from the start when the job began before they were
+//! back: restores not in dependency order), the crew's
 //! restore, repair or rebuild, and the time down without a crew at work
 //! (failover, switchover); the RTO (counted from when the service went
 //! down) as a vermilion mark.
@@ -21,7 +23,8 @@ use super::axis::{self, hours_short, Key};
 use super::frame;
 use super::{draw_err, font, Chart, BLUE, GREY, ORANGE, SKY, TICK_SIZE, VERMILION};
 
-/// Light grey: waiting for a crew (dependencies back, no crew at work).
+/// Light grey: waiting for a crew (dependencies back, or a job that does
+/// not wait for them, and no crew at work).
 const WAITING: RGBColor = RGBColor(200, 200, 200);
 /// Pale vermilion: still down at the horizon.
 const LOST: RGBColor = RGBColor(240, 190, 160);
@@ -82,7 +85,11 @@ impl Task {
             Some((s, e)) => {
                 let s = s.clamp(d, r);
                 let e = e.clamp(s, r);
-                let w = deps.min(s);
+                // Waiting for dependencies up to when they are back, then
+                // for a crew; a job that started before they were back
+                // (restores not held in dependency order) did not wait for
+                // them: all its wait before the job is for a crew.
+                let w = if deps <= s { deps } else { d };
                 vec![(d, w, DEPS), (w, s, CREW_WAIT), (s, e, CREW), (e, r, DEPS)]
             }
             None => vec![(d, deps, DEPS), (deps, r, NO_CREW)],
@@ -372,6 +379,37 @@ mod tests {
             ..task("e", None, 3.0)
         };
         assert_eq!(t.segments(), vec![(0.0, 2.0, DEPS), (2.0, 3.0, NO_CREW)]);
+    }
+
+    #[test]
+    fn a_job_started_before_its_dependencies_are_back_waited_for_a_crew() {
+        // Restores not in dependency order, one crew: `db` waits 0–2 h for
+        // the crew busy elsewhere, is restored 2–6 h, then waits for its
+        // dependencies, back at 56 h. Its first 2 h are not dependencies.
+        let db = Task {
+            deps_back: 56.0,
+            ..task("db", Some((2.0, 6.0)), 56.0)
+        };
+        assert_eq!(
+            db.segments(),
+            vec![(0.0, 2.0, CREW_WAIT), (2.0, 6.0, CREW), (6.0, 56.0, DEPS)]
+        );
+        // Dependencies back exactly when the crew starts: all dependencies.
+        let t = Task {
+            deps_back: 2.0,
+            ..task("e", Some((2.0, 5.0)), 5.0)
+        };
+        assert_eq!(t.segments(), vec![(0.0, 2.0, DEPS), (2.0, 5.0, CREW)]);
+        // Down later than the threat: the wait runs from when it went down.
+        let t = Task {
+            down: 1.0,
+            deps_back: 9.0,
+            ..task("f", Some((3.0, 4.0)), 9.0)
+        };
+        assert_eq!(
+            t.segments(),
+            vec![(1.0, 3.0, CREW_WAIT), (3.0, 4.0, CREW), (4.0, 9.0, DEPS)]
+        );
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! `bcdr drill` draws the truth (moved from `tests/it/drill_truth.rs`,
 //! whose data checks stay there: the Gantt and the recovery curve are
 //! crate-private): crew work drawn over the drills that had it, a service
-//! lost for good drawn as not recovered without stretching the axis, and a
-//! recovery curve drawn without overshoot.
+//! lost for good drawn as not recovered without stretching the axis, a
+//! wait for the only crew drawn as such, and a recovery curve drawn
+//! without overshoot.
 
 use crate::app::{drill_results, drill_threat, DrillResults};
-use crate::chart::gantt::{axis_end, Task};
+use crate::chart::gantt::{axis_end, Task, CREW, CREW_WAIT, DEPS};
 use crate::chart::recovery_curve::corners;
 
 /// The integration tests' seed (`tests/it/common.rs`, `engine::SEED`).
@@ -100,6 +101,40 @@ fn crew_work_is_drawn_over_the_drills_that_had_it_and_lost_services_are_not_reco
         app_row.back_label().contains('%'),
         "{}",
         app_row.back_label()
+    );
+}
+
+/// Ransomware encrypts `app`, `db` and `stor` (which `db` needs); one
+/// crew, restores not held in dependency order, taken app, db, stor: `db`
+/// waits 0–2 h for the crew (restoring `app`), is restored 2–6 h, and is
+/// back when `stor` is, at 56 h.
+const ONE_CREW: &str = r#"Scenario(name: "one crew", services: [
+    Service(id: "stor", backup: (interval: "1h", restore: Fixed("50h"))),
+    Service(id: "app", backup: (interval: "1h", restore: Fixed("2h"))),
+    Service(id: "db", depends_on: ["stor"], backup: (interval: "1h", restore: Fixed("4h"))),
+    Service(id: "biz", tier: Business, depends_on: ["app", "db"], revenue_per_hour: 100),
+], threats: [
+    Ransomware(id: "rw", rate_per_year: 0.5, entry: ["app"],
+        attack_paths: [(from: "app", to: "db"), (from: "app", to: "stor")],
+        spread: (probability: 1.0, time: Fixed("0h")),
+        dwell: Fixed("1h"), detection: Fixed("100d")),
+], plan: Plan(crews: 1, restore_in_dependency_order: false, priority: ["app", "db", "stor"]))"#;
+
+#[test]
+fn a_restore_waiting_for_the_only_crew_is_not_drawn_as_waiting_for_dependencies() {
+    let r = drill(ONE_CREW, "rw", 50);
+    let tasks = super::drill::gantt_tasks(&r.drill, &super::names::Names::default());
+    let row = |id: &str| tasks.iter().find(|t| t.label == id).expect("a row");
+    let db = row("db");
+    assert_eq!((db.deps_back, db.job), (56.0, Some((2.0, 6.0))));
+    assert_eq!(
+        db.segments(),
+        vec![(0.0, 2.0, CREW_WAIT), (2.0, 6.0, CREW), (6.0, 56.0, DEPS)]
+    );
+    // `stor` needs nothing: it waits 0–6 h for the crew.
+    assert_eq!(
+        row("stor").segments(),
+        vec![(0.0, 6.0, CREW_WAIT), (6.0, 56.0, CREW)]
     );
 }
 

@@ -5,6 +5,7 @@ use crate::fmt::{money, pct};
 use crate::stats::Summary;
 
 use super::doc::{b, t, Align, Block, Doc};
+use super::period::{cap, Period};
 
 /// The section, when the scenario has insurance.
 pub(crate) fn section(s: &Summary, doc: &mut Doc) {
@@ -14,6 +15,8 @@ pub(crate) fn section(s: &Summary, doc: &mut Doc) {
     let c = s.currency.as_str();
     let gross = &s.annual_loss;
     let premiums = s.insurance.len();
+    let p = Period::of(s.horizon_hours);
+    let (y, ys) = (p.noun(), p.nouns());
     doc.h2("Insurance");
     doc.para(vec![
         t("The "),
@@ -22,10 +25,10 @@ pub(crate) fn section(s: &Summary, doc: &mut Doc) {
         b("net"),
         t(format!(
             " loss is what stays with the organisation: the gross loss, less what the {} \
-             polic{} recovered, plus the premiums (paid every year, so the net loss of a quiet \
-             year is the premiums). Each occurrence (one random failure with the outage it \
+             polic{} recovered, plus the premiums (paid every {y}, so the net loss of a quiet \
+             {y} is the premiums). Each occurrence (one random failure with the outage it \
              started, one disaster with everything it hit, one attack) is paid on its own: \
-             above the deductible, up to the limit, until the aggregate limit of the year runs \
+             above the deductible, up to the limit, until the aggregate limit of the {y} runs \
              out. The risk appetite is judged on the net loss.",
             premiums,
             if premiums == 1 { "y" } else { "ies" }
@@ -36,23 +39,27 @@ pub(crate) fn section(s: &Summary, doc: &mut Doc) {
         head: vec!["measure".into(), "gross".into(), "net".into()],
         align: vec![Align::Left, Align::Right, Align::Right],
         rows: vec![
-            row("Expected annual loss (mean)", gross.mean, net.mean),
-            row("Median year (p50)", gross.p50, net.p50),
-            row("1-in-20 year (VaR 95)", gross.p95, net.p95),
-            row("1-in-100 year (VaR 99)", gross.p99, net.p99),
             row(
-                "Mean of the worst 1% of years (TVaR 99)",
+                &format!("{} (mean)", cap(&p.expected_loss())),
+                gross.mean,
+                net.mean,
+            ),
+            row(&format!("Median {y} (p50)"), gross.p50, net.p50),
+            row(&format!("1-in-20 {y} (VaR 95)"), gross.p95, net.p95),
+            row(&format!("1-in-100 {y} (VaR 99)"), gross.p99, net.p99),
+            row(
+                &format!("Mean of the worst 1% of {ys} (TVaR 99)"),
                 gross.tvar_99,
                 net.tvar_99,
             ),
-            row("Worst simulated year", gross.max, net.max),
+            row(&format!("Worst simulated {y}"), gross.max, net.max),
         ],
     });
     doc.push(Block::Table {
         head: vec![
             "policy".into(),
-            "recovered / year".into(),
-            "years its aggregate limit ran out".into(),
+            format!("recovered / {}", p.unit()),
+            format!("{ys} its aggregate limit ran out"),
         ],
         align: vec![Align::Left, Align::Right, Align::Right],
         rows: s

@@ -10,6 +10,7 @@ use crate::stats::Summary;
 
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
 use super::names::Names;
+use super::period::{cap, Period};
 use crate::fmt::{availability, hours, money, or_dash, pct, rate};
 
 /// The charts of a run, in the order the report shows them, with their
@@ -76,23 +77,26 @@ fn rto_misses(s: &Summary) -> Vec<(&ServiceSummary, f64, f64)> {
 fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
     let c = s.currency.as_str();
     let a = &s.annual_loss;
+    let p = Period::of(s.horizon_hours);
+    let (y, ys) = (p.noun(), p.nouns());
+    let each = p.each();
     let mut out: Vec<Spans> = Vec::new();
     if let Some(n) = &s.annual_loss_net {
         out.push(vec![
-            t(
+            t(format!(
                 "The figures below are before insurance (gross). After insurance (net: gross − \
-               recoveries + premiums), a typical year loses ",
-            ),
+               recoveries + premiums), a typical {y} loses ",
+            )),
             b(money(c, n.p50)),
-            t(" and a year loses "),
+            t(format!(" and a {y} loses ")),
             b(money(c, n.mean)),
             t(" on average; the risk appetite is judged on the net loss."),
         ]);
     }
     out.push(vec![
-        t("A typical (median) year loses "),
+        t(format!("A typical (median) {y} loses ")),
         b(money(c, a.p50)),
-        t("; on average a year loses "),
+        t(format!("; on average a {y} loses ")),
         b(money(c, a.mean)),
         t(format!(
             " (95% confidence interval {} to {}).",
@@ -101,12 +105,12 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
         )),
     ]);
     out.push(vec![
-        t("A 1-in-20 year loses at least "),
+        t(format!("A 1-in-20 {y} loses at least ")),
         b(money(c, a.p95)),
-        t("; a 1-in-100 year loses at least "),
+        t(format!("; a 1-in-100 {y} loses at least ")),
         b(money(c, a.p99)),
         t(format!(
-            " (95% confidence interval {} to {}). The worst simulated year lost {}.",
+            " (95% confidence interval {} to {}). The worst simulated {y} lost {}.",
             money(c, a.p99_ci95[0]),
             money(c, a.p99_ci95[1]),
             money(c, a.max)
@@ -120,9 +124,10 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
     for ap in &s.risk_appetite {
         out.push(vec![
             t(format!(
-                "Risk appetite{judged}: the board accepts a {} chance per year of losing more than {}; \
+                "Risk appetite{judged}: the board accepts a {} chance per {} of losing more than {}; \
                  the simulated chance is {}: ",
                 pct(ap.accepted),
+                p.unit(),
                 money(c, ap.loss),
                 pct(ap.simulated)
             )),
@@ -150,9 +155,10 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
             spans.push(t("Service "));
             spans.push(named(names, &x.id));
             spans.push(t(format!(
-                " carries the largest expected loss: {} a year, {} of the expected annual loss",
+                " carries the largest expected loss: {} {each}, {} of the {}",
                 money(c, x.loss.mean),
-                pct(x.loss.mean / a.mean)
+                pct(x.loss.mean / a.mean),
+                p.expected_loss()
             )));
         }
         if let Some(x) = top_threat {
@@ -168,7 +174,7 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
                 "causes"
             };
             spans.push(t(format!(
-                " {verb} the most: {} a year ({}).",
+                " {verb} the most: {} {each} ({}).",
                 money(c, x.loss.mean),
                 pct(x.loss.mean / a.mean)
             )));
@@ -180,7 +186,7 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
         }
     } else {
         out.push(vec![t(format!(
-            "No simulated year lost anything in {} trial{}.",
+            "No simulated {y} lost anything in {} trial{}.",
             s.trials,
             if s.trials == 1 { "" } else { "s" }
         ))]);
@@ -200,7 +206,7 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
                 t(format!(" misses its {} RTO in ", hours(*rto))),
                 b(pct(*miss)),
                 t(format!(
-                    " of outages ({} outages a year; median outage {}, 1 in 100 longer than {}).",
+                    " of outages ({} outages {each}; median outage {}, 1 in 100 longer than {}).",
                     rate(x.outages.mean),
                     hours(x.outage_duration_hours.p50),
                     hours(x.outage_duration_hours.p99)
@@ -224,7 +230,7 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
                 named(names, &x.id),
                 t(what(*h)),
                 b(pct(*p)),
-                t(" of years."),
+                t(format!(" of {ys}.")),
             ]);
         }
     };
@@ -239,9 +245,10 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
     });
     if a.mean > 0.0 {
         out.push(vec![t(format!(
-            "Precision: with {} trials the expected annual loss is known to ±{} (95%); quantiles \
+            "Precision: with {} trials the {} is known to ±{} (95%); quantiles \
              are accurate to ±{} from the histogram.",
             s.trials,
+            p.expected_loss(),
             pct((a.mean_ci95[1] - a.mean) / a.mean),
             pct(s.quantile_accuracy.annual_loss)
         ))]);
@@ -262,6 +269,8 @@ pub(crate) fn named(names: &Names, id: &str) -> super::doc::Span {
 pub(crate) fn headline(s: &Summary) -> Block {
     let c = s.currency.as_str();
     let a = &s.annual_loss;
+    let p = Period::of(s.horizon_hours);
+    let (y, ys) = (p.noun(), p.nouns());
     let row = |m: &str, v: String, ci: String| vec![m.to_string(), v, ci];
     let ci = |lo: f64, hi: f64| format!("{} to {}", money(c, lo), money(c, hi));
     Block::Table {
@@ -273,31 +282,43 @@ pub(crate) fn headline(s: &Summary) -> Block {
         align: Align::columns(1, 2),
         rows: vec![
             row(
-                "Expected annual loss (mean)",
+                &format!("{} (mean)", cap(&p.expected_loss())),
                 money(c, a.mean),
                 ci(a.mean_ci95[0], a.mean_ci95[1]),
             ),
-            row("Median year (p50)", money(c, a.p50), String::new()),
-            row("1-in-10 year (p90)", money(c, a.p90), String::new()),
-            row("1-in-20 year (VaR 95)", money(c, a.p95), String::new()),
+            row(&format!("Median {y} (p50)"), money(c, a.p50), String::new()),
             row(
-                "1-in-100 year (VaR 99)",
+                &format!("1-in-10 {y} (p90)"),
+                money(c, a.p90),
+                String::new(),
+            ),
+            row(
+                &format!("1-in-20 {y} (VaR 95)"),
+                money(c, a.p95),
+                String::new(),
+            ),
+            row(
+                &format!("1-in-100 {y} (VaR 99)"),
                 money(c, a.p99),
                 ci(a.p99_ci95[0], a.p99_ci95[1]),
             ),
             row(
-                "Mean of the worst 5% of years (TVaR 95)",
+                &format!("Mean of the worst 5% of {ys} (TVaR 95)"),
                 money(c, a.tvar_95),
                 String::new(),
             ),
             row(
-                "Mean of the worst 1% of years (TVaR 99)",
+                &format!("Mean of the worst 1% of {ys} (TVaR 99)"),
                 money(c, a.tvar_99),
                 String::new(),
             ),
-            row("Worst simulated year", money(c, a.max), String::new()),
             row(
-                "Probability that a year loses anything",
+                &format!("Worst simulated {y}"),
+                money(c, a.max),
+                String::new(),
+            ),
+            row(
+                &format!("Probability that a {y} loses anything"),
                 pct(a.probability_of_loss),
                 String::new(),
             ),
@@ -308,26 +329,27 @@ pub(crate) fn headline(s: &Summary) -> Block {
 /// The per-service table.
 pub(crate) fn services_table(s: &Summary, names: &Names) -> Block {
     let c = s.currency.as_str();
+    let u = Period::of(s.horizon_hours).unit().to_string();
     let head = [
-        "service",
-        "tier",
-        "availability",
-        "outages / year",
-        "outage p50",
-        "outage p90",
-        "outage p99",
-        "RTO",
-        "RTO met",
-        "MTPD",
-        "MTPD breached / year",
-        "RPO",
-        "data lost / year",
-        "expected loss / year",
+        "service".to_string(),
+        "tier".into(),
+        "availability".into(),
+        format!("outages / {u}"),
+        "outage p50".into(),
+        "outage p90".into(),
+        "outage p99".into(),
+        "RTO".into(),
+        "RTO met".into(),
+        "MTPD".into(),
+        format!("MTPD breached / {u}"),
+        "RPO".into(),
+        format!("data lost / {u}"),
+        format!("expected loss / {u}"),
     ];
     let mut align = vec![Align::Left, Align::Left];
     align.extend([Align::Right; 12]);
     Block::Table {
-        head: head.iter().map(|h| h.to_string()).collect(),
+        head: head.to_vec(),
         align,
         rows: s
             .services
@@ -358,13 +380,14 @@ pub(crate) fn services_table(s: &Summary, names: &Names) -> Block {
 pub(crate) fn threats_table(s: &Summary) -> Block {
     let c = s.currency.as_str();
     let total = s.annual_loss.mean;
+    let p = Period::of(s.horizon_hours);
     Block::Table {
         head: vec![
             "threat".into(),
             "kind".into(),
-            "occurrences / year".into(),
-            "expected loss / year".into(),
-            "share of the expected annual loss".into(),
+            format!("occurrences / {}", p.unit()),
+            format!("expected loss / {}", p.unit()),
+            format!("share of the {}", p.expected_loss()),
         ],
         align: Align::columns(2, 3),
         // Largest expected loss first (ties in file order): a reader looks
@@ -412,15 +435,28 @@ pub(crate) fn warnings_block(warnings: &[Warning]) -> Block {
 
 /// The whole report of an annual run.
 pub(crate) fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance, names: &Names) -> Doc {
-    let mut doc = Doc::new(format!("{}: annual risk review", s.scenario));
+    let p = Period::of(s.horizon_hours);
+    let mut doc = Doc::new(if p.is_year() {
+        format!("{}: annual risk review", s.scenario)
+    } else {
+        format!("{}: risk review per {}", s.scenario, p.span())
+    });
     if let Some(d) = names.description_block() {
         doc.push(d);
     }
+    let each = if p.is_year() {
+        format!("simulated years of {} each", hours(s.horizon_hours))
+    } else {
+        format!(
+            "simulated trials of {} each (every loss, count and share below is per trial, \
+             not per year)",
+            p.span()
+        )
+    };
     doc.para(vec![t(format!(
-        "{} simulated years of {} each, seed {}, bcdr {}. Money in {}; durations in minutes (m), \
+        "{} {each}, seed {}, bcdr {}. Money in {}; durations in minutes (m), \
          hours (h) or days (d).",
         s.trials,
-        hours(s.horizon_hours),
         s.seed,
         s.bcdr_version,
         if s.currency.is_empty() {
@@ -440,12 +476,18 @@ pub(crate) fn run_doc(s: &Summary, warnings: &[Warning], prov: &Provenance, name
     super::insurance::section(s, &mut doc);
     doc.h2("Reading");
     doc.push(Block::Bullets(reading(s, names)));
-    doc.charts(&RUN_CHARTS);
+    let captions: Vec<(&str, String)> = RUN_CHARTS
+        .iter()
+        .map(|(stem, caption)| (*stem, p.reword(caption)))
+        .collect();
+    let captions: Vec<(&str, &str)> = captions.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    doc.charts(&captions);
     doc.h2("Services");
-    doc.para(vec![t(
+    doc.para(vec![t(format!(
         "Outage figures are per outage; RTO met is the share of outages that ended within the \
-         RTO; MTPD breached is the share of years with at least one outage longer than the MTPD.",
-    )]);
+         RTO; MTPD breached is the share of {} with at least one outage longer than the MTPD.",
+        p.nouns()
+    ))]);
     doc.push(services_table(s, names));
     doc.h2("Threats");
     doc.para(vec![t("Largest expected loss first.")]);

@@ -5,12 +5,28 @@ use std::fmt::Write;
 use crate::fmt::{format_hours, money};
 use crate::stats::Summary;
 
+use super::period::Period;
+
 /// Headline numbers, the services that lose most and RTO attainment.
 pub(crate) fn screen(s: &Summary) -> String {
     let c = &s.currency;
     let a = &s.annual_loss;
+    // A horizon other than a year: the figures are per trial, and say so.
+    let p = Period::of(s.horizon_hours);
+    let y = p.noun();
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {} trials, seed {}", s.scenario, s.trials, s.seed);
+    if p.is_year() {
+        let _ = writeln!(out, "{} — {} trials, seed {}", s.scenario, s.trials, s.seed);
+    } else {
+        let _ = writeln!(
+            out,
+            "{} — {} trials of {} each (figures per trial), seed {}",
+            s.scenario,
+            s.trials,
+            p.span(),
+            s.seed
+        );
+    }
     if s.annual_loss_net.is_some() {
         let _ = writeln!(out, "  gross, before insurance (net of insurance below)");
     }
@@ -23,25 +39,32 @@ pub(crate) fn screen(s: &Summary) -> String {
             money(c, ci[1])
         )
     };
-    let _ = writeln!(
-        out,
-        "  expected annual loss  {}",
-        with_ci(a.mean, a.mean_ci95)
-    );
-    let _ = writeln!(out, "  median year           {}", money(c, a.p50));
-    let _ = writeln!(out, "  1-in-20 year (VaR95)  {}", money(c, a.p95));
-    let _ = writeln!(
-        out,
-        "  1-in-100 year (VaR99) {}",
-        with_ci(a.p99, a.p99_ci95)
-    );
-    let _ = writeln!(out, "  worst simulated year  {}", money(c, a.max));
+    let labels = [
+        p.expected_loss(),
+        format!("median {y}"),
+        format!("1-in-20 {y} (VaR95)"),
+        format!("1-in-100 {y} (VaR99)"),
+        format!("worst simulated {y}"),
+        "net of insurance".to_string(),
+    ];
+    let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let mut line = |i: usize, value: String| {
+        let _ = writeln!(out, "  {:<w$} {value}", labels[i]);
+    };
+    line(0, with_ci(a.mean, a.mean_ci95));
+    line(1, money(c, a.p50));
+    line(2, money(c, a.p95));
+    line(3, with_ci(a.p99, a.p99_ci95));
+    line(4, money(c, a.max));
     if let Some(n) = &s.annual_loss_net {
-        let _ = writeln!(
-            out,
-            "  net of insurance      {} a year, 1-in-100 year {}  (gross − recoveries + premiums)",
-            money(c, n.mean),
-            money(c, n.p99)
+        line(
+            5,
+            format!(
+                "{} {}, 1-in-100 {y} {}  (gross − recoveries + premiums)",
+                money(c, n.mean),
+                p.each(),
+                money(c, n.p99)
+            ),
         );
     }
 

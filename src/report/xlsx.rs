@@ -31,6 +31,8 @@ use crate::model::Model;
 use crate::stats::summary::RANDOM_FAILURES;
 use crate::stats::{AnnualLoss, Summary};
 
+use super::period::Period;
+
 /// The name of the file in the pack.
 pub(crate) const FILE: &str = "summary.xlsx";
 
@@ -157,7 +159,13 @@ fn build(model: &Model, s: &Summary) -> Result<Vec<u8>, XlsxError> {
 fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name(SHEETS[0])?;
     ws.set_landscape();
-    ws.write_string_with_format(0, 0, format!("Annual risk — {}", s.scenario), &f.title)?;
+    let p = Period::of(s.horizon_hours);
+    let title = if p.is_year() {
+        format!("Annual risk — {}", s.scenario)
+    } else {
+        format!("Risk per {} — {}", p.span(), s.scenario)
+    };
+    ws.write_string_with_format(0, 0, title, &f.title)?;
     ws.write_string(
         1,
         0,
@@ -182,7 +190,7 @@ fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> 
     }
     let mut row = 4;
     for (label, pick, format) in headline_rows(f) {
-        ws.write_string_with_format(row, 0, label, &f.label)?;
+        ws.write_string_with_format(row, 0, per_trial(&p, label), &f.label)?;
         ws.write_number_with_format(row, 1, pick(&s.annual_loss), format)?;
         if let Some(n) = net {
             ws.write_number_with_format(row, 2, pick(n), format)?;
@@ -222,7 +230,7 @@ fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> 
             ws.write_string(row, 0, "judged on the loss net of insurance")?;
             row += 1;
         }
-        insurance(ws, s, f, row + 1)?;
+        insurance(ws, s, &p, f, row + 1)?;
     }
     ws.set_column_width(0, 40)?;
     for col in 1..=4 {
@@ -262,7 +270,13 @@ fn headline_rows(f: &Formats) -> [Headline<'_>; 12] {
 
 /// The insurance policies from `row` on: what each recovered per year and
 /// how often its aggregate limit ran out.
-fn insurance(ws: &mut Worksheet, s: &Summary, f: &Formats, row: u32) -> Result<(), XlsxError> {
+fn insurance(
+    ws: &mut Worksheet,
+    s: &Summary,
+    p: &Period,
+    f: &Formats,
+    row: u32,
+) -> Result<(), XlsxError> {
     for (col, h) in [
         "insurance policy",
         "recovered per year (mean)",
@@ -271,7 +285,7 @@ fn insurance(ws: &mut Worksheet, s: &Summary, f: &Formats, row: u32) -> Result<(
     .iter()
     .enumerate()
     {
-        ws.write_string_with_format(row, col as u16, *h, &f.header)?;
+        ws.write_string_with_format(row, col as u16, per_trial(p, h), &f.header)?;
     }
     for (i, p) in s.insurance.iter().enumerate() {
         let r = row + 1 + i as u32;
@@ -284,6 +298,24 @@ fn insurance(ws: &mut Worksheet, s: &Summary, f: &Formats, row: u32) -> Result<(
         }
     }
     Ok(())
+}
+
+/// A label written for a year, as it reads over the run's horizon: as is
+/// for a year; else per trial ("expected loss per 2y", "occurrences/2y",
+/// "median trial (p50)").
+fn per_trial(p: &Period, label: &str) -> String {
+    if p.is_year() {
+        return label.to_string();
+    }
+    let u = p.unit();
+    label
+        .replace("expected annual loss", &p.expected_loss())
+        .replace("/yr", &format!("/{u}"))
+        .replace("per year", &format!("per {u}"))
+        .replace("of years", "of trials")
+        .replace("a year", "a trial")
+        .replace("simulated year", "simulated trial")
+        .replace(" year ", " trial ")
 }
 
 /// A number, or an empty cell when there is none.
@@ -305,9 +337,14 @@ fn share(loss: f64, total: f64) -> Option<f64> {
     (total > 0.0).then(|| loss / total)
 }
 
-fn header_row(ws: &mut Worksheet, headers: &[&str], f: &Formats) -> Result<(), XlsxError> {
+fn header_row(
+    ws: &mut Worksheet,
+    headers: &[&str],
+    p: &Period,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     for (col, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, col as u16, *h, &f.header)?;
+        ws.write_string_with_format(0, col as u16, per_trial(p, h), &f.header)?;
         ws.set_column_width(col as u16, if col == 0 { 36 } else { 14 })?;
     }
     ws.set_freeze_panes(1, 1)?;
@@ -317,7 +354,7 @@ fn header_row(ws: &mut Worksheet, headers: &[&str], f: &Formats) -> Result<(), X
 
 fn services(ws: &mut Worksheet, model: &Model, s: &Summary, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name(SHEETS[1])?;
-    header_row(ws, &SERVICE_HEADERS, f)?;
+    header_row(ws, &SERVICE_HEADERS, &Period::of(s.horizon_hours), f)?;
     let total: f64 = s.services.iter().map(|x| x.loss.mean).sum();
     // Display names by id, the first service of an id winning, built once:
     // a search of the model per row made the sheet quadratic in the estate
@@ -354,7 +391,7 @@ fn services(ws: &mut Worksheet, model: &Model, s: &Summary, f: &Formats) -> Resu
 
 fn threats(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name(SHEETS[2])?;
-    header_row(ws, &THREAT_HEADERS, f)?;
+    header_row(ws, &THREAT_HEADERS, &Period::of(s.horizon_hours), f)?;
     let total: f64 = s.threats.iter().map(|x| x.loss.mean).sum();
     for (i, t) in s.threats.iter().enumerate() {
         let row = i as u32 + 1;

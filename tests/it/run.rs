@@ -173,3 +173,87 @@ fn every_bundled_scenario_runs() {
         "expected the 7 bundled scenarios, found {count}"
     );
 }
+
+/// Losses and counts are per trial, one `horizon` long: a 2y horizon's
+/// figures say "per 2y" and "trial", never "annual" or "a year"; a 1y
+/// horizon's wording is the annual one, as before.
+#[test]
+fn a_horizon_other_than_a_year_says_per_trial_and_a_year_stays_annual() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let one = std::fs::read_to_string(scenario("tutorial.ron")).expect("bundled");
+    assert!(one.contains(r#"horizon: "1y""#));
+    let two = crate::common::write(
+        tmp.path(),
+        "two.ron",
+        &one.replace(r#"horizon: "1y""#, r#"horizon: "2y""#),
+    );
+    let run = |file: &std::path::Path, out: &str| {
+        let dir = tmp.path().join(out);
+        let assert = bcdr()
+            .args(["run", "--trials", "2000", "--seed", "3", "--out"])
+            .arg(&dir)
+            .arg(file)
+            .assert()
+            .success();
+        let screen = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        let md = std::fs::read_to_string(dir.join("report.md")).expect("report.md");
+        (screen, md)
+    };
+    let (screen, md) = run(&two, "two");
+    for want in [
+        "2000 trials of 2y each (figures per trial), seed 3",
+        "  expected loss per 2y   EUR ",
+        "  median trial           EUR ",
+        "  1-in-100 trial (VaR99) EUR ",
+        "  worst simulated trial  EUR ",
+    ] {
+        assert!(screen.contains(want), "{want:?} not in\n{screen}");
+    }
+    assert!(
+        !screen.contains("annual") && !screen.contains("year"),
+        "{screen}"
+    );
+    for want in [
+        "# Tutorial: a small travel agency: risk review per 2y",
+        "2000 simulated trials of 2y each (every loss, count and share below is per trial, \
+         not per year)",
+        "| Expected loss per 2y (mean) |",
+        "| Median trial (p50) |",
+        "outages per 2y; median outage",
+        "chance per 2y of losing more than",
+        "| outages / 2y |",
+        "| expected loss / 2y |",
+        "| occurrences / 2y | expected loss / 2y | share of the expected loss per 2y |",
+        "Distribution of the loss per 2y (log-width bins)",
+    ] {
+        assert!(md.contains(want), "{want:?} not in report.md");
+    }
+    for not in ["annual", "a year", "per year", "/ year", "simulated years"] {
+        let body = md.replacen("not per year", "", 1);
+        assert!(!body.contains(not), "{not:?} in the 2y report.md");
+    }
+
+    let (screen, md) = run(&scenario("tutorial.ron"), "one");
+    for want in [
+        "Tutorial: a small travel agency — 2000 trials, seed 3\n",
+        "  expected annual loss  EUR ",
+        "  median year           EUR ",
+        "  1-in-100 year (VaR99) EUR ",
+        "  worst simulated year  EUR ",
+    ] {
+        assert!(screen.contains(want), "{want:?} not in\n{screen}");
+    }
+    for want in [
+        "# Tutorial: a small travel agency: annual risk review",
+        "2000 simulated years of 365d each, seed 3",
+        "| Expected annual loss (mean) |",
+        "outages a year; median outage",
+        "chance per year of losing more than",
+        "| outages / year |",
+        "| occurrences / year | expected loss / year | share of the expected annual loss |",
+        "Annual loss distribution (log-width bins)",
+    ] {
+        assert!(md.contains(want), "{want:?} not in report.md");
+    }
+    assert!(!md.contains("trials of") && !md.contains("per trial"));
+}
