@@ -193,8 +193,7 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
     }
     let _ = writeln!(
         s,
-        "- In {} of years B loses less, in {} it loses more, and in {} both lose exactly \
-         the same.",
+        "- In {} of years B loses less, in {} it loses more, and in {} both lose the same.",
         pct(d.probability_b_loses_less),
         pct(d.probability_a_loses_less),
         pct(d.probability_equal)

@@ -100,8 +100,9 @@ pub(crate) fn sweep_doc(r: &SweepResult, param: &Param, names: &Names, command: 
         if let Some(table) = service_table(r, id) {
             doc.h2(format!("Service {}", names.of(id)));
             doc.para(vec![t(format!(
-                "The swept service at each value. Data lost is per {0}; \"above RPO\" is the \
-                 share of {0}s that lose more data in total than the RPO.",
+                "The swept service at each value. Data lost is per {0}; \"RPO breached\" is the \
+                 share of {0}s with a restore or switchover that loses more data than the RPO, \
+                 as the run reports it.",
                 per(r)
             ))]);
             doc.push(table);
@@ -174,9 +175,10 @@ fn reading(r: &SweepResult, param: &Param, names: &Names) -> Vec<super::doc::Spa
                         hours(lost(&z)),
                         last.label
                     ))];
-                    match (a.rpo_hours, a.data_loss_above_rpo, z.data_loss_above_rpo) {
+                    match (a.rpo_hours, a.rpo_breached, z.rpo_breached) {
                         (Some(rpo), Some(pa), Some(pz)) => spans.push(t(format!(
-                            "; against its {} RPO, {} of {}s lose more at {} and {} at {}.",
+                            "; a restore or switchover loses more than its {} RPO in {} of {}s \
+                             at {} and {} at {}.",
                             hours(rpo),
                             pct(pa),
                             per(r),
@@ -244,7 +246,7 @@ fn service_table(r: &SweepResult, id: &str) -> Option<Block> {
                 or_dash(s.data_loss_hours.as_ref().map(|d| d.mean), hours),
                 or_dash(s.data_loss_p99, hours),
                 or_dash(s.rpo_hours, hours),
-                or_dash(s.data_loss_above_rpo, pct),
+                or_dash(s.rpo_breached, pct),
                 money(c, s.loss),
             ])
         })
@@ -265,7 +267,7 @@ fn service_table(r: &SweepResult, id: &str) -> Option<Block> {
             format!("data lost / {per}"),
             "data lost p99".into(),
             "RPO".into(),
-            "above RPO".into(),
+            "RPO breached".into(),
             format!("expected loss / {per}"),
         ],
         align,

@@ -59,7 +59,7 @@ pub fn simulate_pair(
                 }
                 let la = ta.run(a, mode, seeds[0], t, &mut acc.a);
                 let lb = tb.run(b, mode, seeds[1], t, &mut acc.b);
-                acc.diff.add(la - lb);
+                acc.diff.add(crate::stats::diff::difference(la, lb));
             }
             ta.finish(a, &mut acc.a);
             tb.finish(b, &mut acc.b);

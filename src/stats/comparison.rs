@@ -115,7 +115,8 @@ pub struct Difference {
     pub probability_b_loses_less: f64,
     /// Fraction of trials in which B loses strictly more than A.
     pub probability_a_loses_less: f64,
-    /// Fraction of trials with exactly the same loss.
+    /// Fraction of trials with the same loss (within a billionth:
+    /// a tie, not a difference of rounding).
     pub probability_equal: f64,
     /// Correlation of the two plans' annual losses over the paired
     /// trials; null when either side has no variance.

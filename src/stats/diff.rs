@@ -25,8 +25,27 @@ pub struct DiffAcc {
     pub pos: LogHist,
     /// Magnitudes of negative differences.
     pub neg: LogHist,
-    /// Differences that are exactly zero.
+    /// Differences that are zero ([`difference`]'s ties).
     pub ties: u64,
+}
+
+/// The differences below which two trials' losses tie: a billionth of
+/// the larger. Losses that are equal on paper can come out some ulps apart
+/// in floating point (an insured loss in the policy's layer nets to the
+/// same figure whatever it was, after a subtraction that rounds), and such
+/// noise must not count as one plan losing less.
+pub(crate) const TIE: f64 = 1e-9;
+
+/// ΔL = `a` − `b`, or exactly 0 when the two are within [`TIE`] of each
+/// other.
+#[inline]
+pub(crate) fn difference(a: f64, b: f64) -> f64 {
+    let d = a - b;
+    if d.abs() <= TIE * a.abs().max(b.abs()) {
+        0.0
+    } else {
+        d
+    }
 }
 
 impl Default for DiffAcc {

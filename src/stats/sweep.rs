@@ -67,6 +67,11 @@ pub struct SweepService {
     /// without an RPO.
     #[serde(default)]
     pub data_loss_above_rpo: Option<f64>,
+    /// Share of trials with a restore or switchover that lost more data
+    /// than the RPO, as `run` reports it (`rpo_breached`); null without an
+    /// RPO.
+    #[serde(default)]
+    pub rpo_breached: Option<f64>,
 }
 
 /// Everything at one value of the parameter.

@@ -786,6 +786,7 @@ pub fn run(
                 data_loss_above_rpo: s
                     .rpo_hours
                     .map(|_| a.data_loss_above_rpo as f64 / acc.trials as f64),
+                rpo_breached: s.rpo_breached,
             })
             .collect();
         let rto = match selected {

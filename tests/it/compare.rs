@@ -238,6 +238,42 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
     }
 }
 
+/// Two plans whose insured losses are equal on paper: a fine of 50 000 or
+/// 60 000, both inside the policy's layer (20 000 deductible, 100 000
+/// limit), so each year nets to the same revenue lost + 20 000 + premium.
+/// In floating point the two nets can come out some ulps apart (the
+/// revenue lost is added to different fines before the recovery is taken
+/// off): ties, not years in which one plan loses less.
+#[test]
+fn insured_losses_equal_on_paper_tie() {
+    let scenario = |fine: u32| {
+        format!(
+            r#"Scenario(name: "fine {fine}", services: [
+            Service(id: "shop", revenue_per_hour: 1234.567,
+                failure: (mtbf: "500h", repair: Exponential(mean: "3h")))],
+            threats: [LossEvent(id: "fine", rate_per_year: 0.8, cost: Fixed({fine}))],
+            insurance: [Policy(id: "cover", covers: ["fine"], deductible: 20000,
+                limit: 100000, premium: 1000)])"#
+        )
+    };
+    let (a, b) = (plan(&scenario(50_000)), plan(&scenario(60_000)));
+    let n = 4000;
+    let pair = simulate_pair(&a, &b, Mode::Annual, [5, 5], 0..n, None, None).expect("runs");
+    assert_eq!(pair.diff.ties, n, "every year ties");
+    assert_eq!(pair.diff.sum.sum(), 0.0);
+    // Without the tie rule, some years of the pair differ by rounding.
+    let (mut ta, mut tb) = (Trial::new(&a), Trial::new(&b));
+    let (mut acc_a, mut acc_b) = (a.accumulator(), b.accumulator());
+    let noisy = (0..n)
+        .filter(|&t| {
+            let la = ta.run(&a, Mode::Annual, 5, t, &mut acc_a);
+            let lb = tb.run(&b, Mode::Annual, 5, t, &mut acc_b);
+            la != lb
+        })
+        .count();
+    assert!(noisy > 0, "the rounding this test is about did not happen");
+}
+
 /// Each side's summary.json is the summary `bcdr run` writes for it with
 /// the same seed and trials; services and threats are matched by id.
 #[test]
