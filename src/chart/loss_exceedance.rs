@@ -1,5 +1,5 @@
 //! The loss exceedance curve: for each annual loss, the probability that a
-//! year loses at least that much. Both axes are logarithmic so the 1-in-100
+//! year loses more than that. Both axes are logarithmic so the 1-in-100
 //! tail is as readable as the typical year. VaR 95 and VaR 99 are marked on
 //! the curve, and the board's risk appetite, when the scenario gives one,
 //! is drawn as points joined by a line: where the curve runs above them the
@@ -34,7 +34,7 @@ pub(crate) struct LossExceedance {
 }
 
 impl LossExceedance {
-    /// The curve as steps: (loss, P(a year loses at least this much)),
+    /// The curve as steps: (loss, P(a year loses more than this)),
     /// positive losses and probabilities only.
     fn steps(&self) -> Vec<(f64, f64)> {
         steps(&self.curve, self.probability_of_loss)
