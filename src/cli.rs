@@ -382,7 +382,10 @@ mod tests {
     #[test]
     fn labels_are_one_line_of_text_and_top_at_least_one() {
         assert_eq!(parse_label("2026-Q3"), Ok("2026-Q3".to_string()));
-        assert_eq!(parse_label("Q3 review, après"), Ok("Q3 review, après".to_string()));
+        assert_eq!(
+            parse_label("Q3 review, après"),
+            Ok("Q3 review, après".to_string())
+        );
         for bad in ["", "  ", "2026\nQ3", "a\tb", "\u{1b}[31mred"] {
             assert!(parse_label(bad).is_err(), "{bad:?}");
         }

@@ -175,7 +175,11 @@ fn sweeping_a_backup_interval_shows_data_loss_against_the_rpo() {
 #[test]
 fn data_lost_above_the_rpo_is_counted_exactly_near_it() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = write(dir.path(), "fire.ron", &FIRE.replace(r#"rpo: "3h""#, r#"rpo: "3.03h""#));
+    let file = write(
+        dir.path(),
+        "fire.ron",
+        &FIRE.replace(r#"rpo: "3h""#, r#"rpo: "3.03h""#),
+    );
     let out = dir.path().join("out");
     let n = 20_000;
     bcdr()
@@ -191,7 +195,10 @@ fn data_lost_above_the_rpo_is_counted_exactly_near_it() {
     let above = num(&db["data_loss_above_rpo"]);
     let want = 1.0 - 3.03 / 3.05;
     let tol = Z * (want * (1.0 - want) / n as f64).sqrt();
-    assert!(above > 0.0 && (above - want).abs() <= tol, "{above} vs {want} ± {tol}");
+    assert!(
+        above > 0.0 && (above - want).abs() <= tol,
+        "{above} vs {want} ± {tol}"
+    );
 }
 
 /// Setting the median of an Exponential restore to v makes its mean
