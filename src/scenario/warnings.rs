@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use crate::model::{GroupId, Model, NodeRef, Rate, Service, ServiceId, SiteId, ThreatKind};
+use crate::model::{GroupId, Hours, Model, NodeRef, Rate, Service, ServiceId, SiteId, ThreatKind};
 
 use super::validate::{group_path, service_path};
 
@@ -31,7 +31,9 @@ impl std::fmt::Display for Warning {
 /// 1. a service whose RTO is shorter than the time a hard dependency needs
 ///    to recover (the FFIEC planning gap), following groups to their members;
 /// 2. an RTO at or above the MTPD;
-/// 3. an RPO that no backup interval meets;
+/// 3. an RPO that a restore can exceed (no backup, or backups further
+///    apart), unless a failover meets every threat that damages the
+///    service, or that an asynchronous replication's lag can exceed;
 /// 4. a revenue-bearing service that a Disaster or Ransomware threat leaves
 ///    down to the end of the trial (it, or a hard dependency, is destroyed
 ///    or encrypted and has no restore, rebuild or failover; ransomware
@@ -139,7 +141,7 @@ fn rto_gaps(model: &Model, out: &mut Vec<Warning>) {
             if needs <= rto.get() {
                 continue;
             }
-            let needs_h = crate::model::Hours::new(needs).unwrap_or_default();
+            let needs_h = Hours::new(needs).unwrap_or_default();
             let origin_id = &model.service(origin).id;
             let why = match dep {
                 NodeRef::Service(d) if d == origin => {
@@ -196,35 +198,167 @@ fn rto_not_below_mtpd(model: &Model, out: &mut Vec<Warning>) {
 }
 
 // ---------------------------------------------------------------------------
-// 3. RPO that no backup meets
+// 3. RPO that a restore or a switchover can exceed
 
+/// Whether a service can be left needing a restore or rebuild: the only
+/// way, with its replication lag, that it loses data.
+enum Restore {
+    /// It has no failover: anything that destroys or encrypts it does.
+    Any,
+    /// Its failover does not cover every threat: what leaves it to a
+    /// restore, in words.
+    Because(String),
+    /// Every threat that damages it is met by a failover that always works.
+    Never,
+}
+
+/// What can leave service `id` (with a failover) needing a restore: the
+/// failover failing its draw, ransomware (the standby receives the
+/// encryption), a replicated disaster (never failed over), a disaster that
+/// hits it at its failover site or again by its id once it has moved (it
+/// fails over once a trial), or an outage of the failover site when a
+/// disaster at home needs it (failover goes only to a site that is up).
+fn restore_need(model: &Model, id: ServiceId) -> Restore {
+    let service = model.service(id);
+    let Some(fo) = &service.failover else {
+        return Restore::Any;
+    };
+    let site = &model.sites[fo.site.index()].id;
+    let home = |sites: &[SiteId]| service.site.is_some_and(|h| sites.contains(&h));
+    // Physical disasters that destroy it at home: each needs the failover.
+    let at_home = model.threats.iter().any(|t| {
+        matches!(&t.kind, ThreatKind::Disaster { targets, replicated: false, .. }
+            if targets.contains(&id))
+    });
+    let moves = at_home || fo.invoke_after.is_some();
+    if at_home && fo.success.get() < 1.0 {
+        return Restore::Because(format!(
+            "its failover works only with probability {} (a failed one is restored)",
+            fo.success.get()
+        ));
+    }
+    for t in &model.threats {
+        let why = match &t.kind {
+            ThreatKind::Ransomware(r)
+                if model.encryptable(id) && ransomware_reach(model, r)[id.index()] =>
+            {
+                format!(
+                    "ransomware {:?} can encrypt it (the standby receives the encryption)",
+                    t.id
+                )
+            }
+            ThreatKind::Disaster {
+                targets,
+                replicated: true,
+                ..
+            } if targets.contains(&id) => format!(
+                "the replicated disaster {:?} is never failed over (the standby receives it)",
+                t.id
+            ),
+            ThreatKind::Disaster { sites, .. } if moves && sites.contains(&fo.site) => format!(
+                "the disaster {:?} hits its failover site {site:?}, where it cannot fail over \
+                 again",
+                t.id
+            ),
+            ThreatKind::Disaster { targets, sites, .. }
+                if targets.contains(&id) && !home(sites) =>
+            {
+                format!(
+                    "the disaster {:?} can strike it again once it has failed over (it fails \
+                     over once a trial)",
+                    t.id
+                )
+            }
+            ThreatKind::Outage { sites, .. } if at_home && sites.contains(&fo.site) => format!(
+                "the outage {:?} can have its failover site {site:?} down when it must fail over",
+                t.id
+            ),
+            _ => continue,
+        };
+        return Restore::Because(why);
+    }
+    Restore::Never
+}
+
+/// An RPO that a restore or a switchover can exceed. A restore loses the
+/// time since the last backup (all of it without a backup), a switchover
+/// its replication lag (nothing when synchronous); a service whose
+/// failover meets every threat that damages it ([`restore_need`]) needs
+/// no backup for its RPO.
 fn rpo_unmet(model: &Model, out: &mut Vec<Warning>) {
     for (id, service) in services(model) {
         let Some(rpo) = service.rpo else { continue };
         let path = format!("{}.rpo", path_of(model, id));
+        let restore = restore_need(model, id);
+        let because = match &restore {
+            Restore::Because(why) => format!(", and {why}"),
+            _ => String::new(),
+        };
         match service.backup.as_ref().and_then(|b| b.interval) {
+            _ if matches!(restore, Restore::Never) => {}
             None => warn(
                 out,
-                path,
+                path.clone(),
                 format!(
-                    "RPO {rpo} cannot be met: there is no backup, so a destroyed or encrypted \
-                     service loses all its data; add backup: (interval: {:?}, restore: ...) with \
-                     an interval of at most {rpo}",
+                    "RPO {rpo} cannot be met: there is no backup{because}, so a destroyed or \
+                     encrypted service loses all its data; add backup: (interval: {:?}, restore: \
+                     ...) with an interval of at most {rpo}",
                     rpo.to_string()
                 ),
             ),
             Some(interval) if interval > rpo => warn(
                 out,
-                path,
+                path.clone(),
                 format!(
-                    "RPO {rpo} cannot be met: backups run every {interval}, so a restore can lose \
-                     up to {interval} of data; back up at least every {rpo}, or accept an RPO of \
-                     {interval}"
+                    "RPO {rpo} cannot be met: backups run every {interval}{because}, so a \
+                     restore can lose up to {interval} of data; back up at least every {rpo}, or \
+                     accept an RPO of {interval}"
                 ),
             ),
             Some(_) => {}
         }
+        lag_unmet(model, id, rpo, path, out);
     }
+}
+
+/// An asynchronous replication whose lag can exceed the RPO, for a service
+/// that something can fail over (a physical disaster at home, or DR
+/// invocation): each switchover loses one draw of the lag.
+fn lag_unmet(model: &Model, id: ServiceId, rpo: Hours, path: String, out: &mut Vec<Warning>) {
+    let service = model.service(id);
+    let Some(fo) = &service.failover else { return };
+    let Some(lag) = &fo.lag else { return };
+    let fails_over = fo.invoke_after.is_some()
+        || model.threats.iter().any(|t| {
+            matches!(&t.kind, ThreatKind::Disaster { targets, replicated: false, .. }
+                if targets.contains(&id))
+        });
+    let upper = lag.upper();
+    if !fails_over || fo.success.get() == 0.0 || upper <= rpo.get() {
+        return;
+    }
+    let (loses, fix) = match Hours::new(upper) {
+        Some(most) if upper.is_finite() => (
+            format!("up to {most} of data"),
+            format!("a lag of at most {rpo}, or accept an RPO of {most}"),
+        ),
+        _ => (
+            format!("more than {rpo} of data (its lag has no upper bound)"),
+            format!(
+                "a lag of at most {rpo} (a Fixed, or a Uniform, Triangular or Pert with max: {:?})",
+                rpo.to_string()
+            ),
+        ),
+    };
+    warn(
+        out,
+        path,
+        format!(
+            "RPO {rpo} cannot be met: replication to the failover site {:?} is asynchronous, so \
+             a switchover can lose {loses}; use replication: Synchronous or {fix}",
+            model.sites[fo.site.index()].id,
+        ),
+    );
 }
 
 // ---------------------------------------------------------------------------

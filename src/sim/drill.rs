@@ -13,7 +13,9 @@
 //!   the recovery figures.
 //! - Its **recovery time** is the time from the threat (t = 0) until it is
 //!   functional again for good: its last return to functional. Still down at
-//!   the end of the horizon counts as not recovered (the horizon stands in).
+//!   the end of the horizon counts as not recovered (the horizon stands in);
+//!   back exactly at the horizon is back, for the business functions and
+//!   the MBCO too.
 //! - Its **outage** is the time from its first stop until then: what the
 //!   RTO is judged on (for a Disaster or an Outage the two coincide; for
 //!   ransomware the outage starts at encryption).
@@ -85,6 +87,9 @@ pub(crate) struct DrillPlan {
     standby: Vec<Option<Vec<u32>>>,
     /// What each service's restore or rebuild requires (nodes).
     requires: Csr<u32>,
+    /// Soft dependencies per service (nodes) and the capacity each keeps
+    /// while down, in the engine's order.
+    soft: Csr<(u32, f64)>,
     /// Members per group (nodes) and how many it needs.
     members: Csr<u32>,
     need: Vec<u32>,
@@ -194,6 +199,18 @@ impl DrillPlan {
                     })
                     .collect(),
             ),
+            soft: Csr::from_rows(
+                model
+                    .services
+                    .iter()
+                    .map(|x| {
+                        x.degrades_on
+                            .iter()
+                            .map(|d| (node(&d.target), d.capacity))
+                            .collect()
+                    })
+                    .collect(),
+            ),
             members: Csr::from_rows(
                 model
                     .groups
@@ -231,6 +248,12 @@ pub(crate) struct Reducer {
     last_up: Vec<Option<f64>>,
     cap: Vec<f64>,
     rise: Vec<f64>,
+    /// Per service with revenue: the engine recorded a capacity at the
+    /// horizon (which the record loop leaves to [`Reducer::at_horizon`]).
+    closed: Vec<bool>,
+    /// Per node (services, then groups): down at the horizon; `None`
+    /// until computed.
+    node_down: Vec<Option<bool>>,
     /// Per service: its first crew job is a restore or a rebuild (which
     /// waits for `backup.requires`).
     restores: Vec<bool>,
@@ -256,11 +279,14 @@ impl Reducer {
             last_up: vec![None; s],
             cap: vec![1.0; s],
             rise: vec![0.0; s],
+            closed: vec![false; s],
+            node_down: vec![None; s + p.need.len()],
             restores: vec![false; s],
             node_rec: vec![None; s + p.need.len()],
             outcome: DrillOutcome {
                 services: vec![ServiceOutcome::default(); s],
                 business_recovered_at: None,
+                business_not_recovered: false,
                 mbco_at: None,
                 curve: vec![0.0; GRID + 1],
                 dwell: None,
@@ -294,12 +320,15 @@ impl Reducer {
         self.last_up.fill(None);
         self.cap.fill(1.0);
         self.rise.fill(0.0);
+        self.closed.fill(false);
+        self.node_down.fill(None);
         self.restores.fill(false);
         self.node_rec.fill(None);
         self.settle = 0.0;
         let o = &mut self.outcome;
         o.services.fill(ServiceOutcome::default());
         o.business_recovered_at = None;
+        o.business_not_recovered = false;
         o.mbco_at = None;
 
         let total_weight: f64 = p.weight.iter().sum();
@@ -314,6 +343,22 @@ impl Reducer {
             }
         };
 
+        // Service `i`'s effective capacity is `c` from time `t` on.
+        let mut set = |i: usize, t: f64, c: f64| {
+            let m = p.mbco[i] - 1e-12;
+            if p.business[i] && self.cap[i] < m && c >= m {
+                self.rise[i] = t;
+            }
+            if p.weight[i] > 0.0 && c != self.cap[i] {
+                while k <= GRID && grid(k) < t {
+                    o.curve[k] = share(weighted);
+                    k += 1;
+                }
+                weighted += p.weight[i] * (c - self.cap[i]);
+                self.settle = t;
+            }
+            self.cap[i] = c;
+        };
         for r in records {
             let i = r.svc as usize;
             let so = &mut o.services[i];
@@ -338,28 +383,39 @@ impl Reducer {
             // The effective capacity: the engine's for revenue-bearing
             // services, functional or not for the others.
             // (The engine closes every capacity segment at the horizon:
-            // that is the end of the drill, not a recovery.)
+            // that is the end of the drill, not a recovery; what really
+            // came back at the horizon is worked out below.)
             let new = match (r.mark, p.revenue[i]) {
                 (Mark::Capacity(c), true) if r.t < p.horizon => Some(c),
+                (Mark::Capacity(_), true) => {
+                    self.closed[i] = true;
+                    None
+                }
                 (Mark::Down, false) => Some(0.0),
                 (Mark::Up, false) => Some(1.0),
                 _ => None,
             };
             if let Some(c) = new {
-                let m = p.mbco[i] - 1e-12;
-                if p.business[i] && self.cap[i] < m && c >= m {
-                    self.rise[i] = r.t;
-                }
-                if p.weight[i] > 0.0 && c != self.cap[i] {
-                    while k <= GRID && grid(k) < r.t {
-                        o.curve[k] = share(weighted);
-                        k += 1;
-                    }
-                    weighted += p.weight[i] * (c - self.cap[i]);
-                    self.settle = r.t;
-                }
-                self.cap[i] = c;
+                set(i, r.t, c);
             }
+        }
+        // A service with revenue whose outage (or a soft dependency's)
+        // ends exactly at the horizon is back then, as one without
+        // revenue is by its `Up` mark: its capacity at the horizon is
+        // its own state and its soft dependencies' then (the engine's
+        // product, in its order), not the engine's close.
+        for i in (0..s).filter(|&i| self.closed[i]) {
+            let mut c = 1.0;
+            if self.down[i] {
+                c = 0.0;
+            } else {
+                for &(d, keep) in p.soft.row(i) {
+                    if node_down(p, &self.down, &mut self.node_down, d) {
+                        c *= keep;
+                    }
+                }
+            }
+            set(i, p.horizon, c);
         }
         while k <= GRID {
             o.curve[k] = share(weighted);
@@ -389,6 +445,9 @@ impl Reducer {
             }
         }
         o.business_recovered_at = start.map(|(t, _)| t);
+        o.business_not_recovered = (0..s).any(|i| {
+            p.business[i] && o.services[i].down_at.is_some() && o.services[i].recovered_at.is_none()
+        });
         if p.has_business {
             let mut at = Some(0.0f64);
             for i in (0..s).filter(|&i| p.business[i]) {
@@ -478,6 +537,25 @@ fn node_recovery(p: &DrillPlan, memo: &mut [Option<(f64, u32)>], node: u32) -> (
     let v = times.get(need - 1).copied().unwrap_or((0.0, 0));
     memo[node as usize] = Some(v);
     v
+}
+
+/// Whether a node is down at the horizon: a service by its marks (`down`,
+/// per service); a group when fewer than `need` of its members are up.
+fn node_down(p: &DrillPlan, down: &[bool], memo: &mut [Option<bool>], node: u32) -> bool {
+    if let Some(d) = down.get(node as usize) {
+        return *d;
+    }
+    if let Some(d) = memo[node as usize] {
+        return d;
+    }
+    let g = node as usize - p.n_services;
+    let mut up = 0;
+    for &m in p.members.row(g) {
+        up += usize::from(!node_down(p, down, memo, m));
+    }
+    let d = up < p.need[g] as usize;
+    memo[node as usize] = Some(d);
+    d
 }
 
 /// The end of the recovery-curve grid, from a pilot of the first

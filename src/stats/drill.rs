@@ -55,6 +55,9 @@ pub struct DrillOutcome {
     /// again for good (the horizon when one never was); `None` when no
     /// business function stopped.
     pub business_recovered_at: Option<f64>,
+    /// A business function that stopped was still down at the end of the
+    /// horizon (one back exactly at the horizon is back).
+    pub business_not_recovered: bool,
     /// When every business function was back at its MBCO for good
     /// (0 when none fell below it); `None` when one never was, or when the
     /// scenario has no business function.
@@ -261,7 +264,7 @@ impl DrillAcc {
         match o.business_recovered_at {
             Some(t) => {
                 self.business_hit += 1;
-                if t >= horizon {
+                if o.business_not_recovered {
                     self.business_not_recovered += 1;
                 }
                 self.business.add(t);
@@ -382,7 +385,7 @@ pub struct BusinessRecovery {
 /// Every business function back at its MBCO.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MbcoRecovery {
-    /// Fraction of drills in which it happened before the horizon.
+    /// Fraction of drills in which it happened by the end of the horizon.
     pub reached: f64,
     /// Hours, over the drills in which it happened; null when it happened
     /// in none (no time to report).
@@ -723,6 +726,7 @@ mod tests {
                 bottleneck: true,
             }],
             business_recovered_at: business.or(Some(100.0)),
+            business_not_recovered: business.is_none(),
             mbco_at: business,
             curve: vec![share; GRID + 1],
             dwell: None,

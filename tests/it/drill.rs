@@ -327,6 +327,70 @@ fn drill_has_no_random_failures_after_recovery() {
     );
 }
 
+/// An outage that ends exactly at the horizon has ended: the business
+/// function and the MBCO are back then, as the service is (and one that
+/// ends past the horizon is not back, one just before it is).
+#[test]
+fn a_recovery_exactly_at_the_horizon_is_a_recovery_for_the_business() {
+    let text = |duration: &str| {
+        format!(
+            r#"Scenario(name: "HZ", currency: "EUR", horizon: "2h", sites: [Site(id: "a")],
+  services: [Service(id: "s", site: "a", rto: "2h", mtpd: "1h", mtpd_penalty: 1000,
+                     revenue_per_hour: 100, impact: [(after: "2h", cost: 5)])],
+  threats: [Outage(id: "o", rate_per_year: 1, targets: [Site("a")], duration: Fixed("{duration}"))])"#
+        )
+    };
+    for (duration, back) in [("119m", true), ("2h", true), ("3h", false)] {
+        let r = drill(&text(duration), "o", 100, None);
+        let s = service(&r, "s");
+        let b = r.drill.business.as_ref().expect("a business function");
+        let m = r.drill.mbco.as_ref().expect("an MBCO");
+        let (lost, met) = if back { (0.0, 1.0) } else { (1.0, 0.0) };
+        assert_eq!(s.not_recovered, Some(lost), "{duration}: service");
+        assert_eq!(s.rto_met, Some(met), "{duration}: RTO");
+        assert_eq!(b.not_recovered, lost, "{duration}: business");
+        assert_eq!(m.reached, met, "{duration}: MBCO");
+        let when = m.hours.as_ref().map(|h| h.max);
+        let want = s.recovery_hours.as_ref().map(|q| q.p99);
+        assert_eq!(when, want.filter(|_| back), "{duration}: MBCO time");
+    }
+}
+
+/// At the horizon the capacity is what really came back then: a soft
+/// dependency still down past it keeps its share off, one back exactly
+/// at it does not.
+#[test]
+fn capacity_at_the_horizon_counts_soft_dependencies_still_down() {
+    let text = |email: &str, mbco: &str| {
+        format!(
+            r#"Scenario(name: "HS", horizon: "10h", sites: [Site(id: "dc")], services: [
+  Service(id: "db", site: "dc", backup: (interval: "1h", restore: Fixed("10h"))),
+  Service(id: "email", site: "dc", backup: (rebuild: Fixed("{email}"))),
+  Service(id: "biz", tier: Business, depends_on: ["db"], revenue_per_hour: 100,
+          degrades_on: [(service: "email", capacity: 0.5)]{mbco}),
+], threats: [Disaster(id: "fire", rate_per_year: 0.01, targets: [Site("dc")])])"#
+        )
+    };
+    for (email, mbco, reached, share) in [
+        ("12h", ", mbco: 0.5", 1.0, 0.5),
+        ("12h", "", 0.0, 0.5),
+        ("10h", "", 1.0, 1.0),
+    ] {
+        let r = drill(&text(email, mbco), "fire", 20, None);
+        let case = format!("email {email}{mbco}");
+        assert_eq!(service(&r, "biz").not_recovered, Some(0.0), "{case}");
+        let b = r.drill.business.as_ref().expect("a business function");
+        assert_eq!(b.not_recovered, 0.0, "{case}");
+        assert_eq!(
+            r.drill.mbco.as_ref().expect("an MBCO").reached,
+            reached,
+            "{case}"
+        );
+        let end = r.drill.recovery_curve.p50.last().copied();
+        assert_eq!(end, Some(share), "{case}: restored share at the horizon");
+    }
+}
+
 #[test]
 fn drill_json_is_byte_identical_on_one_and_two_threads() {
     let text = site_disaster(", plan: Plan(crews: 2)");

@@ -130,6 +130,112 @@ fn warns_when_no_backup_meets_the_rpo() {
     assert!(rebuild_only.message.contains("there is no backup"));
 }
 
+/// db at site a fails over to b, losing `lag` of data at each switchover
+/// (`extra` goes into the failover, `threats` after the fire at a).
+fn failover_rpo(lag: &str, extra: &str, threats: &str) -> String {
+    format!(
+        r#"Scenario(name: "x", sites: [Site(id: "a"), Site(id: "b")], services: [
+            Service(id: "db", site: "a", rpo: "10m",
+                failover: (site: "b", switchover: Fixed("10m"), replication: {lag}{extra})),
+        ], threats: [Disaster(id: "fire", rate_per_year: 1, targets: [Site("a")]){threats}])"#
+    )
+}
+
+/// A failover that meets every threat that damages the service meets the
+/// RPO without a backup: each disaster at a fails over losing exactly the
+/// 10m lag (the run's rpo_breached is 0).
+#[test]
+fn an_rpo_met_by_failover_needs_no_backup() {
+    for lag in [
+        "Asynchronous(lag: Fixed(\"10m\"))",
+        "Asynchronous(lag: Pert(min: \"1m\", mode: \"2m\", max: \"10m\"))",
+        "Synchronous",
+    ] {
+        let found = warnings(&failover_rpo(lag, "", ""));
+        assert_eq!(found, [], "{lag}: {found:#?}");
+    }
+    // What leaves it to a restore brings the warning back, naming it.
+    let lag = "Asynchronous(lag: Fixed(\"10m\"))";
+    for (extra, threats, why) in [
+        (
+            ", success: 0.9",
+            "",
+            "its failover works only with probability 0.9",
+        ),
+        (
+            "",
+            r#", Ransomware(id: "rw", rate_per_year: 1, entry: ["db"],
+                spread: (probability: 0.2, time: Fixed("1h")),
+                dwell: Fixed("1d"), detection: Fixed("1w"))"#,
+            r#"ransomware "rw" can encrypt it"#,
+        ),
+        (
+            "",
+            r#", Disaster(id: "bad", rate_per_year: 1, targets: [Service("db")], replicated: true)"#,
+            r#"the replicated disaster "bad" is never failed over"#,
+        ),
+        (
+            "",
+            r#", Disaster(id: "quake", rate_per_year: 1, targets: [Site("b")])"#,
+            r#"the disaster "quake" hits its failover site "b""#,
+        ),
+        (
+            "",
+            r#", Disaster(id: "zap", rate_per_year: 1, targets: [Service("db")])"#,
+            r#"the disaster "zap" can strike it again once it has failed over"#,
+        ),
+        (
+            "",
+            r#", Outage(id: "cut", rate_per_year: 1, targets: [Site("b")], duration: Fixed("1h"))"#,
+            r#"the outage "cut" can have its failover site "b" down"#,
+        ),
+    ] {
+        let found = warnings(&failover_rpo(lag, extra, threats));
+        let w = common::warning_at(&found, r#""db".rpo"#);
+        assert!(w.contains("there is no backup, and "), "{w}");
+        assert!(w.contains(why), "{w}");
+        assert!(w.contains("interval of at most 10m"), "{w}");
+    }
+}
+
+#[test]
+fn warns_when_a_replication_lag_can_exceed_the_rpo() {
+    let w = one_warning(&failover_rpo("Asynchronous(lag: Fixed(\"11m\"))", "", ""));
+    assert_eq!(w.path, r#"services[0] "db".rpo"#);
+    assert!(
+        w.message
+            .contains(r#"replication to the failover site "b" is asynchronous"#),
+        "{w}"
+    );
+    assert!(w.message.contains("can lose up to 11m of data"), "{w}");
+    assert!(
+        w.message.contains(
+            "use replication: Synchronous or a lag of at most 10m, or accept an RPO of 11m"
+        ),
+        "{w}"
+    );
+    // An exponential lag has no upper bound.
+    let w = one_warning(&failover_rpo(
+        "Asynchronous(lag: Exponential(mean: \"1m\"))",
+        "",
+        "",
+    ));
+    assert!(w.message.contains("its lag has no upper bound"), "{w}");
+    assert!(w.message.contains(r#"max: "10m""#), "{w}");
+    // Nothing ever fails it over (an outage, no invoke_after): no switchover,
+    // nothing lost.
+    let outage = |extra: &str| {
+        failover_rpo("Asynchronous(lag: Fixed(\"1h\"))", extra, "").replace(
+            r#"Disaster(id: "fire", rate_per_year: 1, targets: [Site("a")])"#,
+            r#"Outage(id: "cut", rate_per_year: 1, targets: [Site("a")], duration: Fixed("2h"))"#,
+        )
+    };
+    assert_eq!(warnings(&outage("")), []);
+    // With `invoke_after` the outage fails it over.
+    let w = one_warning(&outage(r#", invoke_after: "1h""#));
+    assert!(w.message.contains("can lose up to 1h of data"), "{w}");
+}
+
 const STRANDED: &str = r#"Scenario(name: "x", sites: [Site(id: "east"), Site(id: "west")], services: [
     Service(id: "db", site: "east"),
     Service(id: "shop", site: "west", depends_on: ["db"], revenue_per_hour: 1000),

@@ -333,6 +333,22 @@ impl Dist {
         }
     }
 
+    /// The greatest value a draw can take: the value of a `Fixed`, the
+    /// `max` of a bounded form, the largest of an `Empirical`; +∞ for the
+    /// forms without an upper bound (Exponential, LogNormal, Weibull).
+    pub fn upper(&self) -> f64 {
+        match *self {
+            Dist::Fixed(v) => v,
+            Dist::Triangular { max, .. } | Dist::Pert { max, .. } | Dist::Uniform { max, .. } => {
+                max
+            }
+            Dist::Empirical(ref values) => values.iter().copied().fold(0.0, f64::max),
+            Dist::Exponential { .. } | Dist::LogNormal { .. } | Dist::Weibull { .. } => {
+                f64::INFINITY
+            }
+        }
+    }
+
     /// A uniform draw from which the quantile surely reaches `x`: for every
     /// u in [returned value, 1), `self.quantile(u) >= x` as computed in
     /// floating point. A caller that only needs to know whether a sample

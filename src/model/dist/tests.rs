@@ -59,6 +59,20 @@ fn every_form() -> Vec<(&'static str, Dist)> {
     ]
 }
 
+/// `upper` bounds every draw (the top draw of `unit_open` included) and is
+/// +∞ exactly for the unbounded forms.
+#[test]
+fn upper_bounds_every_draw() {
+    for (name, d) in every_form() {
+        let unbounded = name.starts_with("exponential") || name.starts_with("lognormal");
+        let unbounded = unbounded || name.starts_with("weibull");
+        assert_eq!(d.upper().is_infinite(), unbounded, "{name}");
+        assert!(d.quantile(1.0 - f64::EPSILON / 2.0) <= d.upper(), "{name}");
+    }
+    assert_eq!(every_form()[0].1.upper(), 4.0);
+    assert_eq!(every_form()[13].1.upper(), 26.0);
+}
+
 /// The exact variance, written out here independently of
 /// [`Dist::variance`] (different but equivalent forms where there is
 /// one) so the two check each other.
