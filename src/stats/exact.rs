@@ -230,7 +230,19 @@ impl ExactSum {
         let n = self.n as f64;
         let mean = self.mean();
         let ss = self.sum_sq.to_f64() / SCALE;
-        ((ss - n * mean * mean) / (n - 1.0)).max(0.0)
+        let dev = ss - n * mean * mean;
+        // Each value and each square was rounded to the fixed point on its
+        // own, so a set of equal values leaves dev a little above 0: at
+        // most 2⁻³³ (1 + 2|x|) a value, plus the rounding of the two f64
+        // terms. Within that, the values are taken as equal (a constant
+        // 10-minute recovery has a standard error of 0, not 2·10⁻⁷ h).
+        let rms = (ss / n).max(0.0).sqrt();
+        let noise = n * (1.0 + 2.0 * rms.max(mean.abs())) * 2f64.powi(-33)
+            + 8.0 * f64::EPSILON * (ss.abs() + n * mean * mean);
+        if dev <= noise {
+            return 0.0;
+        }
+        dev / (n - 1.0)
     }
 
     /// Check a sum read from outside (a partial result): a sum of squares
@@ -275,6 +287,34 @@ mod tests {
         assert!((s.mean() - 0.0).abs() < 1e-9);
         // sample variance of {1,2,3,4,-10}: sum sq 130, mean 0 → 130/4
         assert!((s.variance() - 32.5).abs() < 1e-6);
+    }
+
+    /// Equal values have no spread, even when they are not whole numbers
+    /// of the fixed point (a recovery of 10 minutes on the tick grid); a
+    /// spread of a tick (2⁻³⁰ h) in a thousand is still seen.
+    #[test]
+    fn equal_values_have_no_spread() {
+        for x in [
+            0.16666666697710752,
+            1.0 / 3.0,
+            4.0,
+            1234.5678,
+            -0.3,
+            1e9 + 0.1,
+        ] {
+            let mut s = ExactSum::default();
+            (0..2000).for_each(|_| s.add(x));
+            assert_eq!(s.variance(), 0.0, "{x}");
+            assert_eq!(s.std_error(), 0.0, "{x}");
+        }
+        let mut s = ExactSum::default();
+        (0..1000).for_each(|i| s.add(if i % 2 == 0 { 4.0 } else { 4.0 + 1e-3 }));
+        let want = 0.25e-6 * 1000.0 / 999.0;
+        assert!(
+            (s.variance() - want).abs() < 1e-3 * want,
+            "{}",
+            s.variance()
+        );
     }
 
     /// Regression: negative totals read back as about zero, which made
