@@ -261,25 +261,52 @@ impl LogHist {
                 *count = 0;
             }
         }
-        if let Some(range) = &mut self.range {
-            // The extremes the batch saw, into the buckets' ranges (every
-            // bucket seen was counted, here or by a carry).
-            for (j, seen) in batch.seen.iter_mut().enumerate() {
-                if seen[0] <= seen[1] {
-                    let index = (first + j as u64 - self.offset) as usize;
-                    let r = &mut range[index];
-                    r[0] = r[0].min(seen[0]);
-                    r[1] = r[1].max(seen[1]);
-                    *seen = [f64::MAX, 0.0];
-                }
-            }
-        }
         self.zeros += batch.zeros;
         self.observe(batch.min, batch.max);
         batch.zeros = 0;
         batch.added = false;
         batch.min = f64::INFINITY;
         batch.max = 0.0;
+    }
+
+    /// Widen the ranges of the buckets of `lo` and `hi`, the least and the
+    /// greatest of values counted through a batch ([`LogHist::sampled`]);
+    /// a bucket not yet in `counts` is made, its count to come from the
+    /// batch.
+    #[inline]
+    pub(crate) fn see(&mut self, lo: f64, hi: f64) {
+        let (a, b) = (self.see_key(lo), self.see_key(hi));
+        if let Some(a) = a {
+            self.see_one(a, lo, if Some(a) == b { hi } else { lo });
+        }
+        if let Some(b) = b.filter(|&b| Some(b) != a) {
+            self.see_one(b, hi, hi);
+        }
+    }
+
+    /// The key of a value that [`LogHist::see`] takes: none for one that
+    /// counts as zero.
+    #[inline]
+    fn see_key(&self, x: f64) -> Option<u64> {
+        (x.is_finite() && x >= ZERO_BELOW).then(|| self.key(x))
+    }
+
+    #[inline]
+    fn see_one(&mut self, k: u64, lo: f64, hi: f64) {
+        let mut index = k.wrapping_sub(self.offset);
+        if index >= self.counts.len() as u64 {
+            index = self.grow_and_add(k, 0) as u64;
+        }
+        if let Some(range) = &mut self.range {
+            let r = &mut range[index as usize];
+            // Plain comparisons: the values are finite here.
+            if lo < r[0] {
+                r[0] = lo;
+            }
+            if hi > r[1] {
+                r[1] = hi;
+            }
+        }
     }
 
     /// Count values given by their compact keys (min `lo`, max `hi`) into

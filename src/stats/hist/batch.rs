@@ -1,7 +1,7 @@
 //! [`Batch`]: a histogram's counts piling up in 8 bits a bucket between
 //! visits to the histogram.
 
-use super::{compact, widen, LogHist};
+use super::{widen, LogHist};
 
 /// Counts of values by their [`compact`] keys, 8 bits a bucket, that pile
 /// up over a batch of trials before they go into a [`LogHist`] of the same
@@ -23,10 +23,6 @@ pub struct Batch {
     pub(super) added: bool,
     pub(super) min: f64,
     pub(super) max: f64,
-    /// For a histogram that keeps ranges ([`LogHist::sampled`]): per
-    /// bucket of `counts`, the least and greatest of the extremes given
-    /// to [`Batch::add`] in it ((+MAX, 0) for none); empty otherwise.
-    pub(super) seen: Vec<[f64; 2]>,
 }
 
 impl Default for Batch {
@@ -38,7 +34,6 @@ impl Default for Batch {
             added: false,
             min: f64::INFINITY,
             max: 0.0,
-            seen: Vec::new(),
         }
     }
 }
@@ -56,7 +51,9 @@ impl Batch {
             self.max = hi;
         }
         if hist.range.is_some() && !keys.is_empty() {
-            self.see(hist.bits, lo, hi);
+            // A sampled histogram takes the call's extremes into its
+            // buckets' ranges at once (its counts come with the batch).
+            hist.see(lo, hi);
         }
         let mut rest = keys;
         while !rest.is_empty() {
@@ -87,57 +84,6 @@ impl Batch {
         }
     }
 
-    /// Take `lo` and `hi`, the least and greatest of a call's values, into
-    /// their buckets' seen extremes (the buckets exist or are made here;
-    /// their counts come with the call's keys).
-    #[inline]
-    fn see(&mut self, bits: u32, lo: f64, hi: f64) {
-        let (a, b) = (compact(bits, lo), compact(bits, hi));
-        if a == b {
-            // One bucket (most calls: one outage, or several alike).
-            if a != 0 {
-                let s = self.seen_at(a);
-                s[0] = s[0].min(lo);
-                s[1] = s[1].max(hi);
-            }
-            return;
-        }
-        for (k, x) in [(a, lo), (b, hi)] {
-            if k != 0 {
-                let s = self.seen_at(k);
-                s[0] = s[0].min(x);
-                s[1] = s[1].max(x);
-            }
-        }
-    }
-
-    /// The seen extremes of the bucket of compact key `k` (not 0), made
-    /// when new.
-    #[inline]
-    fn seen_at(&mut self, k: u16) -> &mut [f64; 2] {
-        let mut index = u64::from(k).wrapping_sub(self.offset) as usize;
-        if index >= self.seen.len() {
-            if index >= self.counts.len() {
-                index = self.widen_to(k);
-            }
-            self.seen.resize(self.counts.len(), [f64::MAX, 0.0]);
-        }
-        &mut self.seen[index]
-    }
-
-    /// Widen `counts` (and `seen`, aligned) to cover key `k`; its index.
-    #[cold]
-    fn widen_to(&mut self, k: u16) -> usize {
-        let before = self.offset;
-        let index = widen(&mut self.counts, &mut self.offset, u64::from(k), false);
-        if !self.seen.is_empty() && self.offset < before {
-            let grow = (before - self.offset) as usize;
-            self.seen
-                .splice(0..0, std::iter::repeat_n([f64::MAX, 0.0], grow));
-        }
-        index
-    }
-
     /// The slow path of [`Batch::add`]: a zero, or a key outside the range
     /// (a new bucket, which cannot wrap).
     #[cold]
@@ -146,7 +92,7 @@ impl Batch {
             self.zeros += 1;
             return;
         }
-        let index = self.widen_to(k);
+        let index = widen(&mut self.counts, &mut self.offset, u64::from(k), false);
         self.counts[index] += 1;
     }
 }
