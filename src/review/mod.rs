@@ -182,13 +182,18 @@ pub fn exact_mean(losses: &[f64]) -> f64 {
     s.mean()
 }
 
-/// Check a trial count.
+/// Check a trial count: at least two, since every figure of a review
+/// command comes with a standard error, which one trial cannot give (it
+/// would read 0, and any change "significant").
 ///
 /// # Errors
-/// [`Error::Usage`] for zero trials.
+/// [`Error::Usage`] for fewer than two trials.
 pub fn check_trials(trials: u64, flag: &str) -> Result<(), Error> {
-    if trials == 0 {
-        return Err(Error::Usage(format!("{flag} must be at least 1")));
+    if trials < 2 {
+        return Err(Error::Usage(format!(
+            "{flag} must be at least 2: a standard error, and whether a change is significant, \
+             need two trials or more"
+        )));
     }
     Ok(())
 }

@@ -630,3 +630,36 @@ fn review_commands_write_their_packs_and_agree_across_thread_counts() {
         ]
     );
 }
+
+/// One trial has no standard error: explain, tornado and importance refuse
+/// it (with one, every change read "significant"), and write nothing.
+#[test]
+fn review_commands_need_two_trials() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = bundled("tutorial.ron");
+    let new = write(dir.path(), "next.ron", &tutorial_next_quarter());
+    for (k, args) in [
+        vec![
+            "explain".into(),
+            old.display().to_string(),
+            new.display().to_string(),
+        ],
+        vec!["tornado".into(), old.display().to_string()],
+        vec!["importance".into(), old.display().to_string()],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let out = dir.path().join(format!("out{k}"));
+        bcdr()
+            .args(&args)
+            .args(["--trials", "1", "-q", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "--trials must be at least 2: a standard error",
+            ));
+        assert!(!out.exists(), "{args:?}");
+    }
+}
