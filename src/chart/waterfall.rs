@@ -15,6 +15,9 @@ use super::{draw_err, font, Chart, BLUE, GREEN, GREY, TICK_SIZE, TITLE_SIZE, VER
 /// Most steps drawn one by one; the rest are summed into one bar.
 pub(crate) const MAX_BARS: usize = 14;
 
+/// The longest label a bar keeps (longer ones are cut, told apart).
+const LABEL_CHARS: usize = 24;
+
 pub(crate) struct Waterfall {
     pub title: String,
     pub y_desc: String,
@@ -101,14 +104,31 @@ impl Chart for Waterfall {
         } else {
             lo - 0.3 * span
         };
+        // Labels of up to 20 characters side by side while they fit (about
+        // 9 pixels a character at the tick size); more bars than that get
+        // their labels turned upright, in a deeper label area, instead of
+        // overprinting each other.
+        let width = area.dim_in_pixel().0 as usize;
+        let upright = n * LABEL_CHARS * 9 > width.saturating_sub(140);
         let mut chart = ChartBuilder::on(area)
             .caption(&self.title, font(TITLE_SIZE))
             .margin(20)
-            .x_label_area_size(70)
+            .x_label_area_size(if upright { 230 } else { 70 })
             .y_label_area_size(100)
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y0..y1)
             .map_err(draw_err)?;
-        let x_fmt = |x: &f64| column_label(*x, 20, |i| self.bars.get(i).map(|b| b.0.clone()));
+        let labels = axis::clip_all(
+            &self.bars.iter().map(|b| b.0.clone()).collect::<Vec<_>>(),
+            LABEL_CHARS,
+        );
+        // Upright labels are drawn below, each from the axis down.
+        let x_fmt = |x: &f64| {
+            if upright {
+                String::new()
+            } else {
+                column_label(*x, LABEL_CHARS, |i| labels.get(i).cloned())
+            }
+        };
         frame::mesh(&mut chart, frame::Grid::Full)
             .x_labels(n)
             .y_desc(if y0 > 0.0 {
@@ -120,6 +140,18 @@ impl Chart for Waterfall {
             .y_label_formatter(&|y| money_short(*y))
             .draw()
             .map_err(draw_err)?;
+        if upright {
+            for (k, label) in labels.iter().enumerate() {
+                let at = axis::relative(area, chart.backend_coord(&(k as f64, y0)));
+                axis::text(
+                    area,
+                    label,
+                    (at.0, at.1 + 10),
+                    font(TICK_SIZE).transform(FontTransform::Rotate270),
+                    (HPos::Right, VPos::Center),
+                )?;
+            }
+        }
         for (k, (_, a, b, half, total)) in self.bars.iter().enumerate() {
             let colour = if *total {
                 BLUE
