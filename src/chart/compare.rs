@@ -5,6 +5,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::model::HOURS_PER_YEAR;
+use crate::stats::period::Period;
 use crate::stats::LogHist;
 
 use super::axis::money_short;
@@ -45,6 +47,8 @@ pub(crate) struct ExceedanceOverlay {
     pub b: Vec<(f64, f64)>,
     pub currency: String,
     pub trials: u64,
+    /// What a loss is for: a year unless [`ExceedanceOverlay::per`] says.
+    pub period: Period,
 }
 
 impl ExceedanceOverlay {
@@ -62,7 +66,13 @@ impl ExceedanceOverlay {
             b: staircase(b),
             currency: currency.to_string(),
             trials: a.count().max(b.count()),
+            period: Period::of(HOURS_PER_YEAR),
         }
+    }
+
+    /// The chart for losses over `period` (a trial of the horizon).
+    pub(crate) fn per(self, period: Period) -> ExceedanceOverlay {
+        ExceedanceOverlay { period, ..self }
     }
 }
 
@@ -92,8 +102,15 @@ impl Chart for ExceedanceOverlay {
         let x_fmt = |x: &f64| money_short(*x);
         let y_fmt = |p: &f64| super::axis::percent_tick(*p);
         frame::mesh(&mut chart, frame::Grid::Full)
-            .x_desc(format!("annual loss ({}), log scale", self.currency))
-            .y_desc("probability a year loses more than this")
+            .x_desc(format!(
+                "{} ({}), log scale",
+                self.period.loss(),
+                self.currency
+            ))
+            .y_desc(format!(
+                "probability a {} loses more than this",
+                self.period.noun()
+            ))
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
             .draw()

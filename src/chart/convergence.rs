@@ -11,6 +11,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::stats::{ExactSum, Z975 as Z};
 
+use crate::stats::period::Period;
+
 use super::axis::{self, money_short};
 use super::frame;
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, SKY};
@@ -28,6 +30,8 @@ pub(crate) struct Convergence {
     pub scenario: String,
     pub currency: String,
     pub points: Vec<Point>,
+    /// What a loss is for: a year, or one trial of another horizon.
+    pub period: Period,
 }
 
 /// Running means from the per-block sums of an accumulator (blocks in
@@ -54,8 +58,10 @@ impl Chart for Convergence {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let p = &self.period;
         let title = format!(
-            "Convergence of the expected annual loss — {}",
+            "Convergence of the {} — {}",
+            p.expected_loss(),
             self.scenario
         );
         let Some(last) = self.points.last() else {
@@ -86,7 +92,7 @@ impl Chart for Convergence {
             .map_err(draw_err)?;
         frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc("trials")
-            .y_desc(format!("expected annual loss ({}, zoomed)", self.currency))
+            .y_desc(format!("{} ({}, zoomed)", p.expected_loss(), self.currency))
             .x_label_formatter(&|x| money_short(*x))
             .y_label_formatter(&|y| money_short(*y))
             .draw()
@@ -216,6 +222,7 @@ mod tests {
                 mean: 0.0,
                 std_error: 0.0,
             }],
+            period: Period::of(crate::model::HOURS_PER_YEAR),
         };
         assert!(super::super::render(&one).is_ok());
         let none = Convergence {

@@ -11,7 +11,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::model::HOURS_PER_YEAR;
 use crate::stats::diff::DiffAcc;
+use crate::stats::period::Period;
 
 use super::axis::{money_short as money, percent_short as percent};
 use super::frame;
@@ -28,6 +30,8 @@ pub(crate) struct DifferenceHistogram {
     pub p5: f64,
     pub p95: f64,
     pub currency: String,
+    /// What a loss is for: a year unless [`DifferenceHistogram::per`] says.
+    pub period: Period,
 }
 
 impl DifferenceHistogram {
@@ -85,7 +89,13 @@ impl DifferenceHistogram {
             p5: q(0.05),
             p95: q(0.95),
             currency: currency.to_string(),
+            period: Period::of(HOURS_PER_YEAR),
         }
+    }
+
+    /// The chart for losses over `period` (a trial of the horizon).
+    pub(crate) fn per(self, period: Period) -> DifferenceHistogram {
+        DifferenceHistogram { period, ..self }
     }
 }
 
@@ -100,8 +110,10 @@ impl Chart for DifferenceHistogram {
         let top = self.bars.iter().map(|b| b.2).fold(0.0, f64::max);
         let top = if top > 0.0 { top * 1.15 } else { 1.0 };
         let caption = format!(
-            "Difference in annual loss, A − B (equal in {} of years, not drawn)",
-            percent(self.equal_share)
+            "Difference in {}, A − B (equal in {} of {}, not drawn)",
+            self.period.loss(),
+            percent(self.equal_share),
+            self.period.nouns()
         );
         let mut chart = ChartBuilder::on(area)
             .caption(caption, font(TITLE_SIZE))
@@ -118,7 +130,7 @@ impl Chart for DifferenceHistogram {
                 "loss of A − loss of B ({}): right of 0, B loses less (central 99% shown)",
                 self.currency
             ))
-            .y_desc("share of years")
+            .y_desc(format!("share of {}", self.period.nouns()))
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
             .draw()

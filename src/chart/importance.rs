@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::review::importance::Importance;
+use crate::stats::period::Period;
 
 use super::frame;
 use super::{draw_err, Chart, GREY, VERMILION};
@@ -21,10 +22,10 @@ pub(crate) struct ImportanceChart {
 impl ImportanceChart {
     pub(crate) fn new(im: &Importance) -> ImportanceChart {
         ImportanceChart {
-            x_desc: format!(
+            x_desc: Period::of(im.horizon_hours).reword(&format!(
                 "expected annual loss saved if the service never failed ({}), paired 95% CI",
                 im.currency
-            ),
+            )),
             bars: im
                 .services
                 .iter()

@@ -9,6 +9,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::stats::period::Period;
+
 use super::axis::{self, decades, money_short};
 use super::frame;
 use super::{draw_err, font, Chart, BLUE, GREEN, GREY, TICK_SIZE, VERMILION};
@@ -31,6 +33,8 @@ pub(crate) struct LossExceedance {
     /// With insurance: the net loss's curve and probability of any net
     /// loss, drawn beside the gross one.
     pub net: Option<(Vec<(f64, f64)>, f64)>,
+    /// What a loss is for: a year, or one trial of another horizon.
+    pub period: Period,
 }
 
 impl LossExceedance {
@@ -66,7 +70,12 @@ impl Chart for LossExceedance {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let title = format!("Annual loss exceedance — {}", self.scenario);
+        let p = &self.period;
+        let title = if p.is_year() {
+            format!("Annual loss exceedance — {}", self.scenario)
+        } else {
+            format!("Loss exceedance per {} — {}", p.span(), self.scenario)
+        };
         let steps = self.steps();
         let net = self
             .net
@@ -78,7 +87,8 @@ impl Chart for LossExceedance {
                 area,
                 &title,
                 &format!(
-                    "No simulated year lost anything ({} trials):\nthere is no curve to draw.",
+                    "No simulated {} lost anything ({} trials):\nthere is no curve to draw.",
+                    p.noun(),
                     self.trials
                 ),
             );
@@ -102,7 +112,7 @@ impl Chart for LossExceedance {
             .min(1.0 / self.trials.max(1) as f64);
         let (y0, _) = decades(p_min, p_min);
 
-        let x_desc = format!("annual loss ({}, log scale)", self.currency);
+        let x_desc = format!("{} ({}, log scale)", p.loss(), self.currency);
         let mut chart = frame::titled(area, &title)
             .y_label_area_size(110)
             .build_cartesian_2d(
@@ -116,7 +126,7 @@ impl Chart for LossExceedance {
             .map_err(draw_err)?;
         frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc(x_desc)
-            .y_desc("probability a year loses more than this")
+            .y_desc(format!("probability a {} loses more than this", p.noun()))
             .x_label_formatter(&|x| money_short(*x))
             .y_label_formatter(&|p| axis::percent_tick(*p))
             .draw()
@@ -214,6 +224,7 @@ impl Chart for LossExceedance {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::HOURS_PER_YEAR;
 
     fn chart(curve: Vec<(f64, f64)>, p_loss: f64) -> LossExceedance {
         LossExceedance {
@@ -226,6 +237,7 @@ mod tests {
             var99: 900.0,
             appetite: vec![(100.0, 0.5), (1000.0, 0.01)],
             net: None,
+            period: Period::of(HOURS_PER_YEAR),
         }
     }
 
@@ -256,5 +268,25 @@ mod tests {
         let r = super::super::render(&insured).expect("renders");
         assert!(r.svg.contains("gross loss, simulated"));
         assert!(r.svg.contains("net loss: gross"));
+    }
+
+    #[test]
+    fn a_year_is_annual_and_a_two_year_horizon_says_per_2y() {
+        let year =
+            super::super::render(&chart(vec![(100.0, 0.3), (500.0, 0.0)], 0.4)).expect("renders");
+        assert!(year.svg.contains("Annual loss exceedance — test"));
+        assert!(year.svg.contains("annual loss (EUR, log scale)"));
+        assert!(year.svg.contains("probability a year loses more than this"));
+        let mut two = chart(vec![(100.0, 0.3), (500.0, 0.0)], 0.4);
+        two.period = Period::of(2.0 * HOURS_PER_YEAR);
+        let r = super::super::render(&two).expect("renders");
+        assert!(r.svg.contains("Loss exceedance per 2y — test"), "{}", r.svg);
+        assert!(r.svg.contains("loss per 2y (EUR, log scale)"));
+        assert!(r.svg.contains("probability a trial loses more than this"));
+        assert!(!r.svg.contains("nnual") && !r.svg.contains("a year"));
+        two.curve = vec![];
+        two.probability_of_loss = 0.0;
+        let empty = super::super::render(&two).expect("renders");
+        assert!(empty.svg.contains("No simulated trial lost anything"));
     }
 }

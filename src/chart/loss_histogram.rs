@@ -8,6 +8,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::stats::period::Period;
+
 use super::axis::{self, decades, money_short, percent_short};
 use super::frame;
 use super::{draw_err, font, Chart, BLUE, GREY, LABEL_SIZE, ORANGE, PURPLE, VERMILION};
@@ -23,6 +25,8 @@ pub(crate) struct LossHistogram {
     pub mean: f64,
     pub var95: f64,
     pub var99: f64,
+    /// What a loss is for: a year, or one trial of another horizon.
+    pub period: Period,
 }
 
 /// Log-width bins: (from, to, share of all years), and the share of years
@@ -68,13 +72,22 @@ impl Chart for LossHistogram {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let title = format!("Annual loss distribution — {}", self.scenario);
+        let p = &self.period;
+        let title = format!(
+            "{} — {}",
+            p.reword("Annual loss distribution"),
+            self.scenario
+        );
         let (bars, zero_share) = bins(&self.buckets);
         if bars.is_empty() {
             return axis::empty(
                 area,
                 &title,
-                &format!("No simulated year lost anything ({} trials).", self.trials),
+                &format!(
+                    "No simulated {} lost anything ({} trials).",
+                    p.noun(),
+                    self.trials
+                ),
             );
         }
         let (x0, x1) = axis::round_log_range(
@@ -84,7 +97,8 @@ impl Chart for LossHistogram {
         let top = bars.iter().map(|b| b.2).fold(0.0, f64::max);
         let y1 = axis::zero_to(top) * 1.15;
         let x_desc = format!(
-            "annual loss ({}, log scale; bars of equal log width)",
+            "{} ({}, log scale; bars of equal log width)",
+            p.loss(),
             self.currency
         );
         let mut chart = frame::titled(area, &title)
@@ -98,7 +112,7 @@ impl Chart for LossHistogram {
             .map_err(draw_err)?;
         frame::mesh(&mut chart, frame::Grid::Faint)
             .x_desc(x_desc)
-            .y_desc("share of simulated years")
+            .y_desc(format!("share of simulated {}", p.nouns()))
             .x_label_formatter(&|x| money_short(*x))
             .y_label_formatter(&|p| axis::percent_tick(*p))
             .disable_x_mesh()
@@ -146,8 +160,9 @@ impl Chart for LossHistogram {
             axis::text(
                 area,
                 &format!(
-                    "{} of years lose nothing (not on the log axis)",
-                    percent_short(zero_share)
+                    "{} of {} lose nothing (not on the log axis)",
+                    percent_short(zero_share),
+                    p.nouns()
                 ),
                 (at.0 + 15, at.1 + 15),
                 font(LABEL_SIZE).color(&GREY),

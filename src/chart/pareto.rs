@@ -6,6 +6,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::stats::period::Period;
+
 use super::axis::{self, money_short, Key};
 use super::frame;
 use super::{draw_err, font, Chart, BLUE, HEIGHT, TICK_SIZE, VERMILION, WIDTH};
@@ -23,6 +25,8 @@ pub(crate) struct Pareto {
     pub item: String,
     /// (label, expected annual loss), any order.
     pub items: Vec<(String, f64)>,
+    /// What a loss is for: a year, or one trial of another horizon.
+    pub period: Period,
 }
 
 impl Pareto {
@@ -75,8 +79,13 @@ impl Chart for Pareto {
         let top = bars.iter().map(|b| b.1).fold(0.0, f64::max);
         let x1 = axis::zero_to(top) * 1.12;
         let y_range = -0.6..(n as f64 - 0.4);
-        let x_desc = format!("expected annual loss ({})", self.currency);
-        let bar_label = format!("expected annual loss per {}", self.item);
+        let p = &self.period;
+        let x_desc = format!("{} ({})", p.expected_loss(), self.currency);
+        let bar_label = if p.is_year() {
+            format!("expected annual loss per {}", self.item)
+        } else {
+            format!("{} of each {}", p.expected_loss(), self.item)
+        };
         // The share of what: the sum of the bars (a service's loss
         // leaves out threats' response costs and loss events).
         let share_label = format!("cumulative share of the {}s' total (top axis)", self.item);
@@ -165,6 +174,7 @@ mod tests {
             currency: "EUR".into(),
             item: "service".into(),
             items,
+            period: Period::of(crate::model::HOURS_PER_YEAR),
         }
     }
 

@@ -6,6 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::stats::period::Period;
 use crate::stats::sweep::SweepResult;
 
 use super::axis::money_short as money;
@@ -40,7 +41,7 @@ impl SweepChart {
     pub(crate) fn loss(r: &SweepResult) -> SweepChart {
         let what = match &r.threat {
             Some(t) => format!("loss per drill of {t}"),
-            None => "expected annual loss".to_string(),
+            None => Period::of(r.horizon_hours).expected_loss(),
         };
         SweepChart {
             name: "sweep_loss".to_string(),

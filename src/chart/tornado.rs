@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::review::tornado::Tornado;
+use crate::stats::period::Period;
 
 use super::frame;
 use super::{draw_err, Chart, BLUE, GREY, ORANGE};
@@ -21,15 +22,16 @@ pub(crate) struct TornadoChart {
 
 impl TornadoChart {
     pub(crate) fn new(t: &Tornado) -> TornadoChart {
+        let p = Period::of(t.horizon_hours);
         TornadoChart {
-            title: format!(
+            title: p.reword(&format!(
                 "What moves the expected annual loss (each parameter ±{:.0}%)",
                 t.vary * 100.0
-            ),
-            x_desc: format!(
+            )),
+            x_desc: p.reword(&format!(
                 "change of the expected annual loss ({}); orange: parameter down, blue: up",
                 t.currency
-            ),
+            )),
             bars: t
                 .bars
                 .iter()

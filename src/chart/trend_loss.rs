@@ -6,14 +6,15 @@ use crate::review::trend::Trend;
 use super::series::{Line, Series, YFormat};
 
 pub(crate) fn chart(t: &Trend) -> Series {
+    let p = t.period();
     Series {
         name: "trend_loss".to_string(),
-        title: "Expected annual loss per review".to_string(),
-        y_desc: format!("expected annual loss ({}), 95% CI", t.currency),
+        title: p.reword("Expected annual loss per review"),
+        y_desc: format!("{} ({}), 95% CI", p.expected_loss(), t.currency),
         y_format: YFormat::Money,
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),
         lines: vec![Line {
-            name: "expected annual loss".to_string(),
+            name: p.expected_loss(),
             points: t
                 .runs
                 .iter()

@@ -50,7 +50,8 @@ pub(crate) fn tops_chart(
         name: name.to_string(),
         title: title.to_string(),
         y_desc: format!(
-            "expected annual loss ({}); a gap where outside that review's top five",
+            "{} ({}); a gap where outside that review's top five",
+            t.period().expected_loss(),
             t.currency
         ),
         y_format: YFormat::Money,

@@ -11,15 +11,17 @@ pub(crate) fn chart(t: &Trend) -> Series {
         points: t.runs.iter().map(|r| Some((f(r), None))).collect(),
         dashed: false,
     };
+    let p = t.period();
+    let y = p.noun();
     Series {
         name: "trend_var".to_string(),
         title: "Value at risk per review".to_string(),
-        y_desc: format!("annual loss ({})", t.currency),
+        y_desc: format!("{} ({})", p.loss(), t.currency),
         y_format: YFormat::Money,
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),
         lines: vec![
-            line("VaR 95% (1 year in 20)", |r| r.var_95),
-            line("VaR 99% (1 year in 100)", |r| r.var_99),
+            line(&format!("VaR 95% (1 {y} in 20)"), |r| r.var_95),
+            line(&format!("VaR 99% (1 {y} in 100)"), |r| r.var_99),
         ],
     }
 }

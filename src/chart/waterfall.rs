@@ -64,9 +64,10 @@ impl Waterfall {
             None,
             true,
         ));
+        let p = e.period();
         Waterfall {
-            title: "Why the expected annual loss moved".to_string(),
-            y_desc: format!("expected annual loss ({})", e.currency),
+            title: format!("Why the {} moved", p.expected_loss()),
+            y_desc: format!("{} ({})", p.expected_loss(), e.currency),
             bars,
         }
     }

@@ -6,6 +6,17 @@ use std::fmt;
 /// horizon, and the year that every `rate_per_year` refers to.
 pub const HOURS_PER_YEAR: f64 = 8760.0;
 
+/// A horizon as its span is said: whole years as `2y`, else as a
+/// duration (`90d`, `36h`).
+pub(crate) fn horizon_span(hours: f64) -> String {
+    let years = hours / HOURS_PER_YEAR;
+    if years >= 1.0 && years.fract() == 0.0 {
+        format!("{years}y")
+    } else {
+        crate::fmt::hours(hours)
+    }
+}
+
 /// A non-negative, finite duration in hours.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Hours(f64);

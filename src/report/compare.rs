@@ -8,6 +8,7 @@ use crate::chart::{self, compare::ExceedanceOverlay, difference::DifferenceHisto
 use crate::error::Error;
 use crate::stats::comparison::{Comparison, Difference, PairAccumulator, Presence, ReturnOnPlan};
 use crate::stats::diff::DiffAcc;
+use crate::stats::period::{cap, Period};
 
 /// Pretty-printed JSON with a trailing newline (stable field order).
 ///
@@ -90,11 +91,13 @@ pub(crate) fn insurance_sentence(c: &Comparison) -> Option<String> {
     } else {
         "Losses are the loss borne, for the insured plan net of insurance"
     };
+    let p = Period::of(c.horizon_hours);
     (!gross.is_empty()).then(|| {
         format!(
             "{whose}: gross loss − recoveries + premiums, the loss the risk appetite is judged \
-             on, so a change of policy shows in the difference. Expected annual loss before \
+             on, so a change of policy shows in the difference. {} before \
              insurance: {}.",
+            cap(&p.expected_loss()),
             gross.join(", ")
         )
     })
@@ -152,6 +155,8 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
     let cur = &md_escape(&c.currency);
     let d = &c.difference;
     let r = &c.return_on_plan;
+    let p = Period::of(c.horizon_hours);
+    let (y, ys, each) = (p.noun(), p.nouns(), p.each());
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -180,8 +185,9 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
     let direction = direction(d);
     let _ = writeln!(
         s,
-        "- Expected annual loss: A {}, B {}. The difference A − B is {} a \
-         year (95% CI {} to {}): {direction}.",
+        "- {}: A {}, B {}. The difference A − B is {} {each} \
+         (95% CI {} to {}): {direction}.",
+        cap(&p.expected_loss()),
         money(cur, c.a.expected_annual_loss),
         money(cur, c.b.expected_annual_loss),
         money(cur, d.mean),
@@ -193,14 +199,14 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
     }
     let _ = writeln!(
         s,
-        "- In {} of years B loses less, in {} it loses more, and in {} both lose the same.",
+        "- In {} of {ys} B loses less, in {} it loses more, and in {} both lose the same.",
         pct(d.probability_b_loses_less),
         pct(d.probability_a_loses_less),
         pct(d.probability_equal)
     );
     let _ = writeln!(
         s,
-        "- The year-to-year difference A − B ranges over {} to {} (5th to 95th \
+        "- The {y}-to-{y} difference A − B ranges over {} to {} (5th to 95th \
          percentile; median {}).",
         money(cur, d.p5),
         money(cur, d.p95),
@@ -241,11 +247,12 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
     }
     s.push('\n');
 
-    s.push_str("## Annual loss\n\n");
+    let _ = writeln!(s, "## {}\n", cap(&p.loss()));
     let _ = writeln!(s, "| | A | B | A − B |\n|---|---:|---:|---:|");
     let _ = writeln!(
         s,
-        "| expected annual loss | {} | {} | {} |",
+        "| {} | {} | {} | {} |",
+        p.expected_loss(),
         money(cur, c.a.expected_annual_loss),
         money(cur, c.b.expected_annual_loss),
         money(cur, d.mean)
@@ -262,13 +269,13 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
     );
     let _ = writeln!(
         s,
-        "| 1-in-20 year loss (p95) | {} | {} | |",
+        "| 1-in-20 {y} loss (p95) | {} | {} | |",
         money(cur, c.a.p95),
         money(cur, c.b.p95)
     );
     let _ = writeln!(
         s,
-        "| 1-in-100 year loss (p99) | {} | {} | |",
+        "| 1-in-100 {y} loss (p99) | {} | {} | |",
         money(cur, c.a.p99),
         money(cur, c.b.p99)
     );
@@ -291,10 +298,11 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
     );
 
     s.push_str("## Services\n\nChanges are B − A: a negative downtime or loss change is an improvement.\n\n");
-    s.push_str(
+    s.push_str(&per_yr(
+        &p,
         "| service | in | downtime h/yr A | B | change | RTO met A | B | loss/yr A | B | change |\n\
          |---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-    );
+    ));
     let num = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |v| format!("{v:.2}"));
     for sv in &c.services {
         let (a, b, ch) = (sv.a.as_ref(), sv.b.as_ref(), sv.change.as_ref());
@@ -321,10 +329,11 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
         );
     }
     s.push_str("\n## Threats\n\n");
-    s.push_str(
+    s.push_str(&per_yr(
+        &p,
         "| threat | kind | in | occurrences/yr A | B | loss/yr A | B | change |\n\
          |---|---|---|---:|---:|---:|---:|---:|\n",
-    );
+    ));
     for t in &c.threats {
         let (a, b, ch) = (t.a.as_ref(), t.b.as_ref(), t.change.as_ref());
         let _ = writeln!(
@@ -371,11 +380,22 @@ pub(crate) fn files(
         pair.a.borne_hist(),
         pair.b.borne_hist(),
         &c.currency,
-    );
+    )
+    .per(Period::of(c.horizon_hours));
     out.extend(chart::render(&lec)?.files());
-    let diff = DifferenceHistogram::new(&pair.diff, &c.currency);
+    let diff = DifferenceHistogram::new(&pair.diff, &c.currency).per(Period::of(c.horizon_hours));
     out.extend(chart::render(&diff)?.files());
     Ok(out)
+}
+
+/// A table head written per year (`h/yr`, `loss/yr`) as it reads over
+/// the horizon: as is for a year, else per its span (`loss/2y`).
+pub(crate) fn per_yr(p: &Period, head: &str) -> String {
+    if p.is_year() {
+        head.to_string()
+    } else {
+        head.replace("/yr", &format!("/{}", p.unit()))
+    }
 }
 
 /// The one-screen summary printed by `bcdr compare`.
@@ -383,6 +403,7 @@ pub(crate) fn screen(c: &Comparison) -> String {
     let d = &c.difference;
     let r = &c.return_on_plan;
     let cur = &c.currency;
+    let p = Period::of(c.horizon_hours);
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -391,7 +412,8 @@ pub(crate) fn screen(c: &Comparison) -> String {
     );
     let _ = writeln!(
         s,
-        "  expected annual loss   A {}   B {}",
+        "  {:<22} A {}   B {}",
+        p.expected_loss(),
         money(cur, c.a.expected_annual_loss),
         money(cur, c.b.expected_annual_loss)
     );
@@ -400,22 +422,25 @@ pub(crate) fn screen(c: &Comparison) -> String {
     }
     let _ = writeln!(
         s,
-        "  difference A - B       {} a year (95% CI {} to {})",
+        "  difference A - B       {} {} (95% CI {} to {})",
         money(cur, d.mean),
+        p.each(),
         money(cur, d.mean_ci95[0]),
         money(cur, d.mean_ci95[1])
     );
     let _ = writeln!(
         s,
-        "  per year, A - B        p5 {}  p50 {}  p95 {}",
+        "  {:<22} p5 {}  p50 {}  p95 {}",
+        format!("per {}, A - B", p.unit()),
         money(cur, d.p5),
         money(cur, d.p50),
         money(cur, d.p95)
     );
     let _ = writeln!(
         s,
-        "  B loses less in {} of years, more in {}, the same in {}",
+        "  B loses less in {} of {}, more in {}, the same in {}",
         pct(d.probability_b_loses_less),
+        p.nouns(),
         pct(d.probability_a_loses_less),
         pct(d.probability_equal)
     );

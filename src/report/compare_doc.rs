@@ -7,6 +7,7 @@
 use crate::error::Error;
 use crate::model::Model;
 use crate::stats::comparison::{Comparison, Presence};
+use crate::stats::period::{cap, Period};
 use crate::stats::Accumulator;
 
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
@@ -108,6 +109,8 @@ pub(crate) fn compare_doc(
     let cur = c.currency.as_str();
     let d = &c.difference;
     let r = &c.return_on_plan;
+    let p = Period::of(c.horizon_hours);
+    let (y, each) = (p.noun(), p.each());
     let all = Names::merged(names[0], names[1]);
     let mut doc = Doc::new(format!(
         "Compare: {} (A) vs {} (B)",
@@ -159,7 +162,7 @@ pub(crate) fn compare_doc(
                 .map(|v| {
                     vec![
                         format!(
-                            "a {} chance a year of losing more than {}",
+                            "a {} chance {each} of losing more than {}",
                             pct(v.accepted),
                             money(cur, v.loss)
                         ),
@@ -176,12 +179,12 @@ pub(crate) fn compare_doc(
     doc.h2("Reading");
     let direction = super::compare::direction(d);
     let mut bullets: Vec<Spans> = vec![vec![
-        t("Expected annual loss: A "),
+        t(format!("{}: A ", cap(&p.expected_loss()))),
         b(money(cur, c.a.expected_annual_loss)),
         t(", B "),
         b(money(cur, c.b.expected_annual_loss)),
         t(format!(
-            ". The difference A − B is {} a year (95% CI {} to {}): {direction}.",
+            ". The difference A − B is {} {each} (95% CI {} to {}): {direction}.",
             money(cur, d.mean),
             money(cur, d.mean_ci95[0]),
             money(cur, d.mean_ci95[1])
@@ -191,8 +194,9 @@ pub(crate) fn compare_doc(
         bullets.push(vec![t(note)]);
     }
     bullets.push(vec![t(format!(
-        "In {} of years B loses less, in {} it loses more, and in {} both lose the same.",
+        "In {} of {} B loses less, in {} it loses more, and in {} both lose the same.",
         pct(d.probability_b_loses_less),
+        p.nouns(),
         pct(d.probability_a_loses_less),
         pct(d.probability_equal)
     ))]);
@@ -210,14 +214,14 @@ pub(crate) fn compare_doc(
     });
     doc.push(Block::Bullets(bullets));
 
-    doc.h2("Annual loss");
+    doc.h2(cap(&p.loss()));
     let row = |m: &str, a: String, b: String, diff: String| vec![m.to_string(), a, b, diff];
     doc.push(Block::Table {
         head: vec!["measure".into(), "A".into(), "B".into(), "A − B".into()],
         align: Align::columns(1, 3),
         rows: vec![
             row(
-                "Expected annual loss",
+                &cap(&p.expected_loss()),
                 money(cur, c.a.expected_annual_loss),
                 money(cur, c.b.expected_annual_loss),
                 money(cur, d.mean),
@@ -241,13 +245,13 @@ pub(crate) fn compare_doc(
                 ),
             ),
             row(
-                "1-in-20 year (VaR 95)",
+                &format!("1-in-20 {y} (VaR 95)"),
                 money(cur, c.a.p95),
                 money(cur, c.b.p95),
                 String::new(),
             ),
             row(
-                "1-in-100 year (VaR 99)",
+                &format!("1-in-100 {y} (VaR 99)"),
                 money(cur, c.a.p99),
                 money(cur, c.b.p99),
                 String::new(),
@@ -269,13 +273,14 @@ pub(crate) fn compare_doc(
     doc.h2("Charts");
     doc.push(Block::Figure {
         stem: "compare_loss_exceedance".into(),
-        caption: "Loss exceedance curves of A and B: the chance that a year loses more than \
-                  each amount."
-            .into(),
+        caption: format!(
+            "Loss exceedance curves of A and B: the chance that a {y} loses more than \
+             each amount."
+        ),
     });
     doc.push(Block::Figure {
         stem: "compare_difference".into(),
-        caption: "The year-by-year difference A − B over the paired trials.".into(),
+        caption: format!("The {y}-by-{y} difference A − B over the paired trials."),
     });
 
     // With insurance the headline is net; what is charged to a service or
@@ -296,15 +301,18 @@ pub(crate) fn compare_doc(
     let dash = || "–".to_string();
     let hours2 = |x: f64| format!("{x:.2}");
     doc.push(Block::Table {
-        head: side_by_side(&[
-            "service",
-            "in",
-            "downtime h/yr A",
-            "downtime h/yr B",
-            "downtime change",
-            "RTO met A",
-            "RTO met B",
-        ]),
+        head: side_by_side(
+            &p,
+            &[
+                "service",
+                "in",
+                "downtime h/yr A",
+                "downtime h/yr B",
+                "downtime change",
+                "RTO met A",
+                "RTO met B",
+            ],
+        ),
         align: Align::columns(2, 8),
         rows: c
             .services
@@ -333,13 +341,16 @@ pub(crate) fn compare_doc(
         )]);
     }
     doc.push(Block::Table {
-        head: side_by_side(&[
-            "threat",
-            "kind",
-            "in",
-            "occurrences/yr A",
-            "occurrences/yr B",
-        ]),
+        head: side_by_side(
+            &p,
+            &[
+                "threat",
+                "kind",
+                "in",
+                "occurrences/yr A",
+                "occurrences/yr B",
+            ],
+        ),
         align: Align::columns(3, 5),
         rows: c
             .threats
@@ -397,10 +408,10 @@ pub(crate) fn report_files(
 
 /// The head of a table of A and B side by side: `first`, then the loss of
 /// each plan and the change.
-fn side_by_side(first: &[&str]) -> Vec<String> {
+fn side_by_side(p: &Period, first: &[&str]) -> Vec<String> {
     first
         .iter()
         .chain(&["loss/yr A", "loss/yr B", "loss change"])
-        .map(|s| s.to_string())
+        .map(|s| super::compare::per_yr(p, s))
         .collect()
 }

@@ -41,9 +41,12 @@ pub(crate) fn csv(e: &Explain) -> Vec<u8> {
 /// The report.
 pub(crate) fn doc(e: &Explain) -> Doc {
     let c = e.currency.as_str();
+    let p = e.period();
     let mut doc = Doc::new(format!(
-        "Why the expected annual loss moved: {} → {}",
-        e.old_file, e.new_file
+        "Why the {} moved: {} → {}",
+        p.expected_loss(),
+        e.old_file,
+        e.new_file
     ));
     doc.para(vec![t(format!(
         "{} trials of each version with seed {} (common random numbers: the same trials, so \
@@ -90,7 +93,7 @@ pub(crate) fn doc(e: &Explain) -> Doc {
             "change",
             "contribution [95% CI]",
             "significant",
-            "expected annual loss after",
+            &*format!("{} after", p.expected_loss()),
         ]
         .map(String::from)
         .to_vec(),
@@ -124,9 +127,10 @@ pub(crate) fn doc(e: &Explain) -> Doc {
     doc.h2("Waterfall");
     doc.push(Block::Figure {
         stem: "waterfall".to_string(),
-        caption: "From OLD's expected annual loss to NEW's, one bar per change (up: vermilion, \
-                  down: green), the paired 95% interval as a whisker."
-            .to_string(),
+        caption: p.reword(
+            "From OLD's expected annual loss to NEW's, one bar per change (up: vermilion, \
+             down: green), the paired 95% interval as a whisker.",
+        ),
     });
     doc.h2("Reproduce");
     doc.push(Block::CodeBlock(format!(
@@ -158,7 +162,8 @@ pub(crate) fn files(e: &Explain) -> Result<Files, Error> {
 pub(crate) fn screen(e: &Explain) -> String {
     let c = e.currency.as_str();
     let mut s = format!(
-        "expected annual loss{} {} → {}: {} (paired 95% CI, {} trials, seed {})\n",
+        "{}{} {} → {}: {} (paired 95% CI, {} trials, seed {})\n",
+        e.period().expected_loss(),
         net_label(e.net_of_insurance),
         money(c, e.old_expected_annual_loss),
         money(c, e.new_expected_annual_loss),

@@ -7,6 +7,7 @@ use crate::chart::importance::ImportanceChart;
 use crate::error::Error;
 use crate::review::importance::Importance;
 use crate::review::Delta;
+use crate::stats::period::Period;
 
 use super::doc::{t, Align, Block, Doc};
 use super::loop_util::{cell, delta, json, opt};
@@ -71,7 +72,8 @@ pub(crate) fn doc(im: &Importance) -> Doc {
         "{}: which services and controls matter most",
         im.scenario
     ));
-    doc.para(vec![t(format!(
+    let p = Period::of(im.horizon_hours);
+    doc.para(vec![t(p.reword(&format!(
         "{} trials per variant with seed {} (common random numbers: every variant runs the base \
          run's trials, so each worth is paired), {} simulations, bcdr {}. Base expected annual \
          loss {}.",
@@ -80,7 +82,7 @@ pub(crate) fn doc(im: &Importance) -> Doc {
         im.runs,
         im.bcdr_version,
         money(c, im.expected_annual_loss)
-    ))]);
+    )))]);
     if im.net_of_insurance {
         doc.para(vec![t(super::NET_OF_INSURANCE)]);
     }
@@ -96,11 +98,11 @@ pub(crate) fn doc(im: &Importance) -> Doc {
             im.top
         )
     };
-    doc.para(vec![t(format!(
+    doc.para(vec![t(p.reword(&format!(
         "Risk reduction worth: the expected annual loss saved if the service never failed, were \
          never hit by a threat and never damaged. Risk achievement worth (criticality): the loss \
          added if it were down for the whole horizon. Paired 95% intervals. {measured}"
-    ))]);
+    )))]);
     doc.push(Block::Figure {
         stem: "importance".to_string(),
         caption: "The services whose failures cost most: risk reduction worth with its paired \
@@ -126,10 +128,10 @@ pub(crate) fn doc(im: &Importance) -> Doc {
             .collect(),
     });
     doc.h2("Controls");
-    doc.para(vec![t(
+    doc.para(vec![t(p.reword(
         "The loss each control saves: the expected annual loss with it removed, one at a time, \
          minus the base.",
-    )]);
+    ))]);
     doc.push(Block::Table {
         head: ["control", "service", "removed as", "loss saved"]
             .map(String::from)
@@ -177,7 +179,8 @@ pub(crate) fn files(im: &Importance) -> Result<Files, Error> {
 pub(crate) fn screen(im: &Importance) -> String {
     let c = im.currency.as_str();
     let mut s = format!(
-        "base expected annual loss{} {}; {} simulations of {} trials\nservices (risk reduction worth | risk achievement worth):\n",
+        "base {}{} {}; {} simulations of {} trials\nservices (risk reduction worth | risk achievement worth):\n",
+        Period::of(im.horizon_hours).expected_loss(),
         net_label(im.net_of_insurance),
         money(c, im.expected_annual_loss),
         im.runs,

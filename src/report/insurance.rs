@@ -5,7 +5,7 @@ use crate::fmt::{money, pct};
 use crate::stats::Summary;
 
 use super::doc::{b, t, Align, Block, Doc};
-use super::period::{cap, Period};
+use crate::stats::period::{cap, Period};
 
 /// The section, when the scenario has insurance.
 pub(crate) fn section(s: &Summary, doc: &mut Doc) {

@@ -15,7 +15,6 @@ pub(crate) mod loop_util;
 pub(crate) mod names;
 pub(crate) mod outdir;
 pub(crate) mod pack;
-pub(crate) mod period;
 pub(crate) mod review;
 pub(crate) mod sweep;
 pub(crate) mod sweep_doc;

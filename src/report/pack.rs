@@ -19,6 +19,7 @@ use crate::chart::{self, Rendered};
 use crate::error::Error;
 use crate::model::Model;
 use crate::scenario::Warning;
+use crate::stats::period::Period;
 use crate::stats::summary::failures_by_service;
 use crate::stats::{Accumulator, Summary};
 
@@ -51,6 +52,7 @@ pub(crate) fn run_charts<'a>(
     acc: &'a Accumulator,
 ) -> Vec<Job<'a>> {
     let a = &s.annual_loss;
+    let period = Period::of(s.horizon_hours);
     let exceedance = LossExceedance {
         scenario: s.scenario.clone(),
         currency: s.currency.clone(),
@@ -68,6 +70,7 @@ pub(crate) fn run_charts<'a>(
             .iter()
             .map(|p| (p.loss.get(), p.probability.get()))
             .collect(),
+        period: period.clone(),
     };
     let histogram = LossHistogram {
         scenario: s.scenario.clone(),
@@ -77,6 +80,7 @@ pub(crate) fn run_charts<'a>(
         mean: a.mean,
         var95: a.p95,
         var99: a.p99,
+        period: period.clone(),
     };
     // Services by their display names, as the report's tables have them.
     let names = super::names::Names::from_model(model);
@@ -112,10 +116,15 @@ pub(crate) fn run_charts<'a>(
     );
     let pareto = |item: &str, items: Vec<(String, f64)>| Pareto {
         name: format!("loss_by_{item}"),
-        title: format!("Expected annual loss by {item} — {}", s.scenario),
+        title: format!(
+            "{} — {}",
+            period.reword(&format!("Expected annual loss by {item}")),
+            s.scenario
+        ),
         currency: s.currency.clone(),
         item: item.into(),
         items,
+        period: period.clone(),
     };
     let by_service = pareto(
         "service",
@@ -134,7 +143,8 @@ pub(crate) fn run_charts<'a>(
     let by_failing_service = Pareto {
         name: "loss_by_failing_service".into(),
         title: format!(
-            "Random failures' expected annual loss by failing service — {}",
+            "{} — {}",
+            period.reword("Random failures' expected annual loss by failing service"),
             s.scenario
         ),
         currency: s.currency.clone(),
@@ -143,11 +153,13 @@ pub(crate) fn run_charts<'a>(
             .into_iter()
             .map(|(id, loss)| (names.of(&id), loss))
             .collect(),
+        period: period.clone(),
     };
     let convergence = Convergence {
         scenario: s.scenario.clone(),
         currency: s.currency.clone(),
         points: convergence::running(&acc.convergence),
+        period,
     };
     vec![
         job(exceedance),

@@ -10,8 +10,8 @@ use crate::stats::Summary;
 
 use super::doc::{b, code, t, Align, Block, Doc, Spans};
 use super::names::Names;
-use super::period::{cap, Period};
 use crate::fmt::{availability, hours, money, or_dash, pct, rate};
+use crate::stats::period::{cap, Period};
 
 /// The charts of a run, in the order the report shows them, with their
 /// captions.

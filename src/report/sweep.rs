@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use crate::chart::{self, sweep::SweepChart};
 use crate::error::Error;
+use crate::stats::period::Period;
 use crate::stats::sweep::SweepResult;
 
 use crate::fmt::{money, plural};
@@ -91,7 +92,8 @@ pub(crate) fn screen(r: &SweepResult) -> String {
         Some(t) if r.gross_of_insurance => format!("loss per drill of {t}, before insurance"),
         Some(t) => format!("loss per drill of {t}"),
         None => format!(
-            "expected annual loss{}",
+            "{}{}",
+            Period::of(r.horizon_hours).expected_loss(),
             super::net_label(r.net_of_insurance)
         ),
     };

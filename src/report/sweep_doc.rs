@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::error::Error;
 use crate::model::Model;
+use crate::stats::period::Period;
 use crate::sweep::{Param, SweepPoint, SweepResult};
 
 use super::doc::{b, code, t, Align, Block, Doc};
@@ -34,15 +35,26 @@ const CHARTS: [(&str, &str); 2] = [
 fn loss_word(r: &SweepResult) -> String {
     match &r.threat {
         Some(t) => format!("loss per drill of {t}"),
-        None => "expected annual loss".to_string(),
+        None => Period::of(r.horizon_hours).expected_loss(),
     }
 }
 
+/// What one run of a value is: a drill, a year, or a trial of another
+/// horizon.
 fn per(r: &SweepResult) -> &'static str {
     if r.threat.is_some() {
         "drill"
     } else {
-        "year"
+        Period::of(r.horizon_hours).noun()
+    }
+}
+
+/// The unit of a rate: `drill`, `year`, or the horizon (`2y`).
+fn per_unit(r: &SweepResult) -> String {
+    if r.threat.is_some() {
+        "drill".to_string()
+    } else {
+        Period::of(r.horizon_hours).unit().to_string()
     }
 }
 
@@ -68,7 +80,7 @@ pub(crate) fn sweep_doc(r: &SweepResult, param: &Param, names: &Names, command: 
             r.trials,
             match &r.threat {
                 Some(t) => format!("drills of {t}"),
-                None => "simulated years".to_string(),
+                None => format!("simulated {}", Period::of(r.horizon_hours).nouns()),
             },
             r.seed,
             r.bcdr_version,
@@ -254,7 +266,7 @@ fn service_table(r: &SweepResult, id: &str) -> Option<Block> {
     if rows.is_empty() {
         return None;
     }
-    let per = per(r);
+    let per = per_unit(r);
     let align = Align::columns(1, 10);
     Some(Block::Table {
         head: vec![

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use crate::fmt::{format_hours, money};
 use crate::stats::Summary;
 
-use super::period::Period;
+use crate::stats::period::Period;
 
 /// Headline numbers, the services that lose most and RTO attainment.
 pub(crate) fn screen(s: &Summary) -> String {

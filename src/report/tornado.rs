@@ -7,6 +7,7 @@ use crate::chart::tornado::TornadoChart;
 use crate::error::Error;
 use crate::review::tornado::Tornado;
 use crate::review::Delta;
+use crate::stats::period::Period;
 
 use super::doc::{t, Align, Block, Doc};
 use super::loop_util::{cell, delta, json, opt};
@@ -60,11 +61,13 @@ fn rto(d: Option<Delta>) -> String {
 /// The report.
 pub(crate) fn doc(tr: &Tornado) -> Doc {
     let c = tr.currency.as_str();
+    let p = Period::of(tr.horizon_hours);
     let mut doc = Doc::new(format!(
-        "{}: what moves the expected annual loss",
-        tr.scenario
+        "{}: what moves the {}",
+        tr.scenario,
+        p.expected_loss()
     ));
-    doc.para(vec![t(format!(
+    doc.para(vec![t(p.reword(&format!(
         "Each rate, duration, probability, cost and crew count (docs/review-loop.md lists \
          them) moved down and up by {:.0}% one at a time, {} trials each with seed {} \
          (common random numbers: each end is paired with the base run, trial by trial), \
@@ -75,15 +78,16 @@ pub(crate) fn doc(tr: &Tornado) -> Doc {
         tr.bcdr_version,
         money(c, tr.base_expected_annual_loss),
         tr.base_rto_attainment.map_or_else(|| "-".to_string(), pct)
-    ))]);
+    )))]);
     if tr.net_of_insurance {
         doc.para(vec![t(super::NET_OF_INSURANCE)]);
     }
     doc.push(Block::Figure {
         stem: "tornado".to_string(),
-        caption: "Change of the expected annual loss with each parameter down (orange) and up \
-                  (blue); on top, the parameter whose larger change (at either end) is largest."
-            .to_string(),
+        caption: p.reword(
+            "Change of the expected annual loss with each parameter down (orange) and up \
+             (blue); on top, the parameter whose larger change (at either end) is largest.",
+        ),
     });
     doc.h2("Parameters, largest change first");
     doc.para(vec![t(
@@ -141,8 +145,8 @@ pub(crate) fn files(tr: &Tornado) -> Result<Files, Error> {
 pub(crate) fn screen(tr: &Tornado) -> String {
     let c = tr.currency.as_str();
     let mut s = format!(
-        "base expected annual loss{} {}; {} parameters moved ±{:.0}%, largest change (at \
-         either end) first:\n",
+        "base {}{} {}; {} parameters moved ±{:.0}%, largest change (at either end) first:\n",
+        Period::of(tr.horizon_hours).expected_loss(),
         net_label(tr.net_of_insurance),
         money(c, tr.base_expected_annual_loss),
         tr.bars.len(),

@@ -83,6 +83,7 @@ pub(crate) fn csv(tr: &Trend) -> Vec<u8> {
 /// The report.
 pub(crate) fn doc(tr: &Trend) -> Doc {
     let c = tr.currency.as_str();
+    let p = tr.period();
     let mut doc = Doc::new("Quarterly review: trend across runs");
     doc.para(vec![t(format!(
         "{} runs in the order given, bcdr {}. Money in {}.",
@@ -104,7 +105,7 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
     doc.push(Block::Table {
         head: [
             "run",
-            "expected annual loss",
+            &*p.expected_loss(),
             "95% CI",
             "VaR 95",
             "VaR 99",
@@ -172,7 +173,8 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
         let mut spans = vec![
             b(format!("{} → {}", s.from, s.to)),
             t(format!(
-                ": expected annual loss {} (significant: {}).",
+                ": {} {} (significant: {}).",
+                p.expected_loss(),
                 delta(c, &s.delta),
                 significant(&s.delta)
             )),
@@ -193,7 +195,22 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
         items.push(vec![t("One run: nothing to compare yet.")]);
     }
     doc.push(Block::Bullets(items));
-    doc.charts(&TREND_CHARTS);
+    let captions: Vec<(&str, String)> = TREND_CHARTS
+        .iter()
+        .map(|(stem, caption)| {
+            let c = p.reword(caption);
+            (
+                *stem,
+                if p.is_year() {
+                    c
+                } else {
+                    c.replace(" year losses", " trial losses")
+                },
+            )
+        })
+        .collect();
+    let captions: Vec<(&str, &str)> = captions.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    doc.charts(&captions);
     doc.h2("Top services and threats");
     doc.push(Block::Table {
         head: ["run", "services that lose most", "threats that lose most"]
@@ -243,6 +260,7 @@ pub(crate) fn files(tr: &Trend) -> Result<Files, Error> {
 /// the run before and whether the loss moved significantly.
 pub(crate) fn screen(tr: &Trend) -> String {
     let c = tr.currency.as_str();
+    let p = tr.period();
     let width = tr
         .runs
         .iter()
@@ -269,8 +287,9 @@ pub(crate) fn screen(tr: &Trend) -> String {
         }
         let _ = writeln!(
             s,
-            "{:width$}  expected annual loss{} {} (95% CI {} to {})",
+            "{:width$}  {}{} {} (95% CI {} to {})",
             r.label,
+            p.expected_loss(),
             super::net_label(r.net_of_insurance),
             money(c, r.expected_annual_loss),
             money(c, r.mean_ci95[0]),

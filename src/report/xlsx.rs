@@ -31,7 +31,7 @@ use crate::model::Model;
 use crate::stats::summary::RANDOM_FAILURES;
 use crate::stats::{AnnualLoss, Summary};
 
-use super::period::Period;
+use crate::stats::period::Period;
 
 /// The name of the file in the pack.
 pub(crate) const FILE: &str = "summary.xlsx";

@@ -31,6 +31,7 @@ use crate::model::Model;
 use crate::scenario::raw;
 use crate::scenario::validate;
 use crate::sim::{self, SimPlan};
+use crate::stats::period::Period;
 
 use super::{exact_mean, fixed, losses, Delta, FIXED_SCALE};
 
@@ -137,6 +138,19 @@ pub struct Explain {
     pub old_expected_annual_loss: f64,
     /// Expected annual loss of NEW.
     pub new_expected_annual_loss: f64,
+    /// OLD's horizon (one trial), when it is not a year: its losses are
+    /// per trial of it. Absent for a year.
+    #[serde(
+        default = "crate::stats::period::a_year",
+        skip_serializing_if = "crate::stats::period::is_a_year"
+    )]
+    pub old_horizon_hours: f64,
+    /// NEW's horizon, as OLD's.
+    #[serde(
+        default = "crate::stats::period::a_year",
+        skip_serializing_if = "crate::stats::period::is_a_year"
+    )]
+    pub new_horizon_hours: f64,
     /// NEW − OLD with its paired 95% interval.
     pub total: Delta,
     /// The total in fixed-point units summed over trials (a decimal integer): what the steps add up to exactly.
@@ -464,6 +478,14 @@ pub fn stages(
     Ok(out)
 }
 
+impl Explain {
+    /// What the losses are for: the versions' horizon when they share one
+    /// (a year, or a trial of another), else a trial.
+    pub(crate) fn period(&self) -> Period {
+        Period::common([self.old_horizon_hours, self.new_horizon_hours])
+    }
+}
+
 /// Inputs of [`explain`].
 pub struct ExplainRun<'a> {
     /// OLD's file name, for the report.
@@ -547,6 +569,8 @@ pub fn explain(
         trials: opts.trials,
         old_expected_annual_loss: exact_mean(&runs[0]),
         new_expected_annual_loss: exact_mean(&runs[last]),
+        old_horizon_hours: mo.horizon.get(),
+        new_horizon_hours: mn.horizon.get(),
         total: Delta::new(total_units as f64 / scale, paired.std_error),
         total_exact_units: total_units.to_string(),
         steps,

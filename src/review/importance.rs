@@ -94,6 +94,13 @@ pub struct Importance {
     pub trials: u64,
     /// How many services (and controls) of each ranking were measured.
     pub top: usize,
+    /// The scenario's horizon (one trial), when it is not a year: the
+    /// losses are per trial of it. Absent for a year.
+    #[serde(
+        default = "crate::stats::period::a_year",
+        skip_serializing_if = "crate::stats::period::is_a_year"
+    )]
+    pub horizon_hours: f64,
     /// The scenario's expected annual loss.
     pub expected_annual_loss: f64,
     /// Its standard error.
@@ -365,6 +372,7 @@ pub fn importance(
         bcdr_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: model.name.clone(),
         currency: model.currency.clone(),
+        horizon_hours: model.horizon.get(),
         seed: opts.seed,
         trials: opts.trials,
         top: opts.top,

@@ -93,6 +93,13 @@ pub struct Tornado {
     pub trials: u64,
     /// The fraction each parameter moves down and up (0.25 for 25%).
     pub vary: f64,
+    /// The scenario's horizon (one trial), when it is not a year: the
+    /// losses are per trial of it. Absent for a year.
+    #[serde(
+        default = "crate::stats::period::a_year",
+        skip_serializing_if = "crate::stats::period::is_a_year"
+    )]
+    pub horizon_hours: f64,
     /// The scenario's expected annual loss, as is.
     pub base_expected_annual_loss: f64,
     /// Its standard error.
@@ -392,6 +399,7 @@ pub fn tornado(
         bcdr_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: model.name.clone(),
         currency: model.currency.clone(),
+        horizon_hours: model.horizon.get(),
         seed: opts.seed,
         trials: opts.trials,
         vary: opts.vary,

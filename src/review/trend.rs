@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::stats::comparison::rto_attainment;
+use crate::stats::period::Period;
 use crate::stats::Summary;
 
 use super::Delta;
@@ -70,6 +71,13 @@ pub struct TrendRun {
     pub trials: u64,
     /// The bcdr version that ran it.
     pub bcdr_version: String,
+    /// The run's horizon (one trial), when it is not a year: its losses
+    /// are per trial of it. Absent for a year.
+    #[serde(
+        default = "crate::stats::period::a_year",
+        skip_serializing_if = "crate::stats::period::is_a_year"
+    )]
+    pub horizon_hours: f64,
     /// The expected annual loss.
     pub expected_annual_loss: f64,
     /// Its standard error.
@@ -131,6 +139,14 @@ pub struct Trend {
     pub steps: Vec<Step>,
 }
 
+impl Trend {
+    /// What the runs' losses are for: their horizon when they share one
+    /// (a year, or a trial of another), else a trial.
+    pub(crate) fn period(&self) -> Period {
+        Period::common(self.runs.iter().map(|r| r.horizon_hours))
+    }
+}
+
 fn top<T>(items: &[T], id: impl Fn(&T) -> &str, loss: impl Fn(&T) -> f64) -> Vec<Top> {
     let mut v: Vec<Top> = items
         .iter()
@@ -170,6 +186,7 @@ pub fn trend_run(dir: &Path, s: &Summary) -> TrendRun {
         seed: s.seed,
         trials: s.trials,
         bcdr_version: s.bcdr_version.clone(),
+        horizon_hours: s.horizon_hours,
         expected_annual_loss: a.mean,
         std_error: a.std_error,
         mean_ci95: a.mean_ci95,

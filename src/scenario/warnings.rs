@@ -58,6 +58,7 @@ pub fn planning_warnings(model: &Model) -> Vec<Warning> {
     groups_without_redundancy(model, &mut out);
     super::warnings_dr::dr_warnings(model, &mut out);
     insurance_per_trial(model, &mut out);
+    appetite_per_trial(model, &mut out);
     out
 }
 
@@ -685,4 +686,25 @@ fn insurance_per_trial(model: &Model, out: &mut Vec<Warning>) {
             ),
         );
     }
+}
+
+/// The risk appetite is judged on one trial's loss (a year's with a
+/// one-year horizon): with a horizon of two years, "a 1% chance of losing more than X" is
+/// read as a 1% chance per two years, a looser appetite than the board's
+/// yearly one.
+fn appetite_per_trial(model: &Model, out: &mut Vec<Warning>) {
+    let h = model.horizon.get();
+    if h == crate::model::HOURS_PER_YEAR || model.risk_appetite.is_empty() {
+        return;
+    }
+    let span = crate::model::units::horizon_span(h);
+    warn(
+        out,
+        "risk_appetite".to_string(),
+        format!(
+            "its probabilities are read per trial, and a trial of this scenario runs {span} \
+             (horizon), not 1y: each is judged as the chance that a trial of {span} loses more \
+             than its amount; give them per horizon, or set horizon: \"1y\""
+        ),
+    );
 }

@@ -6,6 +6,7 @@ pub(crate) mod diff;
 pub(crate) mod drill;
 pub(crate) mod exact;
 pub(crate) mod hist;
+pub(crate) mod period;
 pub(crate) mod summary;
 pub(crate) mod sweep;
 

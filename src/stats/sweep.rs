@@ -115,6 +115,13 @@ pub struct SweepResult {
     pub seed: u64,
     /// Trials per value.
     pub trials: u64,
+    /// The scenario's horizon (one trial), when it is not a year: the
+    /// losses and counts are per trial of it. Absent for a year.
+    #[serde(
+        default = "super::period::a_year",
+        skip_serializing_if = "super::period::is_a_year"
+    )]
+    pub horizon_hours: f64,
     /// One point per value, in the order given.
     pub points: Vec<SweepPoint>,
     /// With insurance (DESIGN-2 B1): true, and every point's loss is net

@@ -814,16 +814,12 @@ pub fn run(
         currency: model.currency.clone(),
         parameter: setting.path.clone(),
         unit: setting.param.unit().to_string(),
-        mode: if opts.threat.is_some() {
-            "drill"
-        } else {
-            "annual"
-        }
-        .to_string(),
+        mode: opts.threat.map_or("annual", |_| "drill").to_string(),
         threat: opts.threat.map(str::to_string),
         service: opts.service.map(str::to_string),
         seed: opts.seed,
         trials: opts.trials,
+        horizon_hours: model.horizon.get(),
         points,
         net_of_insurance: opts.threat.is_none() && !model.insurance.is_empty(),
         gross_of_insurance: opts.threat.is_some() && !model.insurance.is_empty(),

@@ -396,3 +396,63 @@ fn compare_refuses_different_horizons() {
     fails_with(cmd, "same horizon");
     assert!(!out.exists());
 }
+
+/// Two plans over a two-year horizon: the screen, compare.md, the report
+/// and the charts say what period a loss is for ("per 2y", "trials"),
+/// never "annual" or "of years". (The plan's cost stays a year's, and so
+/// do the net benefit and ROSI sentences built on it.)
+#[test]
+fn a_two_year_horizon_compares_losses_per_2y() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let two = |text: &str| text.replace(r#"horizon: "1y""#, r#"horizon: "2y""#);
+    let a = write(dir.path(), "a.ron", &two(PLAN_A));
+    let b = write(dir.path(), "b.ron", &two(&plan_b()));
+    let out = dir.path().join("out");
+    let assert = bcdr()
+        .args(["compare", "--trials", "500", "--out"])
+        .arg(&out)
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success();
+    let screen = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    for want in [
+        "  expected loss per 2y   A EUR ",
+        "  difference A - B       EUR ",
+        " per 2y (95% CI ",
+        "  per 2y, A - B          p5 ",
+        " of trials, more in ",
+    ] {
+        assert!(screen.contains(want), "{want:?} not in\n{screen}");
+    }
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).expect(name);
+    let md = read("compare.md");
+    for want in [
+        "- Expected loss per 2y: A EUR ",
+        "## Loss per 2y",
+        "| expected loss per 2y |",
+        "| 1-in-100 trial loss (p99) |",
+        "loss/2y A",
+    ] {
+        assert!(md.contains(want), "{want:?} not in compare.md");
+    }
+    let report = read("report.md");
+    assert!(report.contains("## Loss per 2y"), "{report}");
+    assert!(report.contains("| Expected loss per 2y |"), "{report}");
+    for (file, text) in [("compare.md", &md), ("report.md", &report)] {
+        for not in [
+            "Expected annual loss",
+            "Annual loss",
+            "of years",
+            "1-in-100 year",
+        ] {
+            assert!(!text.contains(not), "{not:?} in {file}");
+        }
+    }
+    let lec = read("compare_loss_exceedance.svg");
+    assert!(lec.contains("loss per 2y (EUR), log scale"), "{lec}");
+    assert!(lec.contains("probability a trial loses more than this"));
+    let diff = read("compare_difference.svg");
+    assert!(diff.contains("Difference in loss per 2y, A − B"), "{diff}");
+    assert!(diff.contains("share of trials"));
+}

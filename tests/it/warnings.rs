@@ -545,3 +545,33 @@ fn warns_of_a_yearly_premium_over_a_horizon_that_is_not_a_year() {
         );
     }
 }
+
+/// The risk appetite is judged per trial: over a two-year horizon its
+/// probabilities are read per two years, which validate warns of, naming
+/// the fix; a one-year horizon, or no appetite, is not warned of.
+#[test]
+fn warns_of_a_risk_appetite_over_a_horizon_that_is_not_a_year() {
+    let scenario = |horizon: &str, appetite: &str| {
+        format!(
+            r#"Scenario(name: "x", horizon: "{horizon}", services: [Service(id: "db")],
+            threats: [LossEvent(id: "breach", rate_per_year: 0.5, cost: Fixed(1000))],
+            risk_appetite: [{appetite}])"#
+        )
+    };
+    let w = one_warning(&scenario("2y", "(loss: 500, probability: 0.1)"));
+    assert_eq!(w.path, "risk_appetite");
+    assert!(
+        w.message
+            .starts_with("its probabilities are read per trial, and a trial of this scenario runs"),
+        "{w}"
+    );
+    assert!(w.message.contains("give them per horizon"), "{w}");
+    assert!(w.message.contains(r#"set horizon: "1y""#), "{w}");
+    for (horizon, appetite) in [("1y", "(loss: 500, probability: 0.1)"), ("2y", "")] {
+        assert_eq!(
+            warnings(&scenario(horizon, appetite)),
+            [],
+            "{horizon} {appetite}"
+        );
+    }
+}

@@ -4,8 +4,11 @@
 //! year, and the outputs say "annual", "a year", "/ year"; with any other
 //! horizon they say what the figures are per instead ("expected loss per
 //! 2y", "outages / 2y", "a typical trial"), never a year they are not.
+//!
+//! It lives in `stats`, below `chart` and `report`, so that the charts'
+//! titles and axes and the reports' text say the same words.
 
-use crate::fmt::hours;
+use crate::model::units::horizon_span;
 use crate::model::HOURS_PER_YEAR;
 
 /// The words for one trial's span.
@@ -18,15 +21,25 @@ pub(crate) struct Period {
 impl Period {
     /// The period of a run over `horizon_hours`.
     pub(crate) fn of(horizon_hours: f64) -> Period {
-        let years = horizon_hours / HOURS_PER_YEAR;
-        let span = if years >= 1.0 && years.fract() == 0.0 {
-            format!("{years}y")
-        } else {
-            hours(horizon_hours)
-        };
         Period {
             year: horizon_hours == HOURS_PER_YEAR,
-            span,
+            span: horizon_span(horizon_hours),
+        }
+    }
+
+    /// The period shared by runs over `horizons`: theirs when they all
+    /// have one horizon (a year when there are none); else a trial of no
+    /// one span ("expected loss per trial").
+    pub(crate) fn common(horizons: impl IntoIterator<Item = f64>) -> Period {
+        let mut horizons = horizons.into_iter();
+        let first = horizons.next().unwrap_or(HOURS_PER_YEAR);
+        if horizons.all(|h| h == first) {
+            Period::of(first)
+        } else {
+            Period {
+                year: false,
+                span: "trial".to_string(),
+            }
         }
     }
 
@@ -85,9 +98,18 @@ impl Period {
         }
     }
 
+    /// `annual loss`, else `loss per 2y`.
+    pub(crate) fn loss(&self) -> String {
+        if self.year {
+            "annual loss".to_string()
+        } else {
+            format!("loss per {}", self.span)
+        }
+    }
+
     /// A text written for a year, as it reads over this period: the
     /// text itself for a year; else "expected annual loss", "annual loss",
-    /// "a year loses" and "simulated years" said per trial.
+    /// "a year loses", "simulated year(s)" and "of years" said per trial.
     pub(crate) fn reword(&self, text: &str) -> String {
         if self.year {
             return text.to_string();
@@ -102,8 +124,20 @@ impl Period {
         .replace("Annual loss", &format!("Loss {per}"))
         .replace("annual loss", &format!("loss {per}"))
         .replace("a year loses", "a trial loses")
-        .replace("simulated years", "simulated trials")
+        .replace("simulated year", "simulated trial")
+        .replace("of years", "of trials")
     }
+}
+
+/// `horizon_hours` of a result file written before it had one: a year.
+pub(crate) fn a_year() -> f64 {
+    HOURS_PER_YEAR
+}
+
+/// A one-year horizon, left out of a result file (whose other fields are
+/// a year's, as they always were).
+pub(crate) fn is_a_year(horizon_hours: &f64) -> bool {
+    *horizon_hours == HOURS_PER_YEAR
 }
 
 /// The text with its first letter upper case.
@@ -147,6 +181,19 @@ mod tests {
         assert_eq!(
             two.reword("Expected annual loss; Annual loss; a year loses"),
             "Expected loss per 2y; Loss per 2y; a trial loses"
+        );
+        assert_eq!(
+            two.reword("No simulated year; share of years"),
+            "No simulated trial; share of trials"
+        );
+        assert_eq!(two.loss(), "loss per 2y");
+        assert_eq!(y.loss(), "annual loss");
+        let h = 2.0 * HOURS_PER_YEAR;
+        assert_eq!(Period::common([h, h]), two);
+        assert_eq!(Period::common([]), y);
+        assert_eq!(
+            Period::common([h, HOURS_PER_YEAR]).expected_loss(),
+            "expected loss per trial"
         );
         assert_eq!(Period::of(2160.0).span(), "90d");
         assert_eq!(cap("expected"), "Expected");
