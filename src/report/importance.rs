@@ -13,7 +13,7 @@ use super::doc::{t, Align, Block, Doc};
 use super::loop_util::{cell, delta, json, opt};
 use super::net_label;
 use super::pack::{job, Files};
-use crate::fmt::money;
+use crate::fmt::{money, plural};
 
 fn m(d: Option<Delta>) -> (String, String, String) {
     (
@@ -65,6 +65,14 @@ fn show(c: &str, d: Option<Delta>) -> String {
     d.map_or_else(|| "screened out".to_string(), |d| delta(c, &d))
 }
 
+/// The worth when measured, else the screening score it was ranked by.
+fn or_score(c: &str, d: Option<Delta>, score: f64) -> String {
+    d.map_or_else(
+        || format!("screened out (score {})", money(c, score)),
+        |d| delta(c, &d),
+    )
+}
+
 /// The report.
 pub(crate) fn doc(im: &Importance) -> Doc {
     let c = im.currency.as_str();
@@ -93,9 +101,11 @@ pub(crate) fn doc(im: &Importance) -> Doc {
         "Every service is measured.".to_string()
     } else {
         format!(
-            "The {} services of each screening ranking are measured (see docs/review-loop.md); \
-             the others show their screening score only.",
-            im.top
+            "The {} of each screening ranking {} measured (see docs/review-loop.md); the \
+             others show the screening score they were ranked by, in {c} a year, in place of a \
+             worth.",
+            plural(im.top, "highest-scoring service"),
+            if im.top == 1 { "is" } else { "are" }
         )
     };
     doc.para(vec![t(p.reword(&format!(
@@ -117,21 +127,25 @@ pub(crate) fn doc(im: &Importance) -> Doc {
         rows: im
             .services
             .iter()
-            .filter(|s| s.risk_reduction_worth.is_some() || s.risk_achievement_worth.is_some())
             .map(|s| {
                 vec![
                     s.name.clone().unwrap_or_else(|| s.id.clone()),
-                    show(c, s.risk_reduction_worth),
-                    show(c, s.risk_achievement_worth),
+                    or_score(c, s.risk_reduction_worth, s.rrw_score),
+                    or_score(c, s.risk_achievement_worth, s.raw_score),
                 ]
             })
             .collect(),
     });
     doc.h2("Controls");
-    doc.para(vec![t(p.reword(
+    let screened = if im.controls.iter().any(|x| x.loss_saved.is_none()) {
+        " A control screened out shows the screening score of the service it protects."
+    } else {
+        ""
+    };
+    doc.para(vec![t(p.reword(&format!(
         "The loss each control saves: the expected annual loss with it removed, one at a time, \
-         minus the base.",
-    ))]);
+         minus the base.{screened}"
+    )))]);
     doc.push(Block::Table {
         head: ["control", "service", "removed as", "loss saved"]
             .map(String::from)
@@ -145,7 +159,7 @@ pub(crate) fn doc(im: &Importance) -> Doc {
                     x.control.clone(),
                     x.service.clone(),
                     x.removed.clone(),
-                    show(c, x.loss_saved),
+                    or_score(c, x.loss_saved, x.score),
                 ]
             })
             .collect(),

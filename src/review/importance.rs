@@ -22,11 +22,12 @@
 //!
 //! Scale: a variant costs one simulation. A 1 000-service estate cannot
 //! afford 2 000 of them, so services are screened first, on the base run
-//! alone: the risk-reduction candidates by the revenue their downtime puts
-//! at risk (mean hours not functional × the revenue of the service and of
-//! everything that hard-depends on it, plus the loss booked to it), the
-//! achievement candidates by the revenue the rest of the horizon puts at
-//! risk (hours functional × that same revenue). The `top` services of each
+//! alone: the risk-reduction candidates by the loss their own outages
+//! cause anywhere in the estate (the random-failure loss of the outages
+//! their random failures started, plus a share of the loss of each threat
+//! that hits them; [`origin_loss`]), the achievement candidates by the
+//! revenue the rest of the horizon puts at risk (hours functional × the
+//! revenue of the service and of everything that hard-depends on it). The `top` services of each
 //! ranking are measured; the rest are listed with their screening score
 //! and no measurement. Controls are screened the same way by the score of
 //! the service they protect. A service that is never down in the base run
@@ -37,7 +38,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::model::{Dist, Model, NodeRef, ThreatKind};
 use crate::model::{Probability, Rate};
+use crate::sim::compile::ThreatPlanKind;
 use crate::sim::SimPlan;
+use crate::stats::Accumulator;
 
 use super::{losses, Delta};
 
@@ -137,6 +140,70 @@ fn revenue_exposed(model: &Model, plan: &SimPlan) -> Vec<f64> {
     exposed
 }
 
+/// The services threat `kind` can hit directly: an outage's or a
+/// disaster's targets; a ransomware attack's entries and every service its
+/// attack edges reach from them; none for a loss event.
+fn hit(kind: &ThreatPlanKind, n: usize) -> Vec<usize> {
+    match kind {
+        ThreatPlanKind::Outage { targets, .. } | ThreatPlanKind::Disaster { targets, .. } => {
+            targets.iter().map(|&s| s as usize).collect()
+        }
+        ThreatPlanKind::Ransomware(r) => {
+            let mut seen = vec![false; n];
+            let mut stack: Vec<usize> = r.entry.iter().map(|&s| s as usize).collect();
+            let mut out = Vec::new();
+            while let Some(i) = stack.pop() {
+                if std::mem::replace(&mut seen[i], true) {
+                    continue;
+                }
+                out.push(i);
+                stack.extend(
+                    r.edges
+                        .row(i)
+                        .iter()
+                        .filter(|&&(_, p)| p > 0.0)
+                        .map(|&(to, _)| to as usize),
+                );
+            }
+            out.sort_unstable();
+            out
+        }
+        ThreatPlanKind::LossEvent { .. } => Vec::new(),
+    }
+}
+
+/// Per service, the risk-reduction screening score: the loss its own
+/// outages cause anywhere in the estate, each piece of loss counted once.
+/// The random-failure loss of the outages its own random failures started
+/// (`failure_origin_loss`, exact), plus each threat's loss shared among the
+/// services the threat hits directly, in proportion to the revenue their
+/// outage puts at risk (`exposed`; equally when none puts any at risk). A
+/// dependency thus carries the loss its outages cause its dependants, and
+/// a dependant none of the loss its dependency caused.
+fn origin_loss(plan: &SimPlan, acc: &Accumulator, exposed: &[f64]) -> Vec<f64> {
+    let n = plan.n_services;
+    let mut score: Vec<f64> = acc.services[..n]
+        .iter()
+        .map(|s| s.failure_origin_loss.mean())
+        .collect();
+    for (k, threat) in plan.threats.iter().enumerate() {
+        let loss = acc.causes[k + 1].loss.mean();
+        let hit = hit(&threat.kind, n);
+        if loss == 0.0 || hit.is_empty() {
+            continue;
+        }
+        let total: f64 = hit.iter().map(|&i| exposed[i]).sum();
+        for &i in &hit {
+            score[i] += if total > 0.0 {
+                loss * exposed[i] / total
+            } else {
+                loss / hit.len() as f64
+            };
+        }
+    }
+    score
+}
+
 /// `model` with service `i` never failing, never hit, never damaged.
 pub fn immune(model: &Model, i: usize) -> Model {
     let mut m = model.clone();
@@ -223,9 +290,7 @@ pub fn importance(
     // Screening scores from the base run.
     let n = model.services.len();
     let exposed = revenue_exposed(model, &plan);
-    let rrw_score: Vec<f64> = (0..n)
-        .map(|i| acc.services[i].downtime.mean() * exposed[i] + acc.services[i].loss.mean())
-        .collect();
+    let rrw_score = origin_loss(&plan, &acc, &exposed);
     let raw_score: Vec<f64> = (0..n)
         .map(|i| (horizon - acc.services[i].downtime.mean()).max(0.0) * exposed[i])
         .collect();

@@ -17,7 +17,8 @@
 //! per service the RTO, failover success, backup interval, revenue and
 //! costs, and the lifetime, repair, restore and switchover distributions
 //! (factors). Probabilities stay at most 1, backup intervals at most the
-//! retention. Parameters at 0 have no range to move and are left out.
+//! retention. Parameters at 0 have no range to move and are left out; a
+//! scenario with nothing to move is an error.
 //!
 //! RTO attainment (the mean over services with an RTO of the share of
 //! outages that end within it) is reported at both ends; its interval
@@ -285,6 +286,18 @@ fn rto_se(s: &Summary, acc: &Accumulator) -> f64 {
     parts.iter().sum::<f64>().sqrt() / parts.len() as f64
 }
 
+/// `d` with every −0 made 0 (x + 0 is x for every other value, bit for
+/// bit): a parameter that does not move the loss would otherwise write
+/// `-0` into tornado.json and tornado.csv.
+fn unsigned_zero(d: Delta) -> Delta {
+    Delta {
+        mean: d.mean + 0.0,
+        std_error: d.std_error + 0.0,
+        ci95: d.ci95.map(|x| x + 0.0),
+        significant: d.significant,
+    }
+}
+
 /// Options of [`tornado`].
 pub struct TornadoRun {
     /// The fraction each parameter moves down and up (0.25 for 25%).
@@ -300,7 +313,8 @@ pub struct TornadoRun {
 /// Run the tornado of `model`.
 ///
 /// # Errors
-/// A `vary` outside (0, 1), zero trials, a thread pool that cannot start,
+/// A `vary` outside (0, 1), zero trials, a scenario with no parameter to
+/// move ([`Error::Usage`]), a thread pool that cannot start,
 /// [`Error::Memory`] when the estate does not fit in the memory available (two
 /// plans a worker: checked before the base run), a trial that breaks the event
 /// budget.
@@ -319,6 +333,18 @@ pub fn tornado(
             opts.vary
         )));
     }
+    let moves = moves(model, opts.vary);
+    if moves.is_empty() {
+        return Err(Error::Usage(format!(
+            "scenario \"{}\" has no parameter for tornado to vary: it moves the crews, threat \
+             rates, outage durations, ransomware dwell, detection, spread time and \
+             probabilities, and per service the RTO, failover success, backup interval, revenue \
+             and costs, and the lifetime, repair, restore and switchover distributions, each \
+             only where the scenario sets it to something other than 0 (see \
+             docs/review-loop.md); give the scenario one of these",
+            model.name
+        )));
+    }
     // The paired runs hold two plans a worker: one that would not fit
     // stops here, not after the base run.
     let n = model.services.len();
@@ -327,7 +353,6 @@ pub fn tornado(
     let base_rto = rto_attainment(&base);
     let base_rto_se = rto_se(&base, &base_acc);
     let mut bars = Vec::new();
-    let moves = moves(model, opts.vary);
     // Each end within what a scenario file could hold, before any runs
     // (a rate moved up past 10⁶ a year would not end).
     for mv in &moves {
@@ -358,11 +383,11 @@ pub fn tornado(
             )?;
             let s = Summary::build(&m, opts.seed, &pair.b);
             // diff is A − B per trial; the change is B − A.
-            let delta = Delta::new(-pair.diff.sum.mean(), pair.diff.sum.std_error());
+            let delta = unsigned_zero(Delta::new(-pair.diff.sum.mean(), pair.diff.sum.std_error()));
             let rto = rto_attainment(&s);
-            let rto_delta = rto
-                .zip(base_rto)
-                .map(|(r, b)| Delta::independent(b, base_rto_se, r, rto_se(&s, &pair.b)));
+            let rto_delta = rto.zip(base_rto).map(|(r, b)| {
+                unsigned_zero(Delta::independent(b, base_rto_se, r, rto_se(&s, &pair.b)))
+            });
             ends.push((s.borne_loss().mean, delta, rto, rto_delta));
         }
         if let Some(p) = progress {

@@ -24,6 +24,7 @@ mod ransomware;
 mod reports;
 mod restore;
 mod review;
+mod review_edges;
 mod run;
 mod safety;
 mod shards;
