@@ -1,5 +1,6 @@
 //! `trend_loss`: the expected annual loss of each run with its 95%
-//! confidence interval.
+//! confidence interval (the runs in the latest run's currency; a gap for
+//! a run in another).
 
 use crate::review::trend::Trend;
 
@@ -9,7 +10,7 @@ pub(crate) fn chart(t: &Trend) -> Series {
     Series {
         name: "trend_loss".to_string(),
         title: "Expected annual loss per review".to_string(),
-        y_desc: format!("expected annual loss ({}), 95% CI", t.currency),
+        y_desc: format!("expected annual loss ({}), 95% CI", t.axis_currency()),
         y_format: YFormat::Money,
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),
         lines: vec![Line {
@@ -18,7 +19,7 @@ pub(crate) fn chart(t: &Trend) -> Series {
                 .runs
                 .iter()
                 .map(|r| {
-                    Some((
+                    t.drawn(r).then_some((
                         r.expected_annual_loss,
                         Some((r.mean_ci95[0], r.mean_ci95[1])),
                     ))
