@@ -8,22 +8,26 @@ use crate::review::trend::Trend;
 use super::series::{Line, Series, YFormat};
 
 pub(crate) fn chart(t: &Trend) -> Series {
-    // The points of every run, by loss (a point may come and go).
-    let mut losses: Vec<f64> = t
+    // The points of every run, by loss (a point may come and go); a point
+    // is its loss in its run's currency (the ratio itself has none).
+    let mut losses: Vec<(f64, &str)> = t
         .runs
         .iter()
-        .flat_map(|r| r.appetite.iter().map(|a| a.loss))
+        .flat_map(|r| r.appetite.iter().map(|a| (a.loss, r.currency.as_str())))
         .collect();
-    losses.sort_by(f64::total_cmp);
+    losses.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
     losses.dedup();
     let lines = losses
         .iter()
-        .map(|&loss| Line {
-            name: format!("losing more than {}", money(&t.currency, loss)),
+        .map(|&(loss, currency)| Line {
+            name: format!("losing more than {}", money(currency, loss)),
             points: t
                 .runs
                 .iter()
                 .map(|r| {
+                    if r.currency != currency {
+                        return None;
+                    }
                     let a = r.appetite.iter().find(|a| a.loss == loss)?;
                     (a.accepted > 0.0).then(|| (a.simulated / a.accepted, None))
                 })

@@ -1,5 +1,6 @@
 //! `trend_loss`: the expected annual loss of each run with its 95%
-//! confidence interval.
+//! confidence interval (the runs in the latest run's currency; a gap for
+//! a run in another).
 
 use crate::review::trend::Trend;
 
@@ -10,7 +11,7 @@ pub(crate) fn chart(t: &Trend) -> Series {
     Series {
         name: "trend_loss".to_string(),
         title: p.reword("Expected annual loss per review"),
-        y_desc: format!("{} ({}), 95% CI", p.expected_loss(), t.currency),
+        y_desc: format!("{} ({}), 95% CI", p.expected_loss(), t.axis_currency()),
         y_format: YFormat::Money,
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),
         lines: vec![Line {
@@ -19,7 +20,7 @@ pub(crate) fn chart(t: &Trend) -> Series {
                 .runs
                 .iter()
                 .map(|r| {
-                    Some((
+                    t.drawn(r).then_some((
                         r.expected_annual_loss,
                         Some((r.mean_ci95[0], r.mean_ci95[1])),
                     ))

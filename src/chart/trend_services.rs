@@ -1,5 +1,6 @@
 //! `trend_services`: the expected annual loss of the services that were
-//! among the five that lose most in any run.
+//! among the five that lose most in any run (in the latest run's currency;
+//! a gap for a run in another).
 
 use crate::review::trend::{Top, Trend, TrendRun};
 
@@ -8,7 +9,7 @@ use super::series::{Line, Series, YFormat};
 /// Lines for the ids that are in any run's top list.
 fn lines(t: &Trend, tops: fn(&TrendRun) -> &[Top]) -> Vec<Line> {
     let mut ids: Vec<&str> = Vec::new();
-    for r in &t.runs {
+    for r in t.runs.iter().filter(|r| t.drawn(r)) {
         for x in tops(r) {
             if !ids.contains(&x.id.as_str()) {
                 ids.push(&x.id);
@@ -24,7 +25,8 @@ fn lines(t: &Trend, tops: fn(&TrendRun) -> &[Top]) -> Vec<Line> {
                 .map(|r| {
                     // Outside a review's top five its loss is not kept:
                     // a gap, not a drop to 0.
-                    tops(r).iter().find(|x| x.id == *id).map(|x| (x.loss, None))
+                    let x = tops(r).iter().find(|x| x.id == *id)?;
+                    t.drawn(r).then_some((x.loss, None))
                 })
                 .collect(),
             dashed: false,
@@ -52,7 +54,7 @@ pub(crate) fn tops_chart(
         y_desc: format!(
             "{} ({}); a gap where outside that review's top five",
             t.period().expected_loss(),
-            t.currency
+            t.axis_currency()
         ),
         y_format: YFormat::Money,
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),

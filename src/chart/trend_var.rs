@@ -1,5 +1,6 @@
 //! `trend_var`: value at risk at 95% and 99% (the 1-in-20 and 1-in-100
-//! year losses) of each run.
+//! year losses) of each run (in the latest run's currency; a gap for a run
+//! in another).
 
 use crate::review::trend::Trend;
 
@@ -8,7 +9,11 @@ use super::series::{Line, Series, YFormat};
 pub(crate) fn chart(t: &Trend) -> Series {
     let line = |name: &str, f: fn(&crate::review::trend::TrendRun) -> f64| Line {
         name: name.to_string(),
-        points: t.runs.iter().map(|r| Some((f(r), None))).collect(),
+        points: t
+            .runs
+            .iter()
+            .map(|r| t.drawn(r).then_some((f(r), None)))
+            .collect(),
         dashed: false,
     };
     let p = t.period();
@@ -16,7 +21,7 @@ pub(crate) fn chart(t: &Trend) -> Series {
     Series {
         name: "trend_var".to_string(),
         title: "Value at risk per review".to_string(),
-        y_desc: format!("{} ({})", p.loss(), t.currency),
+        y_desc: format!("{} ({})", p.loss(), t.axis_currency()),
         y_format: YFormat::Money,
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),
         lines: vec![

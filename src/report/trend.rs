@@ -41,19 +41,83 @@ pub(crate) const TREND_CHARTS: [(&str, &str); 6] = [
     ),
 ];
 
+/// The charts' captions: with runs in more than one currency, a money
+/// chart draws only the runs in the latest run's currency, and says which
+/// it leaves out.
+fn captions(tr: &Trend) -> Vec<(&'static str, String)> {
+    let left_out: Vec<String> = tr
+        .runs
+        .iter()
+        .filter(|r| !tr.drawn(r))
+        .map(|r| format!("{} ({})", r.label, r.currency))
+        .collect();
+    TREND_CHARTS
+        .iter()
+        .map(|&(stem, caption)| {
+            let money = !matches!(stem, "trend_appetite" | "trend_rto");
+            if money && !left_out.is_empty() {
+                (
+                    stem,
+                    format!(
+                        "{caption} Only the runs in {}, the latest run's currency, are drawn; \
+                         left out: {} (amounts in different currencies are not comparable on \
+                         one axis).",
+                        tr.currency,
+                        left_out.join(", "),
+                    ),
+                )
+            } else {
+                (stem, caption.to_string())
+            }
+        })
+        .collect()
+}
+
+/// The currencies of the runs, each once, in run order.
+fn currencies(tr: &Trend) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for r in &tr.runs {
+        if !out.contains(&r.currency.as_str()) {
+            out.push(&r.currency);
+        }
+    }
+    out
+}
+
+/// A step's change of the expected loss as the report writes it, in the
+/// runs' currency; `not comparable (currency changed)` without one.
+fn change(c: &str, d: Option<&crate::review::Delta>) -> String {
+    match d {
+        Some(d) => format!("{} (significant: {})", delta(c, d), significant(d)),
+        None => "not comparable (currency changed)".to_string(),
+    }
+}
+
+/// A note as a sentence: its first letter capitalised, except the tool's
+/// name, which stays `bcdr`.
+fn sentence(note: &str) -> String {
+    if note.starts_with("bcdr") {
+        return format!(" {note}.");
+    }
+    let mut c = note.chars();
+    let first = c.next().map(|f| f.to_uppercase().collect::<String>());
+    format!(" {}{}.", first.unwrap_or_default(), c.as_str())
+}
+
 /// One row per run.
 pub(crate) fn csv(tr: &Trend) -> Vec<u8> {
     let mut out = String::from(
         "label,dir,scenario,scenario_hash,seed,trials,bcdr_version,expected_annual_loss,\
          std_error,ci95_low,ci95_high,var_95,var_99,appetite_points,appetite_breached,\
          rto_attainment,change_from_previous,change_ci95_low,change_ci95_high,significant,\
-         what_changed\n",
+         what_changed,currency\n",
     );
     for (k, r) in tr.runs.iter().enumerate() {
         let step = k.checked_sub(1).and_then(|i| tr.steps.get(i));
+        let d = step.and_then(|s| s.delta.as_ref());
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             cell(&r.label),
             cell(&r.dir),
             cell(&r.scenario),
@@ -70,11 +134,12 @@ pub(crate) fn csv(tr: &Trend) -> Vec<u8> {
             r.appetite.len(),
             r.appetite_breached,
             opt(r.rto_attainment),
-            opt(step.map(|s| s.delta.mean)),
-            opt(step.map(|s| s.delta.ci95[0])),
-            opt(step.map(|s| s.delta.ci95[1])),
-            step.map_or("", |s| significant(&s.delta)),
+            opt(d.map(|d| d.mean)),
+            opt(d.map(|d| d.ci95[0])),
+            opt(d.map(|d| d.ci95[1])),
+            d.map_or("", significant),
             cell(&step.map(|s| s.changed.join(";")).unwrap_or_default()),
+            cell(&r.currency),
         );
     }
     out.into_bytes()
@@ -86,13 +151,19 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
     let p = tr.period();
     let mut doc = Doc::new("Quarterly review: trend across runs");
     doc.para(vec![t(format!(
-        "{} runs in the order given, bcdr {}. Money in {}.",
+        "{} runs in the order given, bcdr {}. {}",
         tr.runs.len(),
         tr.bcdr_version,
-        if c.is_empty() {
-            "the scenario's currency"
+        if tr.mixed_currencies() {
+            format!(
+                "Money in each run's own currency ({}): the losses of runs in different \
+                 currencies are not compared.",
+                currencies(tr).join(", ")
+            )
+        } else if c.is_empty() {
+            "Money in the scenario's currency.".to_string()
         } else {
-            c
+            format!("Money in {c}.")
         }
     ))]);
     doc.h2("Runs");
@@ -105,6 +176,7 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
     doc.push(Block::Table {
         head: [
             "run",
+            "scenario",
             &*p.expected_loss(),
             "95% CI",
             "VaR 95",
@@ -116,6 +188,7 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
         .map(String::from)
         .to_vec(),
         align: vec![
+            Align::Left,
             Align::Left,
             Align::Right,
             Align::Right,
@@ -129,8 +202,10 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
             .runs
             .iter()
             .map(|r| {
+                let c = r.currency.as_str();
                 vec![
                     r.label.clone(),
+                    r.scenario.clone(),
                     format!(
                         "{}{}",
                         money(c, r.expected_annual_loss),
@@ -169,14 +244,14 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
          and the change behind the move.",
     )]);
     let mut items = Vec::new();
-    for s in &tr.steps {
+    for (k, s) in tr.steps.iter().enumerate() {
+        let c = tr.runs.get(k + 1).map_or(c, |r| r.currency.as_str());
         let mut spans = vec![
             b(format!("{} → {}", s.from, s.to)),
             t(format!(
-                ": {} {} (significant: {}).",
+                ": {} {}.",
                 p.expected_loss(),
-                delta(c, &s.delta),
-                significant(&s.delta)
+                change(c, s.delta.as_ref())
             )),
         ];
         if s.notes.is_empty() {
@@ -185,9 +260,7 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
             ));
         }
         for n in &s.notes {
-            let mut c = n.chars();
-            let first = c.next().map(|f| f.to_uppercase().collect::<String>());
-            spans.push(t(format!(" {}{}.", first.unwrap_or_default(), c.as_str())));
+            spans.push(t(sentence(n)));
         }
         items.push(spans);
     }
@@ -195,12 +268,12 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
         items.push(vec![t("One run: nothing to compare yet.")]);
     }
     doc.push(Block::Bullets(items));
-    let captions: Vec<(&str, String)> = TREND_CHARTS
-        .iter()
+    let captions: Vec<(&str, String)> = captions(tr)
+        .into_iter()
         .map(|(stem, caption)| {
-            let c = p.reword(caption);
+            let c = p.reword(&caption);
             (
-                *stem,
+                stem,
                 if p.is_year() {
                     c
                 } else {
@@ -223,7 +296,7 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
             .map(|r| {
                 let list = |v: &[crate::review::trend::Top]| {
                     v.iter()
-                        .map(|x| format!("{} ({})", x.id, money(c, x.loss)))
+                        .map(|x| format!("{} ({})", x.id, money(&r.currency, x.loss)))
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
@@ -259,7 +332,6 @@ pub(crate) fn files(tr: &Trend) -> Result<Files, Error> {
 /// What `bcdr trend` prints: each run, and under it what changed from
 /// the run before and whether the loss moved significantly.
 pub(crate) fn screen(tr: &Trend) -> String {
-    let c = tr.currency.as_str();
     let p = tr.period();
     let width = tr
         .runs
@@ -269,18 +341,22 @@ pub(crate) fn screen(tr: &Trend) -> String {
         .unwrap_or(0);
     let mut s = String::new();
     for (k, r) in tr.runs.iter().enumerate() {
+        let c = r.currency.as_str();
         if let Some(st) = k.checked_sub(1).and_then(|i| tr.steps.get(i)) {
-            let _ = writeln!(
-                s,
-                "{:width$}  change {}: {}",
-                "",
-                delta(c, &st.delta),
-                if st.delta.significant {
-                    "significant"
-                } else {
-                    "not significant (the interval includes 0)"
-                }
-            );
+            let _ = match &st.delta {
+                Some(d) => writeln!(
+                    s,
+                    "{:width$}  change {}: {}",
+                    "",
+                    delta(c, d),
+                    if d.significant {
+                        "significant"
+                    } else {
+                        "not significant (the interval includes 0)"
+                    }
+                ),
+                None => writeln!(s, "{:width$}  change not comparable (currency changed)", ""),
+            };
             for n in &st.notes {
                 let _ = writeln!(s, "{:width$}  {n}", "");
             }

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::model::Model;
+use crate::scenario::duration::parse_hours;
 use crate::scenario::raw;
 use crate::scenario::validate;
 use crate::sim::{self, SimPlan};
@@ -72,7 +73,10 @@ pub struct Change {
     /// For a changed site, service, group or threat: its fields that
     /// changed, in the file's order, each with its old and new value when
     /// both are a plain number or string (`revenue_per_hour 900 → 1100`).
-    /// Absent otherwise.
+    /// For the settings: the name, description, currency and horizon that
+    /// changed (`horizon 1y → 2y`), then each insurance policy and common
+    /// factor added, removed or changed, by id (`insurance "cyber"
+    /// added`). Absent otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
 }
@@ -179,6 +183,16 @@ impl Keyed for raw::Service {
     }
 }
 impl Keyed for raw::Group {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+impl Keyed for raw::Policy {
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+impl Keyed for raw::RawCommonFactor {
     fn key(&self) -> &str {
         &self.id
     }
@@ -362,6 +376,116 @@ fn settings(s: &raw::Scenario) -> String {
     )
 }
 
+/// The settings that changed, named as a service's fields are: the name,
+/// description, currency and horizon with their old and new values (an
+/// unset currency or horizon as its default), then each insurance policy
+/// and common factor by id, `added`, `removed` or `changed`.
+fn settings_fields(old: &raw::Scenario, new: &raw::Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    let shown = |v: &Option<String>, default: &str| match v {
+        None => Some(format!("{default} (default)")),
+        Some(_) => plain(&format!("{v:?}")),
+    };
+    let mut scalar = |k: &str, a: Option<String>, b: Option<String>| {
+        out.push(match (a, b) {
+            (Some(x), Some(y)) => format!("{k} {x} → {y}"),
+            _ => k.to_string(),
+        });
+    };
+    if old.name != new.name {
+        scalar(
+            "name",
+            plain(&format!("{:?}", old.name)),
+            plain(&format!("{:?}", new.name)),
+        );
+    }
+    if old.description != new.description {
+        scalar(
+            "description",
+            plain(&format!("{:?}", old.description)),
+            plain(&format!("{:?}", new.description)),
+        );
+    }
+    if old.currency != new.currency {
+        let c = validate::DEFAULT_CURRENCY;
+        scalar("currency", shown(&old.currency, c), shown(&new.currency, c));
+    }
+    if old.horizon != new.horizon {
+        let hours = |v: &Option<String>| {
+            v.as_deref()
+                .map_or(Ok(validate::DEFAULT_HORIZON_HOURS), parse_hours)
+                .ok()
+        };
+        let mut field = match (shown(&old.horizon, "1y"), shown(&new.horizon, "1y")) {
+            (Some(x), Some(y)) => format!("horizon {x} → {y}"),
+            _ => "horizon".to_string(),
+        };
+        // The loss is counted over the horizon, not per year.
+        let ratio = hours(&new.horizon)
+            .zip(hours(&old.horizon))
+            .map(|(n, o)| n / o)
+            .filter(|r| r.is_finite() && *r > 0.0);
+        field.push_str(&match ratio {
+            Some(r) if (r - 2.0).abs() < 1e-9 => {
+                " (the loss is per horizon: doubling the horizon roughly doubles it)".to_string()
+            }
+            Some(r) => format!(
+                " (the loss is per horizon: a horizon {}× as long gives roughly {}× the loss)",
+                times(r),
+                times(r)
+            ),
+            None => " (the loss is per horizon)".to_string(),
+        });
+        out.push(field);
+    }
+    for (what, changes) in [
+        ("insurance", id_changes(&old.insurance, &new.insurance)),
+        (
+            "common factor",
+            id_changes(&old.common_factors, &new.common_factors),
+        ),
+    ] {
+        out.extend(changes.into_iter().map(|c| format!("{what} {c}")));
+    }
+    out
+}
+
+/// A ratio as a label reads it: `2`, `0.5`, `1.33`.
+fn times(r: f64) -> String {
+    let s = format!("{r:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The entries of a list with ids that NEW adds, removes or changes:
+/// `"cyber" added`, `"fire" changed (limit 100000 → 200000)`; `order` when
+/// only the order differs.
+fn id_changes<T: Keyed>(old: &[T], new: &[T]) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in new {
+        match old.iter().find(|o| o.key() == n.key()) {
+            None => out.push(format!("\"{}\" added", n.key())),
+            Some(o) if !same(o, n) => {
+                let fields = changed_fields(o, n);
+                out.push(if fields.is_empty() {
+                    format!("\"{}\" changed", n.key())
+                } else {
+                    format!("\"{}\" changed ({})", n.key(), fields.join(", "))
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    for o in old {
+        if !new.iter().any(|n| n.key() == o.key()) {
+            out.push(format!("\"{}\" removed", o.key()));
+        }
+    }
+    if out.is_empty() && !same(&old, &new) {
+        out.push("order".to_string());
+    }
+    out
+}
+
 /// Every change from `old` to `new`, in the order they are applied.
 pub fn changes(old: &raw::Scenario, new: &raw::Scenario) -> Vec<Change> {
     let mut out = Vec::new();
@@ -379,7 +503,12 @@ pub fn changes(old: &raw::Scenario, new: &raw::Scenario) -> Vec<Change> {
         || !same(&old.common_factors, &new.common_factors)
         || !same(&old.insurance, &new.insurance)
     {
-        whole(EntityKind::Settings, &mut out);
+        out.push(Change {
+            kind: EntityKind::Settings,
+            id: String::new(),
+            what: "changed".to_string(),
+            fields: settings_fields(old, new),
+        });
     }
     section_changes(EntityKind::Site, &old.sites, &new.sites, &mut out);
     section_changes(EntityKind::Service, &old.services, &new.services, &mut out);
@@ -503,7 +632,8 @@ pub struct ExplainRun<'a> {
 /// Run the waterfall of `old` → `new`.
 ///
 /// # Errors
-/// A scenario that does not validate, a thread pool that cannot start,
+/// A scenario that does not validate, OLD and NEW in different currencies
+/// ([`Error::Usage`]), a thread pool that cannot start,
 /// [`Error::Memory`] when the largest stage's estate does not fit in the
 /// memory available (checked before the first run), a trial that breaks
 /// the event budget.
@@ -519,6 +649,14 @@ pub fn explain(
 ) -> Result<Explain, Error> {
     super::check_trials(opts.trials, "--trials")?;
     let stages = stages(old, new)?;
+    let (co, cn) = (&stages[0].1.currency, &stages[stages.len() - 1].1.currency);
+    if co != cn {
+        return Err(Error::Usage(format!(
+            "explain: {} is in {co} but {} is in {cn}: explain compares losses in one \
+             currency; convert the amounts in one file first (and its currency with them)",
+            opts.old_file, opts.new_file
+        )));
+    }
     // Every stage runs on its own: the largest must fit, checked before
     // the first runs.
     let largest = stages.iter().map(|(_, m)| m.services.len()).max();

@@ -14,6 +14,11 @@
 //! seed share random numbers and are positively correlated, so this
 //! interval is then conservative; `bcdr explain OLD NEW` gives the paired
 //! one and says which change moved the loss.
+//!
+//! Each run keeps its own currency. Across a change of currency the losses
+//! are not comparable: the step has no change of the loss and no verdict
+//! (`delta` null), and the money charts draw only the runs in the latest
+//! run's currency.
 
 use std::path::{Path, PathBuf};
 
@@ -71,6 +76,8 @@ pub struct TrendRun {
     pub trials: u64,
     /// The bcdr version that ran it.
     pub bcdr_version: String,
+    /// The run's currency: every amount of the run is in it.
+    pub currency: String,
     /// The run's horizon (one trial), when it is not a year: its losses
     /// are per trial of it. Absent for a year.
     #[serde(
@@ -113,13 +120,15 @@ pub struct Step {
     /// The later run's label.
     pub to: String,
     /// `scenario`, `seed`, `trials`, `bcdr_version` (a method change),
-    /// `currency`; `scenario_unknown` when a run has no hash.
+    /// `insurance`, `currency`; `scenario_unknown` when a run has no hash
+    /// (and the scenario's name is the same).
     pub changed: Vec<String>,
     /// Plain-language lines, one per change.
     pub notes: Vec<String>,
     /// Change of the expected annual loss (independent runs: the standard
-    /// errors add in quadrature).
-    pub delta: Delta,
+    /// errors add in quadrature); null when the currency changed, as
+    /// losses in two currencies are not comparable.
+    pub delta: Option<Delta>,
     /// Change of RTO attainment; null when either run has none.
     pub rto_attainment_delta: Option<f64>,
 }
@@ -131,7 +140,7 @@ pub struct Trend {
     pub schema_version: u32,
     /// The bcdr version that ran the trend.
     pub bcdr_version: String,
-    /// The runs' currency.
+    /// The latest run's currency (each run has its own, `runs[].currency`).
     pub currency: String,
     /// The runs, in the order given.
     pub runs: Vec<TrendRun>,
@@ -186,6 +195,7 @@ pub fn trend_run(dir: &Path, s: &Summary) -> TrendRun {
         seed: s.seed,
         trials: s.trials,
         bcdr_version: s.bcdr_version.clone(),
+        currency: s.currency.clone(),
         horizon_hours: s.horizon_hours,
         expected_annual_loss: a.mean,
         std_error: a.std_error,
@@ -202,10 +212,23 @@ pub fn trend_run(dir: &Path, s: &Summary) -> TrendRun {
 }
 
 /// What changed from `a` to `b`.
-pub fn step(a: &TrendRun, b: &TrendRun, currency_changed: bool) -> Step {
+pub fn step(a: &TrendRun, b: &TrendRun) -> Step {
     let mut changed = Vec::new();
     let mut notes = Vec::new();
+    let currency_changed = a.currency != b.currency;
     match (&a.scenario_hash, &b.scenario_hash) {
+        // Another name: another scenario, whether or not the hashes are known.
+        _ if a.scenario != b.scenario => {
+            changed.push("scenario".to_string());
+            let file = match (&a.scenario_hash, &b.scenario_hash) {
+                (Some(x), Some(y)) if x != y => format!(" (file {} → {})", short(x), short(y)),
+                _ => String::new(),
+            };
+            notes.push(format!(
+                "a different scenario: {} → {}{file}",
+                a.scenario, b.scenario
+            ));
+        }
         (Some(x), Some(y)) if x != y => {
             changed.push("scenario".to_string());
             notes.push(format!(
@@ -256,19 +279,25 @@ pub fn step(a: &TrendRun, b: &TrendRun, currency_changed: bool) -> Step {
     }
     if currency_changed {
         changed.push("currency".to_string());
-        notes.push("the currency changed: the losses are not comparable".to_string());
+        notes.push(format!(
+            "the currency changed ({} → {}): the losses are not comparable, so there is no \
+             difference and no verdict of significance",
+            a.currency, b.currency
+        ));
     }
     Step {
         from: a.label.clone(),
         to: b.label.clone(),
         changed,
         notes,
-        delta: Delta::independent(
-            a.expected_annual_loss,
-            a.std_error,
-            b.expected_annual_loss,
-            b.std_error,
-        ),
+        delta: (!currency_changed).then(|| {
+            Delta::independent(
+                a.expected_annual_loss,
+                a.std_error,
+                b.expected_annual_loss,
+                b.std_error,
+            )
+        }),
         rto_attainment_delta: a.rto_attainment.zip(b.rto_attainment).map(|(x, y)| y - x),
     }
 }
@@ -282,7 +311,8 @@ fn short(hash: &str) -> String {
 /// Read the runs and build the trend.
 ///
 /// # Errors
-/// Fewer than one folder, or a folder without a readable `summary.json`.
+/// Fewer than one folder, a folder that does not exist or is given twice,
+/// or a folder without a readable `summary.json`.
 pub fn trend(dirs: &[PathBuf]) -> Result<Trend, Error> {
     if dirs.is_empty() {
         return Err(Error::Usage(
@@ -291,7 +321,28 @@ pub fn trend(dirs: &[PathBuf]) -> Result<Trend, Error> {
         ));
     }
     let mut summaries = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
     for d in dirs {
+        if !d.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: {}: give trend the folders that bcdr run --out wrote, oldest first",
+                d.display(),
+                if d.exists() {
+                    "not a folder"
+                } else {
+                    "no such folder"
+                }
+            )));
+        }
+        // The same folder under another spelling (`q1`, `./q1/`) is the same run.
+        let real = std::fs::canonicalize(d).unwrap_or_else(|_| d.clone());
+        if seen.contains(&real) {
+            return Err(Error::Usage(format!(
+                "{}: the same run folder is given twice: give each run once, oldest first",
+                d.display()
+            )));
+        }
+        seen.push(real);
         let path = d.join("summary.json");
         let bytes = std::fs::read(&path).map_err(|source| {
             if source.kind() == std::io::ErrorKind::NotFound {
@@ -317,13 +368,7 @@ pub fn trend(dirs: &[PathBuf]) -> Result<Trend, Error> {
     }
     let runs: Vec<TrendRun> = summaries.iter().map(|(d, s)| trend_run(d, s)).collect();
     let steps = (1..runs.len())
-        .map(|k| {
-            step(
-                &runs[k - 1],
-                &runs[k],
-                summaries[k - 1].1.currency != summaries[k].1.currency,
-            )
-        })
+        .map(|k| step(&runs[k - 1], &runs[k]))
         .collect();
     Ok(Trend {
         schema_version: TREND_SCHEMA_VERSION,
@@ -335,4 +380,28 @@ pub fn trend(dirs: &[PathBuf]) -> Result<Trend, Error> {
         runs,
         steps,
     })
+}
+
+impl Trend {
+    /// Whether the runs are in more than one currency.
+    pub fn mixed_currencies(&self) -> bool {
+        self.runs.iter().any(|r| r.currency != self.currency)
+    }
+
+    /// Whether a chart of money draws `r`: only the runs in the latest
+    /// run's currency share an axis (amounts in two currencies are not
+    /// comparable).
+    pub fn drawn(&self, r: &TrendRun) -> bool {
+        r.currency == self.currency
+    }
+
+    /// The currency of a money chart's axis: `EUR`, or `EUR only` when
+    /// runs in other currencies are left out.
+    pub fn axis_currency(&self) -> String {
+        if self.mixed_currencies() {
+            format!("{} only", self.currency)
+        } else {
+            self.currency.clone()
+        }
+    }
 }

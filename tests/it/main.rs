@@ -31,6 +31,7 @@ mod shards;
 mod sweep;
 mod tamper;
 mod time_impact;
+mod trend_explain;
 mod validate;
 mod warnings;
 mod xlsx;
