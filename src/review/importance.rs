@@ -25,7 +25,7 @@
 //! alone: the risk-reduction candidates by the loss their own outages
 //! cause anywhere in the estate (the random-failure loss of the outages
 //! their random failures started, plus a share of the loss of each threat
-//! that hits them; [`origin_loss`]), the achievement candidates by the
+//! that hits them; `origin_loss`), the achievement candidates by the
 //! revenue the rest of the horizon puts at risk (hours functional × the
 //! revenue of the service and of everything that hard-depends on it). The `top` services of each
 //! ranking are measured; the rest are listed with their screening score
