@@ -46,6 +46,8 @@ pub(crate) struct Series {
     /// One label per run.
     pub labels: Vec<String>,
     pub lines: Vec<Line>,
+    /// What the chart says in place of a plot when no line has a point.
+    pub empty: &'static str,
 }
 
 impl Chart for Series {
@@ -54,6 +56,13 @@ impl Chart for Series {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        if self
+            .lines
+            .iter()
+            .all(|l| l.points.iter().all(Option::is_none))
+        {
+            return super::axis::empty(area, &self.title, self.empty);
+        }
         let n = self.labels.len().max(1);
         let values = || {
             self.lines.iter().flat_map(|l| {
@@ -160,5 +169,26 @@ impl Chart for Series {
                 .map_err(draw_err)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A series with no point says why in place of an empty plot.
+    #[test]
+    fn a_series_with_no_point_says_why() {
+        let s = Series {
+            name: "trend_appetite".to_string(),
+            title: "Risk appetite per review".to_string(),
+            y_desc: "ratio".to_string(),
+            y_format: YFormat::Ratio,
+            labels: vec!["Q1".to_string(), "Q2".to_string()],
+            lines: vec![],
+            empty: "No run has a risk appetite to follow",
+        };
+        let r = super::super::render(&s).expect("renders");
+        assert!(r.svg.contains("No run has a risk appetite to follow"));
     }
 }

@@ -42,5 +42,6 @@ pub(crate) fn chart(t: &Trend) -> Series {
         y_format: YFormat::Ratio,
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),
         lines,
+        empty: "No run has a risk appetite to follow:\ngive the scenario a risk_appetite.",
     }
 }

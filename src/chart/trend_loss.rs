@@ -9,6 +9,7 @@ use super::series::{Line, Series, YFormat};
 pub(crate) fn chart(t: &Trend) -> Series {
     let p = t.period();
     Series {
+        empty: "No run has a loss to draw.",
         name: "trend_loss".to_string(),
         title: p.reword("Expected annual loss per review"),
         y_desc: format!("{} ({}), 95% CI", p.expected_loss(), t.axis_currency()),

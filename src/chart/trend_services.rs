@@ -49,6 +49,7 @@ pub(crate) fn tops_chart(
     tops: fn(&TrendRun) -> &[Top],
 ) -> Series {
     Series {
+        empty: "No service lost anything in any run.",
         name: name.to_string(),
         title: title.to_string(),
         y_desc: format!(

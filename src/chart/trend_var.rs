@@ -19,6 +19,7 @@ pub(crate) fn chart(t: &Trend) -> Series {
     let p = t.period();
     let y = p.noun();
     Series {
+        empty: "No run has a loss to draw.",
         name: "trend_var".to_string(),
         title: "Value at risk per review".to_string(),
         y_desc: format!("{} ({})", p.loss(), t.axis_currency()),

@@ -94,10 +94,12 @@ impl Chart for Waterfall {
         };
         let hi = ends().fold(f64::NEG_INFINITY, f64::max);
         let lo = ends().fold(f64::INFINITY, f64::min);
+        // Nothing moved (every step 0): a span of a tenth of the level, so
+        // that the axis's ticks differ at three significant digits.
         let span = if hi > lo {
             hi - lo
         } else {
-            hi.abs().max(1.0) * 0.01
+            hi.abs().max(1.0) * 0.1
         };
         let y1 = hi + 0.3 * span;
         let y0 = if lo >= 0.0 {
