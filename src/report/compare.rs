@@ -105,10 +105,16 @@ pub(crate) fn insurance_sentence(c: &Comparison) -> Option<String> {
 
 /// What plan B's extra cost returns, with a defined ROSI and its
 /// interval `ci`.
-pub(crate) fn rosi_sentence(cur: &str, r: &ReturnOnPlan, rosi: f64, ci: [f64; 2]) -> String {
-    format!(
-        "Plan B costs {} a year more. Its net benefit (the reduction in expected annual loss \
-         minus that cost) is {} a year (95% CI {} to {}); the return on security investment \
+pub(crate) fn rosi_sentence(
+    cur: &str,
+    r: &ReturnOnPlan,
+    rosi: f64,
+    ci: [f64; 2],
+    p: &Period,
+) -> String {
+    p.reword(&format!(
+        "Plan B costs {} {each} more. Its net benefit (the reduction in expected annual loss \
+         minus that cost) is {} {each} (95% CI {} to {}); the return on security investment \
          (ROSI) is {} (95% CI {} to {}).",
         money(cur, r.delta_cost),
         money(cur, r.net_benefit),
@@ -116,8 +122,9 @@ pub(crate) fn rosi_sentence(cur: &str, r: &ReturnOnPlan, rosi: f64, ci: [f64; 2]
         money(cur, r.net_benefit_ci95[1]),
         pct(rosi),
         pct(ci[0]),
-        pct(ci[1])
-    )
+        pct(ci[1]),
+        each = p.each()
+    ))
 }
 
 /// The CSV cells of one field on side A, then on side B.
@@ -214,15 +221,16 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
     );
     match (r.rosi, r.rosi_ci95) {
         (Some(rosi), Some(ci)) => {
-            let _ = writeln!(s, "- {}", rosi_sentence(cur, r, rosi, ci));
+            let _ = writeln!(s, "- {}", rosi_sentence(cur, r, rosi, ci, &p));
         }
         _ => {
             let _ = writeln!(
                 s,
                 "- Net benefit of B (reduction in expected annual loss minus its extra cost of \
-                 {}): {} a year (95% CI {} to {}). {}.",
+                 {}): {} {} (95% CI {} to {}). {}.",
                 money(cur, r.delta_cost),
                 money(cur, r.net_benefit),
+                p.each(),
                 money(cur, r.net_benefit_ci95[0]),
                 money(cur, r.net_benefit_ci95[1]),
                 r.note.as_deref().unwrap_or("ROSI is undefined"),
@@ -284,7 +292,7 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
         "| plan.annual_cost | {} | {} | {} (B − A) |",
         money(cur, c.a.annual_cost),
         money(cur, c.b.annual_cost),
-        money(cur, r.delta_cost)
+        money(cur, c.b.annual_cost - c.a.annual_cost)
     );
     let _ = writeln!(
         s,
@@ -446,8 +454,9 @@ pub(crate) fn screen(c: &Comparison) -> String {
     );
     let _ = writeln!(
         s,
-        "  extra cost of B        {} a year; net benefit {} (95% CI {} to {})",
+        "  extra cost of B        {} {}; net benefit {} (95% CI {} to {})",
         money(cur, r.delta_cost),
+        p.each(),
         money(cur, r.net_benefit),
         money(cur, r.net_benefit_ci95[0]),
         money(cur, r.net_benefit_ci95[1])

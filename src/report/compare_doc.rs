@@ -201,12 +201,13 @@ pub(crate) fn compare_doc(
         pct(d.probability_equal)
     ))]);
     bullets.push(match (r.rosi, r.rosi_ci95) {
-        (Some(rosi), Some(ci)) => vec![t(super::compare::rosi_sentence(cur, r, rosi, ci))],
+        (Some(rosi), Some(ci)) => vec![t(super::compare::rosi_sentence(cur, r, rosi, ci, &p))],
         _ => vec![t(format!(
             "Net benefit of B (the reduction in expected annual loss minus its extra cost of \
-             {}): {} a year (95% CI {} to {}). {}.",
+             {}): {} {} (95% CI {} to {}). {}.",
             money(cur, r.delta_cost),
             money(cur, r.net_benefit),
+            p.each(),
             money(cur, r.net_benefit_ci95[0]),
             money(cur, r.net_benefit_ci95[1]),
             r.note.as_deref().unwrap_or("ROSI is undefined")
@@ -260,7 +261,7 @@ pub(crate) fn compare_doc(
                 "Plan cost a year",
                 money(cur, c.a.annual_cost),
                 money(cur, c.b.annual_cost),
-                format!("{} (B − A)", money(cur, r.delta_cost)),
+                format!("{} (B − A)", money(cur, c.b.annual_cost - c.a.annual_cost)),
             ),
             row(
                 "RTO attainment (mean over services with an RTO)",

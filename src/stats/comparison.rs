@@ -134,9 +134,10 @@ pub struct ReturnOnPlan {
     /// ΔEAL = EAL_A − EAL_B (the mean of ΔL).
     pub delta_eal: f64,
     pub delta_eal_ci95: [f64; 2],
-    /// Δcost = cost_B − cost_A.
+    /// Δcost = cost_B − cost_A over one trial: a year's `annual_cost`
+    /// times the horizon in years.
     pub delta_cost: f64,
-    /// ΔEAL − Δcost: what B saves a year net of its extra cost.
+    /// ΔEAL − Δcost: what B saves a trial (a year) net of its extra cost.
     pub net_benefit: f64,
     pub net_benefit_ci95: [f64; 2],
     /// (ΔEAL − Δcost) / Δcost; null unless Δcost > 0 (see `note`).
@@ -319,7 +320,15 @@ fn map_ci(ci: [f64; 2], f: impl Fn(f64) -> f64) -> [f64; 2] {
     [x.min(y), x.max(y)]
 }
 
-fn return_on_plan(delta_eal: f64, ci: [f64; 2], cost_a: f64, cost_b: f64) -> ReturnOnPlan {
+/// With the plans' costs over one trial (`cost_a`, `cost_b`: a year's
+/// `annual_cost` times the horizon in years), worded for the period `p`.
+fn return_on_plan(
+    delta_eal: f64,
+    ci: [f64; 2],
+    cost_a: f64,
+    cost_b: f64,
+    p: &super::period::Period,
+) -> ReturnOnPlan {
     let delta_cost = cost_b - cost_a;
     let net = |x: f64| x - delta_cost;
     let (rosi, rosi_ci95, note) = if delta_cost > 0.0 {
@@ -329,22 +338,23 @@ fn return_on_plan(delta_eal: f64, ci: [f64; 2], cost_a: f64, cost_b: f64) -> Ret
         (
             None,
             None,
-            Some(format!(
+            Some(p.reword(&format!(
                 "ROSI is undefined: both plans have the same plan.annual_cost ({cost_a}), so \
                  there is no extra cost to return on; net_benefit is the reduction in expected \
                  annual loss"
-            )),
+            ))),
         )
     } else {
         (
             None,
             None,
-            Some(format!(
-                "ROSI is undefined: plan B costs {} a year less than plan A, and ROSI measures \
+            Some(p.reword(&format!(
+                "ROSI is undefined: plan B costs {} {} less than plan A, and ROSI measures \
                  the return on extra spending; net_benefit (the reduction in expected annual \
                  loss plus the saving) is the figure to read",
-                -delta_cost
-            )),
+                -delta_cost,
+                p.each()
+            ))),
         )
     };
     ReturnOnPlan {
@@ -404,7 +414,16 @@ impl Comparison {
             side(&sa, models[0], files[0]),
             side(&sb, models[1], files[1]),
         );
-        let return_on_plan = return_on_plan(mean, ci, a.annual_cost, b.annual_cost);
+        // Losses are per trial (one horizon); the plans' costs are a
+        // year's: over a horizon of two years they cost twice as much.
+        let years = sa.horizon_hours / crate::model::HOURS_PER_YEAR;
+        let return_on_plan = return_on_plan(
+            mean,
+            ci,
+            a.annual_cost * years,
+            b.annual_cost * years,
+            &super::period::Period::of(sa.horizon_hours),
+        );
 
         let services = pair_by_id(&sa.services, &sb.services, |s| &s.id)
             .into_iter()

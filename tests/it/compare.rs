@@ -455,4 +455,16 @@ fn a_two_year_horizon_compares_losses_per_2y() {
     let diff = read("compare_difference.svg");
     assert!(diff.contains("Difference in loss per 2y, A − B"), "{diff}");
     assert!(diff.contains("share of trials"));
+    // The plans' costs are a year's: over two years, twice the difference
+    // of their annual costs comes off the loss B saves.
+    let c = read_json(&out.join("compare.json"));
+    let cost = |side: &str| c[side]["annual_cost"].as_f64().expect("annual_cost");
+    let r = &c["return_on_plan"];
+    let delta_cost = r["delta_cost"].as_f64().expect("delta_cost");
+    assert_eq!(delta_cost, 2.0 * (cost("b") - cost("a")));
+    assert_eq!(
+        r["net_benefit"].as_f64(),
+        Some(r["delta_eal"].as_f64().expect("delta_eal") - delta_cost)
+    );
+    assert!(!screen.contains(" a year"), "{screen}");
 }
