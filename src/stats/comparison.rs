@@ -478,21 +478,25 @@ impl Comparison {
 mod tests {
     use super::*;
 
+    fn year() -> super::super::period::Period {
+        super::super::period::Period::of(crate::model::HOURS_PER_YEAR)
+    }
+
     #[test]
     fn rosi_needs_extra_cost() {
-        let r = return_on_plan(300.0, [200.0, 400.0], 100.0, 200.0);
+        let r = return_on_plan(300.0, [200.0, 400.0], 100.0, 200.0, &year());
         assert_eq!(r.delta_cost, 100.0);
         assert_eq!(r.net_benefit, 200.0);
         assert_eq!(r.rosi, Some(2.0));
         assert_eq!(r.rosi_ci95, Some([1.0, 3.0]));
         assert!(r.note.is_none());
 
-        let same = return_on_plan(300.0, [200.0, 400.0], 100.0, 100.0);
+        let same = return_on_plan(300.0, [200.0, 400.0], 100.0, 100.0, &year());
         assert_eq!(same.rosi, None);
         assert!(same.note.as_deref().is_some_and(|n| n.contains("same")));
         assert_eq!(same.net_benefit, 300.0);
 
-        let cheaper = return_on_plan(300.0, [200.0, 400.0], 100.0, 50.0);
+        let cheaper = return_on_plan(300.0, [200.0, 400.0], 100.0, 50.0, &year());
         assert_eq!(cheaper.rosi, None);
         assert_eq!(cheaper.net_benefit, 350.0);
         assert_eq!(cheaper.net_benefit_ci95, [250.0, 450.0]);
