@@ -173,6 +173,21 @@ impl Chart for AgainstTarget {
                     PathElement::new([(a, y), (b, y)], bar_style),
                 ])
                 .map_err(draw_err)?;
+            // A median equal to the p90 (outages all alike) would leave
+            // no bar at all: it is drawn as a square of the bar's width.
+            let (pa, pb) = (
+                chart.backend_coord(&(a, y)).0,
+                chart.backend_coord(&(b, y)).0,
+            );
+            if (pb - pa).unsigned_abs() < bar / 2 {
+                let at = axis::relative(area, chart.backend_coord(&(a, y)));
+                let half = (bar / 2) as i32;
+                area.draw(&Rectangle::new(
+                    [(at.0 - half, at.1 - half), (at.0 + half, at.1 + half)],
+                    BLUE.filled(),
+                ))
+                .map_err(draw_err)?;
+            }
             if let Some(t) = r.target.filter(|t| *t > 0.0) {
                 let t = clamp(t);
                 chart
