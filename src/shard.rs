@@ -63,7 +63,7 @@ use crate::stats::Accumulator;
 /// The `format` tag of a partial result.
 pub const PARTIAL_FORMAT: &str = "bcdr-partial";
 /// The version of the partial format this build writes and reads.
-pub const PARTIAL_VERSION: u32 = 2;
+pub const PARTIAL_VERSION: u32 = 3;
 
 /// Missing shards listed by number in merge's message; the rest are
 /// counted.

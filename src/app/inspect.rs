@@ -29,7 +29,7 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<Model, Error> {
         crate::fmt::plural(model.services.len(), "service"),
         crate::fmt::plural(model.groups.len(), "group"),
         crate::fmt::plural(model.threats.len(), "threat"),
-        model.horizon
+        crate::model::units::horizon_span(model.horizon.get())
     )
     .map_err(io_err)?;
     if warnings.is_empty() {

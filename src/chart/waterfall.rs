@@ -107,7 +107,7 @@ impl Chart for Waterfall {
         } else {
             lo - 0.3 * span
         };
-        // Labels of up to 20 characters side by side while they fit (about
+        // Labels of up to LABEL_CHARS characters side by side while they fit (about
         // 9 pixels a character at the tick size); more bars than that get
         // their labels turned upright, in a deeper label area, instead of
         // overprinting each other.

@@ -85,11 +85,11 @@ fn currencies(tr: &Trend) -> Vec<&str> {
 }
 
 /// A step's change of the expected loss as the report writes it, in the
-/// runs' currency; `not comparable (currency changed)` without one.
+/// runs' currency; `not comparable (currency or horizon changed)` without one.
 fn change(c: &str, d: Option<&crate::review::Delta>) -> String {
     match d {
         Some(d) => format!("{} (significant: {})", delta(c, d), significant(d)),
-        None => "not comparable (currency changed)".to_string(),
+        None => "not comparable (currency or horizon changed)".to_string(),
     }
 }
 
@@ -355,7 +355,11 @@ pub(crate) fn screen(tr: &Trend) -> String {
                         "not significant (the interval includes 0)"
                     }
                 ),
-                None => writeln!(s, "{:width$}  change not comparable (currency changed)", ""),
+                None => writeln!(
+                    s,
+                    "{:width$}  change not comparable (currency or horizon changed)",
+                    ""
+                ),
             };
             for n in &st.notes {
                 let _ = writeln!(s, "{:width$}  {n}", "");

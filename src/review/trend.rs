@@ -32,7 +32,7 @@ use crate::stats::Summary;
 use super::Delta;
 
 /// Bumped whenever a field of `trend.json` changes meaning or disappears.
-pub const TREND_SCHEMA_VERSION: u32 = 1;
+pub const TREND_SCHEMA_VERSION: u32 = 2;
 
 /// How many services and threats each run lists.
 pub const TOP: usize = 5;
@@ -120,14 +120,15 @@ pub struct Step {
     /// The later run's label.
     pub to: String,
     /// `scenario`, `seed`, `trials`, `bcdr_version` (a method change),
-    /// `insurance`, `currency`; `scenario_unknown` when a run has no hash
+    /// `insurance`, `currency`, `horizon`; `scenario_unknown` when a run has no hash
     /// (and the scenario's name is the same).
     pub changed: Vec<String>,
     /// Plain-language lines, one per change.
     pub notes: Vec<String>,
     /// Change of the expected annual loss (independent runs: the standard
-    /// errors add in quadrature); null when the currency changed, as
-    /// losses in two currencies are not comparable.
+    /// errors add in quadrature); null when the currency or the horizon
+    /// changed, as such losses are not comparable (schema version 2; it
+    /// was never null in version 1).
     pub delta: Option<Delta>,
     /// Change of RTO attainment; null when either run has none.
     pub rto_attainment_delta: Option<f64>,
@@ -216,6 +217,7 @@ pub fn step(a: &TrendRun, b: &TrendRun) -> Step {
     let mut changed = Vec::new();
     let mut notes = Vec::new();
     let currency_changed = a.currency != b.currency;
+    let horizon_changed = a.horizon_hours != b.horizon_hours;
     match (&a.scenario_hash, &b.scenario_hash) {
         // Another name: another scenario, whether or not the hashes are known.
         _ if a.scenario != b.scenario => {
@@ -285,12 +287,21 @@ pub fn step(a: &TrendRun, b: &TrendRun) -> Step {
             a.currency, b.currency
         ));
     }
+    if horizon_changed {
+        changed.push("horizon".to_string());
+        notes.push(format!(
+            "the horizon changed ({} → {}): a loss is per trial of the horizon, so the losses \
+             are not comparable, and there is no difference and no verdict of significance",
+            crate::model::units::horizon_span(a.horizon_hours),
+            crate::model::units::horizon_span(b.horizon_hours)
+        ));
+    }
     Step {
         from: a.label.clone(),
         to: b.label.clone(),
         changed,
         notes,
-        delta: (!currency_changed).then(|| {
+        delta: (!currency_changed && !horizon_changed).then(|| {
             Delta::independent(
                 a.expected_annual_loss,
                 a.std_error,

@@ -670,10 +670,10 @@ fn insurance_per_trial(model: &Model, out: &mut Vec<Warning>) {
         return;
     }
     for (k, p) in model.insurance.iter().enumerate() {
-        let what = match (p.premium.get() > 0.0, p.aggregate_limit.is_some()) {
-            (true, true) => "its premium and aggregate limit apply",
-            (true, false) => "its premium is paid",
-            (false, true) => "its aggregate limit applies",
+        let (what, them) = match (p.premium.get() > 0.0, p.aggregate_limit.is_some()) {
+            (true, true) => ("its premium and aggregate limit apply", "them"),
+            (true, false) => ("its premium is paid", "it"),
+            (false, true) => ("its aggregate limit applies", "it"),
             (false, false) => continue,
         };
         warn(
@@ -681,8 +681,8 @@ fn insurance_per_trial(model: &Model, out: &mut Vec<Warning>) {
             format!("insurance[{k}] {:?}", p.id),
             format!(
                 "{what} once per trial, and a trial of this scenario runs {} (horizon), not a \
-                 year: give them for the whole horizon, or set horizon: \"1y\"",
-                crate::fmt::hours(h)
+                 year: give {them} for the whole horizon, or set horizon: \"1y\"",
+                crate::model::units::horizon_span(h)
             ),
         );
     }

@@ -126,7 +126,7 @@ fn merged_shards_are_byte_identical_to_a_single_run_in_any_order() {
     // The partial's header says what it holds.
     let p: serde_json::Value = serde_json::from_slice(&bytes(&part(1))).expect("JSON");
     assert_eq!(p["format"], "bcdr-partial");
-    assert_eq!(p["format_version"], 2);
+    assert_eq!(p["format_version"], 3);
     assert_eq!(p["shard"], serde_json::json!({"index": 1, "count": 3}));
     assert_eq!(p["trial_range"], serde_json::json!([1000, 2000]));
     assert_eq!(p["seed"], 42);

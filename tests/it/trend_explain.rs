@@ -81,7 +81,9 @@ fn trend_shows_each_run_in_its_own_currency_and_no_verdict_across_a_change() {
         "{md}"
     );
     assert!(
-        md.contains("**q4 → tut**: expected annual loss not comparable (currency changed)."),
+        md.contains(
+            "**q4 → tut**: expected annual loss not comparable (currency or horizon changed)."
+        ),
         "{md}"
     );
     let step2 = md
@@ -302,4 +304,45 @@ fn trend_refuses_a_missing_or_repeated_folder_and_writes_bcdr_lowercase() {
         "{md}"
     );
     assert!(!md.contains("Bcdr"), "{md}");
+}
+
+/// A loss is per trial of the horizon: a run over two years and one over
+/// one are not comparable, as two currencies are not (no difference, no
+/// verdict), and the step says so.
+#[test]
+fn trend_gives_no_verdict_across_a_change_of_horizon() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    assert!(
+        TUTORIAL.contains("horizon: \"1y\""),
+        "the tutorial states its horizon"
+    );
+    write(dir, "one.ron", TUTORIAL);
+    write(
+        dir,
+        "two.ron",
+        &TUTORIAL.replace("horizon: \"1y\"", "horizon: \"2y\""),
+    );
+    run(dir, "one.ron", "q1", "1", "q1");
+    run(dir, "two.ron", "q2", "1", "q2");
+    bcdr()
+        .current_dir(dir)
+        .args(["trend", "q1", "q2", "--out", "trend", "-q"])
+        .assert()
+        .success();
+    let t = read_json(&dir.join("trend/trend.json"));
+    assert_eq!(t["schema_version"], 2);
+    let step = &t["steps"][0];
+    assert_eq!(step["delta"], serde_json::Value::Null);
+    assert!(step["changed"]
+        .as_array()
+        .expect("changed")
+        .iter()
+        .any(|c| c == "horizon"));
+    let md = read(&dir.join("trend/report.md"));
+    assert!(md.contains("The horizon changed (1y → 2y)"), "{md}");
+    assert!(
+        md.contains("not comparable (currency or horizon changed)"),
+        "{md}"
+    );
 }
