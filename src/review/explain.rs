@@ -427,14 +427,14 @@ fn settings_fields(old: &raw::Scenario, new: &raw::Scenario) -> Vec<String> {
             .filter(|r| r.is_finite() && *r > 0.0);
         field.push_str(&match ratio {
             Some(r) if (r - 2.0).abs() < 1e-9 => {
-                " (the loss is per horizon: doubling the horizon roughly doubles it)".to_string()
+                " — the loss is per horizon: doubling the horizon roughly doubles it".to_string()
             }
             Some(r) => format!(
-                " (the loss is per horizon: a horizon {}× as long gives roughly {}× the loss)",
+                " — the loss is per horizon: a horizon {}× as long gives roughly {}× the loss",
                 times(r),
                 times(r)
             ),
-            None => " (the loss is per horizon)".to_string(),
+            None => " — the loss is per horizon".to_string(),
         });
         out.push(field);
     }

@@ -177,7 +177,7 @@ fn explain_names_the_settings_that_changed() {
         s.fields,
         [
             "description none → Next year",
-            "horizon 1y → 2y (the loss is per horizon: doubling the horizon roughly doubles it)",
+            "horizon 1y → 2y — the loss is per horizon: doubling the horizon roughly doubles it",
             "insurance \"cyber\" added",
         ]
     );
@@ -200,7 +200,7 @@ fn explain_names_the_settings_that_changed() {
     let q = settings(&changes(&old, &quarter)).fields;
     assert_eq!(q.len(), 1);
     assert!(
-        q[0].starts_with("horizon 1y → 3mo (the loss is per horizon: a horizon 0."),
+        q[0].starts_with("horizon 1y → 3mo — the loss is per horizon: a horizon 0."),
         "{q:?}"
     );
     // A changed policy with the field that changed.
