@@ -7,6 +7,15 @@ use crate::stats::Summary;
 
 use crate::stats::period::Period;
 
+/// "1 trial", "20000 trials" (the count as written, without separators).
+fn trials(n: u64) -> String {
+    if n == 1 {
+        "1 trial".to_string()
+    } else {
+        format!("{n} trials")
+    }
+}
+
 /// Headline numbers, the services that lose most and RTO attainment.
 pub(crate) fn screen(s: &Summary) -> String {
     let c = &s.currency;
@@ -16,13 +25,19 @@ pub(crate) fn screen(s: &Summary) -> String {
     let y = p.noun();
     let mut out = String::new();
     if p.is_year() {
-        let _ = writeln!(out, "{} — {} trials, seed {}", s.scenario, s.trials, s.seed);
+        let _ = writeln!(
+            out,
+            "{} — {}, seed {}",
+            s.scenario,
+            trials(s.trials),
+            s.seed
+        );
     } else {
         let _ = writeln!(
             out,
-            "{} — {} trials of {} each (figures per trial), seed {}",
+            "{} — {} of {} each (figures per trial), seed {}",
             s.scenario,
-            s.trials,
+            trials(s.trials),
             p.span(),
             s.seed
         );
@@ -30,14 +45,19 @@ pub(crate) fn screen(s: &Summary) -> String {
     if s.annual_loss_net.is_some() {
         let _ = writeln!(out, "  gross, before insurance (net of insurance below)");
     }
-    // A figure and its 95% confidence interval.
+    // A figure and its 95% confidence interval (none from one trial: its
+    // standard error would read 0).
     let with_ci = |x: f64, ci: [f64; 2]| {
-        format!(
-            "{}  (95% CI {} to {})",
-            money(c, x),
-            money(c, ci[0]),
-            money(c, ci[1])
-        )
+        if s.trials < 2 {
+            format!("{}  (one trial: no confidence interval)", money(c, x))
+        } else {
+            format!(
+                "{}  (95% CI {} to {})",
+                money(c, x),
+                money(c, ci[0]),
+                money(c, ci[1])
+            )
+        }
     };
     let labels = [
         p.expected_loss(),

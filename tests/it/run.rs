@@ -257,3 +257,21 @@ fn a_horizon_other_than_a_year_says_per_trial_and_a_year_stays_annual() {
     }
     assert!(!md.contains("trials of") && !md.contains("per trial"));
 }
+
+/// One trial has no confidence interval: the screen says so rather than
+/// print an interval of zero width, and counts "1 trial".
+#[test]
+fn one_trial_prints_no_interval() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let assert = bcdr()
+        .args(["run", "--trials", "1", "--out"])
+        .arg(&out)
+        .arg(scenario("tutorial.ron"))
+        .assert()
+        .success();
+    let screen = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(screen.contains(" — 1 trial, seed 1"), "{screen}");
+    assert!(screen.contains("(one trial: no confidence interval)"), "{screen}");
+    assert!(!screen.contains("95% CI"), "{screen}");
+}
