@@ -272,6 +272,9 @@ fn one_trial_prints_no_interval() {
         .success();
     let screen = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert!(screen.contains(" — 1 trial, seed 1"), "{screen}");
-    assert!(screen.contains("(one trial: no confidence interval)"), "{screen}");
+    assert!(
+        screen.contains("(one trial: no confidence interval)"),
+        "{screen}"
+    );
     assert!(!screen.contains("95% CI"), "{screen}");
 }
