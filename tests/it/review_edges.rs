@@ -223,3 +223,28 @@ fn tornado_writes_no_negative_zero() {
     }
     no_negative_zero(&read_json(&dir.join("out/tornado.json")), "");
 }
+
+/// Tornado measures every parameter: an estate with thousands of them
+/// (hours of paired runs) is refused at once, naming what to run instead,
+/// and nothing is written.
+#[test]
+fn tornado_refuses_an_estate_with_too_many_parameters() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let estate = dir.path().join("estate.ron");
+    bcdr()
+        .args(["generate", "--services", "1000", "--out"])
+        .arg(&estate)
+        .assert()
+        .success();
+    let out = dir.path().join("tornado");
+    bcdr()
+        .args(["tornado", "--trials", "50", "-q", "--out"])
+        .arg(&out)
+        .arg(&estate)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("parameters for tornado to move"))
+        .stderr(predicates::str::contains("it takes at most 500"))
+        .stderr(predicates::str::contains("bcdr importance"));
+    assert!(!out.exists());
+}
