@@ -79,7 +79,8 @@ impl Progress {
         self.bar.suspend(|| {
             eprintln!(
                 "bcdr: {} trials will take about {} in all at this pace ({done} done in {}); \
-                 Ctrl-C stops, fewer --trials or --shard across machines go faster",
+                 Ctrl-C stops, fewer --trials go faster (`bcdr run --shard` splits a run \
+                 across machines)",
                 self.total,
                 human(estimate),
                 human(elapsed)
