@@ -7,15 +7,6 @@ use crate::stats::Summary;
 
 use crate::stats::period::Period;
 
-/// "1 trial", "20000 trials" (the count as written, without separators).
-fn trials(n: u64) -> String {
-    if n == 1 {
-        "1 trial".to_string()
-    } else {
-        format!("{n} trials")
-    }
-}
-
 /// Headline numbers, the services that lose most and RTO attainment.
 pub(crate) fn screen(s: &Summary) -> String {
     let c = &s.currency;
@@ -29,7 +20,7 @@ pub(crate) fn screen(s: &Summary) -> String {
             out,
             "{} — {}, seed {}",
             s.scenario,
-            trials(s.trials),
+            crate::fmt::plural(s.trials as usize, "trial"),
             s.seed
         );
     } else {
@@ -37,7 +28,7 @@ pub(crate) fn screen(s: &Summary) -> String {
             out,
             "{} — {} of {} each (figures per trial), seed {}",
             s.scenario,
-            trials(s.trials),
+            crate::fmt::plural(s.trials as usize, "trial"),
             p.span(),
             s.seed
         );

@@ -257,7 +257,11 @@ fn a_tornado_bar_equals_the_matching_sweep_endpoints() {
 }
 
 /// `bcdr importance` of scenario `text` with seed 1.
-fn importance_of(text: &str, trials: u64, top: usize) -> bcdr::review::importance::Importance {
+pub(crate) fn importance_of(
+    text: &str,
+    trials: u64,
+    top: usize,
+) -> bcdr::review::importance::Importance {
     let model = scenario::parse_str(text).expect("valid");
     let opts = ImportanceRun {
         seed: 1,

@@ -3,9 +3,8 @@
 //! list of every service, and `tornado` with nothing to move or a
 //! parameter that moves nothing.
 
+use crate::review::importance_of;
 use bcdr::fmt::money;
-use bcdr::review::importance::{importance, ImportanceRun};
-use bcdr::scenario;
 
 use crate::common::{assert_close, bcdr, read_json, write};
 
@@ -16,18 +15,6 @@ const CHAIN: &str = r#"Scenario(name: "chain", currency: "USD", horizon: "1y", s
     Service(id: "app", depends_on: ["db"], revenue_per_hour: 100,
             failure: (mtbf: "5000h", repair: Exponential(mean: "5h"))),
 ])"#;
-
-/// `bcdr importance` of scenario `text` with seed 1.
-fn importance_of(text: &str, trials: u64, top: usize) -> bcdr::review::importance::Importance {
-    let model = scenario::parse_str(text).expect("valid");
-    let opts = ImportanceRun {
-        seed: 1,
-        trials,
-        threads: None,
-        top,
-    };
-    importance(&model, &opts, None).expect("importance")
-}
 
 fn service<'a>(
     im: &'a bcdr::review::importance::Importance,
