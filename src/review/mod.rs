@@ -83,14 +83,14 @@ pub fn losses(
     // keeps it: the same message whatever the scheduling).
     let (mut pieces, overflow) = sim::drive(
         &pool,
-        trials,
+        sim::Units::new(trials, plan.n_services),
         None,
         || (Vec::<(u64, Vec<f64>)>::new(), None::<(u64, String)>),
         || (empty(), Trial::new(plan)),
-        |out, (acc, trial), chunk| {
-            let start = chunk.start;
-            let mut losses = Vec::with_capacity((chunk.end - chunk.start) as usize);
-            for t in chunk {
+        |out, (acc, trial), step, end| {
+            let start = step.start;
+            let mut losses = Vec::with_capacity((step.end - step.start) as usize);
+            for t in step {
                 losses.push(trial.run(plan, Mode::Annual, seed, t, acc));
                 if let Some(o) = &acc.overflow {
                     if out.1.as_ref().is_none_or(|(t, _)| o.trial < *t) {
@@ -101,7 +101,9 @@ pub fn losses(
             }
             // The accumulator is scratch (its histograms have a fixed
             // size); only the losses matter.
-            trial.finish(plan, acc);
+            if end {
+                trial.finish(plan, acc);
+            }
             out.0.push((start, losses));
         },
         |a, b| {

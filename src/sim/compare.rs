@@ -48,12 +48,12 @@ pub fn simulate_pair(
     let pool = super::fitted_pool(&[a.n_services, b.n_services], threads)?;
     let acc = super::drive(
         &pool,
-        trials,
+        super::Units::new(trials, a.n_services.max(b.n_services)),
         progress,
         || PairAccumulator::new(a.accumulator(), b.accumulator()),
         || (Trial::new(a), Trial::new(b)),
-        |acc, (ta, tb), chunk| {
-            for t in chunk {
+        |acc, (ta, tb), step, end| {
+            for t in step {
                 if acc.a.overflow.is_some() || acc.b.overflow.is_some() {
                     break;
                 }
@@ -61,8 +61,10 @@ pub fn simulate_pair(
                 let lb = tb.run(b, mode, seeds[1], t, &mut acc.b);
                 acc.diff.add(crate::stats::diff::difference(la, lb));
             }
-            ta.finish(a, &mut acc.a);
-            tb.finish(b, &mut acc.b);
+            if end {
+                ta.finish(a, &mut acc.a);
+                tb.finish(b, &mut acc.b);
+            }
         },
         PairAccumulator::merge,
     );

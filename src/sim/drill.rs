@@ -648,7 +648,7 @@ pub(crate) fn drill(
     let end = grid_end(plan, p, seed, &trials, &pool);
     let result = super::drive(
         &pool,
-        trials,
+        super::Units::new(trials, plan.n_services),
         progress,
         || {
             (
@@ -663,8 +663,8 @@ pub(crate) fn drill(
             trial.set_drill_start(p.start);
             (trial, Reducer::new(p))
         },
-        |(acc, dacc), (trial, red), chunk| {
-            for t in chunk {
+        |(acc, dacc), (trial, red), step, last| {
+            for t in step {
                 if acc.overflow.is_some() {
                     break;
                 }
@@ -679,7 +679,9 @@ pub(crate) fn drill(
                 red.outcome.dwell = trial.encrypted_dwell();
                 dacc.add(&red.outcome, p.horizon, &p.rto, &p.rpo);
             }
-            trial.finish(plan, acc);
+            if last {
+                trial.finish(plan, acc);
+            }
         },
         |(a, da), (b, db)| {
             a.merge(b);

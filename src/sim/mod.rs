@@ -39,9 +39,52 @@ pub use compile::SimPlan;
 pub use drill::Outcome;
 pub use trial::{Mode, Trial};
 
-/// Trials per work unit: large enough to amortise scheduling, small enough
-/// to balance two cores and to report progress smoothly.
+/// Trials per work unit: large enough to amortise scheduling and the
+/// flush of a unit's batches into the accumulators (on a 10 000-service
+/// estate a flush costs about two trials), small enough to balance two
+/// cores. A short run takes smaller units ([`Units`]).
 pub const CHUNK: u64 = 256;
+
+/// Up to this many services a step holds a whole unit of trials; above,
+/// fewer in proportion ([`Units`]).
+pub const STEP_SERVICES: u64 = 1_000;
+
+/// The fewest trials in a step, however large the estate.
+pub const STEP_MIN: u64 = 8;
+
+/// How a run's trials are cut for the workers of [`drive`]: into *units*
+/// that a worker takes from a shared counter, each run in *steps* after
+/// which the progress is reported. Results do not depend on either (every
+/// draw is keyed by the trial and every merge is exact).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Units {
+    /// The trial indices of the run.
+    pub trials: Range<u64>,
+    /// Trials per step: [`CHUNK`] up to [`STEP_SERVICES`] services, then
+    /// fewer in proportion (a trial's work grows with the estate), down to
+    /// [`STEP_MIN`]; a step thus takes about as long on any estate (a few
+    /// tenths of a second on a 10 000-service one instead of seconds), so
+    /// the estimate of a long run's duration, taken from the trials done,
+    /// does not miss the work of the other workers' unfinished units.
+    pub step: u64,
+}
+
+impl Units {
+    /// The units of `trials` on an estate of `services` services.
+    pub fn new(trials: Range<u64>, services: usize) -> Units {
+        let services = (services as u64).max(1);
+        let step = (CHUNK.saturating_mul(STEP_SERVICES) / services).clamp(STEP_MIN, CHUNK);
+        Units { trials, step }
+    }
+
+    /// Trials per unit for `workers` workers: [`CHUNK`], or fewer on a run
+    /// too short to give every worker four (so that both cores of a
+    /// machine share a run of a few hundred trials).
+    fn len(&self, workers: u64) -> u64 {
+        let trials = self.trials.end.saturating_sub(self.trials.start);
+        trials.div_ceil(4 * workers.max(1)).clamp(1, CHUNK)
+    }
+}
 
 /// The most worker threads a pool gets: one per core. More would run no
 /// faster (the work is all computation) and each holds its own
@@ -122,45 +165,51 @@ pub fn chunks(trials: Range<u64>) -> impl IndexedParallelIterator<Item = Range<u
 }
 
 /// The one parallel driver of every run (annual, paired, drill; a sweep
-/// runs it once per value): cut `trials` into chunks of [`CHUNK`] trials
-/// (those of [`chunks`]), run each on a worker of `pool` (one per thread,
-/// each taking the next chunk when free) into that worker's accumulator
-/// with its reused scratch, and merge the workers' accumulators.
+/// runs it once per value): cut `units.trials` into units ([`Units`]),
+/// run each on a worker of `pool` (one per thread, each taking the next
+/// unit when free) into that worker's accumulator with its reused
+/// scratch, and merge the workers' accumulators.
 ///
 /// - `empty` makes an empty accumulator, `scratch` a worker's scratch (its
-///   [`Trial`]s and whatever else it reuses from chunk to chunk);
-/// - `run_chunk` runs one chunk of trial indices, in order, into an
-///   accumulator;
+///   [`Trial`]s and whatever else it reuses from unit to unit);
+/// - `run` runs one step of a unit (a range of trial indices, in order)
+///   into an accumulator; its flag says the step ends the unit (the time
+///   to move what the scratch buffers into the accumulator:
+///   [`Trial::finish`]);
 /// - `merge` adds one accumulator into another.
 ///
 /// The result does not depend on the thread count or the scheduling as
-/// long as `merge` is exact and order-independent and a chunk's result
+/// long as `merge` is exact and order-independent and a step's result
 /// depends only on its trial indices (every draw is keyed by the trial):
 /// both hold for every accumulator of bcdr.
 ///
 /// At most one accumulator and one scratch per worker are alive at a
-/// time, however many chunks (on a large estate each is tens of
+/// time, however many units (on a large estate each is tens of
 /// megabytes; see docs/performance.md, "Large estates").
 ///
-/// `progress` is called from worker threads, after each chunk, with the
+/// `progress` is called from worker threads, after each step, with the
 /// number of trials done so far in this call.
 pub fn drive<A: Send, W: Send>(
     pool: &rayon::ThreadPool,
-    trials: Range<u64>,
+    units: Units,
     progress: Option<&(dyn Fn(u64) + Sync)>,
     empty: impl Fn() -> A + Sync + Send,
     scratch: impl Fn() -> W + Sync + Send,
-    run_chunk: impl Fn(&mut A, &mut W, Range<u64>) + Sync + Send,
+    run: impl Fn(&mut A, &mut W, Range<u64>, bool) + Sync + Send,
     merge: impl Fn(&mut A, &A) + Sync + Send,
 ) -> A {
     let done = AtomicU64::new(0);
     let next = AtomicU64::new(0);
-    let count = trials.end.saturating_sub(trials.start).div_ceil(CHUNK);
-    // Each worker takes the next chunk as it is free (one counter), so a
+    let trials = &units.trials;
+    let threads = pool.current_num_threads() as u64;
+    let unit = units.len(threads);
+    let step = units.step.clamp(1, unit);
+    let count = trials.end.saturating_sub(trials.start).div_ceil(unit);
+    // Each worker takes the next unit as it is free (one counter), so a
     // worker slowed by other load takes fewer; it keeps one accumulator
     // and one scratch for the whole call, and merges its accumulator into
-    // the result when it runs out of chunks.
-    let workers = (pool.current_num_threads() as u64).clamp(1, count.max(1));
+    // the result when it runs out of units.
+    let workers = threads.clamp(1, count.max(1));
     let result: Mutex<Option<A>> = Mutex::new(None);
     pool.scope(|scope| {
         for _ in 0..workers {
@@ -172,13 +221,18 @@ pub fn drive<A: Send, W: Send>(
                     if i >= count {
                         break;
                     }
-                    let start = trials.start.saturating_add(i.saturating_mul(CHUNK));
-                    let chunk = start..start.saturating_add(CHUNK).min(trials.end);
-                    let len = chunk.end - chunk.start;
-                    run_chunk(&mut acc, &mut w, chunk);
-                    let n = done.fetch_add(len, Ordering::Relaxed) + len;
-                    if let Some(p) = progress {
-                        p(n);
+                    let start = trials.start.saturating_add(i.saturating_mul(unit));
+                    let end = start.saturating_add(unit).min(trials.end);
+                    let mut from = start;
+                    while from < end {
+                        let to = from.saturating_add(step).min(end);
+                        run(&mut acc, &mut w, from..to, to == end);
+                        let len = to - from;
+                        let n = done.fetch_add(len, Ordering::Relaxed) + len;
+                        if let Some(p) = progress {
+                            p(n);
+                        }
+                        from = to;
                     }
                 }
                 // The scratch goes before the merge: the two are not
@@ -225,21 +279,95 @@ pub fn simulate(
     let pool = fitted_pool(&[plan.n_services], threads)?;
     let acc = drive(
         &pool,
-        trials,
+        Units::new(trials, plan.n_services),
         progress,
         || plan.accumulator(),
         || Trial::new(plan),
-        |acc, trial, chunk| {
-            for t in chunk {
+        |acc, trial, step, end| {
+            for t in step {
                 if acc.overflow.is_some() {
                     break;
                 }
                 let _ = trial.run(plan, mode, seed, t, acc);
             }
-            trial.finish(plan, acc);
+            if end {
+                trial.finish(plan, acc);
+            }
         },
         Accumulator::merge,
     );
     check_budget(&acc)?;
     Ok(acc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_estates_and_short_runs_cut_finer() {
+        let step = |services| Units::new(0..100_000, services).step;
+        assert_eq!(step(0), CHUNK);
+        assert_eq!(step(31), CHUNK);
+        assert_eq!(step(1_000), CHUNK);
+        assert_eq!(step(2_000), CHUNK / 2);
+        assert_eq!(step(10_000), 25);
+        assert_eq!(step(50_000), STEP_MIN);
+        assert_eq!(step(usize::MAX), STEP_MIN);
+        let unit = |trials: u64, workers| Units::new(5..5 + trials, 10).len(workers);
+        assert_eq!(unit(100_000, 2), CHUNK);
+        assert_eq!(unit(2_048, 2), CHUNK);
+        assert_eq!(unit(2_000, 2), 250);
+        assert_eq!(unit(300, 2), 38);
+        assert_eq!(unit(300, 1), 75);
+        assert_eq!(unit(1, 2), 1);
+        assert_eq!(unit(0, 2), 1);
+    }
+
+    /// The accumulator of a run does not depend on how its trials are cut
+    /// into units and steps, nor on how many workers take them.
+    #[test]
+    fn the_cut_changes_nothing() {
+        let text = generate::layered(120, 5).expect("valid");
+        let model = crate::scenario::parse_str(&text).expect("valid");
+        let plan = SimPlan::compile(&model);
+        let run = |step: u64, threads: usize| {
+            let pool = thread_pool(Some(threads)).expect("pool");
+            let units = Units {
+                trials: 3..610,
+                step,
+            };
+            let (steps, ends) = (AtomicU64::new(0), AtomicU64::new(0));
+            let acc = drive(
+                &pool,
+                units,
+                None,
+                || plan.accumulator(),
+                || Trial::new(&plan),
+                |acc, trial, trials, end| {
+                    steps.fetch_add(1, Ordering::Relaxed);
+                    for t in trials {
+                        let _ = trial.run(&plan, Mode::Annual, 11, t, acc);
+                    }
+                    if end {
+                        ends.fetch_add(1, Ordering::Relaxed);
+                        trial.finish(&plan, acc);
+                    }
+                },
+                Accumulator::merge,
+            );
+            (acc, steps.into_inner(), ends.into_inner())
+        };
+        let (whole, steps, units) = run(CHUNK, 1);
+        assert!(whole.annual_loss.sum() > 0.0);
+        // 607 trials on one worker: units of 152, one step each.
+        assert_eq!((steps, units), (4, 4));
+        for (step, threads) in [(1, 2), (7, 2), (25, 1), (CHUNK, 2)] {
+            let (acc, steps, units) = run(step, threads);
+            assert!(acc == whole, "steps of {step} on {threads} threads");
+            let unit = 607u64.div_ceil(4 * threads as u64).min(CHUNK);
+            assert_eq!(units, 607u64.div_ceil(unit));
+            assert!(steps >= units && steps <= units * unit.div_ceil(step));
+        }
+    }
 }

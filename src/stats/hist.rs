@@ -237,19 +237,38 @@ impl LogHist {
             return;
         }
         let first = self.key(ZERO_BELOW) - 1 + batch.offset;
+        // Only the buckets between those of the batch's least and greatest
+        // value can hold counts (its range is every bucket it has seen, a
+        // scan of which, at every chunk, cost a 10 000-service estate
+        // more than a trial).
+        let at = |x: f64, none: usize| {
+            if x.is_finite() {
+                (u64::from(compact(self.bits, x)).saturating_sub(batch.offset) as usize)
+                    .min(batch.counts.len())
+            } else {
+                none
+            }
+        };
+        let end = batch.counts.len();
+        let (from, to) = (
+            at(batch.min, 0),
+            at(batch.max, end).saturating_add(1).min(end),
+        );
+        let counts = &mut batch.counts[from..to.max(from)];
         // Widened at once to the batch's outermost counts, not bucket by
         // bucket (a new histogram's first batch would grow it each time).
         let (lo, hi) = (
-            batch.counts.iter().position(|&c| c > 0),
-            batch.counts.iter().rposition(|&c| c > 0),
+            counts.iter().position(|&c| c > 0),
+            counts.iter().rposition(|&c| c > 0),
         );
+        let first = first + from as u64;
         for j in [lo, hi].into_iter().flatten() {
             let key = first + j as u64;
             if key.wrapping_sub(self.offset) >= self.counts.len() as u64 {
                 self.grow_and_add(key, 0);
             }
         }
-        for (j, count) in batch.counts.iter_mut().enumerate() {
+        for (j, count) in counts.iter_mut().enumerate() {
             if *count > 0 {
                 let key = first + j as u64;
                 let index = key.wrapping_sub(self.offset);

@@ -1,7 +1,7 @@
 //! [`Batch`]: a histogram's counts piling up in 8 bits a bucket between
 //! visits to the histogram.
 
-use super::{widen, LogHist};
+use super::{compact, widen, LogHist};
 
 /// Counts of values by their [`compact`] keys, 8 bits a bucket, that pile
 /// up over a batch of trials before they go into a [`LogHist`] of the same
@@ -43,6 +43,12 @@ impl Batch {
     /// `hi`; a count that wraps carries 256 values of its key into `hist`.
     #[inline]
     pub(super) fn add(&mut self, hist: &mut LogHist, keys: &[u16], lo: f64, hi: f64) {
+        debug_assert!(
+            keys.iter().all(|&k| k == 0
+                || ((!lo.is_finite() || compact(hist.bits, lo) <= k)
+                    && (!hi.is_finite() || k <= compact(hist.bits, hi)))),
+            "a key outside its batch's least and greatest value"
+        );
         self.added |= !keys.is_empty();
         if lo < self.min {
             self.min = lo;
