@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::common::root;
+use crate::common::{bcdr, root};
 
 fn read(rel: &str) -> String {
     let path = root().join(rel);
@@ -150,4 +150,60 @@ fn the_language_reference_documents_every_field_the_parser_accepts() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A small estate with a description, in two versions.
+const DESCRIBED: &str = r#"Scenario(
+    name: "Described", description: "Two services; the words every report opens with.",
+    services: [
+        Service(id: "db", failure: (mtbf: "500h", repair: Fixed("4h"))),
+        Service(id: "shop", depends_on: ["db"], revenue_per_hour: 1000, rto: "2h"),
+    ],
+)"#;
+
+/// DESIGN-2 D: every report (run, drill, compare, sweep, trend, explain,
+/// tornado) opens with the scenario's description. tornado, explain and
+/// importance left it out.
+#[test]
+fn tornado_explain_and_importance_reports_give_the_description() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path();
+    let old = dir.join("old.ron");
+    let new = dir.join("new.ron");
+    std::fs::write(&old, DESCRIBED).expect("write old");
+    std::fs::write(
+        &new,
+        DESCRIBED
+            .replace("1000", "1500")
+            .replace("the words", "the new words"),
+    )
+    .expect("write new");
+    let runs: [(&str, Vec<&std::ffi::OsStr>); 3] = [
+        ("tornado", vec![old.as_os_str()]),
+        ("importance", vec![old.as_os_str()]),
+        ("explain", vec![old.as_os_str(), new.as_os_str()]),
+    ];
+    for (command, files) in runs {
+        let out = dir.join(command);
+        bcdr()
+            .arg(command)
+            .args(files)
+            .args(["--trials", "50", "-q", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        for report in ["report.md", "report.html"] {
+            let text = std::fs::read_to_string(out.join(report)).expect("the report");
+            assert!(
+                text.contains("Two services; the words every report opens with."),
+                "{command} {report} has no description:\n{text}"
+            );
+            if command == "explain" {
+                assert!(
+                    text.contains("Two services; the new words every report opens with."),
+                    "{command} {report} has not NEW's description:\n{text}"
+                );
+            }
+        }
+    }
 }
