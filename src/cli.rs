@@ -225,6 +225,7 @@ pub(crate) struct ExplainArgs {
 #[derive(Debug, Args)]
 #[command(mut_arg("out", |a| a.help("Output folder (default: outputs/tornado-<scenario stem>/)")))]
 pub(crate) struct TornadoArgs {
+    /// The scenario file (RON) whose parameters to move.
     pub scenario: PathBuf,
     /// How far each parameter moves down and up: 25% (or 0.25).
     #[arg(long, default_value = "25%")]
@@ -239,6 +240,7 @@ pub(crate) struct TornadoArgs {
 #[derive(Debug, Args)]
 #[command(mut_arg("out", |a| a.help("Output folder (default: outputs/importance-<scenario stem>/)")))]
 pub(crate) struct ImportanceArgs {
+    /// The scenario file (RON) whose services and controls to measure.
     pub scenario: PathBuf,
     /// Trials per variant.
     #[arg(long, default_value_t = 4_000)]

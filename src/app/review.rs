@@ -96,7 +96,10 @@ pub fn explain(
     )
     .map_err(|e| e.in_scenarios(&[old, new]))?;
     finish(
-        &report::explain::files(&e)?,
+        &report::explain::files(
+            &e,
+            [ro.description.as_deref(), rn.description.as_deref()].map(described),
+        )?,
         &dir,
         report::Pack::Explain,
         report::explain::screen(&e),
@@ -137,7 +140,7 @@ pub fn tornado(
     )
     .map_err(|e| e.in_scenarios(&[path]))?;
     finish(
-        &report::tornado::files(&t)?,
+        &report::tornado::files(&t, described(model.description.as_deref()))?,
         &dir,
         report::Pack::Tornado,
         report::tornado::screen(&t),
@@ -178,7 +181,7 @@ pub fn importance(
     )
     .map_err(|e| e.in_scenarios(&[path]))?;
     finish(
-        &report::importance::files(&im)?,
+        &report::importance::files(&im, described(model.description.as_deref()))?,
         &dir,
         report::Pack::Importance,
         report::importance::screen(&im),
@@ -186,4 +189,10 @@ pub fn importance(
         out,
     )?;
     Ok(im)
+}
+
+/// A scenario's description as the reports open with it: trimmed, none
+/// when blank (as `run` and `drill` show it).
+fn described(d: Option<&str>) -> Option<&str> {
+    d.map(str::trim).filter(|d| !d.is_empty())
 }

@@ -38,8 +38,9 @@ pub(crate) fn csv(e: &Explain) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// The report.
-pub(crate) fn doc(e: &Explain) -> Doc {
+/// The report; `descriptions` are OLD's and NEW's, as every report opens
+/// with the scenario's.
+pub(crate) fn doc(e: &Explain, descriptions: [Option<&str>; 2]) -> Doc {
     let c = e.currency.as_str();
     let p = e.period();
     let mut doc = Doc::new(format!(
@@ -48,6 +49,19 @@ pub(crate) fn doc(e: &Explain) -> Doc {
         e.old_file,
         e.new_file
     ));
+    match descriptions {
+        [Some(o), Some(n)] if o != n => {
+            doc.para(vec![b("Old"), t(format!(" ({}): {o}", e.old_file))]);
+            doc.para(vec![b("New"), t(format!(" ({}): {n}", e.new_file))]);
+        }
+        [_, Some(n)] => {
+            doc.para(vec![t(n)]);
+        }
+        [Some(o), None] => {
+            doc.para(vec![b("Old"), t(format!(" ({}): {o}", e.old_file))]);
+        }
+        [None, None] => {}
+    }
     doc.para(vec![t(format!(
         "{} trials of each version with seed {} (common random numbers: the same trials, so \
          every difference is paired), bcdr {}.",
@@ -147,14 +161,14 @@ pub(crate) fn doc(e: &Explain) -> Doc {
 ///
 /// # Errors
 /// A chart that fails to render.
-pub(crate) fn files(e: &Explain) -> Result<Files, Error> {
+pub(crate) fn files(e: &Explain, descriptions: [Option<&str>; 2]) -> Result<Files, Error> {
     super::loop_util::pack(
         vec![
             ("explain.json".to_string(), json("explain.json", e)?),
             ("explain.csv".to_string(), csv(e)),
         ],
         &[job(Waterfall::new(e))],
-        &doc(e),
+        &doc(e, descriptions),
     )
 }
 

@@ -73,13 +73,17 @@ fn or_score(c: &str, d: Option<Delta>, score: f64) -> String {
     )
 }
 
-/// The report.
-pub(crate) fn doc(im: &Importance) -> Doc {
+/// The report; `description` is the scenario's, as every report opens
+/// with it.
+pub(crate) fn doc(im: &Importance, description: Option<&str>) -> Doc {
     let c = im.currency.as_str();
     let mut doc = Doc::new(format!(
         "{}: which services and controls matter most",
         im.scenario
     ));
+    if let Some(d) = description {
+        doc.para(vec![t(d)]);
+    }
     let p = Period::of(im.horizon_hours);
     doc.para(vec![t(p.reword(&format!(
         "{} trials per variant with seed {} (common random numbers: every variant runs the base \
@@ -176,7 +180,7 @@ pub(crate) fn doc(im: &Importance) -> Doc {
 ///
 /// # Errors
 /// A chart that fails to render.
-pub(crate) fn files(im: &Importance) -> Result<Files, Error> {
+pub(crate) fn files(im: &Importance, description: Option<&str>) -> Result<Files, Error> {
     super::loop_util::pack(
         vec![
             ("importance.json".to_string(), json("importance.json", im)?),
@@ -184,7 +188,7 @@ pub(crate) fn files(im: &Importance) -> Result<Files, Error> {
             ("importance_controls.csv".to_string(), controls_csv(im)),
         ],
         &[job(ImportanceChart::new(im))],
-        &doc(im),
+        &doc(im, description),
     )
 }
 

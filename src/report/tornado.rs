@@ -58,8 +58,9 @@ fn rto(d: Option<Delta>) -> String {
     )
 }
 
-/// The report.
-pub(crate) fn doc(tr: &Tornado) -> Doc {
+/// The report; `description` is the scenario's, as every report opens
+/// with it.
+pub(crate) fn doc(tr: &Tornado, description: Option<&str>) -> Doc {
     let c = tr.currency.as_str();
     let p = Period::of(tr.horizon_hours);
     let mut doc = Doc::new(format!(
@@ -67,6 +68,9 @@ pub(crate) fn doc(tr: &Tornado) -> Doc {
         tr.scenario,
         p.expected_loss()
     ));
+    if let Some(d) = description {
+        doc.para(vec![t(d)]);
+    }
     doc.para(vec![t(p.reword(&format!(
         "Each rate, duration, probability, cost and crew count (docs/review-loop.md lists \
          them) moved down and up by {:.0}% one at a time, {} trials each with seed {} \
@@ -130,14 +134,14 @@ pub(crate) fn doc(tr: &Tornado) -> Doc {
 ///
 /// # Errors
 /// A chart that fails to render.
-pub(crate) fn files(tr: &Tornado) -> Result<Files, Error> {
+pub(crate) fn files(tr: &Tornado, description: Option<&str>) -> Result<Files, Error> {
     super::loop_util::pack(
         vec![
             ("tornado.json".to_string(), json("tornado.json", tr)?),
             ("tornado.csv".to_string(), csv(tr)),
         ],
         &[job(TornadoChart::new(tr))],
-        &doc(tr),
+        &doc(tr, description),
     )
 }
 

@@ -172,9 +172,11 @@ pub fn appetite_breaches(s: &Summary) -> Vec<String> {
         .filter(|a| !a.within)
         .map(|a| {
             format!(
-                "risk appetite breached: losing more than {} {:.0} has a simulated probability \
+                "risk appetite breached: losing more than {} has a simulated probability \
                  of {:.4} per year, above the {:.4} accepted",
-                s.currency, a.loss, a.simulated, a.accepted
+                crate::fmt::money(&s.currency, a.loss),
+                a.simulated,
+                a.accepted
             )
         })
         .collect()

@@ -328,7 +328,9 @@ fn return_on_plan(
     cost_a: f64,
     cost_b: f64,
     p: &super::period::Period,
+    currency: &str,
 ) -> ReturnOnPlan {
+    let money = |x: f64| crate::fmt::money(currency, x);
     let delta_cost = cost_b - cost_a;
     let net = |x: f64| x - delta_cost;
     let (rosi, rosi_ci95, note) = if delta_cost > 0.0 {
@@ -339,9 +341,10 @@ fn return_on_plan(
             None,
             None,
             Some(p.reword(&format!(
-                "ROSI is undefined: both plans have the same plan.annual_cost ({cost_a}), so \
+                "ROSI is undefined: both plans have the same plan.annual_cost ({}), so \
                  there is no extra cost to return on; net_benefit is the reduction in expected \
-                 annual loss"
+                 annual loss",
+                money(cost_a)
             ))),
         )
     } else {
@@ -352,7 +355,7 @@ fn return_on_plan(
                 "ROSI is undefined: plan B costs {} {} less than plan A, and ROSI measures \
                  the return on extra spending; net_benefit (the reduction in expected annual \
                  loss plus the saving) is the figure to read",
-                -delta_cost,
+                money(-delta_cost),
                 p.each()
             ))),
         )
@@ -423,6 +426,7 @@ impl Comparison {
             a.annual_cost * years,
             b.annual_cost * years,
             &super::period::Period::of(sa.horizon_hours),
+            &sa.currency,
         );
 
         let services = pair_by_id(&sa.services, &sb.services, |s| &s.id)
@@ -484,19 +488,33 @@ mod tests {
 
     #[test]
     fn rosi_needs_extra_cost() {
-        let r = return_on_plan(300.0, [200.0, 400.0], 100.0, 200.0, &year());
+        let r = return_on_plan(300.0, [200.0, 400.0], 100.0, 200.0, &year(), "EUR");
         assert_eq!(r.delta_cost, 100.0);
         assert_eq!(r.net_benefit, 200.0);
         assert_eq!(r.rosi, Some(2.0));
         assert_eq!(r.rosi_ci95, Some([1.0, 3.0]));
         assert!(r.note.is_none());
 
-        let same = return_on_plan(300.0, [200.0, 400.0], 100.0, 100.0, &year());
+        let same = return_on_plan(300.0, [200.0, 400.0], 100.0, 100.0, &year(), "EUR");
         assert_eq!(same.rosi, None);
         assert!(same.note.as_deref().is_some_and(|n| n.contains("same")));
+        // Money reads one way in every output: EUR 1,234,567.
+        let big = return_on_plan(0.0, [0.0, 0.0], 250_000.0, 250_000.0, &year(), "EUR");
+        assert!(big
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("(EUR 250,000)")));
+        let less = return_on_plan(0.0, [0.0, 0.0], 250_000.0, 10_000.0, &year(), "EUR");
+        assert!(
+            less.note
+                .as_deref()
+                .is_some_and(|n| n.contains("costs EUR 240,000 a year less")),
+            "{:?}",
+            less.note
+        );
         assert_eq!(same.net_benefit, 300.0);
 
-        let cheaper = return_on_plan(300.0, [200.0, 400.0], 100.0, 50.0, &year());
+        let cheaper = return_on_plan(300.0, [200.0, 400.0], 100.0, 50.0, &year(), "EUR");
         assert_eq!(cheaper.rosi, None);
         assert_eq!(cheaper.net_benefit, 350.0);
         assert_eq!(cheaper.net_benefit_ci95, [250.0, 450.0]);

@@ -3,6 +3,7 @@
 mod common;
 mod compare;
 mod compare_appetite;
+mod contract;
 mod coupling;
 mod docs;
 mod drill;

@@ -4,8 +4,19 @@
 use crate::common::{bcdr, scenario};
 
 /// The commands, each with the `--help` text of its arguments.
-const COMMANDS: [&str; 8] = [
-    "validate", "graph", "run", "compare", "merge", "sweep", "drill", "generate",
+const COMMANDS: [&str; 12] = [
+    "validate",
+    "graph",
+    "run",
+    "compare",
+    "merge",
+    "sweep",
+    "drill",
+    "trend",
+    "explain",
+    "tornado",
+    "importance",
+    "generate",
 ];
 
 fn stdout(a: &assert_cmd::assert::Assert) -> String {
@@ -187,4 +198,47 @@ fn the_documented_syntax_error_is_the_real_one() {
         .failure();
     let real: Vec<String> = stderr(&a).lines().map(str::to_string).collect();
     assert_eq!(shown, real);
+}
+
+/// `run --fail-on appetite` wrote the breached loss as "EUR 100000".
+#[test]
+fn the_appetite_gate_writes_money_one_way() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let text = std::fs::read_to_string(scenario("tutorial.ron"))
+        .expect("the tutorial")
+        .replace("probability: 0.10)", "probability: 0.001)");
+    let file = dir.path().join("strict.ron");
+    std::fs::write(&file, text).expect("write the scenario");
+    let a = bcdr()
+        .arg("run")
+        .arg(&file)
+        .args(["--trials", "300", "-q", "--fail-on", "appetite", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(err.contains("losing more than EUR 100,000 has"), "{err}");
+}
+
+/// The note of a comparison whose plans cost the same wrote the cost as
+/// "plan.annual_cost (1400000)".
+#[test]
+fn compare_writes_the_plan_cost_in_its_note_one_way() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = scenario("regional-bank.ron");
+    let text = std::fs::read_to_string(&file).expect("the bank");
+    assert!(
+        text.contains("annual_cost: 1400000"),
+        "the bundled plan cost moved"
+    );
+    bcdr()
+        .arg("compare")
+        .arg(&file)
+        .arg(&file)
+        .args(["--trials", "100", "-q", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(dir.path().join("report.md")).expect("report.md");
+    assert!(md.contains("plan.annual\\_cost (EUR 1,400,000)"), "{md}");
 }
