@@ -282,9 +282,50 @@ fn plain(v: &str) -> Option<String> {
     simple.then(|| v.trim_matches('"').to_string())
 }
 
+/// The fields of a scenario whose values are money, written as money in
+/// the labels of changes (DESIGN-2 D: `EUR 1,500`, not `1500`).
+const MONEY_FIELDS: [&str; 9] = [
+    "revenue_per_hour",
+    "cost_per_outage",
+    "data_loss_cost_per_hour",
+    "mtpd_penalty",
+    "annual_cost",
+    "premium",
+    "deductible",
+    "limit",
+    "aggregate_limit",
+];
+
+/// A plain value of field `k` as a label shows it: money in `currency`
+/// for the fields of [`MONEY_FIELDS`] (`EUR 1,250`, and with the decimals
+/// written, `EUR 1,250.5`, so that two close amounts still differ),
+/// otherwise as written.
+fn shown_value(k: &str, v: String, currency: &str) -> String {
+    if !MONEY_FIELDS.contains(&k) || !v.parse::<f64>().is_ok_and(f64::is_finite) {
+        return v;
+    }
+    let (whole, decimals) = match v.split_once('.') {
+        Some((w, d)) => (w, Some(d)),
+        None => (v.as_str(), None),
+    };
+    match whole.parse::<f64>() {
+        Ok(w)
+            if !whole.contains(['e', 'E'])
+                && decimals.is_none_or(|d| d.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            let whole = crate::fmt::money(currency, w);
+            match decimals {
+                Some(d) => format!("{whole}.{d}"),
+                None => whole,
+            }
+        }
+        _ => v,
+    }
+}
+
 /// The fields of `new` that differ from `old` (and those `new` lacks),
-/// with their values when both are plain.
-fn changed_fields<T: Debug>(old: &T, new: &T) -> Vec<String> {
+/// with their values when both are plain (money in `currency`).
+fn changed_fields<T: Debug>(old: &T, new: &T, currency: &str) -> Vec<String> {
     let (a, b) = (
         debug_fields(&format!("{old:?}")),
         debug_fields(&format!("{new:?}")),
@@ -294,7 +335,11 @@ fn changed_fields<T: Debug>(old: &T, new: &T) -> Vec<String> {
         match a.iter().find(|(ka, _)| ka == k) {
             Some((_, va)) if va == v => {}
             Some((_, va)) => out.push(match (plain(va), plain(v)) {
-                (Some(x), Some(y)) => format!("{k} {x} → {y}"),
+                (Some(x), Some(y)) => format!(
+                    "{k} {} → {}",
+                    shown_value(k, x, currency),
+                    shown_value(k, y, currency)
+                ),
                 _ => k.clone(),
             }),
             None => out.push(k.clone()),
@@ -304,11 +349,17 @@ fn changed_fields<T: Debug>(old: &T, new: &T) -> Vec<String> {
 }
 
 /// The changes of one section, in NEW's order, then removals in OLD's.
-fn section_changes<T: Keyed>(kind: EntityKind, old: &[T], new: &[T], out: &mut Vec<Change>) {
+fn section_changes<T: Keyed>(
+    kind: EntityKind,
+    old: &[T],
+    new: &[T],
+    currency: &str,
+    out: &mut Vec<Change>,
+) {
     for n in new {
         let (what, fields) = match old.iter().find(|o| o.key() == n.key()) {
             None => ("added", Vec::new()),
-            Some(o) if !same(o, n) => ("changed", changed_fields(o, n)),
+            Some(o) if !same(o, n) => ("changed", changed_fields(o, n, currency)),
             Some(_) => continue,
         };
         out.push(Change {
@@ -380,7 +431,7 @@ fn settings(s: &raw::Scenario) -> String {
 /// description, currency and horizon with their old and new values (an
 /// unset currency or horizon as its default), then each insurance policy
 /// and common factor by id, `added`, `removed` or `changed`.
-fn settings_fields(old: &raw::Scenario, new: &raw::Scenario) -> Vec<String> {
+fn settings_fields(old: &raw::Scenario, new: &raw::Scenario, currency: &str) -> Vec<String> {
     let mut out = Vec::new();
     let shown = |v: &Option<String>, default: &str| match v {
         None => Some(format!("{default} (default)")),
@@ -439,10 +490,13 @@ fn settings_fields(old: &raw::Scenario, new: &raw::Scenario) -> Vec<String> {
         out.push(field);
     }
     for (what, changes) in [
-        ("insurance", id_changes(&old.insurance, &new.insurance)),
+        (
+            "insurance",
+            id_changes(&old.insurance, &new.insurance, currency),
+        ),
         (
             "common factor",
-            id_changes(&old.common_factors, &new.common_factors),
+            id_changes(&old.common_factors, &new.common_factors, currency),
         ),
     ] {
         out.extend(changes.into_iter().map(|c| format!("{what} {c}")));
@@ -457,15 +511,15 @@ fn times(r: f64) -> String {
 }
 
 /// The entries of a list with ids that NEW adds, removes or changes:
-/// `"cyber" added`, `"fire" changed (limit 100000 → 200000)`; `order` when
+/// `"cyber" added`, `"fire" changed (limit EUR 100,000 → EUR 200,000)`; `order` when
 /// only the order differs.
-fn id_changes<T: Keyed>(old: &[T], new: &[T]) -> Vec<String> {
+fn id_changes<T: Keyed>(old: &[T], new: &[T], currency: &str) -> Vec<String> {
     let mut out = Vec::new();
     for n in new {
         match old.iter().find(|o| o.key() == n.key()) {
             None => out.push(format!("\"{}\" added", n.key())),
             Some(o) if !same(o, n) => {
-                let fields = changed_fields(o, n);
+                let fields = changed_fields(o, n, currency);
                 out.push(if fields.is_empty() {
                     format!("\"{}\" changed", n.key())
                 } else {
@@ -489,6 +543,11 @@ fn id_changes<T: Keyed>(old: &[T], new: &[T]) -> Vec<String> {
 /// Every change from `old` to `new`, in the order they are applied.
 pub fn changes(old: &raw::Scenario, new: &raw::Scenario) -> Vec<Change> {
     let mut out = Vec::new();
+    // explain refuses a change of currency: NEW's is both's.
+    let currency = new
+        .currency
+        .as_deref()
+        .unwrap_or(crate::scenario::validate::DEFAULT_CURRENCY);
     let whole = |kind, out: &mut Vec<Change>| {
         out.push(Change {
             kind,
@@ -507,20 +566,38 @@ pub fn changes(old: &raw::Scenario, new: &raw::Scenario) -> Vec<Change> {
             kind: EntityKind::Settings,
             id: String::new(),
             what: "changed".to_string(),
-            fields: settings_fields(old, new),
+            fields: settings_fields(old, new, currency),
         });
     }
-    section_changes(EntityKind::Site, &old.sites, &new.sites, &mut out);
-    section_changes(EntityKind::Service, &old.services, &new.services, &mut out);
-    section_changes(EntityKind::Group, &old.groups, &new.groups, &mut out);
-    section_changes(EntityKind::Threat, &old.threats, &new.threats, &mut out);
+    section_changes(EntityKind::Site, &old.sites, &new.sites, currency, &mut out);
+    section_changes(
+        EntityKind::Service,
+        &old.services,
+        &new.services,
+        currency,
+        &mut out,
+    );
+    section_changes(
+        EntityKind::Group,
+        &old.groups,
+        &new.groups,
+        currency,
+        &mut out,
+    );
+    section_changes(
+        EntityKind::Threat,
+        &old.threats,
+        &new.threats,
+        currency,
+        &mut out,
+    );
     if !same(&old.risk_appetite, &new.risk_appetite) {
         whole(EntityKind::Appetite, &mut out);
     }
     if !same(&old.plan, &new.plan) {
         // The plan's own fields, named as a service's are.
         let fields = match (&old.plan, &new.plan) {
-            (Some(o), Some(n)) => changed_fields(o, n),
+            (Some(o), Some(n)) => changed_fields(o, n, currency),
             _ => Vec::new(),
         };
         out.push(Change {

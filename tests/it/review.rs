@@ -150,7 +150,7 @@ fn explain_names_the_fields_that_changed() {
     assert_eq!(
         labels,
         [
-            r#"service "shop" changed (name none → Web shop, rto 4h → 2h, revenue_per_hour 1000 → 1250.5)"#
+            r#"service "shop" changed (name none → Web shop, rto 4h → 2h, revenue_per_hour EUR 1,000 → EUR 1,250.5)"#
         ]
     );
     // A name with a quote in it would show Debug's escapes: named alone.

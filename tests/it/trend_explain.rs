@@ -208,7 +208,7 @@ fn explain_names_the_settings_that_changed() {
         scenario::parse_raw(&new_text.replace("premium: 2000", "premium: 3000")).expect("dearer");
     assert_eq!(
         settings(&changes(&new, &dearer)).fields,
-        ["insurance \"cyber\" changed (premium 2000 → 3000)"]
+        ["insurance \"cyber\" changed (premium EUR 2,000 → EUR 3,000)"]
     );
 }
 
