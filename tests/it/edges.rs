@@ -456,3 +456,93 @@ fn every_statistic_of_a_constant_loss_is_that_loss() {
         assert_eq!(all, [47.0; 8], "{trials} trials");
     }
 }
+
+/// One trial has no standard error. Found by an independent check:
+/// `compare --trials 1` said "the whole 95% interval is above zero" of a
+/// zero-width interval, `sweep` gave each value one, and `trend` of two
+/// one-trial runs called a change of 200 significant. `compare` and
+/// `sweep` now refuse one trial, as `explain`, `tornado` and `importance`
+/// do; `trend` shows a one-trial run with no interval and no verdict.
+#[test]
+fn one_trial_gives_no_interval_and_no_verdict() {
+    use crate::common::{bcdr, read_json, write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = |rate: &str| {
+        format!(
+            r#"Scenario(name: "one", services: [Service(id: "a")],
+            threats: [LossEvent(id: "fine", rate_per_year: {rate}, cost: Fixed(100))])"#
+        )
+    };
+    let a = write(dir.path(), "a.ron", &text("0.7"));
+    let b = write(dir.path(), "b.ron", &text("0.2"));
+    let refused = |args: &[&str]| {
+        let out = bcdr()
+            .args(args)
+            .args(["--trials", "1", "-q", "--out"])
+            .arg(dir.path().join("x"))
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(err.contains("--trials must be at least 2"), "{err}");
+    };
+    let (a_s, b_s) = (a.to_str().expect("utf-8"), b.to_str().expect("utf-8"));
+    refused(&["compare", a_s, b_s]);
+    refused(&["sweep", a_s, "--set", "threats.fine.rate_per_year=0.2,0.7"]);
+    // Two trials are enough for both.
+    bcdr()
+        .args(["compare", a_s, b_s, "--trials", "2", "-q", "--out"])
+        .arg(dir.path().join("c2"))
+        .assert()
+        .success();
+    // Two runs of one trial whose losses differ (seeds 1 and 2: 200 and 0).
+    let mut runs = Vec::new();
+    for seed in ["1", "2"] {
+        let out = dir.path().join(format!("run-{seed}"));
+        bcdr()
+            .args([
+                "run", a_s, "--trials", "1", "--seed", seed, "-q", "--label", seed, "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        runs.push(out);
+    }
+    let losses: Vec<f64> = runs
+        .iter()
+        .map(|r| {
+            read_json(&r.join("summary.json"))["annual_loss"]["mean"]
+                .as_f64()
+                .expect("mean")
+        })
+        .collect();
+    assert_ne!(
+        losses[0], losses[1],
+        "the two runs must differ for the check to mean anything"
+    );
+    let trend = dir.path().join("trend");
+    let screen = bcdr()
+        .arg("trend")
+        .args(&runs)
+        .arg("--out")
+        .arg(&trend)
+        .output()
+        .expect("runs");
+    assert!(screen.status.success());
+    let screen = String::from_utf8_lossy(&screen.stdout).to_string();
+    assert!(
+        screen.contains("not judged") && !screen.contains("significant"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("one trial: no confidence interval"),
+        "{screen}"
+    );
+    let step = &read_json(&trend.join("trend.json"))["steps"][0];
+    assert!(step["delta"].is_null(), "{step}");
+    assert!(step["changed"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|c| c == "one_trial"));
+}
