@@ -489,6 +489,18 @@ fn one_trial_gives_no_interval_and_no_verdict() {
     let (a_s, b_s) = (a.to_str().expect("utf-8"), b.to_str().expect("utf-8"));
     refused(&["compare", a_s, b_s]);
     refused(&["sweep", a_s, "--set", "threats.fine.rate_per_year=0.2,0.7"]);
+    // More shards than trials: refused, in words that count.
+    let out = bcdr()
+        .args(["run", a_s, "--trials", "1", "--shard", "0/3", "-q", "--out"])
+        .arg(dir.path().join("s"))
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("3 shards for 1 trial would") && err.contains("use at most 1 shard\n"),
+        "{err}"
+    );
     // Two trials are enough for both.
     bcdr()
         .args(["compare", a_s, b_s, "--trials", "2", "-q", "--out"])
