@@ -34,6 +34,8 @@ pub fn compare(
 ) -> Result<crate::stats::comparison::Comparison, Error> {
     use crate::stats::comparison::Comparison;
     check_sim(opts)?;
+    // The difference's interval and verdict need a standard error.
+    crate::review::check_trials(opts.trials, "--trials")?;
     let (ma, mb) = (scenario::load(a)?, scenario::load(b)?);
     if ma.horizon != mb.horizon {
         return Err(Error::Usage(format!(

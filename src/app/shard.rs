@@ -34,9 +34,10 @@ pub fn run_shard(
     check_sim(opts)?;
     if shard.count > opts.trials {
         return Err(Error::Usage(format!(
-            "--shard {shard}: {} shards for {} trials would leave shards without trials; use at \
-             most {} shards",
-            shard.count, opts.trials, opts.trials
+            "--shard {shard}: {} shards for {} would leave shards without trials; use at most {}",
+            shard.count,
+            crate::fmt::plural(opts.trials as usize, "trial"),
+            crate::fmt::plural(opts.trials as usize, "shard")
         )));
     }
     let bytes = crate::input::read_scenario(path)?;

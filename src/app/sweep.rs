@@ -45,6 +45,8 @@ pub fn sweep(
     out: &mut dyn Write,
 ) -> Result<crate::sweep::SweepResult, Error> {
     check_sim(opts)?;
+    // Each value's interval needs a standard error.
+    crate::review::check_trials(opts.trials, "--trials")?;
     let model = scenario::load(path)?;
     setting
         .param

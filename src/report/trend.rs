@@ -85,11 +85,38 @@ fn currencies(tr: &Trend) -> Vec<&str> {
 }
 
 /// A step's change of the expected loss as the report writes it, in the
-/// runs' currency; `not comparable (currency or horizon changed)` without one.
-fn change(c: &str, d: Option<&crate::review::Delta>) -> String {
-    match d {
+/// runs' currency; without one, why not ([`no_delta`]).
+fn change(c: &str, st: &crate::review::trend::Step) -> String {
+    match &st.delta {
         Some(d) => format!("{} (significant: {})", delta(c, d), significant(d)),
-        None => "not comparable (currency or horizon changed)".to_string(),
+        None => no_delta(st).to_string(),
+    }
+}
+
+/// A run's 95% interval of the expected loss, `A to B`; a run of one
+/// trial has none (its zero-width interval read as certainty).
+fn interval(c: &str, r: &crate::review::trend::TrendRun) -> String {
+    if r.trials < 2 {
+        "one trial: no confidence interval".to_string()
+    } else {
+        format!(
+            "{} to {}",
+            money(c, r.mean_ci95[0]),
+            money(c, r.mean_ci95[1])
+        )
+    }
+}
+
+/// Why a step has no change of the expected loss: losses not comparable
+/// (another currency or horizon), or a run of one trial (no standard
+/// error, so no interval or verdict).
+fn no_delta(st: &crate::review::trend::Step) -> &'static str {
+    if st.changed.iter().any(|c| c == "one_trial")
+        && !st.changed.iter().any(|c| c == "currency" || c == "horizon")
+    {
+        "not judged (a run of one trial has no standard error)"
+    } else {
+        "not comparable (currency or horizon changed)"
     }
 }
 
@@ -211,11 +238,7 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
                         money(c, r.expected_annual_loss),
                         if r.net_of_insurance { " (net)" } else { "" }
                     ),
-                    format!(
-                        "{} to {}",
-                        money(c, r.mean_ci95[0]),
-                        money(c, r.mean_ci95[1])
-                    ),
+                    interval(c, r),
                     money(c, r.var_95),
                     money(c, r.var_99),
                     if r.appetite.is_empty() {
@@ -248,11 +271,7 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
         let c = tr.runs.get(k + 1).map_or(c, |r| r.currency.as_str());
         let mut spans = vec![
             b(format!("{} → {}", s.from, s.to)),
-            t(format!(
-                ": {} {}.",
-                p.expected_loss(),
-                change(c, s.delta.as_ref())
-            )),
+            t(format!(": {} {}.", p.expected_loss(), change(c, s))),
         ];
         if s.notes.is_empty() {
             spans.push(t(
@@ -355,25 +374,25 @@ pub(crate) fn screen(tr: &Trend) -> String {
                         "not significant (the interval includes 0)"
                     }
                 ),
-                None => writeln!(
-                    s,
-                    "{:width$}  change not comparable (currency or horizon changed)",
-                    ""
-                ),
+                None => writeln!(s, "{:width$}  change {}", "", no_delta(st)),
             };
             for n in &st.notes {
                 let _ = writeln!(s, "{:width$}  {n}", "");
             }
         }
+        let ci = interval(c, r);
+        let ci = if r.trials < 2 {
+            ci
+        } else {
+            format!("95% CI {ci}")
+        };
         let _ = writeln!(
             s,
-            "{:width$}  {}{} {} (95% CI {} to {})",
+            "{:width$}  {}{} {} ({ci})",
             r.label,
             p.expected_loss(),
             super::net_label(r.net_of_insurance),
             money(c, r.expected_annual_loss),
-            money(c, r.mean_ci95[0]),
-            money(c, r.mean_ci95[1])
         );
     }
     s

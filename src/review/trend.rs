@@ -121,14 +121,16 @@ pub struct Step {
     pub to: String,
     /// `scenario`, `seed`, `trials`, `bcdr_version` (a method change),
     /// `insurance`, `currency`, `horizon`; `scenario_unknown` when a run has no hash
-    /// (and the scenario's name is the same).
+    /// (and the scenario's name is the same); `one_trial` when a run has
+    /// a single trial (no standard error).
     pub changed: Vec<String>,
     /// Plain-language lines, one per change.
     pub notes: Vec<String>,
     /// Change of the expected annual loss (independent runs: the standard
     /// errors add in quadrature); null when the currency or the horizon
     /// changed, as such losses are not comparable (schema version 2; it
-    /// was never null in version 1).
+    /// was never null in version 1), and when a run has one trial, which
+    /// has no standard error.
     pub delta: Option<Delta>,
     /// Change of RTO attainment; null when either run has none.
     pub rto_attainment_delta: Option<f64>,
@@ -287,6 +289,11 @@ pub fn step(a: &TrendRun, b: &TrendRun) -> Step {
             a.currency, b.currency
         ));
     }
+    let one_trial = a.trials < 2 || b.trials < 2;
+    if one_trial {
+        changed.push("one_trial".to_string());
+        notes.push("a run has a single trial".to_string());
+    }
     if horizon_changed {
         changed.push("horizon".to_string());
         notes.push(format!(
@@ -301,7 +308,7 @@ pub fn step(a: &TrendRun, b: &TrendRun) -> Step {
         to: b.label.clone(),
         changed,
         notes,
-        delta: (!currency_changed && !horizon_changed).then(|| {
+        delta: (!currency_changed && !horizon_changed && !one_trial).then(|| {
             Delta::independent(
                 a.expected_annual_loss,
                 a.std_error,

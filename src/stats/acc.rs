@@ -307,7 +307,7 @@ impl Accumulator {
         net.annual_loss.add(loss);
         net.annual_hist.add(loss);
         for e in &mut net.appetite {
-            e.trials += u64::from(loss > e.loss);
+            e.trials += u64::from(super::more_than(loss, e.loss));
         }
         for ((p, &r), &x) in net.policies.iter_mut().zip(recovered).zip(exhausted) {
             p.recovered.add(r);
@@ -324,7 +324,8 @@ impl Accumulator {
     }
 
     /// Count, trial by trial, the annual losses strictly above each of
-    /// `losses` (the risk appetite's points).
+    /// `losses` (the risk appetite's points), by more than
+    /// [`super::MONEY_SLACK`] of the point.
     pub fn with_appetite(mut self, losses: &[f64]) -> Accumulator {
         self.appetite = losses
             .iter()
@@ -349,7 +350,7 @@ impl Accumulator {
         self.annual_loss.add(loss);
         self.annual_hist.add(loss);
         for e in &mut self.appetite {
-            e.trials += u64::from(loss > e.loss);
+            e.trials += u64::from(super::more_than(loss, e.loss));
         }
         // Trials come in order within a chunk: the block is nearly always
         // the last one, found without a search.

@@ -627,19 +627,30 @@ impl LogHist {
         let k = (n as f64 - p * n as f64).max(f64::MIN_POSITIVE);
         let mut left = k;
         let mut total = 0.0;
+        // The smallest and largest value taken: the mean lies between
+        // them, also after the rounding of `total / k` (which put the
+        // mean of years that all lost 47 at 47.000000000000014, above
+        // the worst year).
+        let (mut least, mut most) = (0.0, None);
         for (i, &c) in self.counts.iter().enumerate().rev() {
             if c == 0 {
                 continue;
             }
             let take = (c as f64).min(left);
-            total += self.bucket_value(i) * take;
+            let value = self.bucket_value(i);
+            total += value * take;
+            most.get_or_insert(value);
+            least = value;
             left -= take;
             if left <= 0.0 {
                 break;
             }
         }
-        // What is left comes from the zeros, which add nothing.
-        Some(total / k)
+        if left > 0.0 {
+            // What is left comes from the zeros, which add nothing.
+            least = 0.0;
+        }
+        Some((total / k).clamp(least, most.unwrap_or(0.0)))
     }
 
     /// The fraction of values strictly above `x`: exact for `x` = 0, and

@@ -27,6 +27,27 @@ pub use summary::{
 /// confidence interval of a mean (and the Wilson interval of a share).
 pub const Z975: f64 = 1.959_963_984_540_054;
 
+/// How far a loss may come out above a money threshold it equals on paper
+/// (a risk appetite point, a deductible, an aggregate limit) and still be
+/// judged equal to it: a hundred-millionth of the threshold.
+///
+/// Times are whole ticks of 2⁻³⁰ h (`sim::clock`), so a duration that is
+/// not a binary fraction of an hour (10 minutes, a second) comes out up to
+/// half a tick off, and so does the money it loses: nine 10-minute outages
+/// at 60 an hour lose 90.000000168, not 90, and a year that lost 90 on
+/// paper counted as losing more than an appetite point of 90. Half a tick
+/// is 2⁻³¹ h, a 3.7·10⁻⁹ share of a minute, so the slack covers the
+/// revenue of stretches of a few minutes or more; it is 0.01 at a point
+/// of 1 000 000, below the whole units every report writes money in.
+pub(crate) const MONEY_SLACK: f64 = 1e-8;
+
+/// Whether `loss` is more than the threshold `point`, by more than
+/// [`MONEY_SLACK`] of it.
+#[inline]
+pub(crate) fn more_than(loss: f64, point: f64) -> bool {
+    loss > point + MONEY_SLACK * point.abs()
+}
+
 /// For the merge tests of the accumulators: `[all, ab, ba]`, where `all`
 /// adds every value of `xs` in order, and `ab` and `ba` merge the parts
 /// before and after `cut` one way and the other.

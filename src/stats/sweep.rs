@@ -141,11 +141,20 @@ pub(crate) fn wilson(k: u64, n: u64) -> Option<[f64; 2]> {
     if n == 0 {
         return None;
     }
+    let all = k >= n;
     let (n, p, z) = (n as f64, k as f64 / n as f64, Z975);
     let den = 1.0 + z * z / n;
     let centre = (p + z * z / (2.0 * n)) / den;
     let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / den;
-    Some([(centre - half).max(0.0), (centre + half).min(1.0)])
+    // At k = 0 and k = n the bound is 0 or 1 exactly; the formula gives
+    // it to rounding (5.6e-17, 0.9999999999999998).
+    let lo = if k == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if all { 1.0 } else { (centre + half).min(1.0) };
+    Some([lo, hi])
 }
 
 #[cfg(test)]
@@ -155,7 +164,9 @@ mod tests {
     #[test]
     fn wilson_interval_stays_in_unit_range() {
         let [lo, hi] = wilson(10, 10).expect("n > 0");
-        assert!(lo > 0.6 && hi > 1.0 - 1e-12 && hi <= 1.0, "{lo} {hi}");
+        assert!(lo > 0.6 && hi == 1.0, "{lo} {hi}");
+        let [lo, hi] = wilson(0, 3).expect("n > 0");
+        assert!(lo == 0.0 && (hi - 0.5615).abs() < 1e-3, "{lo} {hi}");
         let [lo, hi] = wilson(50, 100).expect("n > 0");
         assert!((lo - 0.4038).abs() < 1e-3 && (hi - 0.5962).abs() < 1e-3);
         assert_eq!(wilson(0, 0), None);

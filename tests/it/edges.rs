@@ -393,3 +393,168 @@ fn data_lost_of_exactly_the_rpo_meets_it() {
     let db = &fire.summary.services[0];
     assert_eq!(db.rpo_breached, Some(0.0), "{db:?}");
 }
+
+/// Nine 10-minute repairs at 60 an hour: a loss of exactly 90 a trial on
+/// paper, 90.000000168 on the tick grid (10 minutes is not a whole number
+/// of ticks). Found by an independent check: the year counted as losing
+/// more than an appetite point of 90 (outside appetite, `--fail-on
+/// appetite` failed), a deductible of 10 paid a crumb of each outage, and
+/// an aggregate limit of 90 counted as cut.
+fn ten_minute_repairs(extra: &str) -> String {
+    format!(
+        r#"Scenario(name: "paper", horizon: "1000h",
+        services: [Service(id: "app", revenue_per_hour: 60,
+            failure: (ttf: Fixed("100h"), repair: Fixed("10m")))], {extra})"#
+    )
+}
+
+#[test]
+fn a_loss_equal_on_paper_to_a_money_threshold_meets_it() {
+    let appetite = "risk_appetite: [(loss: 89.99, probability: 1), (loss: 90, probability: 0.5)]";
+    let run = annual(&ten_minute_repairs(appetite), 4);
+    let loss = run.summary.annual_loss.max;
+    close("the trial's loss", loss, 90.0, 1e-6);
+    let [below, at] = &run.summary.risk_appetite[..] else {
+        panic!("two points")
+    };
+    // A hundredth below the loss is exceeded; the loss itself is not.
+    assert_eq!((below.simulated, below.within), (1.0, true));
+    assert_eq!((at.simulated, at.within), (0.0, true));
+    let policies = [
+        // (policy, recovered, aggregate exhausted)
+        (r#"Policy(id: "p", deductible: 10)"#, Some(0.0), 0.0),
+        (r#"Policy(id: "p", aggregate_limit: 90)"#, None, 0.0),
+        (r#"Policy(id: "p", aggregate_limit: 89.99)"#, None, 1.0),
+        (r#"Policy(id: "p", deductible: 9.99)"#, None, 0.0),
+    ];
+    for (policy, recovered, exhausted) in policies {
+        let text = ten_minute_repairs(&format!("insurance: [{policy}]"));
+        let p = &annual(&text, 2).summary.insurance[0];
+        assert_eq!(p.aggregate_exhausted, exhausted, "{policy}");
+        if let Some(r) = recovered {
+            assert_eq!(p.recovered.mean, r, "{policy}");
+        } else {
+            assert!(p.recovered.mean > 0.05, "{policy}: {}", p.recovered.mean);
+        }
+    }
+}
+
+/// Every trial loses the same 47 (a 4 h repair at 10 an hour and an
+/// impact step of 7): every statistic of the annual loss is 47. The
+/// expected shortfall of two trials came out 47.000000000000014, above
+/// the worst year.
+#[test]
+fn every_statistic_of_a_constant_loss_is_that_loss() {
+    let text = r#"Scenario(name: "const", horizon: "150h", services: [Service(id: "a",
+        revenue_per_hour: 10, impact: [(after: "4h", cost: 7)],
+        failure: (ttf: Fixed("100h"), repair: Fixed("4h")))])"#;
+    for trials in [1, 2, 3, 7, 256, 257] {
+        let a = annual(text, trials).summary.annual_loss;
+        let all = [
+            a.mean, a.p50, a.p90, a.p95, a.p99, a.tvar_95, a.tvar_99, a.max,
+        ];
+        assert_eq!(all, [47.0; 8], "{trials} trials");
+    }
+}
+
+/// One trial has no standard error. Found by an independent check:
+/// `compare --trials 1` said "the whole 95% interval is above zero" of a
+/// zero-width interval, `sweep` gave each value one, and `trend` of two
+/// one-trial runs called a change of 200 significant. `compare` and
+/// `sweep` now refuse one trial, as `explain`, `tornado` and `importance`
+/// do; `trend` shows a one-trial run with no interval and no verdict.
+#[test]
+fn one_trial_gives_no_interval_and_no_verdict() {
+    use crate::common::{bcdr, read_json, write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = |rate: &str| {
+        format!(
+            r#"Scenario(name: "one", services: [Service(id: "a")],
+            threats: [LossEvent(id: "fine", rate_per_year: {rate}, cost: Fixed(100))])"#
+        )
+    };
+    let a = write(dir.path(), "a.ron", &text("0.7"));
+    let b = write(dir.path(), "b.ron", &text("0.2"));
+    let refused = |args: &[&str]| {
+        let out = bcdr()
+            .args(args)
+            .args(["--trials", "1", "-q", "--out"])
+            .arg(dir.path().join("x"))
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(err.contains("--trials must be at least 2"), "{err}");
+    };
+    let (a_s, b_s) = (a.to_str().expect("utf-8"), b.to_str().expect("utf-8"));
+    refused(&["compare", a_s, b_s]);
+    refused(&["sweep", a_s, "--set", "threats.fine.rate_per_year=0.2,0.7"]);
+    // More shards than trials: refused, in words that count.
+    let out = bcdr()
+        .args(["run", a_s, "--trials", "1", "--shard", "0/3", "-q", "--out"])
+        .arg(dir.path().join("s"))
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("3 shards for 1 trial would") && err.contains("use at most 1 shard\n"),
+        "{err}"
+    );
+    // Two trials are enough for both.
+    bcdr()
+        .args(["compare", a_s, b_s, "--trials", "2", "-q", "--out"])
+        .arg(dir.path().join("c2"))
+        .assert()
+        .success();
+    // Two runs of one trial whose losses differ (seeds 1 and 2: 200 and 0).
+    let mut runs = Vec::new();
+    for seed in ["1", "2"] {
+        let out = dir.path().join(format!("run-{seed}"));
+        bcdr()
+            .args([
+                "run", a_s, "--trials", "1", "--seed", seed, "-q", "--label", seed, "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        runs.push(out);
+    }
+    let losses: Vec<f64> = runs
+        .iter()
+        .map(|r| {
+            read_json(&r.join("summary.json"))["annual_loss"]["mean"]
+                .as_f64()
+                .expect("mean")
+        })
+        .collect();
+    assert_ne!(
+        losses[0], losses[1],
+        "the two runs must differ for the check to mean anything"
+    );
+    let trend = dir.path().join("trend");
+    let screen = bcdr()
+        .arg("trend")
+        .args(&runs)
+        .arg("--out")
+        .arg(&trend)
+        .output()
+        .expect("runs");
+    assert!(screen.status.success());
+    let screen = String::from_utf8_lossy(&screen.stdout).to_string();
+    assert!(
+        screen.contains("not judged") && !screen.contains("significant"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("one trial: no confidence interval"),
+        "{screen}"
+    );
+    let step = &read_json(&trend.join("trend.json"))["steps"][0];
+    assert!(step["delta"].is_null(), "{step}");
+    assert!(step["changed"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|c| c == "one_trial"));
+}

@@ -95,6 +95,14 @@ fn expected_shortfall_splits_the_atom_at_var() {
     assert_eq!(h.tail_mean(0.8), Some(9.5));
     assert!((h.tail_mean(0.85).unwrap() - 14.5 / 1.5).abs() < 1e-12);
     assert_eq!(LogHist::exact(7).tail_mean(0.95), None);
+    // Every year alike: the tail's mean is that loss, at any count (it
+    // read 47.000000000000014 for two years of 47, above the worst).
+    for n in 1..=40 {
+        let mut h = LogHist::exact(7);
+        h.add_n(47.0, n);
+        assert_eq!(h.tail_mean(0.95), Some(47.0), "{n}");
+        assert_eq!(h.tail_mean(0.99), Some(47.0), "{n}");
+    }
 }
 
 #[test]
