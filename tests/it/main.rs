@@ -32,6 +32,7 @@ mod sweep;
 mod tamper;
 mod time_impact;
 mod trend_explain;
+mod truth;
 mod validate;
 mod warnings;
 mod xlsx;
