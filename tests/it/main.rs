@@ -33,6 +33,7 @@ mod sweep;
 mod tamper;
 mod time_impact;
 mod trend_explain;
+mod truth;
 mod validate;
 mod warnings;
 mod xlsx;

@@ -406,10 +406,16 @@ impl Trial {
         let mut batch = (f64::NAN, self.unblocks.len());
         if occ != NONE {
             // Moved services: those it did not stop at home are skipped;
-            // those it stopped at their failover site resume now.
+            // those it stopped at their failover site restart there, as a
+            // service at home does (one it also hit as a target, by id or
+            // tag, was stopped twice: it restarts once, below).
             let (gone, come) = std::mem::take(&mut self.dr.occs[occ as usize]);
             for &svc in &come {
-                self.unblock(svc, t);
+                if targets.contains(&svc) && !gone.contains(&svc) {
+                    self.unblock(svc, t);
+                } else {
+                    self.restart(plan, svc, t, &mut batch);
+                }
             }
             self.dr.occs[occ as usize].0 = gone;
         }
@@ -417,20 +423,27 @@ impl Trial {
             if occ != NONE && self.dr.occs[occ as usize].0.contains(&svc) {
                 continue;
             }
-            match &plan.services[svc as usize].restart {
-                Some(restart) => {
-                    let end = on_grid(t + self.draw_own(plan, svc, Purpose::Restart, restart));
-                    if end.to_bits() != batch.0.to_bits() {
-                        self.schedule_unblocks(batch.0, batch.1);
-                        batch = (end, self.unblocks.len());
-                    }
-                    self.unblocks.push(svc);
-                }
-                None => self.unblock(svc, t),
-            }
+            self.restart(plan, svc, t, &mut batch);
         }
         // Past the horizon they are still restarting at the end.
         self.schedule_unblocks(batch.0, batch.1);
+    }
+
+    /// Service `svc` resumes after an outage that ended at `t`: at once,
+    /// or after its `restart`, batched with the restarts before it that
+    /// end at the same instant (`batch`: their end and first unblock).
+    fn restart(&mut self, plan: &SimPlan, svc: u32, t: f64, batch: &mut (f64, usize)) {
+        match &plan.services[svc as usize].restart {
+            Some(restart) => {
+                let end = on_grid(t + self.draw_own(plan, svc, Purpose::Restart, restart));
+                if end.to_bits() != batch.0.to_bits() {
+                    self.schedule_unblocks(batch.0, batch.1);
+                    *batch = (end, self.unblocks.len());
+                }
+                self.unblocks.push(svc);
+            }
+            None => self.unblock(svc, t),
+        }
     }
 
     /// What broke the event budget in trial `trial`, stopped at `t`: the
