@@ -173,9 +173,10 @@ pub fn appetite_breaches(s: &Summary) -> Vec<String> {
         .map(|a| {
             format!(
                 "risk appetite breached: losing more than {} has a simulated probability \
-                 of {:.4} per year, above the {:.4} accepted",
+                 of {:.4} per {}, above the {:.4} accepted",
                 crate::fmt::money(&s.currency, a.loss),
                 a.simulated,
+                crate::stats::period::Period::of(s.horizon_hours).unit(),
                 a.accepted
             )
         })

@@ -218,6 +218,22 @@ fn the_appetite_gate_writes_money_one_way() {
         .code(1);
     let err = stderr(&a);
     assert!(err.contains("losing more than EUR 100,000 has"), "{err}");
+    assert!(err.contains("per year, above"), "{err}");
+    // Over a two-year horizon the probability is per trial of two years.
+    let text = std::fs::read_to_string(&file)
+        .expect("the strict tutorial")
+        .replace(r#"horizon: "1y""#, r#"horizon: "2y""#);
+    std::fs::write(&file, text).expect("write the scenario");
+    let a = bcdr()
+        .arg("run")
+        .arg(&file)
+        .args(["--trials", "300", "-q", "--fail-on", "appetite", "--out"])
+        .arg(dir.path().join("out2"))
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(err.contains("per 2y, above"), "{err}");
+    assert!(!err.contains("per year"), "{err}");
 }
 
 /// The note of a comparison whose plans cost the same wrote the cost as
