@@ -1,0 +1,144 @@
+//! Bad input found by mutating the bundled scenarios and the command
+//! line: each case exits 2 with a message that names the file, the field
+//! path and the fix in the user's own terms, never a panic.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{bcdr, scenario};
+
+/// The tutorial scenario with `from` replaced by `to` (once), written
+/// into `dir`.
+fn tutorial_with(dir: &Path, from: &str, to: &str) -> PathBuf {
+    let text = std::fs::read_to_string(scenario("tutorial.ron")).expect("the tutorial");
+    assert!(text.contains(from), "{from:?} is not in the tutorial");
+    let path = dir.join("mutated.ron");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("written");
+    path
+}
+
+/// `bcdr validate` of the mutated tutorial: its stderr, after checking
+/// that it failed with status 2, named the file and did not panic.
+fn refused(from: &str, to: &str) -> String {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = tutorial_with(dir.path(), from, to);
+    let out = bcdr()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("bcdr runs");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{from} -> {to}: {err}");
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+/// A huge number was echoed with its 309 digits (`1e308` as
+/// `100000…000`); it is written back as the user wrote it.
+#[test]
+fn huge_and_tiny_numbers_are_echoed_as_written() {
+    let err = refused("probability: 0.10)]", "probability: 1e308)]");
+    assert!(
+        err.contains("risk_appetite[0].probability: 1e308 is not an exceedance probability"),
+        "{err}"
+    );
+    assert!(!err.contains("00000000000000000000"), "{err}");
+    let err = refused("success: 0.9", "success: 1e308");
+    assert!(
+        err.contains("failover.success: 1e308 is not a probability"),
+        "{err}"
+    );
+    let err = refused("max: 100000)", "max: 1e-320)");
+    assert!(err.contains("max: 1e-320"), "{err}");
+    assert!(!err.contains("00000000000000000000"), "{err}");
+}
+
+/// A distribution whose tail overflows was said to "draw NaN".
+#[test]
+fn an_overflowing_distribution_does_not_draw_nan() {
+    let err = refused("max: 100000)", "max: 1e308)");
+    assert!(
+        err.contains(
+            "threats[1] \"office-fire\".response_cost: Pert(min: 10000, mode: 30000, max: 1e308): \
+             can draw values too large to compute, more than the 1e15"
+        ),
+        "{err}"
+    );
+    let err = refused("max: 0.3)", "max: 1e308)");
+    assert!(
+        err.contains("can draw a number of events a year too large to compute"),
+        "{err}"
+    );
+    assert!(!err.contains("NaN"), "{err}");
+}
+
+/// Messages named Rust types the user never wrote: `RawTeam(...) is
+/// missing the field`, `unknown field ... in RawTrigger(...)`.
+#[test]
+fn messages_name_the_structs_as_the_language_does() {
+    let err = refused(
+        "plan: Plan(crews: 1)",
+        "plan: Plan(crews: 1, teams: [(id: \"dba\", skills: [Service(\"booking-db\")])])",
+    );
+    assert!(
+        err.contains("(at plan.teams[0] \"dba\"): Team(...) is missing the field `crews`"),
+        "{err}"
+    );
+    let err = refused(
+        "backup_compromise: 0.5,",
+        "backup_compromise: 0.5, triggers: [(threat: \"office-fire\", probabilty: 0.5)],",
+    );
+    assert!(
+        err.contains("in Trigger(...); did you mean `probability`?"),
+        "{err}"
+    );
+    let err = refused(
+        "plan: Plan(crews: 1),",
+        "plan: Plan(crews: 1), common_factors: [(id: \"storms\", threats: [\"office-fire\"])],",
+    );
+    assert!(
+        err.contains("CommonFactor(...) is missing the field `multiplier`"),
+        "{err}"
+    );
+    assert!(!err.contains("Raw"), "{err}");
+}
+
+/// `crews: 1.5` was "expected a comma", `crews: 1e3` "'e' is not a
+/// digit ... such as 0.5", `crews: NaN` "expected a number without quotes".
+#[test]
+fn a_count_written_as_a_decimal_says_it_is_a_whole_number() {
+    for (value, shown, fix) in [
+        ("1.5", "1.5", "crews: 2"),
+        ("1e3", "1e3", "crews: 1000"),
+        ("NaN", "NaN", "crews: 2"),
+    ] {
+        let err = refused("crews: 1)", &format!("crews: {value})"));
+        assert!(
+            err.contains(&format!(
+                "(at plan.crews): `crews` is a whole number, not `{shown}`: write `{fix}`"
+            )),
+            "{value}: {err}"
+        );
+    }
+    let err = refused(
+        "plan: Plan(crews: 1),",
+        "groups: [Group(id: \"pair\", members: [\"website\", \"booking-db\"], need: 1.5)], \
+         plan: Plan(crews: 1),",
+    );
+    assert!(
+        err.contains("`need` is a whole number, not `1.5`: write `need: 2`"),
+        "{err}"
+    );
+}
+
+/// A file of comments only was "empty", which it is not.
+#[test]
+fn a_file_of_comments_only_is_not_called_empty() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("notes.ron");
+    std::fs::write(&path, "// the scenario will go here\n/* later */\n").expect("written");
+    let out = bcdr().arg("validate").arg(&path).output().expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("(or holds only comments)"), "{err}");
+}
