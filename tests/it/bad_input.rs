@@ -142,3 +142,94 @@ fn a_file_of_comments_only_is_not_called_empty() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("(or holds only comments)"), "{err}");
 }
+
+/// A file that cannot be read said why (the system's words) but not what
+/// to do.
+#[test]
+fn an_unreadable_scenario_gets_a_fix() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let missing = dir.path().join("no-such.ron");
+    for (path, fix) in [
+        (missing.as_path(), ": there is no such file; check the path"),
+        (
+            dir.path(),
+            ": it is a folder, not a file; name the file in it",
+        ),
+    ] {
+        let out = bcdr().arg("validate").arg(path).output().expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("cannot read {}{fix}", path.display())),
+            "{err}"
+        );
+    }
+}
+
+/// `--seed -1` got clap's tip "to pass '-1' as a value, use '-- -1'"
+/// (which makes it the scenario's path), `--seed abc` Rust's "invalid
+/// digit found in string".
+#[test]
+fn bad_numbers_on_the_command_line_are_explained() {
+    let tutorial = scenario("tutorial.ron");
+    for (args, needle) in [
+        (
+            vec!["run", "--seed", "-1"],
+            "\"-1\" is not a seed: give a whole number",
+        ),
+        (vec!["run", "--seed", "abc"], "\"abc\" is not a seed"),
+        (
+            vec!["run", "--trials", "-5"],
+            "\"-5\" is not a whole number of trials",
+        ),
+        (
+            vec!["run", "--threads", "two"],
+            "\"two\" is not a number of threads",
+        ),
+        (
+            vec!["tornado", "--vary", "-5%"],
+            "--vary -5%: write a percentage between 0% and 100%",
+        ),
+        (
+            vec!["explain", "--trials", "many"],
+            "\"many\" is not a whole number of trials",
+        ),
+    ] {
+        let mut cmd = bcdr();
+        cmd.args(&args);
+        if args[0] == "explain" {
+            cmd.arg(&tutorial);
+        }
+        let out = cmd.arg(&tutorial).output().expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("-- -"), "{args:?}: {err}");
+        assert!(!err.contains("invalid digit"), "{args:?}: {err}");
+    }
+    let out = bcdr()
+        .args(["generate", "--services", "lots", "--out"])
+        .arg(std::env::temp_dir().join("bcdr-never-written.ron"))
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("\"lots\" is not a number of services"),
+        "{err}"
+    );
+}
+
+/// `explain`, `tornado` and `importance` refused `--trials 1e4`, which
+/// `run` documents and takes.
+#[test]
+fn every_trials_option_reads_scientific_notation() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let tutorial = scenario("tutorial.ron");
+    bcdr()
+        .args(["explain", "--trials", "2e2", "--quiet", "--out"])
+        .arg(dir.path().join("explain"))
+        .arg(&tutorial)
+        .arg(&tutorial)
+        .assert()
+        .success();
+}
