@@ -92,6 +92,10 @@ fn read_fix(source: &std::io::Error) -> &'static str {
         }
         K::IsADirectory => ": it is a folder, not a file; name the file in it",
         K::PermissionDenied => ": permission denied; make it readable (chmod u+r) or read a copy",
+        K::TimedOut => {
+            ": it is a named pipe (FIFO) that nothing writes to; check the path, or \
+                        start what writes into it first"
+        }
         _ => "",
     }
 }

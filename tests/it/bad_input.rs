@@ -233,3 +233,33 @@ fn every_trials_option_reads_scientific_notation() {
         .assert()
         .success();
 }
+
+/// A named pipe that nothing writes to (a scenario path mistyped onto a
+/// FIFO) hung `validate` for ever in open(2); it is refused after a
+/// few seconds, naming the pipe.
+#[cfg(unix)]
+#[test]
+fn a_fifo_nothing_writes_to_does_not_hang() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let fifo = dir.path().join("scenario.ron");
+    let c = std::ffi::CString::new(fifo.display().to_string()).expect("a path without NUL");
+    // SAFETY: mkfifo reads a valid NUL-terminated path and nothing else.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    let started = std::time::Instant::now();
+    let out = bcdr()
+        .arg("validate")
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(started.elapsed().as_secs() < 30, "{err}");
+    assert!(
+        err.contains(&format!(
+            "cannot read {}: it is a named pipe (FIFO) that nothing writes to",
+            fifo.display()
+        )),
+        "{err}"
+    );
+}
