@@ -25,8 +25,8 @@ impl fmt::Display for Issue {
 pub enum ScenarioError {
     /// The file has nothing in it but white space and comments.
     #[error(
-        "the file is empty (or holds only comments): a scenario starts with `Scenario(` (see \
-         scenarios/ for examples)"
+        "the file is empty (or holds only comments): write a scenario in it, starting with \
+         `Scenario(` (see scenarios/ for examples)"
     )]
     Empty,
     /// The bytes are not UTF-8, first at `line`, `column` (1-based).

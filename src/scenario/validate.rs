@@ -336,7 +336,12 @@ impl Ctx {
     fn hours(&mut self, path: &str, text: &str) -> Option<Hours> {
         match parse_hours(text) {
             Ok(h) => Hours::new(h).or_else(|| {
-                self.issue(path, format!("{text:?} is too large to be a duration"));
+                self.issue(
+                    path,
+                    format!(
+                        "{text:?} is too large to be a duration: check the number and its unit"
+                    ),
+                );
                 None
             }),
             Err(e) => {
@@ -352,7 +357,12 @@ impl Ctx {
         if h.get() > 0.0 {
             Some(h)
         } else {
-            self.issue(path, format!("{what} must be longer than 0, got {text:?}"));
+            self.issue(
+                path,
+                format!(
+                    "{what} must be longer than 0, got {text:?}: write a duration such as \"4h\""
+                ),
+            );
             None
         }
     }

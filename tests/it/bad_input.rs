@@ -141,6 +141,18 @@ fn a_file_of_comments_only_is_not_called_empty() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("(or holds only comments)"), "{err}");
+    // The JSON report gives the fix apart, as for every other error.
+    let out = bcdr()
+        .args(["validate", "--format", "json"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        report["errors"][0]["fix"].as_str(),
+        Some("write a scenario in it, starting with `Scenario(` (see scenarios/ for examples)"),
+        "{report}"
+    );
 }
 
 /// A file that cannot be read said why (the system's words) but not what
@@ -262,4 +274,33 @@ fn a_fifo_nothing_writes_to_does_not_hang() {
         )),
         "{err}"
     );
+}
+
+/// Duration errors said what was wrong but not what to write: `"-4h" is
+/// negative: durations must be >= 0`, `"1e308y" is too large to be a
+/// duration`, `the horizon must be longer than 0, got "0h"`.
+#[test]
+fn duration_errors_say_what_to_write() {
+    for (from, to, needle) in [
+        (
+            "rto: \"4h\", rpo",
+            "rto: \"-4h\", rpo",
+            "services[1] \"booking-db\".rto: \"-4h\" is negative: write a duration of 0 or more, \
+             such as \"4h\"",
+        ),
+        (
+            "horizon: \"1y\"",
+            "horizon: \"1e308y\"",
+            "horizon: \"1e308y\" is too large to be a duration: check the number and its unit",
+        ),
+        (
+            "horizon: \"1y\"",
+            "horizon: \"0h\"",
+            "horizon: the horizon must be longer than 0, got \"0h\": write a duration such as \
+             \"4h\"",
+        ),
+    ] {
+        let err = refused(from, to);
+        assert!(err.contains(needle), "{to}: {err}");
+    }
 }
