@@ -83,9 +83,9 @@ pub(crate) enum Command {
         /// Number of services (split 1% infrastructure, 9% platform, 40%
         /// application, 50% business); at least 4, and no more than fit in
         /// the 64 MiB a scenario file may be (about 287 000).
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, default_value_t = 1000, allow_negative_numbers = true, value_parser = parse_services)]
         services: usize,
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
         seed: u64,
         /// Where to write the scenario (a new file; see --force).
         #[arg(long)]
@@ -101,7 +101,7 @@ pub(crate) enum Command {
 pub(crate) struct SimArgs {
     /// Number of Monte Carlo trials (at most 1e9; 1e6 and 2.5e5 are read
     /// as numbers too).
-    #[arg(long, default_value_t = 100_000, value_parser = parse_count)]
+    #[arg(long, default_value_t = 100_000, allow_negative_numbers = true, value_parser = parse_count)]
     pub trials: u64,
     #[command(flatten)]
     pub common: Common,
@@ -112,11 +112,11 @@ pub(crate) struct SimArgs {
 #[derive(Debug, Args, Clone)]
 pub(crate) struct Common {
     /// Seed of every random stream: the same seed gives the same results.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = parse_seed)]
     pub seed: u64,
     /// Worker threads (default, and at most: one per core). Results do not
     /// depend on it.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Output folder (default: outputs/<scenario file stem>/).
     #[arg(long)]
@@ -216,7 +216,7 @@ pub(crate) struct ExplainArgs {
     /// The later version.
     pub new: PathBuf,
     /// Trials per step (every step runs the same trials).
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 20_000, allow_negative_numbers = true, value_parser = parse_count)]
     pub trials: u64,
     #[command(flatten)]
     pub sim: Common,
@@ -228,10 +228,10 @@ pub(crate) struct TornadoArgs {
     /// The scenario file (RON) whose parameters to move.
     pub scenario: PathBuf,
     /// How far each parameter moves down and up: 25% (or 0.25).
-    #[arg(long, default_value = "25%")]
+    #[arg(long, default_value = "25%", allow_hyphen_values = true)]
     pub vary: String,
     /// Trials per end of every bar.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, allow_negative_numbers = true, value_parser = parse_count)]
     pub trials: u64,
     #[command(flatten)]
     pub sim: Common,
@@ -243,10 +243,10 @@ pub(crate) struct ImportanceArgs {
     /// The scenario file (RON) whose services and controls to measure.
     pub scenario: PathBuf,
     /// Trials per variant.
-    #[arg(long, default_value_t = 4_000)]
+    #[arg(long, default_value_t = 4_000, allow_negative_numbers = true, value_parser = parse_count)]
     pub trials: u64,
     /// Services (and controls) of each screening ranking to measure.
-    #[arg(long, default_value_t = 25, value_parser = parse_top)]
+    #[arg(long, default_value_t = 25, allow_negative_numbers = true, value_parser = parse_top)]
     pub top: usize,
     #[command(flatten)]
     pub sim: Common,
@@ -317,7 +317,7 @@ pub(crate) struct DrillArgs {
     #[arg(long, value_enum, value_name = "WHICH")]
     pub outcome: Option<DrillOutcome>,
     /// Number of drills (at most 1e9).
-    #[arg(long, default_value_t = 10_000, value_parser = parse_count)]
+    #[arg(long, default_value_t = 10_000, allow_negative_numbers = true, value_parser = parse_count)]
     pub trials: u64,
     #[command(flatten)]
     pub sim: Common,
@@ -348,6 +348,34 @@ fn parse_count(s: &str) -> Result<u64, String> {
         u64::MAX
     } else {
         x as u64
+    })
+}
+
+/// `--seed`: any whole number from 0 to 2^64 - 1.
+fn parse_seed(s: &str) -> Result<u64, String> {
+    s.trim().replace('_', "").parse().map_err(|_| {
+        format!(
+            "\"{s}\" is not a seed: give a whole number from 0 to {}, such as 1 (the same seed \
+             gives the same results)",
+            u64::MAX
+        )
+    })
+}
+
+/// `--threads`: a whole number (0, like leaving it out, is one per core).
+fn parse_threads(s: &str) -> Result<usize, String> {
+    s.trim().parse().map_err(|_| {
+        format!(
+            "\"{s}\" is not a number of threads: give a whole number, such as 4, or leave \
+             --threads out for one per core"
+        )
+    })
+}
+
+/// `generate --services`: a whole number (the command checks its range).
+fn parse_services(s: &str) -> Result<usize, String> {
+    s.trim().replace('_', "").parse().map_err(|_| {
+        format!("\"{s}\" is not a number of services: give a whole number, such as 1000")
     })
 }
 

@@ -23,8 +23,11 @@ impl fmt::Display for Issue {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScenarioError {
-    /// The file has nothing in it (or only white space).
-    #[error("the file is empty: a scenario starts with `Scenario(` (see scenarios/ for examples)")]
+    /// The file has nothing in it but white space and comments.
+    #[error(
+        "the file is empty (or holds only comments): write a scenario in it, starting with \
+         `Scenario(` (see scenarios/ for examples)"
+    )]
     Empty,
     /// The bytes are not UTF-8, first at `line`, `column` (1-based).
     #[error("line {line}, column {column}: the file is not valid UTF-8; save it as UTF-8")]
@@ -78,6 +81,25 @@ fn list_issues(issues: &[Issue]) -> String {
     text
 }
 
+/// The fix for a file that cannot be read, after its name: the cause
+/// itself follows on its own line (`caused by: ...`).
+fn read_fix(source: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match source.kind() {
+        K::NotFound => {
+            ": there is no such file; check the path (a relative one starts from the \
+                        current folder)"
+        }
+        K::IsADirectory => ": it is a folder, not a file; name the file in it",
+        K::PermissionDenied => ": permission denied; make it readable (chmod u+r) or read a copy",
+        K::TimedOut => {
+            ": it is a named pipe (FIFO) that nothing writes to; check the path, or \
+                        start what writes into it first"
+        }
+        _ => "",
+    }
+}
+
 /// "a.ron: " or "a.ron, b.ron: ", or nothing.
 fn scenario_prefix(paths: &[PathBuf]) -> String {
     if paths.is_empty() {
@@ -111,7 +133,7 @@ impl Error {
 #[non_exhaustive]
 pub enum Error {
     /// An input file could not be read (missing, unreadable, too large).
-    #[error("cannot read {}", path.display())]
+    #[error("cannot read {}{}", path.display(), read_fix(source))]
     Read {
         /// The file.
         path: PathBuf,

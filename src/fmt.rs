@@ -90,6 +90,19 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// A number from a scenario or the command line, echoed in a message as a
+/// person would write it: the shortest digits that read back as the same
+/// number, with an exponent when the plain decimal would be long ("1e308",
+/// "1e-320", "1.8446744073709552e19"; "0.25", "20000" as they are).
+pub fn as_written(x: f64) -> String {
+    let a = x.abs();
+    if x.is_finite() && a != 0.0 && !(1e-6..1e16).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// A compact human form of a number of hours: "45m", "4h", "2.5d".
 pub fn format_hours(h: f64) -> String {
     fn trim(x: f64) -> String {
@@ -165,6 +178,20 @@ pub fn shell_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A number echoed in a message is short, as it was written.
+    #[test]
+    fn numbers_are_echoed_as_written() {
+        assert_eq!(as_written(1e308), "1e308");
+        assert_eq!(as_written(1e-320), "1e-320");
+        assert_eq!(as_written(18446744073709551616.0), "1.8446744073709552e19");
+        assert_eq!(as_written(0.25), "0.25");
+        assert_eq!(as_written(20000.0), "20000");
+        assert_eq!(as_written(-1.5), "-1.5");
+        assert_eq!(as_written(0.0), "0");
+        assert_eq!(as_written(f64::NAN), "NaN");
+        assert_eq!(as_written(f64::NEG_INFINITY), "-inf");
+    }
 
     #[test]
     fn formats() {

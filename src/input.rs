@@ -45,13 +45,44 @@ pub(crate) fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8
     read_limited_with(path, limit, what, "check the path")
 }
 
+/// How long a named pipe (FIFO) may wait for a writer before it is
+/// refused: opening one that nothing writes to blocks for ever.
+const FIFO_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Open `path` for reading; a named pipe that nothing opens for writing
+/// within [`FIFO_WAIT`] is an error of kind `TimedOut` instead of a hang
+/// (the thread left waiting on it ends with the process).
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo()) {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let owned = path.to_path_buf();
+            std::thread::spawn(move || {
+                let _ = tx.send(std::fs::File::open(owned));
+            });
+            return rx.recv_timeout(FIFO_WAIT).unwrap_or_else(|_| {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "nothing opened the pipe for writing within {} seconds",
+                        FIFO_WAIT.as_secs()
+                    ),
+                ))
+            });
+        }
+    }
+    std::fs::File::open(path)
+}
+
 /// [`read_limited`], with `fix` the advice given for a file too large.
 fn read_limited_with(path: &Path, limit: u64, what: &str, fix: &str) -> Result<Vec<u8>, Error> {
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(read_err)?;
+    let file = open(path).map_err(read_err)?;
     let mut bytes = Vec::new();
     let mut reader = file.take(limit + 1);
     // A first block, checked before reading on.

@@ -32,9 +32,9 @@ impl Finding {
     fn new(path: String, message: String) -> Finding {
         // Messages say what is wrong, then `; ` and the fix; some say it
         // after `: ` with an imperative ("...: use s, m, h, d, w or y").
-        const VERBS: [&str; 12] = [
+        const VERBS: [&str; 17] = [
             "use ", "add ", "set ", "write ", "remove ", "give ", "lower ", "raise ", "bring ",
-            "rename ", "list ", "declare ",
+            "rename ", "list ", "declare ", "keep ", "put ", "check ", "widen ", "save ",
         ];
         let fix = message
             .rsplit_once("; ")
@@ -192,5 +192,29 @@ mod tests {
         let f = Finding::new("p".into(), "RTO 1h is short; set it to 2h".into());
         assert_eq!(f.fix.as_deref(), Some("set it to 2h"));
         assert_eq!(Finding::new("p".into(), "no fix".into()).fix, None);
+    }
+
+    /// Fixes written after `: ` with "keep", "put", "check" were null in
+    /// `validate --format json`.
+    #[test]
+    fn fixes_after_a_colon_are_found_for_every_imperative() {
+        for (message, fix) in [
+            (
+                "the field `id` is written twice in Site(...): keep one",
+                "keep one",
+            ),
+            (
+                "Pert(min: \"4h\", mode: \"2h\", max: \"1d\"): needs min <= mode <= max: put \
+                 the values in order",
+                "put the values in order",
+            ),
+            (
+                "\"1e308y\" is too large to be a duration: check the number and its unit",
+                "check the number and its unit",
+            ),
+        ] {
+            let f = Finding::new("p".into(), message.into());
+            assert_eq!(f.fix.as_deref(), Some(fix), "{message}");
+        }
     }
 }

@@ -35,7 +35,10 @@ pub enum DurationError {
     #[error("\"{0}\" is not a number followed by a unit, such as \"15m\" or \"1.5d\"")]
     BadNumber(String),
     /// A negative duration.
-    #[error("\"{0}\" is negative: durations must be >= 0")]
+    #[error(
+        "\"{0}\" is negative: write a duration of 0 or more, such as \"{positive}\"",
+        positive = .0.trim().trim_start_matches('-').trim_start()
+    )]
     Negative(String),
 }
 

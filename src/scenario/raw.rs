@@ -121,7 +121,9 @@ pub struct Policy {
 /// `(threat: id, probability: p, delay: duration distribution)` in a
 /// threat's `triggers`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+// Named as messages name it ("Trigger(...) is missing the field ..."),
+// not by its Rust name.
+#[serde(deny_unknown_fields, rename = "Trigger")]
 pub struct RawTrigger {
     pub threat: String,
     pub probability: f64,
@@ -132,7 +134,9 @@ pub struct RawTrigger {
 /// `(id, threats: [ids], multiplier: number distribution)` in the
 /// scenario's `common_factors`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+// Named as messages name it ("CommonFactor(...) is missing the field ..."),
+// not by its Rust name.
+#[serde(deny_unknown_fields, rename = "CommonFactor")]
 pub struct RawCommonFactor {
     pub id: String,
     pub threats: Vec<String>,
@@ -426,7 +430,9 @@ pub struct Plan {
 /// `(id, crews: n, skills: [targets])` in `Plan.teams`: the crews that
 /// recover the services its skills match.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+// Named as messages name it ("Team(...) is missing the field ..."),
+// not by its Rust name.
+#[serde(deny_unknown_fields, rename = "Team")]
 pub struct RawTeam {
     pub id: String,
     pub crews: u32,

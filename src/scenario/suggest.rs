@@ -19,13 +19,15 @@ pub(crate) fn nearest<'a>(
     let lower = name.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
-        if candidate.len() > MAX_LEN || candidate == name {
+        // An empty id (itself an error) is never the name meant.
+        if candidate.is_empty() || candidate.len() > MAX_LEN || candidate == name {
             continue;
         }
         let other = candidate.to_lowercase();
         let mut score = strsim::normalized_damerau_levenshtein(&lower, &other);
         // "db" for "core-db": a fragment of the full id.
-        if lower.len() >= 2 && (other.contains(&lower) || lower.contains(&other)) {
+        let fragment = |a: &str, b: &str| b.len() >= 2 && a.contains(b);
+        if fragment(&other, &lower) || fragment(&lower, &other) {
             score = score.max(THRESHOLD);
         }
         if score >= THRESHOLD && best.is_none_or(|(b, _)| score > b) {
@@ -79,6 +81,9 @@ mod tests {
         assert_eq!(nearest("db", known), Some("core-db"));
         assert_eq!(nearest("zzzzzz", known), None);
         assert_eq!(nearest("network", known), None);
+        // An empty or one-letter id is in every name: never a suggestion.
+        assert_eq!(nearest("flood", ["", "fire"]), None);
+        assert_eq!(nearest("flood", ["d", "fire"]), None);
     }
 
     #[test]

@@ -537,6 +537,9 @@ fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
             written(field, &fraction.to_string())
         ));
     }
+    if let Some(fix) = whole_number(code, place) {
+        return Some(fix);
+    }
     match code {
         // A string where a name or a distribution belongs.
         ron::Error::ExpectedIdentifier => {
@@ -650,6 +653,45 @@ fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The fields whose value is a count, a whole number (`u32`).
+const COUNTS: [&str; 2] = ["crews", "need"];
+
+/// `crews: 1.5`, `need: 1e3` or `crews: NaN`: a count written as another
+/// kind of number, which ron reports as a missing comma after the `1`, a
+/// digit that is not one, or no number at all.
+fn whole_number(code: &ron::Error, place: &Place<'_>) -> Option<String> {
+    let field = place.field.as_deref().filter(|f| COUNTS.contains(f))?;
+    let number_goes_on = place
+        .rest
+        .starts_with(|c: char| c == '.' || c.eq_ignore_ascii_case(&'e'));
+    let applies = match code {
+        ron::Error::ExpectedComma => number_goes_on,
+        ron::Error::InvalidIntegerDigit { .. } => true,
+        ron::Error::ExpectedInteger => !place.rest.starts_with('"'),
+        _ => false,
+    };
+    if !applies {
+        return None;
+    }
+    // The value as written: from after `field:` to the end of the token.
+    let start = place.before.rfind(':').map_or(0, |i| i + 1);
+    let end = place
+        .rest
+        .find(|c: char| c.is_whitespace() || ",)]}".contains(c))
+        .unwrap_or(place.rest.len());
+    let value = format!("{}{}", &place.before[start..], &place.rest[..end]);
+    let value = value.trim();
+    let example = value
+        .parse::<f64>()
+        .ok()
+        .filter(|v| (1.0..=1e6).contains(v))
+        .map_or(2, |v| v.round() as u64);
+    Some(format!(
+        "`{field}` is a whole number, not `{value}`: write {}",
+        written(Some(field), &example.to_string())
+    ))
 }
 
 /// The number or word at the start of `text`: `2h` of `2h),`.

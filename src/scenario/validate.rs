@@ -23,6 +23,7 @@ use crate::model::{
 use super::duration::parse_hours;
 use super::raw;
 use super::syntax;
+use crate::fmt::as_written;
 use crate::model::HOURS_PER_YEAR;
 
 mod coupling;
@@ -335,7 +336,12 @@ impl Ctx {
     fn hours(&mut self, path: &str, text: &str) -> Option<Hours> {
         match parse_hours(text) {
             Ok(h) => Hours::new(h).or_else(|| {
-                self.issue(path, format!("{text:?} is too large to be a duration"));
+                self.issue(
+                    path,
+                    format!(
+                        "{text:?} is too large to be a duration: check the number and its unit"
+                    ),
+                );
                 None
             }),
             Err(e) => {
@@ -351,7 +357,12 @@ impl Ctx {
         if h.get() > 0.0 {
             Some(h)
         } else {
-            self.issue(path, format!("{what} must be longer than 0, got {text:?}"));
+            self.issue(
+                path,
+                format!(
+                    "{what} must be longer than 0, got {text:?}: write a duration such as \"4h\""
+                ),
+            );
             None
         }
     }
@@ -364,7 +375,10 @@ impl Ctx {
         Probability::new(p).or_else(|| {
             self.issue(
                 path,
-                format!("{p} is not a probability: use a number from 0 to 1, such as 0.25 for 25%"),
+                format!(
+                    "{} is not a probability: use a number from 0 to 1, such as 0.25 for 25%",
+                    as_written(p)
+                ),
             );
             None
         })
@@ -378,8 +392,9 @@ impl Ctx {
             self.issue(
                 path,
                 format!(
-                    "{what} {x} is outside 0 to 1: write a fraction of full capacity, such as \
-                     0.5 for half"
+                    "{what} {} is outside 0 to 1: write a fraction of full capacity, such as \
+                     0.5 for half",
+                    as_written(x)
                 ),
             );
             None
@@ -398,7 +413,10 @@ impl Ctx {
             None => {
                 self.issue(
                     path,
-                    format!("{m} is not an amount of money: use a number >= 0, such as 20000"),
+                    format!(
+                        "{} is not an amount of money: use a number >= 0, such as 20000",
+                        as_written(m)
+                    ),
                 );
                 None
             }
@@ -406,12 +424,25 @@ impl Ctx {
     }
 }
 
+/// A distribution's top value in a message: "1.728e19 events a year"
+/// (`unit` after the number), or, for a tail too heavy to compute (a
+/// quantile that overflows to infinity or NaN), words instead of "NaN".
+fn too_large(top: f64, unit: &str) -> String {
+    match (top.is_finite(), unit.is_empty()) {
+        (true, true) => format!("{top:.3e}"),
+        (true, false) => format!("{top:.3e} {unit}"),
+        (false, true) => "values too large to compute".to_string(),
+        (false, false) => format!("a number of {unit} too large to compute"),
+    }
+}
+
 /// The message for an amount above [`MAX_MONEY`].
 fn too_much_money(m: f64, verb: &str) -> String {
     format!(
-        "{verb} {m:.3e}, more than the {MAX_MONEY:.0e} one figure may hold (annual losses beyond \
+        "{verb} {}, more than the {MAX_MONEY:.0e} one figure may hold (annual losses beyond \
          about 1e23 cannot be summed exactly): write the scenario in a larger unit, such as \
-         currency: \"EUR million\" with amounts in millions"
+         currency: \"EUR million\" with amounts in millions",
+        too_large(m, "")
     )
 }
 

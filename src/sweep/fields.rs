@@ -10,6 +10,69 @@ use crate::scenario::suggest;
 
 use super::Param;
 
+/// Every parameter `--set` takes, `<id>` standing for a service's or a
+/// threat's id (a test checks that each one parses).
+pub(super) const TEMPLATES: [&str; 26] = [
+    "plan.crews",
+    "plan.annual_cost",
+    "threats.<id>.rate_per_year",
+    "threats.<id>.rate.scale",
+    "threats.<id>.duration.scale",
+    "threats.<id>.dwell.scale",
+    "threats.<id>.detection.scale",
+    "threats.<id>.spread.time.scale",
+    "threats.<id>.spread.probability",
+    "threats.<id>.backup_compromise",
+    "threats.<id>.detection",
+    "threats.<id>.dwell",
+    "services.<id>.rto",
+    "services.<id>.failover.success",
+    "services.<id>.backup.interval",
+    "services.<id>.revenue_per_hour",
+    "services.<id>.cost_per_outage",
+    "services.<id>.data_loss_cost_per_hour",
+    "services.<id>.mtpd_penalty",
+    "services.<id>.failure.ttf.scale",
+    "services.<id>.failure.repair.scale",
+    "services.<id>.backup.restore.scale",
+    "services.<id>.failover.switchover.scale",
+    "services.<id>.backup.restore",
+    "services.<id>.backup.rebuild",
+    "services.<id>.failover.switchover",
+];
+
+/// The supported parameter nearest to a misspelt `path`
+/// (`services.db.failover.sucess`: `services.db.failover.success`), the
+/// id kept as written. The id may hold dots, so every split of the path
+/// after its first part is tried as the id.
+pub(super) fn nearest_path(path: &str) -> Option<String> {
+    let after_first = path.find('.').map_or(path.len(), |i| i + 1);
+    let mut ids: Vec<&str> = path
+        .match_indices('.')
+        .map(|(k, _)| k)
+        .filter(|&k| k > after_first)
+        .map(|k| &path[after_first..k])
+        .collect();
+    ids.push(&path[after_first.min(path.len())..]);
+    let candidates: Vec<String> = TEMPLATES
+        .iter()
+        .chain(&EXTRA_TEMPLATES)
+        .flat_map(|t| {
+            ids.iter()
+                .map(move |id| t.replace("<id>", id))
+                .filter(|c| c != path)
+        })
+        .collect();
+    suggest::nearest(path, candidates.iter().map(String::as_str)).map(str::to_string)
+}
+
+/// The rest of [`TEMPLATES`] (two lists to keep each one short).
+const EXTRA_TEMPLATES: [&str; 3] = [
+    "services.<id>.failure.repair",
+    "services.<id>.failure.mtbf",
+    "services.<id>.spread_probability",
+];
+
 /// The duration of a service whose median a sweep sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DurationField {

@@ -188,7 +188,12 @@ impl Param {
     /// A message naming the supported paths.
     pub fn parse(path: &str) -> Result<Param, String> {
         let unknown = || {
-            format!("unknown parameter \"{path}\": --set supports {SUPPORTED} (use the ids of the scenario)")
+            let near = fields::nearest_path(path)
+                .map_or(":".to_string(), |p| format!("; did you mean {p}?"));
+            format!(
+                "unknown parameter \"{path}\"{near} --set supports {SUPPORTED} (use the ids of \
+                 the scenario)"
+            )
         };
         let middle = |prefix: &str, suffix: &str| {
             path.strip_prefix(prefix)
@@ -644,21 +649,22 @@ fn check_value(kind: Kind, v: f64) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
+        let w = crate::fmt::as_written(v);
         Err(match kind {
-            Kind::Count => format!("{v} is not a whole number of crews >= 1"),
+            Kind::Count => format!("{w} is not a whole number of crews >= 1"),
             Kind::Money if v > MAX_MONEY => format!(
-                "{v} is more than the {MAX_MONEY:.0e} one figure of money may hold (as in the \
+                "{w} is more than the {MAX_MONEY:.0e} one figure of money may hold (as in the \
                  scenario file)"
             ),
-            Kind::Money => format!("{v} is negative: money must be >= 0"),
+            Kind::Money => format!("{w} is negative: money must be >= 0"),
             Kind::Rate if v > MAX_RATE_PER_YEAR => format!(
-                "{v} events a year is more than the {MAX_RATE_PER_YEAR} a threat may have (as \
+                "{w} events a year is more than the {MAX_RATE_PER_YEAR} a threat may have (as \
                  in the scenario file): sweep rates up to {MAX_RATE_PER_YEAR}"
             ),
-            Kind::Rate => format!("{v} is negative: a rate per year must be >= 0"),
-            Kind::Duration => format!("{v} h is negative: durations must be >= 0"),
-            Kind::Probability => format!("{v} is not a probability in [0, 1]"),
-            Kind::Factor => format!("{v} is negative: a scale factor must be >= 0"),
+            Kind::Rate => format!("{w} is negative: a rate per year must be >= 0"),
+            Kind::Duration => format!("{w} h is negative: durations must be >= 0"),
+            Kind::Probability => format!("{w} is not a probability in [0, 1]"),
+            Kind::Factor => format!("{w} is negative: a scale factor must be >= 0"),
         })
     }
 }

@@ -24,6 +24,34 @@ fn parses_ranges_lists_and_steps() {
     assert_eq!(s.values, vec![250000.0]);
 }
 
+/// Every template of `fields::nearest_path` is a parameter `--set` takes,
+/// and a misspelt path gets the one meant, its id kept.
+#[test]
+fn a_misspelt_path_gets_the_nearest_parameter() {
+    for t in fields::TEMPLATES.iter() {
+        let path = t.replace("<id>", "east.db");
+        assert!(Param::parse(&path).is_ok(), "{path}");
+    }
+    for (bad, meant) in [
+        ("plan.crew", "plan.crews"),
+        (
+            "services.core.db.failover.sucess",
+            "services.core.db.failover.success",
+        ),
+        ("service.db.rto", "services.db.rto"),
+        ("threats.fire.rate_per_yer", "threats.fire.rate_per_year"),
+        ("services.db.failure.mtfb", "services.db.failure.mtbf"),
+    ] {
+        let msg = Param::parse(bad).expect_err(bad);
+        assert!(
+            msg.contains(&format!("did you mean {meant}?")),
+            "{bad}: {msg}"
+        );
+    }
+    let msg = Param::parse("zzzz").expect_err("zzzz");
+    assert!(!msg.contains("did you mean"), "{msg}");
+}
+
 #[test]
 fn rejects_bad_settings_with_the_supported_paths() {
     for (bad, needle) in [

@@ -192,7 +192,7 @@ fixtures! {
     negative_duration: "negative-duration.ron" => [
         r#"services[0] "core-db".rto"#,
         r#""-2h" is negative"#,
-        "durations must be >= 0",
+        "is negative: write a duration of 0 or more, such as \"2h\"",
     ];
     bad_unit: "bad-unit.ron" => [
         r#"services[0] "core-db".rpo"#,

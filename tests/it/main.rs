@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per behaviour.
 
+mod bad_input;
 mod common;
 mod compare;
 mod compare_appetite;

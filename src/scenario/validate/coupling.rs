@@ -118,10 +118,11 @@ pub(super) fn coupling(cx: &mut Ctx, raw: &raw::Scenario) -> Option<Coupling> {
             cx.issue(
                 &mp,
                 format!(
-                    "this multiplier can draw {top:.3e} (its 1-in-a-billion value), which would \
+                    "this multiplier can draw {} (its 1-in-a-billion value), which would \
                      scale its threats' rates past the {MAX_RATE_PER_YEAR} events a year a \
                      threat may have: give it a range around 1, such as \
-                     LogNormal(median: 1, p90: 2)"
+                     LogNormal(median: 1, p90: 2)",
+                    super::too_large(top, "")
                 ),
             );
             None

@@ -17,7 +17,8 @@ impl Ctx {
         let dist = self.dist(path, d)?;
         let top = dist.quantile(1.0 - 1e-6);
         if top > MAX_MONEY || !top.is_finite() {
-            self.issue(path, super::too_much_money(top, "can draw"));
+            let message = super::too_much_money(top, "can draw");
+            self.issue(path, format!("{}: {message}", as_written(d)));
             return None;
         }
         Some(dist)
@@ -129,7 +130,7 @@ impl Param for f64 {
         Some(*self)
     }
     fn shown(&self) -> String {
-        format!("{self}")
+        crate::fmt::as_written(*self)
     }
     fn example(x: f64) -> String {
         format!("{}", x * 10_000.0)
@@ -176,7 +177,11 @@ fn as_written<T: Param>(d: &raw::RawDist<T>) -> String {
         ),
         R::Uniform { min, max } => format!("Uniform({})", fields(&[("min", min), ("max", max)])),
         R::Weibull { shape, scale } => {
-            format!("Weibull(shape: {shape}, scale: {})", scale.shown())
+            format!(
+                "Weibull(shape: {}, scale: {})",
+                crate::fmt::as_written(*shape),
+                scale.shown()
+            )
         }
         R::Empirical(values) => {
             const SHOWN: usize = 5;

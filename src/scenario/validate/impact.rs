@@ -87,8 +87,9 @@ fn factors<const N: usize>(
             cx.issue(
                 format!("{path}[{k}]"),
                 format!(
-                    "{x} is not a revenue factor: use a number >= 0 that multiplies \
-                     revenue_per_hour, such as 0.5 for half or 0 for none"
+                    "{} is not a revenue factor: use a number >= 0 that multiplies \
+                     revenue_per_hour, such as 0.5 for half or 0 for none",
+                    crate::fmt::as_written(x)
                 ),
             );
             ok = false;

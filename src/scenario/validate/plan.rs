@@ -15,8 +15,9 @@ pub(super) fn appetite(cx: &mut Ctx, points: &[raw::AppetitePoint]) -> Option<Ve
             cx.issue(
                 at(&path, "probability"),
                 format!(
-                    "{q} is not an exceedance probability: use a number above 0 and at most 1, \
-                     such as 0.01 for a 1-in-100 year loss"
+                    "{} is not an exceedance probability: use a number above 0 and at most 1, \
+                     such as 0.01 for a 1-in-100 year loss",
+                    as_written(q)
                 ),
             );
             None

@@ -87,8 +87,9 @@ pub(super) fn rate(cx: &mut Ctx, path: &str, r: &raw::RawRate) -> Option<Rate> {
             cx.issue(
                 path,
                 format!(
-                    "{x} events a year is more than the {MAX_RATE_PER_YEAR} a threat may have: \
-                     write the number of events per year, such as 0.5 for once every two years"
+                    "{} events a year is more than the {MAX_RATE_PER_YEAR} a threat may have: \
+                     write the number of events per year, such as 0.5 for once every two years",
+                    as_written(x)
                 ),
             );
             None
@@ -97,8 +98,9 @@ pub(super) fn rate(cx: &mut Ctx, path: &str, r: &raw::RawRate) -> Option<Rate> {
             cx.issue(
                 path,
                 format!(
-                    "{x} is not a rate: write the number of events per year (>= 0), such as 0.5 \
-                     for once every two years"
+                    "{} is not a rate: write the number of events per year (>= 0), such as 0.5 \
+                     for once every two years",
+                    as_written(x)
                 ),
             );
             None
@@ -112,9 +114,10 @@ pub(super) fn rate(cx: &mut Ctx, path: &str, r: &raw::RawRate) -> Option<Rate> {
                 cx.issue(
                     path,
                     format!(
-                        "this distribution can draw {top:.3e} events a year (its 1-in-a-billion \
+                        "this distribution can draw {} (its 1-in-a-billion \
                          value), more than the {MAX_RATE_PER_YEAR} a threat may have: give it a \
-                         range of rates a year, such as Pert(min: 0.1, mode: 0.5, max: 2)"
+                         range of rates a year, such as Pert(min: 0.1, mode: 0.5, max: 2)",
+                        too_large(top, "events a year")
                     ),
                 );
                 return None;
