@@ -82,7 +82,8 @@ pub fn validate_gate(
     ))
 }
 
-/// `bcdr graph`: `graph.dot` and `graph.svg` in the output folder.
+/// `bcdr graph`: `graph.dot`, `graph.svg` and `graph.png` in the output
+/// folder.
 ///
 /// # Errors
 /// The scenario's errors, or a failed write.
@@ -90,16 +91,7 @@ pub fn graph(path: &Path, dir: Option<&Path>, out: &mut dyn Write) -> Result<(),
     let model = scenario::load(path)?;
     let dir = dir.map_or_else(|| default_out_dir(path), Path::to_path_buf);
     let dir = OutDir::lock(&dir, Pack::Graph, Wait::No)?;
-    let files = vec![
-        (
-            "graph.dot".to_string(),
-            report::graph::dot(&model).into_bytes(),
-        ),
-        (
-            "graph.svg".to_string(),
-            report::graph::svg(&model).into_bytes(),
-        ),
-    ];
+    let (files, _) = report::pack::graph_files(&model)?;
     for p in emit(&dir, &files, None, "", out)? {
         writeln!(out, "wrote {}", p.display()).map_err(io_err)?;
     }

@@ -147,7 +147,7 @@ pub fn run_labelled(
         &accumulator,
         &warnings,
         &prov,
-        graph,
+        graph?,
     )?);
     let screen = (!opts.quiet).then(|| report::text::screen(&summary));
     let files = emit(&dir, &bytes, screen.as_deref(), "", out)?;

@@ -43,7 +43,9 @@ pub(crate) const PURPLE: RGBColor = RGBColor(204, 121, 167);
 pub(crate) const SKY: RGBColor = RGBColor(86, 180, 233);
 pub(crate) const GREY: RGBColor = RGBColor(110, 110, 110);
 
-static FONT_BYTES: &[u8] = include_bytes!("DejaVuSans.ttf");
+/// The embedded font's file (also what the dependency graph's PNG is drawn
+/// with).
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("DejaVuSans.ttf");
 
 /// Register the embedded font once per process.
 ///

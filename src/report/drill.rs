@@ -563,7 +563,7 @@ pub(crate) fn drill_pack(
     let names = Names::from_model(model);
     let charts = render_all(&drill_charts(d, &names))?;
     let mut files = vec![("drill.json".to_string(), json(d)?)];
-    let (graph, drawings) = graph_files(model);
+    let (graph, drawings) = graph_files(model)?;
     files.extend(graph);
     let doc = drill_doc(d, s, warnings, prov, &names);
     files.extend(doc_files(&doc, charts, &drawings));

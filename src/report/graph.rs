@@ -1,4 +1,5 @@
-//! The dependency graph as Graphviz DOT and as a standalone SVG.
+//! The dependency graph as Graphviz DOT, as a standalone SVG and as that
+//! SVG rasterised to PNG (`png.rs`).
 //!
 //! Both drawings share one visual vocabulary, defined here once: a fill
 //! colour per [`Tier`], a distinct shape for k-of-n groups, and a line style
@@ -14,10 +15,12 @@
 
 mod dot;
 mod layout;
+mod png;
 mod summary;
 mod svg;
 
 pub use dot::dot;
+pub use png::png;
 pub use summary::SUMMARY_ABOVE;
 pub use svg::svg;
 

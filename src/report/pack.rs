@@ -194,19 +194,25 @@ pub(crate) fn doc_files(
     files
 }
 
-/// The dependency graph, as files and as the drawing the HTML inlines.
-pub(crate) fn graph_files(model: &Model) -> (Files, BTreeMap<String, String>) {
+/// The dependency graph, as files (`graph.dot`, `graph.svg`, `graph.png`)
+/// and as the drawing the HTML inlines.
+///
+/// # Errors
+/// [`Error::Chart`] if the PNG cannot be drawn.
+pub(crate) fn graph_files(model: &Model) -> Result<(Files, BTreeMap<String, String>), Error> {
     let svg = super::graph::svg(model);
+    let png = super::graph::png(model, &svg)?;
     let files = vec![
         (
             "graph.dot".to_string(),
             super::graph::dot(model).into_bytes(),
         ),
         ("graph.svg".to_string(), svg.clone().into_bytes()),
+        ("graph.png".to_string(), png),
     ];
     let mut drawings = BTreeMap::new();
     drawings.insert("graph.svg".to_string(), svg);
-    (files, drawings)
+    Ok((files, drawings))
 }
 
 /// The dependency graph of a run's pack, drawn ahead of the rest: it needs
@@ -218,9 +224,12 @@ pub(crate) struct Graph {
 }
 
 /// Draw the dependency graph of `model` for [`run_pack_drawn`].
-pub(crate) fn draw_graph(model: &Model) -> Graph {
-    let (files, drawings) = graph_files(model);
-    Graph { files, drawings }
+///
+/// # Errors
+/// As [`graph_files`].
+pub(crate) fn draw_graph(model: &Model) -> Result<Graph, Error> {
+    let (files, drawings) = graph_files(model)?;
+    Ok(Graph { files, drawings })
 }
 
 /// Every file of the review pack of an annual run, beyond those of
@@ -242,7 +251,7 @@ pub fn run_pack(
         || render_all(&run_charts(model, summary, acc)),
         || draw_graph(model),
     );
-    finish_pack(model, summary, warnings, prov, charts?, graph)
+    finish_pack(model, summary, warnings, prov, charts?, graph?)
 }
 
 /// [`run_pack`] with the dependency graph drawn already ([`draw_graph`] of
@@ -307,8 +316,15 @@ mod tests {
             command: "bcdr run tutorial.ron".to_string(),
         };
         let joined = run_pack(&model, &summary, &acc, &warnings, &prov).expect("it renders");
-        let ahead = run_pack_drawn(&model, &summary, &acc, &warnings, &prov, draw_graph(&model))
-            .expect("it renders");
+        let ahead = run_pack_drawn(
+            &model,
+            &summary,
+            &acc,
+            &warnings,
+            &prov,
+            draw_graph(&model).expect("drawn"),
+        )
+        .expect("it renders");
         let names = |files: &Files| files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
         assert_eq!(names(&joined), names(&ahead));
         assert!(names(&ahead).contains(&"graph.svg".to_string()));

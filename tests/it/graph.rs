@@ -77,5 +77,7 @@ fn graph_writes_dot_and_svg() {
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .collect();
     names.sort();
-    assert_eq!(names, ["graph.dot", "graph.svg"]);
+    assert_eq!(names, ["graph.dot", "graph.png", "graph.svg"]);
+    let png = std::fs::read(out.join("graph.png")).expect("graph.png is written");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "graph.png is a PNG");
 }

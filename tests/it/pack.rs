@@ -112,6 +112,7 @@ fn run_writes_every_chart_and_report() {
         "summary.xlsx",
         "graph.dot",
         "graph.svg",
+        "graph.png",
         "report.md",
         "report.html",
     ]
