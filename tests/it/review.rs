@@ -184,6 +184,52 @@ const SMALL: &str = r#"Scenario(name: "small", currency: "EUR", horizon: "1y",
     plan: Plan(crews: 2),
 )"#;
 
+/// A rate of 0.3 and a failover success of 0.95 moved by 25% read
+/// "0.22499999999999998 → 0.375" and "0.7124999999999999 → 1" in the
+/// tornado's report; the ends are now the decimals a person writes, and
+/// `sweep --set` with them as written gives the bar's ends exactly.
+#[test]
+fn tornado_ends_are_the_decimals_a_person_writes() {
+    let text = r#"Scenario(name: "tidy", horizon: "1y",
+    sites: [Site(id: "dc"), Site(id: "dr")],
+    services: [
+        Service(id: "db", site: "dc", failure: (mtbf: "1000h", repair: Exponential(mean: "6h")),
+            failover: (site: "dr", switchover: Fixed("1h"), success: 0.95), rto: "4h"),
+        Service(id: "shop", depends_on: ["db"], revenue_per_hour: 1000, rto: "4h"),
+    ],
+    threats: [Disaster(id: "fire", rate_per_year: 0.3, targets: [Site("dc")])],
+)"#;
+    let model = scenario::parse_str(text).expect("valid");
+    let t = tornado(
+        &model,
+        &TornadoRun {
+            vary: 0.25,
+            seed: 1,
+            trials: 200,
+            threads: None,
+        },
+        None,
+    )
+    .expect("tornado");
+    for (path, low, high) in [
+        ("threats.fire.rate_per_year", "0.225", "0.375"),
+        ("services.db.failover.success", "0.7125", "1"),
+    ] {
+        let bar = t
+            .bars
+            .iter()
+            .find(|b| b.path == path)
+            .unwrap_or_else(|| panic!("no bar {path}"));
+        assert_eq!(
+            (bar.low_label.as_str(), bar.high_label.as_str()),
+            (low, high),
+            "{path}"
+        );
+        let typed = Setting::parse(&format!("{path}={low},{high}")).expect("parses");
+        assert_eq!(typed.values, vec![bar.low, bar.high], "{path}");
+    }
+}
+
 #[test]
 fn a_tornado_bar_equals_the_matching_sweep_endpoints() {
     let model = scenario::parse_str(SMALL).expect("valid");
