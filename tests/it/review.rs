@@ -713,3 +713,22 @@ fn review_commands_need_two_trials() {
         assert!(!out.exists(), "{args:?}");
     }
 }
+
+/// The crews control of a plan of two crews read "1 crews instead of 2".
+#[test]
+fn the_crews_control_is_written_in_good_english() {
+    let removed = |crews: u32| {
+        let im = importance_of(
+            &SMALL.replace("crews: 2", &format!("crews: {crews}")),
+            50,
+            2,
+        );
+        im.controls
+            .iter()
+            .find(|c| c.control == "crews")
+            .map(|c| c.removed.clone())
+            .expect("a crews control")
+    };
+    assert_eq!(removed(2), "1 crew instead of 2");
+    assert_eq!(removed(3), "2 crews instead of 3");
+}
