@@ -732,3 +732,46 @@ fn the_crews_control_is_written_in_good_english() {
     assert_eq!(removed(2), "1 crew instead of 2");
     assert_eq!(removed(3), "2 crews instead of 3");
 }
+
+/// The legend of `trend_appetite` cut "losing more than EUR 1,000,000" to
+/// "losing more than EUR 1,000,…", so two points of EUR 1 M and EUR 5 M
+/// read the same; each point's amount is now written whole.
+#[test]
+fn the_trend_appetite_legend_names_each_point_whole() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let file = write(
+        dir,
+        "q.ron",
+        &TUTORIAL.replace(
+            "risk_appetite: [(loss: 100000, probability: 0.10)]",
+            "risk_appetite: [(loss: 1000000, probability: 0.10), (loss: 5000000, probability: 0.01)]",
+        ),
+    );
+    for q in ["q1", "q2"] {
+        bcdr()
+            .current_dir(dir)
+            .args([
+                "run",
+                file.to_str().expect("utf-8"),
+                "--trials",
+                "200",
+                "-q",
+            ])
+            .args(["--label", q, "--out", q])
+            .assert()
+            .success();
+    }
+    bcdr()
+        .current_dir(dir)
+        .args(["trend", "q1", "q2", "--out", "trend", "-q"])
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(dir.join("trend/trend_appetite.svg")).expect("svg");
+    for point in ["EUR 1,000,000", "EUR 5,000,000"] {
+        assert!(
+            svg.contains(&format!("more than {point}")),
+            "{point} is cut"
+        );
+    }
+}
