@@ -292,7 +292,7 @@ fn right_margin<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[&Task
         })
         .max()
         .unwrap_or(0);
-    (widest + 12 + 24).clamp(190, area.dim_in_pixel().0 / 2)
+    (widest + 12 + 8).clamp(190, area.dim_in_pixel().0 / 2)
 }
 
 /// The heading of the column of return times.
