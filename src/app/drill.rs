@@ -326,7 +326,7 @@ pub fn drill(
         &model, &drill, &summary, &warnings, &prov,
     )?);
     let screen = (!opts.quiet).then(|| {
-        let mut screen = report::drill::screen(&drill, &summary);
+        let mut screen = report::drill::screen(&drill, &summary, !model.insurance.is_empty());
         if let Some(w) = &at_unused {
             screen.push_str(&format!("\n  note: {} {}\n", w.path, w.message));
         }

@@ -172,7 +172,7 @@ impl Chart for Gantt {
         }
         keys.push((Key::Tick(VERMILION), "RTO"));
         axis::header(area, &title, &keys)?;
-        let mut chart = frame::rows(area, 190)
+        let mut chart = frame::rows(area, right_margin(area, &rows))
             .build_cartesian_2d(
                 (0.0..x1).step(axis::hour_step(x1, 10)),
                 -0.6..(n as f64 - 0.4),
@@ -267,7 +267,7 @@ impl Chart for Gantt {
         let top = axis::relative(area, chart.backend_coord(&(x1, n as f64 - 0.4)));
         axis::text(
             area,
-            "back at (crew in)",
+            BACK_HEADER,
             (top.0 + 12, top.1 - 6),
             font(TICK_SIZE).color(&GREY),
             (HPos::Left, VPos::Bottom),
@@ -275,6 +275,28 @@ impl Chart for Gantt {
         Ok(())
     }
 }
+
+/// The room right of the plot for the texts there ("back at (crew in)"
+/// and each row's return time): the widest of them, its gap and a margin,
+/// at least 190 pixels and at most half the chart, so that "1.2h; 5.21d
+/// with a crew (5%)" is not cut at the edge of the image.
+fn right_margin<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[&Task]) -> u32 {
+    let style = font(TICK_SIZE);
+    let widest = rows
+        .iter()
+        .map(|t| t.back_label())
+        .chain(std::iter::once(BACK_HEADER.to_string()))
+        .map(|l| {
+            area.estimate_text_size(&l, &style)
+                .map_or(l.chars().count() as u32 * TICK_SIZE * 3 / 5, |(w, _)| w)
+        })
+        .max()
+        .unwrap_or(0);
+    (widest + 12 + 8).clamp(190, area.dim_in_pixel().0 / 2)
+}
+
+/// The heading of the column of return times.
+const BACK_HEADER: &str = "back at (crew in)";
 
 impl Task {
     /// The text right of the bar: when it is back, and how often a crew
@@ -456,6 +478,45 @@ mod tests {
         };
         let svg = super::super::render(&g).expect("renders").svg;
         assert!(svg.contains("not recovered"));
+    }
+
+    /// The return time of a service a crew worked on in few drills
+    /// ("1.2h; 5.21d with a crew (5%)") was cut at the image's right edge.
+    #[test]
+    fn the_longest_return_time_fits_in_the_image() {
+        let few = Task {
+            crew_share: Some(0.05),
+            back_in_most: Some(1.2),
+            ..task("Policy database", Some((1.0, 9.0)), 5.21 * 24.0)
+        };
+        let label = few.back_label();
+        assert_eq!(label, "1.2h; 5.21d with a crew (5%)");
+        let g = Gantt {
+            title: "t".into(),
+            tasks: vec![few, task("db", Some((2.0, 50.0)), 60.0)],
+        };
+        let svg = super::super::render(&g).expect("renders").svg;
+        let at = svg
+            .find(&format!("\n{label}\n"))
+            .expect("the label is drawn");
+        let start = svg[..at].rfind("<text").expect("in a text element");
+        let attr = |name: &str| -> f64 {
+            svg[start..at]
+                .split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .expect("the attribute")
+        };
+        let (x, size) = (attr("x"), attr("font-size"));
+        // DejaVu Sans averages well over half the font size per character.
+        let width = label.chars().count() as f64 * size * 0.55;
+        assert!(
+            x + width <= f64::from(crate::chart::WIDTH),
+            "the label runs from x = {x} to {} past the {} pixels of the image",
+            x + width,
+            crate::chart::WIDTH
+        );
     }
 
     #[test]

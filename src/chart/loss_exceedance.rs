@@ -204,7 +204,13 @@ impl Chart for LossExceedance {
                     ShapeStyle::from(&VERMILION).stroke_width(2),
                 ))
                 .map_err(draw_err)?
-                .label("risk appetite")
+                // With insurance the verdict is the net curve's: the gross
+                // curve above the line is no breach.
+                .label(if self.net.is_some() {
+                    "risk appetite (judged on the net loss)"
+                } else {
+                    "risk appetite"
+                })
                 .legend(|(x, y)| {
                     PathElement::new([(x, y), (x + 30, y)], VERMILION.stroke_width(2))
                 });
@@ -268,6 +274,12 @@ mod tests {
         let r = super::super::render(&insured).expect("renders");
         assert!(r.svg.contains("gross loss, simulated"));
         assert!(r.svg.contains("net loss: gross"));
+        // The appetite is judged on the net curve, and the legend says so:
+        // a gross curve above the line read as a breach that was not one.
+        assert!(r.svg.contains("risk appetite (judged on the net loss)"));
+        let gross =
+            super::super::render(&chart(vec![(100.0, 0.3), (500.0, 0.0)], 0.4)).expect("renders");
+        assert!(gross.svg.contains("risk appetite") && !gross.svg.contains("judged on"));
     }
 
     #[test]

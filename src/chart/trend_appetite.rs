@@ -20,7 +20,9 @@ pub(crate) fn chart(t: &Trend) -> Series {
     let lines = losses
         .iter()
         .map(|&(loss, currency)| Line {
-            name: format!("losing more than {}", money(currency, loss)),
+            // Short enough for the legend (28 characters) up to EUR 999,999,999,999:
+            // "losing more than EUR 1,000,…" named no point at all.
+            name: format!("more than {}", money(currency, loss)),
             points: t
                 .runs
                 .iter()

@@ -201,7 +201,7 @@ fn time_row(label: &str, s: &crate::stats::drill::Stats) -> Vec<String> {
     ]
 }
 
-fn headline(d: &DrillSummary, s: &Summary) -> Block {
+fn headline(d: &DrillSummary, s: &Summary, insured: bool) -> Block {
     let mut rows = Vec::new();
     if let Some(x) = &d.business {
         rows.push(time_row(
@@ -226,7 +226,11 @@ fn headline(d: &DrillSummary, s: &Summary) -> Block {
     let c = s.currency.as_str();
     let a = &s.annual_loss;
     rows.push(vec![
-        "Loss per drill".to_string(),
+        if insured {
+            "Loss per drill, before insurance".to_string()
+        } else {
+            "Loss per drill".to_string()
+        },
         money(c, a.p50),
         money(c, a.p90),
         money(c, a.p99),
@@ -254,7 +258,7 @@ fn headline(d: &DrillSummary, s: &Summary) -> Block {
     }
 }
 
-fn reading(d: &DrillSummary, s: &Summary, names: &Names) -> Vec<Spans> {
+fn reading(d: &DrillSummary, s: &Summary, names: &Names, insured: bool) -> Vec<Spans> {
     let mut out: Vec<Spans> = Vec::new();
     match &d.business {
         None => out.push(vec![t(
@@ -395,7 +399,8 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names) -> Vec<Spans> {
         t("One occurrence costs on average "),
         b(money(c, s.annual_loss.mean)),
         t(format!(
-            " (median {}, 1 in 100 above {}).",
+            "{} (median {}, 1 in 100 above {}).",
+            if insured { " before insurance" } else { "" },
             money(c, s.annual_loss.p50),
             money(c, s.annual_loss.p99)
         )),
@@ -463,6 +468,7 @@ pub(crate) fn drill_doc(
     warnings: &[Warning],
     prov: &Provenance,
     names: &Names,
+    insured: bool,
 ) -> Doc {
     let mut doc = Doc::new(format!("{}: drill of {}", d.scenario, d.threat));
     if let Some(x) = names.description_block() {
@@ -494,9 +500,12 @@ pub(crate) fn drill_doc(
     if let Some(start) = &d.start {
         doc.para(vec![t(start_sentence(start))]);
     }
-    doc.push(headline(d, s));
+    if insured {
+        doc.para(vec![t(GROSS_OF_INSURANCE)]);
+    }
+    doc.push(headline(d, s, insured));
     doc.h2("Reading");
-    doc.push(Block::Bullets(reading(d, s, names)));
+    doc.push(Block::Bullets(reading(d, s, names, insured)));
     doc.charts(&DRILL_CHARTS);
     doc.h2("Services");
     let quiet = d.services.len() - affected(d).count();
@@ -565,10 +574,16 @@ pub(crate) fn drill_pack(
     let mut files = vec![("drill.json".to_string(), json(d)?)];
     let (graph, drawings) = graph_files(model)?;
     files.extend(graph);
-    let doc = drill_doc(d, s, warnings, prov, &names);
+    let doc = drill_doc(d, s, warnings, prov, &names, !model.insurance.is_empty());
     files.extend(doc_files(&doc, charts, &drawings));
     Ok(files)
 }
+
+/// What the loss of a drill of an insured scenario is: the occurrence's
+/// loss before insurance, as `sweep --threat` says too.
+const GROSS_OF_INSURANCE: &str = "Losses are each drill's loss before insurance (gross): a \
+    premium and an aggregate limit are a year's, not an event's, so bcdr run weighs \
+    insurance, net of recoveries and premiums.";
 
 /// Where the drills started on the revenue profiles' clock, in words
 /// ([`DrillSummary::start`]).
@@ -621,7 +636,7 @@ pub(crate) fn attack_words(a: &AttackDrill) -> String {
     }
 }
 
-pub(crate) fn screen(d: &DrillSummary, s: &Summary) -> String {
+pub(crate) fn screen(d: &DrillSummary, s: &Summary, insured: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -691,9 +706,10 @@ pub(crate) fn screen(d: &DrillSummary, s: &Summary) -> String {
     let c = s.currency.as_str();
     let _ = writeln!(
         out,
-        "  loss per drill                mean {}, p99 {}",
+        "  loss per drill                mean {}, p99 {}{}",
         money(c, s.annual_loss.mean),
-        money(c, s.annual_loss.p99)
+        money(c, s.annual_loss.p99),
+        if insured { " (before insurance)" } else { "" }
     );
     let mut hit: Vec<&ServiceDrill> = d.services.iter().filter(|x| x.hit > 0.0).collect();
     hit.sort_by(|a, b| {

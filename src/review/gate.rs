@@ -172,12 +172,17 @@ pub fn appetite_breaches(s: &Summary) -> Vec<String> {
         .filter(|a| !a.within)
         .map(|a| {
             format!(
-                "risk appetite breached: losing more than {} has a simulated probability \
-                 of {:.4} per {}, above the {:.4} accepted",
+                "risk appetite breached: losing more than {}{} has a simulated chance \
+                 of {} per {}, above the {} accepted",
                 crate::fmt::money(&s.currency, a.loss),
-                a.simulated,
+                if s.annual_loss_net.is_some() {
+                    " (net of insurance)"
+                } else {
+                    ""
+                },
+                crate::fmt::pct(a.simulated),
                 crate::stats::period::Period::of(s.horizon_hours).unit(),
-                a.accepted
+                crate::fmt::pct(a.accepted)
             )
         })
         .collect()

@@ -399,7 +399,10 @@ pub fn importance(
             ControlImportance {
                 control: "crews".to_string(),
                 service: String::new(),
-                removed: format!("{} crews instead of {c}", c - 1),
+                removed: format!(
+                    "{} instead of {c}",
+                    crate::fmt::plural((c - 1) as usize, "crew")
+                ),
                 score: f64::INFINITY,
                 loss_saved: None,
             },

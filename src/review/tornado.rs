@@ -131,6 +131,10 @@ fn push(out: &mut Vec<Move>, model: &Model, path: String, base: f64, low: f64, h
     let Ok(param) = Param::parse(&path) else {
         return;
     };
+    // The ends as a person writes them: 0.3 × 0.75 is 0.22499999999999998
+    // in binary, which reports would print as is and `sweep --set
+    // PATH=0.225` would not reproduce to the last bit.
+    let (low, high) = (tidy(low), tidy(high));
     if param.check(&path, model, &[low, high]).is_err() {
         return;
     }
@@ -142,6 +146,15 @@ fn push(out: &mut Vec<Move>, model: &Model, path: String, base: f64, low: f64, h
         },
         base,
     });
+}
+
+/// `x` rounded to 12 significant digits: the noise of the product of two
+/// decimals goes, the value a person would write stays.
+fn tidy(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
 }
 
 /// Every parameter of `model` that a tornado moves by `vary` (a fraction).

@@ -253,3 +253,46 @@ fn threats_csv_splits_random_failures_by_failing_service() {
     assert!(report.contains("## Insurance"));
     assert!(report.contains("judged on the net loss"));
 }
+
+/// A drill of an insured scenario: its loss is the occurrence's loss
+/// before insurance, and the screen and the report said nothing of it, so
+/// a board read the gross EUR 3 M of a site loss as what stays with it.
+#[test]
+fn a_drill_of_an_insured_scenario_says_its_loss_is_before_insurance() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, insured) in [("insurer-dr-site.ron", true), ("tutorial.ron", false)] {
+        let out = dir.path().join(name);
+        let threat = if insured { "flood" } else { "office-fire" };
+        let assert = crate::common::bcdr()
+            .args([
+                "drill",
+                crate::common::scenario(name).to_str().expect("utf-8"),
+            ])
+            .args(["--threat", threat, "--trials", "200", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let screen = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+        let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+        let loss_line = screen
+            .lines()
+            .find(|l| l.contains("loss per drill"))
+            .expect("a loss line");
+        assert_eq!(
+            loss_line.ends_with("(before insurance)"),
+            insured,
+            "{loss_line}"
+        );
+        assert_eq!(
+            md.contains("| Loss per drill, before insurance |"),
+            insured,
+            "{name}"
+        );
+        assert_eq!(
+            md.contains("loss before insurance (gross)"),
+            insured,
+            "{name}"
+        );
+        assert_eq!(md.contains("| Loss per drill |"), !insured, "{name}");
+    }
+}

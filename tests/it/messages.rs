@@ -219,6 +219,10 @@ fn the_appetite_gate_writes_money_one_way() {
     let err = stderr(&a);
     assert!(err.contains("losing more than EUR 100,000 has"), "{err}");
     assert!(err.contains("per year, above"), "{err}");
+    // Probabilities as the reports write them, percentages: "0.4420" and
+    // "0.0010" read as a different scale from the report's "44.2%".
+    assert!(err.contains("above the 0.1% accepted"), "{err}");
+    assert!(!err.contains("(net of insurance)"), "{err}");
     // Over a two-year horizon the probability is per trial of two years.
     let text = std::fs::read_to_string(&file)
         .expect("the strict tutorial")
@@ -234,6 +238,27 @@ fn the_appetite_gate_writes_money_one_way() {
     let err = stderr(&a);
     assert!(err.contains("per 2y, above"), "{err}");
     assert!(!err.contains("per year"), "{err}");
+    // With insurance the appetite is judged on the net loss, and says so.
+    let text = std::fs::read_to_string(scenario("insurer-dr-site.ron"))
+        .expect("the insurer")
+        .replace(
+            "(loss: 500000, probability: 0.02)",
+            "(loss: 500000, probability: 0.0001)",
+        );
+    let file = dir.path().join("strict-insurer.ron");
+    std::fs::write(&file, text).expect("write the scenario");
+    let a = bcdr()
+        .arg("run")
+        .arg(&file)
+        .args(["--trials", "300", "-q", "--fail-on", "appetite", "--out"])
+        .arg(dir.path().join("out3"))
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains(" (net of insurance) has a simulated chance of "),
+        "{err}"
+    );
 }
 
 /// The note of a comparison whose plans cost the same wrote the cost as

@@ -184,6 +184,52 @@ const SMALL: &str = r#"Scenario(name: "small", currency: "EUR", horizon: "1y",
     plan: Plan(crews: 2),
 )"#;
 
+/// A rate of 0.3 and a failover success of 0.95 moved by 25% read
+/// "0.22499999999999998 → 0.375" and "0.7124999999999999 → 1" in the
+/// tornado's report; the ends are now the decimals a person writes, and
+/// `sweep --set` with them as written gives the bar's ends exactly.
+#[test]
+fn tornado_ends_are_the_decimals_a_person_writes() {
+    let text = r#"Scenario(name: "tidy", horizon: "1y",
+    sites: [Site(id: "dc"), Site(id: "dr")],
+    services: [
+        Service(id: "db", site: "dc", failure: (mtbf: "1000h", repair: Exponential(mean: "6h")),
+            failover: (site: "dr", switchover: Fixed("1h"), success: 0.95), rto: "4h"),
+        Service(id: "shop", depends_on: ["db"], revenue_per_hour: 1000, rto: "4h"),
+    ],
+    threats: [Disaster(id: "fire", rate_per_year: 0.3, targets: [Site("dc")])],
+)"#;
+    let model = scenario::parse_str(text).expect("valid");
+    let t = tornado(
+        &model,
+        &TornadoRun {
+            vary: 0.25,
+            seed: 1,
+            trials: 200,
+            threads: None,
+        },
+        None,
+    )
+    .expect("tornado");
+    for (path, low, high) in [
+        ("threats.fire.rate_per_year", "0.225", "0.375"),
+        ("services.db.failover.success", "0.7125", "1"),
+    ] {
+        let bar = t
+            .bars
+            .iter()
+            .find(|b| b.path == path)
+            .unwrap_or_else(|| panic!("no bar {path}"));
+        assert_eq!(
+            (bar.low_label.as_str(), bar.high_label.as_str()),
+            (low, high),
+            "{path}"
+        );
+        let typed = Setting::parse(&format!("{path}={low},{high}")).expect("parses");
+        assert_eq!(typed.values, vec![bar.low, bar.high], "{path}");
+    }
+}
+
 #[test]
 fn a_tornado_bar_equals_the_matching_sweep_endpoints() {
     let model = scenario::parse_str(SMALL).expect("valid");
@@ -665,5 +711,67 @@ fn review_commands_need_two_trials() {
                 "--trials must be at least 2: a standard error",
             ));
         assert!(!out.exists(), "{args:?}");
+    }
+}
+
+/// The crews control of a plan of two crews read "1 crews instead of 2".
+#[test]
+fn the_crews_control_is_written_in_good_english() {
+    let removed = |crews: u32| {
+        let im = importance_of(
+            &SMALL.replace("crews: 2", &format!("crews: {crews}")),
+            50,
+            2,
+        );
+        im.controls
+            .iter()
+            .find(|c| c.control == "crews")
+            .map(|c| c.removed.clone())
+            .expect("a crews control")
+    };
+    assert_eq!(removed(2), "1 crew instead of 2");
+    assert_eq!(removed(3), "2 crews instead of 3");
+}
+
+/// The legend of `trend_appetite` cut "losing more than EUR 1,000,000" to
+/// "losing more than EUR 1,000,…", so two points of EUR 1 M and EUR 5 M
+/// read the same; each point's amount is now written whole.
+#[test]
+fn the_trend_appetite_legend_names_each_point_whole() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let file = write(
+        dir,
+        "q.ron",
+        &TUTORIAL.replace(
+            "risk_appetite: [(loss: 100000, probability: 0.10)]",
+            "risk_appetite: [(loss: 1000000, probability: 0.10), (loss: 5000000, probability: 0.01)]",
+        ),
+    );
+    for q in ["q1", "q2"] {
+        bcdr()
+            .current_dir(dir)
+            .args([
+                "run",
+                file.to_str().expect("utf-8"),
+                "--trials",
+                "200",
+                "-q",
+            ])
+            .args(["--label", q, "--out", q])
+            .assert()
+            .success();
+    }
+    bcdr()
+        .current_dir(dir)
+        .args(["trend", "q1", "q2", "--out", "trend", "-q"])
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(dir.join("trend/trend_appetite.svg")).expect("svg");
+    for point in ["EUR 1,000,000", "EUR 5,000,000"] {
+        assert!(
+            svg.contains(&format!("more than {point}")),
+            "{point} is cut"
+        );
     }
 }
