@@ -37,6 +37,11 @@ pub use drill::json as drill_json;
 pub(crate) const NET_OF_INSURANCE: &str = "Losses are net of insurance (gross loss − \
     recoveries + premiums), the loss the risk appetite is judged on.";
 
+/// What a screen or report gives instead of a 95% confidence interval for
+/// a run of one trial: it has no standard error, and its zero-width
+/// interval would read as certainty.
+pub(crate) const ONE_TRIAL_NO_CI: &str = "one trial: no confidence interval";
+
 /// The label a screen puts after "expected annual loss" when its losses
 /// are net of insurance; empty otherwise (the screen reads as before).
 pub(crate) fn net_label(net_of_insurance: bool) -> &'static str {

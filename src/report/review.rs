@@ -73,6 +73,21 @@ fn rto_misses(s: &Summary) -> Vec<(&ServiceSummary, f64, f64)> {
     v
 }
 
+/// A 95% confidence interval of a run's figure in a sentence: "95%
+/// confidence interval EUR 1 to EUR 2", or that one trial gives none.
+fn interval(s: &Summary, ci: [f64; 2]) -> String {
+    if s.trials < 2 {
+        super::ONE_TRIAL_NO_CI.to_string()
+    } else {
+        let c = s.currency.as_str();
+        format!(
+            "95% confidence interval {} to {}",
+            money(c, ci[0]),
+            money(c, ci[1])
+        )
+    }
+}
+
 /// The plain-language reading.
 fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
     let c = s.currency.as_str();
@@ -98,11 +113,7 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
         b(money(c, a.p50)),
         t(format!("; on average a {y} loses ")),
         b(money(c, a.mean)),
-        t(format!(
-            " (95% confidence interval {} to {}).",
-            money(c, a.mean_ci95[0]),
-            money(c, a.mean_ci95[1])
-        )),
+        t(format!(" ({}).", interval(s, a.mean_ci95))),
     ]);
     out.push(vec![
         t(format!("A 1-in-20 {y} loses at least ")),
@@ -110,9 +121,8 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
         t(format!("; a 1-in-100 {y} loses at least ")),
         b(money(c, a.p99)),
         t(format!(
-            " (95% confidence interval {} to {}). The worst simulated {y} lost {}.",
-            money(c, a.p99_ci95[0]),
-            money(c, a.p99_ci95[1]),
+            " ({}). The worst simulated {y} lost {}.",
+            interval(s, a.p99_ci95),
             money(c, a.max)
         )),
     ]);
@@ -244,12 +254,22 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
         )
     });
     if a.mean > 0.0 {
+        // One trial has no standard error: not "known to ±0.0%".
+        let known = if s.trials < 2 {
+            format!(
+                "one trial gives the {} no confidence interval",
+                p.expected_loss()
+            )
+        } else {
+            format!(
+                "with {} trials the {} is known to ±{} (95%)",
+                s.trials,
+                p.expected_loss(),
+                pct((a.mean_ci95[1] - a.mean) / a.mean)
+            )
+        };
         out.push(vec![t(format!(
-            "Precision: with {} trials the {} is known to ±{} (95%); quantiles \
-             are accurate to ±{} from the histogram.",
-            s.trials,
-            p.expected_loss(),
-            pct((a.mean_ci95[1] - a.mean) / a.mean),
+            "Precision: {known}; quantiles are accurate to ±{} from the histogram.",
             pct(s.quantile_accuracy.annual_loss)
         ))]);
     }
@@ -272,7 +292,13 @@ pub(crate) fn headline(s: &Summary) -> Block {
     let p = Period::of(s.horizon_hours);
     let (y, ys) = (p.noun(), p.nouns());
     let row = |m: &str, v: String, ci: String| vec![m.to_string(), v, ci];
-    let ci = |lo: f64, hi: f64| format!("{} to {}", money(c, lo), money(c, hi));
+    let ci = |lo: f64, hi: f64| {
+        if s.trials < 2 {
+            super::ONE_TRIAL_NO_CI.to_string()
+        } else {
+            format!("{} to {}", money(c, lo), money(c, hi))
+        }
+    };
     Block::Table {
         head: vec![
             "measure".into(),

@@ -40,7 +40,7 @@ pub(crate) fn screen(s: &Summary) -> String {
     // standard error would read 0).
     let with_ci = |x: f64, ci: [f64; 2]| {
         if s.trials < 2 {
-            format!("{}  (one trial: no confidence interval)", money(c, x))
+            format!("{}  ({})", money(c, x), super::ONE_TRIAL_NO_CI)
         } else {
             format!(
                 "{}  (95% CI {} to {})",

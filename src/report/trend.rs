@@ -97,7 +97,7 @@ fn change(c: &str, st: &crate::review::trend::Step) -> String {
 /// trial has none (its zero-width interval read as certainty).
 fn interval(c: &str, r: &crate::review::trend::TrendRun) -> String {
     if r.trials < 2 {
-        "one trial: no confidence interval".to_string()
+        super::ONE_TRIAL_NO_CI.to_string()
     } else {
         format!(
             "{} to {}",

@@ -114,12 +114,12 @@ impl ValidateReport {
 /// its planning warnings when it is valid.
 ///
 /// # Errors
-/// [`Error::Read`] when the file cannot be read (that is not a finding).
+/// [`Error::Read`] when the file cannot be read, [`Error::Usage`] when it
+/// is too large or binary (neither is a finding).
 pub fn validate_report(path: &Path) -> Result<ValidateReport, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    // As every reader of a scenario: a size limit, binary data and a
+    // FIFO that nothing writes to refused (not read into memory for ever).
+    let bytes = crate::input::read_scenario(path)?;
     let file = path.display().to_string();
     Ok(match scenario::parse_bytes(&bytes) {
         Ok(model) => ValidateReport {

@@ -362,19 +362,22 @@ pub fn trend(dirs: &[PathBuf]) -> Result<Trend, Error> {
         }
         seen.push(real);
         let path = d.join("summary.json");
-        let bytes = std::fs::read(&path).map_err(|source| {
-            if source.kind() == std::io::ErrorKind::NotFound {
+        // Read with a limit (a `summary.json` that is a FIFO or a device
+        // would hang or fill memory), as every input of bcdr is.
+        let bytes = crate::input::read_limited(
+            &path,
+            crate::input::MAX_PARTIAL_BYTES,
+            "a run's summary.json",
+        )
+        .map_err(|e| match e {
+            Error::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
                 Error::Usage(format!(
                     "{}: not the output folder of bcdr run (it has no summary.json): give trend \
                      the folders that bcdr run --out wrote, oldest first",
                     d.display()
                 ))
-            } else {
-                Error::Read {
-                    path: path.clone(),
-                    source,
-                }
             }
+            e => e,
         })?;
         let s: Summary = serde_json::from_slice(&bytes).map_err(|e| {
             Error::Usage(format!(

@@ -324,6 +324,52 @@ mod tests {
         assert_eq!(unit(0, 2), 1);
     }
 
+    /// Every trial of the range is run once, in steps that end their unit
+    /// exactly once, for ranges at the ends of u64 and empty or reversed
+    /// ones (no overflow, no step past the range).
+    #[test]
+    fn the_cut_covers_every_range_once() {
+        let max = u64::MAX;
+        for threads in [1, 2] {
+            let pool = thread_pool(Some(threads)).expect("pool");
+            for (trials, step) in [
+                (max - 1_000..max, 7),
+                (max - 3..max, 1),
+                (max - 300..max, CHUNK),
+                (0..0, 8),
+                (Range { start: 9, end: 3 }, 8),
+                (0..1, 8),
+                (0..2_049, 25),
+            ] {
+                let units = Units {
+                    trials: trials.clone(),
+                    step,
+                };
+                let unit = units.len(pool.current_num_threads() as u64);
+                let mut ran = drive(
+                    &pool,
+                    units,
+                    None,
+                    Vec::new,
+                    || (),
+                    |acc: &mut Vec<(Range<u64>, bool)>, (), step, end| acc.push((step, end)),
+                    |a, b| a.extend_from_slice(b),
+                );
+                ran.sort_by_key(|(r, _)| r.start);
+                let mut at = trials.start;
+                for (r, end) in &ran {
+                    assert_eq!(r.start, at, "{trials:?}: a gap or an overlap");
+                    assert!(r.end > r.start && r.end - r.start <= step.min(unit));
+                    // A step ends its unit when it reaches a unit's bound.
+                    let bound = (r.end - trials.start) % unit == 0 || r.end == trials.end;
+                    assert_eq!(*end, bound, "{trials:?} {r:?}");
+                    at = r.end;
+                }
+                assert_eq!(at, trials.end.max(trials.start), "{trials:?}");
+            }
+        }
+    }
+
     /// The accumulator of a run does not depend on how its trials are cut
     /// into units and steps, nor on how many workers take them.
     #[test]

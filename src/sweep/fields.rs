@@ -67,7 +67,7 @@ pub(super) fn nearest_path(path: &str) -> Option<String> {
 }
 
 /// The rest of [`TEMPLATES`] (two lists to keep each one short).
-const EXTRA_TEMPLATES: [&str; 3] = [
+pub(super) const EXTRA_TEMPLATES: [&str; 3] = [
     "services.<id>.failure.repair",
     "services.<id>.failure.mtbf",
     "services.<id>.spread_probability",

@@ -28,9 +28,13 @@ fn parses_ranges_lists_and_steps() {
 /// and a misspelt path gets the one meant, its id kept.
 #[test]
 fn a_misspelt_path_gets_the_nearest_parameter() {
-    for t in fields::TEMPLATES.iter() {
+    // Both lists: the second was not checked.
+    for t in fields::TEMPLATES.iter().chain(&fields::EXTRA_TEMPLATES) {
         let path = t.replace("<id>", "east.db");
         assert!(Param::parse(&path).is_ok(), "{path}");
+        // Each one a parameter the message's list of supported ones names.
+        let tail = t.rsplit("<id>.").next().unwrap_or(t);
+        assert!(SUPPORTED.contains(tail), "{t} is not in SUPPORTED");
     }
     for (bad, meant) in [
         ("plan.crew", "plan.crews"),

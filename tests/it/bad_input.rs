@@ -248,7 +248,7 @@ fn every_trials_option_reads_scientific_notation() {
 
 /// A named pipe that nothing writes to (a scenario path mistyped onto a
 /// FIFO) hung `validate` for ever in open(2); it is refused after a
-/// few seconds, naming the pipe.
+/// few seconds, naming the pipe, by every reader of an input file.
 #[cfg(unix)]
 #[test]
 fn a_fifo_nothing_writes_to_does_not_hang() {
@@ -257,23 +257,55 @@ fn a_fifo_nothing_writes_to_does_not_hang() {
     let c = std::ffi::CString::new(fifo.display().to_string()).expect("a path without NUL");
     // SAFETY: mkfifo reads a valid NUL-terminated path and nothing else.
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
-    let started = std::time::Instant::now();
-    let out = bcdr()
-        .arg("validate")
-        .arg(&fifo)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .expect("runs");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(started.elapsed().as_secs() < 30, "{err}");
-    assert!(
-        err.contains(&format!(
-            "cannot read {}: it is a named pipe (FIFO) that nothing writes to",
-            fifo.display()
-        )),
-        "{err}"
-    );
+    // A run folder whose summary.json is such a pipe.
+    let run = dir.path().join("run");
+    std::fs::create_dir(&run).expect("a folder");
+    let summary = run.join("summary.json");
+    let c = std::ffi::CString::new(summary.display().to_string()).expect("a path without NUL");
+    // SAFETY: as above.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    // `validate --format json` and `trend` read with `std::fs::read`, and
+    // hung there too.
+    let out_dir = dir.path().join("trend");
+    let cases: [(Vec<&std::ffi::OsStr>, &std::path::Path); 3] = [
+        (vec!["validate".as_ref(), fifo.as_os_str()], &fifo),
+        (
+            vec![
+                "validate".as_ref(),
+                "--format".as_ref(),
+                "json".as_ref(),
+                fifo.as_os_str(),
+            ],
+            &fifo,
+        ),
+        (
+            vec![
+                "trend".as_ref(),
+                run.as_os_str(),
+                "--out".as_ref(),
+                out_dir.as_os_str(),
+            ],
+            &summary,
+        ),
+    ];
+    for (args, pipe) in cases {
+        let started = std::time::Instant::now();
+        let out = bcdr()
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(started.elapsed().as_secs() < 30, "{args:?}: {err}");
+        assert!(
+            err.contains(&format!(
+                "cannot read {}: it is a named pipe (FIFO) that nothing writes to",
+                pipe.display()
+            )),
+            "{args:?}: {err}"
+        );
+    }
 }
 
 /// Duration errors said what was wrong but not what to write: `"-4h" is

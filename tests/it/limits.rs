@@ -104,6 +104,20 @@ fn endless_inputs_are_read_with_a_limit() {
     let mut cmd = bcdr();
     cmd.arg("validate").arg(&big);
     fails_with(cmd, "binary data");
+    // `validate --format json` and `trend` read without a limit (/dev/zero
+    // filled memory until the allocation failed): the same refusal.
+    let mut cmd = bcdr();
+    cmd.args(["validate", "--format", "json"]).arg(&big);
+    fails_with(cmd, "binary data");
+    let run = dir.path().join("run");
+    std::fs::create_dir(&run).expect("a folder");
+    std::os::unix::fs::symlink(&big, run.join("summary.json")).expect("a link");
+    let mut cmd = bcdr();
+    cmd.arg("trend")
+        .arg(&run)
+        .arg("--out")
+        .arg(dir.path().join("trend"));
+    fails_with(cmd, "binary data");
     std::fs::write(&big, " ".repeat((64 << 20) + 1)).expect("written");
     let mut cmd = bcdr();
     cmd.arg("validate").arg(&big);

@@ -277,4 +277,21 @@ fn one_trial_prints_no_interval() {
         "{screen}"
     );
     assert!(!screen.contains("95% CI"), "{screen}");
+    // The reports too: they gave "95% confidence interval EUR 17,185 to
+    // EUR 17,185" and "known to ±0.0% (95%)".
+    for report in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(out.join(report)).expect("written");
+        assert!(
+            !text.contains("confidence interval EUR") && !text.contains("±0.0%"),
+            "{report}: {text}"
+        );
+        assert!(
+            text.matches("one trial: no confidence interval").count() >= 4,
+            "{report}: {text}"
+        );
+        assert!(
+            text.contains("one trial gives the expected annual loss no confidence interval"),
+            "{report}: {text}"
+        );
+    }
 }
