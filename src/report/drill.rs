@@ -271,10 +271,17 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names, insured: bool) -> Vec<S
         Some(x) => {
             let r = &x.recovery_hours;
             out.push(vec![
-                t(format!(
-                    "A business function stops in {} of the drills. The last one is back within ",
-                    pct(x.hit)
-                )),
+                t(if x.hit < 1.0 {
+                    format!(
+                        "A business function stops in {} of the drills. Counting 0 for the {} in \
+                         which none stops, the last one is back within ",
+                        pct(x.hit),
+                        pct(1.0 - x.hit)
+                    )
+                } else {
+                    "A business function stops in every drill. The last one is back within "
+                        .to_string()
+                }),
                 b(hours(r.p50)),
                 t(" in half of the drills and within "),
                 b(hours(r.p90)),
@@ -672,6 +679,13 @@ pub(crate) fn screen(d: &DrillSummary, s: &Summary, insured: bool) -> String {
             hours(r.mean_ci95[0]),
             hours(r.mean_ci95[1])
         );
+        if x.hit < 1.0 {
+            let _ = writeln!(
+                out,
+                "    (0 in the {} of drills in which no business function stops)",
+                pct(1.0 - x.hit)
+            );
+        }
         if x.not_recovered > 0.0 {
             let _ = writeln!(
                 out,

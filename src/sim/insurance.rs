@@ -16,7 +16,7 @@
 //! premiums.
 
 use crate::model::{Covered, Model};
-use crate::stats::{more_than, MONEY_SLACK};
+use crate::stats::{money_slack, more_than};
 
 /// One policy's terms: per cause (0: random failures, k + 1: threat k)
 /// whether it covers it; the money as plain numbers (+∞ for no limit).
@@ -92,14 +92,14 @@ impl InsurancePlan {
                 // A loss of the deductible on paper pays nothing, and a
                 // payment of what is left of the aggregate on paper is
                 // not cut, whatever the tick grid left of them
-                // (`stats::MONEY_SLACK`).
+                // (`stats::money_slack`).
                 let due = if more_than(rest, p.deductible) {
                     (rest - p.deductible).min(p.limit)
                 } else {
                     0.0
                 };
                 let pay = due.min(left[k]);
-                exhausted[k] |= due > left[k] + MONEY_SLACK * p.aggregate;
+                exhausted[k] |= due > left[k] + money_slack(p.aggregate);
                 left[k] -= pay;
                 recovered[k] += pay;
                 rest -= pay;

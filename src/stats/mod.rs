@@ -38,14 +38,26 @@ pub const Z975: f64 = 1.959_963_984_540_054;
 /// paper counted as losing more than an appetite point of 90. Half a tick
 /// is 2⁻³¹ h, a 3.7·10⁻⁹ share of a minute, so the slack covers the
 /// revenue of stretches of a few minutes or more; it is 0.01 at a point
-/// of 1 000 000, below the whole units every report writes money in.
+/// of 1 000 000. It is never more than [`MONEY_SLACK_MAX`] (half a unit):
+/// a loss that reads more than the point in the whole units every report
+/// writes money in is more than it (at a point of 10⁹ a relative slack
+/// alone would let EUR 1,000,000,007 count as 1,000,000,000).
 pub(crate) const MONEY_SLACK: f64 = 1e-8;
 
-/// Whether `loss` is more than the threshold `point`, by more than
-/// [`MONEY_SLACK`] of it.
+/// The most slack [`more_than`] gives, in currency units: half a unit.
+pub(crate) const MONEY_SLACK_MAX: f64 = 0.5;
+
+/// The slack of a money threshold `point` ([`MONEY_SLACK`]).
+#[inline]
+pub(crate) fn money_slack(point: f64) -> f64 {
+    (MONEY_SLACK * point.abs()).min(MONEY_SLACK_MAX)
+}
+
+/// Whether `loss` is more than the threshold `point`, by more than its
+/// [`money_slack`].
 #[inline]
 pub(crate) fn more_than(loss: f64, point: f64) -> bool {
-    loss > point + MONEY_SLACK * point.abs()
+    loss > point + money_slack(point)
 }
 
 /// For the merge tests of the accumulators: `[all, ab, ba]`, where `all`

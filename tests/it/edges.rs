@@ -439,6 +439,35 @@ fn a_loss_equal_on_paper_to_a_money_threshold_meets_it() {
     }
 }
 
+/// The slack that lets a loss equal a threshold on paper is never more
+/// than half a unit: nine outages of 111,111,111.9 lose 1,000,000,007.1,
+/// which reads (and is) more than an appetite point of 1,000,000,000 (a
+/// relative slack alone, 10 at that point, called it within), as is a
+/// point a unit below the loss; one at the loss is not.
+#[test]
+fn the_money_slack_is_at_most_half_a_unit() {
+    let text = |point: f64| {
+        format!(
+            r#"Scenario(name: "large", horizon: "1000h",
+            services: [Service(id: "app", cost_per_outage: 111111111.9,
+                failure: (ttf: Fixed("100h"), repair: Fixed("1h")))],
+            risk_appetite: [(loss: {point}, probability: 0.5)])"#
+        )
+    };
+    let loss = 9.0 * 111_111_111.9;
+    for (point, simulated) in [
+        (1e9, 1.0),
+        (loss - 1.0, 1.0),
+        (loss, 0.0),
+        (loss + 1.0, 0.0),
+    ] {
+        let run = annual(&text(point), 2);
+        assert_eq!(run.summary.annual_loss.max, loss);
+        let a = &run.summary.risk_appetite[0];
+        assert_eq!(a.simulated, simulated, "point {point}");
+    }
+}
+
 /// Every trial loses the same 47 (a 4 h repair at 10 an hour and an
 /// impact step of 7): every statistic of the annual loss is 47. The
 /// expected shortfall of two trials came out 47.000000000000014, above
