@@ -7,7 +7,9 @@
 
 use std::collections::VecDeque;
 
-use crate::model::{GroupId, Hours, Model, NodeRef, Rate, Service, ServiceId, SiteId, ThreatKind};
+use crate::model::{
+    GroupId, Hours, Model, NodeRef, Rate, Service, ServiceId, SiteId, ThreatKind, Tier,
+};
 
 use super::validate::{group_path, service_path};
 
@@ -45,7 +47,10 @@ impl std::fmt::Display for Warning {
 ///    kept at the service's own site with no rebuild, and a replicated
 ///    disaster's targets with nothing to restore from and no rebuild;
 /// 7. insurance with a premium or an aggregate limit in a scenario whose
-///    horizon is not a year: both are a year's, and apply once per trial.
+///    horizon is not a year: both are a year's, and apply once per trial;
+/// 8. a soft dependency of a service whose capacity counts nowhere: no
+///    revenue and not a business function (degradation does not pass on
+///    to the services that depend on it).
 ///
 /// # Complexity
 /// O(threats × (services + edges)).
@@ -59,6 +64,7 @@ pub fn planning_warnings(model: &Model) -> Vec<Warning> {
     super::warnings_dr::dr_warnings(model, &mut out);
     insurance_per_trial(model, &mut out);
     appetite_per_trial(model, &mut out);
+    degradation_counts_nowhere(model, &mut out);
     out
 }
 
@@ -707,4 +713,50 @@ fn appetite_per_trial(model: &Model, out: &mut Vec<Warning>) {
              than its amount; give them per horizon, or set horizon: \"1y\""
         ),
     );
+}
+
+// ---------------------------------------------------------------------------
+// 8. Degradation that counts nowhere
+
+/// A service that degrades on another keeps part of its capacity while it
+/// is down; that capacity is counted in its own revenue and, for a
+/// business function, in a drill's time to MBCO and restored share. It is
+/// not passed on to the services that depend on it (they see it up), so a
+/// soft dependency of a service with no revenue that is not a business
+/// function (docs/engine.md, drill definitions: the Business tier, else the
+/// services with revenue, else every service) changes no figure.
+fn degradation_counts_nowhere(model: &Model, out: &mut Vec<Warning>) {
+    let business_tier = model.services.iter().any(|s| s.tier == Tier::Business);
+    let any_revenue = model
+        .services
+        .iter()
+        .any(|s| s.revenue_per_hour.get() > 0.0);
+    if !business_tier && !any_revenue {
+        return;
+    }
+    for (id, service) in services(model) {
+        if service.degrades_on.is_empty()
+            || service.revenue_per_hour.get() > 0.0
+            || service.tier == Tier::Business
+        {
+            continue;
+        }
+        let on: Vec<String> = service
+            .degrades_on
+            .iter()
+            .map(|d| format!("{:?}", model.node_id(d.target)))
+            .collect();
+        warn(
+            out,
+            format!("{}.degrades_on", path_of(model, id)),
+            format!(
+                "it degrades on {}, but it earns no revenue and is not a business function, \
+                 so the capacity it loses counts in no figure (the services that depend on it \
+                 see it up, not degraded); give it the revenue_per_hour that depends on it, or \
+                 make the services that need {} degrade on it themselves",
+                on.join(", "),
+                if on.len() == 1 { "it" } else { "them" }
+            ),
+        );
+    }
 }

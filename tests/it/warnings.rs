@@ -575,3 +575,46 @@ fn warns_of_a_risk_appetite_over_a_horizon_that_is_not_a_year() {
         );
     }
 }
+
+/// A soft dependency of a service that earns nothing and is not a
+/// business function changes no figure (degradation is not passed on to
+/// its dependants): found in the bundled online retailer, whose storefront
+/// degraded on the cache to no effect. One that earns revenue, a Business
+/// service, and a scenario whose every service is a business function are
+/// not warned.
+#[test]
+fn warns_of_a_soft_dependency_that_counts_nowhere() {
+    let scenario = |app: &str, shop_tier: &str| {
+        format!(
+            r#"Scenario(name: "x", services: [
+            Service(id: "cache"),
+            Service(id: "app", {app} degrades_on: [(service: "cache", capacity: 0.7)]),
+            Service(id: "shop", tier: {shop_tier}, depends_on: ["app"], revenue_per_hour: 100),
+        ])"#
+        )
+    };
+    let w = one_warning(&scenario("", "Business"));
+    assert_eq!(w.path, r#"services[1] "app".degrades_on"#);
+    assert!(
+        w.message
+            .contains(r#"it degrades on "cache", but it earns no revenue"#),
+        "{}",
+        w.message
+    );
+    assert!(
+        w.message
+            .contains("make the services that need it degrade on it themselves"),
+        "{}",
+        w.message
+    );
+    // Without a Business tier the business functions are the services
+    // with revenue: still not "app".
+    assert_eq!(one_warning(&scenario("", "Application")).path, w.path);
+    assert_eq!(warnings(&scenario("revenue_per_hour: 10,", "Business")), []);
+    assert_eq!(warnings(&scenario("tier: Business,", "Business")), []);
+    // No revenue and no Business tier: every service is a business
+    // function, whose capacity a drill's time to MBCO counts.
+    let none = r#"Scenario(name: "x", services: [Service(id: "cache"),
+        Service(id: "app", degrades_on: [(service: "cache", capacity: 0.7)])])"#;
+    assert_eq!(warnings(none), []);
+}
