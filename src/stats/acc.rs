@@ -325,7 +325,7 @@ impl Accumulator {
 
     /// Count, trial by trial, the annual losses strictly above each of
     /// `losses` (the risk appetite's points), by more than
-    /// [`super::money_slack`] of the point.
+    /// `stats::money_slack` of the point.
     pub fn with_appetite(mut self, losses: &[f64]) -> Accumulator {
         self.appetite = losses
             .iter()
