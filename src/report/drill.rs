@@ -366,16 +366,34 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names, insured: bool) -> Vec<S
             spans.push(t(format!(" ({})", pct(e.on_path))));
         }
         spans.push(t(". "));
-        if let Some(bn) = d
+        // Every service that is the bottleneck as often as the most
+        // frequent one (services back at the same instant tie).
+        let top = d
             .critical_path
             .iter()
-            .max_by(|a, b| a.bottleneck.total_cmp(&b.bottleneck).then(b.id.cmp(&a.id)))
-        {
+            .map(|e| e.bottleneck)
+            .fold(0.0, f64::max);
+        let tied: Vec<&str> = d
+            .critical_path
+            .iter()
+            .filter(|e| e.bottleneck == top)
+            .map(|e| e.id.as_str())
+            .collect();
+        if top > 0.0 {
             spans.push(t(
                 "The bottleneck, the recovery that ends last, is most often ",
             ));
-            spans.push(named(names, &bn.id));
-            spans.push(t(format!(" ({} of the drills).", pct(bn.bottleneck))));
+            for (i, id) in tied.iter().enumerate() {
+                if i > 0 {
+                    spans.push(t(if i + 1 == tied.len() { " and " } else { ", " }));
+                }
+                spans.push(named(names, id));
+            }
+            spans.push(t(format!(
+                " ({} of the drills{}).",
+                pct(top),
+                if tied.len() > 1 { " each" } else { "" }
+            )));
         }
         out.push(spans);
     }
@@ -532,10 +550,11 @@ pub(crate) fn drill_doc(
         )]);
     } else {
         doc.para(vec![t(
-            "From the business function that is back last, the path follows the hard \
-             dependency (or what the service's restore requires, backup.requires) that came \
-             back last while that dependency gated it (it came back when the service did, or \
-             when the service's own restore started); its last step is the bottleneck.",
+            "From the business function that is back last, the path follows each hard \
+             dependency that came back when the service did; when none did, what held the \
+             service's restore back and came back when it started (what the restore requires, \
+             backup.requires, and with restore_in_dependency_order its hard dependencies). At \
+             an exact tie it follows every tied service. Where it stops is a bottleneck.",
         )]);
         doc.push(Block::Table {
             head: vec![

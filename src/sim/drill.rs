@@ -28,15 +28,17 @@
 //!   revenue per hour; without any revenue, every Business-tier service
 //!   weighs 1; without those, every service does.
 //! - The **critical path** starts at the business function that is back
-//!   last (none in a drill where no business function went down), and steps to the hard
-//!   dependency (through k-of-n groups, to the member that brought the group
-//!   back; once a service moved to a standby with its own `depends_on`,
-//!   the standby's) that recovered last, as long as that dependency gated it: it
-//!   came back exactly when the service did, or exactly when the service's
-//!   own restore started; or to what its restore requires
-//!   (`backup.requires`) that came back exactly when the restore started.
-//!   The step where none holds is the **bottleneck**: the restore that
-//!   ended last.
+//!   last (none in a drill where no business function went down) and
+//!   steps to each hard dependency (through k-of-n groups, to the member
+//!   that brought the group back; once a service moved to a standby with
+//!   its own `depends_on`, the standby's) that came back exactly when the
+//!   service did; when none did and the service's restore or rebuild
+//!   waited, to what held it back and came back exactly when it started:
+//!   what it requires (`backup.requires`), and with
+//!   `restore_in_dependency_order` its hard dependencies. At an exact tie
+//!   it follows every tied service. A step where none holds is a
+//!   **bottleneck**: its own recovery set the pace (one per drill, but
+//!   for exact ties).
 //!
 //! The recovery curve is kept on a fixed grid of [`GRID`] + 1 points from
 //! 0 to an end chosen before the run from a pilot of the first 1024 drills
@@ -87,6 +89,9 @@ pub(crate) struct DrillPlan {
     standby: Vec<Option<Vec<u32>>>,
     /// What each service's restore or rebuild requires (nodes).
     requires: Csr<u32>,
+    /// Restores and rebuilds wait for every hard dependency
+    /// (`plan.restore_in_dependency_order`).
+    dependency_order: bool,
     /// Soft dependencies per service (nodes) and the capacity each keeps
     /// while down, in the engine's order.
     soft: Csr<(u32, f64)>,
@@ -199,6 +204,7 @@ impl DrillPlan {
                     })
                     .collect(),
             ),
+            dependency_order: model.plan.restore_in_dependency_order,
             soft: Csr::from_rows(
                 model
                     .services
@@ -260,6 +266,8 @@ pub(crate) struct Reducer {
     /// Recovery time per node (services, then groups) and the service
     /// that brought it back; `None` until computed.
     node_rec: Vec<Option<(f64, u32)>>,
+    /// The critical path's services still to step from.
+    path: Vec<usize>,
     pub outcome: DrillOutcome,
     /// When the restored share last changed.
     pub settle: f64,
@@ -283,6 +291,7 @@ impl Reducer {
             node_down: vec![None; s + p.need.len()],
             restores: vec![false; s],
             node_rec: vec![None; s + p.need.len()],
+            path: Vec::new(),
             outcome: DrillOutcome {
                 services: vec![ServiceOutcome::default(); s],
                 business_recovered_at: None,
@@ -483,38 +492,59 @@ impl Reducer {
 
         // The critical path: from the business function back last; none
         // when no business function went down (a service no business
-        // function depends on is never named).
-        let Some((_, mut node)) = start else { return };
-        for _ in 0..s {
-            o.services[node].on_path = true;
-            let r = rec(o, node);
-            // The latest of its hard dependencies and, for a restore, of
-            // what the restore requires (which gates only its start).
-            let mut best: Option<(f64, u32, bool)> = None;
-            let required: &[u32] = if self.restores[node] {
-                p.requires.row(node)
-            } else {
-                &[]
-            };
-            let deps = deps_of(node).iter().map(|&d| (d, true));
-            for (d, hard) in deps.chain(required.iter().map(|&d| (d, false))) {
-                let (t, svc) = node_recovery(p, &mut self.node_rec, d);
-                if t > 0.0 && best.is_none_or(|(b, _, _)| t > b) {
-                    best = Some((t, svc, hard));
-                }
-            }
-            let Some((d, svc, hard)) = best else { break };
-            let gated_recovery = hard && (d >= r || same_time(d, r));
-            let gated_start = o.services[node]
-                .job_start
-                .is_some_and(|start| same_time(d, start));
-            if gated_recovery || gated_start {
-                node = svc as usize;
-            } else {
-                break;
+        // function depends on is never named). At an exact tie every tied
+        // service is followed: each of them set the pace.
+        let Some((last, _)) = start else { return };
+        self.path.clear();
+        for i in 0..s {
+            if p.business[i] && o.services[i].down_at.is_some() && same_time(rec(o, i), last) {
+                o.services[i].on_path = true;
+                self.path.push(i);
             }
         }
-        o.services[node].bottleneck = true;
+        while let Some(node) = self.path.pop() {
+            let r = rec(o, node);
+            // A hard dependency gates the recovery when it came back as
+            // late as the service did.
+            let mut next: Vec<u32> = deps_of(node)
+                .iter()
+                .map(|&d| node_recovery(p, &mut self.node_rec, d))
+                .filter(|&(t, _)| t > 0.0 && (t >= r || same_time(t, r)))
+                .map(|(_, svc)| svc)
+                .collect();
+            // Otherwise what held its restore back gates the restore's
+            // start when it came back exactly then: what the restore
+            // requires, and its hard dependencies when restores wait for
+            // them (`restore_in_dependency_order`). A dependency that came
+            // back as a crew freed up did not hold a restore that does not
+            // wait for it.
+            if next.is_empty() && self.restores[node] {
+                if let Some(begun) = o.services[node].job_start {
+                    let hard: &[u32] = if p.dependency_order {
+                        deps_of(node)
+                    } else {
+                        &[]
+                    };
+                    next = hard
+                        .iter()
+                        .chain(p.requires.row(node))
+                        .map(|&d| node_recovery(p, &mut self.node_rec, d))
+                        .filter(|&(t, _)| t > 0.0 && same_time(t, begun))
+                        .map(|(_, svc)| svc)
+                        .collect();
+                }
+            }
+            if next.is_empty() {
+                o.services[node].bottleneck = true;
+            }
+            for svc in next {
+                let i = svc as usize;
+                if !o.services[i].on_path {
+                    o.services[i].on_path = true;
+                    self.path.push(i);
+                }
+            }
+        }
     }
 }
 

@@ -50,3 +50,131 @@ fn critical_path_never_names_a_soft_dependency() {
     let bottleneck: f64 = r.drill.critical_path.iter().map(|e| e.bottleneck).sum();
     assert!((bottleneck - 1.0).abs() < 1e-12, "{bottleneck}");
 }
+
+fn shares(r: &DrillResults) -> Vec<(&str, f64, f64)> {
+    r.drill
+        .services
+        .iter()
+        .map(|s| (s.id.as_str(), s.critical_path, s.bottleneck))
+        .collect()
+}
+
+/// Regression: what a restore requires gates its start even when a hard
+/// dependency that does not hold the restore comes back later. Unlimited
+/// crews, restores not in dependency order: `backup-srv` is back at 2 h,
+/// `db`'s restore runs from then to 5 h, `net` is back at 4 h (before
+/// `db`, so it gates nothing). A faster `backup-srv` brings `shop` back
+/// sooner; the path stopped at `db` and never named it.
+#[test]
+fn a_requirement_that_held_the_restore_is_on_the_path_whatever_came_back_later() {
+    let text = r#"Scenario(name: "req", sites: [Site(id: "dc")], services: [
+        Service(id: "net", site: "dc", backup: (rebuild: Fixed("4h"))),
+        Service(id: "backup-srv", site: "dc", backup: (rebuild: Fixed("2h"))),
+        Service(id: "db", site: "dc", depends_on: ["net"],
+                backup: (interval: "4h", restore: Fixed("3h"), requires: ["backup-srv"])),
+        Service(id: "shop", tier: Business, depends_on: ["db"], revenue_per_hour: 1000),
+    ], threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])])"#;
+    let r = drill(text, "fire", 20);
+    assert_eq!(
+        shares(&r),
+        [
+            ("net", 0.0, 0.0),
+            ("backup-srv", 1.0, 1.0),
+            ("db", 1.0, 0.0),
+            ("shop", 1.0, 0.0)
+        ]
+    );
+}
+
+/// Regression: a crew freed at the instant a dependency comes back. One
+/// crew takes `z` first (priority) from 0 to 2 h, then `y`'s rebuild, from
+/// 2 h to 5 h; `x` fails over and is back at 2 h too. Restores do not wait
+/// for dependencies, so `y` waited for the crew, not for `x`: a faster
+/// switchover changes nothing, and `y`'s rebuild is the bottleneck (the
+/// path used to step on to `x`). When restores wait for their
+/// dependencies, `x` held `y` back as well, and is named.
+#[test]
+fn a_dependency_back_as_the_crew_frees_up_holds_only_a_restore_that_waits_for_it() {
+    let text = |order: bool| {
+        format!(
+            r#"Scenario(name: "tie", sites: [Site(id: "dc"), Site(id: "dr")], services: [
+        Service(id: "x", site: "dc", failover: (site: "dr", switchover: Fixed("2h"))),
+        Service(id: "z", site: "dc", backup: (rebuild: Fixed("2h"))),
+        Service(id: "y", site: "dc", depends_on: ["x"], backup: (rebuild: Fixed("3h"))),
+        Service(id: "biz", tier: Business, depends_on: ["y"], revenue_per_hour: 100),
+    ], threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])],
+    plan: Plan(crews: 1, priority: ["z", "y"], restore_in_dependency_order: {order}))"#
+        )
+    };
+    let r = drill(&text(false), "fire", 20);
+    let b = r.drill.business.as_ref().expect("business");
+    assert_eq!(b.recovery_hours.max, 5.0);
+    assert_eq!(
+        shares(&r),
+        [
+            ("x", 0.0, 0.0),
+            ("z", 0.0, 0.0),
+            ("y", 1.0, 1.0),
+            ("biz", 1.0, 0.0)
+        ]
+    );
+    let r = drill(&text(true), "fire", 20);
+    assert_eq!(
+        shares(&r),
+        [
+            ("x", 1.0, 1.0),
+            ("z", 0.0, 0.0),
+            ("y", 1.0, 0.0),
+            ("biz", 1.0, 0.0)
+        ]
+    );
+}
+
+/// Regression: two restores that end at the same instant both gate the
+/// business, whatever order `depends_on` lists them in (the first listed
+/// used to be the whole path and the bottleneck, the other never named);
+/// so do two business functions back at the same instant.
+#[test]
+fn services_back_at_the_same_instant_are_all_on_the_path() {
+    let text = |deps: &str| {
+        format!(
+            r#"Scenario(name: "ties", sites: [Site(id: "dc")], services: [
+        Service(id: "a", site: "dc", backup: (rebuild: Fixed("5h"))),
+        Service(id: "b", site: "dc", backup: (rebuild: Fixed("5h"))),
+        Service(id: "c", site: "dc", backup: (rebuild: Fixed("1h"))),
+        Service(id: "biz", tier: Business, depends_on: [{deps}], revenue_per_hour: 100),
+        Service(id: "biz2", tier: Business, depends_on: ["b"], revenue_per_hour: 100),
+    ], threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])])"#
+        )
+    };
+    for deps in [r#""a", "b", "c""#, r#""c", "b", "a""#] {
+        let r = drill(&text(deps), "fire", 10);
+        assert_eq!(
+            shares(&r),
+            [
+                ("a", 1.0, 1.0),
+                ("b", 1.0, 1.0),
+                ("c", 0.0, 0.0),
+                ("biz", 1.0, 0.0),
+                ("biz2", 1.0, 0.0)
+            ],
+            "depends_on: [{deps}]"
+        );
+    }
+    // The reading names both bottlenecks, not the first of them.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let scenario = dir.path().join("ties.ron");
+    std::fs::write(&scenario, text(r#""a", "b""#)).expect("the scenario is written");
+    let out = dir.path().join("out");
+    crate::common::bcdr()
+        .args(["drill", "--threat", "fire", "--trials", "10", "-q", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(
+        md.contains("is most often `a` and `b` (100.0% of the drills each)."),
+        "{md}"
+    );
+}
