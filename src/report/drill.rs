@@ -210,7 +210,8 @@ fn headline(d: &DrillSummary, s: &Summary, insured: bool) -> Block {
         ));
     }
     if let Some(m) = &d.mbco {
-        let label = "Every business function at its MBCO (drills where reached)";
+        let label =
+            "Every business function at its MBCO (drills where reached; 0 when none falls below it)";
         match &m.hours {
             Some(h) => rows.push(time_row(label, h)),
             None => rows.push(vec![
@@ -308,10 +309,19 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names, insured: bool) -> Vec<S
     if let Some(m) = &d.mbco {
         if let Some(h) = &m.hours {
             out.push(vec![
-                t(
+                t(if m.below < 1.0 {
+                    format!(
+                        "A business function falls below its MBCO (its minimum capacity; full \
+                         capacity where none is set) in {} of the drills. Counting 0 for the {} \
+                         in which none does, every business function is back at its MBCO after ",
+                        pct(m.below),
+                        pct(1.0 - m.below)
+                    )
+                } else {
                     "Every business function is back at its MBCO (its minimum capacity; full \
-                   capacity where none is set) after ",
-                ),
+                     capacity where none is set) after "
+                        .to_string()
+                }),
                 b(hours(h.p50)),
                 t(format!(
                     " in half of the drills where that happens ({} of the drills), and after {} \
@@ -715,13 +725,24 @@ pub(crate) fn screen(d: &DrillSummary, s: &Summary, insured: bool) -> String {
     }
     if let Some(m) = &d.mbco {
         let _ = match &m.hours {
-            Some(h) => writeln!(
-                out,
-                "  business at MBCO              median {}, p90 {} (reached in {} of drills)",
-                hours(h.p50),
-                hours(h.p90),
-                pct(m.reached)
-            ),
+            Some(h) => {
+                let _ = writeln!(
+                    out,
+                    "  business at MBCO              median {}, p90 {} (reached in {} of drills)",
+                    hours(h.p50),
+                    hours(h.p90),
+                    pct(m.reached)
+                );
+                if m.below < 1.0 {
+                    writeln!(
+                        out,
+                        "    (0 in the {} of drills in which no business function falls below its MBCO)",
+                        pct(1.0 - m.below)
+                    )
+                } else {
+                    Ok(())
+                }
+            }
             None => writeln!(
                 out,
                 "  business at MBCO              not reached in any drill"

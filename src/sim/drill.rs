@@ -297,6 +297,7 @@ impl Reducer {
                 business_recovered_at: None,
                 business_not_recovered: false,
                 mbco_at: None,
+                mbco_below: false,
                 curve: vec![0.0; GRID + 1],
                 dwell: None,
             },
@@ -339,6 +340,7 @@ impl Reducer {
         o.business_recovered_at = None;
         o.business_not_recovered = false;
         o.mbco_at = None;
+        o.mbco_below = false;
 
         let total_weight: f64 = p.weight.iter().sum();
         let mut weighted = total_weight;
@@ -357,6 +359,9 @@ impl Reducer {
             let m = p.mbco[i] - 1e-12;
             if p.business[i] && self.cap[i] < m && c >= m {
                 self.rise[i] = t;
+            }
+            if p.business[i] && c < m {
+                o.mbco_below = true;
             }
             if p.weight[i] > 0.0 && c != self.cap[i] {
                 while k <= GRID && grid(k) < t {

@@ -62,6 +62,9 @@ pub struct DrillOutcome {
     /// (0 when none fell below it); `None` when one never was, or when the
     /// scenario has no business function.
     pub mbco_at: Option<f64>,
+    /// A business function fell below its MBCO (when none did, `mbco_at`
+    /// is 0).
+    pub mbco_below: bool,
     /// The restored share (0..=1) at each point of the time grid.
     pub curve: Vec<f64>,
     /// Ransomware: the dwell of the attack when it encrypted (hours from
@@ -182,6 +185,10 @@ pub struct DrillAcc {
     pub business_hist: LogHist,
     /// Drills in which every business function got back to its MBCO.
     pub mbco_reached: u64,
+    /// Drills in which a business function fell below its MBCO (in the
+    /// others the MBCO time is 0).
+    #[serde(default)]
+    pub mbco_below: u64,
     pub mbco: ExactSum,
     pub mbco_hist: LogHist,
     /// The time grid ends here (hours); points at `end · k / GRID`.
@@ -205,6 +212,7 @@ impl DrillAcc {
             business: ExactSum::default(),
             business_hist: LogHist::exact(SERVICE_BITS),
             mbco_reached: 0,
+            mbco_below: 0,
             mbco: ExactSum::default(),
             mbco_hist: LogHist::exact(SERVICE_BITS),
             curve_end,
@@ -279,6 +287,7 @@ impl DrillAcc {
             self.dwell.add(d);
             self.dwell_hist.add(d);
         }
+        self.mbco_below += u64::from(o.mbco_below);
         if let Some(t) = o.mbco_at {
             self.mbco_reached += 1;
             self.mbco.add(t);
@@ -303,6 +312,7 @@ impl DrillAcc {
         self.business.merge(&o.business);
         self.business_hist.merge(&o.business_hist);
         self.mbco_reached += o.mbco_reached;
+        self.mbco_below += o.mbco_below;
         self.mbco.merge(&o.mbco);
         self.mbco_hist.merge(&o.mbco_hist);
         for (a, b) in self.curve.iter_mut().zip(&o.curve) {
@@ -387,7 +397,11 @@ pub struct BusinessRecovery {
 pub struct MbcoRecovery {
     /// Fraction of drills in which it happened by the end of the horizon.
     pub reached: f64,
-    /// Hours, over the drills in which it happened; null when it happened
+    /// Fraction of drills in which a business function fell below its
+    /// MBCO; the others reached it at once and count 0 in `hours`.
+    pub below: f64,
+    /// Hours, over the drills in which it happened (0 for those in which
+    /// no business function fell below its MBCO); null when it happened
     /// in none (no time to report).
     pub hours: Option<Stats>,
 }
@@ -682,6 +696,7 @@ impl DrillSummary {
             }),
             mbco: cx.has_business.then(|| MbcoRecovery {
                 reached: frac(acc.mbco_reached),
+                below: frac(acc.mbco_below),
                 hours: (acc.mbco_reached > 0).then(|| stats(&acc.mbco, &acc.mbco_hist)),
             }),
             services,
@@ -728,6 +743,7 @@ mod tests {
             business_recovered_at: business.or(Some(100.0)),
             business_not_recovered: business.is_none(),
             mbco_at: business,
+            mbco_below: true,
             curve: vec![share; GRID + 1],
             dwell: None,
         }
