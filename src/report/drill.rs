@@ -19,7 +19,7 @@ use super::doc::{b, code, t, Align, Block, Doc, Spans};
 use super::names::Names;
 use super::pack::{doc_files, graph_files, job, render_all, Files, Job};
 use super::review::{self, named, Provenance};
-use crate::fmt::{hours, money, or_dash, pct};
+use crate::fmt::{hours, money, or_dash, pct, plural};
 
 /// The charts of a drill, in the order the report shows them.
 pub(crate) const DRILL_CHARTS: [(&str, &str); 5] = [
@@ -136,7 +136,10 @@ pub(crate) fn drill_charts(d: &DrillSummary, names: &Names) -> Vec<Job<'static>>
         "outage (log scale)",
         "RTO",
         with_rto,
-        format!("No service with an RTO went down in {} drills.", d.trials),
+        format!(
+            "No service with an RTO went down in {}.",
+            plural(d.trials as usize, "drill")
+        ),
         d.services
             .iter()
             .filter(|s| s.hit > 0.0)
@@ -162,7 +165,10 @@ pub(crate) fn drill_charts(d: &DrillSummary, names: &Names) -> Vec<Job<'static>>
         "hours of data lost (log scale)",
         "RPO",
         with_rpo,
-        format!("No service with an RPO lost data in {} drills.", d.trials),
+        format!(
+            "No service with an RPO lost data in {}.",
+            plural(d.trials as usize, "drill")
+        ),
         d.services
             .iter()
             .filter_map(|s| {
@@ -189,15 +195,25 @@ pub(crate) fn drill_charts(d: &DrillSummary, names: &Names) -> Vec<Job<'static>>
     vec![job(curve), job(gantt), job(rto), job(rpo), job(path)]
 }
 
+/// "a to b" of a 95% interval, or that one drill gives none (its
+/// standard error would read 0).
+fn interval(trials: u64, ci: [f64; 2], f: impl Fn(f64) -> String) -> String {
+    if trials < 2 {
+        super::ONE_TRIAL_NO_CI.to_string()
+    } else {
+        format!("{} to {}", f(ci[0]), f(ci[1]))
+    }
+}
+
 /// (median, p90, p99, mean with its 95% interval) of a time.
-fn time_row(label: &str, s: &crate::stats::drill::Stats) -> Vec<String> {
+fn time_row(label: &str, s: &crate::stats::drill::Stats, trials: u64) -> Vec<String> {
     vec![
         label.to_string(),
         hours(s.p50),
         hours(s.p90),
         hours(s.p99),
         hours(s.mean),
-        format!("{} to {}", hours(s.mean_ci95[0]), hours(s.mean_ci95[1])),
+        interval(trials, s.mean_ci95, hours),
     ]
 }
 
@@ -207,13 +223,14 @@ fn headline(d: &DrillSummary, s: &Summary, insured: bool) -> Block {
         rows.push(time_row(
             "Last business function back, hours after the threat (0 when none stops)",
             &x.recovery_hours,
+            d.trials,
         ));
     }
     if let Some(m) = &d.mbco {
         let label =
             "Every business function at its MBCO (drills where reached; 0 when none falls below it)";
         match &m.hours {
-            Some(h) => rows.push(time_row(label, h)),
+            Some(h) => rows.push(time_row(label, h, d.trials)),
             None => rows.push(vec![
                 label.to_string(),
                 "not reached in any drill".to_string(),
@@ -236,11 +253,7 @@ fn headline(d: &DrillSummary, s: &Summary, insured: bool) -> Block {
         money(c, a.p90),
         money(c, a.p99),
         money(c, a.mean),
-        format!(
-            "{} to {}",
-            money(c, a.mean_ci95[0]),
-            money(c, a.mean_ci95[1])
-        ),
+        interval(d.trials, a.mean_ci95, |x| money(c, x)),
     ]);
     Block::Table {
         head: [
@@ -265,10 +278,14 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names, insured: bool) -> Vec<S
         None => out.push(vec![t(
             "The scenario has no service, so there is no business recovery time.",
         )]),
-        Some(x) if x.hit == 0.0 => out.push(vec![t(format!(
-            "No business function stopped in any of the {} drills.",
-            d.trials
-        ))]),
+        Some(x) if x.hit == 0.0 => out.push(vec![t(if d.trials == 1 {
+            "No business function stopped in the one drill.".to_string()
+        } else {
+            format!(
+                "No business function stopped in any of the {} drills.",
+                d.trials
+            )
+        })]),
         Some(x) => {
             let r = &x.recovery_hours;
             out.push(vec![
@@ -287,10 +304,16 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names, insured: bool) -> Vec<S
                 t(" in half of the drills and within "),
                 b(hours(r.p90)),
                 t(format!(
-                    " in 9 of 10 (mean {}, 95% confidence interval {} to {}).",
+                    " in 9 of 10 (mean {}, {}).",
                     hours(r.mean),
-                    hours(r.mean_ci95[0]),
-                    hours(r.mean_ci95[1])
+                    if d.trials < 2 {
+                        super::ONE_TRIAL_NO_CI.to_string()
+                    } else {
+                        format!(
+                            "95% confidence interval {}",
+                            interval(d.trials, r.mean_ci95, hours)
+                        )
+                    }
                 )),
             ]);
             if x.not_recovered > 0.0 {
@@ -511,8 +534,9 @@ pub(crate) fn drill_doc(
     }
     doc.para(vec![
         t(format!(
-            "{} drills of the {} threat ",
-            d.trials, d.threat_kind
+            "{} of the {} threat ",
+            plural(d.trials as usize, "drill"),
+            d.threat_kind
         )),
         code(&d.threat),
         t(format!(
@@ -676,8 +700,12 @@ pub(crate) fn screen(d: &DrillSummary, s: &Summary, insured: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — drill of {} ({}), {} drills, seed {}",
-        d.scenario, d.threat, d.threat_kind, d.trials, d.seed
+        "{} — drill of {} ({}), {}, seed {}",
+        d.scenario,
+        d.threat,
+        d.threat_kind,
+        plural(d.trials as usize, "drill"),
+        d.seed
     );
     if let Some(a) = &d.attack {
         let time_zero = match a.outcome.as_str() {
@@ -700,13 +728,16 @@ pub(crate) fn screen(d: &DrillSummary, s: &Summary, insured: bool) -> String {
         let r = &x.recovery_hours;
         let _ = writeln!(
             out,
-            "  last business function back  median {}, p90 {}, p99 {} (mean {}, 95% CI {} to {})",
+            "  last business function back  median {}, p90 {}, p99 {} (mean {}, {})",
             hours(r.p50),
             hours(r.p90),
             hours(r.p99),
             hours(r.mean),
-            hours(r.mean_ci95[0]),
-            hours(r.mean_ci95[1])
+            if d.trials < 2 {
+                super::ONE_TRIAL_NO_CI.to_string()
+            } else {
+                format!("95% CI {}", interval(d.trials, r.mean_ci95, hours))
+            }
         );
         if x.hit < 1.0 {
             let _ = writeln!(

@@ -521,3 +521,50 @@ fn unknown_threat_is_refused_with_the_threats_listed() {
         .failure()
         .code(2);
 }
+
+/// Regression: one drill has no standard error; its screen and report gave
+/// a zero-width "95% CI 6h to 6h" (as `run` did before it said "one trial:
+/// no confidence interval"), and "1 drills".
+#[test]
+fn one_drill_gives_no_confidence_interval() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let scenario = dir.path().join("one.ron");
+    std::fs::write(&scenario, BY_HAND.replace("PLAN", "")).expect("the scenario is written");
+    let run = |trials: &str, out: &str| {
+        let out = dir.path().join(out);
+        let assert = bcdr()
+            .args(["drill", "--threat", "fire", "--trials", trials, "--out"])
+            .arg(&out)
+            .arg(&scenario)
+            .assert()
+            .success();
+        let screen = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+        (screen, md)
+    };
+    let (screen, md) = run("1", "one");
+    assert!(
+        screen.contains("drill of fire (Disaster), 1 drill, seed 1"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("(mean 6h, one trial: no confidence interval)"),
+        "{screen}"
+    );
+    assert!(
+        md.starts_with("# by hand: drill of fire\n\n1 drill of the"),
+        "{md}"
+    );
+    assert!(
+        !md.contains(" to 6h") && !md.contains("95% confidence interval"),
+        "{md}"
+    );
+    for r in files::md_table(&md, "Headline") {
+        assert_eq!(r[5], "one trial: no confidence interval", "{}", r[0]);
+    }
+    // Two drills have an interval again.
+    let (screen, md) = run("2", "two");
+    assert!(screen.contains("2 drills, seed 1"), "{screen}");
+    assert!(screen.contains("(mean 6h, 95% CI 6h to 6h)"), "{screen}");
+    assert!(md.contains("95% confidence interval 6h to 6h"), "{md}");
+}
