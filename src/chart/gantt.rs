@@ -49,6 +49,11 @@ pub(crate) struct Task {
     /// When its hard dependencies, and what its restore requires, were
     /// back (the down time when none went down).
     pub deps_back: f64,
+    /// When what held the job back (what a restore requires; with
+    /// restores in dependency order, its dependencies) was back: the wait
+    /// before the job is for that up to then, and for a crew after.
+    /// `None`: the dependencies held it when they came back by its start.
+    pub held: Option<f64>,
     /// A crew's job: start and end.
     pub job: Option<(f64, f64)>,
     /// Share of the drills hitting it in which a crew worked on it (the
@@ -89,7 +94,11 @@ impl Task {
                 // for a crew; a job that started before they were back
                 // (restores not held in dependency order) did not wait for
                 // them: all its wait before the job is for a crew.
-                let w = if deps <= s { deps } else { d };
+                let w = match self.held {
+                    Some(h) => h.max(d).min(s),
+                    None if deps <= s => deps,
+                    None => d,
+                };
                 vec![(d, w, DEPS), (w, s, CREW_WAIT), (s, e, CREW), (e, r, DEPS)]
             }
             None => vec![(d, deps, DEPS), (deps, r, NO_CREW)],
@@ -361,6 +370,7 @@ mod tests {
             label: label.into(),
             down: 0.0,
             deps_back: 0.0,
+            held: None,
             job,
             crew_share: Some(1.0),
             recovered,

@@ -80,6 +80,7 @@ pub(crate) fn gantt_tasks(d: &DrillSummary, names: &Names) -> Vec<Task> {
                 label: names.of(&s.id),
                 down: t.down,
                 deps_back: t.deps_back,
+                held: t.job_held_until,
                 job: t.job_start.zip(t.job_done),
                 crew_share: s.crew_job,
                 recovered: t.back,

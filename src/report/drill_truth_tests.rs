@@ -150,3 +150,65 @@ fn the_drawn_curve_keeps_the_data_monotone() {
     assert!(c.p50.windows(2).all(|w| w[1] >= w[0]), "{:?}", c.p50);
     assert!(drawn.windows(2).all(|w| w[1].1 >= w[0].1));
 }
+
+/// `db`'s restore requires `backup-srv` (back at 2 h) and `db` needs
+/// `net` (back at 4 h); unlimited crews, restores not in dependency order
+/// (`ORDER` off) or in it, or one crew taking `z` first (`CREWS`).
+const HELD: &str = r#"Scenario(name: "held", sites: [Site(id: "dc")], services: [
+    Service(id: "net", site: "dc", backup: (rebuild: Fixed("4h"))),
+    Service(id: "backup-srv", site: "dc", backup: (rebuild: Fixed("2h"))),
+    Service(id: "db", site: "dc", depends_on: ["net"],
+            backup: (interval: "4h", restore: Fixed("3h"), requires: ["backup-srv"])),
+    Service(id: "shop", tier: Business, depends_on: ["db"], revenue_per_hour: 1000),
+], threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])]
+PLAN)"#;
+
+/// Regression: a restore held back by what it requires was drawn as
+/// waiting for a crew whenever a dependency came back after it started
+/// (with unlimited crews: there was no crew to wait for); and one that
+/// started, not in dependency order, as a crew freed up exactly when a
+/// dependency came back was drawn as waiting for that dependency.
+#[test]
+fn the_wait_before_a_job_is_for_what_held_it_then_for_a_crew() {
+    let segments = |plan: &str, id: &str| {
+        let r = drill(&HELD.replace("PLAN", plan), "fire", 20);
+        let tasks = super::drill::gantt_tasks(&r.drill, &super::names::Names::default());
+        tasks
+            .iter()
+            .find(|t| t.label == id)
+            .expect("a row")
+            .segments()
+    };
+    // Held by `backup-srv` until 2 h; restored 2–5 h; `net` back at 4 h.
+    assert_eq!(segments("", "db"), vec![(0.0, 2.0, DEPS), (2.0, 5.0, CREW)]);
+    // In dependency order it waits for `net` too: 0–4 h, restored 4–7 h.
+    assert_eq!(
+        segments(", plan: Plan(restore_in_dependency_order: true)", "db"),
+        vec![(0.0, 4.0, DEPS), (4.0, 7.0, CREW)]
+    );
+    // One crew: `net` (most revenue at risk) 0–4 h, `backup-srv` 4–6 h,
+    // `db` 6–9 h. `backup-srv` waited for the crew, not for `net`, which
+    // it does not need; `db` for `backup-srv`, back when it started.
+    assert_eq!(
+        segments(", plan: Plan(crews: 1)", "backup-srv"),
+        vec![(0.0, 4.0, CREW_WAIT), (4.0, 6.0, CREW)]
+    );
+    assert_eq!(
+        segments(", plan: Plan(crews: 1)", "db"),
+        vec![(0.0, 6.0, DEPS), (6.0, 9.0, CREW)]
+    );
+    // One crew takes `z` 0–2 h, then `y` 2–5 h; `x`, which `y` needs,
+    // is back from its switchover at 2 h too. Its restore does not wait
+    // for `x`: it waited for the crew.
+    let tie = r#"Scenario(name: "tie", sites: [Site(id: "dc"), Site(id: "dr")], services: [
+        Service(id: "x", site: "dc", failover: (site: "dr", switchover: Fixed("2h"))),
+        Service(id: "z", site: "dc", backup: (rebuild: Fixed("2h"))),
+        Service(id: "y", site: "dc", depends_on: ["x"], backup: (rebuild: Fixed("3h"))),
+        Service(id: "biz", tier: Business, depends_on: ["y"], revenue_per_hour: 100),
+    ], threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])],
+    plan: Plan(crews: 1, priority: ["z", "y"]))"#;
+    let r = drill(tie, "fire", 20);
+    let tasks = super::drill::gantt_tasks(&r.drill, &super::names::Names::default());
+    let y = tasks.iter().find(|t| t.label == "y").expect("a row");
+    assert_eq!(y.segments(), vec![(0.0, 2.0, CREW_WAIT), (2.0, 5.0, CREW)]);
+}

@@ -487,12 +487,22 @@ impl Reducer {
             for &d in deps_of(i) {
                 at = at.max(node_recovery(p, &mut self.node_rec, d).0);
             }
+            // What held its first job back: what a restore requires, and
+            // with restores in dependency order its hard dependencies.
+            let mut held = if self.restores[i] && p.dependency_order {
+                at
+            } else {
+                0.0f64
+            };
             if self.restores[i] {
                 for &d in p.requires.row(i) {
-                    at = at.max(node_recovery(p, &mut self.node_rec, d).0);
+                    let t = node_recovery(p, &mut self.node_rec, d).0;
+                    at = at.max(t);
+                    held = held.max(t);
                 }
             }
             o.services[i].deps_back = Some(at);
+            o.services[i].held = o.services[i].job_start.map(|s| held.min(s));
         }
 
         // The critical path: from the business function back last; none

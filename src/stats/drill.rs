@@ -40,6 +40,10 @@ pub struct ServiceOutcome {
     /// good (the threat's time, 0, when none went down); only for services
     /// hit.
     pub deps_back: Option<f64>,
+    /// With a crew job: when what held it back was back (what a restore
+    /// requires, and with restores in dependency order its hard
+    /// dependencies; 0 when nothing held it), at most its start.
+    pub held: Option<f64>,
     /// Hours of data lost.
     pub data_loss: f64,
     /// On the critical path of this trial, and its last step.
@@ -103,6 +107,10 @@ pub struct ServiceDrillAcc {
     pub job_deps: LogHist,
     #[serde(default = "empty_hist")]
     pub deps_back: LogHist,
+    /// Over the drills with a crew job: when what held the job back was
+    /// back.
+    #[serde(default = "empty_hist")]
+    pub job_held: LogHist,
     /// Drills in which it lost data, and how much (those drills only).
     pub data_lost: u64,
     pub data_loss: ExactSum,
@@ -136,6 +144,7 @@ impl ServiceDrillAcc {
             job_back: h(),
             job_deps: h(),
             deps_back: h(),
+            job_held: h(),
             data_lost: 0,
             data_loss: ExactSum::default(),
             data_loss_hist: h(),
@@ -161,6 +170,7 @@ impl ServiceDrillAcc {
         self.job_back.merge(&o.job_back);
         self.job_deps.merge(&o.job_deps);
         self.deps_back.merge(&o.deps_back);
+        self.job_held.merge(&o.job_held);
         self.data_lost += o.data_lost;
         self.data_loss.merge(&o.data_loss);
         self.data_loss_hist.merge(&o.data_loss_hist);
@@ -261,6 +271,7 @@ impl DrillAcc {
             a.deps_back.add(deps);
             if let Some(start) = s.job_start {
                 a.job_deps.add(deps);
+                a.job_held.add(s.held.unwrap_or(0.0).max(down).min(start));
                 a.jobs += 1;
                 a.job_down.add(down);
                 a.job_start.add(start);
@@ -466,6 +477,13 @@ pub struct Timeline {
     /// drills; 0 when none went down).
     #[serde(default)]
     pub deps_back: f64,
+    /// When what held the crew's job back was back: what a restore
+    /// requires (`backup.requires`) and, with
+    /// `restore_in_dependency_order`, its hard dependencies; the down time
+    /// when nothing held it. Between this and `job_start` it waited for a
+    /// crew. Null without a job.
+    #[serde(default)]
+    pub job_held_until: Option<f64>,
     /// When a crew started its job; null without a job.
     pub job_start: Option<f64>,
     /// When the crew finished; null without a job.
@@ -483,6 +501,7 @@ fn timeline(a: &ServiceDrillAcc) -> Option<Timeline> {
             basis: "crew job".to_string(),
             down: p50(&a.job_down),
             deps_back: p50(&a.job_deps),
+            job_held_until: Some(p50(&a.job_held)),
             job_start: a.job_start.quantile(0.5),
             job_done: a.job_done.quantile(0.5),
             back: p50(&a.job_back),
@@ -492,6 +511,7 @@ fn timeline(a: &ServiceDrillAcc) -> Option<Timeline> {
             basis: "all hits".to_string(),
             down: p50(&a.down_at),
             deps_back: p50(&a.deps_back),
+            job_held_until: None,
             job_start: None,
             job_done: None,
             back: p50(&a.recovery_hist),
@@ -736,6 +756,7 @@ mod tests {
                 job_start: Some(0.0),
                 job_done: business,
                 deps_back: None,
+                held: None,
                 data_loss: 0.5,
                 on_path: true,
                 bottleneck: true,
