@@ -15,13 +15,10 @@ use crate::model::HOURS_PER_YEAR;
 use super::{draw_err, font, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 
 /// Money on an axis: "950", "12k", "3.4M", "1.2bn", "5tn" (the currency
-/// is in the axis description, not on every tick). An amount below one
-/// unit keeps three significant digits ("0.25", "0.0015"), and one below a
-/// ten-thousandth or from a thousand trillion up is written in powers of
-/// ten ("2e-6", "1.5e15"): rounded to two decimals, ticks of 0.005, 0.01
-/// and 0.015 all read "0.01", and amounts of 1e-6 to 1e-3 all read "0".
-/// Below a billionth of a unit (less than the engine's fixed-point unit of
-/// 2^-32, and the rounding noise of a tick at 0) it is "0".
+/// is in the axis description). Below one unit three significant digits
+/// ("0.0015": two decimals read ticks 0.005 to 0.015 as "0.01" and 1e-6 as
+/// "0"); powers of ten below 1e-4 and from 1e15 ("2e-6"); "0" below 1e-9
+/// (under the engine's unit of 2^-32, and a tick's rounding residue).
 pub(crate) fn money_short(x: f64) -> String {
     let a = x.abs();
     if a < 1e-9 {
@@ -49,8 +46,7 @@ pub(crate) fn money_short(x: f64) -> String {
     format!("{}{unit}", significant(v))
 }
 
-/// `x` in powers of ten with up to three significant digits: "2e-6",
-/// "1.5e15".
+/// `x` in powers of ten, three significant digits: "2e-6", "1.5e15".
 fn scientific(x: f64) -> String {
     let s = format!("{x:.2e}");
     match s.split_once('e') {
@@ -59,8 +55,7 @@ fn scientific(x: f64) -> String {
     }
 }
 
-/// A decimal number without trailing zeros after its point ("0.500" reads
-/// "0.5", "2.00" reads "2").
+/// A decimal without trailing zeros after its point ("0.500" is "0.5").
 fn trimmed(s: String) -> String {
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -378,40 +373,6 @@ pub(crate) fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTran
         .margin(10)
         .draw()
         .map_err(draw_err)
-}
-
-/// The size in pixels of the box [`legend`] draws for `labels`, as
-/// plotters lays it out.
-///
-/// # Errors
-/// The font's error, as a message.
-pub(crate) fn legend_size(labels: &[String]) -> Result<(i32, i32), String> {
-    let style = font(TICK_SIZE);
-    let mut text = MultiLineText::<_, &str>::new((0, 0), &style);
-    for l in labels {
-        text.push_line(l.as_str());
-    }
-    let (w, h) = text.estimate_dimension().map_err(draw_err)?;
-    Ok((w + 45 + 2 * 10, h + 2 * 10))
-}
-
-/// Where [`legend`] puts a box of `size` at `position` (a corner) of the
-/// plotting area whose pixels are `plot`: ((left, top), (right, bottom)).
-pub(crate) fn legend_box(
-    position: SeriesLabelPosition,
-    (w, h): (i32, i32),
-    plot: &(std::ops::Range<i32>, std::ops::Range<i32>),
-) -> ((i32, i32), (i32, i32)) {
-    let (xs, ys) = plot;
-    let left = match position {
-        SeriesLabelPosition::UpperLeft | SeriesLabelPosition::LowerLeft => xs.start + 5,
-        _ => xs.end - w - 5,
-    };
-    let top = match position {
-        SeriesLabelPosition::LowerLeft | SeriesLabelPosition::LowerRight => ys.end - h - 5,
-        _ => ys.start + 5,
-    };
-    ((left, top), (left + w, top + h))
 }
 
 /// A linear range `[0, hi]` with a little headroom, never empty.
@@ -752,12 +713,8 @@ mod tests {
         assert_eq!(money_short(12_000.0), "12k");
         assert_eq!(money_short(3_400_000.0), "3.4M");
         assert_eq!(money_short(1_250_000_000.0), "1.25bn");
-        // Amounts below a unit keep three significant digits: ticks of
-        // 0.005, 0.01 and 0.015 read apart, and 1e-6 is not "0".
-        let small: Vec<String> = [0.0, 0.005, 0.01, 0.015, 0.5, 0.125, 0.000885]
-            .iter()
-            .map(|&x| money_short(x))
-            .collect();
+        // Below a unit: three significant digits, ticks read apart.
+        let small = [0.0, 0.005, 0.01, 0.015, 0.5, 0.125, 0.000885].map(money_short);
         assert_eq!(
             small,
             ["0", "0.005", "0.01", "0.015", "0.5", "0.125", "0.000885"]

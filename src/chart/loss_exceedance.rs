@@ -262,9 +262,9 @@ impl Chart for LossExceedance {
             .map(|p| chart.backend_coord(p))
             .collect();
         let plot = chart.plotting_area().get_pixel_range();
-        let (w, h) = axis::legend_size(&labels)?;
+        let (w, h) = frame::legend_size(&labels)?;
         let clear = |position: SeriesLabelPosition| {
-            let box_ = axis::legend_box(position, (w, h), &plot);
+            let box_ = frame::legend_box(position, (w, h), &plot);
             !crosses(&curves, box_)
         };
         let position = [
