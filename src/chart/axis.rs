@@ -14,11 +14,27 @@ use crate::model::HOURS_PER_YEAR;
 
 use super::{draw_err, font, GREY, LABEL_SIZE, TICK_SIZE, TITLE_SIZE};
 
-/// Money on an axis: "950", "12k", "3.4M", "1.2bn" (the currency is in the
-/// axis description, not on every tick).
+/// Money on an axis: "950", "12k", "3.4M", "1.2bn", "5tn" (the currency
+/// is in the axis description). Below one unit three significant digits
+/// ("0.0015": two decimals read ticks 0.005 to 0.015 as "0.01" and 1e-6 as
+/// "0"); powers of ten below 1e-4 and from 1e15 ("2e-6"); "0" below 1e-9
+/// (under the engine's unit of 2^-32, and a tick's rounding residue).
 pub(crate) fn money_short(x: f64) -> String {
     let a = x.abs();
-    let (v, unit) = if a >= 1e9 {
+    if a < 1e-9 {
+        return "0".to_string();
+    }
+    if !(1e-4..1e15).contains(&a) {
+        return scientific(x);
+    }
+    if a < 1.0 {
+        // Three significant digits: 0.5 has three decimals, 0.0123 four.
+        let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
+        return trimmed(format!("{x:.decimals$}"));
+    }
+    let (v, unit) = if a >= 1e12 {
+        (x / 1e12, "tn")
+    } else if a >= 1e9 {
         (x / 1e9, "bn")
     } else if a >= 1e6 {
         (x / 1e6, "M")
@@ -30,6 +46,24 @@ pub(crate) fn money_short(x: f64) -> String {
     format!("{}{unit}", significant(v))
 }
 
+/// `x` in powers of ten, three significant digits: "2e-6", "1.5e15".
+fn scientific(x: f64) -> String {
+    let s = format!("{x:.2e}");
+    match s.split_once('e') {
+        Some((mantissa, exponent)) => format!("{}e{exponent}", trimmed(mantissa.to_string())),
+        None => s,
+    }
+}
+
+/// A decimal without trailing zeros after its point ("0.500" is "0.5").
+fn trimmed(s: String) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 /// Up to three significant digits, trailing zeros trimmed.
 fn significant(v: f64) -> String {
     let s = if v.abs() >= 100.0 {
@@ -39,11 +73,7 @@ fn significant(v: f64) -> String {
     } else {
         format!("{v:.2}")
     };
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
+    trimmed(s)
 }
 
 /// Hours on an axis: "30m", "4h", "2.5d".
@@ -683,6 +713,22 @@ mod tests {
         assert_eq!(money_short(12_000.0), "12k");
         assert_eq!(money_short(3_400_000.0), "3.4M");
         assert_eq!(money_short(1_250_000_000.0), "1.25bn");
+        // Below a unit: three significant digits, ticks read apart.
+        let small = [0.0, 0.005, 0.01, 0.015, 0.5, 0.125, 0.000885].map(money_short);
+        assert_eq!(
+            small,
+            ["0", "0.005", "0.01", "0.015", "0.5", "0.125", "0.000885"]
+        );
+        assert_eq!(money_short(0.0001), "0.0001");
+        assert_eq!(money_short(0.000_002), "2e-6");
+        assert_eq!(money_short(-0.000_025), "-2.5e-5");
+        // A tick at 0 computed as a rounding residue still reads 0.
+        assert_eq!(money_short(5.551115123125783e-17), "0");
+        // Trillions (JPY) and beyond.
+        assert_eq!(money_short(2.3e12), "2.3tn");
+        assert_eq!(money_short(20_000e9), "20tn");
+        assert_eq!(money_short(-3e12), "-3tn");
+        assert_eq!(money_short(1.5e15), "1.5e15");
         assert_eq!(percent_short(0.5), "50%");
         assert_eq!(percent_short(0.001), "0.1%");
         assert_eq!(percent_short(0.0001), "0.01%");

@@ -121,3 +121,37 @@ where
     }
     mesh
 }
+
+/// The size in pixels of the box [`axis::legend`] draws for `labels`, as
+/// plotters lays it out.
+///
+/// # Errors
+/// The font's error, as a message.
+pub(crate) fn legend_size(labels: &[String]) -> Result<(i32, i32), String> {
+    let style = font(TICK_SIZE);
+    let mut text = MultiLineText::<_, &str>::new((0, 0), &style);
+    for l in labels {
+        text.push_line(l.as_str());
+    }
+    let (w, h) = text.estimate_dimension().map_err(draw_err)?;
+    Ok((w + 45 + 2 * 10, h + 2 * 10))
+}
+
+/// Where [`axis::legend`] puts a box of `size` at `position` (a corner) of the
+/// plotting area whose pixels are `plot`: ((left, top), (right, bottom)).
+pub(crate) fn legend_box(
+    position: SeriesLabelPosition,
+    (w, h): (i32, i32),
+    plot: &(std::ops::Range<i32>, std::ops::Range<i32>),
+) -> ((i32, i32), (i32, i32)) {
+    let (xs, ys) = plot;
+    let left = match position {
+        SeriesLabelPosition::UpperLeft | SeriesLabelPosition::LowerLeft => xs.start + 5,
+        _ => xs.end - w - 5,
+    };
+    let top = match position {
+        SeriesLabelPosition::LowerLeft | SeriesLabelPosition::LowerRight => ys.end - h - 5,
+        _ => ys.start + 5,
+    };
+    ((left, top), (left + w, top + h))
+}

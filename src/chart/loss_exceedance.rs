@@ -64,6 +64,20 @@ fn steps(curve: &[(f64, f64)], probability_of_loss: f64) -> Vec<(f64, f64)> {
     out
 }
 
+impl LossExceedance {
+    /// The legend of the (gross) curve; with insurance, a gross curve with
+    /// nothing to draw says so (its legend named a curve that was not
+    /// there).
+    fn curve_label(&self, empty: bool) -> String {
+        let trials = crate::fmt::count(self.trials as f64);
+        match (self.net.is_some(), empty) {
+            (false, _) => format!("simulated ({trials} trials)"),
+            (true, false) => format!("gross loss, simulated ({trials} trials)"),
+            (true, true) => format!("gross loss: none in {trials} trials"),
+        }
+    }
+}
+
 impl Chart for LossExceedance {
     fn name(&self) -> &str {
         "loss_exceedance"
@@ -102,6 +116,12 @@ impl Chart for LossExceedance {
             .filter(|x| *x > 0.0);
         let (lo, hi) = losses.fold((f64::MAX, 0f64), |(a, b), x| (a.min(x), b.max(x)));
         let (x0, x1) = axis::round_log_range(lo / 1.2, hi * 1.2);
+        let appetite_from = self
+            .appetite
+            .iter()
+            .map(|a| a.0)
+            .filter(|x| *x > 0.0)
+            .fold(f64::MAX, f64::min);
         let p_min = steps
             .iter()
             .chain(&net)
@@ -111,6 +131,8 @@ impl Chart for LossExceedance {
             .fold(1.0f64, f64::min)
             .min(1.0 / self.trials.max(1) as f64);
         let (y0, _) = decades(p_min, p_min);
+        let steps = reaching(dropped(steps, y0), appetite_from, x0);
+        let net = reaching(dropped(net, y0), appetite_from, x0);
 
         let x_desc = format!("{} ({}, log scale)", p.loss(), self.currency);
         let mut chart = frame::titled(area, &title)
@@ -138,15 +160,7 @@ impl Chart for LossExceedance {
                 ShapeStyle::from(&BLUE).stroke_width(3),
             ))
             .map_err(draw_err)?
-            .label(format!(
-                "{} ({} trials)",
-                if self.net.is_some() {
-                    "gross loss, simulated"
-                } else {
-                    "simulated"
-                },
-                crate::fmt::count(self.trials as f64)
-            ))
+            .label(self.curve_label(steps.is_empty()))
             .legend(|(x, y)| PathElement::new([(x, y), (x + 30, y)], BLUE.stroke_width(3)));
         if self.net.is_some() {
             chart
@@ -182,13 +196,19 @@ impl Chart for LossExceedance {
                 .draw_series([Circle::new((v, p), 7, BLUE.filled())])
                 .map_err(draw_err)?;
             let at = axis::relative(area, chart.backend_coord(&(v, p)));
-            axis::text(
-                area,
-                &format!("{label}: {c} {}", money_short(v)),
-                (at.0 + 12, at.1 - 14),
-                font(TICK_SIZE),
-                (HPos::Left, VPos::Bottom),
-            )?;
+            let text = format!("{label}: {c} {}", money_short(v));
+            // Above right of the mark, or below left of it (under the
+            // falling curve) where the image ends first: a VaR near the
+            // axis's end was cut ("EUR 2.67…").
+            let width = area
+                .estimate_text_size(&text, &font(TICK_SIZE))
+                .map_or(0, |(w, _)| w as i32);
+            let (at, anchor) = if at.0 + 12 + width > area.dim_in_pixel().0 as i32 - 4 {
+                ((at.0 - 12, at.1 + 10), (HPos::Right, VPos::Top))
+            } else {
+                ((at.0 + 12, at.1 - 14), (HPos::Left, VPos::Bottom))
+            };
+            axis::text(area, &text, at, font(TICK_SIZE), anchor)?;
         }
 
         if !self.appetite.is_empty() {
@@ -222,9 +242,82 @@ impl Chart for LossExceedance {
                 .map_err(draw_err)?;
         }
 
-        axis::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        // The legend box is opaque: where a curve runs under its usual
+        // place, it goes to the lower left, which a falling curve leaves
+        // empty.
+        let mut labels = vec![self.curve_label(steps.is_empty())];
+        if self.net.is_some() {
+            labels.push("net loss: gross − insurance recoveries + premiums".to_string());
+        }
+        if !self.appetite.is_empty() {
+            labels.push(if self.net.is_some() {
+                "risk appetite (judged on the net loss)".to_string()
+            } else {
+                "risk appetite".to_string()
+            });
+        }
+        let curves: Vec<(i32, i32)> = steps
+            .iter()
+            .chain(&net)
+            .map(|p| chart.backend_coord(p))
+            .collect();
+        let plot = chart.plotting_area().get_pixel_range();
+        let (w, h) = frame::legend_size(&labels)?;
+        let clear = |position: SeriesLabelPosition| {
+            let box_ = frame::legend_box(position, (w, h), &plot);
+            !crosses(&curves, box_)
+        };
+        let position = [
+            SeriesLabelPosition::UpperRight,
+            SeriesLabelPosition::LowerLeft,
+        ]
+        .into_iter()
+        .find(|p| clear(p.clone()))
+        .unwrap_or(SeriesLabelPosition::UpperRight);
+        axis::legend(&mut chart, position)?;
         Ok(())
     }
+}
+
+/// A curve that starts right of the smallest loss of the appetite, `from`,
+/// or of one loss ([`dropped`]), carried left to the axis's edge `x0` at
+/// its first probability (the probability of any loss: no year loses less
+/// than the smallest loss simulated): without it, an appetite point left
+/// of the curve's first loss had no curve above it, and a breach did not
+/// show.
+fn reaching(mut steps: Vec<(f64, f64)>, from: f64, x0: f64) -> Vec<(f64, f64)> {
+    let one_loss = steps.len() > 1 && steps.iter().all(|s| s.0 == steps[0].0);
+    if let Some(&(x, p)) = steps.first() {
+        if (from < x || one_loss) && x0 < x {
+            steps.insert(0, (x0, p));
+        }
+    }
+    steps
+}
+
+/// A curve of one loss (every year that loses anything loses the same):
+/// its drop to the axis's bottom `y0` drawn, since a line from a point to
+/// itself draws nothing (the curve was invisible, with the VaR marks on
+/// nothing). Other curves keep their last step, as usual.
+fn dropped(mut steps: Vec<(f64, f64)>, y0: f64) -> Vec<(f64, f64)> {
+    let last = steps.last().copied();
+    if let Some((x, p)) = last {
+        if steps.iter().all(|s| s.0 == x) && p > y0 {
+            steps.push((x, y0));
+        }
+    }
+    steps
+}
+
+/// Whether a polyline of pixel points (a step curve: each piece level or
+/// upright) crosses the box ((left, top), (right, bottom)).
+fn crosses(points: &[(i32, i32)], ((l, t), (r, b)): ((i32, i32), (i32, i32))) -> bool {
+    let inside = |&(x, y): &(i32, i32)| l <= x && x <= r && t <= y && y <= b;
+    points.iter().any(inside)
+        || points.windows(2).any(|w| {
+            let (a, c) = (w[0], w[1]);
+            a.0.min(c.0) <= r && a.0.max(c.0) >= l && a.1.min(c.1) <= b && a.1.max(c.1) >= t
+        })
 }
 
 #[cfg(test)]
@@ -300,5 +393,106 @@ mod tests {
         two.probability_of_loss = 0.0;
         let empty = super::super::render(&two).expect("renders");
         assert!(empty.svg.contains("No simulated trial lost anything"));
+    }
+
+    /// The blue polyline of the curve (the first of its colour) in an
+    /// SVG, as pixel points.
+    fn blue_curve(svg: &str) -> Vec<(i32, i32)> {
+        let line = svg
+            .lines()
+            .find(|l| l.contains("<polyline") && l.contains("stroke=\"#0072B2\""))
+            .expect("a curve");
+        let points = line.split("points=\"").nth(1).expect("points");
+        points
+            .split_whitespace()
+            .filter_map(|p| p.trim_end_matches('"').split_once(','))
+            .filter_map(|(x, y)| Some((x.parse().ok()?, y.trim_end_matches("\"/>").parse().ok()?)))
+            .collect()
+    }
+
+    #[test]
+    fn a_curve_of_one_loss_is_drawn_and_reaches_the_appetite() {
+        // Every year loses 5 000: the curve was one point, a line from it
+        // to itself, so nothing showed, and the appetite point at 1 000
+        // (breached: every year loses more) had no curve above it.
+        let mut c = chart(vec![(5000.0, 0.0)], 1.0);
+        c.trials = 2000;
+        c.var95 = 5000.0;
+        c.var99 = 5000.0;
+        c.appetite = vec![(1000.0, 0.5), (5000.0, 0.1)];
+        let r = super::super::render(&c).expect("renders");
+        let curve = blue_curve(&r.svg);
+        assert_eq!(curve.len(), 3, "{curve:?}");
+        // Level at 100% from the axis's left edge to the loss, then down
+        // to the axis's bottom.
+        assert_eq!(curve[0].1, curve[1].1);
+        assert!(curve[0].0 < curve[1].0);
+        assert_eq!(curve[1].0, curve[2].0);
+        assert!(curve[2].1 > curve[1].1 + 400);
+        assert_eq!(
+            dropped(vec![(5000.0, 1.0)], 1e-4),
+            vec![(5000.0, 1.0), (5000.0, 1e-4)]
+        );
+        assert_eq!(
+            reaching(vec![(5000.0, 1.0), (5000.0, 1e-4)], f64::MAX, 500.0),
+            vec![(500.0, 1.0), (5000.0, 1.0), (5000.0, 1e-4)]
+        );
+        // An ordinary curve keeps its bytes: not carried left when no
+        // appetite point lies left of it, its last step not dropped.
+        let steps = vec![(100.0, 0.5), (100.0, 0.3), (500.0, 0.3)];
+        assert_eq!(reaching(steps.clone(), 200.0, 50.0), steps);
+        assert_eq!(dropped(steps.clone(), 1e-4), steps);
+        // An appetite point left of the curve's first loss: the curve is
+        // carried left to the axis's edge at the probability of any loss.
+        assert_eq!(reaching(steps.clone(), 80.0, 50.0)[0], (50.0, 0.5));
+    }
+
+    /// The left edge of the legend box in an SVG.
+    fn legend_x(svg: &str) -> i32 {
+        let rect = svg
+            .lines()
+            .find(|l| l.contains("<rect") && l.contains("opacity=\"0.92\""))
+            .expect("the legend box");
+        rect.split("x=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .expect("x")
+    }
+
+    #[test]
+    fn the_legend_leaves_the_curves_visible_and_the_var_labels_fit() {
+        // An insured run whose net curve runs level at 100% across the
+        // plot: under the legend's usual upper-right place.
+        let mut c = chart(vec![(100.0, 0.3), (500.0, 0.0)], 0.4);
+        c.net = Some((vec![(50.0, 0.5), (2000.0, 0.0)], 1.0));
+        let r = super::super::render(&c).expect("renders");
+        assert!(legend_x(&r.svg) < 640, "the legend stayed over the curve");
+        // Without a curve under it, it stays at the upper right.
+        let plain =
+            super::super::render(&chart(vec![(100.0, 0.3), (500.0, 0.0)], 0.4)).expect("renders");
+        assert!(legend_x(&plain.svg) > 640);
+        // A gross curve with nothing to draw says so in the legend.
+        let mut zero = chart(vec![], 0.0);
+        zero.net = Some((vec![(700.0, 0.0)], 1.0));
+        let r = super::super::render(&zero).expect("renders");
+        assert!(r.svg.contains("gross loss: none in 10 trials"), "{}", r.svg);
+        // A VaR at the axis's right end is labelled left of its mark, not
+        // cut at the image's edge.
+        let mut far = chart(vec![(100.0, 0.3), (2_670_000.0, 0.0)], 0.4);
+        far.var99 = 2_670_000.0;
+        let r = super::super::render(&far).expect("renders");
+        let label = r
+            .svg
+            .lines()
+            .position(|l| l.contains("VaR 99: EUR 2.67M"))
+            .expect("the VaR 99 label");
+        let lines: Vec<&str> = r.svg.lines().take(label + 1).collect();
+        let text = lines
+            .iter()
+            .rev()
+            .find(|l| l.contains("<text"))
+            .expect("text");
+        assert!(text.contains("text-anchor=\"end\""), "{text}");
     }
 }

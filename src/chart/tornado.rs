@@ -42,6 +42,20 @@ impl TornadoChart {
     }
 }
 
+/// The vertical extents, around a row's centre, of its down (orange) and
+/// up (blue) bars. Ends on either side of 0 share the row's full height;
+/// ends on the same side (both moves raise the loss, or both lower it)
+/// split it, down above and up below: drawn over each other, the shorter
+/// one was hidden, and a parameter whose both moves raise the loss read as
+/// if moving it down changed nothing.
+fn ends(lo: f64, hi: f64) -> ((f64, f64), (f64, f64)) {
+    if lo * hi > 0.0 {
+        ((0.0, 0.35), (-0.35, 0.0))
+    } else {
+        ((-0.35, 0.35), (-0.35, 0.35))
+    }
+}
+
 impl Chart for TornadoChart {
     fn name(&self) -> &str {
         "tornado"
@@ -63,10 +77,13 @@ impl Chart for TornadoChart {
         let row = |k: usize| (n - 1 - k) as f64;
         for (k, (_, lo, hi)) in self.bars.iter().enumerate() {
             let y = row(k);
-            for (v, colour) in [(*lo, ORANGE), (*hi, BLUE)] {
+            for (v, colour, (bottom, top)) in [
+                (*lo, ORANGE, ends(*lo, *hi).0),
+                (*hi, BLUE, ends(*lo, *hi).1),
+            ] {
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
-                        [(0.0, y - 0.35), (v.clamp(-m, m), y + 0.35)],
+                        [(0.0, y + bottom), (v.clamp(-m, m), y + top)],
                         colour.mix(0.85).filled(),
                     )))
                     .map_err(draw_err)?;
@@ -79,5 +96,51 @@ impl Chart for TornadoChart {
             )))
             .map_err(draw_err)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The filled bars of a tornado SVG: (x, y, width, height).
+    fn bars(svg: &str) -> Vec<[f64; 4]> {
+        svg.lines()
+            .filter(|l| l.contains("<rect") && l.contains("opacity=\"0.85\""))
+            .map(|l| {
+                let at = |k: &str| -> f64 {
+                    l.split(&format!(" {k}=\""))
+                        .nth(1)
+                        .and_then(|v| v.split('"').next())
+                        .and_then(|v| v.parse().ok())
+                        .expect("attribute")
+                };
+                [at("x"), at("y"), at("width"), at("height")]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn both_ends_show_when_they_move_the_loss_the_same_way() {
+        let chart = TornadoChart {
+            title: "t".into(),
+            x_desc: "change (EUR)".into(),
+            bars: vec![
+                ("a.rate".into(), -6000.0, 6000.0),
+                ("office-fire.rate".into(), 54.0, 247.0),
+            ],
+        };
+        let r = super::super::render(&chart).expect("renders");
+        let b = bars(&r.svg);
+        assert_eq!(b.len(), 4, "{b:?}");
+        // Opposite sides: both bars the row's full height.
+        assert_eq!(b[0][3], b[1][3]);
+        assert_eq!(b[0][1], b[1][1]);
+        // Same side: the down bar (+54) above the up bar (+247), each half
+        // the height, neither hidden under the other.
+        let (down, up) = (b[2], b[3]);
+        assert!(down[2] > 0.0 && up[2] > down[2]);
+        assert!(down[1] + down[3] <= up[1] + 1.0, "{down:?} {up:?}");
+        assert!(down[3] < b[0][3] * 0.6);
     }
 }

@@ -48,27 +48,46 @@ fn captions(tr: &Trend) -> Vec<(&'static str, String)> {
     let left_out: Vec<String> = tr
         .runs
         .iter()
-        .filter(|r| !tr.drawn(r))
+        .filter(|r| r.currency != tr.currency)
         .map(|r| format!("{} ({})", r.label, r.currency))
+        .collect();
+    // Runs in the latest currency but of another horizon: their losses
+    // are per another span.
+    let other_horizon: Vec<String> = tr
+        .runs
+        .iter()
+        .filter(|r| r.currency == tr.currency && !tr.drawn(r))
+        .map(|r| {
+            format!(
+                "{} (per {})",
+                r.label,
+                crate::model::units::horizon_span(r.horizon_hours)
+            )
+        })
         .collect();
     TREND_CHARTS
         .iter()
         .map(|&(stem, caption)| {
             let money = !matches!(stem, "trend_appetite" | "trend_rto");
+            let mut text = caption.to_string();
             if money && !left_out.is_empty() {
-                (
-                    stem,
-                    format!(
-                        "{caption} Only the runs in {}, the latest run's currency, are drawn; \
-                         left out: {} (amounts in different currencies are not comparable on \
-                         one axis).",
-                        tr.currency,
-                        left_out.join(", "),
-                    ),
-                )
-            } else {
-                (stem, caption.to_string())
+                text = format!(
+                    "{text} Only the runs in {}, the latest run's currency, are drawn; \
+                     left out: {} (amounts in different currencies are not comparable on \
+                     one axis).",
+                    tr.currency,
+                    left_out.join(", "),
+                );
             }
+            if money && !other_horizon.is_empty() {
+                text = format!(
+                    "{text} Only the runs per {}, the latest run's horizon, are drawn; left \
+                     out: {} (losses per different horizons are not comparable on one axis).",
+                    crate::model::units::horizon_span(tr.latest_horizon()),
+                    other_horizon.join(", "),
+                );
+            }
+            (stem, text)
         })
         .collect()
 }

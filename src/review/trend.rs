@@ -410,10 +410,18 @@ impl Trend {
     }
 
     /// Whether a chart of money draws `r`: only the runs in the latest
-    /// run's currency share an axis (amounts in two currencies are not
-    /// comparable).
+    /// run's currency and of its horizon share an axis (amounts in two
+    /// currencies are not comparable, nor losses per 1y and per 2y: a line
+    /// from one to the other read as the loss doubling).
     pub fn drawn(&self, r: &TrendRun) -> bool {
-        r.currency == self.currency
+        r.currency == self.currency && r.horizon_hours == self.latest_horizon()
+    }
+
+    /// The latest run's horizon in hours (a year without runs).
+    pub fn latest_horizon(&self) -> f64 {
+        self.runs
+            .last()
+            .map_or(crate::model::HOURS_PER_YEAR, |r| r.horizon_hours)
     }
 
     /// The currency of a money chart's axis: `EUR`, or `EUR only` when

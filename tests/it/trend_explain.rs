@@ -345,4 +345,22 @@ fn trend_gives_no_verdict_across_a_change_of_horizon() {
         md.contains("not comparable (currency or horizon changed)"),
         "{md}"
     );
+    // The money charts draw the runs of the latest horizon alone and say
+    // so: a line from q1's loss per year to q2's per two years read as
+    // the loss doubling.
+    assert!(
+        md.contains(
+            "Only the runs per 2y, the latest run's horizon, are drawn; left out: q1 (per 1y)"
+        ),
+        "{md}"
+    );
+    for chart in ["trend_loss", "trend_var"] {
+        let svg = read(&dir.join(format!("trend/{chart}.svg")));
+        let points = svg.matches("<circle").count();
+        let lines = if chart == "trend_var" { 2 } else { 1 };
+        assert_eq!(points, lines, "{chart}: one point per line, q2's alone");
+    }
+    // RTO attainment has no money: both runs.
+    let rto = read(&dir.join("trend/trend_rto.svg"));
+    assert_eq!(rto.matches("<circle").count(), 2);
 }
