@@ -32,6 +32,9 @@ pub(crate) struct Convergence {
     pub points: Vec<Point>,
     /// What a loss is for: a year, or one trial of another horizon.
     pub period: Period,
+    /// The losses are before insurance, in a scenario that has some: the
+    /// title says so.
+    pub gross: bool,
 }
 
 /// Running means from the per-block sums of an accumulator (blocks in
@@ -60,8 +63,9 @@ impl Chart for Convergence {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let p = &self.period;
         let title = format!(
-            "Convergence of the {} — {}",
+            "Convergence of the {}{} — {}",
             p.expected_loss(),
+            if self.gross { " before insurance" } else { "" },
             self.scenario
         );
         let Some(last) = self.points.last() else {
@@ -223,6 +227,7 @@ mod tests {
                 std_error: 0.0,
             }],
             period: Period::of(crate::model::HOURS_PER_YEAR),
+            gross: false,
         };
         assert!(super::super::render(&one).is_ok());
         let none = Convergence {

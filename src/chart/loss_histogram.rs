@@ -27,6 +27,9 @@ pub(crate) struct LossHistogram {
     pub var99: f64,
     /// What a loss is for: a year, or one trial of another horizon.
     pub period: Period,
+    /// The losses are before insurance, in a scenario that has some: the
+    /// title, the note and the marks say so.
+    pub gross: bool,
 }
 
 /// Log-width bins: (from, to, share of all years), and the share of years
@@ -73,9 +76,11 @@ impl Chart for LossHistogram {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let p = &self.period;
+        let gross = if self.gross { " (gross)" } else { "" };
         let title = format!(
-            "{} — {}",
+            "{}{} — {}",
             p.reword("Annual loss distribution"),
+            if self.gross { " before insurance" } else { "" },
             self.scenario
         );
         let (bars, zero_share) = bins(&self.buckets);
@@ -84,8 +89,9 @@ impl Chart for LossHistogram {
                 area,
                 &title,
                 &format!(
-                    "No simulated {} lost anything ({} trials).",
+                    "No simulated {} lost anything{} ({} trials).",
                     p.noun(),
+                    if self.gross { " before insurance" } else { "" },
                     self.trials
                 ),
             );
@@ -129,17 +135,17 @@ impl Chart for LossHistogram {
             (
                 self.mean,
                 ORANGE,
-                format!("mean {c} {}", money_short(self.mean)),
+                format!("mean{gross} {c} {}", money_short(self.mean)),
             ),
             (
                 self.var95,
                 PURPLE,
-                format!("VaR 95 {c} {}", money_short(self.var95)),
+                format!("VaR 95{gross} {c} {}", money_short(self.var95)),
             ),
             (
                 self.var99,
                 VERMILION,
-                format!("VaR 99 {c} {}", money_short(self.var99)),
+                format!("VaR 99{gross} {c} {}", money_short(self.var99)),
             ),
         ];
         for (v, colour, label) in marks {

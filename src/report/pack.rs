@@ -81,6 +81,7 @@ pub(crate) fn run_charts<'a>(
         var95: a.p95,
         var99: a.p99,
         period: period.clone(),
+        gross: acc.net.is_some(),
     };
     // Services by their display names, as the report's tables have them.
     let names = super::names::Names::from_model(model);
@@ -160,6 +161,7 @@ pub(crate) fn run_charts<'a>(
         currency: s.currency.clone(),
         points: convergence::running(&acc.convergence),
         period,
+        gross: acc.net.is_some(),
     };
     vec![
         job(exceedance),

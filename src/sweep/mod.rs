@@ -269,7 +269,8 @@ impl Param {
         }
     }
 
-    /// The unit of the parameter's values, for reports.
+    /// The unit of the parameter's values, for reports ("currency" stands
+    /// for the scenario's currency, which the result names instead).
     pub fn unit(&self) -> &'static str {
         if let Param::ServiceMoney(_, f) = self {
             return match f {
@@ -819,7 +820,11 @@ pub fn run(
         scenario: model.name.clone(),
         currency: model.currency.clone(),
         parameter: setting.path.clone(),
-        unit: setting.param.unit().to_string(),
+        // Money in the scenario's currency: "EUR per year".
+        unit: setting
+            .param
+            .unit()
+            .replacen("currency", &model.currency, 1),
         mode: opts.threat.map_or("annual", |_| "drill").to_string(),
         threat: opts.threat.map(str::to_string),
         service: opts.service.map(str::to_string),

@@ -296,3 +296,39 @@ fn a_drill_of_an_insured_scenario_says_its_loss_is_before_insurance() {
         assert_eq!(md.contains("| Loss per drill |"), !insured, "{name}");
     }
 }
+
+/// With insurance the histogram and the convergence charts show the loss
+/// before insurance, and said nothing of it: a chart of a scenario whose
+/// every year loses its premium net read "No simulated year lost
+/// anything". They now say "before insurance" (and the histogram's marks
+/// "(gross)"); an uninsured scenario's charts are as they were.
+#[test]
+fn the_histogram_and_convergence_say_they_are_before_insurance() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, insured) in [("insurer-dr-site.ron", true), ("tutorial.ron", false)] {
+        let out = dir.path().join(name);
+        crate::common::bcdr()
+            .args([
+                "run",
+                crate::common::scenario(name).to_str().expect("utf-8"),
+            ])
+            .args(["--trials", "300", "-q", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let histogram = std::fs::read_to_string(out.join("loss_histogram.svg")).expect("svg");
+        let convergence = std::fs::read_to_string(out.join("convergence.svg")).expect("svg");
+        assert_eq!(
+            histogram.contains("distribution before insurance"),
+            insured,
+            "{name}"
+        );
+        assert_eq!(histogram.contains("VaR 95 (gross)"), insured, "{name}");
+        assert!(histogram.contains("VaR 95 "), "{name}");
+        assert_eq!(
+            convergence.contains("loss before insurance"),
+            insured,
+            "{name}"
+        );
+    }
+}

@@ -247,3 +247,30 @@ fn a_sweep_may_not_scale_failures_past_what_can_be_simulated() {
         .assert()
         .success();
 }
+
+/// A money parameter's unit names the scenario's currency ("EUR per
+/// year"), not the word "currency", in sweep.json and on the chart's axis.
+#[test]
+fn a_money_parameter_is_in_the_scenarios_currency() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("sweep");
+    bcdr()
+        .args(["sweep", "--set", "plan.annual_cost=1000000,2000000", "-q"])
+        .args(["--trials", "200", "--out"])
+        .arg(&out)
+        .arg(crate::common::scenario("regional-bank.ron"))
+        .assert()
+        .success();
+    let r = read_json(&out.join("sweep.json"));
+    assert_eq!(r["unit"], "EUR per year");
+    let charts: Vec<String> = std::fs::read_dir(&out)
+        .expect("the sweep's folder")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            (path.extension()? == "svg").then(|| std::fs::read_to_string(path).ok())?
+        })
+        .collect();
+    assert!(!charts.is_empty());
+    assert!(charts.iter().all(|svg| !svg.contains("currency per")));
+    assert!(charts.iter().any(|svg| svg.contains("EUR per year")));
+}
