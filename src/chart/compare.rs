@@ -125,10 +125,18 @@ impl Chart for ExceedanceOverlay {
             .map_err(draw_err)?;
             return Ok(());
         }
-        for (points, label, colour) in [
-            (&self.a, &self.a_label, BLUE),
-            (&self.b, &self.b_label, ORANGE),
-        ] {
+        // Equal curves (two plans that lose the same in every trial) draw
+        // B over A: the legend says A is under it.
+        let a_label = if self.a == self.b {
+            format!(
+                "{} (under {}: the curves coincide)",
+                self.a_label, self.b_label
+            )
+        } else {
+            self.a_label.clone()
+        };
+        for (points, label, colour) in [(&self.a, &a_label, BLUE), (&self.b, &self.b_label, ORANGE)]
+        {
             chart
                 .draw_series(LineSeries::new(
                     points.iter().copied(),
@@ -176,5 +184,13 @@ mod tests {
         assert!(r.svg.contains("hot site"));
         let empty = ExceedanceOverlay::new("A", "B", &LogHist::new(7), &LogHist::new(7), "EUR");
         assert!(super::super::render(&empty).is_ok());
+        // Two plans that lose the same: B's curve hides A's, and the
+        // legend says so; distinct curves say nothing of it.
+        assert!(!r.svg.contains("the same curve as B"));
+        let same = ExceedanceOverlay::new("A: base", "B: base again", &a, &a, "EUR");
+        let r = super::super::render(&same).expect("renders");
+        assert!(r
+            .svg
+            .contains("A: base (under B: base again: the curves coincide)"));
     }
 }
