@@ -12,9 +12,14 @@ pub(crate) fn chart(t: &Trend) -> Series {
         empty: "No run has a loss to draw.",
         name: "trend_loss".to_string(),
         title: p.reword("Expected annual loss per review"),
-        y_desc: format!("{} ({}), 95% CI", p.expected_loss(), t.axis_currency()),
+        y_desc: format!(
+            "{} ({}{}), 95% CI",
+            p.expected_loss(),
+            t.axis_currency(),
+            t.loss_basis()
+        ),
         y_format: YFormat::Money,
-        labels: t.runs.iter().map(|r| r.label.clone()).collect(),
+        labels: t.loss_labels(),
         lines: vec![Line {
             name: p.expected_loss(),
             points: t

@@ -22,9 +22,9 @@ pub(crate) fn chart(t: &Trend) -> Series {
         empty: "No run has a loss to draw.",
         name: "trend_var".to_string(),
         title: "Value at risk per review".to_string(),
-        y_desc: format!("{} ({})", p.loss(), t.axis_currency()),
+        y_desc: format!("{} ({}{})", p.loss(), t.axis_currency(), t.loss_basis()),
         y_format: YFormat::Money,
-        labels: t.runs.iter().map(|r| r.label.clone()).collect(),
+        labels: t.loss_labels(),
         lines: vec![
             line(&format!("VaR 95% (1 {y} in 20)"), |r| r.var_95),
             line(&format!("VaR 99% (1 {y} in 100)"), |r| r.var_99),

@@ -433,4 +433,45 @@ impl Trend {
             self.currency.clone()
         }
     }
+
+    /// Whether the drawn runs mix losses net of insurance with gross ones
+    /// (a run with insurance gives its loss net of it).
+    fn mixed_basis(&self) -> bool {
+        let mut drawn = self.runs.iter().filter(|r| self.drawn(r));
+        drawn.clone().any(|r| r.net_of_insurance) && drawn.any(|r| !r.net_of_insurance)
+    }
+
+    /// The runs' labels on the axis of a chart of their losses: each run
+    /// net of insurance marked `(net)` when the drawn runs mix net and
+    /// gross losses, as they are.
+    pub fn loss_labels(&self) -> Vec<String> {
+        let mixed = self.mixed_basis();
+        self.runs
+            .iter()
+            .map(|r| {
+                if mixed && r.net_of_insurance {
+                    format!("{} (net)", r.label)
+                } else {
+                    r.label.clone()
+                }
+            })
+            .collect()
+    }
+
+    /// What to add to the description of a loss axis: nothing when no
+    /// drawn run has insurance; `, net of insurance` when every one has;
+    /// `, net of insurance where marked` when they mix.
+    pub fn loss_basis(&self) -> &'static str {
+        if self.mixed_basis() {
+            ", net of insurance where marked"
+        } else if self
+            .runs
+            .iter()
+            .any(|r| self.drawn(r) && r.net_of_insurance)
+        {
+            ", net of insurance"
+        } else {
+            ""
+        }
+    }
 }

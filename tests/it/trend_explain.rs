@@ -364,3 +364,45 @@ fn trend_gives_no_verdict_across_a_change_of_horizon() {
     let rto = read(&dir.join("trend/trend_rto.svg"));
     assert_eq!(rto.matches("<circle").count(), 2);
 }
+
+/// A trend over an uninsured run and an insured one drew a gross loss and
+/// a net one on one line, unmarked: the insured run's label now says
+/// `(net)` and the axis says so; a trend of uninsured runs is as it was.
+#[test]
+fn trend_marks_the_runs_net_of_insurance() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let insured = TUTORIAL.replacen(
+        "risk_appetite:",
+        r#"insurance: [Policy(id: "cyber", premium: 2000)], risk_appetite:"#,
+        1,
+    );
+    assert_ne!(insured, TUTORIAL);
+    write(dir, "gross.ron", TUTORIAL);
+    write(dir, "net.ron", &insured);
+    run(dir, "gross.ron", "q1", "1", "q1");
+    run(dir, "gross.ron", "q2", "2", "q2");
+    run(dir, "net.ron", "q3", "3", "q3");
+    for (runs, out, marked) in [
+        (["q1", "q2"], "plain", false),
+        (["q2", "q3"], "mixed", true),
+    ] {
+        bcdr()
+            .current_dir(dir)
+            .arg("trend")
+            .args(runs)
+            .args(["--out", out, "-q"])
+            .assert()
+            .success();
+        for chart in ["trend_loss.svg", "trend_var.svg"] {
+            let svg = read(&dir.join(out).join(chart));
+            assert_eq!(svg.contains("q3 (net)"), marked, "{out}/{chart}");
+            assert_eq!(
+                svg.contains("net of insurance where marked"),
+                marked,
+                "{out}/{chart}"
+            );
+            assert!(!svg.contains("q2 (net)"), "{out}/{chart}");
+        }
+    }
+}
