@@ -51,6 +51,24 @@ pub fn money(currency: &str, x: f64) -> String {
     with_currency(currency, count(x))
 }
 
+/// Money to its last written decimal: whole amounts as [`money`] writes
+/// them ("EUR 1,250"), others with their decimals ("EUR 1,250.5"), so
+/// that two close amounts a person wrote still read apart.
+pub fn money_exact(currency: &str, x: f64) -> String {
+    if !x.is_finite() || x.fract() == 0.0 || x.abs() >= 1e15 {
+        return money(currency, x);
+    }
+    // Shortest decimals that read back as x (Display never uses an
+    // exponent for f64).
+    let written = format!("{}", x.abs());
+    let decimals = written.split_once('.').map_or("", |(_, d)| d);
+    let sign = if x < 0.0 { "-" } else { "" };
+    with_currency(
+        currency,
+        format!("{sign}{}.{decimals}", thousands(x.abs().trunc() as u128)),
+    )
+}
+
 /// A change of money with an explicit sign: "EUR +1,234", "EUR -1,234",
 /// and "EUR 0" (no sign) for a change that rounds to nothing.
 pub fn money_change(currency: &str, x: f64) -> String {
@@ -191,6 +209,17 @@ mod tests {
         assert_eq!(as_written(0.0), "0");
         assert_eq!(as_written(f64::NAN), "NaN");
         assert_eq!(as_written(f64::NEG_INFINITY), "-inf");
+    }
+
+    /// Money to its last written decimal; whole amounts as `money`.
+    #[test]
+    fn exact_money_keeps_its_decimals() {
+        assert_eq!(money_exact("EUR", 1250.5), "EUR 1,250.5");
+        assert_eq!(money_exact("EUR", 1000.0), "EUR 1,000");
+        assert_eq!(money_exact("EUR", 1234567.25), "EUR 1,234,567.25");
+        assert_eq!(money_exact("EUR", 0.001), "EUR 0.001");
+        assert_eq!(money_exact("EUR", -12.5), "EUR -12.5");
+        assert_eq!(money_exact("", 2.5), "2.5");
     }
 
     #[test]

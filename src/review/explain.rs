@@ -297,28 +297,11 @@ const MONEY_FIELDS: [&str; 9] = [
 ];
 
 /// A plain value of field `k` as a label shows it: money in `currency`
-/// for the fields of [`MONEY_FIELDS`] (`EUR 1,250`, and with the decimals
-/// written, `EUR 1,250.5`, so that two close amounts still differ),
-/// otherwise as written.
+/// for the fields of [`MONEY_FIELDS`] ([`crate::fmt::money_exact`]:
+/// `EUR 1,250.5`), otherwise as written.
 fn shown_value(k: &str, v: String, currency: &str) -> String {
-    if !MONEY_FIELDS.contains(&k) || !v.parse::<f64>().is_ok_and(f64::is_finite) {
-        return v;
-    }
-    let (whole, decimals) = match v.split_once('.') {
-        Some((w, d)) => (w, Some(d)),
-        None => (v.as_str(), None),
-    };
-    match whole.parse::<f64>() {
-        Ok(w)
-            if !whole.contains(['e', 'E'])
-                && decimals.is_none_or(|d| d.bytes().all(|b| b.is_ascii_digit())) =>
-        {
-            let whole = crate::fmt::money(currency, w);
-            match decimals {
-                Some(d) => format!("{whole}.{d}"),
-                None => whole,
-            }
-        }
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && MONEY_FIELDS.contains(&k) => crate::fmt::money_exact(currency, x),
         _ => v,
     }
 }
