@@ -33,7 +33,7 @@
 //! of the bundled scenarios.
 //!
 //! Why: the sort was 5% of the time of saas-multi-region
-//! (`docs/performance.md`).
+//! (`docs/performance-log.md`).
 
 use super::Iv;
 

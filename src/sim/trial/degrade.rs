@@ -42,7 +42,7 @@
 //! scenarios.
 //!
 //! Why: the stable sort of every capacity event was 6 – 16% of the time of
-//! the bundled scenarios with soft dependencies (`docs/performance.md`).
+//! the bundled scenarios with soft dependencies (`docs/performance-log.md`).
 
 use std::cmp::Ordering;
 
