@@ -145,7 +145,7 @@ pub(crate) struct RunArgs {
     /// Run only shard I of N (numbered from 0, like SLURM_ARRAY_TASK_ID and
     /// JOB_COMPLETION_INDEX) and write partial-I-of-N.json; combine the parts
     /// with `bcdr merge`.
-    #[arg(long, value_name = "I/N")]
+    #[arg(long, value_name = "I/N", allow_hyphen_values = true)]
     pub shard: Option<bcdr::shard::Shard>,
     /// Name the run in a review (such as 2026-Q3): stores the label and the
     /// scenario file's SHA-256 in summary.json for `bcdr trend`.

@@ -309,6 +309,13 @@ fn bad_shard_arguments_are_refused() {
         .arg(&s.scenario);
         fails_with(cmd, needle);
     }
+    // Written as two words, a negative shard gets the same message, not
+    // clap's tip to write `-- -1/3` (which would make it the scenario).
+    let mut cmd = bcdr();
+    cmd.args(["run", "-q", "--trials", "100", "--shard", "-1/3", "--out"])
+        .arg(&out)
+        .arg(&s.scenario);
+    fails_with(cmd, "\"-1/3\" is not a shard");
     let mut cmd = bcdr();
     cmd.args(["run", "-q", "--trials", "4", "--shard", "5/10", "--out"])
         .arg(&out)
