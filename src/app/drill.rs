@@ -242,6 +242,7 @@ pub fn drill_results(
         },
         start: (!plan.profiles.is_empty())
             .then(|| at.map_or_else(|| "random".to_string(), |w| w.to_string())),
+        backups_destroyed: backups_destroyed(model, &threat_model.kind),
     };
     let drill = DrillSummary::build(&cx, &drill_accumulator);
     Ok(DrillResults {
@@ -341,4 +342,28 @@ pub fn drill(
         drill_accumulator,
         files,
     })
+}
+
+/// The services whose backups a physical `Disaster` of `kind` destroys:
+/// those kept (`backup.site`) at a site it hits, in file order.
+fn backups_destroyed<'a>(model: &'a Model, kind: &ThreatKind) -> Vec<&'a str> {
+    let ThreatKind::Disaster {
+        sites,
+        replicated: false,
+        ..
+    } = kind
+    else {
+        return Vec::new();
+    };
+    model
+        .services
+        .iter()
+        .filter(|s| {
+            s.backup
+                .as_ref()
+                .and_then(|b| b.site)
+                .is_some_and(|site| sites.contains(&site))
+        })
+        .map(|s| s.id.as_str())
+        .collect()
 }

@@ -552,6 +552,9 @@ pub(crate) fn drill_doc(
     if let Some(a) = &d.attack {
         doc.para(vec![t(attack_words(a))]);
     }
+    if !d.backups_destroyed.is_empty() {
+        doc.para(vec![t(backups_words(&d.backups_destroyed, names))]);
+    }
     doc.h2("Headline");
     doc.para(vec![t(format!(
         "Business functions: {}.",
@@ -658,7 +661,20 @@ fn start_sentence(start: &str) -> String {
     }
 }
 
-/// The one-screen summary of a drill.
+/// What a drill of a disaster that destroys backups does not count, in
+/// words ([`DrillSummary::backups_destroyed`]).
+fn backups_words(ids: &[String], names: &Names) -> String {
+    let list: Vec<String> = ids.iter().map(|id| names.of(id)).collect();
+    format!(
+        "Backups destroyed: this disaster destroys the backups kept at the sites it hits, those \
+         of {}. A service it also damages is rebuilt, not restored, and loses the data written \
+         before the drill. A drill starts at the disaster, so its data lost and RPO below count \
+         only what is lost from then on; bcdr run counts the whole loss (back to the start of \
+         the simulated period).",
+        list.join(", ")
+    )
+}
+
 /// Which ransomware attacks a drill ran, in words: the outcome, what time
 /// zero is, and the dwell before it when it is the encryption.
 pub(crate) fn attack_words(a: &AttackDrill) -> String {
@@ -797,6 +813,22 @@ pub(crate) fn screen(d: &DrillSummary, s: &Summary, insured: bool) -> String {
         money(c, s.annual_loss.p99),
         if insured { " (before insurance)" } else { "" }
     );
+    if !d.backups_destroyed.is_empty() {
+        let (shown, rest) = d
+            .backups_destroyed
+            .split_at(d.backups_destroyed.len().min(4));
+        let more = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(" and {} more", rest.len())
+        };
+        let _ = writeln!(
+            out,
+            "  backups destroyed             {}{more}: a service also hit is rebuilt, and the data \
+             written before the drill is lost (not counted here; bcdr run counts it)",
+            shown.join(", ")
+        );
+    }
     let mut hit: Vec<&ServiceDrill> = d.services.iter().filter(|x| x.hit > 0.0).collect();
     hit.sort_by(|a, b| {
         let key = |x: &ServiceDrill| x.recovery_hours.as_ref().map_or(0.0, |r| r.p50);

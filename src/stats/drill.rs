@@ -593,6 +593,14 @@ pub struct DrillSummary {
     /// Ransomware only: which attacks were drilled (DESIGN-2 A5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack: Option<AttackDrill>,
+    /// A physical `Disaster` only: the services whose backups it destroys
+    /// (kept at a site it hits, `backup.site`), in file order. Those it
+    /// also damages are rebuilt and lose the data written before the
+    /// drill, which a drill, starting at the disaster, does not count:
+    /// their data lost reads from the disaster on (the annual run counts
+    /// it). Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backups_destroyed: Vec<String>,
 }
 
 /// Which ransomware attacks a drill ran, and their dwell.
@@ -643,6 +651,8 @@ pub struct DrillContext<'a> {
     pub attack: Option<AttackContext<'a>>,
     /// [`DrillSummary::start`].
     pub start: Option<String>,
+    /// [`DrillSummary::backups_destroyed`].
+    pub backups_destroyed: Vec<&'a str>,
 }
 
 impl DrillSummary {
@@ -740,6 +750,11 @@ impl DrillSummary {
                 dwell_hours: (acc.dwell.count() > 0)
                     .then(|| quantiles(&acc.dwell, &acc.dwell_hist)),
             }),
+            backups_destroyed: cx
+                .backups_destroyed
+                .iter()
+                .map(|id| id.to_string())
+                .collect(),
         }
     }
 }

@@ -250,3 +250,61 @@ fn the_mbco_time_says_how_many_drills_count_zero() {
         "{md}"
     );
 }
+
+/// `db` runs at dc-1 and keeps its backups at dc-1 too, `files` at dc-2;
+/// `archive` keeps them off site.
+const BURNT: &str = r#"Scenario(name: "burnt", sites: [Site(id: "dc-1"), Site(id: "dc-2")],
+    services: [
+        Service(id: "db", site: "dc-1", rpo: "4h",
+            backup: (interval: "24h", restore: Fixed("6h"), rebuild: Fixed("20h"), site: "dc-1")),
+        Service(id: "files", site: "dc-2",
+            backup: (interval: "24h", restore: Fixed("6h"), site: "dc-2")),
+        Service(id: "archive", site: "dc-1", backup: (interval: "24h", restore: Fixed("6h"))),
+    ],
+    threats: [
+        Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc-1")]),
+        Disaster(id: "corrupt", rate_per_year: 0.1, targets: [Site("dc-1")], replicated: true),
+    ])"#;
+
+/// A drill starts at the disaster, so a service whose backups burn with
+/// it reads no data lost there: the drill says which backups it destroys
+/// (on the screen, in drill.json and in the report) instead of letting
+/// "RPO met" stand unexplained; a disaster that destroys none says
+/// nothing.
+#[test]
+fn a_drill_names_the_backups_its_disaster_destroys() {
+    let r = drill(BURNT, "fire", 50);
+    assert_eq!(r.drill.backups_destroyed, vec!["db".to_string()]);
+    let db = r.drill.services.iter().find(|s| s.id == "db").expect("db");
+    assert_eq!(db.hit, 1.0);
+    assert_eq!(db.data_lost, 0.0, "what the note explains");
+    let r = drill(BURNT, "corrupt", 50);
+    assert!(r.drill.backups_destroyed.is_empty());
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let scenario = dir.path().join("burnt.ron");
+    std::fs::write(&scenario, BURNT).expect("the scenario is written");
+    for (threat, named) in [("fire", true), ("corrupt", false)] {
+        let out = dir.path().join(threat);
+        let assert = crate::common::bcdr()
+            .args(["drill", "--threat", threat, "--trials", "20", "--out"])
+            .arg(&out)
+            .arg(&scenario)
+            .assert()
+            .success();
+        let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        let json = std::fs::read_to_string(out.join("drill.json")).expect("drill.json");
+        let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+        assert_eq!(
+            stdout.contains("backups destroyed             db: a service also hit is rebuilt"),
+            named,
+            "{stdout}"
+        );
+        assert_eq!(json.contains("\"backups_destroyed\""), named, "{json}");
+        assert_eq!(
+            md.contains("Backups destroyed: this disaster"),
+            named,
+            "{md}"
+        );
+    }
+}
