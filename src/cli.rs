@@ -34,7 +34,7 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Write the dependency graph as DOT and SVG.
+    /// Write the dependency graph as DOT, SVG and PNG.
     Graph {
         /// The scenario file (RON).
         scenario: PathBuf,

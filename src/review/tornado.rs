@@ -312,7 +312,7 @@ fn unsigned_zero(d: Delta) -> Delta {
 }
 
 /// The most parameters a tornado moves: every one costs four simulations,
-/// so a scenario of about a hundred services (the bundled ones move 86 to
+/// so a scenario of about a hundred services (the bundled ones move 25 to
 /// 158) takes minutes, and a 1 000-service estate's 3 500 would take hours.
 pub const MAX_PARAMETERS: usize = 500;
 

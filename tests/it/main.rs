@@ -6,6 +6,7 @@ mod compare;
 mod compare_appetite;
 mod contract;
 mod coupling;
+mod doc_figures;
 mod docs;
 mod drill;
 mod drill_truth;
