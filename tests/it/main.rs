@@ -14,6 +14,7 @@ mod drplan;
 mod edges;
 mod engine;
 mod fixtures;
+mod forms;
 mod fuzz;
 mod graph;
 mod insurance;
