@@ -17,6 +17,7 @@ mod fuzz;
 mod graph;
 mod insurance;
 mod kinds;
+mod language;
 mod limits;
 mod messages;
 mod net_basis;
