@@ -123,3 +123,77 @@ fn the_cli_names_the_file_and_the_path() {
     assert!(stderr.contains("req.ron") && stderr.contains("failover.requires[0]"));
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// The reference writes some groups of fields in shorthand, `(id, threats:
+/// [ids], multiplier: ...)`; a planner who writes the first value without
+/// its name is told to name it, not to write a target.
+#[test]
+fn a_group_of_fields_without_its_first_name_is_told_the_name() {
+    for (text, fix) in [
+        (
+            r#"sites: [("dc-1")], services: [Service(id: "a")]"#,
+            r#"Site(id: "dc-1", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a"), Service(id: "b", revenue_per_hour: 1,
+                degrades_on: [("a", 0.5)])]"#,
+            r#"(service: "a", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a", revenue_per_hour: 1, impact: [("4h", 100)])]"#,
+            r#"(after: "4h", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a")], threats: [
+                LossEvent(id: "le", rate_per_year: 1, cost: Fixed(1), triggers: [("le2", 0.5)]),
+                LossEvent(id: "le2", rate_per_year: 1, cost: Fixed(1))]"#,
+            r#"(threat: "le2", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a")], threats: [LossEvent(id: "le", rate_per_year: 1,
+                cost: Fixed(1))], common_factors: [("storm", threats: ["le"], multiplier: Fixed(1))]"#,
+            r#"(id: "storm", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a", tags: ["db"])], plan: Plan(teams: [("dba", crews: 1,
+                skills: [Tag("db")])])"#,
+            r#"(id: "dba", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a")], insurance: [("cyber")]"#,
+            r#"Policy(id: "cyber", ...)"#,
+        ),
+    ] {
+        let text = format!("Scenario(name: \"x\", {text})");
+        let err = refused(fix, &text);
+        assert!(
+            err.contains(fix) && err.contains("with their names"),
+            "{fix}: {err}"
+        );
+        assert!(!err.contains("a target names its kind"), "{fix}: {err}");
+        assert!(!err.contains("takes a distribution"), "{fix}: {err}");
+    }
+    // A string where a target belongs still gets the target's fix.
+    let text = r#"Scenario(name: "x", services: [Service(id: "a")], threats: [
+        Outage(id: "o", rate_per_year: 1, targets: ["a"], duration: Fixed("1h"))])"#;
+    let err = refused("a bare target", text);
+    assert!(err.contains(r#"`Service("a")`"#), "{err}");
+}
+
+/// An RPO of 0 is allowed (durations are >= 0), and the warning that no
+/// backup meets it must not suggest a backup interval of 0, which
+/// `validate` refuses.
+#[test]
+fn a_zero_rpo_warning_suggests_a_fix_that_validates() {
+    for backup in ["", r#", backup: (interval: "1h", restore: Fixed("2h"))"#] {
+        let text = estate(&format!(r#", rpo: "0m"{backup}"#));
+        let model = bcdr::scenario::parse_str(&text).expect("an RPO of 0 is valid");
+        let warnings = bcdr::scenario::planning_warnings(&model);
+        let message = common::warning_at(&warnings, r#""db".rpo"#);
+        assert!(
+            !message.contains(r#"interval: "0m""#) && !message.contains("every 0m"),
+            "{backup}: {message}"
+        );
+        assert!(message.contains("Synchronous"), "{backup}: {message}");
+    }
+}
