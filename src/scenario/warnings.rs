@@ -303,6 +303,30 @@ fn rpo_unmet(model: &Model, out: &mut Vec<Warning>) {
         };
         match service.backup.as_ref().and_then(|b| b.interval) {
             _ if matches!(restore, Restore::Never) => {}
+            // Every backup interval is longer than 0 (`validate` refuses 0).
+            every if rpo.get() == 0.0 => {
+                let (loses, accept) = match every {
+                    None => (
+                        "there is no backup, so a destroyed or encrypted service loses all its \
+                         data (and a backup would lose the data since it was taken)"
+                            .to_string(),
+                        "add a backup and accept an RPO of its interval".to_string(),
+                    ),
+                    Some(i) => (
+                        format!("backups run every {i}, so a restore can lose up to {i} of data"),
+                        format!("accept an RPO of {i}"),
+                    ),
+                };
+                warn(
+                    out,
+                    path.clone(),
+                    format!(
+                        "RPO {rpo} cannot be met: {loses}{because}; only a failover with \
+                         success 1 and replication: Synchronous that meets every threat \
+                         damaging the service loses nothing; or {accept}"
+                    ),
+                )
+            }
             None => warn(
                 out,
                 path.clone(),

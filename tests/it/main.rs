@@ -19,6 +19,7 @@ mod fuzz;
 mod graph;
 mod insurance;
 mod kinds;
+mod language;
 mod limits;
 mod messages;
 mod net_basis;

@@ -116,6 +116,11 @@ impl<'a> Names<'a> {
         names
     }
 
+    /// The first site other than `not`, to suggest one.
+    pub(super) fn other_site(&self, not: &str) -> Option<&str> {
+        self.site_list.iter().copied().find(|&s| s != not)
+    }
+
     fn id_issue(&mut self, entity: &str, message: String) {
         self.id_issues.insert(
             entity.to_string(),

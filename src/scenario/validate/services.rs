@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::model::ServiceKind;
+use petgraph::visit::EdgeRef;
 
 /// A dependency or membership as declared, with where it was declared.
 pub(super) struct Link {
@@ -449,7 +450,21 @@ pub(super) fn failover(
     me: NodeRef,
 ) -> Option<FailoverModel> {
     let site_path = at(p, "site");
-    let site = if home == Some(f.site.as_str()) {
+    let site = if home.is_none() {
+        let fix = names.other_site(&f.site).map_or(
+            "add site: (the id of the site where it runs)".to_string(),
+            |s| format!("add site: {s:?} (where it runs)"),
+        );
+        cx.issue(
+            &site_path,
+            format!(
+                "the service has no site, so it cannot fail over (a failover moves it from its \
+                 own site to {:?}): {fix}, or remove the failover",
+                f.site
+            ),
+        );
+        None
+    } else if home == Some(f.site.as_str()) {
         cx.issue(
             &site_path,
             format!(
@@ -594,39 +609,59 @@ pub(super) fn group(
     })
 }
 
-/// A failover's `depends_on` and a backup's `requires` must not lead back
-/// to the service: the standby cannot need what needs it, and a restore
-/// cannot wait for what is down whenever the service is.
+/// A failover's `depends_on` must not lead back to the service (the
+/// standby cannot need what needs it), and what a restore or a switchover
+/// `requires` must not be down whenever the service is (it would wait for
+/// ever).
 pub(super) fn dr_plan_cycles(
     cx: &mut Ctx,
     raw: &raw::Scenario,
     services: &[Option<Service>],
     graph: &DependencyGraph,
 ) {
+    let order = graph.dependencies_first().ok();
     for (i, svc) in services.iter().enumerate() {
         let Some(svc) = svc.as_ref() else { continue };
         let r = &raw.services[i];
+        let me = NodeRef::Service(ServiceId(i as u32));
+        let wait = "it is down whenever the service is, so the";
         let lists = [
             (
                 "failover.depends_on",
                 svc.failover.as_ref().and_then(|f| f.depends_on.as_ref()),
                 r.failover.as_ref().and_then(|f| f.depends_on.as_ref()),
-                "the standby cannot need what needs it",
+                "the standby cannot need what needs it".to_string(),
+            ),
+            (
+                "failover.requires",
+                svc.failover.as_ref().map(|f| &f.requires),
+                r.failover.as_ref().map(|f| &f.requires),
+                format!("{wait} switchover would wait for ever"),
             ),
             (
                 "backup.requires",
                 svc.backup.as_ref().map(|b| &b.requires),
                 r.backup.as_ref().map(|b| &b.requires),
-                "it is down whenever the service is, so the restore would wait for ever",
+                format!("{wait} restore would wait for ever"),
             ),
         ];
-        let me = graph.index(NodeRef::Service(ServiceId(i as u32)));
+        // What is down whenever this service is (a dependency cycle,
+        // reported already, leaves it unknown).
+        let down = order
+            .as_deref()
+            .map(|order| down_with(graph, raw, order, me));
         for (field, nodes, names, why) in lists {
             let (Some(nodes), Some(names)) = (nodes, names) else {
                 continue;
             };
             for (j, &d) in nodes.iter().enumerate() {
-                if petgraph::algo::has_path_connecting(&graph.graph, graph.index(d), me, None) {
+                let leads_back = if field == "failover.depends_on" {
+                    let to = graph.index(me);
+                    petgraph::algo::has_path_connecting(&graph.graph, graph.index(d), to, None)
+                } else {
+                    down.as_ref().is_some_and(|down| down.contains(&d))
+                };
+                if leads_back {
                     let p = service_path(i, &r.id);
                     cx.issue(
                         format!("{p}.{field}[{j}]"),
@@ -640,6 +675,37 @@ pub(super) fn dr_plan_cycles(
             }
         }
     }
+}
+
+/// Every node that is not functional while `me` alone is down: a service
+/// with a hard dependency among them, a group left with fewer than `need`
+/// working members. Soft dependants keep working, degraded.
+fn down_with(
+    graph: &DependencyGraph,
+    raw: &raw::Scenario,
+    order: &[NodeRef],
+    me: NodeRef,
+) -> HashSet<NodeRef> {
+    let mut down = HashSet::from([me]);
+    for &node in order {
+        let edges = graph.graph.edges(graph.index(node));
+        let is_down = match node {
+            _ if node == me => continue,
+            NodeRef::Service(_) => edges
+                .filter(|e| e.weight().kind == EdgeKind::Hard)
+                .any(|e| down.contains(&graph.graph[e.target()])),
+            NodeRef::Group(g) => {
+                let working = edges
+                    .filter(|e| !down.contains(&graph.graph[e.target()]))
+                    .count();
+                working < raw.groups[g.index()].need as usize
+            }
+        };
+        if is_down {
+            down.insert(node);
+        }
+    }
+    down
 }
 
 /// The graph of every resolved link; each cycle is an issue naming its nodes.

@@ -1,0 +1,199 @@
+//! The scenario language against its reference (docs/scenario-language.md):
+//! what the reference says is refused is refused with the field path and
+//! the fix, and what it allows is accepted.
+
+use crate::common;
+
+/// The validation error of `text`, or a panic naming `what` when it is valid.
+fn refused(what: &str, text: &str) -> String {
+    match bcdr::scenario::parse_str(text) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("{what}: accepted, but the reference says it is refused"),
+    }
+}
+
+fn accepted(what: &str, text: &str) {
+    if let Err(e) = bcdr::scenario::parse_str(text) {
+        panic!("{what}: refused, but the reference allows it: {e}");
+    }
+}
+
+/// Two sites; "db" at dc-1 with `db_extra` fields; "app" hard-depends on
+/// "db"; "ad-1", "ad-2" in the 1-of-2 group "identity"; "reports" only
+/// degrades on "db"; "backup-app" depends on "identity".
+fn estate(db_extra: &str) -> String {
+    format!(
+        r#"Scenario(name: "x", sites: [Site(id: "dc-1"), Site(id: "dc-2")], services: [
+            Service(id: "db", site: "dc-1", revenue_per_hour: 100{db_extra}),
+            Service(id: "app", site: "dc-1", depends_on: ["db"]),
+            Service(id: "reports", site: "dc-1", revenue_per_hour: 1,
+                degrades_on: [(service: "db", capacity: 0.5)]),
+            Service(id: "ad-1", site: "dc-1"),
+            Service(id: "ad-2", site: "dc-2"),
+            Service(id: "backup-app", site: "dc-2", depends_on: ["identity"]),
+            Service(id: "dr-dns", site: "dc-2"),
+        ], groups: [Group(id: "identity", members: ["ad-1", "ad-2"], need: 1)])"#
+    )
+}
+
+/// "`requires` must not name anything that depends on the service (it would
+/// be down whenever the service is)": for a failover's `requires` as for a
+/// backup's, since the switchover would wait for ever just the same.
+#[test]
+fn a_failover_that_requires_a_dependant_of_the_service_is_refused() {
+    let text = estate(
+        r#", failover: (site: "dc-2", switchover: Fixed("1h"), requires: ["dr-dns", "app"])"#,
+    );
+    let err = refused("failover.requires a dependant", &text);
+    assert!(
+        err.contains(r#"services[0] "db".failover.requires[1]"#)
+            && err.contains(r#""app" depends on "db""#)
+            && err.contains("remove this entry"),
+        "{err}"
+    );
+}
+
+/// What is down whenever the service is: a hard dependant, or a group that
+/// cannot work without it. What only degrades on the service, or reaches it
+/// through a group that other members keep working, is not: a restore of a
+/// domain controller may well need the backup application that logs on
+/// through either controller.
+#[test]
+fn requires_may_name_what_survives_without_the_service() {
+    for (what, db_extra) in [
+        (
+            "backup.requires what only degrades on it",
+            r#", backup: (interval: "1h", restore: Fixed("1h"), requires: ["reports"])"#,
+        ),
+        (
+            "failover.requires what only degrades on it",
+            r#", failover: (site: "dc-2", switchover: Fixed("1h"), requires: ["reports"])"#,
+        ),
+    ] {
+        accepted(what, &estate(db_extra));
+    }
+    let group = estate("").replace(
+        r#"Service(id: "ad-1", site: "dc-1")"#,
+        r#"Service(id: "ad-1", site: "dc-1",
+            backup: (interval: "24h", restore: Fixed("4h"), requires: ["backup-app"]),
+            failover: (site: "dc-2", switchover: Fixed("1h"), requires: ["backup-app"]))"#,
+    );
+    accepted("requires a service that needs 1 of 2 members", &group);
+    // The same group needing both members is down with "ad-1": refused.
+    let both = group.replace("need: 1", "need: 2");
+    let err = refused("requires a service that needs both members", &both);
+    assert!(
+        err.contains(r#"services[3] "ad-1".backup.requires[0]"#)
+            && err.contains(r#"services[3] "ad-1".failover.requires[0]"#),
+        "{err}"
+    );
+}
+
+/// "A service without a site ... cannot fail over"; "must differ from the
+/// service's own `site` (so the service needs a `site`)".
+#[test]
+fn a_failover_on_a_service_without_a_site_is_refused() {
+    let text = estate("").replace(
+        r#"Service(id: "app", site: "dc-1", depends_on: ["db"])"#,
+        r#"Service(id: "app", depends_on: ["db"],
+            failover: (site: "dc-2", switchover: Fixed("1h")))"#,
+    );
+    let err = refused("a failover without a home site", &text);
+    assert!(
+        err.contains(r#"services[1] "app".failover.site"#)
+            && err.contains("no site")
+            && err.contains("site: \"dc-1\""),
+        "{err}"
+    );
+}
+
+/// The CLI: the file, the field path, non-zero exit, no panic.
+#[test]
+fn the_cli_names_the_file_and_the_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = estate(r#", failover: (site: "dc-2", switchover: Fixed("1h"), requires: ["app"])"#);
+    let path = common::write(dir.path(), "req.ron", &text);
+    let out = common::bcdr()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("bcdr runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("req.ron") && stderr.contains("failover.requires[0]"));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// The reference writes some groups of fields in shorthand, `(id, threats:
+/// [ids], multiplier: ...)`; a planner who writes the first value without
+/// its name is told to name it, not to write a target.
+#[test]
+fn a_group_of_fields_without_its_first_name_is_told_the_name() {
+    for (text, fix) in [
+        (
+            r#"sites: [("dc-1")], services: [Service(id: "a")]"#,
+            r#"Site(id: "dc-1", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a"), Service(id: "b", revenue_per_hour: 1,
+                degrades_on: [("a", 0.5)])]"#,
+            r#"(service: "a", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a", revenue_per_hour: 1, impact: [("4h", 100)])]"#,
+            r#"(after: "4h", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a")], threats: [
+                LossEvent(id: "le", rate_per_year: 1, cost: Fixed(1), triggers: [("le2", 0.5)]),
+                LossEvent(id: "le2", rate_per_year: 1, cost: Fixed(1))]"#,
+            r#"(threat: "le2", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a")], threats: [LossEvent(id: "le", rate_per_year: 1,
+                cost: Fixed(1))], common_factors: [("storm", threats: ["le"], multiplier: Fixed(1))]"#,
+            r#"(id: "storm", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a", tags: ["db"])], plan: Plan(teams: [("dba", crews: 1,
+                skills: [Tag("db")])])"#,
+            r#"(id: "dba", ...)"#,
+        ),
+        (
+            r#"services: [Service(id: "a")], insurance: [("cyber")]"#,
+            r#"Policy(id: "cyber", ...)"#,
+        ),
+    ] {
+        let text = format!("Scenario(name: \"x\", {text})");
+        let err = refused(fix, &text);
+        assert!(
+            err.contains(fix) && err.contains("with their names"),
+            "{fix}: {err}"
+        );
+        assert!(!err.contains("a target names its kind"), "{fix}: {err}");
+        assert!(!err.contains("takes a distribution"), "{fix}: {err}");
+    }
+    // A string where a target belongs still gets the target's fix.
+    let text = r#"Scenario(name: "x", services: [Service(id: "a")], threats: [
+        Outage(id: "o", rate_per_year: 1, targets: ["a"], duration: Fixed("1h"))])"#;
+    let err = refused("a bare target", text);
+    assert!(err.contains(r#"`Service("a")`"#), "{err}");
+}
+
+/// An RPO of 0 is allowed (durations are >= 0), and the warning that no
+/// backup meets it must not suggest a backup interval of 0, which
+/// `validate` refuses.
+#[test]
+fn a_zero_rpo_warning_suggests_a_fix_that_validates() {
+    for backup in ["", r#", backup: (interval: "1h", restore: Fixed("2h"))"#] {
+        let text = estate(&format!(r#", rpo: "0m"{backup}"#));
+        let model = bcdr::scenario::parse_str(&text).expect("an RPO of 0 is valid");
+        let warnings = bcdr::scenario::planning_warnings(&model);
+        let message = common::warning_at(&warnings, r#""db".rpo"#);
+        assert!(
+            !message.contains(r#"interval: "0m""#) && !message.contains("every 0m"),
+            "{backup}: {message}"
+        );
+        assert!(message.contains("Synchronous"), "{backup}: {message}");
+    }
+}
