@@ -8,6 +8,7 @@ mod syntax;
 pub(crate) mod validate;
 pub(crate) mod warnings;
 pub(crate) mod warnings_dr;
+pub(crate) mod warnings_wait;
 
 use std::path::Path;
 

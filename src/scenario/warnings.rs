@@ -44,8 +44,10 @@ impl std::fmt::Display for Warning {
 ///    to the number of members;
 /// 6. the DR plan ((`warnings_dr`)): a failover whose dependencies
 ///    run at the home site, an `invoke_after` longer than the RTO, backups
-///    kept at the service's own site with no rebuild, and a replicated
-///    disaster's targets with nothing to restore from and no rebuild;
+///    kept at the service's own site with no rebuild, a replicated
+///    disaster's targets with nothing to restore from and no rebuild, and
+///    recoveries that a disaster leaves waiting for ever on what they
+///    `require` (`warnings_wait`);
 /// 7. insurance with a premium or an aggregate limit in a scenario whose
 ///    horizon is not a year: both are a year's, and apply once per trial;
 /// 8. a soft dependency of a service whose capacity counts nowhere: no
@@ -53,7 +55,10 @@ impl std::fmt::Display for Warning {
 ///    to the services that depend on it).
 ///
 /// # Complexity
-/// O(threats × (services + edges)).
+/// O(threats × (services + edges)), and for the recoveries that wait on
+/// what they require (only in a scenario with some `requires`) O(r ×
+/// (services + edges)) per disaster, r the longest chain of recoveries
+/// that wait on one another (1 or 2 in practice).
 pub fn planning_warnings(model: &Model) -> Vec<Warning> {
     let mut out = Vec::new();
     rto_gaps(model, &mut out);

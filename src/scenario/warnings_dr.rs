@@ -16,6 +16,7 @@ pub(crate) fn dr_warnings(model: &Model, out: &mut Vec<Warning>) {
     failover_warnings(model, out);
     backups_at_home(model, out);
     replicated_without_backups(model, out);
+    super::warnings_wait::requires_wait_for_ever(model, out);
 }
 
 /// Backups kept at the site where the service runs, with no rebuild: a

@@ -618,3 +618,75 @@ fn warns_of_a_soft_dependency_that_counts_nowhere() {
         Service(id: "app", degrades_on: [(service: "cache", capacity: 0.7)])])"#;
     assert_eq!(warnings(none), []);
 }
+
+/// Two directory servers at dc-1 behind a 1-of-2 group, each restored
+/// only once the backup tool is up, which logs on through the group: a
+/// fire at dc-1 destroys both, and neither restore can ever start.
+/// Validation accepts the requirement (it is not down whenever one
+/// server is); the warning says what waits on what.
+const CIRCULAR: &str = r#"Scenario(name: "circ", sites: [Site(id: "dc-1"), Site(id: "dc-2")],
+    groups: [Group(id: "identity", members: ["ad-1", "ad-2"], need: 1)],
+    services: [
+        Service(id: "ad-1", site: "dc-1",
+            backup: (interval: "24h", restore: Fixed("4h"), requires: ["backup-app"])),
+        Service(id: "ad-2", site: "SITE2",
+            backup: (interval: "24h", restore: Fixed("4h"), requires: ["backup-app"])),
+        Service(id: "backup-app", site: "dc-2", depends_on: ["identity"]),
+    ],
+    threats: [Disaster(id: "fire", rate_per_year: 0.5, targets: [Site("dc-1")])])"#;
+
+#[test]
+fn recoveries_that_wait_on_each_other_for_ever_are_named() {
+    let found: Vec<Warning> = warnings(&CIRCULAR.replace("SITE2", "dc-1"))
+        .into_iter()
+        .filter(|w| w.path.ends_with("requires"))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].path, r#"services[0] "ad-1".backup.requires"#);
+    for part in [
+        r#"when "fire" destroys "ad-1", "ad-2" together"#,
+        r#""ad-1" on "backup-app"; "ad-2" on "backup-app""#,
+        "stay down to the end of the trial",
+    ] {
+        assert!(found[0].message.contains(part), "{}", found[0].message);
+    }
+    // The engine agrees: a drill of the fire never brings ad-1 back.
+    let model = model(&CIRCULAR.replace("SITE2", "dc-1"));
+    let fire = bcdr::app::drill_threat(&model, "fire").expect("a threat");
+    let r = bcdr::app::drill_results(&model, fire, None, None, 1, 0..20, Some(1), None)
+        .expect("the drill runs");
+    let ad1 = r
+        .drill
+        .services
+        .iter()
+        .find(|s| s.id == "ad-1")
+        .expect("ad-1");
+    assert_eq!(ad1.not_recovered, Some(1.0));
+
+    // With ad-2 at dc-2 the group survives the fire: the tool stays up and
+    // ad-1's restore starts.
+    assert!(warnings(&CIRCULAR.replace("SITE2", "dc-2"))
+        .iter()
+        .all(|w| !w.path.ends_with("requires")));
+    // Two services that each require the other, destroyed together.
+    let mutual = r#"Scenario(name: "m", sites: [Site(id: "a")], services: [
+        Service(id: "x", site: "a", backup: (rebuild: Fixed("1h"), requires: ["y"])),
+        Service(id: "y", site: "a", backup: (rebuild: Fixed("1h"), requires: ["x"])),
+        Service(id: "z", site: "a", backup: (rebuild: Fixed("1h"), requires: ["x"])),
+    ], threats: [Disaster(id: "flood", rate_per_year: 1, targets: [Site("a")])])"#;
+    let w: Vec<Warning> = warnings(mutual)
+        .into_iter()
+        .filter(|w| w.path.ends_with("requires"))
+        .collect();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(
+        w[0].message.contains(r#"destroys "x", "y", "z" together"#)
+            && w[0].message.contains(r#""z" on "x""#),
+        "{}",
+        w[0].message
+    );
+    // A disaster that destroys only one of them leaves the other to come
+    // back, and then the first.
+    let one = mutual.replace(r#"targets: [Site("a")]"#, r#"targets: [Service("x")]"#);
+    assert!(warnings(&one).iter().all(|w| !w.path.ends_with("requires")));
+}

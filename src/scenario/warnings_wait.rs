@@ -1,0 +1,232 @@
+//! A planning warning about recoveries that wait on each other for ever:
+//! when a `Disaster` destroys several services together, a restore or a
+//! switchover that `requires` something which itself needs one of them
+//! back can never start (validation refuses only a requirement that is
+//! down whenever the service is; one that needs a k-of-n group, or
+//! another destroyed service, passes, and may still wait for ever).
+//!
+//! For each disaster, its targets are taken as destroyed at once and
+//! brought back, round by round, as the engine would: a failover when its
+//! site survives and what it `requires` is functional, a restore or
+//! rebuild when what `backup.requires` names is functional (and, with
+//! `restore_in_dependency_order`, its hard dependencies). A service that
+//! comes back when the requirements are ignored but not when they are
+//! held is reported, with what it waits for.
+
+use crate::model::{Model, NodeRef, ServiceId, ThreatKind};
+
+use super::validate::{service_path, threat_path};
+use super::warnings::Warning;
+
+/// One disaster's targets, destroyed together, and how each comes back.
+struct Wait<'a> {
+    model: &'a Model,
+    order: &'a [NodeRef],
+    /// Sites the disaster destroys (none for a replicated one).
+    sites: &'a [crate::model::SiteId],
+    replicated: bool,
+}
+
+/// Per service: back (`up`) and, if back, whether by failover.
+#[derive(Clone)]
+struct State {
+    up: Vec<bool>,
+    moved: Vec<bool>,
+}
+
+impl Wait<'_> {
+    /// Per node (services, then groups): functional in `st`.
+    fn functional(&self, st: &State) -> Vec<bool> {
+        let m = self.model;
+        let s = m.services.len();
+        let mut ok = vec![false; s + m.groups.len()];
+        let at = |n: NodeRef| match n {
+            NodeRef::Service(x) => x.index(),
+            NodeRef::Group(g) => s + g.0 as usize,
+        };
+        for &n in self.order {
+            let v = match n {
+                NodeRef::Service(x) => {
+                    let svc = m.service(x);
+                    let deps = match (&svc.failover, st.moved[x.index()]) {
+                        (Some(f), true) => f.depends_on.as_deref().unwrap_or(&svc.depends_on),
+                        _ => &svc.depends_on,
+                    };
+                    st.up[x.index()] && deps.iter().all(|&d| ok[at(d)])
+                }
+                NodeRef::Group(g) => {
+                    let grp = &m.groups[g.0 as usize];
+                    grp.members.iter().filter(|&&d| ok[at(d)]).count() >= grp.need as usize
+                }
+            };
+            ok[at(n)] = v;
+        }
+        ok
+    }
+
+    /// Bring back every destroyed service that can start its way back in
+    /// `st`, round by round, until none can; `hold` says whether what a
+    /// recovery `requires` must be functional.
+    fn settle(&self, st: &mut State, destroyed: &[ServiceId], hold: bool) {
+        let m = self.model;
+        let s = m.services.len();
+        let at = |n: NodeRef| match n {
+            NodeRef::Service(x) => x.index(),
+            NodeRef::Group(g) => s + g.0 as usize,
+        };
+        loop {
+            let ok = self.functional(st);
+            let ready = |list: &[NodeRef]| !hold || list.iter().all(|&d| ok[at(d)]);
+            let mut changed = false;
+            for &t in destroyed {
+                if st.up[t.index()] {
+                    continue;
+                }
+                let svc = m.service(t);
+                let failover = svc.failover.as_ref().filter(|f| {
+                    !self.replicated && f.success.get() > 0.0 && !self.sites.contains(&f.site)
+                });
+                if let Some(f) = failover {
+                    if ready(&f.requires) {
+                        st.up[t.index()] = true;
+                        st.moved[t.index()] = true;
+                        changed = true;
+                        continue;
+                    }
+                }
+                // A switchover that can fail falls back on the backups.
+                let Some(b) = &svc.backup else { continue };
+                let restorable =
+                    b.rebuild.is_some() || (b.restore.is_some() && b.interval.is_some());
+                if failover.is_some_and(|f| f.success.get() >= 1.0) || !restorable {
+                    continue;
+                }
+                let in_order = !m.plan.restore_in_dependency_order
+                    || !hold
+                    || svc.depends_on.iter().all(|&d| ok[at(d)]);
+                if in_order && ready(&b.requires) {
+                    st.up[t.index()] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return;
+            }
+        }
+    }
+}
+
+/// Recoveries that wait for ever on what they require, per disaster.
+pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
+    let any_requires = model.services.iter().any(|s| {
+        s.backup.as_ref().is_some_and(|b| !b.requires.is_empty())
+            || s.failover.as_ref().is_some_and(|f| !f.requires.is_empty())
+    });
+    if !any_requires {
+        return;
+    }
+    let Ok(order) = model.graph.dependencies_first() else {
+        return;
+    };
+    for (k, threat) in model.threats.iter().enumerate() {
+        let ThreatKind::Disaster {
+            targets,
+            sites,
+            replicated,
+            ..
+        } = &threat.kind
+        else {
+            continue;
+        };
+        let wait = Wait {
+            model,
+            order: &order,
+            sites: if *replicated { &[] } else { sites },
+            replicated: *replicated,
+        };
+        let mut held = State {
+            up: vec![true; model.services.len()],
+            moved: vec![false; model.services.len()],
+        };
+        for &t in targets {
+            held.up[t.index()] = false;
+        }
+        let mut free = held.clone();
+        wait.settle(&mut held, targets, true);
+        wait.settle(&mut free, targets, false);
+        let stuck: Vec<ServiceId> = targets
+            .iter()
+            .copied()
+            .filter(|t| free.up[t.index()] && !held.up[t.index()])
+            .collect();
+        if stuck.is_empty() {
+            continue;
+        }
+        let ok = wait.functional(&held);
+        let s = model.services.len();
+        let down = |n: &NodeRef| match *n {
+            NodeRef::Service(x) => !ok[x.index()],
+            NodeRef::Group(g) => !ok[s + g.0 as usize],
+        };
+        let mut waits = Vec::new();
+        let mut first = None;
+        for &t in &stuck {
+            let svc = model.service(t);
+            let mut on: Vec<String> = Vec::new();
+            let mut field = None;
+            if let Some(f) = &svc.failover {
+                if f.requires.iter().any(down) {
+                    field.get_or_insert("failover.requires");
+                }
+                on.extend(
+                    f.requires
+                        .iter()
+                        .filter(|n| down(n))
+                        .map(|&n| model.node_id(n).to_string()),
+                );
+            }
+            if let Some(b) = &svc.backup {
+                if b.requires.iter().any(down) {
+                    field = Some("backup.requires");
+                }
+                on.extend(
+                    b.requires
+                        .iter()
+                        .filter(|n| down(n))
+                        .map(|&n| model.node_id(n).to_string()),
+                );
+            }
+            on.sort();
+            on.dedup();
+            if let (true, Some(field)) = (first.is_none(), field) {
+                first = Some(format!("{}.{field}", service_path(t.index(), &svc.id)));
+            }
+            waits.push(if on.is_empty() {
+                format!(
+                    "{:?} (its hard dependencies, restore_in_dependency_order)",
+                    svc.id
+                )
+            } else {
+                let on: Vec<String> = on.iter().map(|x| format!("{x:?}")).collect();
+                format!("{:?} on {}", svc.id, on.join(", "))
+            });
+        }
+        let names: Vec<String> = stuck
+            .iter()
+            .map(|&t| format!("{:?}", model.service(t).id))
+            .collect();
+        out.push(Warning {
+            path: first.unwrap_or_else(|| threat_path(k, &threat.id)),
+            message: format!(
+                "when {:?} destroys {} together, their recovery waits for ever, each on \
+                 something that needs one of them back first ({}): they stay down to the end \
+                 of the trial; drop that requirement from one of them, or give one a way back \
+                 that does not need it (a failover to another site, or the requirement kept at \
+                 another site)",
+                threat.id,
+                names.join(", "),
+                waits.join("; ")
+            ),
+        });
+    }
+}
