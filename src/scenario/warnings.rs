@@ -560,7 +560,7 @@ fn node_cause(
 /// Every service a ransomware attack can reach: its entries, then along
 /// its attack edges ([`Model::attack_edges`], as the simulator spreads),
 /// never into a segmented service or one it spreads to with probability 0.
-fn ransomware_reach(model: &Model, r: &crate::model::Ransomware) -> Vec<bool> {
+pub(super) fn ransomware_reach(model: &Model, r: &crate::model::Ransomware) -> Vec<bool> {
     let n = model.services.len();
     let mut adjacent: Vec<Vec<ServiceId>> = vec![Vec::new(); n];
     for (a, b) in model.attack_edges(r) {

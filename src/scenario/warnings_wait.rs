@@ -1,11 +1,12 @@
 //! A planning warning about recoveries that wait on each other for ever:
-//! when a `Disaster` destroys several services together, a restore or a
+//! when a `Disaster` destroys several services together (or a
+//! `Ransomware` attack encrypts everything it can reach, its worst case), a restore or a
 //! switchover that `requires` something which itself needs one of them
 //! back can never start (validation refuses only a requirement that is
 //! down whenever the service is; one that needs a k-of-n group, or
 //! another destroyed service, passes, and may still wait for ever).
 //!
-//! For each disaster, its targets are taken as destroyed at once and
+//! For each such threat, its targets are taken as damaged at once and
 //! brought back, round by round, as the engine would: a failover when its
 //! site survives and what it `requires` is functional, a restore or
 //! rebuild when what `backup.requires` names is functional (and, with
@@ -129,20 +130,46 @@ pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
         return;
     };
     for (k, threat) in model.threats.iter().enumerate() {
-        let ThreatKind::Disaster {
-            targets,
-            sites,
-            replicated,
-            ..
-        } = &threat.kind
-        else {
-            continue;
+        // What it damages at once (a ransomware attack: everything it can
+        // reach and encrypt, the worst case), and whether a failover can
+        // bring it back (not after an encryption or a replicated
+        // disaster: the standby is hit too).
+        let (targets, sites, replicated, does, way) = match &threat.kind {
+            ThreatKind::Disaster {
+                targets,
+                sites,
+                replicated,
+                ..
+            } => (
+                targets.clone(),
+                sites.as_slice(),
+                *replicated,
+                "destroys",
+                "a failover to another site, or the requirement kept at another site",
+            ),
+            ThreatKind::Ransomware(r) => {
+                let reach = super::warnings::ransomware_reach(model, r);
+                let hit: Vec<ServiceId> = (0..model.services.len())
+                    .map(|i| ServiceId(i as u32))
+                    .filter(|&s| reach[s.index()] && model.encryptable(s))
+                    .collect();
+                (
+                    hit,
+                    &[][..],
+                    true,
+                    "can encrypt",
+                    "the requirement kept out of the attack's reach with segmented: true, or a \
+                     rebuild that does not need it",
+                )
+            }
+            _ => continue,
         };
+        let targets = targets.as_slice();
         let wait = Wait {
             model,
             order: &order,
-            sites: if *replicated { &[] } else { sites },
-            replicated: *replicated,
+            sites: if replicated { &[] } else { sites },
+            replicated,
         };
         let mut held = State {
             up: vec![true; model.services.len()],
@@ -218,11 +245,10 @@ pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
         out.push(Warning {
             path: first.unwrap_or_else(|| threat_path(k, &threat.id)),
             message: format!(
-                "when {:?} destroys {} together, their recovery waits for ever, each on \
+                "when {:?} {does} {} together, their recovery waits for ever, each on \
                  something that needs one of them back first ({}): they stay down to the end \
                  of the trial; drop that requirement from one of them, or give one a way back \
-                 that does not need it (a failover to another site, or the requirement kept at \
-                 another site)",
+                 that does not need it ({way})",
                 threat.id,
                 names.join(", "),
                 waits.join("; ")

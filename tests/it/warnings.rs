@@ -690,3 +690,49 @@ fn recoveries_that_wait_on_each_other_for_ever_are_named() {
     let one = mutual.replace(r#"targets: [Site("a")]"#, r#"targets: [Service("x")]"#);
     assert!(warnings(&one).iter().all(|w| !w.path.ends_with("requires")));
 }
+
+/// The classic ransomware deadlock: the directory's restore needs the
+/// backup server, whose rebuild needs the directory to log on. An attack
+/// that can reach both can leave both down for good (the engine agrees:
+/// some drills never recover); an attack that cannot reach the backup
+/// server cannot.
+#[test]
+fn a_ransomware_attack_that_can_encrypt_both_ends_of_a_wait_is_named() {
+    let text = r#"Scenario(name: "rw", sites: [Site(id: "dc-1")], services: [
+        Service(id: "ad", site: "dc-1",
+            backup: (interval: "24h", restore: Fixed("4h"), requires: ["backup-server"])),
+        Service(id: "backup-server", site: "dc-1", SEGMENTED
+            backup: (rebuild: Fixed("8h"), requires: ["ad"])),
+        Service(id: "erp", site: "dc-1", depends_on: ["ad", "backup-server"],
+            revenue_per_hour: 1000, backup: (interval: "24h", restore: Fixed("4h"))),
+    ], threats: [Ransomware(id: "rw", rate_per_year: 0.2, entry: ["erp"],
+        spread: (probability: 0.5, time: Fixed("1h")), dwell: Fixed("10d"),
+        detection: Fixed("30d"))])"#;
+    let open = text.replace("SEGMENTED", "");
+    let w: Vec<Warning> = warnings(&open)
+        .into_iter()
+        .filter(|w| w.path.ends_with("requires"))
+        .collect();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].path, r#"services[0] "ad".backup.requires"#);
+    assert!(
+        w[0].message
+            .contains(r#"when "rw" can encrypt "ad", "backup-server" together"#)
+            && w[0]
+                .message
+                .contains(r#""ad" on "backup-server"; "backup-server" on "ad""#),
+        "{}",
+        w[0].message
+    );
+    let model = model(&open);
+    let rw = bcdr::app::drill_threat(&model, "rw").expect("a threat");
+    let r = bcdr::app::drill_results(&model, rw, None, None, 1, 0..200, Some(1), None)
+        .expect("the drill runs");
+    let ad = r.drill.services.iter().find(|s| s.id == "ad").expect("ad");
+    assert!(ad.not_recovered.is_some_and(|p| p > 0.0), "{ad:?}");
+
+    let segmented = text.replace("SEGMENTED", "segmented: true,");
+    assert!(warnings(&segmented)
+        .iter()
+        .all(|w| !w.path.ends_with("requires")));
+}
