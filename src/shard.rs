@@ -13,14 +13,14 @@
 //! gives the accumulator, and so the `summary.json` bytes, of a single run
 //! with the same seed and trial count.
 //!
-//! # The partial file (format `bcdr-partial`, version 2)
+//! # The partial file (format `bcdr-partial`, version 3)
 //!
 //! One JSON object, header fields first:
 //!
 //! | field | meaning |
 //! |---|---|
 //! | `format` | always `"bcdr-partial"` |
-//! | `format_version` | 1 |
+//! | `format_version` | 3 ([`PARTIAL_VERSION`]) |
 //! | `bcdr_version` | the bcdr that ran the shard; merge refuses parts from another version, whose results could differ |
 //! | `scenario` | the scenario's `name` |
 //! | `scenario_file` | the scenario's file name (merge's default output folder is `outputs/<its stem>/`) |
