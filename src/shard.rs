@@ -477,6 +477,7 @@ pub fn merge(
     // list a billion names.
     let missing_count = count - by_index.len() as u64;
     if missing_count > 0 {
+        let run = first;
         let first: Vec<u64> = (0..count)
             .filter(|i| !by_index.contains_key(i))
             .take(MISSING_SHOWN)
@@ -492,14 +493,19 @@ pub fn merge(
         };
         return Err(Error::Usage(format!(
             "missing {missing_count} of {}: {}{more} ({}{more}); merge needs every shard of \
-             the run",
+             the run: run each missing one with the same options, such as `bcdr run {} \
+             --trials {} --seed {} --shard {}/{count}`, then merge again",
             plural(count as usize, "shard"),
             first
                 .iter()
                 .map(u64::to_string)
                 .collect::<Vec<_>>()
                 .join(", "),
-            names.join(", ")
+            names.join(", "),
+            run.scenario_file,
+            run.trials,
+            run.seed,
+            first[0],
         )));
     }
 
