@@ -13,14 +13,14 @@
 //! gives the accumulator, and so the `summary.json` bytes, of a single run
 //! with the same seed and trial count.
 //!
-//! # The partial file (format `bcdr-partial`, version 2)
+//! # The partial file (format `bcdr-partial`, version 3)
 //!
 //! One JSON object, header fields first:
 //!
 //! | field | meaning |
 //! |---|---|
 //! | `format` | always `"bcdr-partial"` |
-//! | `format_version` | 1 |
+//! | `format_version` | 3 ([`PARTIAL_VERSION`]) |
 //! | `bcdr_version` | the bcdr that ran the shard; merge refuses parts from another version, whose results could differ |
 //! | `scenario` | the scenario's `name` |
 //! | `scenario_file` | the scenario's file name (merge's default output folder is `outputs/<its stem>/`) |
@@ -477,6 +477,7 @@ pub fn merge(
     // list a billion names.
     let missing_count = count - by_index.len() as u64;
     if missing_count > 0 {
+        let run = first;
         let first: Vec<u64> = (0..count)
             .filter(|i| !by_index.contains_key(i))
             .take(MISSING_SHOWN)
@@ -492,14 +493,19 @@ pub fn merge(
         };
         return Err(Error::Usage(format!(
             "missing {missing_count} of {}: {}{more} ({}{more}); merge needs every shard of \
-             the run",
+             the run: run each missing one with the same options, such as `bcdr run {} \
+             --trials {} --seed {} --shard {}/{count}`, then merge again",
             plural(count as usize, "shard"),
             first
                 .iter()
                 .map(u64::to_string)
                 .collect::<Vec<_>>()
                 .join(", "),
-            names.join(", ")
+            names.join(", "),
+            run.scenario_file,
+            run.trials,
+            run.seed,
+            first[0],
         )));
     }
 

@@ -221,6 +221,11 @@ fn merge_refuses_incomplete_duplicate_and_foreign_parts() {
             "missing 1 of 3 shards: 1 (partial-1-of-3.json)",
         ),
         (
+            // The fix: the command that runs the missing shard.
+            vec![part(0), part(2)],
+            "--trials 900 --seed 1 --shard 1/3",
+        ),
+        (
             vec![part(0), part(1), part(1), part(2)],
             "shard 1/3 is given twice",
         ),

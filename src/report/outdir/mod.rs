@@ -38,7 +38,11 @@
 //! meanwhile stops at once with an error naming the first one's process
 //! id. Holding the lock, a command
 //! removes the temporaries of killed runs (and completes a swap a kill
-//! interrupted) before it writes.
+//! interrupted) before it writes. A shard, and any command on a file system
+//! without locks, removes only those at least an hour old
+//! (`UNLOCKED_GRACE`): shards on other machines may be writing into the
+//! same folder, and a network file system may not pass locks between
+//! machines.
 //!
 //! A folder that is a mount point (a container volume, say), that holds
 //! more than 10 000 entries or a mount, or that is the current
@@ -68,6 +72,12 @@ pub(crate) type Files = [(String, Vec<u8>)];
 /// The marker of bcdr's temporaries beside the folder: `.<name>` + this.
 const MARK: &str = ".bcdr-";
 
+/// When another writer may be at work in the folder (see
+/// [`OutDir::alone`]), how old a temporary must be before the clean-up
+/// takes it for a killed run's leftover: a younger one may be another
+/// machine's shard writing its part.
+const UNLOCKED_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// An output folder, locked for writing.
 #[derive(Debug)]
 pub struct OutDir {
@@ -83,6 +93,12 @@ pub struct OutDir {
     lock_path: PathBuf,
     /// Held for the life of the value; the OS releases it on exit or kill.
     _lock: File,
+    /// Whether no other writer can be at work in the folder now, so that
+    /// every temporary there is a killed run's leftover. False on a file
+    /// system without locks, and for a shard ([`Wait::Yes`]): shards on
+    /// other machines share its folder, and a network file system may not
+    /// pass locks between machines (NFS mounted with `nolock`).
+    alone: bool,
 }
 
 impl Drop for OutDir {
@@ -167,7 +183,7 @@ impl OutDir {
             .unwrap_or_default();
         let in_place = is_mount_point(&target, &parent) || cwd.starts_with(&target);
         let lock_path = parent.join(format!(".{}{MARK}lock", guard::stem(&name)));
-        let mut lock = loop {
+        let (mut lock, exclusive) = loop {
             let lock = open_nofollow(&lock_path).map_err(|e| {
                 if e.raw_os_error() == Some(ELOOP) {
                     Error::Usage(format!(
@@ -209,13 +225,13 @@ impl OutDir {
                 // A file system without locks (some network shares): the
                 // swap still keeps each pack whole; only the exclusion of
                 // a second writer is lost.
-                Err(e) if no_locks(&e) => break lock,
+                Err(e) if no_locks(&e) => break (lock, false),
                 Err(e) => return Err(write_err(&lock_path)(e)),
             }
             // The holder before us removes the file as it lets go: a lock
             // on a file no longer at the path locks nothing, so try again.
             if same_file(&lock, &lock_path) {
-                break lock;
+                break (lock, true);
             }
         };
         // Ours now: say who holds it.
@@ -228,6 +244,7 @@ impl OutDir {
             in_place,
             lock_path,
             _lock: lock,
+            alone: exclusive && wait == Wait::No,
         };
         out.clean();
         guard::check_owner(&out.target(), &out.shown, pack)?;
@@ -281,6 +298,7 @@ impl OutDir {
     /// files earlier versions left inside it. Best effort: a temporary
     /// that cannot be removed now is removed by a later run.
     fn clean(&self) {
+        let leftover = |p: &Path| self.alone || old_enough(p);
         let target = self.target();
         let prefix = format!(".{}{MARK}", guard::stem(&self.name));
         let mut ready = Vec::new();
@@ -292,6 +310,9 @@ impl OutDir {
                 let Some(rest) = file.strip_prefix(&prefix) else {
                     continue;
                 };
+                if !leftover(&e.path()) {
+                    continue;
+                }
                 if rest.starts_with("ready-") {
                     ready.push(e.path());
                 } else if rest.starts_with("old-") {
@@ -323,14 +344,17 @@ impl OutDir {
         };
         for e in inside.into_iter().flatten().flatten() {
             let file = e.file_name().to_string_lossy().into_owned();
-            if file.starts_with(&format!("{MARK}tmp-")) {
+            if file.starts_with(&format!("{MARK}tmp-")) && leftover(&e.path()) {
                 let _ = remove_any(&e.path());
             }
         }
         if let Ok(entries) = fs::read_dir(&target) {
             for e in entries.flatten() {
                 let file = e.file_name().to_string_lossy().into_owned();
-                if is_stale_temp(&file) && e.file_type().is_ok_and(|t| !t.is_dir()) {
+                if is_stale_temp(&file)
+                    && e.file_type().is_ok_and(|t| !t.is_dir())
+                    && leftover(&e.path())
+                {
                     let _ = fs::remove_file(e.path());
                 }
             }
@@ -559,6 +583,16 @@ fn check_name(name: &str) -> Result<(), Error> {
             "internal error: {name:?} is not a file name inside the output folder"
         )))
     }
+}
+
+/// Whether `path` was last modified at least [`UNLOCKED_GRACE`] ago (a
+/// time in the future, another machine's clock, is recent).
+fn old_enough(path: &Path) -> bool {
+    fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|m| std::time::SystemTime::now().duration_since(m).ok())
+        .is_some_and(|age| age >= UNLOCKED_GRACE)
 }
 
 /// A temporary file that a killed run left inside the folder: ours

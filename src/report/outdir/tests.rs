@@ -95,3 +95,57 @@ fn legacy_temporaries_are_recognised() {
     assert!(!is_legacy_temp(".notes.tmp"));
     assert!(!is_legacy_temp(".x.tmpab"));
 }
+
+/// Shards on several machines write their parts into one shared folder
+/// at the same time, and a network file system may not pass locks between
+/// machines (or have none: Lustre without `flock`): a shard's clean-up,
+/// or any on a file system without locks, must not remove a temporary
+/// that may be another writer's, in flight; old leftovers still go.
+#[test]
+fn shards_and_lockless_writers_clean_only_old_temporaries() {
+    for (wait, lockless) in [(Wait::Yes, false), (Wait::No, true)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        // Planted once the lock is taken: lock() cleans on its own.
+        let mut out = OutDir::lock(&dir, Pack::Run, wait).unwrap();
+        if lockless {
+            out.alone = false;
+        }
+        fs::create_dir_all(&dir).unwrap();
+        let fresh = dir.join(".partial-1-of-2.json.bcdr-tmp-4242-0");
+        let old = dir.join(".partial-0-of-2.json.bcdr-tmp-4243-0");
+        let fresh_beside = tmp.path().join(".out.bcdr-tmp-4242-1");
+        let old_beside = tmp.path().join(".out.bcdr-tmp-4243-1");
+        fs::write(&fresh, "in flight").unwrap();
+        fs::write(&old, "left by a kill").unwrap();
+        fs::create_dir(&fresh_beside).unwrap();
+        fs::create_dir(&old_beside).unwrap();
+        let long_ago = std::time::SystemTime::now() - 2 * UNLOCKED_GRACE;
+        for p in [&old, &old_beside] {
+            File::open(p).unwrap().set_modified(long_ago).unwrap();
+        }
+        out.clean();
+        let case = format!("{wait:?}, lockless {lockless}");
+        assert!(
+            fresh.exists(),
+            "{case}: another writer's temporary was removed"
+        );
+        assert!(
+            fresh_beside.exists(),
+            "{case}: another writer's folder was removed"
+        );
+        assert!(!old.exists(), "{case}: an old leftover was kept");
+        assert!(
+            !old_beside.exists(),
+            "{case}: an old leftover folder was kept"
+        );
+        drop(out);
+        // A pack's writer, alone under a real lock, removes every leftover.
+        let _out = OutDir::lock(&dir, Pack::Run, Wait::No).unwrap();
+        assert!(!fresh.exists(), "{case}: with a lock, every leftover goes");
+        assert!(
+            !fresh_beside.exists(),
+            "{case}: with a lock, every leftover goes"
+        );
+    }
+}
