@@ -199,6 +199,7 @@ pub(super) fn svg(model: &Model) -> String {
 
     out.push_str("<g class=\"edges\">\n");
     let mut labels = String::new();
+    let mut placed = Placed::default();
     let mut loops: BTreeMap<Cell, usize> = BTreeMap::new();
     for (k, &((from, to, kind), count)) in link_list.iter().enumerate() {
         let style = edge_style(EDGE_KINDS[kind]);
@@ -207,7 +208,7 @@ pub(super) fn svg(model: &Model) -> String {
             r#"stroke-width="1.3""#,
             &format!(r#"stroke-width="{}""#, num(thickness)),
         );
-        let (path, lx, ly) = if from == to {
+        let (path, at) = if from == to {
             // A loop on the box's right side.
             let n = loops.entry(from).or_default();
             let reach = 28.0 + 16.0 * *n as f64;
@@ -225,8 +226,7 @@ pub(super) fn svg(model: &Model) -> String {
                     num(x),
                     num(y + BOX_HEIGHT - 12.0)
                 ),
-                x + reach * 0.75 + 4.0,
-                y + BOX_HEIGHT / 2.0,
+                Label::Fixed(x + reach * 0.75 + 4.0, y + BOX_HEIGHT / 2.0),
             )
         } else {
             let down = y_of(to.row) >= y_of(from.row);
@@ -250,10 +250,10 @@ pub(super) fn svg(model: &Model) -> String {
                     num(x2),
                     num(y2)
                 ),
-                0.5 * (x1 + x2),
-                0.5 * (y1 + y2) + 4.0,
+                Label::Along([(x1, y1), (x1, y1 + bend), (x2, y2 - bend), (x2, y2)]),
             )
         };
+        let (lx, ly) = placed.place(at, &count.to_string());
         let _ = writeln!(
             out,
             r#"<path class="edge {}" d="{path}" {stroke_attrs} marker-end="url(#{MARKER_PREFIX}-{})"><title>{} edge{} of kind {}</title></path>"#,
@@ -314,6 +314,56 @@ pub(super) fn svg(model: &Model) -> String {
     out
 }
 
+/// Where an edge's count goes: a fixed point (a loop's), or on its
+/// curve (a cubic Bézier's control points).
+enum Label {
+    Fixed(f64, f64),
+    Along([(f64, f64); 4]),
+}
+
+/// The counts placed so far, as boxes, so that no two overlap: edges
+/// between the same layers that cross in the middle (a → b beside b → a)
+/// would otherwise put their counts at one point, one hiding the other.
+#[derive(Default)]
+struct Placed(Vec<[f64; 4]>);
+
+impl Placed {
+    /// Where to write `text` for an edge: on the curve at its middle, or
+    /// at the first point further out (t = 0.4, 0.6, 0.3, 0.7, …) where
+    /// it overlaps no count placed before; the middle if none is free.
+    /// Returns the text's anchor (its centre, on the baseline).
+    fn place(&mut self, at: Label, text: &str) -> (f64, f64) {
+        // 11-pixel digits, a 3-pixel halo.
+        let (w, h) = (6.6 * text.chars().count() as f64 + 6.0, 15.0);
+        let spot = |t: f64| match at {
+            Label::Fixed(x, y) => (x, y),
+            Label::Along(p) => {
+                let u = 1.0 - t;
+                let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+                (
+                    a * p[0].0 + b * p[1].0 + c * p[2].0 + d * p[3].0,
+                    a * p[0].1 + b * p[1].1 + c * p[2].1 + d * p[3].1 + 4.0,
+                )
+            }
+        };
+        // The text's box, from its top (baseline − height + descent) down.
+        let rect = |(x, y): (f64, f64)| [x - w / 2.0, y - h + 3.0, x + w / 2.0, y + 3.0];
+        let free = |b: [f64; 4], placed: &[[f64; 4]]| {
+            placed
+                .iter()
+                .all(|r| b[2] <= r[0] || b[0] >= r[2] || b[3] <= r[1] || b[1] >= r[3])
+        };
+        let tries = [0.25, 0.75, 0.35, 0.65, 0.2, 0.8, 0.5, 0.15, 0.85];
+        let (x, y) = tries
+            .iter()
+            .map(|&t| spot(t))
+            .find(|&p| free(rect(p), &self.0))
+            .unwrap_or_else(|| spot(0.5));
+        self.0.push(rect((x, y)));
+        (x, y)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,6 +409,45 @@ mod tests {
         assert!(drawing.len() < 64 * 1024, "{} bytes", drawing.len());
         // A pure function of the model.
         assert_eq!(drawing, super::super::svg(&model));
+    }
+
+    /// Arrows a → b and b → a between two layers cross at their middle:
+    /// counts written there overlapped, one hiding the other (9 arrows
+    /// between two layers showed 5 counts). Every count is drawn clear of
+    /// every other, each on its own arrow.
+    #[test]
+    fn no_edge_count_hides_another() {
+        let model = estate(SUMMARY_ABOVE + 2000);
+        let drawing = super::super::svg(&model);
+        let doc = roxmltree::Document::parse(&drawing).expect("well-formed");
+        let boxes: Vec<[f64; 4]> = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("edge-count"))
+            .map(|n| {
+                let at = |a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok());
+                let (x, y) = (at("x").expect("x"), at("y").expect("y"));
+                let w = 6.6 * n.text().unwrap_or("").chars().count() as f64;
+                [x - w / 2.0, y - 11.0, x + w / 2.0, y]
+            })
+            .collect();
+        let arrows = doc
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("path")
+                    && n.attribute("class").is_some_and(|c| c.starts_with("edge "))
+            })
+            .count();
+        assert!(
+            boxes.len() >= 9 && boxes.len() == arrows,
+            "{} of {arrows}",
+            boxes.len()
+        );
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
+                assert!(apart, "counts at {a:?} and {b:?} overlap");
+            }
+        }
     }
 
     #[test]
