@@ -156,6 +156,45 @@ pub fn pct(p: f64) -> String {
     }
 }
 
+/// A risk appetite's accepted chance and the chances judged against it,
+/// accepted first, as [`pct`] writes them, with more decimals (as many for
+/// all, at most six) when it takes them for the accepted chance to read as
+/// the scenario gives it (0.0155: "1.55%", not "1.6%") and for each chance
+/// that differs from it to read differently ("1.57%" against "1.55%", not
+/// "1.6%" against "1.6%": a verdict of outside appetite between two equal
+/// figures).
+pub fn pct_against(accepted: f64, judged: &[f64]) -> Vec<String> {
+    let all = || std::iter::once(accepted).chain(judged.iter().copied());
+    let fits = |texts: &[String]| {
+        let as_given = texts[0]
+            .trim_end_matches('%')
+            .parse::<f64>()
+            .is_ok_and(|x| (x - accepted * 100.0).abs() <= 1e-9 * (accepted * 100.0).abs());
+        as_given
+            && judged
+                .iter()
+                .zip(&texts[1..])
+                .all(|(&p, t)| p == accepted || *t != texts[0])
+    };
+    let plain: Vec<String> = all().map(pct).collect();
+    if fits(&plain) {
+        return plain;
+    }
+    let decimals = |s: &String| {
+        s.trim_end_matches('%')
+            .split('.')
+            .nth(1)
+            .map_or(0, str::len)
+    };
+    let from = plain.iter().map(decimals).max().unwrap_or(1);
+    let fixed =
+        |d: usize| -> Vec<String> { all().map(|p| format!("{:.d$}%", p * 100.0)).collect() };
+    (from..6)
+        .map(fixed)
+        .find(|texts| fits(texts))
+        .unwrap_or_else(|| fixed(6.max(from)))
+}
+
 /// An availability as a percentage with four decimals ("99.9861%").
 pub fn availability(a: f64) -> String {
     format!("{:.4}%", a * 100.0)
@@ -196,6 +235,26 @@ pub fn shell_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An appetite's chances read as given and apart when they differ;
+    /// otherwise as [`pct`] writes them.
+    #[test]
+    fn appetite_chances_read_as_given_and_apart() {
+        assert_eq!(pct_against(0.1, &[0.081]), ["10.0%", "8.1%"]);
+        assert_eq!(pct_against(0.0155, &[0.0157]), ["1.55%", "1.57%"]);
+        assert_eq!(pct_against(0.0155, &[0.0178]), ["1.55%", "1.78%"]);
+        assert_eq!(pct_against(0.1, &[0.0996]), ["10.00%", "9.96%"]);
+        assert_eq!(pct_against(0.1, &[0.1]), ["10.0%", "10.0%"]);
+        // Tiny shares keep pct's significant digits.
+        assert_eq!(pct_against(0.0001, &[0.000_13]), ["0.010%", "0.013%"]);
+        // Both plans of a comparison against one point.
+        assert_eq!(
+            pct_against(0.05, &[0.0504, 0.03]),
+            ["5.00%", "5.04%", "3.00%"]
+        );
+        // A difference beyond six decimals of a percent is not written.
+        assert_eq!(pct_against(0.5, &[0.5 + 1e-12]).len(), 2);
+    }
 
     /// A number echoed in a message is short, as it was written.
     #[test]

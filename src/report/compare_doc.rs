@@ -160,15 +160,16 @@ pub(crate) fn compare_doc(
             rows: verdicts
                 .iter()
                 .map(|v| {
+                    let chances = crate::fmt::pct_against(v.accepted, &v.simulated);
                     vec![
                         format!(
                             "a {} chance {each} of losing more than {}",
-                            pct(v.accepted),
+                            chances[0],
                             money(cur, v.loss)
                         ),
-                        pct(v.simulated[0]),
+                        chances[1].clone(),
                         side_word(v.within[0]).to_string(),
-                        pct(v.simulated[1]),
+                        chances[2].clone(),
                         side_word(v.within[1]).to_string(),
                     ]
                 })

@@ -132,14 +132,15 @@ fn reading(s: &Summary, names: &Names) -> Vec<Spans> {
         ""
     };
     for ap in &s.risk_appetite {
+        let chances = crate::fmt::pct_against(ap.accepted, &[ap.simulated]);
         out.push(vec![
             t(format!(
                 "Risk appetite{judged}: the board accepts a {} chance per {} of losing more than {}; \
                  the simulated chance is {}: ",
-                pct(ap.accepted),
+                chances[0],
                 p.unit(),
                 money(c, ap.loss),
-                pct(ap.simulated)
+                chances[1]
             )),
             b(if ap.within {
                 "within appetite"

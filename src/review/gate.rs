@@ -171,6 +171,7 @@ pub fn appetite_breaches(s: &Summary) -> Vec<String> {
         .iter()
         .filter(|a| !a.within)
         .map(|a| {
+            let chances = crate::fmt::pct_against(a.accepted, &[a.simulated]);
             format!(
                 "risk appetite breached: losing more than {}{} has a simulated chance \
                  of {} per {}, above the {} accepted",
@@ -180,9 +181,9 @@ pub fn appetite_breaches(s: &Summary) -> Vec<String> {
                 } else {
                     ""
                 },
-                crate::fmt::pct(a.simulated),
+                chances[1],
                 crate::stats::period::Period::of(s.horizon_hours).unit(),
-                crate::fmt::pct(a.accepted)
+                chances[0]
             )
         })
         .collect()

@@ -93,9 +93,11 @@ impl Occurrences {
             &mut self.exhausted,
             &mut self.left,
         );
-        // The pieces' sums round apart from the causes' by ulps: a year
-        // fully recovered nets to 0, not to −1e-12.
-        let net = (gross - recovered).max(0.0) + plan.premiums;
+        // The pieces' sums round apart from the causes' by ulps, either
+        // way: a year fully recovered nets to 0, not to ±1e-7 (which an
+        // appetite point at 0 counted as a loss), as two plans' equal
+        // losses tie in `compare` (within a billionth of the gross).
+        let net = crate::stats::diff::difference(gross, recovered).max(0.0) + plan.premiums;
         acc.add_net_loss(net, &self.recovered, &self.exhausted);
         net
     }
