@@ -6,8 +6,8 @@
 //!
 //! | function | example | precision |
 //! |---|---|---|
-//! | [`money`] | `EUR 1,234,567` | whole currency units |
-//! | [`money_change`] | `EUR +1,234`, `EUR 0` | whole currency units |
+//! | [`money`] | `EUR 1,234,567` | whole currency units (in a [`scaled`] unit, three significant digits below 100: `EUR million 0.612`) |
+//! | [`money_change`] | `EUR +1,234`, `EUR 0` | as [`money`] |
 //! | [`count`] | `46,535` | whole numbers |
 //! | [`format_hours`] | `45m`, `4.25h`, `2.5d` (and `0m`) | two decimals of the unit shown |
 //! | [`pct`] | `12.3%` | 0.1 percentage point |
@@ -47,8 +47,36 @@ pub fn count(x: f64) -> String {
 
 /// Money in whole units with thousands separators, after the currency
 /// when there is one: "EUR 1,234,567", "EUR -12,345", never "EUR -0".
+/// In a scaled unit ("EUR million", [`scaled`]) an amount below 100 that
+/// is not whole keeps three significant digits: "EUR million 0.612".
 pub fn money(currency: &str, x: f64) -> String {
-    with_currency(currency, count(x))
+    with_currency(currency, amount(currency, x))
+}
+
+/// Whether `currency` is a scaled unit, a code and a word such as
+/// `"EUR million"` or `"USD k"` (the way `validate` suggests writing
+/// amounts too large for one figure): its amounts are small numbers
+/// whose fractions matter, where a plain code's are whole units.
+pub fn scaled(currency: &str) -> bool {
+    currency.trim().contains(char::is_whitespace)
+}
+
+/// The amount of [`money`], without the currency.
+fn amount(currency: &str, x: f64) -> String {
+    if !scaled(currency) || !x.is_finite() || x.abs() >= 99.95 || x == x.round() {
+        return count(x);
+    }
+    // Three significant digits, at most nine decimals.
+    let decimals = (2 - x.abs().log10().floor() as i32).clamp(0, 9) as usize;
+    let written = format!("{:.decimals$}", x.abs());
+    let written = written.trim_end_matches('0').trim_end_matches('.');
+    if written == "0" || written.is_empty() {
+        "0".to_string()
+    } else if x < 0.0 {
+        format!("-{written}")
+    } else {
+        written.to_string()
+    }
 }
 
 /// Money to its last written decimal: whole amounts as [`money`] writes
@@ -72,7 +100,7 @@ pub fn money_exact(currency: &str, x: f64) -> String {
 /// A change of money with an explicit sign: "EUR +1,234", "EUR -1,234",
 /// and "EUR 0" (no sign) for a change that rounds to nothing.
 pub fn money_change(currency: &str, x: f64) -> String {
-    with_currency(currency, signed(x, count))
+    with_currency(currency, signed(x, |m| amount(currency, m)))
 }
 
 /// A change with an explicit sign, written by `f` from its magnitude:
@@ -235,6 +263,29 @@ pub fn shell_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A plain code keeps whole units; a scaled unit ("EUR million") keeps
+    /// three significant digits below 100, where whole units would read a
+    /// mean of 0.6 as "1" and its interval as "0 to 1".
+    #[test]
+    fn scaled_units_keep_their_fractions() {
+        assert_eq!(money("EUR", 0.6123), "EUR 1");
+        assert_eq!(money("EUR", 45.67), "EUR 46");
+        assert_eq!(money("EUR million", 0.6123), "EUR million 0.612");
+        assert_eq!(money("EUR million", 1.4), "EUR million 1.4");
+        assert_eq!(money("EUR million", 45.67), "EUR million 45.7");
+        assert_eq!(money("EUR million", 99.96), "EUR million 100");
+        assert_eq!(money("EUR million", 1234.5), "EUR million 1,235");
+        assert_eq!(money("EUR million", 3.0), "EUR million 3");
+        assert_eq!(money("EUR million", 0.0), "EUR million 0");
+        assert_eq!(money("EUR million", -0.25), "EUR million -0.25");
+        assert_eq!(money("EUR million", 1e-12), "EUR million 0");
+        assert_eq!(money("USD k", 0.000_123_4), "USD k 0.000123");
+        assert_eq!(money_change("EUR million", 0.25), "EUR million +0.25");
+        assert_eq!(money_change("EUR million", -1.5), "EUR million -1.5");
+        assert_eq!(money_change("EUR million", 1e-12), "EUR million 0");
+        assert!(!scaled("EUR") && !scaled("") && scaled("EUR million"));
+    }
 
     /// An appetite's chances read as given and apart when they differ;
     /// otherwise as [`pct`] writes them.
