@@ -1,6 +1,8 @@
 //! The dependency-graph drawings of generated estates (`bcdr generate`):
 //! the SVG (laid out in full at 1 000 services, summarised by tier and site
-//! above 1 000 nodes) and the DOT, at 1 000 and 10 000 services.
+//! above 1 000 nodes) and the DOT, at 1 000 and 10 000 services; and
+//! reading such an estate (parse and validate, planning warnings
+//! included), whose checks must stay linear in the estate.
 //!
 //! Run `cargo bench --bench graph` (CI runs it in a short mode).
 
@@ -24,5 +26,20 @@ fn drawings(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, drawings);
+fn reading(c: &mut Criterion) {
+    let mut group = c.benchmark_group("read");
+    group.sample_size(10);
+    for services in [1_000usize, 10_000] {
+        let text = bcdr::sim::generate::layered(services, 1).expect("generates");
+        group.bench_with_input(BenchmarkId::new("validate", services), &text, |b, t| {
+            b.iter(|| {
+                let model = bcdr::scenario::parse_str(t).expect("valid");
+                bcdr::scenario::planning_warnings(&model)
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, drawings, reading);
 criterion_main!(benches);

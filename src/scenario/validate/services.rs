@@ -646,10 +646,9 @@ pub(super) fn dr_plan_cycles(
             ),
         ];
         // What is down whenever this service is (a dependency cycle,
-        // reported already, leaves it unknown).
-        let down = order
-            .as_deref()
-            .map(|order| down_with(graph, raw, order, me));
+        // reported already, leaves it unknown), worked out for the nodes
+        // named only, each from its own dependencies.
+        let mut down = order.as_ref().map(|_| HashMap::new());
         for (field, nodes, names, why) in lists {
             let (Some(nodes), Some(names)) = (nodes, names) else {
                 continue;
@@ -659,7 +658,8 @@ pub(super) fn dr_plan_cycles(
                     let to = graph.index(me);
                     petgraph::algo::has_path_connecting(&graph.graph, graph.index(d), to, None)
                 } else {
-                    down.as_ref().is_some_and(|down| down.contains(&d))
+                    down.as_mut()
+                        .is_some_and(|memo| down_with(graph, raw, me, d, memo))
                 };
                 if leads_back {
                     let p = service_path(i, &r.id);
@@ -677,35 +677,56 @@ pub(super) fn dr_plan_cycles(
     }
 }
 
-/// Every node that is not functional while `me` alone is down: a service
-/// with a hard dependency among them, a group left with fewer than `need`
-/// working members. Soft dependants keep working, degraded.
+/// Whether `target` is not functional while `me` alone is down: it is
+/// `me`, a service with a hard dependency that is not, or a group left
+/// with fewer than `need` working members (soft dependants keep working,
+/// degraded). Walks `target`'s own dependencies only, without recursion
+/// (chains may be thousands deep), remembering each node's answer in
+/// `memo` (kept for one `me`): O(the nodes and edges below `target`).
 fn down_with(
     graph: &DependencyGraph,
     raw: &raw::Scenario,
-    order: &[NodeRef],
     me: NodeRef,
-) -> HashSet<NodeRef> {
-    let mut down = HashSet::from([me]);
-    for &node in order {
-        let edges = graph.graph.edges(graph.index(node));
+    target: NodeRef,
+    memo: &mut HashMap<NodeRef, bool>,
+) -> bool {
+    let deps = |node: NodeRef| {
+        graph
+            .graph
+            .edges(graph.index(node))
+            .filter(move |e| matches!(node, NodeRef::Group(_)) || e.weight().kind == EdgeKind::Hard)
+            .map(|e| graph.graph[e.target()])
+    };
+    let mut seen: HashSet<NodeRef> = HashSet::new();
+    let mut stack = vec![(target, false)];
+    while let Some((node, expanded)) = stack.pop() {
+        if memo.contains_key(&node) {
+            continue;
+        }
+        if node == me {
+            memo.insert(node, true);
+            continue;
+        }
+        if !expanded {
+            if seen.insert(node) {
+                stack.push((node, true));
+                stack.extend(
+                    deps(node)
+                        .filter(|d| !memo.contains_key(d))
+                        .map(|d| (d, false)),
+                );
+            }
+            continue;
+        }
         let is_down = match node {
-            _ if node == me => continue,
-            NodeRef::Service(_) => edges
-                .filter(|e| e.weight().kind == EdgeKind::Hard)
-                .any(|e| down.contains(&graph.graph[e.target()])),
+            NodeRef::Service(_) => deps(node).any(|d| memo[&d]),
             NodeRef::Group(g) => {
-                let working = edges
-                    .filter(|e| !down.contains(&graph.graph[e.target()]))
-                    .count();
-                working < raw.groups[g.index()].need as usize
+                deps(node).filter(|d| !memo[d]).count() < raw.groups[g.index()].need as usize
             }
         };
-        if is_down {
-            down.insert(node);
-        }
+        memo.insert(node, is_down);
     }
-    down
+    memo[&target]
 }
 
 /// The graph of every resolved link; each cycle is an issue naming its nodes.
