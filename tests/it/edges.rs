@@ -309,6 +309,61 @@ fn a_chain_of_triggered_loss_events_is_held_to_the_event_budget() {
     assert_eq!(occ("f3"), 0.0);
 }
 
+/// Found by the extreme-scenario audit: a threat's occurrences are all
+/// drawn when the trial starts, so a rate at the cap (10^6 a year) over a
+/// long horizon queued 10^9 events (or, for a loss event with insurance,
+/// recorded 10^9 occurrences) before the budget was ever looked at: the
+/// run took 20 GB and was killed. The occurrences drawn are held to the
+/// budget as they are drawn, and the message names the threat.
+#[test]
+fn a_threat_whose_occurrences_break_the_event_budget_fails_before_queueing_them() {
+    use bcdr::sim::{self, Mode, SimPlan};
+    for (threat, insured) in [
+        (
+            r#"Outage(id: "storm", rate_per_year: 1000000, targets: [Service("a")], duration: Fixed("1s"))"#,
+            "",
+        ),
+        (
+            r#"LossEvent(id: "storm", rate_per_year: 1000000, cost: Fixed(1))"#,
+            "",
+        ),
+        (
+            r#"LossEvent(id: "storm", rate_per_year: 1000000, cost: Fixed(1))"#,
+            r#"insurance: [Policy(id: "p", deductible: 0.5)],"#,
+        ),
+    ] {
+        let text = format!(
+            r#"Scenario(name: "storm", horizon: "1y", services: [Service(id: "a")],
+            threats: [{threat}], {insured})"#
+        );
+        let model = bcdr::scenario::parse_str(&text).expect("valid");
+        let mut plan = SimPlan::compile(&model);
+        plan.event_budget = 5_000;
+        for threads in [1, 2] {
+            let msg = sim::simulate(&plan, Mode::Annual, SEED, 0..4, Some(threads), None)
+                .expect_err("over budget")
+                .to_string();
+            assert!(
+                msg.contains("threat \"storm\" occurred") && msg.contains("rate_per_year"),
+                "{threat}: {msg}"
+            );
+            // Stopped while drawing: the 5 001st occurrence of a rate of
+            // 10^6 a year comes about 44 hours in, not at the horizon's
+            // end (where a loss event, booked at once, used to be let through).
+            let hours: f64 = msg
+                .split(" hours into")
+                .next()
+                .and_then(|h| h.rsplit(' ').next())
+                .and_then(|h| h.parse().ok())
+                .expect("hours in the message");
+            assert!((30.0..60.0).contains(&hours), "{threat}: {msg}");
+        }
+        // Within the budget it runs.
+        plan.event_budget = 10_000_000;
+        sim::simulate(&plan, Mode::Annual, SEED, 0..1, Some(1), None).expect("within budget");
+    }
+}
+
 #[test]
 fn a_drill_rebuilt_in_exactly_the_rto_meets_it() {
     let text = r#"Scenario(name: "drill", horizon: "1y", sites: [Site(id: "dc")],

@@ -29,6 +29,9 @@ pub(super) struct Links {
     /// when.
     pub(super) over: bool,
     pub(super) over_at: f64,
+    /// The threat whose occurrences, drawn when the trial starts, broke
+    /// the budget (`Trial::schedule_threats`), and how many it had drawn.
+    pub(super) over_threat: Option<(u32, u64)>,
 }
 
 impl Links {
@@ -39,6 +42,7 @@ impl Links {
             fired: 0,
             over: false,
             over_at: 0.0,
+            over_threat: None,
         }
     }
 
@@ -48,6 +52,7 @@ impl Links {
         self.fired = 0;
         self.over = false;
         self.over_at = 0.0;
+        self.over_threat = None;
     }
 }
 

@@ -188,7 +188,14 @@ impl Trial {
     /// Schedule every threat occurrence of the trial (a Poisson process
     /// at the threat's rate, itself drawn once per trial when uncertain)
     /// and book loss events, which take nothing down.
+    ///
+    /// The occurrences drawn are held to the event budget as they are
+    /// drawn: each is an event (or, for a loss event, a booking) of its
+    /// own, and a rate at the cap over a long horizon would otherwise
+    /// queue 10^9 of them before the budget is looked at. Past it the
+    /// trial fails (`Trial::run`), naming the threat.
     pub(super) fn schedule_threats(&mut self, plan: &SimPlan) {
+        let mut drawn = 0u64;
         for (k, threat) in plan.threats.iter().enumerate() {
             let k = k as u32;
             let rate_per_hour = match (&threat.rate_per_hour, &threat.rate_dist) {
@@ -210,10 +217,19 @@ impl Trial {
             }
             let mut times = rng::stream(self.key, threat.key, Purpose::Occurrence);
             let mut t = 0.0;
+            let mut own = 0u64;
             loop {
                 t += -(-unit_open(&mut times)).ln_1p() / rate_per_hour;
                 if t >= self.horizon {
                     break;
+                }
+                drawn += 1;
+                own += 1;
+                if drawn > plan.event_budget {
+                    self.links.over = true;
+                    self.links.over_at = t;
+                    self.links.over_threat = Some((k, own));
+                    return;
                 }
                 self.schedule_occurrence(plan, k, t);
             }
@@ -459,11 +475,16 @@ impl Trial {
             .enumerate()
             .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))
             .map_or((0, 0), |(i, &n)| (i, n));
-        let (threat, most_occ) = self.totals.cause_occ[1..]
-            .iter()
-            .enumerate()
-            .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))
-            .map_or((0, 0), |(i, &n)| (i, u64::from(n)));
+        // Occurrences drawn at the start that broke the budget were not
+        // yet counted as they happened: name the threat that drew them.
+        let (threat, most_occ) = match self.links.over_threat {
+            Some((k, n)) => (k as usize, n),
+            None => self.totals.cause_occ[1..]
+                .iter()
+                .enumerate()
+                .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))
+                .map_or((0, 0), |(i, &n)| (i, u64::from(n))),
+        };
         let head = format!(
             "trial {trial} stopped after {} events, {t:.1} hours into the horizon (the most one \
              trial may handle)",
@@ -479,7 +500,9 @@ impl Trial {
             .filter(|(_, ts)| ts.iter().any(|x| x.to as usize == threat))
             .map(|(from, _)| format!("\"{}\"", plan.threat_ids[from]))
             .collect();
-        if most_occ > most_downs && !setters.is_empty() {
+        // At the start nothing has gone down yet: the threat is the cause.
+        let by_threat = self.links.over_threat.is_some() || most_occ > most_downs;
+        if by_threat && !setters.is_empty() && self.links.over_threat.is_none() {
             format!(
                 "{head}: threat \"{}\" occurred {most_occ} times in it, set off by the \
                  triggers of {}; lower those triggers' probability (a chain in which an \
@@ -487,7 +510,7 @@ impl Trial {
                 plan.threat_ids[threat],
                 setters.join(", ")
             )
-        } else if most_occ > most_downs {
+        } else if by_threat {
             format!(
                 "{head}: threat \"{}\" occurred {most_occ} times in it; lower its rate_per_year \
                  (a rate distribution with a narrower range, such as Pert(min: 0.1, mode: 1, \
