@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use bcdr::app::{self, Gated};
-use progress::{sim_options, with_bar};
+use progress::{with_bar, with_ticker};
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
@@ -79,17 +79,27 @@ fn dispatch(args: cli::Cli) -> anyhow::Result<u8> {
             app::review::trend(&a.runs, a.out.as_deref(), a.quiet, &mut out)?;
         }
         Command::Explain(a) => {
-            let opts = sim_options(&a.sim.with_trials(a.trials));
-            app::review::explain(&a.old, &a.new, &opts, None, &mut out)?;
+            with_ticker(
+                &a.sim.with_trials(a.trials),
+                "explain",
+                "trials",
+                |opts, tick| app::review::explain(&a.old, &a.new, opts, tick, &mut out),
+            )?;
         }
         Command::Tornado(a) => {
             let vary = bcdr::review::tornado::parse_vary(&a.vary)?;
-            let opts = sim_options(&a.sim.with_trials(a.trials));
-            app::review::tornado(&a.scenario, vary, &opts, None, &mut out)?;
+            with_ticker(
+                &a.sim.with_trials(a.trials),
+                "tornado",
+                "parameters",
+                |opts, tick| app::review::tornado(&a.scenario, vary, opts, tick, &mut out),
+            )?;
         }
         Command::Importance(a) => {
-            let opts = sim_options(&a.sim.with_trials(a.trials));
-            app::review::importance(&a.scenario, a.top, &opts, None, &mut out)?;
+            let sim = a.sim.with_trials(a.trials);
+            with_ticker(&sim, "importance", "simulations", |opts, tick| {
+                app::review::importance(&a.scenario, a.top, opts, tick, &mut out)
+            })?;
         }
         Command::Graph { scenario, out: dir } => app::graph(&scenario, dir.as_deref(), &mut out)?,
         // Two plans a trial: twice the work of a run.

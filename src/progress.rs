@@ -23,6 +23,80 @@ pub(crate) fn with_bar<T>(
     Ok(result)
 }
 
+/// Run a review command whose amount of work is known only inside it
+/// (`explain`'s stages, `tornado`'s parameters, `importance`'s
+/// simulations): `command` reports how many `unit`s it has done. A
+/// terminal shows a spinner with the count and the time so far; and
+/// once [`ANNOUNCE_LONGER_THAN`] has passed, the next report says on
+/// stderr, even when quiet, that `name` is still running and how far it
+/// is, so that a long review is not taken for a hang.
+pub(crate) fn with_ticker<T>(
+    sim: &cli::SimArgs,
+    name: &str,
+    unit: &str,
+    command: impl FnOnce(&bcdr::app::SimOptions, bcdr::app::OnProgress<'_>) -> bcdr::Result<T>,
+) -> bcdr::Result<T> {
+    let bar = if sim.common.quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {name}: {{pos}} {unit} done, {{elapsed}}"
+        )) {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    };
+    let still = Still::new(name, unit, ANNOUNCE_LONGER_THAN);
+    let tick = |done: u64| {
+        bar.set_position(done);
+        if let Some(notice) = still.tick(done) {
+            bar.suspend(|| eprintln!("{notice}"));
+        }
+    };
+    let result = command(&sim_options(sim), Some(&tick));
+    bar.finish_and_clear();
+    result
+}
+
+/// The notice of [`with_ticker`]: once, at the first report after
+/// `after`, that the command is still running and how far it is.
+struct Still<'a> {
+    name: &'a str,
+    unit: &'a str,
+    after: Duration,
+    start: Instant,
+    told: AtomicBool,
+}
+
+impl<'a> Still<'a> {
+    fn new(name: &'a str, unit: &'a str, after: Duration) -> Still<'a> {
+        Still {
+            name,
+            unit,
+            after,
+            start: Instant::now(),
+            told: AtomicBool::new(false),
+        }
+    }
+
+    /// `done` units are done: the notice, the first time after `after`.
+    fn tick(&self, done: u64) -> Option<String> {
+        let elapsed = self.start.elapsed();
+        if elapsed < self.after || self.told.swap(true, Ordering::Relaxed) {
+            return None;
+        }
+        Some(format!(
+            "bcdr: {} is still running after {} ({done} {} done); Ctrl-C stops, fewer --trials \
+             go faster",
+            self.name,
+            human(elapsed),
+            self.unit
+        ))
+    }
+}
+
 /// A run that will take at least this long says so on stderr, with its
 /// estimated duration, even when quiet.
 const ANNOUNCE_LONGER_THAN: Duration = Duration::from_secs(30);
@@ -148,6 +222,21 @@ mod tests {
     fn speed_is_a_whole_number_of_trials_per_second() {
         assert_eq!(speed(46535.4782), "46,535 trials/s");
         assert_eq!(speed(0.2), "0 trials/s");
+    }
+
+    /// A review command that runs long says so once, with how far it is,
+    /// so that it is not taken for a hang; a short one says nothing.
+    #[test]
+    fn a_long_review_says_it_is_still_running_once() {
+        let still = Still::new("importance", "simulations", Duration::ZERO);
+        let notice = still.tick(7).expect("a notice");
+        assert!(
+            notice.starts_with("bcdr: importance is still running after 0 s (7 simulations done)"),
+            "{notice}"
+        );
+        assert_eq!(still.tick(8), None);
+        let quick = Still::new("tornado", "parameters", ANNOUNCE_LONGER_THAN);
+        assert_eq!(quick.tick(3), None);
     }
 
     /// The bar stopped at 299 488 of 300 000: the report of an earlier
