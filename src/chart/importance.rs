@@ -22,10 +22,14 @@ pub(crate) struct ImportanceChart {
 impl ImportanceChart {
     pub(crate) fn new(im: &Importance) -> ImportanceChart {
         ImportanceChart {
-            x_desc: Period::of(im.horizon_hours).reword(&format!(
-                "expected annual loss saved if the service never failed ({}), paired 95% CI",
+            x_desc: format!(
+                "{} saved if the service never failed ({}), paired 95% CI",
+                super::net_of_insurance(
+                    &Period::of(im.horizon_hours).expected_loss(),
+                    im.net_of_insurance
+                ),
                 im.currency
-            )),
+            ),
             bars: im
                 .services
                 .iter()

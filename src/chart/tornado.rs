@@ -23,15 +23,16 @@ pub(crate) struct TornadoChart {
 impl TornadoChart {
     pub(crate) fn new(t: &Tornado) -> TornadoChart {
         let p = Period::of(t.horizon_hours);
+        let what = super::net_of_insurance(&p.expected_loss(), t.net_of_insurance);
         TornadoChart {
-            title: p.reword(&format!(
-                "What moves the expected annual loss (each parameter ±{:.0}%)",
+            title: format!(
+                "What moves the {what} (each parameter ±{:.0}%)",
                 t.vary * 100.0
-            )),
-            x_desc: p.reword(&format!(
-                "change of the expected annual loss ({}); orange: parameter down, blue: up",
+            ),
+            x_desc: format!(
+                "change of the {what} ({}); orange: parameter down, blue: up",
                 t.currency
-            )),
+            ),
             bars: t
                 .bars
                 .iter()
