@@ -29,9 +29,12 @@ impl TornadoChart {
                 "What moves the {what} (each parameter ±{:.0}%)",
                 t.vary * 100.0
             ),
+            // Net of insurance, the legend is shorter so that the axis
+            // title fits the chart's width.
             x_desc: format!(
-                "change of the {what} ({}); orange: parameter down, blue: up",
-                t.currency
+                "change of the {what} ({}); orange: {}down, blue: up",
+                t.currency,
+                if t.net_of_insurance { "" } else { "parameter " }
             ),
             bars: t
                 .bars
