@@ -61,6 +61,15 @@ pub fn scaled(currency: &str) -> bool {
     currency.trim().contains(char::is_whitespace)
 }
 
+/// The decimals [`money`] writes of `x`: none in a plain code, and in a
+/// scaled unit as many as its three significant digits keep (trailing
+/// zeros dropped), so that a spreadsheet can show the same.
+pub fn money_decimals(currency: &str, x: f64) -> usize {
+    amount(currency, x)
+        .split_once('.')
+        .map_or(0, |(_, d)| d.len())
+}
+
 /// The amount of [`money`], without the currency.
 fn amount(currency: &str, x: f64) -> String {
     if !scaled(currency) || !x.is_finite() || x.abs() >= 99.95 || x == x.round() {

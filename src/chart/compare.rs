@@ -49,6 +49,8 @@ pub(crate) struct ExceedanceOverlay {
     pub trials: u64,
     /// What a loss is for: a year unless [`ExceedanceOverlay::per`] says.
     pub period: Period,
+    /// The losses are net of insurance ([`ExceedanceOverlay::net`]).
+    pub net: bool,
 }
 
 impl ExceedanceOverlay {
@@ -67,12 +69,18 @@ impl ExceedanceOverlay {
             currency: currency.to_string(),
             trials: a.count().max(b.count()),
             period: Period::of(HOURS_PER_YEAR),
+            net: false,
         }
     }
 
     /// The chart for losses over `period` (a trial of the horizon).
     pub(crate) fn per(self, period: Period) -> ExceedanceOverlay {
         ExceedanceOverlay { period, ..self }
+    }
+
+    /// The chart of losses net of insurance when `net`: its axis says so.
+    pub(crate) fn net(self, net: bool) -> ExceedanceOverlay {
+        ExceedanceOverlay { net, ..self }
     }
 }
 
@@ -104,7 +112,7 @@ impl Chart for ExceedanceOverlay {
         frame::mesh(&mut chart, frame::Grid::Full)
             .x_desc(format!(
                 "{} ({}), log scale",
-                self.period.loss(),
+                super::net_of_insurance(&self.period.loss(), self.net),
                 self.currency
             ))
             .y_desc(format!(

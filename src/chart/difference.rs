@@ -32,6 +32,8 @@ pub(crate) struct DifferenceHistogram {
     pub currency: String,
     /// What a loss is for: a year unless [`DifferenceHistogram::per`] says.
     pub period: Period,
+    /// The losses are net of insurance ([`DifferenceHistogram::net`]).
+    pub net: bool,
 }
 
 impl DifferenceHistogram {
@@ -90,12 +92,18 @@ impl DifferenceHistogram {
             p95: q(0.95),
             currency: currency.to_string(),
             period: Period::of(HOURS_PER_YEAR),
+            net: false,
         }
     }
 
     /// The chart for losses over `period` (a trial of the horizon).
     pub(crate) fn per(self, period: Period) -> DifferenceHistogram {
         DifferenceHistogram { period, ..self }
+    }
+
+    /// The chart of losses net of insurance when `net`: its axis says so.
+    pub(crate) fn net(self, net: bool) -> DifferenceHistogram {
+        DifferenceHistogram { net, ..self }
     }
 }
 
@@ -127,7 +135,8 @@ impl Chart for DifferenceHistogram {
         frame::mesh(&mut chart, frame::Grid::Full)
             .disable_x_mesh()
             .x_desc(format!(
-                "loss of A − loss of B ({}): right of 0, B loses less (central 99% shown)",
+                "loss of A − loss of B{} ({}): right of 0, B loses less (central 99% shown)",
+                if self.net { ", net of insurance" } else { "" },
                 self.currency
             ))
             .y_desc(format!("share of {}", self.period.nouns()))

@@ -22,10 +22,14 @@ pub(crate) struct ImportanceChart {
 impl ImportanceChart {
     pub(crate) fn new(im: &Importance) -> ImportanceChart {
         ImportanceChart {
-            x_desc: Period::of(im.horizon_hours).reword(&format!(
-                "expected annual loss saved if the service never failed ({}), paired 95% CI",
+            x_desc: format!(
+                "{} saved if the service never failed ({}), paired 95% CI",
+                super::net_of_insurance(
+                    &Period::of(im.horizon_hours).expected_loss(),
+                    im.net_of_insurance
+                ),
                 im.currency
-            )),
+            ),
             bars: im
                 .services
                 .iter()
@@ -54,9 +58,10 @@ impl Chart for ImportanceChart {
             .bars
             .iter()
             .map(|b| b.2[1].max(b.1))
-            .fold(0.0f64, f64::max)
-            .max(1.0)
-            * 1.1;
+            .fold(0.0f64, f64::max);
+        // A worth of a fraction of a unit (money in `EUR million`) keeps
+        // its scale; only no worth at all gets an axis of 1.
+        let hi = if hi > 0.0 { hi } else { 1.0 } * 1.1;
         let lo = self
             .bars
             .iter()
@@ -87,5 +92,35 @@ impl Chart for ImportanceChart {
                 .map_err(draw_err)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Worths of a fraction of a unit (money in `EUR million`) fill the
+    /// axis: it was at least 1 unit wide, so 0.17 drew a sliver.
+    #[test]
+    fn small_worths_fill_the_axis() {
+        let chart = ImportanceChart {
+            x_desc: "saved (EUR million)".into(),
+            bars: vec![("db".into(), 0.17, [0.15, 0.19])],
+        };
+        let svg = super::super::render(&chart).expect("renders").svg;
+        let width: f64 = svg
+            .lines()
+            .find(|l| l.contains("<rect") && l.contains("fill=\"#D55E00\""))
+            .and_then(|l| l.split(" width=\"").nth(1))
+            .and_then(|v| v.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .expect("the bar");
+        // The plot is about 940 pixels wide: 0.17 of 0.21 is ~760.
+        assert!(width > 500.0, "{width}");
+        let none = ImportanceChart {
+            bars: vec![("db".into(), 0.0, [0.0, 0.0])],
+            ..chart
+        };
+        super::super::render(&none).expect("renders");
     }
 }

@@ -156,6 +156,17 @@ pub(crate) fn font(size: u32) -> TextStyle<'static> {
 }
 
 /// Map a plotters drawing error to a message.
+/// A loss's words, said net of insurance when it is (`expected loss per
+/// 2y net of insurance`): a chart goes on a slide without the report that
+/// says so.
+pub(crate) fn net_of_insurance(what: &str, net: bool) -> String {
+    if net {
+        format!("{what} net of insurance")
+    } else {
+        what.to_string()
+    }
+}
+
 pub(crate) fn draw_err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }

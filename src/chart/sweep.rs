@@ -40,8 +40,12 @@ impl SweepChart {
     /// Expected loss (annual, or per drill) with its 95% CI band.
     pub(crate) fn loss(r: &SweepResult) -> SweepChart {
         let what = match &r.threat {
+            Some(t) if r.gross_of_insurance => format!("loss per drill of {t} before insurance"),
             Some(t) => format!("loss per drill of {t}"),
-            None => Period::of(r.horizon_hours).expected_loss(),
+            None => super::net_of_insurance(
+                &Period::of(r.horizon_hours).expected_loss(),
+                r.net_of_insurance,
+            ),
         };
         SweepChart {
             name: "sweep_loss".to_string(),

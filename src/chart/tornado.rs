@@ -23,15 +23,19 @@ pub(crate) struct TornadoChart {
 impl TornadoChart {
     pub(crate) fn new(t: &Tornado) -> TornadoChart {
         let p = Period::of(t.horizon_hours);
+        let what = super::net_of_insurance(&p.expected_loss(), t.net_of_insurance);
         TornadoChart {
-            title: p.reword(&format!(
-                "What moves the expected annual loss (each parameter ±{:.0}%)",
+            title: format!(
+                "What moves the {what} (each parameter ±{:.0}%)",
                 t.vary * 100.0
-            )),
-            x_desc: p.reword(&format!(
-                "change of the expected annual loss ({}); orange: parameter down, blue: up",
-                t.currency
-            )),
+            ),
+            // Net of insurance, the legend is shorter so that the axis
+            // title fits the chart's width.
+            x_desc: format!(
+                "change of the {what} ({}); orange: {}down, blue: up",
+                t.currency,
+                if t.net_of_insurance { "" } else { "parameter " }
+            ),
             bars: t
                 .bars
                 .iter()
@@ -67,9 +71,10 @@ impl Chart for TornadoChart {
             .bars
             .iter()
             .map(|b| b.1.abs().max(b.2.abs()))
-            .fold(0.0f64, f64::max)
-            .max(1.0)
-            * 1.1;
+            .fold(0.0f64, f64::max);
+        // A change of a fraction of a unit (money in `EUR million`) keeps
+        // its scale; only nothing moved at all gets an axis of ±1.
+        let m = if m > 0.0 { m } else { 1.0 } * 1.1;
         let labels: Vec<String> = self.bars.iter().map(|b| b.0.clone()).collect();
         let mut chart =
             frame::money_bars(area, &self.title, (&self.x_desc, -m..m), &labels, (380, 44))?;
@@ -142,5 +147,26 @@ mod tests {
         assert!(down[2] > 0.0 && up[2] > down[2]);
         assert!(down[1] + down[3] <= up[1] + 1.0, "{down:?} {up:?}");
         assert!(down[3] < b[0][3] * 0.6);
+    }
+
+    /// Changes of a fraction of a unit (money in `EUR million`) fill the
+    /// axis: it was at least ±1 unit wide, so ±0.05 drew slivers.
+    #[test]
+    fn small_changes_fill_the_axis() {
+        let chart = TornadoChart {
+            title: "t".into(),
+            x_desc: "change (EUR million)".into(),
+            bars: vec![("a.rate".into(), -0.05, 0.03)],
+        };
+        let b = bars(&super::super::render(&chart).expect("renders").svg);
+        assert_eq!(b.len(), 2, "{b:?}");
+        // The plot is about 850 pixels wide: ±0.055 puts 0.05 at ~390.
+        assert!(b[0][2] > 300.0, "{b:?}");
+        // Nothing moved at all still draws an axis.
+        let flat = TornadoChart {
+            bars: vec![("a.rate".into(), 0.0, 0.0)],
+            ..chart
+        };
+        super::super::render(&flat).expect("renders");
     }
 }

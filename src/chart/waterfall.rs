@@ -64,10 +64,10 @@ impl Waterfall {
             None,
             true,
         ));
-        let p = e.period();
+        let what = super::net_of_insurance(&e.period().expected_loss(), e.net_of_insurance);
         Waterfall {
-            title: format!("Why the {} moved", p.expected_loss()),
-            y_desc: format!("{} ({})", p.expected_loss(), e.currency),
+            title: format!("Why the {what} moved"),
+            y_desc: format!("{what} ({})", e.currency),
             bars,
         }
     }

@@ -6,12 +6,19 @@ use std::fmt;
 /// horizon, and the year that every `rate_per_year` refers to.
 pub const HOURS_PER_YEAR: f64 = 8760.0;
 
-/// A horizon as its span is said: whole years as `2y`, else as a
-/// duration (`90d`, `36h`).
+/// A horizon as its span is said: whole years as `2y`, a quarter as
+/// `1q`, whole months as `6mo`, else as a duration (`90d`, `36h`).
 pub(crate) fn horizon_span(hours: f64) -> String {
     let years = hours / HOURS_PER_YEAR;
+    // Whole months (a twelfth of a year, `mo`), such as "6mo", and a
+    // quarter ("1q"), as a scenario writes them, not "182.5d".
+    let months = hours * 12.0 / HOURS_PER_YEAR;
     if years >= 1.0 && years.fract() == 0.0 {
         format!("{years}y")
+    } else if months == 3.0 {
+        "1q".to_string()
+    } else if months >= 1.0 && months.fract() == 0.0 {
+        format!("{months}mo")
     } else {
         crate::fmt::hours(hours)
     }

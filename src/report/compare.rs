@@ -382,6 +382,9 @@ pub(crate) fn files(
             difference_csv(&pair.diff),
         ),
     ];
+    // With insurance on either side every loss of the comparison is the
+    // loss borne, net of it.
+    let net = c.a.expected_annual_loss_gross.is_some() || c.b.expected_annual_loss_gross.is_some();
     let lec = ExceedanceOverlay::new(
         &format!("A: {}", c.a.scenario),
         &format!("B: {}", c.b.scenario),
@@ -389,9 +392,12 @@ pub(crate) fn files(
         pair.b.borne_hist(),
         &c.currency,
     )
-    .per(Period::of(c.horizon_hours));
+    .per(Period::of(c.horizon_hours))
+    .net(net);
     out.extend(chart::render(&lec)?.files());
-    let diff = DifferenceHistogram::new(&pair.diff, &c.currency).per(Period::of(c.horizon_hours));
+    let diff = DifferenceHistogram::new(&pair.diff, &c.currency)
+        .per(Period::of(c.horizon_hours))
+        .net(net);
     out.extend(chart::render(&diff)?.files());
     Ok(out)
 }

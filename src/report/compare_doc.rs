@@ -129,7 +129,12 @@ pub(crate) fn compare_doc(
          both saw the same failures and attacks, so the difference is what the plans change, \
          not sampling noise. Money in {}.",
         c.trials,
-        crate::fmt::hours(c.horizon_hours),
+        // A year as before ("365d"); another horizon as the run says it.
+        if p.is_year() {
+            crate::fmt::hours(c.horizon_hours)
+        } else {
+            p.span().to_string()
+        },
         c.seed,
         c.bcdr_version,
         if cur.is_empty() {

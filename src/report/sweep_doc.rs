@@ -114,8 +114,14 @@ pub(crate) fn sweep_doc(r: &SweepResult, param: &Param, names: &Names, command: 
             doc.para(vec![t(format!(
                 "The swept service at each value. Data lost is per {0}; \"RPO breached\" is the \
                  share of {0}s with a restore or switchover that loses more data than the RPO, \
-                 as the run reports it.",
-                per(r)
+                 as the run reports it.{1}",
+                per(r),
+                if r.net_of_insurance {
+                    " Its loss is before insurance (gross): the policies pay per occurrence, \
+                     not per service, so they are in the results' net loss only."
+                } else {
+                    ""
+                }
             ))]);
             doc.push(table);
         }
@@ -280,7 +286,13 @@ fn service_table(r: &SweepResult, id: &str) -> Option<Block> {
             "data lost p99".into(),
             "RPO".into(),
             "RPO breached".into(),
-            format!("expected loss / {per}"),
+            // A policy pays occurrences, not services: the service's loss
+            // is gross beside the results' net loss, and says so.
+            if r.net_of_insurance {
+                format!("expected loss / {per}, before insurance")
+            } else {
+                format!("expected loss / {per}")
+            },
         ],
         align,
         rows,

@@ -83,7 +83,10 @@ struct Formats {
     title: Format,
     header: Format,
     label: Format,
-    money: Format,
+    /// Money with 0 to 9 decimals: whole units in a plain code; in a
+    /// scaled unit (`EUR million`) the decimals the reports write.
+    money: Vec<Format>,
+    currency: String,
     pct: Format,
     availability: Format,
     hours: Format,
@@ -97,10 +100,18 @@ impl Formats {
         // other output writes it ("EUR 1,234,567"); quotes would end the
         // literal, so they are dropped.
         let code: String = currency.chars().filter(|c| *c != '"').collect();
-        let money = if code.is_empty() {
-            "#,##0;-#,##0".to_string()
-        } else {
-            format!("\"{code} \"#,##0;\"{code} \"-#,##0")
+        let money = |decimals: usize| {
+            let number = if decimals == 0 {
+                "#,##0".to_string()
+            } else {
+                format!("#,##0.{}", "0".repeat(decimals))
+            };
+            let format = if code.is_empty() {
+                format!("{number};-{number}")
+            } else {
+                format!("\"{code} \"{number};\"{code} \"-{number}")
+            };
+            Format::new().set_num_format(format)
         };
         Formats {
             title: Format::new().set_bold().set_font_size(14),
@@ -110,13 +121,23 @@ impl Formats {
                 .set_align(FormatAlign::Top)
                 .set_border_bottom(FormatBorder::Thin),
             label: Format::new().set_bold(),
-            money: Format::new().set_num_format(money),
+            money: (0..=9).map(money).collect(),
+            currency: currency.to_string(),
             pct: Format::new().set_num_format("0.0%"),
             availability: Format::new().set_num_format("0.0000%"),
             hours: Format::new().set_num_format("#,##0.00"),
             rate: Format::new().set_num_format("0.000"),
             count: Format::new().set_num_format("#,##0"),
         }
+    }
+}
+
+impl Formats {
+    /// The money format of `x`: as many decimals as [`crate::fmt::money`]
+    /// writes of it.
+    fn money(&self, x: f64) -> &Format {
+        let d = crate::fmt::money_decimals(&self.currency, x).min(self.money.len() - 1);
+        &self.money[d]
     }
 }
 
@@ -189,11 +210,13 @@ fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> 
         ws.write_string_with_format(3, 2, "net of insurance", &f.header)?;
     }
     let mut row = 4;
-    for (label, pick, format) in headline_rows(f) {
+    for (label, pick, money) in HEADLINE_ROWS {
+        let format = |x: f64| if money { f.money(x) } else { &f.pct };
         ws.write_string_with_format(row, 0, per_trial(&p, label), &f.label)?;
-        ws.write_number_with_format(row, 1, pick(&s.annual_loss), format)?;
+        let x = pick(&s.annual_loss);
+        ws.write_number_with_format(row, 1, x, format(x))?;
         if let Some(n) = net {
-            ws.write_number_with_format(row, 2, pick(n), format)?;
+            ws.write_number_with_format(row, 2, pick(n), format(pick(n)))?;
         }
         row += 1;
     }
@@ -219,7 +242,7 @@ fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> 
     }
     for (i, p) in s.risk_appetite.iter().enumerate() {
         ws.write_string(row, 0, format!("point {}", i + 1))?;
-        ws.write_number_with_format(row, 1, p.loss, &f.money)?;
+        ws.write_number_with_format(row, 1, p.loss, f.money(p.loss))?;
         ws.write_number_with_format(row, 2, p.accepted, &f.pct)?;
         ws.write_number_with_format(row, 3, p.simulated, &f.pct)?;
         ws.write_string(row, 4, if p.within { "within" } else { "breached" })?;
@@ -239,34 +262,33 @@ fn board(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError> 
     Ok(())
 }
 
-/// A headline row: its label, its figure of an annual loss, its format.
-type Headline<'f> = (&'static str, fn(&AnnualLoss) -> f64, &'f Format);
+/// A headline row: its label, its figure of an annual loss, whether it is
+/// money (else a probability).
+type Headline = (&'static str, fn(&AnnualLoss) -> f64, bool);
 
 /// The headline's rows, each read from the gross or the net annual loss.
-fn headline_rows(f: &Formats) -> [Headline<'_>; 12] {
-    [
-        ("expected annual loss", |a| a.mean, &f.money),
-        ("95% CI of the mean, low", |a| a.mean_ci95[0], &f.money),
-        ("95% CI of the mean, high", |a| a.mean_ci95[1], &f.money),
-        ("median year (p50)", |a| a.p50, &f.money),
-        ("1-in-10 year (p90)", |a| a.p90, &f.money),
-        ("1-in-20 year (VaR 95)", |a| a.p95, &f.money),
-        ("1-in-100 year (VaR 99)", |a| a.p99, &f.money),
-        ("95% CI of VaR 99, low", |a| a.p99_ci95[0], &f.money),
-        ("95% CI of VaR 99, high", |a| a.p99_ci95[1], &f.money),
-        (
-            "mean of the worst 5% of years (TVaR 95)",
-            |a| a.tvar_95,
-            &f.money,
-        ),
-        ("worst simulated year", |a| a.max, &f.money),
-        (
-            "probability of any loss in a year",
-            |a| a.probability_of_loss,
-            &f.pct,
-        ),
-    ]
-}
+const HEADLINE_ROWS: [Headline; 12] = [
+    ("expected annual loss", |a| a.mean, true),
+    ("95% CI of the mean, low", |a| a.mean_ci95[0], true),
+    ("95% CI of the mean, high", |a| a.mean_ci95[1], true),
+    ("median year (p50)", |a| a.p50, true),
+    ("1-in-10 year (p90)", |a| a.p90, true),
+    ("1-in-20 year (VaR 95)", |a| a.p95, true),
+    ("1-in-100 year (VaR 99)", |a| a.p99, true),
+    ("95% CI of VaR 99, low", |a| a.p99_ci95[0], true),
+    ("95% CI of VaR 99, high", |a| a.p99_ci95[1], true),
+    (
+        "mean of the worst 5% of years (TVaR 95)",
+        |a| a.tvar_95,
+        true,
+    ),
+    ("worst simulated year", |a| a.max, true),
+    (
+        "probability of any loss in a year",
+        |a| a.probability_of_loss,
+        false,
+    ),
+];
 
 /// The insurance policies from `row` on: what each recovered per year and
 /// how often its aggregate limit ran out.
@@ -290,7 +312,7 @@ fn insurance(
     for (i, p) in s.insurance.iter().enumerate() {
         let r = row + 1 + i as u32;
         ws.write_string(r, 0, &p.id)?;
-        ws.write_number_with_format(r, 1, p.recovered.mean, &f.money)?;
+        ws.write_number_with_format(r, 1, p.recovered.mean, f.money(p.recovered.mean))?;
         if p.has_aggregate {
             ws.write_number_with_format(r, 2, p.aggregate_exhausted, &f.pct)?;
         } else {
@@ -383,7 +405,7 @@ fn services(ws: &mut Worksheet, model: &Model, s: &Summary, f: &Formats) -> Resu
         opt(ws, row, 14, x.rpo_hours, &f.hours)?;
         ws.write_number_with_format(row, 15, x.data_loss_hours.mean, &f.hours)?;
         ws.write_number_with_format(row, 16, x.data_loss_hours.p99, &f.hours)?;
-        ws.write_number_with_format(row, 17, x.loss.mean, &f.money)?;
+        ws.write_number_with_format(row, 17, x.loss.mean, f.money(x.loss.mean))?;
         opt(ws, row, 18, share(x.loss.mean, total), &f.pct)?;
     }
     Ok(())
@@ -406,7 +428,7 @@ fn threats(ws: &mut Worksheet, s: &Summary, f: &Formats) -> Result<(), XlsxError
         ws.write_string(row, 1, &t.id)?;
         ws.write_string(row, 2, &t.kind)?;
         ws.write_number_with_format(row, 3, t.occurrences.mean, &f.rate)?;
-        ws.write_number_with_format(row, 4, t.loss.mean, &f.money)?;
+        ws.write_number_with_format(row, 4, t.loss.mean, f.money(t.loss.mean))?;
         opt(ws, row, 5, share(t.loss.mean, total), &f.pct)?;
         opt(ws, row, 6, t.contained_fraction, &f.pct)?;
         opt(ws, row, 7, t.services_compromised_per_attack, &f.rate)?;

@@ -196,6 +196,13 @@ mod tests {
             "expected loss per trial"
         );
         assert_eq!(Period::of(2160.0).span(), "90d");
+        // A quarter and whole months read as a scenario writes them, not
+        // as "91.25d" or "182.5d".
+        assert_eq!(Period::of(2190.0).span(), "1q");
+        assert_eq!(Period::of(4380.0).span(), "6mo");
+        assert_eq!(Period::of(730.0).span(), "1mo");
+        assert_eq!(Period::of(1.5 * HOURS_PER_YEAR).span(), "18mo");
+        assert_eq!(Period::of(1.5 * 730.0).span(), "45.62d");
         assert_eq!(cap("expected"), "Expected");
     }
 }

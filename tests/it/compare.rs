@@ -438,6 +438,8 @@ fn a_two_year_horizon_compares_losses_per_2y() {
     }
     let report = read("report.md");
     assert!(report.contains("## Loss per 2y"), "{report}");
+    // The horizon as the run says it, not "730d".
+    assert!(report.contains("500 paired trials of 2y each"), "{report}");
     assert!(report.contains("| Expected loss per 2y |"), "{report}");
     for (file, text) in [("compare.md", &md), ("report.md", &report)] {
         for not in [

@@ -270,3 +270,67 @@ fn a_sweep_of_drills_says_its_loss_is_before_insurance() {
         }
     }
 }
+
+/// The charts of a loss net of insurance say so, as the reports and the
+/// screens do (a chart goes on a slide without its report): compare's two,
+/// sweep's, tornado's, importance's and explain's; without insurance
+/// none says it.
+#[test]
+fn the_charts_of_a_net_loss_say_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = write(dir.path(), "a.ron", &insured(200.0));
+    let b = write(dir.path(), "b.ron", &insured(500.0));
+    let plain = write(dir.path(), "plain.ron", &uninsured());
+    let (a, b, plain) = (
+        a.to_str().expect("utf-8"),
+        b.to_str().expect("utf-8"),
+        plain.to_str().expect("utf-8"),
+    );
+    let svg = |out: &str, chart: &str| {
+        std::fs::read_to_string(dir.path().join(out).join(format!("{chart}.svg")))
+            .unwrap_or_else(|e| panic!("{out}/{chart}.svg: {e}"))
+    };
+    let go = |args: &[&str], out: &str| {
+        bcdr()
+            .args(args)
+            .args(["-q", "--trials", "200", "--out"])
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
+    };
+    for (file, net) in [(a, true), (plain, false)] {
+        let tag = if net { "net" } else { "plain" };
+        go(&["compare", file, b], &format!("cmp-{tag}"));
+        let set = "services.shop.revenue_per_hour=500,600";
+        go(&["sweep", "--set", set, file], &format!("sw-{tag}"));
+        go(&["tornado", file], &format!("tor-{tag}"));
+        go(&["importance", file], &format!("imp-{tag}"));
+        go(&["explain", file, file], &format!("exp-{tag}"));
+        for (out, chart) in [
+            ("cmp", "compare_loss_exceedance"),
+            ("cmp", "compare_difference"),
+            ("sw", "sweep_loss"),
+            ("tor", "tornado"),
+            ("imp", "importance"),
+            ("exp", "waterfall"),
+        ] {
+            let text = svg(&format!("{out}-{tag}"), chart);
+            // plain vs B (insured) is still net on B's side.
+            let expect = net || out == "cmp";
+            assert_eq!(
+                text.contains("net of insurance"),
+                expect,
+                "{out}-{tag}/{chart}.svg"
+            );
+        }
+        // The swept service's loss is gross (a policy pays occurrences,
+        // not services) beside the net results: its column says so.
+        let md = std::fs::read_to_string(dir.path().join(format!("sw-{tag}/report.md")))
+            .expect("report.md");
+        let head = md
+            .lines()
+            .rfind(|l| l.contains("| availability |"))
+            .expect("the service table");
+        assert_eq!(head.contains("before insurance"), net, "{head}");
+    }
+}

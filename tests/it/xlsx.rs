@@ -266,3 +266,74 @@ fn an_uninsured_board_has_one_value_column() {
     assert!(!board.contains_key(&format!("C{r}")), "no net column");
     assert!(!board.values().any(|v| v == "insurance policy"));
 }
+
+/// The number format of a cell of a sheet (its `s` style's format code).
+fn format_of(parts: &BTreeMap<String, String>, sheet: usize, cell: &str) -> String {
+    let xml = &parts[&format!("xl/worksheets/sheet{sheet}.xml")];
+    let doc = roxmltree::Document::parse(xml).expect("valid XML");
+    let style: usize = doc
+        .descendants()
+        .find(|n| n.has_tag_name("c") && n.attribute("r") == Some(cell))
+        .and_then(|c| c.attribute("s"))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let styles = roxmltree::Document::parse(&parts["xl/styles.xml"]).expect("valid XML");
+    let id = styles
+        .descendants()
+        .find(|n| n.has_tag_name("cellXfs"))
+        .and_then(|x| x.children().filter(|n| n.has_tag_name("xf")).nth(style))
+        .and_then(|xf| xf.attribute("numFmtId"))
+        .expect("a cell format")
+        .to_string();
+    styles
+        .descendants()
+        .find(|n| n.has_tag_name("numFmt") && n.attribute("numFmtId") == Some(id.as_str()))
+        .and_then(|n| n.attribute("formatCode"))
+        .unwrap_or("General")
+        .to_string()
+}
+
+/// Money in a scaled unit ("EUR million") shows the decimals the report
+/// writes: with whole units a mean of 0.0421 read "EUR million 0" on the
+/// Board sheet while the report said "EUR million 0.0421".
+#[test]
+fn a_scaled_currency_keeps_its_decimals_in_the_workbook() {
+    let text = SCENARIO
+        .replace(r#"currency: "EUR""#, r#"currency: "EUR million""#)
+        .replace(
+            "data_loss_cost_per_hour: 500",
+            "data_loss_cost_per_hour: 0.0005",
+        )
+        .replace("revenue_per_hour: 2000", "revenue_per_hour: 0.002")
+        .replace("cost_per_outage: 100", "cost_per_outage: 0.0001")
+        .replace(
+            "Uniform(min: 1000, max: 50000)",
+            "Uniform(min: 0.001, max: 0.05)",
+        )
+        .replace("(loss: 50000,", "(loss: 0.05,")
+        .replace("(loss: 500000,", "(loss: 0.5,");
+    let (_guard, out) = run(&text, &["--trials", "500", "--seed", "2"]);
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    let written = md
+        .lines()
+        .find(|l| l.starts_with("| Expected annual loss (mean) |"))
+        .and_then(|l| l.split("EUR million ").nth(1))
+        .and_then(|v| v.split(' ').next())
+        .expect("the expected loss in the report")
+        .to_string();
+    let decimals = written.split_once('.').map_or(0, |(_, d)| d.len());
+    assert!(decimals > 0, "a fraction of a million: {written}");
+    let parts = parts(&out.join("summary.xlsx"));
+    let board = cells(&parts, 1);
+    let r = row_of(&board, "expected annual loss");
+    let code = format_of(&parts, 1, &format!("B{r}"));
+    assert_eq!(
+        code,
+        format!(
+            "&quot;EUR million &quot;#,##0.{0};&quot;EUR million &quot;-#,##0.{0}",
+            "0".repeat(decimals)
+        )
+        .replace("&quot;", "\""),
+        "the report writes {written}"
+    );
+}
