@@ -62,8 +62,8 @@ pub fn scaled(currency: &str) -> bool {
 }
 
 /// The decimals [`money`] writes of `x`: none in a plain code, and in a
-/// scaled unit as many as its three significant digits keep (trailing
-/// zeros dropped), so that a spreadsheet can show the same.
+/// scaled unit as many as its three significant digits take (trailing
+/// zeros kept), so that a spreadsheet can show the same.
 pub fn money_decimals(currency: &str, x: f64) -> usize {
     amount(currency, x)
         .split_once('.')
@@ -77,9 +77,9 @@ fn amount(currency: &str, x: f64) -> String {
     }
     // Three significant digits, at most nine decimals.
     let decimals = (2 - x.abs().log10().floor() as i32).clamp(0, 9) as usize;
+    // Trailing zeros kept, so that a column reads at one precision.
     let written = format!("{:.decimals$}", x.abs());
-    let written = written.trim_end_matches('0').trim_end_matches('.');
-    if written == "0" || written.is_empty() {
+    if written.trim_end_matches(['0', '.']).is_empty() {
         "0".to_string()
     } else if x < 0.0 {
         format!("-{written}")
@@ -281,17 +281,19 @@ mod tests {
         assert_eq!(money("EUR", 0.6123), "EUR 1");
         assert_eq!(money("EUR", 45.67), "EUR 46");
         assert_eq!(money("EUR million", 0.6123), "EUR million 0.612");
-        assert_eq!(money("EUR million", 1.4), "EUR million 1.4");
+        assert_eq!(money("EUR million", 1.4), "EUR million 1.40");
+        assert_eq!(money("EUR million", 1.0015), "EUR million 1.00");
+        assert_eq!(money("EUR million", 0.15), "EUR million 0.150");
         assert_eq!(money("EUR million", 45.67), "EUR million 45.7");
         assert_eq!(money("EUR million", 99.96), "EUR million 100");
         assert_eq!(money("EUR million", 1234.5), "EUR million 1,235");
         assert_eq!(money("EUR million", 3.0), "EUR million 3");
         assert_eq!(money("EUR million", 0.0), "EUR million 0");
-        assert_eq!(money("EUR million", -0.25), "EUR million -0.25");
+        assert_eq!(money("EUR million", -0.25), "EUR million -0.250");
         assert_eq!(money("EUR million", 1e-12), "EUR million 0");
         assert_eq!(money("USD k", 0.000_123_4), "USD k 0.000123");
-        assert_eq!(money_change("EUR million", 0.25), "EUR million +0.25");
-        assert_eq!(money_change("EUR million", -1.5), "EUR million -1.5");
+        assert_eq!(money_change("EUR million", 0.25), "EUR million +0.250");
+        assert_eq!(money_change("EUR million", -1.5), "EUR million -1.50");
         assert_eq!(money_change("EUR million", 1e-12), "EUR million 0");
         assert!(!scaled("EUR") && !scaled("") && scaled("EUR million"));
     }
