@@ -646,8 +646,8 @@ pub(crate) fn drill_pack(
 /// What the loss of a drill of an insured scenario is: the occurrence's
 /// loss before insurance, as `sweep --threat` says too.
 const GROSS_OF_INSURANCE: &str = "Losses are each drill's loss before insurance (gross): a \
-    premium and an aggregate limit are a year's, not an event's, so bcdr run weighs \
-    insurance, net of recoveries and premiums.";
+    premium and an aggregate limit are a policy period's (the scenario's horizon), not an \
+    event's, so bcdr run weighs insurance, net of recoveries and premiums.";
 
 /// Where the drills started on the revenue profiles' clock, in words
 /// ([`DrillSummary::start`]).
