@@ -27,7 +27,10 @@ pub(crate) fn chart(t: &Trend) -> Series {
                 .runs
                 .iter()
                 .map(|r| {
-                    if r.currency != currency {
+                    // A chance per trial of another horizon is not on
+                    // the same footing (a quarter's is smaller than a
+                    // year's): drawn only for the latest run's horizon.
+                    if r.currency != currency || r.horizon_hours != t.latest_horizon() {
                         return None;
                     }
                     let a = r.appetite.iter().find(|a| a.loss == loss)?;

@@ -69,6 +69,9 @@ fn captions(tr: &Trend) -> Vec<(&'static str, String)> {
         .iter()
         .map(|&(stem, caption)| {
             let money = !matches!(stem, "trend_appetite" | "trend_rto");
+            // The appetite's chances are per trial: runs of another horizon
+            // are left out as from the money charts.
+            let per_trial = money || stem == "trend_appetite";
             let mut text = caption.to_string();
             if money && !left_out.is_empty() {
                 text = format!(
@@ -79,7 +82,7 @@ fn captions(tr: &Trend) -> Vec<(&'static str, String)> {
                     left_out.join(", "),
                 );
             }
-            if money && !other_horizon.is_empty() {
+            if per_trial && !other_horizon.is_empty() {
                 text = format!(
                     "{text} Only the runs per {}, the latest run's horizon, are drawn; left \
                      out: {} (losses per different horizons are not comparable on one axis).",
@@ -213,6 +216,18 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
         }
     ))]);
     doc.h2("Runs");
+    // Runs of different horizons: each loss is per its own run's.
+    let mixed = tr
+        .runs
+        .iter()
+        .any(|r| r.horizon_hours != tr.latest_horizon());
+    if mixed {
+        doc.para(vec![t(
+            "The runs have different horizons: each run's losses (expected, VaR) are per its \
+             own horizon, marked after its expected loss, and are not comparable across \
+             horizons.",
+        )]);
+    }
     if tr.runs.iter().any(|r| r.net_of_insurance) {
         doc.para(vec![t(
             "Runs marked (net) have insurance: their losses are net of insurance (gross loss − \
@@ -253,8 +268,16 @@ pub(crate) fn doc(tr: &Trend) -> Doc {
                     r.label.clone(),
                     r.scenario.clone(),
                     format!(
-                        "{}{}",
+                        "{}{}{}",
                         money(c, r.expected_annual_loss),
+                        if mixed {
+                            format!(
+                                " per {}",
+                                crate::model::units::horizon_span(r.horizon_hours)
+                            )
+                        } else {
+                            String::new()
+                        },
                         if r.net_of_insurance { " (net)" } else { "" }
                     ),
                     interval(c, r),

@@ -363,6 +363,15 @@ fn trend_gives_no_verdict_across_a_change_of_horizon() {
     // RTO attainment has no money: both runs.
     let rto = read(&dir.join("trend/trend_rto.svg"));
     assert_eq!(rto.matches("<circle").count(), 2);
+    // The appetite's chances are per trial: q1's per year is not on q2's
+    // footing, so only q2's points are drawn.
+    let points = t["runs"][1]["appetite"].as_array().expect("points").len();
+    assert!(points > 0, "the tutorial has a risk appetite");
+    let appetite = read(&dir.join("trend/trend_appetite.svg"));
+    assert_eq!(appetite.matches("<circle").count(), points);
+    // The runs table marks each loss with its horizon.
+    assert!(md.contains("The runs have different horizons"), "{md}");
+    assert!(md.contains(" per 1y |") && md.contains(" per 2y |"), "{md}");
 }
 
 /// A trend over an uninsured run and an insured one drew a gross loss and
