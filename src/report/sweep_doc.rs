@@ -149,7 +149,18 @@ fn reading(r: &SweepResult, param: &Param, names: &Names) -> Vec<super::doc::Spa
         .points
         .iter()
         .max_by(|a, b| a.loss.mean.total_cmp(&b.loss.mean));
-    if let (Some(lo), Some(hi)) = (best, worst) {
+    let flat = r.points.len() > 1
+        && best
+            .zip(worst)
+            .is_some_and(|(lo, hi)| lo.loss.mean == hi.loss.mean);
+    if let (Some(lo), true) = (best, flat) {
+        // Not "lowest at the first value, highest at the last".
+        out.push(vec![t(format!(
+            "The {} is the same at every value: {}.",
+            loss_word(r),
+            money(c, lo.loss.mean)
+        ))]);
+    } else if let (Some(lo), Some(hi)) = (best, worst) {
         out.push(vec![
             t(format!("The {} is lowest at ", loss_word(r))),
             b(lo.label.clone()),

@@ -273,4 +273,17 @@ fn a_money_parameter_is_in_the_scenarios_currency() {
     assert!(!charts.is_empty());
     assert!(charts.iter().all(|svg| !svg.contains("currency per")));
     assert!(charts.iter().any(|svg| svg.contains("EUR per year")));
+    // The plan's cost moves no loss (common random numbers: the same
+    // trials at every value): the reading says so, not "lowest at the
+    // first value, highest at the last".
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    let means: Vec<f64> = r["points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .map(|p| num(&p["loss"]["mean"]))
+        .collect();
+    assert!(means.windows(2).all(|w| w[0] == w[1]), "{means:?}");
+    assert!(md.contains("is the same at every value"), "{md}");
+    assert!(!md.contains("is lowest at"), "{md}");
 }
