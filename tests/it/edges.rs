@@ -344,7 +344,8 @@ fn a_threat_whose_occurrences_break_the_event_budget_fails_before_queueing_them(
                 .expect_err("over budget")
                 .to_string();
             assert!(
-                msg.contains("threat \"storm\" occurred") && msg.contains("rate_per_year"),
+                msg.contains("threat \"storm\" occurred")
+                    && msg.contains("lower threats[0] \"storm\".rate_per_year"),
                 "{threat}: {msg}"
             );
             // Stopped while drawing: the 5 001st occurrence of a rate of

@@ -512,16 +512,17 @@ impl Trial {
             )
         } else if by_threat {
             format!(
-                "{head}: threat \"{}\" occurred {most_occ} times in it; lower its rate_per_year \
-                 (a rate distribution with a narrower range, such as Pert(min: 0.1, mode: 1, \
-                 max: 10))",
-                plan.threat_ids[threat]
+                "{head}: threat \"{id}\" occurred {most_occ} times in it; lower \
+                 threats[{threat}] \"{id}\".rate_per_year (a rate distribution with a narrower \
+                 range, such as Pert(min: 0.1, mode: 1, max: 10))",
+                id = plan.threat_ids[threat]
             )
         } else {
             format!(
-                "{head}: service \"{}\" went down {most_downs} times in it; check its \
-                 failure (a longer mtbf or ttf) and the threats that target it",
-                plan.service_ids[svc]
+                "{head}: service \"{id}\" went down {most_downs} times in it; check \
+                 services[{svc}] \"{id}\".failure (a longer mtbf or ttf) and the threats that \
+                 target it",
+                id = plan.service_ids[svc]
             )
         }
     }
