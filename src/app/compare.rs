@@ -89,7 +89,8 @@ pub fn compare(
     .map_err(|e| e.in_scenarios(&[a, b]))?;
     let names = [a.display().to_string(), b.display().to_string()];
     let cmp = Comparison::build([&ma, &mb], [&names[0], &names[1]], opts.seed, &pair);
-    let mut files = report::compare::files(&cmp, &pair)?;
+    let appetite = report::compare_doc::appetite_points([&ma, &mb]);
+    let mut files = report::compare::files(&cmp, &pair, appetite)?;
     let command = format!(
         "bcdr compare {} {} --trials {} --seed {}",
         crate::fmt::shell_quote(&a.display().to_string()),

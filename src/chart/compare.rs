@@ -11,7 +11,7 @@ use crate::stats::LogHist;
 
 use super::axis::money_short;
 use super::frame;
-use super::{draw_err, font, Chart, BLUE, LABEL_SIZE, ORANGE, TITLE_SIZE};
+use super::{draw_err, font, Chart, BLUE, LABEL_SIZE, ORANGE, TITLE_SIZE, VERMILION};
 
 /// Line width of the two curves.
 const STROKE: u32 = 3;
@@ -51,6 +51,9 @@ pub(crate) struct ExceedanceOverlay {
     pub period: Period,
     /// The losses are net of insurance ([`ExceedanceOverlay::net`]).
     pub net: bool,
+    /// The risk appetite of either scenario, (loss, probability accepted)
+    /// ([`ExceedanceOverlay::appetite`]): both curves are judged on it.
+    pub appetite: Vec<(f64, f64)>,
 }
 
 impl ExceedanceOverlay {
@@ -70,7 +73,13 @@ impl ExceedanceOverlay {
             trials: a.count().max(b.count()),
             period: Period::of(HOURS_PER_YEAR),
             net: false,
+            appetite: Vec::new(),
         }
+    }
+
+    /// The risk appetite to draw over both curves (each point once).
+    pub(crate) fn appetite(self, appetite: Vec<(f64, f64)>) -> ExceedanceOverlay {
+        ExceedanceOverlay { appetite, ..self }
     }
 
     /// The chart for losses over `period` (a trial of the horizon).
@@ -90,7 +99,14 @@ impl Chart for ExceedanceOverlay {
     }
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let all = || self.a.iter().chain(&self.b);
+        // The appetite's losses are on the axis too, so that a point left
+        // or right of every simulated loss is still drawn.
+        let all = || {
+            self.a
+                .iter()
+                .chain(&self.b)
+                .chain(self.appetite.iter().filter(|p| p.0 > 0.0))
+        };
         let x_min = all().map(|p| p.0).fold(f64::INFINITY, f64::min);
         let x_max = all().map(|p| p.0).fold(0.0, f64::max);
         let (x_min, x_max) = if x_min.is_finite() && x_max > 0.0 {
@@ -156,6 +172,34 @@ impl Chart for ExceedanceOverlay {
                     PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(STROKE))
                 });
         }
+        if !self.appetite.is_empty() {
+            let mut pts: Vec<(f64, f64)> = self
+                .appetite
+                .iter()
+                .map(|&(l, p)| (l.clamp(x_min, x_max), p.clamp(y_min, 1.0)))
+                .collect();
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().copied(),
+                    ShapeStyle::from(&VERMILION).stroke_width(2),
+                ))
+                .map_err(draw_err)?
+                .label(if self.net {
+                    "risk appetite (judged on the net loss)"
+                } else {
+                    "risk appetite"
+                })
+                .legend(|(x, y)| {
+                    PathElement::new([(x, y), (x + 20, y)], VERMILION.stroke_width(2))
+                });
+            chart
+                .draw_series(
+                    pts.iter()
+                        .map(|&p| TriangleMarker::new(p, 9, VERMILION.filled())),
+                )
+                .map_err(draw_err)?;
+        }
         super::axis::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
@@ -200,5 +244,31 @@ mod tests {
         assert!(r
             .svg
             .contains("A: base (under B: base again: the curves coincide)"));
+    }
+
+    /// The comparison judges both plans on the risk appetite: the chart
+    /// draws it (a point beyond every simulated loss included), and says
+    /// when it is judged on the net loss; without one it draws none.
+    #[test]
+    fn the_risk_appetite_is_drawn_over_both_curves() {
+        let mut a = LogHist::new(7);
+        for i in 1..200 {
+            a.add(f64::from(i) * 1000.0);
+        }
+        let plain = ExceedanceOverlay::new("A", "B", &a, &a, "EUR");
+        let r = super::super::render(&plain).expect("renders");
+        assert!(!r.svg.contains("risk appetite"));
+        assert!(!r.svg.contains(">\n10M\n<"));
+        let points = vec![(50_000.0, 0.5), (10_000_000.0, 0.01)];
+        let with = ExceedanceOverlay::new("A", "B", &a, &a, "EUR").appetite(points.clone());
+        let r = super::super::render(&with).expect("renders");
+        assert!(r.svg.contains(">\nrisk appetite\n<"));
+        // The far point widens the axis: a 10M tick is drawn.
+        assert!(r.svg.contains(">\n10M\n<"));
+        let net = ExceedanceOverlay::new("A", "B", &a, &a, "EUR")
+            .net(true)
+            .appetite(points);
+        let r = super::super::render(&net).expect("renders");
+        assert!(r.svg.contains("risk appetite (judged on the net loss)"));
     }
 }

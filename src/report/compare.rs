@@ -371,6 +371,7 @@ pub(crate) fn markdown(c: &Comparison) -> Vec<u8> {
 pub(crate) fn files(
     c: &Comparison,
     pair: &PairAccumulator,
+    appetite: Vec<(f64, f64)>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut out = vec![
         ("compare.json".to_string(), json(c)?),
@@ -393,7 +394,8 @@ pub(crate) fn files(
         &c.currency,
     )
     .per(Period::of(c.horizon_hours))
-    .net(net);
+    .net(net)
+    .appetite(appetite);
     out.extend(chart::render(&lec)?.files());
     let diff = DifferenceHistogram::new(&pair.diff, &c.currency)
         .per(Period::of(c.horizon_hours))

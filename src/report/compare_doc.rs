@@ -25,10 +25,9 @@ pub(crate) struct AppetiteVerdict {
     pub within: [bool; 2],
 }
 
-/// Every appetite point of either scenario (A's first, each once), judged
-/// on both plans' simulated annual losses (net of insurance on a side
-/// with insurance, as `run` judges it).
-pub(crate) fn appetite(models: [&Model; 2], accs: [&Accumulator; 2]) -> Vec<AppetiteVerdict> {
+/// Every appetite point of either scenario, (loss, probability accepted),
+/// A's first, each once.
+pub(crate) fn appetite_points(models: [&Model; 2]) -> Vec<(f64, f64)> {
     let mut points: Vec<(f64, f64)> = Vec::new();
     for m in models {
         for p in &m.risk_appetite {
@@ -39,6 +38,13 @@ pub(crate) fn appetite(models: [&Model; 2], accs: [&Accumulator; 2]) -> Vec<Appe
         }
     }
     points
+}
+
+/// Every appetite point of either scenario (A's first, each once), judged
+/// on both plans' simulated annual losses (net of insurance on a side
+/// with insurance, as `run` judges it).
+pub(crate) fn appetite(models: [&Model; 2], accs: [&Accumulator; 2]) -> Vec<AppetiteVerdict> {
+    appetite_points(models)
         .into_iter()
         .map(|(loss, accepted)| {
             // Counted trial by trial, as `run` counts it (both sides count
