@@ -10,9 +10,14 @@
 //! brought back, round by round, as the engine would: a failover when its
 //! site survives and what it `requires` is functional, a restore or
 //! rebuild when what `backup.requires` names is functional (and, with
-//! `restore_in_dependency_order`, its hard dependencies). A service that
-//! comes back when the requirements are ignored but not when they are
-//! held is reported, with what it waits for.
+//! `restore_in_dependency_order`, its hard dependencies). A failover that
+//! can fail is taken at its worst: in the trials where it succeeds the
+//! switchover waits for what it requires (the backups are not tried), in
+//! those where it fails the restore waits for its own, so the service
+//! surely comes back only when both can start. A restore from backups the
+//! disaster destroys with their site is no way back (only a rebuild is). A
+//! service that comes back when the requirements are ignored but not when
+//! they are held is reported, with what it waits for.
 
 use crate::model::{Model, NodeRef, ServiceId, ThreatKind};
 
@@ -65,6 +70,32 @@ impl Wait<'_> {
         ok
     }
 
+    /// The ways back of destroyed service `t`: a failover (its site
+    /// survives, the standby is not hit too, and it can succeed) and the
+    /// backups, tried when there is no failover or when it can fail (a
+    /// rebuild, or a restore from backups the disaster did not destroy
+    /// with their site).
+    fn ways(
+        &self,
+        t: ServiceId,
+    ) -> (
+        Option<&crate::model::FailoverModel>,
+        Option<&crate::model::BackupModel>,
+    ) {
+        let svc = self.model.service(t);
+        let failover = svc
+            .failover
+            .as_ref()
+            .filter(|f| !self.replicated && f.success.get() > 0.0 && !self.sites.contains(&f.site));
+        let backup = svc.backup.as_ref().filter(|b| {
+            let lost = !self.replicated && b.site.is_some_and(|s| self.sites.contains(&s));
+            let restorable =
+                b.rebuild.is_some() || (b.restore.is_some() && b.interval.is_some() && !lost);
+            restorable && failover.is_none_or(|f| f.success.get() < 1.0)
+        });
+        (failover, backup)
+    }
+
     /// Bring back every destroyed service that can start its way back in
     /// `st`, round by round, until none can; `hold` says whether what a
     /// recovery `requires` must be functional.
@@ -83,30 +114,25 @@ impl Wait<'_> {
                 if st.up[t.index()] {
                     continue;
                 }
-                let svc = m.service(t);
-                let failover = svc.failover.as_ref().filter(|f| {
-                    !self.replicated && f.success.get() > 0.0 && !self.sites.contains(&f.site)
-                });
-                if let Some(f) = failover {
-                    if ready(&f.requires) {
-                        st.up[t.index()] = true;
-                        st.moved[t.index()] = true;
-                        changed = true;
-                        continue;
-                    }
-                }
-                // A switchover that can fail falls back on the backups.
-                let Some(b) = &svc.backup else { continue };
-                let restorable =
-                    b.rebuild.is_some() || (b.restore.is_some() && b.interval.is_some());
-                if failover.is_some_and(|f| f.success.get() >= 1.0) || !restorable {
+                let (failover, backup) = self.ways(t);
+                if failover.is_none() && backup.is_none() {
                     continue;
                 }
-                let in_order = !m.plan.restore_in_dependency_order
-                    || !hold
-                    || svc.depends_on.iter().all(|&d| ok[at(d)]);
-                if in_order && ready(&b.requires) {
+                // Worst case: a failover that can fail is drawn once, and
+                // then its way back is the only one (a switchover waits for
+                // what it requires, and never falls back on the backups);
+                // the service surely comes back only if each way it may
+                // take can start.
+                let switch = failover.is_none_or(|f| ready(&f.requires));
+                let restore = backup.is_none_or(|b| {
+                    let in_order = !m.plan.restore_in_dependency_order
+                        || !hold
+                        || m.service(t).depends_on.iter().all(|&d| ok[at(d)]);
+                    in_order && ready(&b.requires)
+                });
+                if switch && restore {
                     st.up[t.index()] = true;
+                    st.moved[t.index()] = backup.is_none();
                     changed = true;
                 }
             }
@@ -197,11 +223,15 @@ pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
         };
         let mut waits = Vec::new();
         let mut first = None;
+        // Some of them come back or not as a failover's draw goes.
+        let mut chance = false;
         for &t in &stuck {
             let svc = model.service(t);
+            let (failover, backup) = wait.ways(t);
+            chance |= failover.is_some() && backup.is_some();
             let mut on: Vec<String> = Vec::new();
             let mut field = None;
-            if let Some(f) = &svc.failover {
+            if let Some(f) = failover {
                 if f.requires.iter().any(down) {
                     field.get_or_insert("failover.requires");
                 }
@@ -212,7 +242,7 @@ pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
                         .map(|&n| model.node_id(n).to_string()),
                 );
             }
-            if let Some(b) = &svc.backup {
+            if let Some(b) = backup {
                 if b.requires.iter().any(down) {
                     field = Some("backup.requires");
                 }
@@ -246,12 +276,18 @@ pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
             path: first.unwrap_or_else(|| threat_path(k, &threat.id)),
             message: format!(
                 "when {:?} {does} {} together, their recovery waits for ever, each on \
-                 something that needs one of them back first ({}): they stay down to the end \
-                 of the trial; drop that requirement from one of them, or give one a way back \
+                 something that needs one of them back first ({}): they {}stay down to the end \
+                 of the trial{}; drop that requirement from one of them, or give one a way back \
                  that does not need it ({way})",
                 threat.id,
                 names.join(", "),
-                waits.join("; ")
+                waits.join("; "),
+                if chance { "can " } else { "" },
+                if chance {
+                    " (in the trials where a failover that can fail takes the way that waits)"
+                } else {
+                    ""
+                }
             ),
         });
     }
