@@ -502,7 +502,7 @@ pub fn merge(
                 .collect::<Vec<_>>()
                 .join(", "),
             names.join(", "),
-            run.scenario_file,
+            crate::fmt::shell_quote(&run.scenario_file),
             run.trials,
             run.seed,
             first[0],

@@ -667,7 +667,8 @@ fn backups_words(ids: &[String], names: &Names) -> String {
     let list: Vec<String> = ids.iter().map(|id| names.of(id)).collect();
     format!(
         "Backups destroyed: this disaster destroys the backups kept at the sites it hits, those \
-         of {}. A service it also damages is rebuilt, not restored, and loses the data written \
+         of {}. A service it also damages is rebuilt, not restored (without a rebuild it stays \
+         down), and loses the data written \
          before the drill. A drill starts at the disaster, so its data lost and RPO below count \
          only what is lost from then on; bcdr run counts the whole loss (back to the start of \
          the simulated period).",
@@ -824,7 +825,8 @@ pub(crate) fn screen(d: &DrillSummary, s: &Summary, insured: bool) -> String {
         };
         let _ = writeln!(
             out,
-            "  backups destroyed             {}{more}: a service also hit is rebuilt, and the data \
+            "  backups destroyed             {}{more}: a service also hit is rebuilt (without a \
+             rebuild it stays down), and the data \
              written before the drill is lost (not counted here; bcdr run counts it)",
             shown.join(", ")
         );

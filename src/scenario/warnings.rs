@@ -56,9 +56,8 @@ impl std::fmt::Display for Warning {
 ///
 /// # Complexity
 /// O(threats × (services + edges)), and for the recoveries that wait on
-/// what they require (only in a scenario with some `requires`) O(r ×
-/// (services + edges)) per disaster, r the longest chain of recoveries
-/// that wait on one another (1 or 2 in practice).
+/// what they require (only in a scenario with some `requires`) O(services,
+/// edges and the lists `requires` names) per disaster.
 pub fn planning_warnings(model: &Model) -> Vec<Warning> {
     let mut out = Vec::new();
     rto_gaps(model, &mut out);

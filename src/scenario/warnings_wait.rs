@@ -10,9 +10,14 @@
 //! brought back, round by round, as the engine would: a failover when its
 //! site survives and what it `requires` is functional, a restore or
 //! rebuild when what `backup.requires` names is functional (and, with
-//! `restore_in_dependency_order`, its hard dependencies). A service that
-//! comes back when the requirements are ignored but not when they are
-//! held is reported, with what it waits for.
+//! `restore_in_dependency_order`, its hard dependencies). A failover that
+//! can fail is taken at its worst: in the trials where it succeeds the
+//! switchover waits for what it requires (the backups are not tried), in
+//! those where it fails the restore waits for its own, so the service
+//! surely comes back only when both can start. A restore from backups the
+//! disaster destroys with their site is no way back (only a rebuild is). A
+//! service that comes back when the requirements are ignored but not when
+//! they are held is reported, with what it waits for.
 
 use crate::model::{Model, NodeRef, ServiceId, ThreatKind};
 
@@ -65,9 +70,38 @@ impl Wait<'_> {
         ok
     }
 
+    /// The ways back of destroyed service `t`: a failover (its site
+    /// survives, the standby is not hit too, and it can succeed) and the
+    /// backups, tried when there is no failover or when it can fail (a
+    /// rebuild, or a restore from backups the disaster did not destroy
+    /// with their site).
+    fn ways(
+        &self,
+        t: ServiceId,
+    ) -> (
+        Option<&crate::model::FailoverModel>,
+        Option<&crate::model::BackupModel>,
+    ) {
+        let svc = self.model.service(t);
+        let failover = svc
+            .failover
+            .as_ref()
+            .filter(|f| !self.replicated && f.success.get() > 0.0 && !self.sites.contains(&f.site));
+        let backup = svc.backup.as_ref().filter(|b| {
+            let lost = !self.replicated && b.site.is_some_and(|s| self.sites.contains(&s));
+            let restorable =
+                b.rebuild.is_some() || (b.restore.is_some() && b.interval.is_some() && !lost);
+            restorable && failover.is_none_or(|f| f.success.get() < 1.0)
+        });
+        (failover, backup)
+    }
+
     /// Bring back every destroyed service that can start its way back in
-    /// `st`, round by round, until none can; `hold` says whether what a
-    /// recovery `requires` must be functional.
+    /// `st`, until none can; `hold` says whether what a recovery
+    /// `requires` must be functional. Each node becomes functional at most
+    /// once, and tells only the nodes that wait on it: O(services, edges
+    /// and the lists `requires` names), however long the chain of
+    /// recoveries that wait on one another.
     fn settle(&self, st: &mut State, destroyed: &[ServiceId], hold: bool) {
         let m = self.model;
         let s = m.services.len();
@@ -75,43 +109,148 @@ impl Wait<'_> {
             NodeRef::Service(x) => x.index(),
             NodeRef::Group(g) => s + g.0 as usize,
         };
-        loop {
-            let ok = self.functional(st);
-            let ready = |list: &[NodeRef]| !hold || list.iter().all(|&d| ok[at(d)]);
-            let mut changed = false;
-            for &t in destroyed {
-                if st.up[t.index()] {
-                    continue;
-                }
-                let svc = m.service(t);
-                let failover = svc.failover.as_ref().filter(|f| {
-                    !self.replicated && f.success.get() > 0.0 && !self.sites.contains(&f.site)
-                });
+        let standby = |x: usize| {
+            m.services[x]
+                .failover
+                .as_ref()
+                .and_then(|f| f.depends_on.as_deref())
+        };
+        let mut ok = self.functional(st);
+        // Who is told when a node becomes functional: the services that
+        // hard-depend on it (at home, or at their failover site), the
+        // groups it is a member of, and the destroyed services waiting for
+        // it to start their recovery.
+        let mut home: Vec<Vec<usize>> = vec![Vec::new(); ok.len()];
+        let mut away: Vec<Vec<usize>> = vec![Vec::new(); ok.len()];
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); ok.len()];
+        for (x, svc) in m.services.iter().enumerate() {
+            for &d in &svc.depends_on {
+                home[at(d)].push(x);
+            }
+            for &d in standby(x).unwrap_or(&[]) {
+                away[at(d)].push(x);
+            }
+        }
+        for (g, grp) in m.groups.iter().enumerate() {
+            for &d in &grp.members {
+                groups[at(d)].push(g);
+            }
+        }
+        // Per service that is up but not functional: its dependencies not
+        // yet functional; per group: its members that are.
+        let deps_of = |x: usize, moved: bool| match (moved, standby(x)) {
+            (true, Some(list)) => list,
+            _ => m.services[x].depends_on.as_slice(),
+        };
+        let mut missing: Vec<usize> = (0..s)
+            .map(|x| {
+                deps_of(x, st.moved[x])
+                    .iter()
+                    .filter(|&&d| !ok[at(d)])
+                    .count()
+            })
+            .collect();
+        let mut working: Vec<usize> = m
+            .groups
+            .iter()
+            .map(|g| g.members.iter().filter(|&&d| ok[at(d)]).count())
+            .collect();
+        // Per destroyed service: what its recovery waits for (each node
+        // once), and how many of those are not functional yet.
+        let mut waiters: Vec<Vec<usize>> = vec![Vec::new(); ok.len()];
+        let mut pending = vec![0usize; s];
+        let mut ready = Vec::new();
+        for &t in destroyed {
+            let x = t.index();
+            if st.up[x] {
+                continue;
+            }
+            let (failover, backup) = self.ways(t);
+            if failover.is_none() && backup.is_none() {
+                continue;
+            }
+            // Worst case: a failover that can fail is drawn once, and then
+            // its way back is the only one (a switchover waits for what it
+            // requires, and never falls back on the backups); the service
+            // surely comes back only if each way it may take can start.
+            let mut needs: Vec<usize> = Vec::new();
+            if hold {
                 if let Some(f) = failover {
-                    if ready(&f.requires) {
-                        st.up[t.index()] = true;
-                        st.moved[t.index()] = true;
-                        changed = true;
-                        continue;
+                    needs.extend(f.requires.iter().map(|&d| at(d)));
+                }
+                if let Some(b) = backup {
+                    needs.extend(b.requires.iter().map(|&d| at(d)));
+                    if m.plan.restore_in_dependency_order {
+                        needs.extend(m.services[x].depends_on.iter().map(|&d| at(d)));
                     }
                 }
-                // A switchover that can fail falls back on the backups.
-                let Some(b) = &svc.backup else { continue };
-                let restorable =
-                    b.rebuild.is_some() || (b.restore.is_some() && b.interval.is_some());
-                if failover.is_some_and(|f| f.success.get() >= 1.0) || !restorable {
-                    continue;
+            }
+            needs.sort_unstable();
+            needs.dedup();
+            needs.retain(|&n| !ok[n]);
+            pending[x] = needs.len();
+            for n in needs {
+                waiters[n].push(x);
+            }
+            st.moved[x] = backup.is_none();
+            if pending[x] == 0 {
+                ready.push(x);
+            }
+        }
+        // Nodes that just became functional, to tell those that wait, and
+        // per node whether it was told (those functional at the start
+        // were: nothing was counted as waiting for them).
+        let mut told: Vec<usize> = Vec::new();
+        let mut done = ok.clone();
+        loop {
+            if let Some(x) = ready.pop() {
+                st.up[x] = true;
+                missing[x] = deps_of(x, st.moved[x])
+                    .iter()
+                    .filter(|&&d| !done[at(d)])
+                    .count();
+                if missing[x] == 0 && !ok[x] {
+                    ok[x] = true;
+                    told.push(x);
                 }
-                let in_order = !m.plan.restore_in_dependency_order
-                    || !hold
-                    || svc.depends_on.iter().all(|&d| ok[at(d)]);
-                if in_order && ready(&b.requires) {
-                    st.up[t.index()] = true;
-                    changed = true;
+                continue;
+            }
+            let Some(n) = told.pop() else { break };
+            done[n] = true;
+            for &x in &waiters[n] {
+                pending[x] -= 1;
+                if pending[x] == 0 {
+                    ready.push(x);
                 }
             }
-            if !changed {
-                return;
+            for (list, moved) in [(&home[n], false), (&away[n], true)] {
+                for &x in list {
+                    let uses = if moved {
+                        st.moved[x] && standby(x).is_some()
+                    } else {
+                        !(st.moved[x] && standby(x).is_some())
+                    };
+                    if uses && st.up[x] && !ok[x] {
+                        missing[x] -= 1;
+                        if missing[x] == 0 {
+                            ok[x] = true;
+                            told.push(x);
+                        }
+                    }
+                }
+            }
+            for &g in &groups[n] {
+                working[g] += 1;
+                if working[g] == m.groups[g].need as usize && !ok[s + g] {
+                    ok[s + g] = true;
+                    told.push(s + g);
+                }
+            }
+        }
+        // What never came back runs at home, as far as the report goes.
+        for &t in destroyed {
+            if !st.up[t.index()] {
+                st.moved[t.index()] = false;
             }
         }
     }
@@ -197,11 +336,15 @@ pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
         };
         let mut waits = Vec::new();
         let mut first = None;
+        // Some of them come back or not as a failover's draw goes.
+        let mut chance = false;
         for &t in &stuck {
             let svc = model.service(t);
+            let (failover, backup) = wait.ways(t);
+            chance |= failover.is_some() && backup.is_some();
             let mut on: Vec<String> = Vec::new();
             let mut field = None;
-            if let Some(f) = &svc.failover {
+            if let Some(f) = failover {
                 if f.requires.iter().any(down) {
                     field.get_or_insert("failover.requires");
                 }
@@ -212,7 +355,7 @@ pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
                         .map(|&n| model.node_id(n).to_string()),
                 );
             }
-            if let Some(b) = &svc.backup {
+            if let Some(b) = backup {
                 if b.requires.iter().any(down) {
                     field = Some("backup.requires");
                 }
@@ -246,12 +389,18 @@ pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
             path: first.unwrap_or_else(|| threat_path(k, &threat.id)),
             message: format!(
                 "when {:?} {does} {} together, their recovery waits for ever, each on \
-                 something that needs one of them back first ({}): they stay down to the end \
-                 of the trial; drop that requirement from one of them, or give one a way back \
+                 something that needs one of them back first ({}): they {}stay down to the end \
+                 of the trial{}; drop that requirement from one of them, or give one a way back \
                  that does not need it ({way})",
                 threat.id,
                 names.join(", "),
-                waits.join("; ")
+                waits.join("; "),
+                if chance { "can " } else { "" },
+                if chance {
+                    " (in the trials where a failover that can fail takes the way that waits)"
+                } else {
+                    ""
+                }
             ),
         });
     }

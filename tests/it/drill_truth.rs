@@ -308,3 +308,29 @@ fn a_drill_names_the_backups_its_disaster_destroys() {
         );
     }
 }
+
+/// A service whose backups burn and that has no rebuild is not rebuilt: it
+/// stays down to the end of the drill, and the note says so rather than
+/// promising a rebuild.
+#[test]
+fn the_backups_note_does_not_promise_a_rebuild_there_is_not() {
+    let text = BURNT.replace(r#", rebuild: Fixed("20h")"#, "");
+    let r = drill(&text, "fire", 20);
+    let db = r.drill.services.iter().find(|s| s.id == "db").expect("db");
+    assert_eq!(db.not_recovered, Some(1.0), "{db:?}");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let scenario = dir.path().join("burnt.ron");
+    std::fs::write(&scenario, &text).expect("the scenario is written");
+    let out = dir.path().join("out");
+    let assert = crate::common::bcdr()
+        .args(["drill", "--threat", "fire", "--trials", "20", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    for text in [&stdout, &md] {
+        assert!(text.contains("without a rebuild"), "{text}");
+    }
+}

@@ -328,3 +328,26 @@ fn bad_shard_arguments_are_refused() {
     fails_with(cmd, "use at most 4 shards");
     assert!(!out.exists());
 }
+
+/// The command that merge suggests for a missing shard can be pasted: a
+/// scenario file whose name has a space is quoted.
+#[test]
+fn the_missing_shard_command_quotes_the_scenario_file() {
+    let s = setup();
+    let spaced = s.path("my plan.ron");
+    std::fs::write(&spaced, SCENARIO).expect("writes");
+    let out = s.path("parts");
+    bcdr()
+        .args(["run", "-q", "--trials", "100", "--shard", "0/2", "--out"])
+        .arg(&out)
+        .arg(&spaced)
+        .assert()
+        .success();
+    let mut cmd = bcdr();
+    cmd.args(["merge", "-q"])
+        .arg(out.join("partial-0-of-2.json"));
+    fails_with(
+        cmd,
+        "`bcdr run 'my plan.ron' --trials 100 --seed 1 --shard 1/2`",
+    );
+}

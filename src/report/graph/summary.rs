@@ -328,9 +328,11 @@ enum Label {
 struct Placed(Vec<[f64; 4]>);
 
 impl Placed {
-    /// Where to write `text` for an edge: on the curve at its middle, or
-    /// at the first point further out (t = 0.4, 0.6, 0.3, 0.7, …) where
-    /// it overlaps no count placed before; the middle if none is free.
+    /// Where to write `text` for an edge: on the curve at the first point
+    /// (t = 0.25, 0.75, 0.35, 0.65, 0.2, 0.8, 0.5, 0.15, 0.85: near its
+    /// ends first, clear of the middle where arrows between two layers
+    /// cross) where it overlaps no count placed before; the middle if
+    /// none is free.
     /// Returns the text's anchor (its centre, on the baseline).
     fn place(&mut self, at: Label, text: &str) -> (f64, f64) {
         // 11-pixel digits, a 3-pixel halo.
