@@ -366,12 +366,14 @@ fn importance_of_an_estate_with_a_failover_per_service_fits_in_memory() {
 }
 
 /// The wait-for-ever warning over a chain of 20 000 rebuilds, each
-/// requiring the next, all destroyed by one fire: each recovery is told
-/// when what it waits for comes back, instead of a pass over the estate per
-/// link of the chain (18.8 s in a debug build; a release `run` of it paid
-/// 2.4 s per warning pass).
+/// requiring the next, all destroyed by one fire: the chain unwinds from
+/// its end, so nothing waits for ever. Each recovery is told when what it
+/// waits for comes back, instead of a pass over the estate per link of the
+/// chain (18.8 s in a debug build; a release `run` of it paid 2.4 s per
+/// warning pass); its speed is measured by the `read/requires-chain`
+/// bench (`cargo bench --bench graph`), not timed here.
 #[test]
-fn a_long_chain_of_recoveries_waiting_on_each_other_is_linear() {
+fn a_long_chain_of_recoveries_waiting_on_each_other_unwinds() {
     let n = 20_000;
     let services: Vec<String> = (0..n)
         .map(|i| {
@@ -389,13 +391,7 @@ fn a_long_chain_of_recoveries_waiting_on_each_other_is_linear() {
         services.join(",\n")
     );
     let model = crate::validate::model(&text);
-    let start = Instant::now();
     let found = bcdr::scenario::planning_warnings(&model);
-    assert!(
-        start.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        start.elapsed()
-    );
     assert!(
         found.iter().all(|w| !w.path.ends_with("requires")),
         "{found:?}"
