@@ -265,3 +265,45 @@ fn without_failovers_the_dr_plan_is_inert() {
         assert!(plan.dr.movers.iter().all(Vec::is_empty), "{name}");
     }
 }
+
+/// A disaster damages its targets at one instant: a switchover that
+/// requires another target waits for it whether the file lists that
+/// target before or after the service. Before, the requirement was judged
+/// as each target was damaged, so one listed later still counted as up and
+/// x switched over in 1 h when listed first, while listed second it never
+/// did: the results depended on the order of the file.
+#[test]
+fn a_switchover_requirement_hit_by_the_same_disaster_is_down_in_any_file_order() {
+    let x = r#"Service(id: "x", site: "a", rto: "24h",
+            failover: (site: "b", success: 1, switchover: Fixed("1h"), requires: ["y"]),
+            backup: (interval: "24h", restore: Fixed("4h")))"#;
+    let y = r#"Service(id: "y", site: "a", rto: "24h",
+            backup: (rebuild: Fixed("1h"), requires: ["x"]))"#;
+    let z = r#"Service(id: "y", site: "a", rto: "24h", backup: (rebuild: Fixed("2h")))"#;
+    let scenario = |first: &str, second: &str| {
+        format!(
+            r#"Scenario(name: "fo", sites: [Site(id: "a"), Site(id: "b")],
+            services: [{first}, {second}],
+            threats: [Disaster(id: "flood", rate_per_year: 1, targets: [Site("a")])])"#
+        )
+    };
+    let recovered = |text: &str| {
+        let model = bcdr::scenario::parse_str(text).expect("valid");
+        let flood = bcdr::app::drill_threat(&model, "flood").expect("a threat");
+        let r = bcdr::app::drill_results(&model, flood, None, None, 1, 0..20, Some(1), None)
+            .expect("the drill runs");
+        let x = r.drill.services.iter().find(|s| s.id == "x").expect("x");
+        (x.not_recovered, x.recovery_hours.as_ref().map(|q| q.p50))
+    };
+    // Each waits on the other: neither comes back, in either order.
+    for text in [scenario(x, y), scenario(y, x)] {
+        assert_eq!(recovered(&text).0, Some(1.0), "{text}");
+    }
+    // y rebuilt in 2 h without waiting: x switches over once y is back,
+    // at 2 h + 1 h, in either order.
+    for text in [scenario(x, z), scenario(z, x)] {
+        let (lost, back) = recovered(&text);
+        assert_eq!(lost, Some(0.0), "{text}");
+        assert_eq!(back, Some(3.0), "{text}");
+    }
+}

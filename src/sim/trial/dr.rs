@@ -133,15 +133,12 @@ impl Trial {
         }
         let gen = self.svcs.gen[i];
         if !fo.requires.is_empty() {
-            self.memo.next_epoch();
-            if !fo
-                .requires
-                .iter()
-                .all(|&d| self.memo.functional_now(plan, &self.own.count, d))
-            {
-                self.dr.waiting.push((svc, gen, cause));
-                return;
-            }
+            // Judged once the whole event is handled ([`dr_after_event`]):
+            // a disaster damages its targets at one instant, so a
+            // requirement it destroys too is down, whether the file lists
+            // it before or after this service.
+            self.dr.waiting.push((svc, gen, cause));
+            return;
         }
         self.switch_over(plan, svc, gen, t);
     }
