@@ -11,7 +11,7 @@ use crate::stats::LogHist;
 
 use super::axis::money_short;
 use super::frame;
-use super::{draw_err, font, Chart, BLUE, LABEL_SIZE, ORANGE, TITLE_SIZE, VERMILION};
+use super::{draw_err, font, Chart, BLUE, LABEL_SIZE, ORANGE, TITLE_SIZE};
 
 /// Line width of the two curves.
 const STROKE: u32 = 3;
@@ -172,34 +172,12 @@ impl Chart for ExceedanceOverlay {
                     PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(STROKE))
                 });
         }
-        if !self.appetite.is_empty() {
-            let mut pts: Vec<(f64, f64)> = self
-                .appetite
-                .iter()
-                .map(|&(l, p)| (l.clamp(x_min, x_max), p.clamp(y_min, 1.0)))
-                .collect();
-            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-            chart
-                .draw_series(LineSeries::new(
-                    pts.iter().copied(),
-                    ShapeStyle::from(&VERMILION).stroke_width(2),
-                ))
-                .map_err(draw_err)?
-                .label(if self.net {
-                    "risk appetite (judged on the net loss)"
-                } else {
-                    "risk appetite"
-                })
-                .legend(|(x, y)| {
-                    PathElement::new([(x, y), (x + 20, y)], VERMILION.stroke_width(2))
-                });
-            chart
-                .draw_series(
-                    pts.iter()
-                        .map(|&p| TriangleMarker::new(p, 9, VERMILION.filled())),
-                )
-                .map_err(draw_err)?;
-        }
+        super::loss_exceedance::appetite_line(
+            &mut chart,
+            &self.appetite,
+            ((x_min, x_max), (y_min, 1.0)),
+            self.net,
+        )?;
         super::axis::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }

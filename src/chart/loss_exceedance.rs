@@ -211,36 +211,12 @@ impl Chart for LossExceedance {
             axis::text(area, &text, at, font(TICK_SIZE), anchor)?;
         }
 
-        if !self.appetite.is_empty() {
-            let mut pts: Vec<(f64, f64)> = self
-                .appetite
-                .iter()
-                .map(|&(l, p)| (l.clamp(x0, x1), p.clamp(y0, 1.0)))
-                .collect();
-            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-            chart
-                .draw_series(LineSeries::new(
-                    pts.iter().copied(),
-                    ShapeStyle::from(&VERMILION).stroke_width(2),
-                ))
-                .map_err(draw_err)?
-                // With insurance the verdict is the net curve's: the gross
-                // curve above the line is no breach.
-                .label(if self.net.is_some() {
-                    "risk appetite (judged on the net loss)"
-                } else {
-                    "risk appetite"
-                })
-                .legend(|(x, y)| {
-                    PathElement::new([(x, y), (x + 30, y)], VERMILION.stroke_width(2))
-                });
-            chart
-                .draw_series(
-                    pts.iter()
-                        .map(|&p| TriangleMarker::new(p, 9, VERMILION.filled())),
-                )
-                .map_err(draw_err)?;
-        }
+        appetite_line(
+            &mut chart,
+            &self.appetite,
+            ((x0, x1), (y0, 1.0)),
+            self.net.is_some(),
+        )?;
 
         // The legend box is opaque: where a curve runs under its usual
         // place, it goes to the lower left, which a falling curve leaves
@@ -277,6 +253,47 @@ impl Chart for LossExceedance {
         axis::legend(&mut chart, position)?;
         Ok(())
     }
+}
+
+/// The risk appetite, (loss, probability accepted) points, drawn as a
+/// line with a triangle at each point, held to the plot `(x, y)` ranges;
+/// with `net`, its legend says it is judged on the net loss (with
+/// insurance the verdict is the net curve's: a gross curve above the line
+/// is no breach). Nothing for an empty appetite. The one drawing of an
+/// appetite, for [`LossExceedance`] and compare's overlay.
+pub(super) fn appetite_line<DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
+    chart: &mut ChartContext<'_, DB, CT>,
+    appetite: &[(f64, f64)],
+    ((x0, x1), (y0, y1)): ((f64, f64), (f64, f64)),
+    net: bool,
+) -> Result<(), String> {
+    if appetite.is_empty() {
+        return Ok(());
+    }
+    let mut pts: Vec<(f64, f64)> = appetite
+        .iter()
+        .map(|&(l, p)| (l.clamp(x0, x1), p.clamp(y0, y1)))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    chart
+        .draw_series(LineSeries::new(
+            pts.iter().copied(),
+            ShapeStyle::from(&VERMILION).stroke_width(2),
+        ))
+        .map_err(draw_err)?
+        .label(if net {
+            "risk appetite (judged on the net loss)"
+        } else {
+            "risk appetite"
+        })
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 30, y)], VERMILION.stroke_width(2)));
+    chart
+        .draw_series(
+            pts.iter()
+                .map(|&p| TriangleMarker::new(p, 9, VERMILION.filled())),
+        )
+        .map_err(draw_err)?;
+    Ok(())
 }
 
 /// A curve that starts right of the smallest loss of the appetite, `from`,
