@@ -393,8 +393,8 @@ pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
                  of the trial{}; drop that requirement from one of them, or give one a way back \
                  that does not need it ({way})",
                 threat.id,
-                names.join(", "),
-                waits.join("; "),
+                first_few(&names, ", "),
+                first_few(&waits, "; "),
                 if chance { "can " } else { "" },
                 if chance {
                     " (in the trials where a failover that can fail takes the way that waits)"
@@ -405,3 +405,16 @@ pub(crate) fn requires_wait_for_ever(model: &Model, out: &mut Vec<Warning>) {
         });
     }
 }
+
+/// At most [`LISTED`] of `items` joined by `sep`, then how many more: a
+/// disaster that leaves 20 000 services waiting names a few, not all.
+fn first_few(items: &[String], sep: &str) -> String {
+    let shown = items[..items.len().min(LISTED)].join(sep);
+    match items.len().saturating_sub(LISTED) {
+        0 => shown,
+        more => format!("{shown}{sep}and {more} more"),
+    }
+}
+
+/// How many services (and waits) a warning names.
+const LISTED: usize = 8;

@@ -805,3 +805,38 @@ fn a_failover_that_can_fail_still_leaves_its_recovery_waiting() {
         w[0].message
     );
 }
+
+/// A ring of 20 rebuilds, each requiring the next, destroyed by one fire:
+/// none can start. The warning names the first few and how many more, not
+/// every service (a ring of 20 000 wrote them all).
+#[test]
+fn a_long_wait_names_a_few_and_counts_the_rest() {
+    let n = 20;
+    let services: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"Service(id: "s{i}", site: "a", backup: (rebuild: Fixed("1h"), requires: ["s{}"]))"#,
+                (i + 1) % n
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"Scenario(name: "ring", sites: [Site(id: "a")], services: [{}],
+        threats: [Disaster(id: "fire", rate_per_year: 1, targets: [Site("a")])])"#,
+        services.join(",\n")
+    );
+    let w: Vec<Warning> = warnings(&text)
+        .into_iter()
+        .filter(|w| w.path.ends_with("requires"))
+        .collect();
+    assert_eq!(w.len(), 1, "{w:#?}");
+    let m = &w[0].message;
+    assert!(
+        m.contains(
+            r#"destroys "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", and 12 more together"#
+        ),
+        "{m}"
+    );
+    assert!(m.contains(r#""s7" on "s8"; and 12 more)"#), "{m}");
+    assert!(!m.contains(r#""s19""#), "{m}");
+}
