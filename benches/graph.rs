@@ -41,21 +41,7 @@ fn reading(c: &mut Criterion) {
     // A chain of 20 000 rebuilds, each requiring the next, all destroyed
     // by one fire: the wait-for-ever warning must stay linear in it.
     let n = 20_000;
-    let services: Vec<String> = (0..n)
-        .map(|i| {
-            let next = if i + 1 < n {
-                format!(r#", requires: ["s{}"]"#, i + 1)
-            } else {
-                String::new()
-            };
-            format!(r#"Service(id: "s{i}", site: "a", backup: (rebuild: Fixed("1h"){next}))"#)
-        })
-        .collect();
-    let chain = format!(
-        r#"Scenario(name: "chain", sites: [Site(id: "a")], services: [{}],
-        threats: [Disaster(id: "fire", rate_per_year: 1, targets: [Site("a")])])"#,
-        services.join(",\n")
-    );
+    let chain = bcdr::sim::generate::requires_chain(n);
     let model = bcdr::scenario::parse_str(&chain).expect("valid");
     group.bench_function(BenchmarkId::new("requires-chain", n), |b| {
         b.iter(|| bcdr::scenario::planning_warnings(&model));

@@ -189,6 +189,29 @@ fn render(services: usize, seed: u64, out: &mut impl Write) -> fmt::Result {
     )
 }
 
+/// A chain of `services` rebuilds at one site, each requiring the next
+/// (`backup.requires`), all destroyed by one fire: the longest wait the
+/// planning warning about recoveries that wait on each other must work
+/// through (the last is rebuilt first, then each in turn, so nothing
+/// waits for ever). For its bench and its test.
+pub fn requires_chain(services: usize) -> String {
+    let list: Vec<String> = (0..services)
+        .map(|i| {
+            let next = if i + 1 < services {
+                format!(r#", requires: ["s{}"]"#, i + 1)
+            } else {
+                String::new()
+            };
+            format!(r#"Service(id: "s{i}", site: "a", backup: (rebuild: Fixed("1h"){next}))"#)
+        })
+        .collect();
+    format!(
+        r#"Scenario(name: "chain", sites: [Site(id: "a")], services: [{}],
+        threats: [Disaster(id: "fire", rate_per_year: 1, targets: [Site("a")])])"#,
+        list.join(",\n")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

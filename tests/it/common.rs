@@ -110,6 +110,17 @@ pub(crate) mod engine {
         pub summary: Summary,
     }
 
+    impl Run {
+        /// The summary of threat `id`.
+        pub(crate) fn threat(&self, id: &str) -> &bcdr::stats::ThreatSummary {
+            self.summary
+                .threats
+                .iter()
+                .find(|t| t.id == id)
+                .expect("threat in summary")
+        }
+    }
+
     /// Seed of every closed-form test (any seed must pass).
     pub(crate) const SEED: u64 = 20261121;
 

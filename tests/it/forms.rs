@@ -29,14 +29,6 @@ fn expect(l: f64, f: impl Fn(u32) -> f64) -> f64 {
     (0..400).map(|n| poisson(l, n) * f(n)).sum()
 }
 
-fn threat<'a>(run: &'a Run, id: &str) -> &'a bcdr::stats::ThreatSummary {
-    run.summary
-        .threats
-        .iter()
-        .find(|t| t.id == id)
-        .expect("threat in summary")
-}
-
 /// Members of unequal availability, so that k = 1 (parallel:
 /// 1 − Π(1 − Aᵢ)) and k = n (series: Π Aᵢ) differ from any symmetric
 /// formula: P(at least k of 3 up) summed over the 2³ states, at every t of
@@ -178,7 +170,7 @@ fn a_detection_exactly_at_the_dwell_does_not_contain() {
             dwell: Fixed("48h"), detection: Fixed("{detection}"))])"#
         );
         let run = annual(&text, 1000);
-        let rw = threat(&run, "rw");
+        let rw = run.threat("rw");
         assert!(rw.occurrences.mean > 1.5, "{}", rw.occurrences.mean);
         assert_eq!(rw.contained_fraction, Some(contained), "{detection}");
     }
@@ -370,7 +362,8 @@ fn first_passage_with_failing_edges_is_a_thinned_erlang() {
             .map(|(i, j)| p[i.max(j)])
             .sum::<f64>();
     let se = ((second - mean * mean) / f64::from(n)).sqrt();
-    let got = threat(&run, "rw")
+    let got = run
+        .threat("rw")
         .services_compromised_per_attack
         .unwrap_or(f64::NAN);
     assert_close("reach by τ", got, mean, Z * se);

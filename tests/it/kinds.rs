@@ -15,11 +15,6 @@ use crate::common::{assert_close, bcdr, read_json, write};
 
 const Z: f64 = 4.0;
 
-fn threat<'a>(run: &'a Run, id: &str) -> &'a bcdr::stats::ThreatSummary {
-    let t = run.summary.threats.iter().find(|t| t.id == id);
-    t.expect("threat in summary")
-}
-
 fn svc<'a>(run: &'a Run, id: &str) -> &'a bcdr::stats::ServiceSummary {
     let s = run.summary.services.iter().find(|s| s.id == id);
     s.expect("service in summary")
@@ -52,7 +47,7 @@ fn estate(f_kind: &str, x_kind: &str) -> String {
 #[test]
 fn a_function_is_never_encrypted_nor_a_hop_and_an_external_is_not_encrypted() {
     let run = drill(&estate("Function", "External"), "rw", 200);
-    let t = threat(&run, "rw");
+    let t = run.threat("rw");
     assert_eq!(t.services_compromised_per_attack, Some(3.0));
     assert_eq!(t.services_encrypted_per_attack, Some(2.0));
     assert_eq!(t.contained_fraction, Some(0.0));
@@ -62,7 +57,7 @@ fn a_function_is_never_encrypted_nor_a_hop_and_an_external_is_not_encrypted() {
     assert_eq!(svc(&run, "b").downtime_hours.mean, 0.0);
 
     let systems = drill(&estate("System", "System"), "rw", 200);
-    let t = threat(&systems, "rw");
+    let t = systems.threat("rw");
     assert_eq!(t.services_compromised_per_attack, Some(5.0));
     assert_eq!(t.services_encrypted_per_attack, Some(5.0));
 }
@@ -110,11 +105,8 @@ fn attack_paths_between_targets_stand_for_every_pair() {
     assert_eq!(model.attack_edges(r), want);
 
     let run = drill(text, "rw", 100);
-    assert_eq!(
-        threat(&run, "rw").services_compromised_per_attack,
-        Some(4.0)
-    );
-    assert_eq!(threat(&run, "rw").services_encrypted_per_attack, Some(4.0));
+    assert_eq!(run.threat("rw").services_compromised_per_attack, Some(4.0));
+    assert_eq!(run.threat("rw").services_encrypted_per_attack, Some(4.0));
 }
 
 /// An `Outage` of a Function (staff unavailable) with fixed times gives the

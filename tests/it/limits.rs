@@ -374,22 +374,7 @@ fn importance_of_an_estate_with_a_failover_per_service_fits_in_memory() {
 /// bench (`cargo bench --bench graph`), not timed here.
 #[test]
 fn a_long_chain_of_recoveries_waiting_on_each_other_unwinds() {
-    let n = 20_000;
-    let services: Vec<String> = (0..n)
-        .map(|i| {
-            let next = if i + 1 < n {
-                format!(r#", requires: ["s{}"]"#, i + 1)
-            } else {
-                String::new()
-            };
-            format!(r#"Service(id: "s{i}", site: "a", backup: (rebuild: Fixed("1h"){next}))"#)
-        })
-        .collect();
-    let text = format!(
-        r#"Scenario(name: "chain", sites: [Site(id: "a")], services: [{}],
-        threats: [Disaster(id: "fire", rate_per_year: 1, targets: [Site("a")])])"#,
-        services.join(",\n")
-    );
+    let text = bcdr::sim::generate::requires_chain(20_000);
     let model = crate::validate::model(&text);
     let found = bcdr::scenario::planning_warnings(&model);
     assert!(

@@ -41,14 +41,6 @@ fn chain(n: usize, p: f64, spread_time: &str, dwell: &str, detection: &str, path
     )
 }
 
-fn threat<'a>(run: &'a Run, id: &str) -> &'a bcdr::stats::ThreatSummary {
-    run.summary
-        .threats
-        .iter()
-        .find(|t| t.id == id)
-        .expect("threat in summary")
-}
-
 #[test]
 fn spread_along_a_chain_reaches_a_geometric_sum() {
     // Entry at the end of a 5-chain spreading over dependency edges (both
@@ -68,13 +60,14 @@ fn spread_along_a_chain_reaches_a_geometric_sum() {
         n,
     );
     let expected: f64 = (0..5).map(|k| p.powi(k)).sum();
-    let got = threat(&run, "rw")
+    let got = run
+        .threat("rw")
         .services_compromised_per_attack
         .unwrap_or(f64::NAN);
     assert_close("chain reach", got, expected, Z * 2.0 / (n as f64).sqrt());
     // Not detected in time: everything compromised is encrypted.
-    assert_eq!(threat(&run, "rw").services_encrypted_per_attack, Some(got));
-    assert_eq!(threat(&run, "rw").contained_fraction, Some(0.0));
+    assert_eq!(run.threat("rw").services_encrypted_per_attack, Some(got));
+    assert_eq!(run.threat("rw").contained_fraction, Some(0.0));
 }
 
 #[test]
@@ -99,7 +92,8 @@ fn spread_over_a_tree_reaches_sum_of_bp_powers() {
     let n = 20_000;
     let run = drill(&text, "rw", n);
     let expected: f64 = (0..=depth as i32).map(|k| (b as f64 * p).powi(k)).sum();
-    let got = threat(&run, "rw")
+    let got = run
+        .threat("rw")
         .services_compromised_per_attack
         .unwrap_or(f64::NAN);
     let se_bound = (nodes as f64 - 1.0) / 2.0 / (n as f64).sqrt();
@@ -138,7 +132,8 @@ fn first_passage_along_exponential_edges_is_erlang() {
         1.0 - (-x).exp() * sum
     };
     let expected = 1.0 + (1..=4).map(erlang_cdf).sum::<f64>();
-    let got = threat(&run, "rw")
+    let got = run
+        .threat("rw")
         .services_compromised_per_attack
         .unwrap_or(f64::NAN);
     assert_close("first passage", got, expected, Z * 2.0 / (n as f64).sqrt());
@@ -162,7 +157,7 @@ fn detection_race_contains_with_probability_d_over_a_plus_d() {
         n,
     );
     let p = 1.0 / 3.0;
-    let got = threat(&run, "rw").contained_fraction.unwrap_or(f64::NAN);
+    let got = run.threat("rw").contained_fraction.unwrap_or(f64::NAN);
     assert_close(
         "P(contained)",
         got,
@@ -222,7 +217,7 @@ fn data_loss_with_and_without_compromised_backups() {
     // comparison, not just on average.
     assert!(immutable.summary.services[0].loss.mean < hit.summary.services[0].loss.mean);
     // The response cost is paid per attack and attributed to the threat.
-    let rw = threat(&hit, "rw");
+    let rw = hit.threat("rw");
     assert_close(
         "threat loss",
         rw.loss.mean,
@@ -260,22 +255,16 @@ fn segmentation_blocks_spread() {
         false,
     );
     let run = drill(&open, "rw", 100);
-    assert_eq!(
-        threat(&run, "rw").services_compromised_per_attack,
-        Some(3.0)
-    );
+    assert_eq!(run.threat("rw").services_compromised_per_attack, Some(3.0));
     let segmented = open.replace(
         "Service(id: \"s1\",",
         "Service(id: \"s1\", segmented: true,",
     );
     let run = drill(&segmented, "rw", 100);
-    assert_eq!(
-        threat(&run, "rw").services_compromised_per_attack,
-        Some(1.0)
-    );
+    assert_eq!(run.threat("rw").services_compromised_per_attack, Some(1.0));
     // s2 still goes down with its dependency, but it is not encrypted: it
     // loses no data and needs no restore.
-    assert_eq!(threat(&run, "rw").services_encrypted_per_attack, Some(1.0));
+    assert_eq!(run.threat("rw").services_encrypted_per_attack, Some(1.0));
     assert_eq!(
         run.summary.services[2].data_loss_hours.mean, 0.0,
         "s2 is never reached"
@@ -286,10 +275,7 @@ fn segmentation_blocks_spread() {
         "Service(id: \"s1\", spread_probability: 0.0,",
     );
     let run = drill(&hardened, "rw", 100);
-    assert_eq!(
-        threat(&run, "rw").services_compromised_per_attack,
-        Some(1.0)
-    );
+    assert_eq!(run.threat("rw").services_compromised_per_attack, Some(1.0));
 }
 
 #[test]
@@ -307,7 +293,7 @@ fn a_contained_attack_can_take_services_offline_for_clean_up() {
         "detection: Fixed(\"3h\"), containment_outage: Fixed(\"5h\")",
     );
     let run = drill(&text, "rw", 10);
-    let rw = threat(&run, "rw");
+    let rw = run.threat("rw");
     assert_eq!(rw.contained_fraction, Some(1.0));
     assert_eq!(rw.services_encrypted_per_attack, Some(0.0));
     assert_eq!(run.summary.services[0].outage_duration_hours.mean, 5.0);
@@ -375,7 +361,7 @@ fn a_group_is_no_shortcut_for_spread_in_warnings_or_simulation() {
     let warnings = bcdr::scenario::planning_warnings(&model);
     assert!(warnings.is_empty(), "{warnings:?}");
     let run = drill(text, "rw", 50);
-    assert_eq!(threat(&run, "rw").services_encrypted_per_attack, Some(1.0));
+    assert_eq!(run.threat("rw").services_encrypted_per_attack, Some(1.0));
     assert_eq!(run.summary.services[1].outages.mean, 0.0, "m2 stays up");
 
     // Without the segmentation, the attack reaches m2 through app, and the
@@ -390,5 +376,5 @@ fn a_group_is_no_shortcut_for_spread_in_warnings_or_simulation() {
         "{warnings:?}"
     );
     let run = drill(&open, "rw", 50);
-    assert_eq!(threat(&run, "rw").services_encrypted_per_attack, Some(3.0));
+    assert_eq!(run.threat("rw").services_encrypted_per_attack, Some(3.0));
 }
