@@ -86,6 +86,21 @@ impl Units {
     }
 }
 
+/// The fewest trials in a unit near the end of a run ([`take`]).
+const TAIL_MIN: u64 = 16;
+
+/// How many trials a worker takes as its next unit when `remaining` are
+/// left, for units of `unit` trials and `workers` workers: a whole unit
+/// while there is plenty, then half of each worker's fair share of what is
+/// left, down to [`TAIL_MIN`] trials (or what is left), so that the
+/// workers finish together instead of one running the last whole unit
+/// alone (on two cores, about 1% of a 20 000-trial run).
+fn take(remaining: u64, unit: u64, workers: u64) -> u64 {
+    let unit = unit.max(1);
+    let share = remaining.div_ceil(2 * workers.max(1));
+    share.max(TAIL_MIN.min(unit)).min(unit).min(remaining)
+}
+
 /// The most worker threads a pool gets: one per core. More would run no
 /// faster (the work is all computation) and each holds its own
 /// accumulators and trial scratch, so `--threads 100000` would spend
@@ -199,30 +214,41 @@ pub fn drive<A: Send, W: Send>(
     merge: impl Fn(&mut A, &A) + Sync + Send,
 ) -> A {
     let done = AtomicU64::new(0);
+    // Trials taken so far, from the start of the range.
     let next = AtomicU64::new(0);
     let trials = &units.trials;
+    let total = trials.end.saturating_sub(trials.start);
     let threads = pool.current_num_threads() as u64;
     let unit = units.len(threads);
     let step = units.step.clamp(1, unit);
-    let count = trials.end.saturating_sub(trials.start).div_ceil(unit);
+    let count = total.div_ceil(unit);
     // Each worker takes the next unit as it is free (one counter), so a
     // worker slowed by other load takes fewer; it keeps one accumulator
     // and one scratch for the whole call, and merges its accumulator into
     // the result when it runs out of units.
     let workers = threads.clamp(1, count.max(1));
+    // The next unit of a worker: its first trial's offset and its length
+    // ([`take`]), or `None` when every trial is taken.
+    let claim = || {
+        let mut at = next.load(Ordering::Relaxed);
+        while at < total {
+            let len = take(total - at, unit, workers);
+            match next.compare_exchange_weak(at, at + len, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => return Some((at, len)),
+                Err(now) => at = now,
+            }
+        }
+        None
+    };
     let result: Mutex<Option<A>> = Mutex::new(None);
     pool.scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|_| {
                 let mut acc = empty();
                 let mut w = scratch();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= count {
-                        break;
-                    }
-                    let start = trials.start.saturating_add(i.saturating_mul(unit));
-                    let end = start.saturating_add(unit).min(trials.end);
+                while let Some((at, len)) = claim() {
+                    let start = trials.start.saturating_add(at);
+                    let end = start.saturating_add(len).min(trials.end);
                     let mut from = start;
                     while from < end {
                         let to = from.saturating_add(step).min(end);
@@ -324,6 +350,47 @@ mod tests {
         assert_eq!(unit(0, 2), 1);
     }
 
+    /// Whole units while there is plenty; near the end, smaller ones that
+    /// every worker shares, never empty and never past what is left.
+    #[test]
+    fn units_shrink_towards_the_end() {
+        assert_eq!(take(20_000, CHUNK, 2), CHUNK);
+        assert_eq!(take(4 * CHUNK, CHUNK, 2), CHUNK);
+        assert_eq!(take(4 * CHUNK - 4, CHUNK, 2), CHUNK - 1);
+        assert_eq!(take(200, CHUNK, 2), 50);
+        assert_eq!(take(40, CHUNK, 2), TAIL_MIN);
+        assert_eq!(take(5, CHUNK, 2), 5);
+        assert_eq!(take(1, CHUNK, 1), 1);
+        assert_eq!(take(100, 7, 2), 7);
+        assert_eq!(take(u64::MAX, CHUNK, 2), CHUNK);
+        assert_eq!(take(10, 0, 0), 1);
+        for remaining in 1..2_000 {
+            for workers in 1..4 {
+                let n = take(remaining, CHUNK, workers);
+                assert!(
+                    n >= 1 && n <= remaining && n <= CHUNK,
+                    "{remaining} {workers}"
+                );
+            }
+        }
+        // The tail of a 20 000-trial run on two workers: every unit is
+        // whole until the last 1 024 trials, then the units shrink.
+        let (mut left, mut units) = (20_000u64, Vec::new());
+        while left > 0 {
+            let n = take(left, CHUNK, 2);
+            units.push(n);
+            left -= n;
+        }
+        let whole = units.iter().take_while(|&&n| n == CHUNK).count() as u64;
+        assert!(20_000 - whole * CHUNK <= 4 * CHUNK, "{units:?}");
+        assert!(units.len() as u64 - whole <= 16, "{units:?}");
+        assert!(units.windows(2).all(|w| w[1] <= w[0]), "{units:?}");
+        assert!(
+            units.iter().rev().take(4).all(|&n| n <= TAIL_MIN),
+            "{units:?}"
+        );
+    }
+
     /// Every trial of the range is run once, in steps that end their unit
     /// exactly once, for ranges at the ends of u64 and empty or reversed
     /// ones (no overflow, no step past the range).
@@ -357,15 +424,20 @@ mod tests {
                 );
                 ran.sort_by_key(|(r, _)| r.start);
                 let mut at = trials.start;
+                // Where the unit being checked started.
+                let mut unit_start = trials.start;
                 for (r, end) in &ran {
                     assert_eq!(r.start, at, "{trials:?}: a gap or an overlap");
                     assert!(r.end > r.start && r.end - r.start <= step.min(unit));
-                    // A step ends its unit when it reaches a unit's bound.
-                    let bound = (r.end - trials.start) % unit == 0 || r.end == trials.end;
-                    assert_eq!(*end, bound, "{trials:?} {r:?}");
+                    assert!(r.end - unit_start <= unit, "{trials:?}: a unit too long");
+                    if *end {
+                        unit_start = r.end;
+                    }
                     at = r.end;
                 }
                 assert_eq!(at, trials.end.max(trials.start), "{trials:?}");
+                // The last step ends the last unit.
+                assert!(ran.last().is_none_or(|(_, end)| *end), "{trials:?}");
             }
         }
     }
@@ -404,15 +476,28 @@ mod tests {
             );
             (acc, steps.into_inner(), ends.into_inner())
         };
+        // How many units 607 trials make for `threads` workers: units of
+        // `Units::len`, smaller towards the end (`take`).
+        let count = |threads: u64| {
+            let unit = 607u64.div_ceil(4 * threads).min(CHUNK);
+            let (mut left, mut n) = (607, 0);
+            while left > 0 {
+                left -= take(left, unit, threads);
+                n += 1;
+            }
+            (unit, n)
+        };
         let (whole, steps, units) = run(CHUNK, 1);
         assert!(whole.annual_loss.sum() > 0.0);
-        // 607 trials on one worker: units of 152, one step each.
-        assert_eq!((steps, units), (4, 4));
+        // 607 trials on one worker: units of 152 (76, 38, 19 and 16 near
+        // the end), one step each.
+        assert_eq!(count(1), (152, 8));
+        assert_eq!((steps, units), (8, 8));
         for (step, threads) in [(1, 2), (7, 2), (25, 1), (CHUNK, 2)] {
             let (acc, steps, units) = run(step, threads);
             assert!(acc == whole, "steps of {step} on {threads} threads");
-            let unit = 607u64.div_ceil(4 * threads as u64).min(CHUNK);
-            assert_eq!(units, 607u64.div_ceil(unit));
+            let (unit, n) = count(threads as u64);
+            assert_eq!(units, n);
             assert!(steps >= units && steps <= units * unit.div_ceil(step));
         }
     }

@@ -166,7 +166,10 @@ mod tests {
             ),
         ] {
             let model = crate::scenario::parse_str(&text).expect("valid");
-            for svg in [super::super::svg(&model), super::super::summary::svg(&model)] {
+            for svg in [
+                super::super::svg(&model),
+                super::super::summary::svg(&model),
+            ] {
                 let size = parse(&svg).expect("read").size();
                 let read = (f64::from(size.width()), f64::from(size.height()));
                 assert_eq!(declared_size(&svg), Some(read), "{name}");
