@@ -1,6 +1,7 @@
 //! The dependency-graph drawings of generated estates (`bcdr generate`):
 //! the SVG (laid out in full at 1 000 services, summarised by tier and site
-//! above 1 000 nodes) and the DOT, at 1 000 and 10 000 services; and
+//! above 1 000 nodes), the PNG (from that SVG: the summary's, at these
+//! sizes) and the DOT, at 1 000 and 10 000 services; and
 //! reading such an estate (parse and validate, planning warnings
 //! included), whose checks must stay linear in the estate.
 //!
@@ -18,6 +19,10 @@ fn drawings(c: &mut Criterion) {
         let model = bcdr::scenario::parse_str(&text).expect("generated scenario is valid");
         group.bench_with_input(BenchmarkId::new("svg", services), &model, |b, m| {
             b.iter(|| graph::svg(m));
+        });
+        let svg = graph::svg(&model);
+        group.bench_with_input(BenchmarkId::new("png", services), &model, |b, m| {
+            b.iter(|| graph::png(m, &svg).expect("draws"));
         });
         group.bench_with_input(BenchmarkId::new("dot", services), &model, |b, m| {
             b.iter(|| graph::dot(m));
