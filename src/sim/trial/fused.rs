@@ -154,12 +154,16 @@ fn sum_apart(
     keys: &mut Vec<u16>,
     others: &mut Vec<u32>,
 ) -> Option<Apart> {
-    let from = keys.len();
-    keys.resize(from + picked.len(), 0);
-    let keys = &mut keys[from..];
-    if others.len() < picked.len() {
-        others.resize(picked.len(), 0);
+    // The keys are written into the spare room, not zeroed first (a call
+    // to memset, for a dozen keys, cost as much as the loop's first few
+    // segments).
+    let (from, n) = (keys.len(), picked.len());
+    keys.reserve(n);
+    let spare = &mut keys.spare_capacity_mut()[..n];
+    if others.len() < n {
+        others.resize(n, 0);
     }
+    let others = &mut others[..n];
     let (rto, mtpd) = (p.rto, p.mtpd);
     let mut a = Apart {
         downtime: 0.0,
@@ -179,10 +183,10 @@ fn sum_apart(
     // selects and sums of per-segment figures (a segment of another cause
     // adds +0 to the failure hours), so that the loop runs without
     // mispredictions.
-    for (&k, key) in picked.iter().zip(keys) {
+    for (&k, key) in picked.iter().zip(spare.iter_mut()) {
         // Borrowed, not copied: only the fields read are loaded.
         let seg = &segs[k as usize];
-        *key = seg.key;
+        key.write(seg.key);
         apart &= seg.start > last_end;
         last_end = seg.end;
         let [d, d2] = seg.hours;
@@ -196,9 +200,14 @@ fn sum_apart(
         a.failures += u32::from(seg.failure);
         a.failure_hours += seg.failure_hours;
         // Every segment is written, only other causes' are kept.
-        others[a.others] = k;
+        // SAFETY: `a.others` counts some of the segments before this one,
+        // so it is below `n`, the length of `others`.
+        unsafe { *others.get_unchecked_mut(a.others) = k };
         a.others += usize::from(!seg.failure);
     }
+    // SAFETY: the loop wrote each of the `n` slots past the length (`zip`
+    // stops at the shorter, and both are `n` long).
+    unsafe { keys.set_len(from + n) };
     apart.then_some(a)
 }
 
