@@ -170,6 +170,8 @@ pub(crate) fn union_picked(picked: &[u32], ivs: &[Iv], out: &mut Vec<Iv>) {
 
 mod decode;
 pub(crate) use decode::decode_bits;
+#[cfg(target_arch = "x86_64")]
+pub(crate) use decode::has_wide;
 #[cfg(test)]
 use decode::set_bits;
 

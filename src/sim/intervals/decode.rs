@@ -31,11 +31,12 @@ pub(crate) fn decode_bits(bits: &[u64], out: &mut Vec<u32>) -> usize {
     scalar(bits, out)
 }
 
-/// Whether this CPU has what [`wide`] needs; detected on the first call,
-/// then one load.
+/// Whether this CPU has AVX-512 F, BW and VBMI2, and POPCNT: what
+/// [`wide`] needs (and `trial::fused`'s AVX-512 building of rows);
+/// detected on the first call, then one load.
 #[cfg(target_arch = "x86_64")]
 #[inline]
-fn has_wide() -> bool {
+pub(crate) fn has_wide() -> bool {
     use std::sync::atomic::{AtomicU8, Ordering};
     /// 0: not yet detected; 1: no; 2: yes.
     static WIDE: AtomicU8 = AtomicU8::new(0);
@@ -54,10 +55,10 @@ fn has_wide() -> bool {
 
 /// [`decode_bits`] with AVX-512: per word, its set bits' places within
 /// it (bytes 0 to 63) compressed to the front of a register in one
-/// instruction, the first sixteen widened to 32 bits, offset by the
-/// word's first index and stored whole; the count moves on by the word's
-/// population. A word with more than sixteen bits stores the rest, sixteen
-/// at a time (rare on a large estate: a row has a bit or two a word). No
+/// instruction, the first eight widened to 32 bits, offset by the word's
+/// first index and stored whole; the count moves on by the word's
+/// population. A word with more than eight bits stores all 64, sixteen at
+/// a time (rare on a large estate: a row has a bit or two a word). No
 /// branch on the data but that one, no loop over a word's bits.
 ///
 /// # Safety
@@ -91,20 +92,25 @@ unsafe fn wide(bits: &[u64], out: &mut Vec<u32>) -> usize {
     let mut n = 0usize;
     for &word in bits {
         let packed = _mm512_maskz_compress_epi8(word, iota);
-        let first = _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_castsi512_si128(packed)), base);
-        // SAFETY: n + 16 ≤ 64·w + 16 ≤ need (see above).
-        unsafe { _mm512_storeu_si512(dst.add(n).cast(), first) };
+        let low = _mm512_castsi512_si128(packed);
+        // The first eight places, as one 32-byte store: a 64-byte one at
+        // a place's alignment (4 bytes) nearly always spans two cache
+        // lines.
+        let first = _mm256_add_epi32(_mm256_cvtepu8_epi32(low), _mm512_castsi512_si256(base));
+        // SAFETY: n + 8 ≤ 64·w + 16 ≤ need (see above).
+        unsafe { _mm256_storeu_si256(dst.add(n).cast(), first) };
         let count = word.count_ones() as usize;
-        if count > 16 {
-            let rest = [
+        if count > 8 {
+            let parts = [
+                low,
                 _mm512_extracti32x4_epi32::<1>(packed),
                 _mm512_extracti32x4_epi32::<2>(packed),
                 _mm512_extracti32x4_epi32::<3>(packed),
             ];
-            for (j, part) in rest.into_iter().enumerate() {
+            for (j, part) in parts.into_iter().enumerate() {
                 let wide = _mm512_add_epi32(_mm512_cvtepu8_epi32(part), base);
                 // SAFETY: n + 64 ≤ 64·(w + 1) ≤ need.
-                unsafe { _mm512_storeu_si512(dst.add(n + 16 * (j + 1)).cast(), wide) };
+                unsafe { _mm512_storeu_si512(dst.add(n + 16 * j).cast(), wide) };
             }
         }
         n += count;
@@ -182,11 +188,11 @@ mod tests {
 
     proptest! {
         /// Each way gives the set bits in order, on words with a few bits,
-        /// around sixteen, dense and full ones, and again over the garbage
+        /// around eight and sixteen, dense and full ones, and again over the garbage
         /// of the call before (a longer, denser row, then a shorter one).
         #[test]
         fn both_decodes_match_the_set_bits(
-            words in proptest::collection::vec((any::<u64>(), 0u8..6), 0..12),
+            words in proptest::collection::vec((any::<u64>(), 0u8..7), 0..12),
             then in proptest::collection::vec(any::<u64>(), 0..5),
         ) {
             let bits: Vec<u64> = words
@@ -195,6 +201,7 @@ mod tests {
                     0 => 0,
                     1 => w & (w >> 7) & (w >> 13),
                     2 => w & (w >> 1),
+                    6 => w & (w >> 2) & (w >> 4),
                     3 => w,
                     4 => w | (w >> 1),
                     _ => u64::MAX,
