@@ -168,57 +168,12 @@ pub(crate) fn union_picked(picked: &[u32], ivs: &[Iv], out: &mut Vec<Iv>) {
     runs.finish();
 }
 
-/// The indices of the set bits, in increasing order (bit `k` of word `w`
-/// is index 64·w + k).
+mod decode;
+pub(crate) use decode::decode_bits;
+#[cfg(target_arch = "x86_64")]
+pub(crate) use decode::has_wide;
 #[cfg(test)]
-fn set_bits(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    bits.iter().enumerate().flat_map(|(w, &word)| {
-        let mut x = word;
-        std::iter::from_fn(move || {
-            (x != 0).then(|| {
-                let k = x.trailing_zeros() as usize;
-                x &= x - 1;
-                w * 64 + k
-            })
-        })
-    })
-}
-
-/// The indices of the set bits of `bits`, in increasing order, at the
-/// start of `out`; returns how many. `out` is grown when it might be too
-/// short, never shrunk, so a buffer reused across calls is written, not
-/// cleared or filled: what lies past the count is garbage.
-///
-/// [`set_bits`] collected, without a hard-to-predict branch per word: each
-/// word writes four slots whether it has that many bits or not, and the
-/// count moves on by how many of them were real; only a word with more
-/// than four bits takes a loop.
-pub(crate) fn decode_bits(bits: &[u64], out: &mut Vec<u32>) -> usize {
-    let need = bits.len() * 64 + 4;
-    if out.len() < need {
-        out.resize(need, 0);
-    }
-    let mut n = 0;
-    for (w, &word) in bits.iter().enumerate() {
-        let base = (w * 64) as u32;
-        let mut x = word;
-        let mut count = 0;
-        for slot in &mut out[n..n + 4] {
-            // trailing_zeros of 0 is 64: a slot past this word's bits,
-            // overwritten by the next word or past the count.
-            *slot = base + x.trailing_zeros();
-            count += usize::from(x != 0);
-            x &= x.wrapping_sub(1);
-        }
-        n += count;
-        while x != 0 {
-            out[n] = base + x.trailing_zeros();
-            x &= x - 1;
-            n += 1;
-        }
-    }
-    n
-}
+use decode::set_bits;
 
 mod kofn;
 #[cfg(test)]

@@ -35,13 +35,17 @@
 //!   last case: its figures are not the segments' own.
 //! - Most rows need no merging: on a large estate a service's segments
 //!   rarely overlap or touch, so each segment is one run and one outage.
-//!   [`sum_apart`] books such a row in one branch-free pass over figures
+//!   [`sum_apart`] books such a row in one pass (no branch on the data
+//!   but its end, for a row not apart after all) over figures
 //!   worked out once per trial per segment ([`SegInfo`], made with the
 //!   rule's own [`hours`], [`ended`] and [`breaches`]); random failures'
 //!   share comes from the sums, the other causes' segment by segment.
 //! - Any other row is merged into runs as it is read (the `Runs` rule of
 //!   [`super::super::intervals`], inline) and each run goes to the rule
 //!   ([`Outages`]), as the list booking does.
+//!
+//! Where the CPU has AVX-512, a row of bits is built eight words at a
+//! time ([`wide`]): the same bits.
 //!
 //! What pins it: `fused_booking_matches_booking_the_list` (this path
 //! against the list path, on a reference estate, one with lost revenue on
@@ -50,7 +54,9 @@
 //! of rows), `both_forms_of_rows_are_equal` (the two forms against each
 //! other and against a plain closure, row by row, on random estates, and
 //! whole accumulators), `outages_match_the_definition_on_a_reference_estate`,
-//! and the byte-identical outputs of the bundled scenarios.
+//! `wide_rows_are_the_rows_ored_one_by_one` (the AVX-512 building of
+//! rows against ORing them in one by one), and the byte-identical
+//! outputs of the bundled scenarios.
 //!
 //! Why it is written this way: generated estates spend much of their
 //! time here. The notes at each step say what each choice
@@ -60,10 +66,15 @@ use crate::stats::acc::SERVICE_BITS;
 use crate::stats::hist;
 
 use super::super::compile::{Hot, SimPlan};
+#[cfg(target_arch = "x86_64")]
+use super::super::intervals::has_wide;
 use super::super::intervals::{decode_bits, Iv};
 use super::outage::{breaches, ended, hours, settle, Ledger, Outages, Share, Timed, Totals};
 use super::own::Seg;
 use super::{FAILURES, NONE};
+
+#[cfg(target_arch = "x86_64")]
+mod wide;
 
 /// A distinct segment of a trial as the booking of a row reads it, worked
 /// out once per trial so that each of its outages costs few operations:
@@ -140,8 +151,8 @@ struct Apart {
 /// ends, so each is one outage): downtime, RTO and MTPD counts, random
 /// failures' share, the shortest and the longest; each duration's bucket
 /// key is appended to `keys`, and the segments of other causes are listed
-/// at the start of `others`. `None` (with the keys appended all the same)
-/// if two segments overlap or touch.
+/// at the start of `others`. `None` (with no key appended) as soon as
+/// two segments overlap or touch.
 ///
 /// One pass with per-segment figures worked out once per trial, in a
 /// function of its own with few live values, so that every sum stays in a
@@ -154,12 +165,16 @@ fn sum_apart(
     keys: &mut Vec<u16>,
     others: &mut Vec<u32>,
 ) -> Option<Apart> {
-    let from = keys.len();
-    keys.resize(from + picked.len(), 0);
-    let keys = &mut keys[from..];
-    if others.len() < picked.len() {
-        others.resize(picked.len(), 0);
+    // The keys are written into the spare room, not zeroed first (a call
+    // to memset, for a dozen keys, cost as much as the loop's first few
+    // segments).
+    let (from, n) = (keys.len(), picked.len());
+    keys.reserve(n);
+    let spare = &mut keys.spare_capacity_mut()[..n];
+    if others.len() < n {
+        others.resize(n, 0);
     }
+    let others = &mut others[..n];
     let (rto, mtpd) = (p.rto, p.mtpd);
     let mut a = Apart {
         downtime: 0.0,
@@ -174,16 +189,22 @@ fn sum_apart(
         longest: 0.0,
     };
     let mut last_end = f64::NEG_INFINITY;
-    let mut apart = true;
-    // No branch on the data: the checks and the per-cause split are
+    // No branch on the data but the end of a row not apart (taken once,
+    // by one row in fourteen): the checks and the per-cause split are
     // selects and sums of per-segment figures (a segment of another cause
     // adds +0 to the failure hours), so that the loop runs without
     // mispredictions.
-    for (&k, key) in picked.iter().zip(keys) {
+    for (&k, key) in picked.iter().zip(spare.iter_mut()) {
         // Borrowed, not copied: only the fields read are loaded.
         let seg = &segs[k as usize];
-        *key = seg.key;
-        apart &= seg.start > last_end;
+        key.write(seg.key);
+        // Not apart: the rule books the row (a row in fourteen; what the
+        // loop would add is thrown away, and the keys' room is left
+        // unwritten). (As a test that passes, so that NaN fails it.)
+        let apart = seg.start > last_end;
+        if !apart {
+            return None;
+        }
         last_end = seg.end;
         let [d, d2] = seg.hours;
         a.downtime += d;
@@ -196,10 +217,15 @@ fn sum_apart(
         a.failures += u32::from(seg.failure);
         a.failure_hours += seg.failure_hours;
         // Every segment is written, only other causes' are kept.
-        others[a.others] = k;
+        // SAFETY: `a.others` counts some of the segments before this one,
+        // so it is below `n`, the length of `others`.
+        unsafe { *others.get_unchecked_mut(a.others) = k };
         a.others += usize::from(!seg.failure);
     }
-    apart.then_some(a)
+    // SAFETY: the loop wrote each of the `n` slots past the length (`zip`
+    // stops at the shorter, and both are `n` long).
+    unsafe { keys.set_len(from + n) };
+    Some(a)
 }
 
 /// How a trial keeps its rows ([`Rows`]): the same sets either way.
@@ -365,6 +391,12 @@ impl Rows {
         let services = deps.iter().map(|&d| d as usize).filter(|&d| d < s);
         match self.form {
             Some(Form::Bits) => {
+                #[cfg(target_arch = "x86_64")]
+                if has_wide() {
+                    // SAFETY: the CPU has AVX-512 F.
+                    unsafe { wide::or_rows(&mut self.bits, self.w, i, deps, s) };
+                    return;
+                }
                 for d in services {
                     self.or_row(i, d);
                 }
