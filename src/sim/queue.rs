@@ -145,21 +145,17 @@ impl<T: Copy> Queue<T> {
     /// Push onto the heap.
     #[inline]
     fn heap_push(&mut self, key: u128) {
+        let mut pos = self.heap.len();
         self.heap.push(key);
-        // Sift up through a slice: the parents' loads and the moves need
-        // not reload the vector.
-        let heap = &mut self.heap[..];
-        let mut pos = heap.len() - 1;
         while pos > 0 {
             let parent = (pos - 1) / 2;
-            let above = heap[parent];
-            if above <= key {
+            if self.heap[parent] <= key {
                 break;
             }
-            heap[pos] = above;
+            self.heap[pos] = self.heap[parent];
             pos = parent;
         }
-        heap[pos] = key;
+        self.heap[pos] = key;
     }
 
     /// Pop the heap's smallest key.
