@@ -166,20 +166,21 @@ impl<T: Copy> Queue<T> {
             return Some(last);
         };
         // Move the hole at the root down to a leaf along the smaller
-        // children, then sift `last` up from there. The children are
-        // taken as a pair slice (one bounds check a level, and the
-        // compiler knows both are there).
-        let heap = &mut self.heap[..];
+        // children, then sift `last` up from there.
+        let n = self.heap.len();
         let mut pos = 0;
-        while let Some(&[a, b]) = heap.get(2 * pos + 1..2 * pos + 3) {
+        let mut child = 1;
+        let heap = &mut self.heap[..n];
+        while child + 1 < n {
             // Branch-free: which child is smaller is a coin flip.
-            let right = b < a;
-            heap[pos] = if right { b } else { a };
-            pos = 2 * pos + 1 + usize::from(right);
+            child += usize::from(heap[child + 1] < heap[child]);
+            heap[pos] = heap[child];
+            pos = child;
+            child = 2 * pos + 1;
         }
-        if let Some(&child) = heap.get(2 * pos + 1) {
-            heap[pos] = child;
-            pos = 2 * pos + 1;
+        if child < n {
+            heap[pos] = heap[child];
+            pos = child;
         }
         while pos > 0 {
             let parent = (pos - 1) / 2;
