@@ -253,4 +253,55 @@ mod tests {
             }
         }
     }
+
+    /// A deep heap (thousands of keys pushed while popping, many at equal
+    /// times) pops in time, then push order: the pair-slice descent and
+    /// the slice sift-up at every depth and at odd and even sizes.
+    #[test]
+    fn a_deep_heap_pops_in_order() {
+        let mut q = Queue::default();
+        let mut reference: Vec<(f64, u64)> = Vec::new();
+        let mut x = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut seq = 0;
+        q.push(0.0, seq);
+        reference.push((0.0, seq));
+        let mut popped = Vec::new();
+        let mut deepest = 0;
+        for round in 0..6_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Pushes outnumber pops for a while, then pops win.
+            if x % 5 < if round < 3_000 { 3 } else { 1 } {
+                seq += 1;
+                let t = (x >> 40) as f64 % 97.0;
+                q.push(t, seq);
+                reference.push((t, seq));
+            } else if let Some(got) = q.pop() {
+                popped.push((got, seq));
+            }
+            deepest = deepest.max(q.heap.len());
+        }
+        while let Some(got) = q.pop() {
+            popped.push((got, seq));
+        }
+        assert!(seq > 2_000 && deepest > 300, "{seq} {deepest}");
+        // Replay: each pop is the least (time, then push order) of what
+        // was pushed before it (pushes up to `upto`) and not yet popped.
+        let mut q2: Vec<(f64, u64)> = Vec::new();
+        let mut pushes = reference.into_iter().peekable();
+        for &((t, s), upto) in &popped {
+            while let Some(p) = pushes.next_if(|p| p.1 <= upto) {
+                q2.push(p);
+            }
+            let least = q2
+                .iter()
+                .copied()
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .expect("queued");
+            assert_eq!(least, (t, s));
+            q2.retain(|&(_, r)| r != s);
+        }
+        assert_eq!(popped.len() as u64, seq + 1);
+    }
 }
