@@ -153,6 +153,9 @@ impl Trial {
         let (ledger, totals) = (&mut self.ledger, &mut self.totals);
         let mut records = self.recording.then_some(&mut self.records);
         let mut late = false;
+        // Without groups and moves nothing reaches a service as a list:
+        // every `via_groups` stays empty, and need not be looked at.
+        let no_lists = plan.threshold.len() == s && !plan.dr.relocates;
         for &node in &plan.order {
             let i = node as usize;
             let deps = plan.hard_deps.row(i);
@@ -166,6 +169,13 @@ impl Trial {
                     .collect();
                 at_least(&members, plan.threshold[i], &mut lists.sweep, &mut out);
                 lists.down_iv[i] = out;
+                continue;
+            }
+            if no_lists && self.fused && !plan.keep_list[i] && records.is_none() {
+                // The fast booking below, without the lists' bookkeeping.
+                debug_assert!(!plan.book_late[i] && lists.via_groups[i].is_empty());
+                self.rows.build(i, deps, s);
+                fused::book_row(plan, i, &mut self.rows, distinct, totals, ledger);
                 continue;
             }
             // Moved in this trial: its dependencies are its home ones until
