@@ -55,7 +55,9 @@
 //! other and against a plain closure, row by row, on random estates, and
 //! whole accumulators), `outages_match_the_definition_on_a_reference_estate`,
 //! `wide_rows_are_the_rows_ored_one_by_one` (the AVX-512 building of
-//! rows against ORing them in one by one), and the byte-identical
+//! rows against ORing them in one by one), `settling_apart_is_settling_the_shares`
+//! (the costs of a row booked apart, [`apart::settle`], against the
+//! shares and [`settle`](super::outage::settle)), and the byte-identical
 //! outputs of the bundled scenarios.
 //!
 //! Why it is written this way: generated estates spend much of their
@@ -69,10 +71,11 @@ use super::super::compile::{Hot, SimPlan};
 #[cfg(target_arch = "x86_64")]
 use super::super::intervals::has_wide;
 use super::super::intervals::{decode_bits, Iv};
-use super::outage::{breaches, ended, hours, settle, Ledger, Outages, Share, Timed, Totals};
+use super::outage::{breaches, ended, hours, Ledger, Outages, Timed, Totals};
 use super::own::Seg;
 use super::{FAILURES, NONE};
 
+mod apart;
 #[cfg(target_arch = "x86_64")]
 mod wide;
 
@@ -628,8 +631,6 @@ pub(super) fn book_row(
     if let Some(a) = apart {
         shortest = a.shortest;
         longest = a.longest;
-        let shares = &mut ledger.shares;
-        let mut touched = 0;
         // The first booking of the trial: the sums start at zero. The
         // tally is written in place: a copy read back whole after
         // narrow writes would wait on store forwarding.
@@ -640,37 +641,15 @@ pub(super) fn book_row(
         tally.outages += a.outages;
         tally.rto_met += a.rto_met;
         tally.breached |= a.breaches > 0;
-        // Threats' shares segment by segment (few), random failures'
-        // from the sums: their breaches are what the others leave.
-        let mut failure_breaches = a.breaches;
-        for &k in &others[..a.others] {
-            let k = k as usize;
-            let seg = &info[k];
-            let d = seg.hours[0];
-            let breached = u32::from(breaches(d, p.mtpd));
-            failure_breaches -= breached;
-            let cause = ivs[k].cause as usize;
-            let share = &mut shares[cause];
-            share.outages += 1;
-            share.breaches += breached;
-            share.hours += d;
-            touched = touched.max(cause + 1);
-        }
-        if a.failures > 0 {
-            shares[FAILURES as usize] = Share {
-                outages: a.failures,
-                breaches: failure_breaches,
-                hours: a.failure_hours,
-                impact: 0.0,
-            };
-            touched = touched.max(FAILURES as usize + 1);
-        }
-        settle(
+        let cause_loss = &mut totals.cause_loss;
+        apart::settle(
             &p,
-            shares,
-            touched,
-            &mut totals.tally[svc],
-            &mut totals.cause_loss,
+            &a,
+            &others[..a.others],
+            (info, ivs),
+            &mut ledger.shares,
+            tally,
+            cause_loss,
         );
         // Random failures' share, segment by segment, to the services
         // that failed (each segment is one outage): only when it costs.
