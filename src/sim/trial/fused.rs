@@ -95,7 +95,8 @@ struct SegInfo {
     /// not ended within the RTO, and NaN compares false).
     rto_hours: f64,
     key: u16,
-    failure: bool,
+    /// Another cause than random failures caused it.
+    other: bool,
     /// For a random failure's segment: the service that failed; for
     /// another cause's, the spare slot of `Totals::origin`.
     origin: u32,
@@ -116,7 +117,7 @@ impl SegInfo {
             // `rto_hours <= rto` iff `outage::rto_met`.
             rto_hours: if ended(iv.end, h) { d } else { f64::NAN },
             key: hist::compact(SERVICE_BITS, d),
-            failure,
+            other: !failure,
             origin: if failure {
                 failed.get(iv.occ as usize).copied().unwrap_or(spare)
             } else {
@@ -217,14 +218,15 @@ fn sum_apart(
         a.breaches += u32::from(breaches(d, mtpd));
         a.shortest = if d < a.shortest { d } else { a.shortest };
         a.longest = if d > a.longest { d } else { a.longest };
-        a.failures += u32::from(seg.failure);
         a.failure_hours += seg.failure_hours;
         // Every segment is written, only other causes' are kept.
         // SAFETY: `a.others` counts some of the segments before this one,
         // so it is below `n`, the length of `others`.
         unsafe { *others.get_unchecked_mut(a.others) = k };
-        a.others += usize::from(!seg.failure);
+        a.others += usize::from(seg.other);
     }
+    // The rest are random failures'.
+    a.failures = (n - a.others) as u32;
     // SAFETY: the loop wrote each of the `n` slots past the length (`zip`
     // stops at the shorter, and both are `n` long).
     unsafe { keys.set_len(from + n) };

@@ -174,7 +174,7 @@ mod tests {
                     SegInfo {
                         hours: [d, d * d],
                         failure_hours: if cause == FAILURES { d } else { 0.0 },
-                        failure: cause == FAILURES,
+                        other: cause != FAILURES,
                         ..SegInfo::default()
                     }
                 })
@@ -195,9 +195,9 @@ mod tests {
             let mut others = Vec::new();
             for (k, seg) in info.iter().enumerate() {
                 a.breaches += u32::from(breaches(seg.hours[0], mtpd));
-                a.failures += u32::from(seg.failure);
+                a.failures += u32::from(!seg.other);
                 a.failure_hours += seg.failure_hours;
-                if !seg.failure {
+                if seg.other {
                     others.push(k as u32);
                 }
             }
