@@ -317,22 +317,29 @@ pub(super) fn settle(
 ) {
     for (c, share) in shares[..touched].iter_mut().enumerate() {
         if share.outages > 0 || share.hours > 0.0 {
-            let loss = share_loss(p, share);
-            tally.loss += loss;
-            cause_loss[c] += loss;
+            book_share(p, share, c, tally, cause_loss);
         }
         *share = Share::default();
     }
 }
 
-/// The loss of a cause's `share` in a service's outages (with the
-/// service's costs `p`): what [`settle`] books, the one expression for it.
+/// Book the loss of cause `c`'s `share` in a service's outages (with the
+/// service's costs `p`) into its `tally` and the cause's loss: what
+/// [`settle`] books for each cause, the one expression for it.
 #[inline(always)]
-pub(super) fn share_loss(p: &Hot, share: &Share) -> f64 {
-    f64::from(share.outages) * p.cost_per_outage
+pub(super) fn book_share(
+    p: &Hot,
+    share: &Share,
+    c: usize,
+    tally: &mut Tally,
+    cause_loss: &mut [f64],
+) {
+    let loss = f64::from(share.outages) * p.cost_per_outage
         + f64::from(share.breaches) * p.mtpd_penalty
         + p.revenue_per_hour * share.hours
-        + share.impact
+        + share.impact;
+    tally.loss += loss;
+    cause_loss[c] += loss;
 }
 
 /// The span of a booked outage: its start and its end (past the horizon

@@ -5,7 +5,7 @@
 
 use super::super::super::compile::Hot;
 use super::super::super::intervals::Iv;
-use super::super::outage::{self, breaches, share_loss, Share, Tally};
+use super::super::outage::{self, book_share, breaches, Share, Tally};
 use super::super::FAILURES;
 use super::{Apart, SegInfo};
 
@@ -18,7 +18,7 @@ use super::{Apart, SegInfo};
 ///
 /// Random failures' share comes from the sums (their breaches are what
 /// the others leave). With at most two segments of other causes (four
-/// rows in five on the 1 000-service estate), the shares are not written: the same expression ([`share_loss`]) on
+/// rows in five on the 1 000-service estate), the shares are not written: the same booking ([`book_share`]) on
 /// the same figures (a cause's hours summed from zero, as `settle` sums
 /// them), in the same order (random failures are cause 0, first).
 #[inline(always)]
@@ -42,9 +42,13 @@ pub(super) fn settle(
     match *others {
         [] => {
             if a.failures > 0 {
-                let loss = share_loss(p, &failures(a.breaches));
-                tally.loss += loss;
-                cause_loss[FAILURES as usize] += loss;
+                book_share(
+                    p,
+                    &failures(a.breaches),
+                    FAILURES as usize,
+                    tally,
+                    cause_loss,
+                );
             }
         }
         [k] => {
@@ -52,9 +56,13 @@ pub(super) fn settle(
             let d = info[k].hours[0];
             let breached = u32::from(breaches(d, p.mtpd));
             if a.failures > 0 {
-                let loss = share_loss(p, &failures(a.breaches - breached));
-                tally.loss += loss;
-                cause_loss[FAILURES as usize] += loss;
+                book_share(
+                    p,
+                    &failures(a.breaches - breached),
+                    FAILURES as usize,
+                    tally,
+                    cause_loss,
+                );
             }
             let other = Share {
                 outages: 1,
@@ -63,9 +71,7 @@ pub(super) fn settle(
                 hours: 0.0 + d,
                 impact: 0.0,
             };
-            let loss = share_loss(p, &other);
-            tally.loss += loss;
-            cause_loss[ivs[k].cause as usize] += loss;
+            book_share(p, &other, ivs[k].cause as usize, tally, cause_loss);
         }
         [k1, k2] => {
             let (k1, k2) = (k1 as usize, k2 as usize);
@@ -73,9 +79,13 @@ pub(super) fn settle(
             let b1 = u32::from(breaches(d1, p.mtpd));
             let b2 = u32::from(breaches(d2, p.mtpd));
             if a.failures > 0 {
-                let loss = share_loss(p, &failures(a.breaches - b1 - b2));
-                tally.loss += loss;
-                cause_loss[FAILURES as usize] += loss;
+                book_share(
+                    p,
+                    &failures(a.breaches - b1 - b2),
+                    FAILURES as usize,
+                    tally,
+                    cause_loss,
+                );
             }
             let (c1, c2) = (ivs[k1].cause as usize, ivs[k2].cause as usize);
             let one = |breaches: u32, d: f64| Share {
@@ -92,9 +102,7 @@ pub(super) fn settle(
                     hours: 0.0 + d1 + d2,
                     impact: 0.0,
                 };
-                let loss = share_loss(p, &both);
-                tally.loss += loss;
-                cause_loss[c1] += loss;
+                book_share(p, &both, c1, tally, cause_loss);
             } else {
                 // Two causes' shares, in cause order.
                 let (lo, hi) = if c1 < c2 {
@@ -103,9 +111,7 @@ pub(super) fn settle(
                     ((c2, one(b2, d2)), (c1, one(b1, d1)))
                 };
                 for (c, share) in [lo, hi] {
-                    let loss = share_loss(p, &share);
-                    tally.loss += loss;
-                    cause_loss[c] += loss;
+                    book_share(p, &share, c, tally, cause_loss);
                 }
             }
         }
