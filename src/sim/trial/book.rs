@@ -221,12 +221,24 @@ impl Trial {
                     .collect();
                 union_many(&from, &mut via);
             }
-            if self.fused && via.is_empty() && !plan.keep_list[i] && records.is_none() {
-                // Not kept, not late (that implies kept), not recorded:
-                // book the outages as the union goes, without writing it
-                // out.
-                debug_assert!(!plan.book_late[i]);
+            if self.fused && via.is_empty() && records.is_none() {
+                // Nothing through groups, not recorded: its list is its
+                // row's union, and the row books as the list would
+                // ([`fused::book_row`]). Not kept: book the outages as the
+                // union goes, without writing it out. Kept: the list is
+                // written for the nodes that read it, and booked from the
+                // row, now or (late) after every list is known.
                 lists.via_groups[i] = via;
+                if plan.keep_list[i] {
+                    let picked = self.rows.read(i);
+                    union_picked(picked, distinct, &mut lists.down_iv[i]);
+                    if plan.book_late[i] {
+                        late = true;
+                        continue;
+                    }
+                } else {
+                    debug_assert!(!plan.book_late[i]);
+                }
                 fused::book_row(plan, i, &mut self.rows, distinct, totals, ledger);
                 continue;
             }
@@ -263,7 +275,15 @@ impl Trial {
             for svc in (0..s).filter(|&i| plan.book_late[i]) {
                 let down = &lists.down_iv[svc];
                 let one = One::new(plan, svc, down, &lists.down_iv);
-                book(one, ledger, totals, records.as_deref_mut());
+                if self.fused && lists.via_groups[svc].is_empty() && records.is_none() {
+                    // Its list is its row's union (above): the row books
+                    // its outages, the list its degradation.
+                    debug_assert!(plan.hot[svc].revenue_per_hour > 0.0);
+                    fused::book_row(plan, svc, &mut self.rows, distinct, totals, ledger);
+                    degrade(one, ledger, totals, None);
+                } else {
+                    book(one, ledger, totals, records.as_deref_mut());
+                }
             }
         }
         self.pending.count_durations(&mut self.ledger, acc);

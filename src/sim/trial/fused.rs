@@ -21,9 +21,14 @@
 //! duration keys, shortest and longest, random failures' split by the
 //! service that failed (`Totals::origin`, [`charge_failures`]), **bit for
 //! bit** (the same floating-point operations in the same order). It
-//! serves a service booked in its turn whose list is not kept, with no
-//! group below it and recording off (no records, no degradation);
-//! [`super::Trial::close`] decides. With insurance it also charges each
+//! serves a service with no group below it (its list is its row's union)
+//! while recording is off: one whose list is not kept, booked as the
+//! union goes; one whose list is kept (a soft dependency or group member
+//! of another node), its list written for those that read it and its
+//! outages booked from the row; and one booked late (its revenue
+//! degraded by soft dependencies), its outages booked from the row and
+//! then its degradation from its list, in the same order as the list
+//! booking. [`super::Trial::close`] decides. With insurance it also charges each
 //! segment's loss to its occurrence ([`super::insure`]) as the list
 //! booking does. Both forms give the same places, so everything after
 //! [`Rows::read`] is shared.
@@ -50,7 +55,8 @@
 //! What pins it: `fused_booking_matches_booking_the_list` (this path
 //! against the list path, on a reference estate, one with lost revenue on
 //! touching segments of two causes, one with revenue profiles and impact
-//! steps, an insured one and a generated estate, each with either form
+//! steps, one with kept lists and a service booked late without groups
+//! below them, an insured one and a generated estate, each with either form
 //! of rows), `both_forms_of_rows_are_equal` (the two forms against each
 //! other and against a plain closure, row by row, on random estates, and
 //! whole accumulators), `outages_match_the_definition_on_a_reference_estate`,

@@ -191,6 +191,19 @@ fn fused_booking_matches_booking_the_list() {
             r#"revenue_per_hour: 100, revenue_profile: (weekend: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 3]),"#,
         );
     assert_eq!(timed.matches("revenue_profile").count(), 2);
+    // A service booked late (its revenue degraded by soft dependencies)
+    // with no group below it, and soft dependencies (kept lists) none of
+    // which has a group below it: booked from their rows when fused.
+    const TOP: &str = r#"Service(id: "top","#;
+    let degraded = ESTATE.replace(
+        TOP,
+        &format!(
+            r#"Service(id: "shop", depends_on: ["net"], degrades_on: [(service: "cache", capacity: 0.5), (service: "x", capacity: 0.8), (service: "z", capacity: 0.9)],
+            revenue_per_hour: 50, cost_per_outage: 7, rto: "2h", mtpd: "1d", mtpd_penalty: 300),
+        {TOP}"#
+        ),
+    );
+    assert_ne!(degraded, ESTATE);
     // Insured: every segment's loss charged to its occurrence too.
     let insured = generated.trim_end().trim_end_matches(')').trim_end().trim_end_matches(',').to_string()
         + ",\n insurance: [Policy(id: \"p\", deductible: 1000, aggregate_limit: 300000, premium: 7)],\n)";
@@ -198,6 +211,7 @@ fn fused_booking_matches_booking_the_list() {
         ("timed", timed.as_str(), 1000),
         ("earning", earning.as_str(), 1000),
         ("reference", ESTATE, 300),
+        ("degraded", degraded.as_str(), 1000),
         ("generated", generated.as_str(), 100),
         ("insured", insured.as_str(), 100),
     ] {
@@ -205,6 +219,11 @@ fn fused_booking_matches_booking_the_list() {
         let plan = SimPlan::compile(&model);
         // Some services take the fused path.
         assert!((0..plan.n_services).any(|i| !plan.keep_list[i]));
+        if name == "degraded" {
+            // A late one, and kept ones, without groups below them.
+            let at = |id: &str| model.services.iter().position(|x| x.id == id).unwrap();
+            assert!(plan.book_late[at("shop")] && plan.keep_list[at("x")]);
+        }
         let run = |fused: bool, form: fused::Form| {
             annual_trials(&plan, 7, trials, |trial| {
                 trial.fused = fused;
