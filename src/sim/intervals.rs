@@ -176,8 +176,7 @@ pub(crate) use decode::has_wide;
 use decode::set_bits;
 
 mod kofn;
-#[cfg(test)]
-pub(crate) use kofn::in_key_order;
+pub(crate) use kofn::{in_key_order, key};
 
 /// Tests: a small xorshift, for the merges' random lists, reproducibly.
 #[cfg(test)]

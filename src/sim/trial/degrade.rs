@@ -25,6 +25,17 @@
 //! there are more than [`SMALL`] soft dependencies, the events are sorted
 //! as before.
 //!
+//! Without records (every trial but a traced one), [`walk_keyed`] merges
+//! and walks in one loop, with the same sums in the same order: the lists
+//! with intervals are merged as [`Ends`] merges them (the least key, the
+//! earliest list's on equal keys), a list that is done leaving the merge;
+//! which soft dependencies are down is a mask (each list in key order is
+//! down 0 or 1 times, and each of its events flips it), the capacity
+//! while up the product of the capacities in the mask in the plan's
+//! order ([`Who::up_cap`], as the walk's product); and once every soft
+//! list is done, the capacity while up stays 1, so the walk stops. Lists
+//! not in key order (nothing booked yet) go to the sort.
+//!
 //! The walk ([`walk`]) books the same sums as before, with shortcuts that
 //! change no bit: a service whose soft dependencies were never down (and
 //! that records nothing) is not walked, as its capacity while up stays 1;
@@ -34,7 +45,10 @@
 //! not worked out when its capacity is 1 (its loss,
 //! `revenue · (1 − 1) · hours`, is 0 and not booked either way).
 //!
-//! What pins it: `merged_events_match_the_stable_sort` (the merge against
+//! What pins it: `keyed_walk_books_what_the_sorted_walk_books` (the keyed
+//! walk against the walk of the sorted events, bit for bit, on random
+//! lists as below with up to [`SMALL`] soft dependencies and capacities
+//! of 0 and 1 among them), `merged_events_match_the_stable_sort` (the merge against
 //! the sort on random lists with equal times across and within lists,
 //! touching intervals, zero-length ones and horizon cuts),
 //! `key_order_is_what_the_sort_would_keep`, the trial tests on services
@@ -46,7 +60,7 @@
 
 use std::cmp::Ordering;
 
-use super::super::intervals::{Ends, Iv, ENDS_CAP};
+use super::super::intervals::{in_key_order, key, Ends, Iv, ENDS_CAP};
 use super::book::One;
 use super::outage::{revenue_hours, Ledger, Timed, Totals};
 use super::{Mark, Record};
@@ -168,29 +182,181 @@ pub(super) fn degrade(
             .collect();
         &big_lists
     };
+    let who = Who::of(one);
+    if records.is_none() && soft.len() <= SMALL && walk_keyed(who, down, soft_lists, timed, totals)
+    {
+        return;
+    }
     match Merged::new(down, soft_lists, h) {
-        Some(merged) => walk(one, merged, timed, totals, records),
+        Some(merged) => walk(who, merged, timed, totals, records),
         None => {
             cap_events_sorted(down, soft_lists, h, events);
-            walk(one, events.iter().copied(), timed, totals, records);
+            walk(who, events.iter().copied(), timed, totals, records);
         }
     }
 }
+
+/// What the walk reads of the service being booked.
+#[derive(Clone, Copy)]
+struct Who<'a> {
+    svc: usize,
+    revenue: f64,
+    /// Its soft dependencies and the capacity each keeps, in the plan's
+    /// order.
+    soft: &'a [(u32, f64)],
+    h: f64,
+}
+
+impl<'a> Who<'a> {
+    fn of(one: One<'a>) -> Who<'a> {
+        let (plan, svc) = (one.plan, one.svc);
+        Who {
+            svc,
+            revenue: plan.hot[svc].revenue_per_hour,
+            soft: plan.soft_deps.row(svc),
+            h: plan.horizon,
+        }
+    }
+
+    /// The capacity while up with the soft dependencies in `mask` down
+    /// (bit k: soft dependency k): the product of their capacities in
+    /// the plan's order, from 1, as [`walk`]'s `factor` takes it.
+    #[inline(always)]
+    fn up_cap(&self, mut mask: u32) -> f64 {
+        let mut cap = 1.0;
+        while mask != 0 {
+            cap *= self.soft[mask.trailing_zeros() as usize].1;
+            mask &= mask - 1;
+        }
+        cap
+    }
+}
+
+/// [`walk`] without records, merging the lists' events as it goes (the
+/// order of the contract): the same sums, in the same order. `false`,
+/// with nothing booked, if a list is not in key order
+/// ([`in_key_order`]); at most [`SMALL`] soft lists.
+///
+/// With every list in key order, each list is down (0 or 1) and each of
+/// its events flips it, so which soft dependencies are down is a mask and
+/// the capacity while up a function of it ([`Who::up_cap`]). What it
+/// leaves out changes no sum: a stretch is booked only while the service
+/// is up with a capacity other than 1 (`cap_prev` in [`walk`] is the
+/// capacity while up then), and once every soft list is done (each ends
+/// with an end) the capacity while up is 1 for good, so the service's
+/// own events after that are not walked. A list that is done leaves the
+/// merge, the others keeping their order (the earliest list first on equal
+/// keys).
+#[inline(never)]
+fn walk_keyed(
+    who: Who<'_>,
+    down: &[Iv],
+    soft_lists: &[&[Iv]],
+    timed: Option<Timed<'_>>,
+    totals: &mut Totals,
+) -> bool {
+    debug_assert!(soft_lists.len() <= SMALL);
+    let h = who.h;
+    // Per list with intervals, in list order: its next event's key, the
+    // intervals left (the first is the current one) and its place (0 the
+    // service's own, k + 1 soft dependency k).
+    let mut keys = [u64::MAX; LISTS];
+    let mut left: [&[Iv]; LISTS] = [&[]; LISTS];
+    let mut place = [0u32; LISTS];
+    let mut n = 0;
+    for (p, &list) in (0u32..).zip(std::iter::once(&down).chain(soft_lists)) {
+        let Some(first) = list.first() else {
+            continue;
+        };
+        if !in_key_order(list, h) {
+            return false;
+        }
+        keys[n] = key(first.start, true);
+        left[n] = list;
+        place[n] = p;
+        n += 1;
+    }
+    let mut soft_left = n - usize::from(!down.is_empty());
+    if soft_left == 0 {
+        return true;
+    }
+    let (mut own_down, mut mask, mut up_cap) = (false, 0u32, 1.0);
+    let (mut t_prev, mut cause, mut occ) = (0.0, 0u32, 0u32);
+    loop {
+        let (mut b, mut least) = (0, keys[0]);
+        for (k, &x) in keys[..n].iter().enumerate().skip(1) {
+            if x < least {
+                least = x;
+                b = k;
+            }
+        }
+        // The key holds the time's bits and whether it is a start.
+        let t = f64::from_bits(least >> 1);
+        let start = least & 1 == 1;
+        if !own_down && t > t_prev && up_cap != 1.0 {
+            let lost = who.revenue * (1.0 - up_cap) * revenue_hours(timed.as_ref(), t_prev, t, h);
+            if lost > 0.0 {
+                totals.tally[who.svc].loss += lost;
+                totals.cause_loss[cause as usize] += lost;
+                totals.charges().charge(cause, occ, lost);
+            }
+        }
+        t_prev = t;
+        let iv = &left[b][0];
+        let p = place[b];
+        if p == 0 {
+            own_down = start;
+        } else {
+            mask ^= 1 << (p - 1);
+            up_cap = who.up_cap(mask);
+            if start {
+                cause = iv.cause;
+                occ = iv.occ;
+            }
+        }
+        if start {
+            keys[b] = key(iv.end.min(h), false);
+            continue;
+        }
+        left[b] = &left[b][1..];
+        if let Some(next) = left[b].first() {
+            keys[b] = key(next.start, true);
+            continue;
+        }
+        // Done: out of the merge, the rest keeping their order.
+        keys.copy_within(b + 1..n, b);
+        left.copy_within(b + 1..n, b);
+        place.copy_within(b + 1..n, b);
+        n -= 1;
+        if p != 0 {
+            soft_left -= 1;
+            if soft_left == 0 {
+                return true;
+            }
+        }
+    }
+}
+
+/// Most lists [`walk_keyed`] merges: the service's own and [`SMALL`]
+/// soft dependencies'.
+const LISTS: usize = SMALL + 1;
 
 /// Book the revenue lost while up and degraded over `events` (in the
 /// order of the contract), and record capacity changes.
 #[inline(always)]
 fn walk(
-    one: One<'_>,
+    who: Who<'_>,
     events: impl Iterator<Item = CapEvent>,
     timed: Option<Timed<'_>>,
     totals: &mut Totals,
     mut records: Option<&mut Vec<Record>>,
 ) {
-    let (plan, svc) = (one.plan, one.svc);
-    let revenue = plan.hot[svc].revenue_per_hour;
-    let soft = plan.soft_deps.row(svc);
-    let h = plan.horizon;
+    let Who {
+        svc,
+        revenue,
+        soft,
+        h,
+    } = who;
     let mut small_active = [0u32; SMALL];
     let mut big_active: Vec<u32>;
     let active: &mut [u32] = if soft.len() <= SMALL {
@@ -253,7 +419,8 @@ fn walk(
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::intervals::{in_key_order, Xs};
+    use super::super::super::intervals::Xs;
+    use super::super::outage::Tally;
     use super::*;
 
     /// A list on a coarse grid of times (so that times meet across lists):
@@ -327,6 +494,74 @@ mod tests {
         assert!(
             fell_back > 500 && merged > 10_000,
             "{merged} merged, {fell_back} sorted"
+        );
+    }
+
+    /// The trial's totals of one service over `causes` causes, random
+    /// failures' occurrences going to a few services or the spare slot.
+    fn totals(causes: usize) -> Totals {
+        Totals {
+            tally: vec![Tally::default()],
+            cause_loss: vec![0.0; causes],
+            cause_occ: vec![0; causes],
+            origin: vec![0.0; 4],
+            failed: (0..30).map(|i| i % 3).collect(),
+            occ: None,
+        }
+    }
+
+    /// What a walk booked, bit for bit.
+    fn booked(t: &Totals) -> (u64, Vec<u64>, Vec<u64>) {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect();
+        (
+            t.tally[0].loss.to_bits(),
+            bits(&t.cause_loss),
+            bits(&t.origin),
+        )
+    }
+
+    #[test]
+    fn keyed_walk_books_what_the_sorted_walk_books() {
+        let mut rng = Xs(0xD1B5_4A32_D192_ED03);
+        let mut sorted = Vec::new();
+        let (mut keyed, mut lost, mut fell_back) = (0, 0, 0);
+        const CAPS: [f64; 7] = [0.5, 0.7, 0.9, 1.0, 0.25, 0.0, 0.85];
+        for case in 0..20_000 {
+            let h = 10.0 + rng.below(20) as f64;
+            let odd = case % 5 == 0;
+            let down = list(&mut rng, h, odd);
+            let soft: Vec<Vec<Iv>> = (0..1 + rng.below(SMALL as u64))
+                .map(|_| list(&mut rng, h, odd))
+                .collect();
+            let soft: Vec<&[Iv]> = soft.iter().map(|l| &l[..]).collect();
+            let caps: Vec<(u32, f64)> = (0u32..)
+                .zip(&soft)
+                .map(|(k, _)| (k, CAPS[rng.below(CAPS.len() as u64) as usize]))
+                .collect();
+            let who = Who {
+                svc: 0,
+                revenue: 1.0 + rng.below(1000) as f64 / 7.0,
+                soft: &caps,
+                h,
+            };
+            // The reference: the sorted events, walked.
+            let (mut want, mut got) = (totals(5), totals(5));
+            cap_events_sorted(&down, &soft, h, &mut sorted);
+            walk(who, sorted.iter().copied(), None, &mut want, None);
+            if !walk_keyed(who, &down, &soft, None, &mut got) {
+                // Nothing booked: the caller sorts.
+                assert_eq!(booked(&got), booked(&totals(5)), "case {case}");
+                fell_back += 1;
+                continue;
+            }
+            assert_eq!(booked(&got), booked(&want), "case {case}");
+            keyed += 1;
+            lost += usize::from(want.tally[0].loss > 0.0);
+        }
+        // Both paths are taken, and most keyed walks book a loss.
+        assert!(
+            fell_back > 1_000 && keyed > 10_000 && lost > 5_000,
+            "{keyed} keyed ({lost} with a loss), {fell_back} sorted"
         );
     }
 
