@@ -24,7 +24,12 @@
 //! of members down, so a group with fewer members down at some time than
 //! its threshold is never down: it is not swept at all.
 //!
-//! What pins it: `members_match_the_stable_sort` (the merge against the
+//! [`in_key_order`] checks on the times' bits, without a branch per
+//! interval (the same verdict as comparing the floats).
+//!
+//! What pins it: `key_order_on_bits_is_key_order_on_floats` (the check on
+//! bits against the comparisons of floats, with −0, NaN, negative and
+//! infinite times and horizons), `members_match_the_stable_sort` (the merge against the
 //! sort on random lists with equal times across and within lists,
 //! touching intervals, intervals of no length and overlaps),
 //! `at_least_matches_the_sorted_sweep` (the whole operation against the
@@ -54,8 +59,9 @@ pub(crate) fn key(t: f64, start: bool) -> u64 {
     (t.to_bits() << 1) | start as u64
 }
 
-/// Whether `t` may go into a [`key`].
-#[inline]
+/// Whether `t` may go into a [`key`] (the reference of [`in_key_order`],
+/// which works on bits).
+#[cfg(test)]
 fn keyable(t: f64) -> bool {
     t.is_sign_positive() && !t.is_nan()
 }
@@ -64,21 +70,32 @@ fn keyable(t: f64) -> bool {
 /// cut at `h`) are in key order with times that are [`keyable`] (the end
 /// also before the cut): each
 /// start strictly before its end, each end at or before the next start.
+///
+/// Worked out on the times' bits, without a branch per interval: a time
+/// is keyable iff its bits are at most +∞'s (negative times, −0 and NaN
+/// have more), and keyable times order as their bits; a start below a
+/// keyable end is keyable too. The cut at `h` is the lesser of the bits
+/// where `h` is keyable or NaN (`end.min(NaN)` is `end`); at a negative
+/// `h` every cut end is negative. Pinned against the comparisons of
+/// floats by `key_order_on_bits_is_key_order_on_floats`.
+#[inline]
 pub(crate) fn in_key_order(list: &[Iv], h: f64) -> bool {
-    let mut last_end = 0.0_f64;
-    for iv in list {
-        let end = iv.end.min(h);
-        // The end before the cut too: `NaN.min(h)` is h.
-        if !(keyable(iv.start) && keyable(iv.end) && keyable(end)) {
-            return false;
-        }
-        if last_end > iv.start || iv.start >= end {
-            return false;
-        }
-        last_end = end;
+    if h.is_sign_negative() && !h.is_nan() {
+        return list.is_empty();
     }
-    true
+    let hb = h.to_bits();
+    let (mut last, mut ok) = (0u64, true);
+    for iv in list {
+        let (start, end) = (iv.start.to_bits(), iv.end.to_bits());
+        let cut = end.min(hb);
+        ok &= (end <= INF_BITS) & (last <= start) & (start < cut);
+        last = cut;
+    }
+    ok
 }
+
+/// The bits of +∞: the greatest of a keyable time ([`keyable`]).
+const INF_BITS: u64 = 0x7ff0_0000_0000_0000;
 
 /// The reference order: every member's endpoints pushed in turn, then
 /// stably sorted by time, ends (−1) before starts (+1) at equal times.
@@ -323,6 +340,74 @@ mod tests {
             down += usize::from(!out.is_empty());
         }
         assert!(down > 5_000, "{down} cases with stretches");
+    }
+
+    /// The reference: [`in_key_order`] on the floats.
+    fn in_key_order_floats(list: &[Iv], h: f64) -> bool {
+        let mut last_end = 0.0_f64;
+        for iv in list {
+            let end = iv.end.min(h);
+            // The end before the cut too: `NaN.min(h)` is h.
+            if !(keyable(iv.start) && keyable(iv.end) && keyable(end)) {
+                return false;
+            }
+            if last_end > iv.start || iv.start >= end {
+                return false;
+            }
+            last_end = end;
+        }
+        true
+    }
+
+    #[test]
+    fn key_order_on_bits_is_key_order_on_floats() {
+        let mut rng = Xs(0x6A09_E667_F3BC_C908);
+        const ODD: [f64; 8] = [
+            -0.0,
+            0.0,
+            -1.0,
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ];
+        let time = |rng: &mut Xs| -> f64 {
+            if rng.below(12) == 0 {
+                ODD[rng.below(ODD.len() as u64) as usize]
+            } else {
+                rng.below(30) as f64
+            }
+        };
+        let (mut kept, mut refused) = (0, 0);
+        for case in 0..50_000 {
+            let h = if case % 7 == 0 { time(&mut rng) } else { 20.0 };
+            let mut list = Vec::new();
+            let mut t = 0.0;
+            for _ in 0..rng.below(6) {
+                // Mostly in order, now and then an odd time anywhere.
+                let mut start = t + rng.below(3) as f64;
+                let mut end = start + 1.0 + rng.below(4) as f64;
+                if rng.below(6) == 0 {
+                    start = time(&mut rng);
+                }
+                if rng.below(6) == 0 {
+                    end = time(&mut rng);
+                }
+                t = end;
+                list.push(Iv {
+                    start,
+                    end,
+                    cause: 0,
+                    occ: 0,
+                });
+            }
+            let want = in_key_order_floats(&list, h);
+            assert_eq!(in_key_order(&list, h), want, "case {case}: {list:?} at {h}");
+            kept += usize::from(want && !list.is_empty());
+            refused += usize::from(!want);
+        }
+        assert!(kept > 10_000 && refused > 10_000, "{kept} {refused}");
     }
 
     #[test]
