@@ -92,6 +92,7 @@ mod tests {
     use super::super::super::clock::on_grid;
     use super::*;
     use crate::model::Dist;
+    use proptest::prelude::*;
 
     /// Every draw at or past a bound ends past the horizon from every start
     /// in its stretch (its first and last instant on the grid included),
@@ -176,6 +177,44 @@ mod tests {
                 trial.run(&plan, super::super::Mode::Annual, 3, k, &mut acc);
             }
             assert!(trial.skipped_past > 0, "{}", model.name);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// The Weibull's bound ([`Dist::quantile_reaches_from`]) is sound
+        /// on the draws from it and tight.
+        #[test]
+        fn weibull_quantile_reaches_from_is_a_sound_and_tight_bound(
+            shape in prop_oneof![0.1..1.0f64, 1.0..12.0f64, Just(0.1), Just(0.8)],
+            scale in 1e-3..1e7f64,
+            ratio in 0.0..3.0f64,
+            steps in proptest::collection::vec(0u64..1 << 40, 8),
+        ) {
+            let d = Dist::weibull(shape, scale).expect("valid");
+            let x = ratio * scale;
+            let from = d.quantile_reaches_from(x);
+            if (ratio * (1.0 + 1e-9)).powf(shape) > 10.0 {
+                prop_assert_eq!(from, f64::INFINITY);
+            } else {
+                prop_assert!(from > 0.0 || x == 0.0);
+                let mut u = from;
+                for _ in 0..64 {
+                    prop_assert!(u >= 1.0 || d.quantile(u) >= x, "u {u} from {from}");
+                    u = f64::from_bits(u.to_bits() + 1);
+                }
+                for k in steps {
+                    let u = from + (1.0 - from) * (k as f64 / (1u64 << 40) as f64);
+                    prop_assert!(u >= 1.0 || d.quantile(u) >= x, "u {u} from {from}");
+                }
+                // Tight: a little below it the quantile is below x.
+                let below = from * (1.0 - 1e-6);
+                prop_assert!(x == 0.0 || from < 1e-300 || d.quantile(below) < x);
+            }
+            // Below a shape of 0.1 no bound is given.
+            let thin = Dist::weibull(0.09, scale).expect("valid");
+            prop_assert_eq!(thin.quantile_reaches_from(x), f64::INFINITY);
         }
     }
 }
