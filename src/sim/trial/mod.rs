@@ -39,6 +39,7 @@
 //! | `outage` | the one rule that books an outage (a chain of touching segments) |
 //! | `fused` | the rows (bits or sorted lists: the segments that stop each service) and the fast booking of a row, fenced: equal to `outage`'s rule bit for bit |
 //! | `flush` | the trial's figures into the accumulator: pending trials, duration batches |
+//! | `reach` | per service and stretch of the horizon, the draw from which a lifetime surely ends past it, fenced |
 //! | `insure` | with insurance: each occurrence's loss, paid by the policies |
 
 mod backups;
@@ -54,6 +55,7 @@ mod insure;
 mod outage;
 mod own;
 mod ransomware;
+mod reach;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -79,6 +81,7 @@ use flush::Pending;
 use fused::Rows;
 use outage::{Ledger, Totals};
 use own::{Memo, Own, Services};
+use reach::Reach;
 
 /// Trials whose per-service figures are buffered before they reach the
 /// accumulator (see [`Trial::finish`]).
@@ -211,6 +214,15 @@ pub struct Trial {
     /// Skip the booking of a trial in which nothing was down
     /// ([`Trial::nothing_down`]); tests switch it off to compare.
     skip_quiet: bool,
+    /// Per service and stretch of the horizon: the draw from which a
+    /// lifetime surely ends past the horizon ([`reach`]).
+    reach: Reach,
+    /// Skip the quantile of such a draw; tests switch it off to compare.
+    skip_past: bool,
+    /// Tests: lifetimes skipped by [`reach`] that `ttf_past_horizon`
+    /// alone would have computed.
+    #[cfg(test)]
+    skipped_past: u64,
     /// Random failures run (annual mode); a drill has none, not even after
     /// a recovery restarts a service's failure clock.
     failures: bool,
@@ -261,6 +273,10 @@ impl Trial {
             recording: false,
             fused: true,
             skip_quiet: true,
+            reach: Reach::new(plan),
+            skip_past: true,
+            #[cfg(test)]
+            skipped_past: 0,
             failures: true,
             records: Vec::new(),
             data_lost: vec![0.0; s],
@@ -406,7 +422,9 @@ impl Trial {
                 break;
             }
             self.handle(plan, t, kind);
-            if let Some(message) = self.outcome_failed.take() {
+            // (Looked at before it is taken: taking writes it back.)
+            if self.outcome_failed.is_some() {
+                let message = self.outcome_failed.take().unwrap_or_default();
                 acc.overflowed(trial, message);
                 break;
             }

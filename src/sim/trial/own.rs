@@ -392,7 +392,9 @@ impl Trial {
     /// The next failure of `svc`, up at `t`. A draw past
     /// [`ServicePlan::ttf_past_horizon`] gives a time to failure of at least
     /// the horizon, so a failure at or after it from any `t` >= 0, which
-    /// [`Trial::schedule`] would drop: its time is not computed.
+    /// [`Trial::schedule`] would drop: its time is not computed; nor is
+    /// that of a draw past the bound for a lifetime started at `t`
+    /// ([`super::reach`]), which ends past the horizon from `t`.
     ///
     /// [`ServicePlan::ttf_past_horizon`]: super::super::compile::ServicePlan::ttf_past_horizon
     pub(super) fn schedule_failure(&mut self, plan: &SimPlan, svc: u32, t: f64) {
@@ -402,7 +404,16 @@ impl Trial {
                 Dist::Fixed(v) => v,
                 _ => {
                     let u = unit_open(self.svc_stream(plan, svc, Purpose::Lifetime));
-                    if u >= p.ttf_past_horizon {
+                    let past = if self.skip_past {
+                        self.reach.from(svc as usize, t)
+                    } else {
+                        p.ttf_past_horizon
+                    };
+                    if u >= past {
+                        #[cfg(test)]
+                        {
+                            self.skipped_past += u64::from(u < p.ttf_past_horizon);
+                        }
                         return;
                     }
                     ttf.quantile(u)
