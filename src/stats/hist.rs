@@ -206,8 +206,14 @@ impl LogHist {
         };
         if let Some(range) = &mut self.range {
             let r = &mut range[index];
-            r[0] = r[0].min(x);
-            r[1] = r[1].max(x);
+            // Plain comparisons: x is finite here, and so are the ranges
+            // (a histogram read from outside passed `check`).
+            if x < r[0] {
+                r[0] = x;
+            }
+            if x > r[1] {
+                r[1] = x;
+            }
         }
     }
 

@@ -10,6 +10,7 @@
 //! once per trial or per outage.
 
 use crate::stats::acc::SERVICE_BITS;
+use crate::stats::exact::{point, Fold};
 use crate::stats::{hist, Accumulator};
 
 use super::super::compile::SimPlan;
@@ -198,36 +199,49 @@ impl Pending {
             // durations are: the histograms would miss the cache a count.
             let mut downtimes = [0u16; PENDING];
             let (mut shortest, mut longest) = (f64::INFINITY, 0.0_f64);
+            // Exact sums gathered over the buffered trials and added once
+            // (`exact::Fold`: the same bits as adding trial by trial).
+            let (mut down, mut dur, mut lost) = (Fold::default(), Fold::default(), Fold::default());
+            let (mut loss, mut origin) = (Fold::default(), Fold::default());
             for (k, key) in downtimes[..self.count].iter_mut().enumerate() {
                 let t = &self.pend[k * s + i];
-                // Outage durations enter the mean and standard error per
-                // trial, as sums: identical in any order, and one exact
-                // addition per trial instead of one per outage.
+                // The downtime's fixed point serves its sum and, as the
+                // sum of the trial's outage durations, theirs: outage
+                // durations enter the mean and standard error per trial,
+                // as sums (identical in any order, one exact addition per
+                // trial instead of one per outage).
+                let dt = point(t.downtime);
+                down.add_point(1, dt, t.downtime * t.downtime, &mut a.downtime);
                 if t.downtime > 0.0 {
-                    a.outage_duration.add_batch(0, t.downtime, t.downtime_sq);
+                    dur.add_point(0, dt, t.downtime_sq, &mut a.outage_duration);
                 }
-                a.downtime.add(t.downtime);
                 if exact {
                     // An exact histogram takes values, visited for the
                     // buffered trials in a row.
                     a.downtime_hist.add(t.downtime);
                 } else {
                     *key = hist::compact(SERVICE_BITS, t.downtime);
-                    shortest = shortest.min(t.downtime);
-                    longest = longest.max(t.downtime);
+                    // Plain comparisons: a NaN is skipped, as `min` and
+                    // `max` skip it.
+                    if t.downtime < shortest {
+                        shortest = t.downtime;
+                    }
+                    if t.downtime > longest {
+                        longest = t.downtime;
+                    }
                 }
                 if t.data_loss == 0.0 {
                     no_data_lost += 1;
                 } else {
-                    a.data_loss.add(t.data_loss);
+                    lost.add(t.data_loss, &mut a.data_loss);
                     a.data_loss_hist.add(t.data_loss);
                     above_rpo += u64::from(t.data_loss > rpo);
                 }
-                a.loss.add(t.loss);
+                loss.add(t.loss, &mut a.loss);
                 // Most services start no costly random failure in a trial.
                 let x = self.pend_origin[k * s + i];
                 if x != 0.0 {
-                    a.failure_origin_loss.add_batch(0, x, x * x);
+                    origin.add_point(0, point(x), x * x, &mut a.failure_origin_loss);
                 }
                 outages += u64::from(t.outages);
                 rto_met += u64::from(t.rto_met);
@@ -242,10 +256,15 @@ impl Pending {
                     longest,
                 );
             }
-            a.data_loss.add_zeros(no_data_lost);
+            lost.add_zeros(no_data_lost);
             a.data_loss_hist.add_n(0.0, no_data_lost);
-            a.outage_duration.add_batch(outages, 0.0, 0.0);
-            a.failure_origin_loss.add_batch(self.count as u64, 0.0, 0.0);
+            dur.add_zeros(outages);
+            origin.add_zeros(self.count as u64);
+            down.finish(&mut a.downtime);
+            dur.finish(&mut a.outage_duration);
+            lost.finish(&mut a.data_loss);
+            loss.finish(&mut a.loss);
+            origin.finish(&mut a.failure_origin_loss);
             a.outages += outages;
             a.rto_met += rto_met;
             a.mtpd_breached += breached;
