@@ -210,10 +210,13 @@ impl Pending {
                 // durations enter the mean and standard error per trial,
                 // as sums (identical in any order, one exact addition per
                 // trial instead of one per outage).
-                let dt = point(t.downtime);
-                down.add_point(1, dt, t.downtime * t.downtime, &mut a.downtime);
-                if t.downtime > 0.0 {
-                    dur.add_point(0, dt, t.downtime_sq, &mut a.outage_duration);
+                // A trial without downtime adds nothing to the sums.
+                if t.downtime != 0.0 {
+                    let dt = point(t.downtime);
+                    down.add_point(0, dt, t.downtime * t.downtime, &mut a.downtime);
+                    if t.downtime > 0.0 {
+                        dur.add_point(0, dt, t.downtime_sq, &mut a.outage_duration);
+                    }
                 }
                 if exact {
                     // An exact histogram takes values, visited for the
@@ -256,6 +259,7 @@ impl Pending {
                     longest,
                 );
             }
+            down.add_zeros(self.count as u64);
             lost.add_zeros(no_data_lost);
             a.data_loss_hist.add_n(0.0, no_data_lost);
             dur.add_zeros(outages);

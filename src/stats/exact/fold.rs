@@ -1,6 +1,6 @@
-//! [`Fold`]: a batch of values' fixed-point sums gathered in 128 bits and
-//! added to an [`ExactSum`] once. Everything micro-optimised about exact
-//! sums lives here.
+//! [`Fold`]: a batch of values' fixed-point sums gathered in 64 and 128
+//! bits and added to an [`ExactSum`] once. Everything micro-optimised
+//! about exact sums lives here.
 //!
 //! # Contract
 //!
@@ -11,64 +11,123 @@
 //! values one at a time. Why it holds:
 //!
 //! - Each value is rounded to the fixed point by the same function:
-//!   [`fixed_i128`] is `fixed`'s first two branches (an i64 below
+//!   [`fixed_sized`] is `fixed`'s first two branches (an i64 below
 //!   `WIDE_FROM`, 9·10¹⁸, converted without `as`'s saturating checks,
-//!   which that bound makes dead; `wide_whole` below 2¹²⁷); any other
-//!   value (larger, NaN, infinite) goes through `fixed` itself into the
-//!   256-bit sum at once, as before ([`spill`]).
-//! - Integer addition is associative and commutative: the sum gathered
-//!   apart and added once is the sum added one at a time. The gathering
-//!   never wraps: a sum that would overflow 128 bits goes into the 256-bit
-//!   sum first ([`gather`]; values below 2⁶³, every value but the squares
-//!   of losses above about 46 000, cannot get there: 2⁶⁴ of them stay
-//!   below 2¹²⁷).
+//!   which that bound makes dead; `wide_whole` below 2¹²⁷), sorted by
+//!   size; any other value (larger, NaN, infinite) goes through `fixed`
+//!   itself into the 256-bit sum at once, as before ([`spill`]).
+//! - Integer addition is associative and commutative: the sums gathered
+//!   apart and added once are the sum added one at a time. The gathering
+//!   never wraps: values below 2⁵⁸ are summed in an i64, the others below
+//!   2¹²⁷ in an i128, and a sum that would overflow its register goes
+//!   into the 256-bit sum first ([`Sums`]; a batch of 32 small values
+//!   cannot get there, nor can 2⁶⁴ values below 2⁶³ in 128 bits).
 //! - A zero adds nothing either way: `ExactSum::add` skips it, and its
 //!   fixed point here is 0 (−0.0 too: −0.5 truncates to 0), so folds take
 //!   zeros without a branch.
 //!
 //! What pins it: `folds_equal_one_at_a_time` and its proptest (zeros,
-//! signs, values on both sides of each branch's bound and far beyond, NaN
-//! and infinities, sums that overflow 128 bits; each path counted),
-//! `fixed_i128_is_fixed`, and the engine's `the_buffer_size_changes_nothing`.
+//! signs, values on both sides of each size's bound and far beyond, NaN
+//! and infinities, sums that overflow 64 and 128 bits; each path
+//! counted), `fixed_sized_is_fixed`, `sums_spill_what_would_overflow`,
+//! and the engine's `the_buffer_size_changes_nothing`.
 
 use super::{fixed, wide_whole, ExactSum, Wide, I128_LIMIT, SCALE, WIDE_FROM};
 
-/// `fixed(v)` when it fits an i128 (|v| < 2¹²⁷, not NaN): its first two
-/// branches, the first without `as`'s saturating checks; `None` otherwise
-/// (then `fixed(v)` is needed).
+/// Below this (2⁵⁸), a fixed point is gathered in 64 bits: 32 of them
+/// (a batch) cannot overflow, though [`Sums::add`] checks.
+const SMALL_BELOW: f64 = 288_230_376_151_711_744.0;
+
+/// A value's fixed point, `fixed(v)`, by the size of its sum's register.
+#[derive(Debug, Clone, Copy)]
+enum Fixed {
+    /// Below 2⁵⁸.
+    Small(i64),
+    /// Below 2¹²⁷.
+    Mid(i128),
+    /// Anything else (larger, NaN, infinite): the scaled value, for `fixed`.
+    Huge(f64),
+}
+
+/// `fixed(v)`, by size: `fixed`'s first two branches, the first without
+/// `as`'s saturating checks, which the bound makes dead.
 #[inline(always)]
-fn fixed_i128(v: f64) -> Option<i128> {
+fn fixed_sized(v: f64) -> Fixed {
     let r = v + 0.5f64.copysign(v);
     let a = r.abs();
-    if a < WIDE_FROM {
-        // SAFETY: |r| < 9·10¹⁸ < 2⁶³ and r is not NaN (the comparison
-        // failed otherwise): truncated, r fits an i64, and this is what
-        // `r as i64` gives without its checks.
-        Some(i128::from(unsafe { r.to_int_unchecked::<i64>() }))
+    if a < SMALL_BELOW {
+        // SAFETY: |r| < 2⁵⁸ and r is not NaN (the comparison failed
+        // otherwise): truncated, r fits an i64, and this is what `r as
+        // i64` gives without its checks.
+        Fixed::Small(unsafe { r.to_int_unchecked::<i64>() })
+    } else if a < WIDE_FROM {
+        // SAFETY: as above, below 9·10¹⁸ < 2⁶³.
+        Fixed::Mid(i128::from(unsafe { r.to_int_unchecked::<i64>() }))
     } else if a < I128_LIMIT {
-        Some(wide_whole(r))
+        Fixed::Mid(wide_whole(r))
     } else {
-        None
+        Fixed::Huge(v)
     }
 }
 
-/// Add a fixed point `v` to a fold's 128-bit sum `acc`; on overflow
-/// (never from values below 2⁶³, of which 2⁶⁴ fit) `acc` goes into `into`
+/// One sum's fixed points, gathered: the small ones in 64 bits, the
+/// others in 128; what would overflow either goes into the 256-bit sum
 /// first, so that no bit is lost.
-#[inline(always)]
-fn gather(acc: &mut i128, into: &mut Wide, v: i128) {
-    let (sum, overflow) = acc.overflowing_add(v);
-    if overflow {
-        spill_acc(acc, into, v);
-    } else {
-        *acc = sum;
+#[derive(Debug, Default, Clone, Copy)]
+struct Sums {
+    small: i64,
+    mid: i128,
+}
+
+impl Sums {
+    #[inline(always)]
+    fn add(&mut self, v: Fixed, into: &mut Wide) {
+        match v {
+            Fixed::Small(v) => {
+                let (sum, overflow) = self.small.overflowing_add(v);
+                if overflow {
+                    spill_small(&mut self.small, into, v);
+                } else {
+                    self.small = sum;
+                }
+            }
+            Fixed::Mid(v) => self.add_mid(v, into),
+            Fixed::Huge(v) => spill(into, v),
+        }
+    }
+
+    #[inline(always)]
+    fn add_mid(&mut self, v: i128, into: &mut Wide) {
+        let (sum, overflow) = self.mid.overflowing_add(v);
+        if overflow {
+            spill_mid(&mut self.mid, into, v);
+        } else {
+            self.mid = sum;
+        }
+    }
+
+    fn finish(self, into: &mut Wide) {
+        if self.small != 0 {
+            into.add(Wide::from_i128(i128::from(self.small)));
+        }
+        if self.mid != 0 {
+            into.add(Wide::from_i128(self.mid));
+        }
     }
 }
 
-/// The overflow path of [`gather`].
+/// The overflow path of [`Sums::add`]'s small sum.
 #[cold]
 #[inline(never)]
-fn spill_acc(acc: &mut i128, into: &mut Wide, v: i128) {
+fn spill_small(acc: &mut i64, into: &mut Wide, v: i64) {
+    into.add(Wide::from_i128(i128::from(*acc)));
+    *acc = v;
+}
+
+/// The overflow path of [`Sums::add_mid`].
+#[cold]
+#[inline(never)]
+fn spill_mid(acc: &mut i128, into: &mut Wide, v: i128) {
     into.add(Wide::from_i128(*acc));
     *acc = v;
 }
@@ -84,20 +143,12 @@ fn spill(into: &mut Wide, v: f64) {
 /// A value's fixed point, worked out once for several folds
 /// ([`Fold::add_point`]).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Point {
-    /// The value times the scale.
-    scaled: f64,
-    small: Option<i128>,
-}
+pub(crate) struct Point(Fixed);
 
 /// The fixed point of `x` (as `ExactSum::add` rounds it).
 #[inline(always)]
 pub(crate) fn point(x: f64) -> Point {
-    let scaled = x * SCALE;
-    Point {
-        scaled,
-        small: fixed_i128(scaled),
-    }
+    Point(fixed_sized(x * SCALE))
 }
 
 /// Count, sum and sum of squares of values not yet added to an
@@ -105,31 +156,25 @@ pub(crate) fn point(x: f64) -> Point {
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Fold {
     n: u64,
-    sum: i128,
-    sum_sq: i128,
+    sum: Sums,
+    sum_sq: Sums,
 }
 
 impl Fold {
-    /// `into.add(x)`, its small fixed points gathered here.
+    /// `into.add(x)`, its fixed points gathered here.
     #[inline(always)]
     pub(crate) fn add(&mut self, x: f64, into: &mut ExactSum) {
         self.add_point(1, point(x), x * x, into);
     }
 
     /// `into.add_batch(n, sum, sum_sq)` with `sum` as its [`point`], its
-    /// small fixed points gathered here.
+    /// fixed points gathered here.
     #[inline(always)]
     pub(crate) fn add_point(&mut self, n: u64, sum: Point, sum_sq: f64, into: &mut ExactSum) {
         self.n += n;
-        match sum.small {
-            Some(v) => gather(&mut self.sum, &mut into.sum, v),
-            None => spill(&mut into.sum, sum.scaled),
-        }
-        let sq = sum_sq * SCALE;
-        match fixed_i128(sq) {
-            Some(v) => gather(&mut self.sum_sq, &mut into.sum_sq, v),
-            None => spill(&mut into.sum_sq, sq),
-        }
+        self.sum.add(sum.0, &mut into.sum);
+        self.sum_sq
+            .add(fixed_sized(sum_sq * SCALE), &mut into.sum_sq);
     }
 
     /// `into.add_zeros(n)`.
@@ -142,12 +187,8 @@ impl Fold {
     #[inline]
     pub(crate) fn finish(self, into: &mut ExactSum) {
         into.n += self.n;
-        if self.sum != 0 {
-            into.sum.add(Wide::from_i128(self.sum));
-        }
-        if self.sum_sq != 0 {
-            into.sum_sq.add(Wide::from_i128(self.sum_sq));
-        }
+        self.sum.finish(&mut into.sum);
+        self.sum_sq.finish(&mut into.sum_sq);
     }
 }
 
@@ -156,16 +197,13 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Which of `fixed`'s paths a scaled value takes: 0 the i64 one, 1
-    /// the i128 one, 2 neither.
+    /// Which size a scaled value's fixed point is: 0 small, 1 mid, 2
+    /// huge.
     fn path(v: f64) -> usize {
-        let r = (v + 0.5f64.copysign(v)).abs();
-        if r < WIDE_FROM {
-            0
-        } else if r < I128_LIMIT {
-            1
-        } else {
-            2
+        match fixed_sized(v) {
+            Fixed::Small(_) => 0,
+            Fixed::Mid(_) => 1,
+            Fixed::Huge(_) => 2,
         }
     }
 
@@ -173,7 +211,7 @@ mod tests {
     /// each branch's bound, and far beyond.
     fn edges() -> Vec<f64> {
         let mut v = vec![0.0, -0.0, 1e-12, 0.25, 4.0, 1234.5678, 3e14, 1e20, 1e40];
-        for bound in [WIDE_FROM / SCALE, I128_LIMIT / SCALE] {
+        for bound in [SMALL_BELOW / SCALE, WIDE_FROM / SCALE, I128_LIMIT / SCALE] {
             for b in [bound, bound.sqrt()] {
                 v.extend([
                     b,
@@ -188,14 +226,25 @@ mod tests {
     }
 
     #[test]
-    fn fixed_i128_is_fixed() {
+    fn fixed_sized_is_fixed() {
         let mut paths = [0; 3];
         for x in edges() {
             for v in [x * SCALE, x * x * SCALE, x, x * 0.5 + 0.25] {
                 paths[path(v)] += 1;
-                match fixed_i128(v) {
-                    Some(s) => assert_eq!(Wide::from_i128(s), fixed(v), "{v:e}"),
-                    None => assert_eq!(path(v), 2, "{v:e}"),
+                let r = (v + 0.5f64.copysign(v)).abs();
+                match fixed_sized(v) {
+                    Fixed::Small(s) => {
+                        assert!(r < SMALL_BELOW, "{v:e}");
+                        assert_eq!(Wide::from_i128(i128::from(s)), fixed(v), "{v:e}");
+                    }
+                    Fixed::Mid(s) => {
+                        assert!((SMALL_BELOW..I128_LIMIT).contains(&r), "{v:e}");
+                        assert_eq!(Wide::from_i128(s), fixed(v), "{v:e}");
+                    }
+                    Fixed::Huge(h) => {
+                        assert!(r >= I128_LIMIT || r.is_nan(), "{v:e}");
+                        assert_eq!(h.to_bits(), v.to_bits());
+                    }
                 }
             }
         }
@@ -203,17 +252,31 @@ mod tests {
     }
 
     #[test]
-    fn gather_spills_what_would_overflow() {
-        let big = i128::MAX - 5;
-        for (acc, v) in [(big, 10), (-big, -10), (big, -10), (3, 4)] {
-            let (mut a, mut into) = (acc, Wide::from_i128(7));
-            gather(&mut a, &mut into, v);
-            // acc + v + 7, in 256 bits, however it is split.
-            let mut want = Wide::from_i128(acc);
-            want.add(Wide::from_i128(v));
+    fn sums_spill_what_would_overflow() {
+        let (big, small) = (i128::MAX - 5, i64::MAX - 5);
+        let cases = [
+            (0, big, Fixed::Mid(10)),
+            (0, -big, Fixed::Mid(-10)),
+            (small, big, Fixed::Small(10)),
+            (-small, -big, Fixed::Small(-10)),
+            (small, big, Fixed::Mid(-10)),
+            (3, 5, Fixed::Small(4)),
+        ];
+        for (s, m, v) in cases {
+            let mut sums = Sums { small: s, mid: m };
+            let mut into = Wide::from_i128(7);
+            sums.add(v, &mut into);
+            sums.finish(&mut into);
+            // s + m + v + 7, in 256 bits, however it is split.
+            let mut want = Wide::from_i128(i128::from(s));
+            want.add(Wide::from_i128(m));
+            want.add(Wide::from_i128(match v {
+                Fixed::Small(v) => i128::from(v),
+                Fixed::Mid(v) => v,
+                Fixed::Huge(_) => unreachable!(),
+            }));
             want.add(Wide::from_i128(7));
-            into.add(Wide::from_i128(a));
-            assert_eq!(into, want, "{acc} + {v}");
+            assert_eq!(into, want, "{s} {m} {v:?}");
         }
     }
 
@@ -269,8 +332,9 @@ mod tests {
             assert!(paths.iter().all(|&n| n > 10), "{paths:?}");
         }
         // Many values of one sign just below each bound: a fold of 32 and
-        // far more, the i128 sums overflowing (into the 256-bit sum).
-        for bound in [WIDE_FROM / SCALE, I128_LIMIT / SCALE] {
+        // far more, the 64- and 128-bit sums overflowing (into the 256-bit
+        // sum).
+        for bound in [SMALL_BELOW / SCALE, WIDE_FROM / SCALE, I128_LIMIT / SCALE] {
             for x in [bound, bound.sqrt()] {
                 let near = f64::from_bits(x.to_bits() - 1);
                 for chunk in [32, 4096] {
