@@ -353,6 +353,15 @@ impl LogHist {
         batch.add(self, keys, lo, hi);
     }
 
+    /// Count `n` zeros into `batch`, this histogram's batch, as `n` keys
+    /// of 0 would ([`LogHist::add_via`]; their least value, 0, is the
+    /// caller's to give as a `lo` there).
+    #[inline]
+    pub(crate) fn add_zeros_via(&mut self, batch: &mut Batch, n: u64) {
+        batch.zeros += n;
+        batch.added |= n > 0;
+    }
+
     /// Take `lo` and `hi` into the observed min and max (the extremes of
     /// values added through compact keys (`LogHist::add_compact_n`, batches)).
     pub fn observe(&mut self, lo: f64, hi: f64) {

@@ -195,42 +195,48 @@ impl Pending {
             let rpo = plan.services[i].rpo;
             // Most trials lose no data: their zeros go in at once.
             let mut no_data_lost = 0u64;
-            // Downtimes' keys, then counted into an 8-bit batch, as outage
-            // durations are: the histograms would miss the cache a count.
+            // Nonzero downtimes' keys, then counted into an 8-bit batch, as
+            // outage durations are: the histograms would miss the cache a
+            // count. Trials without downtime are counted.
             let mut downtimes = [0u16; PENDING];
+            let (mut keys, mut no_downtime) = (0, 0u64);
             let (mut shortest, mut longest) = (f64::INFINITY, 0.0_f64);
             // Exact sums gathered over the buffered trials and added once
             // (`exact::Fold`: the same bits as adding trial by trial).
             let (mut down, mut dur, mut lost) = (Fold::default(), Fold::default(), Fold::default());
             let (mut loss, mut origin) = (Fold::default(), Fold::default());
-            for (k, key) in downtimes[..self.count].iter_mut().enumerate() {
+            for k in 0..self.count {
                 let t = &self.pend[k * s + i];
-                // The downtime's fixed point serves its sum and, as the
-                // sum of the trial's outage durations, theirs: outage
-                // durations enter the mean and standard error per trial,
-                // as sums (identical in any order, one exact addition per
-                // trial instead of one per outage).
-                // A trial without downtime adds nothing to the sums.
-                if t.downtime != 0.0 {
+                // A trial without downtime adds nothing to the sums, and
+                // a zero to the histogram, counted at the end.
+                if t.downtime == 0.0 {
+                    no_downtime += 1;
+                } else {
+                    // The downtime's fixed point serves its sum and, as
+                    // the sum of the trial's outage durations, theirs:
+                    // outage durations enter the mean and standard error
+                    // per trial, as sums (identical in any order, one
+                    // exact addition per trial instead of one per outage).
                     let dt = point(t.downtime);
                     down.add_point(0, dt, t.downtime * t.downtime, &mut a.downtime);
                     if t.downtime > 0.0 {
                         dur.add_point(0, dt, t.downtime_sq, &mut a.outage_duration);
                     }
-                }
-                if exact {
-                    // An exact histogram takes values, visited for the
-                    // buffered trials in a row.
-                    a.downtime_hist.add(t.downtime);
-                } else {
-                    *key = hist::compact(SERVICE_BITS, t.downtime);
-                    // Plain comparisons: a NaN is skipped, as `min` and
-                    // `max` skip it.
-                    if t.downtime < shortest {
-                        shortest = t.downtime;
-                    }
-                    if t.downtime > longest {
-                        longest = t.downtime;
+                    if exact {
+                        // An exact histogram takes values, visited for the
+                        // buffered trials in a row.
+                        a.downtime_hist.add(t.downtime);
+                    } else {
+                        downtimes[keys] = hist::compact(SERVICE_BITS, t.downtime);
+                        keys += 1;
+                        // Plain comparisons: a NaN is skipped, as `min`
+                        // and `max` skip it.
+                        if t.downtime < shortest {
+                            shortest = t.downtime;
+                        }
+                        if t.downtime > longest {
+                            longest = t.downtime;
+                        }
                     }
                 }
                 if t.data_loss == 0.0 {
@@ -251,13 +257,16 @@ impl Pending {
                 breached += u64::from(t.breached);
                 rpo_breached += u64::from(t.rpo_breached);
             }
-            if !exact {
-                a.downtime_hist.add_via(
-                    &mut self.downtime_batch[i],
-                    &downtimes[..self.count],
-                    shortest,
-                    longest,
-                );
+            if exact {
+                a.downtime_hist.add_n(0.0, no_downtime);
+            } else {
+                if no_downtime > 0 && 0.0 < shortest {
+                    shortest = 0.0;
+                }
+                let batch = &mut self.downtime_batch[i];
+                a.downtime_hist
+                    .add_via(batch, &downtimes[..keys], shortest, longest);
+                a.downtime_hist.add_zeros_via(batch, no_downtime);
             }
             down.add_zeros(self.count as u64);
             lost.add_zeros(no_data_lost);

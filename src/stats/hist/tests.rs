@@ -199,6 +199,37 @@ proptest! {
         prop_assert_eq!(plain, batched);
     }
 
+    /// Zeros counted apart ([`LogHist::add_zeros_via`], as the engine
+    /// counts trials without downtime) give the histogram that their keys
+    /// of 0 give, also for a batch of zeros only.
+    #[test]
+    fn zeros_counted_apart_equal_zero_keys(xs in proptest::collection::vec(prop_oneof![Just(0.0), Just(0.0), 0f64..1e-5, 0f64..1e7], 0..100), cut in 0usize..100) {
+        let (mut keyed, mut apart) = (LogHist::new(COMPACT_BITS), LogHist::new(COMPACT_BITS));
+        let (mut batch_k, mut batch_a) = (Batch::default(), Batch::default());
+        let cut = cut.min(xs.len());
+        for part in [&xs[..cut], &xs[cut..], &[0.0, 0.0][..]] {
+            if part.is_empty() {
+                continue;
+            }
+            let keys: Vec<u16> = part.iter().map(|&x| super::compact(COMPACT_BITS, x)).collect();
+            let lo = part.iter().copied().reduce(f64::min).unwrap();
+            let hi = part.iter().copied().reduce(f64::max).unwrap();
+            keyed.add_via(&mut batch_k, &keys, lo, hi);
+            let nonzero: Vec<u16> = part.iter().filter(|&&x| x != 0.0).map(|&x| super::compact(COMPACT_BITS, x)).collect();
+            let zeros = (part.len() - nonzero.len()) as u64;
+            let mut lo_apart = part.iter().copied().filter(|&x| x != 0.0).fold(f64::INFINITY, |a, x| if x < a { x } else { a });
+            if zeros > 0 && 0.0 < lo_apart {
+                lo_apart = 0.0;
+            }
+            apart.add_via(&mut batch_a, &nonzero, lo_apart, hi);
+            apart.add_zeros_via(&mut batch_a, zeros);
+            keyed.absorb(&mut batch_k);
+            apart.absorb(&mut batch_a);
+            prop_assert_eq!(&keyed, &apart);
+        }
+        prop_assert!(keyed.count() == xs.len() as u64 + 2);
+    }
+
     /// A sampled histogram counts as plain adds do, and each bucket's
     /// range is within the bucket's exact range, made of extremes it
     /// was given; it passes its check, and reads a quantile inside the
