@@ -312,6 +312,19 @@ impl LogHist {
     /// batch.
     #[inline]
     pub(crate) fn see(&mut self, lo: f64, hi: f64) {
+        if lo.to_bits() == hi.to_bits() {
+            // One value (a single outage): one bucket, the same as below.
+            if let Some(a) = self.see_key(lo) {
+                self.see_one(a, lo, lo);
+            }
+            return;
+        }
+        self.see_two(lo, hi);
+    }
+
+    /// [`LogHist::see`] for any two values.
+    #[inline]
+    fn see_two(&mut self, lo: f64, hi: f64) {
         let (a, b) = (self.see_key(lo), self.see_key(hi));
         if let Some(a) = a {
             self.see_one(a, lo, if Some(a) == b { hi } else { lo });

@@ -246,7 +246,10 @@ impl Pending {
                     a.data_loss_hist.add(t.data_loss);
                     above_rpo += u64::from(t.data_loss > rpo);
                 }
-                loss.add(t.loss, &mut a.loss);
+                // Trials without downtime mostly lose nothing.
+                if t.loss != 0.0 {
+                    loss.add_point(0, point(t.loss), t.loss * t.loss, &mut a.loss);
+                }
                 // Most services start no costly random failure in a trial.
                 let x = self.pend_origin[k * s + i];
                 if x != 0.0 {
@@ -269,6 +272,7 @@ impl Pending {
                 a.downtime_hist.add_zeros_via(batch, no_downtime);
             }
             down.add_zeros(self.count as u64);
+            loss.add_zeros(self.count as u64);
             lost.add_zeros(no_data_lost);
             a.data_loss_hist.add_n(0.0, no_data_lost);
             dur.add_zeros(outages);

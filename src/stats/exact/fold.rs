@@ -294,12 +294,21 @@ mod tests {
             plain.add(s);
         }
         let mut paths = [0; 3];
-        for part in xs.chunks(chunk.max(1)) {
+        for (c, part) in xs.chunks(chunk.max(1)).enumerate() {
             let mut f = Fold::default();
             for &x in part {
-                f.add(x, &mut folded);
+                if c % 2 == 0 {
+                    f.add(x, &mut folded);
+                } else if x != 0.0 {
+                    // As the engine takes values that are mostly zero: the
+                    // zeros only counted.
+                    f.add_point(0, point(x), x * x, &mut folded);
+                }
                 paths[path(x * SCALE)] += 1;
                 paths[path(x * x * SCALE)] += 1;
+            }
+            if c % 2 == 1 {
+                f.add_zeros(part.len() as u64);
             }
             f.finish(&mut folded);
         }

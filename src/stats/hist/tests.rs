@@ -73,6 +73,35 @@ fn a_sampled_histogram_reads_an_atom_exactly() {
     assert_eq!(plain.quantile(0.5), Some(4.0625), "the midpoint, as before");
 }
 
+/// A batch call of one value (a single outage) takes the short way
+/// through `see`: the same ranges as the general one.
+#[test]
+fn seeing_one_value_equals_seeing_two() {
+    let values = [
+        0.0,
+        1e-7,
+        1e-6,
+        0.25,
+        4.0,
+        4.0625,
+        1e9,
+        f64::MAX,
+        f64::INFINITY,
+        f64::NAN,
+    ];
+    let (mut short, mut general) = (
+        LogHist::sampled(COMPACT_BITS),
+        LogHist::sampled(COMPACT_BITS),
+    );
+    for &x in values.iter().chain(values.iter().rev()) {
+        short.see(x, x);
+        general.see_two(x, x);
+        assert_eq!(short.counts, general.counts, "{x}");
+        assert_eq!(short.range, general.range, "{x}");
+    }
+    assert!(short.range.as_ref().is_some_and(|r| r.len() > 100));
+}
+
 #[test]
 fn expected_shortfall_splits_the_atom_at_var() {
     // 5% of years lose 600 000, the rest nothing: VaR 95 = 0, and the
