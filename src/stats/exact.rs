@@ -8,6 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod fold;
+pub(crate) use fold::{point, Fold};
+
 /// Fixed-point scale: values are stored as round(x · 2^32).
 const SCALE: f64 = 4_294_967_296.0;
 

@@ -206,8 +206,14 @@ impl LogHist {
         };
         if let Some(range) = &mut self.range {
             let r = &mut range[index];
-            r[0] = r[0].min(x);
-            r[1] = r[1].max(x);
+            // Plain comparisons: x is finite here, and so are the ranges
+            // (a histogram read from outside passed `check`).
+            if x < r[0] {
+                r[0] = x;
+            }
+            if x > r[1] {
+                r[1] = x;
+            }
         }
     }
 
@@ -306,6 +312,19 @@ impl LogHist {
     /// batch.
     #[inline]
     pub(crate) fn see(&mut self, lo: f64, hi: f64) {
+        if lo.to_bits() == hi.to_bits() {
+            // One value (a single outage): one bucket, the same as below.
+            if let Some(a) = self.see_key(lo) {
+                self.see_one(a, lo, lo);
+            }
+            return;
+        }
+        self.see_two(lo, hi);
+    }
+
+    /// [`LogHist::see`] for any two values.
+    #[inline]
+    fn see_two(&mut self, lo: f64, hi: f64) {
         let (a, b) = (self.see_key(lo), self.see_key(hi));
         if let Some(a) = a {
             self.see_one(a, lo, if Some(a) == b { hi } else { lo });
@@ -345,6 +364,15 @@ impl LogHist {
     #[inline]
     pub fn add_via(&mut self, batch: &mut Batch, keys: &[u16], lo: f64, hi: f64) {
         batch.add(self, keys, lo, hi);
+    }
+
+    /// Count `n` zeros into `batch`, this histogram's batch, as `n` keys
+    /// of 0 would ([`LogHist::add_via`]; their least value, 0, is the
+    /// caller's to give as a `lo` there).
+    #[inline]
+    pub(crate) fn add_zeros_via(&mut self, batch: &mut Batch, n: u64) {
+        batch.zeros += n;
+        batch.added |= n > 0;
     }
 
     /// Take `lo` and `hi` into the observed min and max (the extremes of

@@ -10,6 +10,7 @@
 //! once per trial or per outage.
 
 use crate::stats::acc::SERVICE_BITS;
+use crate::stats::exact::{point, Fold};
 use crate::stats::{hist, Accumulator};
 
 use super::super::compile::SimPlan;
@@ -194,58 +195,93 @@ impl Pending {
             let rpo = plan.services[i].rpo;
             // Most trials lose no data: their zeros go in at once.
             let mut no_data_lost = 0u64;
-            // Downtimes' keys, then counted into an 8-bit batch, as outage
-            // durations are: the histograms would miss the cache a count.
+            // Nonzero downtimes' keys, then counted into an 8-bit batch, as
+            // outage durations are: the histograms would miss the cache a
+            // count. Trials without downtime are counted.
             let mut downtimes = [0u16; PENDING];
+            let (mut keys, mut no_downtime) = (0, 0u64);
             let (mut shortest, mut longest) = (f64::INFINITY, 0.0_f64);
-            for (k, key) in downtimes[..self.count].iter_mut().enumerate() {
+            // Exact sums gathered over the buffered trials and added once
+            // (`exact::Fold`: the same bits as adding trial by trial).
+            let (mut down, mut dur, mut lost) = (Fold::default(), Fold::default(), Fold::default());
+            let (mut loss, mut origin) = (Fold::default(), Fold::default());
+            for k in 0..self.count {
                 let t = &self.pend[k * s + i];
-                // Outage durations enter the mean and standard error per
-                // trial, as sums: identical in any order, and one exact
-                // addition per trial instead of one per outage.
-                if t.downtime > 0.0 {
-                    a.outage_duration.add_batch(0, t.downtime, t.downtime_sq);
-                }
-                a.downtime.add(t.downtime);
-                if exact {
-                    // An exact histogram takes values, visited for the
-                    // buffered trials in a row.
-                    a.downtime_hist.add(t.downtime);
+                // A trial without downtime adds nothing to the sums, and
+                // a zero to the histogram, counted at the end.
+                if t.downtime == 0.0 {
+                    no_downtime += 1;
                 } else {
-                    *key = hist::compact(SERVICE_BITS, t.downtime);
-                    shortest = shortest.min(t.downtime);
-                    longest = longest.max(t.downtime);
+                    // The downtime's fixed point serves its sum and, as
+                    // the sum of the trial's outage durations, theirs:
+                    // outage durations enter the mean and standard error
+                    // per trial, as sums (identical in any order, one
+                    // exact addition per trial instead of one per outage).
+                    let dt = point(t.downtime);
+                    down.add_point(0, dt, t.downtime * t.downtime, &mut a.downtime);
+                    if t.downtime > 0.0 {
+                        dur.add_point(0, dt, t.downtime_sq, &mut a.outage_duration);
+                    }
+                    if exact {
+                        // An exact histogram takes values, visited for the
+                        // buffered trials in a row.
+                        a.downtime_hist.add(t.downtime);
+                    } else {
+                        downtimes[keys] = hist::compact(SERVICE_BITS, t.downtime);
+                        keys += 1;
+                        // Plain comparisons: a NaN is skipped, as `min`
+                        // and `max` skip it.
+                        if t.downtime < shortest {
+                            shortest = t.downtime;
+                        }
+                        if t.downtime > longest {
+                            longest = t.downtime;
+                        }
+                    }
                 }
                 if t.data_loss == 0.0 {
                     no_data_lost += 1;
                 } else {
-                    a.data_loss.add(t.data_loss);
+                    lost.add(t.data_loss, &mut a.data_loss);
                     a.data_loss_hist.add(t.data_loss);
                     above_rpo += u64::from(t.data_loss > rpo);
                 }
-                a.loss.add(t.loss);
+                // Trials without downtime mostly lose nothing.
+                if t.loss != 0.0 {
+                    loss.add_point(0, point(t.loss), t.loss * t.loss, &mut a.loss);
+                }
                 // Most services start no costly random failure in a trial.
                 let x = self.pend_origin[k * s + i];
                 if x != 0.0 {
-                    a.failure_origin_loss.add_batch(0, x, x * x);
+                    origin.add_point(0, point(x), x * x, &mut a.failure_origin_loss);
                 }
                 outages += u64::from(t.outages);
                 rto_met += u64::from(t.rto_met);
                 breached += u64::from(t.breached);
                 rpo_breached += u64::from(t.rpo_breached);
             }
-            if !exact {
-                a.downtime_hist.add_via(
-                    &mut self.downtime_batch[i],
-                    &downtimes[..self.count],
-                    shortest,
-                    longest,
-                );
+            if exact {
+                a.downtime_hist.add_n(0.0, no_downtime);
+            } else {
+                if no_downtime > 0 && 0.0 < shortest {
+                    shortest = 0.0;
+                }
+                let batch = &mut self.downtime_batch[i];
+                a.downtime_hist
+                    .add_via(batch, &downtimes[..keys], shortest, longest);
+                a.downtime_hist.add_zeros_via(batch, no_downtime);
             }
-            a.data_loss.add_zeros(no_data_lost);
+            down.add_zeros(self.count as u64);
+            loss.add_zeros(self.count as u64);
+            lost.add_zeros(no_data_lost);
             a.data_loss_hist.add_n(0.0, no_data_lost);
-            a.outage_duration.add_batch(outages, 0.0, 0.0);
-            a.failure_origin_loss.add_batch(self.count as u64, 0.0, 0.0);
+            dur.add_zeros(outages);
+            origin.add_zeros(self.count as u64);
+            down.finish(&mut a.downtime);
+            dur.finish(&mut a.outage_duration);
+            lost.finish(&mut a.data_loss);
+            loss.finish(&mut a.loss);
+            origin.finish(&mut a.failure_origin_loss);
             a.outages += outages;
             a.rto_met += rto_met;
             a.mtpd_breached += breached;

@@ -73,6 +73,35 @@ fn a_sampled_histogram_reads_an_atom_exactly() {
     assert_eq!(plain.quantile(0.5), Some(4.0625), "the midpoint, as before");
 }
 
+/// A batch call of one value (a single outage) takes the short way
+/// through `see`: the same ranges as the general one.
+#[test]
+fn seeing_one_value_equals_seeing_two() {
+    let values = [
+        0.0,
+        1e-7,
+        1e-6,
+        0.25,
+        4.0,
+        4.0625,
+        1e9,
+        f64::MAX,
+        f64::INFINITY,
+        f64::NAN,
+    ];
+    let (mut short, mut general) = (
+        LogHist::sampled(COMPACT_BITS),
+        LogHist::sampled(COMPACT_BITS),
+    );
+    for &x in values.iter().chain(values.iter().rev()) {
+        short.see(x, x);
+        general.see_two(x, x);
+        assert_eq!(short.counts, general.counts, "{x}");
+        assert_eq!(short.range, general.range, "{x}");
+    }
+    assert!(short.range.as_ref().is_some_and(|r| r.len() > 100));
+}
+
 #[test]
 fn expected_shortfall_splits_the_atom_at_var() {
     // 5% of years lose 600 000, the rest nothing: VaR 95 = 0, and the
@@ -197,6 +226,37 @@ proptest! {
         }
         batched.absorb(&mut batch);
         prop_assert_eq!(plain, batched);
+    }
+
+    /// Zeros counted apart ([`LogHist::add_zeros_via`], as the engine
+    /// counts trials without downtime) give the histogram that their keys
+    /// of 0 give, also for a batch of zeros only.
+    #[test]
+    fn zeros_counted_apart_equal_zero_keys(xs in proptest::collection::vec(prop_oneof![Just(0.0), Just(0.0), 0f64..1e-5, 0f64..1e7], 0..100), cut in 0usize..100) {
+        let (mut keyed, mut apart) = (LogHist::new(COMPACT_BITS), LogHist::new(COMPACT_BITS));
+        let (mut batch_k, mut batch_a) = (Batch::default(), Batch::default());
+        let cut = cut.min(xs.len());
+        for part in [&xs[..cut], &xs[cut..], &[0.0, 0.0][..]] {
+            if part.is_empty() {
+                continue;
+            }
+            let keys: Vec<u16> = part.iter().map(|&x| super::compact(COMPACT_BITS, x)).collect();
+            let lo = part.iter().copied().reduce(f64::min).unwrap();
+            let hi = part.iter().copied().reduce(f64::max).unwrap();
+            keyed.add_via(&mut batch_k, &keys, lo, hi);
+            let nonzero: Vec<u16> = part.iter().filter(|&&x| x != 0.0).map(|&x| super::compact(COMPACT_BITS, x)).collect();
+            let zeros = (part.len() - nonzero.len()) as u64;
+            let mut lo_apart = part.iter().copied().filter(|&x| x != 0.0).fold(f64::INFINITY, |a, x| if x < a { x } else { a });
+            if zeros > 0 && 0.0 < lo_apart {
+                lo_apart = 0.0;
+            }
+            apart.add_via(&mut batch_a, &nonzero, lo_apart, hi);
+            apart.add_zeros_via(&mut batch_a, zeros);
+            keyed.absorb(&mut batch_k);
+            apart.absorb(&mut batch_a);
+            prop_assert_eq!(&keyed, &apart);
+        }
+        prop_assert!(keyed.count() == xs.len() as u64 + 2);
     }
 
     /// A sampled histogram counts as plain adds do, and each bucket's
