@@ -265,6 +265,7 @@ impl Trial {
         deps.iter().all(|&d| self.functional_now(plan, d))
     }
 
+    #[inline(always)]
     fn start(&mut self, plan: &SimPlan, job: Job, t: f64) {
         let i = job.svc as usize;
         let p = &plan.services[i];
