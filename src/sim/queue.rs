@@ -78,8 +78,11 @@ pub(crate) struct Queue<T> {
 
 /// The most keys pushed while popping that are kept sorted rather than in
 /// a heap: shifting up to this many on a push costs less than a pop's
-/// descent through the heap's levels.
-pub(crate) const SORTED_MAX: usize = 48;
+/// descent through the heap's levels. (On the 1 000-service estate, 48,
+/// 96 and 256 take 1.1%, 2.2% and 4.3% off a trial's instructions, with
+/// no difference in time measured between them: 96 keeps the shifts to
+/// 1.5 kB.)
+pub(crate) const SORTED_MAX: usize = 96;
 
 impl<T: Copy> Default for Queue<T> {
     fn default() -> Self {
