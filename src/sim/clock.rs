@@ -93,6 +93,36 @@ mod tests {
         }
     }
 
+    /// A time on the grid goes back onto it unchanged, bit for bit (the
+    /// failures' scheduler relies on it: `Trial::schedule_on_grid`).
+    #[test]
+    fn on_grid_is_idempotent() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut values = vec![
+            0.0,
+            -0.0,
+            8760.0,
+            1e-12,
+            0.5 / TICKS_PER_HOUR,
+            1.5 / TICKS_PER_HOUR,
+            4_503_599_627_370_496.0 / TICKS_PER_HOUR,
+            1e300,
+            f64::MAX,
+            f64::INFINITY,
+        ];
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(f64::from_bits(x >> 2));
+            values.push((x >> 11) as f64 / (1u64 << 53) as f64 * 87_600.0);
+        }
+        for t in values {
+            let g = on_grid(t);
+            assert_eq!(on_grid(g).to_bits(), g.to_bits(), "{t:e}");
+        }
+    }
+
     #[test]
     fn durations_on_the_grid_come_back_exactly() {
         // Issue 12: (t + d) − t must be d for a duration on the grid, at

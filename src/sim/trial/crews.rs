@@ -244,10 +244,15 @@ impl Trial {
     /// Whether a waiting job may start now: repairs always; restores and
     /// rebuilds once what the backup requires is functional, and in
     /// dependency order only once every hard dependency is functional too.
+    #[inline]
     fn eligible(&mut self, plan: &SimPlan, job: Job) -> bool {
-        if job.kind == JobKind::Repair {
-            return true;
-        }
+        job.kind == JobKind::Repair || self.restore_eligible(plan, job)
+    }
+
+    /// [`Trial::eligible`] of a restore or a rebuild (out of line: most
+    /// jobs are repairs).
+    #[inline(never)]
+    fn restore_eligible(&mut self, plan: &SimPlan, job: Job) -> bool {
         let i = job.svc as usize;
         let requires = &plan.services[i].backup_requires;
         if !requires.is_empty() && !requires.iter().all(|&d| self.functional_now(plan, d)) {
@@ -260,6 +265,7 @@ impl Trial {
         deps.iter().all(|&d| self.functional_now(plan, d))
     }
 
+    #[inline(always)]
     fn start(&mut self, plan: &SimPlan, job: Job, t: f64) {
         let i = job.svc as usize;
         let p = &plan.services[i];

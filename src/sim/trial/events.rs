@@ -162,7 +162,15 @@ impl Trial {
     /// part of the trial.
     #[inline]
     pub(super) fn schedule_in(queue: &mut Queue<EvKind>, horizon: f64, t: f64, kind: EvKind) {
-        let t = on_grid(t);
+        Trial::schedule_on_grid(queue, horizon, on_grid(t), kind);
+    }
+
+    /// [`Trial::schedule_in`] of a time on the grid already (a failure's,
+    /// put there by its scheduler): [`on_grid`] gives back such a time bit
+    /// for bit, so it is not rounded again.
+    #[inline]
+    pub(super) fn schedule_on_grid(queue: &mut Queue<EvKind>, horizon: f64, t: f64, kind: EvKind) {
+        debug_assert!(on_grid(t).to_bits() == t.to_bits() || t.is_nan(), "{t}");
         let ends = matches!(
             kind,
             EvKind::JobDone { .. }

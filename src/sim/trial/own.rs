@@ -377,7 +377,8 @@ impl Trial {
                 v.life_left[i] = f64::NAN;
                 v.fail_at[i] = at;
                 let gen = v.gen[i];
-                self.schedule(at, EvKind::Failure { svc, gen });
+                let failure = EvKind::Failure { svc, gen };
+                Trial::schedule_on_grid(&mut self.queue, self.horizon, at, failure);
             }
             // A dependency-ordered restore may be waiting for this one.
             if !self.crews.waiting.is_empty() {
@@ -429,7 +430,8 @@ impl Trial {
             let at = on_grid(t + life);
             self.svcs.fail_at[i] = at;
             let gen = self.svcs.gen[i];
-            self.schedule(at, EvKind::Failure { svc, gen });
+            let failure = EvKind::Failure { svc, gen };
+            Trial::schedule_on_grid(&mut self.queue, self.horizon, at, failure);
         }
     }
 
@@ -469,7 +471,7 @@ impl Trial {
                 };
                 let at = on_grid(0.0 + ttf.quantile(u));
                 self.svcs.fail_at[svc] = at;
-                Trial::schedule_in(&mut self.queue, self.horizon, at, failure);
+                Trial::schedule_on_grid(&mut self.queue, self.horizon, at, failure);
             }
         }
     }
