@@ -28,13 +28,16 @@
 //! Without records (every trial but a traced one), [`walk_keyed`] merges
 //! and walks in one loop, with the same sums in the same order: the lists
 //! with intervals are merged as [`Ends`] merges them (the least key, the
-//! earliest list's on equal keys), a list that is done leaving the merge;
-//! which soft dependencies are down is a mask (each list in key order is
-//! down 0 or 1 times, and each of its events flips it), the capacity
-//! while up the product of the capacities in the mask in the plan's
-//! order ([`Who::up_cap`], as the walk's product); and once every soft
-//! list is done, the capacity while up stays 1, so the walk stops. Lists
-//! not in key order (nothing booked yet) go to the sort.
+//! earliest list's on equal keys; the service's own list is the earliest,
+//! so its events at or before the soft lists' least go first, and a soft
+//! list that is done keeps its place with a key above every key); which
+//! soft dependencies are down is a mask (each list in key order is down 0
+//! or 1 times, and each of its events flips it), the capacity while up
+//! the product of the capacities in the mask in the plan's order, looked
+//! up in a table the plan holds (`compile::soft_caps`, the same products
+//! as the walk's, bit for bit); and once every soft list is done, the
+//! capacity while up stays 1, so the walk stops. Lists not in key order
+//! (nothing booked yet) go to the sort.
 //!
 //! The walk ([`walk`]) books the same sums as before, with shortcuts that
 //! change no bit: a service whose soft dependencies were never down (and
@@ -60,6 +63,7 @@
 
 use std::cmp::Ordering;
 
+use super::super::compile::SOFT_MOST;
 use super::super::intervals::{in_key_order, key, Ends, Iv, ENDS_CAP};
 use super::book::One;
 use super::outage::{revenue_hours, Ledger, Timed, Totals};
@@ -89,7 +93,7 @@ fn events_of(iv: &Iv, kind: u32, h: f64) -> [CapEvent; 2] {
 
 /// Most soft dependencies of one service that [`Merged`] takes; beyond,
 /// the events are sorted.
-const SMALL: usize = 8;
+const SMALL: usize = SOFT_MOST;
 
 /// The capacity events of a service's own list and its soft dependencies'
 /// lists in the order of the contract: their endpoints merged by
@@ -204,6 +208,11 @@ struct Who<'a> {
     /// Its soft dependencies and the capacity each keeps, in the plan's
     /// order.
     soft: &'a [(u32, f64)],
+    /// With at most [`SMALL`] soft dependencies: per set of them down
+    /// (bit k: soft dependency k), the capacity while up, the product of
+    /// their capacities in the plan's order, from 1, as [`walk`]'s
+    /// `factor` takes it (`compile::soft_caps`).
+    caps: &'a [f64],
     h: f64,
 }
 
@@ -214,21 +223,9 @@ impl<'a> Who<'a> {
             svc,
             revenue: plan.hot[svc].revenue_per_hour,
             soft: plan.soft_deps.row(svc),
+            caps: plan.soft_caps.row(svc),
             h: plan.horizon,
         }
-    }
-
-    /// The capacity while up with the soft dependencies in `mask` down
-    /// (bit k: soft dependency k): the product of their capacities in
-    /// the plan's order, from 1, as [`walk`]'s `factor` takes it.
-    #[inline(always)]
-    fn up_cap(&self, mut mask: u32) -> f64 {
-        let mut cap = 1.0;
-        while mask != 0 {
-            cap *= self.soft[mask.trailing_zeros() as usize].1;
-            mask &= mask - 1;
-        }
-        cap
     }
 }
 
@@ -239,14 +236,20 @@ impl<'a> Who<'a> {
 ///
 /// With every list in key order, each list is down (0 or 1) and each of
 /// its events flips it, so which soft dependencies are down is a mask and
-/// the capacity while up a function of it ([`Who::up_cap`]). What it
+/// the capacity while up a function of it ([`Who::caps`]). What it
 /// leaves out changes no sum: a stretch is booked only while the service
 /// is up with a capacity other than 1 (`cap_prev` in [`walk`] is the
 /// capacity while up then), and once every soft list is done (each ends
 /// with an end) the capacity while up is 1 for good, so the service's
-/// own events after that are not walked. A list that is done leaves the
-/// merge, the others keeping their order (the earliest list first on equal
-/// keys).
+/// own events after that are not walked.
+///
+/// The merge: the soft lists with intervals, in their order, each with
+/// its next event's key (`u64::MAX` once done, above every key, so it
+/// never is the least and the others keep their order), the least taken,
+/// the earliest list's on equal keys; before it, the service's own events
+/// at or before that key (its list is the earliest of all). The number of
+/// soft lists is a constant of each [`merge`], whose scan for the least
+/// is unrolled.
 #[inline(never)]
 fn walk_keyed(
     who: Who<'_>,
@@ -256,90 +259,154 @@ fn walk_keyed(
     totals: &mut Totals,
 ) -> bool {
     debug_assert!(soft_lists.len() <= SMALL);
+    debug_assert_eq!(who.caps.len(), 1 << who.soft.len());
     let h = who.h;
-    // Per list with intervals, in list order: its next event's key, the
-    // intervals left (the first is the current one) and its place (0 the
-    // service's own, k + 1 soft dependency k).
-    let mut keys = [u64::MAX; LISTS];
-    let mut left: [&[Iv]; LISTS] = [&[]; LISTS];
-    let mut place = [0u32; LISTS];
+    if !in_key_order(down, h) {
+        return false;
+    }
+    let mut soft = Soft {
+        keys: [u64::MAX; SMALL],
+        lists: [&[]; SMALL],
+        bits: [0; SMALL],
+    };
     let mut n = 0;
-    for (p, &list) in (0u32..).zip(std::iter::once(&down).chain(soft_lists)) {
+    for (k, &list) in soft_lists.iter().enumerate() {
         let Some(first) = list.first() else {
             continue;
         };
         if !in_key_order(list, h) {
             return false;
         }
-        keys[n] = key(first.start, true);
-        left[n] = list;
-        place[n] = p;
+        soft.keys[n] = key(first.start, true);
+        soft.lists[n] = list;
+        soft.bits[n] = 1 << k;
         n += 1;
     }
-    let mut soft_left = n - usize::from(!down.is_empty());
-    if soft_left == 0 {
-        return true;
+    let at = Walk { who, timed };
+    match n {
+        0 => {}
+        1 => merge::<1>(at, down, &soft, totals),
+        2 => merge::<2>(at, down, &soft, totals),
+        3 => merge::<3>(at, down, &soft, totals),
+        4 => merge::<4>(at, down, &soft, totals),
+        5 => merge::<5>(at, down, &soft, totals),
+        6 => merge::<6>(at, down, &soft, totals),
+        7 => merge::<7>(at, down, &soft, totals),
+        _ => merge::<SMALL>(at, down, &soft, totals),
     }
-    let (mut own_down, mut mask, mut up_cap) = (false, 0u32, 1.0);
+    true
+}
+
+/// The soft lists with intervals of a [`walk_keyed`], in their order:
+/// each one's first event's key, its intervals and its bit in the mask of
+/// those down (soft dependency k's is `1 << k`).
+struct Soft<'a> {
+    keys: [u64; SMALL],
+    lists: [&'a [Iv]; SMALL],
+    bits: [usize; SMALL],
+}
+
+/// What [`merge`] books with.
+#[derive(Clone, Copy)]
+struct Walk<'a> {
+    who: Who<'a>,
+    timed: Option<Timed<'a>>,
+}
+
+impl Walk<'_> {
+    /// Book the stretch from `t_prev` to `t`, up at capacity `cap` (not
+    /// 1), charged to occurrence `occ` of `cause`: [`walk`]'s booking.
+    #[inline(always)]
+    fn book(self, totals: &mut Totals, t_prev: f64, t: f64, cap: f64, cause: u32, occ: u32) {
+        let who = self.who;
+        let lost = who.revenue * (1.0 - cap) * revenue_hours(self.timed.as_ref(), t_prev, t, who.h);
+        if lost > 0.0 {
+            totals.tally[who.svc].loss += lost;
+            totals.cause_loss[cause as usize] += lost;
+            totals.charges().charge(cause, occ, lost);
+        }
+    }
+}
+
+/// The key of event `e` of `list` (interval `e / 2`, its start if `e` is
+/// even, else its end cut at `h`), for `e` below twice its length.
+#[inline(always)]
+fn key_at(list: &[Iv], e: usize, h: f64) -> u64 {
+    let iv = &list[e / 2];
+    let end = e & 1 == 1;
+    let t = if end { iv.end.min(h) } else { iv.start };
+    key(t, !end)
+}
+
+/// [`walk_keyed`]'s merge and walk of `own` and the first `N` soft lists
+/// of `soft` (each with intervals).
+#[inline(always)]
+fn merge<const N: usize>(at: Walk<'_>, own: &[Iv], soft: &Soft<'_>, totals: &mut Totals) {
+    let h = at.who.h;
+    let caps = at.who.caps;
+    let mut keys: [u64; N] = std::array::from_fn(|k| soft.keys[k]);
+    let lists: [&[Iv]; N] = std::array::from_fn(|k| soft.lists[k]);
+    let bits: [usize; N] = std::array::from_fn(|k| soft.bits[k]);
+    // Per soft list: the event its key is of.
+    let mut next = [0usize; N];
+    let mut soft_left = N;
+    let own_events = 2 * own.len();
+    let mut own_next = 0;
+    let mut own_key = own.first().map_or(u64::MAX, |iv| key(iv.start, true));
+    let (mut own_down, mut mask, mut up_cap) = (false, 0usize, 1.0);
     let (mut t_prev, mut cause, mut occ) = (0.0, 0u32, 0u32);
     loop {
         let (mut b, mut least) = (0, keys[0]);
-        for (k, &x) in keys[..n].iter().enumerate().skip(1) {
+        for (k, &x) in keys.iter().enumerate().skip(1) {
             if x < least {
                 least = x;
                 b = k;
             }
         }
-        // The key holds the time's bits and whether it is a start.
-        let t = f64::from_bits(least >> 1);
-        let start = least & 1 == 1;
-        if !own_down && t > t_prev && up_cap != 1.0 {
-            let lost = who.revenue * (1.0 - up_cap) * revenue_hours(timed.as_ref(), t_prev, t, h);
-            if lost > 0.0 {
-                totals.tally[who.svc].loss += lost;
-                totals.cause_loss[cause as usize] += lost;
-                totals.charges().charge(cause, occ, lost);
+        // The service's own events first: its list is the earliest.
+        while own_key <= least {
+            // The key holds the time's bits and whether it is a start.
+            let t = f64::from_bits(own_key >> 1);
+            if !own_down && t > t_prev && up_cap != 1.0 {
+                at.book(totals, t_prev, t, up_cap, cause, occ);
             }
+            t_prev = t;
+            own_down = own_key & 1 == 1;
+            own_next += 1;
+            own_key = if own_next < own_events {
+                key_at(own, own_next, h)
+            } else {
+                u64::MAX
+            };
+        }
+        let t = f64::from_bits(least >> 1);
+        if !own_down && t > t_prev && up_cap != 1.0 {
+            at.book(totals, t_prev, t, up_cap, cause, occ);
         }
         t_prev = t;
-        let iv = &left[b][0];
-        let p = place[b];
-        if p == 0 {
-            own_down = start;
-        } else {
-            mask ^= 1 << (p - 1);
-            up_cap = who.up_cap(mask);
-            if start {
-                cause = iv.cause;
-                occ = iv.occ;
-            }
+        let list = lists[b];
+        let e = next[b];
+        let iv = &list[e / 2];
+        mask ^= bits[b];
+        up_cap = caps[mask];
+        if least & 1 == 1 {
+            cause = iv.cause;
+            occ = iv.occ;
         }
-        if start {
-            keys[b] = key(iv.end.min(h), false);
+        let e = e + 1;
+        next[b] = e;
+        if e < 2 * list.len() {
+            keys[b] = key_at(list, e, h);
             continue;
         }
-        left[b] = &left[b][1..];
-        if let Some(next) = left[b].first() {
-            keys[b] = key(next.start, true);
-            continue;
-        }
-        // Done: out of the merge, the rest keeping their order.
-        keys.copy_within(b + 1..n, b);
-        left.copy_within(b + 1..n, b);
-        place.copy_within(b + 1..n, b);
-        n -= 1;
-        if p != 0 {
-            soft_left -= 1;
-            if soft_left == 0 {
-                return true;
-            }
+        // Done: above every key from now on.
+        keys[b] = u64::MAX;
+        soft_left -= 1;
+        if soft_left == 0 {
+            return;
         }
     }
 }
-
-/// Most lists [`walk_keyed`] merges: the service's own and [`SMALL`]
-/// soft dependencies'.
-const LISTS: usize = SMALL + 1;
 
 /// Book the revenue lost while up and degraded over `events` (in the
 /// order of the contract), and record capacity changes.
@@ -356,6 +423,7 @@ fn walk(
         revenue,
         soft,
         h,
+        ..
     } = who;
     let mut small_active = [0u32; SMALL];
     let mut big_active: Vec<u32>;
@@ -422,6 +490,7 @@ mod tests {
     use super::super::super::intervals::Xs;
     use super::super::outage::Tally;
     use super::*;
+    use crate::sim::compile::soft_caps;
 
     /// A list on a coarse grid of times (so that times meet across lists):
     /// a union's (sorted, disjoint, not touching) most of the time; with
@@ -538,10 +607,12 @@ mod tests {
                 .zip(&soft)
                 .map(|(k, _)| (k, CAPS[rng.below(CAPS.len() as u64) as usize]))
                 .collect();
+            let table = soft_caps(&caps);
             let who = Who {
                 svc: 0,
                 revenue: 1.0 + rng.below(1000) as f64 / 7.0,
                 soft: &caps,
+                caps: &table,
                 h,
             };
             // The reference: the sorted events, walked.
