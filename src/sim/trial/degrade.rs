@@ -51,7 +51,10 @@
 //! What pins it: `keyed_walk_books_what_the_sorted_walk_books` (the keyed
 //! walk against the walk of the sorted events, bit for bit, on random
 //! lists as below with up to [`SMALL`] soft dependencies and capacities
-//! of 0 and 1 among them), `merged_events_match_the_stable_sort` (the merge against
+//! of 0 and 1 among them, every count of soft lists with intervals
+//! booking), `the_table_of_capacities_is_the_product_in_order` (the
+//! plan's table against the product in the plan's order, bit for bit),
+//! `merged_events_match_the_stable_sort` (the merge against
 //! the sort on random lists with equal times across and within lists,
 //! touching intervals, zero-length ones and horizon cuts),
 //! `key_order_is_what_the_sort_would_keep`, the trial tests on services
@@ -249,7 +252,8 @@ impl<'a> Who<'a> {
 /// the earliest list's on equal keys; before it, the service's own events
 /// at or before that key (its list is the earliest of all). The number of
 /// soft lists is a constant of each [`merge`], whose scan for the least
-/// is unrolled.
+/// is unrolled; an event's successor in its list is worked out without
+/// a branch on whether it is a start or an end.
 #[inline(never)]
 fn walk_keyed(
     who: Who<'_>,
@@ -605,7 +609,10 @@ mod tests {
         let mut rng = Xs(0xD1B5_4A32_D192_ED03);
         let mut sorted = Vec::new();
         let (mut keyed, mut lost, mut fell_back) = (0, 0, 0);
-        const CAPS: [f64; 7] = [0.5, 0.7, 0.9, 1.0, 0.25, 0.0, 0.85];
+        // Per count of soft lists with intervals (each its own merge):
+        // keyed walks that book a loss.
+        let mut by_count = [0; SMALL + 1];
+        const CAPS: [f64; 9] = [0.5, 0.7, 0.9, 1.0, 0.25, 0.0, 0.85, 0.3, 0.1];
         for case in 0..20_000 {
             let h = 10.0 + rng.below(20) as f64;
             let odd = case % 5 == 0;
@@ -638,13 +645,41 @@ mod tests {
             }
             assert_eq!(booked(&got), booked(&want), "case {case}");
             keyed += 1;
-            lost += usize::from(want.tally[0].loss > 0.0);
+            let loss = usize::from(want.tally[0].loss > 0.0);
+            lost += loss;
+            by_count[soft.iter().filter(|l| !l.is_empty()).count()] += loss;
         }
-        // Both paths are taken, and most keyed walks book a loss.
+        // Both paths are taken, and most keyed walks book a loss; so do
+        // the merges of every count of soft lists.
         assert!(
             fell_back > 1_000 && keyed > 10_000 && lost > 5_000,
             "{keyed} keyed ({lost} with a loss), {fell_back} sorted"
         );
+        assert!(by_count[1..].iter().all(|&n| n > 50), "{by_count:?}");
+    }
+
+    #[test]
+    fn the_table_of_capacities_is_the_product_in_order() {
+        let mut rng = Xs(0x2545_F491_4F6C_DD1D);
+        for _ in 0..2_000 {
+            let soft: Vec<(u32, f64)> = (0..rng.below(SMALL as u64 + 1))
+                .map(|k| (k as u32, rng.below(1_000) as f64 / 997.0))
+                .collect();
+            let table = soft_caps(&soft);
+            assert_eq!(table.len(), 1 << soft.len());
+            for (mask, &cap) in table.iter().enumerate() {
+                // As the walk multiplies them: in the plan's order, from 1.
+                let want: f64 = soft
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, _)| mask >> k & 1 == 1)
+                    .map(|(_, &(_, c))| c)
+                    .product();
+                assert_eq!(cap.to_bits(), want.to_bits(), "{soft:?} {mask:b}");
+            }
+        }
+        // Past the most, no table (the events are sorted).
+        assert!(soft_caps(&[(0, 0.5); SMALL + 1]).is_empty());
     }
 
     #[test]
