@@ -203,7 +203,7 @@ pub struct SimPlan {
     pub order: Vec<u32>,
     /// Per service: its soft dependencies and the capacity kept.
     pub soft_deps: Csr<(u32, f64)>,
-    /// Per service with at most [`SOFT_MOST`] soft dependencies: the
+    /// Per service with 1 to [`SOFT_MOST`] soft dependencies: the
     /// capacity kept while up for each set of them down ([`soft_caps`]);
     /// empty for others.
     pub soft_caps: Csr<f64>,
@@ -494,7 +494,19 @@ impl SimPlan {
             threshold,
             hard_deps: Csr::from_rows(hard_deps),
             order,
-            soft_caps: Csr::from_rows(soft_deps.iter().map(|row| soft_caps(row)).collect()),
+            soft_caps: Csr::from_rows(
+                soft_deps
+                    .iter()
+                    // Not walked (nothing degrades it): no table.
+                    .map(|row| {
+                        if row.is_empty() {
+                            Vec::new()
+                        } else {
+                            soft_caps(row)
+                        }
+                    })
+                    .collect(),
+            ),
             soft_deps: Csr::from_rows(soft_deps),
             services,
             hot,
