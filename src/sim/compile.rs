@@ -15,6 +15,28 @@ use super::rng::stable_hash;
 
 pub(crate) use crate::model::HOURS_PER_YEAR;
 
+/// Most soft dependencies of a service whose capacities are tabled per
+/// set of them down ([`soft_caps`]); `trial::degrade` merges its lists
+/// without sorting up to as many.
+pub(crate) const SOFT_MOST: usize = 8;
+
+/// Per set of soft dependencies down (bit k of the index: soft dependency
+/// k of `soft`, in the plan's order), the capacity kept while up: the
+/// product of their capacities in the plan's order, from 1, bit for bit
+/// what multiplying them in turn gives (each entry is the one without its
+/// highest bit times that one's capacity). Empty past [`SOFT_MOST`].
+pub(crate) fn soft_caps(soft: &[(u32, f64)]) -> Vec<f64> {
+    if soft.len() > SOFT_MOST {
+        return Vec::new();
+    }
+    let mut caps = vec![1.0; 1 << soft.len()];
+    for m in 1..caps.len() {
+        let hi = m.ilog2() as usize;
+        caps[m] = caps[m ^ (1 << hi)] * soft[hi].1;
+    }
+    caps
+}
+
 /// Compressed sparse rows: `items[start[i]..start[i + 1]]` belong to row i.
 #[derive(Debug, Clone, Default)]
 pub struct Csr<T> {
@@ -181,6 +203,10 @@ pub struct SimPlan {
     pub order: Vec<u32>,
     /// Per service: its soft dependencies and the capacity kept.
     pub soft_deps: Csr<(u32, f64)>,
+    /// Per service with 1 to [`SOFT_MOST`] soft dependencies: the
+    /// capacity kept while up for each set of them down ([`soft_caps`]);
+    /// empty for others.
+    pub soft_caps: Csr<f64>,
     /// Per service: what the trial needs of it.
     pub services: Vec<ServicePlan>,
     /// Per service: the hot subset of `ServicePlan`.
@@ -468,6 +494,19 @@ impl SimPlan {
             threshold,
             hard_deps: Csr::from_rows(hard_deps),
             order,
+            soft_caps: Csr::from_rows(
+                soft_deps
+                    .iter()
+                    // Not walked (nothing degrades it): no table.
+                    .map(|row| {
+                        if row.is_empty() {
+                            Vec::new()
+                        } else {
+                            soft_caps(row)
+                        }
+                    })
+                    .collect(),
+            ),
             soft_deps: Csr::from_rows(soft_deps),
             services,
             hot,

@@ -28,13 +28,16 @@
 //! Without records (every trial but a traced one), [`walk_keyed`] merges
 //! and walks in one loop, with the same sums in the same order: the lists
 //! with intervals are merged as [`Ends`] merges them (the least key, the
-//! earliest list's on equal keys), a list that is done leaving the merge;
-//! which soft dependencies are down is a mask (each list in key order is
-//! down 0 or 1 times, and each of its events flips it), the capacity
-//! while up the product of the capacities in the mask in the plan's
-//! order ([`Who::up_cap`], as the walk's product); and once every soft
-//! list is done, the capacity while up stays 1, so the walk stops. Lists
-//! not in key order (nothing booked yet) go to the sort.
+//! earliest list's on equal keys; the service's own list is the earliest,
+//! so its events at or before the soft lists' least go first, and a soft
+//! list that is done keeps its place with a key above every key); which
+//! soft dependencies are down is a mask (each list in key order is down 0
+//! or 1 times, and each of its events flips it), the capacity while up
+//! the product of the capacities in the mask in the plan's order, looked
+//! up in a table the plan holds (`compile::soft_caps`, the same products
+//! as the walk's, bit for bit); and once every soft list is done, the
+//! capacity while up stays 1, so the walk stops. Lists not in key order
+//! (nothing booked yet) go to the sort.
 //!
 //! The walk ([`walk`]) books the same sums as before, with shortcuts that
 //! change no bit: a service whose soft dependencies were never down (and
@@ -48,7 +51,10 @@
 //! What pins it: `keyed_walk_books_what_the_sorted_walk_books` (the keyed
 //! walk against the walk of the sorted events, bit for bit, on random
 //! lists as below with up to [`SMALL`] soft dependencies and capacities
-//! of 0 and 1 among them), `merged_events_match_the_stable_sort` (the merge against
+//! of 0 and 1 among them, every count of soft lists with intervals
+//! booking), `the_table_of_capacities_is_the_product_in_order` (the
+//! plan's table against the product in the plan's order, bit for bit),
+//! `merged_events_match_the_stable_sort` (the merge against
 //! the sort on random lists with equal times across and within lists,
 //! touching intervals, zero-length ones and horizon cuts),
 //! `key_order_is_what_the_sort_would_keep`, the trial tests on services
@@ -60,6 +66,7 @@
 
 use std::cmp::Ordering;
 
+use super::super::compile::SOFT_MOST;
 use super::super::intervals::{in_key_order, key, Ends, Iv, ENDS_CAP};
 use super::book::One;
 use super::outage::{revenue_hours, Ledger, Timed, Totals};
@@ -89,7 +96,7 @@ fn events_of(iv: &Iv, kind: u32, h: f64) -> [CapEvent; 2] {
 
 /// Most soft dependencies of one service that [`Merged`] takes; beyond,
 /// the events are sorted.
-const SMALL: usize = 8;
+const SMALL: usize = SOFT_MOST;
 
 /// The capacity events of a service's own list and its soft dependencies'
 /// lists in the order of the contract: their endpoints merged by
@@ -204,6 +211,11 @@ struct Who<'a> {
     /// Its soft dependencies and the capacity each keeps, in the plan's
     /// order.
     soft: &'a [(u32, f64)],
+    /// With at most [`SMALL`] soft dependencies: per set of them down
+    /// (bit k: soft dependency k), the capacity while up, the product of
+    /// their capacities in the plan's order, from 1, as [`walk`]'s
+    /// `factor` takes it (`compile::soft_caps`).
+    caps: &'a [f64],
     h: f64,
 }
 
@@ -214,21 +226,9 @@ impl<'a> Who<'a> {
             svc,
             revenue: plan.hot[svc].revenue_per_hour,
             soft: plan.soft_deps.row(svc),
+            caps: plan.soft_caps.row(svc),
             h: plan.horizon,
         }
-    }
-
-    /// The capacity while up with the soft dependencies in `mask` down
-    /// (bit k: soft dependency k): the product of their capacities in
-    /// the plan's order, from 1, as [`walk`]'s `factor` takes it.
-    #[inline(always)]
-    fn up_cap(&self, mut mask: u32) -> f64 {
-        let mut cap = 1.0;
-        while mask != 0 {
-            cap *= self.soft[mask.trailing_zeros() as usize].1;
-            mask &= mask - 1;
-        }
-        cap
     }
 }
 
@@ -239,14 +239,21 @@ impl<'a> Who<'a> {
 ///
 /// With every list in key order, each list is down (0 or 1) and each of
 /// its events flips it, so which soft dependencies are down is a mask and
-/// the capacity while up a function of it ([`Who::up_cap`]). What it
+/// the capacity while up a function of it ([`Who::caps`]). What it
 /// leaves out changes no sum: a stretch is booked only while the service
 /// is up with a capacity other than 1 (`cap_prev` in [`walk`] is the
 /// capacity while up then), and once every soft list is done (each ends
 /// with an end) the capacity while up is 1 for good, so the service's
-/// own events after that are not walked. A list that is done leaves the
-/// merge, the others keeping their order (the earliest list first on equal
-/// keys).
+/// own events after that are not walked.
+///
+/// The merge: the soft lists with intervals, in their order, each with
+/// its next event's key (`u64::MAX` once done, above every key, so it
+/// never is the least and the others keep their order), the least taken,
+/// the earliest list's on equal keys; before it, the service's own events
+/// at or before that key (its list is the earliest of all). The number of
+/// soft lists is a constant of each [`merge`], whose scan for the least
+/// is unrolled; an event's successor in its list is worked out without
+/// a branch on whether it is a start or an end.
 #[inline(never)]
 fn walk_keyed(
     who: Who<'_>,
@@ -256,90 +263,165 @@ fn walk_keyed(
     totals: &mut Totals,
 ) -> bool {
     debug_assert!(soft_lists.len() <= SMALL);
+    debug_assert_eq!(who.caps.len(), 1 << who.soft.len());
     let h = who.h;
-    // Per list with intervals, in list order: its next event's key, the
-    // intervals left (the first is the current one) and its place (0 the
-    // service's own, k + 1 soft dependency k).
-    let mut keys = [u64::MAX; LISTS];
-    let mut left: [&[Iv]; LISTS] = [&[]; LISTS];
-    let mut place = [0u32; LISTS];
+    if !in_key_order(down, h) {
+        return false;
+    }
+    let mut soft = Soft {
+        keys: [u64::MAX; SMALL],
+        lists: [&[]; SMALL],
+        bits: [0; SMALL],
+    };
     let mut n = 0;
-    for (p, &list) in (0u32..).zip(std::iter::once(&down).chain(soft_lists)) {
+    for (k, &list) in soft_lists.iter().enumerate() {
         let Some(first) = list.first() else {
             continue;
         };
         if !in_key_order(list, h) {
             return false;
         }
-        keys[n] = key(first.start, true);
-        left[n] = list;
-        place[n] = p;
+        soft.keys[n] = key(first.start, true);
+        soft.lists[n] = list;
+        soft.bits[n] = 1 << k;
         n += 1;
     }
-    let mut soft_left = n - usize::from(!down.is_empty());
-    if soft_left == 0 {
-        return true;
+    let walk = Walk { who, timed };
+    match n {
+        0 => {}
+        1 => merge::<1>(walk, down, &soft, totals),
+        2 => merge::<2>(walk, down, &soft, totals),
+        3 => merge::<3>(walk, down, &soft, totals),
+        4 => merge::<4>(walk, down, &soft, totals),
+        5 => merge::<5>(walk, down, &soft, totals),
+        6 => merge::<6>(walk, down, &soft, totals),
+        7 => merge::<7>(walk, down, &soft, totals),
+        _ => merge::<SMALL>(walk, down, &soft, totals),
     }
-    let (mut own_down, mut mask, mut up_cap) = (false, 0u32, 1.0);
+    true
+}
+
+/// The soft lists with intervals of a [`walk_keyed`], in their order:
+/// each one's first event's key, its intervals and its bit in the mask of
+/// those down (soft dependency k's is `1 << k`).
+struct Soft<'a> {
+    keys: [u64; SMALL],
+    lists: [&'a [Iv]; SMALL],
+    bits: [usize; SMALL],
+}
+
+/// What [`merge`] books with.
+#[derive(Clone, Copy)]
+struct Walk<'a> {
+    who: Who<'a>,
+    timed: Option<Timed<'a>>,
+}
+
+impl Walk<'_> {
+    /// Book the stretch from `t_prev` to `t`, up at capacity `cap` (not
+    /// 1), charged to occurrence `occ` of `cause`: [`walk`]'s booking.
+    #[inline(always)]
+    fn book(self, totals: &mut Totals, t_prev: f64, t: f64, cap: f64, cause: u32, occ: u32) {
+        let who = self.who;
+        let lost = who.revenue * (1.0 - cap) * revenue_hours(self.timed.as_ref(), t_prev, t, who.h);
+        if lost > 0.0 {
+            totals.tally[who.svc].loss += lost;
+            totals.cause_loss[cause as usize] += lost;
+            totals.charges().charge(cause, occ, lost);
+        }
+    }
+}
+
+/// `end` cut at the horizon `h`: `end.min(h)` for an end that is not NaN
+/// (each of a list in key order), in fewer steps.
+#[inline(always)]
+fn cut(end: f64, h: f64) -> f64 {
+    if h < end {
+        h
+    } else {
+        end
+    }
+}
+
+/// The key of the event after one of interval `iv` (a start if `start`):
+/// its end (cut at `h`) after its start, the next interval's start
+/// (`next`) after its end.
+#[inline(always)]
+fn key_after(iv: &Iv, next: &Iv, start: bool, h: f64) -> u64 {
+    let t = if start { cut(iv.end, h) } else { next.start };
+    key(t, !start)
+}
+
+/// [`walk_keyed`]'s merge and walk of `own` and the first `N` soft lists
+/// of `soft` (each with intervals). Each list's next event is of its
+/// interval `at`, a start if its key says so; what follows it is worked
+/// out without a branch on which it is (the one interval to read being
+/// the current one after a start, the next after an end).
+#[inline(always)]
+fn merge<const N: usize>(walk: Walk<'_>, own: &[Iv], soft: &Soft<'_>, totals: &mut Totals) {
+    let h = walk.who.h;
+    let caps = walk.who.caps;
+    let mut keys: [u64; N] = std::array::from_fn(|k| soft.keys[k]);
+    let lists: [&[Iv]; N] = std::array::from_fn(|k| soft.lists[k]);
+    let bits: [usize; N] = std::array::from_fn(|k| soft.bits[k]);
+    let mut at = [0usize; N];
+    let mut soft_left = N;
+    let mut own_at = 0;
+    let mut own_key = own.first().map_or(u64::MAX, |iv| key(iv.start, true));
+    let (mut own_down, mut mask, mut up_cap) = (false, 0usize, 1.0);
     let (mut t_prev, mut cause, mut occ) = (0.0, 0u32, 0u32);
     loop {
         let (mut b, mut least) = (0, keys[0]);
-        for (k, &x) in keys[..n].iter().enumerate().skip(1) {
+        for (k, &x) in keys.iter().enumerate().skip(1) {
             if x < least {
                 least = x;
                 b = k;
             }
         }
-        // The key holds the time's bits and whether it is a start.
-        let t = f64::from_bits(least >> 1);
-        let start = least & 1 == 1;
-        if !own_down && t > t_prev && up_cap != 1.0 {
-            let lost = who.revenue * (1.0 - up_cap) * revenue_hours(timed.as_ref(), t_prev, t, h);
-            if lost > 0.0 {
-                totals.tally[who.svc].loss += lost;
-                totals.cause_loss[cause as usize] += lost;
-                totals.charges().charge(cause, occ, lost);
+        // The service's own events first: its list is the earliest.
+        while own_key <= least {
+            // The key holds the time's bits and whether it is a start.
+            let t = f64::from_bits(own_key >> 1);
+            if !own_down & (t > t_prev) & (up_cap != 1.0) {
+                walk.book(totals, t_prev, t, up_cap, cause, occ);
             }
+            t_prev = t;
+            own_down = own_key & 1 == 1;
+            let next = own_at + usize::from(!own_down);
+            own_key = match own.get(next) {
+                Some(nx) => key_after(&own[own_at], nx, own_down, h),
+                None => u64::MAX,
+            };
+            own_at = next;
+        }
+        let t = f64::from_bits(least >> 1);
+        if !own_down & (t > t_prev) & (up_cap != 1.0) {
+            walk.book(totals, t_prev, t, up_cap, cause, occ);
         }
         t_prev = t;
-        let iv = &left[b][0];
-        let p = place[b];
-        if p == 0 {
-            own_down = start;
-        } else {
-            mask ^= 1 << (p - 1);
-            up_cap = who.up_cap(mask);
-            if start {
-                cause = iv.cause;
-                occ = iv.occ;
-            }
-        }
-        if start {
-            keys[b] = key(iv.end.min(h), false);
+        let list = lists[b];
+        let i = at[b];
+        let iv = &list[i];
+        mask ^= bits[b];
+        up_cap = caps[mask];
+        let start = least & 1 == 1;
+        // A start's cause is the latest.
+        cause = if start { iv.cause } else { cause };
+        occ = if start { iv.occ } else { occ };
+        let next = i + usize::from(!start);
+        at[b] = next;
+        if let Some(nx) = list.get(next) {
+            keys[b] = key_after(iv, nx, start, h);
             continue;
         }
-        left[b] = &left[b][1..];
-        if let Some(next) = left[b].first() {
-            keys[b] = key(next.start, true);
-            continue;
-        }
-        // Done: out of the merge, the rest keeping their order.
-        keys.copy_within(b + 1..n, b);
-        left.copy_within(b + 1..n, b);
-        place.copy_within(b + 1..n, b);
-        n -= 1;
-        if p != 0 {
-            soft_left -= 1;
-            if soft_left == 0 {
-                return true;
-            }
+        // Done: above every key from now on.
+        keys[b] = u64::MAX;
+        soft_left -= 1;
+        if soft_left == 0 {
+            return;
         }
     }
 }
-
-/// Most lists [`walk_keyed`] merges: the service's own and [`SMALL`]
-/// soft dependencies'.
-const LISTS: usize = SMALL + 1;
 
 /// Book the revenue lost while up and degraded over `events` (in the
 /// order of the contract), and record capacity changes.
@@ -356,6 +438,7 @@ fn walk(
         revenue,
         soft,
         h,
+        ..
     } = who;
     let mut small_active = [0u32; SMALL];
     let mut big_active: Vec<u32>;
@@ -422,6 +505,7 @@ mod tests {
     use super::super::super::intervals::Xs;
     use super::super::outage::Tally;
     use super::*;
+    use crate::sim::compile::soft_caps;
 
     /// A list on a coarse grid of times (so that times meet across lists):
     /// a union's (sorted, disjoint, not touching) most of the time; with
@@ -525,7 +609,10 @@ mod tests {
         let mut rng = Xs(0xD1B5_4A32_D192_ED03);
         let mut sorted = Vec::new();
         let (mut keyed, mut lost, mut fell_back) = (0, 0, 0);
-        const CAPS: [f64; 7] = [0.5, 0.7, 0.9, 1.0, 0.25, 0.0, 0.85];
+        // Per count of soft lists with intervals (each its own merge):
+        // keyed walks that book a loss.
+        let mut by_count = [0; SMALL + 1];
+        const CAPS: [f64; 9] = [0.5, 0.7, 0.9, 1.0, 0.25, 0.0, 0.85, 0.3, 0.1];
         for case in 0..20_000 {
             let h = 10.0 + rng.below(20) as f64;
             let odd = case % 5 == 0;
@@ -538,10 +625,12 @@ mod tests {
                 .zip(&soft)
                 .map(|(k, _)| (k, CAPS[rng.below(CAPS.len() as u64) as usize]))
                 .collect();
+            let table = soft_caps(&caps);
             let who = Who {
                 svc: 0,
                 revenue: 1.0 + rng.below(1000) as f64 / 7.0,
                 soft: &caps,
+                caps: &table,
                 h,
             };
             // The reference: the sorted events, walked.
@@ -556,13 +645,41 @@ mod tests {
             }
             assert_eq!(booked(&got), booked(&want), "case {case}");
             keyed += 1;
-            lost += usize::from(want.tally[0].loss > 0.0);
+            let loss = usize::from(want.tally[0].loss > 0.0);
+            lost += loss;
+            by_count[soft.iter().filter(|l| !l.is_empty()).count()] += loss;
         }
-        // Both paths are taken, and most keyed walks book a loss.
+        // Both paths are taken, and most keyed walks book a loss; so do
+        // the merges of every count of soft lists.
         assert!(
             fell_back > 1_000 && keyed > 10_000 && lost > 5_000,
             "{keyed} keyed ({lost} with a loss), {fell_back} sorted"
         );
+        assert!(by_count[1..].iter().all(|&n| n > 50), "{by_count:?}");
+    }
+
+    #[test]
+    fn the_table_of_capacities_is_the_product_in_order() {
+        let mut rng = Xs(0x2545_F491_4F6C_DD1D);
+        for _ in 0..2_000 {
+            let soft: Vec<(u32, f64)> = (0..rng.below(SMALL as u64 + 1))
+                .map(|k| (k as u32, rng.below(1_000) as f64 / 997.0))
+                .collect();
+            let table = soft_caps(&soft);
+            assert_eq!(table.len(), 1 << soft.len());
+            for (mask, &cap) in table.iter().enumerate() {
+                // As the walk multiplies them: in the plan's order, from 1.
+                let want: f64 = soft
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, _)| mask >> k & 1 == 1)
+                    .map(|(_, &(_, c))| c)
+                    .product();
+                assert_eq!(cap.to_bits(), want.to_bits(), "{soft:?} {mask:b}");
+            }
+        }
+        // Past the most, no table (the events are sorted).
+        assert!(soft_caps(&[(0, 0.5); SMALL + 1]).is_empty());
     }
 
     #[test]
