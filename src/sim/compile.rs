@@ -203,9 +203,9 @@ pub struct SimPlan {
     pub order: Vec<u32>,
     /// Per service: its soft dependencies and the capacity kept.
     pub soft_deps: Csr<(u32, f64)>,
-    /// Per service with 1 to [`SOFT_MOST`] soft dependencies: the
-    /// capacity kept while up for each set of them down ([`soft_caps`]);
-    /// empty for others.
+    /// Per service with 1 to 8 (`SOFT_MOST`) soft dependencies: the
+    /// capacity kept while up for each set of them down (`soft_caps`: the
+    /// products in the plan's order); empty for others.
     pub soft_caps: Csr<f64>,
     /// Per service: what the trial needs of it.
     pub services: Vec<ServicePlan>,
