@@ -460,6 +460,33 @@ pub fn unit_open<R: RngCore + ?Sized>(rng: &mut R) -> f64 {
     ((rng.next_u64() >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
+/// Tests: `from`, a finite [`Dist::quantile_reaches_from`]`(x)` of `d`,
+/// is sound (the quantile reaches `x` at it, on the next 64 draws of the
+/// grid and at the points `steps` spread above it, in 2⁻⁴⁰ of what is
+/// left to 1) and tight (a millionth below it, the quantile is below `x`).
+#[cfg(test)]
+pub(crate) fn reach_bound_holds(
+    d: &Dist,
+    x: f64,
+    from: f64,
+    steps: &[u64],
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    use proptest::prop_assert;
+    prop_assert!(from > 0.0 || x == 0.0);
+    let mut u = from;
+    for _ in 0..64 {
+        prop_assert!(u >= 1.0 || d.quantile(u) >= x, "u {u} from {from}");
+        u = f64::from_bits(u.to_bits() + 1);
+    }
+    for &k in steps {
+        let u = from + (1.0 - from) * (k as f64 / (1u64 << 40) as f64);
+        prop_assert!(u >= 1.0 || d.quantile(u) >= x, "u {u} from {from}");
+    }
+    let below = from * (1.0 - 1e-6);
+    prop_assert!(x == 0.0 || from < 1e-300 || d.quantile(below) < x);
+    Ok(())
+}
+
 mod special;
 mod table;
 

@@ -251,6 +251,7 @@ impl Trial {
         let n = plan.node_count();
         let s = plan.n_services;
         let c = plan.threats.len() + 1;
+        let reach = Reach::new(plan);
         Trial {
             key: 0,
             horizon: plan.horizon,
@@ -273,8 +274,8 @@ impl Trial {
             recording: false,
             fused: true,
             skip_quiet: true,
-            reach: Reach::new(plan),
-            skip_past: true,
+            skip_past: reach.built(),
+            reach,
             #[cfg(test)]
             skipped_past: 0,
             failures: true,
