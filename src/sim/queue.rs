@@ -162,34 +162,32 @@ impl<T: Copy> Queue<T> {
         // (One branch on the form, then each form's own path: the heap's
         // is the whole path of a large estate.)
         let key = if self.heaped {
-            let from_run = match (self.run.get(self.next), self.heap.first()) {
-                (Some(a), Some(b)) => a < b,
-                (Some(_), None) => true,
-                (None, _) => false,
-            };
-            if from_run {
-                self.next += 1;
-                self.run[self.next - 1]
-            } else {
-                self.heap_pop()?
+            match self.take_run_before(self.heap.first().copied()) {
+                Some(key) => key,
+                None => self.heap_pop()?,
             }
         } else {
-            let from_run = match (self.run.get(self.next), self.heap.last()) {
-                (Some(a), Some(b)) => a < b,
-                (Some(_), None) => true,
-                (None, _) => false,
-            };
-            if from_run {
-                self.next += 1;
-                self.run[self.next - 1]
-            } else {
-                self.heap.pop()?
+            match self.take_run_before(self.heap.last().copied()) {
+                Some(key) => key,
+                None => self.heap.pop()?,
             }
         };
         Some((
             key_time((key >> 64) as u64),
             self.items[key as u64 as usize],
         ))
+    }
+
+    /// The run's next key, taken, if it comes before `later` (the least
+    /// key pushed while popping, if any); `None` leaves the run as it is.
+    #[inline(always)]
+    fn take_run_before(&mut self, later: Option<u128>) -> Option<u128> {
+        let &key = self.run.get(self.next)?;
+        if later.is_some_and(|b| b <= key) {
+            return None;
+        }
+        self.next += 1;
+        Some(key)
     }
 
     /// The least key pushed while popping.
