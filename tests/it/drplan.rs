@@ -92,6 +92,54 @@ fn invocation_after_t_gives_t_plus_switchover() {
     );
 }
 
+/// An outage of exactly `invoke_after` ends as the invocation falls due:
+/// the service is back, so DR is not invoked, whatever brings it back at
+/// that instant (the end of an outage, a restart of no length, a restart
+/// that adds up to T, a repair). It was invoked before for all but the
+/// outage without a restart: the invocation, queued when the service went
+/// down, came first among the instant's events.
+#[test]
+fn an_outage_of_exactly_invoke_after_does_not_invoke_whatever_its_cause() {
+    let text = |restart: &str, outage: &str, repair: &str| {
+        format!(
+            r#"Scenario(name: "t", horizon: "150h",
+    sites: [Site(id: "dc-1"), Site(id: "dc-2")],
+    services: [
+        Service(id: "app", site: "dc-1", restart: Fixed("{restart}"),
+            failure: (ttf: Fixed("100h"), repair: Fixed("{repair}")),
+            failover: (site: "dc-2", switchover: Fixed("30m"), invoke_after: "2h")),
+    ],
+    threats: [Outage(id: "cut", rate_per_year: 0, targets: [Site("dc-1")], duration: Fixed("{outage}"))])"#
+        )
+    };
+    for (restart, outage, expected) in [
+        ("0h", "2h", 2.0),
+        ("1h", "1h", 2.0),
+        ("2h", "0h", 2.0),
+        ("1h", "90m", 2.5),
+    ] {
+        let run = drill(&text(restart, outage, "1h"), "cut", 10);
+        let app = &run.acc.services[0];
+        assert_close(
+            &format!("outage {outage} + restart {restart}"),
+            app.downtime.mean(),
+            expected,
+            1e-6,
+        );
+    }
+    // A random failure at 100 h repaired in exactly T: back at 102 h, not
+    // switched over at 102.5 h; a longer repair is cut to T + switchover.
+    for (repair, expected) in [("2h", 2.0), ("3h", 2.5)] {
+        let run = annual(&text("0h", "1h", repair), 10);
+        assert_close(
+            &format!("repair {repair}"),
+            run.acc.services[0].downtime.mean(),
+            expected,
+            1e-6,
+        );
+    }
+}
+
 /// A dependency at home that stays down is a cause too: the VM cluster's
 /// outage takes the database down and DR is invoked after T.
 #[test]

@@ -44,6 +44,12 @@ pub(super) struct Dr {
     /// Switchovers decided but waiting for `failover.requires`: service,
     /// generation and cause.
     pub(super) waiting: Vec<(u32, u32, u32)>,
+    /// Invocations due at the current instant (service, episode): taken
+    /// once every other event of the instant has been handled, so that a
+    /// service back at exactly `invoke_after` (its repair, the end of an
+    /// outage or of a restart at that instant) is not invoked, whatever
+    /// the order in which the events were queued.
+    pub(super) due: Vec<(u32, u32)>,
     /// Per threat occurrence of an outage that met moved services: the
     /// services it does not block at home and those it blocks at their
     /// failover site.
@@ -72,6 +78,7 @@ impl Dr {
             },
             touched: Vec::new(),
             waiting: Vec::new(),
+            due: Vec::new(),
             occs: Vec::new(),
             lag: vec![None; sized(plan.dr.any)],
             moved: false,
@@ -87,6 +94,7 @@ impl Dr {
         self.down_since.fill(f64::NAN);
         self.touched.clear();
         self.waiting.clear();
+        self.due.clear();
         self.occs.clear();
         for l in &mut self.lag {
             *l = None;
@@ -236,6 +244,20 @@ impl Trial {
             let gen = self.dr.episode[i];
             self.schedule(t + fo.invoke_after, EvKind::Invoke { svc: w, gen });
         }
+    }
+
+    /// The invocations due at `t`, once every other event of the instant
+    /// has been handled ([`Dr::due`]), in the order they were queued.
+    pub(super) fn invoke_due(&mut self, plan: &SimPlan, t: f64) {
+        let due = std::mem::take(&mut self.dr.due);
+        for &(svc, gen) in &due {
+            self.invoke(plan, svc, gen, t);
+            if !self.dr.touched.is_empty() || !self.dr.waiting.is_empty() {
+                self.dr_after_event(plan, t);
+            }
+        }
+        self.dr.due = due;
+        self.dr.due.clear();
     }
 
     /// `invoke_after` has passed since `svc` went down: if it is still

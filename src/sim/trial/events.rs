@@ -409,7 +409,8 @@ impl Trial {
             }
             EvKind::Encrypt { attack } => self.encrypt(plan, attack, t),
             EvKind::Contain { attack } => self.contain(plan, attack, t),
-            EvKind::Invoke { svc, gen } => self.invoke(plan, svc, gen, t),
+            // Taken at the end of the instant: see `Dr::due`.
+            EvKind::Invoke { svc, gen } => self.dr.due.push((svc, gen)),
         }
     }
 

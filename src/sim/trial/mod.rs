@@ -432,6 +432,11 @@ impl Trial {
             if !self.dr.touched.is_empty() || !self.dr.waiting.is_empty() {
                 self.dr_after_event(plan, t);
             }
+            // DR invocations once every other event of this instant has
+            // been handled: one that came back at it is not invoked.
+            if !self.dr.due.is_empty() && self.queue.peek_time().is_none_or(|next| next > t) {
+                self.invoke_due(plan, t);
+            }
             // Dispatch once every event of this instant has been handled.
             if self.crews.dispatch_needed && self.queue.peek_time().is_none_or(|next| next > t) {
                 self.dispatch(plan, t);
