@@ -48,6 +48,10 @@ pub(crate) struct Series {
     pub lines: Vec<Line>,
     /// What the chart says in place of a plot when no line has a point.
     pub empty: &'static str,
+    /// Whether a chart of one line has a legend too: a line's name is
+    /// news when it says which appetite point, service or threat it is,
+    /// not when it repeats the title ("RTO attainment").
+    pub legend_for_one: bool,
 }
 
 impl Chart for Series {
@@ -158,7 +162,7 @@ impl Chart for Series {
                 }))
                 .map_err(draw_err)?;
         }
-        if self.lines.len() > 1 {
+        if self.lines.len() > 1 || (self.legend_for_one && !self.lines.is_empty()) {
             chart
                 .configure_series_labels()
                 .label_font(font(TICK_SIZE))
@@ -187,6 +191,7 @@ mod tests {
             labels: vec!["Q1".to_string(), "Q2".to_string()],
             lines: vec![],
             empty: "No run has a risk appetite to follow",
+            legend_for_one: true,
         };
         let r = super::super::render(&s).expect("renders");
         assert!(r.svg.contains("No run has a risk appetite to follow"));

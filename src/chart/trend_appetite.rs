@@ -48,5 +48,6 @@ pub(crate) fn chart(t: &Trend) -> Series {
         labels: t.runs.iter().map(|r| r.label.clone()).collect(),
         lines,
         empty: "No run has a risk appetite to follow:\ngive the scenario a risk_appetite.",
+        legend_for_one: true,
     }
 }

@@ -10,6 +10,7 @@ pub(crate) fn chart(t: &Trend) -> Series {
     let p = t.period();
     Series {
         empty: "No run has a loss to draw.",
+        legend_for_one: false,
         name: "trend_loss".to_string(),
         title: p.reword("Expected annual loss per review"),
         y_desc: format!(

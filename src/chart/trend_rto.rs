@@ -8,6 +8,7 @@ use super::series::{Line, Series, YFormat};
 pub(crate) fn chart(t: &Trend) -> Series {
     Series {
         empty: "No run has a service with an RTO\nand an outage to judge it on.",
+        legend_for_one: false,
         name: "trend_rto".to_string(),
         title: "RTO attainment per review".to_string(),
         y_desc: "outages ending within the RTO (mean over services)".to_string(),

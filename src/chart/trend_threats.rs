@@ -9,7 +9,11 @@ use super::trend_services::tops_chart;
 pub(crate) fn chart(t: &Trend) -> Series {
     tops_chart(
         t,
-        ("trend_threats", "Threats that lose most, per review"),
+        (
+            "trend_threats",
+            "Threats",
+            "No threat lost anything in any run.",
+        ),
         |r| &r.top_threats,
     )
 }

@@ -20,6 +20,7 @@ pub(crate) fn chart(t: &Trend) -> Series {
     let y = p.noun();
     Series {
         empty: "No run has a loss to draw.",
+        legend_for_one: false,
         name: "trend_var".to_string(),
         title: "Value at risk per review".to_string(),
         y_desc: format!("{} ({}{})", p.loss(), t.axis_currency(), t.loss_basis()),

@@ -163,7 +163,9 @@ pub(crate) fn drill_charts(d: &DrillSummary, names: &Names) -> Vec<Job<'static>>
             "drill_data_loss_vs_rpo",
             format!("Data lost against RPO after {head}"),
         ),
-        "hours of data lost (log scale)",
+        // The ticks are in m, h and d, and the bars are over the drills
+        // that lost some data (the share that miss is over all drills).
+        "data lost, as time of writes (log scale; over the drills that lost some)",
         "RPO",
         with_rpo,
         format!(

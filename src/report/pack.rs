@@ -115,10 +115,18 @@ pub(crate) fn run_charts<'a>(
         ),
         rows,
     );
+    // With insurance these bars are before it (a loss is attributed to a
+    // service or a threat before the policies pay), as the histogram and
+    // the convergence chart say.
+    let gross = if acc.net.is_some() {
+        " before insurance"
+    } else {
+        ""
+    };
     let pareto = |item: &str, items: Vec<(String, f64)>| Pareto {
         name: format!("loss_by_{item}"),
         title: format!(
-            "{} — {}",
+            "{}{gross} — {}",
             period.reword(&format!("Expected annual loss by {item}")),
             s.scenario
         ),
@@ -144,7 +152,7 @@ pub(crate) fn run_charts<'a>(
     let by_failing_service = Pareto {
         name: "loss_by_failing_service".into(),
         title: format!(
-            "{} — {}",
+            "{}{gross} — {}",
             period.reword("Random failures' expected annual loss by failing service"),
             s.scenario
         ),

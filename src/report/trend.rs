@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::review::trend::Trend;
 
 use super::doc::{b, t, Align, Block, Doc};
-use super::loop_util::{cell, delta, json, opt, significant};
+use super::loop_util::{cell, delta, json, opt, signed, significant};
 use super::pack::{job, Files};
 use crate::fmt::{money, pct, plural};
 
@@ -405,11 +405,15 @@ pub(crate) fn screen(tr: &Trend) -> String {
         let c = r.currency.as_str();
         if let Some(st) = k.checked_sub(1).and_then(|i| tr.steps.get(i)) {
             let _ = match &st.delta {
+                // The interval is named: "[EUR +4,629, EUR +5,459]" alone
+                // read as a range of outcomes, not the 95% CI of the mean.
                 Some(d) => writeln!(
                     s,
-                    "{:width$}  change {}: {}",
+                    "{:width$}  change {}, 95% CI [{}, {}]: {}",
                     "",
-                    delta(c, d),
+                    signed(c, d.mean),
+                    signed(c, d.ci95[0]),
+                    signed(c, d.ci95[1]),
                     if d.significant {
                         "significant"
                     } else {

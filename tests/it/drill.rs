@@ -476,6 +476,29 @@ fn drill_writes_its_pack_and_screen() {
     }
 }
 
+/// The data-loss chart's axis read "hours of data lost" under ticks in
+/// minutes, hours and days ("5m", "15m", "2d"), and did not say that its
+/// bars are over the drills that lost some data (its "miss RPO" shares are
+/// over all drills). It says what the axis is and over which drills.
+#[test]
+fn the_data_loss_axis_says_what_it_measures() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("out");
+    bcdr()
+        .args(["drill", "--threat", "office-fire", "--trials", "300", "-q"])
+        .arg(crate::common::scenario("tutorial.ron"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(out.join("drill_data_loss_vs_rpo.svg")).expect("svg");
+    assert!(
+        svg.contains("data lost, as time of writes (log scale; over the drills that lost some)"),
+        "{svg}"
+    );
+    assert!(!svg.contains("hours of data lost"), "{svg}");
+}
+
 #[test]
 fn unknown_threat_is_refused_with_the_threats_listed() {
     let dir = tempfile::tempdir().expect("a temporary folder");

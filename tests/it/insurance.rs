@@ -333,6 +333,46 @@ fn the_histogram_and_convergence_say_they_are_before_insurance() {
     }
 }
 
+/// With insurance the bars of the loss by service, by threat and by
+/// failing service are before insurance (they add up to the gross
+/// expected loss), but their titles read "Expected annual loss by
+/// threat" next to a net headline, where the histogram and the
+/// convergence chart of the same pack said "before insurance". They say
+/// it now; an uninsured scenario's titles are as they were.
+#[test]
+fn the_loss_bars_say_they_are_before_insurance() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, insured) in [("insurer-dr-site.ron", true), ("tutorial.ron", false)] {
+        let out = dir.path().join(name);
+        crate::common::bcdr()
+            .args([
+                "run",
+                crate::common::scenario(name).to_str().expect("utf-8"),
+            ])
+            .args(["--trials", "300", "-q", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        for (chart, title) in [
+            ("loss_by_service", "Expected annual loss by service"),
+            ("loss_by_threat", "Expected annual loss by threat"),
+            // (the SVG writes the apostrophe of "Random failures'" as &apos;)
+            (
+                "loss_by_failing_service",
+                "expected annual loss by failing service",
+            ),
+        ] {
+            let svg = std::fs::read_to_string(out.join(format!("{chart}.svg"))).expect("svg");
+            assert!(svg.contains(title), "{name} {chart}");
+            assert_eq!(
+                svg.contains(&format!("{title} before insurance")),
+                insured,
+                "{name} {chart}"
+            );
+        }
+    }
+}
+
 /// Regression (found by an independent check of the statistics): a year
 /// whose every loss the policy recovered nets to 0 on paper, but the
 /// recoveries (summed occurrence by occurrence) and the gross loss (summed

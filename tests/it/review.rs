@@ -775,3 +775,45 @@ fn the_trend_appetite_legend_names_each_point_whole() {
         );
     }
 }
+
+/// A trend chart of one line had no legend: the tutorial's one appetite
+/// point was drawn as a ratio without saying which point (EUR 100,000?),
+/// and a lone service or threat line without its id. They name it now;
+/// the services' and threats' "a gap" note is in the title, where it no
+/// longer runs the height of the y axis.
+#[test]
+fn a_trend_chart_of_one_line_names_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let file = write(dir, "q.ron", TUTORIAL);
+    for q in ["q1", "q2"] {
+        bcdr()
+            .current_dir(dir)
+            .args([
+                "run",
+                file.to_str().expect("utf-8"),
+                "--trials",
+                "200",
+                "-q",
+            ])
+            .args(["--label", q, "--out", q])
+            .assert()
+            .success();
+    }
+    bcdr()
+        .current_dir(dir)
+        .args(["trend", "q1", "q2", "--out", "trend", "-q"])
+        .assert()
+        .success();
+    let read = |f: &str| std::fs::read_to_string(dir.join("trend").join(f)).expect("svg");
+    assert!(
+        read("trend_appetite.svg").contains("more than EUR 100,000"),
+        "the one appetite point is not named"
+    );
+    let services = read("trend_services.svg");
+    assert!(
+        services.contains("Services that lose most, per review (a gap: not in its top five)"),
+        "{services}"
+    );
+    assert!(!services.contains("a gap where outside"), "{services}");
+}
