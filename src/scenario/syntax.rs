@@ -8,6 +8,10 @@
 use super::duration::parse_hours;
 use super::suggest::nearest;
 
+#[path = "syntax_groups.rs"]
+mod groups;
+use groups::{unnamed_fields, unnamed_first_field, unnamed_parameters};
+
 /// Deepest nesting of brackets accepted. A complete scenario nests about six
 /// levels deep (`Scenario(services: [Service(backup: (restore: Pert(..)))])`);
 /// the limit stops hostile or broken input long before the recursive-descent
@@ -553,8 +557,10 @@ fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
                 ));
             }
             if place.before.trim_end().ends_with('(') {
-                if let Some(fix) = unnamed_first_field(place, value) {
-                    return Some(fix);
+                let fix = unnamed_parameters(place)
+                    .or_else(|| unnamed_first_field(place, &format!("\"{value}\"")));
+                if fix.is_some() {
+                    return fix;
                 }
             }
             let what = field.map_or("this value".to_string(), |f| format!("`{f}`"));
@@ -627,7 +633,8 @@ fn common_mistake(code: &ron::Error, place: &Place<'_>) -> Option<String> {
             {
                 // `cost: 5000`: a number where a distribution belongs.
                 return Some(
-                    bare_number_in_distribution(field, found)
+                    unnamed_parameters(place)
+                        .or_else(|| bare_number_in_distribution(field, found))
                         .unwrap_or_else(|| unnamed_fields(place, found)),
                 );
             }
@@ -744,56 +751,6 @@ fn comma_in_number(place: &Place<'_>, found: &str) -> Option<String> {
             "a number has a dot before its decimals, not a comma: write `{decimal}`"
         ))
     }
-}
-
-/// The lists whose items are groups of fields: the group's name as the
-/// reference writes it, and its first field.
-const FIELD_LISTS: [(&str, &str, &str); 10] = [
-    ("sites", "Site", "id"),
-    ("services", "Service", "id"),
-    ("groups", "Group", "id"),
-    ("insurance", "Policy", "id"),
-    ("common_factors", "", "id"),
-    ("teams", "", "id"),
-    ("triggers", "", "threat"),
-    ("degrades_on", "", "service"),
-    ("attack_paths", "", "from"),
-    ("impact", "", "after"),
-];
-
-/// `("storm", threats: ...)`: a group of fields in a list whose first
-/// value is written without its name.
-fn unnamed_first_field(place: &Place<'_>, value: &str) -> Option<String> {
-    let list = place.path.rsplit_once('[')?.0.rsplit('.').next()?;
-    let (_, name, first) = FIELD_LISTS.iter().find(|(l, _, _)| *l == list)?;
-    Some(format!(
-        "the fields of `{name}(...)` are written with their names, `name: value`: write \
-         `{name}({first}: \"{value}\", ...)`"
-    ))
-}
-
-/// A group of fields written without its field names, `(2000000, 0.10)`.
-fn unnamed_fields(place: &Place<'_>, found: &str) -> String {
-    let inside = place.rest.split(')').next().unwrap_or(found);
-    let values: Vec<&str> = inside.split(',').map(str::trim).collect();
-    let in_appetite = place
-        .path
-        .rsplit_once('[')
-        .is_some_and(|(list, _)| list.ends_with("risk_appetite"));
-    if in_appetite {
-        let (loss, probability) = match values.as_slice() {
-            [loss, probability] => (*loss, *probability),
-            _ => (found, "0.01"),
-        };
-        return format!(
-            "each point of the risk appetite names its two fields: write `(loss: {loss}, \
-             probability: {probability})`"
-        );
-    }
-    format!(
-        "a number where a field name belongs: the fields of `(...)` are written with their \
-         names, `name: value`, such as `(loss: {found}, probability: 0.01)`"
-    )
 }
 
 /// The line of `text` that holds byte `offset`, and under it a caret at

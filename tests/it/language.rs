@@ -180,6 +180,73 @@ fn a_group_of_fields_without_its_first_name_is_told_the_name() {
     assert!(err.contains(r#"`Service("a")`"#), "{err}");
 }
 
+/// A distribution's or a replication's parameters, or the first field of a
+/// field's own group, written without their names: the fix names them, in
+/// the form the planner wrote. Inside a service these were told to write
+/// `Service(id: "30m", ...)`, and `spread: (0.5, ...)` the risk appetite's
+/// `(loss: 0.5, probability: 0.01)`.
+#[test]
+fn a_form_without_its_parameter_names_is_told_them() {
+    let base = r#"Scenario(name: "x", sites: [Site(id: "dc-1"), Site(id: "dc-2")],
+    services: [Service(id: "db", site: "dc-1",
+        failure: (mtbf: "8760h", repair: LogNormal(median: "30m", p90: "3h")),
+        failover: (site: "dc-2", switchover: Fixed("1h"), replication: Asynchronous(lag: Fixed("5m"))))],
+    threats: [Ransomware(id: "r", rate_per_year: 1, entry: ["db"],
+        spread: (probability: 0.5, time: Exponential(mean: "1d")), dwell: Fixed("1d"), detection: Fixed("2d"),
+        response_cost: Uniform(min: 1000, max: 5000))],
+    plan: Plan(crews: 2))"#;
+    accepted("the base", base);
+    for (good, bad, path, fix) in [
+        (
+            r#"LogNormal(median: "30m", p90: "3h")"#,
+            r#"LogNormal("30m", "3h")"#,
+            r#"services[0] "db".failure.repair"#,
+            r#"`LogNormal(median: "30m", p90: "3h")`, or `LogNormal(low: ..., high: ...)`"#,
+        ),
+        (
+            r#"Asynchronous(lag: Fixed("5m"))"#,
+            r#"Asynchronous("5m")"#,
+            r#"services[0] "db".failover.replication"#,
+            r#"`Asynchronous(lag: Fixed("5m"))`"#,
+        ),
+        (
+            r#"Exponential(mean: "1d")"#,
+            r#"Exponential("1d")"#,
+            r#"threats[0] "r".spread.time"#,
+            r#"`Exponential(mean: "1d")`"#,
+        ),
+        (
+            "Uniform(min: 1000, max: 5000)",
+            "Uniform(1000, 5000)",
+            r#"threats[0] "r".response_cost"#,
+            "`Uniform(min: 1000, max: 5000)`",
+        ),
+        (
+            "(probability: 0.5,",
+            "(0.5,",
+            r#"threats[0] "r".spread"#,
+            "`(probability: 0.5, ...)`",
+        ),
+        (
+            r#"(mtbf: "8760h","#,
+            r#"("8760h","#,
+            r#"services[0] "db".failure"#,
+            r#"`(mtbf: "8760h", ...)`"#,
+        ),
+        (
+            "Plan(crews: 2)",
+            "Plan(2)",
+            "at plan)",
+            "`Plan(crews: 2, ...)`",
+        ),
+    ] {
+        let err = refused(bad, &base.replace(good, bad));
+        assert!(err.contains(path) && err.contains(fix), "{bad}: {err}");
+        assert!(!err.contains("Service(id:"), "{bad}: {err}");
+        assert!(!err.contains("(loss:"), "{bad}: {err}");
+    }
+}
+
 /// An RPO of 0 is allowed (durations are >= 0), and the warning that no
 /// backup meets it must not suggest a backup interval of 0, which
 /// `validate` refuses.
