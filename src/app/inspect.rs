@@ -128,6 +128,20 @@ pub fn generate(
             path.join("estate.ron").display()
         )));
     }
+    // A device, pipe or socket (or a link to one: /dev/stdout) is not a
+    // file to replace: renaming over it would swap the node itself for
+    // the scenario (as root, /dev/full became a text file).
+    let special = |m: std::fs::Metadata| !m.is_file() && !m.file_type().is_symlink();
+    if std::fs::symlink_metadata(path).is_ok_and(special)
+        || std::fs::metadata(path).is_ok_and(|m| !m.is_file())
+    {
+        return Err(Error::Usage(format!(
+            "--out {} is not a regular file (a device, a pipe, a socket or a link to one): \
+             generate writes a scenario file and never replaces one of those, even with \
+             --force; pass a file path such as estate.ron (nothing was written)",
+            path.display()
+        )));
+    }
     let exists_err = || {
         Error::Usage(format!(
             "{} already exists: pass --force to replace it, or choose another --out \

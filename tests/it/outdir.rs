@@ -472,6 +472,39 @@ fn generate_replaces_a_file_only_with_force() {
     assert!(leftovers(&new).is_empty(), "{:?}", leftovers(&new));
 }
 
+/// `generate --force` renamed its file over whatever `--out` named: as
+/// root, `--out /dev/full --force` replaced the device with a text file
+/// and said "wrote /dev/full". A pipe, and a link to one (as
+/// `/dev/stdout` is), is refused, even with `--force`, and left as it was.
+#[cfg(unix)]
+#[test]
+fn generate_never_replaces_a_pipe_or_a_link_to_one() {
+    use std::os::unix::fs::FileTypeExt;
+    let c = case();
+    let fifo = c.out.with_file_name("pipe.ron");
+    let path = std::ffi::CString::new(fifo.display().to_string()).expect("a path without NUL");
+    // SAFETY: mkfifo reads a valid NUL-terminated path and nothing else.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let link = c.out.with_file_name("link.ron");
+    std::os::unix::fs::symlink(&fifo, &link).expect("a symlink");
+    for target in [&fifo, &link] {
+        let mut cmd = bcdr();
+        cmd.args(["generate", "--services", "10", "--force", "--out"])
+            .arg(target);
+        let err = fails_with(cmd, "is not a regular file");
+        assert!(err.contains("nothing was written"), "{err}");
+        let kind = std::fs::symlink_metadata(target).expect("kept").file_type();
+        assert!(
+            kind.is_fifo() || kind.is_symlink(),
+            "{target:?} was replaced"
+        );
+    }
+    assert!(std::fs::symlink_metadata(&fifo)
+        .expect("kept")
+        .file_type()
+        .is_fifo());
+}
+
 /// A command never writes into a folder holding another command's
 /// results (a drill over a run, a trend over one of its runs); its own
 /// folder, a new one, one with only the user's files, a graph in a run's
