@@ -120,6 +120,17 @@ pub fn generate(
         let ro = if exists { path } else { folder.as_path() };
         return Err(report::outdir::read_only_err(ro, "--out"));
     }
+    // A trailing slash names a folder, existing or not (`--out e.ron/`
+    // failed with "Not a directory").
+    let bare = path.to_string_lossy();
+    let bare = bare.trim_end_matches('/');
+    if !bare.is_empty() && bare.len() < path.as_os_str().len() && !path.is_dir() {
+        return Err(Error::Usage(format!(
+            "--out {} ends in a slash, so it names a folder: generate writes one scenario \
+             file; write --out {bare}",
+            path.display()
+        )));
+    }
     if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(Error::Usage(format!(
             "--out {} is a folder: generate writes one scenario file; pass a file path such \

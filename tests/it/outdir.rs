@@ -215,16 +215,29 @@ fn a_second_writer_is_refused_naming_the_first() {
 fn out_naming_a_file_says_so() {
     let c = case();
     std::fs::write(&c.out, "a file").expect("written");
-    for args in [
-        vec!["run", "-q", "--trials", "10"],
-        vec!["drill", "-q", "--trials", "10", "--threat", "fire"],
-        vec!["graph"],
-    ] {
-        let mut cmd = bcdr();
-        cmd.args(&args).arg("--out").arg(&c.out).arg(&c.scenario);
-        let err = fails_with(cmd, "is a file, not a folder");
-        assert!(!err.contains("os error 17"), "{err}");
+    // With a trailing slash too: it said only "Not a directory".
+    let slash = PathBuf::from(format!("{}/", c.out.display()));
+    for out in [&c.out, &slash] {
+        for args in [
+            vec!["run", "-q", "--trials", "10"],
+            vec!["drill", "-q", "--trials", "10", "--threat", "fire"],
+            vec!["graph"],
+        ] {
+            let mut cmd = bcdr();
+            cmd.args(&args).arg("--out").arg(out).arg(&c.scenario);
+            let err = fails_with(cmd, "is a file, not a folder");
+            assert!(!err.contains("os error"), "{err}");
+        }
     }
+    // `generate --out e.ron/` names a folder, and the fix drops the slash.
+    let mut cmd = bcdr();
+    cmd.args(["generate", "--services", "10", "--force", "--out"])
+        .arg(&slash);
+    let err = fails_with(cmd, "ends in a slash");
+    assert!(
+        err.contains(&format!("write --out {}\n", c.out.display())),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&c.out).expect("kept"), b"a file");
 }
 

@@ -138,7 +138,10 @@ impl OutDir {
     /// cannot be made.
     pub fn lock(dir: &Path, pack: Pack, wait: Wait) -> Result<OutDir, Error> {
         let shown = dir.to_path_buf();
-        if let Ok(meta) = fs::metadata(dir) {
+        // `--out notes.txt/` names the file too (the slash made its
+        // metadata "Not a directory", and the error said no more).
+        let bare: PathBuf = dir.components().collect();
+        if let Ok(meta) = fs::metadata(dir).or_else(|_| fs::metadata(&bare)) {
             if !meta.is_dir() {
                 return Err(Error::Usage(format!(
                     "--out {} is a file, not a folder: bcdr writes several files into the \
