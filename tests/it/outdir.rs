@@ -658,3 +658,42 @@ fn a_long_folder_name_is_written() {
         .collect();
     assert!(beside.is_empty(), "{beside:?}");
 }
+
+/// Default folders are named after file stems and ids: a 300-character
+/// threat or service id, or two long file names side by side, made a name
+/// past the 255 bytes a file name may have, and the command failed with
+/// "File name too long (os error 36)". Such a name is shortened instead.
+#[test]
+fn default_folders_named_after_long_ids_are_shortened() {
+    let tmp = tempfile::tempdir().expect("a folder");
+    let id = "x".repeat(300);
+    let text = format!(
+        r#"Scenario(name: "long", services: [Service(id: "{id}", revenue_per_hour: 5, rto: "1h",
+            failure: (mtbf: "100h", repair: Fixed("1h")))],
+        threats: [Outage(id: "{id}", rate_per_year: 1, targets: [Service("{id}")], duration: Fixed("1h"))])"#
+    );
+    let file = format!("{}.ron", "s".repeat(150));
+    std::fs::write(tmp.path().join(&file), text).expect("written");
+    let set = format!("services.{id}.rto=1h,2h");
+    for args in [
+        vec!["drill", "-q", "--trials", "5", "--threat", &id, &file],
+        vec!["sweep", "-q", "--trials", "5", "--set", &set, &file],
+        vec!["compare", "-q", "--trials", "5", &file, &file],
+    ] {
+        let out = bcdr()
+            .current_dir(tmp.path())
+            .args(&args)
+            .output()
+            .expect("bcdr runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{}: {err}", args[0]);
+    }
+    let folders: Vec<String> = std::fs::read_dir(tmp.path().join("outputs"))
+        .expect("outputs")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(folders.len(), 3, "{folders:?}");
+    for name in &folders {
+        assert!(name.len() <= 255 && name.contains('~'), "{name}");
+    }
+}
