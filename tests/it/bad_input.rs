@@ -53,6 +53,32 @@ fn huge_and_tiny_numbers_are_echoed_as_written() {
     assert!(!err.contains("00000000000000000000"), "{err}");
 }
 
+/// A number past what a float holds (`1e400`) became infinity and was
+/// misreported: a duration "is not a number followed by a unit", money
+/// "is not an amount of money: use a number >= 0", a Weibull shape "must be
+/// greater than 0". Each now says the number is too large to compute.
+#[test]
+fn numbers_past_a_float_are_called_too_large() {
+    let err = refused(r#"rto: "4h", rpo"#, r#"rto: "1e400h", rpo"#);
+    assert!(
+        err.contains(r#".rto: "1e400h" is a number too large to compute: write a duration"#),
+        "{err}"
+    );
+    let err = refused("cost_per_outage: 500,", "cost_per_outage: 1e400,");
+    assert!(
+        err.contains("cost_per_outage: is a number too large to compute, more than the 1e15"),
+        "{err}"
+    );
+    let err = refused(
+        r#"repair: LogNormal(median: "30m", p90: "2h")"#,
+        r#"repair: Weibull(shape: 1e400, scale: "2h")"#,
+    );
+    assert!(
+        err.contains("shape must be a finite number greater than 0"),
+        "{err}"
+    );
+}
+
 /// A distribution whose tail overflows was said to "draw NaN".
 #[test]
 fn an_overflowing_distribution_does_not_draw_nan() {
