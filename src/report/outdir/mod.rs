@@ -60,7 +60,7 @@ use crate::error::Error;
 mod guard;
 mod sys;
 pub use guard::Pack;
-pub(crate) use guard::{existing_ancestor, read_only, read_only_err, stem};
+pub(crate) use guard::{existing_ancestor, held, read_only, read_only_err, stem};
 use sys::{
     exchange, is_mount_point, no_locks, open_nofollow, remove_any, same_file, sync_dir, sync_dirs,
     ELOOP, ENAMETOOLONG,
