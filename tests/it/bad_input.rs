@@ -362,3 +362,34 @@ fn duration_errors_say_what_to_write() {
         assert!(err.contains(needle), "{to}: {err}");
     }
 }
+
+/// A revenue factor had no upper bound: `hours: [1e300, ...]` passed the
+/// 1e15 limit on a figure of money, and the run reported an expected loss
+/// of 3.4e38 (saturated sums) beside a worst year of 0. The revenue lost
+/// per hour at the highest factors is held to that limit.
+#[test]
+fn a_revenue_profile_is_held_to_the_money_limit() {
+    let text = |factor: &str, rate: &str| {
+        format!(
+            r#"Scenario(name: "p", services: [Service(id: "s", revenue_per_hour: {rate},
+                failure: (mtbf: "100h", repair: Fixed("1h")),
+                revenue_profile: (weekend: [{}], months: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]))])"#,
+            vec![factor; 24].join(", ")
+        )
+    };
+    let err = bcdr::scenario::parse_str(&text("1e300", "1"))
+        .expect_err("too large")
+        .to_string();
+    assert!(
+        err.contains(
+            "services[0] \"s\".revenue_profile: at its highest factors (1e300 a day × 2 a month) \
+             the revenue lost per hour is 2.000e300, more than the 1e15"
+        ),
+        "{err}"
+    );
+    let err = bcdr::scenario::parse_str(&text("1", "6e14"))
+        .expect_err("too large")
+        .to_string();
+    assert!(err.contains("is 1.200e15, more than the 1e15"), "{err}");
+    bcdr::scenario::parse_str(&text("1", "5e14")).expect("at the limit");
+}
