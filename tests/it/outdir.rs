@@ -697,3 +697,31 @@ fn default_folders_named_after_long_ids_are_shortened() {
         assert!(name.len() <= 255 && name.contains('~'), "{name}");
     }
 }
+
+/// The swap put a new folder in place of the user's: a private one
+/// (`chmod 710`) came back with the default mode (755), readable by
+/// everyone. The folder keeps its mode (and, where allowed, its owner).
+#[cfg(unix)]
+#[test]
+fn a_private_folder_stays_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let c = case();
+    std::fs::create_dir(&c.out).expect("made");
+    std::fs::write(c.out.join("notes.txt"), "mine").expect("written");
+    chmod(&c.out, 0o710);
+    for _ in 0..2 {
+        cmd(&["run", "-q", "--trials", "10"], &c.out, &c.scenario)
+            .assert()
+            .success();
+        let mode = std::fs::metadata(&c.out)
+            .expect("there")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o710, "{mode:o}");
+    }
+    assert!(c.out.join("summary.json").is_file());
+    assert_eq!(
+        std::fs::read(c.out.join("notes.txt")).expect("kept"),
+        b"mine"
+    );
+}

@@ -396,6 +396,9 @@ impl OutDir {
             }
             if fs::symlink_metadata(&target).is_ok() {
                 carry_over(&target, &tmp, Path::new(""), files, &fault)?;
+                if let Ok(meta) = fs::metadata(&target) {
+                    keep_access(&meta, &tmp);
+                }
             }
             sync_dirs(&tmp, files).map_err(write_err(&tmp))?;
             fs::rename(&tmp, &ready).map_err(write_err(&tmp))?;
@@ -654,7 +657,7 @@ fn carry_over(
             // read-only, and is carried whole.
             if !pack_dir {
                 if let Ok(meta) = fs::metadata(&src) {
-                    let _ = fs::set_permissions(&dst, meta.permissions());
+                    keep_access(&meta, &dst);
                 }
             }
             continue;
@@ -674,6 +677,19 @@ fn carry_over(
         fault.step()?;
     }
     Ok(())
+}
+
+/// Give the folder `dst`, which takes the place of the one `meta`
+/// describes, that folder's owner and group (where this user may: root,
+/// or a group it is in) and then its mode: a private folder (`chmod 700`)
+/// stayed private only until the swap, which gave it the default 755.
+fn keep_access(meta: &fs::Metadata, dst: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::chown(dst, Some(meta.uid()), Some(meta.gid()));
+    }
+    let _ = fs::set_permissions(dst, meta.permissions());
 }
 
 /// Copy a file (or re-create a symlink) where hard links are not possible.
