@@ -679,10 +679,10 @@ fn carry_over(
     Ok(())
 }
 
-/// Give the folder `dst`, which takes the place of the one `meta`
-/// describes, that folder's owner and group (where this user may: root,
-/// or a group it is in) and then its mode: a private folder (`chmod 700`)
-/// stayed private only until the swap, which gave it the default 755.
+/// Give `dst` (a folder, or a file) that takes the place of the one `meta`
+/// describes, its owner and group (where this user may: root, or a group
+/// it is in) and then its mode: a private folder (`chmod 700`) stayed
+/// private only until the swap, which gave it the default 755.
 fn keep_access(meta: &fs::Metadata, dst: &Path) {
     #[cfg(unix)]
     {
@@ -758,6 +758,14 @@ impl Atomic<'_> {
         ));
         let result = write_new(&tmp, bytes).and_then(|()| {
             if self.replace {
+                // The file it replaces keeps its mode and owner (`generate
+                // --force` over a `chmod 600` scenario gave 644).
+                if let Some(meta) = fs::symlink_metadata(self.path)
+                    .ok()
+                    .filter(fs::Metadata::is_file)
+                {
+                    keep_access(&meta, &tmp);
+                }
                 return fs::rename(&tmp, self.path);
             }
             match fs::hard_link(&tmp, self.path) {
