@@ -393,3 +393,34 @@ fn a_revenue_profile_is_held_to_the_money_limit() {
     assert!(err.contains("is 1.200e15, more than the 1e15"), "{err}");
     bcdr::scenario::parse_str(&text("1", "5e14")).expect("at the limit");
 }
+
+/// An attack path stands for every pair of its ends' services, and the
+/// pairs are built: `(from: Tag("windows"), to: Tag("windows"))` over
+/// 30 000 services (9·10⁸ pairs) took 10 GB to validate and a run was
+/// killed for want of memory. Past 2·10⁷ pairs the paths are refused.
+#[test]
+fn attack_paths_standing_for_too_many_pairs_are_refused() {
+    let text = |n: usize| {
+        let services: Vec<String> = (0..n)
+            .map(|i| format!(r#"Service(id: "w{i}", tags: ["windows"])"#))
+            .collect();
+        format!(
+            r#"Scenario(name: "flat", services: [{}], threats: [Ransomware(id: "r", entry: ["w0"],
+                rate_per_year: 1, spread: (probability: 0.5, time: Fixed("1h")), dwell: Fixed("1d"),
+                detection: Fixed("10d"), attack_paths: [(from: "w0", to: "w1"),
+                (from: Tag("windows"), to: Tag("windows"))])])"#,
+            services.join(", ")
+        )
+    };
+    let err = bcdr::scenario::parse_str(&text(5_000))
+        .expect_err("too many pairs")
+        .to_string();
+    assert!(
+        err.contains(
+            "threats[0] \"r\".attack_paths: the paths stand for 25000001 pairs of services \
+             (attack_paths[1] alone for 5000 × 5000), more than the 20000000"
+        ),
+        "{err}"
+    );
+    bcdr::scenario::parse_str(&text(1_000)).expect("a million pairs are fine");
+}
