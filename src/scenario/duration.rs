@@ -35,7 +35,7 @@ pub enum DurationError {
     #[error("\"{0}\" is not a number followed by a unit, such as \"15m\" or \"1.5d\"")]
     BadNumber(String),
     /// A number too large to compute with (`"1e400h"`, which overflows).
-    #[error("\"{0}\" is a number too large to compute: write a duration such as \"1000y\"")]
+    #[error("\"{0}\" is too large to be a duration: check the number and its unit")]
     TooLarge(String),
     /// A negative duration.
     #[error(

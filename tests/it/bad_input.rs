@@ -54,14 +54,15 @@ fn huge_and_tiny_numbers_are_echoed_as_written() {
 }
 
 /// A number past what a float holds (`1e400`) became infinity and was
-/// misreported: a duration "is not a number followed by a unit", money
+/// misreported: a duration "is not a number followed by a unit" (as
+/// `"1e308y"`, past a float in hours, it was too large), money
 /// "is not an amount of money: use a number >= 0", a Weibull shape "must be
-/// greater than 0". Each now says the number is too large to compute.
+/// greater than 0". Each now says the number is too large.
 #[test]
 fn numbers_past_a_float_are_called_too_large() {
     let err = refused(r#"rto: "4h", rpo"#, r#"rto: "1e400h", rpo"#);
     assert!(
-        err.contains(r#".rto: "1e400h" is a number too large to compute: write a duration"#),
+        err.contains(r#".rto: "1e400h" is too large to be a duration: check the number"#),
         "{err}"
     );
     let err = refused("cost_per_outage: 500,", "cost_per_outage: 1e400,");
