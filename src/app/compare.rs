@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{check_sim, emit, file_stem, run_files, OnProgress, SimOptions};
+use super::{check_sim, default_folder, emit, file_stem, run_files, OnProgress, SimOptions};
 use crate::error::Error;
 use crate::report;
 use crate::report::{OutDir, Pack, Wait};
@@ -14,7 +14,7 @@ use crate::stats::Summary;
 /// The default output folder of `bcdr compare A B`:
 /// `outputs/compare-<A stem>-vs-<B stem>/`.
 pub fn default_compare_dir(a: &Path, b: &Path) -> PathBuf {
-    Path::new("outputs").join(format!("compare-{}-vs-{}", file_stem(a), file_stem(b)))
+    default_folder(&format!("compare-{}-vs-{}", file_stem(a), file_stem(b)))
 }
 
 /// `bcdr compare A B`: both plans on the same trials with the same seed

@@ -3,7 +3,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{check_sim, command_line, default_out_dir, emit, run_files, OnProgress, SimOptions};
+use super::{
+    check_sim, command_line, default_folder, default_out_dir, emit, run_files, OnProgress,
+    SimOptions,
+};
 use crate::error::Error;
 use crate::model::{Model, ThreatKind, WeekTime};
 use crate::report;
@@ -50,7 +53,7 @@ pub fn default_drill_dir(scenario: &Path, threat: &str) -> PathBuf {
             }
         })
         .collect();
-    base.with_file_name(format!("{stem}-drill-{threat}"))
+    default_folder(&format!("{stem}-drill-{threat}"))
 }
 
 /// The index of the threat a drill runs, or a usage error that lists the

@@ -120,12 +120,37 @@ pub fn generate(
         let ro = if exists { path } else { folder.as_path() };
         return Err(report::outdir::read_only_err(ro, "--out"));
     }
+    // A trailing slash names a folder, existing or not (`--out e.ron/`
+    // failed with "Not a directory").
+    let bare = path.to_string_lossy();
+    let bare = bare.trim_end_matches('/');
+    if !bare.is_empty() && bare.len() < path.as_os_str().len() && !path.is_dir() {
+        return Err(Error::Usage(format!(
+            "--out {} ends in a slash, so it names a folder: generate writes one scenario \
+             file; write --out {bare}",
+            path.display()
+        )));
+    }
     if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(Error::Usage(format!(
             "--out {} is a folder: generate writes one scenario file; pass a file path such \
              as {}",
             path.display(),
             path.join("estate.ron").display()
+        )));
+    }
+    // A device, pipe or socket (or a link to one: /dev/stdout) is not a
+    // file to replace: renaming over it would swap the node itself for
+    // the scenario (as root, /dev/full became a text file).
+    let special = |m: std::fs::Metadata| !m.is_file() && !m.file_type().is_symlink();
+    if std::fs::symlink_metadata(path).is_ok_and(special)
+        || std::fs::metadata(path).is_ok_and(|m| !m.is_file())
+    {
+        return Err(Error::Usage(format!(
+            "--out {} is not a regular file (a device, a pipe, a socket or a link to one): \
+             generate writes a scenario file and never replaces one of those, even with \
+             --force; pass a file path such as estate.ron (nothing was written)",
+            path.display()
         )));
     }
     let exists_err = || {

@@ -172,6 +172,20 @@ fn check_sim(opts: &SimOptions) -> Result<(), Error> {
     check_trials(opts.trials)
 }
 
+/// `outputs/<name>`, a command's default output folder. Its name is made
+/// of file stems and ids, which can be long: one past the 255 bytes a file
+/// name may have (a 300-character threat id, two long file names side by
+/// side) is shortened as bcdr's names beside a folder are (its first 180
+/// bytes, `~` and a hash of the whole), instead of failing with "File name
+/// too long".
+fn default_folder(name: &str) -> PathBuf {
+    const NAME_MAX: usize = 255;
+    if name.len() <= NAME_MAX {
+        return Path::new("outputs").join(name);
+    }
+    Path::new("outputs").join(crate::report::outdir::stem(name))
+}
+
 /// A file's stem, or `scenario`: the name of its default output folder.
 fn file_stem(path: &Path) -> String {
     path.file_stem().map_or_else(

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{emit, file_stem, OnProgress, SimOptions};
+use super::{default_folder, emit, file_stem, OnProgress, SimOptions};
 use crate::error::Error;
 use crate::report;
 use crate::scenario;
@@ -79,7 +79,7 @@ pub fn explain(
 ) -> Result<Explain, Error> {
     let (ro, rn) = (load_raw(old)?, load_raw(new)?);
     let dir = opts.out.clone().unwrap_or_else(|| {
-        Path::new("outputs").join(format!("explain-{}-vs-{}", file_stem(old), file_stem(new)))
+        default_folder(&format!("explain-{}-vs-{}", file_stem(old), file_stem(new)))
     });
     report::OutDir::check(&dir, report::Pack::Explain)?;
     let e = crate::review::explain::explain(
@@ -126,7 +126,7 @@ pub fn tornado(
     let dir = opts
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("tornado-{}", file_stem(path))));
+        .unwrap_or_else(|| default_folder(&format!("tornado-{}", file_stem(path))));
     report::OutDir::check(&dir, report::Pack::Tornado)?;
     let t = crate::review::tornado::tornado(
         &model,
@@ -167,7 +167,7 @@ pub fn importance(
     let dir = opts
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("importance-{}", file_stem(path))));
+        .unwrap_or_else(|| default_folder(&format!("importance-{}", file_stem(path))));
     report::OutDir::check(&dir, report::Pack::Importance)?;
     let im = crate::review::importance::importance(
         &model,

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{check_sim, emit, file_stem, OnProgress, SimOptions};
+use super::{check_sim, default_folder, emit, file_stem, OnProgress, SimOptions};
 use crate::error::Error;
 use crate::report;
 use crate::report::{OutDir, Pack, Wait};
@@ -22,7 +22,7 @@ pub fn default_sweep_dir(path: &Path, parameter: &str) -> PathBuf {
             }
         })
         .collect();
-    Path::new("outputs").join(format!("sweep-{}-{param}", file_stem(path)))
+    default_folder(&format!("sweep-{}-{param}", file_stem(path)))
 }
 
 /// `bcdr sweep SCENARIO --set PATH=VALUES`: run every value with the same

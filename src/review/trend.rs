@@ -361,6 +361,18 @@ pub fn trend(dirs: &[PathBuf]) -> Result<Trend, Error> {
             )));
         }
         seen.push(real);
+        // A drill's pack holds a summary.json too, of its loss per drill:
+        // read as a run, it made a "significant" change of annual loss.
+        if let Some((other, file)) = crate::report::outdir::held(d)
+            .filter(|(p, _)| !matches!(p, crate::report::Pack::Run | crate::report::Pack::Graph))
+        {
+            return Err(Error::Usage(format!(
+                "{}: holds the results of {} ({file}), not of bcdr run: trend compares annual \
+                 runs; give it the folders that bcdr run --out wrote, oldest first",
+                d.display(),
+                other.command()
+            )));
+        }
         let path = d.join("summary.json");
         // Read with a limit (a `summary.json` that is a FIFO or a device
         // would hang or fill memory), as every input of bcdr is.

@@ -34,6 +34,9 @@ pub enum DurationError {
     /// The part before the unit is not a number.
     #[error("\"{0}\" is not a number followed by a unit, such as \"15m\" or \"1.5d\"")]
     BadNumber(String),
+    /// A number too large to compute with (`"1e400h"`, which overflows).
+    #[error("\"{0}\" is too large to be a duration: check the number and its unit")]
+    TooLarge(String),
     /// A negative duration.
     #[error(
         "\"{0}\" is negative: write a duration of 0 or more, such as \"{positive}\"",
@@ -73,9 +76,16 @@ pub fn parse_hours(text: &str) -> Result<f64, DurationError> {
     let value: f64 = number
         .parse()
         .ok()
-        .filter(|v: &f64| v.is_finite())
+        .filter(|v: &f64| !v.is_nan())
         .ok_or_else(|| DurationError::BadNumber(t.to_string()))?;
-    Ok(value * factor)
+    // "inf" never gets here (its letters read as the unit), so a value
+    // past f64 is a number that overflows: "1e400h", or "1e306y" in hours.
+    let hours = value * factor;
+    if hours.is_finite() {
+        Ok(hours)
+    } else {
+        Err(DurationError::TooLarge(t.to_string()))
+    }
 }
 
 #[cfg(test)]
@@ -112,7 +122,15 @@ mod tests {
         ));
         assert!(matches!(
             parse_hours("1e999h"),
-            Err(DurationError::BadNumber(_))
+            Err(DurationError::TooLarge(_))
+        ));
+        assert!(matches!(
+            parse_hours("1e306y"),
+            Err(DurationError::TooLarge(_))
+        ));
+        assert!(matches!(
+            parse_hours("infinityh"),
+            Err(DurationError::UnknownUnit { .. })
         ));
         let msg = parse_hours("4 hrs").unwrap_err().to_string();
         assert!(msg.contains("use s, m, h, d, w, mo, q or y"), "{msg}");

@@ -406,6 +406,10 @@ impl Ctx {
         let m = amount.unwrap_or(0.0);
         match Money::new(m) {
             Some(money) if m <= MAX_MONEY => Some(money),
+            _ if m == f64::INFINITY => {
+                self.issue(path, too_much_money(m, "is"));
+                None
+            }
             Some(_) => {
                 self.issue(path, too_much_money(m, "is"));
                 None
@@ -438,11 +442,15 @@ fn too_large(top: f64, unit: &str) -> String {
 
 /// The message for an amount above [`MAX_MONEY`].
 fn too_much_money(m: f64, verb: &str) -> String {
+    let what = match verb {
+        // An amount written past what a number holds (`1e400`).
+        "is" if !m.is_finite() => "a number too large to compute".to_string(),
+        _ => too_large(m, ""),
+    };
     format!(
-        "{verb} {}, more than the {MAX_MONEY:.0e} one figure may hold (annual losses beyond \
+        "{verb} {what}, more than the {MAX_MONEY:.0e} one figure may hold (annual losses beyond \
          about 1e23 cannot be summed exactly): write the scenario in a larger unit, such as \
-         currency: \"EUR million\" with amounts in millions",
-        too_large(m, "")
+         currency: \"EUR million\" with amounts in millions"
     )
 }
 

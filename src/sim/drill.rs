@@ -564,43 +564,81 @@ impl Reducer {
 }
 
 /// The recovery time of a node and the service that brought it back: a
-/// service's own; a group's is the `need`-th earliest of its members'
-/// (members never hit count as 0).
+/// service's own (in `memo` already); a group's is the `need`-th earliest
+/// of its members' (members never hit count as 0). Groups nest (a group
+/// may be a member of another), so they are resolved on an explicit
+/// stack, members first: a chain of 50 000 nested groups overflowed the
+/// worker's stack when this called itself.
 fn node_recovery(p: &DrillPlan, memo: &mut [Option<(f64, u32)>], node: u32) -> (f64, u32) {
     if let Some(v) = memo[node as usize] {
         return v;
     }
-    let g = node as usize - p.n_services;
-    let mut times: Vec<(f64, u32)> = p
-        .members
-        .row(g)
-        .iter()
-        .map(|&m| node_recovery(p, memo, m))
-        .collect();
-    times.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let need = (p.need[g] as usize).clamp(1, times.len().max(1));
-    let v = times.get(need - 1).copied().unwrap_or((0.0, 0));
-    memo[node as usize] = Some(v);
-    v
+    let mut stack = vec![node];
+    while let Some(&top) = stack.last() {
+        if memo[top as usize].is_some() {
+            stack.pop();
+            continue;
+        }
+        let g = top as usize - p.n_services;
+        let before = stack.len();
+        stack.extend(
+            p.members
+                .row(g)
+                .iter()
+                .filter(|&&m| memo[m as usize].is_none()),
+        );
+        if stack.len() > before {
+            continue;
+        }
+        let mut times: Vec<(f64, u32)> = p
+            .members
+            .row(g)
+            .iter()
+            .filter_map(|&m| memo[m as usize])
+            .collect();
+        times.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let need = (p.need[g] as usize).clamp(1, times.len().max(1));
+        memo[top as usize] = Some(times.get(need - 1).copied().unwrap_or((0.0, 0)));
+        stack.pop();
+    }
+    memo[node as usize].unwrap_or((0.0, 0))
 }
 
 /// Whether a node is down at the horizon: a service by its marks (`down`,
-/// per service); a group when fewer than `need` of its members are up.
+/// per service); a group when fewer than `need` of its members are up
+/// (nested groups on an explicit stack, as in [`node_recovery`]).
 fn node_down(p: &DrillPlan, down: &[bool], memo: &mut [Option<bool>], node: u32) -> bool {
-    if let Some(d) = down.get(node as usize) {
-        return *d;
-    }
-    if let Some(d) = memo[node as usize] {
+    let known = |memo: &[Option<bool>], n: u32| down.get(n as usize).copied().or(memo[n as usize]);
+    if let Some(d) = known(memo, node) {
         return d;
     }
-    let g = node as usize - p.n_services;
-    let mut up = 0;
-    for &m in p.members.row(g) {
-        up += usize::from(!node_down(p, down, memo, m));
+    let mut stack = vec![node];
+    while let Some(&top) = stack.last() {
+        if known(memo, top).is_some() {
+            stack.pop();
+            continue;
+        }
+        let g = top as usize - p.n_services;
+        let before = stack.len();
+        stack.extend(
+            p.members
+                .row(g)
+                .iter()
+                .filter(|&&m| known(memo, m).is_none()),
+        );
+        if stack.len() > before {
+            continue;
+        }
+        let up = p
+            .members
+            .row(g)
+            .iter()
+            .filter(|&&m| known(memo, m) == Some(false))
+            .count();
+        memo[top as usize] = Some(up < p.need[g] as usize);
+        stack.pop();
     }
-    let d = up < p.need[g] as usize;
-    memo[node as usize] = Some(d);
-    d
+    known(memo, node).unwrap_or(false)
 }
 
 /// The end of the recovery-curve grid, from a pilot of the first

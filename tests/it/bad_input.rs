@@ -53,6 +53,33 @@ fn huge_and_tiny_numbers_are_echoed_as_written() {
     assert!(!err.contains("00000000000000000000"), "{err}");
 }
 
+/// A number past what a float holds (`1e400`) became infinity and was
+/// misreported: a duration "is not a number followed by a unit" (as
+/// `"1e308y"`, past a float in hours, it was too large), money
+/// "is not an amount of money: use a number >= 0", a Weibull shape "must be
+/// greater than 0". Each now says the number is too large.
+#[test]
+fn numbers_past_a_float_are_called_too_large() {
+    let err = refused(r#"rto: "4h", rpo"#, r#"rto: "1e400h", rpo"#);
+    assert!(
+        err.contains(r#".rto: "1e400h" is too large to be a duration: check the number"#),
+        "{err}"
+    );
+    let err = refused("cost_per_outage: 500,", "cost_per_outage: 1e400,");
+    assert!(
+        err.contains("cost_per_outage: is a number too large to compute, more than the 1e15"),
+        "{err}"
+    );
+    let err = refused(
+        r#"repair: LogNormal(median: "30m", p90: "2h")"#,
+        r#"repair: Weibull(shape: 1e400, scale: "2h")"#,
+    );
+    assert!(
+        err.contains("shape must be a finite number greater than 0"),
+        "{err}"
+    );
+}
+
 /// A distribution whose tail overflows was said to "draw NaN".
 #[test]
 fn an_overflowing_distribution_does_not_draw_nan() {
@@ -335,4 +362,66 @@ fn duration_errors_say_what_to_write() {
         let err = refused(from, to);
         assert!(err.contains(needle), "{to}: {err}");
     }
+}
+
+/// A revenue factor had no upper bound: `hours: [1e300, ...]` passed the
+/// 1e15 limit on a figure of money, and the run reported an expected loss
+/// of 3.4e38 (saturated sums) beside a worst year of 0. The revenue lost
+/// per hour at the highest factors is held to that limit.
+#[test]
+fn a_revenue_profile_is_held_to_the_money_limit() {
+    let text = |factor: &str, rate: &str| {
+        format!(
+            r#"Scenario(name: "p", services: [Service(id: "s", revenue_per_hour: {rate},
+                failure: (mtbf: "100h", repair: Fixed("1h")),
+                revenue_profile: (weekend: [{}], months: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]))])"#,
+            vec![factor; 24].join(", ")
+        )
+    };
+    let err = bcdr::scenario::parse_str(&text("1e300", "1"))
+        .expect_err("too large")
+        .to_string();
+    assert!(
+        err.contains(
+            "services[0] \"s\".revenue_profile: at its highest factors (1e300 a day × 2 a month) \
+             the revenue lost per hour is 2.000e300, more than the 1e15"
+        ),
+        "{err}"
+    );
+    let err = bcdr::scenario::parse_str(&text("1", "6e14"))
+        .expect_err("too large")
+        .to_string();
+    assert!(err.contains("is 1.200e15, more than the 1e15"), "{err}");
+    bcdr::scenario::parse_str(&text("1", "5e14")).expect("at the limit");
+}
+
+/// An attack path stands for every pair of its ends' services, and the
+/// pairs are built: `(from: Tag("windows"), to: Tag("windows"))` over
+/// 30 000 services (9·10⁸ pairs) took 10 GB to validate and a run was
+/// killed for want of memory. Past 2·10⁷ pairs the paths are refused.
+#[test]
+fn attack_paths_standing_for_too_many_pairs_are_refused() {
+    let text = |n: usize| {
+        let services: Vec<String> = (0..n)
+            .map(|i| format!(r#"Service(id: "w{i}", tags: ["windows"])"#))
+            .collect();
+        format!(
+            r#"Scenario(name: "flat", services: [{}], threats: [Ransomware(id: "r", entry: ["w0"],
+                rate_per_year: 1, spread: (probability: 0.5, time: Fixed("1h")), dwell: Fixed("1d"),
+                detection: Fixed("10d"), attack_paths: [(from: "w0", to: "w1"),
+                (from: Tag("windows"), to: Tag("windows"))])])"#,
+            services.join(", ")
+        )
+    };
+    let err = bcdr::scenario::parse_str(&text(5_000))
+        .expect_err("too many pairs")
+        .to_string();
+    assert!(
+        err.contains(
+            "threats[0] \"r\".attack_paths: the paths stand for 25000001 pairs of services \
+             (attack_paths[1] alone for 5000 × 5000), more than the 20000000"
+        ),
+        "{err}"
+    );
+    bcdr::scenario::parse_str(&text(1_000)).expect("a million pairs are fine");
 }

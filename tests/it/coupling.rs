@@ -214,3 +214,57 @@ fn a_team_skill_that_matches_no_service_is_an_error() {
     );
     bcdr::scenario::parse_str(&text).expect("valid");
 }
+
+/// A chain of loss events, each triggering the next: firing a trigger
+/// called itself once per link, and 100 000 links overflowed the worker's
+/// stack (`fatal runtime error: stack overflow, aborting`). Every link is
+/// booked, once per occurrence of the first.
+#[test]
+fn a_long_chain_of_triggered_loss_events_does_not_overflow_the_stack() {
+    const LINKS: usize = 100_000;
+    let mut threats: Vec<String> = (0..LINKS - 1)
+        .map(|i| {
+            format!(
+                r#"LossEvent(id: "l{i}", rate_per_year: {}, cost: Fixed(1), triggers: [(threat: "l{}", probability: 1)])"#,
+                if i == 0 { 3 } else { 0 },
+                i + 1
+            )
+        })
+        .collect();
+    threats.push(format!(
+        r#"LossEvent(id: "l{}", rate_per_year: 0, cost: Fixed(1))"#,
+        LINKS - 1
+    ));
+    let text = format!(
+        r#"Scenario(name: "chain", services: [Service(id: "s")], threats: [{}])"#,
+        threats.join(",\n")
+    );
+    let dir = tempfile::tempdir().expect("a folder");
+    let path = dir.path().join("chain.ron");
+    std::fs::write(&path, text).expect("written");
+    let out = dir.path().join("out");
+    let run = crate::common::bcdr()
+        .args(["run", "-q", "--trials", "2", "--threads", "1", "--out"])
+        .arg(&out)
+        .arg(&path)
+        .output()
+        .expect("bcdr runs");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{err}");
+    let summary = crate::common::read_json(&out.join("summary.json"));
+    let first = summary["threats"]
+        .as_array()
+        .expect("threats")
+        .iter()
+        .find(|t| t["id"] == "l0")
+        .expect("l0")["occurrences"]["mean"]
+        .as_f64()
+        .expect("a mean");
+    let loss = summary["annual_loss"]["mean"].as_f64().expect("a mean");
+    assert!(first > 0.0, "{summary}");
+    assert_eq!(
+        loss,
+        first * LINKS as f64,
+        "each occurrence books every link"
+    );
+}

@@ -297,6 +297,9 @@ fixtures! {
         r#"services[0] "claims-line".impact[2].cost: -5 is not an amount of money"#,
         r#"services[1] "web".revenue_profile: a revenue profile scales revenue_per_hour, which the service does not have: add revenue_per_hour"#,
     ];
+    factor_threat_twice: "factor-threat-twice.ron" => [
+        r#"common_factors[0] "active-crew".threats[2]: "breach" is listed twice in threats: remove one"#,
+    ];
     no_services: "no-services.ron" => ["services: the scenario has no services", "add at least one"];
     many_problems: "many-problems.ron" => [
         "6 problems:",

@@ -287,6 +287,27 @@ fn trend_refuses_a_missing_or_repeated_folder_and_writes_bcdr_lowercase() {
         e.contains("./q1/: the same run folder is given twice"),
         "{e}"
     );
+    // A drill's folder holds a summary.json too (of its loss per drill):
+    // it was read as a run, and the step called the change significant.
+    bcdr()
+        .current_dir(dir)
+        .args([
+            "drill",
+            "t.ron",
+            "--threat",
+            "office-fire",
+            "--trials",
+            "20",
+            "-q",
+        ])
+        .args(["--out", "fire"])
+        .assert()
+        .success();
+    let e = refused(&["q1", "fire"]);
+    assert!(
+        e.contains("fire: holds the results of bcdr drill (drill.json), not of bcdr run"),
+        "{e}"
+    );
     // A run by another bcdr version: the note keeps the tool's name as it is.
     let path = dir.join("q1/summary.json");
     let mut s = read_json(&path);

@@ -50,7 +50,7 @@ impl Pack {
     ];
 
     /// The command, as typed.
-    fn command(self) -> &'static str {
+    pub(crate) fn command(self) -> &'static str {
         match self {
             Pack::Run => "bcdr run or merge",
             Pack::Drill => "bcdr drill",
@@ -112,7 +112,7 @@ fn starts_with_text(path: &Path, needle: &str) -> bool {
 
 /// The command whose results `dir` holds, and the file that says so; the
 /// first one found (a drill's pack also holds a `summary.json`).
-fn held(dir: &Path) -> Option<(Pack, String)> {
+pub(crate) fn held(dir: &Path) -> Option<(Pack, String)> {
     for pack in Pack::ALL {
         let mark = pack.mark();
         if starts_with_text(&dir.join(mark), pack.signature()) {

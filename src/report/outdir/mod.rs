@@ -60,7 +60,7 @@ use crate::error::Error;
 mod guard;
 mod sys;
 pub use guard::Pack;
-pub(crate) use guard::{existing_ancestor, read_only, read_only_err};
+pub(crate) use guard::{existing_ancestor, held, read_only, read_only_err, stem};
 use sys::{
     exchange, is_mount_point, no_locks, open_nofollow, remove_any, same_file, sync_dir, sync_dirs,
     ELOOP, ENAMETOOLONG,
@@ -138,7 +138,10 @@ impl OutDir {
     /// cannot be made.
     pub fn lock(dir: &Path, pack: Pack, wait: Wait) -> Result<OutDir, Error> {
         let shown = dir.to_path_buf();
-        if let Ok(meta) = fs::metadata(dir) {
+        // `--out notes.txt/` names the file too (the slash made its
+        // metadata "Not a directory", and the error said no more).
+        let bare: PathBuf = dir.components().collect();
+        if let Ok(meta) = fs::metadata(dir).or_else(|_| fs::metadata(&bare)) {
             if !meta.is_dir() {
                 return Err(Error::Usage(format!(
                     "--out {} is a file, not a folder: bcdr writes several files into the \
@@ -393,6 +396,9 @@ impl OutDir {
             }
             if fs::symlink_metadata(&target).is_ok() {
                 carry_over(&target, &tmp, Path::new(""), files, &fault)?;
+                if let Ok(meta) = fs::metadata(&target) {
+                    keep_access(&meta, &tmp);
+                }
             }
             sync_dirs(&tmp, files).map_err(write_err(&tmp))?;
             fs::rename(&tmp, &ready).map_err(write_err(&tmp))?;
@@ -651,7 +657,7 @@ fn carry_over(
             // read-only, and is carried whole.
             if !pack_dir {
                 if let Ok(meta) = fs::metadata(&src) {
-                    let _ = fs::set_permissions(&dst, meta.permissions());
+                    keep_access(&meta, &dst);
                 }
             }
             continue;
@@ -671,6 +677,19 @@ fn carry_over(
         fault.step()?;
     }
     Ok(())
+}
+
+/// Give `dst` (a folder, or a file) that takes the place of the one `meta`
+/// describes, its owner and group (where this user may: root, or a group
+/// it is in) and then its mode: a private folder (`chmod 700`) stayed
+/// private only until the swap, which gave it the default 755.
+fn keep_access(meta: &fs::Metadata, dst: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::chown(dst, Some(meta.uid()), Some(meta.gid()));
+    }
+    let _ = fs::set_permissions(dst, meta.permissions());
 }
 
 /// Copy a file (or re-create a symlink) where hard links are not possible.
@@ -739,6 +758,14 @@ impl Atomic<'_> {
         ));
         let result = write_new(&tmp, bytes).and_then(|()| {
             if self.replace {
+                // The file it replaces keeps its mode and owner (`generate
+                // --force` over a `chmod 600` scenario gave 644).
+                if let Some(meta) = fs::symlink_metadata(self.path)
+                    .ok()
+                    .filter(fs::Metadata::is_file)
+                {
+                    keep_access(&meta, &tmp);
+                }
                 return fs::rename(&tmp, self.path);
             }
             match fs::hard_link(&tmp, self.path) {

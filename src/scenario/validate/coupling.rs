@@ -101,7 +101,20 @@ pub(super) fn coupling(cx: &mut Ctx, raw: &raw::Scenario) -> Option<Coupling> {
         }
         let mut threats = Vec::new();
         for (j, name) in f.threats.iter().enumerate() {
-            match threat_ref(cx, &ids, &list, &format!("{fp}.threats[{j}]"), name) {
+            let path = format!("{fp}.threats[{j}]");
+            match threat_ref(cx, &ids, &list, &path, name) {
+                // Listed twice, the multiplier would scale the rate twice
+                // (its square), which no one means.
+                Some(id) if threats.contains(&id) => {
+                    cx.issue(
+                        path,
+                        format!(
+                            "{name:?} is listed twice in threats: remove one (the multiplier \
+                             would scale its rate twice)"
+                        ),
+                    );
+                    ok = false;
+                }
                 Some(id) => threats.push(id),
                 None => ok = false,
             }

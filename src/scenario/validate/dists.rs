@@ -205,6 +205,9 @@ fn explain<T: Param>(e: &DistError) -> String {
     #[allow(unreachable_patterns)] // DistError may grow variants
     match e {
         DistError::Negative { name, .. } => format!("{name} must be a finite number >= 0"),
+        DistError::NotPositive { name, value } if !value.is_finite() => {
+            format!("{name} must be a finite number greater than 0")
+        }
         DistError::NotPositive { name, .. } => format!("{name} must be greater than 0"),
         DistError::Unordered { .. } => "needs min <= mode <= max: put the values in order".into(),
         DistError::EmptyRange { .. } => format!(

@@ -4,7 +4,7 @@
 use crate::model::{ImpactStep, RevenueProfile};
 use crate::scenario::raw;
 
-use super::{at, Ctx};
+use super::{at, Ctx, MAX_MONEY};
 
 /// A service's `revenue_profile` at path `p` (the service's path):
 /// `Some(None)` when absent, `None` after reporting why it is invalid.
@@ -53,6 +53,29 @@ pub(super) fn revenue_profile(
         weekend: weekend?,
         months: months?,
     };
+    // The revenue lost per hour at the highest factors is a figure of
+    // money like any other: past MAX_MONEY, sums saturate (a profile of
+    // 1e300 gave an expected loss of 3.4e38 beside a worst year of 0).
+    let top = |f: &[f64]| f.iter().copied().fold(0.0, f64::max);
+    let peak = top(&profile.hours).max(top(&profile.weekend)) * top(&profile.months);
+    let rate = s.revenue_per_hour.unwrap_or(0.0);
+    if rate.is_finite() && rate * peak > MAX_MONEY {
+        cx.issue(
+            &p,
+            format!(
+                "at its highest factors ({} a day × {} a month) the revenue lost per hour is \
+                 {}, more than the {MAX_MONEY:.0e} one figure of money may hold: write \
+                 factors around 1 (1 is revenue_per_hour itself, 0.5 half of it)",
+                crate::fmt::as_written(top(&profile.hours).max(top(&profile.weekend))),
+                crate::fmt::as_written(top(&profile.months)),
+                match rate * peak {
+                    x if x.is_finite() => format!("{x:.3e}"),
+                    _ => "too large to compute".to_string(),
+                }
+            ),
+        );
+        ok = false;
+    }
     ok.then_some(Some(profile))
 }
 

@@ -353,5 +353,30 @@ fn attack_path_list(
             _ => ok = false,
         }
     }
+    // Each path stands for every pair of its ends' services, and the
+    // pairs are built: `(from: Tag("windows"), to: Tag("windows"))` over
+    // 30 000 services is 9·10⁸ of them (validate took 10 GB, a run was
+    // killed for want of memory).
+    let pairs = |a: &AttackPath| a.from.len() as u64 * a.to.len() as u64;
+    let total: u64 = out.iter().map(pairs).sum();
+    let largest = out.iter().enumerate().max_by_key(|(_, a)| pairs(a));
+    if let Some((j, big)) = largest.filter(|_| total > MAX_ATTACK_PAIRS) {
+        cx.issue(
+            at(p, "attack_paths"),
+            format!(
+                "the paths stand for {total} pairs of services (attack_paths[{j}] alone for \
+                 {} × {}), more than the {MAX_ATTACK_PAIRS} a simulation holds: narrow their \
+                 ends to the services that really reach each other (a tag of their own), or \
+                 leave attack_paths out to spread along the dependencies",
+                big.from.len(),
+                big.to.len()
+            ),
+        );
+        ok = false;
+    }
     ok.then_some(out)
 }
+
+/// The most (from, to) pairs of services a ransomware threat's
+/// `attack_paths` may stand for: 2·10⁷ pairs hold about 160 MB.
+const MAX_ATTACK_PAIRS: u64 = 20_000_000;

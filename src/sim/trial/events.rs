@@ -247,6 +247,15 @@ impl Trial {
     /// One occurrence of threat `k` at `t` (loss events are booked at once:
     /// they take nothing down).
     pub(super) fn schedule_occurrence(&mut self, plan: &SimPlan, k: u32, t: f64) {
+        if self.schedule_one(plan, k, t) && plan.coupling.any_trigger {
+            self.fire_triggers(plan, k, t);
+        }
+    }
+
+    /// [`Trial::schedule_occurrence`] without the triggers: a loss event
+    /// is booked (true: its triggers are for the caller to fire), any
+    /// other threat queued (false).
+    pub(super) fn schedule_one(&mut self, plan: &SimPlan, k: u32, t: f64) -> bool {
         match &plan.threats[k as usize].kind {
             ThreatPlanKind::LossEvent { cost } => {
                 let c = self.threat_draw(plan, k, Purpose::Cost, cost);
@@ -257,14 +266,13 @@ impl Trial {
                     occ.occurred(k + 1, n, t);
                     occ.charge(k + 1, n, c);
                 }
-                if plan.coupling.any_trigger {
-                    self.fire_triggers(plan, k, t);
-                }
+                return true;
             }
             ThreatPlanKind::Outage { .. } => self.schedule(t, EvKind::OutageStart { threat: k }),
             ThreatPlanKind::Disaster { .. } => self.schedule(t, EvKind::Disaster { threat: k }),
             ThreatPlanKind::Ransomware(_) => self.schedule(t, EvKind::Attack { threat: k }),
         }
+        false
     }
 
     /// Count an occurrence and pay its response cost.

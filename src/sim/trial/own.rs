@@ -248,17 +248,30 @@ impl Memo {
     /// Whether `node` is functional at the current instant of the event
     /// loop, from the own counts (memoised for one epoch).
     pub(super) fn functional_now(&mut self, plan: &SimPlan, own: &[u32], node: u32) -> bool {
+        self.functional_at(plan, own, node, 0)
+    }
+
+    /// [`Memo::functional_now`] at `depth` calls deep: past [`DEEP`], on
+    /// an explicit stack (a chain of 60 000 hard dependencies overflowed
+    /// the worker's stack when a restore waited on its top).
+    fn functional_at(&mut self, plan: &SimPlan, own: &[u32], node: u32, depth: u32) -> bool {
         let i = node as usize;
         if self.epoch[i] == self.now {
             return self.value[i];
         }
+        if depth >= DEEP {
+            return self.functional_deep(plan, own, node);
+        }
         let deps = self.deps(plan, i);
         let value = if i < plan.n_services {
-            own[i] == 0 && deps.iter().all(|&d| self.functional_now(plan, own, d))
+            own[i] == 0
+                && deps
+                    .iter()
+                    .all(|&d| self.functional_at(plan, own, d, depth + 1))
         } else {
             let down = deps
                 .iter()
-                .filter(|&&d| !self.functional_now(plan, own, d))
+                .filter(|&&d| !self.functional_at(plan, own, d, depth + 1))
                 .count() as u32;
             down < plan.threshold[i]
         };
@@ -266,7 +279,58 @@ impl Memo {
         self.value[i] = value;
         value
     }
+
+    /// [`Memo::functional_now`] on an explicit stack: the same values, the
+    /// dependencies looked at in the same order (a service stops at the
+    /// first one down; a group counts them all).
+    #[inline(never)]
+    pub(super) fn functional_deep(&mut self, plan: &SimPlan, own: &[u32], node: u32) -> bool {
+        // Per node being found: the node, its next dependency, and for a
+        // group how many of them are down so far.
+        let mut stack: Vec<(u32, usize, u32)> = vec![(node, 0, 0)];
+        let mut done: Option<bool> = None;
+        loop {
+            let Some(top) = stack.last_mut() else {
+                return done.unwrap_or(false);
+            };
+            let i = top.0 as usize;
+            let service = i < plan.n_services;
+            if let Some(v) = done.take() {
+                // A dependency was found to be `v`.
+                top.1 += 1;
+                if !v {
+                    top.2 += 1;
+                }
+            }
+            let deps = self.deps(plan, i);
+            let value = if service && (own[i] != 0 || top.2 > 0) {
+                Some(false)
+            } else if let Some(&d) = deps.get(top.1) {
+                if self.epoch[d as usize] == self.now {
+                    done = Some(self.value[d as usize]);
+                } else {
+                    stack.push((d, 0, 0));
+                }
+                None
+            } else if service {
+                Some(true)
+            } else {
+                Some(top.2 < plan.threshold[i])
+            };
+            if let Some(v) = value {
+                self.epoch[i] = self.now;
+                self.value[i] = v;
+                stack.pop();
+                done = Some(v);
+            }
+        }
+    }
 }
+
+/// How deep [`Memo::functional_now`] calls itself before it goes on on an
+/// explicit stack: far deeper than any estate's dependencies, far below
+/// what a worker's stack holds.
+const DEEP: u32 = 256;
 
 // ---- random streams --------------------------------------------------------
 

@@ -362,3 +362,28 @@ fn failure_loss_is_charged_to_the_failing_service() {
     assert_eq!(b.failure_origin_loss.sum(), 0.0);
     assert!((a.failure_origin_loss.sum() - total).abs() <= 1e-9 * total);
 }
+
+/// The deep form of "functional now" (an explicit stack, used past
+/// `DEEP` calls) gives the recursive form's value for every node and
+/// every combination of services down on the reference estate.
+#[test]
+fn functional_now_on_a_stack_matches_the_recursion() {
+    let model = crate::scenario::parse_str(ESTATE).expect("valid");
+    let plan = SimPlan::compile(&model);
+    let s = plan.n_services;
+    let n = plan.node_count();
+    for mask in 0u32..(1 << s) {
+        let own: Vec<u32> = (0..s).map(|i| (mask >> i) & 1).collect();
+        let mut a = own::Memo::new(n);
+        let mut b = own::Memo::new(n);
+        for node in 0..n as u32 {
+            a.next_epoch();
+            b.next_epoch();
+            assert_eq!(
+                a.functional_now(&plan, &own, node),
+                b.functional_deep(&plan, &own, node),
+                "node {node}, services down {mask:b}"
+            );
+        }
+    }
+}
