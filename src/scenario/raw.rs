@@ -70,7 +70,43 @@ pub(crate) type RawNumberDist = RawDist<f64>;
 )]
 pub enum RawRate {
     Number(f64),
+    /// Tried before [`RawRate::Dist`]: the untagged form would read these
+    /// in the order the fields are declared, which the language does not
+    /// promise (is `LogNormal(0.05, 0.3)` a median and a p90, or a 90%
+    /// interval?). The validator refuses them, naming the fields.
+    Unnamed(RawUnnamedDist),
     Dist(RawNumberDist),
+}
+
+/// A distribution of rates written with its parameters but without their
+/// names, `Pert(0.05, 0.1, 0.3)`: never valid (a distribution anywhere
+/// else is refused so by the parser), kept only to be refused by name.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename = "Distribution")]
+pub enum RawUnnamedDist {
+    Exponential(f64),
+    LogNormal(f64, f64),
+    Triangular(f64, f64, f64),
+    Pert(f64, f64, f64),
+    Uniform(f64, f64),
+    Weibull(f64, f64),
+}
+
+impl RawUnnamedDist {
+    /// The form's name, its parameters' names in the language's order and
+    /// the values as written.
+    pub(crate) fn parts(&self) -> (&'static str, &'static [&'static str], Vec<f64>) {
+        match *self {
+            RawUnnamedDist::Exponential(a) => ("Exponential", &["mean"], vec![a]),
+            RawUnnamedDist::LogNormal(a, b) => ("LogNormal", &["median", "p90"], vec![a, b]),
+            RawUnnamedDist::Triangular(a, b, c) => {
+                ("Triangular", &["min", "mode", "max"], vec![a, b, c])
+            }
+            RawUnnamedDist::Pert(a, b, c) => ("Pert", &["min", "mode", "max"], vec![a, b, c]),
+            RawUnnamedDist::Uniform(a, b) => ("Uniform", &["min", "max"], vec![a, b]),
+            RawUnnamedDist::Weibull(a, b) => ("Weibull", &["shape", "scale"], vec![a, b]),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -264,3 +264,56 @@ fn a_zero_rpo_warning_suggests_a_fix_that_validates() {
         assert!(message.contains("Synchronous"), "{backup}: {message}");
     }
 }
+
+/// `rate_per_year` takes a number or a distribution, so it was parsed by
+/// trying each; the distribution's parameters then went in by the order
+/// their fields are declared, without their names, so `LogNormal(0.05,
+/// 0.3)` passed as a median and a p90 where a planner may have meant a 90%
+/// interval. Every form is refused there as it is everywhere else, with
+/// its names; the named forms, a number and `Fixed` still pass.
+#[test]
+fn a_rate_without_its_parameter_names_is_told_them() {
+    let text = |rate: &str| {
+        format!(
+            r#"Scenario(name: "x", services: [Service(id: "a", revenue_per_hour: 10)],
+    threats: [LossEvent(id: "breach", rate_per_year: {rate}, cost: Fixed(100))])"#
+        )
+    };
+    for good in [
+        "0.5",
+        "Fixed(0.5)",
+        "Exponential(mean: 0.5)",
+        "LogNormal(median: 0.05, p90: 0.3)",
+        "LogNormal(low: 0.05, high: 0.3)",
+        "Pert(min: 0.05, mode: 0.1, max: 0.3)",
+        "Triangular(min: 0.05, mode: 0.1, max: 0.3)",
+        "Uniform(min: 0.05, max: 0.3)",
+        "Weibull(shape: 2, scale: 0.3)",
+        "Empirical([0.1, 0.2])",
+    ] {
+        accepted(good, &text(good));
+    }
+    for (bad, fix) in [
+        ("Exponential(0.5)", "`Exponential(mean: 0.5)`"),
+        (
+            "LogNormal(0.05, 0.3)",
+            "`LogNormal(median: 0.05, p90: 0.3)`, or `LogNormal(low: ..., high: ...)`",
+        ),
+        (
+            "Pert(0.05, 0.1, 0.3)",
+            "`Pert(min: 0.05, mode: 0.1, max: 0.3)`",
+        ),
+        (
+            "Triangular(0.05, 0.1, 0.3)",
+            "`Triangular(min: 0.05, mode: 0.1, max: 0.3)`",
+        ),
+        ("Uniform(0.05, 0.3)", "`Uniform(min: 0.05, max: 0.3)`"),
+        ("Weibull(2, 0.3)", "`Weibull(shape: 2, scale: 0.3)`"),
+    ] {
+        let err = refused(bad, &text(bad));
+        assert!(
+            err.contains(r#"threats[0] "breach".rate_per_year"#) && err.contains(fix),
+            "{bad}: {err}"
+        );
+    }
+}

@@ -105,6 +105,28 @@ pub(super) fn rate(cx: &mut Ctx, path: &str, r: &raw::RawRate) -> Option<Rate> {
             );
             None
         }
+        raw::RawRate::Unnamed(ref d) => {
+            let (form, names, values) = d.parts();
+            let named: Vec<String> = names
+                .iter()
+                .zip(&values)
+                .map(|(n, v)| format!("{n}: {}", as_written(*v)))
+                .collect();
+            let or = if form == "LogNormal" {
+                ", or `LogNormal(low: ..., high: ...)` for a 90% interval"
+            } else {
+                ""
+            };
+            cx.issue(
+                path,
+                format!(
+                    "the parameters of `{form}(...)` are written with their names: write \
+                     `{form}({})`{or}",
+                    named.join(", ")
+                ),
+            );
+            None
+        }
         raw::RawRate::Dist(ref d) => {
             let dist = cx.dist(path, d)?;
             // Held to the cap by its 1-in-a-billion value: a distribution
