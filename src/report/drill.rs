@@ -10,7 +10,7 @@ use crate::chart::critical_path::CriticalPath;
 use crate::chart::gantt::{Gantt, Task};
 use crate::chart::recovery_curve::RecoveryCurve;
 use crate::error::Error;
-use crate::model::Model;
+use crate::model::{Model, Tier};
 use crate::scenario::Warning;
 use crate::stats::drill::{AttackDrill, DrillSummary, ServiceDrill};
 use crate::stats::Summary;
@@ -367,10 +367,23 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names, insured: bool) -> Vec<S
         .iter()
         .filter(|x| x.rto_met.is_some_and(|m| m < 1.0))
         .collect();
+    // The worst first; among equals (every drill a miss, as after a site
+    // is lost), business functions before what they run on, then the
+    // longer outage: ties were broken by id alone, which could leave the
+    // business function that loses the money out of the three named.
+    let tier_rank = |x: &ServiceDrill| {
+        [Tier::Business, Tier::Application, Tier::Platform]
+            .iter()
+            .position(|t| t.label() == x.tier)
+            .unwrap_or(3)
+    };
+    let median_outage = |x: &ServiceDrill| x.outage_hours.as_ref().map_or(0.0, |o| o.p50);
     misses.sort_by(|a, b| {
         a.rto_met
             .unwrap_or(1.0)
             .total_cmp(&b.rto_met.unwrap_or(1.0))
+            .then(tier_rank(a).cmp(&tier_rank(b)))
+            .then(median_outage(b).total_cmp(&median_outage(a)))
             .then(a.id.cmp(&b.id))
     });
     for x in misses.iter().take(3) {
@@ -386,6 +399,17 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names, insured: bool) -> Vec<S
                 or_dash(x.outage_hours.as_ref().map(|o| o.p50), hours)
             )),
         ]);
+    }
+    if misses.len() > 3 {
+        let more = misses.len() - 3;
+        out.push(vec![t(format!(
+            "{more} more {} their RTO in some drills (the services table lists them all).",
+            if more == 1 {
+                "service misses"
+            } else {
+                "services miss"
+            }
+        ))]);
     }
     if misses.is_empty() && d.services.iter().any(|x| x.rto_met.is_some()) {
         out.push(vec![t(
