@@ -234,6 +234,7 @@ pub fn drill_results(
             })
             .collect(),
         has_business: dplan.has_business,
+        business: &dplan.business,
         business_functions: dplan.business_functions,
         weighting: dplan.weighting,
         attack: match (&threat_model.kind, outcome) {

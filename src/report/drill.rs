@@ -368,14 +368,17 @@ fn reading(d: &DrillSummary, s: &Summary, names: &Names, insured: bool) -> Vec<S
         .filter(|x| x.rto_met.is_some_and(|m| m < 1.0))
         .collect();
     // The worst first; among equals (every drill a miss, as after a site
-    // is lost), business functions before what they run on, then the
-    // longer outage: ties were broken by id alone, which could leave the
-    // business function that loses the money out of the three named.
+    // is lost), business functions (the drill's: the Business tier, or
+    // without one the services with revenue) before what they run on, then
+    // the higher tier, then the longer outage: ties were broken by id
+    // alone, which could leave the business function that loses the money
+    // out of the three named.
     let tier_rank = |x: &ServiceDrill| {
-        [Tier::Business, Tier::Application, Tier::Platform]
+        let tier = [Tier::Business, Tier::Application, Tier::Platform]
             .iter()
             .position(|t| t.label() == x.tier)
-            .unwrap_or(3)
+            .unwrap_or(3);
+        (!x.business, tier)
     };
     let median_outage = |x: &ServiceDrill| x.outage_hours.as_ref().map_or(0.0, |o| o.p50);
     misses.sort_by(|a, b| {

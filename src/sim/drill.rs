@@ -70,7 +70,8 @@ pub(crate) struct DrillPlan {
     pub threat: u32,
     pub horizon: f64,
     pub n_services: usize,
-    business: Vec<bool>,
+    /// Per service: whether it is a business function (see the module docs).
+    pub(crate) business: Vec<bool>,
     pub has_business: bool,
     /// Which services count as business functions, in words.
     pub business_functions: &'static str,

@@ -424,6 +424,11 @@ pub struct ServiceDrill {
     pub id: String,
     /// Its tier's label.
     pub tier: String,
+    /// Whether it is a business function of the drill (the Business tier;
+    /// without one, a service with revenue): for the report's reading,
+    /// not written to `drill.json`.
+    #[serde(skip)]
+    pub business: bool,
     /// Fraction of drills in which it stopped being functional; the
     /// figures below are over those drills.
     pub hit: f64,
@@ -644,6 +649,8 @@ pub struct DrillContext<'a> {
     /// Per service: id, tier label, RTO, RPO.
     pub services: Vec<(&'a str, &'a str, Option<f64>, Option<f64>)>,
     pub has_business: bool,
+    /// Per service: whether it is a business function.
+    pub business: &'a [bool],
     /// Which services are the business functions, in words.
     pub business_functions: &'a str,
     pub weighting: &'a str,
@@ -664,12 +671,14 @@ impl DrillSummary {
             .services
             .iter()
             .zip(&acc.services)
-            .map(|(&(id, tier, rto, rpo), a)| {
+            .enumerate()
+            .map(|(i, (&(id, tier, rto, rpo), a))| {
                 let hit = a.hit > 0;
                 let p50 = |h: &LogHist| h.quantile(0.5);
                 ServiceDrill {
                     id: id.to_string(),
                     tier: tier.to_string(),
+                    business: cx.business.get(i).copied().unwrap_or(false),
                     hit: frac(a.hit),
                     not_recovered: ratio(a.not_recovered, a.hit),
                     down_at_hours_p50: p50(&a.down_at),

@@ -639,3 +639,42 @@ fn the_reading_names_the_business_function_among_equal_rto_misses() {
         "{md}"
     );
 }
+
+/// Without a Business tier the drill's business functions are the
+/// services with revenue (as in the ransomware pair). The reading ranked
+/// equal RTO misses by tier, then outage, so a longer-down application
+/// without revenue was named before the one that loses the money (the
+/// server-room fire of ransomware-mutable named the PLM vault before the
+/// ERP). The business function comes first there too.
+#[test]
+fn the_reading_names_the_revenue_service_first_without_a_business_tier() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let scenario = dir.path().join("site.ron");
+    std::fs::write(
+        &scenario,
+        r#"Scenario(name: "site", sites: [Site(id: "dc")],
+    services: [
+        Service(id: "a-network", tier: Infrastructure, site: "dc", rto: "1m",
+            backup: (rebuild: Fixed("2h"))),
+        Service(id: "b-vault", tier: Application, site: "dc", rto: "1m",
+            backup: (rebuild: Fixed("4h"))),
+        Service(id: "c-shop", tier: Application, site: "dc", rto: "1m", revenue_per_hour: 800,
+            backup: (rebuild: Fixed("1h"))),
+    ],
+    threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])])"#,
+    )
+    .expect("the scenario is written");
+    let out = dir.path().join("out");
+    bcdr()
+        .args(["drill", "--threat", "fire", "--trials", "20", "-q", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    let named: Vec<&str> = md.lines().filter(|l| l.contains(" RTO in **")).collect();
+    assert_eq!(named.len(), 3, "{md}");
+    assert!(named[0].contains("c-shop"), "{md}");
+    assert!(named[1].contains("b-vault"), "{md}");
+    assert!(named[2].contains("a-network"), "{md}");
+}

@@ -737,3 +737,87 @@ fn a_private_folder_stays_private() {
         b"mine"
     );
 }
+
+/// A folder of a shared group written by another member of it: the swap
+/// gave the new folder the old one's mode (`770`) but, the owner being
+/// another user's, neither its owner nor its group (the one call setting
+/// both was refused), so the owner was locked out of their own folder and
+/// notes. The group is kept where the writer is in it, and the mode gives
+/// no one less than the default. Needs root (it runs bcdr as two users):
+/// as another user it checks nothing.
+#[cfg(unix)]
+#[test]
+fn a_shared_folder_written_by_a_colleague_stays_open_to_its_owner() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return;
+    }
+    const OWNER: u32 = 64_002;
+    const WRITER: u32 = 64_001;
+    const TEAM: u32 = 64_100;
+    /// `program` as `uid` with `gid` and the team as its groups.
+    fn as_user(program: &Path, uid: u32, gid: u32) -> Command {
+        let mut cmd = Command::new(program);
+        // SAFETY: the closure only makes async-signal-safe calls.
+        unsafe {
+            cmd.pre_exec(move || {
+                let groups = [TEAM];
+                for ok in [
+                    libc::setgroups(1, groups.as_ptr()),
+                    libc::setgid(gid),
+                    libc::setuid(uid),
+                ] {
+                    if ok != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                libc::umask(0o022);
+                Ok(())
+            });
+        }
+        cmd
+    }
+    let c = case();
+    let tmp = c.out.parent().expect("a parent").to_path_buf();
+    chmod(&tmp, 0o777);
+    chmod(&c.scenario, 0o644);
+    // The binary, where the writer can run it.
+    let exe = tmp.join("bcdr");
+    std::fs::copy(env!("CARGO_BIN_EXE_bcdr"), &exe).expect("copied");
+    chmod(&exe, 0o755);
+    std::fs::create_dir(&c.out).expect("made");
+    let notes = c.out.join("notes.txt");
+    std::fs::write(&notes, "mine").expect("written");
+    for p in [&c.out, &notes] {
+        std::os::unix::fs::chown(p, Some(OWNER), Some(TEAM)).expect("chown");
+    }
+    chmod(&c.out, 0o770);
+    chmod(&notes, 0o660);
+    let run = as_user(&exe, WRITER, WRITER)
+        .current_dir(&tmp)
+        .args(["run", "-q", "--trials", "10", "--out"])
+        .arg(&c.out)
+        .arg(&c.scenario)
+        .output()
+        .expect("bcdr runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let meta = std::fs::metadata(&c.out).expect("there");
+    assert_eq!(meta.gid(), TEAM, "the group is kept");
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o755);
+    let read = as_user(Path::new("cat"), OWNER, TEAM)
+        .arg(&notes)
+        .output()
+        .expect("cat runs");
+    assert!(
+        read.status.success(),
+        "the owner reads their notes: {}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    assert_eq!(read.stdout, b"mine");
+}

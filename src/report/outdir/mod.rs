@@ -683,11 +683,29 @@ fn carry_over(
 /// describes, its owner and group (where this user may: root, or a group
 /// it is in) and then its mode: a private folder (`chmod 700`) stayed
 /// private only until the swap, which gave it the default 755.
+///
+/// Another user's folder or file stays this user's (only root may give
+/// it away): its mode would then give its owner only the group's or the
+/// others' bits (a `770` folder of a shared group, written by a colleague
+/// whose own group it became, locked its owner out of it). It keeps the
+/// default mode instead, less the write bits the old one did not have.
 fn keep_access(meta: &fs::Metadata, dst: &Path) {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::MetadataExt;
-        let _ = std::os::unix::fs::chown(dst, Some(meta.uid()), Some(meta.gid()));
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        if std::os::unix::fs::chown(dst, Some(meta.uid()), Some(meta.gid())).is_err() {
+            // Not root: the group alone, where this user is in it.
+            let _ = std::os::unix::fs::chown(dst, None, Some(meta.gid()));
+        }
+        let Ok(now) = fs::metadata(dst) else {
+            return;
+        };
+        if now.uid() != meta.uid() {
+            let lacks = 0o222 & !meta.permissions().mode();
+            let mode = now.permissions().mode() & !lacks;
+            let _ = fs::set_permissions(dst, fs::Permissions::from_mode(mode));
+            return;
+        }
     }
     let _ = fs::set_permissions(dst, meta.permissions());
 }
