@@ -564,80 +564,83 @@ impl Reducer {
     }
 }
 
-/// The recovery time of a node and the service that brought it back: a
-/// service's own (in `memo` already); a group's is the `need`-th earliest
-/// of its members' (members never hit count as 0). Groups nest (a group
-/// may be a member of another), so they are resolved on an explicit
-/// stack, members first: a chain of 50 000 nested groups overflowed the
-/// worker's stack when this called itself.
-fn node_recovery(p: &DrillPlan, memo: &mut [Option<(f64, u32)>], node: u32) -> (f64, u32) {
-    if let Some(v) = memo[node as usize] {
-        return v;
-    }
+/// Work out group `node`, and the groups nested under it that are not
+/// known yet, members first, on an explicit stack (a chain of 50 000
+/// nested groups overflowed the worker's stack when the walks below
+/// called themselves): `known(state, n)` says whether node `n` is worked
+/// out already, `settle(state, g, n)` works out group `g` (node `n`) from
+/// its members, every one of them known.
+fn members_first<S: ?Sized>(
+    p: &DrillPlan,
+    state: &mut S,
+    node: u32,
+    known: impl Fn(&S, u32) -> bool,
+    settle: impl Fn(&mut S, usize, u32),
+) {
     let mut stack = vec![node];
     while let Some(&top) = stack.last() {
-        if memo[top as usize].is_some() {
+        if known(state, top) {
             stack.pop();
             continue;
         }
         let g = top as usize - p.n_services;
         let before = stack.len();
-        stack.extend(
-            p.members
-                .row(g)
-                .iter()
-                .filter(|&&m| memo[m as usize].is_none()),
-        );
-        if stack.len() > before {
-            continue;
+        stack.extend(p.members.row(g).iter().filter(|&&m| !known(state, m)));
+        if stack.len() == before {
+            settle(state, g, top);
+            stack.pop();
         }
-        let mut times: Vec<(f64, u32)> = p
-            .members
-            .row(g)
-            .iter()
-            .filter_map(|&m| memo[m as usize])
-            .collect();
-        times.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let need = (p.need[g] as usize).clamp(1, times.len().max(1));
-        memo[top as usize] = Some(times.get(need - 1).copied().unwrap_or((0.0, 0)));
-        stack.pop();
+    }
+}
+
+/// The recovery time of a node and the service that brought it back: a
+/// service's own (in `memo` already); a group's is the `need`-th earliest
+/// of its members' (members never hit count as 0), nested groups resolved
+/// by [`members_first`].
+fn node_recovery(p: &DrillPlan, memo: &mut [Option<(f64, u32)>], node: u32) -> (f64, u32) {
+    if memo[node as usize].is_none() {
+        members_first(
+            p,
+            memo,
+            node,
+            |memo, n| memo[n as usize].is_some(),
+            |memo, g, top| {
+                let mut times: Vec<(f64, u32)> = p
+                    .members
+                    .row(g)
+                    .iter()
+                    .filter_map(|&m| memo[m as usize])
+                    .collect();
+                times.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let need = (p.need[g] as usize).clamp(1, times.len().max(1));
+                memo[top as usize] = Some(times.get(need - 1).copied().unwrap_or((0.0, 0)));
+            },
+        );
     }
     memo[node as usize].unwrap_or((0.0, 0))
 }
 
 /// Whether a node is down at the horizon: a service by its marks (`down`,
 /// per service); a group when fewer than `need` of its members are up
-/// (nested groups on an explicit stack, as in [`node_recovery`]).
+/// (nested groups by [`members_first`]).
 fn node_down(p: &DrillPlan, down: &[bool], memo: &mut [Option<bool>], node: u32) -> bool {
     let known = |memo: &[Option<bool>], n: u32| down.get(n as usize).copied().or(memo[n as usize]);
-    if let Some(d) = known(memo, node) {
-        return d;
-    }
-    let mut stack = vec![node];
-    while let Some(&top) = stack.last() {
-        if known(memo, top).is_some() {
-            stack.pop();
-            continue;
-        }
-        let g = top as usize - p.n_services;
-        let before = stack.len();
-        stack.extend(
-            p.members
-                .row(g)
-                .iter()
-                .filter(|&&m| known(memo, m).is_none()),
+    if known(memo, node).is_none() {
+        members_first(
+            p,
+            memo,
+            node,
+            |memo, n| known(memo, n).is_some(),
+            |memo, g, top| {
+                let up = p
+                    .members
+                    .row(g)
+                    .iter()
+                    .filter(|&&m| known(memo, m) == Some(false))
+                    .count();
+                memo[top as usize] = Some(up < p.need[g] as usize);
+            },
         );
-        if stack.len() > before {
-            continue;
-        }
-        let up = p
-            .members
-            .row(g)
-            .iter()
-            .filter(|&&m| known(memo, m) == Some(false))
-            .count();
-        memo[top as usize] = Some(up < p.need[g] as usize);
-        stack.pop();
     }
     known(memo, node).unwrap_or(false)
 }

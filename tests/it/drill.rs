@@ -592,6 +592,26 @@ fn one_drill_gives_no_confidence_interval() {
     assert!(md.contains("95% confidence interval 6h to 6h"), "{md}");
 }
 
+/// The drill report of 20 drills of the threat `fire` of `scenario`.
+fn drill_fire(scenario: &str) -> String {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("site.ron");
+    std::fs::write(&path, scenario).expect("the scenario is written");
+    let out = dir.path().join("out");
+    bcdr()
+        .args(["drill", "--threat", "fire", "--trials", "20", "-q", "--out"])
+        .arg(&out)
+        .arg(&path)
+        .assert()
+        .success();
+    std::fs::read_to_string(out.join("report.md")).expect("report.md")
+}
+
+/// The reading's lines naming a service that misses its RTO, in order.
+fn rto_lines(md: &str) -> Vec<&str> {
+    md.lines().filter(|l| l.contains(" RTO in **")).collect()
+}
+
 /// The reading names three services that miss their RTO. When more miss
 /// it in every drill (a site lost), ties were broken by id alone, so the
 /// business function that loses the money could be left out because its
@@ -599,10 +619,7 @@ fn one_drill_gives_no_confidence_interval() {
 /// longer outage; the rest are counted.
 #[test]
 fn the_reading_names_the_business_function_among_equal_rto_misses() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let scenario = dir.path().join("site.ron");
-    std::fs::write(
-        &scenario,
+    let md = drill_fire(
         r#"Scenario(name: "site", sites: [Site(id: "dc")],
     services: [
         Service(id: "a-network", tier: Infrastructure, site: "dc", rto: "1m",
@@ -618,17 +635,8 @@ fn the_reading_names_the_business_function_among_equal_rto_misses() {
     ],
     threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])],
     plan: Plan(crews: 1))"#,
-    )
-    .expect("the scenario is written");
-    let out = dir.path().join("out");
-    bcdr()
-        .args(["drill", "--threat", "fire", "--trials", "20", "-q", "--out"])
-        .arg(&out)
-        .arg(&scenario)
-        .assert()
-        .success();
-    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
-    let named: Vec<&str> = md.lines().filter(|l| l.contains(" RTO in **")).collect();
+    );
+    let named = rto_lines(&md);
     assert_eq!(named.len(), 3, "{md}");
     assert!(named[0].contains("z-warehouse"), "{md}");
     // Then the longer outage of the two applications, then the platform.
@@ -648,10 +656,7 @@ fn the_reading_names_the_business_function_among_equal_rto_misses() {
 /// ERP). The business function comes first there too.
 #[test]
 fn the_reading_names_the_revenue_service_first_without_a_business_tier() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let scenario = dir.path().join("site.ron");
-    std::fs::write(
-        &scenario,
+    let md = drill_fire(
         r#"Scenario(name: "site", sites: [Site(id: "dc")],
     services: [
         Service(id: "a-network", tier: Infrastructure, site: "dc", rto: "1m",
@@ -662,17 +667,8 @@ fn the_reading_names_the_revenue_service_first_without_a_business_tier() {
             backup: (rebuild: Fixed("1h"))),
     ],
     threats: [Disaster(id: "fire", rate_per_year: 0.1, targets: [Site("dc")])])"#,
-    )
-    .expect("the scenario is written");
-    let out = dir.path().join("out");
-    bcdr()
-        .args(["drill", "--threat", "fire", "--trials", "20", "-q", "--out"])
-        .arg(&out)
-        .arg(&scenario)
-        .assert()
-        .success();
-    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
-    let named: Vec<&str> = md.lines().filter(|l| l.contains(" RTO in **")).collect();
+    );
+    let named = rto_lines(&md);
     assert_eq!(named.len(), 3, "{md}");
     assert!(named[0].contains("c-shop"), "{md}");
     assert!(named[1].contains("b-vault"), "{md}");
