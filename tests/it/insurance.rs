@@ -297,6 +297,27 @@ fn a_drill_of_an_insured_scenario_says_its_loss_is_before_insurance() {
     }
 }
 
+/// An insured bundled scenario and an uninsured one, each run for 300
+/// trials into its own folder under `dir`: (file name, insured, folder).
+fn insured_and_not(dir: &std::path::Path) -> Vec<(&'static str, bool, std::path::PathBuf)> {
+    [("insurer-dr-site.ron", true), ("tutorial.ron", false)]
+        .into_iter()
+        .map(|(name, insured)| {
+            let out = dir.join(name);
+            crate::common::bcdr()
+                .args([
+                    "run",
+                    crate::common::scenario(name).to_str().expect("utf-8"),
+                ])
+                .args(["--trials", "300", "-q", "--out"])
+                .arg(&out)
+                .assert()
+                .success();
+            (name, insured, out)
+        })
+        .collect()
+}
+
 /// With insurance the histogram and the convergence charts show the loss
 /// before insurance, and said nothing of it: a chart of a scenario whose
 /// every year loses its premium net read "No simulated year lost
@@ -305,17 +326,7 @@ fn a_drill_of_an_insured_scenario_says_its_loss_is_before_insurance() {
 #[test]
 fn the_histogram_and_convergence_say_they_are_before_insurance() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for (name, insured) in [("insurer-dr-site.ron", true), ("tutorial.ron", false)] {
-        let out = dir.path().join(name);
-        crate::common::bcdr()
-            .args([
-                "run",
-                crate::common::scenario(name).to_str().expect("utf-8"),
-            ])
-            .args(["--trials", "300", "-q", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+    for (name, insured, out) in insured_and_not(dir.path()) {
         let histogram = std::fs::read_to_string(out.join("loss_histogram.svg")).expect("svg");
         let convergence = std::fs::read_to_string(out.join("convergence.svg")).expect("svg");
         assert_eq!(
@@ -342,17 +353,7 @@ fn the_histogram_and_convergence_say_they_are_before_insurance() {
 #[test]
 fn the_loss_bars_say_they_are_before_insurance() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for (name, insured) in [("insurer-dr-site.ron", true), ("tutorial.ron", false)] {
-        let out = dir.path().join(name);
-        crate::common::bcdr()
-            .args([
-                "run",
-                crate::common::scenario(name).to_str().expect("utf-8"),
-            ])
-            .args(["--trials", "300", "-q", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+    for (name, insured, out) in insured_and_not(dir.path()) {
         for (chart, title) in [
             ("loss_by_service", "Expected annual loss by service"),
             ("loss_by_threat", "Expected annual loss by threat"),

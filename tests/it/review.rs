@@ -733,21 +733,9 @@ fn the_crews_control_is_written_in_good_english() {
     assert_eq!(removed(3), "2 crews instead of 3");
 }
 
-/// The legend of `trend_appetite` cut "losing more than EUR 1,000,000" to
-/// "losing more than EUR 1,000,…", so two points of EUR 1 M and EUR 5 M
-/// read the same; each point's amount is now written whole.
-#[test]
-fn the_trend_appetite_legend_names_each_point_whole() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let dir = tmp.path();
-    let file = write(
-        dir,
-        "q.ron",
-        &TUTORIAL.replace(
-            "risk_appetite: [(loss: 100000, probability: 0.10)]",
-            "risk_appetite: [(loss: 1000000, probability: 0.10), (loss: 5000000, probability: 0.01)]",
-        ),
-    );
+/// Two runs of `file` in `dir`, labelled q1 and q2 (200 trials each),
+/// and their trend in `dir/trend`.
+fn two_reviews_and_trend(dir: &std::path::Path, file: &std::path::Path) {
     for q in ["q1", "q2"] {
         bcdr()
             .current_dir(dir)
@@ -767,6 +755,24 @@ fn the_trend_appetite_legend_names_each_point_whole() {
         .args(["trend", "q1", "q2", "--out", "trend", "-q"])
         .assert()
         .success();
+}
+
+/// The legend of `trend_appetite` cut "losing more than EUR 1,000,000" to
+/// "losing more than EUR 1,000,…", so two points of EUR 1 M and EUR 5 M
+/// read the same; each point's amount is now written whole.
+#[test]
+fn the_trend_appetite_legend_names_each_point_whole() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let file = write(
+        dir,
+        "q.ron",
+        &TUTORIAL.replace(
+            "risk_appetite: [(loss: 100000, probability: 0.10)]",
+            "risk_appetite: [(loss: 1000000, probability: 0.10), (loss: 5000000, probability: 0.01)]",
+        ),
+    );
+    two_reviews_and_trend(dir, &file);
     let svg = std::fs::read_to_string(dir.join("trend/trend_appetite.svg")).expect("svg");
     for point in ["EUR 1,000,000", "EUR 5,000,000"] {
         assert!(
@@ -786,25 +792,7 @@ fn a_trend_chart_of_one_line_names_it() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path();
     let file = write(dir, "q.ron", TUTORIAL);
-    for q in ["q1", "q2"] {
-        bcdr()
-            .current_dir(dir)
-            .args([
-                "run",
-                file.to_str().expect("utf-8"),
-                "--trials",
-                "200",
-                "-q",
-            ])
-            .args(["--label", q, "--out", q])
-            .assert()
-            .success();
-    }
-    bcdr()
-        .current_dir(dir)
-        .args(["trend", "q1", "q2", "--out", "trend", "-q"])
-        .assert()
-        .success();
+    two_reviews_and_trend(dir, &file);
     let read = |f: &str| std::fs::read_to_string(dir.join("trend").join(f)).expect("svg");
     assert!(
         read("trend_appetite.svg").contains("more than EUR 100,000"),
