@@ -151,7 +151,8 @@ pub const MAX_TRIALS: u64 = 1_000_000_000;
 pub fn check_trials(trials: u64) -> Result<(), Error> {
     if trials == 0 {
         return Err(Error::Usage(
-            "--trials must be at least 1 (100000 gives a 1-in-100 year loss within a few percent)"
+            "--trials must be at least 1: a trial is a simulated year of `run` (100000 give \
+             the 1-in-100 year loss within a few percent) or one occurrence of a `drill`"
                 .to_string(),
         ));
     }

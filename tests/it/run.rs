@@ -116,6 +116,19 @@ fn zero_trials_is_a_clear_error_and_writes_nothing() {
         .code(2)
         .stderr(predicates::str::contains("--trials must be at least 1"));
     assert!(!out.exists());
+    // A drill's trials are occurrences, not years: the message says both
+    // (it spoke only of the 1-in-100 year loss).
+    bcdr()
+        .args(["drill", "--threat", "office-fire", "--trials", "0", "--out"])
+        .arg(&out)
+        .arg(scenario("tutorial.ron"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "a simulated year of `run` (100000 give the 1-in-100 year loss within a few \
+             percent) or one occurrence of a `drill`",
+        ));
+    assert!(!out.exists());
 }
 
 #[test]
