@@ -93,18 +93,15 @@ pub enum RawUnnamedDist {
 }
 
 impl RawUnnamedDist {
-    /// The form's name, its parameters' names in the language's order and
-    /// the values as written.
-    pub(crate) fn parts(&self) -> (&'static str, &'static [&'static str], Vec<f64>) {
+    /// The form's name and the values as written, in order.
+    pub(crate) fn parts(&self) -> (&'static str, Vec<f64>) {
         match *self {
-            RawUnnamedDist::Exponential(a) => ("Exponential", &["mean"], vec![a]),
-            RawUnnamedDist::LogNormal(a, b) => ("LogNormal", &["median", "p90"], vec![a, b]),
-            RawUnnamedDist::Triangular(a, b, c) => {
-                ("Triangular", &["min", "mode", "max"], vec![a, b, c])
-            }
-            RawUnnamedDist::Pert(a, b, c) => ("Pert", &["min", "mode", "max"], vec![a, b, c]),
-            RawUnnamedDist::Uniform(a, b) => ("Uniform", &["min", "max"], vec![a, b]),
-            RawUnnamedDist::Weibull(a, b) => ("Weibull", &["shape", "scale"], vec![a, b]),
+            RawUnnamedDist::Exponential(a) => ("Exponential", vec![a]),
+            RawUnnamedDist::LogNormal(a, b) => ("LogNormal", vec![a, b]),
+            RawUnnamedDist::Triangular(a, b, c) => ("Triangular", vec![a, b, c]),
+            RawUnnamedDist::Pert(a, b, c) => ("Pert", vec![a, b, c]),
+            RawUnnamedDist::Uniform(a, b) => ("Uniform", vec![a, b]),
+            RawUnnamedDist::Weibull(a, b) => ("Weibull", vec![a, b]),
         }
     }
 }

@@ -9,7 +9,7 @@ use super::duration::parse_hours;
 use super::suggest::nearest;
 
 #[path = "syntax_groups.rs"]
-mod groups;
+pub(super) mod groups;
 use groups::{unnamed_fields, unnamed_first_field, unnamed_parameters};
 
 /// Deepest nesting of brackets accepted. A complete scenario nests about six

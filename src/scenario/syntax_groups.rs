@@ -72,19 +72,31 @@ const PARAMETERS: [(&str, &[&str]); 7] = [
 pub(super) fn unnamed_parameters(place: &Place<'_>) -> Option<String> {
     let before = place.before.trim_end().strip_suffix('(')?;
     let form = before.rsplit(|c: char| !c.is_alphanumeric()).next()?;
-    let (form, names) = PARAMETERS.iter().find(|(f, _)| *f == form)?;
     let inside = place.rest.split(')').next().unwrap_or_default();
-    let mut values = inside.split(',').map(str::trim);
+    let values: Vec<Option<&str>> = inside
+        .split(',')
+        .map(str::trim)
+        .map(|v| {
+            (!v.is_empty() && v.len() <= 24 && !v.contains(|c| "\n:(".contains(c))).then_some(v)
+        })
+        .collect();
+    name_the_parameters(form, &values)
+}
+
+/// The fix for form `form` (`LogNormal`) written with `values` but
+/// without its parameters' names: the named form to write (a name without
+/// a value, or with one not worth repeating, gets `...`), or `None` for a
+/// form without named parameters.
+/// The parser's hint and the validator's refusal of an unnamed
+/// `rate_per_year` both say it so.
+pub(crate) fn name_the_parameters(form: &str, values: &[Option<&str>]) -> Option<String> {
+    let (form, names) = PARAMETERS.iter().find(|(f, _)| *f == form)?;
     let fields: Vec<String> = names
         .iter()
-        .map(|n| {
-            let v = values
-                .next()
-                .filter(|v| !v.is_empty() && v.len() <= 24 && !v.contains(|c| "\n:(".contains(c)));
-            match (v, *form) {
-                (Some(v), "Asynchronous") => format!("{n}: Fixed({v})"),
-                (v, _) => format!("{n}: {}", v.unwrap_or("...")),
-            }
+        .zip(values.iter().copied().chain(std::iter::repeat(None)))
+        .map(|(n, v)| match (v, *form) {
+            (Some(v), "Asynchronous") => format!("{n}: Fixed({v})"),
+            (v, _) => format!("{n}: {}", v.unwrap_or("...")),
         })
         .collect();
     let or = match *form {

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::model::{AttackPath, ServiceKind};
+use crate::scenario::syntax::groups::name_the_parameters;
 
 pub(super) fn threat(
     cx: &mut Ctx,
@@ -106,25 +107,13 @@ pub(super) fn rate(cx: &mut Ctx, path: &str, r: &raw::RawRate) -> Option<Rate> {
             None
         }
         raw::RawRate::Unnamed(ref d) => {
-            let (form, names, values) = d.parts();
-            let named: Vec<String> = names
-                .iter()
-                .zip(&values)
-                .map(|(n, v)| format!("{n}: {}", as_written(*v)))
-                .collect();
-            let or = if form == "LogNormal" {
-                ", or `LogNormal(low: ..., high: ...)` for a 90% interval"
-            } else {
-                ""
-            };
-            cx.issue(
-                path,
-                format!(
-                    "the parameters of `{form}(...)` are written with their names: write \
-                     `{form}({})`{or}",
-                    named.join(", ")
-                ),
-            );
+            let (form, values) = d.parts();
+            let written: Vec<String> = values.into_iter().map(as_written).collect();
+            let written: Vec<Option<&str>> = written.iter().map(|v| Some(v.as_str())).collect();
+            let fix = name_the_parameters(form, &written).unwrap_or_else(|| {
+                format!("write the parameters of `{form}(...)` with their names")
+            });
+            cx.issue(path, fix);
             None
         }
         raw::RawRate::Dist(ref d) => {

@@ -256,6 +256,8 @@ impl Trial {
                 self.dr_after_event(plan, t);
             }
         }
+        // Invoking queues events, never takes one: nothing came due meanwhile.
+        debug_assert!(self.dr.due.is_empty());
         self.dr.due = due;
         self.dr.due.clear();
     }
